@@ -1,0 +1,79 @@
+/**
+ * What every core decision function receives: the current time, the state, randomness and the
+ * output being built for the next Ready. Decision modules are functions of (ctx, record, …);
+ * they never keep state of their own.
+ */
+import type { Random } from "./random.js";
+import type { AdminResult, Command, CoreReply, Ready, ScriptJob } from "./ready.js";
+import type { SentinelEvent, SentinelEventType } from "./events.js";
+import { EVENT_LEVELS } from "./events.js";
+import type { SentinelState } from "./state.js";
+import type { PersistedState } from "./config.js";
+
+export interface CoreContext {
+  readonly now: number;
+  readonly state: SentinelState;
+  readonly random: Random;
+  readonly out: ReadyBuilder;
+}
+
+/** Accumulates one Ready. `flush()` marks that the state must be persisted (snapshot taken at take). */
+export class ReadyBuilder {
+  private persistWanted = false;
+  private replies: CoreReply[] = [];
+  private commands: Command[] = [];
+  private events: SentinelEvent[] = [];
+  private scripts: ScriptJob[] = [];
+  private exitCode: number | null = null;
+
+  /** sentinel.c: sentinelFlushConfig. The snapshot is taken when the Ready is taken. */
+  flush(): void {
+    this.persistWanted = true;
+  }
+
+  get flushRequested(): boolean {
+    return this.persistWanted;
+  }
+
+  command(command: Command): void {
+    this.commands.push(command);
+  }
+
+  event(type: SentinelEventType, text: string, master: string | null): void {
+    this.events.push({ type, level: EVENT_LEVELS[type], text, master });
+  }
+
+  script(job: ScriptJob): void {
+    this.scripts.push(job);
+  }
+
+  reply(reply: CoreReply): void {
+    this.replies.push(reply);
+  }
+
+  adminReply(requestId: number, result: AdminResult): void {
+    this.replies.push({ kind: "admin", requestId, result, afterPersist: this.persistWanted });
+  }
+
+  exit(code: number): void {
+    this.exitCode = code;
+  }
+
+  take(snapshot: () => PersistedState): Ready {
+    const ready: Ready = {
+      persist: this.persistWanted ? snapshot() : null,
+      replies: this.replies,
+      commands: this.commands,
+      events: this.events,
+      scripts: this.scripts,
+      exitCode: this.exitCode,
+    };
+    this.persistWanted = false;
+    this.replies = [];
+    this.commands = [];
+    this.events = [];
+    this.scripts = [];
+    this.exitCode = null;
+    return ready;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The batch of work the core hands to its driver after one or more steps (`takeReady()`).
+ *
+ * ORDERING CONTRACT (etcd's "HardState before Messages", sentinel.c's flush before replying a
+ * vote): the driver completes `persist` (temp file, fsync, rename, fsync dir) BEFORE it sends
+ * anything in `replies` or `commands`. If the persist fails it feeds `persist-failed` back and
+ * answers every reply with `afterPersist: true` with
+ * "-ERR Failed to save config file. Check server logs." instead. Then, in order: replies,
+ * commands, events (log + publish + notification scripts), scripts. `exitCode`, when set, ends
+ * the process after the persist (SENTINEL SIMULATE-FAILURE).
+ */
+import type { Addr } from "./addr.js";
+import type { PersistedState } from "./config.js";
+import type { SentinelEvent } from "./events.js";
+import type { ConnKind, LinkId } from "./state.js";
+
+export type AdminResult =
+  | { readonly kind: "ok" }
+  | { readonly kind: "integer"; readonly value: number }
+  /** Full error text with its prefix, e.g. "ERR No such master with that name". */
+  | { readonly kind: "error"; readonly message: string };
+
+export type CoreReply =
+  | {
+      readonly kind: "is-master-down";
+      readonly requestId: number;
+      readonly down: boolean;
+      readonly leader: string;
+      readonly leaderEpoch: number;
+      readonly afterPersist: boolean;
+    }
+  | {
+      readonly kind: "admin";
+      readonly requestId: number;
+      readonly result: AdminResult;
+      readonly afterPersist: boolean;
+    };
+
+export interface LinkAuth {
+  readonly user: string;
+  readonly pass: string;
+}
+
+/** Commands the shell carries out on its links. Replies come back as inputs for the same link. */
+export type Command =
+  | {
+      readonly type: "connect";
+      readonly link: LinkId;
+      readonly conn: ConnKind;
+      readonly addr: Addr;
+      /** null = no AUTH. user "" = `AUTH <pass>`. */
+      readonly auth: LinkAuth | null;
+      /** `sentinel-<id8>-cmd` or `sentinel-<id8>-pubsub`. */
+      readonly clientName: string;
+      /** rename-command map (lowercase name → new name) applied to every command on the link. */
+      readonly renamedCommands: Readonly<Record<string, string>>;
+    }
+  /** Close one or both connections of a link; the shell answers with link-closed for each. */
+  | { readonly type: "close"; readonly link: LinkId; readonly conn: ConnKind | "both" }
+  /** The link is no longer used by any record: close and forget it. No link-closed follows. */
+  | { readonly type: "forget"; readonly link: LinkId }
+  | { readonly type: "ping"; readonly link: LinkId }
+  | { readonly type: "info"; readonly link: LinkId }
+  | { readonly type: "publish-hello"; readonly link: LinkId; readonly payload: string }
+  | {
+      readonly type: "ask-master-down";
+      readonly link: LinkId;
+      readonly master: string;
+      readonly ip: string;
+      readonly port: number;
+      readonly epoch: number;
+      /** Our run id when we ask for a vote, "*" otherwise. */
+      readonly runId: string;
+    }
+  /** MULTI / SLAVEOF host port|NO ONE / CONFIG REWRITE / CLIENT KILL TYPE normal / pubsub / EXEC. */
+  | { readonly type: "replicaof"; readonly link: LinkId; readonly target: Addr | null }
+  | { readonly type: "script-kill"; readonly link: LinkId };
+
+export interface ScriptJob {
+  readonly kind: "notification" | "client-reconfig";
+  readonly master: string;
+  readonly path: string;
+  readonly args: readonly string[];
+}
+
+export interface Ready {
+  readonly persist: PersistedState | null;
+  readonly replies: readonly CoreReply[];
+  readonly commands: readonly Command[];
+  readonly events: readonly SentinelEvent[];
+  readonly scripts: readonly ScriptJob[];
+  readonly exitCode: number | null;
+}
+
+export function isEmptyReady(ready: Ready): boolean {
+  return (
+    ready.persist === null &&
+    ready.replies.length === 0 &&
+    ready.commands.length === 0 &&
+    ready.events.length === 0 &&
+    ready.scripts.length === 0 &&
+    ready.exitCode === null
+  );
+}

@@ -1,0 +1,159 @@
+/**
+ * The core's in-memory model of what this sentinel knows: masters, their replicas and peer
+ * sentinels, each with a link. Field names follow sentinel.c (act_ping_time → actPingTime).
+ *
+ * All times are monotonic milliseconds as passed in `step(now, …)`; 0 means "never".
+ * Only the core mutates these records; everything outside reads them through `Readonly` views.
+ */
+import type { Addr } from "./addr.js";
+import type { MasterSettings, GlobalSettings } from "./config.js";
+import type { Timing } from "./timing.js";
+
+export type InstanceKind = "master" | "slave" | "sentinel";
+
+/** In the order Redis prints them in the `flags` field (sentinel-protocol §9.4). */
+export const FLAG_ORDER = [
+  "s_down",
+  "o_down",
+  "master",
+  "slave",
+  "sentinel",
+  "disconnected",
+  "master_down",
+  "failover_in_progress",
+  "promoted",
+  "reconf_sent",
+  "reconf_inprog",
+  "reconf_done",
+  "force_failover",
+  "script_kill_sent",
+  "master_reboot",
+] as const;
+
+/** Flags stored on records. `master|slave|sentinel` and `disconnected` are derived when printed. */
+export type InstanceFlag = (typeof FLAG_ORDER)[number];
+
+export const FAILOVER_STATES = [
+  "none",
+  "wait_start",
+  "select_slave",
+  "send_slaveof_noone",
+  "wait_promotion",
+  "reconf_slaves",
+  "update_config",
+] as const;
+export type FailoverState = (typeof FAILOVER_STATES)[number];
+
+/** Identifies a link: `master:<name>`, `slave:<master>:<ip:port>`, `sentinel:<runid>` (shared). */
+export type LinkId = string;
+export type ConnKind = "cmd" | "pubsub";
+
+/** sentinel.c: instanceLink. A peer's link is shared by every master that knows the peer. */
+export interface LinkState {
+  readonly id: LinkId;
+  /** Masters and replicas need a pub/sub connection too; peer sentinels do not. */
+  readonly needsPubsub: boolean;
+  addr: Addr;
+  /** Whether a connect was issued and not yet answered by link-connected/link-closed. */
+  cmdConnecting: boolean;
+  pubsubConnecting: boolean;
+  cmdConnected: boolean;
+  pubsubConnected: boolean;
+  /** Local address of the cmd socket, used as our IP in hellos when announce-ip is unset. */
+  localIp: string;
+  cmdConnTime: number;
+  pubsubConnTime: number;
+  pcLastActivity: number;
+  lastReconnTime: number;
+  actPingTime: number;
+  lastPingTime: number;
+  lastAvailTime: number;
+  lastPongTime: number;
+  pendingCommands: number;
+  refcount: number;
+}
+
+/** What INFO tells about a master or replica (sentinel-protocol §3). */
+export interface InfoFields {
+  runId: string;
+  infoRefresh: number;
+  infoText: string | null;
+  roleReported: "master" | "slave";
+  roleReportedTime: number;
+  slaveConfChangeTime: number;
+  masterLinkDownTime: number;
+  slaveMasterHost: string;
+  slaveMasterPort: number;
+  slaveMasterLinkStatusUp: boolean;
+  slavePriority: number;
+  slaveReplOffset: bigint;
+  replicaAnnounced: boolean;
+}
+
+interface InstanceCommon {
+  flags: Set<InstanceFlag>;
+  addr: Addr;
+  link: LinkState;
+  sDownSinceTime: number;
+  oDownSinceTime: number;
+  lastPubTime: number;
+}
+
+export interface ReplicaState extends InstanceCommon, InfoFields {
+  readonly kind: "slave";
+  /** `ip:port` (sentinel-protocol §2.1). */
+  readonly name: string;
+  slaveReconfSentTime: number;
+}
+
+export interface PeerState extends InstanceCommon {
+  readonly kind: "sentinel";
+  /** The peer's run id (its `sentinel myid`). */
+  readonly name: string;
+  runId: string;
+  lastHelloTime: number;
+  /** The vote the peer last reported to us, and its epoch. "" = none. */
+  leader: string;
+  leaderEpoch: number;
+  lastMasterDownReplyTime: number;
+}
+
+export interface MasterState extends InstanceCommon, InfoFields {
+  readonly kind: "master";
+  readonly name: string;
+  settings: MasterSettings;
+  configEpoch: number;
+  /** Our vote for this master: leader run id ("" none) and the epoch it was cast in. */
+  leader: string;
+  leaderEpoch: number;
+  failoverEpoch: number;
+  failoverState: FailoverState;
+  failoverStateChangeTime: number;
+  failoverStartTime: number;
+  failoverDelayLogged: boolean;
+  /** Key (`ip:port`) of the replica being promoted, null when none. */
+  promotedReplica: string | null;
+  masterRebootSinceTime: number;
+  replicas: Map<string, ReplicaState>;
+  /** Peer sentinels keyed by run id. */
+  sentinels: Map<string, PeerState>;
+}
+
+export type InstanceState = MasterState | ReplicaState | PeerState;
+
+/** Everything the core holds. */
+export interface SentinelState {
+  myId: string;
+  currentEpoch: number;
+  global: GlobalSettings;
+  timing: Timing;
+  masters: Map<string, MasterState>;
+  tilt: boolean;
+  tiltStartTime: number;
+  /** Monotonic time of the previous tick, 0 before the first. */
+  previousTime: number;
+  /** Wall-clock time of the previous tick (TILT also fires on wall-clock jumps). */
+  previousWallTime: number;
+  /** SENTINEL SIMULATE-FAILURE flags: 1 crash-after-election, 2 crash-after-promotion. */
+  simulateFailureFlags: number;
+}

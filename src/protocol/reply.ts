@@ -1,0 +1,39 @@
+/**
+ * The values a command handler replies with. The encoder renders them for RESP2 or RESP3
+ * (maps as flat arrays, pushes as arrays, nulls as `$-1`/`*-1` in RESP2).
+ */
+export type Reply =
+  | { readonly type: "simple"; readonly value: string }
+  | { readonly type: "error"; readonly value: string }
+  | { readonly type: "integer"; readonly value: number | bigint }
+  | { readonly type: "bulk"; readonly value: string | Uint8Array }
+  /** RESP2 `$-1`, RESP3 `_`. */
+  | { readonly type: "null" }
+  /** RESP2 `*-1`, RESP3 `_`. */
+  | { readonly type: "null-array" }
+  | { readonly type: "double"; readonly value: number }
+  | { readonly type: "array"; readonly items: readonly Reply[] }
+  /** RESP3 `%`, RESP2 flat array of key, value, key, value… */
+  | { readonly type: "map"; readonly entries: readonly (readonly [Reply, Reply])[] }
+  /** RESP3 `>`, RESP2 array. */
+  | { readonly type: "push"; readonly items: readonly Reply[] }
+  /** Pre-encoded bytes written as they are (e.g. a cached reply). */
+  | { readonly type: "raw"; readonly bytes: Uint8Array };
+
+export const R = {
+  ok: (): Reply => ({ type: "simple", value: "OK" }),
+  simple: (value: string): Reply => ({ type: "simple", value }),
+  error: (value: string): Reply => ({ type: "error", value }),
+  integer: (value: number | bigint): Reply => ({ type: "integer", value }),
+  bulk: (value: string | Uint8Array): Reply => ({ type: "bulk", value }),
+  null: (): Reply => ({ type: "null" }),
+  nullArray: (): Reply => ({ type: "null-array" }),
+  array: (items: readonly Reply[]): Reply => ({ type: "array", items }),
+  /** A map whose keys and values are all bulk strings (SENTINEL MASTER and friends). */
+  bulkMap: (pairs: readonly (readonly [string, string])[]): Reply => ({
+    type: "map",
+    entries: pairs.map(([k, v]) => [R.bulk(k), R.bulk(v)] as const),
+  }),
+  map: (entries: readonly (readonly [Reply, Reply])[]): Reply => ({ type: "map", entries }),
+  push: (items: readonly Reply[]): Reply => ({ type: "push", items }),
+} as const;
