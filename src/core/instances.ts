@@ -155,7 +155,7 @@ export function createPeer(ctx: CoreContext, master: MasterState, addr: Addr, ru
     sDownSinceTime: 0,
     oDownSinceTime: 0,
     lastPubTime: ctx.now,
-    lastHelloTime: 0,
+    lastHelloTime: ctx.now,
     leader: "",
     leaderEpoch: 0,
     lastMasterDownReplyTime: ctx.now,

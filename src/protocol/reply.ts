@@ -17,6 +17,10 @@ export type Reply =
   | { readonly type: "map"; readonly entries: readonly (readonly [Reply, Reply])[] }
   /** RESP3 `>`, RESP2 array. */
   | { readonly type: "push"; readonly items: readonly Reply[] }
+  /** RESP3 `~` (COMMAND flags, ACL GETUSER flags), RESP2 array. */
+  | { readonly type: "set"; readonly items: readonly Reply[] }
+  /** RESP3 `=` verbatim string with a 3-letter format (CLIENT INFO/LIST use `txt`), RESP2 bulk. */
+  | { readonly type: "verbatim"; readonly format: string; readonly value: string }
   /** Pre-encoded bytes written as they are (e.g. a cached reply). */
   | { readonly type: "raw"; readonly bytes: Uint8Array };
 
@@ -36,4 +40,7 @@ export const R = {
   }),
   map: (entries: readonly (readonly [Reply, Reply])[]): Reply => ({ type: "map", entries }),
   push: (items: readonly Reply[]): Reply => ({ type: "push", items }),
+  set: (items: readonly Reply[]): Reply => ({ type: "set", items }),
+  verbatim: (value: string, format = "txt"): Reply => ({ type: "verbatim", format, value }),
+  double: (value: number): Reply => ({ type: "double", value }),
 } as const;

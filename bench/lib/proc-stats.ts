@@ -1,0 +1,76 @@
+// Resource readings for one process from Linux's /proc: CPU time (utime + stime from
+// /proc/<pid>/stat), peak and current resident memory (VmHWM / VmRSS from /proc/<pid>/status),
+// and the number of ESTABLISHED TCP sockets it holds (its socket inodes in /proc/<pid>/fd matched
+// against /proc/<pid>/net/tcp and tcp6).
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond =
+        Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The command name (field 2) may contain spaces: fields are counted after its closing paren.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return (utime + stime) / clockTicks();
+}
+
+function statusKb(pid: number, key: string): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const line = status.split("\n").find((l) => l.startsWith(`${key}:`));
+  return line === undefined ? NaN : Number(line.split(/\s+/)[1]);
+}
+
+/** Peak resident set size, MiB. */
+export function peakRssMiB(pid: number): number {
+  return statusKb(pid, "VmHWM") / 1024;
+}
+
+/** Current resident set size, MiB. */
+export function rssMiB(pid: number): number {
+  return statusKb(pid, "VmRSS") / 1024;
+}
+
+const ESTABLISHED = "01";
+
+/** ESTABLISHED TCP connections held by the process (both directions). */
+export function establishedTcp(pid: number): number {
+  const inodes = new Set<string>();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const match = /^socket:\[(\d+)\]$/.exec(target);
+      if (match?.[1] !== undefined) inodes.add(match[1]);
+    } catch {
+      // The fd closed while we looked.
+    }
+  }
+  let count = 0;
+  for (const table of ["tcp", "tcp6"]) {
+    let text: string;
+    try {
+      text = fs.readFileSync(`/proc/${pid}/net/${table}`, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[3] === ESTABLISHED && cols[9] !== undefined && inodes.has(cols[9])) count++;
+    }
+  }
+  return count;
+}

@@ -1,0 +1,158 @@
+// Throughput benchmark: redis-benchmark against a sentinel's port (50 clients, pipeline 1 and
+// 16) for PING, SENTINEL get-master-addr-by-name, and SENTINEL master — requests per second for
+// each implementation and the vigil/redis ratio. The sentinel monitors a real master with one
+// replica. Each cell is the median of --repeat runs.
+//
+//   tsx bench/throughput.ts [--impl redis|vigil|both] [--requests 100000] [--clients 50]
+//                           [--repeat 3]
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import type { SentinelImpl } from "../test/e2e/harness/sentinel-process.js";
+import { startTopology } from "../test/e2e/harness/topology.js";
+import { Args } from "./lib/args.js";
+import { printTable, ratio, round, summarize } from "./lib/stats.js";
+
+const run = promisify(execFile);
+const REDIS_BENCHMARK = process.env["REDIS_BENCHMARK_BIN"] ?? "redis-benchmark";
+
+const COMMANDS: readonly (readonly string[])[] = [
+  ["PING"],
+  ["SENTINEL", "get-master-addr-by-name", "mymaster"],
+  ["SENTINEL", "master", "mymaster"],
+];
+const PIPELINES = [1, 16] as const;
+
+interface Cell {
+  impl: SentinelImpl;
+  command: string;
+  pipeline: number;
+  rps: number;
+  p50Ms: number;
+}
+
+/** One redis-benchmark run; returns [requests/s, p50 ms] parsed from its --csv output. */
+async function benchmark(
+  port: number,
+  command: readonly string[],
+  pipeline: number,
+  requests: number,
+  clients: number,
+): Promise<[number, number]> {
+  const args = [
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(port),
+    "-c",
+    String(clients),
+    "-n",
+    String(requests),
+    "-P",
+    String(pipeline),
+    "--csv",
+    ...command,
+  ];
+  const { stdout } = await run(REDIS_BENCHMARK, args, { timeout: 120_000, maxBuffer: 1 << 20 });
+  const line = stdout
+    .trim()
+    .split("\n")
+    .find((l) => !l.startsWith('"test"'));
+  const cols = (line ?? "").split(",").map((c) => c.replaceAll('"', ""));
+  const rps = Number(cols[1]);
+  if (!Number.isFinite(rps) || rps <= 0)
+    throw new Error(`could not read redis-benchmark output: ${stdout}`);
+  return [rps, Number(cols[4])];
+}
+
+async function main(): Promise<void> {
+  const args = new Args();
+  const impls = args.impls("both");
+  const requests = args.int("requests", 100_000);
+  const clients = args.int("clients", 50);
+  const repeat = args.int("repeat", 3);
+  const cells: Cell[] = [];
+  for (const impl of impls) {
+    const topology = await startTopology({ replicas: 1, sentinels: [impl], quorum: 1 });
+    try {
+      const port = topology.sentinels[0]?.port ?? 0;
+      for (const command of COMMANDS) {
+        for (const pipeline of PIPELINES) {
+          const rps: number[] = [];
+          const p50: number[] = [];
+          for (let i = 0; i < repeat; i++) {
+            const [r, p] = await benchmark(
+              port,
+              command,
+              pipeline,
+              requests * (pipeline === 1 ? 1 : 4),
+              clients,
+            );
+            rps.push(r);
+            p50.push(p);
+          }
+          const cell = {
+            impl,
+            command: command.join(" "),
+            pipeline,
+            rps: round(summarize(rps)?.median ?? 0),
+            p50Ms: summarize(p50)?.median ?? 0,
+          };
+          console.error(JSON.stringify(cell));
+          cells.push(cell);
+        }
+      }
+    } finally {
+      await topology.teardown();
+    }
+  }
+  const header = [
+    "command",
+    "-P",
+    ...impls.map((i) => `${i} req/s`),
+    ...impls.map((i) => `${i} p50 ms`),
+  ];
+  if (impls.length === 2) header.push("vigil/redis");
+  const ratios: Record<string, number | null> = {};
+  const rows = COMMANDS.flatMap((command) =>
+    PIPELINES.map((pipeline) => {
+      const name = command.join(" ");
+      const mine = impls.map((impl) =>
+        cells.find((c) => c.impl === impl && c.command === name && c.pipeline === pipeline),
+      );
+      const row = [
+        name,
+        String(pipeline),
+        ...mine.map((c) => String(c?.rps ?? "n/a")),
+        ...mine.map((c) => String(c?.p50Ms ?? "n/a")),
+      ];
+      if (impls.length === 2) {
+        const r = ratio(mine[1]?.rps, mine[0]?.rps);
+        ratios[`${name} -P ${pipeline}`] = r;
+        row.push(r === null ? "n/a" : String(r));
+      }
+      return row;
+    }),
+  );
+  console.log(
+    `\nredis-benchmark against the sentinel port: ${clients} clients, median of ${repeat} runs`,
+  );
+  printTable(header, rows);
+  console.log(
+    JSON.stringify({
+      bench: "throughput",
+      clients,
+      requests,
+      repeat,
+      results: cells,
+      ratio: ratios,
+    }),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,148 @@
+/**
+ * Command dispatch with Redis's checks in Redis's order (server.c: processCommand):
+ * unknown command → arity → unknown subcommand → subcommand arity → NOAUTH → NOPERM →
+ * RESP2 subscribe-mode restriction → handler. Names are case-insensitive; errors are worded
+ * exactly like redis-sentinel 7.0.15 (sentinel-protocol §9.1).
+ *
+ * Handlers are looked up by full name (`ping`, `client|kill`); a SENTINEL subcommand with no
+ * handler of its own, known or not, goes to ServerHost.sentinel, which answers unknown ones.
+ */
+import { CommandError } from "../errors.js";
+import type { Reply } from "../protocol/reply.js";
+export type { Handler, HandlerResult, MultiReply } from "./handler.js";
+export { isMultiReply, multi } from "./handler.js";
+import { R } from "../protocol/reply.js";
+import { ACL_HANDLERS } from "./acl-command.js";
+import { CLIENT_HANDLERS } from "./client.js";
+import { COMMAND_HANDLERS } from "./command-command.js";
+import type { CommandSpec } from "./command-specs.js";
+import { findCommandSpec, findSubcommandSpec } from "./command-specs.js";
+import type { Handler, HandlerResult } from "./handler.js";
+import type { CommandContext } from "./context.js";
+import type { SessionInfo } from "./host.js";
+import { PUBSUB_HANDLERS } from "./pubsub.js";
+import { SERVER_HANDLERS } from "./server.js";
+
+const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
+  ...Object.entries(SERVER_HANDLERS),
+  ...Object.entries(PUBSUB_HANDLERS),
+  ...Object.entries(CLIENT_HANDLERS),
+  ...Object.entries(ACL_HANDLERS),
+  ...Object.entries(COMMAND_HANDLERS),
+  ["sentinel", sentinelHandler],
+]);
+
+/** Commands a RESP2 client may run while subscribed (server.c: the CLIENT_PUBSUB check). */
+const SUBSCRIBE_CONTEXT = new Set([
+  "ping",
+  "subscribe",
+  "psubscribe",
+  "unsubscribe",
+  "punsubscribe",
+  "quit",
+  "reset",
+]);
+
+/** Emulates printf `%.*s` on a C string: cut at NUL, at most `max` characters. */
+function cString(text: string, max: number): string {
+  const nul = text.indexOf("\0");
+  const cut = nul === -1 ? text : text.slice(0, nul);
+  return cut.length > max ? cut.slice(0, Math.max(0, max)) : cut;
+}
+
+/** `ERR unknown command 'x', with args beginning with: 'a' 'b' ` (128-char budget, like Redis). */
+export function unknownCommandError(argv: readonly string[]): string {
+  let args = "";
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    args += `'${cString(argv[i] ?? "", 128 - args.length)}' `;
+  }
+  return `ERR unknown command '${cString(argv[0] ?? "", 128)}', with args beginning with: ${args}`;
+}
+
+export function arityError(fullName: string): string {
+  return `ERR wrong number of arguments for '${fullName}' command`;
+}
+
+export function unknownSubcommandError(sub: string, command: string): string {
+  return `ERR unknown subcommand '${cString(sub, 128)}'. Try ${command.toUpperCase()} HELP.`;
+}
+
+function arityOk(arity: number, argc: number): boolean {
+  return arity >= 0 ? argc === arity : argc >= -arity;
+}
+
+export function sessionSnapshot(ctx: CommandContext): SessionInfo {
+  const c = ctx.client;
+  return {
+    id: c.id,
+    protocol: c.protocol,
+    name: c.name,
+    user: c.user,
+    addr: c.addr,
+    laddr: c.laddr,
+  };
+}
+
+function sentinelHandler(args: readonly string[], ctx: CommandContext): HandlerResult {
+  return ctx.server.host.sentinel(args.slice(1), sessionSnapshot(ctx));
+}
+
+/** Resolves the spec that will run, or the error reply that stops it. */
+function resolve(argv: readonly string[]): CommandSpec | Reply {
+  const spec = findCommandSpec(argv[0] ?? "");
+  if (spec === undefined) return R.error(unknownCommandError(argv));
+  if (!arityOk(spec.arity, argv.length)) return R.error(arityError(spec.name));
+  if (spec.subcommands.length === 0 || argv.length < 2) return spec;
+  const sub = findSubcommandSpec(spec, argv[1] ?? "");
+  if (sub === undefined) {
+    // The host answers unknown SENTINEL subcommands (it may support more than 7.0 listed).
+    return spec.name === "sentinel"
+      ? spec
+      : R.error(unknownSubcommandError(argv[1] ?? "", argv[0] ?? ""));
+  }
+  if (!arityOk(sub.arity, argv.length)) return R.error(arityError(sub.name));
+  return sub;
+}
+
+function guard(spec: CommandSpec, ctx: CommandContext): Reply | undefined {
+  const top = findCommandSpec(spec.name.split("|")[0] ?? "") ?? spec;
+  if (!ctx.client.authenticated && !top.flags.includes("no_auth")) {
+    return R.error("NOAUTH Authentication required.");
+  }
+  if (ctx.client.authenticated && !ctx.server.acl.canRun(ctx.client.user, spec.name)) {
+    return R.error(`NOPERM this user has no permissions to run the '${spec.name}' command`);
+  }
+  const subscribed = ctx.client.channels.size + ctx.client.patterns.size > 0;
+  if (ctx.client.protocol === 2 && subscribed && !SUBSCRIBE_CONTEXT.has(top.name)) {
+    return R.error(
+      `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    );
+  }
+  return undefined;
+}
+
+function toErrorReply(err: unknown): Reply {
+  if (err instanceof CommandError) return R.error(err.message);
+  throw err;
+}
+
+/**
+ * Runs one command. Never throws for client mistakes: they become error replies. A CommandError
+ * thrown (or rejected) by a handler becomes its `-PREFIX text` reply; anything else is a bug and
+ * propagates to the shell.
+ */
+export function executeCommand(argv: readonly string[], ctx: CommandContext): HandlerResult {
+  const resolved = resolve(argv);
+  if ("type" in resolved) return resolved;
+  const refused = guard(resolved, ctx);
+  if (refused !== undefined) return refused;
+  ctx.client.lastCommand = resolved.name;
+  const handler = HANDLERS.get(resolved.name) ?? HANDLERS.get(resolved.name.split("|")[0] ?? "");
+  if (handler === undefined) return R.error(unknownSubcommandError(argv[1] ?? "", argv[0] ?? ""));
+  try {
+    const result = handler(argv, ctx);
+    return result instanceof Promise ? result.catch(toErrorReply) : result;
+  } catch (err) {
+    return toErrorReply(err);
+  }
+}

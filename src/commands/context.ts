@@ -1,0 +1,107 @@
+/**
+ * What a command handler sees: the calling connection's mutable state and the server services
+ * the shell provides. Handlers stay pure (no I/O, no clocks): everything that touches sockets,
+ * time or the process comes in through ServerServices, implemented by src/shell/resp-server.ts.
+ */
+import type { Acl } from "./acl.js";
+import type { ServerHost, SessionInfo } from "./host.js";
+
+/** CLIENT REPLY state (networking.c: CLIENT_REPLY_OFF / CLIENT_REPLY_SKIP). */
+export type ReplyMode = "on" | "off" | "skip-next";
+
+/** Per-connection state the handlers read and change. */
+export interface ClientState extends SessionInfo {
+  protocol: 2 | 3;
+  name: string;
+  user: string;
+  authenticated: boolean;
+  /** Insertion-ordered, so UNSUBSCRIBE without arguments answers in subscription order. */
+  readonly channels: Set<string>;
+  readonly patterns: Set<string>;
+  replyMode: ReplyMode;
+  /** Set by CLIENT REPLY SKIP: the next command's reply is dropped. */
+  skipNextReply: boolean;
+  libName: string;
+  libVersion: string;
+  noEvict: boolean;
+  /** Close the connection once the replies produced so far are written (QUIT, CLIENT KILL self). */
+  closeAfterReply: boolean;
+  /** Full name (`client|info`) of the command being executed, for CLIENT LIST `cmd=`. */
+  lastCommand: string;
+}
+
+/** Values for INFO that only the shell can read. */
+export interface InfoFacts {
+  readonly os: string;
+  readonly archBits: number;
+  readonly processId: number;
+  readonly runId: string;
+  readonly tcpPort: number;
+  readonly serverTimeUsec: bigint;
+  readonly uptimeSeconds: number;
+  readonly hz: number;
+  readonly configuredHz: number;
+  readonly lruClock: number;
+  readonly executable: string;
+  readonly configFile: string;
+  readonly connectedClients: number;
+  readonly maxClients: number;
+  readonly totalConnectionsReceived: number;
+  readonly totalCommandsProcessed: number;
+  readonly totalNetInputBytes: number;
+  readonly totalNetOutputBytes: number;
+  readonly rejectedConnections: number;
+  readonly pubsubChannels: number;
+  readonly pubsubPatterns: number;
+  readonly totalErrorReplies: number;
+  readonly usedCpuSys: number;
+  readonly usedCpuUser: number;
+}
+
+/** One connection as CLIENT LIST shows it. */
+export interface ClientFacts {
+  readonly id: number;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly fd: number;
+  readonly name: string;
+  readonly ageSeconds: number;
+  readonly idleSeconds: number;
+  readonly subscriptions: number;
+  readonly patternSubscriptions: number;
+  readonly queryBufferBytes: number;
+  readonly outputBytes: number;
+  readonly lastCommand: string;
+  readonly user: string;
+  readonly protocol: 2 | 3;
+  readonly libName: string;
+  readonly libVersion: string;
+  readonly noEvict: boolean;
+}
+
+/** Channel and pattern registrations; the hub also keeps the session's own sets in step. */
+export interface PubSubRegistry {
+  /** Returns false when already subscribed. */
+  subscribe(client: ClientState, channel: string): boolean;
+  unsubscribe(client: ClientState, channel: string): boolean;
+  psubscribe(client: ClientState, pattern: string): boolean;
+  punsubscribe(client: ClientState, pattern: string): boolean;
+}
+
+export interface ServerServices {
+  readonly host: ServerHost;
+  readonly acl: Acl;
+  readonly pubsub: PubSubRegistry;
+  infoFacts(): InfoFacts;
+  /** Every open connection (CLIENT LIST / KILL), the caller included. */
+  clients(): readonly ClientFacts[];
+  /** Closes another connection after the current command (CLIENT KILL). */
+  killClient(id: number): void;
+  /** Random lowercase hex of the given length (ACL GENPASS). */
+  randomHex(length: number): string;
+}
+
+export interface CommandContext {
+  readonly client: ClientState;
+  readonly server: ServerServices;
+}

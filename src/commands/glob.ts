@@ -1,0 +1,106 @@
+/**
+ * Redis glob matching (util.c: stringmatchlen), used by PSUBSCRIBE, SENTINEL RESET, ACL and
+ * COMMAND LIST FILTERBY PATTERN: `*` any run, `?` one character, `[abc]`, `[^a]`, `[a-z]`
+ * (reversed ranges allowed), `\x` a literal x. Case-sensitive unless asked.
+ *
+ * A failed `*` tells every enclosing `*` that trying longer prefixes cannot succeed either
+ * (Redis 7's skipLongerMatches), which keeps patterns like `*a*a*a*b` linear-ish instead of
+ * exponential on long inputs.
+ */
+
+interface MatchState {
+  /** Set when a nested `*` exhausted the string: outer stars stop trying. */
+  skipLongerMatches: boolean;
+}
+
+function foldCase(c: string, nocase: boolean): string {
+  return nocase ? c.toLowerCase() : c;
+}
+
+/** Matches a `[...]` class at pattern[p] (just after `[`). Returns [matched, index after `]`]. */
+function matchClass(pattern: string, p: number, ch: string, nocase: boolean): [boolean, number] {
+  let i = p;
+  const negate = pattern[i] === "^";
+  if (negate) i += 1;
+  let matched = false;
+  const c = foldCase(ch, nocase);
+  for (;;) {
+    if (i >= pattern.length) {
+      // Unterminated class: Redis treats the end of the pattern as the closing bracket.
+      i = pattern.length - 1;
+      break;
+    }
+    const pc = pattern[i]!;
+    if (pc === "]") break;
+    if (pc === "\\" && i + 1 < pattern.length) {
+      if (foldCase(pattern[i + 1]!, nocase) === c) matched = true;
+      i += 2;
+      continue;
+    }
+    if (i + 2 < pattern.length && pattern[i + 1] === "-") {
+      let lo = foldCase(pc, nocase);
+      let hi = foldCase(pattern[i + 2]!, nocase);
+      if (lo > hi) [lo, hi] = [hi, lo];
+      if (c >= lo && c <= hi) matched = true;
+      i += 3;
+      continue;
+    }
+    if (foldCase(pc, nocase) === c) matched = true;
+    i += 1;
+  }
+  return [negate ? !matched : matched, i + 1];
+}
+
+function matchFrom(
+  pattern: string,
+  p0: number,
+  text: string,
+  s0: number,
+  nocase: boolean,
+  state: MatchState,
+): boolean {
+  let p = p0;
+  let s = s0;
+  while (p < pattern.length && s < text.length) {
+    const pc = pattern[p]!;
+    if (pc === "*") {
+      while (pattern[p + 1] === "*") p += 1;
+      if (p + 1 === pattern.length) return true;
+      for (let k = s; k < text.length; k++) {
+        if (matchFrom(pattern, p + 1, text, k, nocase, state)) return true;
+        if (state.skipLongerMatches) return false;
+      }
+      state.skipLongerMatches = true;
+      return false;
+    }
+    if (pc === "?") {
+      p += 1;
+      s += 1;
+      continue;
+    }
+    if (pc === "[") {
+      const [ok, next] = matchClass(pattern, p + 1, text[s]!, nocase);
+      if (!ok) return false;
+      p = next;
+      s += 1;
+      continue;
+    }
+    let literal = pc;
+    if (pc === "\\" && p + 1 < pattern.length) {
+      p += 1;
+      literal = pattern[p]!;
+    }
+    if (foldCase(literal, nocase) !== foldCase(text[s]!, nocase)) return false;
+    p += 1;
+    s += 1;
+  }
+  if (s < text.length) return false;
+  // Only stars may remain in the pattern.
+  while (p < pattern.length && pattern[p] === "*") p += 1;
+  return p === pattern.length;
+}
+
+/** True when `text` matches the Redis glob `pattern`. */
+export function globMatch(pattern: string, text: string, nocase = false): boolean {
+  return matchFrom(pattern, 0, text, 0, nocase, { skipLongerMatches: false });
+}

@@ -1,0 +1,37 @@
+/**
+ * What the client-facing server needs from the sentinel runtime (sentinel-protocol §9).
+ *
+ * The RESP server owns connections, the RESP codec and the generic Redis commands (PING, INFO,
+ * HELLO, AUTH, CLIENT, COMMAND, ACL, pub/sub); everything sentinel-specific goes through this
+ * interface, which src/shell/runtime.ts implements on top of the core.
+ */
+import type { Reply } from "../protocol/reply.js";
+
+/** A read-only view of the calling connection, handed to the host with each SENTINEL call. */
+export interface SessionInfo {
+  /** CLIENT ID: unique per process, increasing from 1. */
+  readonly id: number;
+  /** 2 or 3, as negotiated with HELLO; the reply is encoded for it after the host answers. */
+  readonly protocol: 2 | 3;
+  /** CLIENT SETNAME value, "" when unset. */
+  readonly name: string;
+  /** The ACL user the connection is authenticated as ("default" by default). */
+  readonly user: string;
+  /** Remote address `ip:port` (CLIENT LIST addr). */
+  readonly addr: string;
+  /** Local address `ip:port` (CLIENT LIST laddr). */
+  readonly laddr: string;
+}
+
+export interface ServerHost {
+  /** `SENTINEL <args…>` (args after the word SENTINEL). May be async (admin ops wait for the core). */
+  sentinel(args: readonly string[], session: SessionInfo): Reply | Promise<Reply>;
+  /** Text of the `# Sentinel` INFO section (without trailing blank line). */
+  infoSentinelSection(): string;
+  /** Master names for ROLE. */
+  masterNames(): readonly string[];
+  /** A peer PUBLISHed on __sentinel__:hello. */
+  helloReceived(payload: string): void;
+  /** SHUTDOWN was called (the host performs the ordered shutdown). */
+  shutdown(): void;
+}

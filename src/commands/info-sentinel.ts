@@ -1,0 +1,50 @@
+/**
+ * The `# Sentinel` section of INFO (sentinel.c: sentinelInfoCommand; sentinel-protocol §9.3),
+ * read by redis_exporter and friends: exact field names, one `master<i>:` line per master.
+ */
+import type { SentinelState } from "../core/state.js";
+
+/** What the shell's script runner knows. */
+export interface ScriptCounters {
+  /** Scripts running now. */
+  readonly running: number;
+  /** Jobs in the queue, running ones included (listLength(sentinel.scripts_queue)). */
+  readonly queueLength: number;
+}
+
+/**
+ * The section text: `# Sentinel\r\n` then one `\r\n`-terminated line per field. The INFO
+ * handler separates it from the previous section with one more `\r\n`, as Redis does.
+ */
+export function infoSentinelSection(
+  state: SentinelState,
+  now: number,
+  scripts: ScriptCounters,
+): string {
+  const tiltSeconds = state.tilt ? Math.trunc((now - state.tiltStartTime) / 1000) : -1;
+  const lines = [
+    "# Sentinel",
+    `sentinel_masters:${state.masters.size}`,
+    `sentinel_tilt:${state.tilt ? 1 : 0}`,
+    `sentinel_tilt_since_seconds:${tiltSeconds}`,
+    `sentinel_running_scripts:${scripts.running}`,
+    `sentinel_scripts_queue_length:${scripts.queueLength}`,
+    `sentinel_simulate_failure_flags:${state.simulateFailureFlags}`,
+  ];
+  let index = 0;
+  for (const master of state.masters.values()) {
+    const status = master.flags.has("o_down")
+      ? "odown"
+      : master.flags.has("s_down")
+        ? "sdown"
+        : "ok";
+    // The record's address, never bracketed (sentinel.c prints "%s:%d").
+    const address = `${master.addr.ip}:${master.addr.port}`;
+    lines.push(
+      `master${index}:name=${master.name},status=${status},address=${address},` +
+        `slaves=${master.replicas.size},sentinels=${master.sentinels.size + 1}`,
+    );
+    index++;
+  }
+  return lines.map((line) => `${line}\r\n`).join("");
+}

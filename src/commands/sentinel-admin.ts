@@ -1,0 +1,147 @@
+/**
+ * SENTINEL subcommands that change state: arguments are checked here with Redis's texts and in
+ * Redis's order; the change itself is an AdminOp (or a vote request) stepped through the core.
+ * `args` is the whole SENTINEL argument list (args[0] is the subcommand); arity is already checked.
+ */
+import { DEBUG_PARAMS } from "../core/timing.js";
+import type { Reply } from "../protocol/reply.js";
+import { R } from "../protocol/reply.js";
+import { withMaster } from "./sentinel-read.js";
+import { monitorHost } from "./sentinel-ip.js";
+import { NOT_AN_INTEGER, parseLongLong } from "./sentinel-parse.js";
+import type { SentinelCommandEnv, SentinelCommandOutcome } from "./sentinel-types.js";
+import { adminOutcome, replyOutcome } from "./sentinel-types.js";
+
+function errorOutcome(text: string): SentinelCommandOutcome {
+  return replyOutcome(R.error(text));
+}
+
+/** `<ip> <port> <epoch> <runid>` → a vote request for the core (sentinel-protocol §5.4). */
+export function isMasterDownCommand(args: readonly string[]): SentinelCommandOutcome {
+  const port = parseLongLong(args[2] ?? "");
+  const epoch = parseLongLong(args[3] ?? "");
+  if (port === null || epoch === null) return errorOutcome(NOT_AN_INTEGER);
+  return {
+    kind: "core",
+    input: {
+      type: "is-master-down-request",
+      ip: args[1] ?? "",
+      port: Number(port),
+      epoch: Number(epoch),
+      runId: args[4] ?? "",
+    },
+  };
+}
+
+export function failoverCommand(
+  args: readonly string[],
+  env: SentinelCommandEnv,
+): SentinelCommandOutcome {
+  return withMaster(args, env, (m) => adminOutcome({ op: "failover", name: m.name }));
+}
+
+export function removeCommand(
+  args: readonly string[],
+  env: SentinelCommandEnv,
+): SentinelCommandOutcome {
+  return withMaster(args, env, (m) => adminOutcome({ op: "remove", name: m.name }));
+}
+
+export function resetCommand(args: readonly string[]): SentinelCommandOutcome {
+  return adminOutcome({ op: "reset", pattern: args[1] ?? "" });
+}
+
+export function flushConfigCommand(): SentinelCommandOutcome {
+  return adminOutcome({ op: "flushconfig" });
+}
+
+/** `<name> <ip> <port> <quorum>`, checked in sentinel.c's order (quorum and port syntax first). */
+export function monitorCommand(
+  args: readonly string[],
+  env: SentinelCommandEnv,
+): SentinelCommandOutcome {
+  const [, name = "", hostArg = "", portArg = "", quorumArg = ""] = args;
+  const quorum = parseLongLong(quorumArg);
+  if (quorum === null) return errorOutcome("ERR Invalid quorum");
+  const port = parseLongLong(portArg);
+  if (port === null) return errorOutcome("ERR Invalid port");
+  if (quorum <= 0n) return errorOutcome("ERR Quorum must be 1 or greater.");
+  const host = monitorHost(hostArg, env.state.global.resolveHostnames);
+  if (host === null) return errorOutcome("ERR Invalid IP address or hostname specified");
+  if (port < 0n || port > 65535n) return errorOutcome("ERR Invalid port number.");
+  if (env.state.masters.has(name)) return errorOutcome("ERR Duplicate master name.");
+  return adminOutcome({ op: "monitor", name, host, port: Number(port), quorum: Number(quorum) });
+}
+
+const SIMULATE_FLAGS: Readonly<Record<string, number>> = {
+  "crash-after-election": 1,
+  "crash-after-promotion": 2,
+};
+
+/**
+ * Replaces the flag set. As in sentinel.c the flags are reset first and each argument applied in
+ * turn, so HELP or an unknown word still leaves the flags seen before it.
+ */
+export function simulateFailureCommand(args: readonly string[]): SentinelCommandOutcome {
+  let flags = 0;
+  let override: Reply | undefined;
+  for (const arg of args.slice(1)) {
+    const lower = arg.toLowerCase();
+    const flag = SIMULATE_FLAGS[lower];
+    if (flag !== undefined) {
+      flags |= flag;
+      continue;
+    }
+    override =
+      lower === "help"
+        ? R.array([R.bulk("crash-after-election"), R.bulk("crash-after-promotion")])
+        : R.error("ERR Unknown failure simulation specified");
+    break;
+  }
+  return adminOutcome({ op: "simulate-failure", flags }, override);
+}
+
+const DEBUG_NAMES = new Map(
+  DEBUG_PARAMS.map(([name]) => [name.toLowerCase(), name.toLowerCase()] as const),
+);
+
+/** Parses `<param> <ms> …` until the first bad pair (sentinelSetDebugConfigParameters). */
+function parseDebugPairs(args: readonly string[]): {
+  pairs: [string, string][];
+  error: string | null;
+} {
+  const pairs: [string, string][] = [];
+  for (let j = 1; j < args.length; j += 2) {
+    const option = args[j] ?? "";
+    const name = DEBUG_NAMES.get(option.toLowerCase());
+    if (name === undefined || j + 1 >= args.length) {
+      return {
+        pairs,
+        error: `ERR Unknown option or number of arguments for SENTINEL DEBUG '${option}'`,
+      };
+    }
+    const text = args[j + 1] ?? "";
+    const value = parseLongLong(text);
+    if (value === null || value <= 0n) {
+      return { pairs, error: `ERR Invalid argument '${text}' for SENTINEL DEBUG '${option}'` };
+    }
+    pairs.push([name, value.toString()]);
+  }
+  return { pairs, error: null };
+}
+
+/** No arguments: the DEBUG map from state.timing; else the pairs (lower-case names) → debug-set. */
+export function debugCommand(
+  args: readonly string[],
+  env: SentinelCommandEnv,
+): SentinelCommandOutcome {
+  if (args.length === 1) {
+    return replyOutcome(
+      R.bulkMap(DEBUG_PARAMS.map(([name, key]) => [name, String(env.state.timing[key])] as const)),
+    );
+  }
+  const { pairs, error } = parseDebugPairs(args);
+  if (error === null) return adminOutcome({ op: "debug-set", pairs });
+  if (pairs.length === 0) return errorOutcome(error);
+  return adminOutcome({ op: "debug-set", pairs }, R.error(error));
+}

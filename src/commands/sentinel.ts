@@ -1,0 +1,137 @@
+/**
+ * The SENTINEL command: a table of subcommands (names, arities and handlers as redis-sentinel
+ * 7.0.15's command table has them) and the mapping of the core's answers back to replies.
+ * Pure: handlers read the state and either reply at once or return an input for the core.
+ *
+ * `args` are the arguments AFTER the command name: `SENTINEL masters` arrives as ["masters"].
+ */
+import type { CoreReply } from "../core/ready.js";
+import { assertNever } from "../core/assert.js";
+import type { Reply } from "../protocol/reply.js";
+import { R } from "../protocol/reply.js";
+import {
+  debugCommand,
+  failoverCommand,
+  flushConfigCommand,
+  isMasterDownCommand,
+  monitorCommand,
+  removeCommand,
+  resetCommand,
+  simulateFailureCommand,
+} from "./sentinel-admin.js";
+import { configCommand } from "./sentinel-config.js";
+import { sentinelHelpReply } from "./sentinel-help.js";
+import {
+  ckquorumCommand,
+  getMasterAddrCommand,
+  infoCacheCommand,
+  mastersCommand,
+  masterCommand,
+  myIdCommand,
+  pendingScriptsCommand,
+  replicasCommand,
+  sentinelsCommand,
+} from "./sentinel-read.js";
+import { setCommand } from "./sentinel-set.js";
+import type { SentinelCommandEnv, SentinelCommandOutcome } from "./sentinel-types.js";
+import { replyOutcome } from "./sentinel-types.js";
+
+export type {
+  PendingScriptView,
+  SentinelCommandEnv,
+  SentinelCommandOutcome,
+  SentinelCoreInput,
+} from "./sentinel-types.js";
+
+type Handler = (args: readonly string[], env: SentinelCommandEnv) => SentinelCommandOutcome;
+
+export interface SentinelSubcommand {
+  /** Lower case, as in `sentinel|<name>`. */
+  readonly name: string;
+  /** Redis arity counting SENTINEL itself: n = exactly n words, −n = at least n. */
+  readonly arity: number;
+  readonly handler: Handler;
+}
+
+function sub(name: string, arity: number, handler: Handler): SentinelSubcommand {
+  return { name, arity, handler };
+}
+
+/** `COMMAND INFO sentinel` of redis-sentinel 7.0.15. */
+export const SENTINEL_SUBCOMMANDS: ReadonlyMap<string, SentinelSubcommand> = new Map(
+  [
+    sub("masters", 2, mastersCommand),
+    sub("master", 3, masterCommand),
+    sub("replicas", 3, replicasCommand),
+    sub("slaves", 3, replicasCommand),
+    sub("sentinels", 3, sentinelsCommand),
+    sub("get-master-addr-by-name", 3, getMasterAddrCommand),
+    sub("myid", 2, myIdCommand),
+    sub("is-master-down-by-addr", 6, isMasterDownCommand),
+    sub("ckquorum", 3, ckquorumCommand),
+    sub("failover", 3, failoverCommand),
+    sub("reset", 3, resetCommand),
+    sub("monitor", 6, monitorCommand),
+    sub("remove", 3, removeCommand),
+    sub("set", -5, setCommand),
+    sub("flushconfig", 2, flushConfigCommand),
+    sub("config", -3, configCommand),
+    sub("info-cache", -3, infoCacheCommand),
+    sub("pending-scripts", 2, pendingScriptsCommand),
+    sub("simulate-failure", -3, simulateFailureCommand),
+    sub("debug", -2, debugCommand),
+    sub("help", 2, () => replyOutcome(sentinelHelpReply())),
+  ].map((s) => [s.name, s] as const),
+);
+
+function arityOk(arity: number, words: number): boolean {
+  return arity >= 0 ? words === arity : words >= -arity;
+}
+
+function arityError(name: string): SentinelCommandOutcome {
+  return replyOutcome(R.error(`ERR wrong number of arguments for '${name}' command`));
+}
+
+export function sentinelCommand(
+  args: readonly string[],
+  env: SentinelCommandEnv,
+): SentinelCommandOutcome {
+  const subName = args[0];
+  if (subName === undefined) return arityError("sentinel");
+  const entry = SENTINEL_SUBCOMMANDS.get(subName.toLowerCase());
+  if (entry === undefined) {
+    // server.c prints at most 128 bytes of the unknown name.
+    return replyOutcome(
+      R.error(`ERR unknown subcommand '${subName.slice(0, 128)}'. Try SENTINEL HELP.`),
+    );
+  }
+  if (!arityOk(entry.arity, args.length + 1)) return arityError(`sentinel|${entry.name}`);
+  return entry.handler(args, env);
+}
+
+/** The reply for the core's answer to a `core` outcome (absent overrideReply). */
+export function coreReplyToReply(reply: CoreReply): Reply {
+  switch (reply.kind) {
+    case "is-master-down":
+      return R.array([
+        R.integer(reply.down ? 1 : 0),
+        R.bulk(reply.leader === "" ? "*" : reply.leader),
+        R.integer(reply.leaderEpoch),
+      ]);
+    case "admin": {
+      const result = reply.result;
+      switch (result.kind) {
+        case "ok":
+          return R.ok();
+        case "integer":
+          return R.integer(result.value);
+        case "error":
+          return R.error(result.message);
+        default:
+          return assertNever(result);
+      }
+    }
+    default:
+      return assertNever(reply);
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Directives → server settings + sentinel state (sentinel-protocol §10.1–10.2). Plain Redis lines
+ * are applied in file order (config.c: loadServerConfigFromString); `sentinel` lines are queued
+ * and applied afterwards in Redis's three passes (sentinel.c: loadSentinelConfigFromQueue).
+ * Every failure is a ConfigError naming file, line, directive and Redis's reason text.
+ */
+import type { SentinelConfig } from "../core/config.js";
+import { ConfigError } from "../errors.js";
+import type { Directive } from "./conf-parser.js";
+import { formatLine } from "./conf-parser.js";
+import {
+  REDIS_DEPRECATED_DIRECTIVES,
+  REDIS_MULTI_ARG_DIRECTIVES,
+  REDIS_STANDARD_DIRECTIVES,
+} from "./redis-directives.js";
+import { REASONS, checkValue, intTextSchema, listenPortSchema, logLevelSchema } from "./schema.js";
+import { builderFrom, emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
+import { LineError, applySentinelLine, passOf } from "./sentinel-directives.js";
+import type { SentinelApplyOptions, SentinelLine } from "./sentinel-directives.js";
+import type { LogLevel, ServerSettings } from "./types.js";
+import { DEFAULT_SERVER_SETTINGS } from "./types.js";
+
+export type ConfToConfigOptions = SentinelApplyOptions;
+
+export interface ConfResult {
+  readonly server: ServerSettings;
+  readonly sentinel: SentinelConfig;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type MutableServer = Omit<Mutable<ServerSettings>, "bind" | "users" | "tls" | "syslog"> & {
+  bind: string[];
+  users: string[];
+  tls: Record<string, string>;
+  syslog: Record<string, string>;
+};
+
+const BAD_DIRECTIVE = "Bad directive or wrong number of arguments";
+const WRONG_ARITY = "wrong number of arguments";
+
+function lineError(d: Directive, reason: string, directive = d.name): ConfigError {
+  return new ConfigError({ file: d.file, line: d.line, directive, reason, text: d.text });
+}
+
+function yesNoArg(v: string): boolean {
+  const l = v.toLowerCase();
+  if (l !== "yes" && l !== "no") throw new LineError(REASONS.yesNo);
+  return l === "yes";
+}
+
+function intArg(v: string): number {
+  const r = intTextSchema.safeParse(v);
+  if (!r.success) throw new LineError(REASONS.notInteger);
+  return r.data;
+}
+
+/** The plain directives Vigil acts on; other known Redis directives are accepted and ignored. */
+function applyServerValue(s: MutableServer, name: string, args: readonly string[]): void {
+  const v = args[0] ?? "";
+  switch (name) {
+    case "port": {
+      const port = intArg(v);
+      const reason = checkValue(listenPortSchema, port);
+      if (reason !== null) throw new LineError(reason);
+      s.port = port;
+      return;
+    }
+    case "bind":
+      s.bind = [...args];
+      return;
+    case "protected-mode":
+      s.protectedMode = yesNoArg(v);
+      return;
+    case "daemonize":
+      s.daemonize = yesNoArg(v);
+      return;
+    case "loglevel": {
+      const r = logLevelSchema.safeParse(v.toLowerCase());
+      if (!r.success) throw new LineError(REASONS.loglevel);
+      s.loglevel = r.data satisfies LogLevel;
+      return;
+    }
+    case "hz": {
+      const hz = intArg(v);
+      if (hz < 0) throw new LineError("argument must be between 0 and 2147483647 inclusive");
+      s.hz = hz;
+      return;
+    }
+    case "dir":
+      s.dir = v;
+      return;
+    case "logfile":
+      s.logfile = v;
+      return;
+    case "pidfile":
+      s.pidfile = v;
+      return;
+    case "requirepass":
+      s.requirepass = v;
+      return;
+    case "aclfile":
+      s.aclfile = v;
+      return;
+    default:
+      if (name.startsWith("tls-")) s.tls[name] = args.join(" ");
+      else if (name.startsWith("syslog-")) s.syslog[name] = args.join(" ");
+  }
+}
+
+/** Returns true when the directive was handled (false = not a plain directive). */
+function applyPlain(s: MutableServer, d: Directive): void {
+  const argc = d.args.length + 1;
+  if (REDIS_STANDARD_DIRECTIVES.has(d.name)) {
+    if (!REDIS_MULTI_ARG_DIRECTIVES.has(d.name) && argc !== 2) throw new LineError(WRONG_ARITY);
+    applyServerValue(s, d.name, d.args);
+    return;
+  }
+  if (REDIS_DEPRECATED_DIRECTIVES.has(d.name) && argc === 2) return;
+  if (d.name === "user" && argc >= 2) {
+    s.users.push(formatLine(d.args));
+    return;
+  }
+  // Renaming the sentinel's own commands: accepted like Redis, not acted on yet.
+  if (d.name === "rename-command" && argc === 3) return;
+  if (d.name === "include" && argc === 2) throw new LineError("include is not supported by Vigil");
+  if (d.name === "loadmodule" && argc >= 2)
+    throw new LineError("loadmodule is not supported by Vigil");
+  throw new LineError(BAD_DIRECTIVE);
+}
+
+function mutableServer(base: ServerSettings): MutableServer {
+  return {
+    ...base,
+    bind: [...base.bind],
+    users: [...base.users],
+    tls: { ...base.tls },
+    syslog: { ...base.syslog },
+  };
+}
+
+/**
+ * Applies the directives on top of `base` (defaults, or a YAML config when these are command-line
+ * overrides). Throws ConfigError at the first bad line, plain lines first, as Redis does.
+ */
+export function confToConfig(
+  directives: readonly Directive[],
+  opts: ConfToConfigOptions,
+  base?: ConfResult,
+): ConfResult {
+  const server = mutableServer(base?.server ?? DEFAULT_SERVER_SETTINGS);
+  const queued: SentinelLine[] = [];
+  for (const d of directives) {
+    if (d.name === "sentinel") {
+      // A bare `sentinel` line only selects sentinel mode (server.c main).
+      const [sub, ...args] = d.args;
+      if (sub !== undefined) queued.push({ directive: d, sub: sub.toLowerCase(), args });
+      continue;
+    }
+    try {
+      applyPlain(server, d);
+    } catch (e) {
+      if (e instanceof LineError) throw lineError(d, e.reason);
+      throw e;
+    }
+  }
+  const b = base === undefined ? emptySentinelBuilder() : builderFrom(base.sentinel);
+  for (const pass of [0, 1, 2] as const) {
+    for (const line of queued) {
+      if (passOf(line.sub) !== pass) continue;
+      try {
+        applySentinelLine(b, line, opts);
+      } catch (e) {
+        if (e instanceof LineError)
+          throw lineError(line.directive, e.reason, `sentinel ${line.sub}`);
+        throw e;
+      }
+    }
+  }
+  return { server, sentinel: freezeSentinel(b) };
+}

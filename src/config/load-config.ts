@@ -1,0 +1,138 @@
+/**
+ * The only I/O of src/config: read the file, run the pure steps, apply the command-line
+ * overrides, check the file can be saved (sentinel.c: sentinelCheckConfigFile). Throws
+ * ConfigError with Redis's texts.
+ */
+import { accessSync, constants, existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { ConfigError, ERROR_CODES } from "../errors.js";
+import type { Directive } from "./conf-parser.js";
+import { parseConf } from "./conf-parser.js";
+import type { ConfResult } from "./conf-to-config.js";
+import { confToConfig } from "./conf-to-config.js";
+import type { LoadedConfig } from "./types.js";
+import { mergeState, yamlToConfig } from "./yaml-config.js";
+
+export interface LoadOptions {
+  /** access(path, X_OK) for notification/client-reconfig scripts. */
+  readonly isExecutable: (path: string) => boolean;
+  /** Directory relative paths are resolved against (default process.cwd()). */
+  readonly cwd?: string;
+  /** access(path, W_OK); throws a Node errno error when not writable. Injectable for tests. */
+  readonly checkWritable?: (path: string) => void;
+}
+
+export const COMMAND_LINE = "(command line)";
+
+/** The state file of a YAML-configured Vigil. */
+export function stateFileOf(yamlFile: string): string {
+  return `${yamlFile}.state`;
+}
+
+export function isYamlFile(path: string): boolean {
+  return /\.ya?ml$/i.test(path);
+}
+
+export function defaultIsExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const STRERROR: Readonly<Record<string, string>> = {
+  ENOENT: "No such file or directory",
+  EACCES: "Permission denied",
+  EPERM: "Operation not permitted",
+  EROFS: "Read-only file system",
+  EISDIR: "Is a directory",
+  ENOTDIR: "Not a directory",
+  ELOOP: "Too many levels of symbolic links",
+  ENAMETOOLONG: "File name too long",
+};
+
+/** C strerror() text for a Node errno error. */
+export function strerror(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === "string") return STRERROR[code] ?? code;
+  return e instanceof Error ? e.message : String(e);
+}
+
+function fatal(
+  file: string,
+  reason: string,
+  code: "VIGIL_CONFIG" | "VIGIL_CONFIG_NOT_WRITABLE",
+): ConfigError {
+  return new ConfigError({ file, line: 0, directive: "", reason }, ERROR_CODES[code]);
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw fatal(
+      file,
+      `Fatal error, can't open config file '${file}': ${strerror(e)}`,
+      "VIGIL_CONFIG",
+    );
+  }
+}
+
+function loadYaml(file: string, text: string, opts: LoadOptions): ConfResult {
+  const fromYaml = yamlToConfig(text, file, opts);
+  const stateFile = stateFileOf(file);
+  if (!existsSync(stateFile)) return fromYaml;
+  const state = confToConfig(parseConf(readText(stateFile), stateFile), opts);
+  return { server: fromYaml.server, sentinel: mergeState(fromYaml.sentinel, state.sentinel) };
+}
+
+function checkWritable(file: string, format: "conf" | "yaml", opts: LoadOptions): void {
+  const check =
+    opts.checkWritable ??
+    ((p: string) => {
+      accessSync(p, constants.W_OK);
+    });
+  // A YAML config is never written: its state file is (or its directory, before the first save).
+  const target =
+    format === "conf"
+      ? file
+      : existsSync(stateFileOf(file))
+        ? stateFileOf(file)
+        : resolve(file, "..");
+  try {
+    check(target);
+  } catch (e) {
+    throw fatal(
+      file,
+      `Sentinel config file ${target} is not writable: ${strerror(e)}. Exiting...`,
+      "VIGIL_CONFIG_NOT_WRITABLE",
+    );
+  }
+}
+
+export function loadConfig(
+  path: string,
+  overrides: readonly string[],
+  opts: LoadOptions,
+): LoadedConfig {
+  if (path === "") {
+    throw fatal("", "Sentinel needs config file on disk to save state. Exiting...", "VIGIL_CONFIG");
+  }
+  const cwd = opts.cwd ?? process.cwd();
+  const file = resolve(cwd, path);
+  const text = readText(file);
+  const format = isYamlFile(file) ? "yaml" : "conf";
+  const extra: Directive[] = parseConf(overrides.join("\n"), COMMAND_LINE);
+  let result: ConfResult;
+  if (format === "conf") {
+    // Redis appends the options to the file text: one load, one set of sentinel passes.
+    result = confToConfig([...parseConf(text, file), ...extra], opts);
+  } else {
+    result = confToConfig(extra, opts, loadYaml(file, text, opts));
+  }
+  checkWritable(file, format, opts);
+  const server = { ...result.server, dir: resolve(cwd, result.server.dir) };
+  return { file, format, text, server, sentinel: result.sentinel };
+}

@@ -1,0 +1,77 @@
+/**
+ * A mutable sentinel state under construction, used while applying `sentinel` directives and
+ * frozen into a SentinelConfig at the end.
+ */
+import type { Addr } from "../core/addr.js";
+import type {
+  KnownSentinel,
+  MasterSettings,
+  SentinelConfig,
+  GlobalSettings,
+} from "../core/config.js";
+import { DEFAULT_GLOBAL_SETTINGS } from "../core/config.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export interface MasterBuilder {
+  readonly name: string;
+  addr: Addr;
+  /** renamedCommands here is ignored: `renamed` holds them while building. */
+  settings: Mutable<MasterSettings>;
+  /** lowercase original name → new name (sentinel.c: renamedCommandsDictType is case-insensitive). */
+  readonly renamed: Map<string, string>;
+  configEpoch: number;
+  leaderEpoch: number;
+  readonly knownReplicas: Addr[];
+  readonly knownSentinels: KnownSentinel[];
+}
+
+export interface SentinelBuilder {
+  myId: string;
+  currentEpoch: number;
+  global: Mutable<GlobalSettings>;
+  readonly masters: Map<string, MasterBuilder>;
+}
+
+export function emptySentinelBuilder(): SentinelBuilder {
+  return { myId: "", currentEpoch: 0, global: { ...DEFAULT_GLOBAL_SETTINGS }, masters: new Map() };
+}
+
+export function builderFrom(config: SentinelConfig): SentinelBuilder {
+  const b: SentinelBuilder = {
+    myId: config.myId,
+    currentEpoch: config.currentEpoch,
+    global: { ...config.global },
+    masters: new Map(),
+  };
+  for (const m of config.masters) {
+    b.masters.set(m.name, {
+      name: m.name,
+      addr: m.addr,
+      settings: { ...m.settings },
+      renamed: new Map(Object.entries(m.settings.renamedCommands)),
+      configEpoch: m.configEpoch,
+      leaderEpoch: m.leaderEpoch,
+      knownReplicas: [...m.knownReplicas],
+      knownSentinels: [...m.knownSentinels],
+    });
+  }
+  return b;
+}
+
+export function freezeSentinel(b: SentinelBuilder): SentinelConfig {
+  return {
+    myId: b.myId,
+    currentEpoch: b.currentEpoch,
+    global: { ...b.global },
+    masters: [...b.masters.values()].map((m) => ({
+      name: m.name,
+      addr: m.addr,
+      settings: { ...m.settings, renamedCommands: Object.fromEntries(m.renamed) },
+      configEpoch: m.configEpoch,
+      leaderEpoch: m.leaderEpoch,
+      knownReplicas: [...m.knownReplicas],
+      knownSentinels: [...m.knownSentinels],
+    })),
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * What a loaded config holds besides the sentinel state (src/core/config.ts): the plain Redis
+ * directives Vigil acts on (sentinel-protocol §10.2, last bullet), and the LoadedConfig bundle
+ * the shell starts from.
+ */
+import type { SentinelConfig } from "../core/config.js";
+
+export type LogLevel = "debug" | "verbose" | "notice" | "warning";
+
+export interface ServerSettings {
+  /** 26379 in sentinel mode (sentinel.c: initSentinelConfig). */
+  readonly port: number;
+  readonly bind: readonly string[];
+  /** Sentinel mode forces the default to `no`. */
+  readonly protectedMode: boolean;
+  /** As written; load-config resolves it to an absolute path (Redis chdirs into it). */
+  readonly dir: string;
+  /** "" = stdout. */
+  readonly logfile: string;
+  readonly loglevel: LogLevel;
+  readonly pidfile: string;
+  readonly daemonize: boolean;
+  readonly requirepass: string;
+  /** Raw `user` rule lines, without the leading `user` (e.g. `default on nopass ~* &* +@all`). */
+  readonly users: readonly string[];
+  readonly aclfile: string;
+  readonly hz: number;
+  /** `tls-*` directives, kept raw (name → value as written, arguments joined by one space). */
+  readonly tls: Readonly<Record<string, string>>;
+  /** `syslog-enabled`, `syslog-ident`, `syslog-facility`, kept raw like tls. */
+  readonly syslog: Readonly<Record<string, string>>;
+}
+
+export interface LoadedConfig {
+  /** Absolute path of the file given on the command line. */
+  readonly file: string;
+  readonly format: "conf" | "yaml";
+  /** The original file text (what the rewriter starts from). */
+  readonly text: string;
+  readonly server: ServerSettings;
+  readonly sentinel: SentinelConfig;
+}
+
+/** Redis defaults, with the sentinel-mode overrides (port 26379, protected-mode no). */
+export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
+  port: 26379,
+  bind: [],
+  protectedMode: false,
+  dir: "",
+  logfile: "",
+  loglevel: "notice",
+  pidfile: "",
+  daemonize: false,
+  requirepass: "",
+  users: [],
+  aclfile: "",
+  hz: 10,
+  tls: {},
+  syslog: {},
+};

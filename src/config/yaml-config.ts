@@ -1,0 +1,196 @@
+/**
+ * The YAML form of the settings (architecture: "a second front end to the same zod schema"):
+ *
+ *   server:   { port, bind, protected-mode, dir, logfile, loglevel, pidfile, daemonize,
+ *               requirepass, users: [rules…], aclfile, hz, tls: {tls-…}, syslog: {syslog-…} }
+ *   sentinel: { myid, current-epoch, announce-ip, announce-port, deny-scripts-reconfig,
+ *               resolve-hostnames, announce-hostnames, sentinel-user, sentinel-pass }
+ *   masters:  { <name>: { host, port, quorum, down-after-milliseconds, failover-timeout,
+ *               parallel-syncs, master-reboot-down-after-period, notification-script,
+ *               client-reconfig-script, auth-pass, auth-user, rename-command: {old: new} } }
+ *
+ * The document is validated by configFileSchema, then its sentinel part is turned into the same
+ * `sentinel …` directives a sentinel.conf would hold and run through conf-to-config, so both
+ * front ends share every rule and Redis reason text. Errors name the YAML path and its line.
+ *
+ * Runtime state (myid, epochs, known-*, the current master address, SENTINEL SET changes) is
+ * never written into the YAML: it lives in `<file>.state` in sentinel.conf format, and at load
+ * that state wins over the YAML for every master it lists (see mergeState).
+ */
+import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
+import type { Document } from "yaml";
+import type { SentinelConfig } from "../core/config.js";
+import { ConfigError } from "../errors.js";
+import type { Directive } from "./conf-parser.js";
+import type { ConfResult, ConfToConfigOptions } from "./conf-to-config.js";
+import { confToConfig } from "./conf-to-config.js";
+import type { ConfigFileInput, MasterInput } from "./schema.js";
+import { configFileSchema } from "./schema.js";
+import { emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
+import type { ServerSettings } from "./types.js";
+
+type Path = readonly (string | number)[];
+
+class YamlSource {
+  private readonly lc = new LineCounter();
+  readonly doc: Document;
+  readonly file: string;
+  constructor(text: string, file: string) {
+    this.file = file;
+    this.doc = parseDocument(text, { lineCounter: this.lc, prettyErrors: false });
+  }
+
+  /** Line of the key that names `path` (or of the deepest existing part of it; 1 if none). */
+  lineOf(path: Path): number {
+    for (let n = path.length; n > 0; n--) {
+      const parent: unknown =
+        n === 1 ? this.doc.contents : this.doc.getIn(path.slice(0, n - 1), true);
+      if (!isMap(parent)) continue;
+      const pair = parent.items.find(
+        (p) => isScalar(p.key) && String(p.key.value) === String(path[n - 1]),
+      );
+      if (pair !== undefined && isNode(pair.key) && pair.key.range) {
+        return this.lc.linePos(pair.key.range[0]).line;
+      }
+    }
+    return 1;
+  }
+
+  error(path: Path, reason: string): ConfigError {
+    const directive = path.join(".");
+    return new ConfigError({
+      file: this.file,
+      line: this.lineOf(path),
+      directive,
+      reason,
+      text: directive,
+    });
+  }
+
+  /** Whether `path` is written in the document (defaults are not re-emitted as directives). */
+  has(path: Path): boolean {
+    return this.doc.hasIn(path);
+  }
+}
+
+function serverFrom(s: ConfigFileInput["server"]): ServerSettings {
+  return {
+    port: s.port,
+    bind: s.bind,
+    protectedMode: s["protected-mode"],
+    dir: s.dir,
+    logfile: s.logfile,
+    loglevel: s.loglevel,
+    pidfile: s.pidfile,
+    daemonize: s.daemonize,
+    requirepass: s.requirepass,
+    users: s.users,
+    aclfile: s.aclfile,
+    hz: s.hz,
+    tls: s.tls,
+    syslog: s.syslog,
+  };
+}
+
+const MASTER_OPTIONS = [
+  "down-after-milliseconds",
+  "failover-timeout",
+  "parallel-syncs",
+  "master-reboot-down-after-period",
+  "notification-script",
+  "client-reconfig-script",
+  "auth-pass",
+  "auth-user",
+] as const satisfies readonly (keyof MasterInput)[];
+
+/** The `sentinel …` lines the YAML stands for; each line number points at its YAML node. */
+function toDirectives(src: YamlSource, input: ConfigFileInput): Directive[] {
+  const out: Directive[] = [];
+  const add = (path: Path, args: readonly (string | number)[]): void => {
+    const argv = ["sentinel", ...args.map(String)];
+    out.push({
+      file: src.file,
+      line: src.lineOf(path),
+      name: "sentinel",
+      args: argv.slice(1),
+      text: path.join("."),
+    });
+  };
+  const g = input.sentinel;
+  for (const key of Object.keys(g) as (keyof typeof g)[]) {
+    const v = g[key];
+    if (v === "" || !src.has(["sentinel", key])) continue;
+    add(["sentinel", key], [key, typeof v === "boolean" ? (v ? "yes" : "no") : v]);
+  }
+  for (const [name, m] of Object.entries(input.masters)) {
+    add(["masters", name], ["monitor", name, m.host, m.port, m.quorum]);
+    for (const key of MASTER_OPTIONS) {
+      if (m[key] === "" || !src.has(["masters", name, key])) continue;
+      add(["masters", name, key], [key, name, m[key]]);
+    }
+    for (const [from, to] of Object.entries(m["rename-command"])) {
+      add(["masters", name, "rename-command", from], ["rename-command", name, from, to]);
+    }
+  }
+  return out;
+}
+
+/** YAML text → settings and sentinel config. Throws ConfigError naming the YAML path and line. */
+export function yamlToConfig(text: string, file: string, opts: ConfToConfigOptions): ConfResult {
+  const src = new YamlSource(text, file);
+  const syntax = src.doc.errors[0];
+  if (syntax !== undefined) {
+    const line = syntax.linePos?.[0].line ?? 1;
+    throw new ConfigError({
+      file,
+      line,
+      directive: "",
+      reason: `YAML syntax error: ${syntax.message.split("\n")[0] ?? ""}`,
+    });
+  }
+  const raw: unknown = src.doc.toJS() ?? {};
+  if (!isMap(src.doc.contents) && src.doc.contents !== null) {
+    throw src.error([], "the YAML document must be a mapping (server, sentinel, masters)");
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    // Point an unknown key at itself rather than at its parent.
+    if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) path.push(issue.keys[0]);
+    throw src.error(path, issue.message);
+  }
+  const base: ConfResult = {
+    server: serverFrom(parsed.data.server),
+    sentinel: freezeSentinel(emptySentinelBuilder()),
+  };
+  try {
+    return confToConfig(toDirectives(src, parsed.data), opts, base);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      throw new ConfigError({
+        file,
+        line: e.line,
+        directive: e.text,
+        reason: e.reason,
+        text: e.text,
+      });
+    }
+    throw e;
+  }
+}
+
+/**
+ * The YAML config overlaid with the persisted `<file>.state`: the state's globals, myid and
+ * epochs win, each master the state lists is taken from it whole (current address, SENTINEL SET
+ * changes, epochs, known instances), masters only in the YAML are added after them.
+ */
+export function mergeState(yaml: SentinelConfig, state: SentinelConfig): SentinelConfig {
+  const listed = new Set(state.masters.map((m) => m.name));
+  return {
+    myId: state.myId !== "" ? state.myId : yaml.myId,
+    currentEpoch: Math.max(yaml.currentEpoch, state.currentEpoch),
+    global: state.global,
+    masters: [...state.masters, ...yaml.masters.filter((m) => !listed.has(m.name))],
+  };
+}

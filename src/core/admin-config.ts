@@ -1,0 +1,113 @@
+/**
+ * SENTINEL CONFIG SET (sentinel-protocol §9.6; sentinel.c: sentinelConfigSetCommand, 7.0 form:
+ * one parameter) and SENTINEL DEBUG <param> <value> … (sentinelSetDebugConfigParameters:
+ * timing knobs, not persisted). Error texts are Redis's.
+ */
+import type { CoreContext } from "./context.js";
+import type { GlobalSettings } from "./config.js";
+import { closeLink } from "./link-health.js";
+import type { AdminResult } from "./ready.js";
+import { parseStrictInt } from "./redis-int.js";
+import { DEBUG_PARAMS } from "./timing.js";
+
+function yesNo(value: string): boolean | null {
+  const v = value.toLowerCase();
+  if (v === "yes") return true;
+  if (v === "no") return false;
+  return null;
+}
+
+/** sentinel.c: sentinelDropConnections — peers reconnect with the new credentials. */
+function dropPeerConnections(ctx: CoreContext): void {
+  for (const master of ctx.state.masters.values()) {
+    for (const peer of master.sentinels.values()) closeLink(ctx, peer.link);
+  }
+}
+
+type Change =
+  | { readonly ok: true; readonly change: Partial<GlobalSettings>; readonly drop: boolean }
+  | { readonly ok: false };
+
+function parseChange(param: string, value: string): Change | null {
+  switch (param.toLowerCase()) {
+    case "resolve-hostnames":
+    case "announce-hostnames": {
+      const flag = yesNo(value);
+      if (flag === null) return { ok: false };
+      const key =
+        param.toLowerCase() === "resolve-hostnames" ? "resolveHostnames" : "announceHostnames";
+      return { ok: true, change: { [key]: flag }, drop: false };
+    }
+    case "announce-ip":
+      return { ok: true, change: { announceIp: value }, drop: false };
+    case "announce-port": {
+      const port = parseStrictInt(value);
+      if (port === null || port < 0 || port > 65535) return { ok: false };
+      return { ok: true, change: { announcePort: port }, drop: false };
+    }
+    case "sentinel-user":
+      return { ok: true, change: { sentinelUser: value }, drop: true };
+    case "sentinel-pass":
+      return { ok: true, change: { sentinelPass: value }, drop: true };
+    default:
+      return null;
+  }
+}
+
+/** Returns the reply; on success the caller flushes before replying. */
+export function configSet(
+  ctx: CoreContext,
+  param: string,
+  value: string,
+): { result: AdminResult; applied: boolean; drop: boolean } {
+  const parsed = parseChange(param, value);
+  if (parsed === null) {
+    return {
+      result: { kind: "error", message: `ERR Invalid argument '${param}' to SENTINEL CONFIG SET` },
+      applied: false,
+      drop: false,
+    };
+  }
+  if (!parsed.ok) {
+    return {
+      result: {
+        kind: "error",
+        message: `ERR Invalid value '${value}' to SENTINEL CONFIG SET '${param}'`,
+      },
+      applied: false,
+      drop: false,
+    };
+  }
+  ctx.state.global = { ...ctx.state.global, ...parsed.change };
+  return { result: { kind: "ok" }, applied: true, drop: parsed.drop };
+}
+
+export { dropPeerConnections };
+
+/** SENTINEL DEBUG <param> <value> …: each value a positive integer; earlier ones stay set. */
+export function debugSet(
+  ctx: CoreContext,
+  pairs: readonly (readonly [string, string])[],
+): AdminResult {
+  const args = pairs.flat();
+  for (let i = 0; i < args.length; i += 2) {
+    const option = args[i] ?? "";
+    const value = args[i + 1];
+    const entry = DEBUG_PARAMS.find(([name]) => name.toLowerCase() === option.toLowerCase());
+    if (entry === undefined || value === undefined) {
+      return {
+        kind: "error",
+        message: `ERR Unknown option or number of arguments for SENTINEL DEBUG '${option}'`,
+      };
+    }
+    const n = parseStrictInt(value);
+    if (n === null || n <= 0) {
+      return {
+        kind: "error",
+        message: `ERR Invalid argument '${value}' for SENTINEL DEBUG '${option}'`,
+      };
+    }
+    ctx.state.timing[entry[1]] = n;
+  }
+  return { kind: "ok" };
+}

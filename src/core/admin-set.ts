@@ -1,0 +1,119 @@
+/**
+ * SENTINEL SET <master> <option> <value> … (sentinel-protocol §9.5; sentinel.c:
+ * sentinelSetCommand). Options apply in order with one `+set` each; the first bad one stops the
+ * walk with Redis's error text, earlier ones staying applied, and the configuration is flushed
+ * either way. Script paths were checked for executability by the command layer.
+ */
+import type { CoreContext } from "./context.js";
+import type { MasterSettings } from "./config.js";
+import { instanceText } from "./instance-text.js";
+import { closeLink } from "./link-health.js";
+import type { AdminResult } from "./ready.js";
+import { parseStrictInt } from "./redis-int.js";
+import type { MasterState } from "./state.js";
+
+type Outcome =
+  /** Applied: how many arguments it consumed after the option, and the `+set` detail. */
+  | { readonly ok: true; readonly used: number; readonly detail: string }
+  | { readonly ok: false; readonly message: string };
+
+const SCRIPTS_DENIED =
+  "ERR Reconfiguration of scripts path is denied for security reasons. Check the " +
+  "deny-scripts-reconfig configuration directive in your Sentinel configuration";
+
+function invalid(value: string, option: string): Outcome {
+  return { ok: false, message: `ERR Invalid argument '${value}' for SENTINEL SET '${option}'` };
+}
+
+function update(master: MasterState, change: Partial<MasterSettings>): void {
+  master.settings = { ...master.settings, ...change };
+}
+
+/** sentinel.c: dropInstanceConnections — new credentials need new connections. */
+function dropInstanceConnections(ctx: CoreContext, master: MasterState): void {
+  closeLink(ctx, master.link);
+  for (const replica of master.replicas.values()) closeLink(ctx, replica.link);
+}
+
+const NUMERIC: Readonly<Record<string, { key: keyof MasterSettings; min: number }>> = {
+  "down-after-milliseconds": { key: "downAfterPeriod", min: 1 },
+  "failover-timeout": { key: "failoverTimeout", min: 1 },
+  "parallel-syncs": { key: "parallelSyncs", min: 1 },
+  quorum: { key: "quorum", min: 1 },
+  "master-reboot-down-after-period": { key: "masterRebootDownAfterPeriod", min: 0 },
+};
+
+function applyOne(
+  ctx: CoreContext,
+  master: MasterState,
+  option: string,
+  rest: readonly string[],
+): Outcome {
+  const name = option.toLowerCase();
+  const value = rest[0];
+  const numeric = NUMERIC[name];
+  if (numeric !== undefined && value !== undefined) {
+    const n = parseStrictInt(value);
+    if (n === null || n < numeric.min) return invalid(value, option);
+    update(master, { [numeric.key]: n });
+    return { ok: true, used: 1, detail: `${option} ${value}` };
+  }
+  if (
+    (name === "notification-script" || name === "client-reconfig-script") &&
+    value !== undefined
+  ) {
+    if (ctx.state.global.denyScriptsReconfig) return { ok: false, message: SCRIPTS_DENIED };
+    update(
+      master,
+      name === "notification-script"
+        ? { notificationScript: value }
+        : { clientReconfigScript: value },
+    );
+    return { ok: true, used: 1, detail: `${option} ${value}` };
+  }
+  if ((name === "auth-pass" || name === "auth-user") && value !== undefined) {
+    update(master, name === "auth-pass" ? { authPass: value } : { authUser: value });
+    dropInstanceConnections(ctx, master);
+    return { ok: true, used: 1, detail: `${option} ${name === "auth-pass" ? "******" : value}` };
+  }
+  const newName = rest[1];
+  if (name === "rename-command" && value !== undefined && newName !== undefined) {
+    if (value === "" || newName === "") return invalid(newName === "" ? newName : value, option);
+    const from = value.toLowerCase();
+    const renamed = Object.fromEntries(
+      Object.entries(master.settings.renamedCommands).filter(([key]) => key !== from),
+    );
+    // Renaming a command to itself just removes the entry.
+    if (from !== newName.toLowerCase()) renamed[from] = newName;
+    update(master, { renamedCommands: renamed });
+    return { ok: true, used: 2, detail: `${option} ${value} ${newName}` };
+  }
+  return {
+    ok: false,
+    message: `ERR Unknown option or number of arguments for SENTINEL SET '${option}'`,
+  };
+}
+
+export function sentinelSet(
+  ctx: CoreContext,
+  master: MasterState,
+  pairs: readonly (readonly [string, string])[],
+): { result: AdminResult; flushFirst: boolean } {
+  // Redis walks a flat argument list (rename-command takes two values). The command layer sends
+  // rename-command as the pair ["rename-command", "<old> <new>"]: split it back at the space.
+  const args = pairs.flatMap(([option, value]) => {
+    if (option.toLowerCase() !== "rename-command") return [option, value];
+    const space = value.indexOf(" ");
+    return space < 0 ? [option, value] : [option, value.slice(0, space), value.slice(space + 1)];
+  });
+  let i = 0;
+  while (i < args.length) {
+    const option = args[i] ?? "";
+    const outcome = applyOne(ctx, master, option, args.slice(i + 1));
+    if (!outcome.ok)
+      return { result: { kind: "error", message: outcome.message }, flushFirst: false };
+    ctx.out.event("+set", `${instanceText(master, master)} ${outcome.detail}`, master.name);
+    i += 1 + outcome.used;
+  }
+  return { result: { kind: "ok" }, flushFirst: true };
+}

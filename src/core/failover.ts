@@ -1,0 +1,100 @@
+/**
+ * The failover state machine of one master (sentinel-protocol §7): starting a failover when the
+ * master is ODOWN (or on SENTINEL FAILOVER), and advancing it by exactly one state function per
+ * tick. Each state lives in its own failover-*.ts file; `update_config` is acted on by the driver,
+ * which calls switchToPromotedReplica after the master loop (sentinel.c: sentinelHandleDictOf
+ * RedisInstances).
+ */
+import type { CoreContext } from "./context.js";
+import { assertNever } from "./assert.js";
+import { abortFailover } from "./failover-abort.js";
+import { failoverSendSlaveofNoone, failoverWaitPromotion } from "./failover-promotion.js";
+import { reconfNextReplica } from "./failover-reconf-slaves.js";
+import { failoverSelectSlave } from "./failover-select-slave.js";
+import { instanceText } from "./instance-text.js";
+import { failoverWaitStart } from "./failover-wait-start.js";
+import type { AdminResult } from "./ready.js";
+import { selectReplica } from "./replica-selection.js";
+import type { MasterState } from "./state.js";
+import { LIMITS } from "./timing.js";
+
+export { abortFailover };
+
+/**
+ * sentinel.c: sentinelStartFailover. Bumps the epoch without a flush (the votes that follow
+ * flush), and sets a jittered start time so sentinels started together do not collide.
+ */
+export function startFailover(ctx: CoreContext, master: MasterState): void {
+  master.failoverState = "wait_start";
+  master.flags.add("failover_in_progress");
+  ctx.state.currentEpoch++;
+  master.failoverEpoch = ctx.state.currentEpoch;
+  ctx.out.event("+new-epoch", String(ctx.state.currentEpoch), master.name);
+  ctx.out.event("+try-failover", instanceText(master, master), master.name);
+  master.failoverStartTime = ctx.now + ctx.random.int(LIMITS.maxDesync);
+  master.failoverDelayLogged = false;
+  master.failoverStateChangeTime = ctx.now;
+}
+
+/**
+ * sentinel.c: sentinelStartFailoverIfNeeded. True when a failover started: the caller then asks
+ * the peers at once for their votes. A start time of 0 means "never" (monotonic clocks may start
+ * near 0, where Redis's wall clock never is).
+ */
+export function startFailoverIfNeeded(ctx: CoreContext, master: MasterState): boolean {
+  if (!master.flags.has("o_down")) return false;
+  if (master.flags.has("failover_in_progress")) return false;
+  const gate = master.settings.failoverTimeout * 2;
+  if (master.failoverStartTime !== 0 && ctx.now - master.failoverStartTime < gate) {
+    // Redis logs "Next failover delay: I will not start a failover before <time>" once per
+    // start time; the flag records that it was reported (reset whenever the start time moves).
+    master.failoverDelayLogged = true;
+    return false;
+  }
+  startFailover(ctx, master);
+  return true;
+}
+
+/** sentinel.c: sentinelFailoverStateMachine. One step per call, nothing unless in progress. */
+export function failoverStateMachine(ctx: CoreContext, master: MasterState): void {
+  if (!master.flags.has("failover_in_progress")) return;
+  const state = master.failoverState;
+  switch (state) {
+    case "wait_start":
+      failoverWaitStart(ctx, master);
+      return;
+    case "select_slave":
+      failoverSelectSlave(ctx, master);
+      return;
+    case "send_slaveof_noone":
+      failoverSendSlaveofNoone(ctx, master);
+      return;
+    case "wait_promotion":
+      failoverWaitPromotion(ctx, master);
+      return;
+    case "reconf_slaves":
+      reconfNextReplica(ctx, master);
+      return;
+    case "none":
+    case "update_config":
+      return;
+    default:
+      assertNever(state, "unknown failover state");
+  }
+}
+
+/**
+ * SENTINEL FAILOVER <name> (sentinel-protocol §7.8): start at once, without ODOWN, the gate or
+ * the majority (flag force_failover), provided a replica could be promoted right now.
+ */
+export function forceFailover(ctx: CoreContext, master: MasterState): AdminResult {
+  if (master.flags.has("failover_in_progress")) {
+    return { kind: "error", message: "INPROG Failover already in progress" };
+  }
+  if (selectReplica(ctx, master) === null) {
+    return { kind: "error", message: "NOGOODSLAVE No suitable replica to promote" };
+  }
+  startFailover(ctx, master);
+  master.flags.add("force_failover");
+  return { kind: "ok" };
+}

@@ -1,0 +1,234 @@
+/**
+ * Hello messages on `__sentinel__:hello` (sentinel-protocol §4; sentinel.c: sentinelSendHello,
+ * sentinelProcessHelloMessage, sentinelReceiveHelloMessages). They are how sentinels find each
+ * other and how a new master address (with its higher config epoch) reaches every observer.
+ *
+ *   <ip>,<port>,<runid>,<current_epoch>,<master name>,<master ip>,<master port>,<config_epoch>
+ */
+import type { Addr } from "./addr.js";
+import { addrEquals } from "./addr.js";
+import type { CoreContext } from "./context.js";
+import { createPeer, removePeer } from "./instances.js";
+import { currentMasterAddress, hostEquals, instanceText } from "./instance-text.js";
+import { isAcceptableHost, isValidPort } from "./ip-literal.js";
+import { closeLink } from "./link-health.js";
+import { linkUsers } from "./link-users.js";
+import { atoi, strtoull } from "./redis-int.js";
+import { serverIdentity } from "./server-identity.js";
+import type { InstanceState, LinkId, MasterState, PeerState } from "./state.js";
+import { resetMasterAndChangeAddress, switchMasterText } from "./switch-master.js";
+
+export interface Hello {
+  readonly ip: string;
+  readonly port: number;
+  readonly runId: string;
+  readonly currentEpoch: number;
+  readonly masterName: string;
+  readonly masterIp: string;
+  readonly masterPort: number;
+  readonly masterConfigEpoch: number;
+}
+
+/** The payload we publish through `instance`, or null when our address is not known yet. */
+export function formatHello(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): string | null {
+  const global = ctx.state.global;
+  const ip = global.announceIp !== "" ? global.announceIp : instance.link.localIp;
+  if (ip === "") return null;
+  const port = global.announcePort !== 0 ? global.announcePort : serverIdentity(ctx.state).port;
+  const addr = currentMasterAddress(master);
+  return [
+    ip,
+    port,
+    ctx.state.myId,
+    ctx.state.currentEpoch,
+    master.name,
+    addr.ip,
+    addr.port,
+    master.configEpoch,
+  ].join(",");
+}
+
+function epochOf(text: string): number {
+  return Number(strtoull(text));
+}
+
+/** Splits a payload; null unless it has exactly 8 fields. Numbers parse like C's atoi/strtoull. */
+export function parseHello(payload: string): Hello | null {
+  const t = payload.split(",");
+  if (t.length !== 8) return null;
+  const [ip, port, runId, epoch, name, masterIp, masterPort, configEpoch] = t as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return {
+    ip,
+    port: atoi(port),
+    runId,
+    currentEpoch: epochOf(epoch),
+    masterName: name,
+    masterIp,
+    masterPort: atoi(masterPort),
+    masterConfigEpoch: epochOf(configEpoch),
+  };
+}
+
+/** getSentinelRedisInstanceByAddrAndRunID over one master's peers. */
+function findPeer(master: MasterState, addr: Addr | null, runId: string | null): PeerState | null {
+  for (const peer of master.sentinels.values()) {
+    if (runId !== null && peer.runId !== runId) continue;
+    if (addr !== null && !addrEquals(peer.addr, addr)) continue;
+    return peer;
+  }
+  return null;
+}
+
+/** Drops every peer of `master` with this run id; returns how many went. */
+function removeMatchingPeers(ctx: CoreContext, master: MasterState, runId: string): number {
+  let removed = 0;
+  for (const peer of [...master.sentinels.values()]) {
+    if (peer.runId !== runId) continue;
+    removePeer(ctx, master, peer.name);
+    removed++;
+  }
+  return removed;
+}
+
+/**
+ * sentinel.c: sentinelUpdateSentinelAddressInAllMasters. The peer changed address: its shared
+ * link is closed (it reconnects to the new address) and its records elsewhere re-addressed.
+ */
+function updatePeerAddressInAllMasters(
+  ctx: CoreContext,
+  peer: PeerState,
+  master: MasterState,
+): void {
+  closeLink(ctx, peer.link);
+  peer.link.addr = peer.addr;
+  let reconfigured = 0;
+  for (const other of ctx.state.masters.values()) {
+    const match = other.sentinels.get(peer.runId);
+    if (match === undefined || match === peer) continue;
+    match.addr = peer.addr;
+    reconfigured++;
+  }
+  if (reconfigured > 0) {
+    ctx.out.event(
+      "+sentinel-address-update",
+      `${instanceText(peer, master)} ${reconfigured} additional matching instances`,
+      master.name,
+    );
+  }
+}
+
+/** §4.3 step 3: a hello from a run id / address pair we do not know yet. */
+function learnPeer(ctx: CoreContext, master: MasterState, hello: Hello): PeerState | null {
+  const addr = { ip: hello.ip, port: hello.port };
+  const removed = removeMatchingPeers(ctx, master, hello.runId);
+  if (removed > 0) {
+    ctx.out.event(
+      "+sentinel-address-switch",
+      `${instanceText(master, master)} ip ${hello.ip} port ${hello.port} for ${hello.runId}`,
+      master.name,
+    );
+  } else {
+    const other = findPeer(master, addr, null);
+    if (other !== null) {
+      // Another run id claims this address: the old one is gone, everywhere.
+      ctx.out.event("+sentinel-invalid-addr", instanceText(other, master), master.name);
+      const staleId = other.runId;
+      for (const m of ctx.state.masters.values()) removeMatchingPeers(ctx, m, staleId);
+    }
+  }
+  // createSentinelRedisInstance refuses an address it could not use.
+  if (!isValidPort(hello.port) || !isAcceptableHost(hello.ip, ctx.state.global.resolveHostnames)) {
+    return null;
+  }
+  const peer = createPeer(ctx, master, addr, hello.runId);
+  if (removed === 0) ctx.out.event("+sentinel", instanceText(peer, master), master.name);
+  if (removed > 0) updatePeerAddressInAllMasters(ctx, peer, master);
+  ctx.out.flush();
+  return peer;
+}
+
+/** §4.3 step 5: a newer configuration of the master, maybe a new address (observer switch). */
+function adoptMasterConfig(
+  ctx: CoreContext,
+  master: MasterState,
+  peer: PeerState,
+  hello: Hello,
+): void {
+  master.configEpoch = hello.masterConfigEpoch;
+  const newAddr = { ip: hello.masterIp, port: hello.masterPort };
+  if (newAddr.port === master.addr.port && hostEquals(master.addr.ip, newAddr.ip)) return;
+  ctx.out.event("+config-update-from", instanceText(peer, master), master.name);
+  ctx.out.event("+switch-master", switchMasterText(master, newAddr), master.name);
+  if (
+    !isValidPort(newAddr.port) ||
+    !isAcceptableHost(newAddr.ip, ctx.state.global.resolveHostnames)
+  ) {
+    return;
+  }
+  const oldAddr = master.addr;
+  resetMasterAndChangeAddress(ctx, master, newAddr);
+  const script = master.settings.clientReconfigScript;
+  if (script !== "") {
+    ctx.out.script({
+      kind: "client-reconfig",
+      master: master.name,
+      path: script,
+      args: [
+        master.name,
+        "observer",
+        "start",
+        oldAddr.ip,
+        String(oldAddr.port),
+        master.addr.ip,
+        String(master.addr.port),
+      ],
+    });
+  }
+}
+
+/** sentinel.c: sentinelProcessHelloMessage (sentinel-protocol §4.3). Also runs in TILT. */
+export function processHello(ctx: CoreContext, payload: string): void {
+  // We are not interested in meeting ourselves.
+  if (payload.includes(ctx.state.myId)) return;
+  const hello = parseHello(payload);
+  if (hello === null) return;
+  const master = ctx.state.masters.get(hello.masterName);
+  if (master === undefined) return;
+
+  let peer = findPeer(master, { ip: hello.ip, port: hello.port }, hello.runId);
+  peer ??= learnPeer(ctx, master, hello);
+
+  if (hello.currentEpoch > ctx.state.currentEpoch) {
+    ctx.state.currentEpoch = hello.currentEpoch;
+    ctx.out.flush();
+    ctx.out.event("+new-epoch", String(ctx.state.currentEpoch), master.name);
+  }
+
+  if (peer !== null && master.configEpoch < hello.masterConfigEpoch) {
+    adoptMasterConfig(ctx, master, peer, hello);
+  }
+  if (peer !== null) peer.lastHelloTime = ctx.now;
+}
+
+/** A hello from a pub/sub message (`via` = that link) or from a peer's PUBLISH (`via` null). */
+export function onHelloReceived(ctx: CoreContext, via: LinkId | null, payload: string): void {
+  if (via !== null) {
+    // Any pub/sub traffic proves the connection alive (our own hellos echo back).
+    const first = linkUsers(ctx.state, via)[0];
+    if (first !== undefined) first.instance.link.pcLastActivity = ctx.now;
+  }
+  processHello(ctx, payload);
+}

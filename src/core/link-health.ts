@@ -1,0 +1,231 @@
+/**
+ * Link bookkeeping (sentinel-protocol §2.1–2.3, §2.5; sentinel.c: sentinelReconnectInstance,
+ * sentinelSendPing, sentinelPingReplyCallback, instanceLinkCloseConnection,
+ * sentinelCheckSubjectivelyDown's forced closes).
+ *
+ * A connection is `connecting` from the `connect` (or `close`) command until the shell answers
+ * with link-connected / link-closed, so the core never has two requests in flight for one
+ * connection. A close resets `pendingCommands` and the connected flags but keeps every clock:
+ * `actPingTime` in particular keeps counting towards SDOWN.
+ */
+import type { CoreContext } from "./context.js";
+import type { ReplyText } from "./inputs.js";
+import { linkDisconnected } from "./instances.js";
+import { instanceText } from "./instance-text.js";
+import { linkUsers } from "./link-users.js";
+import { forgetPendingHellos } from "./pending-hellos.js";
+import type { LinkAuth } from "./ready.js";
+import { serverIdentity } from "./server-identity.js";
+import type { ConnKind, InstanceState, LinkId, LinkState, MasterState } from "./state.js";
+
+/** sentinel.c: sentinelSendAuthIfNeeded (sentinel-protocol §2.2). */
+export function linkAuth(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): LinkAuth | null {
+  if (instance.kind === "sentinel") {
+    const global = ctx.state.global;
+    if (global.sentinelPass !== "") return { user: global.sentinelUser, pass: global.sentinelPass };
+    // Old configs: requirepass is used for both incoming and outgoing authentication.
+    const { requirePass } = serverIdentity(ctx.state);
+    return requirePass === "" ? null : { user: "", pass: requirePass };
+  }
+  const { authPass, authUser } = master.settings;
+  return authPass === "" ? null : { user: authUser, pass: authPass };
+}
+
+function clientName(ctx: CoreContext, conn: ConnKind): string {
+  return `sentinel-${ctx.state.myId.slice(0, 8)}-${conn}`;
+}
+
+/** Monitoring half: connect what is missing, at most once per ping period per link. */
+export function reconnectInstance(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): void {
+  const link = instance.link;
+  if (!linkDisconnected(link)) return;
+  // Port 0 marks an invalid address: never connected.
+  if (instance.addr.port === 0) return;
+  // sentinel.c throttles with sentinel_ping_period (SENTINEL DEBUG PING-PERIOD, 1000 ms).
+  if (ctx.now - link.lastReconnTime < ctx.state.timing.pingPeriod) return;
+  link.lastReconnTime = ctx.now;
+  link.addr = instance.addr;
+
+  const common = {
+    link: link.id,
+    addr: instance.addr,
+    auth: linkAuth(ctx, instance, master),
+    renamedCommands: master.settings.renamedCommands,
+  };
+  if (!link.cmdConnected && !link.cmdConnecting) {
+    link.cmdConnecting = true;
+    ctx.out.command({
+      type: "connect",
+      conn: "cmd",
+      clientName: clientName(ctx, "cmd"),
+      ...common,
+    });
+  }
+  if (link.needsPubsub && !link.pubsubConnected && !link.pubsubConnecting) {
+    link.pubsubConnecting = true;
+    ctx.out.command({
+      type: "connect",
+      conn: "pubsub",
+      clientName: clientName(ctx, "pubsub"),
+      ...common,
+    });
+  }
+}
+
+/** sentinel.c: sentinelSendPing. */
+export function sendPing(ctx: CoreContext, link: LinkState): void {
+  ctx.out.command({ type: "ping", link: link.id });
+  link.pendingCommands++;
+  link.lastPingTime = ctx.now;
+  // Only when the previous PING was answered: otherwise we are still waiting since the first.
+  if (link.actPingTime === 0) link.actPingTime = link.lastPingTime;
+}
+
+/** sentinel.c: instanceLinkCloseConnection, as a request to the shell. */
+export function closeConnection(ctx: CoreContext, link: LinkState, conn: ConnKind): void {
+  if (conn === "cmd") {
+    if (!link.cmdConnected && !link.cmdConnecting) return;
+    ctx.out.command({ type: "close", link: link.id, conn });
+    link.cmdConnected = false;
+    link.cmdConnecting = true;
+    link.pendingCommands = 0;
+    forgetPendingHellos(link);
+  } else {
+    if (!link.pubsubConnected && !link.pubsubConnecting) return;
+    ctx.out.command({ type: "close", link: link.id, conn });
+    link.pubsubConnected = false;
+    link.pubsubConnecting = true;
+  }
+}
+
+export function closeLink(ctx: CoreContext, link: LinkState): void {
+  closeConnection(ctx, link, "cmd");
+  closeConnection(ctx, link, "pubsub");
+}
+
+export function onLinkConnected(
+  ctx: CoreContext,
+  id: LinkId,
+  conn: ConnKind,
+  localIp: string,
+): void {
+  const first = linkUsers(ctx.state, id)[0];
+  if (first === undefined) return;
+  const link = first.instance.link;
+  if (conn === "cmd") {
+    link.cmdConnected = true;
+    link.cmdConnecting = false;
+    link.cmdConnTime = ctx.now;
+    link.pendingCommands = 0;
+    link.localIp = localIp;
+    forgetPendingHellos(link);
+    // "Send a PING ASAP when reconnecting" (the shell sends AUTH and CLIENT SETNAME before it).
+    sendPing(ctx, link);
+  } else {
+    link.pubsubConnected = true;
+    link.pubsubConnecting = false;
+    link.pubsubConnTime = ctx.now;
+    link.pcLastActivity = ctx.now;
+  }
+}
+
+export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reason: string): void {
+  const first = linkUsers(ctx.state, id)[0];
+  if (first === undefined) return;
+  const link = first.instance.link;
+  const neverConnected = conn === "cmd" ? !link.cmdConnected : !link.pubsubConnected;
+  if (conn === "cmd") {
+    link.cmdConnected = false;
+    link.cmdConnecting = false;
+    link.pendingCommands = 0;
+    forgetPendingHellos(link);
+  } else {
+    link.pubsubConnected = false;
+    link.pubsubConnecting = false;
+  }
+  if (neverConnected && reason !== "") {
+    const type = conn === "cmd" ? "-cmd-link-reconnection" : "-pubsub-link-reconnection";
+    ctx.out.event(
+      type,
+      `${instanceText(first.instance, first.master)} #${reason}`,
+      first.master.name,
+    );
+  }
+}
+
+/** A reply (or failure) of any command ends one pending command. */
+export function commandDone(link: LinkState): void {
+  if (link.pendingCommands > 0) link.pendingCommands--;
+}
+
+function stripDash(text: string): string {
+  return text.startsWith("-") ? text.slice(1) : text;
+}
+
+/** sentinel.c: sentinelPingReplyCallback. */
+export function onPingReply(ctx: CoreContext, id: LinkId, reply: ReplyText): void {
+  const users = linkUsers(ctx.state, id);
+  const first = users[0];
+  if (first === undefined) return;
+  const link = first.instance.link;
+  commandDone(link);
+  const text = reply.kind === "error" ? stripDash(reply.text) : reply.text;
+  if (text.startsWith("PONG") || text.startsWith("LOADING") || text.startsWith("MASTERDOWN")) {
+    link.lastAvailTime = ctx.now;
+    link.actPingTime = 0;
+    if (text.startsWith("PONG")) {
+      for (const { instance } of users) instance.flags.delete("master_reboot");
+    }
+  } else if (text.startsWith("BUSY")) {
+    // A script keeps the instance busy: kill it, once per SDOWN period.
+    const busy = users.find(
+      (u) => u.instance.flags.has("s_down") && !u.instance.flags.has("script_kill_sent"),
+    );
+    if (busy !== undefined && link.cmdConnected) {
+      ctx.out.command({ type: "script-kill", link: link.id });
+      link.pendingCommands++;
+      busy.instance.flags.add("script_kill_sent");
+    }
+  }
+  link.lastPongTime = ctx.now;
+}
+
+/**
+ * Acting half (sentinel-protocol §2.5): force a reconnect of a connection that looks dead
+ * although the socket is open — a PING pending for more than down-after/2 with no reply of any
+ * kind, or a pub/sub connection silent for three hello periods (our own hellos echo back).
+ */
+export function closeUnhealthyConnections(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): void {
+  const link = instance.link;
+  const now = ctx.now;
+  const timing = ctx.state.timing;
+  const halfDownAfter = master.settings.downAfterPeriod / 2;
+  if (
+    link.cmdConnected &&
+    now - link.cmdConnTime > timing.minLinkReconnectPeriod &&
+    link.actPingTime !== 0 &&
+    now - link.actPingTime > halfDownAfter &&
+    now - link.lastPongTime > halfDownAfter
+  ) {
+    closeConnection(ctx, link, "cmd");
+  }
+  if (
+    link.pubsubConnected &&
+    now - link.pubsubConnTime > timing.minLinkReconnectPeriod &&
+    now - link.pcLastActivity > timing.publishPeriod * 3
+  ) {
+    closeConnection(ctx, link, "pubsub");
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Periodic traffic to every record (sentinel-protocol §2.4; sentinel.c:
+ * sentinelSendPeriodicCommands): INFO to masters and replicas, PING to all, a hello every
+ * publish period to all. Nothing is sent on a disconnected link or past the pending cap.
+ *
+ * Vigil's one deviation (timing.failoverInfoPeriod): while our own failover waits for the
+ * promotion, the candidate gets INFO that often, and so do the replicas being reconfigured, so
+ * +promoted-slave and +slave-reconf-done follow the facts without Redis's 1 s polling delay.
+ */
+import type { CoreContext } from "./context.js";
+import { formatHello } from "./hello.js";
+import { linkDisconnected } from "./instances.js";
+import { sendPing } from "./link-health.js";
+import { notePendingHello, takePendingHello } from "./pending-hellos.js";
+import type { InstanceState, LinkId, MasterState, ReplicaState } from "./state.js";
+import { LIMITS } from "./timing.js";
+import { linkUsers } from "./link-users.js";
+import { commandDone } from "./link-health.js";
+
+/** Whether the replica takes part in the failover we lead right now. */
+function inOurFailover(master: MasterState, replica: ReplicaState): boolean {
+  if (!master.flags.has("failover_in_progress")) return false;
+  if (master.failoverState === "wait_promotion") return master.promotedReplica === replica.name;
+  if (master.failoverState === "reconf_slaves") {
+    return replica.flags.has("reconf_sent") || replica.flags.has("reconf_inprog");
+  }
+  return false;
+}
+
+export function infoPeriodFor(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): number {
+  const timing = ctx.state.timing;
+  if (instance.kind !== "slave") return timing.infoPeriod;
+  if (inOurFailover(master, instance)) return timing.failoverInfoPeriod;
+  // Watch replicas closely while their master is down or failing over, or while they report
+  // their own master link down (fresh master_link_down_time for the replica selection).
+  if (
+    master.flags.has("o_down") ||
+    master.flags.has("failover_in_progress") ||
+    instance.masterLinkDownTime !== 0
+  ) {
+    return 1000;
+  }
+  return timing.infoPeriod;
+}
+
+/** sentinel.c: sentinelSendHello. False when no hello could be formatted (no local address). */
+export function sendHello(ctx: CoreContext, instance: InstanceState, master: MasterState): boolean {
+  const link = instance.link;
+  if (linkDisconnected(link)) return false;
+  const payload = formatHello(ctx, instance, master);
+  if (payload === null) return false;
+  ctx.out.command({ type: "publish-hello", link: link.id, payload });
+  link.pendingCommands++;
+  notePendingHello(link, instance);
+  return true;
+}
+
+export function sendPeriodicCommands(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): void {
+  const link = instance.link;
+  const now = ctx.now;
+  if (linkDisconnected(link)) return;
+  if (link.pendingCommands >= LIMITS.maxPendingCommands * link.refcount) return;
+
+  if (instance.kind !== "sentinel") {
+    const period = infoPeriodFor(ctx, instance, master);
+    // Only answers are timestamped: an unresponsive node gets INFO again every tick.
+    if (instance.infoRefresh === 0 || now - instance.infoRefresh > period) {
+      ctx.out.command({ type: "info", link: link.id });
+      link.pendingCommands++;
+    }
+  }
+
+  const pingPeriod = Math.min(master.settings.downAfterPeriod, ctx.state.timing.pingPeriod);
+  if (now - link.lastPongTime > pingPeriod && now - link.lastPingTime > pingPeriod / 2) {
+    sendPing(ctx, link);
+  }
+
+  // 0 = never published, or a forced hello (sentinel.c: sentinelForceHelloUpdateForMaster).
+  if (instance.lastPubTime === 0 || now - instance.lastPubTime > ctx.state.timing.publishPeriod) {
+    sendHello(ctx, instance, master);
+  }
+}
+
+/** sentinel.c: sentinelPublishReplyCallback — only a published hello counts. */
+export function onPublishReply(ctx: CoreContext, id: LinkId, ok: boolean): void {
+  const first = linkUsers(ctx.state, id)[0];
+  if (first === undefined) return;
+  const link = first.instance.link;
+  commandDone(link);
+  const instance = takePendingHello(link);
+  if (ok && instance !== null) instance.lastPubTime = ctx.now;
+}

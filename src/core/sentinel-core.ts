@@ -1,0 +1,189 @@
+/**
+ * SentinelCore: the whole sentinel as a deterministic state machine (architecture §2.3). The
+ * driver feeds inputs with `step(now, input)` — `now` in monotonic ms — and executes what
+ * `takeReady()` returns, in the order ready.ts documents (persist before replies and commands).
+ *
+ * The tick is sentinel.c's sentinelTimer/sentinelHandleDictOfRedisInstances: TILT check, then
+ * for each master the master itself, its replicas, its peers (monitoring half always, acting
+ * half outside TILT), then at most one pending master switch.
+ */
+import { runAdminOp } from "./admin.js";
+import {
+  askMasterStateToOtherSentinels,
+  onIsMasterDownReply,
+  serveIsMasterDownRequest,
+} from "./ask-peers.js";
+import { assertNever } from "./assert.js";
+import type { PersistedState, SentinelConfig } from "./config.js";
+import type { CoreContext } from "./context.js";
+import { ReadyBuilder } from "./context.js";
+import { checkObjectivelyDown, checkSubjectivelyDown } from "./down-detection.js";
+import { failoverStateMachine, startFailoverIfNeeded } from "./failover.js";
+import { onHelloReceived } from "./hello.js";
+import { onInfoReply } from "./info-refresh.js";
+import type { Input } from "./inputs.js";
+import { instanceText } from "./instance-text.js";
+import {
+  commandDone,
+  onLinkClosed,
+  onLinkConnected,
+  onPingReply,
+  reconnectInstance,
+} from "./link-health.js";
+import { linkUsers } from "./link-users.js";
+import { onPublishReply, sendPeriodicCommands } from "./periodic.js";
+import { restoreMasters, snapshotState } from "./persisted-state.js";
+import type { Random } from "./random.js";
+import { randomRunId } from "./random.js";
+import type { Ready } from "./ready.js";
+import { setServerIdentity } from "./server-identity.js";
+import type { InstanceState, MasterState, SentinelState } from "./state.js";
+import { switchToPromotedReplica } from "./switch-master.js";
+import { checkTiltCondition, stillInTilt } from "./tilt.js";
+import type { Timing } from "./timing.js";
+import { DEFAULT_TIMING } from "./timing.js";
+
+export interface SentinelCoreOptions {
+  readonly random: Random;
+  /** Monotonic ms at construction: the clocks of the restored records start here. */
+  readonly now: number;
+  /** Overrides of the SENTINEL DEBUG timing knobs (tests, simulation). */
+  readonly timing?: Partial<Timing>;
+  /** The port we listen on: the hello port when announce-port is unset. Default 26379. */
+  readonly port?: number;
+  /** `requirepass`: our password to peers when sentinel-pass is unset. Default none. */
+  readonly requirePass?: string;
+}
+
+/** Monitoring half always; acting half unless TILT holds (sentinel.c: sentinelHandleRedisInstance). */
+function handleInstance(ctx: CoreContext, instance: InstanceState, master: MasterState): void {
+  reconnectInstance(ctx, instance, master);
+  sendPeriodicCommands(ctx, instance, master);
+  if (stillInTilt(ctx)) return;
+  checkSubjectivelyDown(ctx, instance, master);
+  if (instance.kind !== "master") return;
+  checkObjectivelyDown(ctx, master);
+  if (startFailoverIfNeeded(ctx, master)) askMasterStateToOtherSentinels(ctx, master, true);
+  failoverStateMachine(ctx, master);
+  askMasterStateToOtherSentinels(ctx, master, false);
+}
+
+/** sentinel.c: sentinelTimer (TILT check) + sentinelHandleDictOfRedisInstances. */
+function tick(ctx: CoreContext, wallNow: number): void {
+  checkTiltCondition(ctx, wallNow);
+  let switching: MasterState | null = null;
+  for (const master of [...ctx.state.masters.values()]) {
+    handleInstance(ctx, master, master);
+    for (const replica of [...master.replicas.values()]) handleInstance(ctx, replica, master);
+    for (const peer of [...master.sentinels.values()]) handleInstance(ctx, peer, master);
+    if (master.failoverState === "update_config") switching = master;
+  }
+  if (switching !== null) switchToPromotedReplica(ctx, switching);
+}
+
+function dispatch(ctx: CoreContext, input: Input): void {
+  switch (input.type) {
+    case "tick":
+      tick(ctx, input.wallNow);
+      return;
+    case "link-connected":
+      onLinkConnected(ctx, input.link, input.conn, input.localIp);
+      return;
+    case "link-closed":
+      onLinkClosed(ctx, input.link, input.conn, input.reason);
+      return;
+    case "ping-reply":
+      onPingReply(ctx, input.link, input.reply);
+      return;
+    case "info-reply":
+      onInfoReply(ctx, input.link, input.reply);
+      return;
+    case "publish-reply":
+      onPublishReply(ctx, input.link, input.ok);
+      return;
+    case "command-done": {
+      const user = linkUsers(ctx.state, input.link)[0];
+      if (user !== undefined) commandDone(user.instance.link);
+      return;
+    }
+    case "hello-received":
+      onHelloReceived(ctx, input.via, input.payload);
+      return;
+    case "is-master-down-reply":
+      onIsMasterDownReply(ctx, input.link, input.master, input.reply);
+      return;
+    case "is-master-down-request":
+      serveIsMasterDownRequest(ctx, input);
+      return;
+    case "admin":
+      runAdminOp(ctx, input.requestId, input.op);
+      return;
+    case "persist-failed":
+      // The shell logs it and fails the deferred replies; the state in memory stays valid.
+      return;
+    default:
+      assertNever(input, "unknown input");
+  }
+}
+
+export class SentinelCore {
+  readonly #state: SentinelState;
+  readonly #random: Random;
+  readonly #out = new ReadyBuilder();
+
+  constructor(config: SentinelConfig, options: SentinelCoreOptions) {
+    this.#random = options.random;
+    this.#state = {
+      myId: config.myId,
+      currentEpoch: config.currentEpoch,
+      global: config.global,
+      timing: { ...DEFAULT_TIMING, ...options.timing },
+      masters: new Map(),
+      tilt: false,
+      tiltStartTime: 0,
+      previousTime: 0,
+      previousWallTime: 0,
+      simulateFailureFlags: 0,
+    };
+    setServerIdentity(this.#state, {
+      port: options.port ?? 26379,
+      requirePass: options.requirePass ?? "",
+    });
+    const ctx = this.#context(options.now);
+    restoreMasters(ctx, config);
+    if (this.#state.myId === "") {
+      this.#state.myId = randomRunId(this.#random);
+      ctx.out.flush();
+    }
+    for (const master of this.#state.masters.values()) {
+      ctx.out.event(
+        "+monitor",
+        `${instanceText(master, master)} quorum ${master.settings.quorum}`,
+        master.name,
+      );
+    }
+  }
+
+  #context(now: number): CoreContext {
+    return { now, state: this.#state, random: this.#random, out: this.#out };
+  }
+
+  /** Applies one input at monotonic time `now`. */
+  step(now: number, input: Input): void {
+    dispatch(this.#context(now), input);
+  }
+
+  /** Everything produced since the last call; `persist` is a snapshot taken now. */
+  takeReady(): Ready {
+    return this.#out.take(() => snapshotState(this.#state));
+  }
+
+  /** The live state, for views (read it, never change it). */
+  get state(): SentinelState {
+    return this.#state;
+  }
+
+  snapshot(): PersistedState {
+    return snapshotState(this.#state);
+  }
+}

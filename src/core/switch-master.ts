@@ -1,0 +1,88 @@
+/**
+ * Switching a master record to a new address (sentinel-protocol §7.7; sentinel.c:
+ * sentinelFailoverSwitchToPromotedSlave, sentinelResetMasterAndChangeAddress, sentinelResetMaster).
+ * Used by the failover leader at `update_config` and by the hello-driven observer switch. The
+ * record keeps its name, peers and config epoch; everything learnt about the old topology is
+ * dropped and the replicas are recreated from addresses (the old master becoming one of them).
+ */
+import type { Addr } from "./addr.js";
+import { addrEquals, addrKey } from "./addr.js";
+import type { CoreContext } from "./context.js";
+import { instanceText } from "./instance-text.js";
+import { createReplica, removeReplica } from "./instances.js";
+import { closeLink } from "./link-health.js";
+import type { MasterState } from "./state.js";
+
+/** The leader's switch once the failover reached `update_config`. */
+export function switchToPromotedReplica(ctx: CoreContext, master: MasterState): void {
+  const promoted =
+    master.promotedReplica === null ? undefined : master.replicas.get(master.promotedReplica);
+  const newAddr = promoted?.addr ?? master.addr;
+  ctx.out.event("+switch-master", switchMasterText(master, newAddr), master.name);
+  resetMasterAndChangeAddress(ctx, master, newAddr);
+}
+
+/**
+ * sentinel.c: sentinelResetMaster without SENTINEL_RESET_SENTINELS or the +reset-master event:
+ * release the replicas, close the master's connections, forget the failover and the vote.
+ * `leaderEpoch` is kept (it is persisted and guards against voting twice in an epoch).
+ */
+function resetMasterKeepingPeers(ctx: CoreContext, master: MasterState): void {
+  for (const key of [...master.replicas.keys()]) removeReplica(ctx, master, key);
+  // sentinel.c: instanceLinkCloseConnection on cc and pc; the link is reconnected by the next
+  // tick to the new address (reconnectInstance takes the record's address).
+  closeLink(ctx, master.link);
+  master.flags.clear();
+  master.leader = "";
+  master.failoverState = "none";
+  master.failoverStateChangeTime = 0;
+  // "We can failover again ASAP."
+  master.failoverStartTime = 0;
+  master.failoverDelayLogged = false;
+  master.promotedReplica = null;
+  master.runId = "";
+  master.slaveMasterHost = "";
+  const link = master.link;
+  link.actPingTime = ctx.now;
+  link.lastPingTime = 0;
+  link.lastAvailTime = ctx.now;
+  link.lastPongTime = ctx.now;
+  master.roleReportedTime = ctx.now;
+  master.roleReported = "master";
+}
+
+/**
+ * Re-addresses the master: the replica list becomes the current replicas minus the new address,
+ * plus the old master address when it differs; each recreated replica gets `+slave`; the new
+ * configuration is flushed.
+ */
+export function resetMasterAndChangeAddress(
+  ctx: CoreContext,
+  master: MasterState,
+  newAddr: Addr,
+): void {
+  const replicaAddrs: Addr[] = [];
+  for (const replica of master.replicas.values()) {
+    if (!addrEquals(replica.addr, newAddr)) replicaAddrs.push(replica.addr);
+  }
+  if (!addrEquals(newAddr, master.addr)) replicaAddrs.push(master.addr);
+
+  resetMasterKeepingPeers(ctx, master);
+  master.addr = newAddr;
+  master.link.addr = newAddr;
+  master.oDownSinceTime = 0;
+  master.sDownSinceTime = 0;
+
+  for (const addr of replicaAddrs) {
+    // Like createSentinelRedisInstance's EBUSY: never two records for one address.
+    if (master.replicas.has(addrKey(addr))) continue;
+    const replica = createReplica(ctx, master, addr);
+    ctx.out.event("+slave", instanceText(replica, master), master.name);
+  }
+  ctx.out.flush();
+}
+
+/** The `+switch-master` payload (no `%@`), also usable by the observer switch in hello.ts. */
+export function switchMasterText(master: MasterState, newAddr: Addr): string {
+  return `${master.name} ${master.addr.ip} ${master.addr.port} ${newAddr.ip} ${newAddr.port}`;
+}

@@ -1,0 +1,75 @@
+/**
+ * The process entry point: argv (redis-sentinel's syntax) → config → running sentinel.
+ * Heavy modules are imported lazily, so `--version` is instant and PING is answered early.
+ * A config that cannot be used is reported on stderr and exits 1 before any socket is opened.
+ * SIGTERM and SIGINT run the ordered shutdown and exit 0.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseCliArgs, USAGE } from "./config/cli-args.js";
+import type { LoadedConfig } from "./config/types.js";
+import { ConfigError } from "./errors.js";
+import { REDIS_VERSION, configErrorReport } from "./shell/config-report.js";
+
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === "object" && parsed !== null && "version" in parsed && typeof parsed.version === "string") {
+      return parsed.version;
+    }
+  } catch {
+    // Fall through: the version line still names the Redis version we follow.
+  }
+  return "unknown";
+}
+
+/** Modules are imported when needed: `--version` and `--help` load nothing heavy. */
+async function load(configFile: string, overrides: readonly string[]): Promise<LoadedConfig | null> {
+  const { defaultIsExecutable, loadConfig } = await import("./config/load-config.js");
+  try {
+    return loadConfig(configFile, overrides, { isExecutable: defaultIsExecutable });
+  } catch (err: unknown) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(configErrorReport(err));
+    return null;
+  }
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const command = parseCliArgs(argv);
+  if (command.kind === "version") {
+    process.stdout.write(`Vigil v=${packageVersion()} redis=${REDIS_VERSION} mode=sentinel node=${process.version}\n`);
+    return;
+  }
+  if (command.kind === "help") {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const loaded = await load(command.configFile, command.overrides);
+  if (loaded === null) {
+    process.exitCode = 1;
+    return;
+  }
+  if (command.testConfig) {
+    process.stdout.write("Configuration test passed\n");
+    return;
+  }
+  if (loaded.server.dir !== "") process.chdir(loaded.server.dir);
+  const { startDaemon } = await import("./shell/daemon.js");
+  const daemon = await startDaemon(loaded, {
+    executable: fileURLToPath(new URL("../bin/vigil", import.meta.url)),
+    exit: (code) => process.exit(code),
+  });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    daemon.logger.warn(`Received ${signal} scheduling shutdown...`);
+    void daemon.shutdown(signal);
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,294 @@
+/**
+ * Incremental RESP request parser (networking.c: processMultibulkBuffer / processInlineBuffer).
+ *
+ * Feed it whatever the socket delivered — half a frame, ten frames — and pull complete commands
+ * with next(). A request starting with `*` is a multibulk (`*<n>\r\n$<len>\r\n<bytes>\r\n…`),
+ * anything else an inline line split like redis-cli (split-args.ts). Malformed input yields one
+ * `error` event with Redis's exact text; the parser is then dead (the server replies and closes).
+ *
+ * Quirks kept on purpose, because peers and tests compare bytes with the real server:
+ * - header lines end at the first `\r` (a NUL before it hides it, as strchr does) and the byte
+ *   after `\r` is skipped unchecked, as are the two bytes after a bulk payload;
+ * - `*0` and negative multibulk counts are empty requests, silently skipped;
+ * - lengths must be canonical decimal (no `+`, no leading zeros, no `-0`).
+ *
+ * Memory: the buffer grows geometrically and is compacted in place, a bulk of known length is
+ * reserved once, and heldBytes (buffer plus parsed arguments with a per-argument overhead)
+ * lets the server enforce a per-client query buffer limit (client-query-buffer-limit).
+ */
+import { splitArgs } from "./split-args.js";
+
+export interface ParserLimits {
+  /** proto-max-bulk-len: larger bulk lengths are "invalid bulk length" (default 512 MB). */
+  readonly maxBulkLength: number;
+  /** Largest multibulk count; Redis 7.0 allows INT_MAX, we default to 1024*1024. */
+  readonly maxMultibulkLength: number;
+  /** PROTO_INLINE_MAX_SIZE: an inline line or header line without terminator (64 KB). */
+  readonly maxInlineLength: number;
+  /** Limits while the client is not authenticated (Redis 7.0: 10 arguments, 16 KB bulks). */
+  readonly unauthenticatedMaxMultibulk: number;
+  readonly unauthenticatedMaxBulk: number;
+}
+
+export const DEFAULT_PARSER_LIMITS: ParserLimits = {
+  maxBulkLength: 512 * 1024 * 1024,
+  maxMultibulkLength: 1024 * 1024,
+  maxInlineLength: 64 * 1024,
+  unauthenticatedMaxMultibulk: 10,
+  unauthenticatedMaxBulk: 16384,
+};
+
+export const PROTOCOL_ERRORS = {
+  invalidMultibulkLength: "Protocol error: invalid multibulk length",
+  invalidBulkLength: "Protocol error: invalid bulk length",
+  tooBigInline: "Protocol error: too big inline request",
+  tooBigMbulkCount: "Protocol error: too big mbulk count string",
+  tooBigBulkCount: "Protocol error: too big bulk count string",
+  unbalancedQuotes: "Protocol error: unbalanced quotes in request",
+  unauthenticatedMultibulk: "Protocol error: unauthenticated multibulk length",
+  unauthenticatedBulk: "Protocol error: unauthenticated bulk length",
+} as const;
+
+/** `Protocol error: expected '$', got '<c>'` (the byte as a character). */
+export function expectedDollarError(byte: number): string {
+  return `Protocol error: expected '$', got '${String.fromCharCode(byte)}'`;
+}
+
+export type ParseEvent =
+  | { readonly type: "command"; readonly args: readonly Buffer[] }
+  | { readonly type: "error"; readonly message: string };
+
+/** Accounted per parsed argument on top of its bytes (object headers), like Redis's argv-mem. */
+const ARG_OVERHEAD = 64;
+const MIN_CAPACITY = 16 * 1024;
+const SHRINK_ABOVE = 1024 * 1024;
+const CR = 13;
+const LF = 10;
+const INT64_DIGITS = 19;
+
+/** string2ll: canonical base-10 integer, or undefined. Values past 2^53 are clamped (≥ limits). */
+export function parseStrictInteger(bytes: Uint8Array): number | undefined {
+  const len = bytes.length;
+  if (len === 0) return undefined;
+  if (len === 1 && bytes[0] === 0x30) return 0;
+  let i = 0;
+  let negative = false;
+  if (bytes[0] === 0x2d) {
+    negative = true;
+    i = 1;
+    if (len === 1) return undefined;
+  }
+  const first = bytes[i]!;
+  if (first < 0x31 || first > 0x39) return undefined;
+  if (len - i > INT64_DIGITS) return undefined;
+  let text = "";
+  for (; i < len; i++) {
+    const c = bytes[i]!;
+    if (c < 0x30 || c > 0x39) return undefined;
+    text += String.fromCharCode(c);
+  }
+  const big = BigInt(negative ? `-${text}` : text);
+  if (big > 9223372036854775807n || big < -9223372036854775808n) return undefined;
+  return Number(big);
+}
+
+export class RespParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
+  private mode: "none" | "multibulk" = "none";
+  private remaining = 0;
+  private bulkLen = -1;
+  private args: Buffer[] = [];
+  private argBytes = 0;
+  private failed = false;
+  private readonly limits: ParserLimits;
+  /** When false the unauthenticated limits apply (only when the server requires auth). */
+  authenticated = true;
+
+  constructor(limits: Partial<ParserLimits> = {}) {
+    this.limits = { ...DEFAULT_PARSER_LIMITS, ...limits };
+  }
+
+  /** Bytes held for this client: unparsed input plus parsed arguments of the pending command. */
+  get heldBytes(): number {
+    return this.end - this.start + this.argBytes;
+  }
+
+  /** Unparsed input bytes (CLIENT LIST qbuf). */
+  get bufferedBytes(): number {
+    return this.end - this.start;
+  }
+
+  /** True once a protocol error was returned; nothing more will be parsed. */
+  get isFailed(): boolean {
+    return this.failed;
+  }
+
+  feed(chunk: Uint8Array): void {
+    if (this.failed || chunk.length === 0) return;
+    this.reserve(chunk.length);
+    this.buf.set(chunk, this.end);
+    this.end += chunk.length;
+  }
+
+  /** The next complete command, a protocol error, or undefined when more bytes are needed. */
+  next(): ParseEvent | undefined {
+    while (!this.failed) {
+      if (this.mode === "none") {
+        if (this.start >= this.end) {
+          this.compactWhenEmpty();
+          return undefined;
+        }
+        if (this.buf[this.start] !== 0x2a) {
+          const inline = this.nextInline();
+          if (inline !== "skip") return inline;
+          continue;
+        }
+        this.mode = "multibulk";
+        this.remaining = 0;
+      }
+      const event = this.nextMultibulk();
+      if (event !== "skip") return event;
+    }
+    return undefined;
+  }
+
+  /** Everything consumed: rewind, and let go of a buffer grown for one big request. */
+  private compactWhenEmpty(): void {
+    this.start = 0;
+    this.end = 0;
+    if (this.buf.length > SHRINK_ABOVE) this.buf = Buffer.alloc(0);
+  }
+
+  private fail(message: string): ParseEvent {
+    this.failed = true;
+    this.buf = Buffer.alloc(0);
+    this.start = 0;
+    this.end = 0;
+    this.args = [];
+    this.argBytes = 0;
+    return { type: "error", message };
+  }
+
+  private reserve(extra: number): void {
+    if (this.end + extra <= this.buf.length) return;
+    const needed = this.end - this.start + extra;
+    if (needed <= this.buf.length) {
+      this.buf.copyWithin(0, this.start, this.end);
+    } else {
+      // Doubling amortizes many small pipelined requests; past 1 MB (a big bulk, reserved
+      // exactly once) grow by what is needed plus one socket read.
+      const capacity =
+        needed > SHRINK_ABOVE ? needed + MIN_CAPACITY * 4 : Math.max(MIN_CAPACITY, needed * 2);
+      const next = Buffer.allocUnsafe(capacity);
+      this.buf.copy(next, 0, this.start, this.end);
+      this.buf = next;
+    }
+    this.end -= this.start;
+    this.start = 0;
+  }
+
+  private nextInline(): ParseEvent | "skip" | undefined {
+    const found = this.buf.subarray(this.start, this.end).indexOf(LF);
+    const nl = found === -1 ? -1 : this.start + found;
+    if (nl === -1) {
+      if (this.end - this.start > this.limits.maxInlineLength) {
+        return this.fail(PROTOCOL_ERRORS.tooBigInline);
+      }
+      return undefined;
+    }
+    let lineEnd = nl;
+    if (lineEnd > this.start && this.buf[lineEnd - 1] === CR) lineEnd -= 1;
+    const args = splitArgs(this.buf.subarray(this.start, lineEnd));
+    this.start = nl + 1;
+    if (args === null) return this.fail(PROTOCOL_ERRORS.unbalancedQuotes);
+    if (args.length === 0) return "skip";
+    return { type: "command", args };
+  }
+
+  /**
+   * Finds the `\r` ending a header line that starts at this.start. Returns -1 when the line is
+   * not complete yet (a NUL before the `\r` hides it, like strchr), -2 when it is too long.
+   */
+  private headerEnd(): number {
+    const view = this.buf.subarray(this.start, this.end);
+    const cr = view.indexOf(CR);
+    const nul = cr === -1 ? -1 : view.subarray(0, cr).indexOf(0);
+    const found = cr !== -1 && nul === -1 ? this.start + cr : -1;
+    if (found === -1) {
+      return this.end - this.start > this.limits.maxInlineLength ? -2 : -1;
+    }
+    // The byte after `\r` must have arrived too (it is skipped, not checked).
+    return found > this.end - 2 ? -1 : found;
+  }
+
+  private readCount(): ParseEvent | "skip" | undefined {
+    const cr = this.headerEnd();
+    if (cr === -2) return this.fail(PROTOCOL_ERRORS.tooBigMbulkCount);
+    if (cr === -1) return undefined;
+    const count = parseStrictInteger(this.buf.subarray(this.start + 1, cr));
+    if (count === undefined || count > this.limits.maxMultibulkLength) {
+      return this.fail(PROTOCOL_ERRORS.invalidMultibulkLength);
+    }
+    if (!this.authenticated && count > this.limits.unauthenticatedMaxMultibulk) {
+      return this.fail(PROTOCOL_ERRORS.unauthenticatedMultibulk);
+    }
+    this.start = cr + 2;
+    if (count <= 0) {
+      this.mode = "none";
+      return "skip";
+    }
+    this.remaining = count;
+    this.args = [];
+    this.argBytes = 0;
+    this.bulkLen = -1;
+    return "skip";
+  }
+
+  private readBulkLength(): ParseEvent | "ok" | undefined {
+    const cr = this.headerEnd();
+    if (cr === -2) return this.fail(PROTOCOL_ERRORS.tooBigBulkCount);
+    if (cr === -1) return undefined;
+    const first = this.buf[this.start]!;
+    if (first !== 0x24) return this.fail(expectedDollarError(first));
+    const len = parseStrictInteger(this.buf.subarray(this.start + 1, cr));
+    if (len === undefined || len < 0 || len > this.limits.maxBulkLength) {
+      return this.fail(PROTOCOL_ERRORS.invalidBulkLength);
+    }
+    if (!this.authenticated && len > this.limits.unauthenticatedMaxBulk) {
+      return this.fail(PROTOCOL_ERRORS.unauthenticatedBulk);
+    }
+    this.start = cr + 2;
+    this.bulkLen = len;
+    return "ok";
+  }
+
+  private nextMultibulk(): ParseEvent | "skip" | undefined {
+    if (this.remaining === 0) return this.readCount();
+    while (this.remaining > 0) {
+      if (this.bulkLen === -1) {
+        if (this.start >= this.end) return undefined;
+        const got = this.readBulkLength();
+        if (got !== "ok") return got;
+      }
+      const need = this.bulkLen + 2;
+      if (this.end - this.start < need) {
+        // Reserve the whole payload once instead of growing chunk by chunk.
+        this.reserve(need - (this.end - this.start));
+        return undefined;
+      }
+      const arg = Buffer.from(this.buf.subarray(this.start, this.start + this.bulkLen));
+      this.start += need;
+      this.args.push(arg);
+      this.argBytes += arg.length + ARG_OVERHEAD;
+      this.bulkLen = -1;
+      this.remaining -= 1;
+    }
+    const args = this.args;
+    this.args = [];
+    this.argBytes = 0;
+    this.mode = "none";
+    return { type: "command", args };
+  }
+}

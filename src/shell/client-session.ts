@@ -1,0 +1,324 @@
+/**
+ * One client connection of the RESP server: its state (protocol, auth, name, subscriptions),
+ * its parser, and the loop that turns bytes into ordered replies.
+ *
+ * Invariants:
+ * - Replies leave in request order. A command whose handler returns a promise (SENTINEL admin
+ *   ops) stops the loop until it settles; later requests wait, unparsed, in the parser.
+ * - A protocol error is answered after the replies of the requests before it, then the
+ *   connection is closed (networking.c: setProtocolError + CLIENT_CLOSE_AFTER_REPLY).
+ * - Memory per client is bounded: input by `queryBufferLimit` (unparsed bytes plus parsed
+ *   arguments; Redis closes silently past client-query-buffer-limit, so do we); output by
+ *   pausing input while more than `outputPauseBytes` wait in the socket (so a client that
+ *   pipelines without reading is throttled by TCP, not buffered), and by Redis's
+ *   client-output-buffer-limit classes for what we push unasked: pubsub 32 MB hard / 8 MB for
+ *   60 s soft, normal 64 MB hard (Redis: unlimited). Past a limit the connection is closed.
+ */
+import type { Socket } from "node:net";
+import type {
+  ClientFacts,
+  ClientState,
+  CommandContext,
+  ReplyMode,
+  ServerServices,
+} from "../commands/context.js";
+import type { HandlerResult } from "../commands/handler.js";
+import { isMultiReply } from "../commands/handler.js";
+import { executeCommand } from "../commands/command-table.js";
+import type { Reply } from "../protocol/reply.js";
+import { R } from "../protocol/reply.js";
+import type { ParserLimits } from "../protocol/resp-parser.js";
+import { RespParser } from "../protocol/resp-parser.js";
+import { encodeReplies } from "../protocol/resp-encoder.js";
+import type { Subscriber } from "./pubsub-hub.js";
+
+export interface ClientLimits {
+  /** client-query-buffer-limit for one client (we default to 64 MB; Redis 1 GB). */
+  readonly queryBufferLimit: number;
+  /** Stop reading a client's requests while this much output is waiting. */
+  readonly outputPauseBytes: number;
+  /** client-output-buffer-limit normal (Redis: 0 = unlimited; we close past 64 MB). */
+  readonly normalOutputHardBytes: number;
+  /** client-output-buffer-limit pubsub 32mb 8mb 60. */
+  readonly pubsubOutputHardBytes: number;
+  readonly pubsubOutputSoftBytes: number;
+  readonly pubsubOutputSoftMs: number;
+  readonly parser: Partial<ParserLimits>;
+}
+
+export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
+  queryBufferLimit: 64 * 1024 * 1024,
+  outputPauseBytes: 1024 * 1024,
+  normalOutputHardBytes: 64 * 1024 * 1024,
+  pubsubOutputHardBytes: 32 * 1024 * 1024,
+  pubsubOutputSoftBytes: 8 * 1024 * 1024,
+  pubsubOutputSoftMs: 60_000,
+  parser: {},
+};
+
+/** What a session needs from its server besides the command services. */
+export interface SessionEnvironment {
+  readonly services: ServerServices;
+  readonly limits: ClientLimits;
+  /** Monotonic milliseconds. */
+  now(): number;
+  commandProcessed(isError: boolean): void;
+  bytesIn(n: number): void;
+  bytesOut(n: number): void;
+  closed(session: ClientSession): void;
+  warn(message: string): void;
+  /** Whether a new connection must authenticate (requirepass / default user off). */
+  authRequired(): boolean;
+}
+
+function socketFd(socket: Socket): number {
+  const handle = (socket as unknown as { _handle?: { fd?: unknown } })._handle;
+  return typeof handle?.fd === "number" ? handle.fd : -1;
+}
+
+function formatAddr(address: string | undefined, port: number | undefined): string {
+  const ip = (address ?? "?").replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
+  return `${ip}:${String(port ?? 0)}`;
+}
+
+export class ClientSession implements ClientState, Subscriber {
+  readonly id: number;
+  readonly addr: string;
+  readonly laddr: string;
+  protocol: 2 | 3 = 2;
+  name = "";
+  user = "default";
+  authenticated: boolean;
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  replyMode: ReplyMode = "on";
+  skipNextReply = false;
+  libName = "";
+  libVersion = "";
+  noEvict = false;
+  closeAfterReply = false;
+  lastCommand = "NULL";
+
+  private readonly socket: Socket;
+  private readonly env: SessionEnvironment;
+  private readonly parser: RespParser;
+  private readonly ctx: CommandContext;
+  private readonly createdAt: number;
+  private readonly fd: number;
+  private lastActivity: number;
+  private busy = false;
+  private closing = false;
+  private pausedForOutput = false;
+  private softLimitSince: number | undefined;
+
+  constructor(id: number, socket: Socket, env: SessionEnvironment) {
+    this.id = id;
+    this.socket = socket;
+    this.env = env;
+    this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
+    this.laddr = formatAddr(socket.localAddress, socket.localPort);
+    this.fd = socketFd(socket);
+    this.authenticated = !env.authRequired();
+    this.parser = new RespParser(env.limits.parser);
+    this.ctx = { client: this, server: env.services };
+    this.createdAt = env.now();
+    this.lastActivity = this.createdAt;
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => {
+      this.onData(chunk);
+    });
+    socket.on("drain", () => {
+      this.onDrain();
+    });
+    socket.on("error", () => {
+      socket.destroy();
+    });
+    socket.on("close", () => {
+      this.closing = true;
+      env.closed(this);
+    });
+  }
+
+  get state(): ClientState {
+    return this;
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  facts(): ClientFacts {
+    const now = this.env.now();
+    return {
+      id: this.id,
+      addr: this.addr,
+      laddr: this.laddr,
+      fd: this.fd,
+      name: this.name,
+      ageSeconds: Math.floor((now - this.createdAt) / 1000),
+      idleSeconds: Math.floor((now - this.lastActivity) / 1000),
+      subscriptions: this.channels.size,
+      patternSubscriptions: this.patterns.size,
+      queryBufferBytes: this.parser.bufferedBytes,
+      outputBytes: this.socket.writableLength,
+      lastCommand: this.lastCommand,
+      user: this.user,
+      protocol: this.protocol,
+      libName: this.libName,
+      libVersion: this.libVersion,
+      noEvict: this.noEvict,
+    };
+  }
+
+  /** A pub/sub frame pushed by the server (not a reply): subject to the output limits. */
+  deliver(frame: Buffer): void {
+    if (this.closing) return;
+    this.writeBytes(frame);
+    this.enforceOutputLimits();
+  }
+
+  /** Closes now, dropping pending output (CLIENT KILL, limits, server close). */
+  destroy(): void {
+    this.closing = true;
+    this.socket.destroy();
+  }
+
+  /** Writes raw bytes then closes once they are flushed (protected mode, max clients). */
+  rejectWith(text: string): void {
+    this.closing = true;
+    this.socket.end(Buffer.from(text, "latin1"));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closing) return;
+    this.env.bytesIn(chunk.length);
+    this.lastActivity = this.env.now();
+    this.parser.feed(chunk);
+    if (this.parser.heldBytes > this.env.limits.queryBufferLimit) {
+      this.env.warn(
+        `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr} (qbuf ${this.parser.heldBytes} bytes)`,
+      );
+      this.destroy();
+      return;
+    }
+    this.pump();
+  }
+
+  private onDrain(): void {
+    if (this.pausedForOutput && !this.closing) {
+      this.pausedForOutput = false;
+      this.socket.resume();
+      this.pump();
+    }
+  }
+
+  /** Runs parsed requests in order until input runs out, a promise is pending, or output backs up. */
+  private pump(): void {
+    this.socket.cork();
+    try {
+      while (!this.busy && !this.closing) {
+        if (this.socket.writableLength > this.env.limits.outputPauseBytes) {
+          this.pausedForOutput = true;
+          this.socket.pause();
+          break;
+        }
+        this.parser.authenticated = this.authenticated || !this.env.authRequired();
+        const event = this.parser.next();
+        if (event === undefined) break;
+        if (event.type === "error") {
+          this.env.commandProcessed(true);
+          this.closing = true;
+          this.socket.end(Buffer.from(`-ERR ${event.message}\r\n`, "latin1"));
+          break;
+        }
+        this.run(event.args.map((a) => a.toString("utf8")));
+      }
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
+  private run(argv: readonly string[]): void {
+    const skipThis = this.skipNextReply;
+    this.skipNextReply = false;
+    let result: HandlerResult;
+    try {
+      result = executeCommand(argv, this.ctx);
+    } catch (err) {
+      result = this.internalError(err);
+    }
+    if (result instanceof Promise) {
+      this.busy = true;
+      result
+        .catch((err: unknown) => this.internalError(err))
+        .then((reply) => {
+          this.busy = false;
+          if (this.closing) return;
+          this.finish([reply], skipThis);
+          this.pump();
+        })
+        .catch((err: unknown) => {
+          this.env.warn(`client ${this.id}: ${String(err)}`);
+          this.destroy();
+        });
+      return;
+    }
+    this.finish(isMultiReply(result) ? result.replies : [result], skipThis);
+  }
+
+  private internalError(err: unknown): Reply {
+    this.env.warn(
+      `command failed for client ${this.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    return R.error("ERR internal error");
+  }
+
+  private finish(replies: readonly Reply[], skipThis: boolean): void {
+    this.env.commandProcessed(replies.some((r) => r.type === "error"));
+    if (this.replyMode === "skip-next") {
+      this.replyMode = "on";
+      this.skipNextReply = true;
+    }
+    const silent = skipThis || this.replyMode === "off";
+    if (!silent && replies.length > 0) this.writeBytes(encodeReplies(replies, this.protocol));
+    if (this.closeAfterReply) {
+      this.closing = true;
+      this.socket.end();
+      return;
+    }
+    this.enforceOutputLimits();
+  }
+
+  private writeBytes(bytes: Buffer): void {
+    this.env.bytesOut(bytes.length);
+    this.socket.write(bytes);
+  }
+
+  private enforceOutputLimits(): void {
+    const pending = this.socket.writableLength;
+    const limits = this.env.limits;
+    if (this.channels.size + this.patterns.size === 0) {
+      if (pending > limits.normalOutputHardBytes) this.closeForOutput(pending, "normal");
+      return;
+    }
+    if (pending > limits.pubsubOutputHardBytes) {
+      this.closeForOutput(pending, "pubsub");
+      return;
+    }
+    if (pending <= limits.pubsubOutputSoftBytes) {
+      this.softLimitSince = undefined;
+      return;
+    }
+    const now = this.env.now();
+    this.softLimitSince ??= now;
+    if (now - this.softLimitSince > limits.pubsubOutputSoftMs)
+      this.closeForOutput(pending, "pubsub");
+  }
+
+  private closeForOutput(pending: number, kind: string): void {
+    this.env.warn(
+      `Client id=${this.id} addr=${this.addr} closed for overcoming of output buffer limits (${kind}, ${pending} bytes).`,
+    );
+    this.destroy();
+  }
+}

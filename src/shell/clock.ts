@@ -1,0 +1,16 @@
+/**
+ * The two clocks the shell reads. `monotonicNow` is what the core receives as `now`: it never goes
+ * back, but it is offset by the process's start time (performance.timeOrigin) so its values have
+ * the magnitude of epoch milliseconds. The core keeps sentinel.c's "0 means never" convention, and
+ * checks like `now - failoverStartTime > 2 * failover-timeout` must hold for a never-set time right
+ * after start, as they do with Redis's mstime(). `wallNow` feeds TILT's clock-jump detection.
+ */
+import { performance } from "node:perf_hooks";
+
+export function monotonicNow(): number {
+  return Math.floor(performance.timeOrigin + performance.now());
+}
+
+export function wallNow(): number {
+  return Date.now();
+}

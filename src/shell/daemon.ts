@@ -1,0 +1,233 @@
+/**
+ * Wires one running sentinel: core, runtime, links, scripts, scheduler, the RESP server and the
+ * pidfile, and owns the ordered shutdown (fastify's onClose discipline, architecture §2.4):
+ * stop accepting clients, stop the tick, wait for the persist in flight, close the links, remove
+ * the pidfile, flush the log. Nothing here decides anything the core decides.
+ */
+import { coreReplyToReply } from "../commands/sentinel.js";
+import { defaultIsExecutable } from "../config/load-config.js";
+import type { LoadedConfig } from "../config/types.js";
+import { SentinelCore } from "../core/sentinel-core.js";
+import type { SentinelState } from "../core/state.js";
+import { monotonicNow, wallNow } from "./clock.js";
+import { ConfigStore } from "./config-store.js";
+import { REDIS_VERSION } from "./config-report.js";
+import { LinkManager } from "./link-manager.js";
+import type { Logger } from "./logger.js";
+import { createLogger, flushLogger, logAt } from "./logger.js";
+import { removePidFile, writePidFile } from "./pidfile.js";
+import { loadRedisClient } from "./redis-link.js";
+import type { RespServer } from "./resp-server.js";
+import { startRespServer } from "./resp-server.js";
+import { Runtime } from "./runtime.js";
+import { Scheduler } from "./scheduler.js";
+import { ScriptRunner } from "./script-runner.js";
+import { SentinelHost } from "./sentinel-host.js";
+import { systemRandom } from "./system-random.js";
+
+/** Connect attempts never outlive a master's down-after (nor 10 s). */
+const MAX_CONNECT_TIMEOUT = 10_000;
+const MIN_CONNECT_TIMEOUT = 100;
+
+export interface DaemonOptions {
+  /** INFO executable. */
+  readonly executable: string;
+  /** process.exit, injectable. */
+  readonly exit: (code: number) => void;
+}
+
+export interface Daemon {
+  readonly logger: Logger;
+  /** Ordered shutdown, then exit 0. Safe to call more than once. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** The connect timeout of a link: its master's down-after, or the smallest one for peers. */
+function connectTimeoutFor(state: SentinelState, link: string): number {
+  let timeout = MAX_CONNECT_TIMEOUT;
+  let smallest = MAX_CONNECT_TIMEOUT;
+  for (const master of state.masters.values()) {
+    const downAfter = master.settings.downAfterPeriod;
+    smallest = Math.min(smallest, downAfter);
+    if (link === `master:${master.name}` || link.startsWith(`slave:${master.name}:`)) timeout = downAfter;
+  }
+  if (link.startsWith("sentinel:")) timeout = smallest;
+  return Math.max(MIN_CONNECT_TIMEOUT, Math.min(timeout, MAX_CONNECT_TIMEOUT));
+}
+
+function splitUserLine(line: string): { name: string; rules: string[] } | null {
+  const [name, ...rules] = line.trim().split(/\s+/);
+  return name === undefined || name === "" ? null : { name, rules };
+}
+
+/** Redis's startup lines, then `Sentinel ID is <id>` (sentinel.c: sentinelIsRunning). */
+function logStartup(logger: Logger, loaded: LoadedConfig, port: number): void {
+  logAt(logger, "warning", "oO0OoO0OoO0Oo Vigil (Redis Sentinel compatible) is starting oO0OoO0OoO0Oo");
+  logAt(logger, "warning", `Redis version=${REDIS_VERSION}, bits=64, pid=${process.pid}, just started`);
+  logAt(logger, "warning", "Configuration loaded");
+  logAt(logger, "notice", `Running mode=sentinel, port=${port}.`);
+  if (loaded.server.daemonize) logAt(logger, "warning", "daemonize is not supported: running in the foreground");
+  if (loaded.server.aclfile !== "") logAt(logger, "warning", "aclfile is not supported: use user directives");
+}
+
+interface Parts {
+  readonly core: SentinelCore;
+  readonly runtime: Runtime;
+  readonly links: LinkManager;
+  readonly scheduler: Scheduler;
+  readonly host: SentinelHost;
+}
+
+/** Builds the pieces; `publish` and `shutdown` reach the server and daemon created later. */
+function wire(
+  loaded: LoadedConfig,
+  logger: Logger,
+  late: {
+    publish: (channel: string, message: string) => void;
+    shutdown: () => void;
+    exit: (code: number) => void;
+  },
+): Parts {
+  const settings = loaded.server;
+  const core = new SentinelCore(loaded.sentinel, {
+    random: systemRandom,
+    now: monotonicNow(),
+    port: settings.port,
+    requirePass: settings.requirepass,
+  });
+  const scripts = new ScriptRunner({
+    now: monotonicNow,
+    timing: () => core.state.timing,
+    onEvent: (event) => {
+      runtime.emitEvent(event);
+    },
+  });
+  const links = new LinkManager({
+    push: (input) => {
+      runtime.push(input);
+    },
+    logger,
+    connectTimeout: (link) => connectTimeoutFor(core.state, link),
+  });
+  const runtime = new Runtime({
+    core,
+    store: new ConfigStore({ file: loaded.file, format: loaded.format, server: settings }),
+    commands: links,
+    scripts,
+    publish: late.publish,
+    logger,
+    now: monotonicNow,
+    renderReply: coreReplyToReply,
+    exit: late.exit,
+  });
+  const scheduler = new Scheduler({
+    random: systemRandom,
+    monotonicNow,
+    wallNow,
+    onTick: (_now, wall) => {
+      runtime.push({ type: "tick", wallNow: wall });
+      scripts.tick();
+    },
+  });
+  const host = new SentinelHost({
+    runtime,
+    state: () => core.state,
+    scripts,
+    now: monotonicNow,
+    isExecutable: defaultIsExecutable,
+    shutdown: late.shutdown,
+  });
+  return { core, runtime, links, scheduler, host };
+}
+
+async function listen(loaded: LoadedConfig, parts: Parts, logger: Logger, executable: string): Promise<RespServer> {
+  const settings = loaded.server;
+  const resp = await startRespServer(
+    {
+      port: settings.port,
+      ...(settings.bind.length > 0 ? { bind: settings.bind } : {}),
+      protectedMode: settings.protectedMode,
+      requirePass: settings.requirepass,
+      executable,
+      configFile: loaded.file,
+      hz: () => parts.scheduler.currentHz,
+      logger: {
+        warn: (message) => {
+          logAt(logger, "warning", message);
+        },
+      },
+    },
+    parts.host,
+  );
+  for (const line of settings.users) {
+    const user = splitUserLine(line);
+    if (user !== null) resp.acl.setUser(user.name, user.rules);
+  }
+  return resp;
+}
+
+export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions): Promise<Daemon> {
+  const settings = loaded.server;
+  const logger = createLogger({ level: settings.loglevel, logfile: settings.logfile });
+  const exitNow = (code: number): void => {
+    flushLogger(logger);
+    options.exit(code);
+  };
+  let resp: RespServer | null = null;
+  let daemon: Daemon | null = null;
+  const parts = wire(loaded, logger, {
+    publish: (channel, message) => {
+      resp?.publish(channel, message);
+    },
+    shutdown: () => {
+      void daemon?.shutdown("SHUTDOWN");
+    },
+    exit: exitNow,
+  });
+  logStartup(logger, loaded, settings.port);
+  try {
+    resp = await listen(loaded, parts, logger, options.executable);
+  } catch (err: unknown) {
+    const reason = err instanceof Error ? err.message : String(err);
+    logAt(logger, "warning", `Failed listening on port ${settings.port} (tcp), aborting: ${reason}`);
+    exitNow(1);
+    throw err;
+  }
+  if (settings.pidfile !== "") {
+    const failure = writePidFile(settings.pidfile);
+    if (failure !== null) logAt(logger, "warning", `Failed to write PID file: ${failure}`);
+  }
+  logAt(logger, "notice", `Sentinel ID is ${parts.core.state.myId}`);
+  // Links are opened by the first ticks: ioredis loads while PING is already answered.
+  await loadRedisClient();
+  await parts.runtime.start();
+  parts.scheduler.start();
+  daemon = orderedShutdown(logger, resp, parts, settings.pidfile, exitNow);
+  return daemon;
+}
+
+function orderedShutdown(
+  logger: Logger,
+  server: RespServer,
+  parts: Parts,
+  pidfile: string,
+  exitNow: (code: number) => void,
+): Daemon {
+  let closing: Promise<void> | null = null;
+  return {
+    logger,
+    shutdown(reason) {
+      closing ??= (async () => {
+        logAt(logger, "warning", `User requested shutdown... (${reason})`);
+        await server.close();
+        parts.scheduler.stop();
+        await parts.runtime.stop();
+        parts.links.closeAll();
+        if (pidfile !== "") removePidFile(pidfile);
+        logAt(logger, "warning", "Sentinel is now ready to exit, bye bye...");
+        exitNow(0);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * The narrow surface we use from ioredis (architecture habit 6: like ioredis's own
+ * SentinelConnector types), and the one function that creates every ioredis client, with every
+ * option written out (habit 10). ioredis 6 defaults to RESP3, an offline queue, automatic
+ * reconnects and resubscribes; a monitor wants none of that: the core decides when to reconnect,
+ * and a PING must fail at once on a dead link rather than wait in a queue.
+ *
+ * AUTH and CLIENT SETNAME are not given to ioredis: the link manager sends them itself, because
+ * `sentinel rename-command` applies to them too, and because ioredis's own AUTH turns a refused
+ * password into a fatal error and prints warnings on stderr, where Redis just ignores the reply.
+ *
+ * ioredis is loaded on demand (`loadRedisClient`, awaited by the daemon after it starts listening):
+ * it is the heaviest module we use, and a sentinel must answer PING as soon as possible.
+ *
+ * A connection reports through three handlers (ready, closed, message) and `call` never rejects:
+ * it resolves to a reply, a Redis error reply, or "closed" (the socket went away first).
+ */
+import type { Command, Redis } from "ioredis";
+
+export type CallResult =
+  | { readonly kind: "reply"; readonly value: unknown }
+  /** A Redis error reply, full text (e.g. "LOADING Redis is loading the dataset in memory"). */
+  | { readonly kind: "error"; readonly text: string }
+  /** The connection closed or was not writable: no reply will ever come. */
+  | { readonly kind: "closed"; readonly reason: string };
+
+export interface RedisLinkHandlers {
+  /** The TCP connection is up; commands may be sent. */
+  onReady(): void;
+  /** The connection is gone for good (no reconnect). Called at most once, never after close(). */
+  onClosed(reason: string): void;
+  /** A pub/sub message (only on a connection that subscribed). */
+  onMessage(channel: string, message: string): void;
+}
+
+export interface RedisLinkOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Give up a connect attempt after this many ms. */
+  readonly connectTimeout: number;
+}
+
+/** One Redis connection, as the link manager sees it. */
+export interface RedisLink {
+  /** Sends one command (name already renamed); pipelined behind earlier calls. */
+  call(name: string, args: readonly (string | number)[]): Promise<CallResult>;
+  /** SUBSCRIBE under `name` (SUBSCRIBE itself or its rename-command name). */
+  subscribe(name: string, channel: string): Promise<CallResult>;
+  /** The local IP of the socket, "" when not connected. */
+  localAddress(): string;
+  /** Closes the socket at once. No handler is called afterwards. */
+  close(): void;
+}
+
+export type RedisLinkFactory = (options: RedisLinkOptions, handlers: RedisLinkHandlers) => RedisLink;
+
+/** TCP keepalive probe delay: a silent peer is found by PING timeouts long before this matters. */
+const KEEPALIVE_MS = 15_000;
+
+function isReplyError(err: unknown): err is Error {
+  return err instanceof Error && err.name === "ReplyError";
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+let RedisClass: typeof Redis | null = null;
+let CommandClass: typeof Command | null = null;
+
+/** Loads ioredis once; createRedisLink needs it done. */
+export async function loadRedisClient(): Promise<void> {
+  if (RedisClass !== null) return;
+  const module = await import("ioredis");
+  RedisClass = module.Redis;
+  CommandClass = module.Command;
+}
+
+async function settle(promise: Promise<unknown>): Promise<CallResult> {
+  try {
+    const value: unknown = await promise;
+    return { kind: "reply", value };
+  } catch (err: unknown) {
+    if (isReplyError(err)) return { kind: "error", text: err.message };
+    return { kind: "closed", reason: errorText(err) };
+  }
+}
+
+/**
+ * ioredis enters subscriber mode (and starts emitting "message") only for a command named
+ * `subscribe`. A renamed SUBSCRIBE is written under its new name, then renamed back in the
+ * command queue before the reply arrives, so the reply and the messages are routed as pub/sub.
+ * Writing is synchronous on a ready connection (Redis#sendCommand).
+ */
+function renamedSubscribe(client: Redis, name: string, channel: string): Promise<unknown> {
+  if (CommandClass === null) throw new Error("ioredis not loaded: await loadRedisClient() first");
+  const command = new CommandClass(name, [channel], { replyEncoding: "utf8" });
+  void client.sendCommand(command);
+  command.name = "subscribe";
+  return command.promise;
+}
+
+/** The only `new Redis(...)` of the code base. */
+export function createIoredisClient(options: RedisLinkOptions): Redis {
+  if (RedisClass === null) throw new Error("ioredis not loaded: await loadRedisClient() first");
+  return new RedisClass({
+    host: options.host,
+    port: options.port,
+    family: 0,
+    protocol: 2,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    enableReadyCheck: false,
+    autoResubscribe: false,
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    reconnectOnError: null,
+    connectTimeout: options.connectTimeout,
+    commandTimeout: undefined,
+    socketTimeout: undefined,
+    keepAlive: KEEPALIVE_MS,
+    noDelay: true,
+    // Sent by the link manager through rename-command (see the module comment).
+    connectionName: undefined,
+    username: undefined,
+    password: undefined,
+    disableClientInfo: true,
+    db: 0,
+    readOnly: false,
+    stringNumbers: false,
+    enableAutoPipelining: false,
+    showFriendlyErrorStack: false,
+  });
+}
+
+/** A RedisLink backed by ioredis. Connecting starts immediately. */
+export const createRedisLink: RedisLinkFactory = (options, handlers) => {
+  const client = createIoredisClient(options);
+  let done = false;
+  const finish = (reason: string): void => {
+    if (done) return;
+    done = true;
+    handlers.onClosed(reason);
+  };
+  let lastError = "";
+  // Connection errors are expected (the instance is down): never crash, never print.
+  client.on("error", (err: unknown) => {
+    lastError = errorText(err);
+  });
+  client.on("ready", () => {
+    if (!done) handlers.onReady();
+  });
+  client.on("end", () => {
+    finish(lastError === "" ? "connection closed" : lastError);
+  });
+  client.on("message", (channel: unknown, message: unknown) => {
+    if (!done && typeof channel === "string" && typeof message === "string") {
+      handlers.onMessage(channel, message);
+    }
+  });
+  client.connect().catch((err: unknown) => {
+    lastError = errorText(err);
+  });
+  return {
+    call(name, args) {
+      return settle(client.call(name, ...args));
+    },
+    subscribe(name, channel) {
+      if (name.toLowerCase() === "subscribe") return settle(client.call("subscribe", channel));
+      return settle(renamedSubscribe(client, name, channel));
+    },
+    localAddress() {
+      return client.stream?.localAddress ?? "";
+    },
+    close() {
+      done = true;
+      client.disconnect(false);
+    },
+  };
+};

@@ -1,0 +1,302 @@
+/**
+ * The client-facing RESP server (sentinel-protocol §9): one net.Server per bind address, each
+ * connection a ClientSession, pub/sub through a PubSubHub, sentinel behaviour through the
+ * ServerHost the runtime provides.
+ *
+ * Binding follows Redis 7: default `* -::*` (all IPv4 interfaces, and all IPv6 ones if the
+ * host has IPv6); a `-` prefix marks an address optional (skipped when it cannot be bound for
+ * lack of the address or address family). Protected mode follows 7.0 (networking.c:
+ * clientAcceptHandler): when on and the default user has no password, connections from
+ * anywhere but loopback get the DENIED error and are closed; a sentinel defaults to off.
+ * maxclients (10000) is enforced with Redis's error. The process never throws on client input.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { AddressInfo, Server, Socket } from "node:net";
+import { createServer } from "node:net";
+import { arch, machine, release, type } from "node:os";
+import { performance } from "node:perf_hooks";
+import { Acl } from "../commands/acl.js";
+import type { ClientFacts, InfoFacts, ServerServices } from "../commands/context.js";
+import type { ServerHost } from "../commands/host.js";
+import type { ClientLimits } from "./client-session.js";
+import { ClientSession, DEFAULT_CLIENT_LIMITS } from "./client-session.js";
+import { PubSubHub } from "./pubsub-hub.js";
+
+export interface RespServerOptions {
+  /** TCP port; 0 picks a free one (tests), shared by every bind address. */
+  readonly port: number;
+  /** `bind` addresses; `-` prefix = optional. Default `["*", "-::*"]`. */
+  readonly bind?: readonly string[];
+  /** protected-mode (sentinel default: no). */
+  readonly protectedMode?: boolean;
+  /** requirepass: the default user's password. */
+  readonly requirePass?: string;
+  /** INFO run_id (per process, distinct from the sentinel id); random when omitted. */
+  readonly runId?: string;
+  /** INFO executable / config_file. */
+  readonly executable?: string;
+  readonly configFile?: string;
+  /** INFO hz: the scheduler's current frequency (10 when omitted). */
+  readonly hz?: () => number;
+  readonly maxClients?: number;
+  readonly limits?: Partial<ClientLimits>;
+  readonly logger?: RespServerLogger;
+}
+
+export interface RespServerLogger {
+  warn(message: string): void;
+}
+
+export interface RespServerStats {
+  readonly connectedClients: number;
+  readonly totalConnectionsReceived: number;
+  readonly totalCommandsProcessed: number;
+  readonly rejectedConnections: number;
+  readonly totalErrorReplies: number;
+  readonly totalNetInputBytes: number;
+  readonly totalNetOutputBytes: number;
+}
+
+export interface RespServer {
+  /** Delivers to channel and pattern subscribers; returns how many frames were delivered. */
+  publish(channel: string, message: string): number;
+  /** Stops accepting, closes every client, resolves when the listeners are closed. */
+  close(): Promise<void>;
+  /** The first listener's address. */
+  address(): AddressInfo;
+  /** Every listener's address. */
+  addresses(): readonly AddressInfo[];
+  stats(): RespServerStats;
+  /** The ACL (users, requirepass) the server authenticates against. */
+  readonly acl: Acl;
+}
+
+export const PROTECTED_MODE_DENIED =
+  "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+export const MAX_CLIENTS_ERROR = "-ERR max number of clients reached\r\n";
+
+/** Loopback peers (connIsLocal): 127.0.0.0/8, ::1, and their IPv4-mapped forms. */
+export function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.replace(/^::ffff:/, "");
+  return v4.startsWith("127.") || address === "::1";
+}
+
+interface BindSpec {
+  readonly host: string;
+  readonly ipv6Only: boolean;
+  readonly optional: boolean;
+}
+
+/** `*` → 0.0.0.0, `::*` → :: (IPv6 only, so both can listen on one port); `-x` optional. */
+export function parseBind(entries: readonly string[]): BindSpec[] {
+  return entries.map((raw) => {
+    const optional = raw.startsWith("-");
+    const addr = optional ? raw.slice(1) : raw;
+    if (addr === "*") return { host: "0.0.0.0", ipv6Only: false, optional };
+    if (addr === "::*") return { host: "::", ipv6Only: true, optional };
+    return { host: addr, ipv6Only: addr.includes(":"), optional };
+  });
+}
+
+const OPTIONAL_BIND_ERRORS = new Set([
+  "EADDRNOTAVAIL",
+  "EAFNOSUPPORT",
+  "EPROTONOSUPPORT",
+  "ENOTSUP",
+]);
+
+function listen(server: Server, spec: BindSpec, port: number): Promise<AddressInfo | undefined> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      server.off("listening", onListening);
+      if (spec.optional && OPTIONAL_BIND_ERRORS.has(err.code ?? "")) resolve(undefined);
+      else reject(err);
+    };
+    const onListening = (): void => {
+      server.off("error", onError);
+      resolve(server.address() as AddressInfo);
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    server.listen({
+      port,
+      host: spec.host,
+      ipv6Only: spec.ipv6Only,
+      exclusive: true,
+      backlog: 511,
+    });
+  });
+}
+
+/** Listens on every bind address with one shared port (the first one picked when port is 0). */
+async function listenAll(
+  specs: readonly BindSpec[],
+  firstPort: number,
+  onConnection: (socket: Socket) => void,
+): Promise<{ listeners: Server[]; bound: AddressInfo[] }> {
+  const listeners: Server[] = [];
+  const bound: AddressInfo[] = [];
+  let port = firstPort;
+  try {
+    for (const spec of specs) {
+      const server = createServer({ noDelay: true, pauseOnConnect: false }, onConnection);
+      const addr = await listen(server, spec, port);
+      if (addr === undefined) continue;
+      listeners.push(server);
+      bound.push(addr);
+      port = addr.port;
+    }
+    if (listeners.length === 0) throw new Error("No bind address could be used");
+  } catch (err) {
+    await Promise.all(listeners.map((l) => new Promise((r) => l.close(r))));
+    throw err;
+  }
+  return { listeners, bound };
+}
+
+class Counters {
+  totalConnections = 0;
+  totalCommands = 0;
+  rejected = 0;
+  errors = 0;
+  netIn = 0;
+  netOut = 0;
+}
+
+export async function startRespServer(
+  options: RespServerOptions,
+  host: ServerHost,
+): Promise<RespServer> {
+  const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS, ...options.limits };
+  const maxClients = options.maxClients ?? 10_000;
+  const runId = options.runId ?? randomBytes(20).toString("hex");
+  const logger = options.logger;
+  const acl = new Acl(
+    (text) => createHash("sha256").update(text, "utf8").digest("hex"),
+    options.requirePass,
+  );
+  const hub = new PubSubHub();
+  const sessions = new Map<number, ClientSession>();
+  const counters = new Counters();
+  const startedAt = performance.now();
+  const boundAddrs: AddressInfo[] = [];
+  let nextId = 1;
+
+  const infoFacts = (): InfoFacts => {
+    const cpu = process.cpuUsage();
+    const uptime = Math.floor((performance.now() - startedAt) / 1000);
+    return {
+      os: `${type()} ${release()} ${machine()}`,
+      archBits: arch().endsWith("64") ? 64 : 32,
+      processId: process.pid,
+      runId,
+      tcpPort: boundAddrs[0]?.port ?? options.port,
+      serverTimeUsec: BigInt(Date.now()) * 1000n,
+      uptimeSeconds: uptime,
+      hz: options.hz?.() ?? 10,
+      configuredHz: 10,
+      lruClock: Math.floor(Date.now() / 1000) & 0xffffff,
+      executable: options.executable ?? process.argv[1] ?? "",
+      configFile: options.configFile ?? "",
+      connectedClients: sessions.size,
+      maxClients,
+      totalConnectionsReceived: counters.totalConnections,
+      totalCommandsProcessed: counters.totalCommands,
+      totalNetInputBytes: counters.netIn,
+      totalNetOutputBytes: counters.netOut,
+      rejectedConnections: counters.rejected,
+      pubsubChannels: hub.channelCount,
+      pubsubPatterns: hub.patternCount,
+      totalErrorReplies: counters.errors,
+      usedCpuSys: cpu.system / 1e6,
+      usedCpuUser: cpu.user / 1e6,
+    };
+  };
+
+  const services: ServerServices = {
+    host,
+    acl,
+    pubsub: hub,
+    infoFacts,
+    clients: (): ClientFacts[] => [...sessions.values()].map((s) => s.facts()),
+    killClient: (id) => sessions.get(id)?.destroy(),
+    randomHex: (length) =>
+      randomBytes(Math.ceil(length / 2))
+        .toString("hex")
+        .slice(0, length),
+  };
+
+  const env = {
+    services,
+    limits,
+    now: () => performance.now(),
+    commandProcessed: (isError: boolean) => {
+      counters.totalCommands += 1;
+      if (isError) counters.errors += 1;
+    },
+    bytesIn: (n: number) => (counters.netIn += n),
+    bytesOut: (n: number) => (counters.netOut += n),
+    closed: (s: ClientSession) => {
+      sessions.delete(s.id);
+      hub.unregister(s);
+    },
+    warn: (m: string) => logger?.warn(m),
+    authRequired: () => acl.defaultUserNeedsAuth(),
+  };
+
+  const onConnection = (socket: Socket): void => {
+    counters.totalConnections += 1;
+    const session = new ClientSession(nextId++, socket, env);
+    if (sessions.size >= maxClients) {
+      counters.rejected += 1;
+      session.rejectWith(MAX_CLIENTS_ERROR);
+      return;
+    }
+    if (
+      options.protectedMode === true &&
+      acl.defaultUserHasNopass() &&
+      !isLoopback(socket.remoteAddress)
+    ) {
+      session.rejectWith(PROTECTED_MODE_DENIED);
+      return;
+    }
+    sessions.set(session.id, session);
+    hub.register(session);
+  };
+
+  const { listeners, bound } = await listenAll(
+    parseBind(options.bind ?? ["*", "-::*"]),
+    options.port,
+    onConnection,
+  );
+  boundAddrs.push(...bound);
+
+  return {
+    acl,
+    publish: (channel, message) => hub.publish(channel, message),
+    address: () => boundAddrs[0]!,
+    addresses: () => [...boundAddrs],
+    stats: () => ({
+      connectedClients: sessions.size,
+      totalConnectionsReceived: counters.totalConnections,
+      totalCommandsProcessed: counters.totalCommands,
+      rejectedConnections: counters.rejected,
+      totalErrorReplies: counters.errors,
+      totalNetInputBytes: counters.netIn,
+      totalNetOutputBytes: counters.netOut,
+    }),
+    close: async () => {
+      const closing = listeners.map(
+        (l) =>
+          new Promise<void>((r) =>
+            l.close(() => {
+              r();
+            }),
+          ),
+      );
+      for (const s of [...sessions.values()]) s.destroy();
+      await Promise.all(closing);
+    },
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * The single-consumer loop that drives the pure core (architecture §2.4). Links, the scheduler and
+ * the RESP server push Inputs into one queue; the loop steps the core with every queued input,
+ * takes the Ready and carries it out in the order `core/ready.ts` fixes:
+ *
+ *   persist (awaited) → replies → commands → events → scripts → exit code.
+ *
+ * Inputs that arrive while a persist is awaited wait in the queue, so the core never runs
+ * concurrently with itself, as Redis has one event loop. If the persist fails, `persist-failed`
+ * is fed back first thing in the next batch and every reply marked `afterPersist` is answered with
+ * Redis's "Failed to save config file" error instead (sentinel.c: sentinelFlushConfig callers).
+ */
+import type { SentinelEvent } from "../core/events.js";
+import type { Input } from "../core/inputs.js";
+import type { PersistedState } from "../core/config.js";
+import type { Command, CoreReply, Ready } from "../core/ready.js";
+import type { SentinelState } from "../core/state.js";
+import type { Reply } from "../protocol/reply.js";
+import { R } from "../protocol/reply.js";
+import type { Logger } from "./logger.js";
+import { logAt, logEvent } from "./logger.js";
+
+export const SAVE_FAILED_ERROR = "ERR Failed to save config file. Check server logs.";
+
+/** What the runtime needs from SentinelCore. */
+export interface CoreDriver {
+  step(now: number, input: Input): void;
+  takeReady(): Ready;
+  readonly state: SentinelState;
+}
+
+/** What the runtime needs from ConfigStore. */
+export interface PersistStore {
+  save(state: PersistedState): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly core: CoreDriver;
+  readonly store: PersistStore;
+  readonly commands: { execute(command: Command): void };
+  readonly scripts: { enqueue(path: string, args: readonly string[]): void };
+  /** Delivers an event to local subscribers of the channel named after it. */
+  readonly publish: (channel: string, message: string) => void;
+  readonly logger: Logger;
+  /** Monotonic milliseconds, the core's `now`. */
+  readonly now: () => number;
+  /** Renders a core reply for the client (commands/sentinel.ts: coreReplyToReply). */
+  readonly renderReply: (reply: CoreReply) => Reply;
+  /** Ends the process (SENTINEL SIMULATE-FAILURE, or a core assertion). */
+  readonly exit: (code: number) => void;
+}
+
+type Resolver = (reply: Reply) => void;
+
+export class Runtime {
+  private readonly options: RuntimeOptions;
+  private readonly queue: Input[] = [];
+  private readonly waiting = new Map<number, Resolver>();
+  private nextRequestId = 1;
+  private loop: Promise<void> | null = null;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(options: RuntimeOptions) {
+    this.options = options;
+  }
+
+  /** Carries out what the core prepared at construction (new myid flush, +monitor events). */
+  async start(): Promise<void> {
+    this.kick(true);
+    await this.idle();
+  }
+
+  /** Queues an input; the loop wakes if it was idle. */
+  push(input: Input): void {
+    if (this.stopped) return;
+    this.queue.push(input);
+    this.kick(false);
+  }
+
+  /**
+   * Queues an input that expects a CoreReply (admin ops, is-master-down requests). The promise
+   * resolves with the reply as the client must see it, once it may be sent.
+   */
+  request(make: (requestId: number) => Input): Promise<Reply> {
+    if (this.stopped) return Promise.resolve(R.error("ERR Sentinel is shutting down"));
+    const requestId = this.nextRequestId++;
+    return new Promise<Reply>((resolve) => {
+      this.waiting.set(requestId, resolve);
+      this.push(make(requestId));
+    });
+  }
+
+  /** Resolves when the queue is empty and no batch is being carried out. */
+  idle(): Promise<void> {
+    if (this.loop === null && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops taking inputs and waits for the batch in flight (its persist included). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.length = 0;
+    await this.idle();
+    for (const resolve of this.waiting.values()) resolve(R.error("ERR Sentinel is shutting down"));
+    this.waiting.clear();
+  }
+
+  private kick(takeFirst: boolean): void {
+    if (this.loop !== null) return;
+    this.loop = this.run(takeFirst).finally(() => {
+      this.loop = null;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    });
+  }
+
+  private async run(takeFirst: boolean): Promise<void> {
+    let take = takeFirst;
+    while ((take || this.queue.length > 0) && !this.stopped) {
+      take = false;
+      const batch = this.queue.splice(0);
+      let ready: Ready;
+      try {
+        const now = this.options.now();
+        for (const input of batch) this.options.core.step(now, input);
+        ready = this.options.core.takeReady();
+      } catch (err: unknown) {
+        this.crash(err);
+        return;
+      }
+      await this.execute(ready, batch);
+    }
+  }
+
+  /** A failed core assertion is a bug: one fatal line, then exit (habit 9). */
+  private crash(err: unknown): void {
+    const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    this.options.logger.fatal({ err: text }, "Sentinel core failure, exiting");
+    this.stopped = true;
+    this.options.exit(1);
+  }
+
+  private async execute(ready: Ready, batch: readonly Input[]): Promise<void> {
+    const persisted = ready.persist === null ? true : await this.persist(ready.persist);
+    if (ready.exitCode !== null) {
+      // SENTINEL SIMULATE-FAILURE: the state is on disk; the crash happens before anything is sent.
+      for (const event of ready.events) this.emitEvent(event);
+      this.stopped = true;
+      this.options.exit(ready.exitCode);
+      return;
+    }
+    for (const reply of ready.replies) this.answer(reply, persisted);
+    this.answerForgotten(batch);
+    for (const command of ready.commands) this.options.commands.execute(command);
+    for (const event of ready.events) this.emitEvent(event);
+    for (const job of ready.scripts) this.options.scripts.enqueue(job.path, job.args);
+  }
+
+  private async persist(state: PersistedState): Promise<boolean> {
+    try {
+      await this.options.store.save(state);
+      logAt(this.options.logger, "notice", "Sentinel new configuration saved on disk");
+      return true;
+    } catch (err: unknown) {
+      const reason = err instanceof Error ? err.message : String(err);
+      logAt(
+        this.options.logger,
+        "warning",
+        `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${reason}`,
+      );
+      this.queue.unshift({ type: "persist-failed", error: reason });
+      return false;
+    }
+  }
+
+  private answer(reply: CoreReply, persisted: boolean): void {
+    const resolve = this.waiting.get(reply.requestId);
+    if (resolve === undefined) return;
+    this.waiting.delete(reply.requestId);
+    resolve(!persisted && reply.afterPersist ? R.error(SAVE_FAILED_ERROR) : this.options.renderReply(reply));
+  }
+
+  /** A request the core stepped without answering would hang its client: answer it with an error. */
+  private answerForgotten(batch: readonly Input[]): void {
+    for (const input of batch) {
+      if (input.type !== "admin" && input.type !== "is-master-down-request") continue;
+      const resolve = this.waiting.get(input.requestId);
+      if (resolve === undefined) continue;
+      this.waiting.delete(input.requestId);
+      logAt(this.options.logger, "warning", `No reply from the core to request ${input.requestId} (${input.type})`);
+      resolve(R.error("ERR internal error: no reply"));
+    }
+  }
+
+  /** Log, publish on the channel named after the event, and the master's notification script. */
+  emitEvent(event: SentinelEvent): void {
+    logEvent(this.options.logger, event);
+    if (event.level !== "debug") this.options.publish(event.type, event.text);
+    if (event.level !== "warning" || event.master === null) return;
+    const script = this.options.core.state.masters.get(event.master)?.settings.notificationScript ?? "";
+    if (script !== "") this.options.scripts.enqueue(script, [event.type, event.text]);
+  }
+}

@@ -1,0 +1,106 @@
+// Proves the e2e harness against the real Debian redis-sentinel 7.0 (no Vigil involved): a
+// topology of 1 master + 2 replicas + 3 sentinels (quorum 2, down-after 1000 ms) comes up and the
+// sentinels discover each other; after the master is killed with SIGKILL the recorder sees
+// +switch-master, every sentinel answers the new address, and the old master, restarted on its
+// port, is turned into a replica of the new one. Every wait is bounded; afterEach kills by pid.
+import { expect } from "chai";
+import { EventRecorder, waitForMasterAddr } from "./harness/sentinel-process.js";
+import { livePids, startTopology, type Topology } from "./harness/topology.js";
+import { waitFor } from "./harness/wait-for.js";
+
+describe("e2e harness with real redis-sentinel", function () {
+  this.timeout(90_000);
+  let topology: Topology | undefined;
+  let recorder: EventRecorder | undefined;
+
+  afterEach(async () => {
+    recorder?.stop();
+    recorder = undefined;
+    await topology?.teardown();
+    topology = undefined;
+  });
+
+  it("starts a topology whose sentinels discover the replicas and each other", async () => {
+    topology = await startTopology({
+      replicas: 2,
+      sentinels: ["redis", "redis", "redis"],
+      quorum: 2,
+      downAfterMs: 1_000,
+    });
+    for (const sentinel of topology.sentinels) {
+      const master = await sentinel.master();
+      expect(master.get("num-slaves")).to.equal("2");
+      expect(master.get("num-other-sentinels")).to.equal("2");
+      expect(master.get("quorum")).to.equal("2");
+      expect(await sentinel.getMasterAddr()).to.deep.equal({
+        host: "127.0.0.1",
+        port: topology.master.port,
+      });
+    }
+    expect(topology.sentinels[0]?.readConfig()).to.match(/^sentinel known-sentinel mymaster /m);
+  });
+
+  it("observes a failover after the master is killed and turns the restarted master into a replica", async () => {
+    topology = await startTopology({
+      replicas: 2,
+      sentinels: ["redis", "redis", "redis"],
+      quorum: 2,
+      downAfterMs: 1_000,
+    });
+    recorder = await EventRecorder.start(topology.sentinels);
+    const oldMaster = topology.master;
+    const killedAt = performance.now();
+    await oldMaster.kill();
+
+    const switched = await recorder.waitForEvent(
+      "+switch-master",
+      { since: killedAt },
+      { timeoutMs: 30_000 },
+    );
+    const [name, oldHost, oldPort, newHost, newPort] = switched.message.split(" ");
+    expect([name, oldHost, oldPort, newHost]).to.deep.equal([
+      "mymaster",
+      "127.0.0.1",
+      String(oldMaster.port),
+      "127.0.0.1",
+    ]);
+    const promotedPort = Number(newPort);
+    expect(topology.replicas.map((r) => r.port)).to.include(promotedPort);
+    expect(
+      recorder.first("+sdown", { contains: `master mymaster 127.0.0.1 ${oldMaster.port}` }),
+    ).to.not.equal(undefined);
+    expect(recorder.first("+odown")).to.not.equal(undefined);
+
+    await waitForMasterAddr(topology.sentinels, promotedPort, "mymaster", { timeoutMs: 15_000 });
+    expect((await topology.serverOn(promotedPort).info()).get("role")).to.equal("master");
+
+    await oldMaster.restart({ replicaOf: null });
+    await recorder.waitForEvent(
+      "+convert-to-slave",
+      { contains: `:${oldMaster.port}` },
+      { timeoutMs: 40_000 },
+    );
+    await waitFor(
+      `old master :${oldMaster.port} to replicate from :${promotedPort}`,
+      async () => {
+        const info = await oldMaster.info();
+        return info.get("role") === "slave" && info.get("master_port") === String(promotedPort);
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+  });
+
+  it("leaves no process of its own running after teardown", async () => {
+    topology = await startTopology({
+      replicas: 1,
+      sentinels: ["redis"],
+      quorum: 1,
+      waitForDiscovery: false,
+    });
+    const pids = [...topology.servers, ...topology.sentinels].map((p) => p.pid);
+    expect(pids.every((pid) => pid !== undefined && livePids().has(pid))).to.equal(true);
+    await topology.teardown();
+    topology = undefined;
+    for (const pid of pids) expect(livePids().has(pid ?? -1)).to.equal(false);
+  });
+});

@@ -1,0 +1,402 @@
+// One sentinel process — Vigil (`node dist/main.js <conf>`) or Debian's `/usr/bin/redis-sentinel
+// <conf>` — started from a generated config in its own temp dir, with its log captured there. Both
+// are driven the same way, so every e2e test and benchmark is parametrised by implementation.
+// Also: EventRecorder, which PSUBSCRIBEs `*` on sentinels and timestamps every event.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { registerPid, unregisterPid } from "./pid-registry.js";
+import { freePort } from "./ports.js";
+import { tailOf, waitForExit } from "./redis-process.js";
+import { RespError, pairsToMap, parseInfo, sendCommand, type RespValue } from "./resp-client.js";
+import { waitFor, type WaitOptions } from "./wait-for.js";
+
+export const SENTINEL_IMPLS = ["vigil", "redis"] as const;
+export type SentinelImpl = (typeof SENTINEL_IMPLS)[number];
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const VIGIL_ENTRY = path.join(REPO_ROOT, "dist", "main.js");
+export const REDIS_SENTINEL_BIN = process.env["REDIS_SENTINEL_BIN"] ?? "/usr/bin/redis-sentinel";
+
+export interface MonitorSpec {
+  name: string;
+  host?: string;
+  port: number;
+  quorum: number;
+  downAfterMs?: number;
+  failoverTimeoutMs?: number;
+  parallelSyncs?: number;
+}
+
+export interface SentinelOptions {
+  impl: SentinelImpl;
+  /** Port to listen on (default: a free one). */
+  port?: number;
+  /** Masters to monitor (`sentinel monitor` + per-master directives). */
+  monitors: readonly MonitorSpec[];
+  /** More config lines, written verbatim after the generated ones. */
+  extraConfig?: readonly string[];
+  /** More command-line arguments after the config path (`--directive value`). */
+  extraArgs?: readonly string[];
+  /** Working dir (default: a new temp dir, removed by `cleanup()`). */
+  dir?: string;
+  /** Bound on the wait for PING (default 10 s). */
+  readyTimeoutMs?: number;
+}
+
+export interface MasterAddr {
+  host: string;
+  port: number;
+}
+
+/** The config file text for `options` (Redis sentinel.conf syntax, understood by both). */
+export function sentinelConfig(port: number, dir: string, options: SentinelOptions): string {
+  const lines = [
+    `port ${port}`,
+    "bind 127.0.0.1",
+    "daemonize no",
+    `dir "${dir}"`,
+    `logfile "${path.join(dir, "sentinel.log")}"`,
+  ];
+  for (const m of options.monitors) {
+    lines.push(`sentinel monitor ${m.name} ${m.host ?? "127.0.0.1"} ${m.port} ${m.quorum}`);
+    if (m.downAfterMs !== undefined)
+      lines.push(`sentinel down-after-milliseconds ${m.name} ${m.downAfterMs}`);
+    if (m.failoverTimeoutMs !== undefined)
+      lines.push(`sentinel failover-timeout ${m.name} ${m.failoverTimeoutMs}`);
+    if (m.parallelSyncs !== undefined)
+      lines.push(`sentinel parallel-syncs ${m.name} ${m.parallelSyncs}`);
+  }
+  return lines.concat(options.extraConfig ?? []).join("\n") + "\n";
+}
+
+export class SentinelProcess {
+  readonly impl: SentinelImpl;
+  readonly port: number;
+  readonly dir: string;
+  readonly configPath: string;
+  private child: ChildProcess | null = null;
+  private paused = false;
+  private readonly options: SentinelOptions;
+  private readonly ownsDir: boolean;
+
+  private constructor(port: number, dir: string, ownsDir: boolean, options: SentinelOptions) {
+    this.impl = options.impl;
+    this.port = port;
+    this.dir = dir;
+    this.ownsDir = ownsDir;
+    this.options = options;
+    this.configPath = path.join(dir, "sentinel.conf");
+  }
+
+  static async start(options: SentinelOptions): Promise<SentinelProcess> {
+    const port = options.port ?? (await freePort());
+    const ownsDir = options.dir === undefined;
+    const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `vigil-sentinel-${port}-`));
+    fs.mkdirSync(dir, { recursive: true });
+    const sentinel = new SentinelProcess(port, dir, ownsDir, options);
+    fs.writeFileSync(sentinel.configPath, sentinelConfig(port, dir, options));
+    await sentinel.launch(options.readyTimeoutMs ?? 10_000);
+    return sentinel;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get logPath(): string {
+    return path.join(this.dir, "sentinel.log");
+  }
+
+  /** stdout + stderr of the process (Vigil may log there as well as to `logfile`). */
+  get outputPath(): string {
+    return path.join(this.dir, "output.log");
+  }
+
+  private command_(): { file: string; args: string[] } {
+    const extra = [...(this.options.extraArgs ?? [])];
+    if (this.impl === "redis")
+      return { file: REDIS_SENTINEL_BIN, args: [this.configPath, ...extra] };
+    if (!fs.existsSync(VIGIL_ENTRY)) {
+      throw new Error(`${VIGIL_ENTRY} is missing: run \`npm run build\` first`);
+    }
+    return { file: process.execPath, args: [VIGIL_ENTRY, this.configPath, ...extra] };
+  }
+
+  private async launch(readyTimeoutMs: number): Promise<void> {
+    const { file, args } = this.command_();
+    const out = fs.openSync(this.outputPath, "a");
+    const child = spawn(file, args, {
+      stdio: ["ignore", out, out],
+      cwd: this.dir,
+      detached: false,
+    });
+    fs.closeSync(out);
+    if (child.pid === undefined) throw new Error(`could not spawn ${file}`);
+    const pid = child.pid;
+    registerPid(pid, `${this.impl} sentinel :${this.port}`);
+    child.once("exit", () => {
+      unregisterPid(pid);
+    });
+    child.once("error", () => {
+      unregisterPid(pid);
+    });
+    this.child = child;
+    this.paused = false;
+    await waitFor(
+      `${this.impl} sentinel :${this.port} (pid ${pid}) to answer PING`,
+      async () => {
+        if (!this.running)
+          throw new Error(
+            `exited (${String(child.exitCode ?? child.signalCode)}); output:\n${this.logs(20)}`,
+          );
+        return (await sendCommand(this.port, ["PING"], 500)) === "PONG";
+      },
+      { timeoutMs: readyTimeoutMs, intervalMs: 20 },
+    );
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (pid === undefined || !this.running)
+      throw new Error(`sentinel :${this.port} is not running`);
+    process.kill(pid, signal);
+  }
+
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (child === null || !this.running) return;
+    if (this.paused) this.resume();
+    this.signal("SIGKILL");
+    await waitForExit(child, 5_000);
+  }
+
+  /** SIGTERM and a bounded wait for a clean exit (then SIGKILL). */
+  async terminate(timeoutMs = 5_000): Promise<void> {
+    const child = this.child;
+    if (child === null || !this.running) return;
+    if (this.paused) this.resume();
+    this.signal("SIGTERM");
+    try {
+      await waitForExit(child, timeoutMs);
+    } catch {
+      await this.kill();
+    }
+  }
+
+  pause(): void {
+    this.signal("SIGSTOP");
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.signal("SIGCONT");
+    this.paused = false;
+  }
+
+  /** Kill (if running) and start again with the config file as the sentinel last rewrote it. */
+  async restart(readyTimeoutMs = 10_000): Promise<void> {
+    await this.kill();
+    await this.launch(readyTimeoutMs);
+  }
+
+  /** One command on a fresh connection. A `-ERR` reply is returned as a RespError value. */
+  command(args: readonly (string | number)[], timeoutMs = 2_000): Promise<RespValue> {
+    return sendCommand(this.port, args, timeoutMs);
+  }
+
+  /** `SENTINEL get-master-addr-by-name`; null for an unknown name. */
+  async getMasterAddr(name = "mymaster"): Promise<MasterAddr | null> {
+    const reply = await this.command(["SENTINEL", "get-master-addr-by-name", name]);
+    if (reply instanceof RespError) throw reply;
+    if (!Array.isArray(reply) || reply.length !== 2) return null;
+    return { host: String(reply[0]), port: Number(reply[1]) };
+  }
+
+  /** `SENTINEL MASTER <name>` as field → value. */
+  async master(name = "mymaster"): Promise<Map<string, string>> {
+    const reply = await this.command(["SENTINEL", "MASTER", name]);
+    if (reply instanceof RespError) throw reply;
+    return pairsToMap(reply);
+  }
+
+  async info(section = "sentinel"): Promise<Map<string, string>> {
+    const reply = await this.command(["INFO", section]);
+    return parseInfo(typeof reply === "string" ? reply : "");
+  }
+
+  /** The config file as the sentinel has (re)written it. */
+  readConfig(): string {
+    return fs.readFileSync(this.configPath, "utf8");
+  }
+
+  /** Tail of the logfile and of stdout/stderr. */
+  logs(lines = 50): string {
+    return `--- ${this.logPath}\n${tailOf(this.logPath, lines)}\n--- ${this.outputPath}\n${tailOf(this.outputPath, lines)}`;
+  }
+
+  async cleanup(): Promise<void> {
+    await this.kill();
+    if (this.ownsDir && process.env["KEEP_TMP"] === undefined) {
+      fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+}
+
+export interface RecordedEvent {
+  sentinelPort: number;
+  channel: string;
+  message: string;
+  /** performance.now() when the message arrived (monotonic ms). */
+  at: number;
+  /** Date.now() when the message arrived. */
+  wallClockMs: number;
+}
+
+export interface EventQuery {
+  /** Only events that arrived at or after this performance.now() value. */
+  since?: number;
+  sentinelPort?: number;
+  /** Substring the message must contain. */
+  contains?: string;
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`${what} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/** Every Sentinel event published by a set of sentinels, in arrival order, with timestamps. */
+export class EventRecorder {
+  readonly events: RecordedEvent[] = [];
+  private readonly clients = new Map<number, Redis>();
+  private readonly listeners: ((event: RecordedEvent) => void)[] = [];
+
+  static async start(sentinels: readonly { port: number }[]): Promise<EventRecorder> {
+    const recorder = new EventRecorder();
+    for (const s of sentinels) await recorder.add(s.port);
+    return recorder;
+  }
+
+  /** Subscribes to one more sentinel; resolves once its PSUBSCRIBE is confirmed. */
+  async add(port: number): Promise<void> {
+    const client = new Redis({
+      host: "127.0.0.1",
+      port,
+      lazyConnect: true,
+      protocol: 2,
+      enableReadyCheck: false,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      connectTimeout: 2_000,
+      // Keep listening across sentinel restarts; ioredis re-subscribes on reconnect.
+      retryStrategy: () => 100,
+      autoResubscribe: true,
+      connectionName: "vigil-event-recorder",
+    });
+    client.on("error", () => {
+      // Reconnects are expected while a sentinel is killed or restarted.
+    });
+    client.on("pmessage", (_pattern: string, channel: string, message: string) => {
+      const event = {
+        sentinelPort: port,
+        channel,
+        message,
+        at: performance.now(),
+        wallClockMs: Date.now(),
+      };
+      this.events.push(event);
+      for (const listener of this.listeners) listener(event);
+    });
+    this.clients.set(port, client);
+    await withTimeout(
+      (async () => {
+        await client.connect();
+        await client.psubscribe("*");
+      })(),
+      5_000,
+      `PSUBSCRIBE * on sentinel :${port}`,
+    );
+  }
+
+  onEvent(listener: (event: RecordedEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  all(channel: string, query: EventQuery = {}): RecordedEvent[] {
+    return this.events.filter(
+      (e) =>
+        e.channel === channel &&
+        (query.since === undefined || e.at >= query.since) &&
+        (query.sentinelPort === undefined || e.sentinelPort === query.sentinelPort) &&
+        (query.contains === undefined || e.message.includes(query.contains)),
+    );
+  }
+
+  first(channel: string, query: EventQuery = {}): RecordedEvent | undefined {
+    return this.all(channel, query)[0];
+  }
+
+  waitForEvent(
+    channel: string,
+    query: EventQuery = {},
+    options: WaitOptions = {},
+  ): Promise<RecordedEvent> {
+    const where =
+      query.sentinelPort === undefined ? "any sentinel" : `sentinel :${query.sentinelPort}`;
+    const what = query.contains === undefined ? "" : ` containing "${query.contains}"`;
+    return waitFor(`event ${channel}${what} from ${where}`, () => this.first(channel, query), {
+      intervalMs: 5,
+      ...options,
+    });
+  }
+
+  clear(): void {
+    this.events.length = 0;
+  }
+
+  stop(): void {
+    for (const client of this.clients.values()) client.disconnect();
+    this.clients.clear();
+  }
+}
+
+/** Polls until every sentinel answers `get-master-addr-by-name` with `port` (bounded). */
+export function waitForMasterAddr(
+  sentinels: readonly SentinelProcess[],
+  port: number,
+  name = "mymaster",
+  options: WaitOptions = {},
+): Promise<true> {
+  return waitFor(
+    `all ${sentinels.length} sentinels to answer get-master-addr-by-name ${name} = 127.0.0.1:${port}`,
+    async () => {
+      const addrs = await Promise.all(sentinels.map((s) => s.getMasterAddr(name)));
+      if (addrs.every((a) => a?.port === port)) return true;
+      throw new Error(
+        `answers: ${addrs.map((a) => (a === null ? "nil" : String(a.port))).join(" ")}`,
+      );
+    },
+    options,
+  );
+}

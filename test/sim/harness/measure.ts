@@ -1,0 +1,67 @@
+/**
+ * Failover metrics on healthy deployments: kill the master, measure the virtual time until every
+ * sentinel reports the new address, and count the epochs tried (more than one = a split vote or a
+ * failed election before the successful one).
+ */
+import { addrKey } from "../../../src/core/addr.js";
+import type { CoreFactory } from "./sim-sentinel.js";
+import { SimCluster } from "./sim-cluster.js";
+
+export interface FailoverSample {
+  readonly seed: number;
+  /** Kill → all sentinels switched, ms of virtual time; null if it did not happen in time. */
+  readonly switchMs: number | null;
+  readonly epochsTried: number;
+}
+
+export interface FailoverStats {
+  readonly sentinels: number;
+  readonly runs: number;
+  readonly failed: number;
+  readonly splitRate: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export function measureFailover(factory: CoreFactory, sentinels: number, seed: number, failoverTimeout: number): FailoverSample {
+  const c = new SimCluster({
+    seed,
+    topology: { sentinels, masters: 1, replicas: 2, preseed: true, downAfter: 5000, failoverTimeout },
+    factory,
+    trace: { keepLast: 50 },
+  });
+  c.start();
+  c.run(10_000 + c.random.fork("measure").int(2000));
+  const old = addrKey(c.group("mymaster")[0]!.addr);
+  c.kill("r1.0");
+  const killedAt = c.now();
+  const switched = (): boolean =>
+    c.sentinels.every((s) => {
+      const m = s.state?.masters.get("mymaster");
+      return m !== undefined && addrKey(m.addr) !== old;
+    });
+  const ok = c.runUntilTrue(switched, 4 * failoverTimeout + 60_000, 10);
+  const epochs = new Set((c.checker?.tryLog ?? []).map((t) => t.epoch));
+  return { seed, switchMs: ok ? c.now() - killedAt : null, epochsTried: epochs.size };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+export function summarize(sentinels: number, samples: readonly FailoverSample[]): FailoverStats {
+  const times = samples.flatMap((s) => (s.switchMs === null ? [] : [s.switchMs])).sort((a, b) => a - b);
+  return {
+    sentinels,
+    runs: samples.length,
+    failed: samples.filter((s) => s.switchMs === null).length,
+    splitRate: samples.filter((s) => s.epochsTried > 1).length / Math.max(1, samples.length),
+    p50: percentile(times, 50),
+    p90: percentile(times, 90),
+    p99: percentile(times, 99),
+    max: times[times.length - 1] ?? NaN,
+  };
+}

@@ -1,0 +1,160 @@
+// Proves the safety checker catches each violation it exists for (double votes on the wire or in
+// events, two leaders in one epoch, an election without votes, a promotion without election, epochs
+// going down, a restart forgetting a vote) and stays quiet on a legal history.
+import { expect } from "chai";
+import { Checker, SafetyViolation } from "../harness/checker.js";
+import { FakeNetwork } from "../harness/fake-network.js";
+import { Prng } from "../harness/prng.js";
+import type { SentVote, SimObserver } from "../harness/sim-sentinel.js";
+import { SimSentinel } from "../harness/sim-sentinel.js";
+import { VirtualClock } from "../harness/virtual-clock.js";
+import { event, ready, StubCore, stubConfig } from "./stub-core.js";
+
+const A = "a".repeat(40);
+const B = "b".repeat(40);
+const C = "c".repeat(40);
+
+function sentinel(name: string, id: string, leaderEpoch = 0): { s: SimSentinel; core: () => StubCore } {
+  const clock = new VirtualClock();
+  const random = new Prng(1);
+  let last: StubCore | null = null;
+  const observer: SimObserver = { onStep: () => undefined, onLifecycle: () => undefined };
+  const s = new SimSentinel(
+    {
+      clock,
+      network: new FakeNetwork(clock, random),
+      random,
+      factory: (config) => (last = new StubCore(config)),
+      timing: null,
+      lookupServer: () => null,
+      observer,
+      connectTimeout: 1000,
+    },
+    name,
+    "10.0.0.1",
+    26379,
+    stubConfig(id, 0, leaderEpoch),
+  );
+  s.start();
+  return {
+    s,
+    core: () => {
+      if (last === null) throw new Error("no core");
+      return last;
+    },
+  };
+}
+
+function vote(leader: string, epoch: number): SentVote {
+  return { request: { ip: "10.0.1.1", port: 6379, epoch, runId: leader, from: "10.0.0.9" }, reply: { down: true, leader, leaderEpoch: epoch } };
+}
+
+describe("sim checker", () => {
+  it("rejects two votes of one sentinel for different leaders in one epoch", () => {
+    const checker = new Checker();
+    const { s } = sentinel("s1", A);
+    checker.onStep(s, null, ready({ events: [event("+vote-for-leader", `${B} 3`)] }), []);
+    expect(() => {
+      checker.onStep(s, null, ready({}), [vote(C, 3)]);
+    }).to.throw(SafetyViolation, /voted for two leaders/);
+  });
+
+  it("accepts the same vote repeated and votes in different epochs", () => {
+    const checker = new Checker();
+    const { s } = sentinel("s1", A);
+    checker.onStep(s, null, ready({ events: [event("+vote-for-leader", `${B} 3`)] }), [vote(B, 3)]);
+    checker.onStep(s, null, ready({}), [vote(B, 3), vote(C, 4)]);
+    expect(checker.checks).to.equal(2);
+  });
+
+  it("rejects a second elected leader for the same master and epoch", () => {
+    const checker = new Checker();
+    const s1 = sentinel("s1", A);
+    const s2 = sentinel("s2", B);
+    const s3 = sentinel("s3", C);
+    for (const x of [s1, s2]) {
+      const m = x.core().state.masters.get("mymaster")!;
+      m.failoverEpoch = 5;
+      x.core().state.currentEpoch = 5;
+    }
+    // A is elected with votes from A and C; B's later election in the same epoch must be refused
+    // (the uniqueness rule is checked before the vote count).
+    checker.onStep(s1.s, null, ready({ events: [event("+vote-for-leader", `${A} 5`)] }), []);
+    checker.onStep(s3.s, null, ready({}), [vote(A, 5)]);
+    checker.onStep(s1.s, null, ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }), []);
+    checker.onStep(s2.s, null, ready({ events: [event("+vote-for-leader", `${B} 5`)] }), []);
+    expect(() => {
+      checker.onStep(s2.s, null, ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }), []);
+    }).to.throw(SafetyViolation, /second leader/);
+  });
+
+  it("tolerates a double election caused by the mixed-epoch tally only outside strict mode", () => {
+    for (const strict of [false, true]) {
+      const checker = new Checker({ strict });
+      const s1 = sentinel("s1", A);
+      const s2 = sentinel("s2", B);
+      const s3 = sentinel("s3", C);
+      s1.core().state.masters.get("mymaster")!.failoverEpoch = 4;
+      s1.core().state.currentEpoch = 4;
+      s2.core().state.masters.get("mymaster")!.failoverEpoch = 4;
+      s2.core().state.currentEpoch = 6;
+      checker.onStep(s1.s, null, ready({ events: [event("+vote-for-leader", `${A} 4`)] }), []);
+      checker.onStep(s3.s, null, ready({}), [vote(A, 4), vote(B, 6)]);
+      checker.onStep(s1.s, null, ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }), []);
+      checker.onStep(s2.s, null, ready({ events: [event("+vote-for-leader", `${B} 4`)] }), []);
+      const second = (): void => {
+        checker.onStep(s2.s, null, ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }), []);
+      };
+      if (strict) {
+        expect(second).to.throw(SafetyViolation, /second leader/);
+      } else {
+        second();
+        expect(checker.quirks).to.have.length(1);
+      }
+    }
+  });
+
+  it("rejects an election without a majority of recorded votes", () => {
+    const checker = new Checker();
+    const { s, core } = sentinel("s1", A);
+    const m = core().state.masters.get("mymaster")!;
+    m.failoverEpoch = 2;
+    // Two known peers: 3 voters, majority 2; only the own vote is on record.
+    m.sentinels.set(B, {} as never);
+    m.sentinels.set(C, {} as never);
+    checker.onStep(s, null, ready({ events: [event("+vote-for-leader", `${A} 2`)] }), []);
+    expect(() => {
+      checker.onStep(s, null, ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }), []);
+    }).to.throw(SafetyViolation, /1 votes on record, needs 2/);
+  });
+
+  it("rejects SLAVEOF NO ONE from a sentinel that was not elected", () => {
+    const checker = new Checker();
+    const { s } = sentinel("s1", A);
+    expect(() => {
+      checker.onStep(s, null, ready({ commands: [{ type: "replicaof", link: "slave:mymaster:10.0.1.2:6379", target: null }] }), []);
+    }).to.throw(SafetyViolation, /without being elected/);
+  });
+
+  it("rejects a current epoch that goes down within a process", () => {
+    const checker = new Checker();
+    const { s, core } = sentinel("s1", A);
+    core().state.currentEpoch = 4;
+    checker.onStep(s, null, ready({}), []);
+    core().state.currentEpoch = 3;
+    expect(() => {
+      checker.onStep(s, null, ready({}), []);
+    }).to.throw(SafetyViolation, /current epoch went down/);
+  });
+
+  it("rejects a restart whose leader-epoch is below a vote already sent", () => {
+    const checker = new Checker();
+    const { s } = sentinel("s1", A);
+    checker.onStep(s, null, ready({}), [vote(B, 6)]);
+    s.crash();
+    s.start();
+    expect(() => {
+      checker.onLifecycle(s);
+    }).to.throw(SafetyViolation, /had voted in epoch 6/);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * `npm run test:sim [-- options]`: runs the simulation tests (scenarios, golden traces, swarm)
+ * with mocha, passing the swarm settings through the environment, or prints failover metrics.
+ *
+ *   --seeds N        swarm budget (SIM_SEEDS, default 2000)
+ *   --from N         first seed (SIM_SEED_FROM, default 1)
+ *   --seed N         replay one swarm seed bit for bit, with its full trace on failure (SIM_SEED)
+ *   --workers N      swarm worker processes (SIM_WORKERS, default: one per core)
+ *   --only NAME      run only test/sim/NAME.test.ts (swarm, scenarios, golden)
+ *   --update-golden  rewrite golden traces (UPDATE_GOLDEN=1)
+ *   --measure N      print failover time and split-vote rate for 3/5/7 sentinels over N seeds
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { realCore } from "./harness/core-factory.js";
+import { measureFailover, summarize } from "./harness/measure.js";
+
+function parseArgs(argv: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
+    const key = arg.slice(2);
+    if (key === "update-golden") {
+      out.set(key, "1");
+      continue;
+    }
+    const value = argv[i + 1];
+    if (value === undefined) throw new Error(`${arg} needs a value`);
+    out.set(key, value);
+    i++;
+  }
+  return out;
+}
+
+function measure(runs: number): void {
+  console.log("sentinels runs no-switch split-rate p50-ms p90-ms p99-ms max-ms (failover-timeout 30000, down-after 5000)");
+  for (const n of [3, 5, 7]) {
+    const samples = Array.from({ length: runs }, (_, i) => measureFailover(realCore, n, 10_000 + i, 30_000));
+    const s = summarize(n, samples);
+    console.log(
+      [s.sentinels, s.runs, s.failed, `${(s.splitRate * 100).toFixed(1)}%`, s.p50, s.p90, s.p99, s.max].map((v) => String(Math.round(Number(v) * 10) / 10 || v)).join(" "),
+    );
+  }
+}
+
+const args = parseArgs(process.argv.slice(2));
+const measureRuns = args.get("measure");
+if (measureRuns !== undefined) {
+  measure(Number(measureRuns));
+} else {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const map: readonly (readonly [string, string])[] = [
+    ["seeds", "SIM_SEEDS"],
+    ["from", "SIM_SEED_FROM"],
+    ["seed", "SIM_SEED"],
+    ["workers", "SIM_WORKERS"],
+    ["update-golden", "UPDATE_GOLDEN"],
+  ];
+  for (const [flag, name] of map) {
+    const value = args.get(flag);
+    if (value !== undefined) env[name] = value;
+  }
+  const only = args.get("only");
+  const spec = only === undefined ? "test/sim/**/*.test.ts" : `test/sim/${only}.test.ts`;
+  const mocha = fileURLToPath(new URL("../../node_modules/mocha/bin/mocha.js", import.meta.url));
+  const child = spawn(process.execPath, [mocha, spec], { env, stdio: "inherit" });
+  child.on("exit", (code, signal) => {
+    process.exitCode = code ?? (signal === null ? 1 : 1);
+  });
+}

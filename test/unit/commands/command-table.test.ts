@@ -1,0 +1,157 @@
+// Proves dispatch applies Redis's checks in Redis's order with redis-sentinel 7.0.15's exact
+// texts: unknown command (128-char argument budget), arity, unknown subcommand, NOAUTH, NOPERM,
+// the RESP2 subscribe-mode restriction; names are case-insensitive; SENTINEL goes to the host.
+import { expect } from "chai";
+import { executeCommand, unknownCommandError } from "../../../src/commands/command-table.js";
+import { CommandError } from "../../../src/errors.js";
+import { R } from "../../../src/protocol/reply.js";
+import { newContext, one } from "./fake-context.js";
+
+describe("command table", () => {
+  it("words unknown commands exactly like Redis, with a trailing space", () => {
+    const ctx = newContext();
+    expect(one(ctx.run("select", "0"))).to.deep.equal(
+      R.error("ERR unknown command 'select', with args beginning with: '0' "),
+    );
+    expect(one(ctx.run("FOO"))).to.deep.equal(
+      R.error("ERR unknown command 'FOO', with args beginning with: "),
+    );
+  });
+
+  it("spends a 128-character budget on the quoted arguments", () => {
+    const text = unknownCommandError(["FOO", "x".repeat(100), "y".repeat(50), "z"]);
+    expect(text).to.equal(
+      `ERR unknown command 'FOO', with args beginning with: '${"x".repeat(100)}' '${"y".repeat(25)}' `,
+    );
+    expect(unknownCommandError(["FOO", "x".repeat(200), "y"])).to.equal(
+      `ERR unknown command 'FOO', with args beginning with: '${"x".repeat(128)}' `,
+    );
+  });
+
+  it("cuts arguments at a NUL byte like printf %s", () => {
+    expect(unknownCommandError(["F", "a\0b"])).to.equal(
+      "ERR unknown command 'F', with args beginning with: 'a' ",
+    );
+  });
+
+  it("checks arity with the full command name", () => {
+    const ctx = newContext();
+    expect(one(ctx.run("PING", "a", "b"))).to.deep.equal(
+      R.error("ERR wrong number of arguments for 'ping' command"),
+    );
+    expect(one(ctx.run("client"))).to.deep.equal(
+      R.error("ERR wrong number of arguments for 'client' command"),
+    );
+    expect(one(ctx.run("CLIENT", "SETNAME", "a", "b"))).to.deep.equal(
+      R.error("ERR wrong number of arguments for 'client|setname' command"),
+    );
+    expect(one(ctx.run("sentinel", "masters", "x"))).to.deep.equal(
+      R.error("ERR wrong number of arguments for 'sentinel|masters' command"),
+    );
+  });
+
+  it("names unknown subcommands with the container in upper case", () => {
+    const ctx = newContext();
+    expect(one(ctx.run("client", "SETINFOX"))).to.deep.equal(
+      R.error("ERR unknown subcommand 'SETINFOX'. Try CLIENT HELP."),
+    );
+    expect(one(ctx.run("acl", "foo"))).to.deep.equal(
+      R.error("ERR unknown subcommand 'foo'. Try ACL HELP."),
+    );
+  });
+
+  it("is case-insensitive for commands and subcommands", () => {
+    const ctx = newContext();
+    expect(one(ctx.run("pInG"))).to.deep.equal(R.simple("PONG"));
+    expect(one(ctx.run("Client", "Id"))).to.deep.equal(R.integer(7));
+  });
+
+  it("forwards SENTINEL, including unknown subcommands, to the host with the words after SENTINEL", () => {
+    const ctx = newContext();
+    expect(one(ctx.run("SENTINEL", "get-master-addr-by-name", "m"))).to.deep.equal(
+      R.simple("SENTINEL get-master-addr-by-name m"),
+    );
+    ctx.run("sentinel", "primaries");
+    expect(ctx.host.sentinelCalls).to.deep.equal([["get-master-addr-by-name", "m"], ["primaries"]]);
+  });
+
+  it("keeps a host promise a promise", async () => {
+    const ctx = newContext();
+    const result = executeCommand(["SENTINEL", "slow"], ctx);
+    expect(result).to.be.instanceOf(Promise);
+    expect(await result).to.deep.equal(R.simple("SLOW"));
+  });
+
+  it("turns a CommandError thrown by the host into its error reply", () => {
+    const ctx = newContext();
+    ctx.host.sentinel = () => {
+      throw new CommandError("NOGOODSLAVE", "No suitable replica to promote");
+    };
+    expect(one(ctx.run("sentinel", "failover", "m"))).to.deep.equal(
+      R.error("NOGOODSLAVE No suitable replica to promote"),
+    );
+  });
+
+  describe("with requirepass", () => {
+    it("answers NOAUTH for everything but AUTH, HELLO, QUIT and RESET", () => {
+      const ctx = newContext({ requirePass: "secret" });
+      expect(one(ctx.run("PING"))).to.deep.equal(R.error("NOAUTH Authentication required."));
+      expect(one(ctx.run("SUBSCRIBE", "x"))).to.deep.equal(
+        R.error("NOAUTH Authentication required."),
+      );
+      expect(one(ctx.run("QUIT"))).to.deep.equal(R.ok());
+    });
+
+    it("still reports unknown commands and arity before NOAUTH", () => {
+      const ctx = newContext({ requirePass: "secret" });
+      expect(one(ctx.run("foo"))).to.deep.equal(
+        R.error("ERR unknown command 'foo', with args beginning with: "),
+      );
+      expect(one(ctx.run("AUTH"))).to.deep.equal(
+        R.error("ERR wrong number of arguments for 'auth' command"),
+      );
+    });
+
+    it("lets the client in after AUTH", () => {
+      const ctx = newContext({ requirePass: "secret" });
+      expect(one(ctx.run("AUTH", "secret"))).to.deep.equal(R.ok());
+      expect(one(ctx.run("PING"))).to.deep.equal(R.simple("PONG"));
+    });
+  });
+
+  it("refuses commands the ACL user may not run with NOPERM", () => {
+    const ctx = newContext();
+    ctx.server.acl.setUser("mon", ["on", "nopass", "+ping", "+@connection"]);
+    one(ctx.run("AUTH", "mon", "x"));
+    expect(one(ctx.run("PING"))).to.deep.equal(R.simple("PONG"));
+    expect(one(ctx.run("ROLE"))).to.deep.equal(
+      R.error("NOPERM this user has no permissions to run the 'role' command"),
+    );
+  });
+
+  it("restricts a RESP2 subscriber to (P)(UN)SUBSCRIBE, PING, QUIT and RESET", () => {
+    const ctx = newContext();
+    ctx.run("SUBSCRIBE", "a");
+    const tail =
+      "only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
+    expect(one(ctx.run("ROLE"))).to.deep.equal(R.error(`ERR Can't execute 'role': ${tail}`));
+    expect(one(ctx.run("sentinel", "masters"))).to.deep.equal(
+      R.error(`ERR Can't execute 'sentinel|masters': ${tail}`),
+    );
+    expect(one(ctx.run("PING"))).to.deep.equal(R.array([R.bulk("pong"), R.bulk("")]));
+  });
+
+  it("does not restrict a RESP3 subscriber", () => {
+    const ctx = newContext();
+    ctx.client.protocol = 3;
+    ctx.run("SUBSCRIBE", "a");
+    expect(one(ctx.run("ROLE")).type).to.equal("array");
+    expect(one(ctx.run("PING"))).to.deep.equal(R.simple("PONG"));
+  });
+
+  it("records the running command's full name for CLIENT LIST", () => {
+    const ctx = newContext();
+    ctx.run("client", "info");
+    expect(ctx.client.lastCommand).to.equal("client|info");
+  });
+});

@@ -1,0 +1,125 @@
+// Proves loadConfig reads real files, applies command-line overrides after the file (joining
+// Redis's sentinel passes), reads YAML with its .state file, resolves dir, and refuses a missing
+// or unwritable file with redis-sentinel's texts.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { parseCliArgs } from "../../../src/config/cli-args.js";
+import { COMMAND_LINE, loadConfig } from "../../../src/config/load-config.js";
+import { ConfigError, ERROR_CODES } from "../../../src/errors.js";
+
+const opts = { isExecutable: () => true };
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error("no error");
+}
+
+describe("loadConfig", () => {
+  let dir = "";
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "vigil-load-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("loads a sentinel.conf with an absolute path, its text and a resolved dir", () => {
+    const text = "sentinel monitor m 127.0.0.1 6379 2\ndir sub\n";
+    writeFileSync(join(dir, "s.conf"), text);
+    const c = loadConfig("s.conf", [], { ...opts, cwd: dir });
+    expect(c).to.deep.include({ file: join(dir, "s.conf"), format: "conf", text });
+    expect(c.server.dir).to.equal(join(dir, "sub"));
+    expect(c.sentinel.masters[0]!.name).to.equal("m");
+  });
+
+  it("applies command-line overrides after the file, sentinel lines included", () => {
+    writeFileSync(join(dir, "s.conf"), "port 26379\nsentinel monitor m 127.0.0.1 6379 2\n");
+    const cli = parseCliArgs([
+      "s.conf",
+      "--port",
+      "26390",
+      "--sentinel",
+      "down-after-milliseconds",
+      "m",
+      "5000",
+      "--sentinel",
+      "monitor",
+      "n",
+      "127.0.0.1",
+      "6380",
+      "1",
+    ]);
+    if (cli.kind !== "run") throw new Error(cli.kind);
+    const c = loadConfig(join(dir, "s.conf"), cli.overrides, opts);
+    expect(c.server.port).to.equal(26390);
+    expect(c.sentinel.masters.map((m) => [m.name, m.settings.downAfterPeriod])).to.deep.equal([
+      ["m", 5000],
+      ["n", 30000],
+    ]);
+  });
+
+  it("names the command line and the option's position in override errors", () => {
+    writeFileSync(join(dir, "s.conf"), "");
+    const e = errorOf(() => loadConfig(join(dir, "s.conf"), ["port 1", "bogus 2"], opts));
+    expect([e.file, e.line, e.reason]).to.deep.equal([
+      COMMAND_LINE,
+      2,
+      "Bad directive or wrong number of arguments",
+    ]);
+  });
+
+  it("refuses to start without a config file", () => {
+    const e = errorOf(() => loadConfig("", [], opts));
+    expect(e.reason).to.equal("Sentinel needs config file on disk to save state. Exiting...");
+  });
+
+  it("reports a missing file like redis-server", () => {
+    const file = join(dir, "none.conf");
+    const e = errorOf(() => loadConfig(file, [], opts));
+    expect(e.reason).to.equal(
+      `Fatal error, can't open config file '${file}': No such file or directory`,
+    );
+  });
+
+  it("refuses an unwritable file with Redis's text and strerror", () => {
+    const file = join(dir, "s.conf");
+    writeFileSync(file, "");
+    const checkWritable = (p: string): void => {
+      throw Object.assign(new Error(`EACCES: ${p}`), { code: "EACCES" });
+    };
+    const e = errorOf(() => loadConfig(file, [], { ...opts, checkWritable }));
+    expect(e.reason).to.equal(
+      `Sentinel config file ${file} is not writable: Permission denied. Exiting...`,
+    );
+    expect(e.code).to.equal(ERROR_CODES.VIGIL_CONFIG_NOT_WRITABLE);
+  });
+
+  it("loads YAML, merges its .state file and applies overrides on top", () => {
+    const file = join(dir, "v.yaml");
+    writeFileSync(file, "masters:\n  m:\n    host: 127.0.0.1\n    port: 6379\n    quorum: 2\n");
+    writeFileSync(
+      `${file}.state`,
+      `sentinel myid ${"d".repeat(40)}\nsentinel monitor m 127.0.0.1 6390 2\nsentinel current-epoch 3\n`,
+    );
+    let checked = "";
+    const c = loadConfig(file, ["port 26400"], {
+      ...opts,
+      checkWritable: (p) => {
+        checked = p;
+      },
+    });
+    expect(c.format).to.equal("yaml");
+    expect(c.server.port).to.equal(26400);
+    expect(c.sentinel.myId).to.equal("d".repeat(40));
+    expect(c.sentinel.currentEpoch).to.equal(3);
+    expect(c.sentinel.masters[0]!.addr.port).to.equal(6390);
+    expect(checked).to.equal(`${file}.state`);
+  });
+});

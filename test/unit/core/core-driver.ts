@@ -1,0 +1,214 @@
+// Shared driver of the monitoring-half unit tests: a SentinelCore on a virtual clock (plain
+// numbers), helpers to build configs, answer connects, and read what each Ready carried.
+import { SentinelCore } from "../../../src/core/sentinel-core.js";
+import type { SentinelCoreOptions } from "../../../src/core/sentinel-core.js";
+import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../src/core/config.js";
+import type {
+  GlobalSettings,
+  MasterConfig,
+  MasterSettings,
+  SentinelConfig,
+} from "../../../src/core/config.js";
+import type { Input } from "../../../src/core/inputs.js";
+import type { Random } from "../../../src/core/random.js";
+import type { Command, Ready } from "../../../src/core/ready.js";
+import type { MasterState } from "../../../src/core/state.js";
+
+export const MY_ID = "0123456789abcdef0123456789abcdef01234567";
+export const PEER_A = "a".repeat(40);
+export const PEER_B = "b".repeat(40);
+export const PEER_C = "c".repeat(40);
+
+/** Cycles through fixed values: runs replay exactly. */
+export class FixedRandom implements Random {
+  private i = 0;
+  private readonly values: readonly number[];
+  constructor(values: readonly number[] = [0]) {
+    this.values = values;
+  }
+  int(n: number): number {
+    const v = this.values[this.i++ % this.values.length] ?? 0;
+    return v % n;
+  }
+}
+
+export function masterConfig(
+  name = "mymaster",
+  ip = "10.0.0.1",
+  port = 6379,
+  extra: Partial<Omit<MasterConfig, "settings">> & { settings?: Partial<MasterSettings> } = {},
+): MasterConfig {
+  return {
+    name,
+    addr: { ip, port },
+    configEpoch: 0,
+    leaderEpoch: 0,
+    knownReplicas: [],
+    knownSentinels: [],
+    ...extra,
+    settings: { ...defaultMasterSettings(2), ...extra.settings },
+  };
+}
+
+export function sentinelConfig(
+  masters: readonly MasterConfig[] = [masterConfig()],
+  extra: Partial<Omit<SentinelConfig, "global">> & { global?: Partial<GlobalSettings> } = {},
+): SentinelConfig {
+  return {
+    myId: MY_ID,
+    currentEpoch: 0,
+    masters,
+    ...extra,
+    global: { ...DEFAULT_GLOBAL_SETTINGS, ...extra.global },
+  };
+}
+
+export type DriverOptions = Partial<Omit<SentinelCoreOptions, "random">> & { random?: Random };
+
+export class Driver {
+  readonly core: SentinelCore;
+  now: number;
+  /** Added to `now` to make the wall clock of ticks. */
+  wallOffset = 1_700_000_000_000;
+
+  constructor(config: SentinelConfig = sentinelConfig(), options: DriverOptions = {}) {
+    this.now = options.now ?? 1000;
+    this.core = new SentinelCore(config, {
+      ...options,
+      random: options.random ?? new FixedRandom(),
+      now: this.now,
+    });
+  }
+
+  get state() {
+    return this.core.state;
+  }
+
+  master(name = "mymaster"): MasterState {
+    const m = this.core.state.masters.get(name);
+    if (m === undefined) throw new Error(`no master ${name}`);
+    return m;
+  }
+
+  step(input: Input): this {
+    this.core.step(this.now, input);
+    return this;
+  }
+
+  take(): Ready {
+    return this.core.takeReady();
+  }
+
+  /** Advances the clock by `dt` and runs one tick; returns the Ready of that tick. */
+  tick(dt = 100): Ready {
+    this.now += dt;
+    this.core.step(this.now, { type: "tick", wallNow: this.now + this.wallOffset });
+    return this.take();
+  }
+
+  /** Ticks every `dt` ms until `until` (inclusive), concatenating the Readies. */
+  run(until: number, dt = 100): Ready[] {
+    const readies: Ready[] = [];
+    while (this.now + dt <= until) readies.push(this.tick(dt));
+    return readies;
+  }
+
+  /** Answers every `connect` command of a Ready with link-connected. */
+  acceptConnects(ready: Ready, localIp = "127.0.0.1"): Ready {
+    for (const c of ready.commands) {
+      if (c.type === "connect")
+        this.step({ type: "link-connected", link: c.link, conn: c.conn, localIp });
+    }
+    return this.take();
+  }
+
+  /** Tick and connect everything that asked to connect; returns the Ready of the connects. */
+  tickAndConnect(dt = 100): Ready {
+    return this.acceptConnects(this.tick(dt));
+  }
+}
+
+export function commandsOf<T extends Command["type"]>(
+  ready: Ready | readonly Ready[],
+  type: T,
+): Extract<Command, { type: T }>[] {
+  const all = Array.isArray(ready) ? (ready as readonly Ready[]) : [ready as Ready];
+  return all.flatMap((r) =>
+    r.commands.filter((c): c is Extract<Command, { type: T }> => c.type === type),
+  );
+}
+
+export function eventLines(ready: Ready | readonly Ready[]): string[] {
+  const all = Array.isArray(ready) ? (ready as readonly Ready[]) : [ready as Ready];
+  return all.flatMap((r) => r.events.map((e) => `${e.type} ${e.text}`));
+}
+
+export function eventTypes(ready: Ready | readonly Ready[]): string[] {
+  const all = Array.isArray(ready) ? (ready as readonly Ready[]) : [ready as Ready];
+  return all.flatMap((r) => r.events.map((e) => e.type));
+}
+
+export function pong(link: string): Input {
+  return { type: "ping-reply", link, reply: { kind: "ok", text: "PONG" } };
+}
+
+export function info(link: string, text: string): Input {
+  return { type: "info-reply", link, reply: { kind: "ok", text } };
+}
+
+/** INFO text of a master with the given replicas (new `ip=` form). */
+export function masterInfo(
+  runId: string,
+  replicas: readonly (readonly [string, number])[] = [],
+): string {
+  const lines = [
+    "# Server",
+    `run_id:${runId}`,
+    "",
+    "# Replication",
+    "role:master",
+    `connected_slaves:${replicas.length}`,
+  ];
+  replicas.forEach(([ip, port], i) =>
+    lines.push(`slave${i}:ip=${ip},port=${port},state=online,offset=0,lag=0`),
+  );
+  lines.push("master_repl_offset:0");
+  return lines.join("\r\n") + "\r\n";
+}
+
+/** INFO text of a replica following host:port. */
+export function replicaInfo(
+  runId: string,
+  host: string,
+  port: number,
+  extra: { linkUp?: boolean; priority?: number; offset?: number; downSince?: number } = {},
+): string {
+  const lines = [
+    "# Server",
+    `run_id:${runId}`,
+    "",
+    "# Replication",
+    "role:slave",
+    `master_host:${host}`,
+    `master_port:${port}`,
+    `master_link_status:${extra.linkUp === false ? "down" : "up"}`,
+    `slave_repl_offset:${extra.offset ?? 100}`,
+  ];
+  if (extra.downSince !== undefined)
+    lines.push(`master_link_down_since_seconds:${extra.downSince}`);
+  lines.push(`slave_priority:${extra.priority ?? 100}`, "replica_announced:1");
+  return lines.join("\r\n") + "\r\n";
+}
+
+export function hello(
+  runId: string,
+  ip: string,
+  port: number,
+  epoch: number,
+  master = "mymaster",
+  masterIp = "10.0.0.1",
+  masterPort = 6379,
+  configEpoch = 0,
+): string {
+  return [ip, port, runId, epoch, master, masterIp, masterPort, configEpoch].join(",");
+}

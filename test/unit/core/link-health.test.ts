@@ -1,0 +1,146 @@
+// Proves the link bookkeeping of sentinel-protocol §2.5: which PING replies count as the
+// instance being available, the one-time SCRIPT KILL for a BUSY instance in SDOWN, how closes
+// keep the clocks but reset the pending count, and the forced reconnects of silent connections.
+import { expect } from "chai";
+import {
+  Driver,
+  commandsOf,
+  eventLines,
+  masterConfig,
+  pong,
+  sentinelConfig,
+} from "./core-driver.js";
+
+const M = "master:mymaster";
+
+function connected(downAfter = 30_000): Driver {
+  const d = new Driver(
+    sentinelConfig([
+      masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: downAfter } }),
+    ]),
+  );
+  d.take();
+  d.tickAndConnect();
+  return d;
+}
+
+describe("link-health: PING replies", () => {
+  for (const [reply, counts] of [
+    [{ kind: "ok", text: "PONG" }, true],
+    [{ kind: "error", text: "LOADING Redis is loading the dataset in memory" }, true],
+    [
+      {
+        kind: "error",
+        text: "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+      },
+      true,
+    ],
+    [{ kind: "error", text: "NOAUTH Authentication required." }, false],
+  ] as const) {
+    it(`${counts ? "accepts" : "does not accept"} "${reply.text.split(" ")[0]}" as a sign of life, and counts it as a reply`, () => {
+      const d = connected();
+      const link = d.master().link;
+      d.now += 50;
+      d.step({ type: "ping-reply", link: M, reply });
+      expect(link.lastPongTime).to.equal(d.now);
+      expect(link.actPingTime === 0).to.equal(counts);
+      expect(link.lastAvailTime === d.now).to.equal(counts);
+      expect(link.pendingCommands).to.equal(0);
+    });
+  }
+
+  it("clears master_reboot on PONG only", () => {
+    const d = connected();
+    const m = d.master();
+    m.flags.add("master_reboot");
+    d.step({
+      type: "ping-reply",
+      link: M,
+      reply: { kind: "error", text: "LOADING Redis is loading" },
+    });
+    expect(m.flags.has("master_reboot")).to.equal(true);
+    d.step(pong(M));
+    expect(m.flags.has("master_reboot")).to.equal(false);
+  });
+
+  it("sends SCRIPT KILL once to a BUSY instance in SDOWN, again only after -sdown", () => {
+    const d = connected();
+    const m = d.master();
+    const busy = {
+      type: "ping-reply",
+      link: M,
+      reply: { kind: "error", text: "BUSY Redis is busy running a script." },
+    } as const;
+    d.step(busy);
+    expect(commandsOf(d.take(), "script-kill")).to.deep.equal([]);
+    m.flags.add("s_down");
+    d.step(busy).step(busy);
+    expect(commandsOf(d.take(), "script-kill")).to.deep.equal([{ type: "script-kill", link: M }]);
+    expect(m.flags.has("script_kill_sent")).to.equal(true);
+    d.step(pong(M));
+    d.tick();
+    expect(m.flags.has("s_down")).to.equal(false);
+    expect(m.flags.has("script_kill_sent")).to.equal(false);
+  });
+});
+
+describe("link-health: closes", () => {
+  it("resets pending commands and connected flags but keeps the ping clocks", () => {
+    const d = connected();
+    const link = d.master().link;
+    const act = link.actPingTime;
+    d.step({ type: "link-closed", link: M, conn: "cmd", reason: "Connection reset by peer" });
+    expect(link.cmdConnected).to.equal(false);
+    expect(link.pendingCommands).to.equal(0);
+    expect(link.actPingTime).to.equal(act);
+    // It had been connected: no reconnection event.
+    expect(eventLines(d.take())).to.deep.equal([]);
+  });
+
+  it("goes SDOWN after down-after when the instance never answers, connected or not", () => {
+    const d = connected(2000);
+    d.step({ type: "link-closed", link: M, conn: "cmd", reason: "" });
+    const lines = eventLines(d.run(d.now + 2500));
+    expect(lines).to.deep.equal(["+sdown master mymaster 10.0.0.1 6379"]);
+  });
+
+  it("closes a cmd connection older than 15 s whose PING has waited more than down-after/2", () => {
+    const d = connected(10_000);
+    const closes: number[] = [];
+    for (let i = 0; i < 200 && closes.length === 0; i++) {
+      const r = d.tick();
+      if (commandsOf(r, "close").some((c) => c.conn === "cmd")) closes.push(d.now);
+    }
+    // Connected at 1100, first PING unanswered from 1100: closed when older than 15 s.
+    expect(closes).to.deep.equal([16200]);
+    const link = d.master().link;
+    expect(link.cmdConnected).to.equal(false);
+    // No reconnect until the shell confirms the close.
+    expect(
+      commandsOf(d.run(d.now + 2000), "connect").filter((c) => c.conn === "cmd"),
+    ).to.deep.equal([]);
+    d.step({ type: "link-closed", link: M, conn: "cmd", reason: "" });
+    expect(commandsOf(d.tick(), "connect").map((c) => c.conn)).to.deep.equal(["cmd"]);
+  });
+
+  it("closes a pub/sub connection silent for three hello periods once it is 15 s old", () => {
+    const d = connected();
+    let closedAt = 0;
+    for (let i = 0; i < 200 && closedAt === 0; i++) {
+      const r = d.tick();
+      for (const p of commandsOf(r, "ping")) d.step(pong(p.link));
+      if (commandsOf(r, "close").some((c) => c.conn === "pubsub")) closedAt = d.now;
+    }
+    expect(closedAt).to.equal(16200);
+  });
+
+  it("keeps a pub/sub connection that hears hellos", () => {
+    const d = connected();
+    for (let i = 0; i < 250; i++) {
+      const r = d.tick();
+      for (const p of commandsOf(r, "ping")) d.step(pong(p.link));
+      if (i % 20 === 0) d.step({ type: "hello-received", via: M, payload: "garbage" });
+      expect(commandsOf(r, "close")).to.deep.equal([]);
+    }
+  });
+});

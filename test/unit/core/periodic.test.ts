@@ -1,0 +1,286 @@
+// Proves the periodic traffic of sentinel-protocol §2.4 on a virtual clock: INFO every 10 s
+// (1 s for replicas of a master in trouble, timing.failoverInfoPeriod for the replicas of our own
+// failover), PING by min(down-after, 1 s), hellos every 2 s with the exact 8-field payload, the
+// pending-command cap, and publish replies advancing the right record's clock on shared links.
+import { expect } from "chai";
+import {
+  Driver,
+  MY_ID,
+  PEER_A,
+  commandsOf,
+  info,
+  masterConfig,
+  masterInfo,
+  pong,
+  replicaInfo,
+  sentinelConfig,
+} from "./core-driver.js";
+
+const M = "master:mymaster";
+
+function connected(config = sentinelConfig(), options = {}): Driver {
+  const d = new Driver(config, options);
+  d.take();
+  d.tickAndConnect();
+  d.step(pong(M));
+  d.take();
+  return d;
+}
+
+describe("periodic: INFO", () => {
+  it("asks a new master for INFO on the first tick after connecting, then every 10 s after an answer", () => {
+    const d = connected();
+    const times: number[] = [];
+    for (let i = 0; i < 220; i++) {
+      const r = d.tick();
+      if (commandsOf(r, "info").length > 0) {
+        times.push(d.now);
+        d.step(info(M, masterInfo("1".repeat(40))));
+      }
+      if (commandsOf(r, "ping").length > 0) d.step(pong(M));
+      // Our own hellos echo back on the pub/sub connection and keep it alive.
+      for (const h of commandsOf(r, "publish-hello")) {
+        d.step({ type: "publish-reply", link: M, ok: true });
+        d.step({ type: "hello-received", via: M, payload: h.payload });
+      }
+      d.take();
+    }
+    expect(times).to.deep.equal([1200, 11300, 21400]);
+  });
+
+  it("re-sends INFO every tick while unanswered (only answers are timestamped)", () => {
+    const d = connected();
+    const counts = d.run(d.now + 500).map((r) => commandsOf(r, "info").length);
+    expect(counts).to.deep.equal([1, 1, 1, 1, 1]);
+  });
+
+  for (const [why, setup] of [
+    ["their master is failing over", (d: Driver) => d.master().flags.add("failover_in_progress")],
+    [
+      "they report their master link down",
+      (d: Driver) => (d.master().replicas.get("10.0.0.2:6379")!.masterLinkDownTime = 5000),
+    ],
+  ] as const) {
+    it(`asks replicas every second while ${why}`, () => {
+      const d = connected(
+        sentinelConfig([
+          masterConfig("mymaster", "10.0.0.1", 6379, {
+            knownReplicas: [{ ip: "10.0.0.2", port: 6379 }],
+          }),
+        ]),
+      );
+      const R = "slave:mymaster:10.0.0.2:6379";
+      setup(d);
+      const times: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const r = d.tick();
+        if (commandsOf(r, "info").some((c) => c.link === R)) {
+          times.push(d.now);
+          d.step({
+            type: "info-reply",
+            link: R,
+            reply: { kind: "error", text: "NOAUTH Authentication required." },
+          });
+          d.step(
+            info(
+              R,
+              replicaInfo(
+                "2".repeat(40),
+                "10.0.0.1",
+                6379,
+                why.includes("link") ? { downSince: 5 } : {},
+              ),
+            ),
+          );
+        }
+        d.take();
+      }
+      // The error reply refreshes nothing; the string reply right after it does.
+      expect(times).to.deep.equal([1200, 2300, 3400]);
+    });
+  }
+
+  it("asks our promotion candidate every failoverInfoPeriod while we wait for the promotion", () => {
+    const d = connected(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, {
+          knownReplicas: [{ ip: "10.0.0.2", port: 6379 }],
+        }),
+      ]),
+      { timing: { failoverInfoPeriod: 100 } },
+    );
+    const R = "slave:mymaster:10.0.0.2:6379";
+    d.acceptConnects(d.tick());
+    const m = d.master();
+    const replica = m.replicas.get("10.0.0.2:6379");
+    if (replica === undefined) throw new Error("no replica");
+    m.flags.add("failover_in_progress");
+    m.failoverState = "wait_promotion";
+    m.promotedReplica = replica.name;
+    replica.flags.add("promoted");
+    let asked = 0;
+    for (let i = 0; i < 10; i++) {
+      const r = d.tick(50);
+      if (commandsOf(r, "info").some((c) => c.link === R)) {
+        asked++;
+        d.step(info(R, "role:slave\r\n"));
+        d.take();
+      }
+    }
+    // Answered each time, so asked every 100 ms (strictly older than the period) within 500 ms.
+    expect(asked).to.be.within(3, 4);
+  });
+});
+
+describe("periodic: PING", () => {
+  it("pings once per second while answered", () => {
+    const d = connected();
+    const pingTimes: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const r = d.tick();
+      if (commandsOf(r, "ping").length > 0) {
+        pingTimes.push(d.now);
+        d.step(pong(M));
+        d.take();
+      }
+    }
+    expect(pingTimes).to.deep.equal([2200, 3300]);
+  });
+
+  it("pings more often than down-after when down-after is below one second", () => {
+    const d = connected(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 400 } }),
+      ]),
+    );
+    let pings = 0;
+    for (let i = 0; i < 20; i++) {
+      if (commandsOf(d.tick(), "ping").length > 0) {
+        pings++;
+        d.step(pong(M));
+        d.take();
+      }
+    }
+    expect(pings).to.equal(4);
+  });
+
+  it("keeps act_ping_time at the oldest unanswered PING", () => {
+    const d = connected();
+    const link = d.master().link;
+    d.run(d.now + 1500);
+    const firstUnanswered = link.actPingTime;
+    d.run(d.now + 2000);
+    expect(link.actPingTime).to.equal(firstUnanswered);
+    expect(link.lastPingTime).to.be.greaterThan(firstUnanswered);
+  });
+});
+
+describe("periodic: hello", () => {
+  it("publishes the 8-field hello through the master every 2 s once published", () => {
+    const d = connected();
+    let published: string[] = [];
+    for (const r of d.run(d.now + 2500))
+      published = published.concat(commandsOf(r, "publish-hello").map((c) => c.payload));
+    expect(published[0]).to.equal(`127.0.0.1,26379,${MY_ID},0,mymaster,10.0.0.1,6379,0`);
+  });
+
+  it("uses announce-ip, announce-port, the server port and the current epoch", () => {
+    const d = connected(
+      sentinelConfig([masterConfig()], { currentEpoch: 4, global: { announceIp: "1.2.3.4" } }),
+      { port: 26380 },
+    );
+    let payloads: string[] = [];
+    for (const r of d.run(d.now + 2500))
+      payloads = payloads.concat(commandsOf(r, "publish-hello").map((c) => c.payload));
+    expect(payloads[0]).to.equal(`1.2.3.4,26380,${MY_ID},4,mymaster,10.0.0.1,6379,0`);
+    d.state.global = { ...d.state.global, announcePort: 5555 };
+    d.master().lastPubTime = 0;
+    expect(commandsOf(d.tick(), "publish-hello")[0]?.payload).to.equal(
+      `1.2.3.4,5555,${MY_ID},4,mymaster,10.0.0.1,6379,0`,
+    );
+  });
+
+  it("re-publishes every tick until a non-error reply arrives", () => {
+    const d = connected();
+    d.run(d.now + 1900);
+    const first = d.tick();
+    expect(commandsOf(first, "publish-hello")).to.have.length(1);
+    d.step({ type: "publish-reply", link: M, ok: false });
+    expect(commandsOf(d.tick(), "publish-hello")).to.have.length(1);
+    d.step({ type: "publish-reply", link: M, ok: true });
+    d.take();
+    expect(commandsOf(d.run(d.now + 2000), "publish-hello")).to.have.length(0);
+  });
+
+  it("advertises the promoted replica's address once our failover reached reconf_slaves", () => {
+    const d = connected(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, {
+          knownReplicas: [{ ip: "10.0.0.2", port: 6380 }],
+        }),
+      ]),
+    );
+    const m = d.master();
+    m.flags.add("failover_in_progress");
+    m.failoverState = "reconf_slaves";
+    m.promotedReplica = "10.0.0.2:6380";
+    m.replicas.get("10.0.0.2:6380")?.flags.add("promoted");
+    m.configEpoch = 3;
+    m.lastPubTime = 0;
+    expect(commandsOf(d.tick(), "publish-hello").find((c) => c.link === M)?.payload).to.equal(
+      `127.0.0.1,26379,${MY_ID},0,mymaster,10.0.0.2,6380,3`,
+    );
+  });
+
+  it("sends one hello per master on a shared peer link and credits each reply to its own record", () => {
+    const known = { knownSentinels: [{ addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A }] };
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("m1", "10.0.0.1", 6379, known),
+        masterConfig("m2", "10.0.0.5", 6379, known),
+      ]),
+    );
+    d.take();
+    d.tickAndConnect();
+    const P = `sentinel:${PEER_A}`;
+    const p1 = d.master("m1").sentinels.get(PEER_A);
+    const p2 = d.master("m2").sentinels.get(PEER_A);
+    if (p1 === undefined || p2 === undefined) throw new Error("no peers");
+    p2.lastPubTime = d.now - 1500;
+    let hellos: string[] = [];
+    for (let i = 0; i < 8 && hellos.length === 0; i++)
+      hellos = commandsOf(d.tick(), "publish-hello")
+        .filter((c) => c.link === P)
+        .map((c) => c.payload);
+    expect(hellos).to.have.length(1);
+    expect(hellos[0]).to.contain(",m2,");
+    d.step({ type: "publish-reply", link: P, ok: true });
+    d.take();
+    expect(p2.lastPubTime).to.equal(d.now);
+    expect(p1.lastPubTime).to.not.equal(d.now);
+  });
+});
+
+describe("periodic: limits", () => {
+  it("sends nothing while the link is disconnected", () => {
+    const d = new Driver();
+    d.take();
+    const ready = d.run(d.now + 5000);
+    expect(
+      commandsOf(ready, "ping").length +
+        commandsOf(ready, "info").length +
+        commandsOf(ready, "publish-hello").length,
+    ).to.equal(0);
+  });
+
+  it("sends nothing once 100 × refcount commands are pending", () => {
+    const d = connected();
+    d.master().link.pendingCommands = 100;
+    const ready = d.run(d.now + 3000);
+    expect(
+      commandsOf(ready, "ping").length +
+        commandsOf(ready, "info").length +
+        commandsOf(ready, "publish-hello").length,
+    ).to.equal(0);
+  });
+});

@@ -1,0 +1,135 @@
+// Proves ConfigStore persists atomically: the rewrite lands whole, concurrent saves are
+// serialized, a failing rename or a SIGKILL in the middle of saving leaves the old or the new
+// file whole on disk, and a YAML config gets a 0600 `.state` file while its YAML is untouched.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { parseConf } from "../../../src/config/conf-parser.js";
+import { rewriteConf } from "../../../src/config/conf-rewriter.js";
+import { confToConfig } from "../../../src/config/conf-to-config.js";
+import { DEFAULT_SERVER_SETTINGS } from "../../../src/config/types.js";
+import type { SentinelConfig } from "../../../src/core/config.js";
+import { ConfigSaveError } from "../../../src/errors.js";
+import { ConfigStore } from "../../../src/shell/config-store.js";
+
+const ORIGINAL = "# keep me\nport 26379\nsentinel monitor m 127.0.0.1 6379 2\n";
+const server = { ...DEFAULT_SERVER_SETTINGS, dir: "/d" };
+
+function stateWithEpoch(epoch: number): SentinelConfig {
+  const s = confToConfig(parseConf(ORIGINAL, "s"), { isExecutable: () => true }).sentinel;
+  return { ...s, myId: "e".repeat(40), currentEpoch: epoch };
+}
+
+describe("ConfigStore", () => {
+  let dir = "";
+  let file = "";
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "vigil-store-"));
+    file = join(dir, "sentinel.conf");
+    writeFileSync(file, ORIGINAL);
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes the rewritten file, 0644 & ~umask, with no temp file left", async () => {
+    await new ConfigStore({ file, format: "conf", server }).save(stateWithEpoch(1));
+    expect(readFileSync(file, "utf8")).to.equal(rewriteConf(ORIGINAL, server, stateWithEpoch(1)));
+    expect(statSync(file).mode & 0o777 & ~0o022).to.equal(0o644 & ~0o022);
+    expect(readdirSync(dir)).to.deep.equal(["sentinel.conf"]);
+  });
+
+  it("serializes concurrent saves so the last one wins", async () => {
+    const store = new ConfigStore({ file, format: "conf", server });
+    await Promise.all([1, 2, 3, 4, 5].map((e) => store.save(stateWithEpoch(e))));
+    expect(readFileSync(file, "utf8")).to.include("sentinel current-epoch 5\n");
+  });
+
+  it("keeps the old file whole and cleans up when the rename fails", async () => {
+    const store = new ConfigStore({
+      file,
+      format: "conf",
+      server,
+      fs: { rename: () => Promise.reject(Object.assign(new Error("EIO"), { code: "EIO" })) },
+    });
+    try {
+      await store.save(stateWithEpoch(1));
+      expect.fail("save succeeded");
+    } catch (e) {
+      expect(e).to.be.instanceOf(ConfigSaveError);
+      expect((e as Error).message).to.equal("EIO");
+    }
+    expect(readFileSync(file, "utf8")).to.equal(ORIGINAL);
+    expect(readdirSync(dir)).to.deep.equal(["sentinel.conf"]);
+    // A failed save does not block the next one.
+    await new ConfigStore({ file, format: "conf", server }).save(stateWithEpoch(2));
+    expect(readFileSync(file, "utf8")).to.include("sentinel current-epoch 2\n");
+  });
+
+  it("writes a YAML config's state to <yaml>.state with mode 0600 and leaves the YAML alone", async () => {
+    const yaml = join(dir, "vigil.yaml");
+    writeFileSync(yaml, "masters: {}\n");
+    await new ConfigStore({ file: yaml, format: "yaml", server }).save(stateWithEpoch(7));
+    expect(readFileSync(yaml, "utf8")).to.equal("masters: {}\n");
+    const state = readFileSync(`${yaml}.state`, "utf8");
+    expect(state).to.include("sentinel current-epoch 7\n");
+    expect(state).not.to.match(/^(port|dir|user) /m);
+    expect(statSync(`${yaml}.state`).mode & 0o777).to.equal(0o600);
+  });
+
+  it("leaves the old or the new file whole when the saving process is SIGKILLed", async function () {
+    this.timeout(60_000);
+    // A child saves two alternating (large) states in a loop; we kill it at varying moments.
+    const big = (epoch: number): SentinelConfig => {
+      const s = stateWithEpoch(epoch);
+      const m = s.masters[0]!;
+      const knownReplicas = Array.from({ length: 3000 }, (_, i) => ({
+        ip: "10.0.0.1",
+        port: 1000 + i,
+      }));
+      return { ...s, masters: [{ ...m, knownReplicas }] };
+    };
+    // Every content a sequence of whole saves can produce (the rewrite reads the file it replaces).
+    const whole = [ORIGINAL];
+    for (let i = 0; i < 6; i++)
+      whole.push(rewriteConf(whole[i]!, server, big(i % 2 === 0 ? 1 : 2)));
+    const input = join(dir, "child-input.json");
+    writeFileSync(input, JSON.stringify([file, big(1), big(2), server]));
+    const child = `
+      import { readFileSync } from "node:fs";
+      import { ConfigStore } from ${JSON.stringify(join(import.meta.dirname, "../../../src/shell/config-store.ts"))};
+      const [file, sa, sb, server] = JSON.parse(readFileSync(process.argv[1], "utf8"));
+      const store = new ConfigStore({ file, format: "conf", server });
+      process.stdout.write("ready\\n");
+      for (let i = 0; ; i++) await store.save(i % 2 === 0 ? sa : sb);
+    `;
+    const seen = new Set<string>();
+    for (let round = 0; round < 6; round++) {
+      writeFileSync(file, ORIGINAL);
+      const p = spawn(
+        process.execPath,
+        ["--import", "tsx", "--input-type=module", "-e", child, input],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error("child never got ready"));
+        }, 30_000);
+        p.stdout.once("data", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await new Promise((r) => setTimeout(r, 20 + round * 37));
+      const exited = new Promise((r) => p.once("exit", r));
+      p.kill("SIGKILL");
+      await exited;
+      const onDisk = readFileSync(file, "utf8");
+      expect(whole).to.include(onDisk);
+      seen.add(onDisk === ORIGINAL ? "old" : "new");
+    }
+    expect(seen.has("new")).to.equal(true);
+  });
+});
