@@ -53,6 +53,9 @@ class Writer {
   private readonly done: Promise<void>;
   /** [start, end] of each successful write (performance.now()). */
   readonly successes: [number, number][] = [];
+  /** The last few write errors, "<performance.now()> <message>". */
+  readonly errors: string[] = [];
+  readonly clientEvents: string[] = [];
 
   constructor(topology: Topology) {
     this.client = new Redis({
@@ -73,6 +76,12 @@ class Writer {
     this.client.on("error", () => {
       // Expected while the master is down.
     });
+    for (const event of ["connect", "ready", "close", "reconnecting", "end", "+switch-master"]) {
+      this.client.on(event, () => {
+        this.clientEvents.push(`${round(performance.now())} ${event}`);
+        if (this.clientEvents.length > 10) this.clientEvents.shift();
+      });
+    }
     this.done = this.loop();
   }
 
@@ -84,8 +93,12 @@ class Writer {
         () => {
           this.successes.push([start, performance.now()]);
         },
-        () => {
-          // Counted by absence: we only time successes.
+        (error: unknown) => {
+          // Timed by absence; the last few errors are kept to explain a run with no success.
+          this.errors.push(
+            `${round(performance.now())} ${error instanceof Error ? error.message : String(error)}`,
+          );
+          if (this.errors.length > 5) this.errors.shift();
         },
       );
       // Never let one stuck command stop the loop: a write still pending after 1 s is left to
@@ -212,6 +225,11 @@ async function oneRun(config: RunConfig): Promise<Timings> {
               ? replicaUpAt
               : writer.firstSuccessAfter(killedAt);
       if (at !== undefined) timings[metric] = round(at - killedAt);
+    }
+    if (timings.firstWrite === undefined) {
+      console.error(
+        `no successful write after the kill (at ${round(killedAt)}); last errors: ${JSON.stringify(writer.errors)}; client events: ${JSON.stringify(writer.clientEvents)}`,
+      );
     }
     return timings;
   } finally {

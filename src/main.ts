@@ -15,7 +15,12 @@ function packageVersion(): string {
   try {
     const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === "object" && parsed !== null && "version" in parsed && typeof parsed.version === "string") {
+    if (
+      typeof parsed === "object" &&
+      parsed !== null &&
+      "version" in parsed &&
+      typeof parsed.version === "string"
+    ) {
       return parsed.version;
     }
   } catch {
@@ -25,7 +30,10 @@ function packageVersion(): string {
 }
 
 /** Modules are imported when needed: `--version` and `--help` load nothing heavy. */
-async function load(configFile: string, overrides: readonly string[]): Promise<LoadedConfig | null> {
+async function load(
+  configFile: string,
+  overrides: readonly string[],
+): Promise<LoadedConfig | null> {
   const { defaultIsExecutable, loadConfig } = await import("./config/load-config.js");
   try {
     return loadConfig(configFile, overrides, { isExecutable: defaultIsExecutable });
@@ -39,7 +47,9 @@ async function load(configFile: string, overrides: readonly string[]): Promise<L
 async function main(argv: readonly string[]): Promise<void> {
   const command = parseCliArgs(argv);
   if (command.kind === "version") {
-    process.stdout.write(`Vigil v=${packageVersion()} redis=${REDIS_VERSION} mode=sentinel node=${process.version}\n`);
+    process.stdout.write(
+      `Vigil v=${packageVersion()} redis=${REDIS_VERSION} mode=sentinel node=${process.version}\n`,
+    );
     return;
   }
   if (command.kind === "help") {

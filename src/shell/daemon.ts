@@ -49,7 +49,8 @@ function connectTimeoutFor(state: SentinelState, link: string): number {
   for (const master of state.masters.values()) {
     const downAfter = master.settings.downAfterPeriod;
     smallest = Math.min(smallest, downAfter);
-    if (link === `master:${master.name}` || link.startsWith(`slave:${master.name}:`)) timeout = downAfter;
+    if (link === `master:${master.name}` || link.startsWith(`slave:${master.name}:`))
+      timeout = downAfter;
   }
   if (link.startsWith("sentinel:")) timeout = smallest;
   return Math.max(MIN_CONNECT_TIMEOUT, Math.min(timeout, MAX_CONNECT_TIMEOUT));
@@ -62,12 +63,22 @@ function splitUserLine(line: string): { name: string; rules: string[] } | null {
 
 /** Redis's startup lines, then `Sentinel ID is <id>` (sentinel.c: sentinelIsRunning). */
 function logStartup(logger: Logger, loaded: LoadedConfig, port: number): void {
-  logAt(logger, "warning", "oO0OoO0OoO0Oo Vigil (Redis Sentinel compatible) is starting oO0OoO0OoO0Oo");
-  logAt(logger, "warning", `Redis version=${REDIS_VERSION}, bits=64, pid=${process.pid}, just started`);
+  logAt(
+    logger,
+    "warning",
+    "oO0OoO0OoO0Oo Vigil (Redis Sentinel compatible) is starting oO0OoO0OoO0Oo",
+  );
+  logAt(
+    logger,
+    "warning",
+    `Redis version=${REDIS_VERSION}, bits=64, pid=${process.pid}, just started`,
+  );
   logAt(logger, "warning", "Configuration loaded");
   logAt(logger, "notice", `Running mode=sentinel, port=${port}.`);
-  if (loaded.server.daemonize) logAt(logger, "warning", "daemonize is not supported: running in the foreground");
-  if (loaded.server.aclfile !== "") logAt(logger, "warning", "aclfile is not supported: use user directives");
+  if (loaded.server.daemonize)
+    logAt(logger, "warning", "daemonize is not supported: running in the foreground");
+  if (loaded.server.aclfile !== "")
+    logAt(logger, "warning", "aclfile is not supported: use user directives");
 }
 
 interface Parts {
@@ -140,7 +151,12 @@ function wire(
   return { core, runtime, links, scheduler, host };
 }
 
-async function listen(loaded: LoadedConfig, parts: Parts, logger: Logger, executable: string): Promise<RespServer> {
+async function listen(
+  loaded: LoadedConfig,
+  parts: Parts,
+  logger: Logger,
+  executable: string,
+): Promise<RespServer> {
   const settings = loaded.server;
   const resp = await startRespServer(
     {
@@ -189,7 +205,11 @@ export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions):
     resp = await listen(loaded, parts, logger, options.executable);
   } catch (err: unknown) {
     const reason = err instanceof Error ? err.message : String(err);
-    logAt(logger, "warning", `Failed listening on port ${settings.port} (tcp), aborting: ${reason}`);
+    logAt(
+      logger,
+      "warning",
+      `Failed listening on port ${settings.port} (tcp), aborting: ${reason}`,
+    );
     exitNow(1);
     throw err;
   }

@@ -77,10 +77,18 @@ export class LinkManager {
         this.forget(command.link);
         return;
       case "ping":
-        this.sendText(command.link, "ping", [], (reply) => ({ type: "ping-reply", link: command.link, reply }));
+        this.sendText(command.link, "ping", [], (reply) => ({
+          type: "ping-reply",
+          link: command.link,
+          reply,
+        }));
         return;
       case "info":
-        this.sendText(command.link, "info", [], (reply) => ({ type: "info-reply", link: command.link, reply }));
+        this.sendText(command.link, "info", [], (reply) => ({
+          type: "info-reply",
+          link: command.link,
+          reply,
+        }));
         return;
       case "publish-hello":
         this.send(command.link, "publish", [HELLO_CHANNEL, command.payload], (result) => ({
@@ -96,7 +104,10 @@ export class LinkManager {
         this.replicaOf(command.link, command.target);
         return;
       case "script-kill":
-        this.send(command.link, "script", ["KILL"], () => ({ type: "command-done", link: command.link }));
+        this.send(command.link, "script", ["KILL"], () => ({
+          type: "command-done",
+          link: command.link,
+        }));
         return;
     }
   }
@@ -157,14 +168,20 @@ export class LinkManager {
     const name = (cmd: string): string => entry.renamed[cmd] ?? cmd;
     const pending: Promise<CallResult>[] = [];
     if (auth !== null) {
-      pending.push(link.call(name("auth"), auth.user === "" ? [auth.pass] : [auth.user, auth.pass]));
+      pending.push(
+        link.call(name("auth"), auth.user === "" ? [auth.pass] : [auth.user, auth.pass]),
+      );
     }
     pending.push(link.call(name("client"), ["SETNAME", clientName]));
     if (kind === "pubsub") pending.push(link.subscribe(name("subscribe"), HELLO_CHANNEL));
     void Promise.all(pending).then((results) => {
       for (const result of results) {
         if (result.kind === "error") {
-          logAt(this.options.logger, "verbose", `Link setup command failed on ${clientName}: ${result.text}`);
+          logAt(
+            this.options.logger,
+            "verbose",
+            `Link setup command failed on ${clientName}: ${result.text}`,
+          );
         }
       }
     });
@@ -177,7 +194,12 @@ export class LinkManager {
     for (const kind of kinds) {
       if (entry[kind] === null) continue;
       this.drop(entry, kind);
-      this.options.push({ type: "link-closed", link: id, conn: kind, reason: "closed by sentinel" });
+      this.options.push({
+        type: "link-closed",
+        link: id,
+        conn: kind,
+        reason: "closed by sentinel",
+      });
     }
   }
 
@@ -196,7 +218,9 @@ export class LinkManager {
   }
 
   /** The connected command connection of a link, or null (the command is then dropped). */
-  private commandConnection(id: LinkId): { entry: LinkEntry; conn: Connection; link: RedisLink } | null {
+  private commandConnection(
+    id: LinkId,
+  ): { entry: LinkEntry; conn: Connection; link: RedisLink } | null {
     const entry = this.entries.get(id);
     const conn = entry?.cmd ?? null;
     if (entry === undefined || conn === null || !conn.connected || conn.link === null) {
@@ -246,7 +270,10 @@ export class LinkManager {
   }
 
   /** sentinel-protocol §7.5: the reconfiguration transaction, pipelined, replies only logged. */
-  private replicaOf(id: LinkId, target: { readonly ip: string; readonly port: number } | null): void {
+  private replicaOf(
+    id: LinkId,
+    target: { readonly ip: string; readonly port: number } | null,
+  ): void {
     const conn = this.commandConnection(id);
     if (conn === null) return;
     const { entry, link } = conn;

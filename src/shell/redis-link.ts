@@ -52,7 +52,10 @@ export interface RedisLink {
   close(): void;
 }
 
-export type RedisLinkFactory = (options: RedisLinkOptions, handlers: RedisLinkHandlers) => RedisLink;
+export type RedisLinkFactory = (
+  options: RedisLinkOptions,
+  handlers: RedisLinkHandlers,
+) => RedisLink;
 
 /** TCP keepalive probe delay: a silent peer is found by PING timeouts long before this matters. */
 const KEEPALIVE_MS = 15_000;

@@ -11,7 +11,8 @@ export function narrowReplyText(result: CallResult): ReplyText | null {
     case "reply": {
       const { value } = result;
       if (typeof value === "string") return { kind: "ok", text: value };
-      if (value instanceof Uint8Array) return { kind: "ok", text: Buffer.from(value).toString("utf8") };
+      if (value instanceof Uint8Array)
+        return { kind: "ok", text: Buffer.from(value).toString("utf8") };
       if (typeof value === "number") return { kind: "ok", text: String(value) };
       // Arrays and nils carry nothing the core reads as text (e.g. PING in subscribe mode).
       return { kind: "ok", text: "" };

@@ -179,7 +179,11 @@ export class Runtime {
     const resolve = this.waiting.get(reply.requestId);
     if (resolve === undefined) return;
     this.waiting.delete(reply.requestId);
-    resolve(!persisted && reply.afterPersist ? R.error(SAVE_FAILED_ERROR) : this.options.renderReply(reply));
+    resolve(
+      !persisted && reply.afterPersist
+        ? R.error(SAVE_FAILED_ERROR)
+        : this.options.renderReply(reply),
+    );
   }
 
   /** A request the core stepped without answering would hang its client: answer it with an error. */
@@ -189,7 +193,11 @@ export class Runtime {
       const resolve = this.waiting.get(input.requestId);
       if (resolve === undefined) continue;
       this.waiting.delete(input.requestId);
-      logAt(this.options.logger, "warning", `No reply from the core to request ${input.requestId} (${input.type})`);
+      logAt(
+        this.options.logger,
+        "warning",
+        `No reply from the core to request ${input.requestId} (${input.type})`,
+      );
       resolve(R.error("ERR internal error: no reply"));
     }
   }
@@ -199,7 +207,8 @@ export class Runtime {
     logEvent(this.options.logger, event);
     if (event.level !== "debug") this.options.publish(event.type, event.text);
     if (event.level !== "warning" || event.master === null) return;
-    const script = this.options.core.state.masters.get(event.master)?.settings.notificationScript ?? "";
+    const script =
+      this.options.core.state.masters.get(event.master)?.settings.notificationScript ?? "";
     if (script !== "") this.options.scripts.enqueue(script, [event.type, event.text]);
   }
 }

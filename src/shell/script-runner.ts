@@ -101,7 +101,15 @@ export class ScriptRunner {
 
   /** Queues `path args…` and starts it if a slot is free. */
   enqueue(path: string, args: readonly string[]): void {
-    this.queue.push({ argv: [path, ...args], running: false, child: null, pid: 0, startTime: 0, retryNum: 0, killSent: false });
+    this.queue.push({
+      argv: [path, ...args],
+      running: false,
+      child: null,
+      pid: 0,
+      startTime: 0,
+      retryNum: 0,
+      killSent: false,
+    });
     if (this.queue.length > SCRIPT_MAX_QUEUE) {
       const victim = this.queue.findIndex((job) => !job.running);
       if (victim >= 0) this.queue.splice(victim, 1);
@@ -161,7 +169,9 @@ export class ScriptRunner {
     });
     child.once("exit", (code, signal) => {
       if (job.child !== child) return;
-      this.options.onEvent(event("-script-child", `${job.pid} ${code ?? 0} ${signalNumber(signal)}`));
+      this.options.onEvent(
+        event("-script-child", `${job.pid} ${code ?? 0} ${signalNumber(signal)}`),
+      );
       this.finish(job, code, signalNumber(signal));
     });
   }
@@ -174,7 +184,8 @@ export class ScriptRunner {
     this.running--;
     const exit = exitCode ?? 0;
     if ((signal !== 0 || exit === 1) && job.retryNum < SCRIPT_MAX_RUNS) {
-      job.startTime = this.options.now() + scriptRetryDelay(this.options.timing().scriptRetryDelay, job.retryNum);
+      job.startTime =
+        this.options.now() + scriptRetryDelay(this.options.timing().scriptRetryDelay, job.retryNum);
     } else {
       if (signal !== 0 || exit !== 0) {
         this.options.onEvent(event("-script-error", `${job.argv[0]} ${signal} ${exit}`));
@@ -198,7 +209,8 @@ export class ScriptRunner {
     const now = this.options.now();
     const limit = this.options.timing().scriptMaxRuntime;
     for (const job of this.queue) {
-      if (!job.running || job.child === null || job.killSent || now - job.startTime <= limit) continue;
+      if (!job.running || job.child === null || job.killSent || now - job.startTime <= limit)
+        continue;
       job.killSent = true;
       this.options.onEvent(event("-script-timeout", `${job.argv[0]} ${job.pid}`));
       job.child.kill("SIGKILL");

@@ -60,7 +60,9 @@ export class SentinelHost implements ServerHost {
       pendingScripts: this.options.scripts.pending().map(pendingView),
     });
     if (outcome.kind === "reply") return outcome.reply;
-    const answer = this.options.runtime.request((requestId) => withRequestId(outcome.input, requestId));
+    const answer = this.options.runtime.request((requestId) =>
+      withRequestId(outcome.input, requestId),
+    );
     const override = outcome.overrideReply;
     return override === undefined ? answer : answer.then(() => override);
   }

@@ -7,6 +7,7 @@ import { execFileSync, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createConnection } from "node:net";
 import { join, resolve } from "node:path";
 import { freePort, redisCli, startRedis, waitFor } from "./shell-support/processes.js";
 import type { RedisProcess } from "./shell-support/processes.js";
@@ -22,19 +23,28 @@ interface Daemon {
 }
 
 function spawnVigil(args: readonly string[], cwd: string): Daemon {
-  const child = spawn(process.execPath, [VIGIL, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [VIGIL, ...args], {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk.toString("utf8")));
   child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString("utf8")));
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => { done(code); }));
+  const exited = new Promise<number | null>((done) =>
+    child.once("exit", (code) => {
+      done(code);
+    }),
+  );
   return { child, stdout, stderr, exited };
 }
 
 async function bounded<T>(what: string, promise: Promise<T>, ms = 10_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => { reject(new Error(`timed out waiting for ${what}`)); }, ms);
+    timer = setTimeout(() => {
+      reject(new Error(`timed out waiting for ${what}`));
+    }, ms);
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -78,7 +88,13 @@ describe("vigil daemon", function () {
     const pidfile = join(dir, "vigil.pid");
     writeFileSync(
       conf,
-      [`port ${port}`, "bind 127.0.0.1", `pidfile ${pidfile}`, `sentinel monitor mymaster 127.0.0.1 ${redis.port} 1`, ""].join("\n"),
+      [
+        `port ${port}`,
+        "bind 127.0.0.1",
+        `pidfile ${pidfile}`,
+        `sentinel monitor mymaster 127.0.0.1 ${redis.port} 1`,
+        "",
+      ].join("\n"),
     );
     const started = Date.now();
     const d = spawnVigil([conf], dir);
@@ -88,14 +104,18 @@ describe("vigil daemon", function () {
 
     const masters = await redisCli(port, ["SENTINEL", "MASTERS"]);
     expect(masters).to.contain("mymaster").and.to.contain(String(redis.port));
-    await waitFor("the myid in the config file", () => /^sentinel myid [0-9a-f]{40}$/m.test(readFileSync(conf, "utf8")));
+    await waitFor("the myid in the config file", () =>
+      /^sentinel myid [0-9a-f]{40}$/m.test(readFileSync(conf, "utf8")),
+    );
     const myid = (await redisCli(port, ["SENTINEL", "MYID"])).trim();
     expect(readFileSync(conf, "utf8")).to.contain(`sentinel myid ${myid}`);
     expect(readFileSync(pidfile, "utf8").trim()).to.equal(String(d.child.pid));
     await waitFor("the master's run id", async () =>
       /runid\n[0-9a-f]{40}/.test(await redisCli(port, ["SENTINEL", "MASTER", "mymaster"])),
     );
-    expect(await redisCli(redis.port, ["CLIENT", "LIST"])).to.contain(`name=sentinel-${myid.slice(0, 8)}-cmd`);
+    expect(await redisCli(redis.port, ["CLIENT", "LIST"])).to.contain(
+      `name=sentinel-${myid.slice(0, 8)}-cmd`,
+    );
 
     d.child.kill("SIGTERM");
     expect(await bounded("exit after SIGTERM", d.exited)).to.equal(0);
@@ -106,10 +126,49 @@ describe("vigil daemon", function () {
     expect(log).to.contain("+monitor master mymaster 127.0.0.1");
   });
 
+  it("publishes events to subscribers, answers admin commands after the flush, and stops on SHUTDOWN", async () => {
+    redis = await startRedis();
+    const port = await freePort();
+    const conf = join(dir, "sentinel.conf");
+    writeFileSync(
+      conf,
+      [
+        `port ${port}`,
+        "bind 127.0.0.1",
+        `sentinel monitor mymaster 127.0.0.1 ${redis.port} 1`,
+        "",
+      ].join("\n"),
+    );
+    const d = spawnVigil([conf], dir);
+    daemons.push(d);
+    await waitFor("PONG", async () => (await redisCli(port, ["PING"])).includes("PONG"));
+    const received: string[] = [];
+    const subscriber = createConnection({ host: "127.0.0.1", port });
+    subscriber.on("data", (chunk: Buffer) => received.push(chunk.toString("utf8")));
+    subscriber.write("SUBSCRIBE +set\r\n");
+    await waitFor("the subscription", () => received.join("").includes("subscribe"));
+    expect(
+      await redisCli(port, ["SENTINEL", "SET", "mymaster", "down-after-milliseconds", "4321"]),
+    ).to.equal("OK\n");
+    expect(readFileSync(conf, "utf8")).to.contain("sentinel down-after-milliseconds mymaster 4321");
+    await waitFor("the +set message", () =>
+      received.join("").includes("down-after-milliseconds 4321"),
+    );
+    subscriber.destroy();
+    await redisCli(port, ["SHUTDOWN"]);
+    expect(await bounded("exit after SHUTDOWN", d.exited)).to.equal(0);
+    expect(d.stderr.join("")).to.equal("");
+  });
+
   it("refuses a bad config with exit 1, file:line on stderr and no port opened", async () => {
     const port = await freePort();
     const conf = join(dir, "bad.conf");
-    writeFileSync(conf, [`port ${port}`, "bind 127.0.0.1", "sentinel monitor mymaster 127.0.0.1 6379 0", ""].join("\n"));
+    writeFileSync(
+      conf,
+      [`port ${port}`, "bind 127.0.0.1", "sentinel monitor mymaster 127.0.0.1 6379 0", ""].join(
+        "\n",
+      ),
+    );
     const d = spawnVigil([conf], dir);
     daemons.push(d);
     expect(await bounded("exit on a bad config", d.exited)).to.equal(1);

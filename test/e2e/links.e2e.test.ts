@@ -34,7 +34,11 @@ describe("link manager against redis-server", function () {
     logLines = [];
     manager = new LinkManager({
       push: (input) => inputs.push(input),
-      logger: createLogger({ level: "debug", logfile: "", destination: { write: (l) => logLines.push(l) } }),
+      logger: createLogger({
+        level: "debug",
+        logfile: "",
+        destination: { write: (l) => logLines.push(l) },
+      }),
       connectTimeout: () => 2000,
     });
   });
@@ -44,13 +48,23 @@ describe("link manager against redis-server", function () {
     for (const p of processes) await p.stop();
   });
 
-  async function redis(extra: readonly string[] = [], password = "", probe = ["PING"], expected = "PONG"): Promise<RedisProcess> {
+  async function redis(
+    extra: readonly string[] = [],
+    password = "",
+    probe = ["PING"],
+    expected = "PONG",
+  ): Promise<RedisProcess> {
     const p = await startRedis(extra, password, probe, expected);
     processes.push(p);
     return p;
   }
 
-  function connect(link: string, port: number, conn: "cmd" | "pubsub", extra: Partial<Extract<Command, { type: "connect" }>> = {}): void {
+  function connect(
+    link: string,
+    port: number,
+    conn: "cmd" | "pubsub",
+    extra: Partial<Extract<Command, { type: "connect" }>> = {},
+  ): void {
     manager.execute({
       type: "connect",
       link,
@@ -63,12 +77,21 @@ describe("link manager against redis-server", function () {
     });
   }
 
-  function find<T extends Input["type"]>(type: T, pred: (i: Extract<Input, { type: T }>) => boolean = () => true): Extract<Input, { type: T }> | undefined {
-    return inputs.find((i): i is Extract<Input, { type: T }> => i.type === type && pred(i as Extract<Input, { type: T }>));
+  function find<T extends Input["type"]>(
+    type: T,
+    pred: (i: Extract<Input, { type: T }>) => boolean = () => true,
+  ): Extract<Input, { type: T }> | undefined {
+    return inputs.find(
+      (i): i is Extract<Input, { type: T }> =>
+        i.type === type && pred(i as Extract<Input, { type: T }>),
+    );
   }
 
   async function connected(link: string, conn: "cmd" | "pubsub"): Promise<void> {
-    await waitFor(`${link} ${conn} connected`, () => find("link-connected", (i) => i.link === link && i.conn === conn) !== undefined);
+    await waitFor(
+      `${link} ${conn} connected`,
+      () => find("link-connected", (i) => i.link === link && i.conn === conn) !== undefined,
+    );
   }
 
   it("authenticates, names the connection and reports the local IP", async () => {
@@ -92,9 +115,11 @@ describe("link manager against redis-server", function () {
     const r = await redis(["--user", "mon", "on", ">pw", "~*", "&*", "+@all"]);
     connect("master:m", r.port, "cmd", { auth: { user: "mon", pass: "pw" } });
     await connected("master:m", "cmd");
-    await waitFor("the name in CLIENT LIST", async () =>
-      (await redisCli(r.port, ["CLIENT", "LIST"])).includes(`name=${CLIENT_NAME}-cmd`) &&
-      (await redisCli(r.port, ["CLIENT", "LIST"])).includes("user=mon"),
+    await waitFor(
+      "the name in CLIENT LIST",
+      async () =>
+        (await redisCli(r.port, ["CLIENT", "LIST"])).includes(`name=${CLIENT_NAME}-cmd`) &&
+        (await redisCli(r.port, ["CLIENT", "LIST"])).includes("user=mon"),
     );
     manager.execute({ type: "script-kill", link: "master:m" });
     await waitFor("command-done", () => find("command-done") !== undefined);
@@ -112,8 +137,16 @@ describe("link manager against redis-server", function () {
     const payload = "127.0.0.1,26379,abc,0,m,127.0.0.1,6379,0";
     manager.execute({ type: "publish-hello", link: "master:m", payload });
     await waitFor("the hello back", () => find("hello-received") !== undefined);
-    expect(find("hello-received")).to.deep.equal({ type: "hello-received", via: "master:m", payload });
-    expect(find("publish-reply")).to.deep.equal({ type: "publish-reply", link: "master:m", ok: true });
+    expect(find("hello-received")).to.deep.equal({
+      type: "hello-received",
+      via: "master:m",
+      payload,
+    });
+    expect(find("publish-reply")).to.deep.equal({
+      type: "publish-reply",
+      link: "master:m",
+      ok: true,
+    });
     expect(await redisCli(r.port, ["CLIENT", "LIST"])).to.contain(`name=${CLIENT_NAME}-pubsub`);
   });
 
@@ -129,13 +162,18 @@ describe("link manager against redis-server", function () {
     await connected("master:m", "pubsub");
     await connected("master:m", "cmd");
     manager.execute({ type: "close", link: "master:m", conn: "both" });
-    expect(inputs.filter((i) => i.type === "link-closed").map((i) => (i as { conn: string }).conn)).to.deep.equal(["cmd", "pubsub"]);
+    expect(
+      inputs.filter((i) => i.type === "link-closed").map((i) => (i as { conn: string }).conn),
+    ).to.deep.equal(["cmd", "pubsub"]);
     connect("sentinel:peer", r.port, "cmd");
     await connected("sentinel:peer", "cmd");
     const before = inputs.length;
     manager.execute({ type: "forget", link: "sentinel:peer" });
     manager.execute({ type: "ping", link: "sentinel:peer" });
-    await waitFor("the socket to go", async () => !(await redisCli(r.port, ["CLIENT", "LIST"])).includes("name=sentinel"));
+    await waitFor(
+      "the socket to go",
+      async () => !(await redisCli(r.port, ["CLIENT", "LIST"])).includes("name=sentinel"),
+    );
     expect(inputs.length).to.equal(before);
   });
 
@@ -143,7 +181,10 @@ describe("link manager against redis-server", function () {
     const r = await redis();
     const sentinelPort = await freePort();
     const conf = join(r.dir, "sentinel.conf");
-    writeFileSync(conf, `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor m 127.0.0.1 ${r.port} 1\n`);
+    writeFileSync(
+      conf,
+      `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor m 127.0.0.1 ${r.port} 1\n`,
+    );
     const sentinel = spawn("redis-sentinel", [conf], { stdio: "ignore" });
     processes.push({
       port: sentinelPort,
@@ -156,15 +197,27 @@ describe("link manager against redis-server", function () {
         await exited;
       },
     });
-    await waitFor("redis-sentinel", async () => (await redisCli(sentinelPort, ["PING"])).includes("PONG"));
+    await waitFor("redis-sentinel", async () =>
+      (await redisCli(sentinelPort, ["PING"])).includes("PONG"),
+    );
     connect("sentinel:peer", sentinelPort, "cmd");
     connect("master:m", r.port, "cmd");
     await connected("sentinel:peer", "cmd");
     await connected("master:m", "cmd");
-    const ask = { type: "ask-master-down", master: "m", ip: "127.0.0.1", port: r.port, epoch: 0, runId: "*" } as const;
+    const ask = {
+      type: "ask-master-down",
+      master: "m",
+      ip: "127.0.0.1",
+      port: r.port,
+      epoch: 0,
+      runId: "*",
+    } as const;
     manager.execute({ ...ask, link: "sentinel:peer" });
     manager.execute({ ...ask, link: "master:m" });
-    await waitFor("both replies", () => inputs.filter((i) => i.type === "is-master-down-reply").length === 2);
+    await waitFor(
+      "both replies",
+      () => inputs.filter((i) => i.type === "is-master-down-reply").length === 2,
+    );
     expect(find("is-master-down-reply", (i) => i.link === "sentinel:peer")?.reply).to.deep.equal({
       down: false,
       leader: "*",
@@ -190,9 +243,16 @@ describe("link manager against redis-server", function () {
     await waitFor("command-done", () => find("command-done") !== undefined);
     expect(await role(replica.port)).to.equal("master");
     // CLIENT KILL TYPE pubsub dropped our own pub/sub connection, as it does for Redis.
-    await waitFor("pubsub closed", () => find("link-closed", (i) => i.conn === "pubsub") !== undefined);
+    await waitFor(
+      "pubsub closed",
+      () => find("link-closed", (i) => i.conn === "pubsub") !== undefined,
+    );
     inputs.length = 0;
-    manager.execute({ type: "replicaof", link: "slave:m:r", target: { ip: "127.0.0.1", port: master.port } });
+    manager.execute({
+      type: "replicaof",
+      link: "slave:m:r",
+      target: { ip: "127.0.0.1", port: master.port },
+    });
     await waitFor("command-done", () => find("command-done") !== undefined);
     expect(await role(replica.port)).to.equal("slave");
     // The replica has no config file: CONFIG REWRITE failed, was logged, and EXEC still ran.
@@ -200,12 +260,39 @@ describe("link manager against redis-server", function () {
   });
 
   it("applies rename-command to every command it sends", async () => {
-    const renames = ["CONFIG", "vvconfig", "SLAVEOF", "vvslaveof", "CLIENT", "vvclient", "PING", "vvping", "INFO", "vvinfo", "MULTI", "vvmulti", "EXEC", "vvexec", "SUBSCRIBE", "vvsubscribe", "PUBLISH", "vvpublish"];
-    const renameArgs = renames.flatMap((_, i) => (i % 2 === 0 ? ["--rename-command", renames[i] ?? "", renames[i + 1] ?? ""] : []));
+    const renames = [
+      "CONFIG",
+      "vvconfig",
+      "SLAVEOF",
+      "vvslaveof",
+      "CLIENT",
+      "vvclient",
+      "PING",
+      "vvping",
+      "INFO",
+      "vvinfo",
+      "MULTI",
+      "vvmulti",
+      "EXEC",
+      "vvexec",
+      "SUBSCRIBE",
+      "vvsubscribe",
+      "PUBLISH",
+      "vvpublish",
+    ];
+    const renameArgs = renames.flatMap((_, i) =>
+      i % 2 === 0 ? ["--rename-command", renames[i] ?? "", renames[i + 1] ?? ""] : [],
+    );
     const master = await redis();
-    const replica = await redis([...renameArgs, "--replicaof", "127.0.0.1", String(master.port)], "", ["vvping"], "PONG");
+    const replica = await redis(
+      [...renameArgs, "--replicaof", "127.0.0.1", String(master.port)],
+      "",
+      ["vvping"],
+      "PONG",
+    );
     const renamedCommands: Record<string, string> = {};
-    for (let i = 0; i < renames.length; i += 2) renamedCommands[(renames[i] ?? "").toLowerCase()] = renames[i + 1] ?? "";
+    for (let i = 0; i < renames.length; i += 2)
+      renamedCommands[(renames[i] ?? "").toLowerCase()] = renames[i + 1] ?? "";
     connect("slave:m:r", replica.port, "cmd", { renamedCommands });
     connect("slave:m:r", replica.port, "pubsub", { renamedCommands });
     await connected("slave:m:r", "cmd");
@@ -214,7 +301,10 @@ describe("link manager against redis-server", function () {
       (await redisCli(replica.port, ["PUBSUB", "NUMSUB", "__sentinel__:hello"])).includes("1"),
     );
     manager.execute({ type: "publish-hello", link: "slave:m:r", payload: "hello" });
-    await waitFor("the hello back through renamed PUBLISH and SUBSCRIBE", () => find("hello-received") !== undefined);
+    await waitFor(
+      "the hello back through renamed PUBLISH and SUBSCRIBE",
+      () => find("hello-received") !== undefined,
+    );
     await waitFor("the name in CLIENT LIST", async () =>
       (await redisCli(replica.port, ["vvclient", "LIST"])).includes(`name=${CLIENT_NAME}-cmd`),
     );

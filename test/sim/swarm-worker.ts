@@ -14,7 +14,7 @@ interface Job {
 function send(message: unknown): Promise<void> {
   return new Promise((resolve) => {
     if (process.send === undefined) resolve();
-    else process.send(message, () => resolve());
+    else process.send(message, () => { resolve(); });
   });
 }
 

@@ -14,16 +14,23 @@ export async function freePort(): Promise<number> {
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
       const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => { resolve(port); });
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
 
-export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await predicate()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -31,9 +38,14 @@ export async function waitFor(what: string, predicate: () => boolean | Promise<b
 export function redisCli(port: number, args: readonly string[], password = ""): Promise<string> {
   const auth = password === "" ? [] : ["-a", password, "--no-auth-warning"];
   return new Promise((resolve) => {
-    execFile("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...auth, ...args], { timeout: 5000 }, (err, stdout) => {
-      resolve(err === null ? stdout : `__error__ ${err.message}`);
-    });
+    execFile(
+      "redis-cli",
+      ["-h", "127.0.0.1", "-p", String(port), ...auth, ...args],
+      { timeout: 5000 },
+      (err, stdout) => {
+        resolve(err === null ? stdout : `__error__ ${err.message}`);
+      },
+    );
   });
 }
 
@@ -55,7 +67,21 @@ export async function startRedis(
   const dir = mkdtempSync(join(tmpdir(), "vigil-redis-"));
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", ...extra],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--daemonize",
+      "no",
+      ...extra,
+    ],
     { stdio: "ignore", detached: false },
   );
   const stop = async (): Promise<void> => {
@@ -67,7 +93,9 @@ export async function startRedis(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(`redis-server on ${port}`, async () => (await redisCli(port, probe, password)).includes(expected));
+    await waitFor(`redis-server on ${port}`, async () =>
+      (await redisCli(port, probe, password)).includes(expected),
+    );
   } catch (err) {
     await stop();
     throw err;

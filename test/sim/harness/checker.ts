@@ -146,7 +146,9 @@ export class Checker {
 
   private checkEventNames(sentinel: SimSentinel, ready: Ready): void {
     for (const event of ready.events) {
-      if (!isSentinelEventType(event.type)) this.fail(sentinel, `unknown event name ${event.type}`);
+      // The type says it is one; the check guards against casts and strings built at run time.
+      const name: string = event.type;
+      if (!isSentinelEventType(name)) this.fail(sentinel, `unknown event name ${name}`);
     }
   }
 
@@ -219,7 +221,7 @@ export class Checker {
     const state = sentinel.state;
     if (state === null) return;
     let seen = this.epochs.get(sentinel.name);
-    if (seen === undefined || seen.incarnation !== sentinel.incarnation) {
+    if (seen?.incarnation !== sentinel.incarnation) {
       seen = { incarnation: sentinel.incarnation, current: state.currentEpoch, config: new Map() };
       this.epochs.set(sentinel.name, seen);
     }

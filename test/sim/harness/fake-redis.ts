@@ -261,7 +261,7 @@ export class FakeRedis implements ServerEnd {
     const upstream = this.masterAddr === null ? null : this.env.lookup(this.masterAddr);
     const net = this.env.network;
     const reachable = upstream !== null && net.connected(this.host, upstream.host);
-    const alive = upstream !== null && upstream.up;
+    const alive = upstream?.up === true;
     if (reachable && alive && !upstream.paused) {
       this.lastIoAt = now;
       if (!this.linkUp) {

@@ -86,14 +86,14 @@ function parseStep(raw: unknown, i: number): Step {
 export function parseScript(raw: unknown): Script {
   const doc = record(raw, "script");
   const t = record(doc["topology"], "topology");
-  const optional = (key: string): number | undefined => (t[key] === undefined ? undefined : num(t[key], `topology.${key}`));
+  const optional = (key: string): Record<string, number> => (t[key] === undefined ? {} : { [key]: num(t[key], `topology.${key}`) });
   const topology: Topology = {
     sentinels: num(t["sentinels"], "topology.sentinels"),
     masters: num(t["masters"], "topology.masters"),
     replicas: num(t["replicas"], "topology.replicas"),
-    ...(optional("quorum") === undefined ? {} : { quorum: optional("quorum") }),
-    ...(optional("downAfter") === undefined ? {} : { downAfter: optional("downAfter") }),
-    ...(optional("failoverTimeout") === undefined ? {} : { failoverTimeout: optional("failoverTimeout") }),
+    ...optional("quorum"),
+    ...optional("downAfter"),
+    ...optional("failoverTimeout"),
     ...(t["preseed"] === true ? { preseed: true } : {}),
   };
   if (!Array.isArray(doc["steps"])) throw new ScriptError("steps: expected a list");

@@ -269,7 +269,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
       } else {
         this.disk = structuredClone(ready.persist);
       }
-      if (persistOk && this.crashAfterPersistWhen !== null && this.crashAfterPersistWhen(ready)) {
+      if (persistOk && this.crashAfterPersistWhen?.(ready) === true) {
         this.env.observer.onStep(this, input, ready, votes);
         this.crash("crashed after persist, before sending");
         return;

@@ -69,7 +69,7 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
       const group = c.group(r.pick(c.masterNames));
       const master = group.find((n) => n.up && n.role === "master") ?? r.pick(group);
       c.kill(master.name);
-      if (r.chance(0.6)) undo(r.range(2000, 40_000), () => c.restart(master.name));
+      if (r.chance(0.6)) undo(r.range(2000, 40_000), () => { c.restart(master.name); });
     },
   ],
   [
@@ -77,7 +77,7 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
     (c, r, undo) => {
       const node = r.pick(c.redis);
       c.kill(node.name);
-      if (r.chance(0.6)) undo(r.range(1000, 30_000), () => c.restart(node.name));
+      if (r.chance(0.6)) undo(r.range(1000, 30_000), () => { c.restart(node.name); });
     },
   ],
   [
@@ -85,7 +85,7 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
     (c, r, undo) => {
       const s = r.pick(c.sentinels);
       c.kill(s.name);
-      if (r.chance(0.7)) undo(r.range(500, 30_000), () => c.restart(s.name));
+      if (r.chance(0.7)) undo(r.range(500, 30_000), () => { c.restart(s.name); });
     },
   ],
   [
@@ -93,7 +93,7 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
     (c, r, undo) => {
       const name = r.pick(c.names());
       c.pause(name);
-      undo(r.range(500, 15_000), () => c.resume(name));
+      undo(r.range(500, 15_000), () => { c.resume(name); });
     },
   ],
   [
@@ -145,7 +145,7 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
         duplicate: r.float() * 0.2,
         reorder: r.float() * 0.3,
       });
-      undo(r.range(2000, 40_000), () => c.restorePaths());
+      undo(r.range(2000, 40_000), () => { c.restorePaths(); });
     },
   ],
   [

@@ -95,7 +95,7 @@ describe("sim fake redis", () => {
     nodes.push(master, replica);
     master.peers = () => nodes;
     replica.peers = () => nodes;
-    const client: ClientEnd = { host: "10.0.0.1", deliver: (run) => run() };
+    const client: ClientEnd = { host: "10.0.0.1", deliver: (run) => { run(); } };
     return { clock, net, master, replica, client, notes };
   }
 
@@ -152,7 +152,7 @@ describe("sim fake redis", () => {
     const { clock, net, replica, client } = setup();
     clock.runUntil(1000);
     const mine = new Connection(net, client, replica, "cmd");
-    const other = new Connection(net, { host: "10.0.0.2", deliver: (run) => run() }, replica, "cmd");
+    const other = new Connection(net, { host: "10.0.0.2", deliver: (run) => { run(); } }, replica, "cmd");
     const pubsub = new Connection(net, client, replica, "pubsub");
     for (const c of [mine, other, pubsub]) replica.accept(c);
     let otherClosed = "";

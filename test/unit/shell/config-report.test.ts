@@ -26,7 +26,14 @@ describe("config error report", () => {
   });
 
   it("prints whole-file failures as one sentence", () => {
-    const err = new ConfigError({ file: "", line: 0, directive: "", reason: "Sentinel needs config file on disk to save state. Exiting..." });
-    expect(configErrorReport(err)).to.equal("Sentinel needs config file on disk to save state. Exiting...\n");
+    const err = new ConfigError({
+      file: "",
+      line: 0,
+      directive: "",
+      reason: "Sentinel needs config file on disk to save state. Exiting...",
+    });
+    expect(configErrorReport(err)).to.equal(
+      "Sentinel needs config file on disk to save state. Exiting...\n",
+    );
   });
 });

@@ -7,7 +7,11 @@ import type { Input } from "../../../src/core/inputs.js";
 import type { Command } from "../../../src/core/ready.js";
 import { createLogger } from "../../../src/shell/logger.js";
 import { LinkManager } from "../../../src/shell/link-manager.js";
-import type { CallResult, RedisLinkHandlers, RedisLinkOptions } from "../../../src/shell/redis-link.js";
+import type {
+  CallResult,
+  RedisLinkHandlers,
+  RedisLinkOptions,
+} from "../../../src/shell/redis-link.js";
 
 interface FakeConn {
   readonly options: RedisLinkOptions;
@@ -22,7 +26,11 @@ function setup(): { manager: LinkManager; conns: FakeConn[]; inputs: Input[] } {
   const inputs: Input[] = [];
   const manager = new LinkManager({
     push: (i) => inputs.push(i),
-    logger: createLogger({ level: "nothing", logfile: "", destination: { write: () => undefined } }),
+    logger: createLogger({
+      level: "nothing",
+      logfile: "",
+      destination: { write: () => undefined },
+    }),
     connectTimeout: () => 1234,
     createLink: (options, handlers) => {
       const conn: FakeConn = { options, handlers, calls: [], answers: [], closed: false };
@@ -64,8 +72,14 @@ describe("link manager", () => {
     manager.execute(CONNECT);
     expect(conns[0]?.options).to.deep.equal({ host: "10.0.0.1", port: 6379, connectTimeout: 1234 });
     conns[0]?.handlers.onReady();
-    expect(conns[0]?.calls).to.deep.equal(["xauth mon pw", "xclient SETNAME sentinel-12345678-pubsub", "xsub __sentinel__:hello"]);
-    expect(inputs).to.deep.equal([{ type: "link-connected", link: "master:m", conn: "pubsub", localIp: "127.0.0.1" }]);
+    expect(conns[0]?.calls).to.deep.equal([
+      "xauth mon pw",
+      "xclient SETNAME sentinel-12345678-pubsub",
+      "xsub __sentinel__:hello",
+    ]);
+    expect(inputs).to.deep.equal([
+      { type: "link-connected", link: "master:m", conn: "pubsub", localIp: "127.0.0.1" },
+    ]);
   });
 
   it("turns hello-channel messages of the pub/sub connection into hello-received", () => {
@@ -74,7 +88,9 @@ describe("link manager", () => {
     conns[0]?.handlers.onReady();
     conns[0]?.handlers.onMessage("__sentinel__:hello", "payload");
     conns[0]?.handlers.onMessage("other", "ignored");
-    expect(inputs.slice(1)).to.deep.equal([{ type: "hello-received", via: "master:m", payload: "payload" }]);
+    expect(inputs.slice(1)).to.deep.equal([
+      { type: "hello-received", via: "master:m", payload: "payload" },
+    ]);
   });
 
   it("drops the replies of a connection that was replaced, and commands on an unconnected link", async () => {
@@ -108,7 +124,9 @@ describe("link manager", () => {
     manager.execute({ ...CONNECT, conn: "cmd" });
     conns[0]?.handlers.onClosed("ECONNREFUSED");
     conns[0]?.handlers.onClosed("ECONNREFUSED");
-    expect(inputs).to.deep.equal([{ type: "link-closed", link: "master:m", conn: "cmd", reason: "ECONNREFUSED" }]);
+    expect(inputs).to.deep.equal([
+      { type: "link-closed", link: "master:m", conn: "cmd", reason: "ECONNREFUSED" },
+    ]);
     manager.execute({ ...CONNECT, conn: "cmd" });
     manager.execute({ type: "forget", link: "master:m" });
     conns[1]?.handlers.onClosed("closed");

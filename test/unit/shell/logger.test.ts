@@ -5,7 +5,10 @@ import { EVENT_LEVELS } from "../../../src/core/events.js";
 import { createLogger, logAt, logEvent } from "../../../src/shell/logger.js";
 import type { RedisLogLevel } from "../../../src/shell/logger.js";
 
-function capture(level: RedisLogLevel): { lines: Record<string, unknown>[]; logger: ReturnType<typeof createLogger> } {
+function capture(level: RedisLogLevel): {
+  lines: Record<string, unknown>[];
+  logger: ReturnType<typeof createLogger>;
+} {
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger({
     level,
@@ -18,9 +21,19 @@ function capture(level: RedisLogLevel): { lines: Record<string, unknown>[]; logg
 describe("logger", () => {
   it("logs an event with its Redis name, the Redis text and its master", () => {
     const { lines, logger } = capture("notice");
-    logEvent(logger, { type: "+switch-master", level: EVENT_LEVELS["+switch-master"], text: "m 1.1.1.1 1 2.2.2.2 2", master: "m" });
+    logEvent(logger, {
+      type: "+switch-master",
+      level: EVENT_LEVELS["+switch-master"],
+      text: "m 1.1.1.1 1 2.2.2.2 2",
+      master: "m",
+    });
     expect(lines).to.have.length(1);
-    expect(lines[0]).to.include({ event: "+switch-master", msg: "+switch-master m 1.1.1.1 1 2.2.2.2 2", master: "m", level: 40 });
+    expect(lines[0]).to.include({
+      event: "+switch-master",
+      msg: "+switch-master m 1.1.1.1 1 2.2.2.2 2",
+      master: "m",
+      level: 40,
+    });
   });
 
   it("drops lines below the configured Redis level", () => {

@@ -97,7 +97,11 @@ class ManualStore implements PersistStore {
   }
 }
 
-function event(type: keyof typeof EVENT_LEVELS, text: string, master: string | null): SentinelEvent {
+function event(
+  type: keyof typeof EVENT_LEVELS,
+  text: string,
+  master: string | null,
+): SentinelEvent {
   return { type, level: EVENT_LEVELS[type], text, master };
 }
 
@@ -127,7 +131,11 @@ function harness(core = new FakeCore()): Harness {
   const scripts: [string, readonly string[]][] = [];
   const exits: number[] = [];
   const lines: string[] = [];
-  const logger = createLogger({ level: "debug", logfile: "", destination: { write: (l) => lines.push(l) } });
+  const logger = createLogger({
+    level: "debug",
+    logfile: "",
+    destination: { write: (l) => lines.push(l) },
+  });
   const runtime = new Runtime({
     core,
     store,
@@ -145,14 +153,22 @@ function harness(core = new FakeCore()): Harness {
   return { runtime, core, store, order, published, scripts, exits, lines };
 }
 
-const ADMIN_FLUSH = (requestId: number): Input => ({ type: "admin", requestId, op: { op: "flushconfig" } });
+const ADMIN_FLUSH = (requestId: number): Input => ({
+  type: "admin",
+  requestId,
+  op: { op: "flushconfig" },
+});
 
 describe("runtime: persist before replies and commands", () => {
   it("sends no reply and no command until the persist completes", async () => {
     const h = harness();
     h.core.respond = (input) =>
       input.type === "admin"
-        ? { persist: PERSISTED, replies: [adminReply(input.requestId, true)], commands: [{ type: "ping", link: "master:m" }] }
+        ? {
+            persist: PERSISTED,
+            replies: [adminReply(input.requestId, true)],
+            commands: [{ type: "ping", link: "master:m" }],
+          }
         : {};
     let answered: Reply | null = null;
     const pending = h.runtime.request(ADMIN_FLUSH).then((reply) => (answered = reply));
@@ -182,14 +198,18 @@ describe("runtime: persist before replies and commands", () => {
 
   it("replies without waiting when the batch has nothing to persist", async () => {
     const h = harness();
-    h.core.respond = (input) => (input.type === "admin" ? { replies: [adminReply(input.requestId, false)] } : {});
+    h.core.respond = (input) =>
+      input.type === "admin" ? { replies: [adminReply(input.requestId, false)] } : {};
     const reply = await h.runtime.request(ADMIN_FLUSH);
     expect(reply).to.deep.equal(R.ok());
     expect(h.store.saved).to.have.length(0);
   });
 
   it("carries out the Ready the core prepared at construction when started", async () => {
-    const core = new FakeCore({ persist: PERSISTED, events: [event("+monitor", "master m 127.0.0.1 6379 quorum 2", "mymaster")] });
+    const core = new FakeCore({
+      persist: PERSISTED,
+      events: [event("+monitor", "master m 127.0.0.1 6379 quorum 2", "mymaster")],
+    });
     const h = harness(core);
     const started = h.runtime.start();
     await settle();
@@ -214,7 +234,9 @@ describe("runtime: persist failure", () => {
     await h.runtime.idle();
     const failed = h.core.steps.find((s) => s.type === "persist-failed");
     expect(failed).to.deep.equal({ type: "persist-failed", error: "EACCES: permission denied" });
-    expect(h.lines.join("")).to.contain("WARNING: Sentinel was not able to save the new configuration on disk!!!");
+    expect(h.lines.join("")).to.contain(
+      "WARNING: Sentinel was not able to save the new configuration on disk!!!",
+    );
   });
 
   it("still sends replies that did not depend on the persist", async () => {
@@ -224,7 +246,14 @@ describe("runtime: persist failure", () => {
         ? {
             persist: PERSISTED,
             replies: [
-              { kind: "is-master-down", requestId: input.requestId, down: true, leader: "*", leaderEpoch: 0, afterPersist: false },
+              {
+                kind: "is-master-down",
+                requestId: input.requestId,
+                down: true,
+                leader: "*",
+                leaderEpoch: 0,
+                afterPersist: false,
+              },
             ],
           }
         : {};
@@ -249,10 +278,21 @@ describe("runtime: events, scripts and exit", () => {
     h.core.respond = () => ({
       events: [
         event("+sdown", "master mymaster 127.0.0.1 6379", "mymaster"),
-        event("+slave", "slave 127.0.0.1:6380 127.0.0.1 6380 @ mymaster 127.0.0.1 6379", "mymaster"),
+        event(
+          "+slave",
+          "slave 127.0.0.1:6380 127.0.0.1 6380 @ mymaster 127.0.0.1 6379",
+          "mymaster",
+        ),
         event("-cmd-link-reconnection", "master mymaster 127.0.0.1 6379 #ECONNREFUSED", "mymaster"),
       ],
-      scripts: [{ kind: "client-reconfig", master: "mymaster", path: "/bin/reconf", args: ["mymaster", "leader"] }],
+      scripts: [
+        {
+          kind: "client-reconfig",
+          master: "mymaster",
+          path: "/bin/reconf",
+          args: ["mymaster", "leader"],
+        },
+      ],
     });
     h.runtime.push({ type: "tick", wallNow: 1 });
     await h.runtime.idle();
@@ -261,7 +301,9 @@ describe("runtime: events, scripts and exit", () => {
       ["/bin/notify", ["+sdown", "master mymaster 127.0.0.1 6379"]],
       ["/bin/reconf", ["mymaster", "leader"]],
     ]);
-    const logged = h.lines.map((l) => JSON.parse(l) as { event?: string; msg: string; master?: string });
+    const logged = h.lines.map(
+      (l) => JSON.parse(l) as { event?: string; msg: string; master?: string },
+    );
     const sdown = logged.find((l) => l.event === "+sdown");
     expect(sdown).to.include({ msg: "+sdown master mymaster 127.0.0.1 6379", master: "mymaster" });
     expect(logged.filter((l) => l.event !== undefined)).to.have.length(3);

@@ -93,7 +93,9 @@ describe("script runner", () => {
     const path = script("fail3.sh", "exit 3");
     runner.enqueue(path, []);
     await waitFor("the script to finish", () => runner.queueLength === 0);
-    expect(events.filter((e) => e.type === "-script-error").map((e) => e.text)).to.deep.equal([`${path} 0 3`]);
+    expect(events.filter((e) => e.type === "-script-error").map((e) => e.text)).to.deep.equal([
+      `${path} 0 3`,
+    ]);
   });
 
   it("treats a script that cannot be executed as exit 2", async () => {
@@ -125,7 +127,10 @@ describe("script runner", () => {
     expect(runner.runningCount).to.equal(SCRIPT_MAX_RUNNING);
     expect(runner.queueLength).to.equal(SCRIPT_MAX_QUEUE);
     const argv1 = runner.pending().map((job) => job.argv[1]);
-    expect(argv1.slice(0, 17)).to.deep.equal([...Array.from({ length: 16 }, (_, i) => String(i)), "60"]);
+    expect(argv1.slice(0, 17)).to.deep.equal([
+      ...Array.from({ length: 16 }, (_, i) => String(i)),
+      "60",
+    ]);
     expect(argv1.at(-1)).to.equal("299");
     await waitFor("every job to fail", () => runner.queueLength === 0);
     expect(events.filter((e) => e.type === "-script-error")).to.have.length(SCRIPT_MAX_QUEUE);
@@ -134,6 +139,8 @@ describe("script runner", () => {
 
 describe("script retry delay", () => {
   it("doubles after every run", () => {
-    expect([1, 2, 3, 10].map((n) => scriptRetryDelay(30_000, n))).to.deep.equal([30_000, 60_000, 120_000, 15_360_000]);
+    expect([1, 2, 3, 10].map((n) => scriptRetryDelay(30_000, n))).to.deep.equal([
+      30_000, 60_000, 120_000, 15_360_000,
+    ]);
   });
 });
