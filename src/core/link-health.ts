@@ -62,6 +62,11 @@ export function reconnectInstance(
   };
   if (!link.cmdConnected && !link.cmdConnecting) {
     link.cmdConnecting = true;
+    // The PING is pipelined with the connect (sentinel.c: "Send a PING ASAP when
+    // reconnecting"), so it is pending from now even if the connection is refused: a dropped
+    // link goes SDOWN down-after past the first reconnect attempt, not past the last reply.
+    link.lastPingTime = ctx.now;
+    if (link.actPingTime === 0) link.actPingTime = ctx.now;
     ctx.out.command({
       type: "connect",
       conn: "cmd",

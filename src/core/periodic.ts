@@ -6,6 +6,8 @@
  * Vigil's one deviation (timing.failoverInfoPeriod): while our own failover waits for the
  * promotion, the candidate gets INFO that often, and so do the replicas being reconfigured, so
  * +promoted-slave and +slave-reconf-done follow the facts without Redis's 1 s polling delay.
+ * In the very tick a SLAVEOF goes to one of them, an INFO follows it on the same connection, so
+ * the reply (which Redis answers in order) already shows the new role or master.
  */
 import type { CoreContext } from "./context.js";
 import { formatHello } from "./hello.js";
@@ -25,6 +27,20 @@ function inOurFailover(master: MasterState, replica: ReplicaState): boolean {
     return replica.flags.has("reconf_sent") || replica.flags.has("reconf_inprog");
   }
   return false;
+}
+
+/**
+ * True in the tick in which our failover has just sent this replica its SLAVEOF (NO ONE while
+ * waiting for the promotion, the new master while reconfiguring): `now` is that tick's time.
+ */
+export function justReconfigured(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): boolean {
+  if (instance.kind !== "slave" || !inOurFailover(master, instance)) return false;
+  if (master.failoverState === "wait_promotion") return master.failoverStateChangeTime === ctx.now;
+  return instance.flags.has("reconf_sent") && instance.slaveReconfSentTime === ctx.now;
 }
 
 export function infoPeriodFor(
@@ -72,7 +88,11 @@ export function sendPeriodicCommands(
   if (instance.kind !== "sentinel") {
     const period = infoPeriodFor(ctx, instance, master);
     // Only answers are timestamped: an unresponsive node gets INFO again every tick.
-    if (instance.infoRefresh === 0 || now - instance.infoRefresh > period) {
+    if (
+      instance.infoRefresh === 0 ||
+      now - instance.infoRefresh > period ||
+      justReconfigured(ctx, instance, master)
+    ) {
       ctx.out.command({ type: "info", link: link.id });
       link.pendingCommands++;
     }

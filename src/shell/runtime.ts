@@ -17,6 +17,8 @@ import type { Command, CoreReply, Ready } from "../core/ready.js";
 import type { SentinelState } from "../core/state.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
+import { wallNow as systemWallNow } from "./clock.js";
+import { MAX_FOLLOW_UPS_PER_TICK, wantsFollowUp } from "./follow-up-tick.js";
 import type { Logger } from "./logger.js";
 import { logAt, logEvent } from "./logger.js";
 
@@ -44,6 +46,8 @@ export interface RuntimeOptions {
   readonly logger: Logger;
   /** Monotonic milliseconds, the core's `now`. */
   readonly now: () => number;
+  /** Wall-clock milliseconds for the follow-up ticks (TILT). Default: Date.now. */
+  readonly wallNow?: () => number;
   /** Renders a core reply for the client (commands/sentinel.ts: coreReplyToReply). */
   readonly renderReply: (reply: CoreReply) => Reply;
   /** Ends the process (SENTINEL SIMULATE-FAILURE, or a core assertion). */
@@ -60,6 +64,10 @@ export class Runtime {
   private loop: Promise<void> | null = null;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  /** A follow-up tick is in the queue (follow-up-tick.ts). */
+  private followUpQueued = false;
+  /** Follow-up ticks since the last scheduler tick. */
+  private followUps = 0;
 
   constructor(options: RuntimeOptions) {
     this.options = options;
@@ -74,6 +82,7 @@ export class Runtime {
   /** Queues an input; the loop wakes if it was idle. */
   push(input: Input): void {
     if (this.stopped) return;
+    if (input.type === "tick") this.followUps = 0;
     this.queue.push(input);
     this.kick(false);
   }
@@ -121,6 +130,7 @@ export class Runtime {
     while ((take || this.queue.length > 0) && !this.stopped) {
       take = false;
       const batch = this.queue.splice(0);
+      this.followUpQueued = false;
       let ready: Ready;
       try {
         const now = this.options.now();
@@ -131,7 +141,18 @@ export class Runtime {
         return;
       }
       await this.execute(ready, batch);
+      this.followUp(batch, ready);
     }
+  }
+
+  /** Queues one more tick when the batch made a next step possible (follow-up-tick.ts). */
+  private followUp(batch: readonly Input[], ready: Ready): void {
+    if (this.stopped || ready.exitCode !== null) return;
+    if (this.followUpQueued || this.followUps >= MAX_FOLLOW_UPS_PER_TICK) return;
+    if (!wantsFollowUp(batch, ready.events)) return;
+    this.followUpQueued = true;
+    this.followUps++;
+    this.queue.push({ type: "tick", wallNow: (this.options.wallNow ?? systemWallNow)() });
   }
 
   /** A failed core assertion is a bug: one fatal line, then exit (habit 9). */

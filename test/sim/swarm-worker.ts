@@ -9,6 +9,7 @@ interface Job {
   readonly seeds: readonly number[];
   readonly brokenVotes: boolean;
   readonly stopOnFailure: boolean;
+  readonly strict: boolean;
 }
 
 function send(message: unknown): Promise<void> {
@@ -22,7 +23,7 @@ process.once("message", (message: unknown) => {
   const job = message as Job;
   void (async () => {
     for (const seed of job.seeds) {
-      const result = runSeed(seed, { factory: realCore, brokenVotes: job.brokenVotes });
+      const result = runSeed(seed, { factory: realCore, brokenVotes: job.brokenVotes, strict: job.strict });
       await send(result.ok ? { ...result, tail: [], trace: "" } : { ...result, trace: "" });
       if (!result.ok && job.stopOnFailure) break;
     }

@@ -5,7 +5,7 @@
 // teeth: a deliberately broken vote rule is caught within the same seed budget.
 //
 // SIM_SEEDS=n (default 2000) sets the budget, SIM_SEED_FROM=n the first seed, SIM_WORKERS=n the
-// process count; SIM_SEED=n replays one seed in-process, bit for bit, printing its whole trace on
+// process count, SIM_STRICT=1 fails on the tolerated mixed-epoch tally quirk; SIM_SEED=n replays one seed in-process, bit for bit, printing its whole trace on
 // failure. `npm run test:sim -- --seeds N` / `--seed n` set these (test/sim/swarm-cli.ts).
 import { expect } from "chai";
 import { realCore } from "./harness/core-factory.js";
@@ -27,14 +27,15 @@ const budget = envInt("SIM_SEEDS") ?? CI_SEEDS;
 const from = envInt("SIM_SEED_FROM") ?? 1;
 const workers = envInt("SIM_WORKERS");
 const seeds = Array.from({ length: budget }, (_, i) => from + i);
-const poolOptions = workers === null ? {} : { workers };
+const strict = process.env["SIM_STRICT"] === "1";
+const poolOptions = workers === null ? { strict } : { workers, strict };
 
 describe("sim swarm", function () {
   this.timeout(600_000);
 
   if (single !== null) {
     it(`replays seed ${single} without a safety or liveness failure`, () => {
-      const result = runSeed(single, { factory: realCore, keepTrace: 0 });
+      const result = runSeed(single, { factory: realCore, keepTrace: 0, strict });
       if (!result.ok) console.log(`${result.trace}\n${formatFailure(result)}`);
       expect(result.ok, result.message).to.equal(true);
     });

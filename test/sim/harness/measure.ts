@@ -4,6 +4,8 @@
  * failed election before the successful one).
  */
 import { addrKey } from "../../../src/core/addr.js";
+import type { PathConfig } from "./fake-network.js";
+import { LAN_PATH } from "./fake-network.js";
 import type { CoreFactory } from "./sim-sentinel.js";
 import { SimCluster } from "./sim-cluster.js";
 
@@ -25,10 +27,16 @@ export interface FailoverStats {
   readonly max: number;
 }
 
-export function measureFailover(factory: CoreFactory, sentinels: number, seed: number, failoverTimeout: number): FailoverSample {
+export function measureFailover(
+  factory: CoreFactory,
+  sentinels: number,
+  seed: number,
+  failoverTimeout: number,
+  path: PathConfig = LAN_PATH,
+): FailoverSample {
   const c = new SimCluster({
     seed,
-    topology: { sentinels, masters: 1, replicas: 2, preseed: true, downAfter: 5000, failoverTimeout },
+    topology: { sentinels, masters: 1, replicas: 2, preseed: true, downAfter: 5000, failoverTimeout, path },
     factory,
     trace: { keepLast: 50 },
   });

@@ -54,6 +54,8 @@ export interface ClusterOptions {
   readonly trace?: Partial<TraceOptions>;
   /** Run the safety checker after every step (default true). */
   readonly check?: boolean;
+  /** Checker strict mode: fail on the mixed-epoch tally quirk too (see CheckerOptions). */
+  readonly strict?: boolean;
 }
 
 export interface RecordedEvent {
@@ -86,7 +88,7 @@ export class SimCluster implements SimObserver {
     this.network = new FakeNetwork(this.clock, this.random.fork("network"));
     this.network.setDefaultPath(options.topology.path ?? LAN_PATH);
     this.trace = new Trace(options.trace);
-    this.checker = options.check === false ? null : new Checker();
+    this.checker = options.check === false ? null : new Checker({ strict: options.strict ?? false });
     if (this.checker !== null) this.checker.now = () => this.clock.now();
     this.buildRedis();
     this.buildSentinels(options.factory);

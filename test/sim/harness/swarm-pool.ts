@@ -13,6 +13,7 @@ export interface PoolOptions {
   readonly brokenVotes?: boolean;
   /** Each worker stops at its first failing seed. */
   readonly stopOnFailure?: boolean;
+  readonly strict?: boolean;
 }
 
 export interface PoolResult {
@@ -52,7 +53,7 @@ export async function runSeedsInWorkers(seeds: readonly number[], options: PoolO
             if (code === 0 || stopping) resolve();
             else reject(new Error(`swarm worker ${child.pid ?? "?"} exited with code ${code ?? "null"}`));
           });
-          child.send({ seeds: mine, brokenVotes: options.brokenVotes ?? false, stopOnFailure: options.stopOnFailure ?? false });
+          child.send({ seeds: mine, brokenVotes: options.brokenVotes ?? false, stopOnFailure: options.stopOnFailure ?? false, strict: options.strict ?? false });
         }),
     ),
   );

@@ -15,6 +15,8 @@ export interface SwarmOptions {
   readonly brokenVotes?: boolean;
   /** Trace lines kept for the failure report (0 = all). */
   readonly keepTrace?: number;
+  /** Fail on the tolerated mixed-epoch tally quirk too. */
+  readonly strict?: boolean;
 }
 
 export interface SeedResult {
@@ -187,6 +189,7 @@ export function runSeed(seed: number, options: SwarmOptions): SeedResult {
     topology,
     factory: options.factory,
     trace: { keepLast: options.keepTrace ?? 300 },
+    strict: options.strict ?? false,
   });
   if (options.brokenVotes === true) for (const s of cluster.sentinels) s.replyFilter = voteForEveryone;
   const summary = describeTopology(topology);

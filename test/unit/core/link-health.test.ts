@@ -97,6 +97,28 @@ describe("link-health: closes", () => {
     expect(eventLines(d.take())).to.deep.equal([]);
   });
 
+  it("counts the PING pipelined with a reconnect as pending, so a dropped link goes SDOWN down-after past the reconnect", () => {
+    const d = connected(1000);
+    const link = d.master().link;
+    // Answered PINGs: nothing pending, last reply 950 ms old when the connection drops.
+    d.step(pong(M));
+    const lastReply = d.now;
+    d.now += 950;
+    d.step({ type: "link-closed", link: M, conn: "cmd", reason: "Connection reset by peer" });
+    const r = d.tick();
+    expect(commandsOf(r, "connect").map((c) => c.conn)).to.include("cmd");
+    expect(link.actPingTime).to.equal(d.now);
+    d.step({ type: "link-closed", link: M, conn: "cmd", reason: "Connection refused" });
+    // Past down-after since the last reply, but not since the reconnect attempt: still up.
+    expect(d.now - lastReply).to.be.greaterThan(1000);
+    expect(eventLines(d.run(link.actPingTime + 1000))).to.not.include(
+      "+sdown master mymaster 10.0.0.1 6379",
+    );
+    expect(eventLines(d.run(link.actPingTime + 1200))).to.include(
+      "+sdown master mymaster 10.0.0.1 6379",
+    );
+  });
+
   it("goes SDOWN after down-after when the instance never answers, connected or not", () => {
     const d = connected(2000);
     d.step({ type: "link-closed", link: M, conn: "cmd", reason: "" });

@@ -132,6 +132,64 @@ describe("periodic: INFO", () => {
   });
 });
 
+describe("periodic: INFO right behind our SLAVEOF", () => {
+  const R1 = "slave:mymaster:10.0.0.2:6379";
+  const R2 = "slave:mymaster:10.0.0.3:6379";
+
+  function inFailover(): Driver {
+    const d = connected(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, {
+          knownReplicas: [
+            { ip: "10.0.0.2", port: 6379 },
+            { ip: "10.0.0.3", port: 6379 },
+          ],
+        }),
+      ]),
+      { timing: { failoverInfoPeriod: 100 } },
+    );
+    d.acceptConnects(d.tick());
+    // Both replicas answered INFO just now: no periodic INFO is due for 100 ms.
+    d.step(info(R1, "role:slave\r\n"));
+    d.step(info(R2, "role:slave\r\n"));
+    d.take();
+    const m = d.master();
+    const promoted = m.replicas.get("10.0.0.2:6379");
+    if (promoted === undefined) throw new Error("no replica");
+    m.flags.add("failover_in_progress");
+    m.promotedReplica = promoted.name;
+    promoted.flags.add("promoted");
+    return d;
+  }
+
+  function linkOrder(ready: ReturnType<Driver["tick"]>, link: string): string[] {
+    return ready.commands.filter((c) => "link" in c && c.link === link).map((c) => c.type);
+  }
+
+  it("asks the promotion candidate for INFO in the tick that sends it SLAVEOF NO ONE", () => {
+    const d = inFailover();
+    const m = d.master();
+    m.failoverState = "send_slaveof_noone";
+    m.failoverStateChangeTime = d.now;
+    const r = d.tick(5);
+    expect(m.failoverState).to.equal("wait_promotion");
+    expect(linkOrder(r, R1)).to.deep.equal(["replicaof", "info"]);
+    // Not again in a later tick before the period, once answered.
+    d.step(info(R1, "role:slave\r\n"));
+    d.take();
+    expect(commandsOf(d.tick(5), "info").some((c) => c.link === R1)).to.equal(false);
+  });
+
+  it("asks a replica being reconfigured for INFO in the tick that sends it SLAVEOF", () => {
+    const d = inFailover();
+    const m = d.master();
+    m.failoverState = "reconf_slaves";
+    m.failoverStateChangeTime = d.now;
+    const r = d.tick(5);
+    expect(linkOrder(r, R2)).to.deep.equal(["replicaof", "info"]);
+  });
+});
+
 describe("periodic: PING", () => {
   it("pings once per second while answered", () => {
     const d = connected();

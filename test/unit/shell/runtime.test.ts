@@ -333,3 +333,56 @@ describe("runtime: events, scripts and exit", () => {
     expect(reply.type).to.equal("error");
   });
 });
+
+describe("runtime: follow-up ticks", () => {
+  const VOTE: Input = {
+    type: "is-master-down-reply",
+    link: "sentinel:x",
+    master: "mymaster",
+    reply: { down: true, leader: "*", leaderEpoch: 0 },
+  };
+
+  it("steps one more tick at once after an is-master-down-by-addr reply", async () => {
+    const h = harness();
+    h.runtime.push(VOTE);
+    await h.runtime.idle();
+    expect(h.core.steps.map((s) => s.type)).to.deep.equal(["is-master-down-reply", "tick"]);
+  });
+
+  it("steps one more tick after a tick that entered a failover state acting at once", async () => {
+    const h = harness();
+    let ticks = 0;
+    h.core.respond = (input) => {
+      if (input.type !== "tick") return {};
+      ticks++;
+      return ticks === 1
+        ? { events: [event("+elected-leader", "master mymaster 10.0.0.1 6379", "mymaster")] }
+        : {};
+    };
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await h.runtime.idle();
+    expect(ticks).to.equal(2);
+  });
+
+  it("does not follow up on ordinary replies", async () => {
+    const h = harness();
+    h.runtime.push({ type: "ping-reply", link: "master:m", reply: { kind: "ok", text: "PONG" } });
+    await h.runtime.idle();
+    expect(h.core.steps.map((s) => s.type)).to.deep.equal(["ping-reply"]);
+  });
+
+  it("caps the follow-ups between two scheduler ticks", async () => {
+    const h = harness();
+    // A core that would ask for a follow-up after every tick.
+    h.core.respond = (input) =>
+      input.type === "tick"
+        ? { events: [event("+selected-slave", "slave x @ mymaster 10.0.0.1 6379", "mymaster")] }
+        : {};
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await h.runtime.idle();
+    expect(h.core.steps.filter((s) => s.type === "tick")).to.have.length(9);
+    h.runtime.push({ type: "tick", wallNow: 2 });
+    await h.runtime.idle();
+    expect(h.core.steps.filter((s) => s.type === "tick")).to.have.length(18);
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * Follow-up ticks: when an input or a tick has made the next step of a decision possible, the
+ * runtime steps the core with one more tick at once instead of waiting up to 100 ms for the
+ * scheduler's. The core still takes every decision in a tick, by the same rules and with the
+ * same votes as sentinel.c; only the wait between two steps shrinks. Redis advances a failover
+ * by one state per timer tick (sentinelFailoverStateMachine) and counts votes and ODOWN replies
+ * at the next tick too; a failover crosses about eight such steps.
+ *
+ * A follow-up is wanted after:
+ * - an is-master-down-by-addr reply (a peer's SDOWN view or vote: ODOWN or the election may now
+ *   be decided, sentinel.c: sentinelCheckObjectivelyDown, sentinelFailoverWaitStart);
+ * - an event saying a failover state was entered whose function acts at once (select the
+ *   replica, send SLAVEOF NO ONE, reconfigure the replicas and force the hellos, detect the end).
+ *
+ * Each follow-up costs a full pass over the instances, so their number between two scheduler
+ * ticks is capped (many masters failing at once must not turn into a busy loop).
+ */
+import type { SentinelEvent } from "../core/events.js";
+import type { Input } from "../core/inputs.js";
+
+/** Events after which the failover state machine can act on the very next tick. */
+const ADVANCING_EVENTS: ReadonlySet<string> = new Set([
+  "+elected-leader",
+  "+failover-state-select-slave",
+  "+selected-slave",
+  "+failover-state-send-slaveof-noone",
+  "+promoted-slave",
+  "+failover-state-reconf-slaves",
+  "+slave-reconf-done",
+  "-slave-reconf-sent-timeout",
+]);
+
+/** Follow-up ticks allowed between two scheduler ticks. A failover needs about five. */
+export const MAX_FOLLOW_UPS_PER_TICK = 8;
+
+/** Whether stepping this batch (and producing these events) calls for a follow-up tick. */
+export function wantsFollowUp(
+  batch: readonly Input[],
+  events: readonly SentinelEvent[],
+): boolean {
+  for (const input of batch) if (input.type === "is-master-down-reply") return true;
+  for (const event of events) if (ADVANCING_EVENTS.has(event.type)) return true;
+  return false;
+}

@@ -1,0 +1,174 @@
+// Proves "Failover" end to end with real processes. Three Vigil sentinels (quorum 2, down-after
+// 1000 ms) watch a real redis-server master with two replicas; after `kill -9` of the master
+// exactly one sentinel publishes +elected-leader, one replica is promoted (ROLE / INFO of the
+// real servers), the other replicates from it with the link up, every Vigil answers the new
+// address, +switch-master carries exactly "<name> <old-ip> <old-port> <new-ip> <new-port>", each
+// Vigil's config file names the new master and its config epoch, and the old master, restarted,
+// is turned into a replica of the new one (+convert-to-slave). Also: SENTINEL FAILOVER on a lone
+// Vigil (no quorum possible) promotes a replica without ODOWN or votes.
+import { expect } from "chai";
+import { EventRecorder, waitForMasterAddr } from "./harness/sentinel-process.js";
+import { startTopology, type Topology } from "./harness/topology.js";
+import {
+  roleOf,
+  sentinelLogs,
+  waitForConvergence,
+  waitForEventOnEach,
+  waitForReplicaOf,
+  waitForReplicasReady,
+} from "./support/cluster.js";
+
+describe("failover with Vigil sentinels", function () {
+  this.timeout(150_000);
+  let topology: Topology | undefined;
+  let recorder: EventRecorder | undefined;
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && topology !== undefined) {
+      console.log(sentinelLogs(topology.sentinels));
+    }
+    recorder?.stop();
+    recorder = undefined;
+    await topology?.teardown();
+    topology = undefined;
+  });
+
+  it("promotes one replica after kill -9 of the master, with one leader, and every Vigil follows", async () => {
+    const t = await startTopology({
+      replicas: 2,
+      sentinels: ["vigil", "vigil", "vigil"],
+      quorum: 2,
+      downAfterMs: 1_000,
+      discoveryTimeoutMs: 30_000,
+    });
+    topology = t;
+    const rec = await EventRecorder.start(t.sentinels);
+    recorder = rec;
+    await waitForReplicasReady(t.sentinels, 2);
+    const old = t.master;
+    const killedAt = performance.now();
+    await old.kill();
+
+    const switches = await waitForEventOnEach(
+      rec,
+      t.sentinels,
+      "+switch-master",
+      { since: killedAt },
+      45_000,
+    );
+    const payload = switches[0]?.message ?? "";
+    const tokens = payload.split(" ");
+    expect(tokens).to.have.length(5);
+    const newPort = Number(tokens[4]);
+    expect(tokens).to.deep.equal([
+      "mymaster",
+      "127.0.0.1",
+      String(old.port),
+      "127.0.0.1",
+      String(newPort),
+    ]);
+    for (const e of switches) expect(e.message).to.equal(payload);
+
+    const promoted = t.serverOn(newPort);
+    const other = t.replicas.find((r) => r.port !== newPort);
+    if (other === undefined) throw new Error("no other replica");
+    expect(t.replicas).to.include(promoted);
+
+    // One leader for the epoch of the failover.
+    const { configEpoch } = await waitForConvergence(t.sentinels, old.port, 30_000);
+    const leaders = rec.all("+elected-leader", { since: killedAt });
+    expect(leaders.map((e) => e.message)).to.deep.equal([`master mymaster 127.0.0.1 ${old.port}`]);
+    const leaderPort = leaders[0]?.sentinelPort;
+    const electedAt = leaders[0]?.at ?? 0;
+    const leaderEpochs = rec
+      .all("+new-epoch", { since: killedAt, sentinelPort: leaderPort })
+      .filter((e) => e.at <= electedAt);
+    expect(leaderEpochs.at(-1)?.message).to.equal(configEpoch);
+
+    // The real servers: one master, the other replica following it with the link up.
+    expect(await roleOf(promoted)).to.equal("master");
+    expect((await promoted.info()).get("role")).to.equal("master");
+    await waitForReplicaOf(other, newPort, 30_000);
+    await waitForMasterAddr(t.sentinels, newPort, "mymaster", { timeoutMs: 30_000 });
+
+    // Config files flushed with the new address and the epoch.
+    for (const s of t.sentinels) {
+      const config = s.readConfig();
+      expect(config).to.match(
+        new RegExp(`^sentinel monitor mymaster 127\\.0\\.0\\.1 ${newPort} 2$`, "m"),
+      );
+      expect(config).to.match(new RegExp(`^sentinel config-epoch mymaster ${configEpoch}$`, "m"));
+      expect(config).to.not.match(
+        new RegExp(`^sentinel monitor mymaster 127\\.0\\.0\\.1 ${old.port} `, "m"),
+      );
+    }
+
+    // The old master comes back as a master and is converted into a replica of the new one.
+    const restartedAt = performance.now();
+    await old.restart({ replicaOf: null });
+    const converted = await rec.waitForEvent(
+      "+convert-to-slave",
+      { since: restartedAt, contains: `127.0.0.1:${old.port} ` },
+      { timeoutMs: 45_000 },
+    );
+    expect(converted.message).to.equal(
+      `slave 127.0.0.1:${old.port} 127.0.0.1 ${old.port} @ mymaster 127.0.0.1 ${newPort}`,
+    );
+    await waitForReplicaOf(old, newPort, 30_000);
+  });
+
+  it("fails over on SENTINEL FAILOVER with a single Vigil, without ODOWN or votes", async () => {
+    const t = await startTopology({
+      replicas: 2,
+      sentinels: ["vigil"],
+      quorum: 2,
+      downAfterMs: 1_000,
+      discoveryTimeoutMs: 30_000,
+    });
+    topology = t;
+    const rec = await EventRecorder.start(t.sentinels);
+    recorder = rec;
+    const sentinel = t.sentinels[0]!;
+    await waitForReplicasReady(t.sentinels, 2);
+    const old = t.master;
+    const askedAt = performance.now();
+    expect(await sentinel.command(["SENTINEL", "FAILOVER", "mymaster"])).to.equal("OK");
+
+    const switched = await rec.waitForEvent(
+      "+switch-master",
+      { since: askedAt },
+      { timeoutMs: 45_000 },
+    );
+    const tokens = switched.message.split(" ");
+    expect(tokens.slice(0, 4)).to.deep.equal([
+      "mymaster",
+      "127.0.0.1",
+      String(old.port),
+      "127.0.0.1",
+    ]);
+    const newPort = Number(tokens[4]);
+    const promoted = t.serverOn(newPort);
+    expect(t.replicas).to.include(promoted);
+    // sentinel.c publishes +elected-leader for a forced failover too (it skips the vote check).
+    expect(rec.all("+elected-leader", { since: askedAt }).map((e) => e.message)).to.deep.equal([
+      `master mymaster 127.0.0.1 ${old.port}`,
+    ]);
+    expect(rec.first("+odown", { since: askedAt })).to.equal(undefined);
+    expect(rec.first("+vote-for-leader", { since: askedAt })).to.equal(undefined);
+    expect(rec.first("+failover-end", { since: askedAt })?.message).to.equal(
+      `master mymaster 127.0.0.1 ${old.port}`,
+    );
+
+    expect(await roleOf(promoted)).to.equal("master");
+    for (const r of t.replicas.filter((x) => x !== promoted))
+      await waitForReplicaOf(r, newPort, 30_000);
+    // The old master was alive: it is reconfigured as a replica of the new one too.
+    await waitForReplicaOf(old, newPort, 30_000);
+    expect(await sentinel.getMasterAddr()).to.deep.equal({ host: "127.0.0.1", port: newPort });
+    const master = await sentinel.master();
+    expect(Number(master.get("config-epoch"))).to.be.greaterThan(0);
+    expect(sentinel.readConfig()).to.match(
+      new RegExp(`^sentinel monitor mymaster 127\\.0\\.0\\.1 ${newPort} 2$`, "m"),
+    );
+  });
+});
