@@ -71,8 +71,13 @@ export function getLeader(ctx: CoreContext, master: MasterState, epoch: number):
   );
   const voters = master.sentinels.size + 1;
   const counters = new Map<string, number>();
+  // Deliberate departure from sentinel.c, which counts peer votes cast in the *current* epoch
+  // while our own vote is cast in the failover epoch. When the current epoch rises during the
+  // election, that mix could elect us for the old epoch with votes from a newer one, beside a
+  // leader legitimately elected in the old epoch (found by the simulator, seed 72). Counting
+  // only votes of the epoch being elected keeps one leader per epoch; the cost is a timeout.
   for (const peer of master.sentinels.values()) {
-    if (peer.leader !== "" && peer.leaderEpoch === ctx.state.currentEpoch) {
+    if (peer.leader !== "" && peer.leaderEpoch === epoch) {
       countVote(counters, peer.leader);
     }
   }

@@ -7,7 +7,7 @@
  *   --seed N         replay one swarm seed bit for bit, with its full trace on failure (SIM_SEED)
  *   --workers N      swarm worker processes (SIM_WORKERS, default: one per core)
  *   --only NAME      run only test/sim/NAME.test.ts (swarm, scenarios, golden)
- *   --strict 1       fail on the tolerated mixed-epoch tally quirk too (SIM_STRICT=1)
+ *   --strict 0       only record the mixed-epoch tally quirk of Redis's exact tally (SIM_STRICT=0)
  *   --update-golden  rewrite golden traces (UPDATE_GOLDEN=1)
  *   --measure N      print failover time and split-vote rate for 3/5/7 sentinels over N seeds
  */

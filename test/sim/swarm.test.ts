@@ -27,7 +27,7 @@ const budget = envInt("SIM_SEEDS") ?? CI_SEEDS;
 const from = envInt("SIM_SEED_FROM") ?? 1;
 const workers = envInt("SIM_WORKERS");
 const seeds = Array.from({ length: budget }, (_, i) => from + i);
-const strict = process.env["SIM_STRICT"] === "1";
+const strict = process.env["SIM_STRICT"] !== "0";
 const poolOptions = workers === null ? { strict } : { workers, strict };
 
 describe("sim swarm", function () {

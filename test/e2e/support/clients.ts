@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { registerPid, unregisterPid } from "../harness/pid-registry.js";
 import { waitForExit } from "../harness/redis-process.js";
-import { waitFor, type WaitOptions } from "../harness/wait-for.js";
+import { delay, waitFor, type WaitOptions } from "../harness/wait-for.js";
 
 export const REDIS_CLI_BIN = process.env["REDIS_CLI_BIN"] ?? "/usr/bin/redis-cli";
 /** Debian's python3, which has python3-redis (the one in PATH may be another interpreter). */
@@ -240,4 +240,44 @@ export interface PyProbe {
   get: string;
   tcp_port: number;
   role: string;
+}
+
+export interface WriteLoopResult {
+  /** The write (its sequence number) that first landed on another server, or null on timeout. */
+  moved: { value: number; port: number } | null;
+  /** Successful writes, per server port. */
+  okByPort: Map<number, number>;
+  failed: number;
+  lastError: string;
+}
+
+/**
+ * A client writing in a loop: `write(n)` writes value n and resolves with the port of the server
+ * that took it (each call must be bounded by the client's own timeout). Runs until a write lands
+ * on a port other than `fromPort`, `stop.stopped` is set, or `timeoutMs` passes; never rejects.
+ */
+export async function writeLoop(
+  write: (n: number) => Promise<number>,
+  fromPort: number,
+  timeoutMs: number,
+  stop: { stopped: boolean },
+): Promise<WriteLoopResult> {
+  const result: WriteLoopResult = { moved: null, okByPort: new Map(), failed: 0, lastError: "" };
+  const deadline = performance.now() + timeoutMs;
+  for (let n = 1; performance.now() < deadline && !stop.stopped; n++) {
+    try {
+      const port = await write(n);
+      result.okByPort.set(port, (result.okByPort.get(port) ?? 0) + 1);
+      if (port !== fromPort) {
+        result.moved = { value: n, port };
+        return result;
+      }
+    } catch (error: unknown) {
+      result.failed++;
+      result.lastError = error instanceof Error ? error.message : String(error);
+    }
+    // Pacing only (not a wait for a condition): keeps a connected client from spinning.
+    await delay(20);
+  }
+  return result;
 }

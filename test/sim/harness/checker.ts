@@ -42,9 +42,11 @@ export interface CheckerOptions {
    * Fail on the known sentinel.c tally quirk too. sentinelGetLeader counts peer votes whose epoch
    * equals the candidate's *current* epoch but its own vote at the *failover* epoch; a candidate
    * whose current epoch rose during wait_start can so be elected for its older failover epoch with
-   * votes cast in a later one, next to a leader legitimately elected in that older epoch. Off by
-   * default: such double elections are recorded in `quirks`; a second promotion in one epoch
-   * (the damage it could do) is always a failure.
+   * votes cast in a later one, next to a leader legitimately elected in that older epoch. Vigil's
+   * core counts only votes of the failover epoch (src/core/election.ts), so this is on by default;
+   * `strict: false` (SIM_STRICT=0) only records such double elections in `quirks`, for running
+   * the harness against a core with Redis's exact tally. A second promotion in one epoch is
+   * always a failure.
    */
   readonly strict?: boolean;
 }
@@ -77,7 +79,7 @@ export class Checker {
   now: () => number = () => 0;
 
   constructor(options: CheckerOptions = {}) {
-    this.strict = options.strict ?? false;
+    this.strict = options.strict ?? true;
   }
 
   private fail(sentinel: SimSentinel, message: string): never {

@@ -189,7 +189,7 @@ export function runSeed(seed: number, options: SwarmOptions): SeedResult {
     topology,
     factory: options.factory,
     trace: { keepLast: options.keepTrace ?? 300 },
-    strict: options.strict ?? false,
+    strict: options.strict ?? true,
   });
   if (options.brokenVotes === true) for (const s of cluster.sentinels) s.replyFilter = voteForEveryone;
   const summary = describeTopology(topology);

@@ -187,6 +187,20 @@ describe("getLeader", () => {
     expect(getLeader(h.at(100), master, 1)).to.equal(null);
   });
 
+  it("never counts peer votes of a newer epoch towards the failover epoch being elected", () => {
+    // Simulator seed 72: our current epoch rose to 6 while we stood for epoch 4; a peer's vote
+    // for us at 6 must not make us leader of epoch 4, where another sentinel may have won.
+    const { h, master } = setup([PEER_B, PEER_C]);
+    master.failoverEpoch = 4;
+    h.state.currentEpoch = 6;
+    master.leader = MY_ID;
+    master.leaderEpoch = 4;
+    reportVote(master, PEER_B, MY_ID, 6);
+    expect(getLeader(h.at(100), master, 4)).to.equal(null);
+    reportVote(master, PEER_C, MY_ID, 4);
+    expect(getLeader(h.at(100), master, 4)).to.equal(MY_ID);
+  });
+
   it("casts our vote for the peers' favourite and names it leader", () => {
     const { h, master } = setup([PEER_B, PEER_C]);
     reportVote(master, PEER_B, PEER_C, 1);
