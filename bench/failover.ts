@@ -76,6 +76,16 @@ class Writer {
     this.client.on("error", () => {
       // Expected while the master is down.
     });
+    // ioredis race: a +switch-master arriving while the SentinelConnector is resolving the
+    // master (its reconnect loop) makes connect() fail with "Connection is closed." and the
+    // client ends for good. Reconnect as an application would, so the metric stays measurable.
+    this.client.on("end", () => {
+      if (this.running) {
+        setTimeout(() => {
+          if (this.running) this.client.connect().catch(() => undefined);
+        }, 20);
+      }
+    });
     for (const event of ["connect", "ready", "close", "reconnecting", "end", "+switch-master"]) {
       this.client.on(event, () => {
         this.clientEvents.push(`${round(performance.now())} ${event}`);

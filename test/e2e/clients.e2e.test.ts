@@ -184,7 +184,7 @@ describe("real clients through Vigil (3 Vigil sentinels, quorum 2, down-after 10
       ).map(([label, client]) => ({
         label,
         key: `loop:${label}`,
-        done: writeLoop(
+        ...writeLoop(
           async (n) => {
             await client.set(`loop:${label}`, String(n));
             return tcpPort(await client.info("server"));
@@ -195,6 +195,11 @@ describe("real clients through Vigil (3 Vigil sentinels, quorum 2, down-after 10
         ),
       }));
 
+      await waitFor(
+        "both ioredis writers to write to the master",
+        () => loops.every((l) => (l.live.okByPort.get(fromPort) ?? 0) > 0),
+        { timeoutMs: 10_000 },
+      );
       const { oldPort, newPort } = await failover(t);
 
       for (const loop of loops) {
@@ -246,19 +251,24 @@ describe("real clients through Vigil (3 Vigil sentinels, quorum 2, down-after 10
       closers.add(() => {
         stop.stopped = true;
       });
+      const fromPort = t.master.port;
       const loop = writeLoop(
         async (n) => {
           await bounded("node-redis SET", sentinel.set("node-redis", String(n)), 3_000);
           return tcpPort(await bounded("node-redis INFO", sentinel.info("server"), 3_000));
         },
-        t.master.port,
+        fromPort,
         90_000,
         stop,
       );
-
+      await waitFor(
+        "the node-redis writer to write to the master",
+        () => (loop.live.okByPort.get(fromPort) ?? 0) > 0,
+        { timeoutMs: 10_000 },
+      );
       const { oldPort, newPort } = await failover(t);
 
-      const result = await loop;
+      const result = await loop.done;
       expect(result.moved, `node-redis never wrote elsewhere: ${result.lastError}`).to.not.equal(
         null,
       );
@@ -290,7 +300,7 @@ describe("real clients through Vigil (3 Vigil sentinels, quorum 2, down-after 10
         async () => {
           const probe = await redisPy(t, "py", "after");
           if (probe.master[1] !== newPort || probe.slaves.length !== 1)
-            throw new Error(`probe: ${JSON.stringify(probe)}`);
+            throw new Error(`new master ${newPort}, probe: ${JSON.stringify(probe)}`);
           return probe;
         },
         { timeoutMs: 30_000, intervalMs: 200 },

@@ -10,6 +10,7 @@ import { EventRecorder } from "./harness/sentinel-process.js";
 import { startTopology, type Topology, type TopologyOptions } from "./harness/topology.js";
 import { waitFor } from "./harness/wait-for.js";
 import {
+  eventLog,
   myIdOf,
   peersOf,
   replicasOf,
@@ -38,6 +39,7 @@ describe("monitoring with three Vigil sentinels", function () {
   afterEach(async function () {
     if (this.currentTest?.state === "failed" && topology !== undefined) {
       console.log(sentinelLogs(topology.sentinels));
+      console.log(eventLog(recorder));
     }
     recorder?.stop();
     recorder = undefined;

@@ -254,30 +254,34 @@ export interface WriteLoopResult {
 /**
  * A client writing in a loop: `write(n)` writes value n and resolves with the port of the server
  * that took it (each call must be bounded by the client's own timeout). Runs until a write lands
- * on a port other than `fromPort`, `stop.stopped` is set, or `timeoutMs` passes; never rejects.
+ * on a port other than `fromPort`, `stop.stopped` is set, or `timeoutMs` passes; `done` never
+ * rejects, and `live` shows the progress so far.
  */
-export async function writeLoop(
+export function writeLoop(
   write: (n: number) => Promise<number>,
   fromPort: number,
   timeoutMs: number,
   stop: { stopped: boolean },
-): Promise<WriteLoopResult> {
-  const result: WriteLoopResult = { moved: null, okByPort: new Map(), failed: 0, lastError: "" };
-  const deadline = performance.now() + timeoutMs;
-  for (let n = 1; performance.now() < deadline && !stop.stopped; n++) {
-    try {
-      const port = await write(n);
-      result.okByPort.set(port, (result.okByPort.get(port) ?? 0) + 1);
-      if (port !== fromPort) {
-        result.moved = { value: n, port };
-        return result;
+): { live: WriteLoopResult; done: Promise<WriteLoopResult> } {
+  const live: WriteLoopResult = { moved: null, okByPort: new Map(), failed: 0, lastError: "" };
+  const run = async (): Promise<WriteLoopResult> => {
+    const deadline = performance.now() + timeoutMs;
+    for (let n = 1; performance.now() < deadline && !stop.stopped; n++) {
+      try {
+        const port = await write(n);
+        live.okByPort.set(port, (live.okByPort.get(port) ?? 0) + 1);
+        if (port !== fromPort) {
+          live.moved = { value: n, port };
+          return live;
+        }
+      } catch (error: unknown) {
+        live.failed++;
+        live.lastError = error instanceof Error ? error.message : String(error);
       }
-    } catch (error: unknown) {
-      result.failed++;
-      result.lastError = error instanceof Error ? error.message : String(error);
+      // Pacing only (not a wait for a condition): keeps a connected client from spinning.
+      await delay(20);
     }
-    // Pacing only (not a wait for a condition): keeps a connected client from spinning.
-    await delay(20);
-  }
-  return result;
+    return live;
+  };
+  return { live, done: run() };
 }

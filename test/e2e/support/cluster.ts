@@ -160,3 +160,11 @@ export async function waitForReplicasReady(
     { timeoutMs, intervalMs: 100 },
   );
 }
+
+/** On failure, every recorded event (for the assertion message). */
+export function eventLog(recorder: EventRecorder | undefined): string {
+  if (recorder === undefined) return "";
+  return recorder.events
+    .map((e) => `${e.at.toFixed(0)} :${e.sentinelPort} ${e.channel} ${e.message}`)
+    .join("\n");
+}
