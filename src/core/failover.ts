@@ -34,25 +34,73 @@ export function startFailover(ctx: CoreContext, master: MasterState): void {
   master.failoverStartTime = ctx.now + ctx.random.int(LIMITS.maxDesync);
   master.failoverDelayLogged = false;
   master.failoverStateChangeTime = ctx.now;
+  master.candidateTime = 0;
 }
 
 /**
  * sentinel.c: sentinelStartFailoverIfNeeded. True when a failover started: the caller then asks
  * the peers at once for their votes. A start time of 0 means "never" (monotonic clocks may start
- * near 0, where Redis's wall clock never is).
+ * near 0, where Redis's wall clock never is). Vigil stands only after a randomized candidate
+ * delay (Timing.candidateDelay), and waives the gate after a proven split vote (Timing.split
+ * RetryDelay); both change only when we ask for votes, never how anyone votes.
  */
 export function startFailoverIfNeeded(ctx: CoreContext, master: MasterState): boolean {
-  if (!master.flags.has("o_down")) return false;
+  if (!master.flags.has("o_down")) {
+    master.candidateTime = 0;
+    master.splitCount = 0;
+    return false;
+  }
   if (master.flags.has("failover_in_progress")) return false;
-  const gate = master.settings.failoverTimeout * 2;
-  if (master.failoverStartTime !== 0 && ctx.now - master.failoverStartTime < gate) {
+  if (failoverGated(ctx, master)) {
     // Redis logs "Next failover delay: I will not start a failover before <time>" once per
     // start time; the flag records that it was reported (reset whenever the start time moves).
     master.failoverDelayLogged = true;
+    // A vote for another sentinel arrived while we waited to stand: the draw is void.
+    master.candidateTime = 0;
     return false;
   }
+  if (!candidateDelayOver(ctx, master)) return false;
   startFailover(ctx, master);
   return true;
+}
+
+/**
+ * The 2 × failover-timeout gate after our last start or our last vote for another sentinel
+ * (sentinel-protocol §6.4). It keeps us from racing a leader that may be promoting. Vigil waives
+ * it after a proven split vote (failover-wait-start.ts: electionIsDead) while the split epoch is
+ * still the newest we know: nobody was elected in it, so nobody is promoting. Any later epoch —
+ * a vote request, a hello, another master's failover — ends the waiver and the full gate holds.
+ */
+function failoverGated(ctx: CoreContext, master: MasterState): boolean {
+  if (master.failoverStartTime === 0) return false;
+  if (ctx.now - master.failoverStartTime >= master.settings.failoverTimeout * 2) return false;
+  return master.splitEpoch === 0 || master.splitEpoch !== ctx.state.currentEpoch;
+}
+
+/**
+ * The randomized candidate delay (Raft's randomized election timeout): the first call while
+ * ODOWN draws when we stand; true once that time has come. After split votes in a row the range
+ * backs off exponentially. No peers, or a zero draw, stands at once.
+ */
+function candidateDelayOver(ctx: CoreContext, master: MasterState): boolean {
+  if (master.candidateTime !== 0) {
+    if (ctx.now < master.candidateTime) return false;
+    master.candidateTime = 0;
+    return true;
+  }
+  const range = candidateDelayRange(ctx, master);
+  if (range <= 0 || master.sentinels.size === 0) return true;
+  const delay = ctx.random.int(range);
+  if (delay === 0) return true;
+  master.candidateTime = ctx.now + delay;
+  return false;
+}
+
+function candidateDelayRange(ctx: CoreContext, master: MasterState): number {
+  const timing = ctx.state.timing;
+  if (master.splitCount === 0) return timing.candidateDelay;
+  const backoff = timing.splitRetryDelay * 2 ** Math.min(master.splitCount - 1, 16);
+  return Math.min(backoff, timing.electionTimeout);
 }
 
 /** sentinel.c: sentinelFailoverStateMachine. One step per call, nothing unless in progress. */

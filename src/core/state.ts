@@ -131,6 +131,12 @@ export interface MasterState extends InstanceCommon, InfoFields {
   failoverStateChangeTime: number;
   failoverStartTime: number;
   failoverDelayLogged: boolean;
+  /** Vigil: when we stand as candidate after the randomized candidate delay, 0 = not drawn. */
+  candidateTime: number;
+  /** Vigil: the last epoch of ours proven a split vote (nobody electable), 0 = none. */
+  splitEpoch: number;
+  /** Vigil: split votes in a row while ODOWN (exponent of the retry backoff). */
+  splitCount: number;
   /** Key (`ip:port`) of the replica being promoted, null when none. */
   promotedReplica: string | null;
   masterRebootSinceTime: number;

@@ -70,6 +70,11 @@ export function resetMasterAndChangeAddress(
   resetMasterKeepingPeers(ctx, master);
   master.addr = newAddr;
   master.link.addr = newAddr;
+  // Connect to the new address on the next tick: the once-per-ping-period throttle was for the
+  // old one, and the reset above restarted the PING clock (act_ping_time = now), so a throttled
+  // reconnect could leave the new master unanswered for a whole down-after (1 s) and mark it
+  // SDOWN, with a second failover right behind (seen e2e with down-after 1000).
+  master.link.lastReconnTime = 0;
   master.oDownSinceTime = 0;
   master.sDownSinceTime = 0;
 

@@ -22,6 +22,24 @@ export interface Timing {
    * which costs ~0.8 s between the promotion and +promoted-slave. The wire protocol is unchanged.
    */
   failoverInfoPeriod: number;
+  /**
+   * Vigil's addition: on ODOWN, wait a random 0..candidateDelay ms before standing as candidate
+   * (bumping the epoch and asking for votes). The master's links drop at once for every sentinel,
+   * so without it several sentinels stand within one network delay of each other and can split
+   * the vote; a Redis split costs 2 × failover-timeout. A vote request arriving meanwhile is
+   * answered as usual and arms the gate, so we then do not stand. 0 = stand at once, as Redis.
+   * Only when we stand changes: the wire protocol and the vote rule are untouched.
+   */
+  candidateDelay: number;
+  /**
+   * Vigil's addition: when the votes of our failover epoch prove that nobody can be elected in it
+   * (a split vote), abort at once and stand again after a random 0..R ms, R = splitRetryDelay ×
+   * 2^(consecutive splits − 1) capped at electionTimeout, instead of after 2 × failover-timeout.
+   * The waiver holds only while our epoch is still the newest known one, and a vote for another
+   * sentinel re-arms the full gate. 0 = Redis's behaviour (wait for the election timeout, keep
+   * the gate).
+   */
+  splitRetryDelay: number;
 }
 
 export const DEFAULT_TIMING: Readonly<Timing> = {
@@ -39,6 +57,8 @@ export const DEFAULT_TIMING: Readonly<Timing> = {
   scriptMaxRuntime: 60_000,
   scriptRetryDelay: 30_000,
   failoverInfoPeriod: 100,
+  candidateDelay: 500,
+  splitRetryDelay: 1000,
 };
 
 /** `SENTINEL DEBUG` parameter names (as Redis prints them) and the Timing key each sets. */

@@ -34,10 +34,7 @@ const ADVANCING_EVENTS: ReadonlySet<string> = new Set([
 export const MAX_FOLLOW_UPS_PER_TICK = 8;
 
 /** Whether stepping this batch (and producing these events) calls for a follow-up tick. */
-export function wantsFollowUp(
-  batch: readonly Input[],
-  events: readonly SentinelEvent[],
-): boolean {
+export function wantsFollowUp(batch: readonly Input[], events: readonly SentinelEvent[]): boolean {
   for (const input of batch) if (input.type === "is-master-down-reply") return true;
   for (const event of events) if (ADVANCING_EVENTS.has(event.type)) return true;
   return false;

@@ -1,21 +1,30 @@
 /**
- * The narrow surface we use from ioredis (architecture habit 6: like ioredis's own
- * SentinelConnector types), and the one function that creates every ioredis client, with every
- * option written out (habit 10). ioredis 6 defaults to RESP3, an offline queue, automatic
- * reconnects and resubscribes; a monitor wants none of that: the core decides when to reconnect,
- * and a PING must fail at once on a dead link rather than wait in a queue.
+ * The narrow surface the link manager uses for one Redis connection (architecture habit 6), and
+ * the factory that creates them. Two implementations:
+ * - resp-link.ts, a bare RESP client over net.Socket — the default: a monitor link needs none of
+ *   a general-purpose client's machinery, and at 1,000 masters ioredis dominated CPU and memory;
+ * - the ioredis-backed link below, kept behind `VIGIL_LINK_CLIENT=ioredis` for A/B comparisons,
+ *   with every option written out (habit 10). ioredis 6 defaults to RESP3, an offline queue,
+ *   automatic reconnects and resubscribes; a monitor wants none of that: the core decides when
+ *   to reconnect, and a PING must fail at once on a dead link rather than wait in a queue.
  *
- * AUTH and CLIENT SETNAME are not given to ioredis: the link manager sends them itself, because
- * `sentinel rename-command` applies to them too, and because ioredis's own AUTH turns a refused
- * password into a fatal error and prints warnings on stderr, where Redis just ignores the reply.
+ * AUTH and CLIENT SETNAME are never given to the client: the link manager sends them itself,
+ * because `sentinel rename-command` applies to them too, and because ioredis's own AUTH turns a
+ * refused password into a fatal error and prints warnings on stderr, where Redis just ignores
+ * the reply.
  *
- * ioredis is loaded on demand (`loadRedisClient`, awaited by the daemon after it starts listening):
- * it is the heaviest module we use, and a sentinel must answer PING as soon as possible.
+ * ioredis, when chosen, is loaded on demand (`loadRedisClient`, awaited by the daemon after it
+ * starts listening): it is the heaviest module we use, and a sentinel must answer PING as soon
+ * as possible.
  *
  * A connection reports through three handlers (ready, closed, message) and `call` never rejects:
  * it resolves to a reply, a Redis error reply, or "closed" (the socket went away first).
  */
 import type { Command, Redis } from "ioredis";
+import { createRespLink } from "./resp-link.js";
+
+/** `VIGIL_LINK_CLIENT=ioredis` selects the ioredis-backed links (A/B comparisons). */
+const USE_IOREDIS = process.env["VIGIL_LINK_CLIENT"] === "ioredis";
 
 export type CallResult =
   | { readonly kind: "reply"; readonly value: unknown }
@@ -57,7 +66,7 @@ export type RedisLinkFactory = (
   handlers: RedisLinkHandlers,
 ) => RedisLink;
 
-/** TCP keepalive probe delay: a silent peer is found by PING timeouts long before this matters. */
+/** TCP keepalive probe delay (ioredis link). */
 const KEEPALIVE_MS = 15_000;
 
 function isReplyError(err: unknown): err is Error {
@@ -71,8 +80,14 @@ function errorText(err: unknown): string {
 let RedisClass: typeof Redis | null = null;
 let CommandClass: typeof Command | null = null;
 
-/** Loads ioredis once; createRedisLink needs it done. */
+/** Loads ioredis once if the links use it (createRedisLink needs it done then). */
 export async function loadRedisClient(): Promise<void> {
+  if (!USE_IOREDIS) return;
+  await loadIoredis();
+}
+
+/** Loads ioredis once; createIoredisClient needs it done. */
+export async function loadIoredis(): Promise<void> {
   if (RedisClass !== null) return;
   const module = await import("ioredis");
   RedisClass = module.Redis;
@@ -96,7 +111,7 @@ async function settle(promise: Promise<unknown>): Promise<CallResult> {
  * Writing is synchronous on a ready connection (Redis#sendCommand).
  */
 function renamedSubscribe(client: Redis, name: string, channel: string): Promise<unknown> {
-  if (CommandClass === null) throw new Error("ioredis not loaded: await loadRedisClient() first");
+  if (CommandClass === null) throw new Error("ioredis not loaded: await loadIoredis() first");
   const command = new CommandClass(name, [channel], { replyEncoding: "utf8" });
   void client.sendCommand(command);
   command.name = "subscribe";
@@ -105,7 +120,7 @@ function renamedSubscribe(client: Redis, name: string, channel: string): Promise
 
 /** The only `new Redis(...)` of the code base. */
 export function createIoredisClient(options: RedisLinkOptions): Redis {
-  if (RedisClass === null) throw new Error("ioredis not loaded: await loadRedisClient() first");
+  if (RedisClass === null) throw new Error("ioredis not loaded: await loadIoredis() first");
   return new RedisClass({
     host: options.host,
     port: options.port,
@@ -138,7 +153,7 @@ export function createIoredisClient(options: RedisLinkOptions): Redis {
 }
 
 /** A RedisLink backed by ioredis. Connecting starts immediately. */
-export const createRedisLink: RedisLinkFactory = (options, handlers) => {
+export const createIoredisLink: RedisLinkFactory = (options, handlers) => {
   const client = createIoredisClient(options);
   let done = false;
   const finish = (reason: string): void => {
@@ -182,3 +197,7 @@ export const createRedisLink: RedisLinkFactory = (options, handlers) => {
     },
   };
 };
+
+/** The links' factory: the bare RESP link, or ioredis when VIGIL_LINK_CLIENT=ioredis. */
+export const createRedisLink: RedisLinkFactory = (options, handlers) =>
+  USE_IOREDIS ? createIoredisLink(options, handlers) : createRespLink(options, handlers);

@@ -80,11 +80,11 @@ describe("failover with Vigil sentinels", function () {
     const { configEpoch } = await waitForConvergence(t.sentinels, old.port, 30_000);
     const leaders = rec.all("+elected-leader", { since: killedAt });
     expect(leaders.map((e) => e.message)).to.deep.equal([`master mymaster 127.0.0.1 ${old.port}`]);
-    const leaderPort = leaders[0]?.sentinelPort;
-    const electedAt = leaders[0]?.at ?? 0;
+    const leader = leaders[0];
+    if (leader === undefined) throw new Error("no +elected-leader");
     const leaderEpochs = rec
-      .all("+new-epoch", { since: killedAt, sentinelPort: leaderPort })
-      .filter((e) => e.at <= electedAt);
+      .all("+new-epoch", { since: killedAt, sentinelPort: leader.sentinelPort })
+      .filter((e) => e.at <= leader.at);
     expect(leaderEpochs.at(-1)?.message).to.equal(configEpoch);
 
     // The real servers: one master, the other replica following it with the link up.

@@ -4,6 +4,7 @@
  * failed election before the successful one).
  */
 import { addrKey } from "../../../src/core/addr.js";
+import type { Timing } from "../../../src/core/timing.js";
 import type { PathConfig } from "./fake-network.js";
 import { LAN_PATH } from "./fake-network.js";
 import type { CoreFactory } from "./sim-sentinel.js";
@@ -33,10 +34,11 @@ export function measureFailover(
   seed: number,
   failoverTimeout: number,
   path: PathConfig = LAN_PATH,
+  timing?: Partial<Timing>,
 ): FailoverSample {
   const c = new SimCluster({
     seed,
-    topology: { sentinels, masters: 1, replicas: 2, preseed: true, downAfter: 5000, failoverTimeout, path },
+    topology: { sentinels, masters: 1, replicas: 2, preseed: true, downAfter: 5000, failoverTimeout, path, ...(timing === undefined ? {} : { timing }) },
     factory,
     trace: { keepLast: 50 },
   });

@@ -7,6 +7,7 @@ import {
   resetMasterAndChangeAddress,
   switchToPromotedReplica,
 } from "../../../src/core/switch-master.js";
+import { onLinkClosed, reconnectInstance } from "../../../src/core/link-health.js";
 import type { MasterState } from "../../../src/core/state.js";
 import { Harness, PEER_B, eventLines } from "./failover-fixture.js";
 
@@ -146,6 +147,22 @@ describe("resetMasterAndChangeAddress", () => {
     h.addReplica(T0, master, "DB-B.example", 6379);
     resetMasterAndChangeAddress(h.at(T1), master, { ip: "db-b.example", port: 6379 });
     expect([...master.replicas.keys()]).to.deep.equal(["db-a.example:6379"]);
+  });
+
+  it("reconnects to the new address on the next tick, even right after a reconnect attempt", () => {
+    const { h, master } = atUpdateConfig();
+    master.link.lastReconnTime = T1 - 50;
+    resetMasterAndChangeAddress(h.at(T1), master, { ip: "10.0.0.2", port: 6379 });
+    const ctx = h.at(T1 + 100);
+    onLinkClosed(ctx, master.link.id, "cmd", "");
+    onLinkClosed(ctx, master.link.id, "pubsub", "");
+    h.take();
+    reconnectInstance(ctx, master, master);
+    const connects = h.take().commands.filter((c) => c.type === "connect");
+    expect(connects.map((c) => (c.type === "connect" ? [c.conn, c.addr.ip] : []))).to.deep.equal([
+      ["cmd", "10.0.0.2"],
+      ["pubsub", "10.0.0.2"],
+    ]);
   });
 
   it("keeps the replicas when re-addressed to the same address", () => {

@@ -1,0 +1,195 @@
+/**
+ * A RedisLink over a bare net.Socket: the monitor links' client (redis-link.ts has the contract).
+ * A sentinel sends a handful of commands per instance and second (PING, INFO, PUBLISH, the
+ * occasional SENTINEL is-master-down-by-addr or reconfiguration transaction) and needs none of a
+ * general-purpose client's machinery (offline queue, reconnects, command objects, RESP3, cluster
+ * and sentinel modes); at a thousand masters a full client per connection dominated both the
+ * CPU profile and the memory. This one keeps one FIFO of resolvers per connection, like
+ * hiredis's callback list, and writes everything one turn of the event loop produced for a
+ * connection in one write (the core's tick sends PING, INFO and PUBLISH together).
+ *
+ * Semantics kept from the ioredis-backed link: `call` never rejects; replies resolve in order;
+ * on a subscribed connection `message` pushes go to onMessage and everything else answers the
+ * next call; `close()` is silent; any other end of the connection calls onClosed once.
+ */
+import net from "node:net";
+import type { ReplyValue } from "../protocol/resp-reply-parser.js";
+import { ReplyError, RespReplyParser } from "../protocol/resp-reply-parser.js";
+import type {
+  CallResult,
+  RedisLink,
+  RedisLinkFactory,
+  RedisLinkHandlers,
+  RedisLinkOptions,
+} from "./redis-link.js";
+
+/** TCP keepalive probe delay: a silent peer is found by PING timeouts long before this matters. */
+const KEEPALIVE_MS = 15_000;
+
+type Resolver = (result: CallResult) => void;
+
+/** `*<n>\r\n$<len>\r\n<arg>\r\n…` for a command and its arguments. */
+export function encodeCommand(name: string, args: readonly (string | number)[]): string {
+  let out = `*${args.length + 1}\r\n$${Buffer.byteLength(name)}\r\n${name}\r\n`;
+  for (const arg of args) {
+    const text = typeof arg === "string" ? arg : String(arg);
+    out += `$${Buffer.byteLength(text)}\r\n${text}\r\n`;
+  }
+  return out;
+}
+
+function toResult(value: ReplyValue): CallResult {
+  return value instanceof ReplyError
+    ? { kind: "error", text: value.message }
+    : { kind: "reply", value };
+}
+
+function isMessage(value: ReplyValue): value is [string, string, string] {
+  return (
+    Array.isArray(value) &&
+    value.length === 3 &&
+    value[0] === "message" &&
+    typeof value[1] === "string" &&
+    typeof value[2] === "string"
+  );
+}
+
+class RespLink implements RedisLink {
+  private readonly socket: net.Socket;
+  private readonly handlers: RedisLinkHandlers;
+  private readonly parser = new RespReplyParser();
+  private readonly pending: Resolver[] = [];
+  private output: string[] = [];
+  private flushScheduled = false;
+  private connected = false;
+  private subscribed = false;
+  /** onClosed was called or close() was: nothing is reported any more. */
+  private done = false;
+  private lastError = "";
+  private connectTimer: NodeJS.Timeout | null;
+
+  constructor(options: RedisLinkOptions, handlers: RedisLinkHandlers) {
+    this.handlers = handlers;
+    this.socket = net.connect({
+      host: options.host,
+      port: options.port,
+      noDelay: true,
+      keepAlive: true,
+      keepAliveInitialDelay: KEEPALIVE_MS,
+    });
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      this.lastError = "connect ETIMEDOUT";
+      this.socket.destroy();
+    }, options.connectTimeout);
+    this.socket.once("connect", () => {
+      this.clearConnectTimer();
+      if (this.done) return;
+      this.connected = true;
+      this.handlers.onReady();
+    });
+    this.socket.on("data", (chunk: Buffer) => {
+      this.onData(chunk);
+    });
+    // Connection errors are expected (the instance is down): never crash, never print.
+    this.socket.on("error", (err: Error) => {
+      this.lastError = err.message;
+    });
+    this.socket.once("close", () => {
+      this.finish(this.lastError === "" ? "connection closed" : this.lastError);
+    });
+  }
+
+  call(name: string, args: readonly (string | number)[]): Promise<CallResult> {
+    return this.send(encodeCommand(name, args));
+  }
+
+  subscribe(name: string, channel: string): Promise<CallResult> {
+    this.subscribed = true;
+    return this.send(encodeCommand(name, [channel]));
+  }
+
+  localAddress(): string {
+    return this.socket.localAddress ?? "";
+  }
+
+  close(): void {
+    if (this.done) return;
+    this.done = true;
+    this.clearConnectTimer();
+    this.socket.destroy();
+    this.failPending("Connection is closed.");
+  }
+
+  private send(command: string): Promise<CallResult> {
+    if (this.done || !this.connected) {
+      return Promise.resolve({ kind: "closed", reason: "Connection is not writable." });
+    }
+    this.output.push(command);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(() => {
+        this.flush();
+      });
+    }
+    return new Promise<CallResult>((resolve) => {
+      this.pending.push(resolve);
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const output = this.output;
+    this.output = [];
+    if (this.done || output.length === 0) return;
+    this.socket.write(output.length === 1 ? (output[0] ?? "") : output.join(""));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.done) return;
+    try {
+      this.parser.feed(chunk, (value) => {
+        this.onReply(value);
+      });
+    } catch (err: unknown) {
+      // Not RESP: drop the connection, as hiredis does on a protocol error.
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.parser.reset();
+      this.socket.destroy();
+    }
+  }
+
+  private onReply(value: ReplyValue): void {
+    if (this.done) return;
+    if (this.subscribed && isMessage(value)) {
+      this.handlers.onMessage(value[1], value[2]);
+      return;
+    }
+    const resolve = this.pending.shift();
+    resolve?.(toResult(value));
+  }
+
+  private finish(reason: string): void {
+    this.clearConnectTimer();
+    this.parser.reset();
+    if (this.done) return;
+    this.done = true;
+    this.failPending(reason);
+    this.handlers.onClosed(reason);
+  }
+
+  private failPending(reason: string): void {
+    const pending = this.pending.splice(0);
+    for (const resolve of pending) resolve({ kind: "closed", reason });
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer === null) return;
+    clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+  }
+}
+
+/** A RedisLink on its own socket. Connecting starts immediately. */
+export const createRespLink: RedisLinkFactory = (options, handlers) =>
+  new RespLink(options, handlers);

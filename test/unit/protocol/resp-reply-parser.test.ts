@@ -1,0 +1,77 @@
+// Proves the monitor links' reply parser turns RESP2 bytes into the values the link manager
+// reads (strings, numbers, arrays, null, ReplyError), whole or split at any byte, with nested
+// errors kept as values (EXEC) and anything that is not RESP2 refused.
+import { expect } from "chai";
+import type { ReplyValue } from "../../../src/protocol/resp-reply-parser.js";
+import {
+  ReplyError,
+  ReplyProtocolError,
+  RespReplyParser,
+} from "../../../src/protocol/resp-reply-parser.js";
+
+function parseAll(chunks: readonly string[]): ReplyValue[] {
+  const parser = new RespReplyParser();
+  const out: ReplyValue[] = [];
+  for (const chunk of chunks) parser.feed(Buffer.from(chunk, "utf8"), (v) => out.push(v));
+  return out;
+}
+
+const STREAM =
+  "+PONG\r\n" +
+  "-LOADING Redis is loading the dataset in memory\r\n" +
+  ":42\r\n" +
+  ":-3\r\n" +
+  "$4\r\nhé!\r\n" +
+  "$0\r\n\r\n" +
+  "$-1\r\n" +
+  "*-1\r\n" +
+  "*3\r\n:1\r\n$40\r\n" +
+  "a".repeat(40) +
+  "\r\n:7\r\n" +
+  "*2\r\n+OK\r\n-ERR nested\r\n" +
+  "*3\r\n$7\r\nmessage\r\n$18\r\n__sentinel__:hello\r\n$3\r\nabc\r\n";
+
+function expectStream(values: ReplyValue[]): void {
+  expect(values).to.have.length(11);
+  expect(values.slice(0, 1)).to.deep.equal(["PONG"]);
+  expect(values[1]).to.be.instanceOf(ReplyError);
+  expect((values[1] as ReplyError).message).to.equal(
+    "LOADING Redis is loading the dataset in memory",
+  );
+  expect(values.slice(2, 8)).to.deep.equal([42, -3, "hé!", "", null, null]);
+  expect(values[8]).to.deep.equal([1, "a".repeat(40), 7]);
+  const exec = values[9] as ReplyValue[];
+  expect(exec[0]).to.equal("OK");
+  expect(exec[1]).to.be.instanceOf(Error);
+  expect(values[10]).to.deep.equal(["message", "__sentinel__:hello", "abc"]);
+}
+
+describe("resp reply parser", () => {
+  it("parses every RESP2 reply type from one chunk", () => {
+    expectStream(parseAll([STREAM]));
+  });
+
+  it("parses the same replies when the stream is split at every possible byte", () => {
+    const bytes = Buffer.from(STREAM, "utf8");
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const parser = new RespReplyParser();
+      const out: ReplyValue[] = [];
+      parser.feed(bytes.subarray(0, cut), (v) => out.push(v));
+      parser.feed(bytes.subarray(cut), (v) => out.push(v));
+      expectStream(out);
+    }
+  });
+
+  it("parses a large bulk delivered one byte at a time", () => {
+    const info = "# Replication\r\nrole:master\r\n".repeat(200);
+    const frame = `$${Buffer.byteLength(info)}\r\n${info}\r\n`;
+    expect(parseAll([...frame])).to.deep.equal([info]);
+  });
+
+  it("refuses a RESP3 or garbage type byte", () => {
+    const parser = new RespReplyParser();
+    expect(() => {
+      parser.feed(Buffer.from("%1\r\n"), () => undefined);
+    }).to.throw(ReplyProtocolError);
+  });
+});
