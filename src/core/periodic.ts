@@ -75,6 +75,15 @@ export function sendHello(ctx: CoreContext, instance: InstanceState, master: Mas
   return true;
 }
 
+/**
+ * sentinel.c: sentinelSendPeriodicCommands. One difference, in timing only: a PING that is due
+ * takes along the INFO and the hello that are nearly due (within half a ping period and a
+ * quarter of their own period), and a hello or 10 s INFO that has just come due takes along a
+ * PING past half its period. Their phases lock together, so one write carries them and one read
+ * their replies: at a thousand masters the syscalls stay near one per instance and second, as
+ * redis-sentinel's do. Nothing goes out more than half a ping period early, and only answers
+ * move these clocks, as before.
+ */
 export function sendPeriodicCommands(
   ctx: CoreContext,
   instance: InstanceState,
@@ -85,12 +94,37 @@ export function sendPeriodicCommands(
   if (linkDisconnected(link)) return;
   if (link.pendingCommands >= LIMITS.maxPendingCommands * link.refcount) return;
 
+  const timing = ctx.state.timing;
+  const pingPeriod = Math.min(master.settings.downAfterPeriod, timing.pingPeriod);
+  const publishPeriod = timing.publishPeriod;
+  const pingWaited = now - link.lastPingTime > pingPeriod / 2;
+  const sincePong = now - link.lastPongTime;
+  const sincePub = now - instance.lastPubTime;
+  // A hello that has just come due (not one re-sent every tick while unanswered) takes along a
+  // PING past half its period: that is how the phases meet.
+  const helloJustDue =
+    instance.lastPubTime !== 0 &&
+    sincePub > publishPeriod &&
+    sincePub <= publishPeriod + pingPeriod / 2;
+  const infoPeriod = instance.kind === "sentinel" ? 0 : infoPeriodFor(ctx, instance, master);
+  const infoRefresh = instance.kind === "sentinel" ? 0 : instance.infoRefresh;
+  const sinceInfo = now - infoRefresh;
+  // The same for the regular INFO (not the fast failover ones: they would drag PINGs along).
+  const infoJustDue =
+    infoPeriod > pingPeriod * 2 &&
+    infoRefresh !== 0 &&
+    sinceInfo > infoPeriod &&
+    sinceInfo <= infoPeriod + pingPeriod / 2;
+  const pingDue =
+    pingWaited &&
+    (sincePong > pingPeriod || ((helloJustDue || infoJustDue) && sincePong > pingPeriod / 2));
+  const slack = pingDue ? pingPeriod / 2 : 0;
+
   if (instance.kind !== "sentinel") {
-    const period = infoPeriodFor(ctx, instance, master);
     // Only answers are timestamped: an unresponsive node gets INFO again every tick.
     if (
-      instance.infoRefresh === 0 ||
-      now - instance.infoRefresh > period ||
+      infoRefresh === 0 ||
+      sinceInfo > infoPeriod - Math.min(slack, infoPeriod / 4) ||
       justReconfigured(ctx, instance, master)
     ) {
       ctx.out.command({ type: "info", link: link.id });
@@ -98,13 +132,10 @@ export function sendPeriodicCommands(
     }
   }
 
-  const pingPeriod = Math.min(master.settings.downAfterPeriod, ctx.state.timing.pingPeriod);
-  if (now - link.lastPongTime > pingPeriod && now - link.lastPingTime > pingPeriod / 2) {
-    sendPing(ctx, link);
-  }
+  if (pingDue) sendPing(ctx, link);
 
   // 0 = never published, or a forced hello (sentinel.c: sentinelForceHelloUpdateForMaster).
-  if (instance.lastPubTime === 0 || now - instance.lastPubTime > ctx.state.timing.publishPeriod) {
+  if (instance.lastPubTime === 0 || sincePub > publishPeriod - Math.min(slack, publishPeriod / 4)) {
     sendHello(ctx, instance, master);
   }
 }

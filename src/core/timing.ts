@@ -57,7 +57,7 @@ export const DEFAULT_TIMING: Readonly<Timing> = {
   scriptMaxRuntime: 60_000,
   scriptRetryDelay: 30_000,
   failoverInfoPeriod: 100,
-  candidateDelay: 500,
+  candidateDelay: 250,
   splitRetryDelay: 1000,
 };
 

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { registerPid, unregisterPid } from "../harness/pid-registry.js";
 import { waitForExit } from "../harness/redis-process.js";
-import { delay, waitFor, type WaitOptions } from "../harness/wait-for.js";
+import { delay, waitFor } from "../harness/wait-for.js";
 
 export const REDIS_CLI_BIN = process.env["REDIS_CLI_BIN"] ?? "/usr/bin/redis-cli";
 /** Debian's python3, which has python3-redis (the one in PATH may be another interpreter). */
@@ -175,28 +175,6 @@ export class Closers {
       }),
     );
   }
-}
-
-/**
- * Calls `attempt` repeatedly (each call bounded by the caller) until it returns a non-null value
- * or `timeoutMs` passes; attempt errors count as "not yet". Returns the value and the number of
- * attempts.
- */
-export async function retryUntil<T>(
-  description: string,
-  attempt: (n: number) => Promise<T | null>,
-  options: WaitOptions = {},
-): Promise<{ value: T; attempts: number }> {
-  let n = 0;
-  const value = await waitFor(
-    description,
-    async () => {
-      n++;
-      return await attempt(n);
-    },
-    { intervalMs: 100, ...options },
-  );
-  return { value, attempts: n };
 }
 
 /** `tcp_port` from an INFO server text: which redis-server a client is really talking to. */
