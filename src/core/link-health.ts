@@ -147,6 +147,14 @@ export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reaso
   if (first === undefined) return;
   const link = first.instance.link;
   const neverConnected = conn === "cmd" ? !link.cmdConnected : !link.pubsubConnected;
+  // The reconnect throttle is per link (one attempt per ping period). A live connection that
+  // was up before the last attempt was made did not come from it: that attempt was for the other
+  // connection. Redis sees both drop together (§7.5's CLIENT KILL TYPE normal + pubsub are one
+  // event-loop pass before its next tick); Vigil may step them one tick apart, and throttling
+  // the second for a ping period leaves the link "disconnected" without PINGs long enough for a
+  // spurious SDOWN at a short down-after. Throttle it from its own connect instead.
+  const connTime = conn === "cmd" ? link.cmdConnTime : link.pubsubConnTime;
+  if (!neverConnected && connTime < link.lastReconnTime) link.lastReconnTime = connTime;
   if (conn === "cmd") {
     link.cmdConnected = false;
     link.cmdConnecting = false;

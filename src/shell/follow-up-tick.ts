@@ -14,9 +14,14 @@
  *
  * Each follow-up costs a full pass over the instances, so their number between two scheduler
  * ticks is capped (many masters failing at once must not turn into a busy loop).
+ *
+ * A timed wake-up does the same for a decision the core has scheduled: on ODOWN it draws when
+ * to stand as a candidate (failover.ts: candidateDelayOver); a tick at that very moment saves
+ * waiting for the next scheduler tick after it.
  */
 import type { SentinelEvent } from "../core/events.js";
 import type { Input } from "../core/inputs.js";
+import type { SentinelState } from "../core/state.js";
 
 /** Events after which the failover state machine can act on the very next tick. */
 const ADVANCING_EVENTS: ReadonlySet<string> = new Set([
@@ -38,4 +43,22 @@ export function wantsFollowUp(batch: readonly Input[], events: readonly Sentinel
   for (const input of batch) if (input.type === "is-master-down-reply") return true;
   for (const event of events) if (ADVANCING_EVENTS.has(event.type)) return true;
   return false;
+}
+
+/**
+ * The earliest time (monotonic ms, after `now`) at which a master that just went ODOWN will
+ * stand as a candidate, or null.
+ */
+export function candidateWakeup(
+  events: readonly SentinelEvent[],
+  state: SentinelState,
+  now: number,
+): number | null {
+  let earliest: number | null = null;
+  for (const event of events) {
+    if (event.type !== "+odown" || event.master === null) continue;
+    const at = state.masters.get(event.master)?.candidateTime ?? 0;
+    if (at > now && (earliest === null || at < earliest)) earliest = at;
+  }
+  return earliest;
 }

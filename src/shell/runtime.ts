@@ -18,7 +18,7 @@ import type { SentinelState } from "../core/state.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { wallNow as systemWallNow } from "./clock.js";
-import { MAX_FOLLOW_UPS_PER_TICK, wantsFollowUp } from "./follow-up-tick.js";
+import { MAX_FOLLOW_UPS_PER_TICK, candidateWakeup, wantsFollowUp } from "./follow-up-tick.js";
 import type { Logger } from "./logger.js";
 import { logAt, logEvent } from "./logger.js";
 
@@ -68,6 +68,9 @@ export class Runtime {
   private followUpQueued = false;
   /** Follow-up ticks since the last scheduler tick. */
   private followUps = 0;
+  /** A timed wake-up tick (follow-up-tick.ts: candidateWakeup) and when it fires. */
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private wakeAt = 0;
 
   constructor(options: RuntimeOptions) {
     this.options = options;
@@ -110,6 +113,7 @@ export class Runtime {
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
+    this.clearWakeup();
     await this.idle();
     for (const resolve of this.waiting.values()) resolve(R.error("ERR Sentinel is shutting down"));
     this.waiting.clear();
@@ -148,11 +152,36 @@ export class Runtime {
   /** Queues one more tick when the batch made a next step possible (follow-up-tick.ts). */
   private followUp(batch: readonly Input[], ready: Ready): void {
     if (this.stopped || ready.exitCode !== null) return;
+    this.scheduleWakeup(ready);
     if (this.followUpQueued || this.followUps >= MAX_FOLLOW_UPS_PER_TICK) return;
     if (!wantsFollowUp(batch, ready.events)) return;
     this.followUpQueued = true;
     this.followUps++;
     this.queue.push({ type: "tick", wallNow: (this.options.wallNow ?? systemWallNow)() });
+  }
+
+  /** Arms a tick for the moment a master that just went ODOWN stands as a candidate. */
+  private scheduleWakeup(ready: Ready): void {
+    if (ready.events.length === 0) return;
+    const now = this.options.now();
+    const at = candidateWakeup(ready.events, this.options.core.state, now);
+    if (at === null || (this.wakeTimer !== null && this.wakeAt <= at)) return;
+    this.clearWakeup();
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = null;
+        this.push({ type: "tick", wallNow: (this.options.wallNow ?? systemWallNow)() });
+      },
+      // One ms more: the timer's clock and the monotonic `now` round differently.
+      at - now + 1,
+    );
+  }
+
+  private clearWakeup(): void {
+    if (this.wakeTimer === null) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
   }
 
   /** A failed core assertion is a bug: one fatal line, then exit (habit 9). */

@@ -176,7 +176,22 @@ describe("parity with redis-sentinel 7.0.15: what operators see around a failove
     }
   });
 
-  afterEach(teardown);
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") {
+      for (const cap of captures.values()) {
+        const t0 = cap.events[0]?.at ?? 0;
+        const who = (port: number): string => (port === cap.leaderPort ? "L" : "o");
+        console.log(`=== ${cap.impl} events (leader :${cap.leaderPort})`);
+        for (const e of cap.events) {
+          const text = roleText(cap, e.sentinelPort, e.message);
+          console.log(
+            `${(e.at - t0).toFixed(0)} ${who(e.sentinelPort)}:${e.sentinelPort} ${e.channel} ${text}`,
+          );
+        }
+      }
+    }
+    await teardown();
+  });
   after(teardown);
 
   function capture(impl: SentinelImpl): ScenarioCapture {

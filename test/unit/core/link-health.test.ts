@@ -119,6 +119,51 @@ describe("link-health: closes", () => {
     );
   });
 
+  // §7.5's CLIENT KILL TYPE normal + TYPE pubsub drops both connections of a link at once;
+  // Vigil may step the two closes one tick apart, with the first one's reconnect in between.
+  it("reconnects a live connection that drops after the other one's reconnect attempt at once, without SDOWN", () => {
+    const d = connected(1000);
+    const link = d.master().link;
+    d.run(d.now + 3000).forEach((r) => {
+      for (const p of commandsOf(r, "ping")) d.step(pong(p.link));
+    });
+    d.step({ type: "link-closed", link: M, conn: "cmd", reason: "" });
+    const first = d.tick();
+    expect(commandsOf(first, "connect").map((c) => c.conn)).to.deep.equal(["cmd"]);
+    d.acceptConnects(first);
+    d.step(pong(M));
+    d.step({ type: "link-closed", link: M, conn: "pubsub", reason: "" });
+    const second = d.tick();
+    expect(commandsOf(second, "connect").map((c) => c.conn)).to.deep.equal(["pubsub"]);
+    d.acceptConnects(second);
+    const lines: string[] = [];
+    for (const r of d.run(d.now + 2000)) {
+      for (const p of commandsOf(r, "ping")) d.step(pong(p.link));
+      lines.push(...eventLines(r));
+    }
+    expect(lines).to.deep.equal([]);
+    expect(link.cmdConnected && link.pubsubConnected).to.equal(true);
+  });
+
+  it("still retries a connection that drops again right after its own reconnect only once per ping period", () => {
+    const d = connected(30_000);
+    d.run(d.now + 3000);
+    d.step({ type: "link-closed", link: M, conn: "cmd", reason: "" });
+    const first = d.tick();
+    expect(commandsOf(first, "connect").map((c) => c.conn)).to.deep.equal(["cmd"]);
+    const attempt = d.now;
+    d.acceptConnects(first);
+    d.now += 50;
+    d.step({ type: "link-closed", link: M, conn: "cmd", reason: "" });
+    const retries: number[] = [];
+    for (const r of d.run(attempt + 1500)) {
+      if (commandsOf(r, "connect").length > 0) retries.push(d.now);
+      d.acceptConnects(r);
+    }
+    expect(retries).to.have.length(1);
+    expect(retries[0]).to.be.at.least(attempt + 1000);
+  });
+
   it("goes SDOWN after down-after when the instance never answers, connected or not", () => {
     const d = connected(2000);
     d.step({ type: "link-closed", link: M, conn: "cmd", reason: "" });

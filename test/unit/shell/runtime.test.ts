@@ -386,3 +386,27 @@ describe("runtime: follow-up ticks", () => {
     expect(h.core.steps.filter((s) => s.type === "tick")).to.have.length(18);
   });
 });
+
+describe("runtime: candidate wake-up", () => {
+  it("ticks when a master that just went ODOWN is due to stand as a candidate", async () => {
+    const core = new FakeCore();
+    const master = core.state.masters.get("mymaster") as unknown as { candidateTime: number };
+    master.candidateTime = 1030;
+    const h = harness(core);
+    let ticks = 0;
+    h.core.respond = (input) => {
+      if (input.type !== "tick") return {};
+      ticks++;
+      return ticks === 1
+        ? { events: [event("+odown", "master mymaster 10.0.0.1 6379 #quorum 2/2", "mymaster")] }
+        : {};
+    };
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await h.runtime.idle();
+    expect(ticks).to.equal(1);
+    const deadline = Date.now() + 2_000;
+    while (ticks < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(ticks).to.equal(2);
+    await h.runtime.stop();
+  });
+});
