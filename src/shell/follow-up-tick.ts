@@ -18,9 +18,14 @@
  * A timed wake-up does the same for a decision the core has scheduled: on ODOWN it draws when
  * to stand as a candidate (failover.ts: candidateDelayOver); a tick at that very moment saves
  * waiting for the next scheduler tick after it.
+ *
+ * A master whose command connection drops gets both: a follow-up tick at once, whose reconnect
+ * attempt sends the PING that starts the down-after count (as redis-sentinel's next timer event
+ * would), and a wake-up just past down-after, when SDOWN may be declared by the usual rule.
  */
 import type { SentinelEvent } from "../core/events.js";
 import type { Input } from "../core/inputs.js";
+import { linkUsers } from "../core/link-users.js";
 import type { SentinelState } from "../core/state.js";
 
 /** Events after which the failover state machine can act on the very next tick. */
@@ -61,4 +66,20 @@ export function candidateWakeup(
     if (at > now && (earliest === null || at < earliest)) earliest = at;
   }
   return earliest;
+}
+
+/**
+ * Down-after of each master whose connected command link the batch reports closed. Call it
+ * before stepping the batch (the core then marks the link disconnected). A refused reconnect
+ * of a link that was not connected does not count: a dead master would tick every second.
+ */
+export function droppedMasters(batch: readonly Input[], state: SentinelState): number[] {
+  const downAfters: number[] = [];
+  for (const input of batch) {
+    if (input.type !== "link-closed" || input.conn !== "cmd") continue;
+    const user = linkUsers(state, input.link)[0];
+    if (user?.instance.kind !== "master" || !user.instance.link.cmdConnected) continue;
+    downAfters.push(user.master.settings.downAfterPeriod);
+  }
+  return downAfters;
 }

@@ -18,7 +18,12 @@ import type { SentinelState } from "../core/state.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { wallNow as systemWallNow } from "./clock.js";
-import { MAX_FOLLOW_UPS_PER_TICK, candidateWakeup, wantsFollowUp } from "./follow-up-tick.js";
+import {
+  MAX_FOLLOW_UPS_PER_TICK,
+  candidateWakeup,
+  droppedMasters,
+  wantsFollowUp,
+} from "./follow-up-tick.js";
 import type { Logger } from "./logger.js";
 import { logAt, logEvent } from "./logger.js";
 
@@ -136,8 +141,10 @@ export class Runtime {
       const batch = this.queue.splice(0);
       this.followUpQueued = false;
       let ready: Ready;
+      let drops: number[];
       try {
         const now = this.options.now();
+        drops = droppedMasters(batch, this.options.core.state);
         for (const input of batch) this.options.core.step(now, input);
         ready = this.options.core.takeReady();
       } catch (err: unknown) {
@@ -145,27 +152,32 @@ export class Runtime {
         return;
       }
       await this.execute(ready, batch);
-      this.followUp(batch, ready);
+      this.followUp(batch, ready, drops);
     }
   }
 
-  /** Queues one more tick when the batch made a next step possible (follow-up-tick.ts). */
-  private followUp(batch: readonly Input[], ready: Ready): void {
+  /**
+   * Queues one more tick when the batch made a next step possible, and arms a wake-up for a
+   * decision due later (follow-up-tick.ts). `drops`: down-after of masters whose link dropped.
+   */
+  private followUp(batch: readonly Input[], ready: Ready, drops: readonly number[]): void {
     if (this.stopped || ready.exitCode !== null) return;
-    this.scheduleWakeup(ready);
+    const now = this.options.now();
+    let wakeAt = candidateWakeup(ready.events, this.options.core.state, now);
+    for (const downAfter of drops) {
+      if (wakeAt === null || now + downAfter < wakeAt) wakeAt = now + downAfter;
+    }
+    if (wakeAt !== null) this.scheduleWakeup(wakeAt, now);
     if (this.followUpQueued || this.followUps >= MAX_FOLLOW_UPS_PER_TICK) return;
-    if (!wantsFollowUp(batch, ready.events)) return;
+    if (drops.length === 0 && !wantsFollowUp(batch, ready.events)) return;
     this.followUpQueued = true;
     this.followUps++;
     this.queue.push({ type: "tick", wallNow: (this.options.wallNow ?? systemWallNow)() });
   }
 
-  /** Arms a tick for the moment a master that just went ODOWN stands as a candidate. */
-  private scheduleWakeup(ready: Ready): void {
-    if (ready.events.length === 0) return;
-    const now = this.options.now();
-    const at = candidateWakeup(ready.events, this.options.core.state, now);
-    if (at === null || (this.wakeTimer !== null && this.wakeAt <= at)) return;
+  /** Arms a tick just after monotonic time `at`, unless one is armed for earlier. */
+  private scheduleWakeup(at: number, now: number): void {
+    if (this.wakeTimer !== null && this.wakeAt <= at) return;
     this.clearWakeup();
     this.wakeAt = at;
     this.wakeTimer = setTimeout(
@@ -173,8 +185,9 @@ export class Runtime {
         this.wakeTimer = null;
         this.push({ type: "tick", wallNow: (this.options.wallNow ?? systemWallNow)() });
       },
-      // One ms more: the timer's clock and the monotonic `now` round differently.
-      at - now + 1,
+      // Two ms more: the decisions use strict comparisons, and the timer's clock and the
+      // monotonic `now` round differently.
+      at - now + 2,
     );
   }
 

@@ -92,6 +92,23 @@ async function waitForReplicaFlags(
 }
 
 /**
+ * Waits until every sentinel shows the new master with flags exactly "master": redis-sentinel may
+ * hold it SDOWN for a few ms after the switch (parity-normalize.ts: IGNORED_TEXTS).
+ */
+async function waitForMasterHealthy(t: Topology, port: number): Promise<void> {
+  await waitFor(
+    `every sentinel to show the master :${port} with flags "master"`,
+    async () => {
+      const views = await Promise.all(t.sentinels.map((s) => s.master()));
+      const seen = views.map((m) => `${m.get("port")}/${m.get("flags")}`);
+      if (seen.every((v) => v === `${port}/master`)) return true;
+      throw new Error(`seen: ${seen.join(" ")}`);
+    },
+    { timeoutMs: 60_000, intervalMs: 50 },
+  );
+}
+
+/**
  * 3 sentinels of `impl` (quorum 2, down-after 1000 ms) on 1 master + 2 replicas: kill -9 of the
  * master, failover, then restart of the old master (as a master) until it is a replica again.
  * `onTopology` hands the topology to the caller at once so that its afterEach can tear it down.
@@ -156,6 +173,7 @@ export async function runFailoverScenario(
     { since: killedAt, contains: `slave 127.0.0.1:${old.port} ` },
     60_000,
   );
+  await waitForMasterHealthy(t, newPort);
   const down = await snapshot(t);
 
   await old.restart({ replicaOf: null });
@@ -174,6 +192,7 @@ export async function runFailoverScenario(
     { since: killedAt, contains: `slave 127.0.0.1:${old.port} ` },
     60_000,
   );
+  await waitForMasterHealthy(t, newPort);
   const restarted = await snapshot(t);
   rec.stop();
 
