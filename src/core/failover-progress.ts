@@ -5,6 +5,7 @@
  * reconf_sent → reconf_inprog → reconf_done as they follow the promoted replica.
  */
 import { addrEquals } from "./addr.js";
+import { queueClientReconfigScript } from "./client-reconfig.js";
 import type { CoreContext } from "./context.js";
 import { instanceText } from "./instance-text.js";
 import { SIMFAILURE_CRASH_AFTER_PROMOTION, SIMFAILURE_EXIT_CODE } from "./failover-wait-start.js";
@@ -39,23 +40,7 @@ export function onReplicaReportsMaster(
     return true;
   }
   ctx.out.event("+failover-state-reconf-slaves", instanceText(master, master), master.name);
-  const script = master.settings.clientReconfigScript;
-  if (script !== "") {
-    ctx.out.script({
-      kind: "client-reconfig",
-      master: master.name,
-      path: script,
-      args: [
-        master.name,
-        "leader",
-        "start",
-        master.addr.ip,
-        String(master.addr.port),
-        replica.addr.ip,
-        String(replica.addr.port),
-      ],
-    });
-  }
+  queueClientReconfigScript(ctx, master, "leader", master.addr, replica.addr);
   forceHelloUpdate(master);
   return true;
 }

@@ -7,6 +7,7 @@
  */
 import type { Addr } from "./addr.js";
 import { addrEquals } from "./addr.js";
+import { queueClientReconfigScript } from "./client-reconfig.js";
 import type { CoreContext } from "./context.js";
 import { createPeer, removePeer } from "./instances.js";
 import { currentMasterAddress, hostEquals, instanceText } from "./instance-text.js";
@@ -180,23 +181,7 @@ function adoptMasterConfig(
   }
   const oldAddr = master.addr;
   resetMasterAndChangeAddress(ctx, master, newAddr);
-  const script = master.settings.clientReconfigScript;
-  if (script !== "") {
-    ctx.out.script({
-      kind: "client-reconfig",
-      master: master.name,
-      path: script,
-      args: [
-        master.name,
-        "observer",
-        "start",
-        oldAddr.ip,
-        String(oldAddr.port),
-        master.addr.ip,
-        String(master.addr.port),
-      ],
-    });
-  }
+  queueClientReconfigScript(ctx, master, "observer", oldAddr, master.addr);
 }
 
 /** sentinel.c: sentinelProcessHelloMessage (sentinel-protocol §4.3). Also runs in TILT. */

@@ -11,9 +11,21 @@ import { instanceText } from "./instance-text.js";
 import { closeLink } from "./link-health.js";
 import type { MasterState } from "./state.js";
 
-export function resetMaster(ctx: CoreContext, master: MasterState): void {
+/**
+ * sentinel.c: sentinelResetMaster. Releases the replicas (and, unless `keepPeers`, the peers),
+ * closes the master's connections, forgets flags, our vote and any failover, and restarts the
+ * link clocks. `leaderEpoch` is kept: it is persisted and guards against voting twice in an epoch.
+ */
+export function resetMasterRecord(
+  ctx: CoreContext,
+  master: MasterState,
+  options: { readonly keepPeers: boolean },
+): void {
   for (const key of [...master.replicas.keys()]) removeReplica(ctx, master, key);
-  for (const runId of [...master.sentinels.keys()]) removePeer(ctx, master, runId);
+  if (!options.keepPeers) {
+    for (const runId of [...master.sentinels.keys()]) removePeer(ctx, master, runId);
+  }
+  // The link is reconnected by the next tick (reconnectInstance takes the record's address).
   closeLink(ctx, master.link);
   master.flags.clear();
   master.leader = "";
@@ -32,6 +44,11 @@ export function resetMaster(ctx: CoreContext, master: MasterState): void {
   link.lastPongTime = ctx.now;
   master.roleReportedTime = ctx.now;
   master.roleReported = "master";
+}
+
+/** SENTINEL RESET of one master: peers are forgotten too, and `+reset-master` is published. */
+export function resetMaster(ctx: CoreContext, master: MasterState): void {
+  resetMasterRecord(ctx, master, { keepPeers: false });
   ctx.out.event("+reset-master", instanceText(master, master), master.name);
 }
 

@@ -9,8 +9,8 @@ import type { Addr } from "./addr.js";
 import { addrEquals, addrKey } from "./addr.js";
 import type { CoreContext } from "./context.js";
 import { instanceText } from "./instance-text.js";
-import { createReplica, removeReplica } from "./instances.js";
-import { closeLink } from "./link-health.js";
+import { createReplica } from "./instances.js";
+import { resetMasterRecord } from "./reset-master.js";
 import type { MasterState } from "./state.js";
 
 /** The leader's switch once the failover reached `update_config`. */
@@ -20,35 +20,6 @@ export function switchToPromotedReplica(ctx: CoreContext, master: MasterState): 
   const newAddr = promoted?.addr ?? master.addr;
   ctx.out.event("+switch-master", switchMasterText(master, newAddr), master.name);
   resetMasterAndChangeAddress(ctx, master, newAddr);
-}
-
-/**
- * sentinel.c: sentinelResetMaster without SENTINEL_RESET_SENTINELS or the +reset-master event:
- * release the replicas, close the master's connections, forget the failover and the vote.
- * `leaderEpoch` is kept (it is persisted and guards against voting twice in an epoch).
- */
-function resetMasterKeepingPeers(ctx: CoreContext, master: MasterState): void {
-  for (const key of [...master.replicas.keys()]) removeReplica(ctx, master, key);
-  // sentinel.c: instanceLinkCloseConnection on cc and pc; the link is reconnected by the next
-  // tick to the new address (reconnectInstance takes the record's address).
-  closeLink(ctx, master.link);
-  master.flags.clear();
-  master.leader = "";
-  master.failoverState = "none";
-  master.failoverStateChangeTime = 0;
-  // "We can failover again ASAP."
-  master.failoverStartTime = 0;
-  master.failoverDelayLogged = false;
-  master.promotedReplica = null;
-  master.runId = "";
-  master.slaveMasterHost = "";
-  const link = master.link;
-  link.actPingTime = ctx.now;
-  link.lastPingTime = 0;
-  link.lastAvailTime = ctx.now;
-  link.lastPongTime = ctx.now;
-  master.roleReportedTime = ctx.now;
-  master.roleReported = "master";
 }
 
 /**
@@ -67,7 +38,7 @@ export function resetMasterAndChangeAddress(
   }
   if (!addrEquals(newAddr, master.addr)) replicaAddrs.push(master.addr);
 
-  resetMasterKeepingPeers(ctx, master);
+  resetMasterRecord(ctx, master, { keepPeers: true });
   master.addr = newAddr;
   master.link.addr = newAddr;
   // Connect to the new address on the next tick: the once-per-ping-period throttle was for the
