@@ -51,7 +51,10 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["node:*", "fs", "net", "os", "path", "child_process", "crypto"], message: "The core is pure: no I/O." },
+            {
+              group: ["node:*", "fs", "net", "os", "path", "child_process", "crypto"],
+              message: "The core is pure: no I/O.",
+            },
             { group: ["ioredis", "pino", "yaml"], message: "The core is pure: no I/O libraries." },
             { group: ["**/shell/**"], message: "The core must not import the shell." },
           ],

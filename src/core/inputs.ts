@@ -20,7 +20,11 @@ export type AdminOp =
     }
   | { readonly op: "remove"; readonly name: string }
   /** Option/value pairs, already checked for arity; options case-insensitive. */
-  | { readonly op: "set"; readonly name: string; readonly pairs: readonly (readonly [string, string])[] }
+  | {
+      readonly op: "set";
+      readonly name: string;
+      readonly pairs: readonly (readonly [string, string])[];
+    }
   | { readonly op: "reset"; readonly pattern: string }
   | { readonly op: "failover"; readonly name: string }
   | { readonly op: "flushconfig" }
@@ -38,7 +42,12 @@ export type Input =
       /** Local IP of this socket. */
       readonly localIp: string;
     }
-  | { readonly type: "link-closed"; readonly link: LinkId; readonly conn: ConnKind; readonly reason: string }
+  | {
+      readonly type: "link-closed";
+      readonly link: LinkId;
+      readonly conn: ConnKind;
+      readonly reason: string;
+    }
   | { readonly type: "ping-reply"; readonly link: LinkId; readonly reply: ReplyText }
   | { readonly type: "info-reply"; readonly link: LinkId; readonly reply: ReplyText }
   | { readonly type: "publish-reply"; readonly link: LinkId; readonly ok: boolean }

@@ -139,7 +139,12 @@ export function findPeerLink(state: SentinelState, runId: string): LinkState | n
 }
 
 /** Adds a peer record to the master, sharing the link of the same run id if one exists. */
-export function createPeer(ctx: CoreContext, master: MasterState, addr: Addr, runId: string): PeerState {
+export function createPeer(
+  ctx: CoreContext,
+  master: MasterState,
+  addr: Addr,
+  runId: string,
+): PeerState {
   const shared = findPeerLink(ctx.state, runId);
   let link: LinkState;
   if (shared !== null) {

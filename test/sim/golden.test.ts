@@ -10,7 +10,9 @@ import { SimCluster } from "./harness/sim-cluster.js";
 
 const dir = new URL("./golden/", import.meta.url);
 const update = process.env["UPDATE_GOLDEN"] === "1";
-const scripts = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+const scripts = readdirSync(dir)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 
 describe("sim golden traces", () => {
   it("has golden scripts to run", () => {
@@ -21,17 +23,25 @@ describe("sim golden traces", () => {
     const name = file.slice(0, -".yaml".length);
     it(`reproduces ${name}.trace`, () => {
       const script = parseScript(parse(readFileSync(new URL(file, dir), "utf8")));
-      const cluster = new SimCluster({ seed: script.seed, topology: script.topology, factory: realCore });
+      const cluster = new SimCluster({
+        seed: script.seed,
+        topology: script.topology,
+        factory: realCore,
+      });
       cluster.start();
       for (const step of script.steps) runStep(cluster, step);
-      if (script.converged) expect(cluster.convergedAll(), cluster.trace.tail(30).join("\n")).to.equal(null);
+      if (script.converged)
+        expect(cluster.convergedAll(), cluster.trace.tail(30).join("\n")).to.equal(null);
       const actual = cluster.trace.text();
       const tracePath = new URL(`${name}.trace`, dir);
       if (update) {
         writeFileSync(tracePath, actual);
         return;
       }
-      expect(existsSync(tracePath), `missing ${name}.trace: run with UPDATE_GOLDEN=1 and review it`).to.equal(true);
+      expect(
+        existsSync(tracePath),
+        `missing ${name}.trace: run with UPDATE_GOLDEN=1 and review it`,
+      ).to.equal(true);
       expect(actual).to.equal(readFileSync(tracePath, "utf8"));
     });
   }

@@ -38,7 +38,9 @@ describe("sim scenarios", function () {
   it("fails over to a replica when the master dies (basic failover)", () => {
     const c = cluster({ sentinels: 3, masters: 1, replicas: 2 });
     c.kill("r1.0");
-    expect(c.runUntilTrue(() => allSwitched(c, "mymaster", "10.0.1.1:6379"), 30_000)).to.equal(true);
+    expect(c.runUntilTrue(() => allSwitched(c, "mymaster", "10.0.1.1:6379"), 30_000)).to.equal(
+      true,
+    );
     expect(c.eventsOf("+elected-leader")).to.have.length(1);
     expect(promotions(c)).to.have.length(1);
     expect(c.eventsOf("+switch-master")).to.have.length(3);
@@ -65,7 +67,9 @@ describe("sim scenarios", function () {
   it("lets the majority fail over while the master and one sentinel sit in a minority partition", () => {
     const c = cluster({ sentinels: 3, masters: 1, replicas: 2 });
     const heal = c.partition(["r1.0", "s1"]);
-    expect(c.runUntilTrue(() => c.eventsOf("+switch-master", "s2").length > 0, 40_000)).to.equal(true);
+    expect(c.runUntilTrue(() => c.eventsOf("+switch-master", "s2").length > 0, 40_000)).to.equal(
+      true,
+    );
     c.run(10_000);
     // The minority sentinel saw the replicas go away but could never gather a majority.
     expect(c.eventsOf("+elected-leader", "s1")).to.have.length(0);
@@ -78,7 +82,13 @@ describe("sim scenarios", function () {
   });
 
   it("recovers from split votes among 5 sentinels in a later epoch", () => {
-    const c = cluster({ sentinels: 5, masters: 1, replicas: 2, quorum: 2, failoverTimeout: 10_000 });
+    const c = cluster({
+      sentinels: 5,
+      masters: 1,
+      replicas: 2,
+      quorum: 2,
+      failoverTimeout: 10_000,
+    });
     // Three camps: no candidate can reach 3 of 5 votes.
     const cut1 = c.partition(["s1", "s2"], ["s3", "s4", "s5"]);
     const cut2 = c.partition(["s3", "s4"], ["s5"]);
@@ -89,8 +99,14 @@ describe("sim scenarios", function () {
     expect(c.eventsOf("+elected-leader")).to.have.length(0);
     cut1();
     cut2();
-    expect(c.runUntilTrue(() => allSwitched(c, "mymaster", "10.0.1.1:6379"), 60_000)).to.equal(true);
-    const epochs = new Set(c.eventsOf("+try-failover").map((e) => c.checker?.tryLog.find((t) => t.time === e.time)?.epoch));
+    expect(c.runUntilTrue(() => allSwitched(c, "mymaster", "10.0.1.1:6379"), 60_000)).to.equal(
+      true,
+    );
+    const epochs = new Set(
+      c
+        .eventsOf("+try-failover")
+        .map((e) => c.checker?.tryLog.find((t) => t.time === e.time)?.epoch),
+    );
     expect(epochs.size).to.be.greaterThan(1);
     expect(promotions(c)).to.have.length(1);
     converge(c);
@@ -101,7 +117,9 @@ describe("sim scenarios", function () {
     c.kill("r1.1");
     c.run(8000);
     c.kill("r1.0");
-    expect(c.runUntilTrue(() => c.eventsOf("-failover-abort-no-good-slave").length > 0, 30_000)).to.equal(true);
+    expect(
+      c.runUntilTrue(() => c.eventsOf("-failover-abort-no-good-slave").length > 0, 30_000),
+    ).to.equal(true);
     expect(promotions(c)).to.have.length(0);
     c.restart("r1.0");
     c.restart("r1.1");
@@ -112,7 +130,9 @@ describe("sim scenarios", function () {
   it("never promotes a replica with priority 0", () => {
     const c = cluster({ sentinels: 3, masters: 1, replicas: 2, priorities: [[0, 100]] });
     c.kill("r1.0");
-    expect(c.runUntilTrue(() => allSwitched(c, "mymaster", "10.0.1.1:6379"), 30_000)).to.equal(true);
+    expect(c.runUntilTrue(() => allSwitched(c, "mymaster", "10.0.1.1:6379"), 30_000)).to.equal(
+      true,
+    );
     expect(promotions(c)).to.deep.equal(["10.0.1.3:6379"]);
     expect(c.node("r1.1").role).to.equal("slave");
     converge(c);
@@ -125,9 +145,16 @@ describe("sim scenarios", function () {
     expect(c.eventsOf("+tilt", "s1")).to.have.length(1);
     const tiltAt = c.now();
     c.kill("r1.0");
-    expect(c.runUntilTrue(() => c.eventsOf("+switch-master", "s2").length > 0, 30_000)).to.equal(true);
+    expect(c.runUntilTrue(() => c.eventsOf("+switch-master", "s2").length > 0, 30_000)).to.equal(
+      true,
+    );
     // While in TILT, s1 neither judged the master down nor led anything.
-    const s1Acts = c.events.filter((e) => e.sentinel === "s1" && e.time < tiltAt + 29_000 && ["+sdown", "+odown", "+try-failover"].includes(e.type));
+    const s1Acts = c.events.filter(
+      (e) =>
+        e.sentinel === "s1" &&
+        e.time < tiltAt + 29_000 &&
+        ["+sdown", "+odown", "+try-failover"].includes(e.type),
+    );
     expect(s1Acts).to.have.length(0);
     c.runUntilTrue(() => c.eventsOf("-tilt", "s1").length > 0, 40_000);
     expect(c.eventsOf("-tilt", "s1")[0]?.time).to.be.greaterThanOrEqual(tiltAt + 29_000);
@@ -157,13 +184,16 @@ describe("sim scenarios", function () {
     c.run(1000);
     c.restart("s2");
     expect(s2.state?.masters.get("mymaster")?.leaderEpoch).to.equal(votedEpoch);
-    expect(c.runUntilTrue(() => allSwitched(c, "mymaster", "10.0.1.1:6379"), 60_000)).to.equal(true);
+    expect(c.runUntilTrue(() => allSwitched(c, "mymaster", "10.0.1.1:6379"), 60_000)).to.equal(
+      true,
+    );
     converge(c);
   });
 
   it("rides out flapping, lossy links without a failover", () => {
     const c = cluster({ sentinels: 3, masters: 1, replicas: 2, downAfter: 5000 });
-    for (const s of ["s1", "s2", "s3"]) c.degrade(s, "r1.0", { maxDelay: 30, loss: 0.2, duplicate: 0.1, reorder: 0.2 });
+    for (const s of ["s1", "s2", "s3"])
+      c.degrade(s, "r1.0", { maxDelay: 30, loss: 0.2, duplicate: 0.1, reorder: 0.2 });
     for (let i = 0; i < 10; i++) {
       const heal = c.isolate("r1.0");
       c.run(1500);
@@ -180,10 +210,12 @@ describe("sim scenarios", function () {
   it("fails over many masters at once", () => {
     const c = cluster({ sentinels: 5, masters: 4, replicas: 2 });
     for (let g = 1; g <= 4; g++) c.kill(`r${g}.0`);
-    const done = (): boolean => [1, 2, 3, 4].every((g) => allSwitched(c, `m${g}`, `10.0.${g}.1:6379`));
+    const done = (): boolean =>
+      [1, 2, 3, 4].every((g) => allSwitched(c, `m${g}`, `10.0.${g}.1:6379`));
     expect(c.runUntilTrue(done, 60_000)).to.equal(true);
     expect(promotions(c)).to.have.length(4);
-    for (let g = 1; g <= 4; g++) expect(c.currentMaster(`m${g}`)?.name).to.be.oneOf([`r${g}.1`, `r${g}.2`]);
+    for (let g = 1; g <= 4; g++)
+      expect(c.currentMaster(`m${g}`)?.name).to.be.oneOf([`r${g}.1`, `r${g}.2`]);
     for (let g = 1; g <= 4; g++) c.restart(`r${g}.0`);
     converge(c);
   });

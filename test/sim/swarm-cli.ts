@@ -41,13 +41,19 @@ function measure(runs: number): void {
     ["WAN 5-50 ms", { ...LAN_PATH, minDelay: 5, maxDelay: 50 }],
   ] as const;
   for (const [label, path] of paths) {
-    console.log(`${label}, down-after 5000, failover-timeout 30000: kill master -> every sentinel switched`);
+    console.log(
+      `${label}, down-after 5000, failover-timeout 30000: kill master -> every sentinel switched`,
+    );
     console.log("sentinels runs no-switch split-rate p50-ms p90-ms p99-ms max-ms");
     for (const n of [3, 5, 7]) {
-      const samples = Array.from({ length: runs }, (_, i) => measureFailover(realCore, n, 10_000 + i, 30_000, path));
+      const samples = Array.from({ length: runs }, (_, i) =>
+        measureFailover(realCore, n, 10_000 + i, 30_000, path),
+      );
       const s = summarize(n, samples);
       const pct = `${(s.splitRate * 100).toFixed(1)}%`;
-      console.log([s.sentinels, s.runs, s.failed, pct, s.p50, s.p90, s.p99, s.max].map(String).join(" "));
+      console.log(
+        [s.sentinels, s.runs, s.failed, pct, s.p50, s.p90, s.p99, s.max].map(String).join(" "),
+      );
     }
   }
 }

@@ -15,7 +15,10 @@ interface Job {
 function send(message: unknown): Promise<void> {
   return new Promise((resolve) => {
     if (process.send === undefined) resolve();
-    else process.send(message, () => { resolve(); });
+    else
+      process.send(message, () => {
+        resolve();
+      });
   });
 }
 
@@ -23,7 +26,11 @@ process.once("message", (message: unknown) => {
   const job = message as Job;
   void (async () => {
     for (const seed of job.seeds) {
-      const result = runSeed(seed, { factory: realCore, brokenVotes: job.brokenVotes, strict: job.strict });
+      const result = runSeed(seed, {
+        factory: realCore,
+        brokenVotes: job.brokenVotes,
+        strict: job.strict,
+      });
       await send(result.ok ? { ...result, tail: [], trace: "" } : { ...result, trace: "" });
       if (!result.ok && job.stopOnFailure) break;
     }

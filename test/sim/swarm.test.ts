@@ -52,11 +52,18 @@ describe("sim swarm", function () {
         `${failed.length} failed, ${tolerated.length} with the tolerated mixed-epoch tally quirk`,
     );
     expect(results.length).to.equal(budget);
-    expect(failed.map((r) => r.seed), failed.slice(0, 3).map(formatFailure).join("\n\n")).to.deep.equal([]);
+    expect(
+      failed.map((r) => r.seed),
+      failed.slice(0, 3).map(formatFailure).join("\n\n"),
+    ).to.deep.equal([]);
   });
 
   it("catches a broken vote rule (a sentinel that votes for every asker) within the budget", async () => {
-    const { results } = await runSeedsInWorkers(seeds, { ...poolOptions, brokenVotes: true, stopOnFailure: true });
+    const { results } = await runSeedsInWorkers(seeds, {
+      ...poolOptions,
+      brokenVotes: true,
+      stopOnFailure: true,
+    });
     const caught = results.filter((r) => !r.ok);
     expect(caught.length, "the checker missed the double votes").to.be.greaterThan(0);
     expect(caught[0]?.message).to.match(/voted for two leaders|second leader|second promotion/);

@@ -92,17 +92,28 @@ export class Checker {
     const state = sentinel.state;
     const persisted = this.persistedEpoch.get(sentinel.name) ?? 0;
     if (state.currentEpoch < persisted) {
-      this.fail(sentinel, `restarted with current epoch ${state.currentEpoch} below persisted ${persisted}`);
+      this.fail(
+        sentinel,
+        `restarted with current epoch ${state.currentEpoch} below persisted ${persisted}`,
+      );
     }
     for (const master of state.masters.values()) {
       const voted = this.maxVoteEpoch.get(`${state.myId}|${master.name}`) ?? 0;
       if (master.leaderEpoch < voted) {
-        this.fail(sentinel, `restarted with leader-epoch ${master.leaderEpoch} for ${master.name} but had voted in epoch ${voted}`);
+        this.fail(
+          sentinel,
+          `restarted with leader-epoch ${master.leaderEpoch} for ${master.name} but had voted in epoch ${voted}`,
+        );
       }
     }
   }
 
-  onStep(sentinel: SimSentinel, _input: Input | null, ready: Ready, votes: readonly SentVote[]): void {
+  onStep(
+    sentinel: SimSentinel,
+    _input: Input | null,
+    ready: Ready,
+    votes: readonly SentVote[],
+  ): void {
     this.checks++;
     const state = sentinel.state;
     if (ready.persist !== null) this.persistedEpoch.set(sentinel.name, ready.persist.currentEpoch);
@@ -136,12 +147,21 @@ export class Checker {
       if (command.type !== "replicaof" || command.target !== null) continue;
       const name = replicaLinkMaster(command.link);
       const master = name === null ? undefined : state.masters.get(name);
-      if (master === undefined) this.fail(sentinel, `SLAVEOF NO ONE on ${command.link} for an unknown master`);
+      if (master === undefined)
+        this.fail(sentinel, `SLAVEOF NO ONE on ${command.link} for an unknown master`);
       const key = `${state.myId}|${master.name}|${master.failoverEpoch}`;
       if (!this.electedBy.has(key)) {
-        this.fail(sentinel, `sent SLAVEOF NO ONE for ${master.name} in epoch ${master.failoverEpoch} without being elected`);
+        this.fail(
+          sentinel,
+          `sent SLAVEOF NO ONE for ${master.name} in epoch ${master.failoverEpoch} without being elected`,
+        );
       }
-      this.recordPromotion(sentinel, state.myId, master, command.link.slice(`slave:${master.name}:`.length));
+      this.recordPromotion(
+        sentinel,
+        state.myId,
+        master,
+        command.link.slice(`slave:${master.name}:`.length),
+      );
     }
     this.checkEpochs(sentinel);
   }
@@ -154,12 +174,22 @@ export class Checker {
     }
   }
 
-  private recordVote(sentinel: SimSentinel, voter: string, master: string, epoch: number, leader: string): void {
-    if (!Number.isFinite(epoch) || leader === "") this.fail(sentinel, `malformed vote ${leader} ${epoch}`);
+  private recordVote(
+    sentinel: SimSentinel,
+    voter: string,
+    master: string,
+    epoch: number,
+    leader: string,
+  ): void {
+    if (!Number.isFinite(epoch) || leader === "")
+      this.fail(sentinel, `malformed vote ${leader} ${epoch}`);
     const key = `${voter}|${master}|${epoch}`;
     const previous = this.votes.get(key);
     if (previous !== undefined && previous !== leader) {
-      this.fail(sentinel, `voted for two leaders for ${master} in epoch ${epoch}: ${previous} and ${leader}`);
+      this.fail(
+        sentinel,
+        `voted for two leaders for ${master} in epoch ${epoch}: ${previous} and ${leader}`,
+      );
     }
     this.votes.set(key, leader);
     const mk = `${voter}|${master}`;
@@ -203,14 +233,26 @@ export class Checker {
     // sentinel.c: peers are counted at the current epoch, the own vote at the failover epoch.
     const have = this.votersFor(master.name, [epoch, current], id);
     if (have < needed) {
-      this.fail(sentinel, `elected for ${master.name} in epoch ${epoch} with ${have} votes on record, needs ${needed}`);
+      this.fail(
+        sentinel,
+        `elected for ${master.name} in epoch ${epoch} with ${have} votes on record, needs ${needed}`,
+      );
     }
   }
 
-  private recordPromotion(sentinel: SimSentinel, id: string, master: MasterState, target: string): void {
+  private recordPromotion(
+    sentinel: SimSentinel,
+    id: string,
+    master: MasterState,
+    target: string,
+  ): void {
     const key = `${master.name}|${master.failoverEpoch}`;
     const previous = this.promotions.get(key);
-    if (previous !== undefined && (previous.sentinel !== id || previous.target !== target) && !this.forced.has(key)) {
+    if (
+      previous !== undefined &&
+      (previous.sentinel !== id || previous.target !== target) &&
+      !this.forced.has(key)
+    ) {
       this.fail(
         sentinel,
         `second promotion for ${master.name} in epoch ${master.failoverEpoch}: ${target} by ${id}, earlier ${previous.target} by ${previous.sentinel}`,
@@ -234,14 +276,20 @@ export class Checker {
     for (const master of state.masters.values()) {
       const before = seen.config.get(master.name) ?? 0;
       if (master.configEpoch < before) {
-        this.fail(sentinel, `config epoch of ${master.name} went down from ${before} to ${master.configEpoch}`);
+        this.fail(
+          sentinel,
+          `config epoch of ${master.name} went down from ${before} to ${master.configEpoch}`,
+        );
       }
       seen.config.set(master.name, master.configEpoch);
     }
   }
 }
 
-function findMasterByAddr(masters: ReadonlyMap<string, MasterState>, addr: Addr): MasterState | null {
+function findMasterByAddr(
+  masters: ReadonlyMap<string, MasterState>,
+  addr: Addr,
+): MasterState | null {
   for (const master of masters.values()) if (addrEquals(master.addr, addr)) return master;
   return null;
 }
@@ -259,7 +307,11 @@ function replicaLinkMaster(link: string): string | null {
  * with no failover running, the node there is up and the only master of the group, and every live
  * replica of the group follows it with its link up. Returns null when converged, else the reason.
  */
-export function convergence(masterName: string, sentinels: readonly SimSentinel[], group: readonly FakeRedis[]): string | null {
+export function convergence(
+  masterName: string,
+  sentinels: readonly SimSentinel[],
+  group: readonly FakeRedis[],
+): string | null {
   let addr: Addr | null = null;
   let epoch = -1;
   for (const s of sentinels) {
@@ -276,7 +328,8 @@ export function convergence(masterName: string, sentinels: readonly SimSentinel[
   }
   if (addr === null) return "no live sentinel";
   const master = group.find((n) => addrEquals(n.addr, addr));
-  if (master === undefined) return `reported master ${addrKey(addr)} is not a node of ${masterName}`;
+  if (master === undefined)
+    return `reported master ${addrKey(addr)} is not a node of ${masterName}`;
   if (!master.up) return `reported master ${master.name} is down`;
   if (master.role !== "master") return `reported master ${master.name} has role ${master.role}`;
   for (const node of group) {

@@ -26,7 +26,12 @@ export type Response =
   | { readonly kind: "ok"; readonly text: string }
   | { readonly kind: "error"; readonly text: string }
   /** The [integer, bulk, integer] reply of SENTINEL is-master-down-by-addr. */
-  | { readonly kind: "vote"; readonly down: boolean; readonly leader: string; readonly leaderEpoch: number };
+  | {
+      readonly kind: "vote";
+      readonly down: boolean;
+      readonly leader: string;
+      readonly leaderEpoch: number;
+    };
 
 /** The client half of a connection (a sentinel's link). */
 export interface ClientEnd {

@@ -24,7 +24,13 @@ export interface PathConfig {
   readonly reorder: number;
 }
 
-export const LAN_PATH: PathConfig = { minDelay: 0.1, maxDelay: 1, loss: 0, duplicate: 0, reorder: 0 };
+export const LAN_PATH: PathConfig = {
+  minDelay: 0.1,
+  maxDelay: 1,
+  loss: 0,
+  duplicate: 0,
+  reorder: 0,
+};
 
 const RTO_MIN = 200;
 const RTO_MAX = 3000;
@@ -129,7 +135,10 @@ export class FakeNetwork {
   }
 
   isolate(host: string, all: readonly string[]): void {
-    this.partition([host], all.filter((h) => h !== host));
+    this.partition(
+      [host],
+      all.filter((h) => h !== host),
+    );
   }
 
   heal(): void {

@@ -129,7 +129,11 @@ export class FakeRedis implements ServerEnd {
     const loading = now < this.loadingUntil;
     switch (request.kind) {
       case "ping":
-        respond(loading ? { kind: "error", text: "LOADING Redis is loading the dataset in memory" } : { kind: "ok", text: "PONG" });
+        respond(
+          loading
+            ? { kind: "error", text: "LOADING Redis is loading the dataset in memory" }
+            : { kind: "ok", text: "PONG" },
+        );
         return;
       case "info":
         respond({ kind: "ok", text: this.infoText() });
@@ -146,11 +150,17 @@ export class FakeRedis implements ServerEnd {
         respond({ kind: "error", text: "NOTBUSY No scripts in execution right now." });
         return;
       case "is-master-down":
-        respond({ kind: "error", text: "ERR unknown command 'SENTINEL', with args beginning with: " });
+        respond({
+          kind: "error",
+          text: "ERR unknown command 'SENTINEL', with args beginning with: ",
+        });
         return;
       case "replicaof":
         if (loading) {
-          respond({ kind: "error", text: "EXECABORT Transaction discarded because of previous errors." });
+          respond({
+            kind: "error",
+            text: "EXECABORT Transaction discarded because of previous errors.",
+          });
           return;
         }
         this.slaveOf(request.target);
@@ -182,7 +192,8 @@ export class FakeRedis implements ServerEnd {
       this.promotions++;
       this.env.note(this, "role master (SLAVEOF NO ONE)");
     } else {
-      const same = this.role === "slave" && this.masterAddr !== null && addrEquals(this.masterAddr, target);
+      const same =
+        this.role === "slave" && this.masterAddr !== null && addrEquals(this.masterAddr, target);
       if (!same) {
         if (this.linkUp) this.linkDownSince = now;
         this.role = "slave";
@@ -216,9 +227,18 @@ export class FakeRedis implements ServerEnd {
     }
   }
 
-  private receivePropagated(payload: string, from: FakeRedis, visited: ReadonlySet<FakeRedis>): void {
+  private receivePropagated(
+    payload: string,
+    from: FakeRedis,
+    visited: ReadonlySet<FakeRedis>,
+  ): void {
     const run = (): void => {
-      if (this.up && this.linkUp && this.masterAddr !== null && addrEquals(this.masterAddr, from.addr)) {
+      if (
+        this.up &&
+        this.linkUp &&
+        this.masterAddr !== null &&
+        addrEquals(this.masterAddr, from.addr)
+      ) {
         this.publish(payload, visited);
       }
     };
@@ -231,7 +251,13 @@ export class FakeRedis implements ServerEnd {
   replicasOnline(): FakeRedis[] {
     const out: FakeRedis[] = [];
     for (const node of this.peers()) {
-      if (node.up && node.role === "slave" && node.linkUp && node.masterAddr !== null && addrEquals(node.masterAddr, this.addr)) {
+      if (
+        node.up &&
+        node.role === "slave" &&
+        node.linkUp &&
+        node.masterAddr !== null &&
+        addrEquals(node.masterAddr, this.addr)
+      ) {
         out.push(node);
       }
     }
@@ -356,7 +382,11 @@ export class FakeRedis implements ServerEnd {
         const since = this.linkDownSince === 0 ? -1 : Math.floor((now - this.linkDownSince) / 1000);
         lines.push(`master_link_down_since_seconds:${since}`);
       }
-      lines.push(`slave_priority:${this.priority}`, "slave_read_only:1", `replica_announced:${this.replicaAnnounced ? 1 : 0}`);
+      lines.push(
+        `slave_priority:${this.priority}`,
+        "slave_read_only:1",
+        `replica_announced:${this.replicaAnnounced ? 1 : 0}`,
+      );
     }
     const replicas = this.replicasOnline();
     lines.push(`connected_slaves:${replicas.length}`);

@@ -34,7 +34,10 @@ export interface FailoverStats {
  * and after any lost election wait for the election timeout and then 2 × failover-timeout.
  * Compare `measureFailover(…, path, REDIS_ELECTION_TIMING)` with the defaults.
  */
-export const REDIS_ELECTION_TIMING: Readonly<Partial<Timing>> = { candidateDelay: 0, splitRetryDelay: 0 };
+export const REDIS_ELECTION_TIMING: Readonly<Partial<Timing>> = {
+  candidateDelay: 0,
+  splitRetryDelay: 0,
+};
 
 export function measureFailover(
   factory: CoreFactory,
@@ -46,7 +49,16 @@ export function measureFailover(
 ): FailoverSample {
   const c = new SimCluster({
     seed,
-    topology: { sentinels, masters: 1, replicas: 2, preseed: true, downAfter: 5000, failoverTimeout, path, ...(timing === undefined ? {} : { timing }) },
+    topology: {
+      sentinels,
+      masters: 1,
+      replicas: 2,
+      preseed: true,
+      downAfter: 5000,
+      failoverTimeout,
+      path,
+      ...(timing === undefined ? {} : { timing }),
+    },
     factory,
     trace: { keepLast: 50 },
   });
@@ -71,7 +83,9 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 export function summarize(sentinels: number, samples: readonly FailoverSample[]): FailoverStats {
-  const times = samples.flatMap((s) => (s.switchMs === null ? [] : [s.switchMs])).sort((a, b) => a - b);
+  const times = samples
+    .flatMap((s) => (s.switchMs === null ? [] : [s.switchMs]))
+    .sort((a, b) => a - b);
   return {
     sentinels,
     runs: samples.length,

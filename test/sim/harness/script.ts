@@ -37,12 +37,14 @@ export class ScriptError extends Error {
 }
 
 function record(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ScriptError(`${what}: expected a mapping`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new ScriptError(`${what}: expected a mapping`);
   return value as Record<string, unknown>;
 }
 
 function num(value: unknown, what: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new ScriptError(`${what}: expected a number`);
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw new ScriptError(`${what}: expected a number`);
   return value;
 }
 
@@ -57,26 +59,37 @@ function parseStep(raw: unknown, i: number): Step {
   const where = `step ${i + 1}`;
   const step = record(raw, where);
   const keys = Object.keys(step);
-  if (keys.length !== 1) throw new ScriptError(`${where}: expected exactly one operation, got ${keys.join(", ")}`);
+  if (keys.length !== 1)
+    throw new ScriptError(`${where}: expected exactly one operation, got ${keys.join(", ")}`);
   const op = keys[0] ?? "";
   const arg = step[op];
-  for (const nodeOp of NODE_OPS) if (op === nodeOp) return { op: nodeOp, node: str(arg, `${where} ${op}`) };
+  for (const nodeOp of NODE_OPS)
+    if (op === nodeOp) return { op: nodeOp, node: str(arg, `${where} ${op}`) };
   switch (op) {
     case "run":
       return { op: "run", ms: num(arg, `${where} run`) };
     case "partition": {
-      if (!Array.isArray(arg)) throw new ScriptError(`${where} partition: expected a list of nodes`);
+      if (!Array.isArray(arg))
+        throw new ScriptError(`${where} partition: expected a list of nodes`);
       return { op: "partition", side: arg.map((n, j) => str(n, `${where} partition[${j}]`)) };
     }
     case "heal":
       return { op: "heal" };
     case "clock-jump": {
       const a = record(arg, `${where} clock-jump`);
-      return { op: "clock-jump", sentinel: str(a["sentinel"], `${where} sentinel`), ms: num(a["ms"], `${where} ms`) };
+      return {
+        op: "clock-jump",
+        sentinel: str(a["sentinel"], `${where} sentinel`),
+        ms: num(a["ms"], `${where} ms`),
+      };
     }
     case "failover": {
       const a = record(arg, `${where} failover`);
-      return { op: "failover", sentinel: str(a["sentinel"], `${where} sentinel`), master: str(a["master"], `${where} master`) };
+      return {
+        op: "failover",
+        sentinel: str(a["sentinel"], `${where} sentinel`),
+        master: str(a["master"], `${where} master`),
+      };
     }
     default:
       throw new ScriptError(`${where}: unknown operation ${op}`);
@@ -86,7 +99,8 @@ function parseStep(raw: unknown, i: number): Step {
 export function parseScript(raw: unknown): Script {
   const doc = record(raw, "script");
   const t = record(doc["topology"], "topology");
-  const optional = (key: string): Record<string, number> => (t[key] === undefined ? {} : { [key]: num(t[key], `topology.${key}`) });
+  const optional = (key: string): Record<string, number> =>
+    t[key] === undefined ? {} : { [key]: num(t[key], `topology.${key}`) };
   const topology: Topology = {
     sentinels: num(t["sentinels"], "topology.sentinels"),
     masters: num(t["masters"], "topology.masters"),

@@ -88,7 +88,8 @@ export class SimCluster implements SimObserver {
     this.network = new FakeNetwork(this.clock, this.random.fork("network"));
     this.network.setDefaultPath(options.topology.path ?? LAN_PATH);
     this.trace = new Trace(options.trace);
-    this.checker = options.check === false ? null : new Checker({ strict: options.strict ?? false });
+    this.checker =
+      options.check === false ? null : new Checker({ strict: options.strict ?? false });
     if (this.checker !== null) this.checker.now = () => this.clock.now();
     this.buildRedis();
     this.buildSentinels(options.factory);
@@ -142,14 +143,18 @@ export class SimCluster implements SimObserver {
     const t = this.topology;
     const quorum = t.quorum ?? Math.floor(t.sentinels / 2) + 1;
     const idRandom = this.random.fork("preseed-ids");
-    const ids = Array.from({ length: t.sentinels }, () => (t.preseed === true ? idRandom.hexId() : ""));
+    const ids = Array.from({ length: t.sentinels }, () =>
+      t.preseed === true ? idRandom.hexId() : "",
+    );
     const hosts = Array.from({ length: t.sentinels }, (_, k) => `10.0.0.${k + 1}`);
     for (let k = 0; k < t.sentinels; k++) {
       const masters: MasterConfig[] = this.masterNames.map((name) => {
         const group = this.groups.get(name) ?? [];
         const known: KnownSentinel[] =
           t.preseed === true
-            ? ids.flatMap((id, j) => (j === k ? [] : [{ addr: { ip: hosts[j] ?? "", port: 26379 }, runId: id }]))
+            ? ids.flatMap((id, j) =>
+                j === k ? [] : [{ addr: { ip: hosts[j] ?? "", port: 26379 }, runId: id }],
+              )
             : [];
         return {
           name,
@@ -166,7 +171,12 @@ export class SimCluster implements SimObserver {
           knownSentinels: known,
         };
       });
-      const config: SentinelConfig = { myId: ids[k] ?? "", currentEpoch: 0, global: DEFAULT_GLOBAL_SETTINGS, masters };
+      const config: SentinelConfig = {
+        myId: ids[k] ?? "",
+        currentEpoch: 0,
+        global: DEFAULT_GLOBAL_SETTINGS,
+        masters,
+      };
       const name = `s${k + 1}`;
       const sentinel = new SimSentinel(
         {
@@ -197,7 +207,12 @@ export class SimCluster implements SimObserver {
 
   // ---- observer ----
 
-  onStep(sentinel: SimSentinel, input: Input | null, ready: Ready, votes: readonly SentVote[]): void {
+  onStep(
+    sentinel: SimSentinel,
+    input: Input | null,
+    ready: Ready,
+    votes: readonly SentVote[],
+  ): void {
     const now = this.clock.now();
     const id = sentinel.myId;
     if (id !== "" && !this.aliased.has(id)) {
@@ -205,7 +220,13 @@ export class SimCluster implements SimObserver {
       this.trace.alias(id, sentinel.name);
     }
     for (const event of ready.events) {
-      this.events.push({ time: now, sentinel: sentinel.name, type: event.type, text: event.text, master: event.master });
+      this.events.push({
+        time: now,
+        sentinel: sentinel.name,
+        type: event.type,
+        text: event.text,
+        master: event.master,
+      });
       if (event.level !== "debug" || this.trace.options.debugEvents) {
         this.trace.record(now, sentinel.name, `${event.type} ${event.text}`);
       }
@@ -291,7 +312,9 @@ export class SimCluster implements SimObserver {
   }
 
   eventsOf(type: string, sentinel?: string): RecordedEvent[] {
-    return this.events.filter((e) => e.type === type && (sentinel === undefined || e.sentinel === sentinel));
+    return this.events.filter(
+      (e) => e.type === type && (sentinel === undefined || e.sentinel === sentinel),
+    );
   }
 
   // ---- faults ----

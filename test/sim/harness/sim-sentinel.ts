@@ -57,7 +57,12 @@ export interface VoteReply {
 
 /** What the checker and the trace see of each step. */
 export interface SimObserver {
-  onStep(sentinel: SimSentinel, input: Input | null, ready: Ready, votes: readonly SentVote[]): void;
+  onStep(
+    sentinel: SimSentinel,
+    input: Input | null,
+    ready: Ready,
+    votes: readonly SentVote[],
+  ): void;
   onLifecycle(sentinel: SimSentinel, text: string): void;
 }
 
@@ -104,7 +109,10 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   private readonly wallBase: number;
   private links = new Map<LinkId, LinkEntry>();
   private serverConns = new Set<Connection>();
-  private pendingVotes = new Map<number, { request: VoteRequest; respond: (r: Response) => void }>();
+  private pendingVotes = new Map<
+    number,
+    { request: VoteRequest; respond: (r: Response) => void }
+  >();
   private nextRequestId = 1;
   private attemptCounter = 0;
   private inbox: (() => void)[] = [];
@@ -253,9 +261,10 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   private later(input: Input): void {
     const incarnation = this.incarnation;
     this.env.clock.after(0, () => {
-      if (this.incarnation === incarnation) this.deliver(() => {
-        this.input(input);
-      });
+      if (this.incarnation === incarnation)
+        this.deliver(() => {
+          this.input(input);
+        });
     });
   }
 
@@ -288,7 +297,10 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   private reply(reply: CoreReply, persistOk: boolean, votes: SentVote[]): void {
     if (reply.kind === "admin") {
       const failed = reply.afterPersist && !persistOk;
-      this.adminResults.set(reply.requestId, failed ? { kind: "error", message: PERSIST_FAILED_TEXT } : reply.result);
+      this.adminResults.set(
+        reply.requestId,
+        failed ? { kind: "error", message: PERSIST_FAILED_TEXT } : reply.result,
+      );
       return;
     }
     const pending = this.pendingVotes.get(reply.requestId);
@@ -298,7 +310,11 @@ export class SimSentinel implements ServerEnd, ClientEnd {
       pending.respond({ kind: "error", text: PERSIST_FAILED_TEXT });
       return;
     }
-    let vote: VoteReply = { down: reply.down, leader: reply.leader, leaderEpoch: reply.leaderEpoch };
+    let vote: VoteReply = {
+      down: reply.down,
+      leader: reply.leader,
+      leaderEpoch: reply.leaderEpoch,
+    };
     if (this.replyFilter !== null) vote = this.replyFilter(pending.request, vote);
     votes.push({ request: pending.request, reply: vote });
     pending.respond({ kind: "vote", ...vote });
@@ -318,10 +334,18 @@ export class SimSentinel implements ServerEnd, ClientEnd {
         this.forget(command.link);
         return;
       case "ping":
-        this.send(command.link, { kind: "ping" }, (r) => ({ type: "ping-reply", link: command.link, reply: text(r) }));
+        this.send(command.link, { kind: "ping" }, (r) => ({
+          type: "ping-reply",
+          link: command.link,
+          reply: text(r),
+        }));
         return;
       case "info":
-        this.send(command.link, { kind: "info" }, (r) => ({ type: "info-reply", link: command.link, reply: text(r) }));
+        this.send(command.link, { kind: "info" }, (r) => ({
+          type: "info-reply",
+          link: command.link,
+          reply: text(r),
+        }));
         return;
       case "publish-hello":
         this.send(command.link, { kind: "publish", payload: command.payload }, (r) => ({
@@ -331,20 +355,35 @@ export class SimSentinel implements ServerEnd, ClientEnd {
         }));
         return;
       case "ask-master-down": {
-        const request: Request = { kind: "is-master-down", ip: command.ip, port: command.port, epoch: command.epoch, runId: command.runId };
+        const request: Request = {
+          kind: "is-master-down",
+          ip: command.ip,
+          port: command.port,
+          epoch: command.epoch,
+          runId: command.runId,
+        };
         this.send(command.link, request, (r) => ({
           type: "is-master-down-reply",
           link: command.link,
           master: command.master,
-          reply: r.kind === "vote" ? { down: r.down, leader: r.leader, leaderEpoch: r.leaderEpoch } : null,
+          reply:
+            r.kind === "vote"
+              ? { down: r.down, leader: r.leader, leaderEpoch: r.leaderEpoch }
+              : null,
         }));
         return;
       }
       case "replicaof":
-        this.send(command.link, { kind: "replicaof", target: command.target }, () => ({ type: "command-done", link: command.link }));
+        this.send(command.link, { kind: "replicaof", target: command.target }, () => ({
+          type: "command-done",
+          link: command.link,
+        }));
         return;
       case "script-kill":
-        this.send(command.link, { kind: "script-kill" }, () => ({ type: "command-done", link: command.link }));
+        this.send(command.link, { kind: "script-kill" }, () => ({
+          type: "command-done",
+          link: command.link,
+        }));
         return;
     }
   }
@@ -369,7 +408,9 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     const server = this.env.lookupServer(addr);
     const incarnation = this.incarnation;
     const current = (): boolean =>
-      this.incarnation === incarnation && this.links.get(link) === entry && (kind === "cmd" ? entry.cmdAttempt : entry.pubsubAttempt) === attempt;
+      this.incarnation === incarnation &&
+      this.links.get(link) === entry &&
+      (kind === "cmd" ? entry.cmdAttempt : entry.pubsubAttempt) === attempt;
     const fail = (delay: number, reason: string): void => {
       this.env.clock.after(delay, () => {
         this.deliver(() => {
@@ -478,9 +519,22 @@ export class SimSentinel implements ServerEnd, ClientEnd {
         return;
       case "is-master-down": {
         const requestId = this.nextRequestId++;
-        const vote: VoteRequest = { ip: request.ip, port: request.port, epoch: request.epoch, runId: request.runId, from: conn.client.host };
+        const vote: VoteRequest = {
+          ip: request.ip,
+          port: request.port,
+          epoch: request.epoch,
+          runId: request.runId,
+          from: conn.client.host,
+        };
         this.pendingVotes.set(requestId, { request: vote, respond });
-        this.input({ type: "is-master-down-request", requestId, ip: request.ip, port: request.port, epoch: request.epoch, runId: request.runId });
+        this.input({
+          type: "is-master-down-request",
+          requestId,
+          ip: request.ip,
+          port: request.port,
+          epoch: request.epoch,
+          runId: request.runId,
+        });
         // Answered inside execute(); if the core gave no answer, the request stays unanswered.
         this.pendingVotes.delete(requestId);
         return;

@@ -25,7 +25,10 @@ function isSeedResult(value: unknown): value is SeedResult {
   return typeof value === "object" && value !== null && "seed" in value && "ok" in value;
 }
 
-export async function runSeedsInWorkers(seeds: readonly number[], options: PoolOptions = {}): Promise<PoolResult> {
+export async function runSeedsInWorkers(
+  seeds: readonly number[],
+  options: PoolOptions = {},
+): Promise<PoolResult> {
   const count = Math.max(1, Math.min(options.workers ?? availableParallelism(), seeds.length));
   const started = performance.now();
   const results: SeedResult[] = [];
@@ -37,7 +40,10 @@ export async function runSeedsInWorkers(seeds: readonly number[], options: PoolO
     jobs.map(
       (mine) =>
         new Promise<void>((resolve, reject) => {
-          const child = fork(entry, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+          const child = fork(entry, [], {
+            execArgv: ["--import", "tsx"],
+            stdio: ["ignore", "inherit", "inherit", "ipc"],
+          });
           children.push(child);
           child.on("message", (message: unknown) => {
             if (!isSeedResult(message)) return;
@@ -51,9 +57,17 @@ export async function runSeedsInWorkers(seeds: readonly number[], options: PoolO
           child.on("error", reject);
           child.on("exit", (code) => {
             if (code === 0 || stopping) resolve();
-            else reject(new Error(`swarm worker ${child.pid ?? "?"} exited with code ${code ?? "null"}`));
+            else
+              reject(
+                new Error(`swarm worker ${child.pid ?? "?"} exited with code ${code ?? "null"}`),
+              );
           });
-          child.send({ seeds: mine, brokenVotes: options.brokenVotes ?? false, stopOnFailure: options.stopOnFailure ?? false, strict: options.strict ?? false });
+          child.send({
+            seeds: mine,
+            brokenVotes: options.brokenVotes ?? false,
+            stopOnFailure: options.stopOnFailure ?? false,
+            strict: options.strict ?? false,
+          });
         }),
     ),
   );

@@ -34,7 +34,9 @@ export interface SeedResult {
 
 /** The broken vote rule of the checker self-test: answers every asker as if voting for it. */
 export function voteForEveryone(request: VoteRequest, reply: VoteReply): VoteReply {
-  return request.runId === "*" ? reply : { down: reply.down, leader: request.runId, leaderEpoch: request.epoch };
+  return request.runId === "*"
+    ? reply
+    : { down: reply.down, leader: request.runId, leaderEpoch: request.epoch };
 }
 
 export function drawTopology(r: Prng): Topology {
@@ -50,7 +52,9 @@ export function drawTopology(r: Prng): Topology {
     downAfter: r.pick([1000, 2000, 3000, 5000]),
     failoverTimeout: r.pick([6000, 10_000, 20_000, 30_000]),
     parallelSyncs: r.range(1, 2),
-    priorities: replicas.map((n) => Array.from({ length: n }, () => (r.chance(0.1) ? 0 : r.pick([100, 100, 50, 150])))),
+    priorities: replicas.map((n) =>
+      Array.from({ length: n }, () => (r.chance(0.1) ? 0 : r.pick([100, 100, 50, 150]))),
+    ),
     preseed: r.chance(0.5),
     loadingTime: r.pick([0, 0, 500, 2000]),
   };
@@ -71,7 +75,10 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
       const group = c.group(r.pick(c.masterNames));
       const master = group.find((n) => n.up && n.role === "master") ?? r.pick(group);
       c.kill(master.name);
-      if (r.chance(0.6)) undo(r.range(2000, 40_000), () => { c.restart(master.name); });
+      if (r.chance(0.6))
+        undo(r.range(2000, 40_000), () => {
+          c.restart(master.name);
+        });
     },
   ],
   [
@@ -79,7 +86,10 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
     (c, r, undo) => {
       const node = r.pick(c.redis);
       c.kill(node.name);
-      if (r.chance(0.6)) undo(r.range(1000, 30_000), () => { c.restart(node.name); });
+      if (r.chance(0.6))
+        undo(r.range(1000, 30_000), () => {
+          c.restart(node.name);
+        });
     },
   ],
   [
@@ -87,7 +97,10 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
     (c, r, undo) => {
       const s = r.pick(c.sentinels);
       c.kill(s.name);
-      if (r.chance(0.7)) undo(r.range(500, 30_000), () => { c.restart(s.name); });
+      if (r.chance(0.7))
+        undo(r.range(500, 30_000), () => {
+          c.restart(s.name);
+        });
     },
   ],
   [
@@ -95,7 +108,9 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
     (c, r, undo) => {
       const name = r.pick(c.names());
       c.pause(name);
-      undo(r.range(500, 15_000), () => { c.resume(name); });
+      undo(r.range(500, 15_000), () => {
+        c.resume(name);
+      });
     },
   ],
   [
@@ -147,7 +162,9 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
         duplicate: r.float() * 0.2,
         reorder: r.float() * 0.3,
       });
-      undo(r.range(2000, 40_000), () => { c.restorePaths(); });
+      undo(r.range(2000, 40_000), () => {
+        c.restorePaths();
+      });
     },
   ],
   [
@@ -191,7 +208,8 @@ export function runSeed(seed: number, options: SwarmOptions): SeedResult {
     trace: { keepLast: options.keepTrace ?? 300 },
     strict: options.strict ?? true,
   });
-  if (options.brokenVotes === true) for (const s of cluster.sentinels) s.replyFilter = voteForEveryone;
+  if (options.brokenVotes === true)
+    for (const s of cluster.sentinels) s.replyFilter = voteForEveryone;
   const summary = describeTopology(topology);
   let phase: SeedResult["phase"] = "safety";
   let faults = 0;

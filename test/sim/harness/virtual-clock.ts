@@ -29,7 +29,12 @@ export class VirtualClock {
   }
 
   at(time: number, run: () => void): Timer {
-    const timer: Timer = { time: Math.max(time, this.current), seq: this.seqCounter++, cancelled: false, run };
+    const timer: Timer = {
+      time: Math.max(time, this.current),
+      seq: this.seqCounter++,
+      cancelled: false,
+      run,
+    };
     this.push(timer);
     return timer;
   }

@@ -14,7 +14,11 @@ const A = "a".repeat(40);
 const B = "b".repeat(40);
 const C = "c".repeat(40);
 
-function sentinel(name: string, id: string, leaderEpoch = 0): { s: SimSentinel; core: () => StubCore } {
+function sentinel(
+  name: string,
+  id: string,
+  leaderEpoch = 0,
+): { s: SimSentinel; core: () => StubCore } {
   const clock = new VirtualClock();
   const random = new Prng(1);
   let last: StubCore | null = null;
@@ -46,7 +50,10 @@ function sentinel(name: string, id: string, leaderEpoch = 0): { s: SimSentinel; 
 }
 
 function vote(leader: string, epoch: number): SentVote {
-  return { request: { ip: "10.0.1.1", port: 6379, epoch, runId: leader, from: "10.0.0.9" }, reply: { down: true, leader, leaderEpoch: epoch } };
+  return {
+    request: { ip: "10.0.1.1", port: 6379, epoch, runId: leader, from: "10.0.0.9" },
+    reply: { down: true, leader, leaderEpoch: epoch },
+  };
 }
 
 describe("sim checker", () => {
@@ -81,10 +88,20 @@ describe("sim checker", () => {
     // (the uniqueness rule is checked before the vote count).
     checker.onStep(s1.s, null, ready({ events: [event("+vote-for-leader", `${A} 5`)] }), []);
     checker.onStep(s3.s, null, ready({}), [vote(A, 5)]);
-    checker.onStep(s1.s, null, ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }), []);
+    checker.onStep(
+      s1.s,
+      null,
+      ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }),
+      [],
+    );
     checker.onStep(s2.s, null, ready({ events: [event("+vote-for-leader", `${B} 5`)] }), []);
     expect(() => {
-      checker.onStep(s2.s, null, ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }), []);
+      checker.onStep(
+        s2.s,
+        null,
+        ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }),
+        [],
+      );
     }).to.throw(SafetyViolation, /second leader/);
   });
 
@@ -100,10 +117,20 @@ describe("sim checker", () => {
       s2.core().state.currentEpoch = 6;
       checker.onStep(s1.s, null, ready({ events: [event("+vote-for-leader", `${A} 4`)] }), []);
       checker.onStep(s3.s, null, ready({}), [vote(A, 4), vote(B, 6)]);
-      checker.onStep(s1.s, null, ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }), []);
+      checker.onStep(
+        s1.s,
+        null,
+        ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }),
+        [],
+      );
       checker.onStep(s2.s, null, ready({ events: [event("+vote-for-leader", `${B} 4`)] }), []);
       const second = (): void => {
-        checker.onStep(s2.s, null, ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }), []);
+        checker.onStep(
+          s2.s,
+          null,
+          ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }),
+          [],
+        );
       };
       if (strict) {
         expect(second).to.throw(SafetyViolation, /second leader/);
@@ -124,7 +151,12 @@ describe("sim checker", () => {
     m.sentinels.set(C, {} as never);
     checker.onStep(s, null, ready({ events: [event("+vote-for-leader", `${A} 2`)] }), []);
     expect(() => {
-      checker.onStep(s, null, ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }), []);
+      checker.onStep(
+        s,
+        null,
+        ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }),
+        [],
+      );
     }).to.throw(SafetyViolation, /1 votes on record, needs 2/);
   });
 
@@ -132,7 +164,14 @@ describe("sim checker", () => {
     const checker = new Checker();
     const { s } = sentinel("s1", A);
     expect(() => {
-      checker.onStep(s, null, ready({ commands: [{ type: "replicaof", link: "slave:mymaster:10.0.1.2:6379", target: null }] }), []);
+      checker.onStep(
+        s,
+        null,
+        ready({
+          commands: [{ type: "replicaof", link: "slave:mymaster:10.0.1.2:6379", target: null }],
+        }),
+        [],
+      );
     }).to.throw(SafetyViolation, /without being elected/);
   });
 

@@ -84,10 +84,14 @@ describe("sim fake redis", () => {
     const env = {
       clock,
       network: net,
-      lookup: (addr: { ip: string; port: number }) => nodes.find((n) => n.host === addr.ip && n.port === addr.port) ?? null,
+      lookup: (addr: { ip: string; port: number }) =>
+        nodes.find((n) => n.host === addr.ip && n.port === addr.port) ?? null,
       note: (n: FakeRedis, text: string) => notes.push(`${n.name} ${text}`),
     };
-    const master = new FakeRedis({ ...env, random: random.fork("m") }, { name: "m", host: "10.0.1.1", port: 6379, replicaOf: null, loadingTime: 500 });
+    const master = new FakeRedis(
+      { ...env, random: random.fork("m") },
+      { name: "m", host: "10.0.1.1", port: 6379, replicaOf: null, loadingTime: 500 },
+    );
     const replica = new FakeRedis(
       { ...env, random: random.fork("r") },
       { name: "r", host: "10.0.1.2", port: 6379, replicaOf: master.addr, priority: 7 },
@@ -95,11 +99,20 @@ describe("sim fake redis", () => {
     nodes.push(master, replica);
     master.peers = () => nodes;
     replica.peers = () => nodes;
-    const client: ClientEnd = { host: "10.0.0.1", deliver: (run) => { run(); } };
+    const client: ClientEnd = {
+      host: "10.0.0.1",
+      deliver: (run) => {
+        run();
+      },
+    };
     return { clock, net, master, replica, client, notes };
   }
 
-  function ask(clock: VirtualClock, conn: Connection, request: Parameters<Connection["request"]>[0]): Response | null {
+  function ask(
+    clock: VirtualClock,
+    conn: Connection,
+    request: Parameters<Connection["request"]>[0],
+  ): Response | null {
     let out: Response | null = null;
     conn.request(request, (r) => (out = r));
     clock.runFor(100);
@@ -115,7 +128,9 @@ describe("sim fake redis", () => {
     expect(info?.kind).to.equal("ok");
     const text = info !== null && info.kind === "ok" ? info.text : "";
     expect(text).to.include(`run_id:${replica.runId}\r\n`);
-    expect(text).to.include("role:slave\r\nmaster_host:10.0.1.1\r\nmaster_port:6379\r\nmaster_link_status:up\r\n");
+    expect(text).to.include(
+      "role:slave\r\nmaster_host:10.0.1.1\r\nmaster_port:6379\r\nmaster_link_status:up\r\n",
+    );
     expect(text).to.include("slave_priority:7\r\n");
     expect(text).to.match(/slave_repl_offset:\d+\r\n/);
     const mconn = new Connection(net, client, master, "cmd");
@@ -152,7 +167,17 @@ describe("sim fake redis", () => {
     const { clock, net, replica, client } = setup();
     clock.runUntil(1000);
     const mine = new Connection(net, client, replica, "cmd");
-    const other = new Connection(net, { host: "10.0.0.2", deliver: (run) => { run(); } }, replica, "cmd");
+    const other = new Connection(
+      net,
+      {
+        host: "10.0.0.2",
+        deliver: (run) => {
+          run();
+        },
+      },
+      replica,
+      "cmd",
+    );
     const pubsub = new Connection(net, client, replica, "pubsub");
     for (const c of [mine, other, pubsub]) replica.accept(c);
     let otherClosed = "";

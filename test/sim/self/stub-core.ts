@@ -69,7 +69,11 @@ export function stubConfig(myId: string, currentEpoch = 0, leaderEpoch = 0): Sen
   };
 }
 
-export function event(type: SentinelEventType, text: string, master: string | null = "mymaster"): SentinelEvent {
+export function event(
+  type: SentinelEventType,
+  text: string,
+  master: string | null = "mymaster",
+): SentinelEvent {
   return { type, level: EVENT_LEVELS[type], text, master };
 }
 
