@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What `npm test` runs: typecheck, lint, then the unit, simulation and end-to-end mocha suites.
+# What `npm test` runs: typecheck, lint, format check, then the unit, simulation and end-to-end mocha suites.
 # Installs what it lacks first (node_modules via `npm ci`, Redis via scripts/install-redis.sh).
 # Ends with the plain line "N passed, N failed[, N skipped]" computed from mocha's own results
 # (scripts/mocha-count-reporter.js); a failed typecheck, lint or build counts as one failure.
@@ -73,6 +73,7 @@ suite() {
 
 check typecheck node_modules/.bin/tsc -p tsconfig.json --noEmit
 check lint node_modules/.bin/eslint .
+check format node_modules/.bin/prettier --check .
 suite unit test/unit
 suite sim test/sim
 check build node_modules/.bin/tsc -p tsconfig.build.json

@@ -6,8 +6,13 @@
  *
  * Handlers are looked up by full name (`ping`, `client|kill`); a SENTINEL subcommand with no
  * handler of its own, known or not, goes to ServerHost.sentinel, which answers unknown ones.
+ *
+ * Hot path: name → spec lookups, each spec's top-level spec and handler, and ACL verdicts are
+ * memoized (the ACL per user record: Acl replaces a user's record on every change), so a
+ * request costs a few map lookups.
  */
 import { CommandError } from "../errors.js";
+import type { AclUser } from "./acl.js";
 import type { Reply } from "../protocol/reply.js";
 export type { Handler, HandlerResult, MultiReply } from "./handler.js";
 export { isMultiReply, multi } from "./handler.js";
@@ -89,11 +94,11 @@ function sentinelHandler(args: readonly string[], ctx: CommandContext): HandlerR
 
 /** Resolves the spec that will run, or the error reply that stops it. */
 function resolve(argv: readonly string[]): CommandSpec | Reply {
-  const spec = findCommandSpec(argv[0] ?? "");
+  const spec = lookupCommand(argv[0] ?? "");
   if (spec === undefined) return R.error(unknownCommandError(argv));
   if (!arityOk(spec.arity, argv.length)) return R.error(arityError(spec.name));
   if (spec.subcommands.length === 0 || argv.length < 2) return spec;
-  const sub = findSubcommandSpec(spec, argv[1] ?? "");
+  const sub = lookupSubcommand(spec, argv[1] ?? "");
   if (sub === undefined) {
     // The host answers unknown SENTINEL subcommands (it may support more than 7.0 listed).
     return spec.name === "sentinel"
@@ -104,16 +109,89 @@ function resolve(argv: readonly string[]): CommandSpec | Reply {
   return sub;
 }
 
-function guard(spec: CommandSpec, ctx: CommandContext): Reply | undefined {
-  const top = findCommandSpec(spec.name.split("|")[0] ?? "") ?? spec;
-  if (!ctx.client.authenticated && !top.flags.includes("no_auth")) {
+/** What dispatch needs about a spec, computed once per spec. */
+interface SpecFacts {
+  readonly top: CommandSpec;
+  readonly noAuth: boolean;
+  readonly handler: Handler | undefined;
+}
+
+const SPEC_FACTS = new WeakMap<CommandSpec, SpecFacts>();
+
+function specFacts(spec: CommandSpec): SpecFacts {
+  let facts = SPEC_FACTS.get(spec);
+  if (facts === undefined) {
+    const topName = spec.name.split("|")[0] ?? "";
+    const top = findCommandSpec(topName) ?? spec;
+    facts = {
+      top,
+      noAuth: top.flags.includes("no_auth"),
+      handler: HANDLERS.get(spec.name) ?? HANDLERS.get(topName),
+    };
+    SPEC_FACTS.set(spec, facts);
+  }
+  return facts;
+}
+
+/** Memo of name as typed → spec; bounded so random names cannot grow it without limit. */
+const MEMO_LIMIT = 512;
+const TOP_MEMO = new Map<string, CommandSpec | null>();
+const SUB_MEMO = new WeakMap<CommandSpec, Map<string, CommandSpec | null>>();
+
+function memoized<T>(memo: Map<string, T | null>, key: string, find: () => T | undefined) {
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const found = find();
+  if (memo.size < MEMO_LIMIT) memo.set(key, found ?? null);
+  return found;
+}
+
+function lookupCommand(name: string): CommandSpec | undefined {
+  return memoized(TOP_MEMO, name, () => findCommandSpec(name));
+}
+
+function lookupSubcommand(spec: CommandSpec, sub: string): CommandSpec | undefined {
+  let memo = SUB_MEMO.get(spec);
+  if (memo === undefined) {
+    memo = new Map();
+    SUB_MEMO.set(spec, memo);
+  }
+  return memoized(memo, sub, () => findSubcommandSpec(spec, sub));
+}
+
+/** ACL verdicts per user record; a changed user is a new record (Acl.setUser), so no staleness. */
+const ACL_MEMO = new WeakMap<AclUser, Map<string, boolean>>();
+
+function canRun(ctx: CommandContext, fullName: string): boolean {
+  const acl = ctx.server.acl;
+  const user = acl.getUser(ctx.client.user);
+  if (user === undefined) return false;
+  let verdicts = ACL_MEMO.get(user);
+  if (verdicts === undefined) {
+    verdicts = new Map();
+    ACL_MEMO.set(user, verdicts);
+  }
+  let allowed = verdicts.get(fullName);
+  if (allowed === undefined) {
+    allowed = acl.canRun(ctx.client.user, fullName);
+    verdicts.set(fullName, allowed);
+  }
+  return allowed;
+}
+
+function guard(spec: CommandSpec, facts: SpecFacts, ctx: CommandContext): Reply | undefined {
+  const top = facts.top;
+  if (!ctx.client.authenticated && !facts.noAuth) {
     return R.error("NOAUTH Authentication required.");
   }
-  if (ctx.client.authenticated && !ctx.server.acl.canRun(ctx.client.user, spec.name)) {
+  if (ctx.client.authenticated && !canRun(ctx, spec.name)) {
     return R.error(`NOPERM this user has no permissions to run the '${spec.name}' command`);
   }
-  const subscribed = ctx.client.channels.size + ctx.client.patterns.size > 0;
-  if (ctx.client.protocol === 2 && subscribed && !SUBSCRIBE_CONTEXT.has(top.name)) {
+  if (
+    ctx.client.protocol === 2 &&
+    ctx.client.channels.size + ctx.client.patterns.size > 0 &&
+    !SUBSCRIBE_CONTEXT.has(top.name)
+  ) {
     return R.error(
       `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
     );
@@ -134,10 +212,11 @@ function toErrorReply(err: unknown): Reply {
 export function executeCommand(argv: readonly string[], ctx: CommandContext): HandlerResult {
   const resolved = resolve(argv);
   if ("type" in resolved) return resolved;
-  const refused = guard(resolved, ctx);
+  const facts = specFacts(resolved);
+  const refused = guard(resolved, facts, ctx);
   if (refused !== undefined) return refused;
   ctx.client.lastCommand = resolved.name;
-  const handler = HANDLERS.get(resolved.name) ?? HANDLERS.get(resolved.name.split("|")[0] ?? "");
+  const handler = facts.handler;
   if (handler === undefined) return R.error(unknownSubcommandError(argv[1] ?? "", argv[0] ?? ""));
   try {
     const result = handler(argv, ctx);

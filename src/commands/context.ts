@@ -56,6 +56,8 @@ export interface InfoFacts {
   readonly totalErrorReplies: number;
   readonly usedCpuSys: number;
   readonly usedCpuUser: number;
+  /** p99 event-loop lag (ms) over the last 60 s window; shown by `INFO all` / `everything`. */
+  readonly eventLoopLagP99Ms?: number;
 }
 
 /** One connection as CLIENT LIST shows it. */

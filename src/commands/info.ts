@@ -5,6 +5,9 @@
  * `everything` select all five; other names match nothing (sentinel-protocol §9.3).
  * Field names and order follow `redis-sentinel` 7.0.15; fields a sentinel does not have
  * (replication traffic, keyspace, forks) keep Redis's constant values so parsers see them.
+ * One addition: `INFO all` / `INFO everything` end the Stats section with Vigil's
+ * `event_loop_lag_p99_ms` (exporters skip unknown numeric fields; plain `INFO` stays exactly
+ * redis-sentinel's field list).
  */
 import type { InfoFacts } from "./context.js";
 
@@ -13,6 +16,8 @@ export const REDIS_VERSION = "7.0.15";
 const SECTION_ORDER = ["server", "clients", "stats", "cpu", "sentinel"] as const;
 type Section = (typeof SECTION_ORDER)[number];
 const ALL = new Set(["default", "all", "everything"]);
+/** The selectors that also get Vigil's own fields. */
+const EXTENDED = new Set(["all", "everything"]);
 
 type Fields = readonly (readonly [string, string | number | bigint])[];
 
@@ -87,7 +92,11 @@ const ZERO_STATS_3 = [
   "unexpected_error_replies",
 ] as const;
 
-function statsFields(f: InfoFacts): Fields {
+function statsFields(f: InfoFacts, extended: boolean): Fields {
+  const extra: Fields =
+    extended && f.eventLoopLagP99Ms !== undefined
+      ? [["event_loop_lag_p99_ms", f.eventLoopLagP99Ms.toFixed(2)]]
+      : [];
   return [
     ["total_connections_received", f.totalConnectionsReceived],
     ["total_commands_processed", f.totalCommandsProcessed],
@@ -115,6 +124,7 @@ function statsFields(f: InfoFacts): Fields {
     ["io_threaded_writes_processed", 0],
     ["reply_buffer_shrinks", 0],
     ["reply_buffer_expands", 0],
+    ...extra,
   ];
 }
 
@@ -150,6 +160,7 @@ export function buildInfo(
   const sections = selectInfoSections(args);
   if (sections.length === 0) return "";
   const f = facts();
+  const extended = args.some((a) => EXTENDED.has(a.toLowerCase()));
   const parts = sections.map((s) => {
     switch (s) {
       case "server":
@@ -157,7 +168,7 @@ export function buildInfo(
       case "clients":
         return render("Clients", clientsFields(f));
       case "stats":
-        return render("Stats", statsFields(f));
+        return render("Stats", statsFields(f, extended));
       case "cpu":
         return render("CPU", cpuFields(f));
       case "sentinel":

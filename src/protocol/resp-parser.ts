@@ -58,6 +58,11 @@ export type ParseEvent =
   | { readonly type: "command"; readonly args: readonly Buffer[] }
   | { readonly type: "error"; readonly message: string };
 
+/** What nextStrings() yields: arguments already decoded as UTF-8 (the command table's input). */
+export type StringParseEvent =
+  | { readonly type: "command"; readonly args: readonly string[] }
+  | { readonly type: "error"; readonly message: string };
+
 /** Accounted per parsed argument on top of its bytes (object headers), like Redis's argv-mem. */
 const ARG_OVERHEAD = 64;
 const MIN_CAPACITY = 16 * 1024;
@@ -65,6 +70,10 @@ const SHRINK_ABOVE = 1024 * 1024;
 const CR = 13;
 const LF = 10;
 const INT64_DIGITS = 19;
+/** Header lines are short: scan this many bytes by hand before falling back to indexOf. */
+const HEADER_SCAN = 32;
+/** Decimal lengths up to this many digits are exact in a double; longer go through BigInt. */
+const FAST_DIGITS = 15;
 
 /** string2ll: canonical base-10 integer, or undefined. Values past 2^53 are clamped (≥ limits). */
 export function parseStrictInteger(bytes: Uint8Array): number | undefined {
@@ -92,6 +101,29 @@ export function parseStrictInteger(bytes: Uint8Array): number | undefined {
   return Number(big);
 }
 
+/** parseStrictInteger over buf[from, to) without a view: the hot path for header lines. */
+function parseIntegerAt(buf: Buffer, from: number, to: number): number | undefined {
+  const len = to - from;
+  if (len <= 0 || len > FAST_DIGITS) return parseStrictInteger(buf.subarray(from, to));
+  let i = from;
+  const negative = buf[i] === 0x2d;
+  if (negative) {
+    i += 1;
+    if (i === to) return undefined;
+  }
+  const first = buf[i]!;
+  // "0" alone is canonical; "-0", "00", "01" are not.
+  if (first === 0x30) return !negative && len === 1 ? 0 : undefined;
+  if (first < 0x31 || first > 0x39) return undefined;
+  let value = 0;
+  for (; i < to; i++) {
+    const c = buf[i]!;
+    if (c < 0x30 || c > 0x39) return undefined;
+    value = value * 10 + (c - 0x30);
+  }
+  return negative ? -value : value;
+}
+
 export class RespParser {
   private buf: Buffer = Buffer.alloc(0);
   private start = 0;
@@ -99,7 +131,9 @@ export class RespParser {
   private mode: "none" | "multibulk" = "none";
   private remaining = 0;
   private bulkLen = -1;
-  private args: Buffer[] = [];
+  /** Buffers for next(), strings for nextStrings(); one caller uses one of them. */
+  private args: (Buffer | string)[] = [];
+  private decodeStrings = false;
   private argBytes = 0;
   private failed = false;
   private readonly limits: ParserLimits;
@@ -134,6 +168,20 @@ export class RespParser {
 
   /** The next complete command, a protocol error, or undefined when more bytes are needed. */
   next(): ParseEvent | undefined {
+    this.decodeStrings = false;
+    return this.nextEvent() as ParseEvent | undefined;
+  }
+
+  /**
+   * Like next(), with the arguments decoded as UTF-8 strings straight from the input buffer
+   * (no per-argument Buffer copy). A parser is driven through one of the two, not both.
+   */
+  nextStrings(): StringParseEvent | undefined {
+    this.decodeStrings = true;
+    return this.nextEvent() as StringParseEvent | undefined;
+  }
+
+  private nextEvent(): ParseEvent | StringParseEvent | undefined {
     while (!this.failed) {
       if (this.mode === "none") {
         if (this.start >= this.end) {
@@ -161,7 +209,7 @@ export class RespParser {
     if (this.buf.length > SHRINK_ABOVE) this.buf = Buffer.alloc(0);
   }
 
-  private fail(message: string): ParseEvent {
+  private fail(message: string): ParseEvent & StringParseEvent {
     this.failed = true;
     this.buf = Buffer.alloc(0);
     this.start = 0;
@@ -189,7 +237,7 @@ export class RespParser {
     this.start = 0;
   }
 
-  private nextInline(): ParseEvent | "skip" | undefined {
+  private nextInline(): ParseEvent | StringParseEvent | "skip" | undefined {
     const found = this.buf.subarray(this.start, this.end).indexOf(LF);
     const nl = found === -1 ? -1 : this.start + found;
     if (nl === -1) {
@@ -204,6 +252,7 @@ export class RespParser {
     this.start = nl + 1;
     if (args === null) return this.fail(PROTOCOL_ERRORS.unbalancedQuotes);
     if (args.length === 0) return "skip";
+    if (this.decodeStrings) return { type: "command", args: args.map((a) => a.toString("utf8")) };
     return { type: "command", args };
   }
 
@@ -212,22 +261,40 @@ export class RespParser {
    * not complete yet (a NUL before the `\r` hides it, like strchr), -2 when it is too long.
    */
   private headerEnd(): number {
-    const view = this.buf.subarray(this.start, this.end);
-    const cr = view.indexOf(CR);
-    const nul = cr === -1 ? -1 : view.subarray(0, cr).indexOf(0);
-    const found = cr !== -1 && nul === -1 ? this.start + cr : -1;
-    if (found === -1) {
-      return this.end - this.start > this.limits.maxInlineLength ? -2 : -1;
+    const { buf, start, end } = this;
+    let found = -1;
+    let hidden = false;
+    const scanEnd = Math.min(end, start + HEADER_SCAN);
+    let i = start;
+    for (; i < scanEnd; i++) {
+      const c = buf[i]!;
+      if (c === CR) {
+        found = i;
+        break;
+      }
+      if (c === 0) hidden = true;
+    }
+    if (found === -1 && i < end) {
+      // A long line (bad input): let indexOf do the rest.
+      const view = buf.subarray(i, end);
+      const cr = view.indexOf(CR);
+      if (cr !== -1) {
+        found = i + cr;
+        if (view.subarray(0, cr).indexOf(0) !== -1) hidden = true;
+      }
+    }
+    if (found === -1 || hidden) {
+      return end - start > this.limits.maxInlineLength ? -2 : -1;
     }
     // The byte after `\r` must have arrived too (it is skipped, not checked).
-    return found > this.end - 2 ? -1 : found;
+    return found > end - 2 ? -1 : found;
   }
 
-  private readCount(): ParseEvent | "skip" | undefined {
+  private readCount(): ParseEvent | StringParseEvent | "skip" | undefined {
     const cr = this.headerEnd();
     if (cr === -2) return this.fail(PROTOCOL_ERRORS.tooBigMbulkCount);
     if (cr === -1) return undefined;
-    const count = parseStrictInteger(this.buf.subarray(this.start + 1, cr));
+    const count = parseIntegerAt(this.buf, this.start + 1, cr);
     if (count === undefined || count > this.limits.maxMultibulkLength) {
       return this.fail(PROTOCOL_ERRORS.invalidMultibulkLength);
     }
@@ -246,13 +313,13 @@ export class RespParser {
     return "skip";
   }
 
-  private readBulkLength(): ParseEvent | "ok" | undefined {
+  private readBulkLength(): ParseEvent | StringParseEvent | "ok" | undefined {
     const cr = this.headerEnd();
     if (cr === -2) return this.fail(PROTOCOL_ERRORS.tooBigBulkCount);
     if (cr === -1) return undefined;
     const first = this.buf[this.start]!;
     if (first !== 0x24) return this.fail(expectedDollarError(first));
-    const len = parseStrictInteger(this.buf.subarray(this.start + 1, cr));
+    const len = parseIntegerAt(this.buf, this.start + 1, cr);
     if (len === undefined || len < 0 || len > this.limits.maxBulkLength) {
       return this.fail(PROTOCOL_ERRORS.invalidBulkLength);
     }
@@ -264,7 +331,7 @@ export class RespParser {
     return "ok";
   }
 
-  private nextMultibulk(): ParseEvent | "skip" | undefined {
+  private nextMultibulk(): ParseEvent | StringParseEvent | "skip" | undefined {
     if (this.remaining === 0) return this.readCount();
     while (this.remaining > 0) {
       if (this.bulkLen === -1) {
@@ -278,10 +345,15 @@ export class RespParser {
         this.reserve(need - (this.end - this.start));
         return undefined;
       }
-      const arg = Buffer.from(this.buf.subarray(this.start, this.start + this.bulkLen));
+      const from = this.start;
+      const to = from + this.bulkLen;
+      this.args.push(
+        this.decodeStrings
+          ? this.buf.toString("utf8", from, to)
+          : Buffer.from(this.buf.subarray(from, to)),
+      );
       this.start += need;
-      this.args.push(arg);
-      this.argBytes += arg.length + ARG_OVERHEAD;
+      this.argBytes += this.bulkLen + ARG_OVERHEAD;
       this.bulkLen = -1;
       this.remaining -= 1;
     }
@@ -289,6 +361,8 @@ export class RespParser {
     this.args = [];
     this.argBytes = 0;
     this.mode = "none";
-    return { type: "command", args };
+    return this.decodeStrings
+      ? { type: "command", args: args as string[] }
+      : { type: "command", args: args as Buffer[] };
   }
 }

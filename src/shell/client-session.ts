@@ -5,6 +5,9 @@
  * Invariants:
  * - Replies leave in request order. A command whose handler returns a promise (SENTINEL admin
  *   ops) stops the loop until it settles; later requests wait, unparsed, in the parser.
+ * - Output is batched: every reply (and pub/sub frame) produced while one read's requests run
+ *   is queued and the batch goes out in ONE socket write (write syscalls dominated the
+ *   profile), before any pause for a pending promise, a protocol error or a close.
  * - A protocol error is answered after the replies of the requests before it, then the
  *   connection is closed (networking.c: setProtocolError + CLIENT_CLOSE_AFTER_REPLY).
  * - Memory per client is bounded: input by `queryBufferLimit` (unparsed bytes plus parsed
@@ -29,7 +32,7 @@ import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import type { ParserLimits } from "../protocol/resp-parser.js";
 import { RespParser } from "../protocol/resp-parser.js";
-import { encodeReplies } from "../protocol/resp-encoder.js";
+import { encodeReplies, encodeReply } from "../protocol/resp-encoder.js";
 import type { Subscriber } from "./pubsub-hub.js";
 
 export interface ClientLimits {
@@ -71,6 +74,9 @@ export interface SessionEnvironment {
   authRequired(): boolean;
 }
 
+/** A batch larger than this is written early rather than held until the batch ends. */
+const FLUSH_BYTES = 64 * 1024;
+
 function socketFd(socket: Socket): number {
   const handle = (socket as unknown as { _handle?: { fd?: unknown } })._handle;
   return typeof handle?.fd === "number" ? handle.fd : -1;
@@ -110,6 +116,10 @@ export class ClientSession implements ClientState, Subscriber {
   private closing = false;
   private pausedForOutput = false;
   private softLimitSince: number | undefined;
+  /** Output queued by the current batch, written by flush(). */
+  private outChunks: Uint8Array[] = [];
+  private outBytes = 0;
+  private batching = false;
 
   constructor(id: number, socket: Socket, env: SessionEnvironment) {
     this.id = id;
@@ -173,7 +183,8 @@ export class ClientSession implements ClientState, Subscriber {
   /** A pub/sub frame pushed by the server (not a reply): subject to the output limits. */
   deliver(frame: Buffer): void {
     if (this.closing) return;
-    this.writeBytes(frame);
+    // Inside a batch the frame queues behind the replies already produced (PUBLISH to self).
+    this.queue(frame);
     this.enforceOutputLimits();
   }
 
@@ -214,27 +225,31 @@ export class ClientSession implements ClientState, Subscriber {
 
   /** Runs parsed requests in order until input runs out, a promise is pending, or output backs up. */
   private pump(): void {
-    this.socket.cork();
+    const limits = this.env.limits;
+    this.batching = true;
     try {
       while (!this.busy && !this.closing) {
-        if (this.socket.writableLength > this.env.limits.outputPauseBytes) {
+        if (this.socket.writableLength + this.outBytes > limits.outputPauseBytes) {
           this.pausedForOutput = true;
           this.socket.pause();
           break;
         }
         this.parser.authenticated = this.authenticated || !this.env.authRequired();
-        const event = this.parser.next();
+        const event = this.parser.nextStrings();
         if (event === undefined) break;
         if (event.type === "error") {
           this.env.commandProcessed(true);
           this.closing = true;
-          this.socket.end(Buffer.from(`-ERR ${event.message}\r\n`, "latin1"));
+          this.queue(Buffer.from(`-ERR ${event.message}\r\n`, "latin1"));
+          this.flush();
+          this.socket.end();
           break;
         }
-        this.run(event.args.map((a) => a.toString("utf8")));
+        this.run(event.args);
       }
     } finally {
-      this.socket.uncork();
+      this.batching = false;
+      this.flush();
     }
   }
 
@@ -254,7 +269,7 @@ export class ClientSession implements ClientState, Subscriber {
         .then((reply) => {
           this.busy = false;
           if (this.closing) return;
-          this.finish([reply], skipThis);
+          this.finishOne(reply, skipThis);
           this.pump();
         })
         .catch((err: unknown) => {
@@ -263,7 +278,8 @@ export class ClientSession implements ClientState, Subscriber {
         });
       return;
     }
-    this.finish(isMultiReply(result) ? result.replies : [result], skipThis);
+    if (isMultiReply(result)) this.finish(result.replies, skipThis);
+    else this.finishOne(result, skipThis);
   }
 
   private internalError(err: unknown): Reply {
@@ -273,6 +289,20 @@ export class ClientSession implements ClientState, Subscriber {
     return R.error("ERR internal error");
   }
 
+  /** The common case: one reply, no array around it. */
+  private finishOne(reply: Reply, skipThis: boolean): void {
+    this.env.commandProcessed(reply.type === "error");
+    if (this.replyMode === "skip-next") {
+      this.replyMode = "on";
+      this.skipNextReply = true;
+    }
+    if (!skipThis && this.replyMode !== "off") {
+      // A pre-encoded reply (cached by the host) goes out as it is.
+      this.queue(reply.type === "raw" ? reply.bytes : encodeReply(reply, this.protocol));
+    }
+    this.afterReply();
+  }
+
   private finish(replies: readonly Reply[], skipThis: boolean): void {
     this.env.commandProcessed(replies.some((r) => r.type === "error"));
     if (this.replyMode === "skip-next") {
@@ -280,22 +310,41 @@ export class ClientSession implements ClientState, Subscriber {
       this.skipNextReply = true;
     }
     const silent = skipThis || this.replyMode === "off";
-    if (!silent && replies.length > 0) this.writeBytes(encodeReplies(replies, this.protocol));
+    if (!silent && replies.length > 0) this.queue(encodeReplies(replies, this.protocol));
+    this.afterReply();
+  }
+
+  private afterReply(): void {
     if (this.closeAfterReply) {
       this.closing = true;
+      this.flush();
       this.socket.end();
       return;
     }
     this.enforceOutputLimits();
   }
 
-  private writeBytes(bytes: Buffer): void {
+  /** Queues bytes for the socket; outside a batch (a pushed frame) they are written at once. */
+  private queue(bytes: Uint8Array): void {
     this.env.bytesOut(bytes.length);
-    this.socket.write(bytes);
+    this.outChunks.push(bytes);
+    this.outBytes += bytes.length;
+    if (!this.batching || this.outBytes >= FLUSH_BYTES) this.flush();
+  }
+
+  /** Writes the queued output in one socket write. */
+  private flush(): void {
+    const chunks = this.outChunks;
+    if (chunks.length === 0) return;
+    const total = this.outBytes;
+    this.outChunks = [];
+    this.outBytes = 0;
+    if (this.socket.destroyed) return;
+    this.socket.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
   }
 
   private enforceOutputLimits(): void {
-    const pending = this.socket.writableLength;
+    const pending = this.socket.writableLength + this.outBytes;
     const limits = this.env.limits;
     if (this.channels.size + this.patterns.size === 0) {
       if (pending > limits.normalOutputHardBytes) this.closeForOutput(pending, "normal");

@@ -20,6 +20,7 @@ import type { ClientFacts, InfoFacts, ServerServices } from "../commands/context
 import type { ServerHost } from "../commands/host.js";
 import type { ClientLimits } from "./client-session.js";
 import { ClientSession, DEFAULT_CLIENT_LIMITS } from "./client-session.js";
+import { startEventLoopLag } from "./event-loop-lag.js";
 import { PubSubHub } from "./pubsub-hub.js";
 
 export interface RespServerOptions {
@@ -182,6 +183,7 @@ export async function startRespServer(
   const startedAt = performance.now();
   const boundAddrs: AddressInfo[] = [];
   let nextId = 1;
+  const lag = startEventLoopLag();
 
   const infoFacts = (): InfoFacts => {
     const cpu = process.cpuUsage();
@@ -211,6 +213,7 @@ export async function startRespServer(
       totalErrorReplies: counters.errors,
       usedCpuSys: cpu.system / 1e6,
       usedCpuUser: cpu.user / 1e6,
+      eventLoopLagP99Ms: lag.p99Ms(),
     };
   };
 
@@ -265,11 +268,18 @@ export async function startRespServer(
     hub.register(session);
   };
 
-  const { listeners, bound } = await listenAll(
-    parseBind(options.bind ?? ["*", "-::*"]),
-    options.port,
-    onConnection,
-  );
+  let listening: Awaited<ReturnType<typeof listenAll>>;
+  try {
+    listening = await listenAll(
+      parseBind(options.bind ?? ["*", "-::*"]),
+      options.port,
+      onConnection,
+    );
+  } catch (err) {
+    lag.stop();
+    throw err;
+  }
+  const { listeners, bound } = listening;
   boundAddrs.push(...bound);
 
   return {
@@ -287,6 +297,7 @@ export async function startRespServer(
       totalNetOutputBytes: counters.netOut,
     }),
     close: async () => {
+      lag.stop();
       const closing = listeners.map(
         (l) =>
           new Promise<void>((r) =>

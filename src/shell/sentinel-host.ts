@@ -3,14 +3,21 @@
  * that only read are answered at once from the core's state; those that change it become an
  * input, queued through the runtime with a fresh request id, and the client's reply is the one
  * the core gives back (after its persist, per the ordering contract).
+ *
+ * SENTINEL GET-MASTER-ADDR-BY-NAME, the call every client makes, is answered from a cache of
+ * its encoded reply per master, checked against the master's current address on each call
+ * (the core's state stays the source of truth; the check is two comparisons).
  */
 import type { ServerHost, SessionInfo } from "../commands/host.js";
 import { infoSentinelSection } from "../commands/info-sentinel.js";
 import { sentinelCommand } from "../commands/sentinel.js";
+import { currentMasterAddress } from "../commands/sentinel-read.js";
 import type { PendingScriptView, SentinelCoreInput } from "../commands/sentinel.js";
 import type { Input } from "../core/inputs.js";
 import type { SentinelState } from "../core/state.js";
 import type { Reply } from "../protocol/reply.js";
+import { R } from "../protocol/reply.js";
+import { encodeReply } from "../protocol/resp-encoder.js";
 import type { Runtime } from "./runtime.js";
 import type { PendingScript } from "./script-runner.js";
 
@@ -44,20 +51,42 @@ function pendingView(job: PendingScript): PendingScriptView {
     : { ...common, running: false, runDelayMs: job.runDelay };
 }
 
+/** An encoded `[ip, port]` reply (the same bytes in RESP2 and RESP3) and what it encodes. */
+interface CachedAddr {
+  readonly ip: string;
+  readonly port: number;
+  readonly reply: Reply;
+}
+
+const GET_MASTER_ADDR = "get-master-addr-by-name";
+
 export class SentinelHost implements ServerHost {
   private readonly options: SentinelHostOptions;
+  private readonly addrReplies = new Map<string, CachedAddr>();
 
   constructor(options: SentinelHostOptions) {
     this.options = options;
   }
 
   sentinel(args: readonly string[], session: SessionInfo): Reply | Promise<Reply> {
+    const subName = args[0];
+    if (
+      args.length === 2 &&
+      subName !== undefined &&
+      (subName === GET_MASTER_ADDR || subName.toLowerCase() === GET_MASTER_ADDR)
+    ) {
+      return this.masterAddrReply(args[1] ?? "");
+    }
+    const scripts = this.options.scripts;
     const outcome = sentinelCommand(args, {
       now: this.options.now(),
       state: this.options.state(),
       protocol: session.protocol,
       isExecutable: this.options.isExecutable,
-      pendingScripts: this.options.scripts.pending().map(pendingView),
+      // Only SENTINEL PENDING-SCRIPTS reads it.
+      get pendingScripts() {
+        return scripts.pending().map(pendingView);
+      },
     });
     if (outcome.kind === "reply") return outcome.reply;
     const answer = this.options.runtime.request((requestId) =>
@@ -65,6 +94,25 @@ export class SentinelHost implements ServerHost {
     );
     const override = outcome.overrideReply;
     return override === undefined ? answer : answer.then(() => override);
+  }
+
+  /** sentinel-read.ts getMasterAddrCommand, with the encoded reply cached per master. */
+  private masterAddrReply(name: string): Reply {
+    const masters = this.options.state().masters;
+    // Entries of removed masters go when the cache outgrows the live set.
+    if (this.addrReplies.size > masters.size + 16) this.addrReplies.clear();
+    const master = masters.get(name);
+    if (master === undefined) {
+      this.addrReplies.delete(name);
+      return R.nullArray();
+    }
+    const { ip, port } = currentMasterAddress(master);
+    const cached = this.addrReplies.get(name);
+    if (cached?.ip === ip && cached.port === port) return cached.reply;
+    const bytes = encodeReply(R.array([R.bulk(ip), R.bulk(String(port))]), 2);
+    const reply: Reply = { type: "raw", bytes };
+    this.addrReplies.set(name, { ip, port, reply });
+    return reply;
   }
 
   infoSentinelSection(): string {

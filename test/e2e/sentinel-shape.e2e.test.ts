@@ -8,6 +8,7 @@ import fs from "node:fs";
 import net from "node:net";
 import { expect } from "chai";
 import { Topology } from "./harness/topology.js";
+import { waitFor } from "./harness/wait-for.js";
 import { encodeCommand, pairsToMap, type RespValue } from "./harness/resp-client.js";
 import { firstReplyLength } from "../unit/commands/support/resp-shape.js";
 import {
@@ -101,7 +102,16 @@ describe("SENTINEL replies compared with a live redis-sentinel 7.0.15", function
     topology = await Topology.start({ replicas: 1, sentinels: ["redis", "redis"], quorum: 2 });
     const [sentinel, other] = topology.sentinels;
     if (sentinel === undefined || other === undefined) throw new Error("topology has no sentinels");
-    const peer = firstPeer(await sentinel.command(["SENTINEL", "SENTINELS", "mymaster"]));
+    // The peer's link may still be connecting right after discovery: wait until the real
+    // sentinel shows it connected, since the compared state has a connected peer.
+    const peer = await waitFor(
+      "redis-sentinel to show its peer connected",
+      async () => {
+        const found = firstPeer(await sentinel.command(["SENTINEL", "SENTINELS", "mymaster"]));
+        return found.get("flags") === "sentinel" ? found : null;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     facts = {
       masterPort: topology.master.port,
       replicaPort: topology.replicas[0]?.port ?? 0,

@@ -1,0 +1,85 @@
+// Proves SentinelHost's cached SENTINEL GET-MASTER-ADDR-BY-NAME: its bytes equal what the
+// generic SENTINEL handler encodes, in RESP2 and RESP3, in any case, and it follows the core's
+// state (an address change, a removed master) on the very next call.
+import { expect } from "chai";
+import { sentinelCommand } from "../../../src/commands/sentinel.js";
+import type { SentinelState } from "../../../src/core/state.js";
+import type { Reply } from "../../../src/protocol/reply.js";
+import { encodeReply } from "../../../src/protocol/resp-encoder.js";
+import { SentinelHost } from "../../../src/shell/sentinel-host.js";
+import { addMaster, newState } from "../commands/support/sentinel-state.js";
+
+function hostOver(state: SentinelState): SentinelHost {
+  return new SentinelHost({
+    runtime: {
+      request: () => Promise.reject(new Error("no core in this test")),
+      push: () => undefined,
+    },
+    state: () => state,
+    scripts: { pending: () => [], runningCount: 0, queueLength: 0 },
+    now: () => 1000,
+    isExecutable: () => false,
+    shutdown: () => undefined,
+  });
+}
+
+const session = (protocol: 2 | 3) => ({
+  id: 1,
+  protocol,
+  name: "",
+  user: "default",
+  addr: "127.0.0.1:1",
+  laddr: "127.0.0.1:2",
+});
+
+function hostBytes(host: SentinelHost, args: string[], protocol: 2 | 3): string {
+  const reply = host.sentinel(args, session(protocol));
+  expect(reply).not.to.be.instanceOf(Promise);
+  return encodeReply(reply as Reply, protocol).toString("latin1");
+}
+
+function genericBytes(state: SentinelState, args: string[], protocol: 2 | 3): string {
+  const outcome = sentinelCommand(args, {
+    now: 1000,
+    state,
+    protocol,
+    isExecutable: () => false,
+    pendingScripts: [],
+  });
+  if (outcome.kind !== "reply") throw new Error("expected a reply");
+  return encodeReply(outcome.reply, protocol).toString("latin1");
+}
+
+describe("SentinelHost GET-MASTER-ADDR-BY-NAME", () => {
+  it("answers the same bytes as the generic handler, in RESP2 and RESP3", () => {
+    const state = newState();
+    addMaster(state, 0, "m", { ip: "10.0.0.1", port: 6379 });
+    const host = hostOver(state);
+    for (const protocol of [2, 3] as const) {
+      for (const args of [
+        ["get-master-addr-by-name", "m"],
+        ["GET-MASTER-ADDR-BY-NAME", "m"],
+        ["get-master-addr-by-name", "nope"],
+        ["get-master-addr-by-name"],
+        ["get-master-addr-by-name", "m", "x"],
+      ]) {
+        expect(hostBytes(host, args, protocol), args.join(" ")).to.equal(
+          genericBytes(state, args, protocol),
+        );
+      }
+    }
+  });
+
+  it("follows an address change and a removal on the next call", () => {
+    const state = newState();
+    const master = addMaster(state, 0, "m", { ip: "10.0.0.1", port: 6379 });
+    const host = hostOver(state);
+    const args = ["get-master-addr-by-name", "m"];
+    expect(hostBytes(host, args, 2)).to.equal("*2\r\n$8\r\n10.0.0.1\r\n$4\r\n6379\r\n");
+    master.addr = { ip: "10.0.0.2", port: 6380 };
+    expect(hostBytes(host, args, 2)).to.equal("*2\r\n$8\r\n10.0.0.2\r\n$4\r\n6380\r\n");
+    state.masters.delete("m");
+    expect(hostBytes(host, args, 2)).to.equal("*-1\r\n");
+    expect(hostBytes(host, args, 3)).to.equal("_\r\n");
+  });
+});
