@@ -5,7 +5,7 @@
 // teeth: a deliberately broken vote rule is caught within the same seed budget.
 //
 // SIM_SEEDS=n (default 2000) sets the budget, SIM_SEED_FROM=n the first seed, SIM_WORKERS=n the
-// process count, SIM_STRICT=1 fails on the tolerated mixed-epoch tally quirk; SIM_SEED=n replays one seed in-process, bit for bit, printing its whole trace on
+// process count, SIM_STRICT=0 only records the mixed-epoch tally quirk (strict is the default); SIM_SEED=n replays one seed in-process, bit for bit, printing its whole trace on
 // failure. `npm run test:sim -- --seeds N` / `--seed n` set these (test/sim/swarm-cli.ts).
 import { expect } from "chai";
 import { realCore } from "./harness/core-factory.js";
