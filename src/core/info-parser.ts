@@ -69,6 +69,31 @@ function parseReplicationLine(report: MutableReport, line: string): void {
   if (announced !== null) report.replicaAnnounced = atoi(announced) !== 0;
 }
 
+/**
+ * A fresh copy of a (short) string. V8 returns a slice of a long string as a view that keeps the
+ * whole parent alive: a run id or host read out of an INFO text and stored in a record would pin
+ * that INFO text for as long as the field lives, next to the current one.
+ */
+export function detached(text: string): string {
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
+}
+
+function startsAt(text: string, at: number, end: number, prefix: string): boolean {
+  return end - at >= prefix.length && text.startsWith(prefix, at);
+}
+
+/** `slave<digit>`: the start of a replica line (parseReplicaLine checks the rest). */
+function isReplicaLineAt(text: string, at: number, end: number): boolean {
+  if (end - at < 7 || !text.startsWith("slave", at)) return false;
+  const digit = text.charCodeAt(at + 5);
+  return digit >= 0x30 && digit <= 0x39;
+}
+
+/**
+ * One pass over the text, line by line (lines end at `\n`, a `\r` before it is dropped, as a
+ * split on /\r?\n/ would), without making a string of every line: only the lines whose fields
+ * are kept are cut out.
+ */
 export function parseInfo(text: string): InfoReport {
   const report: MutableReport = {
     runId: null,
@@ -83,16 +108,32 @@ export function parseInfo(text: string): InfoReport {
     replicaAnnounced: null,
   };
   const replicas: InfoReplicaLine[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (line.length >= 47 && line.startsWith("run_id:")) report.runId = line.slice(7, 47);
-    const replica = parseReplicaLine(line);
-    if (replica !== null) replicas.push(replica);
-    if (line.length >= 32 && line.startsWith("master_link_down_since_seconds")) {
-      report.masterLinkDownTime = atoi(line.slice(31)) * 1000;
+  const length = text.length;
+  let at = 0;
+  for (;;) {
+    const newline = text.indexOf("\n", at);
+    const next = newline === -1 ? length : newline;
+    const end = next > at && text.charCodeAt(next - 1) === 13 ? next - 1 : next;
+    const first = end > at ? text.charCodeAt(at) : 0;
+    // Only lines starting with r (run_id, role, replica_announced), s (slave…) or m (master_…)
+    // carry a field we read.
+    if (first === 0x72 || first === 0x73 || first === 0x6d) {
+      if (end - at >= 47 && text.startsWith("run_id:", at)) {
+        report.runId = text.slice(at + 7, at + 47);
+      }
+      if (isReplicaLineAt(text, at, end)) {
+        const replica = parseReplicaLine(text.slice(at, end));
+        if (replica !== null) replicas.push(replica);
+      }
+      if (end - at >= 32 && text.startsWith("master_link_down_since_seconds", at)) {
+        report.masterLinkDownTime = atoi(text.slice(at + 31, end)) * 1000;
+      }
+      if (startsAt(text, at, end, "role:master")) report.role = "master";
+      else if (startsAt(text, at, end, "role:slave")) report.role = "slave";
+      if (report.role === "slave") parseReplicationLine(report, text.slice(at, end));
     }
-    if (line.startsWith("role:master")) report.role = "master";
-    else if (line.startsWith("role:slave")) report.role = "slave";
-    if (report.role === "slave") parseReplicationLine(report, line);
+    if (newline === -1) break;
+    at = newline + 1;
   }
   report.replicas = replicas;
   return report;

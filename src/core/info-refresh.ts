@@ -10,7 +10,7 @@ import { addrKey } from "./addr.js";
 import type { CoreContext } from "./context.js";
 import { onReplicaInfoProgress, onReplicaReportsMaster } from "./failover-progress.js";
 import type { InfoReport } from "./info-parser.js";
-import { parseInfo } from "./info-parser.js";
+import { detached, parseInfo } from "./info-parser.js";
 import { createReplica } from "./instances.js";
 import { hostEquals, instanceText } from "./instance-text.js";
 import { isAcceptableHost, isValidPort } from "./ip-literal.js";
@@ -47,7 +47,7 @@ function applyRunId(
   runId: string,
 ): void {
   if (instance.runId === "") {
-    instance.runId = runId;
+    instance.runId = detached(runId);
     return;
   }
   if (instance.runId === runId) return;
@@ -56,14 +56,14 @@ function applyRunId(
     instance.flags.add("master_reboot");
     instance.masterRebootSinceTime = ctx.now;
   }
-  instance.runId = runId;
+  instance.runId = detached(runId);
 }
 
 /** Replicas listed by a master that we do not know yet: `+slave` and a flush each. */
 function discoverReplicas(ctx: CoreContext, master: MasterState, report: InfoReport): void {
   for (const line of report.replicas) {
-    const addr = { ip: line.ip, port: line.port };
-    if (master.replicas.has(addrKey(addr))) continue;
+    if (master.replicas.has(addrKey(line))) continue;
+    const addr = { ip: detached(line.ip), port: line.port };
     if (!isValidPort(addr.port) || !isAcceptableHost(addr.ip, ctx.state.global.resolveHostnames)) {
       continue;
     }
@@ -81,7 +81,7 @@ function applyReplicationFields(
   instance.masterLinkDownTime = report.masterLinkDownTime;
   if (report.role !== "slave") return;
   if (report.masterHost !== null && !hostEquals(report.masterHost, instance.slaveMasterHost)) {
-    instance.slaveMasterHost = report.masterHost;
+    instance.slaveMasterHost = detached(report.masterHost);
     instance.slaveConfChangeTime = ctx.now;
   }
   if (report.masterPort !== null && report.masterPort !== instance.slaveMasterPort) {
@@ -155,6 +155,7 @@ export function refreshFromInfo(
   master: MasterState,
   text: string,
 ): void {
+  // The one copy of the text kept (INFO-CACHE); nothing stored below may be a slice of it.
   instance.infoText = text;
   const report = parseInfo(text);
   if (report.runId !== null) applyRunId(ctx, instance, master, report.runId);

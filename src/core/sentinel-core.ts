@@ -68,15 +68,46 @@ function handleInstance(ctx: CoreContext, instance: InstanceState, master: Maste
   askMasterStateToOtherSentinels(ctx, master, false);
 }
 
+/**
+ * Copies a map's values into `into` (emptied first), so the tick walks a snapshot — records
+ * added or removed while it runs do not change the walk — without a new array per master and
+ * tick. One scratch array per level of the walk, reused by every tick.
+ */
+function snapshotValues<T>(map: ReadonlyMap<string, T>, into: T[]): T[] {
+  into.length = 0;
+  for (const value of map.values()) into.push(value);
+  return into;
+}
+
+const scratchMasters: MasterState[] = [];
+const scratchReplicas: InstanceState[] = [];
+const scratchPeers: InstanceState[] = [];
+
 /** sentinel.c: sentinelTimer (TILT check) + sentinelHandleDictOfRedisInstances. */
 function tick(ctx: CoreContext, wallNow: number): void {
   checkTiltCondition(ctx, wallNow);
   let switching: MasterState | null = null;
-  for (const master of [...ctx.state.masters.values()]) {
-    handleInstance(ctx, master, master);
-    for (const replica of [...master.replicas.values()]) handleInstance(ctx, replica, master);
-    for (const peer of [...master.sentinels.values()]) handleInstance(ctx, peer, master);
-    if (master.failoverState === "update_config") switching = master;
+  const masters = snapshotValues(ctx.state.masters, scratchMasters);
+  try {
+    for (const master of masters) {
+      handleInstance(ctx, master, master);
+      if (master.replicas.size > 0) {
+        for (const replica of snapshotValues(master.replicas, scratchReplicas)) {
+          handleInstance(ctx, replica, master);
+        }
+      }
+      if (master.sentinels.size > 0) {
+        for (const peer of snapshotValues(master.sentinels, scratchPeers)) {
+          handleInstance(ctx, peer, master);
+        }
+      }
+      if (master.failoverState === "update_config") switching = master;
+    }
+  } finally {
+    // Hold no records between ticks.
+    scratchMasters.length = 0;
+    scratchReplicas.length = 0;
+    scratchPeers.length = 0;
   }
   if (switching !== null) switchToPromotedReplica(ctx, switching);
 }

@@ -8,7 +8,7 @@ import { coreReplyToReply } from "../commands/sentinel.js";
 import { defaultIsExecutable } from "../config/load-config.js";
 import type { LoadedConfig } from "../config/types.js";
 import { SentinelCore } from "../core/sentinel-core.js";
-import type { SentinelState } from "../core/state.js";
+import type { MasterState, SentinelState } from "../core/state.js";
 import { monotonicNow, wallNow } from "./clock.js";
 import { ConfigStore } from "./config-store.js";
 import { REDIS_VERSION } from "./config-report.js";
@@ -42,17 +42,63 @@ export interface Daemon {
   shutdown(reason: string): Promise<void>;
 }
 
-/** The connect timeout of a link: its master's down-after, or the smallest one for peers. */
-function connectTimeoutFor(state: SentinelState, link: string): number {
-  let timeout = MAX_CONNECT_TIMEOUT;
+/** The smallest down-after of all masters, capped at MAX_CONNECT_TIMEOUT. */
+function smallestDownAfter(state: SentinelState): number {
   let smallest = MAX_CONNECT_TIMEOUT;
   for (const master of state.masters.values()) {
-    const downAfter = master.settings.downAfterPeriod;
-    smallest = Math.min(smallest, downAfter);
-    if (link === `master:${master.name}` || link.startsWith(`slave:${master.name}:`))
-      timeout = downAfter;
+    smallest = Math.min(smallest, master.settings.downAfterPeriod);
   }
-  if (link.startsWith("sentinel:")) timeout = smallest;
+  return smallest;
+}
+
+/**
+ * The master whose replica link this is: `slave:<master>:<ip:port>`, where the name may itself
+ * hold colons. When several names fit, the last in table order wins; null when none does.
+ */
+function replicaLinkMaster(state: SentinelState, link: string): MasterState | null {
+  let found: MasterState | null = null;
+  let foundOrder = -1;
+  for (let colon = link.indexOf(":", 6); colon !== -1; colon = link.indexOf(":", colon + 1)) {
+    const master = state.masters.get(link.slice(6, colon));
+    if (master === undefined) continue;
+    if (found === null) {
+      found = master;
+      continue;
+    }
+    // Rare (a master name that is a prefix of another's): settle the order by the table.
+    if (foundOrder === -1) foundOrder = tableOrder(state, found);
+    const order = tableOrder(state, master);
+    if (order > foundOrder) {
+      found = master;
+      foundOrder = order;
+    }
+  }
+  return found;
+}
+
+function tableOrder(state: SentinelState, wanted: MasterState): number {
+  let i = 0;
+  for (const master of state.masters.values()) {
+    if (master === wanted) return i;
+    i++;
+  }
+  return -1;
+}
+
+/**
+ * The connect timeout of a link: its master's down-after, or the smallest one for peers.
+ * Looked up by name, not by a scan of every master: at a thousand masters the scan on each of
+ * the startup connects was a visible part of the CPU.
+ */
+function connectTimeoutFor(state: SentinelState, link: string): number {
+  let timeout = MAX_CONNECT_TIMEOUT;
+  if (link.startsWith("master:")) {
+    timeout = state.masters.get(link.slice(7))?.settings.downAfterPeriod ?? timeout;
+  } else if (link.startsWith("slave:")) {
+    timeout = replicaLinkMaster(state, link)?.settings.downAfterPeriod ?? timeout;
+  } else if (link.startsWith("sentinel:")) {
+    timeout = smallestDownAfter(state);
+  }
   return Math.max(MIN_CONNECT_TIMEOUT, Math.min(timeout, MAX_CONNECT_TIMEOUT));
 }
 

@@ -6,7 +6,8 @@
  * and sentinel modes); at a thousand masters a full client per connection dominated both the
  * CPU profile and the memory. This one keeps one FIFO of resolvers per connection, like
  * hiredis's callback list, and writes everything one turn of the event loop produced for a
- * connection in one write (the core's tick sends PING, INFO and PUBLISH together).
+ * connection in one write (the core's tick sends PING, INFO and PUBLISH together); past
+ * FLUSH_BATCH connections, the writes continue over the next turns of the loop.
  *
  * Semantics kept from the ioredis-backed link: `call` never rejects; replies resolve in order;
  * on a subscribed connection `message` pushes go to onMessage and everything else answers the
@@ -27,6 +28,43 @@ import type {
 const KEEPALIVE_MS = 15_000;
 
 type Resolver = (result: CallResult) => void;
+
+/**
+ * Connections written per turn of the event loop. The tick sends to every instance at once (at
+ * a thousand masters, two thousand writes in one second's tick): written in one go they held the
+ * loop for tens of milliseconds, so the rest goes out in the following turns, between the
+ * replies that already arrive. A tick that sends to fewer connections is written at once.
+ */
+const FLUSH_BATCH = 32;
+
+/** Connections with output waiting, in the order they got it; one flusher for all of them. */
+const flushQueue: (RespLink | undefined)[] = [];
+let flushHead = 0;
+let flushScheduled = false;
+
+function scheduleFlush(link: RespLink): void {
+  flushQueue.push(link);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  process.nextTick(flushSome);
+}
+
+function flushSome(): void {
+  flushScheduled = false;
+  const end = Math.min(flushQueue.length, flushHead + FLUSH_BATCH);
+  for (; flushHead < end; flushHead++) {
+    const link = flushQueue[flushHead];
+    flushQueue[flushHead] = undefined;
+    link?.flush();
+  }
+  if (flushHead >= flushQueue.length) {
+    flushQueue.length = 0;
+    flushHead = 0;
+    return;
+  }
+  flushScheduled = true;
+  setImmediate(flushSome);
+}
 
 /** `*<n>\r\n$<len>\r\n<arg>\r\n…` for a command and its arguments. */
 export function encodeCommand(name: string, args: readonly (string | number)[]): string {
@@ -128,16 +166,15 @@ class RespLink implements RedisLink {
     this.output.push(command);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(() => {
-        this.flush();
-      });
+      scheduleFlush(this);
     }
     return new Promise<CallResult>((resolve) => {
       this.pending.push(resolve);
     });
   }
 
-  private flush(): void {
+  /** Writes the queued commands (called by flushSome). */
+  flush(): void {
     this.flushScheduled = false;
     const output = this.output;
     this.output = [];
