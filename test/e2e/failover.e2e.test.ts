@@ -7,12 +7,10 @@
 // is turned into a replica of the new one (+convert-to-slave). Also: SENTINEL FAILOVER on a lone
 // Vigil (no quorum possible) promotes a replica without ODOWN or votes.
 import { expect } from "chai";
-import { EventRecorder, waitForMasterAddr } from "./harness/sentinel-process.js";
-import { startTopology, type Topology } from "./harness/topology.js";
+import { waitForMasterAddr } from "./harness/sentinel-process.js";
 import {
-  eventLog,
+  ClusterRun,
   roleOf,
-  sentinelLogs,
   waitForConvergence,
   waitForEventOnEach,
   waitForReplicaOf,
@@ -21,31 +19,14 @@ import {
 
 describe("failover with Vigil sentinels", function () {
   this.timeout(150_000);
-  let topology: Topology | undefined;
-  let recorder: EventRecorder | undefined;
+  const run = new ClusterRun();
 
   afterEach(async function () {
-    if (this.currentTest?.state === "failed" && topology !== undefined) {
-      console.log(sentinelLogs(topology.sentinels));
-      console.log(eventLog(recorder));
-    }
-    recorder?.stop();
-    recorder = undefined;
-    await topology?.teardown();
-    topology = undefined;
+    await run.finish(this.currentTest?.state === "failed");
   });
 
   it("promotes one replica after kill -9 of the master, with one leader, and every Vigil follows", async () => {
-    const t = await startTopology({
-      replicas: 2,
-      sentinels: ["vigil", "vigil", "vigil"],
-      quorum: 2,
-      downAfterMs: 1_000,
-      discoveryTimeoutMs: 30_000,
-    });
-    topology = t;
-    const rec = await EventRecorder.start(t.sentinels);
-    recorder = rec;
+    const { t, rec } = await run.start();
     await waitForReplicasReady(t.sentinels, 2);
     const old = t.master;
     const killedAt = performance.now();
@@ -120,16 +101,7 @@ describe("failover with Vigil sentinels", function () {
   });
 
   it("fails over on SENTINEL FAILOVER with a single Vigil, without ODOWN or votes", async () => {
-    const t = await startTopology({
-      replicas: 2,
-      sentinels: ["vigil"],
-      quorum: 2,
-      downAfterMs: 1_000,
-      discoveryTimeoutMs: 30_000,
-    });
-    topology = t;
-    const rec = await EventRecorder.start(t.sentinels);
-    recorder = rec;
+    const { t, rec } = await run.start({ sentinels: ["vigil"] });
     const sentinel = t.sentinels[0]!;
     await waitForReplicasReady(t.sentinels, 2);
     const old = t.master;

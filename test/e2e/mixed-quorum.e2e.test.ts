@@ -6,14 +6,13 @@
 // completes whichever side wins the election, and every sentinel converges on the same new
 // master address and the same config epoch, with the other replica following the new master.
 import { expect } from "chai";
-import { EventRecorder, type SentinelImpl } from "./harness/sentinel-process.js";
-import { startTopology, type Topology, type TopologyOptions } from "./harness/topology.js";
+import type { EventRecorder, SentinelImpl } from "./harness/sentinel-process.js";
+import type { Topology, TopologyOptions } from "./harness/topology.js";
 import {
-  eventLog,
+  ClusterRun,
   myIdOf,
   peersOf,
   roleOf,
-  sentinelLogs,
   waitForConvergence,
   waitForEventOnEach,
   waitForReplicaOf,
@@ -22,34 +21,20 @@ import {
 
 describe("mixed quorum of redis-sentinel and Vigil", function () {
   this.timeout(150_000);
-  let topology: Topology | undefined;
+  const run = new ClusterRun();
   let recorder: EventRecorder | undefined;
 
   async function start(
     sentinels: readonly SentinelImpl[],
     options: TopologyOptions = {},
   ): Promise<Topology> {
-    topology = await startTopology({
-      replicas: 2,
-      sentinels,
-      quorum: 2,
-      downAfterMs: 1_000,
-      discoveryTimeoutMs: 30_000,
-      ...options,
-    });
-    recorder = await EventRecorder.start(topology.sentinels);
-    return topology;
+    const { t, rec } = await run.start({ ...options, sentinels });
+    recorder = rec;
+    return t;
   }
 
   afterEach(async function () {
-    if (this.currentTest?.state === "failed" && topology !== undefined) {
-      console.log(sentinelLogs(topology.sentinels));
-      console.log(eventLog(recorder));
-    }
-    recorder?.stop();
-    recorder = undefined;
-    await topology?.teardown();
-    topology = undefined;
+    await run.finish(this.currentTest?.state === "failed");
   });
 
   it("discovers one another: every side lists the others with the right run id, ip and port", async () => {

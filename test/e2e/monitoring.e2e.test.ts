@@ -6,45 +6,24 @@
 // SIGTERM and started again on the same config keeps its myid, comes back knowing the replicas
 // and peers from its config file, and its peers list it exactly once.
 import { expect } from "chai";
-import { EventRecorder } from "./harness/sentinel-process.js";
-import { startTopology, type Topology, type TopologyOptions } from "./harness/topology.js";
+import type { EventRecorder } from "./harness/sentinel-process.js";
+import type { Topology, TopologyOptions } from "./harness/topology.js";
 import { waitFor } from "./harness/wait-for.js";
-import {
-  eventLog,
-  myIdOf,
-  peersOf,
-  replicasOf,
-  sentinelLogs,
-  waitForEventOnEach,
-} from "./support/cluster.js";
+import { ClusterRun, myIdOf, peersOf, replicasOf, waitForEventOnEach } from "./support/cluster.js";
 
 describe("monitoring with three Vigil sentinels", function () {
   this.timeout(120_000);
-  let topology: Topology | undefined;
+  const run = new ClusterRun();
   let recorder: EventRecorder | undefined;
 
   async function start(options: TopologyOptions = {}): Promise<Topology> {
-    topology = await startTopology({
-      replicas: 2,
-      sentinels: ["vigil", "vigil", "vigil"],
-      quorum: 2,
-      downAfterMs: 1_000,
-      discoveryTimeoutMs: 30_000,
-      ...options,
-    });
-    recorder = await EventRecorder.start(topology.sentinels);
-    return topology;
+    const { t, rec } = await run.start(options);
+    recorder = rec;
+    return t;
   }
 
   afterEach(async function () {
-    if (this.currentTest?.state === "failed" && topology !== undefined) {
-      console.log(sentinelLogs(topology.sentinels));
-      console.log(eventLog(recorder));
-    }
-    recorder?.stop();
-    recorder = undefined;
-    await topology?.teardown();
-    topology = undefined;
+    await run.finish(this.currentTest?.state === "failed");
   });
 
   it("lists both replicas and two other sentinels on every Vigil", async () => {

@@ -4,7 +4,12 @@
 // state of the real redis-servers. Every wait is bounded (harness waitFor).
 import { RespError, pairsToMap, type RespValue } from "../harness/resp-client.js";
 import type { RedisProcess } from "../harness/redis-process.js";
-import type { EventRecorder, RecordedEvent, SentinelProcess } from "../harness/sentinel-process.js";
+import {
+  EventRecorder,
+  type RecordedEvent,
+  type SentinelProcess,
+} from "../harness/sentinel-process.js";
+import { startTopology, type Topology, type TopologyOptions } from "../harness/topology.js";
 import { waitFor } from "../harness/wait-for.js";
 
 export type Fields = Map<string, string>;
@@ -167,4 +172,40 @@ export function eventLog(recorder: EventRecorder | undefined): string {
   return recorder.events
     .map((e) => `${e.at.toFixed(0)} :${e.sentinelPort} ${e.channel} ${e.message}`)
     .join("\n");
+}
+
+/**
+ * One topology per test with its event recorder: started with the cluster tests' defaults
+ * (1 master, 2 replicas, 3 Vigil, quorum 2, down-after 1000), torn down by `finish`, which first
+ * prints the sentinels' logs and the recorded events when the test failed.
+ */
+export class ClusterRun {
+  private topology: Topology | undefined;
+  private recorder: EventRecorder | undefined;
+
+  async start(options: TopologyOptions = {}): Promise<{ t: Topology; rec: EventRecorder }> {
+    const t = await startTopology({
+      replicas: 2,
+      sentinels: ["vigil", "vigil", "vigil"],
+      quorum: 2,
+      downAfterMs: 1_000,
+      discoveryTimeoutMs: 30_000,
+      ...options,
+    });
+    this.topology = t;
+    const rec = await EventRecorder.start(t.sentinels);
+    this.recorder = rec;
+    return { t, rec };
+  }
+
+  async finish(failed: boolean): Promise<void> {
+    if (failed && this.topology !== undefined) {
+      console.log(sentinelLogs(this.topology.sentinels));
+      console.log(eventLog(this.recorder));
+    }
+    this.recorder?.stop();
+    this.recorder = undefined;
+    await this.topology?.teardown();
+    this.topology = undefined;
+  }
 }
