@@ -1,11 +1,11 @@
 // A redis-server on 127.0.0.1 in its own temp dir, with persistence off (`--save "" --appendonly
 // no`). It can be killed (SIGKILL), paused (SIGSTOP), resumed (SIGCONT) and restarted on the same
 // port — always by the pid of the child we spawned. Readiness means "answers PING".
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { registerPid, unregisterPid } from "./pid-registry.js";
+import { ManagedProcess } from "./managed-process.js";
 import { freePort } from "./ports.js";
 import {
   RespConnection,
@@ -14,7 +14,6 @@ import {
   sendCommand,
   type RespValue,
 } from "./resp-client.js";
-import { waitFor } from "./wait-for.js";
 
 export const REDIS_SERVER_BIN = process.env["REDIS_SERVER_BIN"] ?? "/usr/bin/redis-server";
 
@@ -39,33 +38,14 @@ export function tailOf(file: string, lines = 30): string {
   }
 }
 
-/** Waits (bounded) for a child to be reaped after a signal that ends it. */
-export function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`pid ${String(child.pid)} did not exit within ${timeoutMs} ms`));
-    }, timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
+export { waitForExit } from "./managed-process.js";
 
-export class RedisProcess {
-  readonly port: number;
-  readonly dir: string;
-  private child: ChildProcess | null = null;
+export class RedisProcess extends ManagedProcess {
   private replicaOf: number | undefined;
   private readonly extraArgs: readonly string[];
-  private readonly ownsDir: boolean;
-  private paused = false;
 
   private constructor(port: number, dir: string, ownsDir: boolean, options: RedisOptions) {
-    this.port = port;
-    this.dir = dir;
-    this.ownsDir = ownsDir;
+    super(port, dir, ownsDir);
     this.replicaOf = options.replicaOf;
     this.extraArgs = options.extraArgs ?? [];
   }
@@ -80,12 +60,8 @@ export class RedisProcess {
     return redis;
   }
 
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  get running(): boolean {
-    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  protected get label(): string {
+    return `redis-server :${this.port}`;
   }
 
   get logPath(): string {
@@ -118,56 +94,12 @@ export class RedisProcess {
 
   private async launch(readyTimeoutMs: number): Promise<void> {
     const child = spawn(REDIS_SERVER_BIN, this.args(), { stdio: "ignore", detached: false });
-    if (child.pid === undefined) throw new Error(`could not spawn ${REDIS_SERVER_BIN}`);
-    const pid = child.pid;
-    registerPid(pid, `redis-server :${this.port}`);
-    child.once("exit", () => {
-      unregisterPid(pid);
-    });
-    child.once("error", () => {
-      unregisterPid(pid);
-    });
-    this.child = child;
-    this.paused = false;
-    await waitFor(
-      `redis-server :${this.port} (pid ${pid}) to answer PING`,
-      async () => {
-        if (!this.running) throw new Error(`exited; log tail:\n${tailOf(this.logPath)}`);
-        return (await sendCommand(this.port, ["PING"], 500)) === "PONG";
-      },
-      { timeoutMs: readyTimeoutMs, intervalMs: 20 },
-    );
-  }
-
-  private signal(signal: NodeJS.Signals): void {
-    const pid = this.child?.pid;
-    if (pid === undefined || !this.running)
-      throw new Error(`redis-server :${this.port} is not running`);
-    process.kill(pid, signal);
+    await this.adopt(child, readyTimeoutMs, () => `exited; log tail:\n${tailOf(this.logPath)}`);
   }
 
   /** SIGKILL by pid, then wait (bounded) until the child is reaped. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (child === null || !this.running) return;
-    this.signal("SIGKILL");
-    await waitForExit(child, 5_000);
-  }
-
-  /** SIGSTOP: the process keeps its sockets but answers nothing. */
-  pause(): void {
-    this.signal("SIGSTOP");
-    this.paused = true;
-  }
-
-  /** SIGCONT after `pause()`. */
-  resume(): void {
-    this.signal("SIGCONT");
-    this.paused = false;
-  }
-
-  get isPaused(): boolean {
-    return this.paused;
+    await this.sigkill();
   }
 
   /**
@@ -212,8 +144,6 @@ export class RedisProcess {
       if (this.paused) this.resume();
       await this.kill();
     }
-    if (this.ownsDir && process.env["KEEP_TMP"] === undefined) {
-      fs.rmSync(this.dir, { recursive: true, force: true });
-    }
+    this.removeOwnDir();
   }
 }

@@ -2,15 +2,15 @@
 // <conf>` — started from a generated config in its own temp dir, with its log captured there. Both
 // are driven the same way, so every e2e test and benchmark is parametrised by implementation.
 // Also: EventRecorder, which PSUBSCRIBEs `*` on sentinels and timestamps every event.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { registerPid, unregisterPid } from "./pid-registry.js";
+import { ManagedProcess, waitForExit } from "./managed-process.js";
 import { freePort } from "./ports.js";
-import { tailOf, waitForExit } from "./redis-process.js";
+import { tailOf } from "./redis-process.js";
 import { RespError, pairsToMap, parseInfo, sendCommand, type RespValue } from "./resp-client.js";
 import { waitFor, type WaitOptions } from "./wait-for.js";
 
@@ -73,21 +73,14 @@ export function sentinelConfig(port: number, dir: string, options: SentinelOptio
   return lines.concat(options.extraConfig ?? []).join("\n") + "\n";
 }
 
-export class SentinelProcess {
+export class SentinelProcess extends ManagedProcess {
   readonly impl: SentinelImpl;
-  readonly port: number;
-  readonly dir: string;
   readonly configPath: string;
-  private child: ChildProcess | null = null;
-  private paused = false;
   private readonly options: SentinelOptions;
-  private readonly ownsDir: boolean;
 
   private constructor(port: number, dir: string, ownsDir: boolean, options: SentinelOptions) {
+    super(port, dir, ownsDir);
     this.impl = options.impl;
-    this.port = port;
-    this.dir = dir;
-    this.ownsDir = ownsDir;
     this.options = options;
     this.configPath = path.join(dir, "sentinel.conf");
   }
@@ -103,12 +96,8 @@ export class SentinelProcess {
     return sentinel;
   }
 
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  get running(): boolean {
-    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  protected get label(): string {
+    return `${this.impl} sentinel :${this.port}`;
   }
 
   get logPath(): string {
@@ -139,43 +128,17 @@ export class SentinelProcess {
       detached: false,
     });
     fs.closeSync(out);
-    if (child.pid === undefined) throw new Error(`could not spawn ${file}`);
-    const pid = child.pid;
-    registerPid(pid, `${this.impl} sentinel :${this.port}`);
-    child.once("exit", () => {
-      unregisterPid(pid);
-    });
-    child.once("error", () => {
-      unregisterPid(pid);
-    });
-    this.child = child;
-    this.paused = false;
-    await waitFor(
-      `${this.impl} sentinel :${this.port} (pid ${pid}) to answer PING`,
-      async () => {
-        if (!this.running)
-          throw new Error(
-            `exited (${String(child.exitCode ?? child.signalCode)}); output:\n${this.logs(20)}`,
-          );
-        return (await sendCommand(this.port, ["PING"], 500)) === "PONG";
-      },
-      { timeoutMs: readyTimeoutMs, intervalMs: 20 },
+    await this.adopt(
+      child,
+      readyTimeoutMs,
+      () => `exited (${String(child.exitCode ?? child.signalCode)}); output:\n${this.logs(20)}`,
     );
   }
 
-  private signal(signal: NodeJS.Signals): void {
-    const pid = this.child?.pid;
-    if (pid === undefined || !this.running)
-      throw new Error(`sentinel :${this.port} is not running`);
-    process.kill(pid, signal);
-  }
-
+  /** SIGCONT if paused, then SIGKILL by pid and a bounded wait until the child is reaped. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (child === null || !this.running) return;
-    if (this.paused) this.resume();
-    this.signal("SIGKILL");
-    await waitForExit(child, 5_000);
+    if (this.running && this.paused) this.resume();
+    await this.sigkill();
   }
 
   /** SIGTERM and a bounded wait for a clean exit (then SIGKILL). */
@@ -189,16 +152,6 @@ export class SentinelProcess {
     } catch {
       await this.kill();
     }
-  }
-
-  pause(): void {
-    this.signal("SIGSTOP");
-    this.paused = true;
-  }
-
-  resume(): void {
-    this.signal("SIGCONT");
-    this.paused = false;
   }
 
   /** Kill (if running) and start again with the config file as the sentinel last rewrote it. */
@@ -244,9 +197,7 @@ export class SentinelProcess {
 
   async cleanup(): Promise<void> {
     await this.kill();
-    if (this.ownsDir && process.env["KEEP_TMP"] === undefined) {
-      fs.rmSync(this.dir, { recursive: true, force: true });
-    }
+    this.removeOwnDir();
   }
 }
 
