@@ -179,6 +179,21 @@ function canRun(ctx: CommandContext, fullName: string): boolean {
   return allowed;
 }
 
+/**
+ * Whether this client may run `fullName` right now with no other check failing: authenticated,
+ * allowed by its ACL user, and not subscribed (a subscribed client takes the general path,
+ * which applies the RESP2 subscribe-mode rule). The RESP server's fast path for SENTINEL
+ * GET-MASTER-ADDR-BY-NAME asks this instead of going through executeCommand.
+ */
+export function mayRunDirectly(ctx: CommandContext, fullName: string): boolean {
+  const client = ctx.client;
+  return (
+    client.authenticated &&
+    client.channels.size + client.patterns.size === 0 &&
+    canRun(ctx, fullName)
+  );
+}
+
 function guard(spec: CommandSpec, facts: SpecFacts, ctx: CommandContext): Reply | undefined {
   const top = facts.top;
   if (!ctx.client.authenticated && !facts.noAuth) {

@@ -26,6 +26,12 @@ export interface SessionInfo {
 export interface ServerHost {
   /** `SENTINEL <args…>` (args after the word SENTINEL). May be async (admin ops wait for the core). */
   sentinel(args: readonly string[], session: SessionInfo): Reply | Promise<Reply>;
+  /**
+   * SENTINEL GET-MASTER-ADDR-BY-NAME <name>, answered without building argv (the RESP server's
+   * fast path for the request every client makes). Optional: without it the request goes
+   * through sentinel() like any other.
+   */
+  masterAddrReply?(name: string): Reply;
   /** Text of the `# Sentinel` INFO section (without trailing blank line). */
   infoSentinelSection(): string;
   /** Master names for ROLE. */

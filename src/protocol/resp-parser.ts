@@ -16,6 +16,8 @@
  * reserved once, and heldBytes (buffer plus parsed arguments with a per-argument overhead)
  * lets the server enforce a per-client query buffer limit (client-query-buffer-limit).
  */
+import type { KnownRequest } from "./known-request.js";
+import { sameBytes } from "./known-request.js";
 import { splitArgs } from "./split-args.js";
 
 export interface ParserLimits {
@@ -139,6 +141,10 @@ export class RespParser {
   private readonly limits: ParserLimits;
   /** When false the unauthenticated limits apply (only when the server requires auth). */
   authenticated = true;
+  /** takeKnown(): the last argument's range, and the last one decoded (clients repeat it). */
+  private readonly tailRange = { from: 0, to: 0 };
+  private tailBytes: Uint8Array = new Uint8Array(0);
+  private tailText = "";
 
   constructor(limits: Partial<ParserLimits> = {}) {
     this.limits = { ...DEFAULT_PARSER_LIMITS, ...limits };
@@ -179,6 +185,25 @@ export class RespParser {
   nextStrings(): StringParseEvent | undefined {
     this.decodeStrings = true;
     return this.nextEvent() as StringParseEvent | undefined;
+  }
+
+  /**
+   * When the next complete request is `known`, consumes it and returns its last argument as
+   * nextStrings() would decode it; otherwise consumes nothing and returns undefined (the
+   * general parser then handles the same bytes).
+   */
+  takeKnown(known: KnownRequest): string | undefined {
+    if (this.mode !== "none" || this.failed) return undefined;
+    const frameEnd = known.match(this.buf, this.start, this.end, this.tailRange);
+    if (frameEnd < 0) return undefined;
+    const { from, to } = this.tailRange;
+    if (!sameBytes(this.buf, from, to, this.tailBytes)) {
+      this.tailBytes = Buffer.from(this.buf.subarray(from, to));
+      this.tailText = this.buf.toString("utf8", from, to);
+    }
+    this.start = frameEnd;
+    if (this.start >= this.end) this.compactWhenEmpty();
+    return this.tailText;
   }
 
   private nextEvent(): ParseEvent | StringParseEvent | undefined {

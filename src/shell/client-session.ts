@@ -27,9 +27,10 @@ import type {
 } from "../commands/context.js";
 import type { HandlerResult } from "../commands/handler.js";
 import { isMultiReply } from "../commands/handler.js";
-import { executeCommand } from "../commands/command-table.js";
+import { executeCommand, mayRunDirectly } from "../commands/command-table.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
+import { KnownRequest } from "../protocol/known-request.js";
 import type { ParserLimits } from "../protocol/resp-parser.js";
 import { RespParser } from "../protocol/resp-parser.js";
 import { encodeReplies, encodeReply } from "../protocol/resp-encoder.js";
@@ -73,6 +74,13 @@ export interface SessionEnvironment {
   /** Whether a new connection must authenticate (requirepass / default user off). */
   authRequired(): boolean;
 }
+
+/**
+ * The request every client makes on every (re)connect, answered on a fast path: matched as
+ * bytes, no argv, no dispatch (see fastMasterAddr). Same reply, same bookkeeping.
+ */
+const GET_MASTER_ADDR = new KnownRequest(["sentinel", "get-master-addr-by-name"]);
+const GET_MASTER_ADDR_NAME = "sentinel|get-master-addr-by-name";
 
 /** A batch larger than this is written early rather than held until the batch ends. */
 const FLUSH_BYTES = 64 * 1024;
@@ -234,6 +242,7 @@ export class ClientSession implements ClientState, Subscriber {
           this.socket.pause();
           break;
         }
+        if (this.fastMasterAddr()) continue;
         this.parser.authenticated = this.authenticated || !this.env.authRequired();
         const event = this.parser.nextStrings();
         if (event === undefined) break;
@@ -251,6 +260,35 @@ export class ClientSession implements ClientState, Subscriber {
       this.batching = false;
       this.flush();
     }
+  }
+
+  /**
+   * Answers the next request if it is SENTINEL GET-MASTER-ADDR-BY-NAME and nothing about this
+   * client could change how it runs (auth, ACL, subscribe mode, CLIENT REPLY, close-after-reply);
+   * otherwise leaves it to the general path. Returns whether it answered one.
+   */
+  private fastMasterAddr(): boolean {
+    const host = this.env.services.host;
+    if (
+      host.masterAddrReply === undefined ||
+      this.replyMode !== "on" ||
+      this.skipNextReply ||
+      this.closeAfterReply ||
+      !mayRunDirectly(this.ctx, GET_MASTER_ADDR_NAME)
+    ) {
+      return false;
+    }
+    const name = this.parser.takeKnown(GET_MASTER_ADDR);
+    if (name === undefined) return false;
+    this.lastCommand = GET_MASTER_ADDR_NAME;
+    let reply: Reply;
+    try {
+      reply = host.masterAddrReply(name);
+    } catch (err) {
+      reply = this.internalError(err);
+    }
+    this.finishOne(reply, false);
+    return true;
   }
 
   private run(argv: readonly string[]): void {

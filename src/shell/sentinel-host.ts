@@ -97,7 +97,7 @@ export class SentinelHost implements ServerHost {
   }
 
   /** sentinel-read.ts getMasterAddrCommand, with the encoded reply cached per master. */
-  private masterAddrReply(name: string): Reply {
+  masterAddrReply(name: string): Reply {
     const masters = this.options.state().masters;
     // Entries of removed masters go when the cache outgrows the live set.
     if (this.addrReplies.size > masters.size + 16) this.addrReplies.clear();

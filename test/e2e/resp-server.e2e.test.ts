@@ -25,9 +25,19 @@ import { waitFor } from "./harness/wait-for.js";
 
 const run = promisify(execFile);
 
+/** SENTINEL GET-MASTER-ADDR-BY-NAME as a multibulk, with the words as given. */
+function getAddr(name: string, word = "sentinel", sub = "get-master-addr-by-name"): string {
+  return [word, sub, name].reduce(
+    (out, a) => `${out}$${Buffer.byteLength(a)}\r\n${a}\r\n`,
+    "*3\r\n",
+  );
+}
+
 /** Our own ServerHost for the test: fixed data shaped like a 1-master sentinel. */
 class TestHost implements ServerHost {
   readonly hellos: string[] = [];
+  /** Requests answered through the server's GET-MASTER-ADDR-BY-NAME fast path. */
+  fastAddrCalls = 0;
   sentinelSection =
     "# Sentinel\nsentinel_masters:1\nsentinel_tilt:0\nsentinel_tilt_since_seconds:-1\nsentinel_running_scripts:0\nsentinel_scripts_queue_length:0\nsentinel_simulate_failure_flags:0\nmaster0:name=m,status=sdown,address=127.0.0.1:1,slaves=0,sentinels=1";
   sentinel(args: readonly string[]): Reply | Promise<Reply> {
@@ -50,6 +60,10 @@ class TestHost implements ServerHost {
         ]),
       ]);
     return R.error(`ERR unknown subcommand '${args[0] ?? ""}'. Try SENTINEL HELP.`);
+  }
+  masterAddrReply(name: string): Reply {
+    this.fastAddrCalls += 1;
+    return name === "m" ? R.array([R.bulk("127.0.0.1"), R.bulk("6379")]) : R.nullArray();
   }
   infoSentinelSection(): string {
     return this.sentinelSection;
@@ -231,6 +245,38 @@ describe("RESP server (e2e)", function () {
       const { data, closed } = await exchange(port, "QUIT\r\nPING\r\n", never);
       expect(data.toString()).to.equal("+OK\r\n");
       expect(closed).to.equal(true);
+    });
+
+    it("answers GET-MASTER-ADDR-BY-NAME on its fast path, and not before AUTH or past the ACL", async () => {
+      const c = ioredis(2);
+      await c.connect();
+      expect(await c.call("sentinel", "get-master-addr-by-name", "m")).to.deep.equal([
+        "127.0.0.1",
+        "6379",
+      ]);
+      expect(await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "x")).to.equal(null);
+      expect(host.fastAddrCalls).to.equal(2);
+      const secured = await startOurs(host, { requirePass: "s3cret" });
+      try {
+        const p = secured.address().port;
+        const request = getAddr("m");
+        const { data } = await exchange(p, `${request}AUTH s3cret\r\n${request}`, replies(3));
+        expect(data.toString()).to.equal(
+          "-NOAUTH Authentication required.\r\n+OK\r\n*2\r\n$9\r\n127.0.0.1\r\n$4\r\n6379\r\n",
+        );
+        expect(host.fastAddrCalls).to.equal(3);
+        const denied = await exchange(
+          p,
+          `AUTH s3cret\r\nACL SETUSER u on >pw +ping\r\nAUTH u pw\r\n${request}`,
+          replies(4),
+        );
+        expect(denied.data.toString()).to.equal(
+          "+OK\r\n+OK\r\n+OK\r\n-NOPERM this user has no permissions to run the 'sentinel|get-master-addr-by-name' command\r\n",
+        );
+        expect(host.fastAddrCalls).to.equal(3);
+      } finally {
+        await secured.close();
+      }
     });
 
     it("requires authentication when requirepass is set", async () => {
@@ -467,14 +513,30 @@ describe("RESP server compared with redis-sentinel 7.0.15 (e2e)", function () {
     ["PING a b\r\n", 1],
     ["INFO foo\r\n", 1],
     ["ACL WHOAMI\r\nACL USERS\r\nACL LIST\r\n", 3],
+    // GET-MASTER-ADDR-BY-NAME, which the server answers on a byte-level fast path, in the
+    // situations where that path must step aside or give the general path's answer.
+    [
+      `${getAddr("m")}${getAddr("nomaster")}${getAddr("m", "SENTINEL", "GET-MASTER-ADDR-BY-NAME")}`,
+      3,
+    ],
+    [`HELLO 3\r\n${getAddr("nomaster")}${getAddr("m")}`, 3],
+    [`SUBSCRIBE a\r\n${getAddr("m")}`, 2],
+    [`CLIENT REPLY OFF\r\n${getAddr("m")}CLIENT REPLY ON\r\nPING\r\n`, 2],
+    [`CLIENT REPLY SKIP\r\n${getAddr("m")}PING\r\n`, 1],
+    [`${getAddr("m", "SeNtInEl", "Get-Master-Addr-By-Name")}${getAddr("m")}`, 2],
+    [`${getAddr("m")}*3\r\n$8\r\nsentinel\r\n$23\r\nget-master-addr-by-name\r\n$01\r\nm\r\n`, 0],
     ["*x\r\n", 0],
     ["*1\r\n$-1\r\n", 0],
     ["*1\r\nPING\r\n", 0],
     ['PING "a\r\n', 0],
   ];
 
+  // Ids differ, and the real sentinel's master listens on a port picked for the run.
   const normalize = (b: Buffer): string =>
-    b.toString("latin1").replace(/\$2\r\nid\r\n:\d+\r\n/g, "$2\r\nid\r\n:N\r\n");
+    b
+      .toString("latin1")
+      .replace(/\$2\r\nid\r\n:\d+\r\n/g, "$2\r\nid\r\n:N\r\n")
+      .replace(/\*2\r\n\$9\r\n127\.0\.0\.1\r\n\$\d+\r\n\d+\r\n/g, "ADDR");
 
   it("gives byte-identical replies to the same requests", async () => {
     const realPort = real!.port;
