@@ -11,13 +11,21 @@
  * replaced by spaces so a reply can never break the framing.
  */
 import type { Reply } from "./reply.js";
+import { integerText, replyText, sanitizeLine } from "./resp-text.js";
 
 export type ProtocolVersion = 2 | 3;
 
 const CRLF_LEN = 2;
 
-/** Encodes one reply. */
+/** Encodes one reply: as text when it is all text (resp-text.ts), else in two passes. */
 export function encodeReply(reply: Reply, protocol: ProtocolVersion): Buffer {
+  const text = replyText(reply, protocol, formatDouble);
+  if (text !== undefined) return Buffer.from(text, "utf8");
+  return encodeReplyBytes(reply, protocol);
+}
+
+/** The two-pass encoder, which handles every reply (exported so tests compare both). */
+export function encodeReplyBytes(reply: Reply, protocol: ProtocolVersion): Buffer {
   const out = Buffer.allocUnsafe(measure(reply, protocol));
   const end = write(reply, protocol, out, 0);
   return end === out.length ? out : out.subarray(0, end);
@@ -25,6 +33,16 @@ export function encodeReply(reply: Reply, protocol: ProtocolVersion): Buffer {
 
 /** Encodes several replies back to back into one buffer (pipelined answers, SUBSCRIBE a b c). */
 export function encodeReplies(replies: readonly Reply[], protocol: ProtocolVersion): Buffer {
+  let text: string | undefined = "";
+  for (const r of replies) {
+    const one = replyText(r, protocol, formatDouble);
+    if (one === undefined) {
+      text = undefined;
+      break;
+    }
+    text += one;
+  }
+  if (text !== undefined) return Buffer.from(text, "utf8");
   let size = 0;
   for (const r of replies) size += measure(r, protocol);
   const out = Buffer.allocUnsafe(size);
@@ -48,10 +66,6 @@ export function formatDouble(value: number): string {
   return `${trimmed}e${sign}${digits}`;
 }
 
-function sanitizeLine(text: string): string {
-  return text.includes("\r") || text.includes("\n") ? text.replace(/[\r\n]/g, " ") : text;
-}
-
 function digits(n: number): number {
   // Length of a non-negative integer's decimal form (lengths and counts are small).
   return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : String(n).length;
@@ -67,10 +81,6 @@ function bulkSize(len: number): number {
 
 function headerSize(count: number): number {
   return 1 + (count < 0 ? 2 : digits(count)) + CRLF_LEN;
-}
-
-function integerText(value: number | bigint): string {
-  return typeof value === "bigint" ? value.toString() : String(Math.trunc(value));
 }
 
 /** A verbatim payload is a 3-letter format, a colon, then the text. */

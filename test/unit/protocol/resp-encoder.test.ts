@@ -1,12 +1,99 @@
 // Proves the RESP encoder writes the exact bytes Redis writes for each reply type, in RESP2
 // (maps flattened, sets and pushes as arrays, nulls as $-1 / *-1, doubles and verbatim as
 // bulks) and RESP3 (%, ~, >, _, ",", =), and that CR/LF can never break a simple or error line.
+// Every expectation holds for both encoders (text-first and two-pass Buffer), and seeded random
+// reply trees (non-ASCII, lone surrogates, CR/LF, bigints, doubles, binary) encode identically.
 import { expect } from "chai";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { R } from "../../../src/protocol/reply.js";
-import { encodeReplies, encodeReply, formatDouble } from "../../../src/protocol/resp-encoder.js";
+import {
+  encodeReplies,
+  encodeReply,
+  encodeReplyBytes,
+  formatDouble,
+} from "../../../src/protocol/resp-encoder.js";
 
-const enc = (r: Reply, p: 2 | 3): string => encodeReply(r, p).toString("latin1");
+const enc = (r: Reply, p: 2 | 3): string => {
+  const text = encodeReply(r, p).toString("latin1");
+  expect(encodeReplyBytes(r, p).toString("latin1"), "two-pass encoder").to.equal(text);
+  return text;
+};
+
+/** mulberry32, so a failing tree can be replayed from its seed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = [
+  "a",
+  "name",
+  "é",
+  "€",
+  "😀",
+  "\ud800",
+  "\udc00",
+  "\r",
+  "\n",
+  " ",
+  "0",
+  "x".repeat(300),
+];
+
+function randomText(random: () => number): string {
+  let text = "";
+  const n = Math.floor(random() * 6);
+  for (let i = 0; i < n; i++) text += PIECES[Math.floor(random() * PIECES.length)]!;
+  return text;
+}
+
+function randomReply(random: () => number, depth: number): Reply {
+  const kind = Math.floor(random() * (depth > 2 ? 9 : 13));
+  switch (kind) {
+    case 0:
+      return R.simple(randomText(random));
+    case 1:
+      return R.error(randomText(random));
+    case 2:
+      return R.integer(random() < 0.2 ? 2n ** 62n : Math.floor((random() - 0.5) * 1e9));
+    case 3:
+    case 4:
+      return R.bulk(randomText(random));
+    case 5:
+      return random() < 0.5 ? R.null() : R.nullArray();
+    case 6:
+      return R.double(random() < 0.1 ? Infinity : (random() - 0.5) * 1e6);
+    case 7:
+      return R.verbatim(randomText(random));
+    case 8:
+      return R.bulk(Buffer.from([0, 255, 13, 10]));
+    case 9:
+      return R.array(
+        Array.from({ length: Math.floor(random() * 4) }, () => randomReply(random, depth + 1)),
+      );
+    case 10:
+      return R.push(
+        Array.from({ length: Math.floor(random() * 4) }, () => randomReply(random, depth + 1)),
+      );
+    case 11:
+      return R.set(
+        Array.from({ length: Math.floor(random() * 4) }, () => randomReply(random, depth + 1)),
+      );
+    default:
+      return R.map(
+        Array.from(
+          { length: Math.floor(random() * 4) },
+          () => [randomReply(random, depth + 1), randomReply(random, depth + 1)] as const,
+        ),
+      );
+  }
+}
 
 describe("encodeReply", () => {
   it("writes simple strings, errors and integers", () => {
@@ -77,6 +164,16 @@ describe("encodeReply", () => {
   it("encodes several replies back to back", () => {
     expect(encodeReplies([R.ok(), R.integer(1)], 2).toString()).to.equal("+OK\r\n:1\r\n");
     expect(encodeReplies([], 2).length).to.equal(0);
+  });
+
+  it("gives the same bytes from both encoders for 500 seeded random reply trees", () => {
+    for (let seed = 1; seed <= 500; seed++) {
+      const reply = randomReply(seeded(seed), 0);
+      for (const p of [2, 3] as const) {
+        expect(encodeReply(reply, p).equals(encodeReplyBytes(reply, p)), `seed ${seed} RESP${p}`).to
+          .be.true;
+      }
+    }
   });
 
   it("sizes a wide reply exactly", () => {
