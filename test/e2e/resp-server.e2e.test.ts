@@ -2,158 +2,26 @@
 // redis-cli and ioredis (RESP2 and RESP3) talk to an in-process server backed by a fake
 // ServerHost; malformed frames, half frames, 1 MB of seeded random bytes and a subscriber that
 // never reads each end with the protocol error and a closed connection, or bounded buffering,
-// while a second client keeps being served. Finally the same requests are sent to a real
-// redis-sentinel 7.0.15 and to us, and the reply bytes are compared (ids normalized).
+// while a second client keeps being served. (resp-server-parity compares bytes with
+// redis-sentinel.)
 import { expect } from "chai";
-import { execFile, spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
 import net from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
-import type { ServerHost } from "../../src/commands/host.js";
-import type { Reply } from "../../src/protocol/reply.js";
-import { R } from "../../src/protocol/reply.js";
-import type { RespServer, RespServerOptions } from "../../src/shell/resp-server.js";
-import { startRespServer } from "../../src/shell/resp-server.js";
-import { registerPid, unregisterPid } from "./harness/pid-registry.js";
-import { freePort } from "./harness/ports.js";
-import { parseReply } from "./harness/resp-client.js";
+import type { RespServer } from "../../src/shell/resp-server.js";
 import { waitFor } from "./harness/wait-for.js";
+import {
+  TestHost,
+  exchange,
+  getAddr,
+  never,
+  replies,
+  seeded,
+  startOurs,
+} from "./support/resp-server-kit.js";
 
 const run = promisify(execFile);
-
-/** SENTINEL GET-MASTER-ADDR-BY-NAME as a multibulk, with the words as given. */
-function getAddr(name: string, word = "sentinel", sub = "get-master-addr-by-name"): string {
-  return [word, sub, name].reduce(
-    (out, a) => `${out}$${Buffer.byteLength(a)}\r\n${a}\r\n`,
-    "*3\r\n",
-  );
-}
-
-/** Our own ServerHost for the test: fixed data shaped like a 1-master sentinel. */
-class TestHost implements ServerHost {
-  readonly hellos: string[] = [];
-  /** Requests answered through the server's GET-MASTER-ADDR-BY-NAME fast path. */
-  fastAddrCalls = 0;
-  sentinelSection =
-    "# Sentinel\nsentinel_masters:1\nsentinel_tilt:0\nsentinel_tilt_since_seconds:-1\nsentinel_running_scripts:0\nsentinel_scripts_queue_length:0\nsentinel_simulate_failure_flags:0\nmaster0:name=m,status=sdown,address=127.0.0.1:1,slaves=0,sentinels=1";
-  sentinel(args: readonly string[]): Reply | Promise<Reply> {
-    const sub = args[0]?.toLowerCase();
-    if (sub === "get-master-addr-by-name") {
-      return args[1] === "m" ? R.array([R.bulk("127.0.0.1"), R.bulk("6379")]) : R.nullArray();
-    }
-    if (sub === "slow") {
-      return new Promise((resolve) =>
-        setTimeout(() => {
-          resolve(R.simple(`slow ${args[1] ?? ""}`));
-        }, 20),
-      );
-    }
-    if (sub === "masters")
-      return R.array([
-        R.bulkMap([
-          ["name", "m"],
-          ["port", "6379"],
-        ]),
-      ]);
-    return R.error(`ERR unknown subcommand '${args[0] ?? ""}'. Try SENTINEL HELP.`);
-  }
-  masterAddrReply(name: string): Reply {
-    this.fastAddrCalls += 1;
-    return name === "m" ? R.array([R.bulk("127.0.0.1"), R.bulk("6379")]) : R.nullArray();
-  }
-  infoSentinelSection(): string {
-    return this.sentinelSection;
-  }
-  masterNames(): readonly string[] {
-    return ["m"];
-  }
-  helloReceived(payload: string): void {
-    this.hellos.push(payload);
-  }
-  shutdown(): void {
-    // The runtime would stop the process; the test only checks the connection closes.
-  }
-}
-
-interface Exchange {
-  data: Buffer;
-  closed: boolean;
-}
-
-/** Sends bytes on a fresh connection; resolves when `done(data)` holds, the peer closes, or timeout. */
-function exchange(
-  port: number,
-  input: Buffer | string,
-  done: (data: Buffer) => boolean,
-  timeoutMs = 5000,
-): Promise<Exchange> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: "127.0.0.1" });
-    let data = Buffer.alloc(0);
-    let settled = false;
-    const finish = (closed: boolean): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve({ data, closed });
-    };
-    const timer = setTimeout(() => {
-      finish(false);
-    }, timeoutMs);
-    socket.on("connect", () => socket.write(input));
-    socket.on("data", (chunk: Buffer) => {
-      data = Buffer.concat([data, chunk]);
-      if (done(data)) finish(false);
-    });
-    socket.on("error", () => {
-      finish(true);
-    });
-    socket.on("close", () => {
-      finish(true);
-    });
-  });
-}
-
-function countReplies(data: Buffer): number {
-  let at = 0;
-  let n = 0;
-  for (;;) {
-    const r = parseReply(data, at);
-    if (r === null) return n;
-    n += 1;
-    at = r.end;
-  }
-}
-
-const replies =
-  (n: number) =>
-  (d: Buffer): boolean =>
-    countReplies(d) >= n;
-const never = (): boolean => false;
-
-/** A seeded PRNG (mulberry32) so the random-bytes test replays identically. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-async function startOurs(
-  host: ServerHost,
-  extra: Partial<RespServerOptions> = {},
-): Promise<RespServer> {
-  return startRespServer({ port: 0, bind: ["127.0.0.1"], runId: "b".repeat(40), ...extra }, host);
-}
 
 describe("RESP server (e2e)", function () {
   this.timeout(60_000);
@@ -434,137 +302,5 @@ describe("RESP server (e2e)", function () {
         await guarded.close();
       }
     });
-  });
-});
-
-/** Starts Debian's redis-sentinel on a free port with a minimal config; returns it and its port. */
-async function startRealSentinel(dir: string): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort();
-  const unused = await freePort();
-  const conf = path.join(dir, "sentinel.conf");
-  writeFileSync(
-    conf,
-    `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor m 127.0.0.1 ${unused} 2\n`,
-  );
-  const child = spawn("/usr/bin/redis-sentinel", [conf], { stdio: "ignore" });
-  if (child.pid === undefined) throw new Error("redis-sentinel did not start");
-  registerPid(child.pid, `redis-sentinel:${port}`);
-  await waitFor(`redis-sentinel on ${port} answers PING`, async () => {
-    const { data } = await exchange(port, "PING\r\n", replies(1), 500);
-    return data.toString() === "+PONG\r\n";
-  });
-  return { child, port };
-}
-
-describe("RESP server compared with redis-sentinel 7.0.15 (e2e)", function () {
-  this.timeout(60_000);
-  let dir: string;
-  let real: { child: ChildProcess; port: number } | undefined;
-  let ours: RespServer;
-
-  beforeEach(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "vigil-resp-"));
-    real = await startRealSentinel(dir);
-    const host = new TestHost();
-    ours = await startOurs(host);
-  });
-
-  afterEach(async () => {
-    await ours.close();
-    if (real?.child.pid !== undefined) {
-      const child = real.child;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGKILL");
-      await exited;
-      unregisterPid(child.pid!);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  // Each case: request bytes and how many replies to wait for (0 = until the server closes).
-  const cases: readonly (readonly [string, number])[] = [
-    ["PING\r\n", 1],
-    ["PING x\r\n", 1],
-    ["HELLO 3\r\n", 1],
-    ["HELLO 2\r\n", 1],
-    ["HELLO 4\r\n", 1],
-    ["HELLO x\r\n", 1],
-    ["ROLE\r\n", 1],
-    ["COMMAND COUNT\r\n", 1],
-    ["COMMAND INFO ping\r\n", 1],
-    ["HELLO 3\r\nCOMMAND INFO ping\r\n", 2],
-    ["select 0\r\n", 1],
-    ["FOO a b\r\n", 1],
-    ["AUTH x\r\n", 1],
-    ["AUTH a b\r\n", 1],
-    ["AUTH\r\n", 1],
-    ["CLIENT SETNAME abc\r\nCLIENT GETNAME\r\n", 2],
-    ['CLIENT SETNAME "a b"\r\n', 1],
-    ["CLIENT FOO\r\n", 1],
-    ["CLIENT KILL TYPE foo\r\n", 1],
-    // Several channels unsubscribe-all in Redis's dict order, which is not stable: one here.
-    [
-      "SUBSCRIBE a b\r\nPSUBSCRIBE x*\r\nPING\r\nPING hi\r\nUNSUBSCRIBE b\r\nUNSUBSCRIBE\r\nPUNSUBSCRIBE\r\nUNSUBSCRIBE\r\n",
-      9,
-    ],
-    ["HELLO 3\r\nSUBSCRIBE a\r\nPSUBSCRIBE +*\r\nPING\r\nPUNSUBSCRIBE\r\nUNSUBSCRIBE\r\n", 6],
-    ["SUBSCRIBE a\r\nROLE\r\nSENTINEL masters\r\n", 3],
-    ["PUBLISH x y\r\n", 1],
-    ["PING a b\r\n", 1],
-    ["INFO foo\r\n", 1],
-    ["ACL WHOAMI\r\nACL USERS\r\nACL LIST\r\n", 3],
-    // GET-MASTER-ADDR-BY-NAME, which the server answers on a byte-level fast path, in the
-    // situations where that path must step aside or give the general path's answer.
-    [
-      `${getAddr("m")}${getAddr("nomaster")}${getAddr("m", "SENTINEL", "GET-MASTER-ADDR-BY-NAME")}`,
-      3,
-    ],
-    [`HELLO 3\r\n${getAddr("nomaster")}${getAddr("m")}`, 3],
-    [`SUBSCRIBE a\r\n${getAddr("m")}`, 2],
-    [`CLIENT REPLY OFF\r\n${getAddr("m")}CLIENT REPLY ON\r\nPING\r\n`, 2],
-    [`CLIENT REPLY SKIP\r\n${getAddr("m")}PING\r\n`, 1],
-    [`${getAddr("m", "SeNtInEl", "Get-Master-Addr-By-Name")}${getAddr("m")}`, 2],
-    [`${getAddr("m")}*3\r\n$8\r\nsentinel\r\n$23\r\nget-master-addr-by-name\r\n$01\r\nm\r\n`, 0],
-    ["*x\r\n", 0],
-    ["*1\r\n$-1\r\n", 0],
-    ["*1\r\nPING\r\n", 0],
-    ['PING "a\r\n', 0],
-  ];
-
-  // Ids differ, and the real sentinel's master listens on a port picked for the run.
-  const normalize = (b: Buffer): string =>
-    b
-      .toString("latin1")
-      .replace(/\$2\r\nid\r\n:\d+\r\n/g, "$2\r\nid\r\n:N\r\n")
-      .replace(/\*2\r\n\$9\r\n127\.0\.0\.1\r\n\$\d+\r\n\d+\r\n/g, "ADDR");
-
-  it("gives byte-identical replies to the same requests", async () => {
-    const realPort = real!.port;
-    const ourPort = ours.address().port;
-    for (const [input, n] of cases) {
-      const done = n === 0 ? never : replies(n);
-      const [theirs, mine] = await Promise.all([
-        exchange(realPort, input, done),
-        exchange(ourPort, input, done),
-      ]);
-      expect(normalize(mine.data), JSON.stringify(input)).to.equal(normalize(theirs.data));
-      if (n === 0)
-        expect(mine.closed && theirs.closed, `${JSON.stringify(input)} closes`).to.equal(true);
-    }
-  });
-
-  it("gives INFO the same sections and field names in the same order", async () => {
-    const fieldNames = (b: Buffer): string[] =>
-      b
-        .toString()
-        .split("\r\n")
-        .filter((l) => l.startsWith("#") || l.includes(":"))
-        .map((l) => (l.startsWith("#") ? l : l.slice(0, l.indexOf(":"))))
-        .filter((n) => !n.startsWith("master0") && !n.startsWith("$"));
-    const [theirs, mine] = await Promise.all([
-      exchange(real!.port, "INFO\r\n", replies(1)),
-      exchange(ours.address().port, "INFO\r\n", replies(1)),
-    ]);
-    expect(fieldNames(mine.data)).to.deep.equal(fieldNames(theirs.data));
   });
 });

@@ -1,0 +1,140 @@
+// Shared by the RESP server e2e tests: a fixed ServerHost shaped like a one-master sentinel, raw
+// request/response exchanges on a fresh connection, reply counting, a seeded PRNG, and an
+// in-process server on a free loopback port.
+import net from "node:net";
+import type { ServerHost } from "../../../src/commands/host.js";
+import type { Reply } from "../../../src/protocol/reply.js";
+import { R } from "../../../src/protocol/reply.js";
+import type { RespServer, RespServerOptions } from "../../../src/shell/resp-server.js";
+import { startRespServer } from "../../../src/shell/resp-server.js";
+import { parseReply } from "../harness/resp-client.js";
+
+/** SENTINEL GET-MASTER-ADDR-BY-NAME as a multibulk, with the words as given. */
+export function getAddr(name: string, word = "sentinel", sub = "get-master-addr-by-name"): string {
+  return [word, sub, name].reduce(
+    (out, a) => `${out}$${Buffer.byteLength(a)}\r\n${a}\r\n`,
+    "*3\r\n",
+  );
+}
+
+/** Our own ServerHost for the test: fixed data shaped like a 1-master sentinel. */
+export class TestHost implements ServerHost {
+  readonly hellos: string[] = [];
+  /** Requests answered through the server's GET-MASTER-ADDR-BY-NAME fast path. */
+  fastAddrCalls = 0;
+  sentinelSection =
+    "# Sentinel\nsentinel_masters:1\nsentinel_tilt:0\nsentinel_tilt_since_seconds:-1\nsentinel_running_scripts:0\nsentinel_scripts_queue_length:0\nsentinel_simulate_failure_flags:0\nmaster0:name=m,status=sdown,address=127.0.0.1:1,slaves=0,sentinels=1";
+  sentinel(args: readonly string[]): Reply | Promise<Reply> {
+    const sub = args[0]?.toLowerCase();
+    if (sub === "get-master-addr-by-name") {
+      return args[1] === "m" ? R.array([R.bulk("127.0.0.1"), R.bulk("6379")]) : R.nullArray();
+    }
+    if (sub === "slow") {
+      return new Promise((resolve) =>
+        setTimeout(() => {
+          resolve(R.simple(`slow ${args[1] ?? ""}`));
+        }, 20),
+      );
+    }
+    if (sub === "masters")
+      return R.array([
+        R.bulkMap([
+          ["name", "m"],
+          ["port", "6379"],
+        ]),
+      ]);
+    return R.error(`ERR unknown subcommand '${args[0] ?? ""}'. Try SENTINEL HELP.`);
+  }
+  masterAddrReply(name: string): Reply {
+    this.fastAddrCalls += 1;
+    return name === "m" ? R.array([R.bulk("127.0.0.1"), R.bulk("6379")]) : R.nullArray();
+  }
+  infoSentinelSection(): string {
+    return this.sentinelSection;
+  }
+  masterNames(): readonly string[] {
+    return ["m"];
+  }
+  helloReceived(payload: string): void {
+    this.hellos.push(payload);
+  }
+  shutdown(): void {
+    // The runtime would stop the process; the test only checks the connection closes.
+  }
+}
+
+export interface Exchange {
+  data: Buffer;
+  closed: boolean;
+}
+
+/** Sends bytes on a fresh connection; resolves when `done(data)` holds, the peer closes, or timeout. */
+export function exchange(
+  port: number,
+  input: Buffer | string,
+  done: (data: Buffer) => boolean,
+  timeoutMs = 5000,
+): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: "127.0.0.1" });
+    let data = Buffer.alloc(0);
+    let settled = false;
+    const finish = (closed: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ data, closed });
+    };
+    const timer = setTimeout(() => {
+      finish(false);
+    }, timeoutMs);
+    socket.on("connect", () => socket.write(input));
+    socket.on("data", (chunk: Buffer) => {
+      data = Buffer.concat([data, chunk]);
+      if (done(data)) finish(false);
+    });
+    socket.on("error", () => {
+      finish(true);
+    });
+    socket.on("close", () => {
+      finish(true);
+    });
+  });
+}
+
+export function countReplies(data: Buffer): number {
+  let at = 0;
+  let n = 0;
+  for (;;) {
+    const r = parseReply(data, at);
+    if (r === null) return n;
+    n += 1;
+    at = r.end;
+  }
+}
+
+export const replies =
+  (n: number) =>
+  (d: Buffer): boolean =>
+    countReplies(d) >= n;
+export const never = (): boolean => false;
+
+/** A seeded PRNG (mulberry32) so the random-bytes test replays identically. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function startOurs(
+  host: ServerHost,
+  extra: Partial<RespServerOptions> = {},
+): Promise<RespServer> {
+  return startRespServer({ port: 0, bind: ["127.0.0.1"], runId: "b".repeat(40), ...extra }, host);
+}
