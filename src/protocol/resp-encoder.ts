@@ -5,26 +5,24 @@
  * degrades them: maps become flat key/value arrays, sets and pushes plain arrays, `null` is
  * `$-1`, `null-array` is `*-1`, doubles and verbatim strings are bulk strings.
  *
- * The encoder makes two passes: one to measure, one to write into a single pre-sized Buffer,
- * so a deep reply (SENTINEL MASTERS, COMMAND) costs one allocation and no concatenation.
+ * encodeReply/encodeReplies write in one pass (resp-writer.ts). encodeReplyBytes, which
+ * measures then writes each field natively, is the reference it is tested against.
  * Simple strings and errors cannot carry CR/LF on the wire; like Redis's addReplyError they are
  * replaced by spaces so a reply can never break the framing.
  */
 import type { Reply } from "./reply.js";
-import { integerText, replyText, sanitizeLine } from "./resp-text.js";
+import { writeReplies } from "./resp-writer.js";
 
 export type ProtocolVersion = 2 | 3;
 
 const CRLF_LEN = 2;
 
-/** Encodes one reply: as text when it is all text (resp-text.ts), else in two passes. */
+/** Encodes one reply. */
 export function encodeReply(reply: Reply, protocol: ProtocolVersion): Buffer {
-  const text = replyText(reply, protocol, formatDouble);
-  if (text !== undefined) return Buffer.from(text, "utf8");
-  return encodeReplyBytes(reply, protocol);
+  return writeReplies([reply], protocol, formatDouble);
 }
 
-/** The two-pass encoder, which handles every reply (exported so tests compare both). */
+/** The two-pass reference encoder: measures, then writes each field natively. */
 export function encodeReplyBytes(reply: Reply, protocol: ProtocolVersion): Buffer {
   const out = Buffer.allocUnsafe(measure(reply, protocol));
   const end = write(reply, protocol, out, 0);
@@ -33,22 +31,7 @@ export function encodeReplyBytes(reply: Reply, protocol: ProtocolVersion): Buffe
 
 /** Encodes several replies back to back into one buffer (pipelined answers, SUBSCRIBE a b c). */
 export function encodeReplies(replies: readonly Reply[], protocol: ProtocolVersion): Buffer {
-  let text: string | undefined = "";
-  for (const r of replies) {
-    const one = replyText(r, protocol, formatDouble);
-    if (one === undefined) {
-      text = undefined;
-      break;
-    }
-    text += one;
-  }
-  if (text !== undefined) return Buffer.from(text, "utf8");
-  let size = 0;
-  for (const r of replies) size += measure(r, protocol);
-  const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const r of replies) at = write(r, protocol, out, at);
-  return at === out.length ? out : out.subarray(0, at);
+  return writeReplies(replies, protocol, formatDouble);
 }
 
 /** Redis renders doubles with "%.17g"; integers print without a fraction, inf/nan by name. */
@@ -64,6 +47,14 @@ export function formatDouble(value: number): string {
   const sign = exponent.startsWith("-") ? "-" : "+";
   const digits = exponent.replace(/^[+-]/, "").padStart(2, "0");
   return `${trimmed}e${sign}${digits}`;
+}
+
+function sanitizeLine(text: string): string {
+  return text.includes("\r") || text.includes("\n") ? text.replace(/[\r\n]/g, " ") : text;
+}
+
+function integerText(value: number | bigint): string {
+  return typeof value === "bigint" ? value.toString() : String(Math.trunc(value));
 }
 
 function digits(n: number): number {

@@ -176,6 +176,15 @@ describe("encodeReply", () => {
     }
   });
 
+  it("encodes replies larger than its scratch buffer, and small ones after them", () => {
+    for (const size of [70_000, 2_000_000, 10]) {
+      const reply = R.array([R.bulk("é".repeat(size)), R.bulk(Buffer.alloc(size, 7)), R.ok()]);
+      expect(encodeReply(reply, 2).equals(encodeReplyBytes(reply, 2)), `size ${size}`).to.equal(
+        true,
+      );
+    }
+  });
+
   it("sizes a wide reply exactly", () => {
     const wide = R.array(Array.from({ length: 5000 }, (_, i) => R.bulk(`item-${i}`)));
     const bytes = encodeReply(wide, 3);
