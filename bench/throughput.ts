@@ -1,7 +1,9 @@
 // Throughput benchmark: redis-benchmark against a sentinel's port (50 clients, pipeline 1 and
 // 16) for PING, SENTINEL get-master-addr-by-name, and SENTINEL master — requests per second for
 // each implementation and the vigil/redis ratio. The sentinel monitors a real master with one
-// replica. Each cell is the median of --repeat runs.
+// replica. Each cell is the median of --repeat runs. Beside requests per second it reports the
+// sentinel's CPU time per request (user + system, from /proc), which depends much less than
+// req/s on what else the machine is doing (redis-benchmark itself needs a core).
 //
 //   tsx bench/throughput.ts [--impl redis|vigil|both] [--requests 100000] [--clients 50]
 //                           [--repeat 3]
@@ -10,6 +12,7 @@ import { promisify } from "node:util";
 import type { SentinelImpl } from "../test/e2e/harness/sentinel-process.js";
 import { startTopology } from "../test/e2e/harness/topology.js";
 import { Args } from "./lib/args.js";
+import { cpuSeconds } from "./lib/proc-stats.js";
 import { printTable, ratio, round, summarize } from "./lib/stats.js";
 
 const run = promisify(execFile);
@@ -28,6 +31,8 @@ interface Cell {
   pipeline: number;
   rps: number;
   p50Ms: number;
+  /** Sentinel CPU microseconds (user + system) per request. */
+  cpuUs: number;
 }
 
 /** One redis-benchmark run; returns [requests/s, p50 ms] parsed from its --csv output. */
@@ -75,18 +80,20 @@ async function main(): Promise<void> {
     const topology = await startTopology({ replicas: 1, sentinels: [impl], quorum: 1 });
     try {
       const port = topology.sentinels[0]?.port ?? 0;
+      const pid = topology.sentinels[0]?.pid ?? 0;
       for (const command of COMMANDS) {
         for (const pipeline of PIPELINES) {
           const rps: number[] = [];
           const p50: number[] = [];
+          const cpu: number[] = [];
+          const n = requests * (pipeline === 1 ? 1 : 4);
+          // A discarded warm-up run first: a fresh Node process runs its first thousands of
+          // requests unoptimized (the JIT has not compiled the hot path yet).
+          await benchmark(port, command, pipeline, Math.max(10_000, Math.floor(n / 5)), clients);
           for (let i = 0; i < repeat; i++) {
-            const [r, p] = await benchmark(
-              port,
-              command,
-              pipeline,
-              requests * (pipeline === 1 ? 1 : 4),
-              clients,
-            );
+            const before = cpuSeconds(pid);
+            const [r, p] = await benchmark(port, command, pipeline, n, clients);
+            cpu.push(((cpuSeconds(pid) - before) * 1e6) / n);
             rps.push(r);
             p50.push(p);
           }
@@ -96,6 +103,7 @@ async function main(): Promise<void> {
             pipeline,
             rps: round(summarize(rps)?.median ?? 0),
             p50Ms: summarize(p50)?.median ?? 0,
+            cpuUs: round(summarize(cpu)?.median ?? 0, 2),
           };
           console.error(JSON.stringify(cell));
           cells.push(cell);
@@ -110,9 +118,11 @@ async function main(): Promise<void> {
     "-P",
     ...impls.map((i) => `${i} req/s`),
     ...impls.map((i) => `${i} p50 ms`),
+    ...impls.map((i) => `${i} CPU µs/req`),
   ];
-  if (impls.length === 2) header.push("vigil/redis");
+  if (impls.length === 2) header.push("vigil/redis req/s", "vigil/redis CPU");
   const ratios: Record<string, number | null> = {};
+  const cpuRatios: Record<string, number | null> = {};
   const rows = COMMANDS.flatMap((command) =>
     PIPELINES.map((pipeline) => {
       const name = command.join(" ");
@@ -124,11 +134,14 @@ async function main(): Promise<void> {
         String(pipeline),
         ...mine.map((c) => String(c?.rps ?? "n/a")),
         ...mine.map((c) => String(c?.p50Ms ?? "n/a")),
+        ...mine.map((c) => String(c?.cpuUs ?? "n/a")),
       ];
       if (impls.length === 2) {
         const r = ratio(mine[1]?.rps, mine[0]?.rps);
+        const c = ratio(mine[1]?.cpuUs, mine[0]?.cpuUs);
         ratios[`${name} -P ${pipeline}`] = r;
-        row.push(r === null ? "n/a" : String(r));
+        cpuRatios[`${name} -P ${pipeline}`] = c;
+        row.push(r === null ? "n/a" : String(r), c === null ? "n/a" : String(c));
       }
       return row;
     }),
@@ -145,6 +158,7 @@ async function main(): Promise<void> {
       repeat,
       results: cells,
       ratio: ratios,
+      cpuRatio: cpuRatios,
     }),
   );
 }
