@@ -1,17 +1,33 @@
 /**
  * The `select_slave` state (sentinel-protocol §7.3; sentinel.c: sentinelFailoverSelectSlave):
- * pick the replica to promote or abort. This state has no timeout of its own: it always leaves
- * in one step.
+ * pick the replica to promote or abort.
+ *
+ * Vigil's one addition: when the only thing keeping a replica out is INFO older than the
+ * selection accepts, the state waits (up to timing.selectInfoWait) for the fresh INFO that
+ * periodic.ts now asks every replica for, instead of aborting. Redis never needs this: between
+ * +odown and the selection it spends ticks in which its 1 s replica INFO period refreshes them,
+ * while Vigil can be elected within a millisecond of +odown with a replica last described by
+ * the 10 s INFO poll, and an abort holds the next attempt off for 2 × failover-timeout.
  */
 import type { CoreContext } from "./context.js";
 import { abortFailover } from "./failover-abort.js";
 import { instanceText } from "./instance-text.js";
-import { selectReplica } from "./replica-selection.js";
+import { replicaExclusion, selectReplica } from "./replica-selection.js";
 import type { MasterState } from "./state.js";
+
+/** Whether some replica would qualify but for the age of its INFO. */
+function waitingForInfo(ctx: CoreContext, master: MasterState): boolean {
+  for (const replica of master.replicas.values()) {
+    if (replicaExclusion(ctx, master, replica) === "stale INFO") return true;
+  }
+  return false;
+}
 
 export function failoverSelectSlave(ctx: CoreContext, master: MasterState): void {
   const replica = selectReplica(ctx, master);
   if (replica === null) {
+    const waited = ctx.now - master.failoverStateChangeTime;
+    if (waited < ctx.state.timing.selectInfoWait && waitingForInfo(ctx, master)) return;
     ctx.out.event("-failover-abort-no-good-slave", instanceText(master, master), master.name);
     abortFailover(ctx, master);
     return;

@@ -4,7 +4,8 @@
  * publish period to all. Nothing is sent on a disconnected link or past the pending cap.
  *
  * Vigil's one deviation (timing.failoverInfoPeriod): while our own failover waits for the
- * promotion, the candidate gets INFO that often, and so do the replicas being reconfigured, so
+ * promotion, the candidate gets INFO that often, and so do the replicas being reconfigured (and
+ * every replica while select_slave waits for fresh INFO, see failover-select-slave.ts), so
  * +promoted-slave and +slave-reconf-done follow the facts without Redis's 1 s polling delay.
  * In the very tick a SLAVEOF goes to one of them, an INFO follows it on the same connection, so
  * the reply (which Redis answers in order) already shows the new role or master.
@@ -51,6 +52,15 @@ export function infoPeriodFor(
   const timing = ctx.state.timing;
   if (instance.kind !== "slave") return timing.infoPeriod;
   if (inOurFailover(master, instance)) return timing.failoverInfoPeriod;
+  // select_slave still choosing after its first step: it waits for fresh INFO (see
+  // failover-select-slave.ts), so every replica is asked often.
+  if (
+    master.flags.has("failover_in_progress") &&
+    master.failoverState === "select_slave" &&
+    ctx.now > master.failoverStateChangeTime
+  ) {
+    return timing.failoverInfoPeriod;
+  }
   // Watch replicas closely while their master is down or failing over, or while they report
   // their own master link down (fresh master_link_down_time for the replica selection).
   if (

@@ -40,6 +40,12 @@ export interface Timing {
    * the gate).
    */
   splitRetryDelay: number;
+  /**
+   * Vigil's addition: how long select_slave waits for fresh INFO when the only replicas that
+   * could be promoted are excluded for the age of their INFO (failover-select-slave.ts), before
+   * aborting with -failover-abort-no-good-slave as Redis does at once. 0 = Redis's behaviour.
+   */
+  selectInfoWait: number;
 }
 
 export const DEFAULT_TIMING: Readonly<Timing> = {
@@ -59,6 +65,7 @@ export const DEFAULT_TIMING: Readonly<Timing> = {
   failoverInfoPeriod: 100,
   candidateDelay: 250,
   splitRetryDelay: 1000,
+  selectInfoWait: 2000,
 };
 
 /** `SENTINEL DEBUG` parameter names (as Redis prints them) and the Timing key each sets. */

@@ -5,15 +5,19 @@
 // address, +switch-master carries exactly "<name> <old-ip> <old-port> <new-ip> <new-port>", each
 // Vigil's config file names the new master and its config epoch, and the old master, restarted,
 // is turned into a replica of the new one (+convert-to-slave). Also: SENTINEL FAILOVER on a lone
-// Vigil (no quorum possible) promotes a replica without ODOWN or votes.
+// Vigil (no quorum possible) promotes a replica without ODOWN or votes; and a lone Vigil fails
+// over a master whose replica was last described by INFO seconds before the kill (it waits for
+// fresh INFO instead of aborting with -failover-abort-no-good-slave).
 import { expect } from "chai";
 import { waitForMasterAddr } from "./harness/sentinel-process.js";
+import { waitFor } from "./harness/wait-for.js";
 import {
   ClusterRun,
   roleOf,
   waitForConvergence,
   waitForEventOnEach,
   waitForReplicaOf,
+  replicasOf,
   waitForReplicasReady,
 } from "./support/cluster.js";
 
@@ -98,6 +102,28 @@ describe("failover with Vigil sentinels", function () {
       `slave 127.0.0.1:${old.port} 127.0.0.1 ${old.port} @ mymaster 127.0.0.1 ${newPort}`,
     );
     await waitForReplicaOf(old, newPort, 30_000);
+  });
+
+  it("fails over when the replica's last INFO is older than the selection accepts", async () => {
+    const { t, rec } = await run.start({ sentinels: ["vigil"], replicas: 1, quorum: 1 });
+    const sentinel = t.sentinels[0]!;
+    await waitForReplicasReady(t.sentinels, 1);
+    // While the master is down the selection takes INFO up to 5 s old (5 × ping period); the
+    // replica is polled every 10 s, so wait until its INFO is past that before the kill.
+    await waitFor(
+      "the replica's INFO to be over 5.5 s old",
+      async () => Number((await replicasOf(sentinel))[0]?.get("info-refresh")) > 5_500,
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    const killedAt = performance.now();
+    await t.master.kill();
+    const switched = await rec.waitForEvent(
+      "+switch-master",
+      { since: killedAt },
+      { timeoutMs: 20_000 },
+    );
+    expect(Number(switched.message.split(" ")[4])).to.equal(t.replicas[0]!.port);
+    expect(rec.first("-failover-abort-no-good-slave", { since: killedAt })).to.equal(undefined);
   });
 
   it("fails over on SENTINEL FAILOVER with a single Vigil, without ODOWN or votes", async () => {

@@ -1,11 +1,14 @@
 // Proves the first failover states, one step per call (sentinel-protocol §7.2–7.4): wait_start
 // (elected → select_slave; not elected → wait, then -failover-abort-not-elected after
 // min(election timeout, failover-timeout); forced → no majority needed), select_slave (selection
-// or -failover-abort-no-good-slave), send_slaveof_noone (SLAVEOF NO ONE as a replicaof command
+// or -failover-abort-no-good-slave; waiting up to selectInfoWait, with INFO every
+// failoverInfoPeriod, when only stale INFO keeps replicas out), send_slaveof_noone (SLAVEOF NO ONE as a replicaof command
 // with target null, or waiting for a disconnected candidate until -failover-abort-slave-timeout),
 // wait_promotion's timeout, and SIMULATE-FAILURE crash-after-election.
 import { expect } from "chai";
 import { failoverStateMachine, startFailoverIfNeeded } from "../../../src/core/failover.js";
+import { infoPeriodFor } from "../../../src/core/periodic.js";
+import { DEFAULT_TIMING } from "../../../src/core/timing.js";
 import type { MasterState, ReplicaState } from "../../../src/core/state.js";
 import {
   Harness,
@@ -171,6 +174,49 @@ describe("select_slave", () => {
     failoverStateMachine(h.at(T0 + 200), master);
     expect(master.failoverState).to.equal("none");
     expect(master.flags.has("failover_in_progress")).to.equal(false);
+    expect(eventLines(h.take())).to.deep.equal([`-failover-abort-no-good-slave ${M}`]);
+  });
+});
+
+describe("select_slave waiting for fresh INFO", () => {
+  const STALE = T0 - 20_000;
+
+  it("waits, asking every replica for INFO often, when only stale INFO keeps them out", () => {
+    const { h, master, r1, r2 } = elected();
+    r1.infoRefresh = STALE;
+    r2.infoRefresh = STALE;
+    failoverStateMachine(h.at(T0 + 200), master);
+    expect(master.failoverState).to.equal("select_slave");
+    expect(h.take().events).to.deep.equal([]);
+    for (const r of [r1, r2]) {
+      expect(infoPeriodFor(h.at(T0 + 200), r, master)).to.equal(DEFAULT_TIMING.failoverInfoPeriod);
+    }
+    // r2's INFO arrives first: it is the only candidate now, and is chosen.
+    r2.infoRefresh = T0 + 250;
+    failoverStateMachine(h.at(T0 + 300), master);
+    expect(master.promotedReplica).to.equal(r2.name);
+    expect(master.failoverState).to.equal("send_slaveof_noone");
+  });
+
+  it("aborts with -failover-abort-no-good-slave once selectInfoWait passes without it", () => {
+    const { h, master, r1, r2 } = elected();
+    const entered = master.failoverStateChangeTime;
+    r1.infoRefresh = STALE;
+    r2.infoRefresh = STALE;
+    failoverStateMachine(h.at(entered + DEFAULT_TIMING.selectInfoWait - 1), master);
+    expect(master.failoverState).to.equal("select_slave");
+    failoverStateMachine(h.at(entered + DEFAULT_TIMING.selectInfoWait), master);
+    expect(master.failoverState).to.equal("none");
+    expect(eventLines(h.take())).to.deep.equal([`-failover-abort-no-good-slave ${M}`]);
+  });
+
+  it("does not wait when replicas are out for other reasons than stale INFO", () => {
+    const { h, master, r1, r2 } = elected();
+    r1.infoRefresh = STALE;
+    r1.slavePriority = 0;
+    r2.flags.add("s_down");
+    failoverStateMachine(h.at(T0 + 200), master);
+    expect(master.failoverState).to.equal("none");
     expect(eventLines(h.take())).to.deep.equal([`-failover-abort-no-good-slave ${M}`]);
   });
 });
