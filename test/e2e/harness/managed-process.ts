@@ -69,14 +69,21 @@ export abstract class ManagedProcess {
     });
     this.child = child;
     this.paused = false;
+    // A child that died ends the wait at once (a throw inside waitFor would count as "not yet"
+    // and wait out the whole bound).
+    let died = false;
     await waitFor(
       `${this.label} (pid ${pid}) to answer PING`,
       async () => {
-        if (!this.running) throw new Error(exited());
+        if (!this.running) {
+          died = true;
+          return true;
+        }
         return (await sendCommand(this.port, ["PING"], 500)) === "PONG";
       },
       { timeoutMs: readyTimeoutMs, intervalMs: 20 },
     );
+    if (died) throw new Error(exited());
   }
 
   protected signal(signal: NodeJS.Signals): void {

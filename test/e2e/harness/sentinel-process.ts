@@ -243,14 +243,27 @@ export class EventRecorder {
   private readonly clients = new Map<number, Redis>();
   private readonly listeners: ((event: RecordedEvent) => void)[] = [];
 
-  static async start(sentinels: readonly { port: number }[]): Promise<EventRecorder> {
+  /** Subscribes to every sentinel; on failure closes what it opened and rethrows. */
+  static async start(
+    sentinels: readonly { port: number }[],
+    timeoutMs = 5_000,
+  ): Promise<EventRecorder> {
     const recorder = new EventRecorder();
-    for (const s of sentinels) await recorder.add(s.port);
+    try {
+      for (const s of sentinels) await recorder.add(s.port, timeoutMs);
+    } catch (error: unknown) {
+      recorder.stop();
+      throw error;
+    }
     return recorder;
   }
 
-  /** Subscribes to one more sentinel; resolves once its PSUBSCRIBE is confirmed. */
-  async add(port: number): Promise<void> {
+  /**
+   * Subscribes to one more sentinel; resolves once its PSUBSCRIBE is confirmed (within
+   * `timeoutMs`; a busy sentinel watching thousands of masters may need more than 5 s). On
+   * timeout the connection is closed.
+   */
+  async add(port: number, timeoutMs = 5_000): Promise<void> {
     const client = new Redis({
       host: "127.0.0.1",
       port,
@@ -280,14 +293,20 @@ export class EventRecorder {
       for (const listener of this.listeners) listener(event);
     });
     this.clients.set(port, client);
-    await withTimeout(
-      (async () => {
-        await client.connect();
-        await client.psubscribe("*");
-      })(),
-      5_000,
-      `PSUBSCRIBE * on sentinel :${port}`,
-    );
+    try {
+      await withTimeout(
+        (async () => {
+          await client.connect();
+          await client.psubscribe("*");
+        })(),
+        timeoutMs,
+        `PSUBSCRIBE * on sentinel :${port}`,
+      );
+    } catch (error: unknown) {
+      this.clients.delete(port);
+      client.disconnect();
+      throw error;
+    }
   }
 
   onEvent(listener: (event: RecordedEvent) => void): void {
