@@ -1,170 +1,240 @@
-// Scale benchmark: one sentinel monitoring 1, 100 and 1000 masters, each with one replica.
-// Masters are real redis-servers (small: --hz 1, no persistence); replicas are cheap
-// FakeReplica instances in this process that replicate from their master for real (so the
-// master lists them and the sentinel discovers them through INFO) and answer the sentinel.
-// For each size and implementation we measure: time until the sentinel reports every master
-// status=ok with its replica, then — after a warm-up — CPU seconds per minute (/proc/<pid>/stat),
-// peak RSS (VmHWM), established TCP connections, and for Vigil the event-loop lag p99 if its
-// INFO exposes it (field `event_loop_lag_p99_ms`, see lagP99 below). The default run is short
-// (1 and 100 masters); the full one is `--sizes 1,100,1000` (about 3 minutes per implementation).
+// Scale benchmark: 1 or more sentinels of one implementation monitoring 1, 100 or 1000 masters,
+// each with one replica. Masters are real redis-servers (small: --hz 1, no persistence);
+// master-0's replica is a real redis-server too, every other replica is a cheap FakeReplica in
+// this process that replicates from its master for real (so the master lists it and the
+// sentinels discover it through INFO) and answers the sentinels (bench/lib/scale-farm.ts).
+// With N sentinels (quorum 2 when N ≥ 2, else 1) all N monitor every master. For each size, N
+// and implementation we measure: time until every sentinel reports every master status=ok with
+// its replica and the N-1 other sentinels; then — after a warm-up — per sentinel CPU seconds per
+// minute (/proc/<pid>/stat), peak RSS (VmHWM), established TCP connections, and for Vigil the
+// event-loop lag p99 (INFO field `event_loop_lag_p99_ms`), reported as the median (min–max)
+// over the N sentinels, plus the CPU summed over them. Then one real failover while all other
+// masters stay monitored: master-0 (down-after-milliseconds --down-after, default 1000 ms; the
+// others keep the 30 s default) is SIGKILLed, and we time the first +switch-master on any
+// sentinel and the moment every sentinel answers the replica's address (a failover that does
+// not finish within --failover-wait seconds is reported as TIMEOUT). Prints one table (with
+// vigil/redis ratio rows when both run) and a one-line JSON summary; ratios are keyed
+// "<masters>x<sentinels>".
 //
-//   tsx bench/scale.ts [--impl redis|vigil|both] [--sizes 1,100] [--duration 15]
-//                      [--warmup 5]
-import { RedisProcess } from "../test/e2e/harness/redis-process.js";
-import { freePort } from "../test/e2e/harness/ports.js";
-import {
-  SentinelProcess,
-  type MonitorSpec,
-  type SentinelImpl,
-} from "../test/e2e/harness/sentinel-process.js";
-import { delay, waitFor } from "../test/e2e/harness/wait-for.js";
+// Defaults are short (1 and 100 masters, 1 sentinel). Issue #6's sizes are
+// `--sizes 1,100,1000 --sentinels 1,3`; `--sizes 1000 --sentinels 3` alone took about 3 min for
+// both implementations on 2 cores (redis-sentinel needs ~95 s there to discover its 2 peers:
+// it rewrites and fsyncs its config for each peer on each master). The machine must allow
+// ~2 × masters × (1 + sentinels) open files (checked at start); masters get --maxclients 64,
+// enough for 2 links from each of up to 24 sentinels. Every process started is killed by pid
+// and every temp dir removed, also on error or Ctrl-C (bench/lib/exit-cleanup.ts).
+//
+//   tsx bench/scale.ts [--impl redis|vigil|both] [--sizes 1,100] [--sentinels 1[,3]]
+//                      [--duration 15] [--warmup 5] [--down-after 1000] [--failover-wait 60]
+//                      [--skip-failover]
+import fs from "node:fs";
+import type { MonitorSpec, SentinelImpl } from "../test/e2e/harness/sentinel-process.js";
+import { delay } from "../test/e2e/harness/wait-for.js";
 import { Args } from "./lib/args.js";
-import { FakeReplica } from "./lib/fake-replica.js";
+import { timeFailover, type FailoverTiming } from "./lib/failover-probe.js";
 import { cpuSeconds, establishedTcp, peakRssMiB } from "./lib/proc-stats.js";
-import { printTable, ratio, round } from "./lib/stats.js";
+import { readyMaster0, startFarm, stopFarm, type Farm } from "./lib/scale-farm.js";
+import { SentinelGroup } from "./lib/sentinel-group.js";
+import { printTable, ratio, round, summarize } from "./lib/stats.js";
 
-interface Farm {
-  masters: RedisProcess[];
-  replicas: FakeReplica[];
+interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  values: number[];
 }
 
 interface ScaleResult {
   size: number;
+  sentinels: number;
   impl: SentinelImpl;
   discoveryMs: number;
-  cpuSecondsPerMinute: number;
-  peakRssMiB: number;
-  tcpConnections: number;
-  lagP99Ms: number | null;
+  /** Per sentinel. */
+  cpuSecondsPerMinute: Spread;
+  cpuSecondsPerMinuteSum: number;
+  /** The median sentinel's CPU per monitored master, ms per minute. */
+  cpuMsPerMinutePerMaster: number;
+  peakRssMiB: Spread;
+  tcpConnections: Spread;
+  /** null when no sentinel exposes it (redis-sentinel). */
+  lagP99Ms: Spread | null;
+  /** null with --skip-failover. */
+  failover: (FailoverTiming | { status: "error"; detail: string }) | null;
+  /** Wall time of this measurement: sentinels' start to their cleanup, s. */
+  wallS: number;
 }
 
-async function inBatches<T>(
-  count: number,
-  batch: number,
-  make: (i: number) => Promise<T>,
-): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < count; i += batch) {
-    const n = Math.min(batch, count - i);
-    out.push(...(await Promise.all(Array.from({ length: n }, (_, k) => make(i + k)))));
-  }
-  return out;
+interface Options {
+  durationS: number;
+  warmupS: number;
+  downAfterMs: number;
+  failoverWaitS: number;
+  skipFailover: boolean;
 }
 
-async function startFarm(size: number): Promise<Farm> {
-  const farm: Farm = { masters: [], replicas: [] };
-  try {
-    farm.masters = await inBatches(size, 50, () =>
-      RedisProcess.start({
-        extraArgs: ["--hz", "1", "--maxclients", "64"],
-        readyTimeoutMs: 30_000,
-      }),
-    );
-    farm.replicas = await inBatches(size, 100, async (i) =>
-      FakeReplica.start(await freePort(), farm.masters[i]?.port ?? 0),
-    );
-    await waitFor(
-      `${size} fake replicas to finish their initial sync`,
-      () => farm.replicas.every((r) => r.synced),
-      {
-        timeoutMs: 30_000 + size * 20,
-        intervalMs: 100,
-      },
-    );
-  } catch (error: unknown) {
-    await stopFarm(farm);
-    throw error;
-  }
-  return farm;
+function spread(values: readonly number[], digits: number): Spread {
+  const s = summarize(values);
+  return {
+    median: round(s?.median ?? NaN, digits),
+    min: round(s?.min ?? NaN, digits),
+    max: round(s?.max ?? NaN, digits),
+    values: values.map((v) => round(v, digits)),
+  };
 }
 
-async function stopFarm(farm: Farm): Promise<void> {
-  for (const replica of farm.replicas) replica.close();
-  await inBatches(farm.masters.length, 100, (i) => farm.masters[i]?.cleanup() ?? Promise.resolve());
+/** Soft RLIMIT_NOFILE of this process (children inherit it), from /proc/self/limits. */
+function softFdLimit(): number {
+  const line = fs
+    .readFileSync("/proc/self/limits", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("Max open files"));
+  const soft = line?.split(/\s+/)[3];
+  return soft === undefined || soft === "unlimited" ? Infinity : Number(soft);
 }
 
 /**
- * Hook for Vigil's event-loop lag: reads `event_loop_lag_p99_ms` from INFO if the sentinel
- * exposes it (redis-sentinel does not: null).
+ * Fails early when file descriptors would run out. This process holds, per FakeReplica, its
+ * listening socket, its replication link and 2 links from each sentinel; a sentinel holds 2
+ * links to each master and each replica, plus its peers and clients.
  */
-async function lagP99(sentinel: SentinelProcess): Promise<number | null> {
-  const info = await sentinel.info("all");
-  const value = info.get("event_loop_lag_p99_ms");
-  return value === undefined ? null : Number(value);
-}
-
-/** Every master in INFO sentinel is status=ok with slaves=1. */
-async function allMastersHealthy(sentinel: SentinelProcess, size: number): Promise<boolean> {
-  const info = await sentinel.info("sentinel");
-  let healthy = 0;
-  for (const [key, value] of info) {
-    if (key.startsWith("master") && value.includes("status=ok,") && value.includes(",slaves=1,"))
-      healthy++;
-  }
-  if (healthy === size) return true;
-  throw new Error(`${healthy}/${size} masters status=ok with 1 replica`);
+function checkFdLimit(maxSize: number, maxSentinels: number): void {
+  const limit = softFdLimit();
+  const bench = maxSize * (2 + 2 * maxSentinels) + 256;
+  const sentinel = maxSize * 4 + maxSentinels * 4 + 128;
+  if (Math.max(bench, sentinel) > limit)
+    throw new Error(
+      `open-file limit ${limit} is too low for ${maxSize} masters × ${maxSentinels} sentinels (needs ~${Math.max(bench, sentinel)}): raise ulimit -n`,
+    );
 }
 
 async function measure(
   impl: SentinelImpl,
+  count: number,
   farm: Farm,
-  durationS: number,
-  warmupS: number,
+  options: Options,
 ): Promise<ScaleResult> {
   const size = farm.masters.length;
   const monitors: MonitorSpec[] = farm.masters.map((m, i) => ({
     name: `master-${i}`,
     port: m.port,
-    quorum: 1,
+    quorum: count >= 2 ? 2 : 1,
+    ...(i === 0 ? { downAfterMs: options.downAfterMs } : {}),
   }));
+  await readyMaster0(farm);
   const startedAt = performance.now();
-  const sentinel = await SentinelProcess.start({ impl, monitors, readyTimeoutMs: 30_000 });
+  const boundMs = 60_000 + size * 60 * count;
+  const group = await SentinelGroup.start(impl, count, monitors, boundMs);
   try {
-    await waitFor(
-      `sentinel to see all ${size} masters healthy`,
-      () => allMastersHealthy(sentinel, size),
-      {
-        timeoutMs: 60_000 + size * 60,
-        intervalMs: 200,
-      },
-    );
+    await group.waitHealthy(size, boundMs);
     const discoveryMs = performance.now() - startedAt;
-    const pid = sentinel.pid ?? 0;
-    await delay(warmupS * 1_000);
-    const cpuBefore = cpuSeconds(pid);
+    const pids = group.pids;
+    await delay(options.warmupS * 1_000);
+    const cpuBefore = pids.map(cpuSeconds);
     const t0 = performance.now();
-    await delay(durationS * 1_000);
+    await delay(options.durationS * 1_000);
     const elapsedS = (performance.now() - t0) / 1_000;
-    const cpu = cpuSeconds(pid) - cpuBefore;
-    return {
+    const cpu = pids.map((pid, i) => ((cpuSeconds(pid) - (cpuBefore[i] ?? 0)) / elapsedS) * 60);
+    const cpuPerSentinel = spread(cpu, 2);
+    const lags = (await group.lagP99Ms()).filter((v): v is number => v !== null);
+    const result: ScaleResult = {
       size,
+      sentinels: count,
       impl,
       discoveryMs: round(discoveryMs),
-      cpuSecondsPerMinute: round((cpu / elapsedS) * 60, 2),
-      peakRssMiB: round(peakRssMiB(pid), 1),
-      tcpConnections: establishedTcp(pid),
-      lagP99Ms: await lagP99(sentinel),
+      cpuSecondsPerMinute: cpuPerSentinel,
+      cpuSecondsPerMinuteSum: round(
+        cpu.reduce((a, b) => a + b, 0),
+        2,
+      ),
+      cpuMsPerMinutePerMaster: round((cpuPerSentinel.median * 1_000) / size, 3),
+      peakRssMiB: spread(pids.map(peakRssMiB), 1),
+      tcpConnections: spread(pids.map(establishedTcp), 0),
+      lagP99Ms: lags.length === 0 ? null : spread(lags, 2),
+      failover: null,
+      wallS: 0,
     };
+    if (!options.skipFailover) result.failover = await failover(group, farm, options);
+    result.wallS = round((performance.now() - startedAt) / 1_000, 1);
+    return result;
   } finally {
-    await sentinel.cleanup();
+    await group.cleanup();
   }
+}
+
+async function failover(
+  group: SentinelGroup,
+  farm: Farm,
+  options: Options,
+): Promise<ScaleResult["failover"]> {
+  const master = farm.masters[0];
+  const replica = farm.replica0;
+  if (master === undefined || replica === null) throw new Error("farm has no master-0 pair");
+  try {
+    const timing = await timeFailover(
+      group.sentinels,
+      master,
+      "master-0",
+      replica.port,
+      options.failoverWaitS * 1_000,
+    );
+    if (timing.detail !== undefined) console.error(`${group.impl}: ${timing.detail}`);
+    return timing;
+  } catch (error: unknown) {
+    const detail = error instanceof Error ? error.message : String(error);
+    console.error(`${group.impl}: failover measurement failed: ${detail}`);
+    return { status: "error", detail };
+  }
+}
+
+function cell(s: Spread | null, n: number): string {
+  if (s === null) return "n/a";
+  return n === 1 ? String(s.median) : `${s.median} (${s.min}–${s.max})`;
+}
+
+function failoverCell(r: ScaleResult, key: "switchMs" | "allAnswerMs"): string {
+  const f = r.failover;
+  if (f === null) return "skipped";
+  if (f.status === "error") return "ERROR";
+  const value = f[key];
+  return value === null ? "TIMEOUT" : String(value);
+}
+
+function failoverValue(r: ScaleResult | undefined, key: "switchMs" | "allAnswerMs"): number | null {
+  const f = r?.failover;
+  return f === null || f === undefined || f.status === "error" ? null : f[key];
 }
 
 async function main(): Promise<void> {
   const args = new Args();
   const impls = args.impls("both");
   const sizes = args.intList("sizes", [1, 100]);
-  const durationS = args.int("duration", 15);
-  const warmupS = args.int("warmup", 5);
+  const counts = args.intList("sentinels", [1]);
+  const options: Options = {
+    durationS: args.int("duration", 15),
+    warmupS: args.int("warmup", 5),
+    downAfterMs: args.int("down-after", 1_000),
+    failoverWaitS: args.int("failover-wait", 60),
+    skipFailover: args.has("skip-failover"),
+  };
+  const maxSentinels = Math.max(...counts);
+  checkFdLimit(Math.max(...sizes), maxSentinels);
   const results: ScaleResult[] = [];
+  const farmStartS: Record<string, number> = {};
+  const benchStart = performance.now();
   for (const size of sizes) {
     console.error(`starting ${size} masters with one replica each…`);
-    const farm = await startFarm(size);
+    const farmStartedAt = performance.now();
+    const farm = await startFarm(size, maxSentinels);
+    farmStartS[String(size)] = round((performance.now() - farmStartedAt) / 1_000, 1);
+    console.error(`farm of ${size} ready in ${farmStartS[String(size)]} s`);
     try {
-      for (const impl of impls) {
-        const result = await measure(impl, farm, durationS, warmupS);
-        console.error(JSON.stringify(result));
-        results.push(result);
+      for (const count of counts) {
+        for (const impl of impls) {
+          console.error(`measuring ${impl} × ${count} sentinel(s) on ${size} masters…`);
+          const result = await measure(impl, count, farm, options);
+          console.error(JSON.stringify(result));
+          results.push(result);
+        }
       }
     } finally {
       await stopFarm(farm);
@@ -172,47 +242,90 @@ async function main(): Promise<void> {
   }
   const header = [
     "masters",
+    "sentinels",
     "impl",
     "discovery ms",
-    "CPU s/min",
+    "CPU s/min per sentinel",
+    "CPU s/min sum",
+    "CPU ms/min per master",
     "peak RSS MiB",
     "TCP conns",
     "lag p99 ms",
+    "+switch-master ms",
+    "all answer ms",
   ];
   const rows = results.map((r) => [
     String(r.size),
+    String(r.sentinels),
     r.impl,
     String(r.discoveryMs),
-    String(r.cpuSecondsPerMinute),
-    String(r.peakRssMiB),
-    String(r.tcpConnections),
-    r.lagP99Ms === null ? "n/a" : String(r.lagP99Ms),
+    cell(r.cpuSecondsPerMinute, r.sentinels),
+    String(r.cpuSecondsPerMinuteSum),
+    String(r.cpuMsPerMinutePerMaster),
+    cell(r.peakRssMiB, r.sentinels),
+    cell(r.tcpConnections, r.sentinels),
+    cell(r.lagP99Ms, r.sentinels),
+    failoverCell(r, "switchMs"),
+    failoverCell(r, "allAnswerMs"),
   ]);
   const ratios: Record<string, Record<string, number | null>> = {};
   if (impls.length === 2) {
     for (const size of sizes) {
-      const v = results.find((r) => r.size === size && r.impl === "vigil");
-      const r = results.find((x) => x.size === size && x.impl === "redis");
-      const entry = {
-        discoveryMs: ratio(v?.discoveryMs, r?.discoveryMs),
-        cpuSecondsPerMinute: ratio(v?.cpuSecondsPerMinute, r?.cpuSecondsPerMinute),
-        peakRssMiB: ratio(v?.peakRssMiB, r?.peakRssMiB),
-        tcpConnections: ratio(v?.tcpConnections, r?.tcpConnections),
-      };
-      ratios[String(size)] = entry;
-      rows.push([
-        String(size),
-        "vigil/redis",
-        ...Object.values(entry).map((x) => (x === null ? "n/a" : String(x))),
-        "",
-      ]);
+      for (const count of counts) {
+        const find = (impl: SentinelImpl): ScaleResult | undefined =>
+          results.find((x) => x.size === size && x.sentinels === count && x.impl === impl);
+        const v = find("vigil");
+        const r = find("redis");
+        const entry = {
+          discoveryMs: ratio(v?.discoveryMs, r?.discoveryMs),
+          cpuSecondsPerMinute: ratio(v?.cpuSecondsPerMinute.median, r?.cpuSecondsPerMinute.median),
+          cpuSecondsPerMinuteSum: ratio(v?.cpuSecondsPerMinuteSum, r?.cpuSecondsPerMinuteSum),
+          cpuMsPerMinutePerMaster: ratio(v?.cpuMsPerMinutePerMaster, r?.cpuMsPerMinutePerMaster),
+          peakRssMiB: ratio(v?.peakRssMiB.median, r?.peakRssMiB.median),
+          tcpConnections: ratio(v?.tcpConnections.median, r?.tcpConnections.median),
+          failoverSwitchMs: ratio(failoverValue(v, "switchMs"), failoverValue(r, "switchMs")),
+          failoverAllAnswerMs: ratio(
+            failoverValue(v, "allAnswerMs"),
+            failoverValue(r, "allAnswerMs"),
+          ),
+        };
+        ratios[`${size}x${count}`] = entry;
+        const show = (x: number | null): string => (x === null ? "n/a" : String(x));
+        rows.push([
+          String(size),
+          String(count),
+          "vigil/redis",
+          show(entry.discoveryMs),
+          show(entry.cpuSecondsPerMinute),
+          show(entry.cpuSecondsPerMinuteSum),
+          show(entry.cpuMsPerMinutePerMaster),
+          show(entry.peakRssMiB),
+          show(entry.tcpConnections),
+          "",
+          show(entry.failoverSwitchMs),
+          show(entry.failoverAllAnswerMs),
+        ]);
+      }
     }
   }
+  const totalS = round((performance.now() - benchStart) / 1_000, 1);
   console.log(
-    `\nOne sentinel, N masters with one replica each; ${durationS} s window after ${warmupS} s warm-up`,
+    `\nN sentinels, each monitoring every master (one replica each); ${options.durationS} s window after ${options.warmupS} s warm-up; per-sentinel values are median (min–max) over the N;` +
+      ` failover: SIGKILL of master-0 (down-after ${options.downAfterMs} ms), ms to the first +switch-master and to every sentinel answering the new address`,
   );
   printTable(header, rows);
-  console.log(JSON.stringify({ bench: "scale", durationS, warmupS, results, ratio: ratios }));
+  console.log(
+    JSON.stringify({
+      bench: "scale",
+      ...options,
+      sizes,
+      sentinels: counts,
+      farmStartS,
+      totalS,
+      results,
+      ratio: ratios,
+    }),
+  );
 }
 
 main().then(

@@ -1,0 +1,167 @@
+// N sentinel processes of one implementation monitoring the same masters, for the scale
+// benchmark: started together, each in a temp dir from exit-cleanup.ts; a bounded wait until
+// every one of them sees every master healthy with its replica and the N-1 others; and their
+// per-process resource readings.
+import {
+  SentinelProcess,
+  type MonitorSpec,
+  type SentinelImpl,
+} from "../../test/e2e/harness/sentinel-process.js";
+import { parseInfo } from "../../test/e2e/harness/resp-client.js";
+import { waitFor } from "../../test/e2e/harness/wait-for.js";
+import { makeDir, removeDir } from "./exit-cleanup.js";
+
+async function startOne(
+  impl: SentinelImpl,
+  monitors: readonly MonitorSpec[],
+  readyTimeoutMs: number,
+): Promise<SentinelProcess> {
+  const dir = makeDir(`${impl}-sentinel-`);
+  try {
+    return await SentinelProcess.start({ impl, monitors, dir, readyTimeoutMs });
+  } catch (error: unknown) {
+    removeDir(dir);
+    throw error;
+  }
+}
+
+/** `a=1,b=2` (one master's line of INFO sentinel) as a map. */
+function fieldsOf(line: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const pair of line.split(",")) {
+    const eq = pair.indexOf("=");
+    if (eq > 0) fields.set(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+  return fields;
+}
+
+export class SentinelGroup {
+  readonly impl: SentinelImpl;
+  readonly sentinels: SentinelProcess[];
+
+  private constructor(impl: SentinelImpl, sentinels: SentinelProcess[]) {
+    this.impl = impl;
+    this.sentinels = sentinels;
+  }
+
+  /**
+   * Starts `count` sentinels at once; if one fails to start, the others are stopped. The bound
+   * on each one's PING readiness must be generous: redis-sentinel rewrites and fsyncs its config
+   * for every peer it discovers on every master (2000 rewrites of a 1000-master file for 3
+   * sentinels), and meanwhile answers PING in more than the harness's 500 ms per attempt.
+   */
+  static async start(
+    impl: SentinelImpl,
+    count: number,
+    monitors: readonly MonitorSpec[],
+    readyTimeoutMs: number,
+  ): Promise<SentinelGroup> {
+    const settled = await Promise.allSettled(
+      Array.from({ length: count }, () => startOne(impl, monitors, readyTimeoutMs)),
+    );
+    const group = new SentinelGroup(
+      impl,
+      settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : [])),
+    );
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed !== undefined) {
+      await group.cleanup();
+      const reason: unknown = failed.reason;
+      throw reason instanceof Error ? reason : new Error(String(reason));
+    }
+    return group;
+  }
+
+  get pids(): number[] {
+    return this.sentinels.map((s) => s.pid ?? 0);
+  }
+
+  /**
+   * Every sentinel reports, in INFO sentinel, all `size` masters with status=ok, slaves=1 and
+   * sentinels=N (itself and the N-1 others). Throws a progress summary while not yet.
+   */
+  async allHealthy(size: number): Promise<true> {
+    const n = this.sentinels.length;
+    const states = await Promise.all(
+      this.sentinels.map(async (sentinel) => {
+        const info = await sentinel.info("sentinel");
+        let ok = 0;
+        let withReplica = 0;
+        let withPeers = 0;
+        for (const [key, value] of info) {
+          if (!/^master\d+$/.test(key)) continue;
+          const fields = fieldsOf(value);
+          if (fields.get("status") === "ok") ok++;
+          if (fields.get("slaves") === "1") withReplica++;
+          if (fields.get("sentinels") === String(n)) withPeers++;
+        }
+        return { port: sentinel.port, ok, withReplica, withPeers };
+      }),
+    );
+    if (states.every((s) => s.ok === size && s.withReplica === size && s.withPeers === size))
+      return true;
+    throw new Error(
+      states
+        .map(
+          (s) =>
+            `:${s.port} status=ok ${s.ok}/${size}, slaves=1 ${s.withReplica}/${size}, sentinels=${n} ${s.withPeers}/${size}`,
+        )
+        .join("; "),
+    );
+  }
+
+  /**
+   * Bounded wait for `allHealthy`, printing progress to stderr every 15 s. At 1000 masters an
+   * INFO sentinel reply is ~100 KB per sentinel, so it is polled once a second, not 5 times.
+   */
+  async waitHealthy(size: number, timeoutMs: number): Promise<void> {
+    let lastPrint = performance.now();
+    await waitFor(
+      `${this.sentinels.length} ${this.impl} sentinel(s) to see all ${size} masters healthy with their replica and peers`,
+      async () => {
+        try {
+          return await this.allHealthy(size);
+        } catch (error: unknown) {
+          if (performance.now() - lastPrint > 15_000) {
+            lastPrint = performance.now();
+            console.error(`  ${error instanceof Error ? error.message : String(error)}`);
+          }
+          throw error;
+        }
+      },
+      { timeoutMs, intervalMs: size >= 500 ? 1_000 : 200 },
+    );
+  }
+
+  /**
+   * Each sentinel's `event_loop_lag_p99_ms` from INFO (Vigil's; redis-sentinel has none: null).
+   * A loaded sentinel may take seconds to send INFO all: a generous bound, and null on failure.
+   */
+  async lagP99Ms(): Promise<(number | null)[]> {
+    return Promise.all(
+      this.sentinels.map(async (sentinel) => {
+        try {
+          const reply = await sentinel.command(["INFO", "all"], 15_000);
+          const value = parseInfo(typeof reply === "string" ? reply : "").get(
+            "event_loop_lag_p99_ms",
+          );
+          return value === undefined ? null : Number(value);
+        } catch (error: unknown) {
+          console.error(
+            `INFO all from ${this.impl} sentinel :${sentinel.port} failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          return null;
+        }
+      }),
+    );
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.all(
+      this.sentinels.map(async (sentinel) => {
+        await sentinel.cleanup();
+        removeDir(sentinel.dir);
+      }),
+    );
+  }
+}
