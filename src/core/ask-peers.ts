@@ -20,13 +20,15 @@ export function askMasterStateToOtherSentinels(
   forced: boolean,
 ): void {
   const askPeriod = ctx.state.timing.askPeriod;
+  const masterSdown = master.flags.has("s_down");
   for (const peer of master.sentinels.values()) {
     const elapsed = ctx.now - peer.lastMasterDownReplyTime;
+    // Checked before clearing: this runs for every peer of every master on every tick.
     if (elapsed > askPeriod * 5) {
-      peer.flags.delete("master_down");
-      peer.leader = "";
+      if (peer.flags.has("master_down")) peer.flags.delete("master_down");
+      if (peer.leader !== "") peer.leader = "";
     }
-    if (!master.flags.has("s_down")) continue;
+    if (!masterSdown) continue;
     if (linkDisconnected(peer.link)) continue;
     if (!forced && elapsed < askPeriod) continue;
     ctx.out.command({
