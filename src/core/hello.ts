@@ -13,7 +13,7 @@ import { createPeer, removePeer } from "./instances.js";
 import { currentMasterAddress, hostEquals, instanceText } from "./instance-text.js";
 import { isAcceptableHost, isValidPort } from "./ip-literal.js";
 import { closeLink } from "./link-health.js";
-import { linkUsers } from "./link-users.js";
+import { firstLinkUser } from "./link-users.js";
 import { atoi, strtoull } from "./redis-int.js";
 import { serverIdentity } from "./server-identity.js";
 import type { InstanceState, LinkId, MasterState, PeerState } from "./state.js";
@@ -41,16 +41,8 @@ export function formatHello(
   if (ip === "") return null;
   const port = global.announcePort !== 0 ? global.announcePort : serverIdentity(ctx.state).port;
   const addr = currentMasterAddress(master);
-  return [
-    ip,
-    port,
-    ctx.state.myId,
-    ctx.state.currentEpoch,
-    master.name,
-    addr.ip,
-    addr.port,
-    master.configEpoch,
-  ].join(",");
+  const { myId, currentEpoch } = ctx.state;
+  return `${ip},${port},${myId},${currentEpoch},${master.name},${addr.ip},${addr.port},${master.configEpoch}`;
 }
 
 function epochOf(text: string): number {
@@ -212,7 +204,7 @@ export function processHello(ctx: CoreContext, payload: string): void {
 export function onHelloReceived(ctx: CoreContext, via: LinkId | null, payload: string): void {
   if (via !== null) {
     // Any pub/sub traffic proves the connection alive (our own hellos echo back).
-    const first = linkUsers(ctx.state, via)[0];
+    const first = firstLinkUser(ctx.state, via);
     if (first !== undefined) first.instance.link.pcLastActivity = ctx.now;
   }
   processHello(ctx, payload);

@@ -15,7 +15,7 @@ import { createReplica } from "./instances.js";
 import { hostEquals, instanceText } from "./instance-text.js";
 import { isAcceptableHost, isValidPort } from "./ip-literal.js";
 import { commandDone } from "./link-health.js";
-import { linkUsers } from "./link-users.js";
+import { firstLinkUser } from "./link-users.js";
 import type { ReplyText } from "./inputs.js";
 import { sendReplicaOf } from "./replicaof-command.js";
 import type { LinkId, MasterState, ReplicaState } from "./state.js";
@@ -179,7 +179,7 @@ export function refreshFromInfo(
 
 /** sentinel.c: sentinelInfoReplyCallback — only string replies are parsed. */
 export function onInfoReply(ctx: CoreContext, id: LinkId, reply: ReplyText): void {
-  const user = linkUsers(ctx.state, id)[0];
+  const user = firstLinkUser(ctx.state, id);
   if (user === undefined) return;
   commandDone(user.instance.link);
   if (reply.kind !== "ok" || user.instance.kind === "sentinel") return;

@@ -17,17 +17,32 @@ import { sendPing } from "./link-health.js";
 import { notePendingHello, takePendingHello } from "./pending-hellos.js";
 import type { InstanceState, LinkId, MasterState, ReplicaState } from "./state.js";
 import { LIMITS } from "./timing.js";
-import { linkUsers } from "./link-users.js";
+import { firstLinkUser } from "./link-users.js";
 import { commandDone } from "./link-health.js";
 
-/** Whether the replica takes part in the failover we lead right now. */
-function inOurFailover(master: MasterState, replica: ReplicaState): boolean {
-  if (!master.flags.has("failover_in_progress")) return false;
+/**
+ * Whether the replica takes part in the failover we lead right now, once the master is known to
+ * have failover_in_progress. The flag is read once by the callers: these run for every replica
+ * at every tick, where each flag test is a hash lookup.
+ */
+function replicaInFailover(master: MasterState, replica: ReplicaState): boolean {
   if (master.failoverState === "wait_promotion") return master.promotedReplica === replica.name;
   if (master.failoverState === "reconf_slaves") {
     return replica.flags.has("reconf_sent") || replica.flags.has("reconf_inprog");
   }
   return false;
+}
+
+/** justReconfigured, with the master's failover_in_progress flag read by the caller. */
+function reconfiguredNow(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+  failing: boolean,
+): boolean {
+  if (!failing || instance.kind !== "slave" || !replicaInFailover(master, instance)) return false;
+  if (master.failoverState === "wait_promotion") return master.failoverStateChangeTime === ctx.now;
+  return instance.flags.has("reconf_sent") && instance.slaveReconfSentTime === ctx.now;
 }
 
 /**
@@ -39,9 +54,31 @@ export function justReconfigured(
   instance: InstanceState,
   master: MasterState,
 ): boolean {
-  if (instance.kind !== "slave" || !inOurFailover(master, instance)) return false;
-  if (master.failoverState === "wait_promotion") return master.failoverStateChangeTime === ctx.now;
-  return instance.flags.has("reconf_sent") && instance.slaveReconfSentTime === ctx.now;
+  return reconfiguredNow(ctx, instance, master, master.flags.has("failover_in_progress"));
+}
+
+/** infoPeriodFor, with the master's failover_in_progress flag read by the caller. */
+function infoPeriodOf(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+  failing: boolean,
+): number {
+  const timing = ctx.state.timing;
+  if (instance.kind !== "slave") return timing.infoPeriod;
+  if (failing) {
+    if (replicaInFailover(master, instance)) return timing.failoverInfoPeriod;
+    // select_slave still choosing after its first step: it waits for fresh INFO (see
+    // failover-select-slave.ts), so every replica is asked often.
+    if (master.failoverState === "select_slave" && ctx.now > master.failoverStateChangeTime) {
+      return timing.failoverInfoPeriod;
+    }
+    // Watch replicas closely while their master is failing over (below: down, or the replica
+    // reports its own master link down: fresh master_link_down_time for the replica selection).
+    return 1000;
+  }
+  if (master.flags.has("o_down") || instance.masterLinkDownTime !== 0) return 1000;
+  return timing.infoPeriod;
 }
 
 export function infoPeriodFor(
@@ -49,28 +86,7 @@ export function infoPeriodFor(
   instance: InstanceState,
   master: MasterState,
 ): number {
-  const timing = ctx.state.timing;
-  if (instance.kind !== "slave") return timing.infoPeriod;
-  if (inOurFailover(master, instance)) return timing.failoverInfoPeriod;
-  // select_slave still choosing after its first step: it waits for fresh INFO (see
-  // failover-select-slave.ts), so every replica is asked often.
-  if (
-    master.flags.has("failover_in_progress") &&
-    master.failoverState === "select_slave" &&
-    ctx.now > master.failoverStateChangeTime
-  ) {
-    return timing.failoverInfoPeriod;
-  }
-  // Watch replicas closely while their master is down or failing over, or while they report
-  // their own master link down (fresh master_link_down_time for the replica selection).
-  if (
-    master.flags.has("o_down") ||
-    master.flags.has("failover_in_progress") ||
-    instance.masterLinkDownTime !== 0
-  ) {
-    return 1000;
-  }
-  return timing.infoPeriod;
+  return infoPeriodOf(ctx, instance, master, master.flags.has("failover_in_progress"));
 }
 
 /** sentinel.c: sentinelSendHello. False when no hello could be formatted (no local address). */
@@ -108,7 +124,6 @@ export function sendPeriodicCommands(
   const pingPeriod = Math.min(master.settings.downAfterPeriod, timing.pingPeriod);
   const publishPeriod = timing.publishPeriod;
   const pingWaited = now - link.lastPingTime > pingPeriod / 2;
-  const sincePong = now - link.lastPongTime;
   const sincePub = now - instance.lastPubTime;
   // A hello that has just come due (not one re-sent every tick while unanswered) takes along a
   // PING past half its period: that is how the phases meet.
@@ -116,7 +131,10 @@ export function sendPeriodicCommands(
     instance.lastPubTime !== 0 &&
     sincePub > publishPeriod &&
     sincePub <= publishPeriod + pingPeriod / 2;
-  const infoPeriod = instance.kind === "sentinel" ? 0 : infoPeriodFor(ctx, instance, master);
+  // Only a replica's INFO period and SLAVEOF follow-up depend on the master's failover.
+  const failing = instance.kind === "slave" && master.flags.has("failover_in_progress");
+  const infoPeriod =
+    instance.kind === "sentinel" ? 0 : infoPeriodOf(ctx, instance, master, failing);
   const infoRefresh = instance.kind === "sentinel" ? 0 : instance.infoRefresh;
   const sinceInfo = now - infoRefresh;
   // The same for the regular INFO (not the fast failover ones: they would drag PINGs along).
@@ -125,9 +143,11 @@ export function sendPeriodicCommands(
     infoRefresh !== 0 &&
     sinceInfo > infoPeriod &&
     sinceInfo <= infoPeriod + pingPeriod / 2;
+  // lastPongTime is only read when a PING may be due (a boxed number: one more memory access).
   const pingDue =
     pingWaited &&
-    (sincePong > pingPeriod || ((helloJustDue || infoJustDue) && sincePong > pingPeriod / 2));
+    (now - link.lastPongTime > pingPeriod ||
+      ((helloJustDue || infoJustDue) && now - link.lastPongTime > pingPeriod / 2));
   const slack = pingDue ? pingPeriod / 2 : 0;
 
   if (instance.kind !== "sentinel") {
@@ -135,7 +155,7 @@ export function sendPeriodicCommands(
     if (
       infoRefresh === 0 ||
       sinceInfo > infoPeriod - Math.min(slack, infoPeriod / 4) ||
-      justReconfigured(ctx, instance, master)
+      reconfiguredNow(ctx, instance, master, failing)
     ) {
       ctx.out.command({ type: "info", link: link.id });
       link.pendingCommands++;
@@ -152,7 +172,7 @@ export function sendPeriodicCommands(
 
 /** sentinel.c: sentinelPublishReplyCallback — only a published hello counts. */
 export function onPublishReply(ctx: CoreContext, id: LinkId, ok: boolean): void {
-  const first = linkUsers(ctx.state, id)[0];
+  const first = firstLinkUser(ctx.state, id);
   if (first === undefined) return;
   const link = first.instance.link;
   commandDone(link);

@@ -69,13 +69,17 @@ function handleInstance(ctx: CoreContext, instance: InstanceState, master: Maste
 }
 
 /**
- * Copies a map's values into `into` (emptied first), so the tick walks a snapshot — records
- * added or removed while it runs do not change the walk — without a new array per master and
- * tick. One scratch array per level of the walk, reused by every tick.
+ * Copies a map's values into `into`, so the tick walks a snapshot — records added or removed
+ * while it runs do not change the walk — without a new array per master and tick. One scratch
+ * array per level of the walk, reused by every tick and overwritten in place: emptying it
+ * (`length = 0`) would drop its storage, allocated again by the next push, once per master and
+ * tick (at a thousand masters, most of what the tick allocated). So the arrays keep the records
+ * of the last tick until the next one overwrites or truncates them.
  */
 function snapshotValues<T>(map: ReadonlyMap<string, T>, into: T[]): T[] {
-  into.length = 0;
-  for (const value of map.values()) into.push(value);
+  let n = 0;
+  for (const value of map.values()) into[n++] = value;
+  into.length = n;
   return into;
 }
 
@@ -87,27 +91,19 @@ const scratchPeers: InstanceState[] = [];
 function tick(ctx: CoreContext, wallNow: number): void {
   checkTiltCondition(ctx, wallNow);
   let switching: MasterState | null = null;
-  const masters = snapshotValues(ctx.state.masters, scratchMasters);
-  try {
-    for (const master of masters) {
-      handleInstance(ctx, master, master);
-      if (master.replicas.size > 0) {
-        for (const replica of snapshotValues(master.replicas, scratchReplicas)) {
-          handleInstance(ctx, replica, master);
-        }
+  for (const master of snapshotValues(ctx.state.masters, scratchMasters)) {
+    handleInstance(ctx, master, master);
+    if (master.replicas.size > 0) {
+      for (const replica of snapshotValues(master.replicas, scratchReplicas)) {
+        handleInstance(ctx, replica, master);
       }
-      if (master.sentinels.size > 0) {
-        for (const peer of snapshotValues(master.sentinels, scratchPeers)) {
-          handleInstance(ctx, peer, master);
-        }
-      }
-      if (master.failoverState === "update_config") switching = master;
     }
-  } finally {
-    // Hold no records between ticks.
-    scratchMasters.length = 0;
-    scratchReplicas.length = 0;
-    scratchPeers.length = 0;
+    if (master.sentinels.size > 0) {
+      for (const peer of snapshotValues(master.sentinels, scratchPeers)) {
+        handleInstance(ctx, peer, master);
+      }
+    }
+    if (master.failoverState === "update_config") switching = master;
   }
   if (switching !== null) switchToPromotedReplica(ctx, switching);
 }

@@ -25,7 +25,7 @@
  */
 import type { SentinelEvent } from "../core/events.js";
 import type { Input } from "../core/inputs.js";
-import { linkUsers } from "../core/link-users.js";
+import { firstLinkUser } from "../core/link-users.js";
 import type { SentinelState } from "../core/state.js";
 
 /** Events after which the failover state machine can act on the very next tick. */
@@ -77,7 +77,7 @@ export function droppedMasters(batch: readonly Input[], state: SentinelState): n
   const downAfters: number[] = [];
   for (const input of batch) {
     if (input.type !== "link-closed" || input.conn !== "cmd") continue;
-    const user = linkUsers(state, input.link)[0];
+    const user = firstLinkUser(state, input.link);
     if (user?.instance.kind !== "master" || !user.instance.link.cmdConnected) continue;
     downAfters.push(user.master.settings.downAfterPeriod);
   }

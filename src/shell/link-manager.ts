@@ -10,6 +10,9 @@
  * - replies of a connection that was closed or replaced are dropped, and a command that never got
  *   a reply produces no input: the link-closed input resets the core's pending count instead;
  * - `close` answers with link-closed at once for every connection it closes; `forget` is silent.
+ *
+ * The replies of the periodic commands (PING, INFO, PUBLISH) go to callbacks made once per
+ * connection, so a command costs no allocation here beyond its input.
  */
 import type { Command, LinkAuth } from "../core/ready.js";
 import type { Input } from "../core/inputs.js";
@@ -17,7 +20,7 @@ import type { ConnKind, LinkId } from "../core/state.js";
 import type { Logger } from "./logger.js";
 import { logAt } from "./logger.js";
 import { createRedisLink } from "./redis-link.js";
-import type { CallResult, RedisLink, RedisLinkFactory } from "./redis-link.js";
+import type { CallCallback, CallResult, RedisLink, RedisLinkFactory } from "./redis-link.js";
 import { execFailures, narrowIsMasterDownReply, narrowReplyText } from "./reply-narrowing.js";
 
 export const HELLO_CHANNEL = "__sentinel__:hello";
@@ -25,6 +28,10 @@ export const HELLO_CHANNEL = "__sentinel__:hello";
 interface Connection {
   link: RedisLink | null;
   connected: boolean;
+  /** Reply callbacks of the periodic commands on this connection (see `replyHandlers`). */
+  readonly onPing: CallCallback;
+  readonly onInfo: CallCallback;
+  readonly onPublish: CallCallback;
 }
 
 interface LinkEntry {
@@ -43,6 +50,8 @@ export interface LinkManagerOptions {
 }
 
 type Argument = string | number;
+
+const NO_ARGS: readonly Argument[] = [];
 
 function stripMappedPrefix(ip: string): string {
   return ip.startsWith("::ffff:") && ip.includes(".") ? ip.slice("::ffff:".length) : ip;
@@ -77,25 +86,13 @@ export class LinkManager {
         this.forget(command.link);
         return;
       case "ping":
-        this.sendText(command.link, "ping", [], (reply) => ({
-          type: "ping-reply",
-          link: command.link,
-          reply,
-        }));
+        this.sendPeriodic(command.link, "ping", NO_ARGS, "onPing");
         return;
       case "info":
-        this.sendText(command.link, "info", [], (reply) => ({
-          type: "info-reply",
-          link: command.link,
-          reply,
-        }));
+        this.sendPeriodic(command.link, "info", NO_ARGS, "onInfo");
         return;
       case "publish-hello":
-        this.send(command.link, "publish", [HELLO_CHANNEL, command.payload], (result) => ({
-          type: "publish-reply",
-          link: command.link,
-          ok: result.kind === "reply",
-        }));
+        this.sendPeriodic(command.link, "publish", [HELLO_CHANNEL, command.payload], "onPublish");
         return;
       case "ask-master-down":
         this.askMasterDown(command);
@@ -126,9 +123,13 @@ export class LinkManager {
     entry.renamed = command.renamedCommands;
     const previous = entry[command.conn];
     if (previous !== null) this.drop(entry, command.conn);
-    const conn: Connection = { link: null, connected: false };
-    entry[command.conn] = conn;
     const kind = command.conn;
+    const conn: Connection = {
+      link: null,
+      connected: false,
+      ...this.replyHandlers(command.link, () => entry[kind] === conn),
+    };
+    entry[command.conn] = conn;
     const current = (): boolean => entry[kind] === conn;
     conn.link = this.createLink(
       {
@@ -157,6 +158,32 @@ export class LinkManager {
     );
   }
 
+  /**
+   * The callbacks of PING, INFO and PUBLISH on one connection: each turns the reply into an
+   * input unless the connection closed first or was replaced (`current`).
+   */
+  private replyHandlers(
+    id: LinkId,
+    current: () => boolean,
+  ): Pick<Connection, "onPing" | "onInfo" | "onPublish"> {
+    const push = this.options.push;
+    return {
+      onPing: (result) => {
+        const reply = narrowReplyText(result);
+        if (reply !== null && current()) push({ type: "ping-reply", link: id, reply });
+      },
+      onInfo: (result) => {
+        const reply = narrowReplyText(result);
+        if (reply !== null && current()) push({ type: "info-reply", link: id, reply });
+      },
+      onPublish: (result) => {
+        if (result.kind !== "closed" && current()) {
+          push({ type: "publish-reply", link: id, ok: result.kind === "reply" });
+        }
+      },
+    };
+  }
+
   /** sentinel.c: sentinelReconnectInstance — AUTH, CLIENT SETNAME (+ SUBSCRIBE), replies ignored. */
   private handshake(
     entry: LinkEntry,
@@ -166,25 +193,20 @@ export class LinkManager {
     clientName: string,
   ): void {
     const name = (cmd: string): string => entry.renamed[cmd] ?? cmd;
-    const pending: Promise<CallResult>[] = [];
-    if (auth !== null) {
-      pending.push(
-        link.call(name("auth"), auth.user === "" ? [auth.pass] : [auth.user, auth.pass]),
+    // Replies arrive in order: the failures are logged in the order the commands were sent.
+    const logFailure: CallCallback = (result) => {
+      if (result.kind !== "error") return;
+      logAt(
+        this.options.logger,
+        "verbose",
+        `Link setup command failed on ${clientName}: ${result.text}`,
       );
+    };
+    if (auth !== null) {
+      link.call(name("auth"), auth.user === "" ? [auth.pass] : [auth.user, auth.pass], logFailure);
     }
-    pending.push(link.call(name("client"), ["SETNAME", clientName]));
-    if (kind === "pubsub") pending.push(link.subscribe(name("subscribe"), HELLO_CHANNEL));
-    void Promise.all(pending).then((results) => {
-      for (const result of results) {
-        if (result.kind === "error") {
-          logAt(
-            this.options.logger,
-            "verbose",
-            `Link setup command failed on ${clientName}: ${result.text}`,
-          );
-        }
-      }
-    });
+    link.call(name("client"), ["SETNAME", clientName], logFailure);
+    if (kind === "pubsub") link.subscribe(name("subscribe"), HELLO_CHANNEL, logFailure);
   }
 
   private close(id: LinkId, which: ConnKind | "both"): void {
@@ -217,6 +239,22 @@ export class LinkManager {
     conn?.link?.close();
   }
 
+  /** PING, INFO or PUBLISH on the cmd connection, answered through that connection's callback. */
+  private sendPeriodic(
+    id: LinkId,
+    command: string,
+    args: readonly Argument[],
+    callback: "onPing" | "onInfo" | "onPublish",
+  ): void {
+    const entry = this.entries.get(id);
+    const conn = entry?.cmd ?? null;
+    if (entry === undefined || conn === null || !conn.connected || conn.link === null) {
+      logAt(this.options.logger, "debug", `Command dropped: link ${id} is not connected`);
+      return;
+    }
+    conn.link.call(entry.renamed[command] ?? command, args, conn[callback]);
+  }
+
   /** The connected command connection of a link, or null (the command is then dropped). */
   private commandConnection(
     id: LinkId,
@@ -235,27 +273,14 @@ export class LinkManager {
     id: LinkId,
     command: string,
     args: readonly Argument[],
-    toInput: (result: CallResult) => Input | null,
+    toInput: (result: CallResult) => Input,
   ): void {
     const target = this.commandConnection(id);
     if (target === null) return;
     const { entry, conn, link } = target;
-    void link.call(entry.renamed[command] ?? command, args).then((result) => {
+    link.call(entry.renamed[command] ?? command, args, (result) => {
       if (result.kind === "closed" || entry.cmd !== conn) return;
-      const input = toInput(result);
-      if (input !== null) this.options.push(input);
-    });
-  }
-
-  private sendText(
-    id: LinkId,
-    command: string,
-    args: readonly Argument[],
-    toInput: (reply: NonNullable<ReturnType<typeof narrowReplyText>>) => Input,
-  ): void {
-    this.send(id, command, args, (result) => {
-      const reply = narrowReplyText(result);
-      return reply === null ? null : toInput(reply);
+      this.options.push(toInput(result));
     });
   }
 
@@ -286,8 +311,10 @@ export class LinkManager {
       [name("client"), ["KILL", "TYPE", "pubsub"]],
       [name("exec"), []],
     ];
-    const results = steps.map(([cmd, args]) => link.call(cmd, args));
-    void Promise.all(results).then((settled) => {
+    const settled: CallResult[] = [];
+    const onResult: CallCallback = (result) => {
+      settled.push(result);
+      if (settled.length < steps.length) return;
       if (settled.some((r) => r.kind === "closed") || entry.cmd !== conn.conn) return;
       const failures = settled.flatMap((r) => (r.kind === "error" ? [r.text] : []));
       const last = settled[settled.length - 1];
@@ -296,6 +323,7 @@ export class LinkManager {
         logAt(this.options.logger, "verbose", `Reconfiguration of ${id}: ${failure}`);
       }
       this.options.push({ type: "command-done", link: id });
-    });
+    };
+    for (const [cmd, args] of steps) link.call(cmd, args, onResult);
   }
 }

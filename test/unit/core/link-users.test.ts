@@ -1,8 +1,9 @@
 // Proves the link lookup returns exactly what a scan of every record returns while records come
 // and go: a master or replica link's cached user is dropped once the record was removed or
-// replaced, and peer links shared by several masters return all their users.
+// replaced, peer links shared by several masters return all their users, and the first user
+// found without a scan is the scan's first.
 import { expect } from "chai";
-import { linkUsers } from "../../../src/core/link-users.js";
+import { firstLinkUser, linkUsers } from "../../../src/core/link-users.js";
 import type { ReplicaState } from "../../../src/core/state.js";
 import { Driver, masterConfig, sentinelConfig } from "./core-driver.js";
 
@@ -61,5 +62,22 @@ describe("link users", () => {
     d.master().sentinels.set(peer.runId, { ...peer });
     const users = linkUsers(d.state, peer.link.id);
     expect(users.map((u) => u.master.name).sort()).to.deep.equal(["mymaster", "other"]);
+  });
+
+  it("finds the first user of every kind of link as the scan does, and none once removed", () => {
+    const d = driver();
+    const other = d.master("other");
+    const peer = [...other.sentinels.values()][0];
+    if (peer === undefined) throw new Error("no peer");
+    // Known under both masters: "mymaster" comes first in the table.
+    d.master().sentinels.set(peer.runId, { ...peer });
+    for (const id of ["master:mymaster", R, "master:other", peer.link.id, "slave:none:1.2.3.4:1"]) {
+      expect(firstLinkUser(d.state, id)).to.deep.equal(linkUsers(d.state, id)[0]);
+    }
+    expect(firstLinkUser(d.state, peer.link.id)?.master.name).to.equal("mymaster");
+    d.master().sentinels.delete(peer.runId);
+    expect(firstLinkUser(d.state, peer.link.id)?.master.name).to.equal("other");
+    other.sentinels.delete(peer.runId);
+    expect(firstLinkUser(d.state, peer.link.id)).to.equal(undefined);
   });
 });

@@ -1,7 +1,8 @@
 // Proves the link manager's bookkeeping with scripted fake connections (the real wire is covered
 // by test/e2e/links.e2e.test.ts): the handshake order and renamed names, replies of replaced or
 // closed connections dropped, commands on a link that is not connected dropped, and hellos
-// accepted only from the pub/sub connection's hello channel.
+// accepted only from the pub/sub connection's hello channel, replies turned into inputs as they
+// arrive, and the reconfiguration transaction reported once all its replies are in.
 import { expect } from "chai";
 import type { Input } from "../../../src/core/inputs.js";
 import type { Command } from "../../../src/core/ready.js";
@@ -36,13 +37,13 @@ function setup(): { manager: LinkManager; conns: FakeConn[]; inputs: Input[] } {
       const conn: FakeConn = { options, handlers, calls: [], answers: [], closed: false };
       conns.push(conn);
       return {
-        call: (name, args) => {
+        call: (name, args, done) => {
           conn.calls.push([name, ...args.map(String)].join(" "));
-          return new Promise<CallResult>((resolve) => conn.answers.push(resolve));
+          conn.answers.push(done);
         },
-        subscribe: (name, channel) => {
+        subscribe: (name, channel, done) => {
           conn.calls.push(`${name} ${channel}`);
-          return new Promise<CallResult>((resolve) => conn.answers.push(resolve));
+          conn.answers.push(done);
         },
         localAddress: () => "::ffff:127.0.0.1",
         close: () => {
@@ -117,6 +118,63 @@ describe("link manager", () => {
     conns[0]?.answers.at(-1)?.({ kind: "closed", reason: "Connection is closed." });
     await flush();
     expect(inputs.map((i) => i.type)).to.deep.equal(["link-connected"]);
+  });
+
+  it("turns PING, INFO and PUBLISH replies into inputs as they arrive, with the renamed names", () => {
+    const { manager, conns, inputs } = setup();
+    manager.execute({ ...CONNECT, conn: "cmd", auth: null });
+    conns[0]?.handlers.onReady();
+    manager.execute({ type: "ping", link: "master:m" });
+    manager.execute({ type: "info", link: "master:m" });
+    manager.execute({ type: "publish-hello", link: "master:m", payload: "hello" });
+    expect(conns[0]?.calls.slice(-3)).to.deep.equal([
+      "xping",
+      "info",
+      "publish __sentinel__:hello hello",
+    ]);
+    const [ping, info, publish] = conns[0]?.answers.slice(-3) ?? [];
+    ping?.({ kind: "reply", value: "PONG" });
+    info?.({ kind: "error", text: "LOADING Redis is loading the dataset in memory" });
+    publish?.({ kind: "error", text: "NOPERM" });
+    expect(inputs.slice(1)).to.deep.equal([
+      { type: "ping-reply", link: "master:m", reply: { kind: "ok", text: "PONG" } },
+      {
+        type: "info-reply",
+        link: "master:m",
+        reply: { kind: "error", text: "LOADING Redis is loading the dataset in memory" },
+      },
+      { type: "publish-reply", link: "master:m", ok: false },
+    ]);
+  });
+
+  it("reports the reconfiguration transaction once all six replies are in, not if one was lost", () => {
+    const { manager, conns, inputs } = setup();
+    manager.execute({ ...CONNECT, conn: "cmd", auth: null });
+    conns[0]?.handlers.onReady();
+    manager.execute({
+      type: "replicaof",
+      link: "master:m",
+      target: { ip: "10.0.0.2", port: 6380 },
+    });
+    expect(conns[0]?.calls.slice(-6)).to.deep.equal([
+      "multi",
+      "slaveof 10.0.0.2 6380",
+      "config REWRITE",
+      "xclient KILL TYPE normal",
+      "xclient KILL TYPE pubsub",
+      "exec",
+    ]);
+    const answers = conns[0]?.answers.slice(-6) ?? [];
+    for (const answer of answers.slice(0, 5)) answer({ kind: "reply", value: "QUEUED" });
+    expect(inputs).to.have.length(1);
+    answers[5]?.({ kind: "reply", value: ["OK", "OK", "OK", 1, 0] });
+    expect(inputs.slice(1)).to.deep.equal([{ type: "command-done", link: "master:m" }]);
+
+    manager.execute({ type: "replicaof", link: "master:m", target: null });
+    const second = conns[0]?.answers.slice(-6) ?? [];
+    for (const answer of second.slice(0, 5)) answer({ kind: "reply", value: "QUEUED" });
+    second[5]?.({ kind: "closed", reason: "Connection is closed." });
+    expect(inputs).to.have.length(2);
   });
 
   it("reports link-closed once when the connection drops, and nothing after a forget", () => {

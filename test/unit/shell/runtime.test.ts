@@ -1,8 +1,9 @@
 // Proves the runtime keeps the Ready ordering contract of core/ready.ts with a fake core and a
 // fake config store whose save() the test completes by hand: nothing is replied or sent before
 // the persist completes, a failed persist turns deferred replies into Redis's save error and is
-// fed back to the core, inputs arriving during the persist wait, and events reach the log, the
-// pub/sub channel and the master's notification script.
+// fed back to the core, inputs arriving during the persist wait, events reach the log, the
+// pub/sub channel and the master's notification script, and the inputs of one turn of the event
+// loop are stepped as one batch.
 import { expect } from "chai";
 import type { PersistedState } from "../../../src/core/config.js";
 import type { Input } from "../../../src/core/inputs.js";
@@ -37,6 +38,8 @@ function emptyReady(): Ready {
 
 class FakeCore implements CoreDriver {
   readonly steps: Input[] = [];
+  /** How many Readies were taken: one per batch. */
+  takes = 0;
   /** What the core answers to each input. */
   respond: (input: Input) => Partial<Ready> = () => ({});
   private pending: Ready = emptyReady();
@@ -62,6 +65,7 @@ class FakeCore implements CoreDriver {
   }
 
   takeReady(): Ready {
+    this.takes++;
     const ready = this.pending;
     this.pending = emptyReady();
     return ready;
@@ -124,7 +128,10 @@ interface Harness {
   lines: string[];
 }
 
-function harness(core = new FakeCore()): Harness {
+function harness(
+  core = new FakeCore(),
+  onCommand: (command: Command, runtime: Runtime) => void = () => undefined,
+): Harness {
   const store = new ManualStore();
   const order: string[] = [];
   const published: [string, string][] = [];
@@ -139,7 +146,12 @@ function harness(core = new FakeCore()): Harness {
   const runtime = new Runtime({
     core,
     store,
-    commands: { execute: (c: Command) => order.push(`command:${c.type}`) },
+    commands: {
+      execute: (c: Command) => {
+        order.push(`command:${c.type}`);
+        onCommand(c, runtime);
+      },
+    },
     scripts: { enqueue: (path, args) => scripts.push([path, args]) },
     publish: (channel, message) => published.push([channel, message]),
     logger,
@@ -331,6 +343,38 @@ describe("runtime: events, scripts and exit", () => {
     const h = harness();
     const reply = await h.runtime.request(ADMIN_FLUSH);
     expect(reply.type).to.equal("error");
+  });
+});
+
+describe("runtime: batches", () => {
+  const PONG: Input = { type: "ping-reply", link: "master:m", reply: { kind: "ok", text: "PONG" } };
+
+  it("steps every input pushed in one turn of the event loop as one batch", async () => {
+    const h = harness();
+    h.runtime.push(PONG);
+    h.runtime.push({ type: "command-done", link: "master:m" });
+    h.runtime.push({ type: "publish-reply", link: "master:m", ok: true });
+    expect(h.core.steps).to.have.length(0);
+    await h.runtime.idle();
+    expect(h.core.steps.map((s) => s.type)).to.deep.equal([
+      "ping-reply",
+      "command-done",
+      "publish-reply",
+    ]);
+    expect(h.core.takes).to.equal(1);
+  });
+
+  it("steps an input pushed while a batch is carried out in a batch of its own, right after", async () => {
+    // The command executor feeds an input back synchronously, as a link close does.
+    const h = harness(new FakeCore(), (_command, runtime) => {
+      runtime.push(PONG);
+    });
+    h.core.respond = (input) =>
+      input.type === "tick" ? { commands: [{ type: "ping", link: "master:m" }] } : {};
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await h.runtime.idle();
+    expect(h.core.steps.map((s) => s.type)).to.deep.equal(["tick", "ping-reply"]);
+    expect(h.core.takes).to.equal(2);
   });
 });
 

@@ -1,0 +1,116 @@
+// Proves the bare RESP link's framing over real loopback sockets (the commands a real Redis
+// answers are covered by test/e2e/links.e2e.test.ts): every link reads into one shared buffer,
+// so a reply split across reads must survive another link's read in between; a call on a link
+// that is not connected, and the calls pending when it closes, are answered "closed".
+import { expect } from "chai";
+import net from "node:net";
+import type { CallResult, RedisLink } from "../../../src/shell/redis-link.js";
+import { createRespLink, encodeCommand } from "../../../src/shell/resp-link.js";
+
+interface Peer {
+  readonly server: net.Server;
+  readonly port: number;
+  /** What the link sent, as text. */
+  received: string;
+  socket: net.Socket | null;
+}
+
+async function listen(): Promise<Peer> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  const peer: Peer = { server, port: address.port, received: "", socket: null };
+  server.on("connection", (socket) => {
+    peer.socket = socket;
+    socket.on("data", (data) => (peer.received += data.toString("utf8")));
+  });
+  return peer;
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+async function connect(peer: Peer): Promise<{ link: RedisLink; closed: string[] }> {
+  let ready = false;
+  const closed: string[] = [];
+  const link = createRespLink(
+    { host: "127.0.0.1", port: peer.port, connectTimeout: 2_000 },
+    {
+      onReady: () => (ready = true),
+      onClosed: (reason) => closed.push(reason),
+      onMessage: () => undefined,
+    },
+  );
+  await until("the link to connect", () => ready && peer.socket !== null);
+  return { link, closed };
+}
+
+describe("RESP link", () => {
+  const peers: Peer[] = [];
+  const links: RedisLink[] = [];
+
+  afterEach(async () => {
+    for (const link of links.splice(0)) link.close();
+    for (const peer of peers.splice(0)) {
+      peer.socket?.destroy();
+      await new Promise((resolve) => peer.server.close(resolve));
+    }
+  });
+
+  async function open(): Promise<{ peer: Peer; link: RedisLink; closed: string[] }> {
+    const peer = await listen();
+    peers.push(peer);
+    const { link, closed } = await connect(peer);
+    links.push(link);
+    return { peer, link, closed };
+  }
+
+  it("keeps a reply split across reads intact while another link reads in between", async () => {
+    const a = await open();
+    const b = await open();
+    const results: Record<string, CallResult> = {};
+    a.link.call("PING", [], (r) => (results["ping"] = r));
+    a.link.call("GET", ["k"], (r) => (results["get"] = r));
+    await until("both commands at the server", () => a.peer.received.includes("GET"));
+    expect(a.peer.received).to.equal(encodeCommand("PING", []) + encodeCommand("GET", ["k"]));
+    // The PONG proves the chunk was read; the bulk that follows it is incomplete.
+    a.peer.socket?.write("+PONG\r\n$10\r\nhello");
+    await until("the PONG", () => results["ping"] !== undefined);
+    expect(results["get"]).to.equal(undefined);
+    // Another link's read reuses the shared buffer.
+    b.link.call("PING", [], (r) => (results["other"] = r));
+    await until("the other command", () => b.peer.received.length > 0);
+    b.peer.socket?.write(`+${"x".repeat(64)}\r\n`);
+    await until("the other reply", () => results["other"] !== undefined);
+    a.peer.socket?.write("world\r\n");
+    await until("the bulk reply", () => results["get"] !== undefined);
+    expect(results["ping"]).to.deep.equal({ kind: "reply", value: "PONG" });
+    expect(results["get"]).to.deep.equal({ kind: "reply", value: "helloworld" });
+    expect(results["other"]).to.deep.equal({ kind: "reply", value: "x".repeat(64) });
+  });
+
+  it("answers error replies as errors and the calls pending at a close as closed", async () => {
+    const a = await open();
+    const results: CallResult[] = [];
+    a.link.call("AUTH", ["pw"], (r) => results.push(r));
+    a.link.call("PING", [], (r) => results.push(r));
+    await until("both commands at the server", () => a.peer.received.includes("PING"));
+    a.peer.socket?.write("-ERR invalid password\r\n");
+    await until("the error", () => results.length === 1);
+    a.peer.socket?.destroy();
+    await until("the close", () => a.closed.length === 1);
+    expect(results).to.deep.equal([
+      { kind: "error", text: "ERR invalid password" },
+      { kind: "closed", reason: "connection closed" },
+    ]);
+    let after: CallResult | null = null;
+    a.link.call("PING", [], (r) => (after = r));
+    expect(after).to.deep.equal({ kind: "closed", reason: "Connection is not writable." });
+  });
+});
