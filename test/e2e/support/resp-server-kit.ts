@@ -8,6 +8,7 @@ import { R } from "../../../src/protocol/reply.js";
 import type { RespServer, RespServerOptions } from "../../../src/shell/resp-server.js";
 import { startRespServer } from "../../../src/shell/resp-server.js";
 import { parseReply } from "../harness/resp-client.js";
+export { seeded } from "../../support/seeded.js";
 
 /** SENTINEL GET-MASTER-ADDR-BY-NAME as a multibulk, with the words as given. */
 export function getAddr(name: string, word = "sentinel", sub = "get-master-addr-by-name"): string {
@@ -119,18 +120,6 @@ export const replies =
   (d: Buffer): boolean =>
     countReplies(d) >= n;
 export const never = (): boolean => false;
-
-/** A seeded PRNG (mulberry32) so the random-bytes test replays identically. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function startOurs(
   host: ServerHost,

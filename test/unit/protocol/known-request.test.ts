@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { KnownRequest } from "../../../src/protocol/known-request.js";
 import type { StringParseEvent } from "../../../src/protocol/resp-parser.js";
 import { RespParser } from "../../../src/protocol/resp-parser.js";
+import { seeded } from "../../support/seeded.js";
 
 const KNOWN = new KnownRequest(["sentinel", "get-master-addr-by-name"]);
 
@@ -60,18 +61,6 @@ function viaStrings(input: Buffer): string[][] {
     if (e.type === "error") break;
   }
   return out;
-}
-
-/** mulberry32: the random streams replay identically. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("KnownRequest.match", () => {

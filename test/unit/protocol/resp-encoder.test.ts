@@ -12,24 +12,13 @@ import {
   encodeReplyBytes,
   formatDouble,
 } from "../../../src/protocol/resp-encoder.js";
+import { seeded } from "../../support/seeded.js";
 
 const enc = (r: Reply, p: 2 | 3): string => {
   const text = encodeReply(r, p).toString("latin1");
   expect(encodeReplyBytes(r, p).toString("latin1"), "two-pass encoder").to.equal(text);
   return text;
 };
-
-/** mulberry32, so a failing tree can be replayed from its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   "a",
