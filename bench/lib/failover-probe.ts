@@ -1,13 +1,13 @@
 // Times one real failover inside the scale benchmark: SIGKILL a monitored master and measure,
 // from that instant, the first +sdown / +odown / +switch-master for it on any sentinel (their
-// pub/sub, through event-tap.ts) and the moment every sentinel answers
+// pub/sub, through the harness's EventRecorder, given 30 s to subscribe to a sentinel busy with
+// a thousand masters) and the moment every sentinel answers
 // `SENTINEL get-master-addr-by-name` with the replica's address. Every wait is bounded; a
 // failover that does not complete in time is returned as status "timeout" with what was seen.
 import type { RedisProcess } from "../../test/e2e/harness/redis-process.js";
 import { RespConnection } from "../../test/e2e/harness/resp-client.js";
-import type { SentinelProcess } from "../../test/e2e/harness/sentinel-process.js";
+import { EventRecorder, type SentinelProcess } from "../../test/e2e/harness/sentinel-process.js";
 import { delay, waitFor } from "../../test/e2e/harness/wait-for.js";
-import { EventTap } from "./event-tap.js";
 import { round } from "./stats.js";
 
 export interface FailoverTiming {
@@ -72,16 +72,14 @@ export async function timeFailover(
   replicaPort: number,
   waitMs: number,
 ): Promise<FailoverTiming> {
-  const tap = new EventTap();
+  let recorder: EventRecorder | undefined;
   const poller = new AddrPoller(
     sentinels.map((s) => s.port),
     name,
   );
   try {
-    await tap.subscribe(
-      sentinels.map((s) => s.port),
-      30_000,
-    );
+    recorder = await EventRecorder.start(sentinels, 30_000);
+    const events = recorder;
     await waitFor(
       `every sentinel to answer :${master.port} for ${name} before the kill`,
       async () => {
@@ -94,8 +92,10 @@ export async function timeFailover(
     await master.kill();
     const deadline = killedAt + waitMs;
     const firstEvent = (channel: string, prefix: string): number | null => {
-      const at = tap.firstAt(channel, prefix, killedAt);
-      return at === null ? null : round(at - killedAt);
+      const event = events
+        .all(channel, { since: killedAt })
+        .find((e) => e.message.startsWith(prefix));
+      return event === undefined ? null : round(event.at - killedAt);
     };
     const switchMs = (): number | null => firstEvent("+switch-master", `${name} `);
     let allAnswerMs: number | null = null;
@@ -115,7 +115,7 @@ export async function timeFailover(
       allAnswerMs,
     };
     if (timing.status === "timeout") {
-      const seen = tap.events
+      const seen = events.events
         .filter((e) => e.at >= killedAt && e.message.split(" ").includes(name))
         .slice(-15)
         .map((e) => `${e.channel}@${round(e.at - killedAt)}ms(:${e.sentinelPort})`);
@@ -124,6 +124,6 @@ export async function timeFailover(
     return timing;
   } finally {
     poller.close();
-    tap.close();
+    recorder?.stop();
   }
 }
