@@ -81,6 +81,8 @@ export interface SessionEnvironment {
  */
 const GET_MASTER_ADDR = new KnownRequest(["sentinel", "get-master-addr-by-name"]);
 const GET_MASTER_ADDR_NAME = "sentinel|get-master-addr-by-name";
+/** Its first two words as the general path receives them (names are case-insensitive). */
+const GET_MASTER_ADDR_ARGV: readonly string[] = ["sentinel", "get-master-addr-by-name"];
 
 /** A batch larger than this is written early rather than held until the batch ends. */
 const FLUSH_BYTES = 64 * 1024;
@@ -263,11 +265,15 @@ export class ClientSession implements ClientState, Subscriber {
   }
 
   /**
-   * Answers the next request if it is SENTINEL GET-MASTER-ADDR-BY-NAME and nothing about this
-   * client could change how it runs (auth, ACL, subscribe mode, CLIENT REPLY, close-after-reply);
-   * otherwise leaves it to the general path. Returns whether it answered one.
+   * Takes the next request if it is SENTINEL GET-MASTER-ADDR-BY-NAME (a byte compare, so other
+   * requests pay nothing more). It is answered from the host's cached reply when nothing about
+   * this client could change how it runs (auth, ACL, subscribe mode, CLIENT REPLY,
+   * close-after-reply), and otherwise run through the general path with the argv the parser
+   * would have produced. Returns whether it took one.
    */
   private fastMasterAddr(): boolean {
+    const name = this.parser.takeKnown(GET_MASTER_ADDR);
+    if (name === undefined) return false;
     const host = this.env.services.host;
     if (
       host.masterAddrReply === undefined ||
@@ -276,10 +282,9 @@ export class ClientSession implements ClientState, Subscriber {
       this.closeAfterReply ||
       !mayRunDirectly(this.ctx, GET_MASTER_ADDR_NAME)
     ) {
-      return false;
+      this.run(GET_MASTER_ADDR_ARGV.concat(name));
+      return true;
     }
-    const name = this.parser.takeKnown(GET_MASTER_ADDR);
-    if (name === undefined) return false;
     this.lastCommand = GET_MASTER_ADDR_NAME;
     let reply: Reply;
     try {
