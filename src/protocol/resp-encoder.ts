@@ -3,35 +3,204 @@
  *
  * RESP2 has no map, set, push, null, double or verbatim types, so they degrade the way Redis
  * degrades them: maps become flat key/value arrays, sets and pushes plain arrays, `null` is
- * `$-1`, `null-array` is `*-1`, doubles and verbatim strings are bulk strings.
+ * `$-1`, `null-array` is `*-1`, doubles and verbatim strings are bulk strings. Simple strings
+ * and errors cannot carry CR/LF on the wire; like Redis's addReplyError they are replaced by
+ * spaces so a reply can never break the framing.
  *
- * encodeReply/encodeReplies write in one pass (resp-writer.ts). encodeReplyBytes, which
- * measures then writes each field natively, is the reference it is tested against.
- * Simple strings and errors cannot carry CR/LF on the wire; like Redis's addReplyError they are
- * replaced by spaces so a reply can never break the framing.
+ * One pass into a reused scratch buffer, then one copy out.
+ * Replies are mostly short ASCII strings (field names, addresses, numbers), so a string is
+ * first written byte by byte on the guess that it is ASCII, with its length as the header;
+ * the first non-ASCII character undoes that and the string is measured and written natively
+ * as UTF-8 instead. This costs no native call per field and builds no intermediate strings,
+ * where measuring and writing each field natively (the encoder this replaced, kept as the tests'
+ * reference in test/support/reference-resp-encoder.ts) made SENTINEL MASTER's forty fields slow.
  */
 import type { Reply } from "./reply.js";
-import { writeReplies } from "./resp-writer.js";
 
 export type ProtocolVersion = 2 | 3;
 
-const CRLF_LEN = 2;
+const CR = 13;
+const LF = 10;
+/** Longer strings skip the ASCII guess and go straight to the native UTF-8 writer. */
+const GUESS_LIMIT = 512;
+const SCRATCH_SIZE = 64 * 1024;
+/** A scratch buffer grown past this for one huge reply is let go afterwards. */
+const SCRATCH_KEEP = 1024 * 1024;
 
-/** Encodes one reply. */
-export function encodeReply(reply: Reply, protocol: ProtocolVersion): Buffer {
-  return writeReplies([reply], protocol, formatDouble);
+let scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
+let pos = 0;
+
+function ensure(extra: number): void {
+  if (pos + extra <= scratch.length) return;
+  const next = Buffer.allocUnsafe(Math.max(scratch.length * 2, pos + extra));
+  scratch.copy(next, 0, 0, pos);
+  scratch = next;
 }
 
-/** The two-pass reference encoder: measures, then writes each field natively. */
-export function encodeReplyBytes(reply: Reply, protocol: ProtocolVersion): Buffer {
-  const out = Buffer.allocUnsafe(measure(reply, protocol));
-  const end = write(reply, protocol, out, 0);
-  return end === out.length ? out : out.subarray(0, end);
+/** Text known to be ASCII (prefixes, digits). */
+function putAscii(text: string): void {
+  const n = text.length;
+  ensure(n);
+  const out = scratch;
+  let p = pos;
+  for (let i = 0; i < n; i++) out[p++] = text.charCodeAt(i);
+  pos = p;
+}
+
+/** `<prefix char><n>\r\n` for a non-negative integer, with no intermediate string. */
+function putHeader(prefix: number, n: number): void {
+  ensure(24);
+  const out = scratch;
+  out[pos++] = prefix;
+  if (n < 10) {
+    out[pos++] = 0x30 + n;
+  } else {
+    const text = String(n);
+    for (let i = 0; i < text.length; i++) out[pos++] = text.charCodeAt(i);
+  }
+  out[pos++] = CR;
+  out[pos++] = LF;
+}
+
+function putCrlf(): void {
+  ensure(2);
+  scratch[pos] = CR;
+  scratch[pos + 1] = LF;
+  pos += 2;
+}
+
+/** Writes `text` if it is ASCII; otherwise writes nothing and returns false. */
+function tryAscii(text: string): boolean {
+  const n = text.length;
+  ensure(n);
+  const out = scratch;
+  const start = pos;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return false;
+    out[start + i] = c;
+  }
+  pos = start + n;
+  return true;
+}
+
+function putUtf8(text: string): void {
+  ensure(Buffer.byteLength(text, "utf8"));
+  pos += scratch.write(text, pos, "utf8");
+}
+
+const DOLLAR = 0x24;
+
+/** `<prefix><byte length>\r\n<text>\r\n`. */
+function putBulkText(prefix: number, text: string): void {
+  const mark = pos;
+  if (text.length <= GUESS_LIMIT) {
+    putHeader(prefix, text.length);
+    if (tryAscii(text)) {
+      putCrlf();
+      return;
+    }
+    pos = mark;
+  }
+  putHeader(prefix, Buffer.byteLength(text, "utf8"));
+  putUtf8(text);
+  putCrlf();
+}
+
+function putBulkBytes(bytes: Uint8Array): void {
+  putHeader(DOLLAR, bytes.length);
+  ensure(bytes.length);
+  scratch.set(bytes, pos);
+  pos += bytes.length;
+  putCrlf();
+}
+
+/** `<prefix><text>\r\n` with CR/LF in the text replaced by spaces (addReplyError does). */
+function putLine(prefix: string, text: string): void {
+  const clean = text.includes("\r") || text.includes("\n") ? text.replace(/[\r\n]/g, " ") : text;
+  putAscii(prefix);
+  if (clean.length > GUESS_LIMIT || !tryAscii(clean)) putUtf8(clean);
+  putCrlf();
+}
+
+/** `*`, or RESP3's `~` (set) and `>` (push). */
+function aggregatePrefix(type: "array" | "set" | "push", protocol: ProtocolVersion): number {
+  if (protocol === 2 || type === "array") return 0x2a;
+  return type === "set" ? 0x7e : 0x3e;
+}
+
+function put(reply: Reply, protocol: ProtocolVersion): void {
+  switch (reply.type) {
+    case "simple":
+      putLine("+", reply.value);
+      return;
+    case "error":
+      putLine("-", reply.value);
+      return;
+    case "integer":
+      putAscii(
+        `:${typeof reply.value === "bigint" ? reply.value.toString() : String(Math.trunc(reply.value))}\r\n`,
+      );
+      return;
+    case "bulk":
+      if (typeof reply.value === "string") putBulkText(DOLLAR, reply.value);
+      else putBulkBytes(reply.value);
+      return;
+    case "null":
+      putAscii(protocol === 3 ? "_\r\n" : "$-1\r\n");
+      return;
+    case "null-array":
+      putAscii(protocol === 3 ? "_\r\n" : "*-1\r\n");
+      return;
+    case "double": {
+      const text = formatDouble(reply.value);
+      if (protocol === 3) putAscii(`,${text}\r\n`);
+      else putBulkText(DOLLAR, text);
+      return;
+    }
+    case "verbatim":
+      if (protocol === 2) putBulkText(DOLLAR, reply.value);
+      else putBulkText(0x3d, `${reply.format.padEnd(3, " ").slice(0, 3)}:${reply.value}`);
+      return;
+    case "array":
+    case "set":
+    case "push":
+      putHeader(aggregatePrefix(reply.type, protocol), reply.items.length);
+      for (const item of reply.items) put(item, protocol);
+      return;
+    case "map":
+      if (protocol === 3) putHeader(0x25, reply.entries.length);
+      else putHeader(0x2a, reply.entries.length * 2);
+      for (const [k, v] of reply.entries) {
+        put(k, protocol);
+        put(v, protocol);
+      }
+      return;
+    case "raw":
+      ensure(reply.bytes.length);
+      scratch.set(reply.bytes, pos);
+      pos += reply.bytes.length;
+      return;
+  }
 }
 
 /** Encodes several replies back to back into one buffer (pipelined answers, SUBSCRIBE a b c). */
 export function encodeReplies(replies: readonly Reply[], protocol: ProtocolVersion): Buffer {
-  return writeReplies(replies, protocol, formatDouble);
+  pos = 0;
+  try {
+    for (const reply of replies) put(reply, protocol);
+    const out = Buffer.allocUnsafe(pos);
+    scratch.copy(out, 0, 0, pos);
+    return out;
+  } finally {
+    pos = 0;
+    if (scratch.length > SCRATCH_KEEP) scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
+  }
+}
+
+/** Encodes one reply. */
+export function encodeReply(reply: Reply, protocol: ProtocolVersion): Buffer {
+  return encodeReplies([reply], protocol);
 }
 
 /** Redis renders doubles with "%.17g"; integers print without a fraction, inf/nan by name. */
@@ -47,150 +216,4 @@ export function formatDouble(value: number): string {
   const sign = exponent.startsWith("-") ? "-" : "+";
   const digits = exponent.replace(/^[+-]/, "").padStart(2, "0");
   return `${trimmed}e${sign}${digits}`;
-}
-
-function sanitizeLine(text: string): string {
-  return text.includes("\r") || text.includes("\n") ? text.replace(/[\r\n]/g, " ") : text;
-}
-
-function integerText(value: number | bigint): string {
-  return typeof value === "bigint" ? value.toString() : String(Math.trunc(value));
-}
-
-function digits(n: number): number {
-  // Length of a non-negative integer's decimal form (lengths and counts are small).
-  return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : String(n).length;
-}
-
-function byteLength(value: string | Uint8Array): number {
-  return typeof value === "string" ? Buffer.byteLength(value, "utf8") : value.length;
-}
-
-function bulkSize(len: number): number {
-  return 1 + digits(len) + CRLF_LEN + len + CRLF_LEN;
-}
-
-function headerSize(count: number): number {
-  return 1 + (count < 0 ? 2 : digits(count)) + CRLF_LEN;
-}
-
-/** A verbatim payload is a 3-letter format, a colon, then the text. */
-function verbatimLen(value: string): number {
-  return 4 + byteLength(value);
-}
-
-function measure(reply: Reply, protocol: ProtocolVersion): number {
-  switch (reply.type) {
-    case "simple":
-    case "error":
-      return 1 + Buffer.byteLength(sanitizeLine(reply.value), "utf8") + CRLF_LEN;
-    case "integer":
-      return 1 + integerText(reply.value).length + CRLF_LEN;
-    case "bulk":
-      return bulkSize(byteLength(reply.value));
-    case "null":
-      return protocol === 3 ? 3 : 5;
-    case "null-array":
-      return protocol === 3 ? 3 : 5;
-    case "double": {
-      const text = formatDouble(reply.value);
-      return protocol === 3 ? 1 + text.length + CRLF_LEN : bulkSize(text.length);
-    }
-    case "verbatim": {
-      const len = protocol === 3 ? verbatimLen(reply.value) : byteLength(reply.value);
-      return bulkSize(len);
-    }
-    case "array":
-    case "set":
-    case "push": {
-      let size = headerSize(reply.items.length);
-      for (const item of reply.items) size += measure(item, protocol);
-      return size;
-    }
-    case "map": {
-      const count = protocol === 3 ? reply.entries.length : reply.entries.length * 2;
-      let size = headerSize(count);
-      for (const [k, v] of reply.entries) size += measure(k, protocol) + measure(v, protocol);
-      return size;
-    }
-    case "raw":
-      return reply.bytes.length;
-  }
-}
-
-function writeAscii(out: Buffer, at: number, text: string): number {
-  return at + out.write(text, at, "latin1");
-}
-
-function writeHeader(out: Buffer, at: number, prefix: string, count: number): number {
-  return writeAscii(out, at, `${prefix}${count}\r\n`);
-}
-
-function writeBulk(out: Buffer, at: number, value: string | Uint8Array, prefix = "$"): number {
-  const len = byteLength(value);
-  let pos = writeHeader(out, at, prefix, len);
-  if (typeof value === "string") pos += out.write(value, pos, "utf8");
-  else {
-    out.set(value, pos);
-    pos += value.length;
-  }
-  out[pos] = 13;
-  out[pos + 1] = 10;
-  return pos + CRLF_LEN;
-}
-
-function writeLine(out: Buffer, at: number, prefix: string, text: string): number {
-  out[at] = prefix.charCodeAt(0);
-  const pos = at + 1 + out.write(text, at + 1, "utf8");
-  out[pos] = 13;
-  out[pos + 1] = 10;
-  return pos + CRLF_LEN;
-}
-
-function aggregatePrefix(type: "array" | "set" | "push", protocol: ProtocolVersion): string {
-  if (protocol === 2) return "*";
-  return type === "array" ? "*" : type === "set" ? "~" : ">";
-}
-
-function write(reply: Reply, protocol: ProtocolVersion, out: Buffer, at: number): number {
-  switch (reply.type) {
-    case "simple":
-      return writeLine(out, at, "+", sanitizeLine(reply.value));
-    case "error":
-      return writeLine(out, at, "-", sanitizeLine(reply.value));
-    case "integer":
-      return writeLine(out, at, ":", integerText(reply.value));
-    case "bulk":
-      return writeBulk(out, at, reply.value);
-    case "null":
-      return writeAscii(out, at, protocol === 3 ? "_\r\n" : "$-1\r\n");
-    case "null-array":
-      return writeAscii(out, at, protocol === 3 ? "_\r\n" : "*-1\r\n");
-    case "double": {
-      const text = formatDouble(reply.value);
-      return protocol === 3 ? writeLine(out, at, ",", text) : writeBulk(out, at, text);
-    }
-    case "verbatim":
-      if (protocol === 2) return writeBulk(out, at, reply.value);
-      return writeBulk(out, at, `${reply.format.padEnd(3, " ").slice(0, 3)}:${reply.value}`, "=");
-    case "array":
-    case "set":
-    case "push": {
-      let pos = writeHeader(out, at, aggregatePrefix(reply.type, protocol), reply.items.length);
-      for (const item of reply.items) pos = write(item, protocol, out, pos);
-      return pos;
-    }
-    case "map": {
-      const count = protocol === 3 ? reply.entries.length : reply.entries.length * 2;
-      let pos = writeHeader(out, at, protocol === 3 ? "%" : "*", count);
-      for (const [k, v] of reply.entries) {
-        pos = write(k, protocol, out, pos);
-        pos = write(v, protocol, out, pos);
-      }
-      return pos;
-    }
-    case "raw":
-      out.set(reply.bytes, at);
-      return at + reply.bytes.length;
-  }
 }

@@ -6,12 +6,8 @@
 import { expect } from "chai";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { R } from "../../../src/protocol/reply.js";
-import {
-  encodeReplies,
-  encodeReply,
-  encodeReplyBytes,
-  formatDouble,
-} from "../../../src/protocol/resp-encoder.js";
+import { encodeReplies, encodeReply, formatDouble } from "../../../src/protocol/resp-encoder.js";
+import { encodeReplyBytes } from "../../support/reference-resp-encoder.js";
 import { seeded } from "../../support/seeded.js";
 
 const enc = (r: Reply, p: 2 | 3): string => {
