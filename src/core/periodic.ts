@@ -33,7 +33,11 @@ function replicaInFailover(master: MasterState, replica: ReplicaState): boolean 
   return false;
 }
 
-/** justReconfigured, with the master's failover_in_progress flag read by the caller. */
+/**
+ * True in the tick in which our failover has just sent this replica its SLAVEOF (NO ONE while
+ * waiting for the promotion, the new master while reconfiguring): `now` is that tick's time.
+ * `failing`: the master's failover_in_progress flag, read once by the caller.
+ */
 function reconfiguredNow(
   ctx: CoreContext,
   instance: InstanceState,
@@ -43,18 +47,6 @@ function reconfiguredNow(
   if (!failing || instance.kind !== "slave" || !replicaInFailover(master, instance)) return false;
   if (master.failoverState === "wait_promotion") return master.failoverStateChangeTime === ctx.now;
   return instance.flags.has("reconf_sent") && instance.slaveReconfSentTime === ctx.now;
-}
-
-/**
- * True in the tick in which our failover has just sent this replica its SLAVEOF (NO ONE while
- * waiting for the promotion, the new master while reconfiguring): `now` is that tick's time.
- */
-export function justReconfigured(
-  ctx: CoreContext,
-  instance: InstanceState,
-  master: MasterState,
-): boolean {
-  return reconfiguredNow(ctx, instance, master, master.flags.has("failover_in_progress"));
 }
 
 /** infoPeriodFor, with the master's failover_in_progress flag read by the caller. */
