@@ -30,7 +30,7 @@ import {
   onPingReply,
   reconnectInstance,
 } from "./link-health.js";
-import { linkUsers } from "./link-users.js";
+import { firstLinkUser } from "./link-users.js";
 import { onPublishReply, sendPeriodicCommands } from "./periodic.js";
 import { restoreMasters, snapshotState } from "./persisted-state.js";
 import type { Random } from "./random.js";
@@ -129,7 +129,7 @@ function dispatch(ctx: CoreContext, input: Input): void {
       onPublishReply(ctx, input.link, input.ok);
       return;
     case "command-done": {
-      const user = linkUsers(ctx.state, input.link)[0];
+      const user = firstLinkUser(ctx.state, input.link);
       if (user !== undefined) commandDone(user.instance.link);
       return;
     }
