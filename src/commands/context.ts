@@ -4,6 +4,7 @@
  * time or the process comes in through ServerServices, implemented by src/shell/resp-server.ts.
  */
 import type { Acl } from "./acl.js";
+import type { LagSnapshot } from "./lag-histogram.js";
 import type { ServerHost, SessionInfo } from "./host.js";
 
 /** CLIENT REPLY state (networking.c: CLIENT_REPLY_OFF / CLIENT_REPLY_SKIP). */
@@ -56,8 +57,13 @@ export interface InfoFacts {
   readonly totalErrorReplies: number;
   readonly usedCpuSys: number;
   readonly usedCpuUser: number;
-  /** p99 event-loop lag (ms) over the last 60 s window; shown by `INFO all` / `everything`. */
-  readonly eventLoopLagP99Ms?: number;
+  /** Event-loop lateness (shell/event-loop-lag.ts); shown by `INFO all` / `everything`. */
+  readonly eventLoopLag?: {
+    /** p99 lateness over about the last minute, ms. */
+    readonly p99Ms: number;
+    /** Every sample since the start (shell/lag-histogram.ts). */
+    readonly histogram: LagSnapshot;
+  };
 }
 
 /** One connection as CLIENT LIST shows it. */

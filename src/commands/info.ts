@@ -5,11 +5,12 @@
  * `everything` select all five; other names match nothing (sentinel-protocol §9.3).
  * Field names and order follow `redis-sentinel` 7.0.15; fields a sentinel does not have
  * (replication traffic, keyspace, forks) keep Redis's constant values so parsers see them.
- * One addition: `INFO all` / `INFO everything` end the Stats section with Vigil's
- * `event_loop_lag_p99_ms` (exporters skip unknown numeric fields; plain `INFO` stays exactly
+ * One addition: `INFO all` / `INFO everything` end the Stats section with Vigil's event-loop
+ * lag fields (shell/event-loop-lag.ts; exporters skip unknown fields; plain `INFO` stays exactly
  * redis-sentinel's field list).
  */
 import type { InfoFacts } from "./context.js";
+import { formatLagHistogram } from "./lag-histogram.js";
 
 export const REDIS_VERSION = "7.0.15";
 
@@ -93,9 +94,14 @@ const ZERO_STATS_3 = [
 ] as const;
 
 function statsFields(f: InfoFacts, extended: boolean): Fields {
+  const lag = f.eventLoopLag;
   const extra: Fields =
-    extended && f.eventLoopLagP99Ms !== undefined
-      ? [["event_loop_lag_p99_ms", f.eventLoopLagP99Ms.toFixed(2)]]
+    extended && lag !== undefined
+      ? [
+          ["event_loop_lag_p99_ms", lag.p99Ms.toFixed(2)],
+          ["event_loop_lag_histogram", formatLagHistogram(lag.histogram)],
+          ["event_loop_lag_sum_ms", lag.histogram.sumMs.toFixed(2)],
+        ]
       : [];
   return [
     ["total_connections_received", f.totalConnectionsReceived],

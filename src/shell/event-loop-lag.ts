@@ -1,44 +1,60 @@
 /**
- * Event-loop lag for INFO (`event_loop_lag_p99_ms`, bench/scale.ts reads it): a
- * perf_hooks.monitorEventLoopDelay histogram sampling every 10 ms, reported per 60 s window —
- * the p99 of the last complete window, or of the current one until the first window closes.
- * The histogram records the whole time between its timer's wake-ups (an idle loop reads about
- * 10.2 ms at a 10 ms resolution), so the resolution is taken off: what remains is how late the
- * loop was.
+ * Event-loop lag for INFO: a timer due every 10 ms records how late it fired into a cumulative
+ * histogram (lag-histogram.ts). INFO all shows the histogram itself
+ * (`event_loop_lag_histogram`, `event_loop_lag_sum_ms`), from which a reader computes the lag
+ * of exactly its own window (bench/scale.ts does), and `event_loop_lag_p99_ms`, the p99 of
+ * about the last minute (snapshots every 10 s; before the first minute, since the start).
+ * Lateness, not the interval, is recorded: an idle loop reads about 0.
  */
-import type { IntervalHistogram } from "node:perf_hooks";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import {
+  LagHistogram,
+  lagBetween,
+  lagQuantile,
+  type LagSnapshot,
+} from "../commands/lag-histogram.js";
 
-const RESOLUTION_MS = 10;
-const WINDOW_MS = 60_000;
+const SAMPLE_MS = 10;
+const SLICE_MS = 10_000;
+/** Slices in the rolling window of event_loop_lag_p99_ms: 6 × 10 s. */
+const WINDOW_SLICES = 6;
 
 export interface EventLoopLag {
-  /** p99 lag in milliseconds. */
+  /** p99 lateness in ms over about the last minute. */
   p99Ms(): number;
+  /** Everything recorded since the start. */
+  snapshot(): LagSnapshot;
   stop(): void;
 }
 
-export function startEventLoopLag(): EventLoopLag {
-  const histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-  histogram.enable();
-  let lastWindowP99: number | undefined;
-  const timer = setInterval(() => {
-    lastWindowP99 = lateMs(histogram.percentile(99));
-    histogram.reset();
-  }, WINDOW_MS);
-  timer.unref();
+export function startEventLoopLag(now: () => number = () => performance.now()): EventLoopLag {
+  const histogram = new LagHistogram();
+  // Oldest first; the window's start is the oldest kept snapshot.
+  const slices: LagSnapshot[] = [histogram.snapshot()];
+  let due = now() + SAMPLE_MS;
+  let sampler: NodeJS.Timeout;
+  const sample = (): void => {
+    const at = now();
+    histogram.record(at - due);
+    due = at + SAMPLE_MS;
+    sampler = setTimeout(sample, SAMPLE_MS);
+    sampler.unref();
+  };
+  sampler = setTimeout(sample, SAMPLE_MS);
+  sampler.unref();
+  const slicer = setInterval(() => {
+    slices.push(histogram.snapshot());
+    if (slices.length > WINDOW_SLICES + 1) slices.shift();
+  }, SLICE_MS);
+  slicer.unref();
   return {
-    p99Ms: () => lastWindowP99 ?? lateMs(histogram.percentile(99)),
+    p99Ms: () => {
+      const start = slices[0] ?? histogram.snapshot();
+      return Math.round(lagQuantile(lagBetween(start, histogram.snapshot()), 0.99) * 100) / 100;
+    },
+    snapshot: () => histogram.snapshot(),
     stop: () => {
-      clearInterval(timer);
-      histogram.disable();
+      clearTimeout(sampler);
+      clearInterval(slicer);
     },
   };
-}
-
-/** A recorded interval (ns) as lateness in ms: the interval minus the resolution, at least 0. */
-function lateMs(nanos: number): number {
-  // An empty histogram reports 0 for every percentile.
-  if (!Number.isFinite(nanos) || nanos === 0) return 0;
-  return Math.max(0, Math.round((nanos / 1e6 - RESOLUTION_MS) * 100) / 100);
 }

@@ -213,7 +213,7 @@ export async function startRespServer(
       totalErrorReplies: counters.errors,
       usedCpuSys: cpu.system / 1e6,
       usedCpuUser: cpu.user / 1e6,
-      eventLoopLagP99Ms: lag.p99Ms(),
+      eventLoopLag: { p99Ms: lag.p99Ms(), histogram: lag.snapshot() },
     };
   };
 
