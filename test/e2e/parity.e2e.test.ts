@@ -252,8 +252,8 @@ describe("parity with redis-sentinel 7.0.15: what operators see around a failove
       redis: formatViolations(redis.events),
       vigil: formatViolations(vigil.events),
     }).to.deep.equal({ redis: [], vigil: [] });
-    const redisFormats = formatsByChannel(redis.events);
-    const vigilFormats = formatsByChannel(vigil.events);
+    const redisFormats = formatsByChannel(redis);
+    const vigilFormats = formatsByChannel(vigil);
     const shared = [...vigilFormats.keys()].filter((c) => redisFormats.has(c)).sort();
     // The core failover channels are always published by both.
     expect(shared).to.include.members([
