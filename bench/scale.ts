@@ -7,10 +7,11 @@
 // and implementation we measure: time until every sentinel reports every master status=ok with
 // its replica and the N-1 other sentinels; then — after a warm-up — per sentinel CPU seconds per
 // minute (/proc/<pid>/stat), peak RSS (VmHWM), established TCP connections, and for Vigil the
-// event-loop lag p99 (INFO field `event_loop_lag_p99_ms`), reported as the median (min–max)
+// event-loop lag p99 of the window (from INFO's cumulative `event_loop_lag_histogram` read at
+// its start and end), reported as the median (min–max)
 // over the N sentinels, plus the CPU summed over them. Then one real failover while all other
-// masters stay monitored: master-0 (down-after-milliseconds --down-after, default 1000 ms; the
-// others keep the 30 s default) is SIGKILLed, and we time the first +switch-master on any
+// masters stay monitored: master-0 (down-after-milliseconds --down-after, default 1000 ms, set
+// with SENTINEL SET just before; the others keep the 30 s default) is SIGKILLed, and we time the first +switch-master on any
 // sentinel and the moment every sentinel answers the replica's address (a failover that does
 // not finish within --failover-wait seconds is reported as TIMEOUT). Prints one table (with
 // vigil/redis ratio rows when both run) and a one-line JSON summary; ratios are keyed
@@ -25,44 +26,31 @@
 // and every temp dir removed, also on error or Ctrl-C (bench/lib/exit-cleanup.ts).
 //
 //   tsx bench/scale.ts [--impl redis|vigil|both] [--sizes 1,100] [--sentinels 1[,3]]
-//                      [--duration 15] [--warmup 5] [--down-after 1000] [--failover-wait 60]
-//                      [--skip-failover]
+//                      [--duration 30] [--warmup 15] [--down-after 1000] [--failover-wait 60]
+//                      [--skip-failover] [--rounds 1] [--farm-policy auto|idle|normal]
+//
+// With one sentinel (--farm-policy auto, the default, when every --sentinels count is 1; or
+// idle) the farm (this process and the redis-servers it starts) runs under SCHED_IDLE and the
+// sentinels under SCHED_OTHER (bench/lib/farm-policy.ts; normal: all alike), so a sentinel does
+// not wait for a CPU behind a thousand redis-servers on 2 cores; the "CPU wait"
+// column is the time each sentinel still waited for one (ms per second). This process returns to
+// SCHED_OTHER while it times the failover, so that its event subscribers are not the ones late.
+//
+// --rounds N measures each implementation N times on the same farm, alternating which goes
+// first, and reports the rounds combined: on this 2-core machine one CPU window moves by
+// ±0.2× from run to run at 1000 masters, so a ratio worth quoting needs several.
 import fs from "node:fs";
 import type { MonitorSpec, SentinelImpl } from "../test/e2e/harness/sentinel-process.js";
 import { delay } from "../test/e2e/harness/wait-for.js";
 import { Args } from "./lib/args.js";
-import { timeFailover, type FailoverTiming } from "./lib/failover-probe.js";
-import { cpuSeconds, establishedTcp, peakRssMiB } from "./lib/proc-stats.js";
+import { NORMAL_POLICY_LAUNCHER, setPolicy } from "./lib/farm-policy.js";
+import { timeFailover } from "./lib/failover-probe.js";
+import { cpuSeconds, establishedTcp, peakRssMiB, runQueueWaitSeconds } from "./lib/proc-stats.js";
 import { readyMaster0, startFarm, stopFarm, type Farm } from "./lib/scale-farm.js";
 import { SentinelGroup } from "./lib/sentinel-group.js";
-import { printTable, ratio, round, summarize } from "./lib/stats.js";
-
-interface Spread {
-  median: number;
-  min: number;
-  max: number;
-  values: number[];
-}
-
-interface ScaleResult {
-  size: number;
-  sentinels: number;
-  impl: SentinelImpl;
-  discoveryMs: number;
-  /** Per sentinel. */
-  cpuSecondsPerMinute: Spread;
-  cpuSecondsPerMinuteSum: number;
-  /** The median sentinel's CPU per monitored master, ms per minute. */
-  cpuMsPerMinutePerMaster: number;
-  peakRssMiB: Spread;
-  tcpConnections: Spread;
-  /** null when no sentinel exposes it (redis-sentinel). */
-  lagP99Ms: Spread | null;
-  /** null with --skip-failover. */
-  failover: (FailoverTiming | { status: "error"; detail: string }) | null;
-  /** Wall time of this measurement: sentinels' start to their cleanup, s. */
-  wallS: number;
-}
+import { printTable, ratio, round } from "./lib/stats.js";
+import { cell, combine, spread, type ScaleResult } from "./lib/scale-result.js";
+import { lagBetween, lagQuantile } from "../src/commands/lag-histogram.js";
 
 interface Options {
   durationS: number;
@@ -70,16 +58,8 @@ interface Options {
   downAfterMs: number;
   failoverWaitS: number;
   skipFailover: boolean;
-}
-
-function spread(values: readonly number[], digits: number): Spread {
-  const s = summarize(values);
-  return {
-    median: round(s?.median ?? NaN, digits),
-    min: round(s?.min ?? NaN, digits),
-    max: round(s?.max ?? NaN, digits),
-    values: values.map((v) => round(v, digits)),
-  };
+  /** The farm runs under SCHED_IDLE (farm-policy.ts), the sentinels under SCHED_OTHER. */
+  farmIdle: boolean;
 }
 
 /** Soft RLIMIT_NOFILE of this process (children inherit it), from /proc/self/limits. */
@@ -118,24 +98,46 @@ async function measure(
     name: `master-${i}`,
     port: m.port,
     quorum: count >= 2 ? 2 : 1,
-    ...(i === 0 ? { downAfterMs: options.downAfterMs } : {}),
   }));
   await readyMaster0(farm);
+  // master-0 and its replica are what the failover measures: they run like the sentinels.
+  if (options.farmIdle) {
+    for (const redis of [farm.masters[0], farm.replica0]) {
+      if (redis?.pid !== undefined) setPolicy(redis.pid, "other");
+    }
+  }
   const startedAt = performance.now();
   const boundMs = 60_000 + size * 60 * count;
-  const group = await SentinelGroup.start(impl, count, monitors, boundMs);
+  const group = await SentinelGroup.start(
+    impl,
+    count,
+    monitors,
+    boundMs,
+    options.farmIdle ? NORMAL_POLICY_LAUNCHER : undefined,
+  );
   try {
     await group.waitHealthy(size, boundMs);
     const discoveryMs = performance.now() - startedAt;
     const pids = group.pids;
     await delay(options.warmupS * 1_000);
+    const lagBefore = await group.lagHistograms();
     const cpuBefore = pids.map(cpuSeconds);
+    const waitBefore = pids.map(runQueueWaitSeconds);
     const t0 = performance.now();
     await delay(options.durationS * 1_000);
     const elapsedS = (performance.now() - t0) / 1_000;
     const cpu = pids.map((pid, i) => ((cpuSeconds(pid) - (cpuBefore[i] ?? 0)) / elapsedS) * 60);
+    const waits = pids.map(
+      (pid, i) => ((runQueueWaitSeconds(pid) - (waitBefore[i] ?? 0)) / elapsedS) * 1_000,
+    );
     const cpuPerSentinel = spread(cpu, 2);
-    const lags = (await group.lagP99Ms()).filter((v): v is number => v !== null);
+    // The lag of this window only, not of the discovery before it.
+    const lagAfter = await group.lagHistograms();
+    const lags = lagAfter.flatMap((after, i) => {
+      const before = lagBefore[i];
+      if (after === null || before === null || before === undefined) return [];
+      return [lagQuantile(lagBetween(before, after), 0.99)];
+    });
     const result: ScaleResult = {
       size,
       sentinels: count,
@@ -150,10 +152,20 @@ async function measure(
       peakRssMiB: spread(pids.map(peakRssMiB), 1),
       tcpConnections: spread(pids.map(establishedTcp), 0),
       lagP99Ms: lags.length === 0 ? null : spread(lags, 2),
+      runQueueWaitMsPerS: spread(waits, 1),
       failover: null,
       wallS: 0,
     };
-    if (!options.skipFailover) result.failover = await failover(group, farm, options);
+    if (!options.skipFailover) {
+      // The failover is timed by this process's event subscribers: under SCHED_IDLE they would
+      // see the events only once the sentinels leave a CPU free, so they run normally meanwhile.
+      if (options.farmIdle) setPolicy(process.pid, "other");
+      try {
+        result.failover = await failover(group, farm, options);
+      } finally {
+        if (options.farmIdle) setPolicy(process.pid, "idle");
+      }
+    }
     result.wallS = round((performance.now() - startedAt) / 1_000, 1);
     return result;
   } finally {
@@ -170,6 +182,16 @@ async function failover(
   const replica = farm.replica0;
   if (master === undefined || replica === null) throw new Error("farm has no master-0 pair");
   try {
+    // master-0 gets its short down-after only now: with it from the start, a sentinel that
+    // stalls for a second while it discovers a thousand masters (redis-sentinel fsyncs its
+    // config for each) fails over a live master-0 before the kill.
+    for (const sentinel of group.sentinels) {
+      const reply = await sentinel.command(
+        ["SENTINEL", "SET", "master-0", "down-after-milliseconds", options.downAfterMs],
+        15_000,
+      );
+      if (reply !== "OK") throw new Error(`SENTINEL SET on :${sentinel.port}: ${String(reply)}`);
+    }
     const timing = await timeFailover(
       group.sentinels,
       master,
@@ -186,11 +208,6 @@ async function failover(
   }
 }
 
-function cell(s: Spread | null, n: number): string {
-  if (s === null) return "n/a";
-  return n === 1 ? String(s.median) : `${s.median} (${s.min}–${s.max})`;
-}
-
 function failoverCell(r: ScaleResult, key: "switchMs" | "allAnswerMs"): string {
   const f = r.failover;
   if (f === null) return "skipped";
@@ -204,21 +221,47 @@ function failoverValue(r: ScaleResult | undefined, key: "switchMs" | "allAnswerM
   return f === null || f === undefined || f.status === "error" ? null : f[key];
 }
 
-async function main(): Promise<void> {
+/**
+ * `auto`: the farm under SCHED_IDLE only when every measurement has one sentinel. With three
+ * sentinels × 1000 masters their start-up bursts kept both CPUs busy, the idle farm could not
+ * answer them, and a sentinel was still not answering PING after 240 s: the farm then runs
+ * like the sentinels.
+ */
+function farmIdle(policy: string, counts: readonly number[]): boolean {
+  if (policy === "idle") return true;
+  if (policy === "normal") return false;
+  if (policy !== "auto") throw new Error(`--farm-policy ${policy}: expected auto, idle or normal`);
+  return Math.max(...counts) === 1;
+}
+
+async function main(): Promise<number> {
   const args = new Args();
   const impls = args.impls("both");
   const sizes = args.intList("sizes", [1, 100]);
   const counts = args.intList("sentinels", [1]);
   const options: Options = {
-    durationS: args.int("duration", 15),
-    warmupS: args.int("warmup", 5),
+    durationS: args.int("duration", 30),
+    warmupS: args.int("warmup", 15),
     downAfterMs: args.int("down-after", 1_000),
     failoverWaitS: args.int("failover-wait", 60),
     skipFailover: args.has("skip-failover"),
+    farmIdle: farmIdle(args.string("farm-policy", "auto"), counts),
   };
+  if (options.farmIdle) setPolicy(process.pid, "idle");
   const maxSentinels = Math.max(...counts);
   checkFdLimit(Math.max(...sizes), maxSentinels);
+  const rounds = args.int("rounds", 1);
+  if (rounds < 1) throw new Error("--rounds must be at least 1");
+  /** One per implementation, size and sentinel count: the rounds combined. */
   const results: ScaleResult[] = [];
+  const perRound: ScaleResult[] = [];
+  const failures: {
+    size: number;
+    sentinels: number;
+    impl: SentinelImpl;
+    round: number;
+    detail: string;
+  }[] = [];
   const farmStartS: Record<string, number> = {};
   const benchStart = performance.now();
   for (const size of sizes) {
@@ -229,11 +272,32 @@ async function main(): Promise<void> {
     console.error(`farm of ${size} ready in ${farmStartS[String(size)]} s`);
     try {
       for (const count of counts) {
+        const measured: ScaleResult[] = [];
+        for (let round = 0; round < rounds; round++) {
+          // Alternate which implementation goes first, so drift in the machine's speed over
+          // the run does not favour one of them.
+          const order = round % 2 === 0 ? impls : [...impls].reverse();
+          for (const impl of order) {
+            console.error(
+              `measuring ${impl} × ${count} sentinel(s) on ${size} masters (round ${round + 1}/${rounds})…`,
+            );
+            try {
+              const result = await measure(impl, count, farm, options);
+              console.error(JSON.stringify(result));
+              measured.push(result);
+            } catch (error: unknown) {
+              // One implementation failing a size (redis-sentinel not answering PING while it
+              // fsyncs its config for every peer it discovers) must not lose the other's figures.
+              const detail = error instanceof Error ? error.message : String(error);
+              console.error(`${impl} × ${count} on ${size} masters failed: ${detail}`);
+              failures.push({ size, sentinels: count, impl, round: round + 1, detail });
+            }
+          }
+        }
+        perRound.push(...measured);
         for (const impl of impls) {
-          console.error(`measuring ${impl} × ${count} sentinel(s) on ${size} masters…`);
-          const result = await measure(impl, count, farm, options);
-          console.error(JSON.stringify(result));
-          results.push(result);
+          const mine = measured.filter((r) => r.impl === impl);
+          if (mine.length > 0) results.push(combine(mine));
         }
       }
     } finally {
@@ -251,6 +315,7 @@ async function main(): Promise<void> {
     "peak RSS MiB",
     "TCP conns",
     "lag p99 ms",
+    "CPU wait ms/s",
     "+switch-master ms",
     "all answer ms",
   ];
@@ -259,12 +324,13 @@ async function main(): Promise<void> {
     String(r.sentinels),
     r.impl,
     String(r.discoveryMs),
-    cell(r.cpuSecondsPerMinute, r.sentinels),
+    cell(r.cpuSecondsPerMinute),
     String(r.cpuSecondsPerMinuteSum),
     String(r.cpuMsPerMinutePerMaster),
-    cell(r.peakRssMiB, r.sentinels),
-    cell(r.tcpConnections, r.sentinels),
-    cell(r.lagP99Ms, r.sentinels),
+    cell(r.peakRssMiB),
+    cell(r.tcpConnections),
+    cell(r.lagP99Ms),
+    cell(r.runQueueWaitMsPerS),
     failoverCell(r, "switchMs"),
     failoverCell(r, "allAnswerMs"),
   ]);
@@ -302,6 +368,7 @@ async function main(): Promise<void> {
           show(entry.peakRssMiB),
           show(entry.tcpConnections),
           "",
+          "",
           show(entry.failoverSwitchMs),
           show(entry.failoverAllAnswerMs),
         ]);
@@ -310,26 +377,35 @@ async function main(): Promise<void> {
   }
   const totalS = round((performance.now() - benchStart) / 1_000, 1);
   console.log(
-    `\nN sentinels, each monitoring every master (one replica each); ${options.durationS} s window after ${options.warmupS} s warm-up; per-sentinel values are median (min–max) over the N;` +
+    `\nN sentinels, each monitoring every master (one replica each); ${rounds} round(s) per row, implementations alternating; ${options.durationS} s window after ${options.warmupS} s warm-up; per-sentinel values are median (min–max) over the N sentinels of every round; other values the median over the rounds;` +
       ` failover: SIGKILL of master-0 (down-after ${options.downAfterMs} ms), ms to the first +switch-master and to every sentinel answering the new address`,
   );
   printTable(header, rows);
+  for (const f of failures) {
+    console.log(
+      `FAILED: ${f.impl} × ${f.sentinels} on ${f.size} masters, round ${f.round}: ${f.detail.split("\n")[0] ?? ""}`,
+    );
+  }
   console.log(
     JSON.stringify({
       bench: "scale",
       ...options,
+      rounds,
       sizes,
       sentinels: counts,
       farmStartS,
       totalS,
       results,
+      perRound,
+      failures,
       ratio: ratios,
     }),
   );
+  return failures.length === 0 ? 0 : 1;
 }
 
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (error: unknown) => {
     console.error(error);
     process.exit(1);

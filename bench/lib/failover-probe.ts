@@ -119,7 +119,13 @@ export async function timeFailover(
         .filter((e) => e.at >= killedAt && e.message.split(" ").includes(name))
         .slice(-15)
         .map((e) => `${e.channel}@${round(e.at - killedAt)}ms(:${e.sentinelPort})`);
-      timing.detail = `no complete failover of ${name} within ${waitMs} ms; last answers ${poller.last.join(" ")}; events: ${seen.join(" ") || "none"}`;
+      // Events that name no master (+tilt, -tilt) explain a stall too; and each sentinel's own
+      // log tail, since its directory goes with the cleanup.
+      const global = events.events
+        .filter((e) => e.at >= killedAt && (e.channel === "+tilt" || e.channel === "-tilt"))
+        .map((e) => `${e.channel}@${round(e.at - killedAt)}ms(:${e.sentinelPort})`);
+      const logs = sentinels.map((s) => s.logs(12)).join("\n");
+      timing.detail = `no complete failover of ${name} within ${waitMs} ms; last answers ${poller.last.join(" ")}; events: ${[...seen, ...global].join(" ") || "none"}\n${logs}`;
     }
     return timing;
   } finally {

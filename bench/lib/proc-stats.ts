@@ -1,5 +1,5 @@
 // Resource readings for one process from Linux's /proc: CPU time (utime + stime from
-// /proc/<pid>/stat), peak and current resident memory (VmHWM / VmRSS from /proc/<pid>/status),
+// /proc/<pid>/stat), time waited for a CPU (/proc/<pid>/task/*/schedstat), peak and current resident memory (VmHWM / VmRSS from /proc/<pid>/status),
 // and the number of ESTABLISHED TCP sockets it holds (its socket inodes in /proc/<pid>/fd matched
 // against /proc/<pid>/net/tcp and tcp6).
 import { execFileSync } from "node:child_process";
@@ -33,6 +33,27 @@ function statusKb(pid: number, key: string): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
   const line = status.split("\n").find((l) => l.startsWith(`${key}:`));
   return line === undefined ? NaN : Number(line.split(/\s+/)[1]);
+}
+
+/**
+ * Seconds the process's threads have waited on a run queue so far: ready to run, but the CPU
+ * was busy with others (/proc/<pid>/schedstat of each thread, second field, ns). Event-loop lag
+ * includes this wait: on a loaded machine it is the machine's lag, not the loop's.
+ */
+export function runQueueWaitSeconds(pid: number): number {
+  let ns = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const fields = fs
+        .readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8")
+        .trim()
+        .split(" ");
+      ns += Number(fields[1] ?? 0);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return ns / 1e9;
 }
 
 /** Peak resident set size, MiB. */

@@ -10,15 +10,23 @@ import {
 import { parseInfo } from "../../test/e2e/harness/resp-client.js";
 import { waitFor } from "../../test/e2e/harness/wait-for.js";
 import { makeDir, removeDir } from "./exit-cleanup.js";
+import { parseLagHistogram, type LagSnapshot } from "../../src/commands/lag-histogram.js";
 
 async function startOne(
   impl: SentinelImpl,
   monitors: readonly MonitorSpec[],
   readyTimeoutMs: number,
+  launcher: readonly string[] | undefined,
 ): Promise<SentinelProcess> {
   const dir = makeDir(`${impl}-sentinel-`);
   try {
-    return await SentinelProcess.start({ impl, monitors, dir, readyTimeoutMs });
+    return await SentinelProcess.start({
+      impl,
+      monitors,
+      dir,
+      readyTimeoutMs,
+      ...(launcher === undefined ? {} : { launcher }),
+    });
   } catch (error: unknown) {
     removeDir(dir);
     throw error;
@@ -49,15 +57,17 @@ export class SentinelGroup {
    * on each one's PING readiness must be generous: redis-sentinel rewrites and fsyncs its config
    * for every peer it discovers on every master (2000 rewrites of a 1000-master file for 3
    * sentinels), and meanwhile answers PING in more than the harness's 500 ms per attempt.
+   * `launcher`: a command prefix every sentinel is started through (SentinelOptions.launcher).
    */
   static async start(
     impl: SentinelImpl,
     count: number,
     monitors: readonly MonitorSpec[],
     readyTimeoutMs: number,
+    launcher?: readonly string[],
   ): Promise<SentinelGroup> {
     const settled = await Promise.allSettled(
-      Array.from({ length: count }, () => startOne(impl, monitors, readyTimeoutMs)),
+      Array.from({ length: count }, () => startOne(impl, monitors, readyTimeoutMs, launcher)),
     );
     const group = new SentinelGroup(
       impl,
@@ -134,18 +144,20 @@ export class SentinelGroup {
   }
 
   /**
-   * Each sentinel's `event_loop_lag_p99_ms` from INFO (Vigil's; redis-sentinel has none: null).
-   * A loaded sentinel may take seconds to send INFO all: a generous bound, and null on failure.
+   * Each sentinel's cumulative event-loop lag histogram from INFO all (Vigil's
+   * `event_loop_lag_histogram`; redis-sentinel has none: null). Two readings subtract to the lag
+   * of the window between them (src/commands/lag-histogram.ts). A loaded sentinel may take
+   * seconds to send INFO all: a generous bound, and null on failure.
    */
-  async lagP99Ms(): Promise<(number | null)[]> {
+  async lagHistograms(): Promise<(LagSnapshot | null)[]> {
     return Promise.all(
       this.sentinels.map(async (sentinel) => {
         try {
           const reply = await sentinel.command(["INFO", "all"], 15_000);
-          const value = parseInfo(typeof reply === "string" ? reply : "").get(
-            "event_loop_lag_p99_ms",
-          );
-          return value === undefined ? null : Number(value);
+          const info = parseInfo(typeof reply === "string" ? reply : "");
+          const text = info.get("event_loop_lag_histogram");
+          const sum = Number(info.get("event_loop_lag_sum_ms") ?? 0);
+          return text === undefined ? null : parseLagHistogram(text, sum);
         } catch (error: unknown) {
           console.error(
             `INFO all from ${this.impl} sentinel :${sentinel.port} failed: ${error instanceof Error ? error.message : String(error)}`,

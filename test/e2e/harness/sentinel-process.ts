@@ -45,6 +45,12 @@ export interface SentinelOptions {
   dir?: string;
   /** Bound on the wait for PING (default 10 s). */
   readyTimeoutMs?: number;
+  /**
+   * A command prefix the sentinel is started through; it must exec the sentinel, so that the
+   * pid stays the sentinel's (the scale bench uses `chrt --other 0` to run its sentinels at
+   * normal priority beside a farm under SCHED_IDLE).
+   */
+  launcher?: readonly string[];
 }
 
 export interface MasterAddr {
@@ -110,13 +116,26 @@ export class SentinelProcess extends ManagedProcess {
   }
 
   private command_(): { file: string; args: string[] } {
+    const { file, args } = this.bareCommand();
+    const [launcher, ...launcherArgs] = this.options.launcher ?? [];
+    return launcher === undefined
+      ? { file, args }
+      : { file: launcher, args: [...launcherArgs, file, ...args] };
+  }
+
+  private bareCommand(): { file: string; args: string[] } {
     const extra = [...(this.options.extraArgs ?? [])];
     if (this.impl === "redis")
       return { file: REDIS_SENTINEL_BIN, args: [this.configPath, ...extra] };
     if (!fs.existsSync(VIGIL_ENTRY)) {
       throw new Error(`${VIGIL_ENTRY} is missing: run \`npm run build\` first`);
     }
-    return { file: process.execPath, args: [VIGIL_ENTRY, this.configPath, ...extra] };
+    // VIGIL_NODE_ARGS: node flags for Vigil only (profiling a bench: --perf-basic-prof, --trace-gc).
+    const nodeArgs = (process.env["VIGIL_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "");
+    return {
+      file: process.execPath,
+      args: [...nodeArgs, VIGIL_ENTRY, this.configPath, ...extra],
+    };
   }
 
   private async launch(readyTimeoutMs: number): Promise<void> {

@@ -1,0 +1,133 @@
+// The scale benchmark's result for one implementation, size and sentinel count, and how its
+// rounds combine: per-sentinel readings pooled over the rounds, per-round figures as medians.
+import type { SentinelImpl } from "../../test/e2e/harness/sentinel-process.js";
+import type { FailoverTiming } from "./failover-probe.js";
+import { round, summarize } from "./stats.js";
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  values: number[];
+}
+
+export interface ScaleResult {
+  size: number;
+  sentinels: number;
+  impl: SentinelImpl;
+  discoveryMs: number;
+  /** Per sentinel. */
+  cpuSecondsPerMinute: Spread;
+  cpuSecondsPerMinuteSum: number;
+  /** The median sentinel's CPU per monitored master, ms per minute. */
+  cpuMsPerMinutePerMaster: number;
+  peakRssMiB: Spread;
+  tcpConnections: Spread;
+  /** null when no sentinel exposes it (redis-sentinel). */
+  lagP99Ms: Spread | null;
+  /** Per sentinel: ms per second its threads waited for a CPU during the window. */
+  runQueueWaitMsPerS: Spread;
+  /** null with --skip-failover. */
+  failover: (FailoverTiming | { status: "error"; detail: string }) | null;
+  /** Wall time of this measurement: sentinels' start to their cleanup, s. */
+  wallS: number;
+}
+
+export function spread(values: readonly number[], digits: number): Spread {
+  const s = summarize(values);
+  return {
+    median: round(s?.median ?? NaN, digits),
+    min: round(s?.min ?? NaN, digits),
+    max: round(s?.max ?? NaN, digits),
+    values: values.map((v) => round(v, digits)),
+  };
+}
+
+export function cell(s: Spread | null): string {
+  if (s === null) return "n/a";
+  return s.values.length === 1 ? String(s.median) : `${s.median} (${s.min}–${s.max})`;
+}
+
+function medianOf(values: readonly number[], digits: number): number {
+  return round(summarize(values)?.median ?? NaN, digits);
+}
+
+function pooled(spreads: readonly (Spread | null)[], digits: number): Spread | null {
+  const values = spreads.flatMap((s) => s?.values ?? []);
+  return values.length === 0 ? null : spread(values, digits);
+}
+
+/**
+ * The rounds of one implementation, size and sentinel count as one result: per-sentinel
+ * readings pooled over the rounds (median, min–max), per-round figures as their median, and
+ * the failover as the median of the rounds that completed (TIMEOUT when none did).
+ */
+export function combine(rounds: readonly ScaleResult[]): ScaleResult {
+  const first = rounds[0];
+  if (first === undefined) throw new Error("no rounds to combine");
+  if (rounds.length === 1) return first;
+  const cpu =
+    pooled(
+      rounds.map((r) => r.cpuSecondsPerMinute),
+      2,
+    ) ?? spread([NaN], 2);
+  const timings = rounds.flatMap((r) =>
+    r.failover !== null && r.failover.status !== "error" ? [r.failover] : [],
+  );
+  const fromRounds = (key: "sdownMs" | "odownMs" | "switchMs" | "allAnswerMs"): number | null => {
+    const values = timings.flatMap((t) => (t[key] === null ? [] : [t[key]]));
+    return values.length === 0 ? null : medianOf(values, 0);
+  };
+  let failover: ScaleResult["failover"] = null;
+  if (rounds.some((r) => r.failover !== null)) {
+    failover =
+      timings.length === 0
+        ? { status: "error", detail: "no round completed its failover measurement" }
+        : {
+            status: timings.every((t) => t.status === "ok") ? "ok" : "timeout",
+            sdownMs: fromRounds("sdownMs"),
+            odownMs: fromRounds("odownMs"),
+            switchMs: fromRounds("switchMs"),
+            allAnswerMs: fromRounds("allAnswerMs"),
+          };
+  }
+  return {
+    size: first.size,
+    sentinels: first.sentinels,
+    impl: first.impl,
+    discoveryMs: medianOf(
+      rounds.map((r) => r.discoveryMs),
+      0,
+    ),
+    cpuSecondsPerMinute: cpu,
+    cpuSecondsPerMinuteSum: medianOf(
+      rounds.map((r) => r.cpuSecondsPerMinuteSum),
+      2,
+    ),
+    cpuMsPerMinutePerMaster: round((cpu.median * 1_000) / first.size, 3),
+    peakRssMiB:
+      pooled(
+        rounds.map((r) => r.peakRssMiB),
+        1,
+      ) ?? spread([NaN], 1),
+    tcpConnections:
+      pooled(
+        rounds.map((r) => r.tcpConnections),
+        0,
+      ) ?? spread([NaN], 0),
+    lagP99Ms: pooled(
+      rounds.map((r) => r.lagP99Ms),
+      2,
+    ),
+    runQueueWaitMsPerS:
+      pooled(
+        rounds.map((r) => r.runQueueWaitMsPerS),
+        1,
+      ) ?? spread([NaN], 1),
+    failover,
+    wallS: round(
+      rounds.reduce((a, r) => a + r.wallS, 0),
+      1,
+    ),
+  };
+}
