@@ -8,10 +8,10 @@
 // its replica and the N-1 other sentinels; then — after a warm-up — per sentinel CPU seconds per
 // minute (/proc/<pid>/stat), peak RSS (VmHWM), established TCP connections, and for Vigil the
 // event-loop lag p99 of the window (from INFO's cumulative `event_loop_lag_histogram` read at
-// its start and end), reported as the median (min–max)
-// over the N sentinels, plus the CPU summed over them. Then one real failover while all other
-// masters stay monitored: master-0 (down-after-milliseconds --down-after, default 1000 ms, set
-// with SENTINEL SET just before; the others keep the 30 s default) is SIGKILLed, and we time the first +switch-master on any
+// its start and end), reported as the median (min–max) over the N sentinels, plus the CPU
+// summed over them. Then one real failover while all other masters stay monitored: master-0
+// (down-after-milliseconds --down-after, default 1000 ms, set with SENTINEL SET just before; the
+// others keep the 30 s default) is SIGKILLed, and we time the first +switch-master on any
 // sentinel and the moment every sentinel answers the replica's address (a failover that does
 // not finish within --failover-wait seconds is reported as TIMEOUT). Prints one table (with
 // vigil/redis ratio rows when both run) and a one-line JSON summary; ratios are keyed
@@ -32,9 +32,9 @@
 // With one sentinel (--farm-policy auto, the default, when every --sentinels count is 1; or
 // idle) the farm (this process and the redis-servers it starts) runs under SCHED_IDLE and the
 // sentinels under SCHED_OTHER (bench/lib/farm-policy.ts; normal: all alike), so a sentinel does
-// not wait for a CPU behind a thousand redis-servers on 2 cores; the "CPU wait"
-// column is the time each sentinel still waited for one (ms per second). This process returns to
-// SCHED_OTHER while it times the failover, so that its event subscribers are not the ones late.
+// not wait for a CPU behind a thousand redis-servers on 2 cores; the "CPU wait" column is the
+// time each sentinel still waited for one (ms per second). This process returns to SCHED_OTHER
+// while it times the failover, so that its event subscribers are not the ones late.
 //
 // --rounds N measures each implementation N times on the same farm, alternating which goes
 // first, and reports the rounds combined: on this 2-core machine one CPU window moves by
@@ -254,6 +254,7 @@ async function main(): Promise<number> {
   if (rounds < 1) throw new Error("--rounds must be at least 1");
   /** One per implementation, size and sentinel count: the rounds combined. */
   const results: ScaleResult[] = [];
+  /** Every round's own result, for the JSON summary. */
   const perRound: ScaleResult[] = [];
   const failures: {
     size: number;

@@ -115,17 +115,18 @@ export async function timeFailover(
       allAnswerMs,
     };
     if (timing.status === "timeout") {
+      // The master's events, and +tilt / -tilt (they name no master but explain a stall).
       const seen = events.events
-        .filter((e) => e.at >= killedAt && e.message.split(" ").includes(name))
+        .filter(
+          (e) =>
+            e.at >= killedAt &&
+            (e.message.split(" ").includes(name) || e.channel === "+tilt" || e.channel === "-tilt"),
+        )
         .slice(-15)
         .map((e) => `${e.channel}@${round(e.at - killedAt)}ms(:${e.sentinelPort})`);
-      // Events that name no master (+tilt, -tilt) explain a stall too; and each sentinel's own
-      // log tail, since its directory goes with the cleanup.
-      const global = events.events
-        .filter((e) => e.at >= killedAt && (e.channel === "+tilt" || e.channel === "-tilt"))
-        .map((e) => `${e.channel}@${round(e.at - killedAt)}ms(:${e.sentinelPort})`);
+      // Each sentinel's own log tail: its directory goes with the cleanup.
       const logs = sentinels.map((s) => s.logs(12)).join("\n");
-      timing.detail = `no complete failover of ${name} within ${waitMs} ms; last answers ${poller.last.join(" ")}; events: ${[...seen, ...global].join(" ") || "none"}\n${logs}`;
+      timing.detail = `no complete failover of ${name} within ${waitMs} ms; last answers ${poller.last.join(" ")}; events: ${seen.join(" ") || "none"}\n${logs}`;
     }
     return timing;
   } finally {

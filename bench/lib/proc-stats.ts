@@ -1,6 +1,6 @@
 // Resource readings for one process from Linux's /proc: CPU time (utime + stime from
-// /proc/<pid>/stat), time waited for a CPU (/proc/<pid>/task/*/schedstat), peak and current resident memory (VmHWM / VmRSS from /proc/<pid>/status),
-// and the number of ESTABLISHED TCP sockets it holds (its socket inodes in /proc/<pid>/fd matched
+// /proc/<pid>/stat), time waited for a CPU (/proc/<pid>/task/*/schedstat), peak and current
+// resident memory (VmHWM / VmRSS from /proc/<pid>/status), and the number of ESTABLISHED TCP sockets it holds (its socket inodes in /proc/<pid>/fd matched
 // against /proc/<pid>/net/tcp and tcp6).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";

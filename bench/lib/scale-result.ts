@@ -57,6 +57,11 @@ function pooled(spreads: readonly (Spread | null)[], digits: number): Spread | n
   return values.length === 0 ? null : spread(values, digits);
 }
 
+/** pooled, for a reading every round has: NaN only if the rounds somehow hold no value. */
+function pooledAlways(spreads: readonly Spread[], digits: number): Spread {
+  return pooled(spreads, digits) ?? spread([NaN], digits);
+}
+
 /**
  * The rounds of one implementation, size and sentinel count as one result: per-sentinel
  * readings pooled over the rounds (median, min–max), per-round figures as their median, and
@@ -66,11 +71,10 @@ export function combine(rounds: readonly ScaleResult[]): ScaleResult {
   const first = rounds[0];
   if (first === undefined) throw new Error("no rounds to combine");
   if (rounds.length === 1) return first;
-  const cpu =
-    pooled(
-      rounds.map((r) => r.cpuSecondsPerMinute),
-      2,
-    ) ?? spread([NaN], 2);
+  const cpu = pooledAlways(
+    rounds.map((r) => r.cpuSecondsPerMinute),
+    2,
+  );
   const timings = rounds.flatMap((r) =>
     r.failover !== null && r.failover.status !== "error" ? [r.failover] : [],
   );
@@ -105,25 +109,22 @@ export function combine(rounds: readonly ScaleResult[]): ScaleResult {
       2,
     ),
     cpuMsPerMinutePerMaster: round((cpu.median * 1_000) / first.size, 3),
-    peakRssMiB:
-      pooled(
-        rounds.map((r) => r.peakRssMiB),
-        1,
-      ) ?? spread([NaN], 1),
-    tcpConnections:
-      pooled(
-        rounds.map((r) => r.tcpConnections),
-        0,
-      ) ?? spread([NaN], 0),
+    peakRssMiB: pooledAlways(
+      rounds.map((r) => r.peakRssMiB),
+      1,
+    ),
+    tcpConnections: pooledAlways(
+      rounds.map((r) => r.tcpConnections),
+      0,
+    ),
     lagP99Ms: pooled(
       rounds.map((r) => r.lagP99Ms),
       2,
     ),
-    runQueueWaitMsPerS:
-      pooled(
-        rounds.map((r) => r.runQueueWaitMsPerS),
-        1,
-      ) ?? spread([NaN], 1),
+    runQueueWaitMsPerS: pooledAlways(
+      rounds.map((r) => r.runQueueWaitMsPerS),
+      1,
+    ),
     failover,
     wallS: round(
       rounds.reduce((a, r) => a + r.wallS, 0),

@@ -26,7 +26,8 @@ export interface EventLoopLag {
   stop(): void;
 }
 
-export function startEventLoopLag(now: () => number = () => performance.now()): EventLoopLag {
+export function startEventLoopLag(): EventLoopLag {
+  const now = (): number => performance.now();
   const histogram = new LagHistogram();
   // Oldest first; the window's start is the oldest kept snapshot.
   const slices: LagSnapshot[] = [histogram.snapshot()];
