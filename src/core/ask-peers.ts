@@ -9,7 +9,7 @@
 import { addrEquals } from "./addr.js";
 import type { CoreContext } from "./context.js";
 import { voteLeader } from "./election.js";
-import { linkDisconnected } from "./instances.js";
+import { linkUsable } from "./instances.js";
 import { commandDone } from "./link-health.js";
 import { linkUsers } from "./link-users.js";
 import type { LinkId, MasterState } from "./state.js";
@@ -29,7 +29,7 @@ export function askMasterStateToOtherSentinels(
       if (peer.leader !== "") peer.leader = "";
     }
     if (!masterSdown) continue;
-    if (linkDisconnected(peer.link)) continue;
+    if (!linkUsable(peer.link)) continue;
     if (!forced && elapsed < askPeriod) continue;
     ctx.out.command({
       type: "ask-master-down",

@@ -8,7 +8,7 @@ import { assert } from "./assert.js";
 import type { CoreContext } from "./context.js";
 import { abortFailover } from "./failover-abort.js";
 import { instanceText } from "./instance-text.js";
-import { linkDisconnected } from "./instances.js";
+import { linkUsable } from "./instances.js";
 import { sendReplicaOf } from "./replicaof-command.js";
 import type { MasterState, ReplicaState } from "./state.js";
 
@@ -30,7 +30,7 @@ function abortIfSlaveTimedOut(ctx: CoreContext, master: MasterState): void {
 
 export function failoverSendSlaveofNoone(ctx: CoreContext, master: MasterState): void {
   const replica = promotedReplicaOf(master);
-  if (linkDisconnected(replica.link)) {
+  if (!linkUsable(replica.link)) {
     abortIfSlaveTimedOut(ctx, master);
     return;
   }

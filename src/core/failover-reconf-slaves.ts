@@ -7,7 +7,7 @@
 import type { CoreContext } from "./context.js";
 import { instanceText } from "./instance-text.js";
 import { promotedReplicaOf } from "./failover-promotion.js";
-import { linkDisconnected } from "./instances.js";
+import { linkUsable } from "./instances.js";
 import { sendReplicaOf } from "./replicaof-command.js";
 import type { MasterState, ReplicaState } from "./state.js";
 
@@ -40,7 +40,7 @@ export function reconfNextReplica(ctx: CoreContext, master: MasterState): void {
     }
 
     if (reconfiguring(replica)) continue;
-    if (linkDisconnected(replica.link)) continue;
+    if (!linkUsable(replica.link)) continue;
 
     sendReplicaOf(ctx, replica, promoted.addr);
     replica.flags.add("reconf_sent");
@@ -93,7 +93,7 @@ function sendBestEffortReplicaOf(
     ) {
       continue;
     }
-    if (linkDisconnected(replica.link)) continue;
+    if (!linkUsable(replica.link)) continue;
     sendReplicaOf(ctx, replica, promoted.addr);
     ctx.out.event("+slave-reconf-sent-be", instanceText(replica, master), master.name);
     replica.flags.add("reconf_sent");

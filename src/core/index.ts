@@ -43,7 +43,13 @@ export { addrEquals, addrKey } from "./addr.js";
 export type { Random } from "./random.js";
 export { randomRunId } from "./random.js";
 
-export { linkDisconnected, masterLinkId, peerLinkId, replicaLinkId } from "./instances.js";
+export {
+  linkDisconnected,
+  linkUsable,
+  masterLinkId,
+  peerLinkId,
+  replicaLinkId,
+} from "./instances.js";
 export { currentMasterAddress } from "./instance-text.js";
 export { masterDownVotes } from "./down-detection.js";
 export { globMatch } from "./glob.js";

@@ -36,6 +36,8 @@ export function newLink(id: LinkId, addr: Addr, needsPubsub: boolean, now: numbe
     addr,
     cmdConnecting: false,
     pubsubConnecting: false,
+    cmdClosing: false,
+    pubsubClosing: false,
     cmdConnected: false,
     pubsubConnected: false,
     localIp: "",
@@ -53,9 +55,28 @@ export function newLink(id: LinkId, addr: Addr, needsPubsub: boolean, now: numbe
   };
 }
 
-/** The link is disconnected while any connection it needs is missing. */
+/**
+ * sentinel.c's `link->disconnected`: some connection the link needs is missing, neither up nor
+ * being connected. A connect in flight counts as present, as a hiredis context does from the
+ * moment it is created: the reconnect attempt clears the flag in the tick that makes it, so the
+ * SDOWN check of that tick counts from the PING pipelined with the connect (or the one a
+ * connected cmd link is sent while only the pub/sub connection comes back), not from the last
+ * reply (down-detection.ts: unansweredFor).
+ */
 export function linkDisconnected(link: LinkState): boolean {
-  return !link.cmdConnected || (link.needsPubsub && !link.pubsubConnected);
+  return (
+    !(link.cmdConnected || link.cmdConnecting) ||
+    (link.needsPubsub && !(link.pubsubConnected || link.pubsubConnecting))
+  );
+}
+
+/**
+ * Whether commands can go out on the link now: it is not disconnected and its cmd connection is
+ * up. hiredis queues commands on a connection still being made; the shell does not (it drops
+ * them), so Vigil waits for link-connected, which sends the PING at once (link-health.ts).
+ */
+export function linkUsable(link: LinkState): boolean {
+  return link.cmdConnected && !linkDisconnected(link);
 }
 
 function newInfoFields(now: number, role: "master" | "slave"): InfoFields {

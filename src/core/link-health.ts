@@ -3,9 +3,10 @@
  * sentinelSendPing, sentinelPingReplyCallback, instanceLinkCloseConnection,
  * sentinelCheckSubjectivelyDown's forced closes).
  *
- * A connection is `connecting` from the `connect` (or `close`) command until the shell answers
- * with link-connected / link-closed, so the core never has two requests in flight for one
- * connection. A close resets `pendingCommands` and the connected flags but keeps every clock:
+ * A connection is `connecting` from the `connect` command until the shell answers with
+ * link-connected / link-closed, and `closing` from the `close` command until link-closed, so the
+ * core never has two requests in flight for one connection. A connection being made counts as
+ * present (instances.ts: linkDisconnected), one being closed does not. A close resets `pendingCommands` and the connected flags but keeps every clock:
  * `actPingTime` in particular keeps counting towards SDOWN.
  */
 import type { CoreContext } from "./context.js";
@@ -51,6 +52,11 @@ export function reconnectInstance(
   if (instance.addr.port === 0) return;
   // sentinel.c throttles with sentinel_ping_period (SENTINEL DEBUG PING-PERIOD, 1000 ms).
   if (ctx.now - link.lastReconnTime < ctx.state.timing.pingPeriod) return;
+  // A connection whose close is not yet answered comes back after link-closed (sent at once).
+  const cmd = !link.cmdConnected && !link.cmdConnecting && !link.cmdClosing;
+  const pubsub =
+    link.needsPubsub && !link.pubsubConnected && !link.pubsubConnecting && !link.pubsubClosing;
+  if (!cmd && !pubsub) return;
   link.lastReconnTime = ctx.now;
   link.addr = instance.addr;
 
@@ -60,7 +66,7 @@ export function reconnectInstance(
     auth: linkAuth(ctx, instance, master),
     renamedCommands: master.settings.renamedCommands,
   };
-  if (!link.cmdConnected && !link.cmdConnecting) {
+  if (cmd) {
     link.cmdConnecting = true;
     // The PING is pipelined with the connect (sentinel.c: "Send a PING ASAP when
     // reconnecting"), so it is pending from now even if the connection is refused: a dropped
@@ -74,7 +80,7 @@ export function reconnectInstance(
       ...common,
     });
   }
-  if (link.needsPubsub && !link.pubsubConnected && !link.pubsubConnecting) {
+  if (pubsub) {
     link.pubsubConnecting = true;
     ctx.out.command({
       type: "connect",
@@ -100,14 +106,16 @@ export function closeConnection(ctx: CoreContext, link: LinkState, conn: ConnKin
     if (!link.cmdConnected && !link.cmdConnecting) return;
     ctx.out.command({ type: "close", link: link.id, conn });
     link.cmdConnected = false;
-    link.cmdConnecting = true;
+    link.cmdConnecting = false;
+    link.cmdClosing = true;
     link.pendingCommands = 0;
     forgetPendingHellos(link);
   } else {
     if (!link.pubsubConnected && !link.pubsubConnecting) return;
     ctx.out.command({ type: "close", link: link.id, conn });
     link.pubsubConnected = false;
-    link.pubsubConnecting = true;
+    link.pubsubConnecting = false;
+    link.pubsubClosing = true;
   }
 }
 
@@ -125,6 +133,8 @@ export function onLinkConnected(
   const first = firstLinkUser(ctx.state, id);
   if (first === undefined) return;
   const link = first.instance.link;
+  // Queued before the close went out: that connection is going away.
+  if (conn === "cmd" ? link.cmdClosing : link.pubsubClosing) return;
   if (conn === "cmd") {
     link.cmdConnected = true;
     link.cmdConnecting = false;
@@ -158,11 +168,13 @@ export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reaso
   if (conn === "cmd") {
     link.cmdConnected = false;
     link.cmdConnecting = false;
+    link.cmdClosing = false;
     link.pendingCommands = 0;
     forgetPendingHellos(link);
   } else {
     link.pubsubConnected = false;
     link.pubsubConnecting = false;
+    link.pubsubClosing = false;
   }
   if (neverConnected && reason !== "") {
     const type = conn === "cmd" ? "-cmd-link-reconnection" : "-pubsub-link-reconnection";

@@ -12,7 +12,7 @@
  */
 import type { CoreContext } from "./context.js";
 import { formatHello } from "./hello.js";
-import { linkDisconnected } from "./instances.js";
+import { linkUsable } from "./instances.js";
 import { sendPing } from "./link-health.js";
 import { notePendingHello, takePendingHello } from "./pending-hellos.js";
 import type { InstanceState, LinkId, MasterState, ReplicaState } from "./state.js";
@@ -84,7 +84,7 @@ export function infoPeriodFor(
 /** sentinel.c: sentinelSendHello. False when no hello could be formatted (no local address). */
 export function sendHello(ctx: CoreContext, instance: InstanceState, master: MasterState): boolean {
   const link = instance.link;
-  if (linkDisconnected(link)) return false;
+  if (!linkUsable(link)) return false;
   const payload = formatHello(ctx, instance, master);
   if (payload === null) return false;
   ctx.out.command({ type: "publish-hello", link: link.id, payload });
@@ -109,7 +109,7 @@ export function sendPeriodicCommands(
 ): void {
   const link = instance.link;
   const now = ctx.now;
-  if (linkDisconnected(link)) return;
+  if (!linkUsable(link)) return;
   if (link.pendingCommands >= LIMITS.maxPendingCommands * link.refcount) return;
 
   const timing = ctx.state.timing;

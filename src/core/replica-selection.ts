@@ -5,7 +5,7 @@
  * too long; candidates are ordered by priority, then replication offset, then run id.
  */
 import type { CoreContext } from "./context.js";
-import { linkDisconnected } from "./instances.js";
+import { linkUsable } from "./instances.js";
 import type { MasterState, ReplicaState } from "./state.js";
 
 /**
@@ -41,7 +41,7 @@ export function replicaExclusion(
   const infoValidity = masterSdown ? timing.pingPeriod * 5 : timing.infoPeriod * 3;
 
   if (replica.flags.has("s_down") || replica.flags.has("o_down")) return "down";
-  if (linkDisconnected(replica.link)) return "disconnected";
+  if (!linkUsable(replica.link)) return "disconnected";
   if (ctx.now - replica.link.lastAvailTime > timing.pingPeriod * 5) return "no recent ping reply";
   if (replica.slavePriority === 0) return "priority 0";
   if (ctx.now - replica.infoRefresh > infoValidity) return "stale INFO";

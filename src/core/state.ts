@@ -57,6 +57,9 @@ export interface LinkState {
   /** Whether a connect was issued and not yet answered by link-connected/link-closed. */
   cmdConnecting: boolean;
   pubsubConnecting: boolean;
+  /** Whether a close was issued and not yet answered by link-closed. */
+  cmdClosing: boolean;
+  pubsubClosing: boolean;
   cmdConnected: boolean;
   pubsubConnected: boolean;
   /** Local address of the cmd socket, used as our IP in hellos when announce-ip is unset. */

@@ -7,13 +7,17 @@ import { expect } from "chai";
 import { EventRecorder, waitForMasterAddr } from "./harness/sentinel-process.js";
 import { livePids, startTopology, type Topology } from "./harness/topology.js";
 import { waitFor } from "./harness/wait-for.js";
+import { eventLog, sentinelLogs } from "./support/cluster.js";
 
 describe("e2e harness with real redis-sentinel", function () {
-  this.timeout(90_000);
+  this.timeout(150_000);
   let topology: Topology | undefined;
   let recorder: EventRecorder | undefined;
 
-  afterEach(async () => {
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && topology !== undefined) {
+      console.log(`${sentinelLogs(topology.sentinels)}\n=== events\n${eventLog(recorder)}`);
+    }
     recorder?.stop();
     recorder = undefined;
     await topology?.teardown();
@@ -75,10 +79,14 @@ describe("e2e harness with real redis-sentinel", function () {
     expect((await topology.serverOn(promotedPort).info()).get("role")).to.equal("master");
 
     await oldMaster.restart({ replicaOf: null });
+    // redis-sentinel converts it only on an INFO reply (every 10 s for a replica), once it has
+    // reported role master for failover-timeout (10 s here) and has not gone SDOWN within
+    // failover-timeout (its SDOWN began about down-after past the switch): 10–25 s after the
+    // restart, 30 s more if a sentinel enters TILT on a loaded machine.
     await recorder.waitForEvent(
       "+convert-to-slave",
       { contains: `:${oldMaster.port}` },
-      { timeoutMs: 40_000 },
+      { timeoutMs: 60_000 },
     );
     await waitFor(
       `old master :${oldMaster.port} to replicate from :${promotedPort}`,

@@ -10,6 +10,7 @@ import {
   pong,
   sentinelConfig,
 } from "./core-driver.js";
+import { linkDisconnected, linkUsable } from "../../../src/core/instances.js";
 
 const M = "master:mymaster";
 
@@ -209,5 +210,55 @@ describe("link-health: closes", () => {
       if (i % 20 === 0) d.step({ type: "hello-received", via: M, payload: "garbage" });
       expect(commandsOf(r, "close")).to.deep.equal([]);
     }
+  });
+
+  it("keeps PINGing on the cmd connection while only the pub/sub connection comes back", () => {
+    // A replica reconfigured with SLAVEOF drops our pub/sub connection (CLIENT KILL TYPE pubsub)
+    // and keeps the cmd one. The reconnect attempt makes the link whole again at once, as in
+    // sentinel.c, so the PING due in that tick goes out and no SDOWN comes from the last PONG
+    // being down-after old.
+    const d = connected(1000);
+    let lastPing = 0;
+    for (let i = 0; i < 40; i++) {
+      const r = d.tick();
+      for (const p of commandsOf(r, "ping")) {
+        lastPing = d.now;
+        d.step(pong(p.link));
+      }
+    }
+    while (d.now + 100 - lastPing <= 1000) d.tick();
+    d.step({ type: "link-closed", link: M, conn: "pubsub", reason: "connection closed" });
+    const link = d.master().link;
+    expect(linkDisconnected(link)).to.equal(true);
+    const r = d.tick();
+    expect(d.now - link.lastAvailTime).to.be.above(1000);
+    expect(commandsOf(r, "connect").map((c) => c.conn)).to.deep.equal(["pubsub"]);
+    expect(commandsOf(r, "ping").map((c) => c.link)).to.deep.equal([M]);
+    expect(eventLines(r)).to.deep.equal([]);
+    // While the pub/sub connection is being made the link is not disconnected (no flag).
+    expect(linkDisconnected(link)).to.equal(false);
+    expect(linkUsable(link)).to.equal(true);
+    d.step(pong(M));
+    d.acceptConnects(r);
+    for (let i = 0; i < 30; i++) {
+      const next = d.tick();
+      for (const p of commandsOf(next, "ping")) d.step(pong(p.link));
+      expect(eventLines(next)).to.deep.equal([]);
+    }
+  });
+
+  it("counts a connection being closed as missing until link-closed, then reconnects it", () => {
+    const d = connected(60_000);
+    d.run(d.now + 20_000);
+    const link = d.master().link;
+    // The pub/sub connection heard nothing for three hello periods: closed, cmd kept.
+    expect(link.pubsubClosing).to.equal(true);
+    expect(linkDisconnected(link)).to.equal(true);
+    expect(commandsOf(d.run(d.now + 2000), "connect")).to.deep.equal([]);
+    d.step({ type: "link-connected", link: M, conn: "pubsub", localIp: "127.0.0.1" });
+    expect(link.pubsubConnected).to.equal(false);
+    d.step({ type: "link-closed", link: M, conn: "pubsub", reason: "" });
+    expect(commandsOf(d.tick(), "connect").map((c) => c.conn)).to.deep.equal(["pubsub"]);
+    expect(linkDisconnected(link)).to.equal(false);
   });
 });
