@@ -161,7 +161,13 @@ export class Runtime {
         try {
           const now = this.options.now();
           drops = droppedMasters(batch, this.options.core.state);
-          for (const input of batch) this.options.core.step(now, input);
+          // Replies first, ticks last. Node runs due timers before it polls for I/O, so after a
+          // long turn the scheduler's tick is queued ahead of the replies that arrived meanwhile,
+          // and would judge PINGs already answered (a false +sdown at a short down-after).
+          // sentinel.c's event loop handles file events before time events; the batch shares
+          // one `now`, so this order loses nothing.
+          for (const input of batch) if (input.type !== "tick") this.options.core.step(now, input);
+          for (const input of batch) if (input.type === "tick") this.options.core.step(now, input);
           ready = this.options.core.takeReady();
         } catch (err: unknown) {
           this.crash(err);

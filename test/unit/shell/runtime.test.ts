@@ -364,6 +364,26 @@ describe("runtime: batches", () => {
     expect(h.core.takes).to.equal(1);
   });
 
+  it("steps the replies read in a turn before the tick queued ahead of them", async () => {
+    // After a long turn Node runs the due scheduler tick (timers phase) before it reads the
+    // replies that arrived meanwhile (poll phase): all land in one batch, tick first.
+    const h = harness();
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    h.runtime.push(PONG);
+    h.runtime.push({ type: "tick", wallNow: 2 });
+    h.runtime.push({ type: "command-done", link: "master:m" });
+    await h.runtime.idle();
+    expect(h.core.steps.map((s) => s.type)).to.deep.equal([
+      "ping-reply",
+      "command-done",
+      "tick",
+      "tick",
+    ]);
+    expect(h.core.steps.filter((s) => s.type === "tick").map((s) => s.wallNow)).to.deep.equal([
+      1, 2,
+    ]);
+  });
+
   it("steps an input pushed while a batch is carried out in a batch of its own, right after", async () => {
     // The command executor feeds an input back synchronously, as a link close does.
     const h = harness(new FakeCore(), (_command, runtime) => {
