@@ -2,7 +2,8 @@
 // Topology per run: 1 master + 2 replicas (redis-server) + 3 sentinels of one implementation,
 // quorum 2, down-after 1000 ms. The master is killed (SIGKILL) or frozen (SIGSTOP) and we time,
 // from that instant: the first +sdown, +odown, +elected-leader, +promoted-slave and +switch-master
-// (any sentinel), all sentinels answering the new address, the first successful write of an
+// (any sentinel), +switch-master published by every sentinel (the leader's comes once the other
+// replica is reconfigured), all sentinels answering the new address, the first successful write of an
 // ioredis client in sentinel mode (writing every ~10 ms), and the other replica reporting
 // master_link_status:up towards the promoted one. Prints medians with min–max per metric and
 // implementation, the vigil/redis ratio, and a final one-line JSON summary.
@@ -23,6 +24,7 @@ const METRICS = [
   ["elected", "+elected-leader"],
   ["promoted", "+promoted-slave"],
   ["switch", "first +switch-master"],
+  ["allSwitch", "every sentinel +switch-master"],
   ["allAnswer", "all sentinels answer new addr"],
   ["firstWrite", "first client write ok"],
   ["replicaUp", "other replica link up"],
@@ -191,6 +193,21 @@ async function watchOtherReplica(
   });
 }
 
+/** When the last sentinel published its first +switch-master after `since`, or undefined. */
+function allSwitchedAt(
+  recorder: EventRecorder,
+  topology: Topology,
+  since: number,
+): number | undefined {
+  let last = 0;
+  for (const s of topology.sentinels) {
+    const event = recorder.first("+switch-master", { since, sentinelPort: s.port });
+    if (event === undefined) return undefined;
+    last = Math.max(last, event.at);
+  }
+  return last;
+}
+
 function promotedFromSwitch(recorder: EventRecorder, since: number): number | undefined {
   const event = recorder.first("+switch-master", { since });
   return event === undefined ? undefined : Number(event.message.split(" ")[4]);
@@ -220,20 +237,25 @@ async function oneRun(config: RunConfig): Promise<Timings> {
     await pollUntil(deadline, () =>
       Promise.resolve(writer.firstSuccessAfter(killedAt) !== undefined),
     );
+    await pollUntil(deadline, () =>
+      Promise.resolve(allSwitchedAt(recorder, topology, killedAt) !== undefined),
+    );
     const timings: Timings = {};
+    const polled: Partial<Record<Metric, number | undefined>> = {
+      allAnswer: allAnswerAt,
+      allSwitch: allSwitchedAt(recorder, topology, killedAt),
+      replicaUp: replicaUpAt,
+      firstWrite: writer.firstSuccessAfter(killedAt),
+    };
     for (const [metric] of METRICS) {
       const event = EVENT_OF[metric];
       const at =
-        event !== undefined
-          ? recorder.first(event, {
+        event === undefined
+          ? polled[metric]
+          : recorder.first(event, {
               since: killedAt,
               ...(metric === "sdown" ? { contains: "master " } : {}),
-            })?.at
-          : metric === "allAnswer"
-            ? allAnswerAt
-            : metric === "replicaUp"
-              ? replicaUpAt
-              : writer.firstSuccessAfter(killedAt);
+            })?.at;
       if (at !== undefined) timings[metric] = round(at - killedAt);
     }
     if (timings.firstWrite === undefined) {
