@@ -49,6 +49,18 @@ interface Token {
   readonly next: number;
 }
 
+/** Where the run of characters from `p` that an unquoted token takes as they are ends. */
+function plainRunEnd(line: string, p: number): number {
+  let q = p;
+  for (; q < line.length; q++) {
+    const code = line.charCodeAt(q);
+    // space, \n, \r, \t end the token; a quote opens a quoted part.
+    if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) break;
+    if (code === 0x22 || code === 0x27) break;
+  }
+  return q;
+}
+
 /** Reads one token starting at `p` (not a blank). null = unbalanced quotes. */
 function readToken(line: string, start: number): Token | null {
   let p = start;
@@ -91,12 +103,18 @@ function readToken(line: string, start: number): Token | null {
       out += c;
       p++;
     } else {
+      // A run of plain characters at once: a config file is mostly bare words.
+      const end = plainRunEnd(line, p);
+      if (end > p) {
+        out += line.slice(p, end);
+        p = end;
+        continue;
+      }
       if (c === undefined || c === " " || c === "\n" || c === "\r" || c === "\t") {
         return { value: out, next: p };
       }
       if (c === '"') inq = true;
       else if (c === "'") insq = true;
-      else out += c;
       p++;
     }
   }
@@ -181,8 +199,12 @@ export function reprArg(s: string): string {
   return `${out}"`;
 }
 
+const BARE_ASCII = /^[!#-&(-[\]-~]+$/;
+
 /** The argument as written in a config line: bare when that parses back identically. */
 export function quoteArg(s: string): string {
+  // Printable ASCII without quotes or backslash: the usual case, in one test.
+  if (BARE_ASCII.test(s)) return s;
   let bare = s !== "";
   for (let i = 0; i < s.length && bare; i++) {
     const code = s.charCodeAt(i);

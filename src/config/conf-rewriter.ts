@@ -30,7 +30,9 @@ const QUOTED_RAW =
 
 class RewriteState {
   readonly lines: string[] = [];
-  private readonly positions = new Map<string, number[]>();
+  /** Old line positions per option; `used` of them reused so far (a 2000-entry list shifted
+   * one by one would cost quadratic time). */
+  private readonly positions = new Map<string, { at: number[]; used: number }>();
   private readonly processed = new Set<string>();
   private needsSignature = true;
 
@@ -48,9 +50,9 @@ class RewriteState {
       }
       this.lines.push(l.text);
       const key = name === "sentinel" && l.argv.length > 1 ? sentinelKey(l.argv[1]!) : name;
-      const list = this.positions.get(key) ?? [];
-      list.push(this.lines.length - 1);
-      this.positions.set(key, list);
+      const list = this.positions.get(key);
+      if (list === undefined) this.positions.set(key, { at: [this.lines.length - 1], used: 0 });
+      else list.at.push(this.lines.length - 1);
     }
   }
 
@@ -62,8 +64,8 @@ class RewriteState {
   rewrite(option: string, line: string, force: boolean): void {
     this.markProcessed(option);
     const list = this.positions.get(option);
-    if (list !== undefined && list.length > 0) {
-      this.lines[list.shift()!] = line;
+    if (list !== undefined && list.used < list.at.length) {
+      this.lines[list.at[list.used++]!] = line;
       return;
     }
     if (!force) return;
@@ -78,7 +80,7 @@ class RewriteState {
   content(): string {
     for (const [option, list] of this.positions) {
       if (!this.processed.has(option)) continue;
-      for (const i of list) this.lines[i] = "";
+      for (let k = list.used; k < list.at.length; k++) this.lines[list.at[k]!] = "";
     }
     let out = "";
     let wasEmpty = false;

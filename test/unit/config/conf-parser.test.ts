@@ -128,4 +128,52 @@ describe("conf-parser quoting", () => {
     ];
     for (const v of values) expect(splitArgs(formatLine(["k", v]))).to.deep.equal(["k", v]);
   });
+
+  it("round-trips 2000 seeded random values, and leaves bare exactly the values Redis would parse back bare", () => {
+    // Characters a config value meets: letters, digits, blanks, quotes, backslash, controls,
+    // DEL, non-ASCII letters and spaces (U+00A0, U+2028).
+    const alphabet = [
+      "a",
+      "Z",
+      "0",
+      "9",
+      "-",
+      "_",
+      ".",
+      ":",
+      "/",
+      "@",
+      "#",
+      " ",
+      "\t",
+      "\n",
+      "\r",
+      '"',
+      "'",
+      "\\",
+      "\x01",
+      "\x7f",
+      "é",
+      "\u00a0",
+      "\u2028",
+    ];
+    let seed = 12345;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const bareByRule = (v: string): boolean =>
+      v !== "" &&
+      Array.from({ length: v.length }, (_, k) => v.charAt(k)).every((c) => {
+        const code = c.charCodeAt(0);
+        return code > 0x20 && code !== 0x7f && !`"'\\`.includes(c) && !/\s/.test(c);
+      });
+    for (let i = 0; i < 2000; i++) {
+      let v = "";
+      const length = next(12);
+      for (let k = 0; k < length; k++) v += alphabet[next(alphabet.length)] ?? "";
+      expect(splitArgs(formatLine(["k", v, "x"]))).to.deep.equal(["k", v, "x"]);
+      expect(quoteArg(v) === v).to.equal(bareByRule(v));
+    }
+  });
 });
