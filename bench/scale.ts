@@ -1,8 +1,8 @@
 // Scale benchmark: 1 or more sentinels of one implementation monitoring 1, 100 or 1000 masters,
-// each with one replica. Masters are real redis-servers (small: --hz 1, no persistence);
-// master-0's replica is a real redis-server too, every other replica is a cheap FakeReplica in
-// this process that replicates from its master for real (so the master lists it and the
-// sentinels discover it through INFO) and answers the sentinels (bench/lib/scale-farm.ts).
+// each with one replica. master-0 and its replica are real redis-servers (small: --hz 1, no
+// persistence); the other masters are real redis-servers each with a cheap FakeReplica in this
+// process that replicates from it for real, or, with --farm fake, FakeMaster pairs served by two
+// worker processes (bench/lib/scale-farm.ts).
 // With N sentinels (quorum 2 when N ≥ 2, else 1) all N monitor every master. For each size, N
 // and implementation we measure: time until every sentinel reports every master status=ok with
 // its replica and the N-1 other sentinels; then — after a warm-up — per sentinel CPU seconds per
@@ -28,6 +28,19 @@
 //   tsx bench/scale.ts [--impl redis|vigil|both] [--sizes 1,100] [--sentinels 1[,3]]
 //                      [--duration 30] [--warmup 15] [--down-after 1000] [--failover-wait 60]
 //                      [--skip-failover] [--rounds 1] [--farm-policy auto|idle|normal]
+//                      [--seed auto|yes|no] [--farm auto|real|fake]
+//
+// --farm fake serves masters 1…size-1 and their replicas from two worker processes
+// (bench/lib/fake-master.ts) instead of a redis-server per master; master-0 and its replica stay
+// real. auto (the default) does so with two or more sentinels: three sentinels kept a thousand
+// redis-servers so busy that they alone filled both CPUs of a 2-core machine.
+//
+// --seed yes starts every sentinel with a config that already names each master's replica and
+// the other sentinels (`myid`, `known-replica`, `known-sentinel`), as after a restart of a
+// deployment that has run before; the first column then times the reconnect, not discovery.
+// auto (the default) seeds with two or more sentinels: without it redis-sentinel rewrites and
+// fsyncs its 1000-master config for every peer it discovers on every master (2000 times for
+// 3 sentinels) and, on a slow disk, did not answer PING within 240 s.
 //
 // With one sentinel (--farm-policy auto, the default, when every --sentinels count is 1; or
 // idle) the farm (this process and the redis-servers it starts) runs under SCHED_IDLE and the
@@ -60,6 +73,10 @@ interface Options {
   skipFailover: boolean;
   /** The farm runs under SCHED_IDLE (farm-policy.ts), the sentinels under SCHED_OTHER. */
   farmIdle: boolean;
+  /** --seed: auto (with 2 or more sentinels), yes or no. */
+  seed: "auto" | "yes" | "no";
+  /** Masters 1…size-1 are FakeMaster pairs (scale-farm.ts). */
+  fakeMasters: boolean;
 }
 
 /** Soft RLIMIT_NOFILE of this process (children inherit it), from /proc/self/limits. */
@@ -93,10 +110,10 @@ async function measure(
   farm: Farm,
   options: Options,
 ): Promise<ScaleResult> {
-  const size = farm.masters.length;
-  const monitors: MonitorSpec[] = farm.masters.map((m, i) => ({
+  const size = farm.masterPorts.length;
+  const monitors: MonitorSpec[] = farm.masterPorts.map((port, i) => ({
     name: `master-${i}`,
-    port: m.port,
+    port,
     quorum: count >= 2 ? 2 : 1,
   }));
   await readyMaster0(farm);
@@ -106,6 +123,8 @@ async function measure(
       if (redis?.pid !== undefined) setPolicy(redis.pid, "other");
     }
   }
+  const seeded = options.seed === "yes" || (options.seed === "auto" && count >= 2);
+  const replicaPorts = farm.replicaPorts;
   const startedAt = performance.now();
   const boundMs = 60_000 + size * 60 * count;
   const group = await SentinelGroup.start(
@@ -114,6 +133,7 @@ async function measure(
     monitors,
     boundMs,
     options.farmIdle ? NORMAL_POLICY_LAUNCHER : undefined,
+    seeded ? { replicaPorts } : undefined,
   );
   try {
     await group.waitHealthy(size, boundMs);
@@ -142,6 +162,7 @@ async function measure(
       size,
       sentinels: count,
       impl,
+      seeded,
       discoveryMs: round(discoveryMs),
       cpuSecondsPerMinute: cpuPerSentinel,
       cpuSecondsPerMinuteSum: round(
@@ -234,6 +255,19 @@ function farmIdle(policy: string, counts: readonly number[]): boolean {
   return Math.max(...counts) === 1;
 }
 
+/** `auto`: fake masters when some measurement has two or more sentinels. */
+function fakeMasters(farm: string, counts: readonly number[]): boolean {
+  if (farm === "fake") return true;
+  if (farm === "real") return false;
+  if (farm !== "auto") throw new Error(`--farm ${farm}: expected auto, real or fake`);
+  return Math.max(...counts) >= 2;
+}
+
+function seedOption(value: string): Options["seed"] {
+  if (value === "auto" || value === "yes" || value === "no") return value;
+  throw new Error(`--seed ${value}: expected auto, yes or no`);
+}
+
 async function main(): Promise<number> {
   const args = new Args();
   const impls = args.impls("both");
@@ -246,6 +280,8 @@ async function main(): Promise<number> {
     failoverWaitS: args.int("failover-wait", 60),
     skipFailover: args.has("skip-failover"),
     farmIdle: farmIdle(args.string("farm-policy", "auto"), counts),
+    seed: seedOption(args.string("seed", "auto")),
+    fakeMasters: fakeMasters(args.string("farm", "auto"), counts),
   };
   if (options.farmIdle) setPolicy(process.pid, "idle");
   const maxSentinels = Math.max(...counts);
@@ -268,7 +304,7 @@ async function main(): Promise<number> {
   for (const size of sizes) {
     console.error(`starting ${size} masters with one replica each…`);
     const farmStartedAt = performance.now();
-    const farm = await startFarm(size, maxSentinels);
+    const farm = await startFarm(size, maxSentinels, options.fakeMasters);
     farmStartS[String(size)] = round((performance.now() - farmStartedAt) / 1_000, 1);
     console.error(`farm of ${size} ready in ${farmStartS[String(size)]} s`);
     try {
@@ -324,7 +360,7 @@ async function main(): Promise<number> {
     String(r.size),
     String(r.sentinels),
     r.impl,
-    String(r.discoveryMs),
+    `${r.discoveryMs}${r.seeded ? " (seeded)" : ""}`,
     cell(r.cpuSecondsPerMinute),
     String(r.cpuSecondsPerMinuteSum),
     String(r.cpuMsPerMinutePerMaster),

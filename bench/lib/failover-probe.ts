@@ -18,7 +18,7 @@ export interface FailoverTiming {
   switchMs: number | null;
   /** ms from the SIGKILL until every sentinel answered the replica's address. */
   allAnswerMs: number | null;
-  /** On timeout: each sentinel's last answer and the events seen for the master. */
+  /** The master's events after the kill; on timeout also each sentinel's last answer and log. */
   detail?: string;
 }
 
@@ -114,19 +114,23 @@ export async function timeFailover(
       switchMs: switchMs(),
       allAnswerMs,
     };
+    // The master's events, and +tilt / -tilt (they name no master but explain a stall).
+    const seen = events.events
+      .filter(
+        (e) =>
+          e.at >= killedAt &&
+          (e.message.split(" ").includes(name) || e.channel === "+tilt" || e.channel === "-tilt"),
+      )
+      .map(
+        (e) =>
+          `${e.channel}${e.channel.endsWith("sdown") ? `[${e.message.split(" ").slice(0, 2).join(":")}]` : ""}@${round(e.at - killedAt)}ms(:${e.sentinelPort})`,
+      );
     if (timing.status === "timeout") {
-      // The master's events, and +tilt / -tilt (they name no master but explain a stall).
-      const seen = events.events
-        .filter(
-          (e) =>
-            e.at >= killedAt &&
-            (e.message.split(" ").includes(name) || e.channel === "+tilt" || e.channel === "-tilt"),
-        )
-        .slice(-15)
-        .map((e) => `${e.channel}@${round(e.at - killedAt)}ms(:${e.sentinelPort})`);
       // Each sentinel's own log tail: its directory goes with the cleanup.
       const logs = sentinels.map((s) => s.logs(12)).join("\n");
-      timing.detail = `no complete failover of ${name} within ${waitMs} ms; last answers ${poller.last.join(" ")}; events: ${seen.join(" ") || "none"}\n${logs}`;
+      timing.detail = `no complete failover of ${name} within ${waitMs} ms; last answers ${poller.last.join(" ")}; events: ${seen.slice(-15).join(" ") || "none"}\n${logs}`;
+    } else {
+      timing.detail = `failover of ${name}: ${seen.join(" ")}`;
     }
     return timing;
   } finally {

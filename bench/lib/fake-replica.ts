@@ -5,59 +5,21 @@
 // command stream as its offset and sends REPLCONF ACK every second — so the master lists it in
 // INFO (slave0:…,state=online) and a sentinel discovers it. Towards a sentinel it answers what a
 // sentinel sends a replica: PING, INFO (role:slave, master_link_status:up, offsets), CLIENT,
-// SUBSCRIBE/PUBLISH on its own channels; anything else gets +OK. RESP2 only.
+// SUBSCRIBE/PUBLISH on its own channels; anything else gets +OK (fake-instance.ts). RESP2 only.
+// Its INFO is a real replica's (InfoTemplate) with its own replication state. A detached one
+// (startDetached) stands beside a FakeMaster, with no replication link.
 import crypto from "node:crypto";
 import net from "node:net";
 import { encodeCommand } from "../../test/e2e/harness/resp-client.js";
+import { FakeInstanceServer, renderInfo, type InfoTemplate } from "./fake-instance.js";
 
 type Phase = "handshake" | "preamble" | "rdb" | "stream";
-
-function bulk(text: string): string {
-  return `$${Buffer.byteLength(text)}\r\n${text}\r\n`;
-}
-
-/** Parses complete multibulk commands from `buf`; returns them and the bytes consumed. */
-function parseCommands(buf: Buffer): { commands: string[][]; used: number } {
-  const commands: string[][] = [];
-  let at = 0;
-  outer: while (at < buf.length) {
-    if (buf[at] !== 0x2a) {
-      // Inline command: one line of space-separated words.
-      const eol = buf.indexOf("\r\n", at);
-      if (eol < 0) break;
-      commands.push(
-        buf
-          .toString("utf8", at, eol)
-          .split(" ")
-          .filter((w) => w !== ""),
-      );
-      at = eol + 2;
-      continue;
-    }
-    let p = at;
-    const eol = buf.indexOf("\r\n", p);
-    if (eol < 0) break;
-    const count = Number(buf.toString("utf8", p + 1, eol));
-    p = eol + 2;
-    const args: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const lenEnd = buf.indexOf("\r\n", p);
-      if (lenEnd < 0) break outer;
-      const len = Number(buf.toString("utf8", p + 1, lenEnd));
-      if (buf.length < lenEnd + 2 + len + 2) break outer;
-      args.push(buf.toString("utf8", lenEnd + 2, lenEnd + 2 + len));
-      p = lenEnd + 2 + len + 2;
-    }
-    commands.push(args);
-    at = p;
-  }
-  return { commands, used: at };
-}
 
 export class FakeReplica {
   readonly port: number;
   readonly masterPort: number;
   private readonly runId = crypto.randomBytes(20).toString("hex");
+  private readonly infoParts: { before: string; after: string };
   private replId = "0".repeat(40);
   private offset = 0;
   private phase: Phase = "handshake";
@@ -67,27 +29,45 @@ export class FakeReplica {
   private linkUp = false;
   private master: net.Socket | null = null;
   private ackTimer: NodeJS.Timeout | null = null;
-  private readonly server: net.Server;
-  private readonly subscribers = new Map<string, Set<net.Socket>>();
-  private readonly clients = new Set<net.Socket>();
+  private server: FakeInstanceServer | null = null;
+  /** A detached replica's offset, its master's (startDetached). */
+  private detachedOffset: (() => number) | null = null;
 
-  private constructor(port: number, masterPort: number) {
+  private constructor(port: number, masterPort: number, template: InfoTemplate) {
     this.port = port;
     this.masterPort = masterPort;
-    this.server = net.createServer((socket) => {
-      this.serve(socket);
-    });
+    this.infoParts = template.forInstance(this.runId, port);
   }
 
-  static async start(port: number, masterPort: number): Promise<FakeReplica> {
-    const replica = new FakeReplica(port, masterPort);
-    await new Promise<void>((resolve, reject) => {
-      replica.server.once("error", reject);
-      replica.server.listen({ host: "127.0.0.1", port, exclusive: true }, () => {
-        resolve();
-      });
-    });
+  /** A replica of the real redis-server on `masterPort`, replicating from it for real. */
+  static async start(
+    port: number,
+    masterPort: number,
+    template: InfoTemplate,
+  ): Promise<FakeReplica> {
+    const replica = new FakeReplica(port, masterPort, template);
+    replica.server = await FakeInstanceServer.start(port, () => replica.info());
     replica.connectToMaster();
+    return replica;
+  }
+
+  /**
+   * A replica of a FakeMaster: no replication link (the fake master has no stream to send); it
+   * reports the link up and follows `offsetOf()`, the master's offset.
+   */
+  static async startDetached(
+    port: number,
+    masterPort: number,
+    template: InfoTemplate,
+    replId: string,
+    offsetOf: () => number,
+  ): Promise<FakeReplica> {
+    const replica = new FakeReplica(port, masterPort, template);
+    replica.replId = replId;
+    replica.phase = "stream";
+    replica.linkUp = true;
+    replica.detachedOffset = offsetOf;
+    replica.server = await FakeInstanceServer.start(port, () => replica.info());
     return replica;
   }
 
@@ -197,87 +177,35 @@ export class FakeReplica {
   }
 
   private info(): string {
-    return [
-      "# Server",
-      "redis_version:7.0.15",
-      "redis_mode:standalone",
-      `run_id:${this.runId}`,
-      `tcp_port:${this.port}`,
-      "",
-      "# Replication",
+    const offset = this.detachedOffset?.() ?? this.offset;
+    return renderInfo(this.infoParts, [
       "role:slave",
       "master_host:127.0.0.1",
       `master_port:${this.masterPort}`,
       `master_link_status:${this.linkUp ? "up" : "down"}`,
       "master_last_io_seconds_ago:1",
       "master_sync_in_progress:0",
-      `slave_read_repl_offset:${this.offset}`,
-      `slave_repl_offset:${this.offset}`,
+      `slave_read_repl_offset:${offset}`,
+      `slave_repl_offset:${offset}`,
       "slave_priority:100",
       "slave_read_only:1",
       "replica_announced:1",
       "connected_slaves:0",
       "master_failover_state:no-failover",
       `master_replid:${this.replId}`,
-      `master_repl_offset:${this.offset}`,
-      "",
-    ].join("\r\n");
-  }
-
-  private reply(socket: net.Socket, args: readonly string[]): string {
-    const name = (args[0] ?? "").toUpperCase();
-    switch (name) {
-      case "PING":
-        return "+PONG\r\n";
-      case "INFO":
-        return bulk(this.info());
-      case "SUBSCRIBE":
-        return args
-          .slice(1)
-          .map((channel, i) => {
-            const set = this.subscribers.get(channel) ?? new Set<net.Socket>();
-            set.add(socket);
-            this.subscribers.set(channel, set);
-            return `*3\r\n${bulk("subscribe")}${bulk(channel)}:${i + 1}\r\n`;
-          })
-          .join("");
-      case "PUBLISH": {
-        const channel = args[1] ?? "";
-        const receivers = this.subscribers.get(channel) ?? new Set<net.Socket>();
-        const message = `*3\r\n${bulk("message")}${bulk(channel)}${bulk(args[2] ?? "")}`;
-        for (const receiver of receivers) receiver.write(message);
-        return `:${receivers.size}\r\n`;
-      }
-      case "HELLO":
-        return "-ERR unknown command 'HELLO'\r\n";
-      default:
-        return "+OK\r\n";
-    }
-  }
-
-  private serve(socket: net.Socket): void {
-    this.clients.add(socket);
-    let pending: Buffer = Buffer.alloc(0);
-    socket.on("data", (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      const { commands, used } = parseCommands(pending);
-      pending = pending.subarray(used);
-      const out = commands.map((args) => this.reply(socket, args)).join("");
-      if (out !== "") socket.write(out);
-    });
-    socket.on("error", () => {
-      // Handled by close.
-    });
-    socket.on("close", () => {
-      this.clients.delete(socket);
-      for (const set of this.subscribers.values()) set.delete(socket);
-    });
+      "master_replid2:0000000000000000000000000000000000000000",
+      `master_repl_offset:${offset}`,
+      "second_repl_offset:-1",
+      "repl_backlog_active:1",
+      "repl_backlog_size:1048576",
+      "repl_backlog_first_byte_offset:1",
+      `repl_backlog_histlen:${offset}`,
+    ]);
   }
 
   close(): void {
     if (this.ackTimer !== null) clearInterval(this.ackTimer);
     this.master?.destroy();
-    for (const socket of this.clients) socket.destroy();
-    this.server.close();
+    this.server?.close();
   }
 }

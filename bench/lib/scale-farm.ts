@@ -1,21 +1,47 @@
-// The monitored side of the scale benchmark: `size` real redis-servers as masters (small: --hz 1,
-// no persistence). master-0 has a real redis-server replica, so a sentinel can fail it over for
-// real; every other master has a FakeReplica (fake-replica.ts) that replicates from it, so the
-// master lists it and a sentinel discovers it, without 1000 more redis-server processes.
+// The monitored side of the scale benchmark. master-0 and its replica are real redis-servers
+// (small: --hz 1, no persistence), so a sentinel can fail it over for real. Masters 1…size-1 are
+// either
+// - real redis-servers, each with a FakeReplica (fake-replica.ts) in this process that
+//   replicates from it, so the master lists it and a sentinel discovers it; or
+// - with `fakeMasters`, FakeMaster pairs (fake-master.ts) served by a few worker processes
+//   (fake-farm-worker.ts), answering INFO at a real redis-server's size. A thousand redis-server
+//   processes woken by three sentinels kept both CPUs of a 2-core machine busy on their own
+//   (load average ~50): the sentinels under test then measured the farm, not themselves.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
 import { freePort } from "../../test/e2e/harness/ports.js";
+import { registerPid, unregisterPid } from "../../test/e2e/harness/pid-registry.js";
 import { RedisProcess } from "../../test/e2e/harness/redis-process.js";
 import { waitFor } from "../../test/e2e/harness/wait-for.js";
 import { makeDir, removeDir } from "./exit-cleanup.js";
+import { InfoTemplate } from "./fake-instance.js";
+import type { WorkerSpec } from "./fake-farm-worker.js";
 import { FakeReplica } from "./fake-replica.js";
 
 export interface Farm {
-  /** masters[i] is monitored as `master-<i>`. */
+  /** The real redis-server masters: all of them, or master-0 alone with fake masters. */
   readonly masters: RedisProcess[];
+  /** masterPorts[i] is monitored as `master-<i>`. */
+  readonly masterPorts: number[];
+  /** replicaPorts[i] is master-<i>'s replica. */
+  readonly replicaPorts: number[];
   /** The real replica of master-0 (null until started). */
   replica0: RedisProcess | null;
-  /** The FakeReplicas of masters 1…size-1. */
+  /** The FakeReplicas of real masters 1…size-1 (in this process). */
   readonly fakes: FakeReplica[];
+  /** Worker processes serving FakeMaster pairs. */
+  readonly workers: ChildProcess[];
 }
+
+/** Worker processes for the fake masters: the load spreads over both CPUs. */
+const FAKE_WORKERS = 2;
+const WORKER_SCRIPT = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "fake-farm-worker.ts",
+);
 
 /**
  * `--maxclients` for masters and master-0's replica: each sentinel holds 2 links to each (commands
@@ -73,23 +99,104 @@ async function replicaLinkUp(replica: RedisProcess, masterPort: number): Promise
   );
 }
 
-export async function startFarm(size: number, maxSentinels: number): Promise<Farm> {
-  const farm: Farm = { masters: [], replica0: null, fakes: [] };
+/** Starts one worker with `spec`; resolves once it printed "ready" (bounded). */
+async function startWorker(spec: WorkerSpec, timeoutMs: number): Promise<ChildProcess> {
+  const dir = makeDir("fake-farm-");
+  const specPath = path.join(dir, "spec.json");
+  fs.writeFileSync(specPath, JSON.stringify(spec));
+  // process.execArgv carries tsx's loader flags: the worker is TypeScript like this process.
+  const child = spawn(process.execPath, [...process.execArgv, WORKER_SCRIPT, specPath], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  if (child.pid === undefined) throw new Error("could not spawn a fake-farm worker");
+  const pid = child.pid;
+  registerPid(pid, "fake-farm worker");
+  child.once("exit", () => {
+    unregisterPid(pid);
+    removeDir(dir);
+  });
+  const lines = readline.createInterface({ input: child.stdout ?? process.stdin });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`fake-farm worker ${pid} not ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    lines.once("line", (line) => {
+      clearTimeout(timer);
+      if (line.startsWith("ready ")) resolve();
+      else reject(new Error(`fake-farm worker ${pid}: ${line}`));
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`fake-farm worker ${pid} exited with ${String(code)} while starting`));
+    });
+  });
+  return child;
+}
+
+async function infoText(redis: RedisProcess): Promise<string> {
+  const reply = await redis.command(["INFO"]);
+  if (typeof reply !== "string") throw new Error(`INFO of :${redis.port}: ${String(reply)}`);
+  return reply;
+}
+
+/**
+ * `size` masters with one replica each (see the top of this file); `fakeMasters`: masters
+ * 1…size-1 are FakeMaster pairs in worker processes.
+ */
+export async function startFarm(
+  size: number,
+  maxSentinels: number,
+  fakeMasters: boolean,
+): Promise<Farm> {
+  const farm: Farm = {
+    masters: [],
+    masterPorts: [],
+    replicaPorts: [],
+    replica0: null,
+    fakes: [],
+    workers: [],
+  };
   const extraArgs = ["--hz", "1", "--maxclients", String(maxClientsFor(maxSentinels))];
   try {
-    await startInto(farm.masters, size, 50, () => startRedis(extraArgs));
+    await startInto(farm.masters, fakeMasters ? 1 : size, 50, () => startRedis(extraArgs));
     const master0 = farm.masters[0];
     if (master0 === undefined) throw new Error("a farm needs at least one master");
     farm.replica0 = await startRedis(extraArgs, master0.port);
-    await startInto(farm.fakes, size - 1, 100, async (i) =>
-      FakeReplica.start(await freePort(), farm.masters[i + 1]?.port ?? 0),
-    );
-    await waitFor(
-      `${size - 1} fake replicas to finish their initial sync`,
-      () => farm.fakes.every((r) => r.synced),
-      { timeoutMs: 30_000 + size * 20, intervalMs: 100 },
-    );
     await readyMaster0(farm);
+    const masterInfo = await infoText(master0);
+    const replicaInfo = await infoText(farm.replica0);
+    farm.masterPorts.push(master0.port);
+    farm.replicaPorts.push(farm.replica0.port);
+    if (fakeMasters) {
+      const pairs: WorkerSpec["pairs"] = [];
+      for (let i = 1; i < size; i++)
+        pairs.push({ masterPort: await freePort(), replicaPort: await freePort() });
+      const specs = Array.from({ length: FAKE_WORKERS }, (_, w) => ({
+        pairs: pairs.filter((_, i) => i % FAKE_WORKERS === w),
+        masterInfo,
+        replicaInfo,
+      }));
+      const settled = await Promise.allSettled(
+        specs.filter((s) => s.pairs.length > 0).map((s) => startWorker(s, 30_000 + size * 20)),
+      );
+      for (const s of settled) if (s.status === "fulfilled") farm.workers.push(s.value);
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+      if (failed !== undefined) throw failed.reason;
+      farm.masterPorts.push(...pairs.map((p) => p.masterPort));
+      farm.replicaPorts.push(...pairs.map((p) => p.replicaPort));
+    } else {
+      const replicaTemplate = new InfoTemplate(replicaInfo);
+      await startInto(farm.fakes, size - 1, 100, async (i) =>
+        FakeReplica.start(await freePort(), farm.masters[i + 1]?.port ?? 0, replicaTemplate),
+      );
+      await waitFor(
+        `${size - 1} fake replicas to finish their initial sync`,
+        () => farm.fakes.every((r) => r.synced),
+        { timeoutMs: 30_000 + size * 20, intervalMs: 100 },
+      );
+      farm.masterPorts.push(...farm.masters.slice(1).map((m) => m.port));
+      farm.replicaPorts.push(...farm.fakes.map((f) => f.port));
+    }
   } catch (error: unknown) {
     await stopFarm(farm);
     throw error;
@@ -120,6 +227,21 @@ export async function readyMaster0(farm: Farm): Promise<void> {
 
 export async function stopFarm(farm: Farm): Promise<void> {
   for (const fake of farm.fakes) fake.close();
+  await Promise.all(
+    farm.workers.map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          if (worker.exitCode !== null || worker.signalCode !== null) {
+            resolve();
+            return;
+          }
+          worker.once("exit", () => {
+            resolve();
+          });
+          worker.kill("SIGKILL");
+        }),
+    ),
+  );
   if (farm.replica0 !== null) await stopRedis(farm.replica0);
   const masters = farm.masters;
   for (let i = 0; i < masters.length; i += 100) {

@@ -15,6 +15,9 @@ export interface ScaleResult {
   size: number;
   sentinels: number;
   impl: SentinelImpl;
+  /** The sentinels started knowing the replicas and each other (sentinel-group.ts: GroupSeed). */
+  seeded: boolean;
+  /** Start until every sentinel sees every master healthy with its replica and peers. */
   discoveryMs: number;
   /** Per sentinel. */
   cpuSecondsPerMinute: Spread;
@@ -99,6 +102,7 @@ export function combine(rounds: readonly ScaleResult[]): ScaleResult {
     size: first.size,
     sentinels: first.sentinels,
     impl: first.impl,
+    seeded: first.seeded,
     discoveryMs: medianOf(
       rounds.map((r) => r.discoveryMs),
       0,

@@ -9,14 +9,52 @@ import {
 } from "../../test/e2e/harness/sentinel-process.js";
 import { parseInfo } from "../../test/e2e/harness/resp-client.js";
 import { waitFor } from "../../test/e2e/harness/wait-for.js";
+import crypto from "node:crypto";
+import { freePort } from "../../test/e2e/harness/ports.js";
 import { makeDir, removeDir } from "./exit-cleanup.js";
 import { parseLagHistogram, type LagSnapshot } from "../../src/commands/lag-histogram.js";
+
+/**
+ * What every sentinel of a group is told up front, as in the config of a deployment that has run
+ * before: each master's replica (`known-replica`) and the other sentinels (`myid` and
+ * `known-sentinel`), so that none of them rewrites its config for every replica and peer it
+ * would otherwise discover. `replicaPorts[i]` is master-i's replica (monitors[i]).
+ */
+export interface GroupSeed {
+  readonly replicaPorts: readonly number[];
+}
+
+interface Identity {
+  port: number;
+  myId: string;
+}
+
+/** The config lines that make `self` start knowing every replica and every other sentinel. */
+function seedLines(
+  monitors: readonly MonitorSpec[],
+  seed: GroupSeed,
+  self: Identity,
+  all: readonly Identity[],
+): string[] {
+  const lines = [`sentinel myid ${self.myId}`];
+  monitors.forEach((m, i) => {
+    const replica = seed.replicaPorts[i];
+    if (replica !== undefined) lines.push(`sentinel known-replica ${m.name} 127.0.0.1 ${replica}`);
+    for (const peer of all) {
+      if (peer !== self)
+        lines.push(`sentinel known-sentinel ${m.name} 127.0.0.1 ${peer.port} ${peer.myId}`);
+    }
+  });
+  return lines;
+}
 
 async function startOne(
   impl: SentinelImpl,
   monitors: readonly MonitorSpec[],
   readyTimeoutMs: number,
   launcher: readonly string[] | undefined,
+  identity: Identity | undefined,
+  extraConfig: readonly string[],
 ): Promise<SentinelProcess> {
   const dir = makeDir(`${impl}-sentinel-`);
   try {
@@ -25,6 +63,8 @@ async function startOne(
       monitors,
       dir,
       readyTimeoutMs,
+      extraConfig,
+      ...(identity === undefined ? {} : { port: identity.port }),
       ...(launcher === undefined ? {} : { launcher }),
     });
   } catch (error: unknown) {
@@ -58,6 +98,7 @@ export class SentinelGroup {
    * for every peer it discovers on every master (2000 rewrites of a 1000-master file for 3
    * sentinels), and meanwhile answers PING in more than the harness's 500 ms per attempt.
    * `launcher`: a command prefix every sentinel is started through (SentinelOptions.launcher).
+   * `seed`: start every sentinel knowing the replicas and its peers (GroupSeed).
    */
   static async start(
     impl: SentinelImpl,
@@ -65,9 +106,22 @@ export class SentinelGroup {
     monitors: readonly MonitorSpec[],
     readyTimeoutMs: number,
     launcher?: readonly string[],
+    seed?: GroupSeed,
   ): Promise<SentinelGroup> {
+    const identities: Identity[] = [];
+    if (seed !== undefined) {
+      for (let i = 0; i < count; i++)
+        identities.push({ port: await freePort(), myId: crypto.randomBytes(20).toString("hex") });
+    }
     const settled = await Promise.allSettled(
-      Array.from({ length: count }, () => startOne(impl, monitors, readyTimeoutMs, launcher)),
+      Array.from({ length: count }, (_, i) => {
+        const identity = identities[i];
+        const extra =
+          seed === undefined || identity === undefined
+            ? []
+            : seedLines(monitors, seed, identity, identities);
+        return startOne(impl, monitors, readyTimeoutMs, launcher, identity, extra);
+      }),
     );
     const group = new SentinelGroup(
       impl,

@@ -1,0 +1,77 @@
+// A stand-in for a master redis-server with one replica, for the scale benchmark's masters that
+// are only monitored, never failed over: a sentinel sees a master that answers PING, lists its
+// replica in INFO (at a real redis-server's INFO size: fake-instance.ts InfoTemplate) and
+// carries hellos. Its replica is a detached FakeReplica that follows its offset. Thousands of
+// pairs live in a few worker processes (fake-farm-worker.ts) instead of a process per instance.
+import crypto from "node:crypto";
+import { FakeInstanceServer, renderInfo, type InfoTemplate } from "./fake-instance.js";
+import { FakeReplica } from "./fake-replica.js";
+
+export class FakeMaster {
+  readonly port: number;
+  readonly replicaPort: number;
+  readonly replId = crypto.randomBytes(20).toString("hex");
+  private readonly runId = crypto.randomBytes(20).toString("hex");
+  private readonly infoParts: { before: string; after: string };
+  private readonly startedAt = Date.now();
+  private server: FakeInstanceServer | null = null;
+  private replica: FakeReplica | null = null;
+
+  private constructor(port: number, replicaPort: number, template: InfoTemplate) {
+    this.port = port;
+    this.replicaPort = replicaPort;
+    this.infoParts = template.forInstance(this.runId, port);
+  }
+
+  /** The master on `port` and its replica on `replicaPort`. */
+  static async start(
+    port: number,
+    replicaPort: number,
+    masterTemplate: InfoTemplate,
+    replicaTemplate: InfoTemplate,
+  ): Promise<FakeMaster> {
+    const master = new FakeMaster(port, replicaPort, masterTemplate);
+    try {
+      master.server = await FakeInstanceServer.start(port, () => master.info());
+      master.replica = await FakeReplica.startDetached(
+        replicaPort,
+        port,
+        replicaTemplate,
+        master.replId,
+        () => master.offset(),
+      );
+    } catch (error: unknown) {
+      master.close();
+      throw error;
+    }
+    return master;
+  }
+
+  /** Grows as a real master's does with the PINGs it sends its replica (14 bytes every 10 s). */
+  private offset(): number {
+    return 1 + Math.floor((Date.now() - this.startedAt) / 10_000) * 14;
+  }
+
+  private info(): string {
+    const offset = this.offset();
+    return renderInfo(this.infoParts, [
+      "role:master",
+      "connected_slaves:1",
+      `slave0:ip=127.0.0.1,port=${this.replicaPort},state=online,offset=${offset},lag=0`,
+      "master_failover_state:no-failover",
+      `master_replid:${this.replId}`,
+      "master_replid2:0000000000000000000000000000000000000000",
+      `master_repl_offset:${offset}`,
+      "second_repl_offset:-1",
+      "repl_backlog_active:1",
+      "repl_backlog_size:1048576",
+      "repl_backlog_first_byte_offset:1",
+      `repl_backlog_histlen:${offset}`,
+    ]);
+  }
+
+  close(): void {
+    this.replica?.close();
+    this.server?.close();
+  }
+}
