@@ -52,7 +52,11 @@ describe("ConfigStore", () => {
       file,
       format: "conf",
       server,
-      fs: { rename: () => Promise.reject(Object.assign(new Error("EIO"), { code: "EIO" })) },
+      fs: {
+        rename: () => {
+          throw Object.assign(new Error("EIO"), { code: "EIO" });
+        },
+      },
     });
     try {
       await store.save(stateWithEpoch(1));
