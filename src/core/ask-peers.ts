@@ -42,6 +42,10 @@ export function askMasterStateToOtherSentinels(
       runId: master.failoverState !== "none" ? ctx.state.myId : "*",
     });
     peer.link.pendingCommands++;
+    // The oldest unanswered ask times the round trip; one lost with a dropped link goes stale.
+    if (peer.askSentTime === 0 || ctx.now - peer.askSentTime > askPeriod * 5) {
+      peer.askSentTime = ctx.now;
+    }
   }
 }
 
@@ -67,6 +71,10 @@ export function onIsMasterDownReply(
   if (user?.instance.kind !== "sentinel") return;
   const peer = user.instance;
   peer.lastMasterDownReplyTime = ctx.now;
+  if (peer.askSentTime !== 0) {
+    peer.askRtt = ctx.now - peer.askSentTime;
+    peer.askSentTime = 0;
+  }
   if (reply.down) peer.flags.add("master_down");
   else peer.flags.delete("master_down");
   // "*" = the peer did not vote (we did not ask for a vote).

@@ -96,11 +96,28 @@ function candidateDelayOver(ctx: CoreContext, master: MasterState): boolean {
   return false;
 }
 
+/**
+ * The range of the candidate delay. Raft's rule: the randomized timeout must be well above the
+ * time a vote request takes to arrive, or every candidate stands before it hears of the others.
+ * On a quiet network that time is a few ms and the configured range rules; on a loaded host a
+ * peer took 100–200 ms to answer is-master-down-by-addr (three sentinels × 1000 masters on
+ * 2 cores) and three Vigils split their votes again and again. So the range is at least
+ * ASK_RTT_FACTOR × the slowest peer's last answer time to the asks sent while the master was
+ * SDOWN, measured just before we may stand. Only when we stand changes, not how we vote.
+ */
+const ASK_RTT_FACTOR = 4;
+
 function candidateDelayRange(ctx: CoreContext, master: MasterState): number {
   const timing = ctx.state.timing;
-  if (master.splitCount === 0) return timing.candidateDelay;
+  let slowest = 0;
+  for (const peer of master.sentinels.values()) slowest = Math.max(slowest, peer.askRtt);
+  // Whole ms: clocks may be fractional (the simulation's are).
+  const rttBound = Math.min(Math.ceil(ASK_RTT_FACTOR * slowest), timing.electionTimeout);
+  if (master.splitCount === 0) {
+    return timing.candidateDelay === 0 ? 0 : Math.max(timing.candidateDelay, rttBound);
+  }
   const backoff = timing.splitRetryDelay * 2 ** Math.min(master.splitCount - 1, 16);
-  return Math.min(backoff, timing.electionTimeout);
+  return Math.min(Math.max(backoff, rttBound), timing.electionTimeout);
 }
 
 /** sentinel.c: sentinelFailoverStateMachine. One step per call, nothing unless in progress. */

@@ -188,6 +188,8 @@ export function createPeer(
     leader: "",
     leaderEpoch: 0,
     lastMasterDownReplyTime: ctx.now,
+    askSentTime: 0,
+    askRtt: 0,
   };
   master.sentinels.set(runId, peer);
   return peer;

@@ -119,6 +119,10 @@ export interface PeerState extends InstanceCommon {
   leader: string;
   leaderEpoch: number;
   lastMasterDownReplyTime: number;
+  /** When the oldest is-master-down-by-addr still unanswered went to the peer; 0 = none. */
+  askSentTime: number;
+  /** How long the peer took to answer the last one (ms); 0 = not measured yet. */
+  askRtt: number;
 }
 
 export interface MasterState extends InstanceCommon, InfoFields {

@@ -5,6 +5,10 @@
 // split epoch is the newest known one, with an exponentially growing random range. Zero
 // settings give Redis's behaviour back.
 import { expect } from "chai";
+import {
+  askMasterStateToOtherSentinels,
+  onIsMasterDownReply,
+} from "../../../src/core/ask-peers.js";
 import { voteLeader } from "../../../src/core/election.js";
 import { failoverStateMachine, startFailoverIfNeeded } from "../../../src/core/failover.js";
 import { electionIsDead } from "../../../src/core/failover-wait-start.js";
@@ -98,6 +102,43 @@ describe("the randomized candidate delay", () => {
     expect(random.draws).to.deep.equal([h.state.timing.candidateDelay]);
     expect(startFailoverIfNeeded(h.at(gateEnd + 200), master)).to.equal(true);
     expect(h.state.currentEpoch).to.equal(2);
+  });
+
+  it("widens the range to 4 × the slowest peer's answer time to is-master-down-by-addr", () => {
+    const { h, master, random } = threeSentinels();
+    master.sentinels.get(PEER_B)!.askRtt = 30;
+    master.sentinels.get(PEER_C)!.askRtt = 150;
+    startFailoverIfNeeded(h.at(T0), master);
+    expect(random.draws).to.deep.equal([600]);
+
+    // Fast peers leave the configured range; a split retry's backoff is widened the same way.
+    const fast = threeSentinels();
+    fast.master.sentinels.get(PEER_B)!.askRtt = 5;
+    startFailoverIfNeeded(fast.h.at(T0), fast.master);
+    expect(fast.random.draws).to.deep.equal([fast.h.state.timing.candidateDelay]);
+
+    const slow = threeSentinels();
+    slow.master.splitCount = 1;
+    slow.master.sentinels.get(PEER_C)!.askRtt = 400;
+    startFailoverIfNeeded(slow.h.at(T0), slow.master);
+    expect(slow.random.draws.at(-1)).to.equal(1600);
+  });
+
+  it("measures a peer's answer time from the oldest ask it has not answered", () => {
+    const { h, master } = threeSentinels();
+    master.flags.add("s_down");
+    const peer = master.sentinels.get(PEER_B)!;
+    const link = peer.link;
+    link.cmdConnected = true;
+    askMasterStateToOtherSentinels(h.at(T0), master, true);
+    askMasterStateToOtherSentinels(h.at(T0 + 50), master, true);
+    onIsMasterDownReply(h.at(T0 + 120), link.id, master.name, {
+      down: true,
+      leader: "*",
+      leaderEpoch: 0,
+    });
+    expect(peer.askRtt).to.equal(120);
+    expect(peer.askSentTime).to.equal(0);
   });
 
   it("forgets the draw and the split count when the master is no longer ODOWN", () => {
