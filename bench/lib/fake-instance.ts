@@ -163,3 +163,18 @@ export function renderInfo(
 ): string {
   return `${parts.before}# Replication\r\n${replication.join("\r\n")}\r\n${parts.after}`;
 }
+
+/** The lines that end a Replication section, a master's or a replica's. */
+export function replicationTail(replId: string, offset: number): string[] {
+  return [
+    "master_failover_state:no-failover",
+    `master_replid:${replId}`,
+    "master_replid2:0000000000000000000000000000000000000000",
+    `master_repl_offset:${offset}`,
+    "second_repl_offset:-1",
+    "repl_backlog_active:1",
+    "repl_backlog_size:1048576",
+    "repl_backlog_first_byte_offset:1",
+    `repl_backlog_histlen:${offset}`,
+  ];
+}

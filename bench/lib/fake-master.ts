@@ -4,7 +4,12 @@
 // carries hellos. Its replica is a detached FakeReplica that follows its offset. Thousands of
 // pairs live in a few worker processes (fake-farm-worker.ts) instead of a process per instance.
 import crypto from "node:crypto";
-import { FakeInstanceServer, renderInfo, type InfoTemplate } from "./fake-instance.js";
+import {
+  FakeInstanceServer,
+  renderInfo,
+  replicationTail,
+  type InfoTemplate,
+} from "./fake-instance.js";
 import { FakeReplica } from "./fake-replica.js";
 
 export class FakeMaster {
@@ -58,15 +63,7 @@ export class FakeMaster {
       "role:master",
       "connected_slaves:1",
       `slave0:ip=127.0.0.1,port=${this.replicaPort},state=online,offset=${offset},lag=0`,
-      "master_failover_state:no-failover",
-      `master_replid:${this.replId}`,
-      "master_replid2:0000000000000000000000000000000000000000",
-      `master_repl_offset:${offset}`,
-      "second_repl_offset:-1",
-      "repl_backlog_active:1",
-      "repl_backlog_size:1048576",
-      "repl_backlog_first_byte_offset:1",
-      `repl_backlog_histlen:${offset}`,
+      ...replicationTail(this.replId, offset),
     ]);
   }
 

@@ -11,7 +11,12 @@
 import crypto from "node:crypto";
 import net from "node:net";
 import { encodeCommand } from "../../test/e2e/harness/resp-client.js";
-import { FakeInstanceServer, renderInfo, type InfoTemplate } from "./fake-instance.js";
+import {
+  FakeInstanceServer,
+  renderInfo,
+  replicationTail,
+  type InfoTemplate,
+} from "./fake-instance.js";
 
 type Phase = "handshake" | "preamble" | "rdb" | "stream";
 
@@ -191,15 +196,7 @@ export class FakeReplica {
       "slave_read_only:1",
       "replica_announced:1",
       "connected_slaves:0",
-      "master_failover_state:no-failover",
-      `master_replid:${this.replId}`,
-      "master_replid2:0000000000000000000000000000000000000000",
-      `master_repl_offset:${offset}`,
-      "second_repl_offset:-1",
-      "repl_backlog_active:1",
-      "repl_backlog_size:1048576",
-      "repl_backlog_first_byte_offset:1",
-      `repl_backlog_histlen:${offset}`,
+      ...replicationTail(this.replId, offset),
     ]);
   }
 
