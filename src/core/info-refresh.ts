@@ -182,6 +182,7 @@ export function onInfoReply(ctx: CoreContext, id: LinkId, reply: ReplyText): voi
   const user = firstLinkUser(ctx.state, id);
   if (user === undefined) return;
   commandDone(user.instance.link);
+  user.instance.link.infoSentTime = 0;
   if (reply.kind !== "ok" || user.instance.kind === "sentinel") return;
   refreshFromInfo(ctx, user.instance, user.master, reply.text);
 }

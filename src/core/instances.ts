@@ -51,6 +51,7 @@ export function newLink(id: LinkId, addr: Addr, needsPubsub: boolean, now: numbe
     lastAvailTime: now,
     lastPongTime: now,
     pendingCommands: 0,
+    infoSentTime: 0,
     refcount: 1,
   };
 }

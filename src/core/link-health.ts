@@ -109,6 +109,7 @@ export function closeConnection(ctx: CoreContext, link: LinkState, conn: ConnKin
     link.cmdConnecting = false;
     link.cmdClosing = true;
     link.pendingCommands = 0;
+    link.infoSentTime = 0;
     forgetPendingHellos(link);
   } else {
     if (!link.pubsubConnected && !link.pubsubConnecting) return;
@@ -141,6 +142,7 @@ export function onLinkConnected(
     link.cmdConnTime = ctx.now;
     link.pendingCommands = 0;
     link.localIp = localIp;
+    link.infoSentTime = 0;
     forgetPendingHellos(link);
     // "Send a PING ASAP when reconnecting" (the shell sends AUTH and CLIENT SETNAME before it).
     sendPing(ctx, link);
@@ -170,6 +172,7 @@ export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reaso
     link.cmdConnecting = false;
     link.cmdClosing = false;
     link.pendingCommands = 0;
+    link.infoSentTime = 0;
     forgetPendingHellos(link);
   } else {
     link.pubsubConnected = false;

@@ -143,14 +143,18 @@ export function sendPeriodicCommands(
   const slack = pingDue ? pingPeriod / 2 : 0;
 
   if (instance.kind !== "sentinel") {
-    // Only answers are timestamped: an unresponsive node gets INFO again every tick.
+    // Only answers are timestamped, so a node slow to answer comes due again at every tick.
+    // sentinel.c then sends INFO every tick; Vigil waits for the one in flight (re-sending it
+    // after a ping period). At start-up three sentinels × 1000 masters sent 9 INFO per instance
+    // in the first 10 s, whose 4 KB replies slowed the answers further.
+    const waiting = link.infoSentTime !== 0 && now - link.infoSentTime < pingPeriod;
     if (
-      infoRefresh === 0 ||
-      sinceInfo > infoPeriod - Math.min(slack, infoPeriod / 4) ||
-      reconfiguredNow(ctx, instance, master, failing)
+      reconfiguredNow(ctx, instance, master, failing) ||
+      (!waiting && (infoRefresh === 0 || sinceInfo > infoPeriod - Math.min(slack, infoPeriod / 4)))
     ) {
       ctx.out.command({ type: "info", link: link.id });
       link.pendingCommands++;
+      link.infoSentTime = now;
     }
   }
 

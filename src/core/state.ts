@@ -73,6 +73,8 @@ export interface LinkState {
   lastAvailTime: number;
   lastPongTime: number;
   pendingCommands: number;
+  /** When the INFO still unanswered on the cmd connection went out; 0 = none. */
+  infoSentTime: number;
   refcount: number;
 }
 
