@@ -61,7 +61,7 @@ export interface InfoFacts {
   readonly eventLoopLag?: {
     /** p99 lateness over about the last minute, ms. */
     readonly p99Ms: number;
-    /** Every sample since the start (shell/lag-histogram.ts). */
+    /** Every sample since the start (lag-histogram.ts). */
     readonly histogram: LagSnapshot;
   };
 }

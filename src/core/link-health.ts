@@ -6,7 +6,8 @@
  * A connection is `connecting` from the `connect` command until the shell answers with
  * link-connected / link-closed, and `closing` from the `close` command until link-closed, so the
  * core never has two requests in flight for one connection. A connection being made counts as
- * present (instances.ts: linkDisconnected), one being closed does not. A close resets `pendingCommands` and the connected flags but keeps every clock:
+ * present (instances.ts: linkDisconnected), one being closed does not. A close resets what was
+ * in flight on the connection (forgetCmdInFlight) and the connected flags but keeps every clock:
  * `actPingTime` in particular keeps counting towards SDOWN.
  */
 import type { CoreContext } from "./context.js";
@@ -100,6 +101,16 @@ export function sendPing(ctx: CoreContext, link: LinkState): void {
   if (link.actPingTime === 0) link.actPingTime = link.lastPingTime;
 }
 
+/**
+ * A cmd connection opened or closed: no reply of the one before can follow, so nothing sent on
+ * it is pending any more (commands, the INFO in flight, the hellos awaiting their reply).
+ */
+function forgetCmdInFlight(link: LinkState): void {
+  link.pendingCommands = 0;
+  link.infoSentTime = 0;
+  forgetPendingHellos(link);
+}
+
 /** sentinel.c: instanceLinkCloseConnection, as a request to the shell. */
 export function closeConnection(ctx: CoreContext, link: LinkState, conn: ConnKind): void {
   if (conn === "cmd") {
@@ -108,9 +119,7 @@ export function closeConnection(ctx: CoreContext, link: LinkState, conn: ConnKin
     link.cmdConnected = false;
     link.cmdConnecting = false;
     link.cmdClosing = true;
-    link.pendingCommands = 0;
-    link.infoSentTime = 0;
-    forgetPendingHellos(link);
+    forgetCmdInFlight(link);
   } else {
     if (!link.pubsubConnected && !link.pubsubConnecting) return;
     ctx.out.command({ type: "close", link: link.id, conn });
@@ -140,10 +149,8 @@ export function onLinkConnected(
     link.cmdConnected = true;
     link.cmdConnecting = false;
     link.cmdConnTime = ctx.now;
-    link.pendingCommands = 0;
     link.localIp = localIp;
-    link.infoSentTime = 0;
-    forgetPendingHellos(link);
+    forgetCmdInFlight(link);
     // "Send a PING ASAP when reconnecting" (the shell sends AUTH and CLIENT SETNAME before it).
     sendPing(ctx, link);
   } else {
@@ -171,9 +178,7 @@ export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reaso
     link.cmdConnected = false;
     link.cmdConnecting = false;
     link.cmdClosing = false;
-    link.pendingCommands = 0;
-    link.infoSentTime = 0;
-    forgetPendingHellos(link);
+    forgetCmdInFlight(link);
   } else {
     link.pubsubConnected = false;
     link.pubsubConnecting = false;
