@@ -248,24 +248,13 @@ function failoverValue(r: ScaleResult | undefined, key: "switchMs" | "allAnswerM
  * answer them, and a sentinel was still not answering PING after 240 s: the farm then runs
  * like the sentinels.
  */
-function farmIdle(policy: string, counts: readonly number[]): boolean {
-  if (policy === "idle") return true;
-  if (policy === "normal") return false;
-  if (policy !== "auto") throw new Error(`--farm-policy ${policy}: expected auto, idle or normal`);
-  return Math.max(...counts) === 1;
+function farmIdle(policy: "auto" | "idle" | "normal", counts: readonly number[]): boolean {
+  return policy === "auto" ? Math.max(...counts) === 1 : policy === "idle";
 }
 
 /** `auto`: fake masters when some measurement has two or more sentinels. */
-function fakeMasters(farm: string, counts: readonly number[]): boolean {
-  if (farm === "fake") return true;
-  if (farm === "real") return false;
-  if (farm !== "auto") throw new Error(`--farm ${farm}: expected auto, real or fake`);
-  return Math.max(...counts) >= 2;
-}
-
-function seedOption(value: string): Options["seed"] {
-  if (value === "auto" || value === "yes" || value === "no") return value;
-  throw new Error(`--seed ${value}: expected auto, yes or no`);
+function fakeMasters(farm: "auto" | "real" | "fake", counts: readonly number[]): boolean {
+  return farm === "auto" ? Math.max(...counts) >= 2 : farm === "fake";
 }
 
 async function main(): Promise<number> {
@@ -279,9 +268,9 @@ async function main(): Promise<number> {
     downAfterMs: args.int("down-after", 1_000),
     failoverWaitS: args.int("failover-wait", 60),
     skipFailover: args.has("skip-failover"),
-    farmIdle: farmIdle(args.string("farm-policy", "auto"), counts),
-    seed: seedOption(args.string("seed", "auto")),
-    fakeMasters: fakeMasters(args.string("farm", "auto"), counts),
+    farmIdle: farmIdle(args.choice("farm-policy", ["auto", "idle", "normal"]), counts),
+    seed: args.choice("seed", ["auto", "yes", "no"]),
+    fakeMasters: fakeMasters(args.choice("farm", ["auto", "real", "fake"]), counts),
   };
   if (options.farmIdle) setPolicy(process.pid, "idle");
   const maxSentinels = Math.max(...counts);

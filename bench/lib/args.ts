@@ -52,6 +52,15 @@ export class Args {
     });
   }
 
+  /** One of `values` (the first is the default when the option is absent). */
+  choice<T extends string>(name: string, values: readonly [T, ...T[]]): T {
+    const raw = this.values.get(name);
+    if (raw === undefined) return values[0];
+    const found = values.find((v) => v === raw);
+    if (found === undefined) throw new Error(`--${name} wants ${values.join(", ")}; got ${raw}`);
+    return found;
+  }
+
   /** `--impl redis|vigil|both` → the implementations to run, redis first. */
   impls(fallback: "redis" | "vigil" | "both" = "both"): SentinelImpl[] {
     const raw = this.string("impl", fallback);

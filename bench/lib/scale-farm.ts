@@ -13,6 +13,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../test/e2e/harness/ports.js";
+import { waitForExit } from "../../test/e2e/harness/managed-process.js";
 import { registerPid, unregisterPid } from "../../test/e2e/harness/pid-registry.js";
 import { RedisProcess } from "../../test/e2e/harness/redis-process.js";
 import { waitFor } from "../../test/e2e/harness/wait-for.js";
@@ -99,7 +100,14 @@ async function replicaLinkUp(replica: RedisProcess, masterPort: number): Promise
   );
 }
 
-/** Starts one worker with `spec`; resolves once it printed "ready" (bounded). */
+/** SIGKILL by pid (unless it has exited), then a bounded wait until it is reaped. */
+async function stopWorker(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return;
+  worker.kill("SIGKILL");
+  await waitForExit(worker, 5_000);
+}
+
+/** Starts one worker with `spec`; resolves once it printed "ready" (bounded), else kills it. */
 async function startWorker(spec: WorkerSpec, timeoutMs: number): Promise<ChildProcess> {
   const dir = makeDir("fake-farm-");
   const specPath = path.join(dir, "spec.json");
@@ -116,7 +124,7 @@ async function startWorker(spec: WorkerSpec, timeoutMs: number): Promise<ChildPr
     removeDir(dir);
   });
   const lines = readline.createInterface({ input: child.stdout ?? process.stdin });
-  await new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(new Error(`fake-farm worker ${pid} not ready within ${timeoutMs} ms`));
     }, timeoutMs);
@@ -130,6 +138,12 @@ async function startWorker(spec: WorkerSpec, timeoutMs: number): Promise<ChildPr
       reject(new Error(`fake-farm worker ${pid} exited with ${String(code)} while starting`));
     });
   });
+  try {
+    await ready;
+  } catch (error: unknown) {
+    await stopWorker(child);
+    throw error;
+  }
   return child;
 }
 
@@ -175,13 +189,12 @@ export async function startFarm(
         pairs: pairs.filter((_, i) => i % FAKE_WORKERS === w),
         masterInfo,
         replicaInfo,
-      }));
-      const settled = await Promise.allSettled(
-        specs.filter((s) => s.pairs.length > 0).map((s) => startWorker(s, 30_000 + size * 20)),
-      );
-      for (const s of settled) if (s.status === "fulfilled") farm.workers.push(s.value);
-      const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-      if (failed !== undefined) throw failed.reason;
+      })).filter((spec) => spec.pairs.length > 0);
+      await startInto(farm.workers, specs.length, specs.length, (w) => {
+        const spec = specs[w];
+        if (spec === undefined) throw new Error(`no fake-farm spec ${w}`);
+        return startWorker(spec, 30_000 + size * 20);
+      });
       farm.masterPorts.push(...pairs.map((p) => p.masterPort));
       farm.replicaPorts.push(...pairs.map((p) => p.replicaPort));
     } else {
@@ -227,21 +240,7 @@ export async function readyMaster0(farm: Farm): Promise<void> {
 
 export async function stopFarm(farm: Farm): Promise<void> {
   for (const fake of farm.fakes) fake.close();
-  await Promise.all(
-    farm.workers.map(
-      (worker) =>
-        new Promise<void>((resolve) => {
-          if (worker.exitCode !== null || worker.signalCode !== null) {
-            resolve();
-            return;
-          }
-          worker.once("exit", () => {
-            resolve();
-          });
-          worker.kill("SIGKILL");
-        }),
-    ),
-  );
+  await Promise.all(farm.workers.map(stopWorker));
   if (farm.replica0 !== null) await stopRedis(farm.replica0);
   const masters = farm.masters;
   for (let i = 0; i < masters.length; i += 100) {
