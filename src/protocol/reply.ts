@@ -15,6 +15,8 @@ export type Reply =
   | { readonly type: "array"; readonly items: readonly Reply[] }
   /** RESP3 `%`, RESP2 flat array of key, value, key, value… */
   | { readonly type: "map"; readonly entries: readonly (readonly [Reply, Reply])[] }
+  /** A map whose keys and values are all bulk strings, kept as the pairs themselves. */
+  | { readonly type: "bulk-map"; readonly pairs: readonly (readonly [string, string])[] }
   /** RESP3 `>`, RESP2 array. */
   | { readonly type: "push"; readonly items: readonly Reply[] }
   /** RESP3 `~` (COMMAND flags, ACL GETUSER flags), RESP2 array. */
@@ -33,11 +35,11 @@ export const R = {
   null: (): Reply => ({ type: "null" }),
   nullArray: (): Reply => ({ type: "null-array" }),
   array: (items: readonly Reply[]): Reply => ({ type: "array", items }),
-  /** A map whose keys and values are all bulk strings (SENTINEL MASTER and friends). */
-  bulkMap: (pairs: readonly (readonly [string, string])[]): Reply => ({
-    type: "map",
-    entries: pairs.map(([k, v]) => [R.bulk(k), R.bulk(v)] as const),
-  }),
+  /**
+   * A map whose keys and values are all bulk strings (SENTINEL MASTER and friends). The pairs
+   * are encoded as they are: a Reply object per field made these replies mostly allocation.
+   */
+  bulkMap: (pairs: readonly (readonly [string, string])[]): Reply => ({ type: "bulk-map", pairs }),
   map: (entries: readonly (readonly [Reply, Reply])[]): Reply => ({ type: "map", entries }),
   push: (items: readonly Reply[]): Reply => ({ type: "push", items }),
   set: (items: readonly Reply[]): Reply => ({ type: "set", items }),

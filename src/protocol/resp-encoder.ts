@@ -7,7 +7,7 @@
  * and errors cannot carry CR/LF on the wire; like Redis's addReplyError they are replaced by
  * spaces so a reply can never break the framing.
  *
- * One pass into a reused scratch buffer, then one copy out.
+ * One pass into a reused scratch buffer, then one copy out (into output-slab.ts memory).
  * Replies are mostly short ASCII strings (field names, addresses, numbers), so a string is
  * first written byte by byte on the guess that it is ASCII, with its length as the header;
  * the first non-ASCII character undoes that and the string is measured and written natively
@@ -15,6 +15,7 @@
  * where measuring and writing each field natively (the encoder this replaced, kept as the tests'
  * reference in test/support/reference-resp-encoder.ts) made SENTINEL MASTER's forty fields slow.
  */
+import { takeOutput } from "./output-slab.js";
 import type { Reply } from "./reply.js";
 
 export type ProtocolVersion = 2 | 3;
@@ -176,6 +177,14 @@ function put(reply: Reply, protocol: ProtocolVersion): void {
         put(v, protocol);
       }
       return;
+    case "bulk-map":
+      if (protocol === 3) putHeader(0x25, reply.pairs.length);
+      else putHeader(0x2a, reply.pairs.length * 2);
+      for (const pair of reply.pairs) {
+        putBulkText(DOLLAR, pair[0]);
+        putBulkText(DOLLAR, pair[1]);
+      }
+      return;
     case "raw":
       ensure(reply.bytes.length);
       scratch.set(reply.bytes, pos);
@@ -189,7 +198,7 @@ export function encodeReplies(replies: readonly Reply[], protocol: ProtocolVersi
   pos = 0;
   try {
     for (const reply of replies) put(reply, protocol);
-    const out = Buffer.allocUnsafe(pos);
+    const out = takeOutput(pos);
     scratch.copy(out, 0, 0, pos);
     return out;
   } finally {

@@ -33,6 +33,7 @@ import { R } from "../protocol/reply.js";
 import { KnownRequest } from "../protocol/known-request.js";
 import type { ParserLimits } from "../protocol/resp-parser.js";
 import { RespParser } from "../protocol/resp-parser.js";
+import { joinAdjacent } from "../protocol/output-slab.js";
 import { encodeReplies, encodeReply } from "../protocol/resp-encoder.js";
 import type { Subscriber } from "./pubsub-hub.js";
 
@@ -383,7 +384,9 @@ export class ClientSession implements ClientState, Subscriber {
     this.outChunks = [];
     this.outBytes = 0;
     if (this.socket.destroyed) return;
-    this.socket.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+    this.socket.write(
+      chunks.length === 1 ? chunks[0]! : (joinAdjacent(chunks) ?? Buffer.concat(chunks, total)),
+    );
   }
 
   private enforceOutputLimits(): void {

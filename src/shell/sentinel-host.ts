@@ -109,7 +109,8 @@ export class SentinelHost implements ServerHost {
     const { ip, port } = currentMasterAddress(master);
     const cached = this.addrReplies.get(name);
     if (cached?.ip === ip && cached.port === port) return cached.reply;
-    const bytes = encodeReply(R.array([R.bulk(ip), R.bulk(String(port))]), 2);
+    // A copy of its own: kept for as long as the address holds, it must not pin a shared slab.
+    const bytes = new Uint8Array(encodeReply(R.array([R.bulk(ip), R.bulk(String(port))]), 2));
     const reply: Reply = { type: "raw", bytes };
     this.addrReplies.set(name, { ip, port, reply });
     return reply;

@@ -73,6 +73,8 @@ function measure(reply: Reply, protocol: ProtocolVersion): number {
       for (const item of reply.items) size += measure(item, protocol);
       return size;
     }
+    case "bulk-map":
+      return measure(asMap(reply.pairs), protocol);
     case "map": {
       const count = protocol === 3 ? reply.entries.length : reply.entries.length * 2;
       let size = headerSize(count);
@@ -82,6 +84,20 @@ function measure(reply: Reply, protocol: ProtocolVersion): number {
     case "raw":
       return reply.bytes.length;
   }
+}
+
+/** The general form of a bulk-map: a map of bulk strings. */
+function asMap(pairs: readonly (readonly [string, string])[]): Reply {
+  return {
+    type: "map",
+    entries: pairs.map(
+      ([k, v]) =>
+        [
+          { type: "bulk", value: k },
+          { type: "bulk", value: v },
+        ] as const,
+    ),
+  };
 }
 
 function writeAscii(out: Buffer, at: number, text: string): number {
@@ -146,6 +162,8 @@ function write(reply: Reply, protocol: ProtocolVersion, out: Buffer, at: number)
       for (const item of reply.items) pos = write(item, protocol, out, pos);
       return pos;
     }
+    case "bulk-map":
+      return write(asMap(reply.pairs), protocol, out, at);
     case "map": {
       const count = protocol === 3 ? reply.entries.length : reply.entries.length * 2;
       let pos = writeHeader(out, at, protocol === 3 ? "%" : "*", count);

@@ -267,9 +267,10 @@ describe("SENTINEL DEBUG", () => {
     const state = sampleState();
     state.timing.infoPeriod = 500;
     const outcome = run(["DEBUG"], state);
-    if (outcome.kind !== "reply" || outcome.reply.type !== "map") throw new Error("expected a map");
-    expect(outcome.reply.entries).to.have.length(13);
-    expect(outcome.reply.entries[0]).to.deep.equal([R.bulk("INFO-PERIOD"), R.bulk("500")]);
+    if (outcome.kind !== "reply" || outcome.reply.type !== "bulk-map")
+      throw new Error("expected a map of bulk strings");
+    expect(outcome.reply.pairs).to.have.length(13);
+    expect(outcome.reply.pairs[0]).to.deep.equal(["INFO-PERIOD", "500"]);
   });
 
   it("hands lower-case parameter names and values to the core, keeping a valid prefix on error", () => {

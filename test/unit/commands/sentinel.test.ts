@@ -33,14 +33,13 @@ function run(args: string[], state = newState()): Reply {
 }
 
 function mapKeys(reply: Reply): string[] {
-  if (reply.type !== "map") throw new Error("not a map");
-  return reply.entries.map(([k]) => (k.type === "bulk" ? String(k.value) : "?"));
+  if (reply.type !== "bulk-map") throw new Error("not a map of bulk strings");
+  return reply.pairs.map(([k]) => k);
 }
 
 function mapValue(reply: Reply, key: string): string | undefined {
-  if (reply.type !== "map") throw new Error("not a map");
-  const entry = reply.entries.find(([k]) => k.type === "bulk" && k.value === key);
-  return entry?.[1].type === "bulk" ? String(entry[1].value) : undefined;
+  if (reply.type !== "bulk-map") throw new Error("not a map of bulk strings");
+  return reply.pairs.find(([k]) => k === key)?.[1];
 }
 
 function items(reply: Reply): readonly Reply[] {

@@ -118,6 +118,17 @@ describe("encodeReply", () => {
     expect(enc(m, 3)).to.equal("%2\r\n$2\r\nip\r\n$9\r\n127.0.0.1\r\n$4\r\nport\r\n$4\r\n6379\r\n");
   });
 
+  it("writes a map of bulk strings exactly as the general map of the same bulks", () => {
+    const pairs = [
+      ["name", "café-master"],
+      ["", "x".repeat(600)],
+    ] as const;
+    const general = R.map(pairs.map(([k, v]) => [R.bulk(k), R.bulk(v)] as const));
+    for (const protocol of [2, 3] as const) {
+      expect(encodeReply(R.bulkMap(pairs), protocol)).to.deep.equal(encodeReply(general, protocol));
+    }
+  });
+
   it("writes pushes and sets as arrays in RESP2 and as > and ~ in RESP3", () => {
     const p = R.push([R.bulk("message"), R.bulk("+sdown"), R.bulk("x")]);
     expect(enc(p, 2)).to.equal("*3\r\n$7\r\nmessage\r\n$6\r\n+sdown\r\n$1\r\nx\r\n");
