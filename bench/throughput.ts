@@ -1,7 +1,8 @@
 // Throughput benchmark: redis-benchmark against a sentinel's port (50 clients, pipeline 1 and
 // 16) for PING, SENTINEL get-master-addr-by-name, and SENTINEL master — requests per second for
 // each implementation and the vigil/redis ratio. The sentinel monitors a real master with one
-// replica. Each cell is the median of --repeat runs. Beside requests per second it reports the
+// replica; both sentinels run for the whole bench and their runs alternate. Each cell is the
+// median of --repeat runs, with the min–max of requests per second. Beside requests per second it reports the
 // sentinel's CPU time per request (user + system, from /proc), which depends much less than
 // req/s on what else the machine is doing (redis-benchmark itself needs a core).
 //
@@ -29,7 +30,10 @@ interface Cell {
   impl: SentinelImpl;
   command: string;
   pipeline: number;
+  /** Median requests per second, with the slowest and fastest run. */
   rps: number;
+  rpsMin: number;
+  rpsMax: number;
   p50Ms: number;
   /** Sentinel CPU microseconds (user + system) per request. */
   cpuUs: number;
@@ -69,6 +73,18 @@ async function benchmark(
   return [rps, Number(cols[4])];
 }
 
+interface Target {
+  readonly impl: SentinelImpl;
+  readonly port: number;
+  readonly pid: number;
+}
+
+interface Samples {
+  readonly rps: number[];
+  readonly p50: number[];
+  readonly cpu: number[];
+}
+
 async function main(): Promise<void> {
   const args = new Args();
   const impls = args.impls("both");
@@ -76,42 +92,66 @@ async function main(): Promise<void> {
   const clients = args.int("clients", 50);
   const repeat = args.int("repeat", 3);
   const cells: Cell[] = [];
-  for (const impl of impls) {
-    const topology = await startTopology({ replicas: 1, sentinels: [impl], quorum: 1 });
-    try {
-      const port = topology.sentinels[0]?.port ?? 0;
-      const pid = topology.sentinels[0]?.pid ?? 0;
-      for (const command of COMMANDS) {
-        for (const pipeline of PIPELINES) {
-          const rps: number[] = [];
-          const p50: number[] = [];
-          const cpu: number[] = [];
-          const n = requests * (pipeline === 1 ? 1 : 4);
+  // Both sentinels run for the whole bench and their runs alternate (redis, vigil, vigil,
+  // redis, …): on a shared 2-core machine the load from elsewhere drifts over minutes, and
+  // measuring one program after the other put all of a drift on one side of the ratio.
+  const topologies = [];
+  try {
+    for (const impl of impls) {
+      topologies.push(await startTopology({ replicas: 1, sentinels: [impl], quorum: 1 }));
+    }
+    const targets: Target[] = topologies.map((t, i) => ({
+      impl: impls[i] ?? "redis",
+      port: t.sentinels[0]?.port ?? 0,
+      pid: t.sentinels[0]?.pid ?? 0,
+    }));
+    for (const command of COMMANDS) {
+      for (const pipeline of PIPELINES) {
+        const n = requests * (pipeline === 1 ? 1 : 4);
+        const samples = new Map<SentinelImpl, Samples>();
+        for (const target of targets) {
+          samples.set(target.impl, { rps: [], p50: [], cpu: [] });
           // A discarded warm-up run first: a fresh Node process runs its first thousands of
           // requests unoptimized (the JIT has not compiled the hot path yet).
-          await benchmark(port, command, pipeline, Math.max(10_000, Math.floor(n / 5)), clients);
-          for (let i = 0; i < repeat; i++) {
-            const before = cpuSeconds(pid);
-            const [r, p] = await benchmark(port, command, pipeline, n, clients);
-            cpu.push(((cpuSeconds(pid) - before) * 1e6) / n);
-            rps.push(r);
-            p50.push(p);
+          await benchmark(
+            target.port,
+            command,
+            pipeline,
+            Math.max(10_000, Math.floor(n / 5)),
+            clients,
+          );
+        }
+        for (let i = 0; i < repeat; i++) {
+          const order = i % 2 === 0 ? targets : [...targets].reverse();
+          for (const target of order) {
+            const before = cpuSeconds(target.pid);
+            const [r, p] = await benchmark(target.port, command, pipeline, n, clients);
+            const mine = samples.get(target.impl);
+            mine?.cpu.push(((cpuSeconds(target.pid) - before) * 1e6) / n);
+            mine?.rps.push(r);
+            mine?.p50.push(p);
           }
+        }
+        for (const target of targets) {
+          const mine = samples.get(target.impl);
+          const rps = summarize(mine?.rps ?? []);
           const cell = {
-            impl,
+            impl: target.impl,
             command: command.join(" "),
             pipeline,
-            rps: round(summarize(rps)?.median ?? 0),
-            p50Ms: summarize(p50)?.median ?? 0,
-            cpuUs: round(summarize(cpu)?.median ?? 0, 2),
+            rps: round(rps?.median ?? 0),
+            rpsMin: round(rps?.min ?? 0),
+            rpsMax: round(rps?.max ?? 0),
+            p50Ms: summarize(mine?.p50 ?? [])?.median ?? 0,
+            cpuUs: round(summarize(mine?.cpu ?? [])?.median ?? 0, 2),
           };
           console.error(JSON.stringify(cell));
           cells.push(cell);
         }
       }
-    } finally {
-      await topology.teardown();
     }
+  } finally {
+    for (const topology of topologies) await topology.teardown();
   }
   const header = [
     "command",
@@ -132,7 +172,7 @@ async function main(): Promise<void> {
       const row = [
         name,
         String(pipeline),
-        ...mine.map((c) => String(c?.rps ?? "n/a")),
+        ...mine.map((c) => (c === undefined ? "n/a" : `${c.rps} (${c.rpsMin}–${c.rpsMax})`)),
         ...mine.map((c) => String(c?.p50Ms ?? "n/a")),
         ...mine.map((c) => String(c?.cpuUs ?? "n/a")),
       ];
