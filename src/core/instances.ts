@@ -114,6 +114,7 @@ export function createMaster(
     sDownSinceTime: 0,
     oDownSinceTime: 0,
     lastPubTime: now,
+    helloSentTime: 0,
     ...newInfoFields(now, "master"),
     configEpoch: 0,
     leader: "",
@@ -144,6 +145,7 @@ export function createReplica(ctx: CoreContext, master: MasterState, addr: Addr)
     sDownSinceTime: 0,
     oDownSinceTime: 0,
     lastPubTime: ctx.now,
+    helloSentTime: 0,
     ...newInfoFields(ctx.now, "slave"),
     slaveReconfSentTime: 0,
   };
@@ -185,6 +187,7 @@ export function createPeer(
     sDownSinceTime: 0,
     oDownSinceTime: 0,
     lastPubTime: ctx.now,
+    helloSentTime: 0,
     lastHelloTime: ctx.now,
     leader: "",
     leaderEpoch: 0,

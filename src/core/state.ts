@@ -102,6 +102,8 @@ interface InstanceCommon {
   sDownSinceTime: number;
   oDownSinceTime: number;
   lastPubTime: number;
+  /** When this record's hello still unanswered went out; 0 = none in flight. */
+  helloSentTime: number;
 }
 
 export interface ReplicaState extends InstanceCommon, InfoFields {

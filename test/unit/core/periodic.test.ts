@@ -1,6 +1,6 @@
 // Proves the periodic traffic of sentinel-protocol §2.4 on a virtual clock: INFO every 10 s
 // (1 s for replicas of a master in trouble, timing.failoverInfoPeriod for the replicas of our own
-// failover), PING by min(down-after, 1 s), hellos every 2 s with the exact 8-field payload, the
+// failover), PING by min(down-after, 1 s), hellos every 2 s with the exact 8-field payload (an unanswered one re-sent after a ping period), the
 // pending-command cap, and publish replies advancing the right record's clock on shared links.
 import { expect } from "chai";
 import {
@@ -15,6 +15,7 @@ import {
   replicaInfo,
   sentinelConfig,
 } from "./core-driver.js";
+import type { Ready } from "../../../src/core/ready.js";
 
 const M = "master:mymaster";
 
@@ -305,17 +306,32 @@ describe("periodic: hello", () => {
     );
   });
 
-  it("re-publishes every tick until a non-error reply arrives", () => {
+  it("re-publishes an unanswered hello after a ping period, and at once after an error reply", () => {
     const d = connected();
-    d.run(d.now + 1900);
-    const first = d.tick();
-    expect(commandsOf(first, "publish-hello")).to.have.length(1);
+    const hellos = (rs: Ready[]): number =>
+      rs.reduce((n, r) => n + commandsOf(r, "publish-hello").length, 0);
+    // Due at 2 s; a due PING takes it along up to 500 ms early.
+    expect(hellos(d.run(d.now + 1900))).to.equal(1);
+    // Unanswered: not sent again within a ping period (sentinel.c would, at every tick).
+    expect(hellos(d.run(d.now + 500))).to.equal(0);
+    // An error reply does not count as published: the next tick publishes again.
     d.step({ type: "publish-reply", link: M, ok: false });
-    expect(commandsOf(d.tick(), "publish-hello")).to.have.length(1);
+    expect(hellos([d.tick()])).to.equal(1);
+    // Still no answer a ping period later: sent again.
+    expect(hellos(d.run(d.now + 900))).to.equal(0);
+    expect(hellos(d.run(d.now + 200))).to.equal(1);
+    d.step({ type: "publish-reply", link: M, ok: true });
     d.step({ type: "publish-reply", link: M, ok: true });
     d.take();
     // Not again before 1.5 s: a due PING may take it along up to 500 ms early.
-    expect(commandsOf(d.run(d.now + 1400), "publish-hello")).to.have.length(0);
+    expect(hellos(d.run(d.now + 1400))).to.equal(0);
+  });
+
+  it("sends a forced hello (new configuration) even behind an unanswered one", () => {
+    const d = connected();
+    d.run(d.now + 1900);
+    d.master().lastPubTime = 0;
+    expect(commandsOf(d.tick(), "publish-hello")).to.have.length(1);
   });
 
   it("advertises the promoted replica's address once our failover reached reconf_slaves", () => {
