@@ -1,0 +1,167 @@
+// The runtime tests' fakes: a core whose answers the test scripts, a config store whose saves
+// the test completes by hand, and a harness recording what the runtime carried out in order.
+import type { PersistedState } from "../../../src/core/config.js";
+import type { Input } from "../../../src/core/inputs.js";
+import type { Command, CoreReply, Ready } from "../../../src/core/ready.js";
+import type { SentinelState } from "../../../src/core/state.js";
+import type { SentinelEvent } from "../../../src/core/events.js";
+import { EVENT_LEVELS } from "../../../src/core/events.js";
+import { R } from "../../../src/protocol/reply.js";
+import type { Reply } from "../../../src/protocol/reply.js";
+import { createLogger } from "../../../src/shell/logger.js";
+import { Runtime } from "../../../src/shell/runtime.js";
+import type { CoreDriver, PersistStore } from "../../../src/shell/runtime.js";
+
+export const PERSISTED: PersistedState = {
+  myId: "a".repeat(40),
+  currentEpoch: 1,
+  global: {
+    announceIp: "",
+    announcePort: 0,
+    denyScriptsReconfig: true,
+    resolveHostnames: false,
+    announceHostnames: false,
+    sentinelUser: "",
+    sentinelPass: "",
+  },
+  masters: [],
+};
+
+export function emptyReady(): Ready {
+  return { persist: null, replies: [], commands: [], events: [], scripts: [], exitCode: null };
+}
+
+export class FakeCore implements CoreDriver {
+  readonly steps: Input[] = [];
+  /** How many Readies were taken: one per batch. */
+  takes = 0;
+  /** What the core answers to each input. */
+  respond: (input: Input) => Partial<Ready> = () => ({});
+  private pending: Ready = emptyReady();
+  readonly state = {
+    masters: new Map([["mymaster", { settings: { notificationScript: "/bin/notify" } }]]),
+  } as unknown as SentinelState;
+
+  constructor(initial: Partial<Ready> = {}) {
+    this.pending = { ...emptyReady(), ...initial };
+  }
+
+  step(_now: number, input: Input): void {
+    this.steps.push(input);
+    const out = this.respond(input);
+    this.pending = {
+      persist: out.persist ?? this.pending.persist,
+      replies: [...this.pending.replies, ...(out.replies ?? [])],
+      commands: [...this.pending.commands, ...(out.commands ?? [])],
+      events: [...this.pending.events, ...(out.events ?? [])],
+      scripts: [...this.pending.scripts, ...(out.scripts ?? [])],
+      exitCode: out.exitCode ?? this.pending.exitCode,
+    };
+  }
+
+  takeReady(): Ready {
+    this.takes++;
+    const ready = this.pending;
+    this.pending = emptyReady();
+    return ready;
+  }
+}
+
+/** A store whose saves complete only when the test says so. */
+export class ManualStore implements PersistStore {
+  readonly saved: PersistedState[] = [];
+  private settle: { resolve: () => void; reject: (err: Error) => void } | null = null;
+
+  save(state: PersistedState): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.saved.push(state);
+      this.settle = { resolve, reject };
+    });
+  }
+
+  get inFlight(): boolean {
+    return this.settle !== null;
+  }
+
+  complete(): void {
+    const s = this.settle;
+    this.settle = null;
+    s?.resolve();
+  }
+
+  fail(message: string): void {
+    const s = this.settle;
+    this.settle = null;
+    s?.reject(new Error(message));
+  }
+}
+
+export function event(
+  type: keyof typeof EVENT_LEVELS,
+  text: string,
+  master: string | null,
+): SentinelEvent {
+  return { type, level: EVENT_LEVELS[type], text, master };
+}
+
+export function adminReply(requestId: number, afterPersist: boolean): CoreReply {
+  return { kind: "admin", requestId, result: { kind: "ok" }, afterPersist };
+}
+
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+export interface Harness {
+  runtime: Runtime;
+  core: FakeCore;
+  store: ManualStore;
+  order: string[];
+  published: [string, string][];
+  scripts: [string, readonly string[]][];
+  exits: number[];
+  lines: string[];
+}
+
+export function harness(
+  core = new FakeCore(),
+  onCommand: (command: Command, runtime: Runtime) => void = () => undefined,
+): Harness {
+  const store = new ManualStore();
+  const order: string[] = [];
+  const published: [string, string][] = [];
+  const scripts: [string, readonly string[]][] = [];
+  const exits: number[] = [];
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: "debug",
+    logfile: "",
+    destination: { write: (l) => lines.push(l) },
+  });
+  const runtime = new Runtime({
+    core,
+    store,
+    commands: {
+      execute: (c: Command) => {
+        order.push(`command:${c.type}`);
+        onCommand(c, runtime);
+      },
+    },
+    scripts: { enqueue: (path, args) => scripts.push([path, args]) },
+    publish: (channel, message) => published.push([channel, message]),
+    logger,
+    now: () => 1000,
+    renderReply: (reply: CoreReply): Reply => {
+      order.push(`reply:${reply.requestId}`);
+      return R.ok();
+    },
+    exit: (code) => exits.push(code),
+  });
+  return { runtime, core, store, order, published, scripts, exits, lines };
+}
+
+export const ADMIN_FLUSH = (requestId: number): Input => ({
+  type: "admin",
+  requestId,
+  op: { op: "flushconfig" },
+});
