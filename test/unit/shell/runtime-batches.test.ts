@@ -3,8 +3,21 @@
 // a batch of its own, follow-up ticks come right after replies that let the core act, within a
 // cap, and a master that just went ODOWN is ticked when its candidate delay ends.
 import { expect } from "chai";
+import type { SentinelEvent } from "../../../src/core/events.js";
 import type { Input } from "../../../src/core/inputs.js";
 import { FakeCore, event, harness } from "./runtime-fixture.js";
+import type { Harness } from "./runtime-fixture.js";
+
+/** The core reports `first` from its first tick and nothing after; returns the tick count. */
+function eventOnFirstTick(h: Harness, first: SentinelEvent): () => number {
+  let ticks = 0;
+  h.core.respond = (input) => {
+    if (input.type !== "tick") return {};
+    ticks++;
+    return ticks === 1 ? { events: [first] } : {};
+  };
+  return () => ticks;
+}
 
 describe("runtime: batches", () => {
   const PONG: Input = { type: "ping-reply", link: "master:m", reply: { kind: "ok", text: "PONG" } };
@@ -75,17 +88,13 @@ describe("runtime: follow-up ticks", () => {
 
   it("steps one more tick after a tick that entered a failover state acting at once", async () => {
     const h = harness();
-    let ticks = 0;
-    h.core.respond = (input) => {
-      if (input.type !== "tick") return {};
-      ticks++;
-      return ticks === 1
-        ? { events: [event("+elected-leader", "master mymaster 10.0.0.1 6379", "mymaster")] }
-        : {};
-    };
+    const ticks = eventOnFirstTick(
+      h,
+      event("+elected-leader", "master mymaster 10.0.0.1 6379", "mymaster"),
+    );
     h.runtime.push({ type: "tick", wallNow: 1 });
     await h.runtime.idle();
-    expect(ticks).to.equal(2);
+    expect(ticks()).to.equal(2);
   });
 
   it("does not follow up on ordinary replies", async () => {
@@ -117,20 +126,16 @@ describe("runtime: candidate wake-up", () => {
     const master = core.state.masters.get("mymaster") as unknown as { candidateTime: number };
     master.candidateTime = 1030;
     const h = harness(core);
-    let ticks = 0;
-    h.core.respond = (input) => {
-      if (input.type !== "tick") return {};
-      ticks++;
-      return ticks === 1
-        ? { events: [event("+odown", "master mymaster 10.0.0.1 6379 #quorum 2/2", "mymaster")] }
-        : {};
-    };
+    const ticks = eventOnFirstTick(
+      h,
+      event("+odown", "master mymaster 10.0.0.1 6379 #quorum 2/2", "mymaster"),
+    );
     h.runtime.push({ type: "tick", wallNow: 1 });
     await h.runtime.idle();
-    expect(ticks).to.equal(1);
+    expect(ticks()).to.equal(1);
     const deadline = Date.now() + 2_000;
-    while (ticks < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    expect(ticks).to.equal(2);
+    while (ticks() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(ticks()).to.equal(2);
     await h.runtime.stop();
   });
 });

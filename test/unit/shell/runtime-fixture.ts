@@ -1,5 +1,6 @@
 // The runtime tests' fakes: a core whose answers the test scripts, a config store whose saves
 // the test completes by hand, and a harness recording what the runtime carried out in order.
+import { DEFAULT_GLOBAL_SETTINGS } from "../../../src/core/config.js";
 import type { PersistedState } from "../../../src/core/config.js";
 import type { Input } from "../../../src/core/inputs.js";
 import type { Command, CoreReply, Ready } from "../../../src/core/ready.js";
@@ -15,15 +16,7 @@ import type { CoreDriver, PersistStore } from "../../../src/shell/runtime.js";
 export const PERSISTED: PersistedState = {
   myId: "a".repeat(40),
   currentEpoch: 1,
-  global: {
-    announceIp: "",
-    announcePort: 0,
-    denyScriptsReconfig: true,
-    resolveHostnames: false,
-    announceHostnames: false,
-    sentinelUser: "",
-    sentinelPass: "",
-  },
+  global: DEFAULT_GLOBAL_SETTINGS,
   masters: [],
 };
 
