@@ -14,7 +14,16 @@ const pureFolders = [
 ];
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "eslint.config.js", "bin/**", "scripts/**/*.js"] },
+  {
+    ignores: [
+      "dist/**",
+      ".ab/**",
+      "node_modules/**",
+      "eslint.config.js",
+      "bin/**",
+      "scripts/**/*.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
