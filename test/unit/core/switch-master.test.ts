@@ -1,13 +1,14 @@
 // Proves the master switch (sentinel-protocol §7.7): +switch-master's exact payload, the new
 // replica list (current replicas minus the new address, plus the old master address), the reset
 // of the master record (links closed and re-addressed, clocks, flags, vote, failover fields)
-// keeping peers, config epoch and leader epoch, +slave per recreated replica and the flush.
+// keeping peers, config epoch and leader epoch, +slave per recreated replica and the flush; a
+// recreated replica takes no connect answered for the record it replaced (same link id).
 import { expect } from "chai";
 import {
   resetMasterAndChangeAddress,
   switchToPromotedReplica,
 } from "../../../src/core/switch-master.js";
-import { onLinkClosed, reconnectInstance } from "../../../src/core/link-health.js";
+import { onLinkClosed, onLinkConnected, reconnectInstance } from "../../../src/core/link-health.js";
 import type { MasterState } from "../../../src/core/state.js";
 import { Harness, PEER_B, eventLines } from "./failover-fixture.js";
 
@@ -111,6 +112,27 @@ describe("switchToPromotedReplica", () => {
     expect(r2.link.id).to.equal("slave:mymaster:10.0.0.3:6379");
     expect(r2.link.cmdConnected).to.equal(false);
     expect(r2.runId).to.equal("");
+  });
+
+  it("does not take a connect answered for the replaced record's link as its own", () => {
+    const { h, master } = atUpdateConfig();
+    const id = "slave:mymaster:10.0.0.3:6379";
+    switchToPromotedReplica(h.at(T1), master);
+    h.take();
+    // The old record's reconnect answered in the same batch as the switch (the same link id).
+    onLinkConnected(h.at(T1), id, "cmd", "127.0.0.1");
+    onLinkConnected(h.at(T1), id, "pubsub", "127.0.0.1");
+    const r2 = master.replicas.get("10.0.0.3:6379")!;
+    expect([r2.link.cmdConnected, r2.link.pubsubConnected]).to.deep.equal([false, false]);
+    // So the new record connects on its own.
+    reconnectInstance(h.at(T1 + 100), r2, master);
+    const connects = h.take().commands.filter((c) => c.type === "connect" && c.link === id);
+    expect(connects.map((c) => (c.type === "connect" ? c.conn : ""))).to.deep.equal([
+      "cmd",
+      "pubsub",
+    ]);
+    onLinkConnected(h.at(T1 + 110), id, "cmd", "127.0.0.1");
+    expect(r2.link.cmdConnected).to.equal(true);
   });
 
   it("keeps the address when there is no promoted replica", () => {
