@@ -81,6 +81,14 @@ export function infoPeriodFor(
   return infoPeriodOf(ctx, instance, master, master.flags.has("failover_in_progress"));
 }
 
+/**
+ * Whether a request sent at `sentTime` (0 = none in flight) still waits for its reply: it is sent
+ * again only after a ping period (INFO and hellos below; sentinel.c re-sends at every tick).
+ */
+function stillAwaited(sentTime: number, now: number, pingPeriod: number): boolean {
+  return sentTime !== 0 && now - sentTime < pingPeriod;
+}
+
 /** sentinel.c: sentinelSendHello. False when no hello could be formatted (no local address). */
 export function sendHello(ctx: CoreContext, instance: InstanceState, master: MasterState): boolean {
   const link = instance.link;
@@ -147,7 +155,7 @@ export function sendPeriodicCommands(
     // sentinel.c then sends INFO every tick; Vigil waits for the one in flight (re-sending it
     // after a ping period). At start-up three sentinels × 1000 masters sent 9 INFO per instance
     // in the first 10 s, whose 4 KB replies slowed the answers further.
-    const waiting = link.infoSentTime !== 0 && now - link.infoSentTime < pingPeriod;
+    const waiting = stillAwaited(link.infoSentTime, now, pingPeriod);
     if (
       reconfiguredNow(ctx, instance, master, failing) ||
       (!waiting && (infoRefresh === 0 || sinceInfo > infoPeriod - Math.min(slack, infoPeriod / 4)))
@@ -165,7 +173,7 @@ export function sendPeriodicCommands(
   // for INFO above, an unanswered hello is sent again only after a ping period (sentinel.c
   // publishes again at every tick; at the start of three sentinels × 1000 masters that was
   // 39–80 k PUBLISH per sentinel in the first 10 s against 20 k in steady state).
-  const helloWaiting = instance.helloSentTime !== 0 && now - instance.helloSentTime < pingPeriod;
+  const helloWaiting = stillAwaited(instance.helloSentTime, now, pingPeriod);
   if (
     instance.lastPubTime === 0 ||
     (!helloWaiting && sincePub > publishPeriod - Math.min(slack, publishPeriod / 4))
