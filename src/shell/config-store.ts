@@ -21,7 +21,7 @@ import {
   readFileSync,
   renameSync,
   unlinkSync,
-  writeSync,
+  writeFileSync,
 } from "node:fs";
 import { dirname } from "node:path";
 import type { PersistedState } from "../core/config.js";
@@ -74,9 +74,8 @@ function fsyncDir(dir: string): void {
 function writeNew(path: string, text: string, mode: number): void {
   const fd = openSync(path, "wx", mode);
   try {
-    const bytes = Buffer.from(text, "utf8");
-    let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+    // writeFileSync on a descriptor repeats short writes until everything is written.
+    writeFileSync(fd, text, "utf8");
     fsyncSync(fd);
   } finally {
     closeSync(fd);
