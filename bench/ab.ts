@@ -19,6 +19,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { waitForExit } from "../test/e2e/harness/managed-process.js";
 import { registerPid, unregisterPid } from "../test/e2e/harness/pid-registry.js";
 import { freePort } from "../test/e2e/harness/ports.js";
 import { REDIS_SENTINEL_BIN } from "../test/e2e/harness/sentinel-process.js";
@@ -76,13 +77,8 @@ async function startSide(side: Side, masterPorts: readonly number[]): Promise<vo
 async function stopSide(side: Side): Promise<void> {
   const child = side.child;
   if (child !== null && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) =>
-      child.once("exit", () => {
-        resolve();
-      }),
-    );
     child.kill("SIGKILL");
-    await Promise.race([exited, delay(5_000)]);
+    await waitForExit(child, 5_000);
   }
   if (side.dir !== "") removeDir(side.dir);
 }
