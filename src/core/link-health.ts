@@ -174,6 +174,8 @@ export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reaso
   if (first === undefined) return;
   const link = first.instance.link;
   const neverConnected = conn === "cmd" ? !link.cmdConnected : !link.pubsubConnected;
+  // Our own close (closeConnection) is no failed reconnection: sentinel.c reports none for it.
+  const closing = conn === "cmd" ? link.cmdClosing : link.pubsubClosing;
   // The reconnect throttle is per link (one attempt per ping period). A live connection that
   // was up before the last attempt was made did not come from it: that attempt was for the other
   // connection. Redis sees both drop together (§7.5's CLIENT KILL TYPE normal + pubsub are one
@@ -192,7 +194,7 @@ export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reaso
     link.pubsubConnecting = false;
     link.pubsubClosing = false;
   }
-  if (neverConnected && reason !== "") {
+  if (neverConnected && !closing && reason !== "") {
     const type = conn === "cmd" ? "-cmd-link-reconnection" : "-pubsub-link-reconnection";
     ctx.out.event(
       type,

@@ -9,7 +9,8 @@
  *   connection then subscribes to `__sentinel__:hello` (sentinel.c: sentinelReconnectInstance);
  * - replies of a connection that was closed or replaced are dropped, and a command that never got
  *   a reply produces no input: the link-closed input resets the core's pending count instead;
- * - `close` answers with link-closed at once for every connection it closes; `forget` is silent.
+ * - `close` answers with link-closed at once for every connection named, held or not; `forget` is
+ *   silent.
  *
  * The replies of the periodic commands (PING, INFO, PUBLISH) go to callbacks made once per
  * connection, so a command costs no allocation here beyond its input.
@@ -211,16 +212,19 @@ export class LinkManager {
 
   private close(id: LinkId, which: ConnKind | "both"): void {
     const entry = this.entries.get(id);
-    if (entry === undefined) return;
     const kinds: readonly ConnKind[] = which === "both" ? ["cmd", "pubsub"] : [which];
     for (const kind of kinds) {
-      if (entry[kind] === null) continue;
-      this.drop(entry, kind);
+      // The core waits for this answer before it reconnects (cmdClosing / pubsubClosing). A
+      // connection we do not hold is answered too, with no reason (nothing was open, so no
+      // -link-reconnection event): left unanswered, a core that believed it open would wait
+      // forever and the link would never come back.
+      const held = entry !== undefined && entry[kind] !== null;
+      if (held) this.drop(entry, kind);
       this.options.push({
         type: "link-closed",
         link: id,
         conn: kind,
-        reason: "closed by sentinel",
+        reason: held ? "closed by sentinel" : "",
       });
     }
   }

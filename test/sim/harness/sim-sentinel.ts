@@ -463,16 +463,25 @@ export class SimSentinel implements ServerEnd, ClientEnd {
 
   private close(link: LinkId, which: ConnKind | "both"): void {
     const entry = this.links.get(link);
-    if (entry === undefined) return;
     const kinds: readonly ConnKind[] = which === "both" ? ["cmd", "pubsub"] : [which];
     for (const kind of kinds) {
+      // As link-manager.ts: every close is answered, with no reason when nothing was held.
+      if (entry === undefined) {
+        this.later({ type: "link-closed", link, conn: kind, reason: "" });
+        continue;
+      }
       const attempt = kind === "cmd" ? entry.cmdAttempt : entry.pubsubAttempt;
       const conn = entry[kind];
-      if (conn === null && attempt === 0) continue;
+      const held = conn !== null || attempt !== 0;
       conn?.closeByClient();
       entry[kind] = null;
-      this.clearAttempt(entry, kind);
-      this.later({ type: "link-closed", link, conn: kind, reason: "closed by sentinel" });
+      if (held) this.clearAttempt(entry, kind);
+      this.later({
+        type: "link-closed",
+        link,
+        conn: kind,
+        reason: held ? "closed by sentinel" : "",
+      });
     }
   }
 

@@ -191,6 +191,21 @@ describe("link-health: closes", () => {
     expect(commandsOf(d.tick(), "connect").map((c) => c.conn)).to.deep.equal(["cmd"]);
   });
 
+  it("reports no failed reconnection for a connection it closed itself, and one for a refused connect", () => {
+    const d = connected(10_000);
+    for (let i = 0; i < 200 && commandsOf(d.tick(), "close").length === 0; i++);
+    const link = d.master().link;
+    expect(link.cmdClosing).to.equal(true);
+    d.step({ type: "link-closed", link: M, conn: "cmd", reason: "closed by sentinel" });
+    expect(eventLines(d.take())).to.deep.equal([]);
+    expect(link.cmdClosing).to.equal(false);
+    expect(commandsOf(d.tick(1000), "connect").map((c) => c.conn)).to.deep.equal(["cmd"]);
+    d.step({ type: "link-closed", link: M, conn: "cmd", reason: "Connection refused" });
+    expect(eventLines(d.take())).to.deep.equal([
+      "-cmd-link-reconnection master mymaster 10.0.0.1 6379 #Connection refused",
+    ]);
+  });
+
   it("closes a pub/sub connection silent for three hello periods once it is 15 s old", () => {
     const d = connected();
     let closedAt = 0;

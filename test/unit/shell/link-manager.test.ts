@@ -1,6 +1,6 @@
 // Proves the link manager's bookkeeping with scripted fake connections (the real wire is covered
 // by test/e2e/links.e2e.test.ts): the handshake order and renamed names, replies of replaced or
-// closed connections dropped, commands on a link that is not connected dropped, and hellos
+// closed connections dropped, every close answered, commands on a link that is not connected dropped, and hellos
 // accepted only from the pub/sub connection's hello channel, replies turned into inputs as they
 // arrive, and the reconfiguration transaction reported once all its replies are in.
 import { expect } from "chai";
@@ -175,6 +175,23 @@ describe("link manager", () => {
     for (const answer of second.slice(0, 5)) answer({ kind: "reply", value: "QUEUED" });
     second[5]?.({ kind: "closed", reason: "Connection is closed." });
     expect(inputs).to.have.length(2);
+  });
+
+  it("answers every close with link-closed, with no reason for a connection it does not hold", () => {
+    const { manager, conns, inputs } = setup();
+    manager.execute({ ...CONNECT, conn: "cmd" });
+    conns[0]?.handlers.onReady();
+    inputs.length = 0;
+    manager.execute({ type: "close", link: "master:m", conn: "cmd" });
+    expect(conns[0]?.closed).to.equal(true);
+    // Closed already, a link never opened, and a forgotten one: the core still gets its answer.
+    manager.execute({ type: "close", link: "master:m", conn: "cmd" });
+    manager.execute({ type: "close", link: "replica:x", conn: "pubsub" });
+    expect(inputs).to.deep.equal([
+      { type: "link-closed", link: "master:m", conn: "cmd", reason: "closed by sentinel" },
+      { type: "link-closed", link: "master:m", conn: "cmd", reason: "" },
+      { type: "link-closed", link: "replica:x", conn: "pubsub", reason: "" },
+    ]);
   });
 
   it("reports link-closed once when the connection drops, and nothing after a forget", () => {
