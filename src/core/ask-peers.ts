@@ -19,6 +19,8 @@ export function askMasterStateToOtherSentinels(
   master: MasterState,
   forced: boolean,
 ): void {
+  // Runs for every master at every tick: with no peer there is nothing to age or ask.
+  if (master.sentinels.size === 0) return;
   const askPeriod = ctx.state.timing.askPeriod;
   const masterSdown = master.flags.has("s_down");
   for (const peer of master.sentinels.values()) {
