@@ -32,6 +32,11 @@ export type AdminOp =
   | { readonly op: "simulate-failure"; readonly flags: number }
   | { readonly op: "debug-set"; readonly pairs: readonly (readonly [string, string])[] };
 
+/**
+ * `gen` on the inputs of a connection: the generation of the connect that opened it (Command
+ * `connect`). The shell always sets it; an input without it (tests, the simulation) is taken as
+ * coming from the current connection.
+ */
 export type Input =
   /** wallNow: wall-clock ms, to detect clock jumps for TILT alongside the monotonic delta. */
   | { readonly type: "tick"; readonly wallNow: number }
@@ -41,24 +46,47 @@ export type Input =
       readonly conn: ConnKind;
       /** Local IP of this socket. */
       readonly localIp: string;
+      readonly gen?: number;
     }
   | {
       readonly type: "link-closed";
       readonly link: LinkId;
       readonly conn: ConnKind;
       readonly reason: string;
+      readonly gen?: number;
     }
-  | { readonly type: "ping-reply"; readonly link: LinkId; readonly reply: ReplyText }
-  | { readonly type: "info-reply"; readonly link: LinkId; readonly reply: ReplyText }
-  | { readonly type: "publish-reply"; readonly link: LinkId; readonly ok: boolean }
+  | {
+      readonly type: "ping-reply";
+      readonly link: LinkId;
+      readonly reply: ReplyText;
+      readonly gen?: number;
+    }
+  | {
+      readonly type: "info-reply";
+      readonly link: LinkId;
+      readonly reply: ReplyText;
+      readonly gen?: number;
+    }
+  | {
+      readonly type: "publish-reply";
+      readonly link: LinkId;
+      readonly ok: boolean;
+      readonly gen?: number;
+    }
   /** Any other command finished (replicaof transaction, SCRIPT KILL): only pending accounting. */
-  | { readonly type: "command-done"; readonly link: LinkId }
+  | { readonly type: "command-done"; readonly link: LinkId; readonly gen?: number }
   /** A hello from a pub/sub message (via = that link) or a PUBLISH to our server (via = null). */
-  | { readonly type: "hello-received"; readonly via: LinkId | null; readonly payload: string }
+  | {
+      readonly type: "hello-received";
+      readonly via: LinkId | null;
+      readonly payload: string;
+      readonly gen?: number;
+    }
   | {
       readonly type: "is-master-down-reply";
       readonly link: LinkId;
       readonly master: string;
+      readonly gen?: number;
       /** null when the reply was not [integer, bulk, integer]. */
       readonly reply: {
         readonly down: boolean;

@@ -53,6 +53,8 @@ export function newLink(id: LinkId, addr: Addr, needsPubsub: boolean, now: numbe
     pendingCommands: 0,
     infoSentTime: 0,
     refcount: 1,
+    cmdGen: 0,
+    pubsubGen: 0,
   };
 }
 

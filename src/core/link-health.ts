@@ -74,19 +74,23 @@ export function reconnectInstance(
     // link goes SDOWN down-after past the first reconnect attempt, not past the last reply.
     link.lastPingTime = ctx.now;
     if (link.actPingTime === 0) link.actPingTime = ctx.now;
+    link.cmdGen = ++ctx.state.linkGen;
     ctx.out.command({
       type: "connect",
       conn: "cmd",
       clientName: clientName(ctx, "cmd"),
+      gen: link.cmdGen,
       ...common,
     });
   }
   if (pubsub) {
     link.pubsubConnecting = true;
+    link.pubsubGen = ++ctx.state.linkGen;
     ctx.out.command({
       type: "connect",
       conn: "pubsub",
       clientName: clientName(ctx, "pubsub"),
+      gen: link.pubsubGen,
       ...common,
     });
   }

@@ -54,6 +54,8 @@ export type Command =
       readonly clientName: string;
       /** rename-command map (lowercase name → new name) applied to every command on the link. */
       readonly renamedCommands: Readonly<Record<string, string>>;
+      /** This connection's generation: every input it produces carries it back (`gen`). */
+      readonly gen: number;
     }
   /** Close one or both connections of a link; the shell answers with link-closed for each. */
   | { readonly type: "close"; readonly link: LinkId; readonly conn: ConnKind | "both" }

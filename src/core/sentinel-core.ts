@@ -30,6 +30,7 @@ import {
   onPingReply,
   reconnectInstance,
 } from "./link-health.js";
+import { fromStaleConnection } from "./link-generation.js";
 import { firstLinkUser } from "./link-users.js";
 import { onPublishReply, sendPeriodicCommands } from "./periodic.js";
 import { restoreMasters, snapshotState } from "./persisted-state.js";
@@ -109,6 +110,7 @@ function tick(ctx: CoreContext, wallNow: number): void {
 }
 
 function dispatch(ctx: CoreContext, input: Input): void {
+  if (fromStaleConnection(ctx.state, input)) return;
   switch (input.type) {
     case "tick":
       tick(ctx, input.wallNow);
@@ -171,6 +173,7 @@ export class SentinelCore {
       previousTime: 0,
       previousWallTime: 0,
       simulateFailureFlags: 0,
+      linkGen: 0,
     };
     setServerIdentity(this.#state, {
       port: options.port ?? 26379,

@@ -76,6 +76,14 @@ export interface LinkState {
   /** When the INFO still unanswered on the cmd connection went out; 0 = none. */
   infoSentTime: number;
   refcount: number;
+  /**
+   * The generation of the latest connect of each connection (0 = none made yet). The shell tags
+   * every input from a connection with the generation of the connect that opened it, so inputs
+   * of an older connection, still queued when a newer one was asked for (or when the record was
+   * replaced by one with the same link id), are recognised and dropped (link-generation.ts).
+   */
+  cmdGen: number;
+  pubsubGen: number;
 }
 
 /** What INFO tells about a master or replica (sentinel-protocol §3). */
@@ -173,4 +181,6 @@ export interface SentinelState {
   previousWallTime: number;
   /** SENTINEL SIMULATE-FAILURE flags: 1 crash-after-election, 2 crash-after-promotion. */
   simulateFailureFlags: number;
+  /** The last connection generation handed out (LinkState.cmdGen / pubsubGen). */
+  linkGen: number;
 }

@@ -9,6 +9,8 @@
  *   connection then subscribes to `__sentinel__:hello` (sentinel.c: sentinelReconnectInstance);
  * - replies of a connection that was closed or replaced are dropped, and a command that never got
  *   a reply produces no input: the link-closed input resets the core's pending count instead;
+ * - every input from a connection carries the generation the core gave its connect (`gen`), so
+ *   the core can drop what an older connection left in the queue (core/link-generation.ts);
  * - `close` answers with link-closed at once for every connection named, held or not; `forget` is
  *   silent.
  *
@@ -29,6 +31,8 @@ export const HELLO_CHANNEL = "__sentinel__:hello";
 interface Connection {
   link: RedisLink | null;
   connected: boolean;
+  /** The core's generation for this connection (Command connect): every input carries it. */
+  readonly gen: number;
   /** Reply callbacks of the periodic commands on this connection (see `replyHandlers`). */
   readonly onPing: CallCallback;
   readonly onInfo: CallCallback;
@@ -102,9 +106,10 @@ export class LinkManager {
         this.replicaOf(command.link, command.target);
         return;
       case "script-kill":
-        this.send(command.link, "script", ["KILL"], () => ({
+        this.send(command.link, "script", ["KILL"], (_result, gen) => ({
           type: "command-done",
           link: command.link,
+          gen,
         }));
         return;
     }
@@ -125,10 +130,12 @@ export class LinkManager {
     const previous = entry[command.conn];
     if (previous !== null) this.drop(entry, command.conn);
     const kind = command.conn;
+    const gen = command.gen;
     const conn: Connection = {
       link: null,
       connected: false,
-      ...this.replyHandlers(command.link, () => entry[kind] === conn),
+      gen,
+      ...this.replyHandlers(command.link, gen, () => entry[kind] === conn),
     };
     entry[command.conn] = conn;
     const current = (): boolean => entry[kind] === conn;
@@ -144,16 +151,22 @@ export class LinkManager {
           conn.connected = true;
           this.handshake(entry, conn.link, kind, command.auth, command.clientName);
           const localIp = stripMappedPrefix(conn.link.localAddress());
-          this.options.push({ type: "link-connected", link: command.link, conn: kind, localIp });
+          this.options.push({
+            type: "link-connected",
+            link: command.link,
+            conn: kind,
+            localIp,
+            gen,
+          });
         },
         onClosed: (reason) => {
           if (!current()) return;
           entry[kind] = null;
-          this.options.push({ type: "link-closed", link: command.link, conn: kind, reason });
+          this.options.push({ type: "link-closed", link: command.link, conn: kind, reason, gen });
         },
         onMessage: (channel, message) => {
           if (!current() || kind !== "pubsub" || channel !== HELLO_CHANNEL) return;
-          this.options.push({ type: "hello-received", via: command.link, payload: message });
+          this.options.push({ type: "hello-received", via: command.link, payload: message, gen });
         },
       },
     );
@@ -165,21 +178,22 @@ export class LinkManager {
    */
   private replyHandlers(
     id: LinkId,
+    gen: number,
     current: () => boolean,
   ): Pick<Connection, "onPing" | "onInfo" | "onPublish"> {
     const push = this.options.push;
     return {
       onPing: (result) => {
         const reply = narrowReplyText(result);
-        if (reply !== null && current()) push({ type: "ping-reply", link: id, reply });
+        if (reply !== null && current()) push({ type: "ping-reply", link: id, reply, gen });
       },
       onInfo: (result) => {
         const reply = narrowReplyText(result);
-        if (reply !== null && current()) push({ type: "info-reply", link: id, reply });
+        if (reply !== null && current()) push({ type: "info-reply", link: id, reply, gen });
       },
       onPublish: (result) => {
         if (result.kind !== "closed" && current()) {
-          push({ type: "publish-reply", link: id, ok: result.kind === "reply" });
+          push({ type: "publish-reply", link: id, ok: result.kind === "reply", gen });
         }
       },
     };
@@ -218,13 +232,18 @@ export class LinkManager {
       // connection we do not hold is answered too, with no reason (nothing was open, so no
       // -link-reconnection event): left unanswered, a core that believed it open would wait
       // forever and the link would never come back.
-      const held = entry !== undefined && entry[kind] !== null;
-      if (held) this.drop(entry, kind);
+      const conn = entry === undefined ? null : entry[kind];
+      if (entry === undefined || conn === null) {
+        this.options.push({ type: "link-closed", link: id, conn: kind, reason: "" });
+        continue;
+      }
+      this.drop(entry, kind);
       this.options.push({
         type: "link-closed",
         link: id,
         conn: kind,
-        reason: held ? "closed by sentinel" : "",
+        reason: "closed by sentinel",
+        gen: conn.gen,
       });
     }
   }
@@ -277,24 +296,25 @@ export class LinkManager {
     id: LinkId,
     command: string,
     args: readonly Argument[],
-    toInput: (result: CallResult) => Input,
+    toInput: (result: CallResult, gen: number) => Input,
   ): void {
     const target = this.commandConnection(id);
     if (target === null) return;
     const { entry, conn, link } = target;
     link.call(entry.renamed[command] ?? command, args, (result) => {
       if (result.kind === "closed" || entry.cmd !== conn) return;
-      this.options.push(toInput(result));
+      this.options.push(toInput(result, conn.gen));
     });
   }
 
   private askMasterDown(command: Extract<Command, { type: "ask-master-down" }>): void {
     const args = ["is-master-down-by-addr", command.ip, command.port, command.epoch, command.runId];
-    this.send(command.link, "sentinel", args, (result) => ({
+    this.send(command.link, "sentinel", args, (result, gen) => ({
       type: "is-master-down-reply",
       link: command.link,
       master: command.master,
       reply: result.kind === "reply" ? narrowIsMasterDownReply(result.value) : null,
+      gen,
     }));
   }
 
@@ -326,7 +346,7 @@ export class LinkManager {
       for (const failure of failures) {
         logAt(this.options.logger, "verbose", `Reconfiguration of ${id}: ${failure}`);
       }
-      this.options.push({ type: "command-done", link: id });
+      this.options.push({ type: "command-done", link: id, gen: conn.conn.gen });
     };
     for (const [cmd, args] of steps) link.call(cmd, args, onResult);
   }

@@ -23,12 +23,15 @@ describe("link manager against redis-server", function () {
   let inputs: Input[];
   let manager: LinkManager;
   let logLines: string[];
+  /** The generation of the last connect (each connect gets the next, as the core gives them). */
+  let lastGen: number;
 
   before(async () => {
     await loadRedisClient();
   });
 
   beforeEach(() => {
+    lastGen = 0;
     processes = [];
     inputs = [];
     logLines = [];
@@ -73,6 +76,7 @@ describe("link manager against redis-server", function () {
       auth: null,
       clientName: `${CLIENT_NAME}-${conn}`,
       renamedCommands: {},
+      gen: ++lastGen,
       ...extra,
     });
   }
@@ -137,15 +141,18 @@ describe("link manager against redis-server", function () {
     const payload = "127.0.0.1,26379,abc,0,m,127.0.0.1,6379,0";
     manager.execute({ type: "publish-hello", link: "master:m", payload });
     await waitFor("the hello back", () => find("hello-received") !== undefined);
+    // Each tagged with the generation of its connection: cmd was connected first, pub/sub second.
     expect(find("hello-received")).to.deep.equal({
       type: "hello-received",
       via: "master:m",
       payload,
+      gen: 2,
     });
     expect(find("publish-reply")).to.deep.equal({
       type: "publish-reply",
       link: "master:m",
       ok: true,
+      gen: 1,
     });
     expect(await redisCli(r.port, ["CLIENT", "LIST"])).to.contain(`name=${CLIENT_NAME}-pubsub`);
   });

@@ -85,9 +85,12 @@ export interface SentinelEnv {
 interface LinkEntry {
   cmd: Connection | null;
   pubsub: Connection | null;
-  /** Pending connect attempts (a token per attempt so a stale one is ignored). */
+  /** Pending connect attempts: the core's generation of each (0 = none pending). */
   cmdAttempt: number;
   pubsubAttempt: number;
+  /** The generation of the open connection of each kind: its inputs carry it (`gen`). */
+  cmdGen: number;
+  pubsubGen: number;
 }
 
 export const PERSIST_FAILED_TEXT = "ERR Failed to save config file. Check server logs.";
@@ -114,7 +117,6 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     { request: VoteRequest; respond: (r: Response) => void }
   >();
   private nextRequestId = 1;
-  private attemptCounter = 0;
   private inbox: (() => void)[] = [];
   private tickTimer: Timer | null = null;
   private readonly tickRandom: Prng;
@@ -325,7 +327,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   private command(command: Command): void {
     switch (command.type) {
       case "connect":
-        this.connect(command.link, command.conn, command.addr);
+        this.connect(command.link, command.conn, command.addr, command.gen);
         return;
       case "close":
         this.close(command.link, command.conn);
@@ -334,24 +336,27 @@ export class SimSentinel implements ServerEnd, ClientEnd {
         this.forget(command.link);
         return;
       case "ping":
-        this.send(command.link, { kind: "ping" }, (r) => ({
+        this.send(command.link, { kind: "ping" }, (r, gen) => ({
           type: "ping-reply",
           link: command.link,
           reply: text(r),
+          gen,
         }));
         return;
       case "info":
-        this.send(command.link, { kind: "info" }, (r) => ({
+        this.send(command.link, { kind: "info" }, (r, gen) => ({
           type: "info-reply",
           link: command.link,
           reply: text(r),
+          gen,
         }));
         return;
       case "publish-hello":
-        this.send(command.link, { kind: "publish", payload: command.payload }, (r) => ({
+        this.send(command.link, { kind: "publish", payload: command.payload }, (r, gen) => ({
           type: "publish-reply",
           link: command.link,
           ok: r.kind !== "error",
+          gen,
         }));
         return;
       case "ask-master-down": {
@@ -362,7 +367,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
           epoch: command.epoch,
           runId: command.runId,
         };
-        this.send(command.link, request, (r) => ({
+        this.send(command.link, request, (r, gen) => ({
           type: "is-master-down-reply",
           link: command.link,
           master: command.master,
@@ -370,19 +375,22 @@ export class SimSentinel implements ServerEnd, ClientEnd {
             r.kind === "vote"
               ? { down: r.down, leader: r.leader, leaderEpoch: r.leaderEpoch }
               : null,
+          gen,
         }));
         return;
       }
       case "replicaof":
-        this.send(command.link, { kind: "replicaof", target: command.target }, () => ({
+        this.send(command.link, { kind: "replicaof", target: command.target }, (_r, gen) => ({
           type: "command-done",
           link: command.link,
+          gen,
         }));
         return;
       case "script-kill":
-        this.send(command.link, { kind: "script-kill" }, () => ({
+        this.send(command.link, { kind: "script-kill" }, (_r, gen) => ({
           type: "command-done",
           link: command.link,
+          gen,
         }));
         return;
     }
@@ -391,17 +399,18 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   private entry(link: LinkId): LinkEntry {
     let entry = this.links.get(link);
     if (entry === undefined) {
-      entry = { cmd: null, pubsub: null, cmdAttempt: 0, pubsubAttempt: 0 };
+      entry = { cmd: null, pubsub: null, cmdAttempt: 0, pubsubAttempt: 0, cmdGen: 0, pubsubGen: 0 };
       this.links.set(link, entry);
     }
     return entry;
   }
 
-  private connect(link: LinkId, kind: ConnKind, addr: Addr): void {
+  private connect(link: LinkId, kind: ConnKind, addr: Addr, gen: number): void {
     const entry = this.entry(link);
     entry[kind]?.closeByClient();
     entry[kind] = null;
-    const attempt = ++this.attemptCounter;
+    // The core's generations are unique and never 0: they serve as the attempt tokens.
+    const attempt = gen;
     if (kind === "cmd") entry.cmdAttempt = attempt;
     else entry.pubsubAttempt = attempt;
     const net = this.env.network;
@@ -416,7 +425,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
         this.deliver(() => {
           if (!current()) return;
           this.clearAttempt(entry, kind);
-          this.input({ type: "link-closed", link, conn: kind, reason });
+          this.input({ type: "link-closed", link, conn: kind, reason, gen });
         });
       });
     };
@@ -434,24 +443,32 @@ export class SimSentinel implements ServerEnd, ClientEnd {
         }
         if (!server.up) {
           this.clearAttempt(entry, kind);
-          this.input({ type: "link-closed", link, conn: kind, reason: "connect ECONNREFUSED" });
+          this.input({
+            type: "link-closed",
+            link,
+            conn: kind,
+            reason: "connect ECONNREFUSED",
+            gen,
+          });
           return;
         }
         this.clearAttempt(entry, kind);
         const conn = new Connection(net, this, server, kind);
         entry[kind] = conn;
+        if (kind === "cmd") entry.cmdGen = gen;
+        else entry.pubsubGen = gen;
         conn.onServerClose = (reason) => {
           if (entry[kind] !== conn || this.links.get(link) !== entry) return;
           entry[kind] = null;
-          this.input({ type: "link-closed", link, conn: kind, reason });
+          this.input({ type: "link-closed", link, conn: kind, reason, gen });
         };
         conn.onMessage = (payload) => {
           if (entry[kind] !== conn) return;
-          this.input({ type: "hello-received", via: link, payload });
+          this.input({ type: "hello-received", via: link, payload, gen });
         };
         server.accept(conn);
         if (kind === "pubsub") conn.request({ kind: "subscribe" }, () => undefined);
-        this.input({ type: "link-connected", link, conn: kind, localIp: this.host });
+        this.input({ type: "link-connected", link, conn: kind, localIp: this.host, gen });
       });
     });
   }
@@ -472,16 +489,15 @@ export class SimSentinel implements ServerEnd, ClientEnd {
       }
       const attempt = kind === "cmd" ? entry.cmdAttempt : entry.pubsubAttempt;
       const conn = entry[kind];
-      const held = conn !== null || attempt !== 0;
       conn?.closeByClient();
       entry[kind] = null;
-      if (held) this.clearAttempt(entry, kind);
-      this.later({
-        type: "link-closed",
-        link,
-        conn: kind,
-        reason: held ? "closed by sentinel" : "",
-      });
+      if (conn === null && attempt === 0) {
+        this.later({ type: "link-closed", link, conn: kind, reason: "" });
+        continue;
+      }
+      this.clearAttempt(entry, kind);
+      const gen = conn !== null ? (kind === "cmd" ? entry.cmdGen : entry.pubsubGen) : attempt;
+      this.later({ type: "link-closed", link, conn: kind, reason: "closed by sentinel", gen });
     }
   }
 
@@ -493,13 +509,19 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     this.links.delete(link);
   }
 
-  private send(link: LinkId, request: Request, toInput: (response: Response) => Input): void {
-    const conn = this.links.get(link)?.cmd ?? null;
+  private send(
+    link: LinkId,
+    request: Request,
+    toInput: (response: Response, gen: number) => Input,
+  ): void {
+    const entry = this.links.get(link);
+    const conn = entry?.cmd ?? null;
     // Not connected: the shell drops the command (link-manager.ts: commandConnection).
-    if (conn === null) return;
+    if (entry === undefined || conn === null) return;
+    const gen = entry.cmdGen;
     conn.request(request, (response) => {
       if (this.links.get(link)?.cmd !== conn) return;
-      this.input(toInput(response));
+      this.input(toInput(response, gen));
     });
   }
 

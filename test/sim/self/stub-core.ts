@@ -28,6 +28,7 @@ export class StubCore implements SimCore {
       previousTime: 0,
       previousWallTime: 0,
       simulateFailureFlags: 0,
+      linkGen: 0,
     };
     for (const m of config.masters) {
       const master = createMaster(1, m.name, m.addr, m.settings);

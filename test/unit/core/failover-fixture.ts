@@ -48,6 +48,7 @@ export function newState(myId = MY_ID): SentinelState {
     previousTime: 0,
     previousWallTime: 0,
     simulateFailureFlags: 0,
+    linkGen: 0,
   };
 }
 

@@ -63,6 +63,7 @@ const CONNECT: Extract<Command, { type: "connect" }> = {
   auth: { user: "mon", pass: "pw" },
   clientName: "sentinel-12345678-pubsub",
   renamedCommands: { auth: "xauth", client: "xclient", subscribe: "xsub", ping: "xping" },
+  gen: 7,
 };
 
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -79,7 +80,7 @@ describe("link manager", () => {
       "xsub __sentinel__:hello",
     ]);
     expect(inputs).to.deep.equal([
-      { type: "link-connected", link: "master:m", conn: "pubsub", localIp: "127.0.0.1" },
+      { type: "link-connected", link: "master:m", conn: "pubsub", localIp: "127.0.0.1", gen: 7 },
     ]);
   });
 
@@ -90,7 +91,7 @@ describe("link manager", () => {
     conns[0]?.handlers.onMessage("__sentinel__:hello", "payload");
     conns[0]?.handlers.onMessage("other", "ignored");
     expect(inputs.slice(1)).to.deep.equal([
-      { type: "hello-received", via: "master:m", payload: "payload" },
+      { type: "hello-received", via: "master:m", payload: "payload", gen: 7 },
     ]);
   });
 
@@ -137,13 +138,14 @@ describe("link manager", () => {
     info?.({ kind: "error", text: "LOADING Redis is loading the dataset in memory" });
     publish?.({ kind: "error", text: "NOPERM" });
     expect(inputs.slice(1)).to.deep.equal([
-      { type: "ping-reply", link: "master:m", reply: { kind: "ok", text: "PONG" } },
+      { type: "ping-reply", link: "master:m", reply: { kind: "ok", text: "PONG" }, gen: 7 },
       {
         type: "info-reply",
         link: "master:m",
         reply: { kind: "error", text: "LOADING Redis is loading the dataset in memory" },
+        gen: 7,
       },
-      { type: "publish-reply", link: "master:m", ok: false },
+      { type: "publish-reply", link: "master:m", ok: false, gen: 7 },
     ]);
   });
 
@@ -168,7 +170,7 @@ describe("link manager", () => {
     for (const answer of answers.slice(0, 5)) answer({ kind: "reply", value: "QUEUED" });
     expect(inputs).to.have.length(1);
     answers[5]?.({ kind: "reply", value: ["OK", "OK", "OK", 1, 0] });
-    expect(inputs.slice(1)).to.deep.equal([{ type: "command-done", link: "master:m" }]);
+    expect(inputs.slice(1)).to.deep.equal([{ type: "command-done", link: "master:m", gen: 7 }]);
 
     manager.execute({ type: "replicaof", link: "master:m", target: null });
     const second = conns[0]?.answers.slice(-6) ?? [];
@@ -188,7 +190,7 @@ describe("link manager", () => {
     manager.execute({ type: "close", link: "master:m", conn: "cmd" });
     manager.execute({ type: "close", link: "replica:x", conn: "pubsub" });
     expect(inputs).to.deep.equal([
-      { type: "link-closed", link: "master:m", conn: "cmd", reason: "closed by sentinel" },
+      { type: "link-closed", link: "master:m", conn: "cmd", reason: "closed by sentinel", gen: 7 },
       { type: "link-closed", link: "master:m", conn: "cmd", reason: "" },
       { type: "link-closed", link: "replica:x", conn: "pubsub", reason: "" },
     ]);
@@ -200,7 +202,7 @@ describe("link manager", () => {
     conns[0]?.handlers.onClosed("ECONNREFUSED");
     conns[0]?.handlers.onClosed("ECONNREFUSED");
     expect(inputs).to.deep.equal([
-      { type: "link-closed", link: "master:m", conn: "cmd", reason: "ECONNREFUSED" },
+      { type: "link-closed", link: "master:m", conn: "cmd", reason: "ECONNREFUSED", gen: 7 },
     ]);
     manager.execute({ ...CONNECT, conn: "cmd" });
     manager.execute({ type: "forget", link: "master:m" });

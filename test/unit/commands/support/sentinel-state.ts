@@ -32,6 +32,7 @@ export function newState(): SentinelState {
     previousTime: 0,
     previousWallTime: 0,
     simulateFailureFlags: 0,
+    linkGen: 0,
   };
 }
 
