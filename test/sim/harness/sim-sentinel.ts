@@ -6,20 +6,22 @@
  * pause (SIGSTOP: nothing runs, input queues up), wall-clock jumps (TILT), failing persists, and
  * a crash hook between persist and send.
  *
- * Feedback produced while executing a Ready (link-closed after `close`) is scheduled as a new
- * clock event, never fed back re-entrantly.
+ * The client side (the core's link commands) lives in sim-links.ts. Feedback produced while
+ * executing a Ready (link-closed after `close`) is scheduled as a new clock event, never fed back
+ * re-entrantly.
  */
 import type { Addr } from "../../../src/core/addr.js";
 import type { PersistedState, SentinelConfig } from "../../../src/core/config.js";
 import type { Input } from "../../../src/core/inputs.js";
 import type { Random } from "../../../src/core/random.js";
-import type { AdminResult, Command, CoreReply, Ready } from "../../../src/core/ready.js";
-import type { ConnKind, LinkId, SentinelState } from "../../../src/core/state.js";
+import type { AdminResult, CoreReply, Ready } from "../../../src/core/ready.js";
+import type { SentinelState } from "../../../src/core/state.js";
 import type { Timing } from "../../../src/core/timing.js";
 import type { AdminOp } from "../../../src/core/inputs.js";
-import { Connection } from "./connection.js";
+import type { Connection } from "./connection.js";
 import type { ClientEnd, Request, Response, ServerEnd } from "./connection.js";
 import type { FakeNetwork } from "./fake-network.js";
+import { SimLinks } from "./sim-links.js";
 import type { Prng } from "./prng.js";
 import type { VirtualClock, Timer } from "./virtual-clock.js";
 
@@ -82,17 +84,6 @@ export interface SentinelEnv {
   readonly connectTimeout: number;
 }
 
-interface LinkEntry {
-  cmd: Connection | null;
-  pubsub: Connection | null;
-  /** Pending connect attempts: the core's generation of each (0 = none pending). */
-  cmdAttempt: number;
-  pubsubAttempt: number;
-  /** The generation of the open connection of each kind: its inputs carry it (`gen`). */
-  cmdGen: number;
-  pubsubGen: number;
-}
-
 export const PERSIST_FAILED_TEXT = "ERR Failed to save config file. Check server logs.";
 
 export class SimSentinel implements ServerEnd, ClientEnd {
@@ -110,7 +101,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   wallOffset = 0;
   private readonly monoBase: number;
   private readonly wallBase: number;
-  private links = new Map<LinkId, LinkEntry>();
+  private readonly links = new SimLinks(this);
   private serverConns = new Set<Connection>();
   private pendingVotes = new Map<
     number,
@@ -186,11 +177,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     this.tickTimer = null;
     this.inbox = [];
     this.pendingVotes.clear();
-    for (const entry of this.links.values()) {
-      entry.cmd?.closeByClient();
-      entry.pubsub?.closeByClient();
-    }
-    this.links.clear();
+    this.links.dropAll();
     for (const conn of this.serverConns) conn.closeByServer("Connection reset by peer");
     this.serverConns.clear();
     this.env.observer.onLifecycle(this, reason);
@@ -260,7 +247,8 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     this.execute(input, core.takeReady());
   }
 
-  private later(input: Input): void {
+  /** Steps the core with `input` as a new clock event (feedback, never re-entrant). */
+  later(input: Input): void {
     const incarnation = this.incarnation;
     this.env.clock.after(0, () => {
       if (this.incarnation === incarnation)
@@ -292,7 +280,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
       return;
     }
     for (const reply of ready.replies) this.reply(reply, persistOk, votes);
-    for (const command of ready.commands) this.command(command);
+    for (const command of ready.commands) this.links.execute(command);
     this.env.observer.onStep(this, input, ready, votes);
   }
 
@@ -323,207 +311,6 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   }
 
   // ---- client side: the core's commands ----
-
-  private command(command: Command): void {
-    switch (command.type) {
-      case "connect":
-        this.connect(command.link, command.conn, command.addr, command.gen);
-        return;
-      case "close":
-        this.close(command.link, command.conn);
-        return;
-      case "forget":
-        this.forget(command.link);
-        return;
-      case "ping":
-        this.send(command.link, { kind: "ping" }, (r, gen) => ({
-          type: "ping-reply",
-          link: command.link,
-          reply: text(r),
-          gen,
-        }));
-        return;
-      case "info":
-        this.send(command.link, { kind: "info" }, (r, gen) => ({
-          type: "info-reply",
-          link: command.link,
-          reply: text(r),
-          gen,
-        }));
-        return;
-      case "publish-hello":
-        this.send(command.link, { kind: "publish", payload: command.payload }, (r, gen) => ({
-          type: "publish-reply",
-          link: command.link,
-          ok: r.kind !== "error",
-          gen,
-        }));
-        return;
-      case "ask-master-down": {
-        const request: Request = {
-          kind: "is-master-down",
-          ip: command.ip,
-          port: command.port,
-          epoch: command.epoch,
-          runId: command.runId,
-        };
-        this.send(command.link, request, (r, gen) => ({
-          type: "is-master-down-reply",
-          link: command.link,
-          master: command.master,
-          reply:
-            r.kind === "vote"
-              ? { down: r.down, leader: r.leader, leaderEpoch: r.leaderEpoch }
-              : null,
-          gen,
-        }));
-        return;
-      }
-      case "replicaof":
-        this.send(command.link, { kind: "replicaof", target: command.target }, (_r, gen) => ({
-          type: "command-done",
-          link: command.link,
-          gen,
-        }));
-        return;
-      case "script-kill":
-        this.send(command.link, { kind: "script-kill" }, (_r, gen) => ({
-          type: "command-done",
-          link: command.link,
-          gen,
-        }));
-        return;
-    }
-  }
-
-  private entry(link: LinkId): LinkEntry {
-    let entry = this.links.get(link);
-    if (entry === undefined) {
-      entry = { cmd: null, pubsub: null, cmdAttempt: 0, pubsubAttempt: 0, cmdGen: 0, pubsubGen: 0 };
-      this.links.set(link, entry);
-    }
-    return entry;
-  }
-
-  private connect(link: LinkId, kind: ConnKind, addr: Addr, gen: number): void {
-    const entry = this.entry(link);
-    entry[kind]?.closeByClient();
-    entry[kind] = null;
-    // The core's generations are unique and never 0: they serve as the attempt tokens.
-    const attempt = gen;
-    if (kind === "cmd") entry.cmdAttempt = attempt;
-    else entry.pubsubAttempt = attempt;
-    const net = this.env.network;
-    const server = this.env.lookupServer(addr);
-    const incarnation = this.incarnation;
-    const current = (): boolean =>
-      this.incarnation === incarnation &&
-      this.links.get(link) === entry &&
-      (kind === "cmd" ? entry.cmdAttempt : entry.pubsubAttempt) === attempt;
-    const fail = (delay: number, reason: string): void => {
-      this.env.clock.after(delay, () => {
-        this.deliver(() => {
-          if (!current()) return;
-          this.clearAttempt(entry, kind);
-          this.input({ type: "link-closed", link, conn: kind, reason, gen });
-        });
-      });
-    };
-    if (server === null) {
-      fail(this.env.connectTimeout, "connect ETIMEDOUT");
-      return;
-    }
-    const rtt = net.delay(this.host, server.host) + net.delay(server.host, this.host);
-    this.env.clock.after(rtt, () => {
-      this.deliver(() => {
-        if (!current()) return;
-        if (!net.connected(this.host, server.host)) {
-          fail(Math.max(0, this.env.connectTimeout - rtt), "connect ETIMEDOUT");
-          return;
-        }
-        if (!server.up) {
-          this.clearAttempt(entry, kind);
-          this.input({
-            type: "link-closed",
-            link,
-            conn: kind,
-            reason: "connect ECONNREFUSED",
-            gen,
-          });
-          return;
-        }
-        this.clearAttempt(entry, kind);
-        const conn = new Connection(net, this, server, kind);
-        entry[kind] = conn;
-        if (kind === "cmd") entry.cmdGen = gen;
-        else entry.pubsubGen = gen;
-        conn.onServerClose = (reason) => {
-          if (entry[kind] !== conn || this.links.get(link) !== entry) return;
-          entry[kind] = null;
-          this.input({ type: "link-closed", link, conn: kind, reason, gen });
-        };
-        conn.onMessage = (payload) => {
-          if (entry[kind] !== conn) return;
-          this.input({ type: "hello-received", via: link, payload, gen });
-        };
-        server.accept(conn);
-        if (kind === "pubsub") conn.request({ kind: "subscribe" }, () => undefined);
-        this.input({ type: "link-connected", link, conn: kind, localIp: this.host, gen });
-      });
-    });
-  }
-
-  private clearAttempt(entry: LinkEntry, kind: ConnKind): void {
-    if (kind === "cmd") entry.cmdAttempt = 0;
-    else entry.pubsubAttempt = 0;
-  }
-
-  private close(link: LinkId, which: ConnKind | "both"): void {
-    const entry = this.links.get(link);
-    const kinds: readonly ConnKind[] = which === "both" ? ["cmd", "pubsub"] : [which];
-    for (const kind of kinds) {
-      // As link-manager.ts: every close is answered, with no reason when nothing was held.
-      if (entry === undefined) {
-        this.later({ type: "link-closed", link, conn: kind, reason: "" });
-        continue;
-      }
-      const attempt = kind === "cmd" ? entry.cmdAttempt : entry.pubsubAttempt;
-      const conn = entry[kind];
-      conn?.closeByClient();
-      entry[kind] = null;
-      if (conn === null && attempt === 0) {
-        this.later({ type: "link-closed", link, conn: kind, reason: "" });
-        continue;
-      }
-      this.clearAttempt(entry, kind);
-      const gen = conn !== null ? (kind === "cmd" ? entry.cmdGen : entry.pubsubGen) : attempt;
-      this.later({ type: "link-closed", link, conn: kind, reason: "closed by sentinel", gen });
-    }
-  }
-
-  private forget(link: LinkId): void {
-    const entry = this.links.get(link);
-    if (entry === undefined) return;
-    entry.cmd?.closeByClient();
-    entry.pubsub?.closeByClient();
-    this.links.delete(link);
-  }
-
-  private send(
-    link: LinkId,
-    request: Request,
-    toInput: (response: Response, gen: number) => Input,
-  ): void {
-    const entry = this.links.get(link);
-    const conn = entry?.cmd ?? null;
-    // Not connected: the shell drops the command (link-manager.ts: commandConnection).
-    if (entry === undefined || conn === null) return;
-    const gen = entry.cmdGen;
-    conn.request(request, (response) => {
-      if (this.links.get(link)?.cmd !== conn) return;
-      this.input(toInput(response, gen));
-    });
-  }
 
   // ---- server side: peers talking to our RESP port ----
 
@@ -580,9 +367,4 @@ export class SimSentinel implements ServerEnd, ClientEnd {
         return;
     }
   }
-}
-
-function text(response: Response): { kind: "ok" | "error"; text: string } {
-  if (response.kind === "vote") return { kind: "error", text: "ERR unexpected reply" };
-  return { kind: response.kind, text: response.text };
 }
