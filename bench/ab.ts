@@ -1,9 +1,10 @@
 // A/B of two Vigil builds (or two sets of node flags) side by side: both monitor the same farm
 // of masters (bench/lib/scale-farm.ts, stand-in masters by default) at the same time, and their
-// CPU seconds per minute are read over the same windows. On this shared 2-core machine one
-// window of bench:scale moves by ±0.2× from run to run, more than most changes worth trying;
-// two processes measured over the same seconds see the same machine, so the per-window ratio
-// B/A is far steadier than two runs one after the other.
+// CPU seconds per minute are read over the same windows (and, over all of them, split into user
+// and system time). On this shared 2-core machine one window of bench:scale moves by ±0.2× from
+// run to run, more than most changes worth trying; two processes measured over the same seconds
+// see the same machine, so the per-window ratio B/A is far steadier than two runs one after the
+// other.
 //
 // The two sentinels see each other (hellos) and each counts the other as a peer: that is the
 // same extra work for both. The farm runs under SCHED_IDLE, the sentinels under SCHED_OTHER
@@ -27,7 +28,7 @@ import { delay } from "../test/e2e/harness/wait-for.js";
 import { Args } from "./lib/args.js";
 import { makeDir, removeDir } from "./lib/exit-cleanup.js";
 import { NORMAL_POLICY_LAUNCHER, setPolicy } from "./lib/farm-policy.js";
-import { cpuSeconds, peakRssMiB } from "./lib/proc-stats.js";
+import { cpuSeconds, cpuTimes, peakRssMiB } from "./lib/proc-stats.js";
 import { startFarm, stopFarm } from "./lib/scale-farm.js";
 import { printTable, round, summarize } from "./lib/stats.js";
 
@@ -111,6 +112,8 @@ async function main(): Promise<void> {
     const rows: string[][] = [];
     const ratios: number[] = [];
     const perSide: Record<"A" | "B", number[]> = { A: [], B: [] };
+    // User and system time over all windows: where each side's CPU goes (user space / kernel).
+    const startTimes = sides.map((s) => cpuTimes(pidOf(s)));
     for (let w = 0; w < windows; w++) {
       const before = sides.map((s) => cpuSeconds(pidOf(s)));
       await delay(windowS * 1000);
@@ -130,6 +133,15 @@ async function main(): Promise<void> {
       console.error(`window ${w + 1}: A ${round(cpuA, 2)} B ${round(cpuB, 2)} s/min`);
     }
     const r = summarize(ratios);
+    const minutes = (windows * windowS) / 60;
+    const split = sides.map((s, i) => {
+      const end = cpuTimes(pidOf(s));
+      const start = startTimes[i] ?? { user: 0, system: 0 };
+      return {
+        user: round((end.user - start.user) / minutes, 2),
+        system: round((end.system - start.system) / minutes, 2),
+      };
+    });
     const rss = sides.map((s) => peakRssMiB(pidOf(s)));
     rows.push([
       "median",
@@ -144,11 +156,27 @@ async function main(): Promise<void> {
     printTable(["window", "A CPU s/min", "B CPU s/min", "B/A"], rows);
     console.log(`peak RSS MiB: A ${rss[0]} B ${rss[1]}`);
     console.log(
+      `user + system s/min over all windows: A ${split[0]?.user} + ${split[0]?.system}, ` +
+        `B ${split[1]?.user} + ${split[1]?.system}`,
+    );
+    console.log(
       JSON.stringify({
         bench: "ab",
         size,
-        a: { entry: a.entry, flags: a.flags, cpu: perSide.A, peakRssMiB: rss[0] },
-        b: { entry: b.entry, flags: b.flags, cpu: perSide.B, peakRssMiB: rss[1] },
+        a: {
+          entry: a.entry,
+          flags: a.flags,
+          cpu: perSide.A,
+          cpuSplit: split[0],
+          peakRssMiB: rss[0],
+        },
+        b: {
+          entry: b.entry,
+          flags: b.flags,
+          cpu: perSide.B,
+          cpuSplit: split[1],
+          peakRssMiB: rss[1],
+        },
         ratio: { median: r?.median ?? null, min: r?.min ?? null, max: r?.max ?? null },
       }),
     );

@@ -19,14 +19,18 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** CPU seconds (user + system) the process has used so far. */
-export function cpuSeconds(pid: number): number {
+/** CPU seconds the process has used so far, in user space and in the kernel. */
+export function cpuTimes(pid: number): { user: number; system: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
   // The command name (field 2) may contain spaces: fields are counted after its closing paren.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return (utime + stime) / clockTicks();
+  return { user: Number(fields[11]) / clockTicks(), system: Number(fields[12]) / clockTicks() };
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
 }
 
 function statusKb(pid: number, key: string): number {

@@ -154,7 +154,9 @@ export function onLinkConnected(
   // (its link starts with no reconnect made); an answer for the old record's connection, queued
   // in the same batch as the switch, must not mark the new one connected while the shell holds
   // no connection for it: its PINGs were dropped, and the close after SDOWN was never answered,
-  // leaving the replica disconnected for good (seen in CI).
+  // leaving the replica disconnected for good (seen in CI). The shell's inputs carry the
+  // connection's generation and are dropped before this (link-generation.ts); this guard covers
+  // inputs without one.
   const connecting = conn === "cmd" ? link.cmdConnecting : link.pubsubConnecting;
   if (!connecting && link.lastReconnTime === 0) return;
   if (conn === "cmd") {
