@@ -188,8 +188,16 @@ for (const impl of SENTINEL_IMPLS) {
       expect(of(leader, "+odown")[0]).to.match(
         new RegExp(`^${masterText} #quorum [23]/2$`.replaceAll(".", "\\.")),
       );
-      expect(of(leader, "+new-epoch")).to.deep.equal(["1"]);
-      expect(of(leader, "+try-failover")).to.deep.equal([masterText]);
+      // Usually one election in epoch 1. Three candidates that stand before they hear of each
+      // other split the vote (each votes for itself; Vigil's randomized candidate delay makes it
+      // rare, not impossible: 3 of 30 local runs), and the next epoch elects: the leader then saw
+      // rising epochs from 1 and tried at most once per epoch.
+      const epochs = of(leader, "+new-epoch");
+      expect(epochs[0]).to.equal("1");
+      expect(epochs.every((e, i) => i === 0 || Number(e) > Number(epochs[i - 1]))).to.equal(true);
+      const tries = of(leader, "+try-failover");
+      expect(tries.length).to.be.within(1, epochs.length);
+      expect(new Set(tries)).to.deep.equal(new Set([masterText]));
       expect(of(leader, "+elected-leader")).to.deep.equal([masterText]);
       expect(of(leader, "+failover-end")).to.deep.equal([masterText]);
       expect(of(leader, "+promoted-slave")).to.deep.equal([
