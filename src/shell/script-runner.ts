@@ -14,6 +14,12 @@
  *   is then retried like any other.
  *
  * Children get no shell, /dev/null for stdio, the inherited environment, and no other fds.
+ *
+ * A queued job starts in a later turn of the event loop, never inside the batch that produced
+ * its event: a spawn blocks the thread for 6–9 ms here, and the batch's link writes go out only
+ * when it returns. A candidate's +new-epoch and +try-failover scripts held back its vote
+ * requests that long, so two other candidates could stand meanwhile and split the vote (3 of 30
+ * runs of the scripts e2e test). sentinel.c too starts scripts from its timer, not at the event.
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -38,6 +44,8 @@ export interface ScriptRunnerOptions {
   readonly timing: () => Pick<Timing, "scriptMaxRuntime" | "scriptRetryDelay">;
   /** -script-error, -script-timeout, ±script-child: logged and published like core events. */
   readonly onEvent: (event: SentinelEvent) => void;
+  /** Runs the start of queued jobs later (default setImmediate; tests may run it at once). */
+  readonly defer?: (run: () => void) => void;
 }
 
 /** One row of SENTINEL PENDING-SCRIPTS. */
@@ -84,6 +92,8 @@ export class ScriptRunner {
   private readonly options: ScriptRunnerOptions;
   private readonly queue: ScriptJob[] = [];
   private running = 0;
+  /** A deferred runPending is scheduled. */
+  private startScheduled = false;
 
   constructor(options: ScriptRunnerOptions) {
     this.options = options;
@@ -99,7 +109,7 @@ export class ScriptRunner {
     return this.queue.length;
   }
 
-  /** Queues `path args…` and starts it if a slot is free. */
+  /** Queues `path args…`; it starts in a later turn of the loop if a slot is free. */
   enqueue(path: string, args: readonly string[]): void {
     this.queue.push({
       argv: [path, ...args],
@@ -114,7 +124,12 @@ export class ScriptRunner {
       const victim = this.queue.findIndex((job) => !job.running);
       if (victim >= 0) this.queue.splice(victim, 1);
     }
-    this.runPending();
+    if (this.startScheduled) return;
+    this.startScheduled = true;
+    (this.options.defer ?? setImmediate)(() => {
+      this.startScheduled = false;
+      this.runPending();
+    });
   }
 
   /** Called every tick: start due jobs, kill overdue ones. */

@@ -48,11 +48,33 @@ describe("script runner", () => {
       now: () => now,
       timing: () => timing,
       onEvent: (e) => events.push(e),
+      // Jobs start at once here; the deferred start has a test of its own.
+      defer: (run) => {
+        run();
+      },
     });
   });
 
   afterEach(() => {
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("starts a queued job in a later turn of the event loop, not inside the caller's batch", async () => {
+    const out = join(dir, "out");
+    const path = script("later.sh", `echo ran >> ${out}`);
+    const deferred = new ScriptRunner({
+      now: () => now,
+      timing: () => timing,
+      onEvent: () => undefined,
+    });
+    deferred.enqueue(path, ["+new-epoch", "1"]);
+    deferred.enqueue(path, ["+try-failover", "master mymaster 127.0.0.1 6379"]);
+    expect(deferred.runningCount).to.equal(0);
+    expect(deferred.pending().map((job) => job.running)).to.deep.equal([false, false]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(deferred.runningCount).to.equal(2);
+    await waitFor("both scripts to finish", () => deferred.queueLength === 0);
+    expect(runs(out)).to.deep.equal(["ran", "ran"]);
   });
 
   it("runs a script with its arguments and forgets it after exit 0", async () => {
