@@ -190,7 +190,8 @@ for (const impl of SENTINEL_IMPLS) {
       );
       // Usually one election in epoch 1. Three candidates that stand before they hear of each
       // other split the vote (each votes for itself; Vigil's randomized candidate delay makes it
-      // rare, not impossible: 3 of 30 local runs), and the next epoch elects: the leader then saw
+      // rare, not impossible: 3 of 30 local runs while scripts were spawned inside the batch that
+      // sends the vote requests, 0 of 30 since), and the next epoch elects: the leader then saw
       // rising epochs from 1 and tried at most once per epoch.
       const epochs = of(leader, "+new-epoch");
       expect(epochs[0]).to.equal("1");
