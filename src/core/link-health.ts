@@ -149,16 +149,6 @@ export function onLinkConnected(
   const link = first.instance.link;
   // Queued before the close went out: that connection is going away.
   if (conn === "cmd" ? link.cmdClosing : link.pubsubClosing) return;
-  // A link that never asked for a connection cannot have one. A replica's link id is made of its
-  // master and address, so a record recreated by a switch reuses the id of the one it replaces
-  // (its link starts with no reconnect made); an answer for the old record's connection, queued
-  // in the same batch as the switch, must not mark the new one connected while the shell holds
-  // no connection for it: its PINGs were dropped, and the close after SDOWN was never answered,
-  // leaving the replica disconnected for good (seen in CI). The shell's inputs carry the
-  // connection's generation and are dropped before this (link-generation.ts); this guard covers
-  // inputs without one.
-  const connecting = conn === "cmd" ? link.cmdConnecting : link.pubsubConnecting;
-  if (!connecting && link.lastReconnTime === 0) return;
   if (conn === "cmd") {
     link.cmdConnected = true;
     link.cmdConnecting = false;

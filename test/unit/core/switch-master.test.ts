@@ -9,7 +9,8 @@ import {
   switchToPromotedReplica,
 } from "../../../src/core/switch-master.js";
 import { onLinkClosed, onLinkConnected, reconnectInstance } from "../../../src/core/link-health.js";
-import type { MasterState } from "../../../src/core/state.js";
+import { fromStaleConnection } from "../../../src/core/link-generation.js";
+import type { ConnKind, MasterState } from "../../../src/core/state.js";
 import { Harness, PEER_B, eventLines } from "./failover-fixture.js";
 
 const T0 = 1_000_000;
@@ -117,11 +118,25 @@ describe("switchToPromotedReplica", () => {
   it("does not take a connect answered for the replaced record's link as its own", () => {
     const { h, master } = atUpdateConfig();
     const id = "slave:mymaster:10.0.0.3:6379";
+    // The old record reconnects (its connections dropped by the leader's CLIENT KILL): its
+    // connects carry generations of their own.
+    const old = master.replicas.get("10.0.0.3:6379")!;
+    old.link.cmdConnected = false;
+    old.link.pubsubConnected = false;
+    reconnectInstance(h.at(T0), old, master);
+    h.take();
+    const oldGens = { cmd: old.link.cmdGen, pubsub: old.link.pubsubGen };
+    expect(oldGens.cmd * oldGens.pubsub).to.be.greaterThan(0);
+    /** A link-connected as the core's dispatch takes it: past the generation check. */
+    const connected = (now: number, conn: ConnKind, gen: number): void => {
+      const input = { type: "link-connected", link: id, conn, localIp: "127.0.0.1", gen } as const;
+      if (!fromStaleConnection(h.state, input)) onLinkConnected(h.at(now), id, conn, "127.0.0.1");
+    };
     switchToPromotedReplica(h.at(T1), master);
     h.take();
     // The old record's reconnect answered in the same batch as the switch (the same link id).
-    onLinkConnected(h.at(T1), id, "cmd", "127.0.0.1");
-    onLinkConnected(h.at(T1), id, "pubsub", "127.0.0.1");
+    connected(T1, "cmd", oldGens.cmd);
+    connected(T1, "pubsub", oldGens.pubsub);
     const r2 = master.replicas.get("10.0.0.3:6379")!;
     expect([r2.link.cmdConnected, r2.link.pubsubConnected]).to.deep.equal([false, false]);
     // So the new record connects on its own.
@@ -131,7 +146,7 @@ describe("switchToPromotedReplica", () => {
       "cmd",
       "pubsub",
     ]);
-    onLinkConnected(h.at(T1 + 110), id, "cmd", "127.0.0.1");
+    connected(T1 + 110, "cmd", r2.link.cmdGen);
     expect(r2.link.cmdConnected).to.equal(true);
   });
 
