@@ -149,6 +149,32 @@ function sideBySide<T>(
   return { redis: get("redis"), vigil: get("vigil") };
 }
 
+/**
+ * Whether the sentinels started a failover of the master they had just switched to. On a loaded
+ * machine redis-sentinel sometimes takes that master for +sdown about down-after past the
+ * switch (the new link's ping clock starts at the switch, and the reconnect waits for its
+ * throttle) and fails over a second time (seen twice in CI, here and in harness.e2e.test.ts).
+ * That is a fault of the reference, not a difference to assert, so its scenario runs again.
+ */
+function failedOverAgain(recorder: EventRecorder | undefined): boolean {
+  const switched = recorder?.first("+switch-master");
+  if (recorder === undefined || switched === undefined) return false;
+  const [, , , newHost, newPort] = switched.message.split(" ");
+  const master = ` ${newHost} ${newPort}`;
+  return recorder.all("+try-failover").some((e) => e.message.endsWith(master));
+}
+
+/** Whether to run the scenario again: only redis-sentinel's, once, after failedOverAgain. */
+function rerunReference(
+  impl: SentinelImpl,
+  attempt: number,
+  recorder: EventRecorder | undefined,
+): boolean {
+  if (impl !== "redis" || attempt > 1 || !failedOverAgain(recorder)) return false;
+  console.log("redis-sentinel failed over the master it had just switched to; its run again");
+  return true;
+}
+
 describe("parity with redis-sentinel 7.0.15: what operators see around a failover", function () {
   this.timeout(420_000);
   const captures = new Map<SentinelImpl, ScenarioCapture>();
@@ -164,18 +190,24 @@ describe("parity with redis-sentinel 7.0.15: what operators see around a failove
 
   before(async function () {
     for (const impl of IMPLS) {
-      try {
-        const cap = await runFailoverScenario(impl, (t, r) => {
-          topology = t;
-          recorder = r;
-        });
-        captures.set(impl, cap);
-      } catch (error: unknown) {
-        if (topology !== undefined) console.log(sentinelLogs(topology.sentinels));
-        console.log(eventLog(recorder));
-        throw error;
-      } finally {
-        await teardown();
+      // The reference may be run twice, Vigil never (rerunReference).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const cap = await runFailoverScenario(impl, (t, r) => {
+            topology = t;
+            recorder = r;
+          });
+          if (!rerunReference(impl, attempt, recorder)) {
+            captures.set(impl, cap);
+            break;
+          }
+        } catch (error: unknown) {
+          if (topology !== undefined) console.log(sentinelLogs(topology.sentinels));
+          console.log(eventLog(recorder));
+          if (!rerunReference(impl, attempt, recorder)) throw error;
+        } finally {
+          await teardown();
+        }
       }
     }
   });
