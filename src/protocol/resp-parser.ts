@@ -76,6 +76,8 @@ const INT64_DIGITS = 19;
 const HEADER_SCAN = 32;
 /** Decimal lengths up to this many digits are exact in a double; longer go through BigInt. */
 const FAST_DIGITS = 15;
+/** Reads up to this size are copied into the parser buffer byte by byte (feed). */
+const SMALL_COPY = 128;
 
 /** string2ll: canonical base-10 integer, or undefined. Values past 2^53 are clamped (≥ limits). */
 export function parseStrictInteger(bytes: Uint8Array): number | undefined {
@@ -165,11 +167,21 @@ export class RespParser {
     return this.failed;
   }
 
-  feed(chunk: Uint8Array): void {
-    if (this.failed || chunk.length === 0) return;
-    this.reserve(chunk.length);
-    this.buf.set(chunk, this.end);
-    this.end += chunk.length;
+  /** Copies the first `length` bytes of `chunk` (a reused read buffer may be passed). */
+  feed(chunk: Uint8Array, length: number = chunk.length): void {
+    if (this.failed || length === 0) return;
+    this.reserve(length);
+    if (length === chunk.length) {
+      this.buf.set(chunk, this.end);
+    } else if (length <= SMALL_COPY) {
+      // A request or two: a loop costs less than the view set() would need.
+      const buf = this.buf;
+      const end = this.end;
+      for (let i = 0; i < length; i++) buf[end + i] = chunk[i]!;
+    } else {
+      this.buf.set(chunk.subarray(0, length), this.end);
+    }
+    this.end += length;
   }
 
   /** The next complete command, a protocol error, or undefined when more bytes are needed. */

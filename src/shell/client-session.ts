@@ -2,6 +2,9 @@
  * One client connection of the RESP server: its state (protocol, auth, name, subscriptions),
  * its parser, and the loop that turns bytes into ordered replies.
  *
+ * The session reads through readAccepted (accepted-socket.ts): the bytes of a read are valid only
+ * while onData runs, and the parser copies them.
+ *
  * Invariants:
  * - Replies leave in request order. A command whose handler returns a promise (SENTINEL admin
  *   ops) stops the loop until it settles; later requests wait, unparsed, in the parser.
@@ -36,6 +39,7 @@ import { RespParser } from "../protocol/resp-parser.js";
 import { joinAdjacent } from "../protocol/output-slab.js";
 import { encodeReplies, encodeReply } from "../protocol/resp-encoder.js";
 import type { Subscriber } from "./pubsub-hub.js";
+import { readAccepted } from "./accepted-socket.js";
 
 export interface ClientLimits {
   /** client-query-buffer-limit for one client (we default to 64 MB; Redis 1 GB). */
@@ -102,6 +106,8 @@ export class ClientSession implements ClientState, Subscriber {
   readonly id: number;
   readonly addr: string;
   readonly laddr: string;
+  /** The peer's IP as the socket reports it (protected mode's loopback check). */
+  readonly remoteAddress: string | undefined;
   protocol: 2 | 3 = 2;
   name = "";
   user = "default";
@@ -132,10 +138,15 @@ export class ClientSession implements ClientState, Subscriber {
   private outBytes = 0;
   private batching = false;
 
-  constructor(id: number, socket: Socket, env: SessionEnvironment) {
+  /** `accepted` comes paused (pauseOnConnect); the session starts reading it. */
+  constructor(id: number, accepted: Socket, env: SessionEnvironment) {
     this.id = id;
+    const socket = readAccepted(accepted, (bytes, size) => {
+      this.onData(bytes, size);
+    });
     this.socket = socket;
     this.env = env;
+    this.remoteAddress = socket.remoteAddress;
     this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
     this.laddr = formatAddr(socket.localAddress, socket.localPort);
     this.fd = socketFd(socket);
@@ -145,9 +156,6 @@ export class ClientSession implements ClientState, Subscriber {
     this.createdAt = env.now();
     this.lastActivity = this.createdAt;
     socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => {
-      this.onData(chunk);
-    });
     socket.on("drain", () => {
       this.onDrain();
     });
@@ -211,11 +219,12 @@ export class ClientSession implements ClientState, Subscriber {
     this.socket.end(Buffer.from(text, "latin1"));
   }
 
-  private onData(chunk: Buffer): void {
+  /** `size` bytes at the start of `bytes`, a buffer reused after this call returns. */
+  private onData(bytes: Buffer, size: number): void {
     if (this.closing) return;
-    this.env.bytesIn(chunk.length);
+    this.env.bytesIn(size);
     this.lastActivity = this.env.now();
-    this.parser.feed(chunk);
+    this.parser.feed(bytes, size);
     if (this.parser.heldBytes > this.env.limits.queryBufferLimit) {
       this.env.warn(
         `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr} (qbuf ${this.parser.heldBytes} bytes)`,

@@ -29,21 +29,10 @@ import type {
   RedisLinkHandlers,
   RedisLinkOptions,
 } from "./redis-link.js";
+import { sharedReadBuffer } from "./shared-read-buffer.js";
 
 /** TCP keepalive probe delay: a silent peer is found by PING timeouts long before this matters. */
 const KEEPALIVE_MS = 15_000;
-
-/**
- * The read buffer of every link (net `onread`). Reads are synchronous callbacks on the one
- * thread, and each copies what it got before returning, so one buffer serves every socket.
- */
-const READ_BUFFER_SIZE = 64 * 1024;
-let readBuffer: Buffer | null = null;
-
-function sharedReadBuffer(): Buffer {
-  readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE);
-  return readBuffer;
-}
 
 /**
  * Connections written per turn of the event loop. The tick sends to every instance at once (at

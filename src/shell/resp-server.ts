@@ -141,7 +141,7 @@ async function listenAll(
   let port = firstPort;
   try {
     for (const spec of specs) {
-      const server = createServer({ noDelay: true, pauseOnConnect: false }, onConnection);
+      const server = createServer({ noDelay: true, pauseOnConnect: true }, onConnection);
       const addr = await listen(server, spec, port);
       if (addr === undefined) continue;
       listeners.push(server);
@@ -259,7 +259,7 @@ export async function startRespServer(
     if (
       options.protectedMode === true &&
       acl.defaultUserHasNopass() &&
-      !isLoopback(socket.remoteAddress)
+      !isLoopback(session.remoteAddress)
     ) {
       session.rejectWith(PROTECTED_MODE_DENIED);
       return;

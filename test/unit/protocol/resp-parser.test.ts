@@ -46,6 +46,25 @@ describe("RespParser", () => {
       }
     });
 
+    it("takes the first bytes of a reused read buffer, small and large, every split", () => {
+      const big = `*2\r\n$4\r\nECHO\r\n$300\r\n${"x".repeat(300)}\r\n`;
+      const input = Buffer.from(frame + big, "latin1");
+      const want = [...expected, ["ECHO", "x".repeat(300)]];
+      // One buffer, refilled for every read and dirty past what was read, as net `onread` does.
+      const shared = Buffer.alloc(64 * 1024, 0x2a);
+      for (const step of [1, 7, 60, 128, 129, 200, input.length]) {
+        const parser = new RespParser();
+        const out: ParseEvent[] = [];
+        for (let at = 0; at < input.length; at += step) {
+          const size = input.copy(shared, 0, at, Math.min(input.length, at + step));
+          parser.feed(shared, size);
+          shared.fill(0x2a, 0, size);
+          for (let e = parser.next(); e !== undefined; e = parser.next()) out.push(e);
+        }
+        expect(commands(out), `reads of ${step} bytes`).to.deep.equal(want);
+      }
+    });
+
     it("gives the same commands when fed one byte at a time", () => {
       expect(
         commands(parseAll(Array.from({ length: frame.length }, (_, i) => frame.charAt(i)))),
