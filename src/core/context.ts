@@ -25,9 +25,22 @@ export class ReadyBuilder {
   private events: SentinelEvent[] = [];
   private scripts: ScriptJob[] = [];
   private exitCode: number | null = null;
+  /** Calls that added anything, ever: a step that changed it produced output (quiet-gate.ts). */
+  private writes = 0;
+  private commandWrites = 0;
+
+  get writeCount(): number {
+    return this.writes;
+  }
+
+  /** Writes other than commands: events, replies, scripts, flushes, exits. */
+  get notableWriteCount(): number {
+    return this.writes - this.commandWrites;
+  }
 
   /** sentinel.c: sentinelFlushConfig. The snapshot is taken when the Ready is taken. */
   flush(): void {
+    this.writes++;
     this.persistWanted = true;
   }
 
@@ -36,26 +49,33 @@ export class ReadyBuilder {
   }
 
   command(command: Command): void {
+    this.writes++;
+    this.commandWrites++;
     this.commands.push(command);
   }
 
   event(type: SentinelEventType, text: string, master: string | null): void {
+    this.writes++;
     this.events.push({ type, level: EVENT_LEVELS[type], text, master });
   }
 
   script(job: ScriptJob): void {
+    this.writes++;
     this.scripts.push(job);
   }
 
   reply(reply: CoreReply): void {
+    this.writes++;
     this.replies.push(reply);
   }
 
   adminReply(requestId: number, result: AdminResult): void {
+    this.writes++;
     this.replies.push({ kind: "admin", requestId, result, afterPersist: this.persistWanted });
   }
 
   exit(code: number): void {
+    this.writes++;
     this.exitCode = code;
   }
 

@@ -7,6 +7,7 @@ import type { Addr } from "./addr.js";
 import { addrKey } from "./addr.js";
 import type { CoreContext } from "./context.js";
 import type { MasterSettings } from "./config.js";
+import { quietFields } from "./quiet-gate.js";
 import type {
   InfoFields,
   LinkId,
@@ -117,6 +118,8 @@ export function createMaster(
     oDownSinceTime: 0,
     lastPubTime: now,
     helloSentTime: 0,
+    ...quietFields(),
+    groupReset: 0,
     ...newInfoFields(now, "master"),
     configEpoch: 0,
     leader: "",
@@ -148,6 +151,7 @@ export function createReplica(ctx: CoreContext, master: MasterState, addr: Addr)
     oDownSinceTime: 0,
     lastPubTime: ctx.now,
     helloSentTime: 0,
+    ...quietFields(),
     ...newInfoFields(ctx.now, "slave"),
     slaveReconfSentTime: 0,
   };
@@ -190,6 +194,7 @@ export function createPeer(
     oDownSinceTime: 0,
     lastPubTime: ctx.now,
     helloSentTime: 0,
+    ...quietFields(),
     lastHelloTime: ctx.now,
     leader: "",
     leaderEpoch: 0,

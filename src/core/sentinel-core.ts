@@ -31,6 +31,9 @@ import {
   reconnectInstance,
 } from "./link-health.js";
 import { fromStaleConnection } from "./link-generation.js";
+import type { QuietGateMode } from "./quiet-gate.js";
+import { isQuiet, setQuiet, wakeAfterInput } from "./quiet-gate.js";
+import { verifyQuiet } from "./quiet-gate-verify.js";
 import { firstLinkUser } from "./link-users.js";
 import { onPublishReply, sendPeriodicCommands } from "./periodic.js";
 import { restoreMasters, snapshotState } from "./persisted-state.js";
@@ -54,6 +57,13 @@ export interface SentinelCoreOptions {
   readonly port?: number;
   /** `requirepass`: our password to peers when sentinel-pass is unset. Default none. */
   readonly requirePass?: string;
+  /**
+   * The tick's quiet gate (quiet-gate.ts). "verify": handle the records it would pass over
+   * anyway and assert that doing so changes nothing (quiet-gate-verify.ts; the simulation, at
+   * the cost of a state comparison per record and tick). "off": handle every record at every
+   * tick, as sentinel.c does (tests compare the two). Default "on".
+   */
+  readonly quietGate?: QuietGateMode;
 }
 
 /** Monitoring half always; acting half unless TILT holds (sentinel.c: sentinelHandleRedisInstance). */
@@ -88,20 +98,43 @@ const scratchMasters: MasterState[] = [];
 const scratchReplicas: InstanceState[] = [];
 const scratchPeers: InstanceState[] = [];
 
+/**
+ * Handles a record unless its quiet gate holds (quiet-gate.ts; `honour` false: handle it in any
+ * case). With `verify`, a record the gate would pass over is handled anyway and must do nothing.
+ * Returns whether the record is quiet after this tick.
+ */
+function visit(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+  honour: boolean,
+  mode: QuietGateMode,
+): boolean {
+  if (honour && isQuiet(ctx.state, instance, master, ctx.now)) {
+    if (mode === "verify") verifyQuiet(ctx, instance, master, handleInstance);
+    return true;
+  }
+  handleInstance(ctx, instance, master);
+  setQuiet(ctx, instance, master);
+  return instance.quietUntil !== 0;
+}
+
 /** sentinel.c: sentinelTimer (TILT check) + sentinelHandleDictOfRedisInstances. */
-function tick(ctx: CoreContext, wallNow: number): void {
+function tick(ctx: CoreContext, wallNow: number, mode: QuietGateMode): void {
   checkTiltCondition(ctx, wallNow);
+  const honour = !ctx.state.tilt && mode !== "off";
   let switching: MasterState | null = null;
   for (const master of snapshotValues(ctx.state.masters, scratchMasters)) {
-    handleInstance(ctx, master, master);
+    // A replica's or peer's gate holds only while the master is quiet too.
+    const groupQuiet = visit(ctx, master, master, honour, mode) && honour;
     if (master.replicas.size > 0) {
       for (const replica of snapshotValues(master.replicas, scratchReplicas)) {
-        handleInstance(ctx, replica, master);
+        visit(ctx, replica, master, groupQuiet, mode);
       }
     }
     if (master.sentinels.size > 0) {
       for (const peer of snapshotValues(master.sentinels, scratchPeers)) {
-        handleInstance(ctx, peer, master);
+        visit(ctx, peer, master, groupQuiet, mode);
       }
     }
     if (master.failoverState === "update_config") switching = master;
@@ -109,11 +142,11 @@ function tick(ctx: CoreContext, wallNow: number): void {
   if (switching !== null) switchToPromotedReplica(ctx, switching);
 }
 
-function dispatch(ctx: CoreContext, input: Input): void {
+function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): void {
   if (fromStaleConnection(ctx.state, input)) return;
   switch (input.type) {
     case "tick":
-      tick(ctx, input.wallNow);
+      tick(ctx, input.wallNow, mode);
       return;
     case "link-connected":
       onLinkConnected(ctx, input.link, input.conn, input.localIp);
@@ -159,9 +192,11 @@ export class SentinelCore {
   readonly #state: SentinelState;
   readonly #random: Random;
   readonly #out = new ReadyBuilder();
+  readonly #quietGate: QuietGateMode;
 
   constructor(config: SentinelConfig, options: SentinelCoreOptions) {
     this.#random = options.random;
+    this.#quietGate = options.quietGate ?? "on";
     this.#state = {
       myId: config.myId,
       currentEpoch: config.currentEpoch,
@@ -174,6 +209,8 @@ export class SentinelCore {
       previousWallTime: 0,
       simulateFailureFlags: 0,
       linkGen: 0,
+      gateClock: 0,
+      gateReset: 0,
     };
     setServerIdentity(this.#state, {
       port: options.port ?? 26379,
@@ -200,7 +237,14 @@ export class SentinelCore {
 
   /** Applies one input at monotonic time `now`. */
   step(now: number, input: Input): void {
-    dispatch(this.#context(now), input);
+    const out = this.#out;
+    const written = out.writeCount;
+    const notable = out.notableWriteCount;
+    dispatch(this.#context(now), input, this.#quietGate);
+    wakeAfterInput(this.#state, input, {
+      any: out.writeCount !== written,
+      notable: out.notableWriteCount !== notable,
+    });
   }
 
   /** Everything produced since the last call; `persist` is a snapshot taken now. */

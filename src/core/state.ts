@@ -7,6 +7,7 @@
  */
 import type { Addr } from "./addr.js";
 import type { MasterSettings, GlobalSettings } from "./config.js";
+import type { QuietFields, QuietGroupFields } from "./quiet-gate.js";
 import type { Timing } from "./timing.js";
 
 export type InstanceKind = "master" | "slave" | "sentinel";
@@ -103,7 +104,7 @@ export interface InfoFields {
   replicaAnnounced: boolean;
 }
 
-interface InstanceCommon {
+interface InstanceCommon extends QuietFields {
   flags: Set<InstanceFlag>;
   addr: Addr;
   link: LinkState;
@@ -137,7 +138,7 @@ export interface PeerState extends InstanceCommon {
   askRtt: number;
 }
 
-export interface MasterState extends InstanceCommon, InfoFields {
+export interface MasterState extends InstanceCommon, InfoFields, QuietGroupFields {
   readonly kind: "master";
   readonly name: string;
   settings: MasterSettings;
@@ -183,4 +184,7 @@ export interface SentinelState {
   simulateFailureFlags: number;
   /** The last connection generation handed out (LinkState.cmdGen / pubsubGen). */
   linkGen: number;
+  /** The tick's quiet gate (quiet-gate.ts): a counter, and its value at the last full reset. */
+  gateClock: number;
+  gateReset: number;
 }

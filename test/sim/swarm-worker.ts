@@ -2,7 +2,7 @@
  * Child process of the swarm pool: receives one job over IPC, runs its seeds and sends one result
  * per seed back (full details only for failures, to keep messages small), then exits.
  */
-import { realCore } from "./harness/core-factory.js";
+import { swarmCore } from "./harness/core-factory.js";
 import { runSeed } from "./harness/swarm-run.js";
 
 interface Job {
@@ -27,7 +27,7 @@ process.once("message", (message: unknown) => {
   void (async () => {
     for (const seed of job.seeds) {
       const result = runSeed(seed, {
-        factory: realCore,
+        factory: swarmCore(seed),
         brokenVotes: job.brokenVotes,
         strict: job.strict,
       });

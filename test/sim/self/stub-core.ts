@@ -29,6 +29,8 @@ export class StubCore implements SimCore {
       previousWallTime: 0,
       simulateFailureFlags: 0,
       linkGen: 0,
+      gateClock: 0,
+      gateReset: 0,
     };
     for (const m of config.masters) {
       const master = createMaster(1, m.name, m.addr, m.settings);

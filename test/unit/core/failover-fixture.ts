@@ -49,6 +49,8 @@ export function newState(myId = MY_ID): SentinelState {
     previousWallTime: 0,
     simulateFailureFlags: 0,
     linkGen: 0,
+    gateClock: 0,
+    gateReset: 0,
   };
 }
 

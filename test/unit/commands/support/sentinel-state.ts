@@ -33,6 +33,8 @@ export function newState(): SentinelState {
     previousWallTime: 0,
     simulateFailureFlags: 0,
     linkGen: 0,
+    gateClock: 0,
+    gateReset: 0,
   };
 }
 
