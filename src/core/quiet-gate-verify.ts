@@ -11,19 +11,41 @@ import type { InstanceState, MasterState } from "./state.js";
 /** Fields that are the gate itself, and the group's maps (walked apart, see below). */
 const SKIPPED_KEYS = new Set(["quietUntil", "quietStamp", "groupReset", "replicas", "sentinels"]);
 
-/** A canonical text of a record or link: nested plain objects, Sets and bigints included. */
+/** A text of a record or link that changes when any field does (nested objects and Sets too). */
 function fingerprint(value: unknown): string {
-  if (value instanceof Set) return `Set{${[...value].map((v) => fingerprint(v)).join(",")}}`;
-  if (typeof value === "bigint") return `${value.toString()}n`;
-  if (Array.isArray(value)) return `[${value.map((v) => fingerprint(v)).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const parts: string[] = [];
-    for (const [k, v] of Object.entries(value)) {
-      if (!SKIPPED_KEYS.has(k)) parts.push(`${k}:${fingerprint(v)}`);
-    }
-    return `{${parts.join(",")}}`;
+  switch (typeof value) {
+    case "string":
+      return `"${value}`;
+    case "number":
+    case "boolean":
+      return String(value);
+    case "bigint":
+      return `${value.toString()}n`;
+    case "undefined":
+      return "u";
+    case "symbol":
+    case "function":
+      return typeof value;
+    case "object":
+      break;
   }
-  return JSON.stringify(value) ?? "undefined";
+  if (value === null) return "null";
+  if (value instanceof Set) {
+    let text = "Set{";
+    for (const v of value as Set<unknown>) text += `${fingerprint(v)},`;
+    return `${text}}`;
+  }
+  if (Array.isArray(value)) {
+    let text = "[";
+    for (const v of value as unknown[]) text += `${fingerprint(v)},`;
+    return `${text}]`;
+  }
+  const record = value as Record<string, unknown>;
+  let text = "{";
+  for (const k in record) {
+    if (!SKIPPED_KEYS.has(k)) text += `${k}:${fingerprint(record[k])},`;
+  }
+  return `${text}}`;
 }
 
 /**

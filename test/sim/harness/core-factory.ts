@@ -4,7 +4,7 @@
  *
  * `realCore` checks the tick's quiet gate: each record the gate would pass over is handled anyway
  * and must change nothing (src/core/quiet-gate-verify.ts). That check makes a seed about three
- * times slower, so the swarm runs it on every fourth seed (`swarmCore`); the scenario and
+ * times slower, so the swarm runs it on every eighth seed (`swarmCore`); the scenario and
  * golden-trace tests and a replayed seed always run it.
  */
 import { SentinelCore } from "../../../src/core/sentinel-core.js";
@@ -15,7 +15,7 @@ export const realCore: CoreFactory = (config, options) =>
 
 const uncheckedCore: CoreFactory = (config, options) => new SentinelCore(config, options);
 
-/** The swarm's core for `seed`: the checked one on every fourth seed. */
+/** The swarm's core for `seed`: the checked one on every eighth seed. */
 export function swarmCore(seed: number): CoreFactory {
-  return seed % 4 === 1 ? realCore : uncheckedCore;
+  return seed % 8 === 1 ? realCore : uncheckedCore;
 }
