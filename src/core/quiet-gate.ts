@@ -111,28 +111,27 @@ export function quietUntil(ctx: CoreContext, instance: InstanceState, master: Ma
     link.lastPingTime + pingPeriod / 2,
     Math.min(link.lastPongTime + pingPeriod, helloDueAt, infoDueAt),
   );
-  // A hello or INFO goes out up to a slack early, but only with a PING that is due.
-  let until = Math.min(
-    pingDueAt,
-    Math.min(
-      helloDueAt,
-      Math.max(helloDueAt - Math.min(pingPeriod / 2, publishPeriod / 4), pingDueAt),
-    ),
+  let until = Math.min(pingDueAt, sendableAt(helloDueAt, publishPeriod, pingPeriod, pingDueAt));
+  // An INFO re-sent while unanswered has no slack.
+  until = Math.min(
+    until,
+    instance.kind === "sentinel" || instance.infoRefresh === 0
+      ? infoDueAt
+      : sendableAt(infoDueAt, infoPeriod, pingPeriod, pingDueAt),
   );
-  if (instance.kind !== "sentinel" && instance.infoRefresh !== 0) {
-    until = Math.min(
-      until,
-      infoDueAt,
-      Math.max(infoDueAt - Math.min(pingPeriod / 2, infoPeriod / 4), pingDueAt),
-    );
-  } else {
-    until = Math.min(until, infoDueAt);
-  }
   // link-health.ts closeUnhealthyConnections, down-detection.ts isSubjectivelyDown.
   if (link.actPingTime !== 0) until = Math.min(until, link.actPingTime + downAfter / 2);
   if (link.needsPubsub) until = Math.min(until, link.pcLastActivity + publishPeriod * 3);
   if (instance.kind === "master") until = Math.min(until, peersAgeAt(ctx, instance));
   return until;
+}
+
+/**
+ * periodic.ts: a hello or INFO due at `dueAt` goes out up to a slack (min(pingPeriod / 2,
+ * period / 4)) early, but only along with a PING that is due.
+ */
+function sendableAt(dueAt: number, period: number, pingPeriod: number, pingDueAt: number): number {
+  return Math.min(dueAt, Math.max(dueAt - Math.min(pingPeriod / 2, period / 4), pingDueAt));
 }
 
 /** A master with nothing under way: no failover, no candidate draw, no role or reboot watch. */
@@ -160,21 +159,23 @@ function peersAgeAt(ctx: CoreContext, master: MasterState): number {
   return until;
 }
 
-/** What a step wrote: anything, and anything other than commands. */
-export interface Produced {
-  readonly any: boolean;
-  readonly notable: boolean;
-}
-
-/** Invalidates the gates an input may have changed (see the module comment). */
-export function wakeAfterInput(state: SentinelState, input: Input, produced: Produced): void {
+/**
+ * Invalidates the gates an input may have changed (see the module comment). `wroteAny`: the step
+ * wrote anything to the Ready; `wroteNotable`: anything other than commands.
+ */
+export function wakeAfterInput(
+  state: SentinelState,
+  input: Input,
+  wroteAny: boolean,
+  wroteNotable: boolean,
+): void {
   // The tick keeps the gates of the records it handles; commands are its routine. An event or a
   // flush marks a change (a switch, TILT, SDOWN) that may reach records handled before it.
   if (input.type === "tick") {
-    if (produced.notable) wakeAll(state);
+    if (wroteNotable) wakeAll(state);
     return;
   }
-  if (produced.any) {
+  if (wroteAny) {
     wakeAll(state);
     return;
   }
@@ -207,7 +208,7 @@ function wakeGroups(state: SentinelState, link: LinkId): void {
 }
 
 /** Voids every gate. */
-export function wakeAll(state: SentinelState): void {
+function wakeAll(state: SentinelState): void {
   state.gateClock += 1;
   state.gateReset = state.gateClock;
 }

@@ -241,10 +241,12 @@ export class SentinelCore {
     const written = out.writeCount;
     const notable = out.notableWriteCount;
     dispatch(this.#context(now), input, this.#quietGate);
-    wakeAfterInput(this.#state, input, {
-      any: out.writeCount !== written,
-      notable: out.notableWriteCount !== notable,
-    });
+    wakeAfterInput(
+      this.#state,
+      input,
+      out.writeCount !== written,
+      out.notableWriteCount !== notable,
+    );
   }
 
   /** Everything produced since the last call; `persist` is a snapshot taken now. */

@@ -31,6 +31,29 @@ function lines(ready: Ready): string[] {
 }
 
 /**
+ * Answers the commands of one Ready at once: every connect, and PING, INFO and hello only while
+ * `replying`.
+ */
+function answer(d: Driver, ready: Ready, replying: boolean): void {
+  for (const c of ready.commands) {
+    if (c.type === "connect") {
+      d.step({ type: "link-connected", link: c.link, conn: c.conn, localIp: "127.0.0.1" });
+    } else if (replying && c.type === "ping") {
+      d.step(pong(c.link));
+    } else if (replying && c.type === "info") {
+      const text =
+        c.link === M
+          ? masterInfo("1".repeat(40), [["10.0.0.2", 6380]])
+          : replicaInfo("2".repeat(40), "10.0.0.1", 6379);
+      d.step(info(c.link, text));
+    } else if (replying && c.type === "publish-hello") {
+      d.step({ type: "publish-reply", link: c.link, ok: true });
+      d.step({ type: "hello-received", via: c.link, payload: c.payload });
+    }
+  }
+}
+
+/**
  * Runs a master with one replica for `ms`, answering every command at once while `answering`
  * says so; returns each tick's lines.
  */
@@ -42,23 +65,7 @@ function run(mode: QuietGateMode, ms: number, answering: (now: number) => boolea
   let pending: Ready = d.tick();
   out.push(lines(pending));
   while (d.now < end) {
-    const replies = answering(d.now);
-    for (const c of pending.commands) {
-      if (c.type === "connect") {
-        d.step({ type: "link-connected", link: c.link, conn: c.conn, localIp: "127.0.0.1" });
-      } else if (replies && c.type === "ping") {
-        d.step(pong(c.link));
-      } else if (replies && c.type === "info") {
-        const text =
-          c.link === M
-            ? masterInfo("1".repeat(40), [["10.0.0.2", 6380]])
-            : replicaInfo("2".repeat(40), "10.0.0.1", 6379);
-        d.step(info(c.link, text));
-      } else if (replies && c.type === "publish-hello") {
-        d.step({ type: "publish-reply", link: c.link, ok: true });
-        d.step({ type: "hello-received", via: c.link, payload: c.payload });
-      }
-    }
+    answer(d, pending, answering(d.now));
     out.push(lines(d.take()));
     pending = d.tick();
     out.push(lines(pending));
@@ -69,23 +76,7 @@ function run(mode: QuietGateMode, ms: number, answering: (now: number) => boolea
 /** Ticks `n` times, answering every PING, INFO and hello at once. */
 function healthy(d: Driver, n: number): void {
   for (let i = 0; i < n; i++) {
-    const r = d.tick();
-    for (const c of r.commands) {
-      if (c.type === "connect") {
-        d.step({ type: "link-connected", link: c.link, conn: c.conn, localIp: "127.0.0.1" });
-      } else if (c.type === "ping") {
-        d.step(pong(c.link));
-      } else if (c.type === "info") {
-        const text =
-          c.link === M
-            ? masterInfo("1".repeat(40), [["10.0.0.2", 6380]])
-            : replicaInfo("2".repeat(40), "10.0.0.1", 6379);
-        d.step(info(c.link, text));
-      } else if (c.type === "publish-hello") {
-        d.step({ type: "publish-reply", link: c.link, ok: true });
-        d.step({ type: "hello-received", via: c.link, payload: c.payload });
-      }
-    }
+    answer(d, d.tick(), true);
     d.take();
   }
 }
