@@ -113,6 +113,14 @@ const SENTINEL_SUBCOMMANDS: readonly CommandSpec[] = [
   sentinelSub("is-master-down-by-addr", 6, "Ask whether a master is down, and vote."),
   sentinelSub("get-master-addr-by-name", 3, "Return the address of a master."),
   sentinelSub("debug", -2, "Show or change internal periods."),
+  // Valkey 8's names (sentinel.ts: VALKEY_ALIASES), checked for arity and ACL under their own
+  // names as Valkey does; hidden, so COMMAND lists 7.0.15's table.
+  ...[
+    sentinelSub("primaries", 2, "List the monitored primaries."),
+    sentinelSub("primary", 3, "Describe a monitored primary."),
+    sentinelSub("get-primary-addr-by-name", 3, "Return the address of a primary."),
+    sentinelSub("is-primary-down-by-addr", 6, "Ask whether a primary is down, and vote."),
+  ].map((s) => ({ ...s, since: "8.0.0", hidden: true })),
 ];
 
 const CLIENT_SUBCOMMANDS: readonly CommandSpec[] = [

@@ -1,7 +1,12 @@
 /**
- * SENTINEL CONFIG GET <pattern> / SET <param> <value> (sentinel-protocol §9.6; 7.0 shape: one
- * pattern, one pair). GET reads state.global; SET is validated here and applied by the core
- * (`config-set` with the lower-case param name and, for yes/no params, "yes" or "no").
+ * SENTINEL CONFIG GET <pattern> [<pattern> …] / SET <param> <value> [<param> <value> …]
+ * (sentinel-protocol §9.6). One pattern or one pair is 7.0's form; more are Redis 7.2's, which
+ * 7.0.15 refuses with its shape error: GET answers one map of every param some pattern matches,
+ * each once, in the fixed order below; SET checks every pair (unknown, repeated, missing or bad
+ * value, Redis 7.2's texts) before the core applies them all. Shapes neither version accepts
+ * keep 7.0.15's error (7.2 answers a bare `CONFIG GET` or `CONFIG SET` with an arity error).
+ * GET reads state.global; SET goes to the core as `config-set` pairs with lower-case names
+ * and, for yes/no params, "yes" or "no".
  */
 import type { GlobalSettings } from "../core/config.js";
 import { R } from "../protocol/reply.js";
@@ -22,10 +27,17 @@ const PARAMS: readonly (readonly [string, (g: GlobalSettings) => string])[] = [
 
 const BAD_SHAPE = "ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.";
 
-function configGet(pattern: string, env: SentinelCommandEnv): SentinelCommandOutcome {
-  const matched = PARAMS.filter(([name]) => globMatch(pattern, name, true));
+/** sentinelConfigGetCommand (7.2): a param matched by several patterns is listed once. */
+function configGet(patterns: readonly string[], env: SentinelCommandEnv): SentinelCommandOutcome {
+  // Insertion order: the first pattern's matches first, each in PARAMS order, as Redis lists.
+  const matched = new Map<string, (g: GlobalSettings) => string>();
+  for (const pattern of patterns) {
+    for (const [name, read] of PARAMS) {
+      if (!matched.has(name) && globMatch(pattern, name, true)) matched.set(name, read);
+    }
+  }
   return replyOutcome(
-    R.bulkMap(matched.map(([name, read]) => [name, read(env.state.global)] as const)),
+    R.bulkMap([...matched].map(([name, read]) => [name, read(env.state.global)] as const)),
   );
 }
 
@@ -46,18 +58,28 @@ function normalizeValue(param: string, value: string): string | null {
   }
 }
 
-function configSet(paramArg: string, value: string): SentinelCommandOutcome {
-  const param = paramArg.toLowerCase();
-  if (!PARAMS.some(([name]) => name === param)) {
-    return replyOutcome(R.error(`ERR Invalid argument '${paramArg}' to SENTINEL CONFIG SET`));
+/** The checks of Redis 7.2's sentinelConfigSetCommand, in its order, pair by pair. */
+function configSet(args: readonly string[]): SentinelCommandOutcome {
+  const error = (text: string): SentinelCommandOutcome => replyOutcome(R.error(`ERR ${text}`));
+  const pairs: (readonly [string, string])[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < args.length; i += 2) {
+    const paramArg = args[i] ?? "";
+    const param = paramArg.toLowerCase();
+    if (!PARAMS.some(([name]) => name === param)) {
+      return error(`Invalid argument '${paramArg}' to SENTINEL CONFIG SET`);
+    }
+    if (seen.has(param)) return error(`Duplicate argument '${paramArg}' to SENTINEL CONFIG SET`);
+    seen.add(param);
+    const value = args[i + 1];
+    if (value === undefined) return error(`Missing argument '${paramArg}' value`);
+    const normalized = normalizeValue(param, value);
+    if (normalized === null) {
+      return error(`Invalid value '${value}' to SENTINEL CONFIG SET '${paramArg}'`);
+    }
+    pairs.push([param, normalized]);
   }
-  const normalized = normalizeValue(param, value);
-  if (normalized === null) {
-    return replyOutcome(
-      R.error(`ERR Invalid value '${value}' to SENTINEL CONFIG SET '${paramArg}'`),
-    );
-  }
-  return adminOutcome({ op: "config-set", param, value: normalized });
+  return adminOutcome({ op: "config-set", pairs });
 }
 
 export function configCommand(
@@ -65,7 +87,8 @@ export function configCommand(
   env: SentinelCommandEnv,
 ): SentinelCommandOutcome {
   const action = (args[1] ?? "").toLowerCase();
-  if (action === "get" && args.length === 3) return configGet(args[2] ?? "", env);
-  if (action === "set" && args.length === 4) return configSet(args[2] ?? "", args[3] ?? "");
+  const rest = args.slice(2);
+  if (action === "get" && rest.length >= 1) return configGet(rest, env);
+  if (action === "set" && rest.length >= 2) return configSet(rest);
   return replyOutcome(R.error(BAD_SHAPE));
 }

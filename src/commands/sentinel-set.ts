@@ -23,6 +23,8 @@ const OPTIONS: Readonly<Record<string, OptionKind>> = {
   "parallel-syncs": "positive",
   quorum: "positive",
   "master-reboot-down-after-period": "non-negative",
+  // Valkey 8's name for it.
+  "primary-reboot-down-after-period": "non-negative",
   "notification-script": "notification-script",
   "client-reconfig-script": "client-reconfig-script",
   "auth-pass": "string",

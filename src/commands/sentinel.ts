@@ -84,6 +84,25 @@ export const SENTINEL_SUBCOMMANDS: ReadonlyMap<string, SentinelSubcommand> = new
   ].map((s) => [s.name, s] as const),
 );
 
+/**
+ * Valkey 8's names for subcommands named after the master: the same handler, arity and reply
+ * (Valkey's sentinel.c answers both names from one branch). Not in the 7.0.15 table above, so
+ * `COMMAND` and SENTINEL HELP stay 7.0.15's.
+ */
+export const VALKEY_ALIASES: ReadonlyMap<string, string> = new Map([
+  ["primaries", "masters"],
+  ["primary", "master"],
+  ["get-primary-addr-by-name", "get-master-addr-by-name"],
+  ["is-primary-down-by-addr", "is-master-down-by-addr"],
+]);
+
+function lookup(name: string): SentinelSubcommand | undefined {
+  const entry = SENTINEL_SUBCOMMANDS.get(name);
+  if (entry !== undefined) return entry;
+  const target = SENTINEL_SUBCOMMANDS.get(VALKEY_ALIASES.get(name) ?? "");
+  return target === undefined ? undefined : { ...target, name };
+}
+
 function arityOk(arity: number, words: number): boolean {
   return arity >= 0 ? words === arity : words >= -arity;
 }
@@ -98,7 +117,7 @@ export function sentinelCommand(
 ): SentinelCommandOutcome {
   const subName = args[0];
   if (subName === undefined) return arityError("sentinel");
-  const entry = SENTINEL_SUBCOMMANDS.get(subName.toLowerCase());
+  const entry = lookup(subName.toLowerCase());
   if (entry === undefined) {
     // server.c prints at most 128 bytes of the unknown name.
     return replyOutcome(

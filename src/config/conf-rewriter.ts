@@ -10,7 +10,8 @@
  * - runs of blank lines collapse to one, every line ends with "\n".
  * Deviations from Redis, both to keep the file loadable: values are quoted when they need it
  * (Redis writes auth-pass etc. raw), and `sentinel known-slave` lines are treated as
- * `known-replica` (Redis leaves them, and the next load fails on a duplicate replica).
+ * `known-replica` (Redis leaves them, and the next load fails on a duplicate replica), Valkey's
+ * `sentinel primary-reboot-down-after-period` lines as `master-reboot-down-after-period`.
  * Redis appends missing standard options in hash order; Vigil uses the fixed order below.
  */
 import type { MasterConfig, SentinelConfig } from "../core/config.js";
@@ -95,9 +96,16 @@ class RewriteState {
   }
 }
 
+/** Old lines under another name are rewritten in place as the name Vigil writes. */
+const KEY_ALIASES: Readonly<Record<string, string>> = {
+  "known-slave": "known-replica",
+  // Valkey 8's name; the 7.0 name is the one both redis-sentinel 7.0 and Valkey read.
+  "primary-reboot-down-after-period": "master-reboot-down-after-period",
+};
+
 function sentinelKey(sub: string): string {
   const s = sub.toLowerCase();
-  return `sentinel ${s === "known-slave" ? "known-replica" : s}`;
+  return `sentinel ${KEY_ALIASES[s] ?? s}`;
 }
 
 /** Redis defaults for a plain redis-server: what the rewrite compares against. */

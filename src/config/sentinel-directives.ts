@@ -92,6 +92,11 @@ const ARITY: Readonly<Record<string, readonly number[]>> = {
   "master-reboot-down-after-period": [2],
 };
 
+/** Valkey 8's names for 7.0 subcommands, read as the 7.0 name (the rewrite writes that one). */
+const ALIASES: Readonly<Record<string, string>> = {
+  "primary-reboot-down-after-period": "master-reboot-down-after-period",
+};
+
 export function passOf(sub: string): 0 | 1 | 2 {
   if (PRE_MONITOR.has(sub)) return 0;
   return sub === "monitor" ? 1 : 2;
@@ -314,6 +319,8 @@ export function applySentinelLine(
   line: SentinelLine,
   opts: SentinelApplyOptions,
 ): void {
+  const sub = ALIASES[line.sub];
+  if (sub !== undefined) line = { ...line, sub };
   const arity = ARITY[line.sub];
   if (!arity?.includes(line.args.length)) throw new LineError(UNRECOGNIZED);
   if (PRE_MONITOR.has(line.sub)) applyGlobal(b, line.sub, line.args[0]!);

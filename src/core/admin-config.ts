@@ -1,6 +1,6 @@
 /**
- * SENTINEL CONFIG SET (sentinel-protocol §9.6; sentinel.c: sentinelConfigSetCommand, 7.0 form:
- * one parameter) and SENTINEL DEBUG <param> <value> … (sentinelSetDebugConfigParameters:
+ * SENTINEL CONFIG SET (sentinel-protocol §9.6; sentinel.c: sentinelConfigSetCommand, one pair
+ * as in 7.0 or several as in 7.2) and SENTINEL DEBUG <param> <value> … (sentinelSetDebugConfigParameters:
  * timing knobs, not persisted). Error texts are Redis's.
  */
 import type { CoreContext } from "./context.js";
@@ -54,32 +54,41 @@ function parseChange(param: string, value: string): Change | null {
   }
 }
 
-/** Returns the reply; on success the caller flushes before replying. */
+/**
+ * Redis 7.2's sentinelConfigSetCommand: every pair is checked first (unknown param, then a
+ * repeated one, then the value), and only when all pass are they applied, so a bad pair changes
+ * nothing. One pair is 7.0's form, with the same checks and texts. On success the caller
+ * flushes before replying.
+ */
 export function configSet(
   ctx: CoreContext,
-  param: string,
-  value: string,
+  pairs: readonly (readonly [string, string])[],
 ): { result: AdminResult; applied: boolean; drop: boolean } {
-  const parsed = parseChange(param, value);
-  if (parsed === null) {
-    return {
-      result: { kind: "error", message: `ERR Invalid argument '${param}' to SENTINEL CONFIG SET` },
-      applied: false,
-      drop: false,
-    };
+  const changes: Partial<GlobalSettings>[] = [];
+  const seen = new Set<string>();
+  let drop = false;
+  const refuse = (message: string): ReturnType<typeof configSet> => ({
+    result: { kind: "error", message },
+    applied: false,
+    drop: false,
+  });
+  for (const [param, value] of pairs) {
+    const parsed = parseChange(param, value);
+    if (parsed === null) return refuse(`ERR Invalid argument '${param}' to SENTINEL CONFIG SET`);
+    if (seen.has(param.toLowerCase())) {
+      return refuse(`ERR Duplicate argument '${param}' to SENTINEL CONFIG SET`);
+    }
+    seen.add(param.toLowerCase());
+    if (!parsed.ok) {
+      return refuse(`ERR Invalid value '${value}' to SENTINEL CONFIG SET '${param}'`);
+    }
+    changes.push(parsed.change);
+    drop ||= parsed.drop;
   }
-  if (!parsed.ok) {
-    return {
-      result: {
-        kind: "error",
-        message: `ERR Invalid value '${value}' to SENTINEL CONFIG SET '${param}'`,
-      },
-      applied: false,
-      drop: false,
-    };
-  }
-  ctx.state.global = { ...ctx.state.global, ...parsed.change };
-  return { result: { kind: "ok" }, applied: true, drop: parsed.drop };
+  let global = ctx.state.global;
+  for (const change of changes) global = { ...global, ...change };
+  ctx.state.global = global;
+  return { result: { kind: "ok" }, applied: true, drop };
 }
 
 export { dropPeerConnections };

@@ -41,6 +41,8 @@ const NUMERIC: Readonly<Record<string, { key: keyof MasterSettings; min: number 
   "parallel-syncs": { key: "parallelSyncs", min: 1 },
   quorum: { key: "quorum", min: 1 },
   "master-reboot-down-after-period": { key: "masterRebootDownAfterPeriod", min: 0 },
+  // Valkey 8's name for it; the +set event shows the option as typed, as both do.
+  "primary-reboot-down-after-period": { key: "masterRebootDownAfterPeriod", min: 0 },
 };
 
 function applyOne(

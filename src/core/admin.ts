@@ -118,7 +118,7 @@ const HANDLERS: { readonly [K in AdminOp["op"]]: Handler<K> } = {
     ctx.out.adminReply(requestId, OK);
   },
   "config-set": (ctx, requestId, op) => {
-    const { result, applied, drop } = configSet(ctx, op.param, op.value);
+    const { result, applied, drop } = configSet(ctx, op.pairs);
     if (applied) ctx.out.flush();
     ctx.out.adminReply(requestId, result);
     if (drop) dropPeerConnections(ctx);

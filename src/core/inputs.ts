@@ -28,7 +28,11 @@ export type AdminOp =
   | { readonly op: "reset"; readonly pattern: string }
   | { readonly op: "failover"; readonly name: string }
   | { readonly op: "flushconfig" }
-  | { readonly op: "config-set"; readonly param: string; readonly value: string }
+  /** Param/value pairs applied all or none (Redis 7.2); one pair is 7.0's form. */
+  | {
+      readonly op: "config-set";
+      readonly pairs: readonly (readonly [param: string, value: string])[];
+    }
   | { readonly op: "simulate-failure"; readonly flags: number }
   | { readonly op: "debug-set"; readonly pairs: readonly (readonly [string, string])[] };
 

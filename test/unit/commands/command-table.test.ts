@@ -50,6 +50,33 @@ describe("command table", () => {
     );
   });
 
+  it("knows Valkey 8's SENTINEL names: own arity and ACL names, hidden from COMMAND", () => {
+    const ctx = newContext();
+    expect(one(ctx.run("SENTINEL", "PRIMARY"))).to.deep.equal(
+      R.error("ERR wrong number of arguments for 'sentinel|primary' command"),
+    );
+    expect(one(ctx.run("sentinel", "primaries", "x"))).to.deep.equal(
+      R.error("ERR wrong number of arguments for 'sentinel|primaries' command"),
+    );
+    expect(
+      one(ctx.run("SENTINEL", "is-primary-down-by-addr", "127.0.0.1", "1", "0")),
+    ).to.deep.equal(
+      R.error("ERR wrong number of arguments for 'sentinel|is-primary-down-by-addr' command"),
+    );
+    ctx.server.acl.setUser("mon", ["on", "nopass", "+sentinel|get-primary-addr-by-name"]);
+    one(ctx.run("AUTH", "mon", "x"));
+    expect(one(ctx.run("SENTINEL", "GET-PRIMARY-ADDR-BY-NAME", "m"))).to.deep.equal(
+      R.simple("SENTINEL GET-PRIMARY-ADDR-BY-NAME m"),
+    );
+    expect(one(ctx.run("SENTINEL", "get-master-addr-by-name", "m"))).to.deep.equal(
+      R.error(
+        "NOPERM this user has no permissions to run the 'sentinel|get-master-addr-by-name' command",
+      ),
+    );
+    const listed = one(ctx.run("COMMAND", "LIST"));
+    expect(JSON.stringify(listed)).not.to.match(/primar/);
+  });
+
   it("names unknown subcommands with the container in upper case", () => {
     const ctx = newContext();
     expect(one(ctx.run("client", "SETINFOX"))).to.deep.equal(

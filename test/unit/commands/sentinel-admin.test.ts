@@ -175,6 +175,19 @@ describe("SENTINEL SET", () => {
     );
   });
 
+  it("takes Valkey 8's primary-reboot-down-after-period, checked like the master- name", () => {
+    expect(run(["SET", "mymaster", "Primary-Reboot-Down-After-Period", "2500"])).to.deep.equal(
+      admin({
+        op: "set",
+        name: "mymaster",
+        pairs: [["Primary-Reboot-Down-After-Period", "2500"]],
+      }),
+    );
+    expect(run(["SET", "mymaster", "primary-reboot-down-after-period", "-1"])).to.deep.equal(
+      error("ERR Invalid argument '-1' for SENTINEL SET 'primary-reboot-down-after-period'"),
+    );
+  });
+
   it("refuses script paths while deny-scripts-reconfig is on, even empty ones", () => {
     const denied =
       "ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig " +
@@ -242,10 +255,10 @@ describe("SENTINEL CONFIG", () => {
 
   it("SET validates and normalizes, then hands the change to the core", () => {
     expect(run(["CONFIG", "SET", "Resolve-Hostnames", "YES"])).to.deep.equal(
-      admin({ op: "config-set", param: "resolve-hostnames", value: "yes" }),
+      admin({ op: "config-set", pairs: [["resolve-hostnames", "yes"]] }),
     );
     expect(run(["CONFIG", "SET", "announce-ip", ""])).to.deep.equal(
-      admin({ op: "config-set", param: "announce-ip", value: "" }),
+      admin({ op: "config-set", pairs: [["announce-ip", ""]] }),
     );
     expect(run(["CONFIG", "SET", "announce-port", "-1"])).to.deep.equal(
       error("ERR Invalid value '-1' to SENTINEL CONFIG SET 'announce-port'"),
@@ -255,10 +268,80 @@ describe("SENTINEL CONFIG", () => {
     );
   });
 
-  it("accepts only GET <pattern> and SET <param> <value> (the 7.0 shape)", () => {
+  it("answers shapes neither 7.0 nor 7.2 accepts with 7.0.15's text", () => {
     const text = "ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.";
-    expect(run(["CONFIG", "GET", "a", "b"])).to.deep.equal(error(text));
+    expect(run(["CONFIG", "GET"])).to.deep.equal(error(text));
+    expect(run(["CONFIG", "SET"])).to.deep.equal(error(text));
     expect(run(["CONFIG", "SET", "announce-ip"])).to.deep.equal(error(text));
+    expect(run(["CONFIG", "RESETSTAT", "a"])).to.deep.equal(error(text));
+  });
+
+  it("GET takes several patterns (7.2): one map, each param once, first pattern's first", () => {
+    const state = sampleState();
+    state.global = { ...state.global, announceIp: "1.2.3.4", announcePort: 26380 };
+    expect(
+      run(["CONFIG", "GET", "announce-port", "*-hostnames", "ANNOUNCE-*"], state),
+    ).to.deep.equal({
+      kind: "reply",
+      reply: R.bulkMap([
+        ["announce-port", "26380"],
+        ["resolve-hostnames", "no"],
+        ["announce-hostnames", "no"],
+        ["announce-ip", "1.2.3.4"],
+      ]),
+    });
+    expect(run(["CONFIG", "GET", "nothing", "none*"], state)).to.deep.equal({
+      kind: "reply",
+      reply: R.bulkMap([]),
+    });
+  });
+
+  it("SET takes several pairs (7.2) and hands them all to the core, normalized", () => {
+    expect(
+      run([
+        "CONFIG",
+        "SET",
+        "announce-ip",
+        "10.1.2.3",
+        "ANNOUNCE-PORT",
+        "4321",
+        "resolve-hostnames",
+        "Yes",
+      ]),
+    ).to.deep.equal(
+      admin({
+        op: "config-set",
+        pairs: [
+          ["announce-ip", "10.1.2.3"],
+          ["announce-port", "4321"],
+          ["resolve-hostnames", "yes"],
+        ],
+      }),
+    );
+  });
+
+  it("SET checks every pair before any applies, with Redis 7.2's texts and order", () => {
+    const cases: [string[], string][] = [
+      [["announce-ip", "a", "bogus", "1"], "ERR Invalid argument 'bogus' to SENTINEL CONFIG SET"],
+      [
+        ["announce-ip", "a", "Announce-IP", "b"],
+        "ERR Duplicate argument 'Announce-IP' to SENTINEL CONFIG SET",
+      ],
+      [["announce-ip", "a", "announce-port"], "ERR Missing argument 'announce-port' value"],
+      // The param is checked before the missing value, and a duplicate before both.
+      [["announce-ip", "a", "bogus"], "ERR Invalid argument 'bogus' to SENTINEL CONFIG SET"],
+      [
+        ["announce-ip", "a", "announce-ip"],
+        "ERR Duplicate argument 'announce-ip' to SENTINEL CONFIG SET",
+      ],
+      [
+        ["announce-port", "1", "announce-hostnames", "maybe", "bogus", "x"],
+        "ERR Invalid value 'maybe' to SENTINEL CONFIG SET 'announce-hostnames'",
+      ],
+    ];
+    for (const [pairs, text] of cases) {
+      expect(run(["CONFIG", "SET", ...pairs]), pairs.join(" ")).to.deep.equal(error(text));
+    }
   });
 });
 

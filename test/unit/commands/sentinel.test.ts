@@ -100,6 +100,34 @@ describe("SENTINEL dispatch", () => {
     }
   });
 
+  it("answers Valkey 8's PRIMARIES, PRIMARY and GET-PRIMARY-ADDR-BY-NAME as the master names", () => {
+    const { state } = sampleState();
+    expect(run(["PRIMARIES"], state)).to.deep.equal(run(["MASTERS"], state));
+    expect(run(["Primary", "mymaster"], state)).to.deep.equal(run(["MASTER", "mymaster"], state));
+    expect(run(["primary", "nope"], state)).to.deep.equal(
+      R.error("ERR No such master with that name"),
+    );
+    expect(run(["GET-PRIMARY-ADDR-BY-NAME", "mymaster"], state)).to.deep.equal(
+      R.array([R.bulk("10.0.0.1"), R.bulk("6379")]),
+    );
+    expect(run(["get-primary-addr-by-name", "nope"], state)).to.deep.equal(R.nullArray());
+    expect(run(["PRIMARY"])).to.deep.equal(
+      R.error("ERR wrong number of arguments for 'sentinel|primary' command"),
+    );
+  });
+
+  it("takes Valkey 8's IS-PRIMARY-DOWN-BY-ADDR as the same vote request", () => {
+    const { state } = sampleState();
+    const env = envFor(state, NOW);
+    const args = ["10.0.0.1", "6379", "7", "b".repeat(40)];
+    const outcome = sentinelCommand(["IS-PRIMARY-DOWN-BY-ADDR", ...args], env);
+    expect(outcome.kind).to.equal("core");
+    expect(outcome).to.deep.equal(sentinelCommand(["is-master-down-by-addr", ...args], env));
+    expect(
+      replyOf(sentinelCommand(["is-primary-down-by-addr", "10.0.0.1", "x", "7", "*"], env)),
+    ).to.deep.equal(R.error("ERR value is not an integer or out of range"));
+  });
+
   it("answers HELP with 49 status lines framed like addReplyHelp", () => {
     const lines = items(run(["help"]));
     expect(lines).to.have.length(49);

@@ -135,6 +135,22 @@ describe("conf-rewriter layout", () => {
     ]);
   });
 
+  it("rewrites Valkey's primary-reboot-down-after-period line in place under the 7.0 name", () => {
+    const text = [
+      "sentinel monitor m 127.0.0.1 6379 2",
+      "sentinel primary-reboot-down-after-period m 2500",
+      "sentinel parallel-syncs m 2",
+    ].join("\n");
+    const out = rewriteLoaded(text);
+    expect(out.split("\n").slice(0, 3)).to.deep.equal([
+      "sentinel monitor m 127.0.0.1 6379 2",
+      "sentinel master-reboot-down-after-period m 2500",
+      "sentinel parallel-syncs m 2",
+    ]);
+    expect(out).not.to.include("primary-reboot");
+    expect(load(out).sentinel).to.deep.equal(load(text).sentinel);
+  });
+
   it("does not add a second signature and blanks leftover lines of written options", () => {
     const text = [
       "sentinel monitor m 127.0.0.1 6379 2",

@@ -113,6 +113,20 @@ describe("conf-to-config sentinel directives", () => {
     expect(m.knownSentinels).to.deep.equal([{ addr: { ip: "127.0.0.1", port: 26380 }, runId: ID }]);
   });
 
+  it("reads Valkey 8's primary-reboot-down-after-period as master-reboot-down-after-period", () => {
+    const r = load(`sentinel primary-reboot-down-after-period m 2500\n${MONITOR}`);
+    expect(r.sentinel.masters[0]!.settings.masterRebootDownAfterPeriod).to.equal(2500);
+    const e = errorOf(`${MONITOR}\nsentinel PRIMARY-reboot-down-after-period m -1`);
+    expect([e.line, e.directive, e.reason]).to.deep.equal([
+      2,
+      "sentinel primary-reboot-down-after-period",
+      "negative time parameter.",
+    ]);
+    expect(errorOf(`${MONITOR}\nsentinel primary-reboot-down-after-period m`).reason).to.equal(
+      "Unrecognized sentinel configuration statement.",
+    );
+  });
+
   it("only raises current-epoch", () => {
     expect(
       load("sentinel current-epoch 5\nsentinel current-epoch 3").sentinel.currentEpoch,

@@ -328,19 +328,19 @@ describe("admin: SET", () => {
 describe("admin: CONFIG SET and DEBUG", () => {
   it("sets a global parameter, flushes and answers after the persist", () => {
     const d = fresh();
-    const ready = admin(d, { op: "config-set", param: "Announce-IP", value: "1.2.3.4" });
+    const ready = admin(d, { op: "config-set", pairs: [["Announce-IP", "1.2.3.4"]] });
     expect(d.state.global.announceIp).to.equal("1.2.3.4");
     expect(ready.replies[0]).to.include({ afterPersist: true });
     expect(ready.persist?.global.announceIp).to.equal("1.2.3.4");
-    admin(d, { op: "config-set", param: "resolve-hostnames", value: "YES" });
-    admin(d, { op: "config-set", param: "announce-port", value: "0" });
+    admin(d, { op: "config-set", pairs: [["resolve-hostnames", "YES"]] });
+    admin(d, { op: "config-set", pairs: [["announce-port", "0"]] });
     expect(d.state.global.resolveHostnames).to.equal(true);
   });
 
   it("drops peer connections when sentinel-user or sentinel-pass change", () => {
     const d = fresh();
     d.tickAndConnect();
-    const ready = admin(d, { op: "config-set", param: "sentinel-pass", value: "pw" });
+    const ready = admin(d, { op: "config-set", pairs: [["sentinel-pass", "pw"]] });
     expect(commandsOf(ready, "close")).to.deep.equal([
       { type: "close", link: `sentinel:${PEER_A}`, conn: "cmd" },
     ]);
@@ -358,7 +358,7 @@ describe("admin: CONFIG SET and DEBUG", () => {
   ] as const) {
     it(`answers "${message}" without a flush`, () => {
       const d = fresh();
-      const ready = admin(d, { op: "config-set", param, value });
+      const ready = admin(d, { op: "config-set", pairs: [[param, value]] });
       expect(errorOf(ready)).to.equal(message);
       expect(ready.persist).to.equal(null);
     });
