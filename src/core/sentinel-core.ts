@@ -205,6 +205,7 @@ export class SentinelCore {
       masters: new Map(),
       tilt: false,
       tiltStartTime: 0,
+      totalTilt: 0,
       previousTime: 0,
       previousWallTime: 0,
       simulateFailureFlags: 0,

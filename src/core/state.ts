@@ -176,6 +176,8 @@ export interface SentinelState {
   masters: Map<string, MasterState>;
   tilt: boolean;
   tiltStartTime: number;
+  /** TILT entries since the start (INFO's sentinel_total_tilt, Redis 8 and Valkey 9). */
+  totalTilt: number;
   /** Monotonic time of the previous tick, 0 before the first. */
   previousTime: number;
   /** Wall-clock time of the previous tick (TILT also fires on wall-clock jumps). */

@@ -23,6 +23,7 @@ export function checkTiltCondition(ctx: CoreContext, wallNow: number): void {
   ) {
     state.tilt = true;
     state.tiltStartTime = ctx.now;
+    state.totalTilt++;
     ctx.out.event("+tilt", "#tilt mode entered", null);
   }
   state.previousTime = ctx.now;

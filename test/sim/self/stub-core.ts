@@ -25,6 +25,7 @@ export class StubCore implements SimCore {
       masters: new Map(),
       tilt: false,
       tiltStartTime: 0,
+      totalTilt: 0,
       previousTime: 0,
       previousWallTime: 0,
       simulateFailureFlags: 0,

@@ -1,5 +1,6 @@
 // Proves the `# Sentinel` INFO section has redis-sentinel's exact field names, values and
-// master lines (status odown > sdown > ok, sentinels counting ourselves, TILT seconds).
+// master lines (status odown > sdown > ok, sentinels counting ourselves, TILT seconds), plus
+// Redis 8's and Valkey 9's sentinel_total_tilt where they put it.
 import { expect } from "chai";
 import { infoSentinelSection } from "../../../src/commands/info-sentinel.js";
 import { addMaster, addPeer, addReplica, newState } from "./support/sentinel-state.js";
@@ -10,6 +11,7 @@ describe("infoSentinelSection", () => {
   it("renders the section of a sentinel with no masters", () => {
     expect(infoSentinelSection(newState(), NOW, { running: 0, queueLength: 0 })).to.equal(
       "# Sentinel\r\nsentinel_masters:0\r\nsentinel_tilt:0\r\nsentinel_tilt_since_seconds:-1\r\n" +
+        "sentinel_total_tilt:0\r\n" +
         "sentinel_running_scripts:0\r\nsentinel_scripts_queue_length:0\r\nsentinel_simulate_failure_flags:0\r\n",
     );
   });
@@ -30,6 +32,7 @@ describe("infoSentinelSection", () => {
       "sentinel_masters:3",
       "sentinel_tilt:0",
       "sentinel_tilt_since_seconds:-1",
+      "sentinel_total_tilt:0",
       "sentinel_running_scripts:1",
       "sentinel_scripts_queue_length:3",
       "sentinel_simulate_failure_flags:0",
@@ -44,9 +47,12 @@ describe("infoSentinelSection", () => {
     const state = newState();
     state.tilt = true;
     state.tiltStartTime = NOW - 12_999;
+    state.totalTilt = 4;
     state.simulateFailureFlags = 3;
     const text = infoSentinelSection(state, NOW, { running: 0, queueLength: 0 });
-    expect(text).to.contain("sentinel_tilt:1\r\nsentinel_tilt_since_seconds:12\r\n");
+    expect(text).to.contain(
+      "sentinel_tilt:1\r\nsentinel_tilt_since_seconds:12\r\nsentinel_total_tilt:4\r\n",
+    );
     expect(text).to.contain("sentinel_simulate_failure_flags:3\r\n");
   });
 });

@@ -45,6 +45,7 @@ export function newState(myId = MY_ID): SentinelState {
     masters: new Map(),
     tilt: false,
     tiltStartTime: 0,
+    totalTilt: 0,
     previousTime: 0,
     previousWallTime: 0,
     simulateFailureFlags: 0,

@@ -46,6 +46,21 @@ describe("tilt: entering", () => {
     expect(lines).to.deep.equal(["+tilt #tilt mode entered"]);
     expect(d.state.tiltStartTime).to.equal(d.now);
   });
+
+  it("counts every +tilt since the start, re-entries while in TILT too (sentinel_total_tilt)", () => {
+    const d = new Driver();
+    d.take();
+    d.tick();
+    expect(d.state.totalTilt).to.equal(0);
+    d.tick(3000);
+    d.tick(3000);
+    expect(d.state.totalTilt).to.equal(2);
+    d.run(d.now + 40_000);
+    expect(d.state.tilt).to.equal(false);
+    d.wallOffset -= 300;
+    d.tick();
+    expect(d.state.totalTilt).to.equal(3);
+  });
 });
 
 describe("tilt: while in TILT", () => {

@@ -29,6 +29,7 @@ export function newState(): SentinelState {
     masters: new Map(),
     tilt: false,
     tiltStartTime: 0,
+    totalTilt: 0,
     previousTime: 0,
     previousWallTime: 0,
     simulateFailureFlags: 0,
