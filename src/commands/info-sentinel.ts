@@ -27,7 +27,7 @@ export function infoSentinelSection(
     `sentinel_masters:${state.masters.size}`,
     `sentinel_tilt:${state.tilt ? 1 : 0}`,
     `sentinel_tilt_since_seconds:${tiltSeconds}`,
-    // Redis 8 and Valkey 9 (redis-sentinel 7.0 has no such line): each +tilt counts, re-entries too.
+    // Redis 8's and Valkey 9's (not in 7.0): every +tilt counts, re-entries too.
     `sentinel_total_tilt:${state.totalTilt}`,
     `sentinel_running_scripts:${scripts.running}`,
     `sentinel_scripts_queue_length:${scripts.queueLength}`,

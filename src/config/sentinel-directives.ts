@@ -316,11 +316,11 @@ function applyMasterOption(
 /** Applies one `sentinel` line; throws LineError with Redis's reason. */
 export function applySentinelLine(
   b: SentinelBuilder,
-  line: SentinelLine,
+  written: SentinelLine,
   opts: SentinelApplyOptions,
 ): void {
-  const sub = ALIASES[line.sub];
-  if (sub !== undefined) line = { ...line, sub };
+  const alias = ALIASES[written.sub];
+  const line = alias === undefined ? written : { ...written, sub: alias };
   const arity = ARITY[line.sub];
   if (!arity?.includes(line.args.length)) throw new LineError(UNRECOGNIZED);
   if (PRE_MONITOR.has(line.sub)) applyGlobal(b, line.sub, line.args[0]!);

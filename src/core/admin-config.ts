@@ -1,7 +1,7 @@
 /**
  * SENTINEL CONFIG SET (sentinel-protocol §9.6; sentinel.c: sentinelConfigSetCommand, one pair
- * as in 7.0 or several as in 7.2) and SENTINEL DEBUG <param> <value> … (sentinelSetDebugConfigParameters:
- * timing knobs, not persisted). Error texts are Redis's.
+ * as in 7.0 or several as in 7.2) and SENTINEL DEBUG <param> <value> …
+ * (sentinelSetDebugConfigParameters: timing knobs, not persisted). Error texts are Redis's.
  */
 import type { CoreContext } from "./context.js";
 import type { GlobalSettings } from "./config.js";
