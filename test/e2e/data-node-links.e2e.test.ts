@@ -8,7 +8,9 @@
 //    connections back, logged in as sentu.
 // 2. `SENTINEL SET m rename-command PING PONG`: the next PINGs go out as PONG on the connection
 //    already open, the master answers `-ERR unknown command`, which is no sign of life: SDOWN
-//    after down-after; `rename-command PING PING` clears it.
+//    after down-after; `rename-command PING PING` clears it. Only a status or an error can prove
+//    life: PING renamed to RANDOMKEY, answered with the bulk string "PONG" (the only key), gives
+//    SDOWN too.
 // 3. The renamed name is what goes on the wire: PING renamed to ECHO shows up in the master's
 //    commandstats as rejected ECHO calls.
 import { expect } from "chai";
@@ -142,6 +144,17 @@ for (const impl of IMPLS) {
       await waitFor("flags master again", async () => (await flags(s)) === "master", {
         timeoutMs: 5_000,
       });
+    });
+
+    it('takes a bulk "PONG" for no sign of life (PING renamed to RANDOMKEY, key PONG)', async () => {
+      const { r, s } = await start(1_000);
+      ok(await r.command(["SET", "PONG", "1"]), "SET");
+      await set(s, "rename-command", "PING", "RANDOMKEY");
+      const renamedAt = performance.now();
+      await waitFor("s_down", async () => (await flags(s)).split(",").includes("s_down"), {
+        timeoutMs: 6_000,
+      });
+      expect(performance.now() - renamedAt).to.be.above(900);
     });
 
     it("sends the renamed PING on the connection already open", async () => {
