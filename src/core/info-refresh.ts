@@ -180,7 +180,7 @@ export function refreshFromInfo(
 /**
  * sentinel.c: sentinelInfoReplyCallback — only string replies are parsed. Redis takes a bulk
  * string only; "ok" is taken too, because a link that cannot tell a status from a bulk string
- * (the ioredis one) delivers INFO as "ok", and a status answering INFO is no INFO text anyway.
+ * (the ioredis one) delivers INFO as "ok" (a Redis never answers INFO with a status).
  */
 export function onInfoReply(ctx: CoreContext, id: LinkId, reply: ReplyText): void {
   const user = firstLinkUser(ctx.state, id);
