@@ -10,6 +10,7 @@ import { instanceText } from "./instance-text.js";
 import { closeLink } from "./link-health.js";
 import type { AdminResult } from "./ready.js";
 import { parseStrictInt } from "./redis-int.js";
+import { announceRenamedCommands } from "./renamed-commands.js";
 import type { MasterState } from "./state.js";
 
 type Outcome =
@@ -88,6 +89,7 @@ function applyOne(
     // Renaming a command to itself just removes the entry.
     if (from !== newName.toLowerCase()) renamed[from] = newName;
     update(master, { renamedCommands: renamed });
+    announceRenamedCommands(ctx, master);
     return { ok: true, used: 2, detail: `${option} ${value} ${newName}` };
   }
   return {

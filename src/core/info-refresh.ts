@@ -177,12 +177,16 @@ export function refreshFromInfo(
   }
 }
 
-/** sentinel.c: sentinelInfoReplyCallback — only string replies are parsed. */
+/**
+ * sentinel.c: sentinelInfoReplyCallback — only string replies are parsed. Redis takes a bulk
+ * string only; "ok" is taken too, because a link that cannot tell a status from a bulk string
+ * (the ioredis one) delivers INFO as "ok" (a Redis never answers INFO with a status).
+ */
 export function onInfoReply(ctx: CoreContext, id: LinkId, reply: ReplyText): void {
   const user = firstLinkUser(ctx.state, id);
   if (user === undefined) return;
   commandDone(user.instance.link);
   user.instance.link.infoSentTime = 0;
-  if (reply.kind !== "ok" || user.instance.kind === "sentinel") return;
+  if (reply.kind === "error" || user.instance.kind === "sentinel") return;
   refreshFromInfo(ctx, user.instance, user.master, reply.text);
 }

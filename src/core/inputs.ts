@@ -5,9 +5,14 @@
  */
 import type { ConnKind, LinkId } from "./state.js";
 
-/** A reply as a Redis link delivered it: a status/bulk string, or an error's full text. */
+/**
+ * A reply as a Redis link delivered it: a status (or any reply as text when the link cannot tell
+ * a status from a bulk string), a bulk string, or an error's full text. sentinel.c takes a PING
+ * reply as a sign of life only from a status or an error (a bulk "PONG" is none).
+ */
 export type ReplyText =
   | { readonly kind: "ok"; readonly text: string }
+  | { readonly kind: "bulk"; readonly text: string }
   | { readonly kind: "error"; readonly text: string };
 
 export type AdminOp =

@@ -216,7 +216,10 @@ export function onPingReply(ctx: CoreContext, id: LinkId, reply: ReplyText): voi
   if (first === undefined) return;
   const link = first.instance.link;
   commandDone(link);
-  const text = reply.kind === "error" ? stripDash(reply.text) : reply.text;
+  // sentinel.c reads status and error replies only: a bulk string proves nothing, even "PONG"
+  // (a PING renamed to RANDOMKEY answering the key "PONG").
+  const text =
+    reply.kind === "error" ? stripDash(reply.text) : reply.kind === "ok" ? reply.text : "";
   if (text.startsWith("PONG") || text.startsWith("LOADING") || text.startsWith("MASTERDOWN")) {
     link.lastAvailTime = ctx.now;
     link.actPingTime = 0;

@@ -76,7 +76,16 @@ export type Command =
     }
   /** MULTI / SLAVEOF host port|NO ONE / CONFIG REWRITE / CLIENT KILL TYPE normal / pubsub / EXEC. */
   | { readonly type: "replicaof"; readonly link: LinkId; readonly target: Addr | null }
-  | { readonly type: "script-kill"; readonly link: LinkId };
+  | { readonly type: "script-kill"; readonly link: LinkId }
+  /**
+   * The link's rename-command map changed (SENTINEL SET rename-command): every command sent on
+   * it from now on, on the connections already open too, uses this one (core/renamed-commands.ts).
+   */
+  | {
+      readonly type: "rename-commands";
+      readonly link: LinkId;
+      readonly renamedCommands: Readonly<Record<string, string>>;
+    };
 
 export interface ScriptJob {
   readonly kind: "notification" | "client-reconfig";

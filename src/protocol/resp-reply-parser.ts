@@ -35,8 +35,11 @@ export class RespReplyParser {
   /** Bytes the buffer must hold before parsing is worth trying again (0 = try). */
   private need = 0;
 
-  /** Appends a chunk and calls `onReply` for each complete reply, in order. */
-  feed(chunk: Buffer, onReply: (value: ReplyValue) => void): void {
+  /**
+   * Appends a chunk and calls `onReply` for each complete reply, in order; `bulk` tells a bulk
+   * string (`$…`) from a status (`+…`), which sentinel.c's PING and INFO callbacks tell apart.
+   */
+  feed(chunk: Buffer, onReply: (value: ReplyValue, bulk: boolean) => void): void {
     if (this.buffer === null) {
       this.buffer = chunk;
       this.offset = 0;
@@ -59,7 +62,7 @@ export class RespReplyParser {
         this.offset = start;
         return;
       }
-      onReply(value);
+      onReply(value, buf[start] === 0x24);
       // onReply may have reset the parser (the connection was closed in a handler).
       if (this.buffer !== buf) return;
     }

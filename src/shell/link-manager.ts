@@ -29,6 +29,8 @@ import { execFailures, narrowIsMasterDownReply, narrowReplyText } from "./reply-
 export const HELLO_CHANNEL = "__sentinel__:hello";
 
 interface Connection {
+  /** The link this connection belongs to. */
+  readonly id: LinkId;
   link: RedisLink | null;
   connected: boolean;
   /** The core's generation for this connection (Command connect): every input carries it. */
@@ -112,6 +114,13 @@ export class LinkManager {
           gen,
         }));
         return;
+      case "rename-commands": {
+        // Read at every send (sentinel.c: sentinelInstanceMapCommand); the next connect brings
+        // the same map again.
+        const entry = this.entries.get(command.link);
+        if (entry !== undefined) entry.renamed = command.renamedCommands;
+        return;
+      }
     }
   }
 
@@ -132,6 +141,7 @@ export class LinkManager {
     const kind = command.conn;
     const gen = command.gen;
     const conn: Connection = {
+      id: command.link,
       link: null,
       connected: false,
       gen,
@@ -149,7 +159,7 @@ export class LinkManager {
         onReady: () => {
           if (!current() || conn.link === null) return;
           conn.connected = true;
-          this.handshake(entry, conn.link, kind, command.auth, command.clientName);
+          this.handshake(entry, conn, kind, command.auth, command.clientName);
           const localIp = stripMappedPrefix(conn.link.localAddress());
           this.options.push({
             type: "link-connected",
@@ -199,14 +209,23 @@ export class LinkManager {
     };
   }
 
-  /** sentinel.c: sentinelReconnectInstance — AUTH, CLIENT SETNAME (+ SUBSCRIBE), replies ignored. */
+  /**
+   * sentinel.c: sentinelReconnectInstance — AUTH, CLIENT SETNAME (+ SUBSCRIBE), replies ignored,
+   * except an error answering SUBSCRIBE: hiredis keeps no reply callback for a SUBSCRIBE, so its
+   * error reply arrives as a spontaneous one, which hiredis takes for a server about to close
+   * the connection and closes it first; the link shows `disconnected` until the next attempt (a
+   * master whose default user went off answers every reconnection with NOAUTH: the link stays
+   * disconnected until SENTINEL SET auth-user/auth-pass give it a user that can log in).
+   */
   private handshake(
     entry: LinkEntry,
-    link: RedisLink,
+    conn: Connection,
     kind: ConnKind,
     auth: LinkAuth | null,
     clientName: string,
   ): void {
+    const link = conn.link;
+    if (link === null) return;
     const name = (cmd: string): string => entry.renamed[cmd] ?? cmd;
     // Replies arrive in order: the failures are logged in the order the commands were sent.
     const logFailure: CallCallback = (result) => {
@@ -221,7 +240,24 @@ export class LinkManager {
       link.call(name("auth"), auth.user === "" ? [auth.pass] : [auth.user, auth.pass], logFailure);
     }
     link.call(name("client"), ["SETNAME", clientName], logFailure);
-    if (kind === "pubsub") link.subscribe(name("subscribe"), HELLO_CHANNEL, logFailure);
+    if (kind !== "pubsub") return;
+    link.subscribe(name("subscribe"), HELLO_CHANNEL, (result) => {
+      logFailure(result);
+      if (result.kind === "error") this.refused(entry, conn, result.text);
+    });
+  }
+
+  /** The pub/sub connection's SUBSCRIBE was refused: closed, reported as a drop (see handshake). */
+  private refused(entry: LinkEntry, conn: Connection, reason: string): void {
+    if (entry.pubsub !== conn) return;
+    this.drop(entry, "pubsub");
+    this.options.push({
+      type: "link-closed",
+      link: conn.id,
+      conn: "pubsub",
+      reason,
+      gen: conn.gen,
+    });
   }
 
   private close(id: LinkId, which: ConnKind | "both"): void {

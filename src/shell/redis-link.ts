@@ -29,7 +29,11 @@ import { createRespLink } from "./resp-link.js";
 const USE_IOREDIS = process.env["VIGIL_LINK_CLIENT"] === "ioredis";
 
 export type CallResult =
-  | { readonly kind: "reply"; readonly value: unknown }
+  /**
+   * `bulk`: the reply was a bulk string, not a status. Only the bare RESP link tells them apart
+   * (ioredis gives a string for both: the ioredis link leaves it unset).
+   */
+  | { readonly kind: "reply"; readonly value: unknown; readonly bulk?: boolean }
   /** A Redis error reply, full text (e.g. "LOADING Redis is loading the dataset in memory"). */
   | { readonly kind: "error"; readonly text: string }
   /** The connection closed or was not writable: no reply will ever come. */

@@ -5,12 +5,16 @@
 import type { ReplyText } from "../core/inputs.js";
 import type { CallResult } from "./redis-link.js";
 
-/** A status/bulk reply as text, an error reply as its text; null when the link closed first. */
+/**
+ * A status or bulk reply as text, told apart when the link knows (`bulk`), an error reply as its
+ * text; null when the link closed first.
+ */
 export function narrowReplyText(result: CallResult): ReplyText | null {
   switch (result.kind) {
     case "reply": {
       const { value } = result;
-      if (typeof value === "string") return { kind: "ok", text: value };
+      if (typeof value === "string")
+        return { kind: result.bulk === true ? "bulk" : "ok", text: value };
       if (value instanceof Uint8Array)
         return { kind: "ok", text: Buffer.from(value).toString("utf8") };
       if (typeof value === "number") return { kind: "ok", text: String(value) };

@@ -95,10 +95,9 @@ export function encodeCommand(name: string, args: readonly (string | number)[]):
 
 const NOT_WRITABLE: CallResult = { kind: "closed", reason: "Connection is not writable." };
 
-function toResult(value: ReplyValue): CallResult {
-  return value instanceof ReplyError
-    ? { kind: "error", text: value.message }
-    : { kind: "reply", value };
+function toResult(value: ReplyValue, bulk: boolean): CallResult {
+  if (value instanceof ReplyError) return { kind: "error", text: value.message };
+  return bulk ? { kind: "reply", value, bulk } : { kind: "reply", value };
 }
 
 function isMessage(value: ReplyValue): value is [string, string, string] {
@@ -220,14 +219,14 @@ class RespLink implements RedisLink {
     }
   }
 
-  private readonly onReply = (value: ReplyValue): void => {
+  private readonly onReply = (value: ReplyValue, bulk: boolean): void => {
     if (this.done) return;
     if (this.subscribed && isMessage(value)) {
       this.handlers.onMessage(value[1], value[2]);
       return;
     }
     const done = this.pending.shift();
-    done?.(toResult(value));
+    done?.(toResult(value, bulk));
   };
 
   private finish(reason: string): void {

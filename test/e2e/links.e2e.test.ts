@@ -111,7 +111,8 @@ describe("link manager against redis-server", function () {
     await waitFor("INFO reply", () => find("info-reply") !== undefined);
     expect(find("ping-reply")?.reply).to.deep.equal({ kind: "ok", text: "PONG" });
     const info = find("info-reply")?.reply;
-    expect(info?.kind).to.equal("ok");
+    // INFO answers with a bulk string, PING with a status: the core reads them differently.
+    expect(info?.kind).to.equal(process.env["VIGIL_LINK_CLIENT"] === "ioredis" ? "ok" : "bulk");
     expect(info?.text).to.contain("role:master");
   });
 

@@ -118,6 +118,9 @@ export class SimLinks {
           gen,
         }));
         return;
+      case "rename-commands":
+        // Simulated instances take requests by kind, not by name.
+        return;
     }
   }
 

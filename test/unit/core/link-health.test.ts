@@ -37,8 +37,11 @@ describe("link-health: PING replies", () => {
       true,
     ],
     [{ kind: "error", text: "NOAUTH Authentication required." }, false],
+    // sentinel.c reads status and error replies only (a PING renamed to RANDOMKEY, key "PONG").
+    [{ kind: "bulk", text: "PONG" }, false],
+    [{ kind: "error", text: "ERR unknown command 'PONG', with args beginning with: " }, false],
   ] as const) {
-    it(`${counts ? "accepts" : "does not accept"} "${reply.text.split(" ")[0]}" as a sign of life, and counts it as a reply`, () => {
+    it(`${counts ? "accepts" : "does not accept"} ${reply.kind} "${reply.text.split(" ")[0]}" as a sign of life, and counts it as a reply`, () => {
       const d = connected();
       const link = d.master().link;
       d.now += 50;

@@ -68,6 +68,18 @@ describe("resp reply parser", () => {
     expect(parseAll(frame.split(""))).to.deep.equal([info]);
   });
 
+  it("tells each top-level bulk string from a status, however the stream is split", () => {
+    const bytes = Buffer.from(STREAM, "utf8");
+    const expected = [false, false, false, false, true, true, true, false, false, false, false];
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const parser = new RespReplyParser();
+      const bulks: boolean[] = [];
+      parser.feed(bytes.subarray(0, cut), (_v, bulk) => bulks.push(bulk));
+      parser.feed(bytes.subarray(cut), (_v, bulk) => bulks.push(bulk));
+      expect(bulks).to.deep.equal(expected);
+    }
+  });
+
   it("refuses a RESP3 or garbage type byte", () => {
     const parser = new RespReplyParser();
     expect(() => {

@@ -2,7 +2,8 @@
 // by test/e2e/links.e2e.test.ts): the handshake order and renamed names, replies of replaced or
 // closed connections dropped, every close answered, commands on a link that is not connected dropped, and hellos
 // accepted only from the pub/sub connection's hello channel, replies turned into inputs as they
-// arrive, and the reconfiguration transaction reported once all its replies are in.
+// arrive, and the reconfiguration transaction reported once all its replies are in; a refused
+// SUBSCRIBE drops the pub/sub connection, and a new rename-command map applies to open ones.
 import { expect } from "chai";
 import type { Input } from "../../../src/core/inputs.js";
 import type { Command } from "../../../src/core/ready.js";
@@ -209,5 +210,65 @@ describe("link manager", () => {
     conns[1]?.handlers.onClosed("closed");
     expect(inputs).to.have.length(1);
     expect(conns[1]?.closed).to.equal(true);
+  });
+
+  it("closes the pub/sub connection whose SUBSCRIBE is refused, as a drop (hiredis)", () => {
+    const { manager, conns, inputs } = setup();
+    manager.execute({ ...CONNECT, auth: null });
+    conns[0]?.handlers.onReady();
+    const [setName, subscribe] = conns[0]?.answers ?? [];
+    // CLIENT SETNAME refused: ignored, as sentinel.c's discard callback does.
+    setName?.({ kind: "error", text: "NOAUTH Authentication required." });
+    expect(conns[0]?.closed).to.equal(false);
+    subscribe?.({ kind: "error", text: "NOAUTH Authentication required." });
+    expect(conns[0]?.closed).to.equal(true);
+    // Its own close comes later, or never: the drop is reported once.
+    conns[0]?.handlers.onClosed("connection closed");
+    expect(inputs.slice(1)).to.deep.equal([
+      {
+        type: "link-closed",
+        link: "master:m",
+        conn: "pubsub",
+        reason: "NOAUTH Authentication required.",
+        gen: 7,
+      },
+    ]);
+    // A refusal reaching a connection already replaced closes nothing.
+    manager.execute({ ...CONNECT, auth: null, gen: 8 });
+    manager.execute({ ...CONNECT, auth: null, gen: 9 });
+    conns[1]?.handlers.onReady();
+    conns[2]?.handlers.onReady();
+    conns[1]?.answers[1]?.({ kind: "error", text: "NOAUTH Authentication required." });
+    conns[2]?.answers[1]?.({ kind: "reply", value: ["subscribe", "__sentinel__:hello", 1] });
+    expect(conns[2]?.closed).to.equal(false);
+    expect(inputs.slice(2).map((i) => i.type)).to.deep.equal(["link-connected"]);
+  });
+
+  it("sends under the names of the latest rename-commands on connections already open", () => {
+    const { manager, conns } = setup();
+    manager.execute({ ...CONNECT, conn: "cmd", auth: null, renamedCommands: {} });
+    conns[0]?.handlers.onReady();
+    manager.execute({ type: "ping", link: "master:m" });
+    manager.execute({
+      type: "rename-commands",
+      link: "master:m",
+      renamedCommands: { ping: "PONG", info: "xinfo", slaveof: "xslaveof", config: "xconfig" },
+    });
+    // Another link's map is its own.
+    manager.execute({ type: "rename-commands", link: "master:other", renamedCommands: {} });
+    manager.execute({ type: "ping", link: "master:m" });
+    manager.execute({ type: "info", link: "master:m" });
+    manager.execute({ type: "replicaof", link: "master:m", target: null });
+    expect(conns[0]?.calls.slice(1)).to.deep.equal([
+      "ping",
+      "PONG",
+      "xinfo",
+      "multi",
+      "xslaveof NO ONE",
+      "xconfig REWRITE",
+      "client KILL TYPE normal",
+      "client KILL TYPE pubsub",
+      "exec",
+    ]);
   });
 });

@@ -17,6 +17,11 @@ describe("reply narrowing", () => {
       kind: "ok",
       text: "role:master",
     });
+    // The bare RESP link tells a bulk string from a status: the core reads them differently.
+    expect(narrowReplyText({ kind: "reply", value: "PONG", bulk: true })).to.deep.equal({
+      kind: "bulk",
+      text: "PONG",
+    });
     expect(narrowReplyText({ kind: "error", text: "LOADING Redis is loading" })).to.deep.equal({
       kind: "error",
       text: "LOADING Redis is loading",

@@ -91,7 +91,7 @@ describe("RESP link", () => {
     a.peer.socket?.write("world\r\n");
     await until("the bulk reply", () => results["get"] !== undefined);
     expect(results["ping"]).to.deep.equal({ kind: "reply", value: "PONG" });
-    expect(results["get"]).to.deep.equal({ kind: "reply", value: "helloworld" });
+    expect(results["get"]).to.deep.equal({ kind: "reply", value: "helloworld", bulk: true });
     expect(results["other"]).to.deep.equal({ kind: "reply", value: "x".repeat(64) });
   });
 
@@ -112,5 +112,21 @@ describe("RESP link", () => {
     let after: CallResult | null = null;
     a.link.call("PING", [], (r) => (after = r));
     expect(after).to.deep.equal({ kind: "closed", reason: "Connection is not writable." });
+  });
+
+  it('tells a bulk string reply from a status reply (a bulk "PONG" is no PONG to sentinel.c)', async () => {
+    const a = await open();
+    const results: CallResult[] = [];
+    a.link.call("PING", [], (r) => results.push(r));
+    a.link.call("RANDOMKEY", [], (r) => results.push(r));
+    a.link.call("DBSIZE", [], (r) => results.push(r));
+    await until("the commands at the server", () => a.peer.received.includes("DBSIZE"));
+    a.peer.socket?.write("+PONG\r\n$4\r\nPONG\r\n:1\r\n");
+    await until("the replies", () => results.length === 3);
+    expect(results).to.deep.equal([
+      { kind: "reply", value: "PONG" },
+      { kind: "reply", value: "PONG", bulk: true },
+      { kind: "reply", value: 1 },
+    ]);
   });
 });
