@@ -5,7 +5,9 @@
  * the pidfile, flush the log. Nothing here decides anything the core decides.
  */
 import { coreReplyToReply } from "../commands/sentinel.js";
+import { splitArgs } from "../config/conf-parser.js";
 import { defaultIsExecutable } from "../config/load-config.js";
+import { aclUserLines } from "../config/user-directive.js";
 import type { LoadedConfig } from "../config/types.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import type { MasterState, SentinelState } from "../core/state.js";
@@ -102,9 +104,10 @@ function connectTimeoutFor(state: SentinelState, link: string): number {
   return Math.max(MIN_CONNECT_TIMEOUT, Math.min(timeout, MAX_CONNECT_TIMEOUT));
 }
 
+/** A `user` directive as kept in ServerSettings.users (its arguments, quoted as needed). */
 function splitUserLine(line: string): { name: string; rules: string[] } | null {
-  const [name, ...rules] = line.trim().split(/\s+/);
-  return name === undefined || name === "" ? null : { name, rules };
+  const [name, ...rules] = splitArgs(line) ?? [];
+  return name === undefined ? null : { name, rules };
 }
 
 /** Redis's startup lines, then `Sentinel ID is <id>` (sentinel.c: sentinelIsRunning). */
@@ -141,6 +144,7 @@ function wire(
   logger: Logger,
   late: {
     publish: (channel: string, message: string) => void;
+    users: () => readonly string[] | undefined;
     shutdown: () => void;
     exit: (code: number) => void;
   },
@@ -168,7 +172,12 @@ function wire(
   });
   const runtime = new Runtime({
     core,
-    store: new ConfigStore({ file: loaded.file, format: loaded.format, server: settings }),
+    store: new ConfigStore({
+      file: loaded.file,
+      format: loaded.format,
+      server: settings,
+      users: () => late.users() ?? settings.users,
+    }),
     commands: links,
     scripts,
     publish: late.publish,
@@ -223,7 +232,7 @@ async function listen(
   );
   for (const line of settings.users) {
     const user = splitUserLine(line);
-    if (user !== null) resp.acl.setUser(user.name, user.rules);
+    if (user !== null) resp.acl.loadUser(user.name, user.rules);
   }
   return resp;
 }
@@ -241,6 +250,7 @@ export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions):
     publish: (channel, message) => {
       resp?.publish(channel, message);
     },
+    users: () => (resp === null ? undefined : aclUserLines(resp.acl)),
     shutdown: () => {
       void daemon?.shutdown("SHUTDOWN");
     },
