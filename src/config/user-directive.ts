@@ -13,7 +13,7 @@ import {
   UnmatchedSelectorError,
 } from "../commands/acl.js";
 import { ACL_RULE_ERRORS } from "../commands/acl-selector.js";
-import { quoteArg } from "./conf-parser.js";
+import { quoteArg, splitArgs } from "./conf-parser.js";
 import { LineError } from "./sentinel-directives.js";
 
 const DUPLICATE = "Duplicate user found. A user can only be defined once in config files";
@@ -68,4 +68,12 @@ export function userDirectiveLine(name: string, words: readonly string[]): strin
 /** The ACL as `user` lines (without `user`), in Redis's order (config.c: rewriteConfigUserOption). */
 export function aclUserLines(acl: Acl): string[] {
   return acl.userNames().map((n) => userDirectiveLine(n, acl.describeRules(acl.getUser(n)!)));
+}
+
+/** Loads ServerSettings.users (each line's arguments, quoted as needed) into `acl`, in order. */
+export function loadUserLines(acl: Acl, lines: readonly string[]): void {
+  for (const line of lines) {
+    const [name, ...rules] = splitArgs(line) ?? [];
+    if (name !== undefined) acl.loadUser(name, rules);
+  }
 }

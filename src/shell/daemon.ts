@@ -5,9 +5,8 @@
  * the pidfile, flush the log. Nothing here decides anything the core decides.
  */
 import { coreReplyToReply } from "../commands/sentinel.js";
-import { splitArgs } from "../config/conf-parser.js";
 import { defaultIsExecutable } from "../config/load-config.js";
-import { aclUserLines } from "../config/user-directive.js";
+import { aclUserLines, loadUserLines } from "../config/user-directive.js";
 import type { LoadedConfig } from "../config/types.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import type { MasterState, SentinelState } from "../core/state.js";
@@ -102,12 +101,6 @@ function connectTimeoutFor(state: SentinelState, link: string): number {
     timeout = smallestDownAfter(state);
   }
   return Math.max(MIN_CONNECT_TIMEOUT, Math.min(timeout, MAX_CONNECT_TIMEOUT));
-}
-
-/** A `user` directive as kept in ServerSettings.users (its arguments, quoted as needed). */
-function splitUserLine(line: string): { name: string; rules: string[] } | null {
-  const [name, ...rules] = splitArgs(line) ?? [];
-  return name === undefined ? null : { name, rules };
 }
 
 /** Redis's startup lines, then `Sentinel ID is <id>` (sentinel.c: sentinelIsRunning). */
@@ -230,10 +223,7 @@ async function listen(
     },
     parts.host,
   );
-  for (const line of settings.users) {
-    const user = splitUserLine(line);
-    if (user !== null) resp.acl.loadUser(user.name, user.rules);
-  }
+  loadUserLines(resp.acl, settings.users);
   return resp;
 }
 

@@ -6,10 +6,10 @@
 import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { Acl } from "../../../src/commands/acl.js";
-import { parseConf, splitArgs } from "../../../src/config/conf-parser.js";
+import { parseConf } from "../../../src/config/conf-parser.js";
 import { rewriteConf } from "../../../src/config/conf-rewriter.js";
 import { confToConfig } from "../../../src/config/conf-to-config.js";
-import { aclUserLines } from "../../../src/config/user-directive.js";
+import { aclUserLines, loadUserLines } from "../../../src/config/user-directive.js";
 import { ConfigError } from "../../../src/errors.js";
 
 const opts = { isExecutable: () => true };
@@ -22,10 +22,7 @@ function load(text: string): ReturnType<typeof confToConfig> {
 /** What the daemon does with the loaded `user` lines. */
 function aclFrom(users: readonly string[], requirePass = ""): Acl {
   const acl = new Acl(sha, requirePass);
-  for (const line of users) {
-    const [name = "", ...rules] = splitArgs(line) ?? [];
-    acl.loadUser(name, rules);
-  }
+  loadUserLines(acl, users);
   return acl;
 }
 
