@@ -48,18 +48,20 @@ export function checkUserDirective(args: readonly string[], seen: Set<string>): 
 /**
  * A user as its config line after `user` (acl.c: ACLDescribeUser): each word bare when it reads
  * back identically, else quoted (Redis writes them raw and cannot reload some). A `(…)` selector
- * stays one bare word when its parts are plain, and is quoted whole otherwise: both read back
- * as the same selector.
+ * stays bare when its parts are plain, and is quoted whole otherwise (a part that needs quotes,
+ * or ends in `)` and would close the selector early when its words are merged back): both read
+ * back as the same selector.
  */
 export function userDirectiveLine(name: string, words: readonly string[]): string {
   const out = [quoteArg(name)];
   for (const w of words) {
+    // A part ending in `)` would close the selector early when the words are merged back.
     const plain =
       w.startsWith("(") &&
       w
         .slice(1, -1)
         .split(" ")
-        .every((p) => quoteArg(p) === p);
+        .every((p) => quoteArg(p) === p && !p.endsWith(")"));
     out.push(plain ? w : quoteArg(w));
   }
   return out.join(" ");

@@ -11,6 +11,7 @@ import { rewriteConf } from "../../../src/config/conf-rewriter.js";
 import { confToConfig } from "../../../src/config/conf-to-config.js";
 import { aclUserLines, loadUserLines } from "../../../src/config/user-directive.js";
 import { ConfigError } from "../../../src/errors.js";
+import { seeded } from "../../support/seeded.js";
 
 const opts = { isExecutable: () => true };
 const sha = (t: string): string => createHash("sha256").update(t).digest("hex");
@@ -108,5 +109,57 @@ describe("ACL users across a config rewrite", () => {
     expect(load(text).sentinel.masters[0]!.settings.renamedCommands).to.deep.equal({
       "a b": "c d",
     });
+  });
+
+  it("reads back exactly whatever random SETUSER/DELUSER sequences leave (500 seeded steps)", () => {
+    const words = ["a", "b*", "x'y", 'q"r', "\\", "é", "", "*", "[a-z]", "#", "a(b", "c)"];
+    const rng = seeded(13);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+    const rule = (inSelector: boolean): string => {
+      const w = pick(words);
+      const simple = ["allkeys", "resetkeys", "allchannels", "resetchannels", "+@all", "-@all"];
+      const user = [
+        "on",
+        "off",
+        "nopass",
+        "resetpass",
+        "sanitize-payload",
+        "skip-sanitize-payload",
+      ];
+      const options = [
+        ...simple,
+        ...(inSelector ? [] : [...user, "clearselectors", "reset"]),
+        `~${w}`,
+        `%R~${w}`,
+        `%W~${w}`,
+        `&${w}`,
+        pick(["+", "-"]) + pick(["ping", "@pubsub", "client|kill", "acl", "sentinel|masters"]),
+        ...(inSelector ? [] : [`>${w}`, `<${w}`]),
+      ];
+      return pick(options);
+    };
+    const acl = new Acl(sha);
+    let accepted = 0;
+    for (let step = 0; step < 500; step++) {
+      const name = pick(["default", "u1", "u'2", 'u"3', "ü4"]);
+      if (name !== "default" && rng() < 0.05) {
+        acl.deleteUsers([name]);
+        continue;
+      }
+      const rules = Array.from({ length: 1 + Math.floor(rng() * 4) }, () =>
+        rng() < 0.15
+          ? `(${Array.from({ length: 1 + Math.floor(rng() * 3) }, () => rule(true)).join(" ")})`
+          : rule(false),
+      );
+      try {
+        acl.setUser(name, rules);
+        accepted += 1;
+      } catch {
+        // Refused as a whole: nothing changed.
+      }
+      const { again } = roundTrip(acl, "");
+      expect(listOf(again), `step ${step}: ${rules.join(" ")}`).to.deep.equal(listOf(acl));
+    }
+    expect(accepted).to.be.greaterThan(250);
   });
 });
