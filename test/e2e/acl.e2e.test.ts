@@ -1,8 +1,8 @@
 // Proves the ACL of a real Vigil process against Debian's redis-sentinel 7.0.15, each scenario
 // run on both: logging in with AUTH and HELLO when the default user may only PING, channel
 // permissions, ACL LOG after failed AUTHs, ACL DELUSER closing the deleted user's connections
-// (and SETUSER off closing none), users written by a config rewrite and read back after a
-// restart; and, on Vigil, SENTINEL SET rename-command names with spaces across a restart.
+// (and SETUSER off closing none) and the subscribers its new channel rules refuse, users
+// written by a config rewrite and read back after a restart; and, on Vigil, SENTINEL SET rename-command names with spaces across a restart.
 import { expect } from "chai";
 import { RedisProcess } from "./harness/redis-process.js";
 import { RespConnection, RespError } from "./harness/resp-client.js";
@@ -132,6 +132,26 @@ describe("ACL on a real sentinel (e2e)", function () {
         });
         expect(closed).to.match(/connection closed/);
         expect(await d2.call(["ACL", "WHOAMI"])).to.equal("d2");
+      });
+
+      it("closes a user's subscribers when its new channel rules refuse their subscriptions", async () => {
+        const s = await sentinel(impl, []);
+        await s.command(["ACL", "SETUSER", "ps", "on", ">p", "+@all", "allchannels"]);
+        const pattern = await connect(s, "ps", "p");
+        const channel = await connect(s, "ps", "p");
+        expect(await pattern.call(["PSUBSCRIBE", "a*"])).to.deep.equal(["psubscribe", "a*", 1]);
+        expect(await channel.call(["SUBSCRIBE", "b"])).to.deep.equal(["subscribe", "b", 1]);
+        const alive = async (c: RespConnection): Promise<boolean> =>
+          c.call(["PING"]).then(
+            () => true,
+            () => false,
+          );
+        await s.command(["ACL", "SETUSER", "ps", "resetchannels", "&a*", "&b"]);
+        expect([await alive(pattern), await alive(channel)]).to.deep.equal([true, true]);
+        await s.command(["ACL", "SETUSER", "ps", "resetchannels", "&a*"]);
+        expect([await alive(pattern), await alive(channel)]).to.deep.equal([true, false]);
+        await s.command(["ACL", "SETUSER", "ps", "resetchannels", "&a"]);
+        expect(await alive(pattern)).to.equal(false);
       });
 
       it("writes ACL changes at the next rewrite and reads them back after a restart", async () => {
