@@ -1,8 +1,10 @@
 /**
  * Command dispatch with Redis's checks in Redis's order (server.c: processCommand):
- * unknown command → arity → unknown subcommand → subcommand arity → NOAUTH → NOPERM →
- * RESP2 subscribe-mode restriction → handler. Names are case-insensitive; errors are worded
- * exactly like redis-sentinel 7.0.15 (sentinel-protocol §9.1).
+ * unknown command → arity → unknown subcommand → subcommand arity → NOAUTH → NOPERM (command,
+ * then the channels of SUBSCRIBE/PSUBSCRIBE/PUBLISH; AUTH and HELLO are exempt from the command
+ * check, and every denial goes to ACL LOG) → RESP2 subscribe-mode restriction → handler. Names
+ * are case-insensitive; errors are worded exactly like redis-sentinel 7.0.15 (sentinel-protocol
+ * §9.1).
  *
  * Handlers are looked up by full name (`ping`, `client|kill`); a SENTINEL subcommand with no
  * handler of its own, known or not, goes to ServerHost.sentinel, which answers unknown ones.

@@ -1,4 +1,7 @@
 /**
+ * The `user` lines of the config: written from the ACL at every rewrite (aclUserLines), loaded
+ * into it at start (loadUserLines), and checked while the file is read.
+ *
  * Checks a `user <name> <rule>…` config line as Redis does while reading the file
  * (acl.c: ACLAppendUserForLoading): a user defined twice, an unmatched `(`, or a rule a fresh
  * user refuses stops the load with "Error in user declaration '<arg>': <reason>". Redis names
