@@ -1,38 +1,103 @@
 /**
  * ACL subcommands over the small ACL of acl.ts (acl.c: aclCommand), replies shaped like
  * redis-sentinel 7.0.15: LIST lines, USERS sorted, GETUSER a map (flags as a set), DELUSER a
- * count. There is no ACL file: LOAD and SAVE answer Redis's "not configured" error.
+ * count (and the deleted users' clients closed), LOG the entries of acl-log.ts. There is no
+ * ACL file: LOAD and SAVE answer Redis's "not configured" error.
  */
+import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { aclCategoryList } from "./acl.js";
+import type { Selector } from "./acl-selector.js";
+import { describeChannelPatterns, describeKeys } from "./acl-selector.js";
+import { channelArgs } from "./channel-args.js";
+import type { CommandContext } from "./context.js";
+import { parseLongLong } from "./sentinel-parse.js";
 import { findCommandSpec, findSubcommandSpec } from "./command-specs.js";
 import type { Handler } from "./handler.js";
 
 const ERR_NO_ACL_FILE =
   "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.";
 
+function describeSelectorMap(sel: Selector): (readonly [Reply, Reply])[] {
+  return [
+    [R.bulk("commands"), R.bulk(sel.commandRules.join(" "))],
+    [R.bulk("keys"), R.bulk(describeKeys(sel).join(" "))],
+    [R.bulk("channels"), R.bulk(describeChannelPatterns(sel).join(" "))],
+  ];
+}
+
 const getuser: Handler = (args, ctx) => {
   const user = ctx.server.acl.getUser(args[2] ?? "");
   if (user === undefined) return R.null();
-  const flags = [user.enabled ? "on" : "off", ...(user.nopass ? ["nopass"] : [])];
+  const flags = [
+    user.enabled ? "on" : "off",
+    ...(user.nopass ? ["nopass"] : []),
+    ...(user.sanitize !== "" ? [user.sanitize] : []),
+  ];
   return R.map([
     [R.bulk("flags"), R.set(flags.map((f) => R.bulk(f)))],
-    [R.bulk("passwords"), R.array([...user.passwords].map((p) => R.bulk(p)))],
-    [R.bulk("commands"), R.bulk(user.commandRules.join(" "))],
-    [R.bulk("keys"), R.bulk(user.keys.join(" "))],
-    [R.bulk("channels"), R.bulk(user.channels.join(" "))],
-    [R.bulk("selectors"), R.array([])],
+    [R.bulk("passwords"), R.array(user.passwords.map((p) => R.bulk(p)))],
+    ...describeSelectorMap(user.root),
+    [R.bulk("selectors"), R.array(user.selectors.map((sel) => R.map(describeSelectorMap(sel))))],
   ]);
 };
 
+/** Closes the clients of `users` (the caller after its reply), as Redis does on ACL DELUSER. */
+function disconnectUsers(ctx: CommandContext, users: readonly string[]): void {
+  for (const c of ctx.server.clients()) {
+    if (!users.includes(c.user)) continue;
+    if (c.id === ctx.client.id) ctx.client.closeAfterReply = true;
+    else ctx.server.killClient(c.id);
+  }
+}
+
+/**
+ * ACL SETUSER. Redis 7.0 disconnects nobody for `off` or `resetpass`, but closes the user's
+ * pub/sub clients whose subscriptions the new channel rules no longer allow
+ * (acl.c: ACLKillPubsubClientsIfNeeded).
+ */
 const setuser: Handler = (args, ctx) => {
-  ctx.server.acl.setUser(args[2] ?? "", args.slice(3));
+  const name = args[2] ?? "";
+  const acl = ctx.server.acl;
+  const before = acl.setUser(name, args.slice(3));
+  if (before === undefined) return R.ok();
+  for (const c of ctx.server.subscribersOf(name)) {
+    if (acl.subscriptionsAllowed(name, c.channels, c.patterns)) continue;
+    if (c.id === ctx.client.id) ctx.client.closeAfterReply = true;
+    else ctx.server.killClient(c.id);
+  }
   return R.ok();
+};
+
+const deluser: Handler = (args, ctx) => {
+  const deleted = ctx.server.acl.deleteUsers(args.slice(2));
+  disconnectUsers(ctx, deleted);
+  return R.integer(deleted.length);
 };
 
 const list: Handler = (_args, ctx) => {
   const acl = ctx.server.acl;
   return R.array(acl.userNames().map((n) => R.bulk(acl.describe(acl.getUser(n)!))));
+};
+
+/** ACL LOG [count|RESET] (acl.c: 10 entries by default, a negative count is 0). */
+const log: Handler = (args, ctx) => {
+  if (args.length > 3)
+    return R.error(
+      `ERR unknown subcommand or wrong number of arguments for '${args[1] ?? ""}'. Try ACL HELP.`,
+    );
+  const arg = args[2];
+  if (arg?.toLowerCase() === "reset") {
+    ctx.server.aclLog.reset();
+    return R.ok();
+  }
+  let count = 10;
+  if (arg !== undefined) {
+    const n = parseLongLong(arg);
+    if (n === null) return R.error("ERR value is not an integer or out of range");
+    count = n < 0n ? 0 : n > 1_000_000n ? 1_000_000 : Number(n);
+  }
+  return ctx.server.aclLog.reply(count);
 };
 
 /** ACL GENPASS [bits]: 256 bits by default, as hex (bits rounded up to a multiple of 4). */
@@ -56,7 +121,12 @@ const dryrun: Handler = (args, ctx) => {
   if (spec === undefined) return R.error(`ERR Command '${args[3] ?? ""}' not found`);
   const sub = args[4] === undefined ? undefined : findSubcommandSpec(spec, args[4]);
   const fullName = sub?.name ?? spec.name;
-  if (acl.canRun(userName, fullName)) return R.ok();
+  const argv = args.slice(3);
+  const noAuth = spec.flags.includes("no_auth");
+  const denial = acl.check(userName, fullName, noAuth, channelArgs(spec.name, argv) ?? []);
+  if (denial === undefined) return R.ok();
+  if (denial.reason === "channel")
+    return R.bulk(`This user has no permissions to access the '${denial.object}' channel`);
   return R.bulk(`This user has no permissions to run the '${fullName}' command`);
 };
 
@@ -90,11 +160,11 @@ export const ACL_HANDLERS: Readonly<Record<string, Handler>> = {
   "acl|users": (_args, ctx) => R.array(ctx.server.acl.userNames().map((n) => R.bulk(n))),
   "acl|getuser": getuser,
   "acl|setuser": setuser,
-  "acl|deluser": (args, ctx) => R.integer(ctx.server.acl.deleteUsers(args.slice(2))),
+  "acl|deluser": deluser,
   "acl|cat": (args) => R.array(aclCategoryList(args[2]).map((c) => R.bulk(c))),
   "acl|genpass": genpass,
   "acl|dryrun": dryrun,
-  "acl|log": () => R.array([]),
+  "acl|log": log,
   "acl|load": () => R.error(ERR_NO_ACL_FILE),
   "acl|save": () => R.error(ERR_NO_ACL_FILE),
   "acl|help": () => R.array(HELP_LINES.map((l) => R.simple(l))),

@@ -9,48 +9,12 @@ import { R } from "../protocol/reply.js";
 import type { ClientFacts, CommandContext } from "./context.js";
 import type { Handler } from "./handler.js";
 import { multi } from "./handler.js";
+import { formatClientLine } from "./client-line.js";
 import { ERR_BAD_CLIENT_NAME, isValidClientName } from "./server.js";
 
-const SYNTAX = "ERR syntax error";
+export { formatClientLine } from "./client-line.js";
 
-/** One CLIENT LIST line (without the trailing newline). */
-export function formatClientLine(c: ClientFacts): string {
-  const pubsub = c.subscriptions + c.patternSubscriptions > 0;
-  const flags = `${pubsub ? "P" : ""}${c.noEvict ? "e" : ""}` || "N";
-  const fields: (readonly [string, string | number])[] = [
-    ["id", c.id],
-    ["addr", c.addr],
-    ["laddr", c.laddr],
-    ["fd", c.fd],
-    ["name", c.name],
-    ["age", c.ageSeconds],
-    ["idle", c.idleSeconds],
-    ["flags", flags],
-    ["db", 0],
-    ["sub", c.subscriptions],
-    ["psub", c.patternSubscriptions],
-    ["ssub", 0],
-    ["multi", -1],
-    ["qbuf", c.queryBufferBytes],
-    ["qbuf-free", 0],
-    ["argv-mem", 0],
-    ["multi-mem", 0],
-    ["rbs", 16384],
-    ["rbp", 0],
-    ["obl", 0],
-    ["oll", 0],
-    ["omem", c.outputBytes],
-    ["tot-mem", c.queryBufferBytes + c.outputBytes],
-    ["events", "r"],
-    ["cmd", c.lastCommand],
-    ["user", c.user],
-    ["redir", -1],
-    ["resp", c.protocol],
-    ["lib-name", c.libName],
-    ["lib-ver", c.libVersion],
-  ];
-  return fields.map(([k, v]) => `${k}=${String(v)}`).join(" ");
-}
+const SYNTAX = "ERR syntax error";
 
 export type ClientType = "normal" | "pubsub" | "master" | "replica";
 

@@ -1,8 +1,10 @@
 /**
  * Command dispatch with Redis's checks in Redis's order (server.c: processCommand):
- * unknown command → arity → unknown subcommand → subcommand arity → NOAUTH → NOPERM →
- * RESP2 subscribe-mode restriction → handler. Names are case-insensitive; errors are worded
- * exactly like redis-sentinel 7.0.15 (sentinel-protocol §9.1).
+ * unknown command → arity → unknown subcommand → subcommand arity → NOAUTH → NOPERM (command,
+ * then the channels of SUBSCRIBE/PSUBSCRIBE/PUBLISH; AUTH and HELLO are exempt from the command
+ * check, and every denial goes to ACL LOG) → RESP2 subscribe-mode restriction → handler. Names
+ * are case-insensitive; errors are worded exactly like redis-sentinel 7.0.15 (sentinel-protocol
+ * §9.1).
  *
  * Handlers are looked up by full name (`ping`, `client|kill`); a SENTINEL subcommand with no
  * handler of its own, known or not, goes to ServerHost.sentinel, which answers unknown ones.
@@ -13,12 +15,14 @@
  */
 import { CommandError } from "../errors.js";
 import type { AclUser } from "./acl.js";
+import { channelArgs } from "./channel-args.js";
 import type { Reply } from "../protocol/reply.js";
 export type { Handler, HandlerResult, MultiReply } from "./handler.js";
 export { isMultiReply, multi } from "./handler.js";
 import { R } from "../protocol/reply.js";
 import { ACL_HANDLERS } from "./acl-command.js";
 import { CLIENT_HANDLERS } from "./client.js";
+import { clientInfoOf } from "./client-line.js";
 import { COMMAND_HANDLERS } from "./command-command.js";
 import type { CommandSpec } from "./command-specs.js";
 import { findCommandSpec, findSubcommandSpec } from "./command-specs.js";
@@ -194,13 +198,42 @@ export function mayRunDirectly(ctx: CommandContext, fullName: string): boolean {
   );
 }
 
-function guard(spec: CommandSpec, facts: SpecFacts, ctx: CommandContext): Reply | undefined {
+export const ERR_NOPERM_CHANNEL =
+  "NOPERM this user has no permissions to access one of the channels used as arguments";
+
+/** ACL check (server.c: ACLCheckAllPerm); a denial is logged to ACL LOG. */
+function aclRefusal(
+  spec: CommandSpec,
+  facts: SpecFacts,
+  argv: readonly string[],
+  ctx: CommandContext,
+): Reply | undefined {
+  const channels = channelArgs(facts.top.name, argv);
+  // AUTH and HELLO (no_auth) are never refused for lack of command permission.
+  if (channels === undefined && (facts.noAuth || canRun(ctx, spec.name))) return undefined;
+  const denial = ctx.server.acl.check(ctx.client.user, spec.name, facts.noAuth, channels ?? []);
+  if (denial === undefined) return undefined;
+  ctx.server.aclLog.add(denial.reason, denial.object, ctx.client.user, clientInfoOf(ctx));
+  return R.error(
+    denial.reason === "channel"
+      ? ERR_NOPERM_CHANNEL
+      : `NOPERM this user has no permissions to run the '${spec.name}' command`,
+  );
+}
+
+function guard(
+  spec: CommandSpec,
+  facts: SpecFacts,
+  argv: readonly string[],
+  ctx: CommandContext,
+): Reply | undefined {
   const top = facts.top;
   if (!ctx.client.authenticated && !facts.noAuth) {
     return R.error("NOAUTH Authentication required.");
   }
-  if (ctx.client.authenticated && !canRun(ctx, spec.name)) {
-    return R.error(`NOPERM this user has no permissions to run the '${spec.name}' command`);
+  if (ctx.client.authenticated) {
+    const refused = aclRefusal(spec, facts, argv, ctx);
+    if (refused !== undefined) return refused;
   }
   if (
     ctx.client.protocol === 2 &&
@@ -228,9 +261,10 @@ export function executeCommand(argv: readonly string[], ctx: CommandContext): Ha
   const resolved = resolve(argv);
   if ("type" in resolved) return resolved;
   const facts = specFacts(resolved);
-  const refused = guard(resolved, facts, ctx);
-  if (refused !== undefined) return refused;
+  // Like c->cmd in Redis, set before the checks: ACL LOG's client-info names the refused command.
   ctx.client.lastCommand = resolved.name;
+  const refused = guard(resolved, facts, argv, ctx);
+  if (refused !== undefined) return refused;
   const handler = facts.handler;
   if (handler === undefined) return R.error(unknownSubcommandError(argv[1] ?? "", argv[0] ?? ""));
   try {

@@ -4,6 +4,7 @@
  * time or the process comes in through ServerServices, implemented by src/shell/resp-server.ts.
  */
 import type { Acl } from "./acl.js";
+import type { AclLog } from "./acl-log.js";
 import type { LagSnapshot } from "./lag-histogram.js";
 import type { ServerHost, SessionInfo } from "./host.js";
 
@@ -99,10 +100,13 @@ export interface PubSubRegistry {
 export interface ServerServices {
   readonly host: ServerHost;
   readonly acl: Acl;
+  readonly aclLog: AclLog;
   readonly pubsub: PubSubRegistry;
   infoFacts(): InfoFacts;
   /** Every open connection (CLIENT LIST / KILL), the caller included. */
   clients(): readonly ClientFacts[];
+  /** The connections authenticated as `user` that have subscriptions (ACL SETUSER). */
+  subscribersOf(user: string): readonly ClientState[];
   /** Closes another connection after the current command (CLIENT KILL). */
   killClient(id: number): void;
   /** Random lowercase hex of the given length (ACL GENPASS). */

@@ -5,8 +5,8 @@
  * applies them in order. Redis applies options as it reads them, so on a bad option the earlier
  * ones stay applied: the op carries that valid prefix and the client gets the option's error.
  *
- * `rename-command <old> <new>` travels as the pair ["rename-command", "<old> <new>"] (one space),
- * which is also how its +set event prints.
+ * `rename-command <old> <new>` travels as ["rename-command", old, new]: names may hold spaces, and
+ * are stored, written and reloaded exactly as given (the rewrite quotes them).
  */
 import { R } from "../protocol/reply.js";
 import { withMaster } from "./sentinel-read.js";
@@ -70,12 +70,12 @@ function checkValue(
 }
 
 interface Parsed {
-  readonly pairs: (readonly [string, string])[];
+  readonly pairs: (readonly string[])[];
   readonly error: string | null;
 }
 
 function parseSetPairs(args: readonly string[], env: SentinelCommandEnv): Parsed {
-  const pairs: (readonly [string, string])[] = [];
+  const pairs: (readonly string[])[] = [];
   let j = 2;
   while (j < args.length) {
     const option = args[j] ?? "";
@@ -84,7 +84,7 @@ function parseSetPairs(args: readonly string[], env: SentinelCommandEnv): Parsed
     if (lower === "rename-command" && moreArgs > 1) {
       const [from = "", to = ""] = args.slice(j + 1, j + 3);
       if (from === "" || to === "") return { pairs, error: invalidArgument("", option) };
-      pairs.push([option, `${from} ${to}`]);
+      pairs.push([option, from, to]);
       j += 3;
       continue;
     }

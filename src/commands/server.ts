@@ -5,7 +5,8 @@
  */
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
-import type { ClientState } from "./context.js";
+import { clientInfoOf } from "./client-line.js";
+import type { ClientState, CommandContext } from "./context.js";
 import type { Handler, HandlerResult } from "./handler.js";
 import { multi } from "./handler.js";
 import { buildInfo, REDIS_VERSION } from "./info.js";
@@ -53,6 +54,12 @@ export function isValidClientName(name: string): boolean {
   return true;
 }
 
+/** WRONGPASS, logged to ACL LOG with the command name as typed (acl.c: ACL_DENIED_AUTH). */
+function authFailed(args: readonly string[], user: string, ctx: CommandContext): Reply {
+  ctx.server.aclLog.add("auth", args[0] ?? "", user, clientInfoOf(ctx));
+  return R.error(ERR_WRONGPASS);
+}
+
 /** AUTH [user] pass (acl.c: authCommand). */
 const auth: Handler = (args, ctx) => {
   if (args.length > 3) return R.error("ERR syntax error");
@@ -60,7 +67,7 @@ const auth: Handler = (args, ctx) => {
   if (args.length === 2 && acl.defaultUserHasNopass()) return R.error(ERR_AUTH_NOT_CONFIGURED);
   const user = args.length === 3 ? (args[1] ?? "") : "default";
   const password = args[args.length - 1] ?? "";
-  if (!acl.checkCredentials(user, password)) return R.error(ERR_WRONGPASS);
+  if (!acl.checkCredentials(user, password)) return authFailed(args, user, ctx);
   ctx.client.user = user;
   ctx.client.authenticated = true;
   return R.ok();
@@ -106,7 +113,8 @@ const hello: Handler = (args, ctx) => {
   if ("type" in opts) return opts;
   const client = ctx.client;
   if (opts.auth !== undefined) {
-    if (!ctx.server.acl.checkCredentials(opts.auth[0], opts.auth[1])) return R.error(ERR_WRONGPASS);
+    if (!ctx.server.acl.checkCredentials(opts.auth[0], opts.auth[1]))
+      return authFailed(args, opts.auth[0], ctx);
     client.user = opts.auth[0];
     client.authenticated = true;
   }

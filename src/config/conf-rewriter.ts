@@ -142,6 +142,10 @@ function rewriteUsers(st: RewriteState, s: ServerSettings): void {
   }
   const users =
     s.users.length > 0 || s.requirepass !== "" ? s.users : ["default on nopass ~* &* +@all"];
+  rewriteUserLines(st, users);
+}
+
+function rewriteUserLines(st: RewriteState, users: readonly string[]): void {
   for (const u of users) st.rewrite("user", `user ${u}`, true);
   st.markProcessed("user");
 }
@@ -229,15 +233,18 @@ function rewriteSentinel(st: RewriteState, c: SentinelConfig): void {
 
 /**
  * The new file text. `server` null = write only the sentinel state (the `<yaml>.state` file of
- * a YAML-configured Vigil), leaving plain directives of `original` untouched.
+ * a YAML-configured Vigil), leaving plain directives of `original` untouched, plus the ACL
+ * users when `stateUsers` is given.
  */
 export function rewriteConf(
   original: string,
   server: ServerSettings | null,
   state: SentinelConfig,
+  stateUsers?: readonly string[],
 ): string {
   const st = new RewriteState(original);
   if (server !== null) rewriteServer(st, server);
+  else if (stateUsers !== undefined) rewriteUserLines(st, stateUsers);
   rewriteSentinel(st, state);
   return st.content();
 }

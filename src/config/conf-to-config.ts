@@ -7,7 +7,7 @@
 import type { SentinelConfig } from "../core/config.js";
 import { ConfigError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
-import { formatLine } from "./conf-parser.js";
+import { formatLine, splitArgs } from "./conf-parser.js";
 import {
   REDIS_DEPRECATED_DIRECTIVES,
   REDIS_MULTI_ARG_DIRECTIVES,
@@ -18,6 +18,7 @@ import { builderFrom, emptySentinelBuilder, freezeSentinel } from "./sentinel-bu
 import { LineError, applySentinelLine, passOf } from "./sentinel-directives.js";
 import type { SentinelApplyOptions, SentinelLine } from "./sentinel-directives.js";
 import type { LogLevel, ServerSettings } from "./types.js";
+import { checkUserDirective } from "./user-directive.js";
 import { DEFAULT_SERVER_SETTINGS } from "./types.js";
 
 export type ConfToConfigOptions = SentinelApplyOptions;
@@ -117,6 +118,7 @@ function applyPlain(s: MutableServer, d: Directive): void {
   }
   if (REDIS_DEPRECATED_DIRECTIVES.has(d.name) && argc === 2) return;
   if (d.name === "user" && argc >= 2) {
+    checkUserDirective(d.args, new Set(s.users.map((u) => splitArgs(u)?.[0] ?? "")));
     s.users.push(formatLine(d.args));
     return;
   }

@@ -85,7 +85,12 @@ function loadYaml(file: string, text: string, opts: LoadOptions): ConfResult {
   const stateFile = stateFileOf(file);
   if (!existsSync(stateFile)) return fromYaml;
   const state = confToConfig(parseConf(readText(stateFile), stateFile), opts);
-  return { server: fromYaml.server, sentinel: mergeState(fromYaml.sentinel, state.sentinel) };
+  // The state file's `user` lines are the ACL as last saved (ACL SETUSER/DELUSER included).
+  const users = state.server.users.length > 0 ? state.server.users : fromYaml.server.users;
+  return {
+    server: { ...fromYaml.server, users },
+    sentinel: mergeState(fromYaml.sentinel, state.sentinel),
+  };
 }
 
 function checkWritable(file: string, format: "conf" | "yaml", opts: LoadOptions): void {

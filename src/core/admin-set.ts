@@ -101,15 +101,10 @@ function applyOne(
 export function sentinelSet(
   ctx: CoreContext,
   master: MasterState,
-  pairs: readonly (readonly [string, string])[],
+  pairs: readonly (readonly string[])[],
 ): { result: AdminResult; flushFirst: boolean } {
-  // Redis walks a flat argument list (rename-command takes two values). The command layer sends
-  // rename-command as the pair ["rename-command", "<old> <new>"]: split it back at the space.
-  const args = pairs.flatMap(([option, value]) => {
-    if (option.toLowerCase() !== "rename-command") return [option, value];
-    const space = value.indexOf(" ");
-    return space < 0 ? [option, value] : [option, value.slice(0, space), value.slice(space + 1)];
-  });
+  // Redis walks a flat argument list (rename-command takes two values, which may hold spaces).
+  const args = pairs.flat();
   let i = 0;
   while (i < args.length) {
     const option = args[i] ?? "";

@@ -24,11 +24,14 @@ export type AdminOp =
       readonly quorum: number;
     }
   | { readonly op: "remove"; readonly name: string }
-  /** Option/value pairs, already checked for arity; options case-insensitive. */
+  /**
+   * Each option with its values (`rename-command` has two), already checked for arity; options
+   * case-insensitive.
+   */
   | {
       readonly op: "set";
       readonly name: string;
-      readonly pairs: readonly (readonly [string, string])[];
+      readonly pairs: readonly (readonly string[])[];
     }
   | { readonly op: "reset"; readonly pattern: string }
   | { readonly op: "failover"; readonly name: string }

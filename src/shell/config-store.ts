@@ -41,6 +41,11 @@ export interface ConfigStoreOptions {
   readonly file: string;
   readonly format: "conf" | "yaml";
   readonly server: ServerSettings;
+  /**
+   * The ACL users as `user` lines without the word `user`, read at every save (ACL SETUSER and
+   * DELUSER changes are written by the next rewrite, as Redis does). Omitted: `server.users`.
+   */
+  readonly users?: () => readonly string[];
   readonly fs?: Partial<StoreFs>;
 }
 
@@ -86,6 +91,7 @@ export class ConfigStore {
   /** The file every save replaces: the config itself, or `<yaml>.state`. */
   readonly target: string;
   private readonly server: ServerSettings | null;
+  private readonly users: (() => readonly string[]) | undefined;
   private readonly mode: number;
   private readonly fs: StoreFs;
   private queue: Promise<void> = Promise.resolve();
@@ -94,6 +100,7 @@ export class ConfigStore {
     const yaml = opts.format === "yaml";
     this.target = yaml ? stateFileOf(opts.file) : opts.file;
     this.server = yaml ? null : opts.server;
+    this.users = opts.users;
     // open() applies the umask: 0644 & ~umask like Redis's fchmod (process.umask() is deprecated).
     this.mode = yaml ? 0o600 : 0o644;
     this.fs = { ...DEFAULT_FS, ...opts.fs };
@@ -113,7 +120,10 @@ export class ConfigStore {
     let tmp = "";
     try {
       const old = readOld(this.fs, this.target);
-      const text = rewriteConf(old, this.server, state);
+      const users = this.users?.();
+      const server =
+        this.server !== null && users !== undefined ? { ...this.server, users } : this.server;
+      const text = rewriteConf(old, server, state, server === null ? users : undefined);
       tmp = `${this.target}.${randomBytes(3).toString("hex")}`;
       writeNew(tmp, text, this.mode);
       this.fs.rename(tmp, this.target);

@@ -6,6 +6,7 @@
  */
 import { coreReplyToReply } from "../commands/sentinel.js";
 import { defaultIsExecutable } from "../config/load-config.js";
+import { aclUserLines, loadUserLines } from "../config/user-directive.js";
 import type { LoadedConfig } from "../config/types.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import type { MasterState, SentinelState } from "../core/state.js";
@@ -102,11 +103,6 @@ function connectTimeoutFor(state: SentinelState, link: string): number {
   return Math.max(MIN_CONNECT_TIMEOUT, Math.min(timeout, MAX_CONNECT_TIMEOUT));
 }
 
-function splitUserLine(line: string): { name: string; rules: string[] } | null {
-  const [name, ...rules] = line.trim().split(/\s+/);
-  return name === undefined || name === "" ? null : { name, rules };
-}
-
 /** Redis's startup lines, then `Sentinel ID is <id>` (sentinel.c: sentinelIsRunning). */
 function logStartup(logger: Logger, loaded: LoadedConfig, port: number): void {
   logAt(
@@ -141,6 +137,7 @@ function wire(
   logger: Logger,
   late: {
     publish: (channel: string, message: string) => void;
+    users: () => readonly string[] | undefined;
     shutdown: () => void;
     exit: (code: number) => void;
   },
@@ -168,7 +165,12 @@ function wire(
   });
   const runtime = new Runtime({
     core,
-    store: new ConfigStore({ file: loaded.file, format: loaded.format, server: settings }),
+    store: new ConfigStore({
+      file: loaded.file,
+      format: loaded.format,
+      server: settings,
+      users: () => late.users() ?? settings.users,
+    }),
     commands: links,
     scripts,
     publish: late.publish,
@@ -221,10 +223,7 @@ async function listen(
     },
     parts.host,
   );
-  for (const line of settings.users) {
-    const user = splitUserLine(line);
-    if (user !== null) resp.acl.setUser(user.name, user.rules);
-  }
+  loadUserLines(resp.acl, settings.users);
   return resp;
 }
 
@@ -241,6 +240,7 @@ export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions):
     publish: (channel, message) => {
       resp?.publish(channel, message);
     },
+    users: () => (resp === null ? undefined : aclUserLines(resp.acl)),
     shutdown: () => {
       void daemon?.shutdown("SHUTDOWN");
     },

@@ -16,6 +16,7 @@ import { createServer } from "node:net";
 import { arch, machine, release, type } from "node:os";
 import { performance } from "node:perf_hooks";
 import { Acl } from "../commands/acl.js";
+import { AclLog } from "../commands/acl-log.js";
 import type { ClientFacts, InfoFacts, ServerServices } from "../commands/context.js";
 import type { ServerHost } from "../commands/host.js";
 import type { ClientLimits } from "./client-session.js";
@@ -220,9 +221,14 @@ export async function startRespServer(
   const services: ServerServices = {
     host,
     acl,
+    aclLog: new AclLog(() => Date.now()),
     pubsub: hub,
     infoFacts,
     clients: (): ClientFacts[] => [...sessions.values()].map((s) => s.facts()),
+    subscribersOf: (user) =>
+      [...sessions.values()].filter(
+        (s) => s.user === user && s.channels.size + s.patterns.size > 0,
+      ),
     killClient: (id) => sessions.get(id)?.destroy(),
     randomHex: (length) =>
       randomBytes(Math.ceil(length / 2))

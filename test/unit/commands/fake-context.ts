@@ -2,6 +2,7 @@
 // in-memory pub/sub registry; the ServerHost records calls and answers fixed data.
 import { createHash } from "node:crypto";
 import { Acl } from "../../../src/commands/acl.js";
+import { AclLog } from "../../../src/commands/acl-log.js";
 import type {
   ClientFacts,
   ClientState,
@@ -132,6 +133,8 @@ export interface TestContext extends CommandContext {
   readonly host: FakeHost;
   readonly others: ClientState[];
   readonly killed: number[];
+  /** The ACL LOG clock (ms); tests move it. */
+  readonly clock: { ms: number };
   /** Runs a command; returns its replies (sync results only). */
   run(...argv: string[]): Reply[];
 }
@@ -144,17 +147,22 @@ export function newContext(
   const client = options.client ?? newClient(7, { authenticated: !acl.defaultUserNeedsAuth() });
   const others: ClientState[] = [];
   const killed: number[] = [];
+  const clock = { ms: 1_700_000_000_000 };
   const ctx: TestContext = {
     client,
     host,
     others,
     killed,
+    clock,
     server: {
       host,
       acl,
+      aclLog: new AclLog(() => clock.ms),
       pubsub: new MemoryPubSub(),
       infoFacts: () => INFO_FACTS,
       clients: () => [client, ...others].map(factsOf),
+      subscribersOf: (user) =>
+        [client, ...others].filter((c) => c.user === user && c.channels.size + c.patterns.size > 0),
       killClient: (id) => killed.push(id),
       randomHex: (n) => "f".repeat(n),
     },

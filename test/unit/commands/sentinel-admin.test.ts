@@ -133,7 +133,7 @@ describe("SENTINEL SET", () => {
     );
   });
 
-  it("carries rename-command's two names as one value joined by a space", () => {
+  it("carries rename-command's two names as two values, spaces and all", () => {
     expect(
       run(["SET", "mymaster", "rename-command", "CONFIG", "MYCONFIG", "parallel-syncs", "2"]),
     ).to.deep.equal(
@@ -141,10 +141,13 @@ describe("SENTINEL SET", () => {
         op: "set",
         name: "mymaster",
         pairs: [
-          ["rename-command", "CONFIG MYCONFIG"],
+          ["rename-command", "CONFIG", "MYCONFIG"],
           ["parallel-syncs", "2"],
         ],
       }),
+    );
+    expect(run(["SET", "mymaster", "rename-command", "a b", "c d"])).to.deep.equal(
+      admin({ op: "set", name: "mymaster", pairs: [["rename-command", "a b", "c d"]] }),
     );
     expect(run(["SET", "mymaster", "rename-command", "", "x"])).to.deep.equal(
       error("ERR Invalid argument '' for SENTINEL SET 'rename-command'"),

@@ -292,10 +292,12 @@ describe("admin: SET", () => {
     expect(d.master().settings.notificationScript).to.equal("");
   });
 
-  it('takes rename-command as the pair ["rename-command", "<old> <new>"] the command layer sends', () => {
+  it('takes rename-command as ["rename-command", old, new], names with spaces kept whole', () => {
     const d = fresh();
-    admin(d, { op: "set", name: "mymaster", pairs: [["rename-command", "CONFIG xconfig"]] });
+    admin(d, { op: "set", name: "mymaster", pairs: [["rename-command", "CONFIG", "xconfig"]] });
     expect(d.master().settings.renamedCommands).to.deep.equal({ config: "xconfig" });
+    admin(d, { op: "set", name: "mymaster", pairs: [["rename-command", "a b", "c d"]] });
+    expect(d.master().settings.renamedCommands).to.deep.equal({ config: "xconfig", "a b": "c d" });
   });
 
   it("removes a rename when a command is renamed to itself", () => {

@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { parseConf } from "../../../src/config/conf-parser.js";
 import { rewriteConf } from "../../../src/config/conf-rewriter.js";
 import { confToConfig } from "../../../src/config/conf-to-config.js";
+import { loadConfig } from "../../../src/config/load-config.js";
 import { DEFAULT_SERVER_SETTINGS } from "../../../src/config/types.js";
 import type { SentinelConfig } from "../../../src/core/config.js";
 import { ConfigSaveError } from "../../../src/errors.js";
@@ -81,6 +82,34 @@ describe("ConfigStore", () => {
     expect(state).to.include("sentinel current-epoch 7\n");
     expect(state).not.to.match(/^(port|dir|user) /m);
     expect(statSync(`${yaml}.state`).mode & 0o777).to.equal(0o600);
+  });
+
+  it("writes the ACL users read at each save as `user` lines", async () => {
+    let users = ["default on nopass ~* &* +@all"];
+    const store = new ConfigStore({ file, format: "conf", server, users: () => users });
+    await store.save(stateWithEpoch(1));
+    users = [...users, "u1 on #" + "a".repeat(64) + " resetchannels -@all +ping"];
+    await store.save(stateWithEpoch(1));
+    expect(
+      readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("user ")),
+    ).to.deep.equal(users.map((u) => `user ${u}`));
+  });
+
+  it("writes a YAML config's users to <yaml>.state, and loading the YAML takes them from there", async () => {
+    const yaml = join(dir, "vigil.yaml");
+    writeFileSync(yaml, "server:\n  users: ['bob on nopass +@all']\nmasters: {}\n");
+    const users = ["bob off resetchannels -@all", "default on nopass ~* &* +@all"];
+    await new ConfigStore({ file: yaml, format: "yaml", server, users: () => users }).save(
+      stateWithEpoch(7),
+    );
+    expect(readFileSync(yaml, "utf8")).to.include("users: ['bob on nopass +@all']");
+    const loaded = loadConfig(yaml, [], {
+      isExecutable: () => true,
+      checkWritable: () => undefined,
+    });
+    expect(loaded.server.users).to.deep.equal(users);
   });
 
   it("leaves the old or the new file whole when the saving process is SIGKILLed", async function () {
