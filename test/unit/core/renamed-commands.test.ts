@@ -26,7 +26,7 @@ function twoMasters(): Driver {
   return d;
 }
 
-function set(d: Driver, name: string, pairs: readonly (readonly [string, string])[]): Ready {
+function set(d: Driver, name: string, pairs: readonly (readonly string[])[]): Ready {
   const op: AdminOp = { op: "set", name, pairs };
   d.step({ type: "admin", requestId: 1, op });
   return d.take();
@@ -35,7 +35,7 @@ function set(d: Driver, name: string, pairs: readonly (readonly [string, string]
 describe("rename-command on open links", () => {
   it("gives the new map to the links of the master, its replicas and the peers it connects", () => {
     const d = twoMasters();
-    const ready = set(d, "a", [["rename-command", "PING PONG"]]);
+    const ready = set(d, "a", [["rename-command", "PING", "PONG"]]);
     const renamedCommands = { ping: "PONG" };
     expect(commandsOf(ready, "rename-commands")).to.deep.equal([
       { type: "rename-commands", link: "master:a", renamedCommands },
@@ -45,7 +45,7 @@ describe("rename-command on open links", () => {
     ]);
     // "b" shares PEER_A's link with "a", which connects it: only b's own link follows b's map.
     expect(
-      commandsOf(set(d, "b", [["rename-command", "INFO xinfo"]]), "rename-commands"),
+      commandsOf(set(d, "b", [["rename-command", "INFO", "xinfo"]]), "rename-commands"),
     ).to.deep.equal([
       { type: "rename-commands", link: "master:b", renamedCommands: { info: "xinfo" } },
     ]);
@@ -53,10 +53,10 @@ describe("rename-command on open links", () => {
 
   it("gives the map without the entry when a command is renamed back to itself", () => {
     const d = twoMasters();
-    set(d, "b", [["rename-command", "PING PONG"]]);
+    set(d, "b", [["rename-command", "PING", "PONG"]]);
     const ready = set(d, "b", [
-      ["rename-command", "CONFIG xconfig"],
-      ["rename-command", "PING PING"],
+      ["rename-command", "CONFIG", "xconfig"],
+      ["rename-command", "PING", "PING"],
     ]);
     expect(commandsOf(ready, "rename-commands").map((c) => c.renamedCommands)).to.deep.equal([
       { ping: "PONG", config: "xconfig" },
