@@ -100,7 +100,7 @@ describe("SENTINEL IS-MASTER-DOWN-BY-ADDR", () => {
           type: "is-master-down-request",
           ip: "10.0.0.1",
           port: 6379,
-          epoch: 12,
+          epoch: 12n,
           runId: "a".repeat(40),
         },
       },

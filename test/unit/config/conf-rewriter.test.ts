@@ -28,7 +28,7 @@ function rewriteLoaded(text: string): string {
 /** A state with every field away from its default. */
 const RICH: SentinelConfig = {
   myId: ID,
-  currentEpoch: 9,
+  currentEpoch: 9n,
   global: {
     announceIp: "10.0.0.1",
     announcePort: 26999,
@@ -54,8 +54,8 @@ const RICH: SentinelConfig = {
         authUser: "au",
         renamedCommands: { config: "cfg", flushall: "fa" },
       },
-      configEpoch: 9,
-      leaderEpoch: 8,
+      configEpoch: 9n,
+      leaderEpoch: 8n,
       knownReplicas: [
         { ip: "10.0.0.2", port: 6379 },
         { ip: "::1", port: 6381 },
@@ -66,8 +66,8 @@ const RICH: SentinelConfig = {
       name: "m2",
       addr: { ip: "127.0.0.1", port: 6390 },
       settings: defaultMasterSettings(1),
-      configEpoch: 0,
-      leaderEpoch: 0,
+      configEpoch: 0n,
+      leaderEpoch: 0n,
       knownReplicas: [],
       knownSentinels: [],
     },

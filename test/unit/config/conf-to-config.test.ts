@@ -37,7 +37,7 @@ describe("conf-to-config sentinel directives", () => {
     expect(r.server).to.deep.equal(DEFAULT_SERVER_SETTINGS);
     expect(r.sentinel).to.deep.equal({
       myId: "",
-      currentEpoch: 0,
+      currentEpoch: 0n,
       global: {
         announceIp: "",
         announcePort: 0,
@@ -52,8 +52,8 @@ describe("conf-to-config sentinel directives", () => {
           name: "m",
           addr: { ip: "127.0.0.1", port: 6379 },
           settings: defaultMasterSettings(2),
-          configEpoch: 0,
-          leaderEpoch: 0,
+          configEpoch: 0n,
+          leaderEpoch: 0n,
           knownReplicas: [],
           knownSentinels: [],
         },
@@ -108,7 +108,7 @@ describe("conf-to-config sentinel directives", () => {
       authUser: "u",
     });
     expect(m.settings.renamedCommands).to.deep.equal({ config: "guessme" });
-    expect([m.configEpoch, m.leaderEpoch, r.sentinel.currentEpoch]).to.deep.equal([7, 8, 7]);
+    expect([m.configEpoch, m.leaderEpoch, r.sentinel.currentEpoch]).to.deep.equal([7n, 8n, 7n]);
     expect(m.knownReplicas).to.deep.equal([{ ip: "::1", port: 7001 }]);
     expect(m.knownSentinels).to.deep.equal([{ addr: { ip: "127.0.0.1", port: 26380 }, runId: ID }]);
   });
@@ -116,7 +116,7 @@ describe("conf-to-config sentinel directives", () => {
   it("only raises current-epoch", () => {
     expect(
       load("sentinel current-epoch 5\nsentinel current-epoch 3").sentinel.currentEpoch,
-    ).to.equal(5);
+    ).to.equal(5n);
   });
 
   it("reads the global options and ignores empty announce-ip and sentinel credentials", () => {

@@ -76,7 +76,7 @@ describe("runtime: follow-up ticks", () => {
     type: "is-master-down-reply",
     link: "sentinel:x",
     master: "mymaster",
-    reply: { down: true, leader: "*", leaderEpoch: 0 },
+    reply: { down: true, leader: "*", leaderEpoch: 0n },
   };
 
   it("steps one more tick at once after an is-master-down-by-addr reply", async () => {
