@@ -207,6 +207,36 @@ describe("conf-rewriter round trips", () => {
     expect(back.server.port).to.equal(26400);
   });
 
+  it("writes and loads back epochs and settings at their limits exactly", () => {
+    const [m1, m2] = RICH.masters as [SentinelConfig["masters"][0], SentinelConfig["masters"][0]];
+    const edge: SentinelConfig = {
+      ...RICH,
+      currentEpoch: 9223372036854775807n,
+      masters: [
+        {
+          ...m1,
+          configEpoch: 9007199254740993n,
+          leaderEpoch: 9223372036854775807n,
+          settings: {
+            ...m1.settings,
+            quorum: Number.MAX_SAFE_INTEGER,
+            downAfterPeriod: Number.MAX_SAFE_INTEGER,
+            failoverTimeout: Number.MAX_SAFE_INTEGER,
+            parallelSyncs: Number.MAX_SAFE_INTEGER,
+            masterRebootDownAfterPeriod: Number.MAX_SAFE_INTEGER,
+          },
+        },
+        m2,
+      ],
+    };
+    const out = rewriteConf("", null, edge);
+    expect(out).to.include("sentinel config-epoch m1 9007199254740993\n");
+    expect(out).to.include("sentinel leader-epoch m1 9223372036854775807\n");
+    expect(out).to.include("sentinel current-epoch 9223372036854775807\n");
+    expect(out).to.include("sentinel down-after-milliseconds m1 9007199254740991\n");
+    expect(load(out).sentinel).to.deep.equal(edge);
+  });
+
   it("reaches a fixed point on the second rewrite, like Redis (which then adds a final blank line)", () => {
     const text =
       'port 26379\nsentinel monitor m 127.0.0.1 6379 2\nsentinel down-after-milliseconds m 30000\nsentinel auth-pass m "x y"\n';

@@ -113,6 +113,23 @@ describe("conf-to-config sentinel directives", () => {
     expect(m.knownSentinels).to.deep.equal([{ addr: { ip: "127.0.0.1", port: 26380 }, runId: ID }]);
   });
 
+  it("reads epochs up to 2^63-1 exactly", () => {
+    const r = load(
+      [
+        MONITOR,
+        "sentinel config-epoch m 9007199254740993",
+        "sentinel leader-epoch m 9223372036854775807",
+        "sentinel current-epoch 9007199254740995",
+      ].join("\n"),
+    );
+    const m = r.sentinel.masters[0]!;
+    expect([m.configEpoch, m.leaderEpoch, r.sentinel.currentEpoch]).to.deep.equal([
+      9007199254740993n,
+      9223372036854775807n,
+      9007199254740995n,
+    ]);
+  });
+
   it("only raises current-epoch", () => {
     expect(
       load("sentinel current-epoch 5\nsentinel current-epoch 3").sentinel.currentEpoch,
@@ -335,6 +352,12 @@ const STRICTER: readonly (readonly [string, string])[] = [
   ["sentinel monitor m2 127.0.0.1 abc 2", "Invalid port number."],
   ["sentinel parallel-syncs m abc", "argument couldn't be parsed into an integer"],
   ["sentinel current-epoch abc", "argument couldn't be parsed into an integer"],
+  // Redis's strtoull takes it (and wraps -1); Vigil keeps epochs within int64.
+  ["sentinel current-epoch 9223372036854775808", "argument couldn't be parsed into an integer"],
+  ["sentinel config-epoch m -1", "argument couldn't be parsed into an integer"],
+  // A number would round these: Redis's atoi truncates them.
+  ["sentinel down-after-milliseconds m 9007199254740993", "negative or zero time parameter."],
+  ["sentinel failover-timeout m 9223372036854775807", "negative or zero time parameter."],
   ["sentinel announce-port 70000", "argument must be between 0 and 65535 inclusive"],
   ["sentinel monitor m,x 127.0.0.1 6390 2", "Invalid master name."],
   ["include /etc/other.conf", "include is not supported by Vigil"],

@@ -204,11 +204,11 @@ export function hello(
   runId: string,
   ip: string,
   port: number,
-  epoch: number | bigint,
+  epoch: number | bigint | string,
   master = "mymaster",
   masterIp = "10.0.0.1",
   masterPort = 6379,
-  configEpoch: number | bigint = 0,
+  configEpoch: number | bigint | string = 0,
 ): string {
   return [ip, port, runId, epoch, master, masterIp, masterPort, configEpoch].join(",");
 }

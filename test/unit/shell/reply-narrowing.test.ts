@@ -35,6 +35,15 @@ describe("reply narrowing", () => {
       leader: "*",
       leaderEpoch: 0n,
     });
+    expect(narrowIsMasterDownReply([1, "abc", 9007199254740993n])).to.deep.equal({
+      down: true,
+      leader: "abc",
+      leaderEpoch: 9007199254740993n,
+    });
+    expect(narrowReplyText({ kind: "reply", value: 9007199254740993n })).to.deep.equal({
+      kind: "ok",
+      text: "9007199254740993",
+    });
     expect(narrowIsMasterDownReply(["1", "abc", 7])).to.equal(null);
     expect(narrowIsMasterDownReply([1, "abc"])).to.equal(null);
     expect(narrowIsMasterDownReply([1, 2, 3])).to.equal(null);
