@@ -85,7 +85,8 @@ export function replicaFields(replica: ReplicaState, master: MasterState, now: n
     ["master-host", replica.slaveMasterHost !== "" ? replica.slaveMasterHost : "?"],
     ["master-port", String(replica.slaveMasterPort)],
     ["slave-priority", String(replica.slavePriority)],
-    ["slave-repl-offset", replica.slaveReplOffset.toString()],
+    // Kept as strtoull read it (uint64), shown as Redis's addReplyBulkLongLong does: signed.
+    ["slave-repl-offset", BigInt.asIntN(64, replica.slaveReplOffset).toString()],
     ["replica-announced", replica.replicaAnnounced ? "1" : "0"],
   ];
 }

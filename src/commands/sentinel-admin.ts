@@ -8,7 +8,7 @@ import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { withMaster } from "./sentinel-read.js";
 import { monitorHost } from "./sentinel-ip.js";
-import { NOT_AN_INTEGER, parseLongLong } from "./sentinel-parse.js";
+import { NOT_AN_INTEGER, parseLongLong, parseSafeInt } from "./sentinel-parse.js";
 import type { SentinelCommandEnv, SentinelCommandOutcome } from "./sentinel-types.js";
 import { adminOutcome, replyOutcome } from "./sentinel-types.js";
 
@@ -27,7 +27,7 @@ export function isMasterDownCommand(args: readonly string[]): SentinelCommandOut
       type: "is-master-down-request",
       ip: args[1] ?? "",
       port: Number(port),
-      epoch: Number(epoch),
+      epoch,
       runId: args[4] ?? "",
     },
   };
@@ -62,7 +62,10 @@ export function monitorCommand(
 ): SentinelCommandOutcome {
   const [, name = "", hostArg = "", portArg = "", quorumArg = ""] = args;
   const quorum = parseLongLong(quorumArg);
-  if (quorum === null) return errorOutcome("ERR Invalid quorum");
+  // Beyond 2^53-1 a number would round it: Vigil refuses what Redis would truncate.
+  if (quorum === null || quorum > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return errorOutcome("ERR Invalid quorum");
+  }
   const port = parseLongLong(portArg);
   if (port === null) return errorOutcome("ERR Invalid port");
   if (quorum <= 0n) return errorOutcome("ERR Quorum must be 1 or greater.");
@@ -121,8 +124,8 @@ function parseDebugPairs(args: readonly string[]): {
       };
     }
     const text = args[j + 1] ?? "";
-    const value = parseLongLong(text);
-    if (value === null || value <= 0n) {
+    const value = parseSafeInt(text);
+    if (value === null || value <= 0) {
       return { pairs, error: `ERR Invalid argument '${text}' for SENTINEL DEBUG '${option}'` };
     }
     pairs.push([name, value.toString()]);

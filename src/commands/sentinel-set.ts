@@ -10,7 +10,7 @@
  */
 import { R } from "../protocol/reply.js";
 import { withMaster } from "./sentinel-read.js";
-import { parseLongLong } from "./sentinel-parse.js";
+import { parseSafeInt } from "./sentinel-parse.js";
 import type { SentinelCommandEnv, SentinelCommandOutcome } from "./sentinel-types.js";
 import { adminOutcome, replyOutcome } from "./sentinel-types.js";
 
@@ -55,8 +55,9 @@ function checkValue(
   switch (kind) {
     case "positive":
     case "non-negative": {
-      const n = parseLongLong(value);
-      const ok = n !== null && (kind === "positive" ? n > 0n : n >= 0n);
+      // Beyond 2^53-1 Redis takes the value, Vigil refuses it (a number would round it).
+      const n = parseSafeInt(value);
+      const ok = n !== null && (kind === "positive" ? n > 0 : n >= 0);
       return ok ? null : invalidArgument(value, option);
     }
     case "notification-script":

@@ -38,7 +38,7 @@ export type SentinelCoreInput =
       readonly type: "is-master-down-request";
       readonly ip: string;
       readonly port: number;
-      readonly epoch: number;
+      readonly epoch: bigint;
       readonly runId: string;
     };
 

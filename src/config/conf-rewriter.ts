@@ -171,8 +171,8 @@ function rewriteMaster(st: RewriteState, m: MasterConfig): void {
   if (s.masterRebootDownAfterPeriod !== 0) {
     line("master-reboot-down-after-period", s.masterRebootDownAfterPeriod);
   }
-  line("config-epoch", m.configEpoch);
-  line("leader-epoch", m.leaderEpoch);
+  line("config-epoch", String(m.configEpoch));
+  line("leader-epoch", String(m.leaderEpoch));
   // The state already holds the promoted replica under the old master address (§10.3).
   for (const r of m.knownReplicas) line("known-replica", r.ip, r.port);
   for (const p of m.knownSentinels) line("known-sentinel", p.addr.ip, p.addr.port, p.runId);

@@ -10,6 +10,7 @@ import type {
   GlobalSettings,
 } from "../core/config.js";
 import { DEFAULT_GLOBAL_SETTINGS } from "../core/config.js";
+import type { Epoch } from "../core/epoch.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -20,21 +21,21 @@ export interface MasterBuilder {
   settings: Mutable<MasterSettings>;
   /** lowercase original name → new name (sentinel.c: renamedCommandsDictType is case-insensitive). */
   readonly renamed: Map<string, string>;
-  configEpoch: number;
-  leaderEpoch: number;
+  configEpoch: Epoch;
+  leaderEpoch: Epoch;
   readonly knownReplicas: Addr[];
   readonly knownSentinels: KnownSentinel[];
 }
 
 export interface SentinelBuilder {
   myId: string;
-  currentEpoch: number;
+  currentEpoch: Epoch;
   global: Mutable<GlobalSettings>;
   readonly masters: Map<string, MasterBuilder>;
 }
 
 export function emptySentinelBuilder(): SentinelBuilder {
-  return { myId: "", currentEpoch: 0, global: { ...DEFAULT_GLOBAL_SETTINGS }, masters: new Map() };
+  return { myId: "", currentEpoch: 0n, global: { ...DEFAULT_GLOBAL_SETTINGS }, masters: new Map() };
 }
 
 export function builderFrom(config: SentinelConfig): SentinelBuilder {

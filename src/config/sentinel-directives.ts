@@ -7,12 +7,13 @@
 import { addrEquals } from "../core/addr.js";
 import type { Addr } from "../core/addr.js";
 import { defaultMasterSettings } from "../core/config.js";
+import type { Epoch } from "../core/epoch.js";
+import { parseEpochText } from "../core/epoch.js";
 import type { Directive } from "./conf-parser.js";
 import { isIpLiteral } from "./ip-literal.js";
 import {
   REASONS,
   checkValue,
-  epochSchema,
   instancePortSchema,
   intTextSchema,
   listenPortSchema,
@@ -114,6 +115,13 @@ function int(text: string, garbage: string): number {
   return r.data;
 }
 
+/** An epoch, exact: a decimal integer within [0, 2^63-1] (core/epoch.ts). */
+function epoch(text: string): Epoch {
+  const e = parseEpochText(text);
+  if (e === null) throw new LineError(REASONS.notInteger);
+  return e;
+}
+
 function yesNo(text: string, reason: string): boolean {
   const v = text.toLowerCase();
   if (v !== "yes" && v !== "no") throw new LineError(reason);
@@ -167,9 +175,8 @@ function applyGlobal(b: SentinelBuilder, sub: string, v: string): void {
       if (v !== "") b.global.sentinelPass = v;
       return;
     case "current-epoch": {
-      const e = int(v, REASONS.notInteger);
-      check(epochSchema, e);
-      b.currentEpoch = Math.max(b.currentEpoch, e);
+      const e = epoch(v);
+      if (e > b.currentEpoch) b.currentEpoch = e;
       return;
     }
     case "myid":
@@ -193,8 +200,8 @@ function applyMonitor(b: SentinelBuilder, args: readonly string[]): void {
     addr,
     settings: { ...defaultMasterSettings(quorum) },
     renamed: new Map(),
-    configEpoch: 0,
-    leaderEpoch: 0,
+    configEpoch: 0n,
+    leaderEpoch: 0n,
     knownReplicas: [],
     knownSentinels: [],
   });
@@ -286,12 +293,11 @@ function applyMasterOption(
       return;
     case "config-epoch":
     case "leader-epoch": {
-      const e = int(v, REASONS.notInteger);
-      check(epochSchema, e);
+      const e = epoch(v);
       if (sub === "leader-epoch") m.leaderEpoch = e;
       else {
         m.configEpoch = e;
-        b.currentEpoch = Math.max(b.currentEpoch, e);
+        if (e > b.currentEpoch) b.currentEpoch = e;
       }
       return;
     }

@@ -189,7 +189,7 @@ export function mergeState(yaml: SentinelConfig, state: SentinelConfig): Sentine
   const listed = new Set(state.masters.map((m) => m.name));
   return {
     myId: state.myId !== "" ? state.myId : yaml.myId,
-    currentEpoch: Math.max(yaml.currentEpoch, state.currentEpoch),
+    currentEpoch: yaml.currentEpoch > state.currentEpoch ? yaml.currentEpoch : state.currentEpoch,
     global: state.global,
     masters: [...state.masters, ...yaml.masters.filter((m) => !listed.has(m.name))],
   };

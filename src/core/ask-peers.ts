@@ -9,6 +9,7 @@
 import { addrEquals } from "./addr.js";
 import type { CoreContext } from "./context.js";
 import { voteLeader } from "./election.js";
+import type { Epoch } from "./epoch.js";
 import { linkUsable } from "./instances.js";
 import { commandDone } from "./link-health.js";
 import { linkUsers } from "./link-users.js";
@@ -54,7 +55,7 @@ export function askMasterStateToOtherSentinels(
 export interface IsMasterDownAnswer {
   readonly down: boolean;
   readonly leader: string;
-  readonly leaderEpoch: number;
+  readonly leaderEpoch: Epoch;
 }
 
 /** sentinel.c: sentinelReceiveIsMasterDownReply. `reply` null = not [int, bulk, int]. */
@@ -101,12 +102,12 @@ export function findMasterByAddr(ctx: CoreContext, ip: string, port: number): Ma
  */
 export function serveIsMasterDownRequest(
   ctx: CoreContext,
-  request: { requestId: number; ip: string; port: number; epoch: number; runId: string },
+  request: { requestId: number; ip: string; port: number; epoch: Epoch; runId: string },
 ): void {
   const master = findMasterByAddr(ctx, request.ip, request.port);
   const down = master !== null && master.flags.has("s_down") && !ctx.state.tilt;
   let leader = "*";
-  let leaderEpoch = 0;
+  let leaderEpoch: Epoch = 0n;
   if (master !== null && request.runId !== "*") {
     const vote = voteLeader(ctx, master, request.epoch, request.runId);
     leader = vote.leader === "" ? "*" : vote.leader;

@@ -11,5 +11,8 @@ export function assert(condition: boolean, message: string): asserts condition {
 }
 
 export function assertNever(value: never, message = "unexpected value"): never {
-  throw new AssertionError(`${message}: ${JSON.stringify(value)}`);
+  const text = JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === "bigint" ? v.toString() : v,
+  );
+  throw new AssertionError(`${message}: ${text}`);
 }

@@ -6,6 +6,7 @@
  * Empty strings mean "unset", as in Redis (`SENTINEL SET m auth-pass ""` clears it).
  */
 import type { Addr } from "./addr.js";
+import type { Epoch } from "./epoch.js";
 
 /** Per-master settings changed by `sentinel <option> <master> ...` and SENTINEL SET. */
 export interface MasterSettings {
@@ -32,8 +33,8 @@ export interface MasterConfig {
   /** The monitored address (hostname allowed with resolve-hostnames). */
   readonly addr: Addr;
   readonly settings: MasterSettings;
-  readonly configEpoch: number;
-  readonly leaderEpoch: number;
+  readonly configEpoch: Epoch;
+  readonly leaderEpoch: Epoch;
   readonly knownReplicas: readonly Addr[];
   readonly knownSentinels: readonly KnownSentinel[];
 }
@@ -53,7 +54,7 @@ export interface GlobalSettings {
 export interface SentinelConfig {
   /** 40 lowercase hex chars; "" = not yet generated (the core generates it and flushes). */
   readonly myId: string;
-  readonly currentEpoch: number;
+  readonly currentEpoch: Epoch;
   readonly global: GlobalSettings;
   readonly masters: readonly MasterConfig[];
 }

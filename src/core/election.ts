@@ -9,13 +9,14 @@
  */
 import { assert } from "./assert.js";
 import type { CoreContext } from "./context.js";
+import type { Epoch } from "./epoch.js";
 import { LIMITS } from "./timing.js";
 import type { MasterState } from "./state.js";
 
 export interface Vote {
   /** The run id we voted for, "" when we never voted for this master. */
   leader: string;
-  leaderEpoch: number;
+  leaderEpoch: Epoch;
 }
 
 function sameRunId(a: string, b: string): boolean {
@@ -30,7 +31,7 @@ function sameRunId(a: string, b: string): boolean {
 export function voteLeader(
   ctx: CoreContext,
   master: MasterState,
-  reqEpoch: number,
+  reqEpoch: Epoch,
   reqRunId: string,
 ): Vote {
   const state = ctx.state;
@@ -64,7 +65,7 @@ function countVote(counters: Map<string, number>, runId: string): number {
  * sentinel.c: sentinelGetLeader. Called each tick in `wait_start` with our failover epoch.
  * Casts our own vote (for the most voted peer choice, else for ourselves) as a side effect.
  */
-export function getLeader(ctx: CoreContext, master: MasterState, epoch: number): string | null {
+export function getLeader(ctx: CoreContext, master: MasterState, epoch: Epoch): string | null {
   assert(
     master.flags.has("o_down") || master.flags.has("failover_in_progress"),
     `getLeader on ${master.name} without o_down or failover_in_progress`,

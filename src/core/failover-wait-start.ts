@@ -6,6 +6,7 @@
  */
 import type { CoreContext } from "./context.js";
 import { getLeader } from "./election.js";
+import type { Epoch } from "./epoch.js";
 import { abortFailover } from "./failover-abort.js";
 import { instanceText } from "./instance-text.js";
 import type { MasterState } from "./state.js";
@@ -62,12 +63,12 @@ export function failoverWaitStart(ctx: CoreContext, master: MasterState): void {
  * a peer that has not yet discovered one of the sentinels needs no more than that, and a quorum
  * can only raise the bar, never lower it below the majority.
  */
-export function electionIsDead(master: MasterState, epoch: number): boolean {
+export function electionIsDead(master: MasterState, epoch: Epoch): boolean {
   const voters = master.sentinels.size + 1;
   const needed = Math.floor((voters - 1) / 2) + 1;
   const votes = new Map<string, number>();
   let known = 0;
-  const count = (leader: string, leaderEpoch: number): void => {
+  const count = (leader: string, leaderEpoch: Epoch): void => {
     if (leader === "" || leaderEpoch !== epoch) return;
     const key = leader.toLowerCase();
     votes.set(key, (votes.get(key) ?? 0) + 1);

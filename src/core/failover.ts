@@ -7,6 +7,7 @@
  */
 import type { CoreContext } from "./context.js";
 import { assertNever } from "./assert.js";
+import { EPOCH_MAX } from "./epoch.js";
 import { abortFailover } from "./failover-abort.js";
 import { failoverSendSlaveofNoone, failoverWaitPromotion } from "./failover-promotion.js";
 import { reconfNextReplica } from "./failover-reconf-slaves.js";
@@ -51,6 +52,8 @@ export function startFailoverIfNeeded(ctx: CoreContext, master: MasterState): bo
     return false;
   }
   if (master.flags.has("failover_in_progress")) return false;
+  // No epoch is left above int64's maximum (only a forged hello or vote request gets there).
+  if (ctx.state.currentEpoch >= EPOCH_MAX) return false;
   if (failoverGated(ctx, master)) {
     // Redis logs "Next failover delay: I will not start a failover before <time>" once per
     // start time; the flag records that it was reported (reset whenever the start time moves).
@@ -74,7 +77,7 @@ export function startFailoverIfNeeded(ctx: CoreContext, master: MasterState): bo
 function failoverGated(ctx: CoreContext, master: MasterState): boolean {
   if (master.failoverStartTime === 0) return false;
   if (ctx.now - master.failoverStartTime >= master.settings.failoverTimeout * 2) return false;
-  return master.splitEpoch === 0 || master.splitEpoch !== ctx.state.currentEpoch;
+  return master.splitEpoch === 0n || master.splitEpoch !== ctx.state.currentEpoch;
 }
 
 /**
@@ -155,6 +158,9 @@ export function failoverStateMachine(ctx: CoreContext, master: MasterState): voi
 export function forceFailover(ctx: CoreContext, master: MasterState): AdminResult {
   if (master.flags.has("failover_in_progress")) {
     return { kind: "error", message: "INPROG Failover already in progress" };
+  }
+  if (ctx.state.currentEpoch >= EPOCH_MAX) {
+    return { kind: "error", message: `ERR No epoch left after ${EPOCH_MAX} to fail over in` };
   }
   if (selectReplica(ctx, master) === null) {
     return { kind: "error", message: "NOGOODSLAVE No suitable replica to promote" };

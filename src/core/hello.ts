@@ -9,12 +9,14 @@ import type { Addr } from "./addr.js";
 import { addrEquals } from "./addr.js";
 import { queueClientReconfigScript } from "./client-reconfig.js";
 import type { CoreContext } from "./context.js";
+import type { Epoch } from "./epoch.js";
+import { helloEpoch } from "./epoch.js";
 import { createPeer, removePeer } from "./instances.js";
 import { currentMasterAddress, hostEquals, instanceText } from "./instance-text.js";
 import { isAcceptableHost, isValidPort } from "./ip-literal.js";
 import { closeLink } from "./link-health.js";
 import { firstLinkUser } from "./link-users.js";
-import { atoi, strtoull } from "./redis-int.js";
+import { atoi } from "./redis-int.js";
 import { serverIdentity } from "./server-identity.js";
 import type { InstanceState, LinkId, MasterState, PeerState } from "./state.js";
 import { resetMasterAndChangeAddress, switchMasterText } from "./switch-master.js";
@@ -23,11 +25,11 @@ export interface Hello {
   readonly ip: string;
   readonly port: number;
   readonly runId: string;
-  readonly currentEpoch: number;
+  readonly currentEpoch: Epoch;
   readonly masterName: string;
   readonly masterIp: string;
   readonly masterPort: number;
-  readonly masterConfigEpoch: number;
+  readonly masterConfigEpoch: Epoch;
 }
 
 /** The payload we publish through `instance`, or null when our address is not known yet. */
@@ -45,11 +47,10 @@ export function formatHello(
   return `${ip},${port},${myId},${currentEpoch},${master.name},${addr.ip},${addr.port},${master.configEpoch}`;
 }
 
-function epochOf(text: string): number {
-  return Number(strtoull(text));
-}
-
-/** Splits a payload; null unless it has exactly 8 fields. Numbers parse like C's atoi/strtoull. */
+/**
+ * Splits a payload; null unless it has exactly 8 fields. Numbers parse like C's atoi/strtoull,
+ * except that an epoch outside [0, 2^63-1] voids the hello (epoch.ts: helloEpoch).
+ */
 export function parseHello(payload: string): Hello | null {
   const t = payload.split(",");
   if (t.length !== 8) return null;
@@ -63,15 +64,18 @@ export function parseHello(payload: string): Hello | null {
     string,
     string,
   ];
+  const currentEpoch = helloEpoch(epoch);
+  const masterConfigEpoch = helloEpoch(configEpoch);
+  if (currentEpoch === null || masterConfigEpoch === null) return null;
   return {
     ip,
     port: atoi(port),
     runId,
-    currentEpoch: epochOf(epoch),
+    currentEpoch,
     masterName: name,
     masterIp,
     masterPort: atoi(masterPort),
-    masterConfigEpoch: epochOf(configEpoch),
+    masterConfigEpoch,
   };
 }
 

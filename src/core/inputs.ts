@@ -4,6 +4,7 @@
  * actions (the INFO-driven role handling of sentinel.c being the one exception).
  */
 import type { ConnKind, LinkId } from "./state.js";
+import type { Epoch } from "./epoch.js";
 
 /**
  * A reply as a Redis link delivered it: a status (or any reply as text when the link cannot tell
@@ -103,7 +104,7 @@ export type Input =
       readonly reply: {
         readonly down: boolean;
         readonly leader: string;
-        readonly leaderEpoch: number;
+        readonly leaderEpoch: Epoch;
       } | null;
     }
   | {
@@ -111,7 +112,7 @@ export type Input =
       readonly requestId: number;
       readonly ip: string;
       readonly port: number;
-      readonly epoch: number;
+      readonly epoch: Epoch;
       readonly runId: string;
     }
   | { readonly type: "admin"; readonly requestId: number; readonly op: AdminOp }

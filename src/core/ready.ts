@@ -11,6 +11,7 @@
  */
 import type { Addr } from "./addr.js";
 import type { PersistedState } from "./config.js";
+import type { Epoch } from "./epoch.js";
 import type { SentinelEvent } from "./events.js";
 import type { ConnKind, LinkId } from "./state.js";
 
@@ -26,7 +27,7 @@ export type CoreReply =
       readonly requestId: number;
       readonly down: boolean;
       readonly leader: string;
-      readonly leaderEpoch: number;
+      readonly leaderEpoch: Epoch;
       readonly afterPersist: boolean;
     }
   | {
@@ -70,7 +71,7 @@ export type Command =
       readonly master: string;
       readonly ip: string;
       readonly port: number;
-      readonly epoch: number;
+      readonly epoch: Epoch;
       /** Our run id when we ask for a vote, "*" otherwise. */
       readonly runId: string;
     }

@@ -3,13 +3,16 @@
  * form for command arguments, the lenient prefix forms for INFO and hello fields.
  */
 
-/** string2ll: optional '-', no '+', no spaces, no leading zeros; null when not an integer. */
+/**
+ * string2ll (optional '-', no '+', no spaces, no leading zeros), for settings Vigil keeps as
+ * numbers: null when not an integer or beyond ±(2^53-1), where a number would round it. Redis
+ * takes any int64 there; Vigil refuses what it could not give back exactly (docs/COMPATIBILITY.md).
+ */
 export function parseStrictInt(text: string): number | null {
   if (!/^(0|-?[1-9]\d*)$/.test(text)) return null;
-  if (text.length > 20) return null;
-  const value = BigInt(text);
-  if (value > 9223372036854775807n || value < -9223372036854775808n) return null;
-  return Number(value);
+  if (text.length > 17) return null;
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : null;
 }
 
 /** C atoi: optional leading spaces and sign, then digits; anything else ends it; 0 if none. */

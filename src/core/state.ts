@@ -7,6 +7,7 @@
  */
 import type { Addr } from "./addr.js";
 import type { MasterSettings, GlobalSettings } from "./config.js";
+import type { Epoch } from "./epoch.js";
 import type { QuietFields, QuietGroupFields } from "./quiet-gate.js";
 import type { Timing } from "./timing.js";
 
@@ -130,7 +131,7 @@ export interface PeerState extends InstanceCommon {
   lastHelloTime: number;
   /** The vote the peer last reported to us, and its epoch. "" = none. */
   leader: string;
-  leaderEpoch: number;
+  leaderEpoch: Epoch;
   lastMasterDownReplyTime: number;
   /** When the oldest is-master-down-by-addr still unanswered went to the peer; 0 = none. */
   askSentTime: number;
@@ -142,11 +143,11 @@ export interface MasterState extends InstanceCommon, InfoFields, QuietGroupField
   readonly kind: "master";
   readonly name: string;
   settings: MasterSettings;
-  configEpoch: number;
+  configEpoch: Epoch;
   /** Our vote for this master: leader run id ("" none) and the epoch it was cast in. */
   leader: string;
-  leaderEpoch: number;
-  failoverEpoch: number;
+  leaderEpoch: Epoch;
+  failoverEpoch: Epoch;
   failoverState: FailoverState;
   failoverStateChangeTime: number;
   failoverStartTime: number;
@@ -154,7 +155,7 @@ export interface MasterState extends InstanceCommon, InfoFields, QuietGroupField
   /** Vigil: when we stand as candidate after the randomized candidate delay, 0 = not drawn. */
   candidateTime: number;
   /** Vigil: the last epoch of ours proven a split vote (nobody electable), 0 = none. */
-  splitEpoch: number;
+  splitEpoch: Epoch;
   /** Vigil: split votes in a row while ODOWN (exponent of the retry backoff). */
   splitCount: number;
   /** Key (`ip:port`) of the replica being promoted, null when none. */
@@ -170,7 +171,7 @@ export type InstanceState = MasterState | ReplicaState | PeerState;
 /** Everything the core holds. */
 export interface SentinelState {
   myId: string;
-  currentEpoch: number;
+  currentEpoch: Epoch;
   global: GlobalSettings;
   timing: Timing;
   masters: Map<string, MasterState>;

@@ -1,7 +1,8 @@
 /**
  * Incremental RESP2 reply parser for the monitor links (the client side of the wire; the server
  * side is resp-parser.ts). Feed it socket chunks; it hands back every complete reply, shaped as
- * the link manager reads them: status and bulk strings as strings (UTF-8), integers as numbers,
+ * the link manager reads them: status and bulk strings as strings (UTF-8), integers as numbers
+ * (as bigints beyond 15 digits, so that none is rounded),
  * arrays as arrays, `$-1`/`*-1` as null, and errors as ReplyError — at the top level the caller
  * turns it into an error result, nested (EXEC) it stays an Error value in the array.
  *
@@ -13,7 +14,7 @@
  * chunks is not re-scanned for each.
  */
 
-export type ReplyValue = string | number | null | ReplyError | ReplyValue[];
+export type ReplyValue = string | number | bigint | null | ReplyError | ReplyValue[];
 
 /** An error reply (`-ERR …`), with Redis's full text as the message. */
 export class ReplyError extends Error {
@@ -91,7 +92,9 @@ export class RespReplyParser {
         return new ReplyError(buf.toString("utf8", at + 1, lineEnd));
       case 0x3a: // :
         this.offset = next;
-        return readInteger(buf, at + 1, lineEnd);
+        return lineEnd - at > 16
+          ? readLongInteger(buf, at + 1, lineEnd)
+          : readInteger(buf, at + 1, lineEnd);
       case 0x24: {
         // $
         const len = readInteger(buf, at + 1, lineEnd);
@@ -132,6 +135,23 @@ export class RespReplyParser {
         );
     }
   }
+}
+
+const INT64_MIN = -9223372036854775808n;
+const INT64_MAX = 9223372036854775807n;
+
+/**
+ * An integer reply too long for a number to hold exactly, as a bigint. Beyond int64 it is a
+ * protocol error, as hiredis's "Bad integer value".
+ */
+function readLongInteger(buf: Buffer, from: number, to: number): bigint {
+  const text = buf.toString("latin1", from, to);
+  if (!/^-?\d+$/.test(text)) throw new ReplyProtocolError("Protocol error, bad integer");
+  const value = BigInt(text);
+  if (value < INT64_MIN || value > INT64_MAX) {
+    throw new ReplyProtocolError("Protocol error, bad integer");
+  }
+  return value;
 }
 
 /** A decimal integer between `from` and `to` (exclusive); RESP lengths and integer replies. */

@@ -344,7 +344,8 @@ export class LinkManager {
   }
 
   private askMasterDown(command: Extract<Command, { type: "ask-master-down" }>): void {
-    const args = ["is-master-down-by-addr", command.ip, command.port, command.epoch, command.runId];
+    const { ip, port, epoch, runId } = command;
+    const args = ["is-master-down-by-addr", ip, port, String(epoch), runId];
     this.send(command.link, "sentinel", args, (result, gen) => ({
       type: "is-master-down-reply",
       link: command.link,

@@ -17,7 +17,9 @@ export function narrowReplyText(result: CallResult): ReplyText | null {
         return { kind: result.bulk === true ? "bulk" : "ok", text: value };
       if (value instanceof Uint8Array)
         return { kind: "ok", text: Buffer.from(value).toString("utf8") };
-      if (typeof value === "number") return { kind: "ok", text: String(value) };
+      if (typeof value === "number" || typeof value === "bigint") {
+        return { kind: "ok", text: String(value) };
+      }
       // Arrays and nils carry nothing the core reads as text (e.g. PING in subscribe mode).
       return { kind: "ok", text: "" };
     }
@@ -31,11 +33,13 @@ export function narrowReplyText(result: CallResult): ReplyText | null {
 export interface MasterDownReply {
   readonly down: boolean;
   readonly leader: string;
-  readonly leaderEpoch: number;
+  readonly leaderEpoch: bigint;
 }
 
-function asInteger(value: unknown): number | null {
-  if (typeof value === "number" && Number.isInteger(value)) return value;
+/** An integer reply, exact (the parser hands long ones over as bigints). */
+function asInteger(value: unknown): bigint | null {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
   return null;
 }
 
@@ -49,7 +53,7 @@ export function narrowIsMasterDownReply(value: unknown): MasterDownReply | null 
   const downValue = asInteger(down);
   const epochValue = asInteger(epoch);
   if (downValue === null || epochValue === null || typeof leader !== "string") return null;
-  return { down: downValue === 1, leader, leaderEpoch: epochValue };
+  return { down: downValue === 1n, leader, leaderEpoch: epochValue };
 }
 
 /** Error replies nested in an EXEC result (the transaction ran; some commands failed). */

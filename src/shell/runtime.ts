@@ -34,6 +34,9 @@ import { logAt, logEvent } from "./logger.js";
 
 export const SAVE_FAILED_ERROR = "ERR Failed to save config file. Check server logs.";
 
+/** The longest delay setTimeout honours (2^31-1 ms); a longer one fires after 1 ms. */
+const MAX_TIMER_DELAY = 2_147_483_647;
+
 /** What the runtime needs from SentinelCore. */
 export interface CoreDriver {
   step(now: number, input: Input): void;
@@ -248,8 +251,9 @@ export class Runtime {
         this.push({ type: "tick", wallNow: (this.options.wallNow ?? systemWallNow)() });
       },
       // Two ms more: the decisions use strict comparisons, and the timer's clock and the
-      // monotonic `now` round differently.
-      at - now + 2,
+      // monotonic `now` round differently. Capped at setTimeout's limit (a down-after of 2^31 ms
+      // or more would overflow it into a 1 ms timer): an early wake-up is only a tick.
+      Math.min(at - now + 2, MAX_TIMER_DELAY),
     );
   }
 

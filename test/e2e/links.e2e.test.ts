@@ -217,7 +217,7 @@ describe("link manager against redis-server", function () {
       master: "m",
       ip: "127.0.0.1",
       port: r.port,
-      epoch: 0,
+      epoch: 0n,
       runId: "*",
     } as const;
     manager.execute({ ...ask, link: "sentinel:peer" });
@@ -229,7 +229,7 @@ describe("link manager against redis-server", function () {
     expect(find("is-master-down-reply", (i) => i.link === "sentinel:peer")?.reply).to.deep.equal({
       down: false,
       leader: "*",
-      leaderEpoch: 0,
+      leaderEpoch: 0n,
     });
     expect(find("is-master-down-reply", (i) => i.link === "master:m")?.reply).to.equal(null);
   });

@@ -179,8 +179,8 @@ describe("sim scenarios", function () {
     c.kill("r1.0");
     expect(c.runUntilTrue(() => !s2.up, 30_000)).to.equal(true);
     s2.crashAfterPersistWhen = null;
-    const votedEpoch = s2.disk.masters[0]?.leaderEpoch ?? 0;
-    expect(votedEpoch).to.be.greaterThan(0);
+    const votedEpoch = s2.disk.masters[0]?.leaderEpoch ?? 0n;
+    expect(votedEpoch > 0n, "s2 voted").to.equal(true);
     c.run(1000);
     c.restart("s2");
     expect(s2.state?.masters.get("mymaster")?.leaderEpoch).to.equal(votedEpoch);

@@ -4,7 +4,8 @@
 // and work the same against redis-server, redis-sentinel and Vigil.
 import net from "node:net";
 
-export type RespValue = string | number | null | RespError | RespValue[];
+/** Integers as numbers, as bigints when a number would round them (epochs beyond 2^53). */
+export type RespValue = string | number | bigint | null | RespError | RespValue[];
 
 export class RespError extends Error {
   override readonly name = "RespError";
@@ -33,7 +34,10 @@ export function parseReply(buf: Buffer, from: number): Parsed | null {
       return { value: line, end: next };
     case "-":
       return { value: new RespError(line), end: next };
-    case ":":
+    case ":": {
+      const n = Number(line);
+      return { value: Number.isSafeInteger(n) ? n : BigInt(line), end: next };
+    }
     case ",":
       return { value: Number(line), end: next };
     case "_":

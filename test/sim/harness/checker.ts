@@ -15,6 +15,7 @@
  */
 import { addrEquals, addrKey } from "../../../src/core/addr.js";
 import type { Addr } from "../../../src/core/addr.js";
+import type { Epoch } from "../../../src/core/epoch.js";
 import type { Input } from "../../../src/core/inputs.js";
 import { isSentinelEventType } from "../../../src/core/events.js";
 import type { Ready } from "../../../src/core/ready.js";
@@ -28,8 +29,8 @@ export class SafetyViolation extends Error {
 
 interface ProcessEpochs {
   incarnation: number;
-  current: number;
-  config: Map<string, number>;
+  current: Epoch;
+  config: Map<string, Epoch>;
 }
 
 interface Promotion {
@@ -60,7 +61,7 @@ export class Checker {
   /** `${voter}|${master}|${epoch}` → leader run id. */
   private readonly votes = new Map<string, string>();
   /** `${voter}|${master}` → highest epoch the voter ever voted in on the wire or in events. */
-  private readonly maxVoteEpoch = new Map<string, number>();
+  private readonly maxVoteEpoch = new Map<string, Epoch>();
   /** `${master}|${epoch}` → run id of the (non-forced) elected leader. */
   private readonly elected = new Map<string, string>();
   /** `${sentinel}|${master}|${epoch}` for every +elected-leader, forced included. */
@@ -68,14 +69,14 @@ export class Checker {
   private readonly promotions = new Map<string, Promotion>();
   private readonly epochs = new Map<string, ProcessEpochs>();
   /** Sentinel name → currentEpoch of its last persisted state. */
-  private readonly persistedEpoch = new Map<string, number>();
+  private readonly persistedEpoch = new Map<string, Epoch>();
   /** Per (master, epoch): whether the election was forced (SENTINEL FAILOVER). */
   private readonly forced = new Set<string>();
   checks = 0;
   /** Elections seen: `${master}|${epoch}` of every +elected-leader (for the split-vote metric). */
-  readonly electionLog: { master: string; epoch: number; leader: string; time: number }[] = [];
+  readonly electionLog: { master: string; epoch: Epoch; leader: string; time: number }[] = [];
   /** Epochs in which some sentinel started a failover (`+try-failover`), per master. */
-  readonly tryLog: { master: string; epoch: number; time: number }[] = [];
+  readonly tryLog: { master: string; epoch: Epoch; time: number }[] = [];
   now: () => number = () => 0;
 
   constructor(options: CheckerOptions = {}) {
@@ -90,7 +91,7 @@ export class Checker {
     if (!sentinel.up || sentinel.state === null) return;
     // A restart: the state must cover what was persisted and every vote ever sent.
     const state = sentinel.state;
-    const persisted = this.persistedEpoch.get(sentinel.name) ?? 0;
+    const persisted = this.persistedEpoch.get(sentinel.name) ?? 0n;
     if (state.currentEpoch < persisted) {
       this.fail(
         sentinel,
@@ -98,7 +99,7 @@ export class Checker {
       );
     }
     for (const master of state.masters.values()) {
-      const voted = this.maxVoteEpoch.get(`${state.myId}|${master.name}`) ?? 0;
+      const voted = this.maxVoteEpoch.get(`${state.myId}|${master.name}`) ?? 0n;
       if (master.leaderEpoch < voted) {
         this.fail(
           sentinel,
@@ -127,8 +128,9 @@ export class Checker {
       if (event.master === null) continue;
       const master = state.masters.get(event.master);
       if (event.type === "+vote-for-leader") {
-        const [leader, epochText] = event.text.split(" ");
-        this.recordVote(sentinel, state.myId, event.master, Number(epochText), leader ?? "");
+        const [leader, epochText = ""] = event.text.split(" ");
+        const epoch = /^\d+$/.test(epochText) ? BigInt(epochText) : null;
+        this.recordVote(sentinel, state.myId, event.master, epoch, leader ?? "");
       } else if (event.type === "+elected-leader" && master !== undefined) {
         this.onElected(sentinel, state.myId, master);
       } else if (event.type === "+promoted-slave" && master !== undefined) {
@@ -178,11 +180,10 @@ export class Checker {
     sentinel: SimSentinel,
     voter: string,
     master: string,
-    epoch: number,
+    epoch: Epoch | null,
     leader: string,
   ): void {
-    if (!Number.isFinite(epoch) || leader === "")
-      this.fail(sentinel, `malformed vote ${leader} ${epoch}`);
+    if (epoch === null || leader === "") this.fail(sentinel, `malformed vote ${leader} ${epoch}`);
     const key = `${voter}|${master}|${epoch}`;
     const previous = this.votes.get(key);
     if (previous !== undefined && previous !== leader) {
@@ -193,16 +194,17 @@ export class Checker {
     }
     this.votes.set(key, leader);
     const mk = `${voter}|${master}`;
-    if ((this.maxVoteEpoch.get(mk) ?? 0) < epoch) this.maxVoteEpoch.set(mk, epoch);
+    if ((this.maxVoteEpoch.get(mk) ?? 0n) < epoch) this.maxVoteEpoch.set(mk, epoch);
   }
 
   /** Distinct sentinels that voted for `leader` for `master` in any of `epochs`. */
-  private votersFor(master: string, epochs: readonly number[], leader: string): number {
+  private votersFor(master: string, epochs: readonly Epoch[], leader: string): number {
     const voters = new Set<string>();
     for (const [key, votedFor] of this.votes) {
       if (votedFor !== leader) continue;
       const parts = key.split("|");
-      if (parts[1] === master && epochs.includes(Number(parts[2]))) voters.add(parts[0] ?? "");
+      if (parts[1] === master && epochs.includes(BigInt(parts[2] ?? "")))
+        voters.add(parts[0] ?? "");
     }
     return voters.size;
   }
@@ -274,7 +276,7 @@ export class Checker {
     }
     seen.current = state.currentEpoch;
     for (const master of state.masters.values()) {
-      const before = seen.config.get(master.name) ?? 0;
+      const before = seen.config.get(master.name) ?? 0n;
       if (master.configEpoch < before) {
         this.fail(
           sentinel,
@@ -313,7 +315,7 @@ export function convergence(
   group: readonly FakeRedis[],
 ): string | null {
   let addr: Addr | null = null;
-  let epoch = -1;
+  let epoch: Epoch | null = null;
   for (const s of sentinels) {
     if (!s.up || s.paused || s.state === null) continue;
     const m = s.state.masters.get(masterName);

@@ -5,6 +5,7 @@
  * `respond` callback they receive, so the client side never has to match replies to requests.
  */
 import type { Addr } from "../../../src/core/addr.js";
+import type { Epoch } from "../../../src/core/epoch.js";
 import type { FakeNetwork, Stream } from "./fake-network.js";
 
 export type Request =
@@ -18,7 +19,7 @@ export type Request =
       readonly kind: "is-master-down";
       readonly ip: string;
       readonly port: number;
-      readonly epoch: number;
+      readonly epoch: Epoch;
       readonly runId: string;
     };
 
@@ -30,7 +31,7 @@ export type Response =
       readonly kind: "vote";
       readonly down: boolean;
       readonly leader: string;
-      readonly leaderEpoch: number;
+      readonly leaderEpoch: Epoch;
     };
 
 /** The client half of a connection (a sentinel's link). */

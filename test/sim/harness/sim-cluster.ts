@@ -165,15 +165,15 @@ export class SimCluster implements SimObserver {
             failoverTimeout: t.failoverTimeout ?? 30_000,
             parallelSyncs: t.parallelSyncs ?? 1,
           },
-          configEpoch: 0,
-          leaderEpoch: 0,
+          configEpoch: 0n,
+          leaderEpoch: 0n,
           knownReplicas: t.preseed === true ? group.slice(1).map((n) => n.addr) : [],
           knownSentinels: known,
         };
       });
       const config: SentinelConfig = {
         myId: ids[k] ?? "",
-        currentEpoch: 0,
+        currentEpoch: 0n,
         global: DEFAULT_GLOBAL_SETTINGS,
         masters,
       };

@@ -12,6 +12,7 @@
  */
 import type { Addr } from "../../../src/core/addr.js";
 import type { PersistedState, SentinelConfig } from "../../../src/core/config.js";
+import type { Epoch } from "../../../src/core/epoch.js";
 import type { Input } from "../../../src/core/inputs.js";
 import type { Random } from "../../../src/core/random.js";
 import type { AdminResult, CoreReply, Ready } from "../../../src/core/ready.js";
@@ -45,7 +46,7 @@ export type CoreFactory = (config: SentinelConfig, options: CoreOptions) => SimC
 export interface VoteRequest {
   readonly ip: string;
   readonly port: number;
-  readonly epoch: number;
+  readonly epoch: Epoch;
   readonly runId: string;
   /** Host of the asking sentinel. */
   readonly from: string;
@@ -54,7 +55,7 @@ export interface VoteRequest {
 export interface VoteReply {
   readonly down: boolean;
   readonly leader: string;
-  readonly leaderEpoch: number;
+  readonly leaderEpoch: Epoch;
 }
 
 /** What the checker and the trace see of each step. */

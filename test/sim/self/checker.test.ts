@@ -17,7 +17,7 @@ const C = "c".repeat(40);
 function sentinel(
   name: string,
   id: string,
-  leaderEpoch = 0,
+  leaderEpoch = 0n,
 ): { s: SimSentinel; core: () => StubCore } {
   const clock = new VirtualClock();
   const random = new Prng(1);
@@ -37,7 +37,7 @@ function sentinel(
     name,
     "10.0.0.1",
     26379,
-    stubConfig(id, 0, leaderEpoch),
+    stubConfig(id, 0n, leaderEpoch),
   );
   s.start();
   return {
@@ -51,8 +51,8 @@ function sentinel(
 
 function vote(leader: string, epoch: number): SentVote {
   return {
-    request: { ip: "10.0.1.1", port: 6379, epoch, runId: leader, from: "10.0.0.9" },
-    reply: { down: true, leader, leaderEpoch: epoch },
+    request: { ip: "10.0.1.1", port: 6379, epoch: BigInt(epoch), runId: leader, from: "10.0.0.9" },
+    reply: { down: true, leader, leaderEpoch: BigInt(epoch) },
   };
 }
 
@@ -81,8 +81,8 @@ describe("sim checker", () => {
     const s3 = sentinel("s3", C);
     for (const x of [s1, s2]) {
       const m = x.core().state.masters.get("mymaster")!;
-      m.failoverEpoch = 5;
-      x.core().state.currentEpoch = 5;
+      m.failoverEpoch = 5n;
+      x.core().state.currentEpoch = 5n;
     }
     // A is elected with votes from A and C; B's later election in the same epoch must be refused
     // (the uniqueness rule is checked before the vote count).
@@ -111,10 +111,10 @@ describe("sim checker", () => {
       const s1 = sentinel("s1", A);
       const s2 = sentinel("s2", B);
       const s3 = sentinel("s3", C);
-      s1.core().state.masters.get("mymaster")!.failoverEpoch = 4;
-      s1.core().state.currentEpoch = 4;
-      s2.core().state.masters.get("mymaster")!.failoverEpoch = 4;
-      s2.core().state.currentEpoch = 6;
+      s1.core().state.masters.get("mymaster")!.failoverEpoch = 4n;
+      s1.core().state.currentEpoch = 4n;
+      s2.core().state.masters.get("mymaster")!.failoverEpoch = 4n;
+      s2.core().state.currentEpoch = 6n;
       checker.onStep(s1.s, null, ready({ events: [event("+vote-for-leader", `${A} 4`)] }), []);
       checker.onStep(s3.s, null, ready({}), [vote(A, 4), vote(B, 6)]);
       checker.onStep(
@@ -145,7 +145,7 @@ describe("sim checker", () => {
     const checker = new Checker();
     const { s, core } = sentinel("s1", A);
     const m = core().state.masters.get("mymaster")!;
-    m.failoverEpoch = 2;
+    m.failoverEpoch = 2n;
     // Two known peers: 3 voters, majority 2; only the own vote is on record.
     m.sentinels.set(B, {} as never);
     m.sentinels.set(C, {} as never);
@@ -178,9 +178,9 @@ describe("sim checker", () => {
   it("rejects a current epoch that goes down within a process", () => {
     const checker = new Checker();
     const { s, core } = sentinel("s1", A);
-    core().state.currentEpoch = 4;
+    core().state.currentEpoch = 4n;
     checker.onStep(s, null, ready({}), []);
-    core().state.currentEpoch = 3;
+    core().state.currentEpoch = 3n;
     expect(() => {
       checker.onStep(s, null, ready({}), []);
     }).to.throw(SafetyViolation, /current epoch went down/);

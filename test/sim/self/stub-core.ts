@@ -54,7 +54,7 @@ export class StubCore implements SimCore {
   }
 }
 
-export function stubConfig(myId: string, currentEpoch = 0, leaderEpoch = 0): SentinelConfig {
+export function stubConfig(myId: string, currentEpoch = 0n, leaderEpoch = 0n): SentinelConfig {
   return {
     myId,
     currentEpoch,
@@ -64,7 +64,7 @@ export function stubConfig(myId: string, currentEpoch = 0, leaderEpoch = 0): Sen
         name: "mymaster",
         addr: { ip: "10.0.1.1", port: 6379 },
         settings: defaultMasterSettings(2),
-        configEpoch: 0,
+        configEpoch: 0n,
         leaderEpoch,
         knownReplicas: [],
         knownSentinels: [],

@@ -175,6 +175,9 @@ describe("replicaFields", () => {
     expect(field(replicaFields(replica, master, NOW), "slave-repl-offset")).to.equal(
       "9007199254740993",
     );
+    // Read as uint64 (strtoull), shown signed as redis-sentinel's addReplyBulkLongLong shows it.
+    replica.slaveReplOffset = 18446744073709551615n;
+    expect(field(replicaFields(replica, master, NOW), "slave-repl-offset")).to.equal("-1");
   });
 });
 
@@ -215,7 +218,7 @@ describe("peerFields", () => {
     addPeer(state, NOW, m1, { ip: "10.0.1.1", port: 26379 }, "b".repeat(40));
     const peer = addPeer(state, NOW, m2, { ip: "10.0.1.1", port: 26379 }, "b".repeat(40));
     peer.leader = "c".repeat(40);
-    peer.leaderEpoch = 7;
+    peer.leaderEpoch = 7n;
     peer.flags.add("master_down");
     const pairs = peerFields(peer, m2, NOW);
     expect(field(pairs, "voted-leader")).to.equal("c".repeat(40));

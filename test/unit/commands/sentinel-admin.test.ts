@@ -47,6 +47,13 @@ describe("SENTINEL MONITOR", () => {
 
   it("checks quorum syntax, port syntax, quorum value, address, port range, name in that order", () => {
     expect(run(["MONITOR", "m2", "bad host", "x", "x"])).to.deep.equal(error("ERR Invalid quorum"));
+    // Beyond 2^53-1 a number would round it (Redis truncates it to 32 bits).
+    expect(run(["MONITOR", "m2", "10.0.0.5", "6380", "9007199254740993"])).to.deep.equal(
+      error("ERR Invalid quorum"),
+    );
+    expect(run(["MONITOR", "m2", "10.0.0.5", "6380", "9007199254740991"])).to.deep.equal(
+      admin({ op: "monitor", name: "m2", host: "10.0.0.5", port: 6380, quorum: 9007199254740991 }),
+    );
     expect(run(["MONITOR", "m2", "bad host", "x", "0"])).to.deep.equal(error("ERR Invalid port"));
     expect(run(["MONITOR", "m2", "bad host", "70000", "0"])).to.deep.equal(
       error("ERR Quorum must be 1 or greater."),
@@ -100,7 +107,7 @@ describe("SENTINEL IS-MASTER-DOWN-BY-ADDR", () => {
           type: "is-master-down-request",
           ip: "10.0.0.1",
           port: 6379,
-          epoch: 12,
+          epoch: 12n,
           runId: "a".repeat(40),
         },
       },
@@ -152,6 +159,33 @@ describe("SENTINEL SET", () => {
     expect(run(["SET", "mymaster", "rename-command", "", "x"])).to.deep.equal(
       error("ERR Invalid argument '' for SENTINEL SET 'rename-command'"),
     );
+  });
+
+  it("takes every number a setting keeps exactly, up to 2^53-1, and refuses larger ones as Redis refuses bad values", () => {
+    const options = [
+      "down-after-milliseconds",
+      "failover-timeout",
+      "parallel-syncs",
+      "quorum",
+      "master-reboot-down-after-period",
+    ];
+    for (const option of options) {
+      expect(run(["SET", "mymaster", option, "9007199254740991"]), option).to.deep.equal(
+        admin({ op: "set", name: "mymaster", pairs: [[option, "9007199254740991"]] }),
+      );
+      // 2^53+1 and 2^63-1: Redis takes them (and truncates quorum and parallel-syncs), a number
+      // would round them; -2^63 and 2^63 Redis refuses too.
+      for (const value of [
+        "9007199254740993",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "9223372036854775808",
+      ]) {
+        expect(run(["SET", "mymaster", option, value]), `${option} ${value}`).to.deep.equal(
+          error(`ERR Invalid argument '${value}' for SENTINEL SET '${option}'`),
+        );
+      }
+    }
   });
 
   it("applies the options before a bad one and answers the bad one's error", () => {

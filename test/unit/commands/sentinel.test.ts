@@ -300,12 +300,12 @@ describe("SENTINEL INFO-CACHE and PENDING-SCRIPTS", () => {
 describe("coreReplyToReply", () => {
   it("renders a vote as [integer, bulk, integer] with * for no leader", () => {
     const base = { kind: "is-master-down", requestId: 1, afterPersist: true } as const;
-    expect(coreReplyToReply({ ...base, down: true, leader: "", leaderEpoch: 0 })).to.deep.equal(
-      R.array([R.integer(1), R.bulk("*"), R.integer(0)]),
+    expect(coreReplyToReply({ ...base, down: true, leader: "", leaderEpoch: 0n })).to.deep.equal(
+      R.array([R.integer(1), R.bulk("*"), R.integer(0n)]),
     );
     expect(
-      coreReplyToReply({ ...base, down: false, leader: "a".repeat(40), leaderEpoch: 10 }),
-    ).to.deep.equal(R.array([R.integer(0), R.bulk("a".repeat(40)), R.integer(10)]));
+      coreReplyToReply({ ...base, down: false, leader: "a".repeat(40), leaderEpoch: 10n }),
+    ).to.deep.equal(R.array([R.integer(0), R.bulk("a".repeat(40)), R.integer(10n)]));
   });
 
   it("renders admin results as +OK, an integer, or the error text", () => {

@@ -28,7 +28,7 @@ function rewriteLoaded(text: string): string {
 /** A state with every field away from its default. */
 const RICH: SentinelConfig = {
   myId: ID,
-  currentEpoch: 9,
+  currentEpoch: 9n,
   global: {
     announceIp: "10.0.0.1",
     announcePort: 26999,
@@ -54,8 +54,8 @@ const RICH: SentinelConfig = {
         authUser: "au",
         renamedCommands: { config: "cfg", flushall: "fa" },
       },
-      configEpoch: 9,
-      leaderEpoch: 8,
+      configEpoch: 9n,
+      leaderEpoch: 8n,
       knownReplicas: [
         { ip: "10.0.0.2", port: 6379 },
         { ip: "::1", port: 6381 },
@@ -66,8 +66,8 @@ const RICH: SentinelConfig = {
       name: "m2",
       addr: { ip: "127.0.0.1", port: 6390 },
       settings: defaultMasterSettings(1),
-      configEpoch: 0,
-      leaderEpoch: 0,
+      configEpoch: 0n,
+      leaderEpoch: 0n,
       knownReplicas: [],
       knownSentinels: [],
     },
@@ -221,6 +221,36 @@ describe("conf-rewriter round trips", () => {
     const back = load(out);
     expect(back.sentinel).to.deep.equal(RICH);
     expect(back.server.port).to.equal(26400);
+  });
+
+  it("writes and loads back epochs and settings at their limits exactly", () => {
+    const [m1, m2] = RICH.masters as [SentinelConfig["masters"][0], SentinelConfig["masters"][0]];
+    const edge: SentinelConfig = {
+      ...RICH,
+      currentEpoch: 9223372036854775807n,
+      masters: [
+        {
+          ...m1,
+          configEpoch: 9007199254740993n,
+          leaderEpoch: 9223372036854775807n,
+          settings: {
+            ...m1.settings,
+            quorum: Number.MAX_SAFE_INTEGER,
+            downAfterPeriod: Number.MAX_SAFE_INTEGER,
+            failoverTimeout: Number.MAX_SAFE_INTEGER,
+            parallelSyncs: Number.MAX_SAFE_INTEGER,
+            masterRebootDownAfterPeriod: Number.MAX_SAFE_INTEGER,
+          },
+        },
+        m2,
+      ],
+    };
+    const out = rewriteConf("", null, edge);
+    expect(out).to.include("sentinel config-epoch m1 9007199254740993\n");
+    expect(out).to.include("sentinel leader-epoch m1 9223372036854775807\n");
+    expect(out).to.include("sentinel current-epoch 9223372036854775807\n");
+    expect(out).to.include("sentinel down-after-milliseconds m1 9007199254740991\n");
+    expect(load(out).sentinel).to.deep.equal(edge);
   });
 
   it("reaches a fixed point on the second rewrite, like Redis (which then adds a final blank line)", () => {

@@ -37,7 +37,7 @@ describe("conf-to-config sentinel directives", () => {
     expect(r.server).to.deep.equal(DEFAULT_SERVER_SETTINGS);
     expect(r.sentinel).to.deep.equal({
       myId: "",
-      currentEpoch: 0,
+      currentEpoch: 0n,
       global: {
         announceIp: "",
         announcePort: 0,
@@ -52,8 +52,8 @@ describe("conf-to-config sentinel directives", () => {
           name: "m",
           addr: { ip: "127.0.0.1", port: 6379 },
           settings: defaultMasterSettings(2),
-          configEpoch: 0,
-          leaderEpoch: 0,
+          configEpoch: 0n,
+          leaderEpoch: 0n,
           knownReplicas: [],
           knownSentinels: [],
         },
@@ -108,7 +108,7 @@ describe("conf-to-config sentinel directives", () => {
       authUser: "u",
     });
     expect(m.settings.renamedCommands).to.deep.equal({ config: "guessme" });
-    expect([m.configEpoch, m.leaderEpoch, r.sentinel.currentEpoch]).to.deep.equal([7, 8, 7]);
+    expect([m.configEpoch, m.leaderEpoch, r.sentinel.currentEpoch]).to.deep.equal([7n, 8n, 7n]);
     expect(m.knownReplicas).to.deep.equal([{ ip: "::1", port: 7001 }]);
     expect(m.knownSentinels).to.deep.equal([{ addr: { ip: "127.0.0.1", port: 26380 }, runId: ID }]);
   });
@@ -127,10 +127,27 @@ describe("conf-to-config sentinel directives", () => {
     );
   });
 
+  it("reads epochs up to 2^63-1 exactly", () => {
+    const r = load(
+      [
+        MONITOR,
+        "sentinel config-epoch m 9007199254740993",
+        "sentinel leader-epoch m 9223372036854775807",
+        "sentinel current-epoch 9007199254740995",
+      ].join("\n"),
+    );
+    const m = r.sentinel.masters[0]!;
+    expect([m.configEpoch, m.leaderEpoch, r.sentinel.currentEpoch]).to.deep.equal([
+      9007199254740993n,
+      9223372036854775807n,
+      9007199254740995n,
+    ]);
+  });
+
   it("only raises current-epoch", () => {
     expect(
       load("sentinel current-epoch 5\nsentinel current-epoch 3").sentinel.currentEpoch,
-    ).to.equal(5);
+    ).to.equal(5n);
   });
 
   it("reads the global options and ignores empty announce-ip and sentinel credentials", () => {
@@ -349,6 +366,12 @@ const STRICTER: readonly (readonly [string, string])[] = [
   ["sentinel monitor m2 127.0.0.1 abc 2", "Invalid port number."],
   ["sentinel parallel-syncs m abc", "argument couldn't be parsed into an integer"],
   ["sentinel current-epoch abc", "argument couldn't be parsed into an integer"],
+  // Redis's strtoull takes it (and wraps -1); Vigil keeps epochs within int64.
+  ["sentinel current-epoch 9223372036854775808", "argument couldn't be parsed into an integer"],
+  ["sentinel config-epoch m -1", "argument couldn't be parsed into an integer"],
+  // A number would round these: Redis's atoi truncates them.
+  ["sentinel down-after-milliseconds m 9007199254740993", "negative or zero time parameter."],
+  ["sentinel failover-timeout m 9223372036854775807", "negative or zero time parameter."],
   ["sentinel announce-port 70000", "argument must be between 0 and 65535 inclusive"],
   ["sentinel monitor m,x 127.0.0.1 6390 2", "Invalid master name."],
   ["include /etc/other.conf", "include is not supported by Vigil"],

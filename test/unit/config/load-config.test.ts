@@ -118,7 +118,7 @@ describe("loadConfig", () => {
     expect(c.format).to.equal("yaml");
     expect(c.server.port).to.equal(26400);
     expect(c.sentinel.myId).to.equal("d".repeat(40));
-    expect(c.sentinel.currentEpoch).to.equal(3);
+    expect(c.sentinel.currentEpoch).to.equal(3n);
     expect(c.sentinel.masters[0]!.addr.port).to.equal(6390);
     expect(checked).to.equal(`${file}.state`);
   });

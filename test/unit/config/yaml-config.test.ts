@@ -127,7 +127,7 @@ describe("yaml-config mergeState", () => {
     ).sentinel;
     const merged = mergeState(yaml, state);
     expect(merged.myId).to.equal("c".repeat(40));
-    expect(merged.currentEpoch).to.equal(4);
+    expect(merged.currentEpoch).to.equal(4n);
     expect(merged.masters.map((m) => [m.name, m.addr.port])).to.deep.equal([
       ["mymaster", 6390],
       ["other", 6380],

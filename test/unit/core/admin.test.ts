@@ -253,6 +253,14 @@ describe("admin: SET", () => {
     ],
     [[["quorum", "-1"]], "ERR Invalid argument '-1' for SENTINEL SET 'quorum'"],
     [
+      [["failover-timeout", "9007199254740993"]],
+      "ERR Invalid argument '9007199254740993' for SENTINEL SET 'failover-timeout'",
+    ],
+    [
+      [["down-after-milliseconds", "9223372036854775807"]],
+      "ERR Invalid argument '9223372036854775807' for SENTINEL SET 'down-after-milliseconds'",
+    ],
+    [
       [["master-reboot-down-after-period", "-5"]],
       "ERR Invalid argument '-5' for SENTINEL SET 'master-reboot-down-after-period'",
     ],

@@ -55,7 +55,7 @@ describe("ask-peers: asking", () => {
       master: "mymaster",
       ip: "10.0.0.1",
       port: 6379,
-      epoch: 0,
+      epoch: 0n,
       runId: "*",
     });
     expect(new Set(sent.map((a) => a.link))).to.deep.equal(new Set([PA, `sentinel:${PEER_B}`]));
@@ -74,7 +74,7 @@ describe("ask-peers: asking", () => {
           type: "is-master-down-reply",
           link: PA,
           master: "mymaster",
-          reply: { down: false, leader: "*", leaderEpoch: 0 },
+          reply: { down: false, leader: "*", leaderEpoch: 0n },
         });
         d.take();
       }
@@ -113,7 +113,7 @@ describe("ask-peers: replies", () => {
       type: "is-master-down-reply",
       link: PA,
       master: "mymaster",
-      reply: { down: true, leader: "*", leaderEpoch: 0 },
+      reply: { down: true, leader: "*", leaderEpoch: 0n },
     });
     expect(eventLines(d.tick())).to.include("+odown master mymaster 10.0.0.1 6379 #quorum 2/2");
   });
@@ -124,11 +124,11 @@ describe("ask-peers: replies", () => {
       type: "is-master-down-reply",
       link: PA,
       master: "mymaster",
-      reply: { down: true, leader: PEER_B, leaderEpoch: 4 },
+      reply: { down: true, leader: PEER_B, leaderEpoch: 4n },
     });
     const peer = d.master().sentinels.get(PEER_A);
     expect(peer?.leader).to.equal(PEER_B);
-    expect(peer?.leaderEpoch).to.equal(4);
+    expect(peer?.leaderEpoch).to.equal(4n);
     expect(peer?.link.pendingCommands).to.be.at.least(0);
   });
 
@@ -138,7 +138,7 @@ describe("ask-peers: replies", () => {
       type: "is-master-down-reply",
       link: PA,
       master: "mymaster",
-      reply: { down: true, leader: PEER_B, leaderEpoch: 4 },
+      reply: { down: true, leader: PEER_B, leaderEpoch: 4n },
     });
     const peer = d.master().sentinels.get(PEER_A)!;
     const at = d.now;
@@ -151,7 +151,7 @@ describe("ask-peers: replies", () => {
     }
     expect(expiredAt - at).to.equal(5100);
     expect(peer.leader).to.equal("");
-    expect(peer.leaderEpoch).to.equal(4);
+    expect(peer.leaderEpoch).to.equal(4n);
   });
 
   it("clears master_down on a down=0 reply", () => {
@@ -160,13 +160,13 @@ describe("ask-peers: replies", () => {
       type: "is-master-down-reply",
       link: PA,
       master: "mymaster",
-      reply: { down: true, leader: "*", leaderEpoch: 0 },
+      reply: { down: true, leader: "*", leaderEpoch: 0n },
     });
     d.step({
       type: "is-master-down-reply",
       link: PA,
       master: "mymaster",
-      reply: { down: false, leader: "*", leaderEpoch: 0 },
+      reply: { down: false, leader: "*", leaderEpoch: 0n },
     });
     expect(d.master().sentinels.get(PEER_A)?.flags.has("master_down")).to.equal(false);
   });
@@ -174,7 +174,14 @@ describe("ask-peers: replies", () => {
 
 describe("ask-peers: serving is-master-down-by-addr", () => {
   function request(d: Driver, epoch: number, runId: string, ip = "10.0.0.1", port = 6379) {
-    d.step({ type: "is-master-down-request", requestId: 42, ip, port, epoch, runId });
+    d.step({
+      type: "is-master-down-request",
+      requestId: 42,
+      ip,
+      port,
+      epoch: BigInt(epoch),
+      runId,
+    });
     return d.take();
   }
 
@@ -187,7 +194,7 @@ describe("ask-peers: serving is-master-down-by-addr", () => {
         requestId: 42,
         down: false,
         leader: "*",
-        leaderEpoch: 0,
+        leaderEpoch: 0n,
         afterPersist: false,
       },
     ]);
@@ -205,8 +212,8 @@ describe("ask-peers: serving is-master-down-by-addr", () => {
   it("answers [0, *, 0] for an unknown address and adopts no epoch", () => {
     const d = withPeers();
     const ready = request(d, 10, PEER_A, "10.0.0.99");
-    expect(ready.replies[0]).to.include({ down: false, leader: "*", leaderEpoch: 0 });
-    expect(d.state.currentEpoch).to.equal(0);
+    expect(ready.replies[0]).to.include({ down: false, leader: "*", leaderEpoch: 0n });
+    expect(d.state.currentEpoch).to.equal(0n);
   });
 
   it("votes first come first served, persisted before the reply (afterPersist)", () => {
@@ -217,16 +224,16 @@ describe("ask-peers: serving is-master-down-by-addr", () => {
       requestId: 42,
       down: false,
       leader: PEER_A,
-      leaderEpoch: 10,
+      leaderEpoch: 10n,
       afterPersist: true,
     });
-    expect(first.persist?.masters[0]?.leaderEpoch).to.equal(10);
-    expect(first.persist?.currentEpoch).to.equal(10);
+    expect(first.persist?.masters[0]?.leaderEpoch).to.equal(10n);
+    expect(first.persist?.currentEpoch).to.equal(10n);
     expect(eventLines(first)).to.deep.equal(["+new-epoch 10", `+vote-for-leader ${PEER_A} 10`]);
     const second = request(d, 10, PEER_B);
-    expect(second.replies[0]).to.include({ leader: PEER_A, leaderEpoch: 10 });
+    expect(second.replies[0]).to.include({ leader: PEER_A, leaderEpoch: 10n });
     const older = request(d, 5, PEER_B);
-    expect(older.replies[0]).to.include({ leader: PEER_A, leaderEpoch: 10 });
+    expect(older.replies[0]).to.include({ leader: PEER_A, leaderEpoch: 10n });
   });
 
   it("votes even in TILT", () => {
@@ -235,7 +242,7 @@ describe("ask-peers: serving is-master-down-by-addr", () => {
     expect(request(d, 3, PEER_B).replies[0]).to.include({
       down: false,
       leader: PEER_B,
-      leaderEpoch: 3,
+      leaderEpoch: 3n,
       afterPersist: true,
     });
   });

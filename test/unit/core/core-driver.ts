@@ -41,8 +41,8 @@ export function masterConfig(
   return {
     name,
     addr: { ip, port },
-    configEpoch: 0,
-    leaderEpoch: 0,
+    configEpoch: 0n,
+    leaderEpoch: 0n,
     knownReplicas: [],
     knownSentinels: [],
     ...extra,
@@ -56,7 +56,7 @@ export function sentinelConfig(
 ): SentinelConfig {
   return {
     myId: MY_ID,
-    currentEpoch: 0,
+    currentEpoch: 0n,
     masters,
     ...extra,
     global: { ...DEFAULT_GLOBAL_SETTINGS, ...extra.global },
@@ -204,11 +204,11 @@ export function hello(
   runId: string,
   ip: string,
   port: number,
-  epoch: number,
+  epoch: number | bigint | string,
   master = "mymaster",
   masterIp = "10.0.0.1",
   masterPort = 6379,
-  configEpoch = 0,
+  configEpoch: number | bigint | string = 0,
 ): string {
   return [ip, port, runId, epoch, master, masterIp, masterPort, configEpoch].join(",");
 }

@@ -224,12 +224,12 @@ describe("core scenario: one sentinel fails a dead master over", () => {
     );
     expect(w.events).to.include("+switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379");
     expect(d.master().addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
-    expect(d.master().configEpoch).to.equal(1);
+    expect(d.master().configEpoch).to.equal(1n);
     expect(persisted.at(-1)?.persist?.masters[0]?.addr).to.deep.equal({
       ip: "10.0.0.2",
       port: 6379,
     });
-    expect(d.state.currentEpoch).to.equal(1);
+    expect(d.state.currentEpoch).to.equal(1n);
 
     // The old master comes back as a master and is demoted after the 8 s grace period.
     const old = w.nodes.get("10.0.0.1:6379")!;

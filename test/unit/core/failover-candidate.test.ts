@@ -43,7 +43,7 @@ function threeSentinels(random = new ScriptedRandom([200])): {
 function peerVote(master: MasterState, peerId: string, leader: string, epoch: number): void {
   const peer = master.sentinels.get(peerId)!;
   peer.leader = leader;
-  peer.leaderEpoch = epoch;
+  peer.leaderEpoch = BigInt(epoch);
 }
 
 /** Starts a failover in epoch 1 at T0 (zero draws) and splits it three ways: us, B, C. */
@@ -65,11 +65,11 @@ describe("the randomized candidate delay", () => {
     expect(random.draws).to.deep.equal([h.state.timing.candidateDelay]);
     expect(master.candidateTime).to.equal(T0 + 200);
     expect(startFailoverIfNeeded(h.at(T0 + 199), master)).to.equal(false);
-    expect(h.state.currentEpoch).to.equal(0);
+    expect(h.state.currentEpoch).to.equal(0n);
     expect(startFailoverIfNeeded(h.at(T0 + 200), master)).to.equal(true);
     expect(master.failoverState).to.equal("wait_start");
     expect(master.candidateTime).to.equal(0);
-    expect(h.state.currentEpoch).to.equal(1);
+    expect(h.state.currentEpoch).to.equal(1n);
   });
 
   it("stands at once on a zero draw, without peers, or with candidateDelay 0 (Redis)", () => {
@@ -91,7 +91,7 @@ describe("the randomized candidate delay", () => {
   it("does not stand after voting for another sentinel meanwhile, and draws again later", () => {
     const { h, master, random } = threeSentinels();
     startFailoverIfNeeded(h.at(T0), master);
-    voteLeader(h.at(T0 + 100), master, 1, PEER_B);
+    voteLeader(h.at(T0 + 100), master, 1n, PEER_B);
     expect(startFailoverIfNeeded(h.at(T0 + 300), master)).to.equal(false);
     expect(master.candidateTime).to.equal(0);
     expect(master.failoverDelayLogged).to.equal(true);
@@ -101,7 +101,7 @@ describe("the randomized candidate delay", () => {
     expect(startFailoverIfNeeded(h.at(gateEnd), master)).to.equal(false);
     expect(random.draws).to.deep.equal([h.state.timing.candidateDelay]);
     expect(startFailoverIfNeeded(h.at(gateEnd + 200), master)).to.equal(true);
-    expect(h.state.currentEpoch).to.equal(2);
+    expect(h.state.currentEpoch).to.equal(2n);
   });
 
   it("widens the range to 4 × the slowest peer's answer time to is-master-down-by-addr", () => {
@@ -135,7 +135,7 @@ describe("the randomized candidate delay", () => {
     onIsMasterDownReply(h.at(T0 + 120), link.id, master.name, {
       down: true,
       leader: "*",
-      leaderEpoch: 0,
+      leaderEpoch: 0n,
     });
     expect(peer.askRtt).to.equal(120);
     expect(peer.askSentTime).to.equal(0);
@@ -155,45 +155,45 @@ describe("electionIsDead", () => {
   it("is true when no candidate can reach the majority even with every unseen vote", () => {
     const { master } = threeSentinels();
     master.leader = MY_ID;
-    master.leaderEpoch = 3;
+    master.leaderEpoch = 3n;
     peerVote(master, PEER_B, PEER_B, 3);
-    expect(electionIsDead(master, 3), "C has not voted yet").to.equal(false);
+    expect(electionIsDead(master, 3n), "C has not voted yet").to.equal(false);
     peerVote(master, PEER_C, PEER_C, 3);
-    expect(electionIsDead(master, 3)).to.equal(true);
+    expect(electionIsDead(master, 3n)).to.equal(true);
   });
 
   it("is false when some candidate holds or may still reach the majority", () => {
     const { master } = threeSentinels();
     master.leader = MY_ID;
-    master.leaderEpoch = 3;
+    master.leaderEpoch = 3n;
     peerVote(master, PEER_B, MY_ID, 3);
     peerVote(master, PEER_C, PEER_C, 3);
-    expect(electionIsDead(master, 3)).to.equal(false);
+    expect(electionIsDead(master, 3n)).to.equal(false);
   });
 
   it("counts a vote reported for another epoch as unknown", () => {
     const { master } = threeSentinels();
     master.leader = MY_ID;
-    master.leaderEpoch = 3;
+    master.leaderEpoch = 3n;
     peerVote(master, PEER_B, PEER_B, 3);
     peerVote(master, PEER_C, PEER_C, 4);
-    expect(electionIsDead(master, 3), "C may have voted for us in 3 before").to.equal(false);
+    expect(electionIsDead(master, 3n), "C may have voted for us in 3 before").to.equal(false);
     peerVote(master, PEER_C, PEER_C, 2);
-    expect(electionIsDead(master, 3), "the reply may answer an older request").to.equal(false);
+    expect(electionIsDead(master, 3n), "the reply may answer an older request").to.equal(false);
   });
 
   it("allows for a peer that knows one sentinel fewer when the count is even", () => {
     const { h, master } = threeSentinels();
     h.addPeer(0, master, PEER_D, 26382);
     master.leader = MY_ID;
-    master.leaderEpoch = 3;
+    master.leaderEpoch = 3n;
     peerVote(master, PEER_B, PEER_B, 3);
     peerVote(master, PEER_C, PEER_C, 3);
     peerVote(master, PEER_D, PEER_D, 3);
     // 1 + 0 unseen < 3 (majority of 4), but a peer that knows only 3 needs 2: proven dead anyway.
-    expect(electionIsDead(master, 3)).to.equal(true);
+    expect(electionIsDead(master, 3n)).to.equal(true);
     peerVote(master, PEER_D, PEER_C, 3);
-    expect(electionIsDead(master, 3), "C has 2 of 4: a peer knowing 3 would be elected").to.equal(
+    expect(electionIsDead(master, 3n), "C has 2 of 4: a peer knowing 3 would be elected").to.equal(
       false,
     );
   });
@@ -205,7 +205,7 @@ describe("the split vote abort and retry", () => {
     expect(eventTypes(h.take())).to.deep.equal(["-failover-abort-not-elected"]);
     expect(master.failoverState).to.equal("none");
     expect(master.flags.has("failover_in_progress")).to.equal(false);
-    expect([master.splitEpoch, master.splitCount]).to.deep.equal([1, 1]);
+    expect([master.splitEpoch, master.splitCount]).to.deep.equal([1n, 1]);
   });
 
   it("waits for the election timeout as Redis does when splitRetryDelay is 0", () => {
@@ -219,7 +219,7 @@ describe("the split vote abort and retry", () => {
     expect(master.failoverState).to.equal("wait_start");
     failoverStateMachine(h.at(T0 + h.state.timing.electionTimeout + 1), master);
     expect(master.failoverState).to.equal("none");
-    expect(master.splitEpoch).to.equal(0);
+    expect(master.splitEpoch).to.equal(0n);
     expect(startFailoverIfNeeded(h.at(T0 + 20_000), master), "the gate holds").to.equal(false);
   });
 
@@ -230,17 +230,17 @@ describe("the split vote abort and retry", () => {
     expect(startFailoverIfNeeded(h.at(T0 + 300), master)).to.equal(false);
     expect(random.draws).to.deep.equal([h.state.timing.splitRetryDelay]);
     expect(startFailoverIfNeeded(h.at(T0 + 1000), master)).to.equal(true);
-    expect(master.failoverEpoch).to.equal(2);
+    expect(master.failoverEpoch).to.equal(2n);
   });
 
   it("keeps the full gate once a later epoch is known or after a vote for another sentinel", () => {
     const later = splitOnce();
-    later.h.state.currentEpoch = 2; // e.g. learnt from a hello
+    later.h.state.currentEpoch = 2n; // e.g. learnt from a hello
     expect(startFailoverIfNeeded(later.h.at(T0 + 300), later.master)).to.equal(false);
     expect(later.master.failoverDelayLogged).to.equal(true);
 
     const voted = splitOnce();
-    voteLeader(voted.h.at(T0 + 250), voted.master, 2, PEER_C);
+    voteLeader(voted.h.at(T0 + 250), voted.master, 2n, PEER_C);
     expect(startFailoverIfNeeded(voted.h.at(T0 + 5000), voted.master)).to.equal(false);
     expect(voted.master.failoverStartTime).to.be.greaterThan(T0 + 249);
   });

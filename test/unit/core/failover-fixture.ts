@@ -39,7 +39,7 @@ export class ScriptedRandom implements Random {
 export function newState(myId = MY_ID): SentinelState {
   return {
     myId,
-    currentEpoch: 0,
+    currentEpoch: 0n,
     global: { ...DEFAULT_GLOBAL_SETTINGS },
     timing: { ...DEFAULT_TIMING },
     masters: new Map(),

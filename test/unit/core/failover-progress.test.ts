@@ -26,14 +26,14 @@ interface Scenario {
 /** A failover of epoch 3 waiting for r1's promotion since T0. */
 function waitingPromotion(clientReconfigScript = ""): Scenario {
   const h = new Harness();
-  h.state.currentEpoch = 3;
+  h.state.currentEpoch = 3n;
   const master = h.addMaster(0, { clientReconfigScript });
   h.addPeer(0, master, PEER_B, 26380);
   const r1 = h.addReplica(T0, master, "10.0.0.2", 6379);
   const r2 = h.addReplica(T0, master, "10.0.0.3", 6379);
   master.flags.add("failover_in_progress");
-  master.failoverEpoch = 3;
-  master.configEpoch = 1;
+  master.failoverEpoch = 3n;
+  master.configEpoch = 1n;
   master.failoverState = "wait_promotion";
   master.failoverStateChangeTime = T0;
   master.promotedReplica = r1.name;
@@ -46,7 +46,7 @@ describe("onReplicaReportsMaster", () => {
   it("confirms the promotion of the candidate in wait_promotion", () => {
     const { h, master, r1 } = waitingPromotion();
     expect(onReplicaReportsMaster(h.at(T0 + 500), master, r1)).to.equal(true);
-    expect(master.configEpoch).to.equal(3);
+    expect(master.configEpoch).to.equal(3n);
     expect(master.failoverState).to.equal("reconf_slaves");
     expect(master.failoverStateChangeTime).to.equal(T0 + 500);
     const ready = h.take();
@@ -93,7 +93,7 @@ describe("onReplicaReportsMaster", () => {
     expect(onReplicaReportsMaster(h.at(T0 + 500), master, r1)).to.equal(false);
     master.failoverState = "reconf_slaves";
     expect(onReplicaReportsMaster(h.at(T0 + 500), master, r1)).to.equal(false);
-    expect(master.configEpoch).to.equal(1);
+    expect(master.configEpoch).to.equal(1n);
   });
 
   it("exits with 99 after +promoted-slave under SIMULATE-FAILURE crash-after-promotion", () => {

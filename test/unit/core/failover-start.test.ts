@@ -12,14 +12,14 @@ describe("startFailoverIfNeeded", () => {
   it("starts a failover of an ODOWN master: epoch +1, wait_start, jittered start time", () => {
     const random = new ScriptedRandom([250]);
     const h = new Harness(undefined, random);
-    h.state.currentEpoch = 4;
+    h.state.currentEpoch = 4n;
     const master = h.addMaster(0);
     markOdown(master, T0);
     expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(true);
     expect(master.failoverState).to.equal("wait_start");
     expect(master.flags.has("failover_in_progress")).to.equal(true);
-    expect(h.state.currentEpoch).to.equal(5);
-    expect(master.failoverEpoch).to.equal(5);
+    expect(h.state.currentEpoch).to.equal(5n);
+    expect(master.failoverEpoch).to.equal(5n);
     expect(master.failoverStartTime).to.equal(T0 + 250);
     expect(master.failoverStateChangeTime).to.equal(T0);
     expect(random.draws).to.deep.equal([1000]);
@@ -44,7 +44,7 @@ describe("startFailoverIfNeeded", () => {
     startFailoverIfNeeded(h.at(T0), master);
     h.take();
     expect(startFailoverIfNeeded(h.at(T0 + 1), master)).to.equal(false);
-    expect(h.state.currentEpoch).to.equal(1);
+    expect(h.state.currentEpoch).to.equal(1n);
   });
 
   it("holds a new attempt for 2 × failover-timeout after the last start, noting it once", () => {
@@ -97,7 +97,7 @@ describe("forceFailover", () => {
       message: "NOGOODSLAVE No suitable replica to promote",
     });
     expect(master.failoverState).to.equal("none");
-    expect(h.state.currentEpoch).to.equal(0);
+    expect(h.state.currentEpoch).to.equal(0n);
   });
 
   it("starts without ODOWN and despite the gate, flagged force_failover, bumping the epoch", () => {
@@ -108,8 +108,8 @@ describe("forceFailover", () => {
     expect(forceFailover(h.at(T0), master)).to.deep.equal({ kind: "ok" });
     expect([...master.flags].sort()).to.deep.equal(["failover_in_progress", "force_failover"]);
     expect(master.failoverState).to.equal("wait_start");
-    expect(h.state.currentEpoch).to.equal(1);
-    expect(master.failoverEpoch).to.equal(1);
+    expect(h.state.currentEpoch).to.equal(1n);
+    expect(master.failoverEpoch).to.equal(1n);
     expect(eventLines(h.take())).to.deep.equal(["+new-epoch 1", TRY]);
   });
 });

@@ -49,7 +49,7 @@ function started(settings: { failoverTimeout?: number } = {}): Scenario {
 function peerVotesForMe(master: MasterState, peerId: string, epoch: number): void {
   const peer = master.sentinels.get(peerId)!;
   peer.leader = MY_ID;
-  peer.leaderEpoch = epoch;
+  peer.leaderEpoch = BigInt(epoch);
 }
 
 describe("wait_start", () => {
@@ -108,7 +108,7 @@ describe("wait_start", () => {
     const { h, master } = started();
     const b = master.sentinels.get(PEER_B)!;
     b.leader = PEER_C;
-    b.leaderEpoch = 1;
+    b.leaderEpoch = 1n;
     failoverStateMachine(h.at(T0 + 100), master);
     expect(master.leader).to.equal(PEER_C);
     expect(master.failoverState).to.equal("wait_start");

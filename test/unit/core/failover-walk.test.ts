@@ -32,7 +32,7 @@ describe("a whole failover led by this sentinel", () => {
     types.push(...eventTypes(h.take()));
     const peerB = master.sentinels.get(PEER_B)!;
     peerB.leader = MY_ID;
-    peerB.leaderEpoch = 1;
+    peerB.leaderEpoch = 1n;
     step(T0 + 100); // wait_start → select_slave
     step(T0 + 200); // select_slave → send_slaveof_noone
     step(T0 + 300); // SLAVEOF NO ONE → wait_promotion
@@ -75,9 +75,9 @@ describe("a whole failover led by this sentinel", () => {
       "+slave",
     ]);
     expect(master.addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
-    expect(master.configEpoch).to.equal(1);
+    expect(master.configEpoch).to.equal(1n);
     expect(master.failoverState).to.equal("none");
-    expect(h.state.currentEpoch).to.equal(1);
+    expect(h.state.currentEpoch).to.equal(1n);
     expect([...master.replicas.keys()]).to.deep.equal(["10.0.0.3:6379", "10.0.0.1:6379"]);
   });
 });

@@ -31,11 +31,11 @@ describe("hello: format and parse", () => {
       ip: "127.0.0.1",
       port: 26380,
       runId: "6ec6f75692b863ec39d0b32118926528fe8f1435",
-      currentEpoch: 0,
+      currentEpoch: 0n,
       masterName: "mymaster",
       masterIp: "127.0.0.1",
       masterPort: 16379,
-      masterConfigEpoch: 0,
+      masterConfigEpoch: 0n,
     });
   });
 
@@ -93,7 +93,7 @@ describe("hello: meeting peers", () => {
     d.take();
     expect(receive(d, hello(MY_ID, "10.0.1.1", 26379, 5)).events).to.deep.equal([]);
     expect(receive(d, hello(PEER_A, "10.0.1.1", 26379, 5, "other")).events).to.deep.equal([]);
-    expect(d.state.currentEpoch).to.equal(0);
+    expect(d.state.currentEpoch).to.equal(0n);
   });
 
   it("treats a known run id at a new address as an address switch and re-addresses it under every master", () => {
@@ -163,17 +163,17 @@ describe("hello: epochs", () => {
       `+sentinel sentinel ${PEER_A} 10.0.1.1 26379 @ mymaster 10.0.0.1 6379`,
       "+new-epoch 7",
     ]);
-    expect(ready.persist?.currentEpoch).to.equal(7);
+    expect(ready.persist?.currentEpoch).to.equal(7n);
   });
 
   it("adopts the epoch even in TILT and never lowers it", () => {
-    const d = new Driver(sentinelConfig([masterConfig()], { currentEpoch: 9 }));
+    const d = new Driver(sentinelConfig([masterConfig()], { currentEpoch: 9n }));
     d.take();
     d.state.tilt = true;
     receive(d, hello(PEER_A, "10.0.1.1", 26379, 3));
-    expect(d.state.currentEpoch).to.equal(9);
+    expect(d.state.currentEpoch).to.equal(9n);
     receive(d, hello(PEER_A, "10.0.1.1", 26379, 12));
-    expect(d.state.currentEpoch).to.equal(12);
+    expect(d.state.currentEpoch).to.equal(12n);
   });
 
   it("adopts a higher config epoch at the same address silently", () => {
@@ -182,7 +182,7 @@ describe("hello: epochs", () => {
     receive(d, hello(PEER_A, "10.0.1.1", 26379, 0));
     const ready = receive(d, hello(PEER_A, "10.0.1.1", 26379, 2, "mymaster", "10.0.0.1", 6379, 2));
     expect(eventLines(ready)).to.deep.equal(["+new-epoch 2"]);
-    expect(d.master().configEpoch).to.equal(2);
+    expect(d.master().configEpoch).to.equal(2n);
   });
 
   it("switches to the address of a higher config epoch as an observer", () => {
@@ -216,7 +216,7 @@ describe("hello: epochs", () => {
       },
     ]);
     expect(ready.persist?.masters[0]?.addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
-    expect(ready.persist?.masters[0]?.configEpoch).to.equal(1);
+    expect(ready.persist?.masters[0]?.configEpoch).to.equal(1n);
     expect(d.master().sentinels.has(PEER_A)).to.equal(true);
   });
 
@@ -224,7 +224,7 @@ describe("hello: epochs", () => {
     const d = new Driver();
     d.take();
     receive(d, hello(PEER_A, "not-an-ip", 26379, 0, "mymaster", "10.0.0.2", 6379, 5));
-    expect(d.master().configEpoch).to.equal(0);
+    expect(d.master().configEpoch).to.equal(0n);
     expect(d.master().addr.ip).to.equal("10.0.0.1");
   });
 

@@ -189,7 +189,7 @@ describe("info-refresh: +convert-to-slave", () => {
     const r = m.replicas.get("10.0.0.2:6379")!;
     m.flags.add("failover_in_progress");
     m.failoverState = "wait_promotion";
-    m.failoverEpoch = 5;
+    m.failoverEpoch = 5n;
     m.promotedReplica = r.name;
     r.flags.add("promoted");
     d.step(info(R2, masterInfo(RUN_R)));
@@ -200,7 +200,7 @@ describe("info-refresh: +convert-to-slave", () => {
       "+failover-state-reconf-slaves master mymaster 10.0.0.1 6379",
     ]);
     expect(ready.persist?.masters[0]?.addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
-    expect(ready.persist?.masters[0]?.configEpoch).to.equal(5);
+    expect(ready.persist?.masters[0]?.configEpoch).to.equal(5n);
   });
 });
 

@@ -40,10 +40,20 @@ describe("redis-int", () => {
       -7,
       Number.MAX_SAFE_INTEGER,
     ]);
-    expect(parseStrictInt("9223372036854775807")).to.be.a("number");
+    expect(parseStrictInt("-9007199254740991")).to.equal(-Number.MAX_SAFE_INTEGER);
     expect(
       ["", "+1", " 1", "1 ", "01", "1.5", "abc", "-0", "9223372036854775808"].map(parseStrictInt),
     ).to.deep.equal(Array(9).fill(null));
+  });
+
+  it("refuses the integers a number would round (beyond ±(2^53-1))", () => {
+    const rounded = [
+      "9007199254740992",
+      "9007199254740993",
+      "9223372036854775807",
+      "-9223372036854775808",
+    ];
+    expect(rounded.map(parseStrictInt)).to.deep.equal([null, null, null, null]);
   });
 
   it("parses leading digits like atoi and strtoull", () => {

@@ -292,7 +292,7 @@ describe("periodic: hello", () => {
 
   it("uses announce-ip, announce-port, the server port and the current epoch", () => {
     const d = connected(
-      sentinelConfig([masterConfig()], { currentEpoch: 4, global: { announceIp: "1.2.3.4" } }),
+      sentinelConfig([masterConfig()], { currentEpoch: 4n, global: { announceIp: "1.2.3.4" } }),
       { port: 26380 },
     );
     let payloads: string[] = [];
@@ -347,7 +347,7 @@ describe("periodic: hello", () => {
     m.failoverState = "reconf_slaves";
     m.promotedReplica = "10.0.0.2:6380";
     m.replicas.get("10.0.0.2:6380")?.flags.add("promoted");
-    m.configEpoch = 3;
+    m.configEpoch = 3n;
     m.lastPubTime = 0;
     expect(commandsOf(d.tick(), "publish-hello").find((c) => c.link === M)?.payload).to.equal(
       `127.0.0.1,26379,${MY_ID},0,mymaster,10.0.0.2,6380,3`,

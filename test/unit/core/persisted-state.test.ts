@@ -11,8 +11,8 @@ function withTopology(): Driver {
     sentinelConfig(
       [
         masterConfig("mymaster", "10.0.0.1", 6379, {
-          configEpoch: 3,
-          leaderEpoch: 2,
+          configEpoch: 3n,
+          leaderEpoch: 2n,
           knownReplicas: [
             { ip: "10.0.0.2", port: 6379 },
             { ip: "10.0.0.3", port: 6379 },
@@ -21,7 +21,7 @@ function withTopology(): Driver {
           settings: { quorum: 3, downAfterPeriod: 5000, authPass: "pw" },
         }),
       ],
-      { currentEpoch: 4, global: { announceIp: "1.2.3.4" } },
+      { currentEpoch: 4n, global: { announceIp: "1.2.3.4" } },
     ),
   );
   d.take();
@@ -32,7 +32,7 @@ describe("persisted-state: snapshot", () => {
   it("writes myid, epochs, settings, known replicas and known sentinels", () => {
     const snap = withTopology().core.snapshot();
     expect(snap.myId).to.equal(MY_ID);
-    expect(snap.currentEpoch).to.equal(4);
+    expect(snap.currentEpoch).to.equal(4n);
     expect(snap.global.announceIp).to.equal("1.2.3.4");
     const m = snap.masters[0];
     expect(m?.addr).to.deep.equal({ ip: "10.0.0.1", port: 6379 });
@@ -41,7 +41,7 @@ describe("persisted-state: snapshot", () => {
       m?.leaderEpoch,
       m?.settings.quorum,
       m?.settings.authPass,
-    ]).to.deep.equal([3, 2, 3, "pw"]);
+    ]).to.deep.equal([3n, 2n, 3, "pw"]);
     expect(m?.knownReplicas).to.deep.equal([
       { ip: "10.0.0.2", port: 6379 },
       { ip: "10.0.0.3", port: 6379 },

@@ -50,15 +50,15 @@ describe("SentinelCore: restore from config", () => {
   it("raises current-epoch to the highest config-epoch and keeps leader-epoch", () => {
     const d = new Driver(
       sentinelConfig(
-        [masterConfig("mymaster", "10.0.0.1", 6379, { configEpoch: 7, leaderEpoch: 6 })],
+        [masterConfig("mymaster", "10.0.0.1", 6379, { configEpoch: 7n, leaderEpoch: 6n })],
         {
-          currentEpoch: 5,
+          currentEpoch: 5n,
         },
       ),
     );
-    expect(d.state.currentEpoch).to.equal(7);
-    expect(d.master().configEpoch).to.equal(7);
-    expect(d.master().leaderEpoch).to.equal(6);
+    expect(d.state.currentEpoch).to.equal(7n);
+    expect(d.master().configEpoch).to.equal(7n);
+    expect(d.master().leaderEpoch).to.equal(6n);
   });
 
   it("creates known replicas and known sentinels without events, sharing one link per peer", () => {

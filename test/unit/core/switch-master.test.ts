@@ -29,10 +29,10 @@ function atUpdateConfig(): { h: Harness; master: MasterState } {
   master.failoverState = "update_config";
   master.failoverStateChangeTime = T0 + 40_000;
   master.failoverStartTime = T0;
-  master.failoverEpoch = 7;
-  master.configEpoch = 7;
+  master.failoverEpoch = 7n;
+  master.configEpoch = 7n;
   master.leader = h.state.myId;
-  master.leaderEpoch = 7;
+  master.leaderEpoch = 7n;
   master.promotedReplica = r1.name;
   master.runId = "f".repeat(40);
   master.roleReported = "slave";
@@ -82,8 +82,8 @@ describe("switchToPromotedReplica", () => {
     switchToPromotedReplica(h.at(T1), master);
     expect(master.flags.size).to.equal(0);
     expect(master.leader).to.equal("");
-    expect(master.leaderEpoch).to.equal(7);
-    expect(master.configEpoch).to.equal(7);
+    expect(master.leaderEpoch).to.equal(7n);
+    expect(master.configEpoch).to.equal(7n);
     expect(master.failoverState).to.equal("none");
     expect(master.failoverStateChangeTime).to.equal(0);
     expect(master.failoverStartTime).to.equal(0);

@@ -80,6 +80,27 @@ describe("resp reply parser", () => {
     }
   });
 
+  it("keeps integer replies beyond 2^53 exact, as bigints, up to int64's limits", () => {
+    expect(
+      parseAll([
+        ":999999999999999\r\n",
+        ":9007199254740993\r\n",
+        ":9223372036854775807\r\n",
+        ":-9223372036854775808\r\n",
+        "*3\r\n:0\r\n$1\r\n*\r\n:9007199254740993\r\n",
+      ]),
+    ).to.deep.equal([
+      999999999999999,
+      9007199254740993n,
+      9223372036854775807n,
+      -9223372036854775808n,
+      [0, "*", 9007199254740993n],
+    ]);
+    for (const bad of [":9223372036854775808\r\n", ":12345678901234567x\r\n"]) {
+      expect(() => parseAll([bad]), bad).to.throw(ReplyProtocolError);
+    }
+  });
+
   it("refuses a RESP3 or garbage type byte", () => {
     const parser = new RespReplyParser();
     expect(() => {

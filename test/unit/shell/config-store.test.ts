@@ -18,9 +18,9 @@ import { ConfigStore } from "../../../src/shell/config-store.js";
 const ORIGINAL = "# keep me\nport 26379\nsentinel monitor m 127.0.0.1 6379 2\n";
 const server = { ...DEFAULT_SERVER_SETTINGS, dir: "/d" };
 
-function stateWithEpoch(epoch: number): SentinelConfig {
+function stateWithEpoch(epoch: number | bigint): SentinelConfig {
   const s = confToConfig(parseConf(ORIGINAL, "s"), { isExecutable: () => true }).sentinel;
-  return { ...s, myId: "e".repeat(40), currentEpoch: epoch };
+  return { ...s, myId: "e".repeat(40), currentEpoch: BigInt(epoch) };
 }
 
 describe("ConfigStore", () => {
@@ -129,11 +129,14 @@ describe("ConfigStore", () => {
     for (let i = 0; i < 6; i++)
       whole.push(rewriteConf(whole[i]!, server, big(i % 2 === 0 ? 1 : 2)));
     const input = join(dir, "child-input.json");
-    writeFileSync(input, JSON.stringify([file, big(1), big(2), server]));
+    // Epochs are bigints: sent as text, revived in the child.
+    const asText = (_key: string, v: unknown): unknown => (typeof v === "bigint" ? `${v}n` : v);
+    writeFileSync(input, JSON.stringify([file, big(1), big(2), server], asText));
     const child = `
       import { readFileSync } from "node:fs";
       import { ConfigStore } from ${JSON.stringify(join(import.meta.dirname, "../../../src/shell/config-store.ts"))};
-      const [file, sa, sb, server] = JSON.parse(readFileSync(process.argv[1], "utf8"));
+      const revive = (_k, v) => (typeof v === "string" && /^\\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v);
+      const [file, sa, sb, server] = JSON.parse(readFileSync(process.argv[1], "utf8"), revive);
       const store = new ConfigStore({ file, format: "conf", server });
       process.stdout.write("ready\\n");
       for (let i = 0; ; i++) await store.save(i % 2 === 0 ? sa : sb);

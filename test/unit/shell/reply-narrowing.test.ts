@@ -33,12 +33,21 @@ describe("reply narrowing", () => {
     expect(narrowIsMasterDownReply([1, "abc", 7])).to.deep.equal({
       down: true,
       leader: "abc",
-      leaderEpoch: 7,
+      leaderEpoch: 7n,
     });
     expect(narrowIsMasterDownReply([0, "*", 0])).to.deep.equal({
       down: false,
       leader: "*",
-      leaderEpoch: 0,
+      leaderEpoch: 0n,
+    });
+    expect(narrowIsMasterDownReply([1, "abc", 9007199254740993n])).to.deep.equal({
+      down: true,
+      leader: "abc",
+      leaderEpoch: 9007199254740993n,
+    });
+    expect(narrowReplyText({ kind: "reply", value: 9007199254740993n })).to.deep.equal({
+      kind: "ok",
+      text: "9007199254740993",
     });
     expect(narrowIsMasterDownReply(["1", "abc", 7])).to.equal(null);
     expect(narrowIsMasterDownReply([1, "abc"])).to.equal(null);

@@ -76,7 +76,7 @@ describe("runtime: follow-up ticks", () => {
     type: "is-master-down-reply",
     link: "sentinel:x",
     master: "mymaster",
-    reply: { down: true, leader: "*", leaderEpoch: 0 },
+    reply: { down: true, leader: "*", leaderEpoch: 0n },
   };
 
   it("steps one more tick at once after an is-master-down-by-addr reply", async () => {
@@ -136,6 +136,23 @@ describe("runtime: candidate wake-up", () => {
     const deadline = Date.now() + 2_000;
     while (ticks() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     expect(ticks()).to.equal(2);
+    await h.runtime.stop();
+  });
+
+  it("waits for a wake-up beyond setTimeout's 2^31-1 ms instead of firing at once", async () => {
+    const core = new FakeCore();
+    const master = core.state.masters.get("mymaster") as unknown as { candidateTime: number };
+    // 2^40 ms ahead (now is 1000): an unclamped setTimeout overflows into a 1 ms timer.
+    master.candidateTime = 1000 + 2 ** 40;
+    const h = harness(core);
+    const ticks = eventOnFirstTick(
+      h,
+      event("+odown", "master mymaster 10.0.0.1 6379 #quorum 2/2", "mymaster"),
+    );
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await h.runtime.idle();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ticks()).to.equal(1);
     await h.runtime.stop();
   });
 });

@@ -15,7 +15,7 @@ import type { CoreDriver, PersistStore } from "../../../src/shell/runtime.js";
 
 export const PERSISTED: PersistedState = {
   myId: "a".repeat(40),
-  currentEpoch: 1,
+  currentEpoch: 1n,
   global: DEFAULT_GLOBAL_SETTINGS,
   masters: [],
 };

@@ -109,7 +109,7 @@ describe("runtime: persist failure", () => {
                 requestId: input.requestId,
                 down: true,
                 leader: "*",
-                leaderEpoch: 0,
+                leaderEpoch: 0n,
                 afterPersist: false,
               },
             ],
@@ -120,7 +120,7 @@ describe("runtime: persist failure", () => {
       requestId,
       ip: "127.0.0.1",
       port: 6379,
-      epoch: 0,
+      epoch: 0n,
       runId: "*",
     }));
     await settle();

@@ -23,7 +23,7 @@ const fixedRandom: Random = { int: () => 0 };
 export function newState(): SentinelState {
   return {
     myId: MY_ID,
-    currentEpoch: 0,
+    currentEpoch: 0n,
     global: { ...DEFAULT_GLOBAL_SETTINGS },
     timing: { ...DEFAULT_TIMING },
     masters: new Map(),

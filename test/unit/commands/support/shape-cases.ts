@@ -73,7 +73,7 @@ export function shapeCases(facts: TopologyFacts): ShapeCase[] {
         requestId: 1,
         down: false,
         leader: "",
-        leaderEpoch: 0,
+        leaderEpoch: 0n,
         afterPersist: false,
       },
       compare: "exact",
