@@ -116,6 +116,7 @@ class World {
           break;
         case "ask-master-down":
         case "forget":
+        case "rename-commands":
         case "script-kill":
           break;
       }
