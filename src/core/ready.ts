@@ -76,7 +76,9 @@ export type Command =
     }
   /** MULTI / SLAVEOF host port|NO ONE / CONFIG REWRITE / CLIENT KILL TYPE normal / pubsub / EXEC. */
   | { readonly type: "replicaof"; readonly link: LinkId; readonly target: Addr | null }
-  | { readonly type: "script-kill"; readonly link: LinkId };
+  | { readonly type: "script-kill"; readonly link: LinkId }
+  /** Look the name up (dns.lookup) and answer with a `host-resolved` input (hosts.ts). */
+  | { readonly type: "resolve"; readonly host: string };
 
 export interface ScriptJob {
   readonly kind: "notification" | "client-reconfig";

@@ -112,6 +112,9 @@ export class LinkManager {
           gen,
         }));
         return;
+      case "resolve":
+        // Lookups are the HostResolver's (the daemon routes them there); nothing for a link.
+        return;
     }
   }
 

@@ -118,6 +118,10 @@ export class SimLinks {
           gen,
         }));
         return;
+      case "resolve":
+        // The simulated nodes have IP addresses only: with resolve-hostnames off the core never
+        // asks for a lookup.
+        throw new Error(`unexpected lookup of ${command.host} in the simulation`);
     }
   }
 
