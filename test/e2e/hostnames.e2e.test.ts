@@ -212,6 +212,21 @@ for (const impl of SENTINEL_IMPLS) {
       });
       expect((await sentinel.master("m")).get("ip")).to.equal("localhost");
       expect(sentinel.readConfig()).to.include(`sentinel monitor m localhost ${replica.port} 1`);
+
+      // Switched off at run time: the same records are shown by their IPs again.
+      expect(
+        await sentinel.command(["SENTINEL", "CONFIG", "SET", "announce-hostnames", "no"]),
+      ).to.equal("OK");
+      expect(await sentinel.getMasterAddr("m")).to.deep.equal({
+        host: "127.0.0.1",
+        port: replica.port,
+      });
+      expect((await sentinel.master("m")).get("ip")).to.equal("127.0.0.1");
+      const ips = await waitFor("the old master listed as a replica", async () => {
+        const list = (await replicas(sentinel, "m")).map((r) => r.get("ip"));
+        return list.length > 0 ? list : undefined;
+      });
+      expect(ips).to.deep.equal(["127.0.0.1"]);
     });
   });
 }

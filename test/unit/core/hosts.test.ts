@@ -52,7 +52,11 @@ function connected(d: Driver): Driver {
 }
 
 describe("hosts: a master monitored by name", () => {
-  it("prints its IP in events and connects to that IP", () => {
+  it("prints its IP in events (its name with announce-hostnames) and connects to that IP", () => {
+    const announced = byName({ announceHostnames: true });
+    expect(eventLines(announced.take())).to.deep.equal([
+      `+monitor master mymaster ${NAME} 6379 quorum 2`,
+    ]);
     const d = byName();
     expect(eventLines(d.take())).to.deep.equal(["+monitor master mymaster 10.0.0.1 6379 quorum 2"]);
     const connects = commandsOf(d.tick(), "connect").filter((c) => c.link === M);
@@ -62,11 +66,6 @@ describe("hosts: a master monitored by name", () => {
     ]);
     // The name is what the record (and so the config) keeps.
     expect(d.master().addr).to.deep.equal({ ip: NAME, port: 6379 });
-  });
-
-  it("prints the name with announce-hostnames", () => {
-    const d = byName({ announceHostnames: true });
-    expect(eventLines(d.take())).to.deep.equal([`+monitor master mymaster ${NAME} 6379 quorum 2`]);
   });
 
   it("accepts a replica reporting the master's IP as master_host (no +fix-slave-config)", () => {
@@ -82,37 +81,22 @@ describe("hosts: a master monitored by name", () => {
     expect(eventLines(ready)).to.deep.equal([]);
   });
 
-  it("still points back a replica following another IP, with SLAVEOF <IP>", () => {
-    const d = connected(byName());
-    d.now += 5000;
-    d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
-    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.9", 6379)));
-    d.now += 5000;
-    d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
-    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.9", 6379)));
-    const ready = d.take();
-    expect(eventLines(ready)).to.deep.equal([
-      "+fix-slave-config slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
-    ]);
-    expect(commandsOf(ready, "replicaof")[0]?.target).to.deep.equal({
-      ip: "10.0.0.1",
-      port: 6379,
-    });
-  });
-
-  it("sends SLAVEOF <name> with announce-hostnames", () => {
-    const d = connected(byName({ announceHostnames: true }));
-    d.now += 5000;
-    d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
-    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.9", 6379)));
-    d.now += 5000;
-    d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
-    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.9", 6379)));
-    const ready = d.take();
-    expect(eventLines(ready)).to.deep.equal([
-      `+fix-slave-config slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster ${NAME} 6379`,
-    ]);
-    expect(commandsOf(ready, "replicaof")[0]?.target).to.deep.equal({ ip: NAME, port: 6379 });
+  it("still points back a replica following another IP: SLAVEOF <IP>, <name> if announced", () => {
+    for (const announceHostnames of [false, true]) {
+      const host = announceHostnames ? NAME : "10.0.0.1";
+      const d = connected(byName({ announceHostnames }));
+      d.now += 5000;
+      d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
+      d.step(info(R2, replicaInfo(RUN_R, "10.0.0.9", 6379)));
+      d.now += 5000;
+      d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
+      d.step(info(R2, replicaInfo(RUN_R, "10.0.0.9", 6379)));
+      const ready = d.take();
+      expect(eventLines(ready)).to.deep.equal([
+        `+fix-slave-config slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster ${host} 6379`,
+      ]);
+      expect(commandsOf(ready, "replicaof")[0]?.target).to.deep.equal({ ip: host, port: 6379 });
+    }
   });
 
   it("keeps a hello naming the master by its IP from switching it", () => {
@@ -155,6 +139,19 @@ describe("hosts: a master monitored by name", () => {
 
 describe("hosts: names met at run time", () => {
   it("asks for a replica's master_host name and decides once it is answered", () => {
+    // Never with resolve-hostnames off (anetResolve with ANET_IP_ONLY).
+    const off = connected(
+      new Driver(
+        sentinelConfig([
+          masterConfig("mymaster", "10.0.0.1", 6379, {
+            knownReplicas: [{ ip: "10.0.0.2", port: 6379 }],
+          }),
+        ]),
+      ),
+    );
+    off.step(info(R2, replicaInfo(RUN_R, "local.example", 6379)));
+    expect(commandsOf(off.take(), "resolve")).to.deep.equal([]);
+
     const d = new Driver(
       sentinelConfig(
         [
@@ -232,19 +229,6 @@ describe("hosts: names met at run time", () => {
     expect(eventLines(ready)).to.include(
       "+slave slave 10.0.0.1:6379 10.0.0.1 6379 @ mymaster 10.0.0.7 6379",
     );
-  });
-
-  it("never looks a name up with resolve-hostnames off", () => {
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, {
-          knownReplicas: [{ ip: "10.0.0.2", port: 6379 }],
-        }),
-      ]),
-    );
-    connected(d);
-    d.step(info(R2, replicaInfo(RUN_R, "local.example", 6379)));
-    expect(commandsOf(d.take(), "resolve")).to.deep.equal([]);
   });
 
   it("leaves a name that did not resolve at load without IP and unconnected", () => {
