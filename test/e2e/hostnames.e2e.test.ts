@@ -143,6 +143,12 @@ for (const impl of SENTINEL_IMPLS) {
       const role = await replica.command(["INFO", "replication"]);
       expect(String(role)).to.include("master_host:127.0.0.1");
 
+      // The config: Vigil keeps the name, redis-sentinel writes the IP it resolved
+      // (docs/COMPATIBILITY.md, "Hostnames").
+      await sentinel.command(["SENTINEL", "FLUSHCONFIG"]);
+      const kept = impl === "vigil" ? "localhost" : "127.0.0.1";
+      expect(sentinel.readConfig()).to.include(`sentinel monitor m ${kept} ${master.port} 1`);
+
       // SENTINEL MONITOR of a name: looked up, shown by its IP.
       expect(
         await sentinel.command(["SENTINEL", "MONITOR", "m2", "localhost", master.port, 1]),
