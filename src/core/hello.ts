@@ -195,7 +195,7 @@ function adoptMasterConfig(
 
 /** Whether `host` is a name (with resolve-hostnames) never answered yet; asks for it if so. */
 function unknownName(ctx: CoreContext, host: string): boolean {
-  if (!isAcceptableHost(host, ctx.state.global.resolveHostnames)) return false;
+  if (!ctx.state.global.resolveHostnames || !isAcceptableHost(host, true)) return false;
   return lookupIp(ctx, host) === null;
 }
 

@@ -41,12 +41,11 @@ function isName(host: string): boolean {
 
 /**
  * The IP of `host` as far as known: an IP literal is its own; a name gives its last answer ("" =
- * does not resolve), or null while never answered. With resolve-hostnames off a name never
- * resolves (anetResolve with ANET_IP_ONLY).
+ * does not resolve), or null while never answered. With resolve-hostnames off only IPs are
+ * accepted, so the text is taken as it is (no pattern test on the hot paths: hellos, INFO).
  */
 export function knownIp(state: SentinelState, host: string): string | null {
-  if (!isName(host)) return host;
-  if (!state.global.resolveHostnames) return "";
+  if (!state.global.resolveHostnames || !isName(host)) return host;
   return state.hosts.get(host.toLowerCase())?.ip ?? null;
 }
 
@@ -105,7 +104,7 @@ export function hostMatches(ctx: CoreContext, addr: Addr, host: string): boolean
 export function sameAddr(state: SentinelState, a: Addr, b: Addr): boolean {
   if (a.port !== b.port) return false;
   if (hostEquals(a.ip, b.ip)) return true;
-  if (!isName(a.ip) && !isName(b.ip)) return false;
+  if (!state.global.resolveHostnames || (!isName(a.ip) && !isName(b.ip))) return false;
   const ipA = knownIp(state, a.ip);
   return ipA !== null && ipA !== "" && ipA === knownIp(state, b.ip);
 }
