@@ -2,6 +2,7 @@
  * The `# Sentinel` section of INFO (sentinel.c: sentinelInfoCommand; sentinel-protocol §9.3),
  * read by redis_exporter and friends: exact field names, one `master<i>:` line per master.
  */
+import { announceHost } from "../core/hosts.js";
 import type { SentinelState } from "../core/state.js";
 
 /** What the shell's script runner knows. */
@@ -41,7 +42,7 @@ export function infoSentinelSection(
         ? "sdown"
         : "ok";
     // The record's address, never bracketed (sentinel.c prints "%s:%d").
-    const address = `${master.addr.ip}:${master.addr.port}`;
+    const address = `${announceHost(state, master.addr)}:${master.addr.port}`;
     lines.push(
       `master${index}:name=${master.name},status=${status},address=${address},` +
         `slaves=${master.replicas.size},sentinels=${master.sentinels.size + 1}`,

@@ -3,8 +3,16 @@
  * (sentinel.c: addReplySentinelRedisInstance; sentinel-protocol §9.4). Every value is a string:
  * the reply sends them as bulk strings, as a flat array (RESP2) or a map (RESP3).
  */
+import { announceHost } from "../core/hosts.js";
+import { instanceName } from "../core/instance-text.js";
 import { linkDisconnected } from "../core/instances.js";
-import type { InstanceState, MasterState, PeerState, ReplicaState } from "../core/state.js";
+import type {
+  InstanceState,
+  MasterState,
+  PeerState,
+  ReplicaState,
+  SentinelState,
+} from "../core/state.js";
 import { FLAG_ORDER } from "../core/state.js";
 
 export type FieldPairs = (readonly [string, string])[];
@@ -23,11 +31,17 @@ export function instanceFlags(instance: InstanceState): string {
 }
 
 /** Fields every kind has, up to `down-after-milliseconds`. */
-function commonFields(instance: InstanceState, master: MasterState, now: number): FieldPairs {
+function commonFields(
+  state: SentinelState,
+  instance: InstanceState,
+  master: MasterState,
+  now: number,
+): FieldPairs {
   const link = instance.link;
   const pairs: FieldPairs = [
-    ["name", instance.name],
-    ["ip", instance.addr.ip],
+    // Hosts as announced: IPs, or names with announce-hostnames (core/hosts.ts).
+    ["name", instanceName(state, instance)],
+    ["ip", announceHost(state, instance.addr)],
     ["port", String(instance.addr.port)],
     ["runid", instance.runId],
     ["flags", instanceFlags(instance)],
@@ -59,10 +73,10 @@ function infoFields(instance: MasterState | ReplicaState, now: number): FieldPai
   ];
 }
 
-export function masterFields(master: MasterState, now: number): FieldPairs {
+export function masterFields(state: SentinelState, master: MasterState, now: number): FieldPairs {
   const s = master.settings;
   const pairs: FieldPairs = [
-    ...commonFields(master, master, now),
+    ...commonFields(state, master, master, now),
     ...infoFields(master, now),
     ["config-epoch", String(master.configEpoch)],
     ["num-slaves", String(master.replicas.size)],
@@ -76,9 +90,14 @@ export function masterFields(master: MasterState, now: number): FieldPairs {
   return pairs;
 }
 
-export function replicaFields(replica: ReplicaState, master: MasterState, now: number): FieldPairs {
+export function replicaFields(
+  state: SentinelState,
+  replica: ReplicaState,
+  master: MasterState,
+  now: number,
+): FieldPairs {
   return [
-    ...commonFields(replica, master, now),
+    ...commonFields(state, replica, master, now),
     ...infoFields(replica, now),
     ["master-link-down-time", String(replica.masterLinkDownTime)],
     ["master-link-status", replica.slaveMasterLinkStatusUp ? "ok" : "err"],
@@ -91,9 +110,14 @@ export function replicaFields(replica: ReplicaState, master: MasterState, now: n
   ];
 }
 
-export function peerFields(peer: PeerState, master: MasterState, now: number): FieldPairs {
+export function peerFields(
+  state: SentinelState,
+  peer: PeerState,
+  master: MasterState,
+  now: number,
+): FieldPairs {
   return [
-    ...commonFields(peer, master, now),
+    ...commonFields(state, peer, master, now),
     ["last-hello-message", String(now - peer.lastHelloTime)],
     ["voted-leader", peer.leader !== "" ? peer.leader : "?"],
     ["voted-leader-epoch", String(peer.leaderEpoch)],

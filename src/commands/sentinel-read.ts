@@ -2,6 +2,7 @@
  * The read-only SENTINEL subcommands: answered from the state at once, never through the core.
  * `args` is the whole SENTINEL argument list (args[0] is the subcommand); arity is already checked.
  */
+import { announceHost } from "../core/hosts.js";
 import type { MasterState } from "../core/state.js";
 import { FAILOVER_STATES } from "../core/state.js";
 import type { Reply } from "../protocol/reply.js";
@@ -29,7 +30,9 @@ export function mastersCommand(
   _args: readonly string[],
   env: SentinelCommandEnv,
 ): SentinelCommandOutcome {
-  const maps = [...env.state.masters.values()].map((m) => R.bulkMap(masterFields(m, env.now)));
+  const maps = [...env.state.masters.values()].map((m) =>
+    R.bulkMap(masterFields(env.state, m, env.now)),
+  );
   return replyOutcome(R.array(maps));
 }
 
@@ -37,7 +40,7 @@ export function masterCommand(
   args: readonly string[],
   env: SentinelCommandEnv,
 ): SentinelCommandOutcome {
-  return withMaster(args, env, (m) => replyOutcome(R.bulkMap(masterFields(m, env.now))));
+  return withMaster(args, env, (m) => replyOutcome(R.bulkMap(masterFields(env.state, m, env.now))));
 }
 
 /** Replicas whose INFO says replica_announced:0 are managed but not listed (addReplyDictOfRedisInstances). */
@@ -47,7 +50,9 @@ export function replicasCommand(
 ): SentinelCommandOutcome {
   return withMaster(args, env, (m) => {
     const listed = [...m.replicas.values()].filter((r) => r.replicaAnnounced);
-    return replyOutcome(R.array(listed.map((r) => R.bulkMap(replicaFields(r, m, env.now)))));
+    return replyOutcome(
+      R.array(listed.map((r) => R.bulkMap(replicaFields(env.state, r, m, env.now)))),
+    );
   });
 }
 
@@ -57,7 +62,7 @@ export function sentinelsCommand(
 ): SentinelCommandOutcome {
   return withMaster(args, env, (m) => {
     const peers = [...m.sentinels.values()];
-    return replyOutcome(R.array(peers.map((p) => R.bulkMap(peerFields(p, m, env.now)))));
+    return replyOutcome(R.array(peers.map((p) => R.bulkMap(peerFields(env.state, p, m, env.now)))));
   });
 }
 
@@ -80,7 +85,8 @@ export function getMasterAddrCommand(
   const master = env.state.masters.get(args[1] ?? "");
   if (master === undefined) return replyOutcome(R.nullArray());
   const addr = currentMasterAddress(master);
-  return replyOutcome(R.array([R.bulk(addr.ip), R.bulk(String(addr.port))]));
+  const host = announceHost(env.state, addr);
+  return replyOutcome(R.array([R.bulk(host), R.bulk(String(addr.port))]));
 }
 
 export function myIdCommand(

@@ -111,7 +111,11 @@ export function sentinelSet(
     const outcome = applyOne(ctx, master, option, args.slice(i + 1));
     if (!outcome.ok)
       return { result: { kind: "error", message: outcome.message }, flushFirst: false };
-    ctx.out.event("+set", `${instanceText(master, master)} ${outcome.detail}`, master.name);
+    ctx.out.event(
+      "+set",
+      `${instanceText(ctx.state, master, master)} ${outcome.detail}`,
+      master.name,
+    );
     i += 1 + outcome.used;
   }
   return { result: { kind: "ok" }, flushFirst: true };

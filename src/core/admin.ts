@@ -73,7 +73,11 @@ function monitor(
   );
   ctx.state.masters.set(op.name, master);
   ctx.out.flush();
-  ctx.out.event("+monitor", `${instanceText(master, master)} quorum ${op.quorum}`, master.name);
+  ctx.out.event(
+    "+monitor",
+    `${instanceText(ctx.state, master, master)} quorum ${op.quorum}`,
+    master.name,
+  );
   ctx.out.adminReply(requestId, OK);
 }
 
@@ -81,7 +85,7 @@ const HANDLERS: { readonly [K in AdminOp["op"]]: Handler<K> } = {
   monitor,
   remove: (ctx, requestId, op) => {
     withMaster(ctx, requestId, op.name, (master) => {
-      ctx.out.event("-monitor", instanceText(master, master), master.name);
+      ctx.out.event("-monitor", instanceText(ctx.state, master, master), master.name);
       releaseMaster(ctx, master);
       ctx.state.masters.delete(master.name);
       ctx.out.flush();

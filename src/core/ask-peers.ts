@@ -6,7 +6,7 @@
  * A peer's answer is valid for five ask periods; after that its master_down flag and its
  * reported vote are forgotten, so a silent peer stops counting towards ODOWN and elections.
  */
-import { addrEquals } from "./addr.js";
+import { announceHost, sameAddr, wantHost } from "./hosts.js";
 import type { CoreContext } from "./context.js";
 import { voteLeader } from "./election.js";
 import type { Epoch } from "./epoch.js";
@@ -38,7 +38,7 @@ export function askMasterStateToOtherSentinels(
       type: "ask-master-down",
       link: peer.link.id,
       master: master.name,
-      ip: master.addr.ip,
+      ip: announceHost(ctx.state, master.addr),
       port: master.addr.port,
       epoch: ctx.state.currentEpoch,
       // Our id asks for a vote: only while a failover of this master is ours.
@@ -88,9 +88,14 @@ export function onIsMasterDownReply(
 }
 
 /** The first master (in table order) monitored at this address. */
+/**
+ * sentinel.c: getSentinelRedisInstanceByAddrAndRunID over the masters: the same host text or the
+ * same IP. A name never looked up matches by its text only, and is asked for (the asker repeats).
+ */
 export function findMasterByAddr(ctx: CoreContext, ip: string, port: number): MasterState | null {
+  wantHost(ctx, ip);
   for (const master of ctx.state.masters.values()) {
-    if (addrEquals(master.addr, { ip, port })) return master;
+    if (sameAddr(ctx.state, master.addr, { ip, port })) return master;
   }
   return null;
 }

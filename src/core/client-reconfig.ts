@@ -5,6 +5,7 @@
  */
 import type { Addr } from "./addr.js";
 import type { CoreContext } from "./context.js";
+import { announceHost } from "./hosts.js";
 import type { MasterState } from "./state.js";
 
 export function queueClientReconfigScript(
@@ -20,6 +21,14 @@ export function queueClientReconfigScript(
     kind: "client-reconfig",
     master: master.name,
     path,
-    args: [master.name, role, "start", from.ip, String(from.port), to.ip, String(to.port)],
+    args: [
+      master.name,
+      role,
+      "start",
+      announceHost(ctx.state, from),
+      String(from.port),
+      announceHost(ctx.state, to),
+      String(to.port),
+    ],
   });
 }

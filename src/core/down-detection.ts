@@ -49,12 +49,12 @@ export function checkSubjectivelyDown(
   closeUnhealthyConnections(ctx, instance, master);
   if (isSubjectivelyDown(ctx, instance, master)) {
     if (!instance.flags.has("s_down")) {
-      ctx.out.event("+sdown", instanceText(instance, master), master.name);
+      ctx.out.event("+sdown", instanceText(ctx.state, instance, master), master.name);
       instance.sDownSinceTime = ctx.now;
       instance.flags.add("s_down");
     }
   } else if (instance.flags.has("s_down")) {
-    ctx.out.event("-sdown", instanceText(instance, master), master.name);
+    ctx.out.event("-sdown", instanceText(ctx.state, instance, master), master.name);
     // s_down_since_time is kept: "no recent down" tests look at it.
     instance.flags.delete("s_down");
     instance.flags.delete("script_kill_sent");
@@ -79,14 +79,14 @@ export function checkObjectivelyDown(ctx: CoreContext, master: MasterState): voi
     if (!master.flags.has("o_down")) {
       ctx.out.event(
         "+odown",
-        `${instanceText(master, master)} #quorum ${votes}/${quorum}`,
+        `${instanceText(ctx.state, master, master)} #quorum ${votes}/${quorum}`,
         master.name,
       );
       master.flags.add("o_down");
       master.oDownSinceTime = ctx.now;
     }
   } else if (master.flags.has("o_down")) {
-    ctx.out.event("-odown", instanceText(master, master), master.name);
+    ctx.out.event("-odown", instanceText(ctx.state, master, master), master.name);
     master.flags.delete("o_down");
   }
 }

@@ -4,7 +4,7 @@
  * the candidate reporting `role:master` confirms the promotion, and the other replicas move
  * reconf_sent → reconf_inprog → reconf_done as they follow the promoted replica.
  */
-import { addrEquals } from "./addr.js";
+import { hostMatches } from "./hosts.js";
 import { queueClientReconfigScript } from "./client-reconfig.js";
 import type { CoreContext } from "./context.js";
 import { instanceText } from "./instance-text.js";
@@ -34,12 +34,16 @@ export function onReplicaReportsMaster(
   master.failoverState = "reconf_slaves";
   master.failoverStateChangeTime = ctx.now;
   ctx.out.flush();
-  ctx.out.event("+promoted-slave", instanceText(replica, master), master.name);
+  ctx.out.event("+promoted-slave", instanceText(ctx.state, replica, master), master.name);
   if ((ctx.state.simulateFailureFlags & SIMFAILURE_CRASH_AFTER_PROMOTION) !== 0) {
     ctx.out.exit(SIMFAILURE_EXIT_CODE);
     return true;
   }
-  ctx.out.event("+failover-state-reconf-slaves", instanceText(master, master), master.name);
+  ctx.out.event(
+    "+failover-state-reconf-slaves",
+    instanceText(ctx.state, master, master),
+    master.name,
+  );
   queueClientReconfigScript(ctx, master, "leader", master.addr, replica.addr);
   forceHelloUpdate(master);
   return true;
@@ -68,15 +72,16 @@ export function onReplicaInfoProgress(
   if (
     replica.flags.has("reconf_sent") &&
     replica.slaveMasterHost !== "" &&
-    addrEquals({ ip: replica.slaveMasterHost, port: replica.slaveMasterPort }, promoted.addr)
+    replica.slaveMasterPort === promoted.addr.port &&
+    hostMatches(ctx, promoted.addr, replica.slaveMasterHost) === true
   ) {
     replica.flags.delete("reconf_sent");
     replica.flags.add("reconf_inprog");
-    ctx.out.event("+slave-reconf-inprog", instanceText(replica, master), master.name);
+    ctx.out.event("+slave-reconf-inprog", instanceText(ctx.state, replica, master), master.name);
   }
   if (replica.flags.has("reconf_inprog") && replica.slaveMasterLinkStatusUp) {
     replica.flags.delete("reconf_inprog");
     replica.flags.add("reconf_done");
-    ctx.out.event("+slave-reconf-done", instanceText(replica, master), master.name);
+    ctx.out.event("+slave-reconf-done", instanceText(ctx.state, replica, master), master.name);
   }
 }

@@ -23,7 +23,11 @@ export function promotedReplicaOf(master: MasterState): ReplicaState {
 
 function abortIfSlaveTimedOut(ctx: CoreContext, master: MasterState): void {
   if (ctx.now - master.failoverStateChangeTime > master.settings.failoverTimeout) {
-    ctx.out.event("-failover-abort-slave-timeout", instanceText(master, master), master.name);
+    ctx.out.event(
+      "-failover-abort-slave-timeout",
+      instanceText(ctx.state, master, master),
+      master.name,
+    );
     abortFailover(ctx, master);
   }
 }
@@ -35,7 +39,11 @@ export function failoverSendSlaveofNoone(ctx: CoreContext, master: MasterState):
     return;
   }
   sendReplicaOf(ctx, replica, null);
-  ctx.out.event("+failover-state-wait-promotion", instanceText(replica, master), master.name);
+  ctx.out.event(
+    "+failover-state-wait-promotion",
+    instanceText(ctx.state, replica, master),
+    master.name,
+  );
   master.failoverState = "wait_promotion";
   master.failoverStateChangeTime = ctx.now;
 }

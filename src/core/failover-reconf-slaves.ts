@@ -34,7 +34,11 @@ export function reconfNextReplica(ctx: CoreContext, master: MasterState): void {
       replica.flags.has("reconf_sent") &&
       ctx.now - replica.slaveReconfSentTime > ctx.state.timing.slaveReconfTimeout
     ) {
-      ctx.out.event("-slave-reconf-sent-timeout", instanceText(replica, master), master.name);
+      ctx.out.event(
+        "-slave-reconf-sent-timeout",
+        instanceText(ctx.state, replica, master),
+        master.name,
+      );
       replica.flags.delete("reconf_sent");
       replica.flags.add("reconf_done");
     }
@@ -45,7 +49,7 @@ export function reconfNextReplica(ctx: CoreContext, master: MasterState): void {
     sendReplicaOf(ctx, replica, promoted.addr);
     replica.flags.add("reconf_sent");
     replica.slaveReconfSentTime = ctx.now;
-    ctx.out.event("+slave-reconf-sent", instanceText(replica, master), master.name);
+    ctx.out.event("+slave-reconf-sent", instanceText(ctx.state, replica, master), master.name);
     inProgress++;
   }
 
@@ -69,10 +73,14 @@ export function detectFailoverEnd(ctx: CoreContext, master: MasterState): void {
   const timedOut = ctx.now - master.failoverStateChangeTime > master.settings.failoverTimeout;
   if (timedOut) {
     notReconfigured = 0;
-    ctx.out.event("+failover-end-for-timeout", instanceText(master, master), master.name);
+    ctx.out.event(
+      "+failover-end-for-timeout",
+      instanceText(ctx.state, master, master),
+      master.name,
+    );
   }
   if (notReconfigured === 0) {
-    ctx.out.event("+failover-end", instanceText(master, master), master.name);
+    ctx.out.event("+failover-end", instanceText(ctx.state, master, master), master.name);
     master.failoverState = "update_config";
     master.failoverStateChangeTime = ctx.now;
   }
@@ -95,7 +103,7 @@ function sendBestEffortReplicaOf(
     }
     if (!linkUsable(replica.link)) continue;
     sendReplicaOf(ctx, replica, promoted.addr);
-    ctx.out.event("+slave-reconf-sent-be", instanceText(replica, master), master.name);
+    ctx.out.event("+slave-reconf-sent-be", instanceText(ctx.state, replica, master), master.name);
     replica.flags.add("reconf_sent");
   }
 }

@@ -28,14 +28,22 @@ export function failoverSelectSlave(ctx: CoreContext, master: MasterState): void
   if (replica === null) {
     const waited = ctx.now - master.failoverStateChangeTime;
     if (waited < ctx.state.timing.selectInfoWait && waitingForInfo(ctx, master)) return;
-    ctx.out.event("-failover-abort-no-good-slave", instanceText(master, master), master.name);
+    ctx.out.event(
+      "-failover-abort-no-good-slave",
+      instanceText(ctx.state, master, master),
+      master.name,
+    );
     abortFailover(ctx, master);
     return;
   }
-  ctx.out.event("+selected-slave", instanceText(replica, master), master.name);
+  ctx.out.event("+selected-slave", instanceText(ctx.state, replica, master), master.name);
   replica.flags.add("promoted");
   master.promotedReplica = replica.name;
   master.failoverState = "send_slaveof_noone";
   master.failoverStateChangeTime = ctx.now;
-  ctx.out.event("+failover-state-send-slaveof-noone", instanceText(replica, master), master.name);
+  ctx.out.event(
+    "+failover-state-send-slaveof-noone",
+    instanceText(ctx.state, replica, master),
+    master.name,
+  );
 }

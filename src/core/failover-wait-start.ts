@@ -24,7 +24,11 @@ export function failoverWaitStart(ctx: CoreContext, master: MasterState): void {
     if (ctx.state.timing.splitRetryDelay > 0 && electionIsDead(master, master.failoverEpoch)) {
       // Vigil: a proven split vote. Abort now rather than at the election timeout, and let
       // startFailoverIfNeeded retry after a short randomized backoff instead of the long gate.
-      ctx.out.event("-failover-abort-not-elected", instanceText(master, master), master.name);
+      ctx.out.event(
+        "-failover-abort-not-elected",
+        instanceText(ctx.state, master, master),
+        master.name,
+      );
       abortFailover(ctx, master);
       master.splitEpoch = master.failoverEpoch;
       master.splitCount++;
@@ -35,20 +39,28 @@ export function failoverWaitStart(ctx: CoreContext, master: MasterState): void {
       master.settings.failoverTimeout,
     );
     if (ctx.now - master.failoverStartTime > electionTimeout) {
-      ctx.out.event("-failover-abort-not-elected", instanceText(master, master), master.name);
+      ctx.out.event(
+        "-failover-abort-not-elected",
+        instanceText(ctx.state, master, master),
+        master.name,
+      );
       abortFailover(ctx, master);
     }
     return;
   }
 
-  ctx.out.event("+elected-leader", instanceText(master, master), master.name);
+  ctx.out.event("+elected-leader", instanceText(ctx.state, master, master), master.name);
   if ((ctx.state.simulateFailureFlags & SIMFAILURE_CRASH_AFTER_ELECTION) !== 0) {
     ctx.out.exit(SIMFAILURE_EXIT_CODE);
     return;
   }
   master.failoverState = "select_slave";
   master.failoverStateChangeTime = ctx.now;
-  ctx.out.event("+failover-state-select-slave", instanceText(master, master), master.name);
+  ctx.out.event(
+    "+failover-state-select-slave",
+    instanceText(ctx.state, master, master),
+    master.name,
+  );
 }
 
 /**

@@ -31,7 +31,7 @@ export function startFailover(ctx: CoreContext, master: MasterState): void {
   ctx.state.currentEpoch++;
   master.failoverEpoch = ctx.state.currentEpoch;
   ctx.out.event("+new-epoch", String(ctx.state.currentEpoch), master.name);
-  ctx.out.event("+try-failover", instanceText(master, master), master.name);
+  ctx.out.event("+try-failover", instanceText(ctx.state, master, master), master.name);
   master.failoverStartTime = ctx.now + ctx.random.int(LIMITS.maxDesync);
   master.failoverDelayLogged = false;
   master.failoverStateChangeTime = ctx.now;

@@ -6,20 +6,20 @@
  *   <ip>,<port>,<runid>,<current_epoch>,<master name>,<master ip>,<master port>,<config_epoch>
  */
 import type { Addr } from "./addr.js";
-import { addrEquals } from "./addr.js";
 import { queueClientReconfigScript } from "./client-reconfig.js";
 import type { CoreContext } from "./context.js";
 import type { Epoch } from "./epoch.js";
 import { helloEpoch } from "./epoch.js";
 import { createPeer, removePeer } from "./instances.js";
-import { currentMasterAddress, hostEquals, instanceText } from "./instance-text.js";
+import { announceHost, hostMatches, knownIp, lookupIp, sameAddr } from "./hosts.js";
+import { currentMasterAddress, instanceText } from "./instance-text.js";
 import { isAcceptableHost, isValidPort } from "./ip-literal.js";
 import { closeLink } from "./link-health.js";
 import { firstLinkUser } from "./link-users.js";
 import { atoi } from "./redis-int.js";
 import { serverIdentity } from "./server-identity.js";
 import type { InstanceState, LinkId, MasterState, PeerState } from "./state.js";
-import { resetMasterAndChangeAddress, switchMasterText } from "./switch-master.js";
+import { resetMasterAndChangeAddress } from "./switch-master.js";
 
 export interface Hello {
   readonly ip: string;
@@ -44,7 +44,8 @@ export function formatHello(
   const port = global.announcePort !== 0 ? global.announcePort : serverIdentity(ctx.state).port;
   const addr = currentMasterAddress(master);
   const { myId, currentEpoch } = ctx.state;
-  return `${ip},${port},${myId},${currentEpoch},${master.name},${addr.ip},${addr.port},${master.configEpoch}`;
+  const host = announceHost(ctx.state, addr);
+  return `${ip},${port},${myId},${currentEpoch},${master.name},${host},${addr.port},${master.configEpoch}`;
 }
 
 /**
@@ -79,11 +80,16 @@ export function parseHello(payload: string): Hello | null {
   };
 }
 
-/** getSentinelRedisInstanceByAddrAndRunID over one master's peers. */
-function findPeer(master: MasterState, addr: Addr | null, runId: string | null): PeerState | null {
+/** getSentinelRedisInstanceByAddrAndRunID over one master's peers (same IP or same name). */
+function findPeer(
+  ctx: CoreContext,
+  master: MasterState,
+  addr: Addr | null,
+  runId: string | null,
+): PeerState | null {
   for (const peer of master.sentinels.values()) {
     if (runId !== null && peer.runId !== runId) continue;
-    if (addr !== null && !addrEquals(peer.addr, addr)) continue;
+    if (addr !== null && !sameAddr(ctx.state, peer.addr, addr)) continue;
     return peer;
   }
   return null;
@@ -121,7 +127,7 @@ function updatePeerAddressInAllMasters(
   if (reconfigured > 0) {
     ctx.out.event(
       "+sentinel-address-update",
-      `${instanceText(peer, master)} ${reconfigured} additional matching instances`,
+      `${instanceText(ctx.state, peer, master)} ${reconfigured} additional matching instances`,
       master.name,
     );
   }
@@ -134,14 +140,14 @@ function learnPeer(ctx: CoreContext, master: MasterState, hello: Hello): PeerSta
   if (removed > 0) {
     ctx.out.event(
       "+sentinel-address-switch",
-      `${instanceText(master, master)} ip ${hello.ip} port ${hello.port} for ${hello.runId}`,
+      `${instanceText(ctx.state, master, master)} ip ${hello.ip} port ${hello.port} for ${hello.runId}`,
       master.name,
     );
   } else {
-    const other = findPeer(master, addr, null);
+    const other = findPeer(ctx, master, addr, null);
     if (other !== null) {
       // Another run id claims this address: the old one is gone, everywhere.
-      ctx.out.event("+sentinel-invalid-addr", instanceText(other, master), master.name);
+      ctx.out.event("+sentinel-invalid-addr", instanceText(ctx.state, other, master), master.name);
       const staleId = other.runId;
       for (const m of ctx.state.masters.values()) removeMatchingPeers(ctx, m, staleId);
     }
@@ -151,7 +157,7 @@ function learnPeer(ctx: CoreContext, master: MasterState, hello: Hello): PeerSta
     return null;
   }
   const peer = createPeer(ctx, master, addr, hello.runId);
-  if (removed === 0) ctx.out.event("+sentinel", instanceText(peer, master), master.name);
+  if (removed === 0) ctx.out.event("+sentinel", instanceText(ctx.state, peer, master), master.name);
   if (removed > 0) updatePeerAddressInAllMasters(ctx, peer, master);
   ctx.out.flush();
   return peer;
@@ -164,20 +170,37 @@ function adoptMasterConfig(
   peer: PeerState,
   hello: Hello,
 ): void {
-  master.configEpoch = hello.masterConfigEpoch;
   const newAddr = { ip: hello.masterIp, port: hello.masterPort };
-  if (newAddr.port === master.addr.port && hostEquals(master.addr.ip, newAddr.ip)) return;
-  ctx.out.event("+config-update-from", instanceText(peer, master), master.name);
-  ctx.out.event("+switch-master", switchMasterText(master, newAddr), master.name);
+  const same = newAddr.port === master.addr.port && hostMatches(ctx, master.addr, newAddr.ip);
+  // Our master's name not looked up yet: the next hello carries the same configuration.
+  if (same === null) return;
+  master.configEpoch = hello.masterConfigEpoch;
+  if (same) return;
+  ctx.out.event("+config-update-from", instanceText(ctx.state, peer, master), master.name);
+  // The new address as the hello gave it, the old one as we announce it (sentinel.c).
+  const from = announceHost(ctx.state, master.addr);
+  ctx.out.event(
+    "+switch-master",
+    `${master.name} ${from} ${master.addr.port} ${newAddr.ip} ${newAddr.port}`,
+    master.name,
+  );
+  // createSentinelAddr: a name that does not resolve leaves the master where it was.
   if (
     !isValidPort(newAddr.port) ||
-    !isAcceptableHost(newAddr.ip, ctx.state.global.resolveHostnames)
+    !isAcceptableHost(newAddr.ip, ctx.state.global.resolveHostnames) ||
+    knownIp(ctx.state, newAddr.ip) === ""
   ) {
     return;
   }
   const oldAddr = master.addr;
   resetMasterAndChangeAddress(ctx, master, newAddr);
   queueClientReconfigScript(ctx, master, "observer", oldAddr, master.addr);
+}
+
+/** Whether `host` is a name (with resolve-hostnames) never answered yet; asks for it if so. */
+function unknownName(ctx: CoreContext, host: string): boolean {
+  if (!ctx.state.global.resolveHostnames || !isAcceptableHost(host, true)) return false;
+  return lookupIp(ctx, host) === null;
 }
 
 /** sentinel.c: sentinelProcessHelloMessage (sentinel-protocol §4.3). Also runs in TILT. */
@@ -188,8 +211,10 @@ export function processHello(ctx: CoreContext, payload: string): void {
   if (hello === null) return;
   const master = ctx.state.masters.get(hello.masterName);
   if (master === undefined) return;
+  // A name we never looked up: wait for its lookup, the next hello (2 s later) is handled.
+  if (unknownName(ctx, hello.ip) || unknownName(ctx, hello.masterIp)) return;
 
-  let peer = findPeer(master, { ip: hello.ip, port: hello.port }, hello.runId);
+  let peer = findPeer(ctx, master, { ip: hello.ip, port: hello.port }, hello.runId);
   peer ??= learnPeer(ctx, master, hello);
 
   if (hello.currentEpoch > ctx.state.currentEpoch) {

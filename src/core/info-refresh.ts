@@ -6,7 +6,9 @@
  * demotion of a replica that claims to be a master (+convert-to-slave) or follows the wrong
  * master (+fix-slave-config). This is the one place where a reply, not the tick, acts.
  */
+import type { Addr } from "./addr.js";
 import { addrKey } from "./addr.js";
+import { hostMatches, lookupIp, sameAddr } from "./hosts.js";
 import type { CoreContext } from "./context.js";
 import { onReplicaInfoProgress, onReplicaReportsMaster } from "./failover-progress.js";
 import type { InfoReport } from "./info-parser.js";
@@ -51,7 +53,7 @@ function applyRunId(
     return;
   }
   if (instance.runId === runId) return;
-  ctx.out.event("+reboot", instanceText(instance, master), master.name);
+  ctx.out.event("+reboot", instanceText(ctx.state, instance, master), master.name);
   if (instance.kind === "master" && master.settings.masterRebootDownAfterPeriod !== 0) {
     instance.flags.add("master_reboot");
     instance.masterRebootSinceTime = ctx.now;
@@ -59,7 +61,20 @@ function applyRunId(
   instance.runId = detached(runId);
 }
 
-/** Replicas listed by a master that we do not know yet: `+slave` and a flush each. */
+/** Whether a replica of `master` has this address (the same text, or the same IP of a name). */
+function knowsReplica(ctx: CoreContext, master: MasterState, addr: Addr): boolean {
+  if (master.replicas.has(addrKey(addr))) return true;
+  if (!ctx.state.global.resolveHostnames) return false;
+  for (const replica of master.replicas.values()) {
+    if (sameAddr(ctx.state, replica.addr, addr)) return true;
+  }
+  return false;
+}
+
+/**
+ * Replicas listed by a master that we do not know yet: `+slave` and a flush each. A replica
+ * announced by a name waits for its lookup (the next INFO lists it again).
+ */
 function discoverReplicas(ctx: CoreContext, master: MasterState, report: InfoReport): void {
   for (const line of report.replicas) {
     if (master.replicas.has(addrKey(line))) continue;
@@ -67,8 +82,9 @@ function discoverReplicas(ctx: CoreContext, master: MasterState, report: InfoRep
     if (!isValidPort(addr.port) || !isAcceptableHost(addr.ip, ctx.state.global.resolveHostnames)) {
       continue;
     }
+    if (lookupIp(ctx, addr.ip) === null || knowsReplica(ctx, master, addr)) continue;
     const replica = createReplica(ctx, master, addr);
-    ctx.out.event("+slave", instanceText(replica, master), master.name);
+    ctx.out.event("+slave", instanceText(ctx.state, replica, master), master.name);
     ctx.out.flush();
   }
 }
@@ -108,7 +124,7 @@ function trackRole(
   if (role === "slave") instance.slaveConfChangeTime = ctx.now;
   ctx.out.event(
     instance.kind === role ? "+role-change" : "-role-change",
-    `${instanceText(instance, master)} new reported role is ${role}`,
+    `${instanceText(ctx.state, instance, master)} new reported role is ${role}`,
     master.name,
   );
 }
@@ -125,17 +141,15 @@ function maybeConvertToSlave(ctx: CoreContext, master: MasterState, replica: Rep
     ctx.now - replica.roleReportedTime > wait
   ) {
     sendReplicaOf(ctx, replica, master.addr);
-    ctx.out.event("+convert-to-slave", instanceText(replica, master), master.name);
+    ctx.out.event("+convert-to-slave", instanceText(ctx.state, replica, master), master.name);
   }
 }
 
 /** §3.3: a replica following an address that is not its master's is pointed back. */
 function maybeFixSlaveConfig(ctx: CoreContext, master: MasterState, replica: ReplicaState): void {
-  if (
-    replica.slaveMasterPort === master.addr.port &&
-    hostEquals(replica.slaveMasterHost, master.addr.ip)
-  ) {
-    return;
+  if (replica.slaveMasterPort === master.addr.port) {
+    // sentinel.c: sentinelAddrEqualsHostname. Not looked up yet: decide on a later INFO.
+    if (hostMatches(ctx, master.addr, replica.slaveMasterHost) !== false) return;
   }
   const wait = master.settings.failoverTimeout;
   if (
@@ -144,7 +158,7 @@ function maybeFixSlaveConfig(ctx: CoreContext, master: MasterState, replica: Rep
     ctx.now - replica.slaveConfChangeTime > wait
   ) {
     sendReplicaOf(ctx, replica, master.addr);
-    ctx.out.event("+fix-slave-config", instanceText(replica, master), master.name);
+    ctx.out.event("+fix-slave-config", instanceText(ctx.state, replica, master), master.name);
   }
 }
 

@@ -116,5 +116,7 @@ export type Input =
       readonly runId: string;
     }
   | { readonly type: "admin"; readonly requestId: number; readonly op: AdminOp }
+  /** The shell's answer to a `resolve` command (or a lookup it made first): ip null = failed. */
+  | { readonly type: "host-resolved"; readonly host: string; readonly ip: string | null }
   /** A flush failed: logged; deferred admin replies of that batch become errors in the shell. */
   | { readonly type: "persist-failed"; readonly error: string };

@@ -4,18 +4,34 @@
  * the promoted one (sentinel.c: sentinelEvent).
  */
 import type { Addr } from "./addr.js";
+import { addrKey } from "./addr.js";
 import { formatInstance } from "./events.js";
-import type { InstanceState, MasterState } from "./state.js";
+import { announceHost, announcedAddr } from "./hosts.js";
+import type { InstanceState, MasterState, SentinelState } from "./state.js";
 
-export function instanceText(instance: InstanceState, master: MasterState): string {
+/**
+ * Hosts are printed as announced (hosts.ts: announceHost): the IP, or the name with
+ * announce-hostnames. A replica's name is its announced `ip:port`, as sentinel.c names it.
+ */
+export function instanceText(
+  state: SentinelState,
+  instance: InstanceState,
+  master: MasterState,
+): string {
+  const ip = announceHost(state, instance.addr);
   if (instance.kind === "master") {
-    return formatInstance("master", instance.name, instance.addr.ip, instance.addr.port);
+    return formatInstance("master", instance.name, ip, instance.addr.port);
   }
-  return formatInstance(instance.kind, instance.name, instance.addr.ip, instance.addr.port, {
+  return formatInstance(instance.kind, instanceName(state, instance), ip, instance.addr.port, {
     name: master.name,
-    ip: master.addr.ip,
+    ip: announceHost(state, master.addr),
     port: master.addr.port,
   });
+}
+
+/** The `name` of a record as Redis shows it: a replica's is its announced address. */
+export function instanceName(state: SentinelState, instance: InstanceState): string {
+  return instance.kind === "slave" ? addrKey(announcedAddr(state, instance.addr)) : instance.name;
 }
 
 /**

@@ -46,6 +46,7 @@ export function fromStaleConnection(state: SentinelState, input: Input): boolean
     case "is-master-down-request":
     case "admin":
     case "persist-failed":
+    case "host-resolved":
       return false;
   }
   if (id === null) return false;

@@ -12,6 +12,7 @@
  */
 import type { CoreContext } from "./context.js";
 import type { ReplyText } from "./inputs.js";
+import { lookupIp } from "./hosts.js";
 import { linkDisconnected } from "./instances.js";
 import { instanceText } from "./instance-text.js";
 import { firstLinkUser, linkUsers } from "./link-users.js";
@@ -58,12 +59,17 @@ export function reconnectInstance(
   const pubsub =
     link.needsPubsub && !link.pubsubConnected && !link.pubsubConnecting && !link.pubsubClosing;
   if (!cmd && !pubsub) return;
+  // A name is looked up again at each reconnect (sentinel.c: sentinelReconnectInstance); never
+  // answered yet: wait for it; no IP: nothing to connect to until a later lookup gives one.
+  const ip = lookupIp(ctx, instance.addr.ip);
+  if (ip === null) return;
   link.lastReconnTime = ctx.now;
   link.addr = instance.addr;
+  if (ip === "") return;
 
   const common = {
     link: link.id,
-    addr: instance.addr,
+    addr: ip === instance.addr.ip ? instance.addr : { ip, port: instance.addr.port },
     auth: linkAuth(ctx, instance, master),
     renamedCommands: master.settings.renamedCommands,
   };
@@ -194,7 +200,7 @@ export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reaso
     const type = conn === "cmd" ? "-cmd-link-reconnection" : "-pubsub-link-reconnection";
     ctx.out.event(
       type,
-      `${instanceText(first.instance, first.master)} #${reason}`,
+      `${instanceText(ctx.state, first.instance, first.master)} #${reason}`,
       first.master.name,
     );
   }

@@ -196,6 +196,7 @@ export function wakeAfterInput(
     case "is-master-down-reply":
     case "is-master-down-request":
     case "persist-failed":
+    case "host-resolved":
       wakeAll(state);
       return;
   }

@@ -86,7 +86,9 @@ export type Command =
       readonly type: "rename-commands";
       readonly link: LinkId;
       readonly renamedCommands: Readonly<Record<string, string>>;
-    };
+    }
+  /** Look the name up (dns.lookup) and answer with a `host-resolved` input (hosts.ts). */
+  | { readonly type: "resolve"; readonly host: string };
 
 export interface ScriptJob {
   readonly kind: "notification" | "client-reconfig";

@@ -6,6 +6,7 @@
  */
 import type { Addr } from "./addr.js";
 import type { CoreContext } from "./context.js";
+import { announceHostForCommand } from "./hosts.js";
 import type { MasterState, ReplicaState } from "./state.js";
 
 /** `target` null = SLAVEOF NO ONE. */
@@ -14,6 +15,12 @@ export function sendReplicaOf(
   instance: MasterState | ReplicaState,
   target: Addr | null,
 ): void {
-  ctx.out.command({ type: "replicaof", link: instance.link.id, target });
+  // SLAVEOF <host> as announced (sentinel.c: sentinelSendSlaveOf uses announceSentinelAddr).
+  ctx.out.command({
+    type: "replicaof",
+    link: instance.link.id,
+    target:
+      target === null ? null : { ip: announceHostForCommand(ctx.state, target), port: target.port },
+  });
   instance.link.pendingCommands++;
 }

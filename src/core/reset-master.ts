@@ -49,7 +49,7 @@ export function resetMasterRecord(
 /** SENTINEL RESET of one master: peers are forgotten too, and `+reset-master` is published. */
 export function resetMaster(ctx: CoreContext, master: MasterState): void {
   resetMasterRecord(ctx, master, { keepPeers: false });
-  ctx.out.event("+reset-master", instanceText(master, master), master.name);
+  ctx.out.event("+reset-master", instanceText(ctx.state, master, master), master.name);
 }
 
 /** sentinel.c: sentinelResetMastersByPattern — names matched case-sensitively. */

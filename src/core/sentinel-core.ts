@@ -31,6 +31,7 @@ import {
   reconnectInstance,
 } from "./link-health.js";
 import { fromStaleConnection } from "./link-generation.js";
+import { onHostResolved } from "./hosts.js";
 import type { QuietGateMode } from "./quiet-gate.js";
 import { isQuiet, setQuiet, wakeAfterInput } from "./quiet-gate.js";
 import { verifyQuiet } from "./quiet-gate-verify.js";
@@ -64,6 +65,8 @@ export interface SentinelCoreOptions {
    * tick, as sentinel.c does (tests compare the two). Default "on".
    */
   readonly quietGate?: QuietGateMode;
+  /** Lookups of the configured hostnames made before start (name → IP, null = failed). */
+  readonly hosts?: ReadonlyMap<string, string | null>;
 }
 
 /** Monitoring half always; acting half unless TILT holds (sentinel.c: sentinelHandleRedisInstance). */
@@ -180,6 +183,9 @@ function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): void {
     case "admin":
       runAdminOp(ctx, input.requestId, input.op);
       return;
+    case "host-resolved":
+      onHostResolved(ctx, input.host, input.ip);
+      return;
     case "persist-failed":
       // The shell logs it and fails the deferred replies; the state in memory stays valid.
       return;
@@ -212,12 +218,15 @@ export class SentinelCore {
       linkGen: 0,
       gateClock: 0,
       gateReset: 0,
+      hosts: new Map(),
     };
     setServerIdentity(this.#state, {
       port: options.port ?? 26379,
       requirePass: options.requirePass ?? "",
     });
     const ctx = this.#context(options.now);
+    // The shell looked the configured names up before starting us, as sentinel.c does at load.
+    for (const [host, ip] of options.hosts ?? []) onHostResolved(ctx, host, ip);
     restoreMasters(ctx, config);
     if (this.#state.myId === "") {
       this.#state.myId = randomRunId(this.#random);
@@ -226,7 +235,7 @@ export class SentinelCore {
     for (const master of this.#state.masters.values()) {
       ctx.out.event(
         "+monitor",
-        `${instanceText(master, master)} quorum ${master.settings.quorum}`,
+        `${instanceText(ctx.state, master, master)} quorum ${master.settings.quorum}`,
         master.name,
       );
     }

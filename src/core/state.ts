@@ -8,6 +8,7 @@
 import type { Addr } from "./addr.js";
 import type { MasterSettings, GlobalSettings } from "./config.js";
 import type { Epoch } from "./epoch.js";
+import type { HostEntry } from "./hosts.js";
 import type { QuietFields, QuietGroupFields } from "./quiet-gate.js";
 import type { Timing } from "./timing.js";
 
@@ -190,4 +191,6 @@ export interface SentinelState {
   /** The tick's quiet gate (quiet-gate.ts): a counter, and its value at the last full reset. */
   gateClock: number;
   gateReset: number;
+  /** Names and their last lookup (hosts.ts), keyed lowercase; empty without hostnames. */
+  hosts: Map<string, HostEntry>;
 }

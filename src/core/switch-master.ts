@@ -6,19 +6,20 @@
  * dropped and the replicas are recreated from addresses (the old master becoming one of them).
  */
 import type { Addr } from "./addr.js";
-import { addrEquals, addrKey } from "./addr.js";
+import { addrKey } from "./addr.js";
 import type { CoreContext } from "./context.js";
 import { instanceText } from "./instance-text.js";
 import { createReplica } from "./instances.js";
 import { resetMasterRecord } from "./reset-master.js";
-import type { MasterState } from "./state.js";
+import { announceHost, sameAddr } from "./hosts.js";
+import type { MasterState, SentinelState } from "./state.js";
 
 /** The leader's switch once the failover reached `update_config`. */
 export function switchToPromotedReplica(ctx: CoreContext, master: MasterState): void {
   const promoted =
     master.promotedReplica === null ? undefined : master.replicas.get(master.promotedReplica);
   const newAddr = promoted?.addr ?? master.addr;
-  ctx.out.event("+switch-master", switchMasterText(master, newAddr), master.name);
+  ctx.out.event("+switch-master", switchMasterText(ctx.state, master, newAddr), master.name);
   resetMasterAndChangeAddress(ctx, master, newAddr);
 }
 
@@ -34,9 +35,9 @@ export function resetMasterAndChangeAddress(
 ): void {
   const replicaAddrs: Addr[] = [];
   for (const replica of master.replicas.values()) {
-    if (!addrEquals(replica.addr, newAddr)) replicaAddrs.push(replica.addr);
+    if (!sameAddr(ctx.state, replica.addr, newAddr)) replicaAddrs.push(replica.addr);
   }
-  if (!addrEquals(newAddr, master.addr)) replicaAddrs.push(master.addr);
+  if (!sameAddr(ctx.state, newAddr, master.addr)) replicaAddrs.push(master.addr);
 
   resetMasterRecord(ctx, master, { keepPeers: true });
   master.addr = newAddr;
@@ -53,12 +54,13 @@ export function resetMasterAndChangeAddress(
     // Like createSentinelRedisInstance's EBUSY: never two records for one address.
     if (master.replicas.has(addrKey(addr))) continue;
     const replica = createReplica(ctx, master, addr);
-    ctx.out.event("+slave", instanceText(replica, master), master.name);
+    ctx.out.event("+slave", instanceText(ctx.state, replica, master), master.name);
   }
   ctx.out.flush();
 }
 
 /** The `+switch-master` payload (no `%@`), also usable by the observer switch in hello.ts. */
-export function switchMasterText(master: MasterState, newAddr: Addr): string {
-  return `${master.name} ${master.addr.ip} ${master.addr.port} ${newAddr.ip} ${newAddr.port}`;
+export function switchMasterText(state: SentinelState, master: MasterState, newAddr: Addr): string {
+  const from = announceHost(state, master.addr);
+  return `${master.name} ${from} ${master.addr.port} ${announceHost(state, newAddr)} ${newAddr.port}`;
 }

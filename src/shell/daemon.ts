@@ -8,11 +8,14 @@ import { coreReplyToReply } from "../commands/sentinel.js";
 import { defaultIsExecutable } from "../config/load-config.js";
 import { aclUserLines, loadUserLines } from "../config/user-directive.js";
 import type { LoadedConfig } from "../config/types.js";
+import type { Input } from "../core/inputs.js";
+import type { Command } from "../core/ready.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import type { MasterState, SentinelState } from "../core/state.js";
 import { monotonicNow, wallNow } from "./clock.js";
 import { ConfigStore } from "./config-store.js";
 import { REDIS_VERSION } from "./config-report.js";
+import { HostResolver } from "./host-resolver.js";
 import { LinkManager } from "./link-manager.js";
 import type { Logger } from "./logger.js";
 import { createLogger, flushLogger, logAt } from "./logger.js";
@@ -123,6 +126,20 @@ function logStartup(logger: Logger, loaded: LoadedConfig, port: number): void {
     logAt(logger, "warning", "aclfile is not supported: use user directives");
 }
 
+/** Carries out the core's commands: lookups by the resolver, everything else on the links. */
+function commandExecutor(
+  links: LinkManager,
+  resolver: HostResolver,
+  push: (input: Input) => void,
+): { execute(command: Command): void } {
+  return {
+    execute(command) {
+      if (command.type === "resolve") resolver.resolve(command.host, push);
+      else links.execute(command);
+    },
+  };
+}
+
 interface Parts {
   readonly core: SentinelCore;
   readonly runtime: Runtime;
@@ -135,6 +152,8 @@ interface Parts {
 function wire(
   loaded: LoadedConfig,
   logger: Logger,
+  resolver: HostResolver,
+  hosts: ReadonlyMap<string, string | null>,
   late: {
     publish: (channel: string, message: string) => void;
     users: () => readonly string[] | undefined;
@@ -148,6 +167,7 @@ function wire(
     now: monotonicNow(),
     port: settings.port,
     requirePass: settings.requirepass,
+    hosts,
   });
   const scripts = new ScriptRunner({
     now: monotonicNow,
@@ -171,7 +191,9 @@ function wire(
       server: settings,
       users: () => late.users() ?? settings.users,
     }),
-    commands: links,
+    commands: commandExecutor(links, resolver, (input) => {
+      runtime.push(input);
+    }),
     scripts,
     publish: late.publish,
     logger,
@@ -195,6 +217,7 @@ function wire(
     now: monotonicNow,
     isExecutable: defaultIsExecutable,
     shutdown: late.shutdown,
+    lookupHost: (host) => resolver.lookup(host),
   });
   return { core, runtime, links, scheduler, host };
 }
@@ -236,7 +259,9 @@ export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions):
   };
   let resp: RespServer | null = null;
   let daemon: Daemon | null = null;
-  const parts = wire(loaded, logger, {
+  const resolver = new HostResolver(logger);
+  const hosts = await resolver.lookupConfigured(loaded.sentinel);
+  const parts = wire(loaded, logger, resolver, hosts, {
     publish: (channel, message) => {
       resp?.publish(channel, message);
     },

@@ -121,6 +121,9 @@ export class LinkManager {
         if (entry !== undefined) entry.renamed = command.renamedCommands;
         return;
       }
+      case "resolve":
+        // Lookups are the HostResolver's (the daemon routes them there); nothing for a link.
+        return;
     }
   }
 

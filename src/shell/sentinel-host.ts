@@ -13,7 +13,9 @@ import { infoSentinelSection } from "../commands/info-sentinel.js";
 import { sentinelCommand } from "../commands/sentinel.js";
 import { currentMasterAddress } from "../commands/sentinel-read.js";
 import type { PendingScriptView, SentinelCoreInput } from "../commands/sentinel.js";
+import { announceHost } from "../core/hosts.js";
 import type { Input } from "../core/inputs.js";
+import { isIpLiteral } from "../core/ip-literal.js";
 import type { SentinelState } from "../core/state.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
@@ -33,6 +35,8 @@ export interface SentinelHostOptions {
   readonly isExecutable: (path: string) => boolean;
   /** SHUTDOWN: the ordered shutdown of the process. */
   readonly shutdown: () => void;
+  /** dns.lookup of a hostname for SENTINEL MONITOR (null = does not resolve). Default: none. */
+  readonly lookupHost?: (host: string) => Promise<string | null>;
 }
 
 function withRequestId(input: SentinelCoreInput, requestId: number): Input {
@@ -89,16 +93,32 @@ export class SentinelHost implements ServerHost {
       },
     });
     if (outcome.kind === "reply") return outcome.reply;
-    const answer = this.options.runtime.request((requestId) =>
-      withRequestId(outcome.input, requestId),
-    );
+    const input = outcome.input;
+    if (input.type === "admin" && input.op.op === "monitor" && !isIpLiteral(input.op.host)) {
+      return this.monitorHostname(input, input.op.host);
+    }
+    const answer = this.options.runtime.request((requestId) => withRequestId(input, requestId));
     const override = outcome.overrideReply;
     return override === undefined ? answer : answer.then(() => override);
   }
 
+  /**
+   * SENTINEL MONITOR of a hostname: looked up first, as sentinel.c does before creating the
+   * master ("Invalid IP address or hostname specified" when it does not resolve); the answer
+   * reaches the core just before the MONITOR, so the record starts with its IP.
+   */
+  private async monitorHostname(input: SentinelCoreInput, host: string): Promise<Reply> {
+    const lookupHost = this.options.lookupHost;
+    const ip = lookupHost === undefined ? null : await lookupHost(host);
+    if (ip === null) return R.error("ERR Invalid IP address or hostname specified");
+    this.options.runtime.push({ type: "host-resolved", host, ip });
+    return this.options.runtime.request((requestId) => withRequestId(input, requestId));
+  }
+
   /** sentinel-read.ts getMasterAddrCommand, with the encoded reply cached per master. */
   masterAddrReply(name: string): Reply {
-    const masters = this.options.state().masters;
+    const state = this.options.state();
+    const masters = state.masters;
     // Entries of removed masters go when the cache outgrows the live set.
     if (this.addrReplies.size > masters.size + 16) this.addrReplies.clear();
     const master = masters.get(name);
@@ -106,7 +126,10 @@ export class SentinelHost implements ServerHost {
       this.addrReplies.delete(name);
       return R.nullArray();
     }
-    const { ip, port } = currentMasterAddress(master);
+    const addr = currentMasterAddress(master);
+    // As announced: the IP, or the name with announce-hostnames (core/hosts.ts).
+    const ip = announceHost(state, addr);
+    const port = addr.port;
     const cached = this.addrReplies.get(name);
     if (cached?.ip === ip && cached.port === port) return cached.reply;
     // A copy of its own: kept for as long as the address holds, it must not pin a shared slab.

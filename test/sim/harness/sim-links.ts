@@ -121,6 +121,10 @@ export class SimLinks {
       case "rename-commands":
         // Simulated instances take requests by kind, not by name.
         return;
+      case "resolve":
+        // The simulated nodes have IP addresses only: with resolve-hostnames off the core never
+        // asks for a lookup.
+        throw new Error(`unexpected lookup of ${command.host} in the simulation`);
     }
   }
 

@@ -32,6 +32,7 @@ export class StubCore implements SimCore {
       linkGen: 0,
       gateClock: 0,
       gateReset: 0,
+      hosts: new Map(),
     };
     for (const m of config.masters) {
       const master = createMaster(1, m.name, m.addr, m.settings);

@@ -24,7 +24,7 @@ describe("masterFields", () => {
   it("lists the 20 fields of a healthy master in Redis's order", () => {
     const state = newState();
     const master = addMaster(state, NOW, "mymaster", { ip: "10.0.0.1", port: 6379 });
-    expect(keys(masterFields(master, NOW))).to.deep.equal([
+    expect(keys(masterFields(state, master, NOW))).to.deep.equal([
       "name",
       "ip",
       "port",
@@ -64,7 +64,7 @@ describe("masterFields", () => {
     master.failoverState = "wait_start";
     master.sDownSinceTime = 40_000;
     master.oDownSinceTime = 45_000;
-    const pairs = masterFields(master, NOW);
+    const pairs = masterFields(state, master, NOW);
     expect(keys(pairs).slice(7, 14)).to.deep.equal([
       "failover-state",
       "last-ping-sent",
@@ -89,7 +89,7 @@ describe("masterFields", () => {
     master.link.lastAvailTime = 80_000;
     master.link.lastPongTime = 85_000;
     master.infoRefresh = 95_000;
-    const pairs = masterFields(master, NOW);
+    const pairs = masterFields(state, master, NOW);
     expect(field(pairs, "last-ping-sent")).to.equal("10000");
     expect(field(pairs, "last-ok-ping-reply")).to.equal("20000");
     expect(field(pairs, "last-ping-reply")).to.equal("15000");
@@ -101,7 +101,7 @@ describe("masterFields", () => {
     const state = newState();
     const master = addMaster(state, NOW, "m", { ip: "10.0.0.1", port: 6379 });
     master.infoRefresh = 0;
-    const pairs = masterFields(master, NOW);
+    const pairs = masterFields(state, master, NOW);
     expect(field(pairs, "last-ping-sent")).to.equal("0");
     expect(field(pairs, "info-refresh")).to.equal("0");
     expect(field(pairs, "runid")).to.equal("1".repeat(40));
@@ -113,7 +113,7 @@ describe("masterFields", () => {
     addReplica(state, NOW, master, { ip: "10.0.0.2", port: 6379 });
     addReplica(state, NOW, master, { ip: "10.0.0.3", port: 6379 });
     addPeer(state, NOW, master, { ip: "10.0.1.1", port: 26379 }, "b".repeat(40));
-    const pairs = masterFields(master, NOW);
+    const pairs = masterFields(state, master, NOW);
     expect(field(pairs, "num-slaves")).to.equal("2");
     expect(field(pairs, "num-other-sentinels")).to.equal("1");
   });
@@ -131,7 +131,7 @@ describe("replicaFields", () => {
     );
     const replica = addReplica(state, NOW, master, { ip: "10.0.0.2", port: 6380 });
     replica.masterLinkDownTime = -1000;
-    const pairs = replicaFields(replica, master, NOW);
+    const pairs = replicaFields(state, replica, master, NOW);
     expect(keys(pairs).slice(11)).to.deep.equal([
       "info-refresh",
       "role-reported",
@@ -161,7 +161,7 @@ describe("replicaFields", () => {
     replica.slaveMasterHost = "";
     replica.slaveMasterPort = 0;
     replica.slaveMasterLinkStatusUp = false;
-    const pairs = replicaFields(replica, master, NOW);
+    const pairs = replicaFields(state, replica, master, NOW);
     expect(field(pairs, "master-host")).to.equal("?");
     expect(field(pairs, "master-port")).to.equal("0");
     expect(field(pairs, "master-link-status")).to.equal("err");
@@ -172,12 +172,12 @@ describe("replicaFields", () => {
     const master = addMaster(state, NOW, "m", { ip: "10.0.0.1", port: 6379 });
     const replica = addReplica(state, NOW, master, { ip: "10.0.0.2", port: 6380 });
     replica.slaveReplOffset = 9_007_199_254_740_993n;
-    expect(field(replicaFields(replica, master, NOW), "slave-repl-offset")).to.equal(
+    expect(field(replicaFields(state, replica, master, NOW), "slave-repl-offset")).to.equal(
       "9007199254740993",
     );
     // Read as uint64 (strtoull), shown signed as redis-sentinel's addReplyBulkLongLong shows it.
     replica.slaveReplOffset = 18446744073709551615n;
-    expect(field(replicaFields(replica, master, NOW), "slave-repl-offset")).to.equal("-1");
+    expect(field(replicaFields(state, replica, master, NOW), "slave-repl-offset")).to.equal("-1");
   });
 });
 
@@ -186,7 +186,7 @@ describe("peerFields", () => {
     const state = newState();
     const master = addMaster(state, NOW, "m", { ip: "10.0.0.1", port: 6379 });
     const peer = addPeer(state, NOW - 500, master, { ip: "10.0.1.1", port: 26379 }, "b".repeat(40));
-    const pairs = peerFields(peer, master, NOW);
+    const pairs = peerFields(state, peer, master, NOW);
     expect(keys(pairs)).to.deep.equal([
       "name",
       "ip",
@@ -220,7 +220,7 @@ describe("peerFields", () => {
     peer.leader = "c".repeat(40);
     peer.leaderEpoch = 7n;
     peer.flags.add("master_down");
-    const pairs = peerFields(peer, m2, NOW);
+    const pairs = peerFields(state, peer, m2, NOW);
     expect(field(pairs, "voted-leader")).to.equal("c".repeat(40));
     expect(field(pairs, "voted-leader-epoch")).to.equal("7");
     expect(field(pairs, "link-refcount")).to.equal("2");

@@ -66,7 +66,7 @@ class World {
     const d = this.d;
     this.events.push(...ready.events.map((e) => `${e.type} ${e.text}`));
     for (const c of ready.commands) {
-      const node = c.type === "forget" ? undefined : this.nodeOf(c.link);
+      const node = c.type === "forget" || c.type === "resolve" ? undefined : this.nodeOf(c.link);
       switch (c.type) {
         case "connect":
           if (node?.alive === true)
@@ -118,6 +118,7 @@ class World {
         case "forget":
         case "rename-commands":
         case "script-kill":
+        case "resolve":
           break;
       }
     }

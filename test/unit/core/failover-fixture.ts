@@ -52,6 +52,7 @@ export function newState(myId = MY_ID): SentinelState {
     linkGen: 0,
     gateClock: 0,
     gateReset: 0,
+    hosts: new Map(),
   };
 }
 

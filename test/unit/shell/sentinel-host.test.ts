@@ -1,11 +1,14 @@
 // Proves SentinelHost's cached SENTINEL GET-MASTER-ADDR-BY-NAME: its bytes equal what the
 // generic SENTINEL handler encodes, in RESP2 and RESP3, in any case, and it follows the core's
-// state (an address change, a removed master) on the very next call.
+// state (an address change, a removed master) on the very next call. With hostnames: the
+// announced host, and SENTINEL MONITOR of a name looked up before the core sees it.
 import { expect } from "chai";
 import { sentinelCommand } from "../../../src/commands/sentinel.js";
 import type { SentinelState } from "../../../src/core/state.js";
 import type { Reply } from "../../../src/protocol/reply.js";
+import { R } from "../../../src/protocol/reply.js";
 import { encodeReply } from "../../../src/protocol/resp-encoder.js";
+import type { Input } from "../../../src/core/inputs.js";
 import { SentinelHost } from "../../../src/shell/sentinel-host.js";
 import { addMaster, newState } from "../commands/support/sentinel-state.js";
 
@@ -81,5 +84,60 @@ describe("SentinelHost GET-MASTER-ADDR-BY-NAME", () => {
     state.masters.delete("m");
     expect(hostBytes(host, args, 2)).to.equal("*-1\r\n");
     expect(hostBytes(host, args, 3)).to.equal("_\r\n");
+  });
+});
+
+describe("SentinelHost and hostnames", () => {
+  it("answers GET-MASTER-ADDR-BY-NAME with the IP of a name, or the name if announced", () => {
+    const state = newState();
+    state.global = { ...state.global, resolveHostnames: true };
+    state.hosts.set("localhost", { ip: "127.0.0.1", answeredAt: 0, pending: false });
+    addMaster(state, 0, "m", { ip: "localhost", port: 6379 });
+    const host = hostOver(state);
+    const args = ["get-master-addr-by-name", "m"];
+    expect(hostBytes(host, args, 2)).to.equal("*2\r\n$9\r\n127.0.0.1\r\n$4\r\n6379\r\n");
+    state.global = { ...state.global, announceHostnames: true };
+    expect(hostBytes(host, args, 2)).to.equal("*2\r\n$9\r\nlocalhost\r\n$4\r\n6379\r\n");
+  });
+
+  it("looks a MONITOR hostname up first: refused if it does not resolve, else fed to the core", async () => {
+    const state = newState();
+    state.global = { ...state.global, resolveHostnames: true };
+    const inputs: Input[] = [];
+    const lookups: string[] = [];
+    const host = new SentinelHost({
+      runtime: {
+        request: (make) => {
+          inputs.push(make(7));
+          return Promise.resolve(R.ok());
+        },
+        push: (input) => inputs.push(input),
+      },
+      state: () => state,
+      scripts: { pending: () => [], runningCount: 0, queueLength: 0 },
+      now: () => 1000,
+      isExecutable: () => false,
+      shutdown: () => undefined,
+      lookupHost: (name) => {
+        lookups.push(name);
+        return Promise.resolve(name === "localhost" ? "127.0.0.1" : null);
+      },
+    });
+    const refused = await host.sentinel(["monitor", "a", "nowhere", "6379", "1"], session(2));
+    expect(refused).to.deep.equal(R.error("ERR Invalid IP address or hostname specified"));
+    expect(inputs).to.deep.equal([]);
+    const ok = await host.sentinel(["monitor", "m", "localhost", "6379", "1"], session(2));
+    expect(ok).to.deep.equal(R.ok());
+    expect(inputs).to.deep.equal([
+      { type: "host-resolved", host: "localhost", ip: "127.0.0.1" },
+      {
+        type: "admin",
+        requestId: 7,
+        op: { op: "monitor", name: "m", host: "localhost", port: 6379, quorum: 1 },
+      },
+    ]);
+    // An IP is not looked up.
+    await host.sentinel(["monitor", "n", "10.0.0.1", "6379", "1"], session(2));
+    expect(lookups).to.deep.equal(["nowhere", "localhost"]);
   });
 });

@@ -36,6 +36,7 @@ export function newState(): SentinelState {
     linkGen: 0,
     gateClock: 0,
     gateReset: 0,
+    hosts: new Map(),
   };
 }
 
