@@ -84,8 +84,14 @@ function loadYaml(file: string, text: string, opts: LoadOptions): ConfResult {
   const fromYaml = yamlToConfig(text, file, opts);
   const stateFile = stateFileOf(file);
   if (!existsSync(stateFile)) return fromYaml;
-  const state = confToConfig(parseConf(readText(stateFile), stateFile), opts);
-  return { server: fromYaml.server, sentinel: mergeState(fromYaml.sentinel, state.sentinel) };
+  const directives = parseConf(readText(stateFile), stateFile);
+  const state = confToConfig(directives, opts);
+  const hasLogLevel = directives.some((d) => d.name === "loglevel");
+  const sentinel = mergeState(fromYaml.sentinel, state.sentinel, hasLogLevel);
+  return {
+    server: { ...fromYaml.server, loglevel: sentinel.global.logLevel },
+    sentinel,
+  };
 }
 
 function checkWritable(file: string, format: "conf" | "yaml", opts: LoadOptions): void {

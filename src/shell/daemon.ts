@@ -6,8 +6,9 @@
  */
 import { coreReplyToReply } from "../commands/sentinel.js";
 import { defaultIsExecutable } from "../config/load-config.js";
-import type { LoadedConfig } from "../config/types.js";
+import type { LoadedConfig, ServerSettings } from "../config/types.js";
 import { SentinelCore } from "../core/sentinel-core.js";
+import { ConfigError } from "../errors.js";
 import type { MasterState, SentinelState } from "../core/state.js";
 import { monotonicNow, wallNow } from "./clock.js";
 import { ConfigStore } from "./config-store.js";
@@ -107,22 +108,35 @@ function splitUserLine(line: string): { name: string; rules: string[] } | null {
   return name === undefined || name === "" ? null : { name, rules };
 }
 
-/** Redis's startup lines, then `Sentinel ID is <id>` (sentinel.c: sentinelIsRunning). */
-function logStartup(logger: Logger, loaded: LoadedConfig, port: number): void {
+/** Redis's default pidfile for a daemonized server without one (server.c: createPidFile). */
+export const DEFAULT_DAEMON_PIDFILE = "/var/run/redis.pid";
+
+/**
+ * The settings as the running daemon uses (and rewrites) them: a daemonized sentinel without a
+ * pidfile writes Redis's default one, and the rewrite then names it, as redis-sentinel's does.
+ */
+export function effectiveServer(server: ServerSettings): ServerSettings {
+  return server.daemonize && server.pidfile === ""
+    ? { ...server, pidfile: DEFAULT_DAEMON_PIDFILE }
+    : server;
+}
+
+/** No TCP port and no TLS port: redis-sentinel logs this and exits 1 (server.c: initServer). */
+function listensNowhere(server: ServerSettings): boolean {
+  const tlsPort = Number(server.tls["tls-port"] ?? "0");
+  return server.port === 0 && !(tlsPort > 0);
+}
+
+/** redis-sentinel 7.0's first lines, as it writes them before it listens. */
+function logBoot(logger: Logger, loaded: LoadedConfig): void {
+  logAt(logger, "warning", "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
   logAt(
     logger,
     "warning",
-    "oO0OoO0OoO0Oo Vigil (Redis Sentinel compatible) is starting oO0OoO0OoO0Oo",
-  );
-  logAt(
-    logger,
-    "warning",
-    `Redis version=${REDIS_VERSION}, bits=64, pid=${process.pid}, just started`,
+    `Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started`,
   );
   logAt(logger, "warning", "Configuration loaded");
-  logAt(logger, "notice", `Running mode=sentinel, port=${port}.`);
-  if (loaded.server.daemonize)
-    logAt(logger, "warning", "daemonize is not supported: running in the foreground");
+  logAt(logger, "notice", "monotonic clock: POSIX clock_gettime");
   if (loaded.server.aclfile !== "")
     logAt(logger, "warning", "aclfile is not supported: use user directives");
 }
@@ -228,13 +242,30 @@ async function listen(
   return resp;
 }
 
-export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions): Promise<Daemon> {
+export async function startDaemon(given: LoadedConfig, options: DaemonOptions): Promise<Daemon> {
+  const loaded: LoadedConfig = { ...given, server: effectiveServer(given.server) };
   const settings = loaded.server;
-  const logger = createLogger({ level: settings.loglevel, logfile: settings.logfile });
+  const logger = createLogger({
+    level: loaded.sentinel.global.logLevel,
+    logfile: settings.logfile,
+    format: settings.logFormat,
+    timestampFormat: settings.logTimestampFormat,
+  });
   const exitNow = (code: number): void => {
     flushLogger(logger);
     options.exit(code);
   };
+  logBoot(logger, loaded);
+  if (listensNowhere(settings)) {
+    logAt(logger, "warning", "Configured to not listen anywhere, exiting.");
+    exitNow(1);
+    throw new ConfigError({
+      file: loaded.file,
+      line: 0,
+      directive: "port",
+      reason: "Configured to not listen anywhere, exiting.",
+    });
+  }
   let resp: RespServer | null = null;
   let daemon: Daemon | null = null;
   const parts = wire(loaded, logger, {
@@ -246,7 +277,6 @@ export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions):
     },
     exit: exitNow,
   });
-  logStartup(logger, loaded, settings.port);
   try {
     resp = await listen(loaded, parts, logger, options.executable);
   } catch (err: unknown) {
@@ -259,11 +289,11 @@ export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions):
     exitNow(1);
     throw err;
   }
+  logAt(logger, "notice", `Running mode=sentinel, port=${settings.port}.`);
   if (settings.pidfile !== "") {
     const failure = writePidFile(settings.pidfile);
     if (failure !== null) logAt(logger, "warning", `Failed to write PID file: ${failure}`);
   }
-  logAt(logger, "notice", `Sentinel ID is ${parts.core.state.myId}`);
   // Links are opened by the first ticks: ioredis loads while PING is already answered.
   await loadRedisClient();
   await parts.runtime.start();
@@ -282,9 +312,9 @@ function orderedShutdown(
   let closing: Promise<void> | null = null;
   return {
     logger,
-    shutdown(reason) {
+    shutdown() {
       closing ??= (async () => {
-        logAt(logger, "warning", `User requested shutdown... (${reason})`);
+        logAt(logger, "warning", "User requested shutdown...");
         await server.close();
         parts.scheduler.stop();
         await parts.runtime.stop();

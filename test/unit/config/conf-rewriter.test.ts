@@ -37,6 +37,7 @@ const RICH: SentinelConfig = {
     announceHostnames: true,
     sentinelUser: "su",
     sentinelPass: "p w",
+    logLevel: "notice",
   },
   masters: [
     {

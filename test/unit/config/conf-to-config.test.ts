@@ -46,6 +46,7 @@ describe("conf-to-config sentinel directives", () => {
         announceHostnames: false,
         sentinelUser: "",
         sentinelPass: "",
+        logLevel: "notice",
       },
       masters: [
         {
@@ -138,6 +139,7 @@ describe("conf-to-config sentinel directives", () => {
       announceHostnames: true,
       sentinelUser: "",
       sentinelPass: "pw",
+      logLevel: "notice",
     });
   });
 
@@ -178,6 +180,8 @@ describe("conf-to-config plain directives", () => {
       dir: "/tmp",
       logfile: "/tmp/l",
       loglevel: "verbose",
+      logFormat: "legacy",
+      logTimestampFormat: "legacy",
       pidfile: "/tmp/p",
       daemonize: true,
       requirepass: "pw",
