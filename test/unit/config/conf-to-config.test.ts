@@ -193,6 +193,18 @@ describe("conf-to-config plain directives", () => {
     });
   });
 
+  it("reads Valkey's log-format and log-timestamp-format, refusing other values with its text", () => {
+    const r = load("log-format JSON\nlog-timestamp-format milliseconds");
+    expect(r.server).to.deep.include({ logFormat: "json", logTimestampFormat: "milliseconds" });
+    expect(errorOf("log-format text").reason).to.equal(
+      "argument(s) must be one of the following: legacy, logfmt, json",
+    );
+    expect(errorOf("log-timestamp-format unix").reason).to.equal(
+      "argument(s) must be one of the following: legacy, iso8601, milliseconds",
+    );
+    expect(errorOf("log-format a b").reason).to.equal("wrong number of arguments");
+  });
+
   it("accepts the other Redis directives (as redis-sentinel does) and a bare sentinel line", () => {
     const r = load(
       'tcp-keepalive 300\nlatency-tracking-info-percentiles 50 99 99.9\nslaveof 1.2.3.4 6379\nsentinel\nrename-command FLUSHALL ""\nlist-max-ziplist-entries 5',
