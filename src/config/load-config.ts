@@ -51,6 +51,8 @@ const STRERROR: Readonly<Record<string, string>> = {
   ENOTDIR: "Not a directory",
   ELOOP: "Too many levels of symbolic links",
   ENAMETOOLONG: "File name too long",
+  EADDRINUSE: "Address already in use",
+  EADDRNOTAVAIL: "Cannot assign requested address",
 };
 
 /** C strerror() text for a Node errno error. */

@@ -5,7 +5,7 @@
  * the pidfile, flush the log. Nothing here decides anything the core decides.
  */
 import { coreReplyToReply } from "../commands/sentinel.js";
-import { defaultIsExecutable } from "../config/load-config.js";
+import { defaultIsExecutable, strerror } from "../config/load-config.js";
 import type { LoadedConfig, ServerSettings } from "../config/types.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import { ConfigError } from "../errors.js";
@@ -280,12 +280,16 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
   try {
     resp = await listen(loaded, parts, logger, options.executable);
   } catch (err: unknown) {
-    const reason = err instanceof Error ? err.message : String(err);
-    logAt(
-      logger,
-      "warning",
-      `Failed listening on port ${settings.port} (tcp), aborting: ${reason}`,
-    );
+    // server.c: listenToPort's warning, then initServer's abort line.
+    const where = err as { address?: unknown; port?: unknown } | null;
+    if (typeof where?.address === "string" && typeof where.port === "number") {
+      logAt(
+        logger,
+        "warning",
+        `Warning: Could not create server TCP listening socket ${where.address}:${where.port}: bind: ${strerror(err)}`,
+      );
+    }
+    logAt(logger, "warning", `Failed listening on port ${settings.port} (TCP), aborting.`);
     exitNow(1);
     throw err;
   }

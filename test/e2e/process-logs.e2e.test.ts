@@ -221,6 +221,25 @@ describe("process and logs, side by side with redis-sentinel", function () {
     );
   });
 
+  it("refuses a port in use as redis-sentinel does: the same lines, exit 1", async () => {
+    redis = await startRedis();
+    const outputs: Record<Impl, string[]> = { vigil: [], redis: [] };
+    for (const impl of ["redis", "vigil"] as const) {
+      const home = join(dir, impl);
+      execFileSync("mkdir", ["-p", home]);
+      const conf = join(home, "sentinel.conf");
+      writeFileSync(conf, `port ${redis.port}\nbind 127.0.0.1\n`);
+      const proc = spawnSentinel(impl, [conf], home);
+      procs.push(proc);
+      expect(await bounded(`${impl} exit`, proc.exited), impl).to.equal(1);
+      outputs[impl] = normalize(proc.output.join(""));
+    }
+    expect(outputs.vigil).to.deep.equal(outputs.redis);
+    expect(outputs.vigil.at(-1)).to.equal(
+      "<pid>:X <time> # Failed listening on port <port> (TCP), aborting.",
+    );
+  });
+
   for (const impl of ["redis", "vigil"] as const) {
     it(`${impl}: ignores SIGHUP and writes to a new log file after logrotate renamed it away`, async () => {
       redis = await startRedis();
