@@ -293,11 +293,12 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
     exitNow(1);
     throw err;
   }
-  logAt(logger, "notice", `Running mode=sentinel, port=${settings.port}.`);
+  // server.c main: createPidFile, then the "Running mode" line.
   if (settings.pidfile !== "") {
     const failure = writePidFile(settings.pidfile);
     if (failure !== null) logAt(logger, "warning", `Failed to write PID file: ${failure}`);
   }
+  logAt(logger, "notice", `Running mode=sentinel, port=${settings.port}.`);
   // Links are opened by the first ticks: ioredis loads while PING is already answered.
   await loadRedisClient();
   await parts.runtime.start();
@@ -323,7 +324,10 @@ function orderedShutdown(
         parts.scheduler.stop();
         await parts.runtime.stop();
         parts.links.closeAll();
-        if (pidfile !== "") removePidFile(pidfile);
+        if (pidfile !== "") {
+          logAt(logger, "notice", "Removing the pid file.");
+          removePidFile(pidfile);
+        }
         logAt(logger, "warning", "Sentinel is now ready to exit, bye bye...");
         exitNow(0);
       })();

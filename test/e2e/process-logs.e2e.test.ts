@@ -142,8 +142,11 @@ describe("process and logs, side by side with redis-sentinel", function () {
     redis = await startRedis();
     const logs: Record<Impl, string[]> = { vigil: [], redis: [] };
     for (const impl of ["redis", "vigil"] as const) {
-      const s = await start(impl, [`sentinel monitor m 127.0.0.1 ${redis.port} 1`]);
-      await waitFor(`${impl}: +slave-free settle`, () => read(s.log).includes("+monitor"));
+      const s = await start(impl, [
+        `pidfile "${join(dir, `${impl}.pid`)}"`,
+        `sentinel monitor m 127.0.0.1 ${redis.port} 1`,
+      ]);
+      await waitFor(`${impl}: +monitor`, () => read(s.log).includes("+monitor"));
       expect(
         await redisCli(s.port, ["SENTINEL", "SET", "m", "down-after-milliseconds", "4000"]),
       ).to.equal("OK\n");
@@ -166,6 +169,7 @@ describe("process and logs, side by side with redis-sentinel", function () {
     const shutdown = [
       "<pid>:signal-handler (<t>) Received SIGTERM scheduling shutdown...",
       "<pid>:X <time> # User requested shutdown...",
+      "<pid>:X <time> * Removing the pid file.",
       "<pid>:X <time> # Sentinel is now ready to exit, bye bye...",
     ];
     const setLine =
