@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort, redisCli, startRedis, waitFor } from "./shell-support/processes.js";
 import type { RedisProcess } from "./shell-support/processes.js";
+import { waitForMasterAddr } from "./harness/sentinel-process.js";
+import { startTopology } from "./harness/topology.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const VIGIL = join(ROOT, "bin/vigil");
@@ -203,6 +205,29 @@ describe("process and logs, side by side with redis-sentinel", function () {
         expect(lines[at + 1]).to.equal("<pid>:X <time> # +new-epoch 1");
       } finally {
         await replica.stop();
+      }
+    });
+  }
+
+  for (const impl of ["redis", "vigil"] as const) {
+    it(`${impl}: the failover leader logs '<peer> voted for <leader> <epoch>'`, async () => {
+      const topology = await startTopology({ replicas: 1, sentinels: [impl, impl, impl] });
+      try {
+        await topology.master.kill();
+        const replica = topology.replicas[0]!;
+        await waitForMasterAddr(topology.sentinels, replica.port, "mymaster", {
+          timeoutMs: 60_000,
+        });
+        const logs = topology.sentinels.map((s) => read(s.logPath));
+        const leader = logs.find((l) => l.includes("+elected-leader"));
+        expect(leader, logs.join("\n----\n")).to.be.a("string");
+        const myId = /Sentinel ID is ([0-9a-f]{40})/.exec(leader ?? "")?.[1] ?? "?";
+        const epoch = /# \+new-epoch (\d+)/.exec(leader ?? "")?.[1] ?? "?";
+        expect(leader).to.match(
+          new RegExp(`^\\d+:X [^#]+ # [0-9a-f]{40} voted for ${myId} ${epoch}$`, "m"),
+        );
+      } finally {
+        await topology.teardown();
       }
     });
   }
