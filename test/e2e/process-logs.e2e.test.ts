@@ -1,8 +1,10 @@
 // Proves the process and its log behave like Debian's redis-sentinel 7.0.15, run side by side
-// with the same config: the log lines (start-up, events, shutdown) in Redis's own format, the
-// log file recreated after logrotate renames it, SIGHUP ignored, `port 0` refused, `daemonize yes`
-// detaching with its pidfile, `SENTINEL CONFIG SET loglevel` (7.2) kept across a restart, and
-// Valkey's `log-format logfmt` plus Vigil's `json`.
+// with the same config: the log lines (start-up, events, pidfile, shutdown) in Redis's own
+// format, "Executing user requested FAILOVER" and "<peer> voted for <leader> <epoch>" around
+// failovers, the log file recreated after logrotate renames it, SIGHUP ignored, `port 0` and a
+// port in use refused with Redis's lines; Vigil's `daemonize yes` detaching with its pidfile,
+// `SENTINEL CONFIG SET loglevel` (7.2) kept across a restart, and Valkey's `log-format logfmt`
+// plus Vigil's `json`.
 import { expect } from "chai";
 import { execFileSync, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
