@@ -106,8 +106,8 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write("Configuration test passed\n");
     return;
   }
-  const { isDaemonChild, launchDaemon, reportServing } = await import("./shell/daemonize.js");
-  const daemonized = loaded.server.daemonize && isDaemonChild();
+  const { takeDaemonChildMark, launchDaemon, reportServing } = await import("./shell/daemonize.js");
+  const daemonized = takeDaemonChildMark() && loaded.server.daemonize;
   if (loaded.server.daemonize && !daemonized) {
     process.exit(await launchDaemon(fileURLToPath(import.meta.url), argv));
   }

@@ -26,8 +26,11 @@ function isServing(message: unknown): message is ServingMessage {
   );
 }
 
-export function isDaemonChild(): boolean {
-  return process.env[DAEMON_ENV] === "1";
+/** True in the daemon; the mark is removed so that scripts and their children never see it. */
+export function takeDaemonChildMark(): boolean {
+  const child = process.env[DAEMON_ENV] === "1";
+  Reflect.deleteProperty(process.env, DAEMON_ENV);
+  return child;
 }
 
 /** Starts the daemon and resolves with the launcher's exit code. */
