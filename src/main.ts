@@ -2,7 +2,9 @@
  * The process entry point: argv (redis-sentinel's syntax) → config → running sentinel.
  * Heavy modules are imported lazily, so `--version` is instant and PING is answered early.
  * A config that cannot be used is reported on stderr and exits 1 before any socket is opened.
- * SIGTERM and SIGINT run the ordered shutdown and exit 0.
+ * `daemonize yes` starts the daemon as a detached child and exits once it serves (daemonize.ts).
+ * SIGTERM and SIGINT run the ordered shutdown and exit 0; SIGHUP is ignored, as by
+ * redis-sentinel (it only reopens the log file, which is reopened when renamed anyway).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -81,6 +83,9 @@ async function load(
 }
 
 async function main(argv: readonly string[]): Promise<void> {
+  // redis-sentinel ignores SIGHUP; Node's default would end the process.
+  const ignoreHangup = (): void => undefined;
+  process.on("SIGHUP", ignoreHangup);
   const command = parseCliArgs(argv);
   if (command.kind === "version") {
     process.stdout.write(
@@ -101,6 +106,11 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write("Configuration test passed\n");
     return;
   }
+  const { takeDaemonChildMark, launchDaemon, reportServing } = await import("./shell/daemonize.js");
+  const daemonized = takeDaemonChildMark() && loaded.server.daemonize;
+  if (loaded.server.daemonize && !daemonized) {
+    process.exit(await launchDaemon(fileURLToPath(import.meta.url), argv));
+  }
   if (loaded.server.dir !== "") process.chdir(loaded.server.dir);
   tuneHeap();
   const { startDaemon } = await import("./shell/daemon.js");
@@ -109,11 +119,16 @@ async function main(argv: readonly string[]): Promise<void> {
     exit: (code) => process.exit(code),
   });
   const onSignal = (signal: NodeJS.Signals): void => {
-    daemon.logger.warn(`Received ${signal} scheduling shutdown...`);
+    daemon.logger.fromSignalHandler(`Received ${signal} scheduling shutdown...`);
     void daemon.shutdown(signal);
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  process.off("SIGHUP", ignoreHangup);
+  process.on("SIGHUP", () => {
+    daemon.logger.reopen();
+  });
+  if (daemonized) reportServing();
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -23,6 +23,7 @@ const PARAMS: readonly (readonly [string, (g: GlobalSettings) => string])[] = [
   ["announce-port", (g) => String(g.announcePort)],
   ["sentinel-user", (g) => g.sentinelUser],
   ["sentinel-pass", (g) => g.sentinelPass],
+  ["loglevel", (g) => g.logLevel],
 ];
 
 const BAD_SHAPE = "ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.";

@@ -12,8 +12,17 @@ import {
   REDIS_DEPRECATED_DIRECTIVES,
   REDIS_MULTI_ARG_DIRECTIVES,
   REDIS_STANDARD_DIRECTIVES,
+  VALKEY_DIRECTIVES,
 } from "./redis-directives.js";
-import { REASONS, checkValue, intTextSchema, listenPortSchema, logLevelSchema } from "./schema.js";
+import {
+  REASONS,
+  checkValue,
+  intTextSchema,
+  listenPortSchema,
+  logFormatSchema,
+  logLevelSchema,
+  logTimestampFormatSchema,
+} from "./schema.js";
 import { builderFrom, emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
 import { LineError, applySentinelLine, passOf } from "./sentinel-directives.js";
 import type { SentinelApplyOptions, SentinelLine } from "./sentinel-directives.js";
@@ -81,6 +90,18 @@ function applyServerValue(s: MutableServer, name: string, args: readonly string[
       s.loglevel = r.data satisfies LogLevel;
       return;
     }
+    case "log-format": {
+      const r = logFormatSchema.safeParse(v.toLowerCase());
+      if (!r.success) throw new LineError(REASONS.logFormat);
+      s.logFormat = r.data;
+      return;
+    }
+    case "log-timestamp-format": {
+      const r = logTimestampFormatSchema.safeParse(v.toLowerCase());
+      if (!r.success) throw new LineError(REASONS.logTimestampFormat);
+      s.logTimestampFormat = r.data;
+      return;
+    }
     case "hz": {
       const hz = intArg(v);
       if (hz < 0) throw new LineError("argument must be between 0 and 2147483647 inclusive");
@@ -111,7 +132,7 @@ function applyServerValue(s: MutableServer, name: string, args: readonly string[
 /** Returns true when the directive was handled (false = not a plain directive). */
 function applyPlain(s: MutableServer, d: Directive): void {
   const argc = d.args.length + 1;
-  if (REDIS_STANDARD_DIRECTIVES.has(d.name)) {
+  if (REDIS_STANDARD_DIRECTIVES.has(d.name) || VALKEY_DIRECTIVES.has(d.name)) {
     if (!REDIS_MULTI_ARG_DIRECTIVES.has(d.name) && argc !== 2) throw new LineError(WRONG_ARITY);
     applyServerValue(s, d.name, d.args);
     return;
@@ -178,5 +199,10 @@ export function confToConfig(
       }
     }
   }
-  return { server, sentinel: freezeSentinel(b) };
+  const sentinel = freezeSentinel(b);
+  // SENTINEL CONFIG SET loglevel changes it at run time: the core keeps it with the globals.
+  return {
+    server,
+    sentinel: { ...sentinel, global: { ...sentinel.global, logLevel: server.loglevel } },
+  };
 }

@@ -51,6 +51,8 @@ const STRERROR: Readonly<Record<string, string>> = {
   ENOTDIR: "Not a directory",
   ELOOP: "Too many levels of symbolic links",
   ENAMETOOLONG: "File name too long",
+  EADDRINUSE: "Address already in use",
+  EADDRNOTAVAIL: "Cannot assign requested address",
 };
 
 /** C strerror() text for a Node errno error. */
@@ -84,12 +86,15 @@ function loadYaml(file: string, text: string, opts: LoadOptions): ConfResult {
   const fromYaml = yamlToConfig(text, file, opts);
   const stateFile = stateFileOf(file);
   if (!existsSync(stateFile)) return fromYaml;
-  const state = confToConfig(parseConf(readText(stateFile), stateFile), opts);
+  const directives = parseConf(readText(stateFile), stateFile);
+  const state = confToConfig(directives, opts);
   // The state file's `user` lines are the ACL as last saved (ACL SETUSER/DELUSER included).
   const users = state.server.users.length > 0 ? state.server.users : fromYaml.server.users;
+  const hasLogLevel = directives.some((d) => d.name === "loglevel");
+  const sentinel = mergeState(fromYaml.sentinel, state.sentinel, hasLogLevel);
   return {
-    server: { ...fromYaml.server, users },
-    sentinel: mergeState(fromYaml.sentinel, state.sentinel),
+    server: { ...fromYaml.server, users, loglevel: sentinel.global.logLevel },
+    sentinel,
   };
 }
 

@@ -204,6 +204,15 @@ export const REDIS_STANDARD_DIRECTIVES: ReadonlySet<string> = new Set([
   "zset-max-ziplist-value",
 ]);
 
+/**
+ * Valkey's directives Vigil acts on, one argument each: `log-format` (legacy, logfmt; Vigil adds
+ * json) and `log-timestamp-format` (legacy, iso8601, milliseconds).
+ */
+export const VALKEY_DIRECTIVES: ReadonlySet<string> = new Set([
+  "log-format",
+  "log-timestamp-format",
+]);
+
 /** Standard configs taking several arguments (MULTI_ARG_CONFIG); every other takes exactly one. */
 export const REDIS_MULTI_ARG_DIRECTIVES: ReadonlySet<string> = new Set([
   "bind",

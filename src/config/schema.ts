@@ -21,6 +21,8 @@ export const REASONS = {
   portRange: "argument must be between 0 and 65535 inclusive",
   yesNo: "argument must be 'yes' or 'no'",
   loglevel: "argument(s) must be one of the following: debug, verbose, notice, warning",
+  logFormat: "argument(s) must be one of the following: legacy, logfmt, json",
+  logTimestampFormat: "argument(s) must be one of the following: legacy, iso8601, milliseconds",
 } as const;
 
 /** yes/no as Redis spells it (any case), or a YAML boolean. */
@@ -64,6 +66,12 @@ export const myIdSchema = z.string().length(40, { error: REASONS.myid });
 export const logLevelSchema = z.enum(["debug", "verbose", "notice", "warning"], {
   error: REASONS.loglevel,
 });
+export const logFormatSchema = z.enum(["legacy", "logfmt", "json"], {
+  error: REASONS.logFormat,
+});
+export const logTimestampFormatSchema = z.enum(["legacy", "iso8601", "milliseconds"], {
+  error: REASONS.logTimestampFormat,
+});
 /** Master names: never `,` or whitespace, they would break hello messages and events. */
 export const masterNameSchema = z.string().regex(/^[^\s,]+$/, { error: "Invalid master name." });
 
@@ -84,6 +92,10 @@ export const serverSchema = z.strictObject({
   dir: z.string().default(DEFAULT_SERVER_SETTINGS.dir),
   logfile: z.string().default(DEFAULT_SERVER_SETTINGS.logfile),
   loglevel: logLevelSchema.default(DEFAULT_SERVER_SETTINGS.loglevel),
+  "log-format": logFormatSchema.default(DEFAULT_SERVER_SETTINGS.logFormat),
+  "log-timestamp-format": logTimestampFormatSchema.default(
+    DEFAULT_SERVER_SETTINGS.logTimestampFormat,
+  ),
   pidfile: z.string().default(DEFAULT_SERVER_SETTINGS.pidfile),
   daemonize: yesNoSchema.default(DEFAULT_SERVER_SETTINGS.daemonize),
   requirepass: z.string().default(DEFAULT_SERVER_SETTINGS.requirepass),

@@ -6,6 +6,10 @@
 import type { SentinelConfig } from "../core/config.js";
 
 export type LogLevel = "debug" | "verbose" | "notice" | "warning";
+/** Valkey's `log-format` (legacy, logfmt) plus json (pino lines). */
+export type LogFormat = "legacy" | "logfmt" | "json";
+/** Valkey's `log-timestamp-format`. */
+export type LogTimestampFormat = "legacy" | "iso8601" | "milliseconds";
 
 export interface ServerSettings {
   /** 26379 in sentinel mode (sentinel.c: initSentinelConfig). */
@@ -18,6 +22,9 @@ export interface ServerSettings {
   /** "" = stdout. */
   readonly logfile: string;
   readonly loglevel: LogLevel;
+  readonly logFormat: LogFormat;
+  readonly logTimestampFormat: LogTimestampFormat;
+  /** "" = none; a daemonized sentinel then writes Redis's default, /var/run/redis.pid. */
   readonly pidfile: string;
   readonly daemonize: boolean;
   readonly requirepass: string;
@@ -49,6 +56,8 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   dir: "",
   logfile: "",
   loglevel: "notice",
+  logFormat: "legacy",
+  logTimestampFormat: "legacy",
   pidfile: "",
   daemonize: false,
   requirepass: "",

@@ -1,7 +1,8 @@
 /**
  * The YAML form of the settings (architecture: "a second front end to the same zod schema"):
  *
- *   server:   { port, bind, protected-mode, dir, logfile, loglevel, pidfile, daemonize,
+ *   server:   { port, bind, protected-mode, dir, logfile, loglevel, log-format,
+ *               log-timestamp-format, pidfile, daemonize,
  *               requirepass, users: [rules…], aclfile, hz, tls: {tls-…}, syslog: {syslog-…} }
  *   sentinel: { myid, current-epoch, announce-ip, announce-port, deny-scripts-reconfig,
  *               resolve-hostnames, announce-hostnames, sentinel-user, sentinel-pass }
@@ -81,6 +82,8 @@ function serverFrom(s: ConfigFileInput["server"]): ServerSettings {
     dir: s.dir,
     logfile: s.logfile,
     loglevel: s.loglevel,
+    logFormat: s["log-format"],
+    logTimestampFormat: s["log-timestamp-format"],
     pidfile: s.pidfile,
     daemonize: s.daemonize,
     requirepass: s.requirepass,
@@ -185,12 +188,18 @@ export function yamlToConfig(text: string, file: string, opts: ConfToConfigOptio
  * epochs win, each master the state lists is taken from it whole (current address, SENTINEL SET
  * changes, epochs, known instances), masters only in the YAML are added after them.
  */
-export function mergeState(yaml: SentinelConfig, state: SentinelConfig): SentinelConfig {
+export function mergeState(
+  yaml: SentinelConfig,
+  state: SentinelConfig,
+  stateHasLogLevel = true,
+): SentinelConfig {
   const listed = new Set(state.masters.map((m) => m.name));
+  // A state file written before `loglevel` was saved in it leaves the YAML's loglevel.
+  const logLevel = stateHasLogLevel ? state.global.logLevel : yaml.global.logLevel;
   return {
     myId: state.myId !== "" ? state.myId : yaml.myId,
     currentEpoch: yaml.currentEpoch > state.currentEpoch ? yaml.currentEpoch : state.currentEpoch,
-    global: state.global,
+    global: { ...state.global, logLevel },
     masters: [...state.masters, ...yaml.masters.filter((m) => !listed.has(m.name))],
   };
 }

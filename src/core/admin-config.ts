@@ -49,6 +49,13 @@ function parseChange(param: string, value: string): Change | null {
       return { ok: true, change: { sentinelUser: value }, drop: true };
     case "sentinel-pass":
       return { ok: true, change: { sentinelPass: value }, drop: true };
+    case "loglevel": {
+      // Redis 7.2 also takes `nothing`; 7.0's loader refuses it, so would the next restart.
+      const level = value.toLowerCase();
+      if (level !== "debug" && level !== "verbose" && level !== "notice" && level !== "warning")
+        return { ok: false };
+      return { ok: true, change: { logLevel: level }, drop: false };
+    }
     default:
       return null;
   }

@@ -82,6 +82,9 @@ export function onIsMasterDownReply(
   else peer.flags.delete("master_down");
   // "*" = the peer did not vote (we did not ask for a vote).
   if (reply.leader !== "*") {
+    if (peer.leaderEpoch !== reply.leaderEpoch) {
+      ctx.out.log("warning", `${peer.name} voted for ${reply.leader} ${reply.leaderEpoch}`);
+    }
     peer.leader = reply.leader;
     peer.leaderEpoch = reply.leaderEpoch;
   }

@@ -7,6 +7,7 @@
  */
 import type { Addr } from "./addr.js";
 import type { Epoch } from "./epoch.js";
+import type { EventLevel } from "./events.js";
 
 /** Per-master settings changed by `sentinel <option> <master> ...` and SENTINEL SET. */
 export interface MasterSettings {
@@ -49,6 +50,11 @@ export interface GlobalSettings {
   readonly announceHostnames: boolean;
   readonly sentinelUser: string;
   readonly sentinelPass: string;
+  /**
+   * The server's `loglevel`, kept here because SENTINEL CONFIG SET changes it (Redis 7.2); the
+   * loader copies the `loglevel` directive into it and the rewrite writes it back.
+   */
+  readonly logLevel: EventLevel;
 }
 
 export interface SentinelConfig {
@@ -70,6 +76,7 @@ export const DEFAULT_GLOBAL_SETTINGS: GlobalSettings = {
   announceHostnames: false,
   sentinelUser: "",
   sentinelPass: "",
+  logLevel: "notice",
 };
 
 export function defaultMasterSettings(quorum: number): MasterSettings {

@@ -4,8 +4,8 @@
  * they never keep state of their own.
  */
 import type { Random } from "./random.js";
-import type { AdminResult, Command, CoreReply, Ready, ScriptJob } from "./ready.js";
-import type { SentinelEvent, SentinelEventType } from "./events.js";
+import type { AdminResult, Command, CoreLog, CoreReply, Ready, ScriptJob } from "./ready.js";
+import type { EventLevel, SentinelEvent, SentinelEventType } from "./events.js";
 import { EVENT_LEVELS } from "./events.js";
 import type { SentinelState } from "./state.js";
 import type { PersistedState } from "./config.js";
@@ -23,6 +23,7 @@ export class ReadyBuilder {
   private replies: CoreReply[] = [];
   private commands: Command[] = [];
   private events: SentinelEvent[] = [];
+  private logs: CoreLog[] = [];
   private scripts: ScriptJob[] = [];
   private exitCode: number | null = null;
   /** Calls that added anything, ever: a step that changed it produced output (quiet-gate.ts). */
@@ -59,6 +60,18 @@ export class ReadyBuilder {
     this.events.push({ type, level: EVENT_LEVELS[type], text, master });
   }
 
+  /** A plain log line (not an event: never published, never a script argument). */
+  log(level: EventLevel, text: string): void {
+    this.writes++;
+    this.logs.push({ kind: "text", at: this.events.length, level, text });
+  }
+
+  /** "Next failover delay: …", `waitMs` before the gate opens. */
+  failoverDelayLog(waitMs: number): void {
+    this.writes++;
+    this.logs.push({ kind: "failover-delay", at: this.events.length, waitMs });
+  }
+
   script(job: ScriptJob): void {
     this.writes++;
     this.scripts.push(job);
@@ -85,6 +98,7 @@ export class ReadyBuilder {
       replies: this.replies,
       commands: this.commands,
       events: this.events,
+      logs: this.logs,
       scripts: this.scripts,
       exitCode: this.exitCode,
     };
@@ -92,6 +106,7 @@ export class ReadyBuilder {
     this.replies = [];
     this.commands = [];
     this.events = [];
+    this.logs = [];
     this.scripts = [];
     this.exitCode = null;
     return ready;

@@ -57,6 +57,10 @@ export function startFailoverIfNeeded(ctx: CoreContext, master: MasterState): bo
   if (failoverGated(ctx, master)) {
     // Redis logs "Next failover delay: I will not start a failover before <time>" once per
     // start time; the flag records that it was reported (reset whenever the start time moves).
+    if (!master.failoverDelayLogged) {
+      const opensAt = master.failoverStartTime + master.settings.failoverTimeout * 2;
+      ctx.out.failoverDelayLog(opensAt - ctx.now);
+    }
     master.failoverDelayLogged = true;
     // A vote for another sentinel arrived while we waited to stand: the draw is void.
     master.candidateTime = 0;
@@ -165,6 +169,7 @@ export function forceFailover(ctx: CoreContext, master: MasterState): AdminResul
   if (selectReplica(ctx, master) === null) {
     return { kind: "error", message: "NOGOODSLAVE No suitable replica to promote" };
   }
+  ctx.out.log("warning", `Executing user requested FAILOVER of '${master.name}'`);
   startFailover(ctx, master);
   master.flags.add("force_failover");
   return { kind: "ok" };

@@ -6,7 +6,15 @@ export { SentinelCore } from "./sentinel-core.js";
 export type { SentinelCoreOptions } from "./sentinel-core.js";
 
 export type { Input, AdminOp, ReplyText } from "./inputs.js";
-export type { Ready, Command, CoreReply, AdminResult, LinkAuth, ScriptJob } from "./ready.js";
+export type {
+  Ready,
+  Command,
+  CoreLog,
+  CoreReply,
+  AdminResult,
+  LinkAuth,
+  ScriptJob,
+} from "./ready.js";
 export { isEmptyReady } from "./ready.js";
 export type { SentinelEvent, SentinelEventType, EventLevel } from "./events.js";
 export { EVENT_LEVELS, formatInstance, isSentinelEventType } from "./events.js";

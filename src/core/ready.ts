@@ -6,13 +6,13 @@
  * anything in `replies` or `commands`. If the persist fails it feeds `persist-failed` back and
  * answers every reply with `afterPersist: true` with
  * "-ERR Failed to save config file. Check server logs." instead. Then, in order: replies,
- * commands, events (log + publish + notification scripts), scripts. `exitCode`, when set, ends
- * the process after the persist (SENTINEL SIMULATE-FAILURE).
+ * commands, events (log + publish + notification scripts) with the plain log lines among them,
+ * scripts. `exitCode`, when set, ends the process after the persist (SENTINEL SIMULATE-FAILURE).
  */
 import type { Addr } from "./addr.js";
 import type { PersistedState } from "./config.js";
 import type { Epoch } from "./epoch.js";
-import type { SentinelEvent } from "./events.js";
+import type { EventLevel, SentinelEvent } from "./events.js";
 import type { ConnKind, LinkId } from "./state.js";
 
 export type AdminResult =
@@ -97,11 +97,29 @@ export interface ScriptJob {
   readonly args: readonly string[];
 }
 
+/**
+ * A log line that is not an event (sentinel.c's plain serverLog calls). `at` = how many of the
+ * Ready's events come before it, so the shell writes both in the order the core produced them.
+ */
+export type CoreLog =
+  | {
+      readonly kind: "text";
+      readonly at: number;
+      readonly level: EventLevel;
+      readonly text: string;
+    }
+  /**
+   * "Next failover delay: I will not start a failover before <ctime>" (warning): the core only
+   * knows how far away that time is (`waitMs`, monotonic); the shell prints the wall-clock date.
+   */
+  | { readonly kind: "failover-delay"; readonly at: number; readonly waitMs: number };
+
 export interface Ready {
   readonly persist: PersistedState | null;
   readonly replies: readonly CoreReply[];
   readonly commands: readonly Command[];
   readonly events: readonly SentinelEvent[];
+  readonly logs: readonly CoreLog[];
   readonly scripts: readonly ScriptJob[];
   readonly exitCode: number | null;
 }
@@ -112,6 +130,7 @@ export function isEmptyReady(ready: Ready): boolean {
     ready.replies.length === 0 &&
     ready.commands.length === 0 &&
     ready.events.length === 0 &&
+    ready.logs.length === 0 &&
     ready.scripts.length === 0 &&
     ready.exitCode === null
   );

@@ -232,6 +232,8 @@ export class SentinelCore {
       this.#state.myId = randomRunId(this.#random);
       ctx.out.flush();
     }
+    // sentinel.c: sentinelIsRunning — after the flush, before the +monitor events.
+    ctx.out.log("warning", `Sentinel ID is ${this.#state.myId}`);
     for (const master of this.#state.masters.values()) {
       ctx.out.event(
         "+monitor",

@@ -5,12 +5,13 @@
  * the pidfile, flush the log. Nothing here decides anything the core decides.
  */
 import { coreReplyToReply } from "../commands/sentinel.js";
-import { defaultIsExecutable } from "../config/load-config.js";
+import { defaultIsExecutable, strerror } from "../config/load-config.js";
 import { aclUserLines, loadUserLines } from "../config/user-directive.js";
-import type { LoadedConfig } from "../config/types.js";
+import type { LoadedConfig, ServerSettings } from "../config/types.js";
 import type { Input } from "../core/inputs.js";
 import type { Command } from "../core/ready.js";
 import { SentinelCore } from "../core/sentinel-core.js";
+import { ConfigError } from "../errors.js";
 import type { MasterState, SentinelState } from "../core/state.js";
 import { monotonicNow, wallNow } from "./clock.js";
 import { ConfigStore } from "./config-store.js";
@@ -106,22 +107,35 @@ function connectTimeoutFor(state: SentinelState, link: string): number {
   return Math.max(MIN_CONNECT_TIMEOUT, Math.min(timeout, MAX_CONNECT_TIMEOUT));
 }
 
-/** Redis's startup lines, then `Sentinel ID is <id>` (sentinel.c: sentinelIsRunning). */
-function logStartup(logger: Logger, loaded: LoadedConfig, port: number): void {
+/** Redis's default pidfile for a daemonized server without one (server.c: createPidFile). */
+export const DEFAULT_DAEMON_PIDFILE = "/var/run/redis.pid";
+
+/**
+ * The settings as the running daemon uses (and rewrites) them: a daemonized sentinel without a
+ * pidfile writes Redis's default one, and the rewrite then names it, as redis-sentinel's does.
+ */
+export function effectiveServer(server: ServerSettings): ServerSettings {
+  return server.daemonize && server.pidfile === ""
+    ? { ...server, pidfile: DEFAULT_DAEMON_PIDFILE }
+    : server;
+}
+
+/** No TCP port and no TLS port: redis-sentinel logs this and exits 1 (server.c: initServer). */
+function listensNowhere(server: ServerSettings): boolean {
+  const tlsPort = Number(server.tls["tls-port"] ?? "0");
+  return server.port === 0 && !(tlsPort > 0);
+}
+
+/** redis-sentinel 7.0's first lines, as it writes them before it listens. */
+function logBoot(logger: Logger, loaded: LoadedConfig): void {
+  logAt(logger, "warning", "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
   logAt(
     logger,
     "warning",
-    "oO0OoO0OoO0Oo Vigil (Redis Sentinel compatible) is starting oO0OoO0OoO0Oo",
-  );
-  logAt(
-    logger,
-    "warning",
-    `Redis version=${REDIS_VERSION}, bits=64, pid=${process.pid}, just started`,
+    `Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started`,
   );
   logAt(logger, "warning", "Configuration loaded");
-  logAt(logger, "notice", `Running mode=sentinel, port=${port}.`);
-  if (loaded.server.daemonize)
-    logAt(logger, "warning", "daemonize is not supported: running in the foreground");
+  logAt(logger, "notice", "monotonic clock: POSIX clock_gettime");
   if (loaded.server.aclfile !== "")
     logAt(logger, "warning", "aclfile is not supported: use user directives");
 }
@@ -250,13 +264,30 @@ async function listen(
   return resp;
 }
 
-export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions): Promise<Daemon> {
+export async function startDaemon(given: LoadedConfig, options: DaemonOptions): Promise<Daemon> {
+  const loaded: LoadedConfig = { ...given, server: effectiveServer(given.server) };
   const settings = loaded.server;
-  const logger = createLogger({ level: settings.loglevel, logfile: settings.logfile });
+  const logger = createLogger({
+    level: loaded.sentinel.global.logLevel,
+    logfile: settings.logfile,
+    format: settings.logFormat,
+    timestampFormat: settings.logTimestampFormat,
+  });
   const exitNow = (code: number): void => {
     flushLogger(logger);
     options.exit(code);
   };
+  logBoot(logger, loaded);
+  if (listensNowhere(settings)) {
+    logAt(logger, "warning", "Configured to not listen anywhere, exiting.");
+    exitNow(1);
+    throw new ConfigError({
+      file: loaded.file,
+      line: 0,
+      directive: "port",
+      reason: "Configured to not listen anywhere, exiting.",
+    });
+  }
   let resp: RespServer | null = null;
   let daemon: Daemon | null = null;
   const resolver = new HostResolver(logger);
@@ -271,24 +302,28 @@ export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions):
     },
     exit: exitNow,
   });
-  logStartup(logger, loaded, settings.port);
   try {
     resp = await listen(loaded, parts, logger, options.executable);
   } catch (err: unknown) {
-    const reason = err instanceof Error ? err.message : String(err);
-    logAt(
-      logger,
-      "warning",
-      `Failed listening on port ${settings.port} (tcp), aborting: ${reason}`,
-    );
+    // server.c: listenToPort's warning, then initServer's abort line.
+    const where = err as { address?: unknown; port?: unknown } | null;
+    if (typeof where?.address === "string" && typeof where.port === "number") {
+      logAt(
+        logger,
+        "warning",
+        `Warning: Could not create server TCP listening socket ${where.address}:${where.port}: bind: ${strerror(err)}`,
+      );
+    }
+    logAt(logger, "warning", `Failed listening on port ${settings.port} (TCP), aborting.`);
     exitNow(1);
     throw err;
   }
+  // server.c main: createPidFile, then the "Running mode" line.
   if (settings.pidfile !== "") {
     const failure = writePidFile(settings.pidfile);
     if (failure !== null) logAt(logger, "warning", `Failed to write PID file: ${failure}`);
   }
-  logAt(logger, "notice", `Sentinel ID is ${parts.core.state.myId}`);
+  logAt(logger, "notice", `Running mode=sentinel, port=${settings.port}.`);
   // Links are opened by the first ticks: ioredis loads while PING is already answered.
   await loadRedisClient();
   await parts.runtime.start();
@@ -307,14 +342,17 @@ function orderedShutdown(
   let closing: Promise<void> | null = null;
   return {
     logger,
-    shutdown(reason) {
+    shutdown() {
       closing ??= (async () => {
-        logAt(logger, "warning", `User requested shutdown... (${reason})`);
+        logAt(logger, "warning", "User requested shutdown...");
         await server.close();
         parts.scheduler.stop();
         await parts.runtime.stop();
         parts.links.closeAll();
-        if (pidfile !== "") removePidFile(pidfile);
+        if (pidfile !== "") {
+          logAt(logger, "notice", "Removing the pid file.");
+          removePidFile(pidfile);
+        }
         logAt(logger, "warning", "Sentinel is now ready to exit, bye bye...");
         exitNow(0);
       })();

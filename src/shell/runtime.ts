@@ -18,7 +18,7 @@
 import type { SentinelEvent } from "../core/events.js";
 import type { Input } from "../core/inputs.js";
 import type { PersistedState } from "../core/config.js";
-import type { Command, CoreReply, Ready } from "../core/ready.js";
+import type { Command, CoreLog, CoreReply, Ready } from "../core/ready.js";
 import type { SentinelState } from "../core/state.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
@@ -30,6 +30,7 @@ import {
   wantsFollowUp,
 } from "./follow-up-tick.js";
 import type { Logger } from "./logger.js";
+import { ctime } from "./log-line.js";
 import { logAt, logEvent } from "./logger.js";
 
 export const SAVE_FAILED_ERROR = "ERR Failed to save config file. Check server logs.";
@@ -266,16 +267,17 @@ export class Runtime {
   /** A failed core assertion is a bug: one fatal line, then exit (habit 9). */
   private crash(err: unknown): void {
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    this.options.logger.fatal({ err: text }, "Sentinel core failure, exiting");
+    logAt(this.options.logger, "warning", `Sentinel core failure, exiting: ${text}`);
     this.stopped = true;
     this.options.exit(1);
   }
 
   /** Carries out a Ready whose persist (if any) settled: `persisted` false if it failed. */
   private execute(ready: Ready, batch: readonly Input[], persisted: boolean): void {
+    this.applyLogLevel();
     if (ready.exitCode !== null) {
       // SENTINEL SIMULATE-FAILURE: the state is on disk; the crash happens before anything is sent.
-      for (const event of ready.events) this.emitEvent(event);
+      this.emitEventsAndLogs(ready);
       this.stopped = true;
       this.options.exit(ready.exitCode);
       return;
@@ -283,8 +285,38 @@ export class Runtime {
     for (const reply of ready.replies) this.answer(reply, persisted);
     this.answerForgotten(batch);
     for (const command of ready.commands) this.options.commands.execute(command);
-    for (const event of ready.events) this.emitEvent(event);
+    this.emitEventsAndLogs(ready);
     for (const job of ready.scripts) this.options.scripts.enqueue(job.path, job.args);
+  }
+
+  /** SENTINEL CONFIG SET loglevel changed the core's copy: the logger follows. */
+  private applyLogLevel(): void {
+    const level = this.options.core.state.global.logLevel;
+    if (level !== this.options.logger.level) this.options.logger.setLevel(level);
+  }
+
+  /** The events, with the core's plain log lines where it produced them. */
+  private emitEventsAndLogs(ready: Ready): void {
+    let next = 0;
+    for (let i = 0; i <= ready.events.length; i++) {
+      for (; next < ready.logs.length && ready.logs[next]!.at <= i; next++) {
+        this.writeLog(ready.logs[next]!);
+      }
+      const event = ready.events[i];
+      if (event !== undefined) this.emitEvent(event);
+    }
+  }
+
+  private writeLog(log: CoreLog): void {
+    if (log.kind === "text") {
+      logAt(this.options.logger, log.level, log.text);
+      return;
+    }
+    logAt(
+      this.options.logger,
+      "warning",
+      `Next failover delay: I will not start a failover before ${ctime((this.options.wallNow ?? systemWallNow)() + log.waitMs)}`,
+    );
   }
 
   private async persist(state: PersistedState): Promise<boolean> {

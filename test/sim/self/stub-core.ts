@@ -93,6 +93,7 @@ export function ready(parts: {
     replies: parts.replies ?? [],
     commands: parts.commands ?? [],
     events: parts.events ?? [],
+    logs: [],
     scripts: [],
     exitCode: null,
   };

@@ -37,6 +37,7 @@ const RICH: SentinelConfig = {
     announceHostnames: true,
     sentinelUser: "su",
     sentinelPass: "p w",
+    logLevel: "notice",
   },
   masters: [
     {
@@ -271,5 +272,40 @@ describe("conf-rewriter round trips", () => {
       { ...r.sentinel, myId: ID },
     );
     expect(out.startsWith("port 26390\n")).to.equal(true);
+  });
+
+  it("keeps log-format and log-timestamp-format, and writes the loglevel the state holds", () => {
+    const text = "log-format logfmt\nlog-timestamp-format iso8601\nloglevel warning\n";
+    const r = load(text);
+    expect(r.server.logFormat).to.equal("logfmt");
+    expect(r.server.logTimestampFormat).to.equal("iso8601");
+    expect(r.sentinel.global.logLevel).to.equal("warning");
+    // SENTINEL CONFIG SET loglevel debug changed the state's copy.
+    const state = {
+      ...r.sentinel,
+      myId: ID,
+      global: { ...r.sentinel.global, logLevel: "debug" as const },
+    };
+    const out = rewriteConf(text, { ...r.server, dir: "/d" }, state);
+    expect(out.split("\n").slice(0, 3)).to.deep.equal([
+      "log-format logfmt",
+      "log-timestamp-format iso8601",
+      "loglevel debug",
+    ]);
+    const again = load(out);
+    expect(again.server).to.deep.include({ logFormat: "logfmt", loglevel: "debug" });
+    expect(again.sentinel.global.logLevel).to.equal("debug");
+    // Defaults are not written: redis-sentinel's files stay as they were.
+    expect(
+      rewriteConf("", { ...load("").server, dir: "/d" }, { ...load("").sentinel, myId: ID }),
+    ).not.to.match(/^(log-format|log-timestamp-format|loglevel) /m);
+  });
+
+  it("writes the loglevel into a YAML config's state file (no server settings)", () => {
+    const r = load("");
+    const global = { ...r.sentinel.global, logLevel: "verbose" as const };
+    expect(rewriteConf("", null, { ...r.sentinel, myId: ID, global })).to.match(
+      /^loglevel verbose$/m,
+    );
   });
 });

@@ -46,6 +46,7 @@ describe("conf-to-config sentinel directives", () => {
         announceHostnames: false,
         sentinelUser: "",
         sentinelPass: "",
+        logLevel: "notice",
       },
       masters: [
         {
@@ -169,6 +170,7 @@ describe("conf-to-config sentinel directives", () => {
       announceHostnames: true,
       sentinelUser: "",
       sentinelPass: "pw",
+      logLevel: "notice",
     });
   });
 
@@ -209,6 +211,8 @@ describe("conf-to-config plain directives", () => {
       dir: "/tmp",
       logfile: "/tmp/l",
       loglevel: "verbose",
+      logFormat: "legacy",
+      logTimestampFormat: "legacy",
       pidfile: "/tmp/p",
       daemonize: true,
       requirepass: "pw",
@@ -218,6 +222,18 @@ describe("conf-to-config plain directives", () => {
       tls: { "tls-port": "26380", "tls-cert-file": "/c" },
       syslog: { "syslog-enabled": "no" },
     });
+  });
+
+  it("reads Valkey's log-format and log-timestamp-format, refusing other values with its text", () => {
+    const r = load("log-format JSON\nlog-timestamp-format milliseconds");
+    expect(r.server).to.deep.include({ logFormat: "json", logTimestampFormat: "milliseconds" });
+    expect(errorOf("log-format text").reason).to.equal(
+      "argument(s) must be one of the following: legacy, logfmt, json",
+    );
+    expect(errorOf("log-timestamp-format unix").reason).to.equal(
+      "argument(s) must be one of the following: legacy, iso8601, milliseconds",
+    );
+    expect(errorOf("log-format a b").reason).to.equal("wrong number of arguments");
   });
 
   it("accepts the other Redis directives (as redis-sentinel does) and a bare sentinel line", () => {

@@ -122,4 +122,17 @@ describe("loadConfig", () => {
     expect(c.sentinel.masters[0]!.addr.port).to.equal(6390);
     expect(checked).to.equal(`${file}.state`);
   });
+
+  it("takes a YAML config's loglevel from its .state file when it has one (SENTINEL CONFIG SET)", () => {
+    const file = join(dir, "v.yaml");
+    writeFileSync(file, "server:\n  loglevel: warning\n");
+    writeFileSync(`${file}.state`, `sentinel myid ${"d".repeat(40)}\n`);
+    const before = loadConfig(file, [], { ...opts, checkWritable: () => undefined });
+    expect(before.server.loglevel).to.equal("warning");
+    expect(before.sentinel.global.logLevel).to.equal("warning");
+    writeFileSync(`${file}.state`, `sentinel myid ${"d".repeat(40)}\nloglevel debug\n`);
+    const after = loadConfig(file, [], { ...opts, checkWritable: () => undefined });
+    expect(after.server.loglevel).to.equal("debug");
+    expect(after.sentinel.global.logLevel).to.equal("debug");
+  });
 });

@@ -14,6 +14,8 @@ server:
   bind: [127.0.0.1, "::1"]
   protected-mode: yes
   loglevel: verbose
+  log-format: logfmt
+  log-timestamp-format: iso8601
   users: ["default on nopass ~* &* +@all"]
   tls: { tls-port: 26391 }
 sentinel:
@@ -39,6 +41,8 @@ port 26390
 bind 127.0.0.1 ::1
 protected-mode yes
 loglevel verbose
+log-format logfmt
+log-timestamp-format iso8601
 user default on nopass ~* &* +@all
 tls-port 26391
 sentinel announce-ip 10.0.0.1

@@ -347,6 +347,14 @@ describe("admin: CONFIG SET and DEBUG", () => {
     expect(d.state.global.resolveHostnames).to.equal(true);
   });
 
+  it("sets loglevel (Redis 7.2) case-insensitively, flushes it and answers after the persist", () => {
+    const d = fresh();
+    const ready = admin(d, { op: "config-set", pairs: [["loglevel", "VERBOSE"]] });
+    expect(result(ready)).to.deep.equal({ kind: "ok" });
+    expect(ready.persist?.global.logLevel).to.equal("verbose");
+    expect(d.state.global.logLevel).to.equal("verbose");
+  });
+
   it("drops peer connections when sentinel-user or sentinel-pass change", () => {
     const d = fresh();
     d.tickAndConnect();
@@ -358,7 +366,8 @@ describe("admin: CONFIG SET and DEBUG", () => {
   });
 
   for (const [param, value, message] of [
-    ["loglevel", "debug", "ERR Invalid argument 'loglevel' to SENTINEL CONFIG SET"],
+    ["loglevel", "nothing", "ERR Invalid value 'nothing' to SENTINEL CONFIG SET 'loglevel'"],
+    ["log-format", "json", "ERR Invalid argument 'log-format' to SENTINEL CONFIG SET"],
     ["announce-port", "65536", "ERR Invalid value '65536' to SENTINEL CONFIG SET 'announce-port'"],
     [
       "announce-hostnames",

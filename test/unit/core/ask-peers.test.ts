@@ -132,6 +132,18 @@ describe("ask-peers: replies", () => {
     expect(peer?.link.pendingCommands).to.be.at.least(0);
   });
 
+  it("logs '<peer> voted for <leader> <epoch>' once per epoch the peer reports", () => {
+    const d = downAndAsked();
+    d.take();
+    const reply = { down: true, leader: PEER_B, leaderEpoch: 4n };
+    d.step({ type: "is-master-down-reply", link: PA, master: "mymaster", reply });
+    expect(d.take().logs).to.deep.equal([
+      { kind: "text", at: 0, level: "warning", text: `${PEER_A} voted for ${PEER_B} 4` },
+    ]);
+    d.step({ type: "is-master-down-reply", link: PA, master: "mymaster", reply });
+    expect(d.take().logs).to.deep.equal([]);
+  });
+
   it("ignores replies of the wrong shape: the flag then expires after 5 s", () => {
     const d = downAndAsked();
     d.step({

@@ -59,6 +59,17 @@ describe("startFailoverIfNeeded", () => {
     expect(master.failoverDelayLogged).to.equal(false);
   });
 
+  it("logs Redis's Next failover delay line once per start time, with the time left", () => {
+    const h = new Harness();
+    const master = h.addMaster(0, { failoverTimeout: 60_000 });
+    markOdown(master, T0);
+    master.failoverStartTime = T0;
+    startFailoverIfNeeded(h.at(T0 + 20_000), master);
+    expect(h.take().logs).to.deep.equal([{ kind: "failover-delay", at: 0, waitMs: 100_000 }]);
+    startFailoverIfNeeded(h.at(T0 + 30_000), master);
+    expect(h.take().logs).to.deep.equal([]);
+  });
+
   it("holds the attempt when the start time was set by a vote in the future", () => {
     const h = new Harness();
     const master = h.addMaster(0);
@@ -110,7 +121,17 @@ describe("forceFailover", () => {
     expect(master.failoverState).to.equal("wait_start");
     expect(h.state.currentEpoch).to.equal(1n);
     expect(master.failoverEpoch).to.equal(1n);
-    expect(eventLines(h.take())).to.deep.equal(["+new-epoch 1", TRY]);
+    const ready = h.take();
+    expect(eventLines(ready)).to.deep.equal(["+new-epoch 1", TRY]);
+    // Logged before +new-epoch, as sentinel.c does.
+    expect(ready.logs).to.deep.equal([
+      {
+        kind: "text",
+        at: 0,
+        level: "warning",
+        text: "Executing user requested FAILOVER of 'mymaster'",
+      },
+    ]);
   });
 });
 

@@ -21,7 +21,15 @@ export const PERSISTED: PersistedState = {
 };
 
 export function emptyReady(): Ready {
-  return { persist: null, replies: [], commands: [], events: [], scripts: [], exitCode: null };
+  return {
+    persist: null,
+    replies: [],
+    commands: [],
+    events: [],
+    logs: [],
+    scripts: [],
+    exitCode: null,
+  };
 }
 
 export class FakeCore implements CoreDriver {
@@ -33,6 +41,7 @@ export class FakeCore implements CoreDriver {
   private pending: Ready = emptyReady();
   readonly state = {
     masters: new Map([["mymaster", { settings: { notificationScript: "/bin/notify" } }]]),
+    global: { ...DEFAULT_GLOBAL_SETTINGS, logLevel: "debug" },
   } as unknown as SentinelState;
 
   constructor(initial: Partial<Ready> = {}) {
@@ -47,6 +56,7 @@ export class FakeCore implements CoreDriver {
       replies: [...this.pending.replies, ...(out.replies ?? [])],
       commands: [...this.pending.commands, ...(out.commands ?? [])],
       events: [...this.pending.events, ...(out.events ?? [])],
+      logs: [...this.pending.logs, ...(out.logs ?? [])],
       scripts: [...this.pending.scripts, ...(out.scripts ?? [])],
       exitCode: out.exitCode ?? this.pending.exitCode,
     };
@@ -89,6 +99,9 @@ export class ManualStore implements PersistStore {
   }
 }
 
+/** The fixture's wall clock: 2021-08-09 08:21:59 local time. */
+export const FIXTURE_WALL_NOW = new Date(2021, 7, 9, 8, 21, 59).getTime();
+
 export function event(
   type: keyof typeof EVENT_LEVELS,
   text: string,
@@ -129,6 +142,7 @@ export function harness(
   const logger = createLogger({
     level: "debug",
     logfile: "",
+    format: "json",
     destination: { write: (l) => lines.push(l) },
   });
   const runtime = new Runtime({
@@ -144,6 +158,7 @@ export function harness(
     publish: (channel, message) => published.push([channel, message]),
     logger,
     now: () => 1000,
+    wallNow: () => FIXTURE_WALL_NOW,
     renderReply: (reply: CoreReply): Reply => {
       order.push(`reply:${reply.requestId}`);
       return R.ok();

@@ -185,6 +185,40 @@ describe("runtime: events, scripts and exit", () => {
     expect(h.lines.join("")).to.contain("+elected-leader");
   });
 
+  it("writes the core's log lines among its events, the failover delay as a wall-clock date", async () => {
+    const h = harness();
+    h.core.respond = () => ({
+      events: [
+        event("+new-epoch", "1", "mymaster"),
+        event("+try-failover", "master mymaster 127.0.0.1 6379", "mymaster"),
+      ],
+      logs: [
+        { kind: "text", at: 0, level: "warning", text: "Executing user requested FAILOVER" },
+        { kind: "failover-delay", at: 2, waitMs: 121_000 },
+      ],
+    });
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await h.runtime.idle();
+    const messages = h.lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages).to.deep.equal([
+      "Executing user requested FAILOVER",
+      "+new-epoch 1",
+      "+try-failover master mymaster 127.0.0.1 6379",
+      "Next failover delay: I will not start a failover before Mon Aug  9 08:24:00 2021",
+    ]);
+  });
+
+  it("follows the loglevel the core holds (SENTINEL CONFIG SET loglevel)", async () => {
+    const h = harness();
+    h.core.state.global = { ...h.core.state.global, logLevel: "warning" };
+    h.core.respond = () => ({
+      events: [event("+slave", "slave 1.1.1.1:1 1.1.1.1 1 @ mymaster 127.0.0.1 6379", "mymaster")],
+    });
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await h.runtime.idle();
+    expect(h.lines).to.deep.equal([]);
+  });
+
   it("answers a request the core left unanswered instead of hanging", async () => {
     const h = harness();
     const reply = await h.runtime.request(ADMIN_FLUSH);
