@@ -6,7 +6,18 @@
  */
 import { coreReplyToReply } from "../commands/sentinel.js";
 import { defaultIsExecutable } from "../config/load-config.js";
-import type { LoadedConfig } from "../config/types.js";
+import type { SecureContext } from "node:tls";
+import type { ListenPlan } from "../config/tls-settings.js";
+import {
+  NOT_LISTENING,
+  announcedPort,
+  listenPlan,
+  reportedPort,
+  tlsNeeded,
+  tlsSettings,
+} from "../config/tls-settings.js";
+import type { LoadedConfig, ServerSettings } from "../config/types.js";
+import { TlsConfigError } from "../errors.js";
 import { SentinelCore } from "../core/sentinel-core.js";
 import type { MasterState, SentinelState } from "../core/state.js";
 import { monotonicNow, wallNow } from "./clock.js";
@@ -24,6 +35,8 @@ import { Scheduler } from "./scheduler.js";
 import { ScriptRunner } from "./script-runner.js";
 import { SentinelHost } from "./sentinel-host.js";
 import { systemRandom } from "./system-random.js";
+import type { TlsContexts } from "./tls-context.js";
+import { buildTlsContexts } from "./tls-context.js";
 
 /** Connect attempts never outlive a master's down-after (nor 10 s). */
 const MAX_CONNECT_TIMEOUT = 10_000;
@@ -107,8 +120,8 @@ function splitUserLine(line: string): { name: string; rules: string[] } | null {
   return name === undefined || name === "" ? null : { name, rules };
 }
 
-/** Redis's startup lines, then `Sentinel ID is <id>` (sentinel.c: sentinelIsRunning). */
-function logStartup(logger: Logger, loaded: LoadedConfig, port: number): void {
+/** Redis's first startup lines (the rest follows once TLS is configured). */
+function logBanner(logger: Logger): void {
   logAt(
     logger,
     "warning",
@@ -120,6 +133,10 @@ function logStartup(logger: Logger, loaded: LoadedConfig, port: number): void {
     `Redis version=${REDIS_VERSION}, bits=64, pid=${process.pid}, just started`,
   );
   logAt(logger, "warning", "Configuration loaded");
+}
+
+/** `Running mode=…`, then `Sentinel ID is <id>` comes later (sentinel.c: sentinelIsRunning). */
+function logStartup(logger: Logger, loaded: LoadedConfig, port: number): void {
   logAt(logger, "notice", `Running mode=sentinel, port=${port}.`);
   if (loaded.server.daemonize)
     logAt(logger, "warning", "daemonize is not supported: running in the foreground");
@@ -139,6 +156,7 @@ interface Parts {
 function wire(
   loaded: LoadedConfig,
   logger: Logger,
+  linkTls: SecureContext | undefined,
   late: {
     publish: (channel: string, message: string) => void;
     shutdown: () => void;
@@ -149,7 +167,7 @@ function wire(
   const core = new SentinelCore(loaded.sentinel, {
     random: systemRandom,
     now: monotonicNow(),
-    port: settings.port,
+    port: announcedPort(settings),
     requirePass: settings.requirepass,
   });
   const scripts = new ScriptRunner({
@@ -165,6 +183,7 @@ function wire(
     },
     logger,
     connectTimeout: (link) => connectTimeoutFor(core.state, link),
+    tls: () => linkTls,
   });
   const runtime = new Runtime({
     core,
@@ -202,11 +221,15 @@ async function listen(
   parts: Parts,
   logger: Logger,
   executable: string,
+  plan: ListenPlan,
+  tls: TlsContexts | undefined,
 ): Promise<RespServer> {
   const settings = loaded.server;
   const resp = await startRespServer(
     {
-      port: settings.port,
+      port: plan.plain,
+      ...(plan.tls !== null && tls !== undefined ? { tls: { port: plan.tls, contexts: tls } } : {}),
+      reportedPort: reportedPort(settings),
       ...(settings.bind.length > 0 ? { bind: settings.bind } : {}),
       protectedMode: settings.protectedMode,
       requirePass: settings.requirepass,
@@ -237,7 +260,16 @@ export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions):
   };
   let resp: RespServer | null = null;
   let daemon: Daemon | null = null;
-  const parts = wire(loaded, logger, {
+  logBanner(logger);
+  const plan = listenPlan(settings);
+  if (plan === null) {
+    logAt(logger, "warning", NOT_LISTENING);
+    exitNow(1);
+    throw new Error(NOT_LISTENING);
+  }
+  const tls = configureTls(settings, logger, exitNow);
+  const tlsOn = tlsSettings(settings.tls);
+  const parts = wire(loaded, logger, tlsOn.replication ? tls?.client : undefined, {
     publish: (channel, message) => {
       resp?.publish(channel, message);
     },
@@ -246,16 +278,13 @@ export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions):
     },
     exit: exitNow,
   });
-  logStartup(logger, loaded, settings.port);
+  logStartup(logger, loaded, reportedPort(settings));
   try {
-    resp = await listen(loaded, parts, logger, options.executable);
+    resp = await listen(loaded, parts, logger, options.executable, plan, tls);
   } catch (err: unknown) {
     const reason = err instanceof Error ? err.message : String(err);
-    logAt(
-      logger,
-      "warning",
-      `Failed listening on port ${settings.port} (tcp), aborting: ${reason}`,
-    );
+    const where = plan.plain !== null ? `${plan.plain} (tcp)` : `${String(plan.tls)} (tls)`;
+    logAt(logger, "warning", `Failed listening on port ${where}, aborting: ${reason}`);
     exitNow(1);
     throw err;
   }
@@ -270,6 +299,28 @@ export async function startDaemon(loaded: LoadedConfig, options: DaemonOptions):
   parts.scheduler.start();
   daemon = orderedShutdown(logger, resp, parts, settings.pidfile, exitNow);
   return daemon;
+}
+
+/**
+ * Builds the TLS contexts when Redis would (a TLS port or TLS links, tls-settings.ts:
+ * tlsNeeded). A setting that cannot be used is logged as Redis logs it, then the process exits 1.
+ */
+function configureTls(
+  settings: ServerSettings,
+  logger: Logger,
+  exitNow: (code: number) => void,
+): TlsContexts | undefined {
+  const tls = tlsSettings(settings.tls);
+  if (!tlsNeeded(tls, settings.tls)) return undefined;
+  try {
+    return buildTlsContexts(tls, settings.tls["tls-cluster"] === "yes");
+  } catch (err: unknown) {
+    if (!(err instanceof TlsConfigError)) throw err;
+    logAt(logger, "warning", err.message);
+    logAt(logger, "warning", "Failed to configure TLS. Check logs for more info.");
+    exitNow(1);
+    throw err;
+  }
 }
 
 function orderedShutdown(
