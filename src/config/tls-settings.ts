@@ -102,7 +102,7 @@ function intValue(v: string, max: number, rangeReason: string): string {
  * the auth mode in lower case, integers in decimal). Throws LineError with Redis's reason.
  */
 export function checkTlsDirective(name: string, value: string): string {
-  const kind = TLS_DIRECTIVES[name];
+  const kind: Kind | undefined = TLS_DIRECTIVES[name];
   switch (kind) {
     case "port":
       return intValue(value, 65535, REASONS.portRange);
