@@ -8,7 +8,7 @@
  * (`listenPlan`) and which port its hellos announce (`announcedPort`).
  */
 import { LineError } from "./sentinel-directives.js";
-import { REASONS, intTextSchema } from "./schema.js";
+import { REASONS } from "./schema.js";
 import type { ServerSettings } from "./types.js";
 
 export type TlsAuthClients = "yes" | "no" | "optional";
@@ -90,11 +90,15 @@ const TLS_DIRECTIVES: Readonly<Record<string, Kind>> = {
 const AUTH_REASON = "argument(s) must be one of the following: no, yes, optional";
 const INT_RANGE_REASON = "argument must be between 0 and 2147483647 inclusive";
 
+/** Redis's string2ll: no sign but `-`, no leading zero, no blanks ("+5" and "05" are refused). */
+const STRICT_INT = /^(0|-?[1-9]\d*)$/;
+
 function intValue(v: string, max: number, rangeReason: string): string {
-  const r = intTextSchema.safeParse(v);
-  if (!r.success) throw new LineError(REASONS.notInteger);
-  if (r.data < 0 || r.data > max) throw new LineError(rangeReason);
-  return String(r.data);
+  if (!STRICT_INT.test(v)) throw new LineError(REASONS.notInteger);
+  const n = BigInt(v);
+  if (n < -(2n ** 63n) || n >= 2n ** 63n) throw new LineError(REASONS.notInteger);
+  if (n < 0n || n > BigInt(max)) throw new LineError(rangeReason);
+  return v;
 }
 
 /**

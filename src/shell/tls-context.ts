@@ -89,6 +89,9 @@ function fail(message: string, err?: unknown): never {
   });
 }
 
+/** OpenSSL 3's error for a CA file without a certificate (X509_R_NO_CERTIFICATE_OR_CRL_FOUND). */
+const NO_CERT_FOUND = "error:05800088:x509 certificate routines::no certificate or crl found";
+
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /** The CA certificates of a file and/or a directory (every PEM certificate in its files). */
@@ -115,7 +118,7 @@ function loadCa(settings: TlsSettings, read: ReadFile): string[] {
     } catch (err) {
       fail(where, err);
     }
-    if (addFrom(text) === 0) fail(`${where}: no certificate or crl found`);
+    if (addFrom(text) === 0) fail(`${where}: ${NO_CERT_FOUND}`);
   }
   if (settings.caCertDir !== "") {
     let names: string[];
