@@ -9,7 +9,9 @@
 //   did not sign, and a plain connection, exactly as redis-sentinel does; `optional` takes a
 //   client without a certificate but not the stranger's;
 // - a mixed quorum of redis-sentinel and Vigil, all on TLS, lists one another at the TLS ports
-//   and completes a failover.
+//   and completes a failover;
+// - at start, `port` and `tls-port` together listen on both; a bad certificate is refused with
+//   redis-sentinel's log line and exit 1, as is `port 0` without a tls-port.
 import fs from "node:fs";
 import path from "node:path";
 import type { ConnectionOptions } from "node:tls";
@@ -18,13 +20,16 @@ import { Redis } from "ioredis";
 import { RedisProcess } from "./harness/redis-process.js";
 import { RespConnection, RespError, sendCommand } from "./harness/resp-client.js";
 import {
+  REDIS_SENTINEL_BIN,
   SentinelProcess,
+  VIGIL_ENTRY,
   type EventRecorder,
   type SentinelImpl,
 } from "./harness/sentinel-process.js";
 import { makeTlsFiles, tlsClientOptions, type TlsFiles } from "./harness/tls-files.js";
 import type { Topology } from "./harness/topology.js";
-import { bounded, python } from "./support/clients.js";
+import { bounded, python, runBounded, type RunResult } from "./support/clients.js";
+import { freePort } from "./harness/ports.js";
 import {
   ClusterRun,
   peersOf,
@@ -255,6 +260,83 @@ describe("TLS on every link (port 0, tls-port, tls-replication yes)", function (
         expect(await pingWith(s.port, tlsClientOptions(files))).to.equal("PONG");
         expect(await pingWith(s.port, ca())).to.equal("PONG");
         expect(await pingWith(s.port, stranger())).to.match(/^refused/);
+      });
+    }
+  });
+
+  describe("start", function () {
+    let files: TlsFiles;
+    let master: RedisProcess;
+    const started: SentinelProcess[] = [];
+
+    before(async function () {
+      master = await RedisProcess.start();
+      files = makeTlsFiles(path.join(master.dir, "tls"));
+    });
+
+    afterEach(async function () {
+      for (const s of started.splice(0)) {
+        if (this.currentTest?.state === "failed") console.log(s.logs(30));
+        await s.cleanup();
+      }
+    });
+
+    after(async function () {
+      await master.cleanup();
+    });
+
+    const tlsLines = (): string[] => [
+      `tls-cert-file "${files.cert}"`,
+      `tls-key-file "${files.key}"`,
+      `tls-ca-cert-file "${files.caCert}"`,
+    ];
+
+    /** Runs a sentinel on `lines` (no logfile: the log goes to stdout) until it exits. */
+    async function exitOf(impl: SentinelImpl, lines: readonly string[]): Promise<RunResult> {
+      const conf = path.join(master.dir, `${impl}-start.conf`);
+      fs.writeFileSync(
+        conf,
+        [...lines, `sentinel monitor ${NAME} ${HOST} ${master.port} 1`, ""].join("\n"),
+      );
+      return impl === "redis"
+        ? runBounded(REDIS_SENTINEL_BIN, [conf], 15_000)
+        : runBounded(process.execPath, [VIGIL_ENTRY, conf], 15_000);
+    }
+
+    for (const impl of ["redis", "vigil"] as const) {
+      it(`${impl}: port and tls-port together listen on both`, async () => {
+        const s = await SentinelProcess.start({
+          impl,
+          monitors: [{ name: NAME, port: master.port, quorum: 1 }],
+          extraConfig: [`tls-port ${await freePort()}`, ...tlsLines()],
+        });
+        started.push(s);
+        const tlsPort = Number(/^tls-port (\d+)$/m.exec(s.readConfig())?.[1]);
+        expect(await pingWith(s.port, undefined)).to.equal("PONG");
+        expect(await pingWith(tlsPort, tlsClientOptions(files))).to.equal("PONG");
+        expect((await s.info("server")).get("tcp_port")).to.equal(String(s.port));
+      });
+
+      it(`${impl}: a bad certificate at start is one reason line, then exit 1`, async () => {
+        const bad = path.join(master.dir, "bad.crt");
+        fs.writeFileSync(bad, "garbage\n");
+        const r = await exitOf(impl, [
+          "port 0",
+          `tls-port ${await freePort()}`,
+          ...tlsLines(),
+          `tls-cert-file "${bad}"`,
+        ]);
+        expect(r.code).to.equal(1);
+        expect(r.stdout).to.include(
+          `Failed to load certificate: ${bad}: error:0480006C:PEM routines::no start line`,
+        );
+        expect(r.stdout).to.include("Failed to configure TLS. Check logs for more info.");
+      });
+
+      it(`${impl}: port 0 without a tls-port listens nowhere and exits 1`, async () => {
+        const r = await exitOf(impl, ["port 0"]);
+        expect(r.code).to.equal(1);
+        expect(r.stdout).to.include("Configured to not listen anywhere, exiting.");
       });
     }
   });
