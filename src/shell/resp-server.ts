@@ -27,8 +27,7 @@ import { ClientSession, DEFAULT_CLIENT_LIMITS } from "./client-session.js";
 import { startEventLoopLag } from "./event-loop-lag.js";
 import { PubSubHub } from "./pubsub-hub.js";
 import type { TlsContexts } from "./tls-context.js";
-import type { TlsServer } from "./tls-listener.js";
-import { createTlsListener, setListenerContexts } from "./tls-listener.js";
+import { createTlsListener } from "./tls-listener.js";
 
 export interface RespServerOptions {
   /** TCP port; 0 picks a free one (tests), shared by every bind address; null = none. */
@@ -80,8 +79,6 @@ export interface RespServer {
   addresses(): readonly AddressInfo[];
   /** The TLS listeners' addresses (empty without TLS). */
   tlsAddresses(): readonly AddressInfo[];
-  /** New TLS connections use these contexts; established ones keep theirs. */
-  setTlsContexts(contexts: TlsContexts): void;
   stats(): RespServerStats;
   /** The ACL (users, requirepass) the server authenticates against. */
   readonly acl: Acl;
@@ -285,7 +282,6 @@ export async function startRespServer(
 
   const specs = parseBind(options.bind ?? ["*", "-::*"]);
   const listeners: Server[] = [];
-  const tlsListeners: TlsServer[] = [];
   const tlsAddrs: AddressInfo[] = [];
   try {
     if (options.port !== null) {
@@ -300,7 +296,6 @@ export async function startRespServer(
       const secure = await listenAll(specs, tlsOptions.port, () =>
         createTlsListener(tlsOptions.contexts, onConnection, (m) => logger?.warn(m)),
       );
-      tlsListeners.push(...secure.listeners);
       listeners.push(...secure.listeners);
       tlsAddrs.push(...secure.bound);
       boundAddrs.push(...secure.bound);
@@ -317,9 +312,6 @@ export async function startRespServer(
     address: () => boundAddrs[0]!,
     addresses: () => [...boundAddrs],
     tlsAddresses: () => [...tlsAddrs],
-    setTlsContexts: (contexts) => {
-      for (const l of tlsListeners) setListenerContexts(l, contexts);
-    },
     stats: () => ({
       connectedClients: sessions.size,
       totalConnectionsReceived: counters.totalConnections,

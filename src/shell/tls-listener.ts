@@ -28,8 +28,6 @@ export function shortReason(message: string): string {
   return m === null ? message : `error:${m[1] ?? ""}:${m[2] ?? ""}::${m[3] ?? ""}`;
 }
 
-const authModes = new WeakMap<tls.Server, TlsContexts["authClients"]>();
-
 export function createTlsListener(
   contexts: TlsContexts,
   onConnection: (socket: Socket) => void,
@@ -39,7 +37,7 @@ export function createTlsListener(
     { ...serverOptions(contexts), noDelay: true },
     (socket: tls.TLSSocket) => {
       // `optional`: no certificate is fine, an invalid one is not.
-      if (authModes.get(server) === "optional" && !socket.authorized) {
+      if (contexts.authClients === "optional" && !socket.authorized) {
         const peer = socket.getPeerCertificate();
         if (Object.keys(peer).length > 0) {
           warn(
@@ -52,15 +50,8 @@ export function createTlsListener(
       onConnection(socket);
     },
   );
-  authModes.set(server, contexts.authClients);
   server.on("tlsClientError", (err: Error) => {
     warn(`Error accepting a client connection: ${shortReason(err.message)}`);
   });
   return server;
-}
-
-/** New connections use `contexts`; established ones keep the context they were made with. */
-export function setListenerContexts(server: TlsServer, contexts: TlsContexts): void {
-  authModes.set(server, contexts.authClients);
-  server.setSecureContext(serverOptions(contexts));
 }
