@@ -28,6 +28,8 @@ export function shortReason(message: string): string {
   return m === null ? message : `error:${m[1] ?? ""}:${m[2] ?? ""}::${m[3] ?? ""}`;
 }
 
+const VERIFY_FAILED = "error:0A000086:SSL routines::certificate verify failed";
+
 export function createTlsListener(
   contexts: TlsContexts,
   onConnection: (socket: Socket) => void,
@@ -40,9 +42,8 @@ export function createTlsListener(
       if (contexts.authClients === "optional" && !socket.authorized) {
         const peer = socket.getPeerCertificate();
         if (Object.keys(peer).length > 0) {
-          warn(
-            `Error accepting a client connection: ${String(socket.authorizationError ?? "certificate verify failed")}`,
-          );
+          // OpenSSL's words, as Redis logs the handshake its SSL_VERIFY_PEER failed.
+          warn(`Error accepting a client connection: ${VERIFY_FAILED}`);
           socket.destroy();
           return;
         }

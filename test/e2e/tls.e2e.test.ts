@@ -6,8 +6,8 @@
 //   redis-py discover the master through them over TLS, RESP3 works over TLS, and a kill -9 of
 //   the master ends in one failover that every sentinel and the other replica follow;
 // - tls-auth-clients yes refuses a client without a certificate, one with a certificate the CA
-//   did not sign, and a plain connection, exactly as redis-sentinel does; `optional` takes a
-//   client without a certificate but not the stranger's;
+//   did not sign, and a plain connection, exactly as redis-sentinel does, with its log line;
+//   `optional` takes a client without a certificate but not the stranger's;
 // - a mixed quorum of redis-sentinel and Vigil, all on TLS, lists one another at the TLS ports
 //   and completes a failover;
 // - at start, `port` and `tls-port` together listen on both; a bad certificate is refused with
@@ -30,6 +30,7 @@ import { makeTlsFiles, tlsClientOptions, type TlsFiles } from "./harness/tls-fil
 import type { Topology } from "./harness/topology.js";
 import { bounded, python, runBounded, type RunResult } from "./support/clients.js";
 import { freePort } from "./harness/ports.js";
+import { waitFor } from "./harness/wait-for.js";
 import {
   ClusterRun,
   peersOf,
@@ -81,6 +82,17 @@ async function pingWith(port: number, options: ConnectionOptions | undefined): P
   } catch (error: unknown) {
     return `refused: ${error instanceof Error ? error.message : String(error)}`;
   }
+}
+
+/** Waits (bounded) for Redis's refused-handshake line with OpenSSL's `reason` in the log. */
+async function logged(s: SentinelProcess, reason: string): Promise<void> {
+  const line = `Error accepting a client connection: error:`;
+  await waitFor(`"${line}…${reason}" in ${s.impl}'s log`, () =>
+    fs
+      .readFileSync(s.logPath, "utf8")
+      .split("\n")
+      .some((l) => l.includes(line) && l.includes(`routines::${reason}`)),
+  );
 }
 
 const REDIS_PY_TLS_PROBE = `
@@ -253,6 +265,7 @@ describe("TLS on every link (port 0, tls-port, tls-replication yes)", function (
         expect(await pingWith(s.port, ca())).to.match(/^refused/);
         expect(await pingWith(s.port, stranger())).to.match(/^refused/);
         expect(await pingWith(s.port, undefined)).to.match(/^refused/);
+        await logged(s, "peer did not return a certificate");
       });
 
       it(`${impl}: tls-auth-clients optional takes no certificate but refuses a stranger's`, async () => {
@@ -260,6 +273,7 @@ describe("TLS on every link (port 0, tls-port, tls-replication yes)", function (
         expect(await pingWith(s.port, tlsClientOptions(files))).to.equal("PONG");
         expect(await pingWith(s.port, ca())).to.equal("PONG");
         expect(await pingWith(s.port, stranger())).to.match(/^refused/);
+        await logged(s, "certificate verify failed");
       });
     }
   });
