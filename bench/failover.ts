@@ -8,11 +8,15 @@
 // master_link_status:up towards the promoted one. Prints medians with min–max per metric and
 // implementation, the vigil/redis ratio, and a final one-line JSON summary.
 //
+// With --tls every process runs on TLS only (port 0 + tls-port, tls-replication yes; the
+// harness's Topology tls option), and the client, the event recorder and the polls too.
+//
 //   tsx bench/failover.ts [--impl redis|vigil|both] [--runs 10] [--modes SIGKILL,SIGSTOP]
-//                         [--down-after 1000] [--timeout 30000]
+//                         [--down-after 1000] [--timeout 30000] [--tls]
 import { Redis } from "ioredis";
 import { RespConnection, parseInfo } from "../test/e2e/harness/resp-client.js";
 import { EventRecorder, type SentinelImpl } from "../test/e2e/harness/sentinel-process.js";
+import { tlsClientOptions } from "../test/e2e/harness/tls-files.js";
 import { startTopology, type Topology } from "../test/e2e/harness/topology.js";
 import { delay } from "../test/e2e/harness/wait-for.js";
 import { Args } from "./lib/args.js";
@@ -46,6 +50,7 @@ interface RunConfig {
   mode: Mode;
   downAfterMs: number;
   timeoutMs: number;
+  tls: boolean;
 }
 
 /** An ioredis client in sentinel mode writing every ~10 ms; remembers when writes succeeded. */
@@ -60,7 +65,9 @@ class Writer {
   readonly clientEvents: string[] = [];
 
   constructor(topology: Topology) {
+    const tls = topology.tls === undefined ? undefined : tlsClientOptions(topology.tls);
     this.client = new Redis({
+      ...(tls === undefined ? {} : { tls, sentinelTLS: tls, enableTLSForSentinelMode: true }),
       sentinels: topology.sentinels.map((s) => ({ host: "127.0.0.1", port: s.port })),
       name: topology.masterName,
       failoverDetector: true,
@@ -155,7 +162,7 @@ async function watchSentinels(
   deadline: number,
 ): Promise<[number | undefined, number | undefined]> {
   const connections = await Promise.all(
-    topology.sentinels.map((s) => RespConnection.connect(s.port)),
+    topology.sentinels.map((s) => RespConnection.connect(s.port, 2_000, "127.0.0.1", s.tls)),
   );
   let newPort: number | undefined;
   try {
@@ -220,6 +227,7 @@ async function oneRun(config: RunConfig): Promise<Timings> {
     quorum: 2,
     downAfterMs: config.downAfterMs,
     failoverTimeoutMs: 10_000,
+    tls: config.tls,
   });
   const recorder = await EventRecorder.start(topology.sentinels);
   const writer = new Writer(topology);
@@ -286,13 +294,14 @@ async function main(): Promise<void> {
   const downAfterMs = args.int("down-after", 1_000);
   const timeoutMs = args.int("timeout", 30_000);
   const modes = args.string("modes", "SIGKILL,SIGSTOP").split(",") as Mode[];
+  const tls = args.has("tls");
   const results: Results = {};
   for (const impl of impls) {
     results[impl] = {};
     for (const mode of modes) {
       const samples = new Map<Metric, number[]>(METRICS.map(([m]) => [m, []]));
       for (let run = 1; run <= runs; run++) {
-        const timings = await oneRun({ impl, mode, downAfterMs, timeoutMs });
+        const timings = await oneRun({ impl, mode, downAfterMs, timeoutMs, tls });
         for (const [metric, value] of Object.entries(timings) as [Metric, number][])
           samples.get(metric)?.push(value);
         console.error(`${impl} ${mode} run ${run}/${runs}: ${JSON.stringify(timings)}`);
@@ -305,7 +314,7 @@ async function main(): Promise<void> {
   const ratios: Partial<Record<Mode, Partial<Record<Metric, number | null>>>> = {};
   for (const mode of modes) {
     console.log(
-      `\nFailover timings after ${mode} of the master, ms from the kill: median (min–max), ${runs} runs, down-after ${downAfterMs}`,
+      `\nFailover timings after ${mode} of the master${tls ? ", every link on TLS" : ""}, ms from the kill: median (min–max), ${runs} runs, down-after ${downAfterMs}`,
     );
     const header = ["metric", ...impls];
     if (impls.length === 2) header.push("vigil/redis");
@@ -324,7 +333,7 @@ async function main(): Promise<void> {
     printTable(header, rows);
   }
   console.log(
-    JSON.stringify({ bench: "failover", runs, downAfterMs, modes, results, ratio: ratios }),
+    JSON.stringify({ bench: "failover", tls, runs, downAfterMs, modes, results, ratio: ratios }),
   );
 }
 

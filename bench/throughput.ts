@@ -6,12 +6,17 @@
 // sentinel's CPU time per request (user + system, from /proc), which depends much less than
 // req/s on what else the machine is doing (redis-benchmark itself needs a core).
 //
+// With --tls each sentinel listens on a plain port and a TLS port (tls-port beside port, the
+// topology on TLS) and every cell is measured on both, so TLS and plain figures come from the
+// same processes in the same run ("vigil+tls" is Vigil's TLS port).
+//
 //   tsx bench/throughput.ts [--impl redis|vigil|both] [--requests 100000] [--clients 50]
-//                           [--repeat 3]
+//                           [--repeat 3] [--tls]
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { SentinelImpl } from "../test/e2e/harness/sentinel-process.js";
-import { startTopology } from "../test/e2e/harness/topology.js";
+import { freePort } from "../test/e2e/harness/ports.js";
+import type { TlsFiles } from "../test/e2e/harness/tls-files.js";
+import { startTopology, type Topology } from "../test/e2e/harness/topology.js";
 import { Args } from "./lib/args.js";
 import { cpuSeconds } from "./lib/proc-stats.js";
 import { printTable, ratio, round, summarize } from "./lib/stats.js";
@@ -27,7 +32,8 @@ const COMMANDS: readonly (readonly string[])[] = [
 const PIPELINES = [1, 16] as const;
 
 interface Cell {
-  impl: SentinelImpl;
+  /** The implementation, with "+tls" for its TLS port. */
+  impl: string;
   command: string;
   pipeline: number;
   /** Median requests per second, with the slowest and fastest run. */
@@ -46,8 +52,12 @@ async function benchmark(
   pipeline: number,
   requests: number,
   clients: number,
+  tls: TlsFiles | undefined,
 ): Promise<[number, number]> {
   const args = [
+    ...(tls === undefined
+      ? []
+      : ["--tls", "--cacert", tls.caCert, "--cert", tls.cert, "--key", tls.key]),
     "-h",
     "127.0.0.1",
     "-p",
@@ -74,9 +84,22 @@ async function benchmark(
 }
 
 interface Target {
-  readonly impl: SentinelImpl;
+  readonly impl: string;
   readonly port: number;
   readonly pid: number;
+  readonly tls: TlsFiles | undefined;
+}
+
+/** The bench's targets in a topology: its sentinel's port, and with TLS its TLS port too. */
+function targetsOf(t: Topology, impl: string, plainPort: number | undefined): Target[] {
+  const sentinel = t.sentinels[0];
+  const pid = sentinel?.pid ?? 0;
+  const port = sentinel?.port ?? 0;
+  if (plainPort === undefined) return [{ impl, port, pid, tls: undefined }];
+  return [
+    { impl, port: plainPort, pid, tls: undefined },
+    { impl: `${impl}+tls`, port, pid, tls: t.tls },
+  ];
 }
 
 interface Samples {
@@ -91,24 +114,32 @@ async function main(): Promise<void> {
   const requests = args.int("requests", 100_000);
   const clients = args.int("clients", 50);
   const repeat = args.int("repeat", 3);
+  const withTls = args.has("tls");
   const cells: Cell[] = [];
+  const labels = impls.flatMap((impl) => (withTls ? [impl, `${impl}+tls`] : [impl]));
   // Both sentinels run for the whole bench and their runs alternate (redis, vigil, vigil,
   // redis, …): on a shared 2-core machine the load from elsewhere drifts over minutes, and
   // measuring one program after the other put all of a drift on one side of the ratio.
   const topologies = [];
+  const targets: Target[] = [];
   try {
     for (const impl of impls) {
-      topologies.push(await startTopology({ replicas: 1, sentinels: [impl], quorum: 1 }));
+      // With --tls: `port <plain>` after the TLS lines gives the sentinel both listeners.
+      const plainPort = withTls ? await freePort() : undefined;
+      const t = await startTopology({
+        replicas: 1,
+        sentinels: [impl],
+        quorum: 1,
+        tls: withTls,
+        ...(plainPort === undefined ? {} : { sentinelConfig: [`port ${plainPort}`] }),
+      });
+      topologies.push(t);
+      targets.push(...targetsOf(t, impl, plainPort));
     }
-    const targets: Target[] = topologies.map((t, i) => ({
-      impl: impls[i] ?? "redis",
-      port: t.sentinels[0]?.port ?? 0,
-      pid: t.sentinels[0]?.pid ?? 0,
-    }));
     for (const command of COMMANDS) {
       for (const pipeline of PIPELINES) {
         const n = requests * (pipeline === 1 ? 1 : 4);
-        const samples = new Map<SentinelImpl, Samples>();
+        const samples = new Map<string, Samples>();
         for (const target of targets) {
           samples.set(target.impl, { rps: [], p50: [], cpu: [] });
           // A discarded warm-up run first: a fresh Node process runs its first thousands of
@@ -119,13 +150,14 @@ async function main(): Promise<void> {
             pipeline,
             Math.max(10_000, Math.floor(n / 5)),
             clients,
+            target.tls,
           );
         }
         for (let i = 0; i < repeat; i++) {
           const order = i % 2 === 0 ? targets : [...targets].reverse();
           for (const target of order) {
             const before = cpuSeconds(target.pid);
-            const [r, p] = await benchmark(target.port, command, pipeline, n, clients);
+            const [r, p] = await benchmark(target.port, command, pipeline, n, clients, target.tls);
             const mine = samples.get(target.impl);
             mine?.cpu.push(((cpuSeconds(target.pid) - before) * 1e6) / n);
             mine?.rps.push(r);
@@ -156,19 +188,22 @@ async function main(): Promise<void> {
   const header = [
     "command",
     "-P",
-    ...impls.map((i) => `${i} req/s`),
-    ...impls.map((i) => `${i} p50 ms`),
-    ...impls.map((i) => `${i} CPU µs/req`),
+    ...labels.map((i) => `${i} req/s`),
+    ...labels.map((i) => `${i} p50 ms`),
+    ...labels.map((i) => `${i} CPU µs/req`),
   ];
-  if (impls.length === 2) header.push("vigil/redis req/s", "vigil/redis CPU");
+  const suffixes = withTls ? ["", "+tls"] : [""];
+  if (impls.length === 2) {
+    for (const x of suffixes) header.push(`vigil${x}/redis${x} req/s`, `vigil${x}/redis${x} CPU`);
+  }
   const ratios: Record<string, number | null> = {};
   const cpuRatios: Record<string, number | null> = {};
   const rows = COMMANDS.flatMap((command) =>
     PIPELINES.map((pipeline) => {
       const name = command.join(" ");
-      const mine = impls.map((impl) =>
-        cells.find((c) => c.impl === impl && c.command === name && c.pipeline === pipeline),
-      );
+      const cell = (impl: string): Cell | undefined =>
+        cells.find((c) => c.impl === impl && c.command === name && c.pipeline === pipeline);
+      const mine = labels.map(cell);
       const row = [
         name,
         String(pipeline),
@@ -177,11 +212,14 @@ async function main(): Promise<void> {
         ...mine.map((c) => String(c?.cpuUs ?? "n/a")),
       ];
       if (impls.length === 2) {
-        const r = ratio(mine[1]?.rps, mine[0]?.rps);
-        const c = ratio(mine[1]?.cpuUs, mine[0]?.cpuUs);
-        ratios[`${name} -P ${pipeline}`] = r;
-        cpuRatios[`${name} -P ${pipeline}`] = c;
-        row.push(r === null ? "n/a" : String(r), c === null ? "n/a" : String(c));
+        for (const x of suffixes) {
+          const [vigil, redis] = [cell(`vigil${x}`), cell(`redis${x}`)];
+          const r = ratio(vigil?.rps, redis?.rps);
+          const c = ratio(vigil?.cpuUs, redis?.cpuUs);
+          ratios[`${name} -P ${pipeline}${x}`] = r;
+          cpuRatios[`${name} -P ${pipeline}${x}`] = c;
+          row.push(r === null ? "n/a" : String(r), c === null ? "n/a" : String(c));
+        }
       }
       return row;
     }),
@@ -193,6 +231,7 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       bench: "throughput",
+      tls: withTls,
       clients,
       requests,
       repeat,

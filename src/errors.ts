@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   VIGIL_COMMAND: "VIGIL_COMMAND",
   VIGIL_PROTOCOL: "VIGIL_PROTOCOL",
   VIGIL_CLI: "VIGIL_CLI",
+  VIGIL_TLS: "VIGIL_TLS",
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -79,5 +80,16 @@ export class CliError extends SentinelError {
   override readonly name = "CliError";
   constructor(message: string) {
     super(ERROR_CODES.VIGIL_CLI, message);
+  }
+}
+
+/**
+ * The TLS settings cannot be turned into a TLS context (a missing or bad certificate, key or CA,
+ * unknown protocols or ciphers). The message is the line Redis logs for it (tls.c).
+ */
+export class TlsConfigError extends SentinelError {
+  override readonly name = "TlsConfigError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ERROR_CODES.VIGIL_TLS, message, options);
   }
 }

@@ -26,6 +26,7 @@ import {
 import { builderFrom, emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
 import { LineError, applySentinelLine, passOf } from "./sentinel-directives.js";
 import type { SentinelApplyOptions, SentinelLine } from "./sentinel-directives.js";
+import { checkTlsDirective } from "./tls-settings.js";
 import type { LogLevel, ServerSettings } from "./types.js";
 import { checkUserDirective } from "./user-directive.js";
 import { DEFAULT_SERVER_SETTINGS } from "./types.js";
@@ -124,7 +125,7 @@ function applyServerValue(s: MutableServer, name: string, args: readonly string[
       s.aclfile = v;
       return;
     default:
-      if (name.startsWith("tls-")) s.tls[name] = args.join(" ");
+      if (name.startsWith("tls-")) s.tls[name] = checkTlsDirective(name, args.join(" "));
       else if (name.startsWith("syslog-")) s.syslog[name] = args.join(" ");
   }
 }

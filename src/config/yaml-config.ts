@@ -28,6 +28,8 @@ import { confToConfig } from "./conf-to-config.js";
 import type { ConfigFileInput, MasterInput } from "./schema.js";
 import { configFileSchema } from "./schema.js";
 import { emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
+import { LineError } from "./sentinel-directives.js";
+import { checkTlsDirective } from "./tls-settings.js";
 import type { ServerSettings } from "./types.js";
 
 type Path = readonly (string | number)[];
@@ -93,6 +95,23 @@ function serverFrom(s: ConfigFileInput["server"]): ServerSettings {
     tls: s.tls,
     syslog: s.syslog,
   };
+}
+
+/** The `server.tls` entries checked like tls-* lines of a sentinel.conf (tls-settings.ts). */
+function checkedTls(
+  src: YamlSource,
+  tls: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(tls)) {
+    try {
+      out[name] = checkTlsDirective(name, value);
+    } catch (e) {
+      if (e instanceof LineError) throw src.error(["server", "tls", name], e.reason);
+      throw e;
+    }
+  }
+  return out;
 }
 
 const MASTER_OPTIONS = [
@@ -164,7 +183,7 @@ export function yamlToConfig(text: string, file: string, opts: ConfToConfigOptio
     throw src.error(path, issue.message);
   }
   const base: ConfResult = {
-    server: serverFrom(parsed.data.server),
+    server: { ...serverFrom(parsed.data.server), tls: checkedTls(src, parsed.data.server.tls) },
     sentinel: freezeSentinel(emptySentinelBuilder()),
   };
   try {

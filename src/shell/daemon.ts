@@ -7,11 +7,21 @@
 import { coreReplyToReply } from "../commands/sentinel.js";
 import { defaultIsExecutable, strerror } from "../config/load-config.js";
 import { aclUserLines, loadUserLines } from "../config/user-directive.js";
+import type { SecureContext } from "node:tls";
+import type { ListenPlan } from "../config/tls-settings.js";
+import {
+  NOT_LISTENING,
+  announcedPort,
+  listenPlan,
+  reportedPort,
+  tlsNeeded,
+  tlsSettings,
+} from "../config/tls-settings.js";
 import type { LoadedConfig, ServerSettings } from "../config/types.js";
 import type { Input } from "../core/inputs.js";
 import type { Command } from "../core/ready.js";
 import { SentinelCore } from "../core/sentinel-core.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, TlsConfigError } from "../errors.js";
 import type { MasterState, SentinelState } from "../core/state.js";
 import { monotonicNow, wallNow } from "./clock.js";
 import { ConfigStore } from "./config-store.js";
@@ -29,6 +39,8 @@ import { Scheduler } from "./scheduler.js";
 import { ScriptRunner } from "./script-runner.js";
 import { SentinelHost } from "./sentinel-host.js";
 import { systemRandom } from "./system-random.js";
+import type { TlsContexts } from "./tls-context.js";
+import { buildTlsContexts } from "./tls-context.js";
 
 /** Connect attempts never outlive a master's down-after (nor 10 s). */
 const MAX_CONNECT_TIMEOUT = 10_000;
@@ -120,12 +132,6 @@ export function effectiveServer(server: ServerSettings): ServerSettings {
     : server;
 }
 
-/** No TCP port and no TLS port: redis-sentinel logs this and exits 1 (server.c: initServer). */
-function listensNowhere(server: ServerSettings): boolean {
-  const tlsPort = Number(server.tls["tls-port"] ?? "0");
-  return server.port === 0 && !(tlsPort > 0);
-}
-
 /** redis-sentinel 7.0's first lines, as it writes them before it listens. */
 function logBoot(logger: Logger, loaded: LoadedConfig): void {
   logAt(logger, "warning", "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
@@ -168,6 +174,7 @@ function wire(
   logger: Logger,
   resolver: HostResolver,
   hosts: ReadonlyMap<string, string | null>,
+  linkTls: SecureContext | undefined,
   late: {
     publish: (channel: string, message: string) => void;
     users: () => readonly string[] | undefined;
@@ -179,7 +186,7 @@ function wire(
   const core = new SentinelCore(loaded.sentinel, {
     random: systemRandom,
     now: monotonicNow(),
-    port: settings.port,
+    port: announcedPort(settings),
     requirePass: settings.requirepass,
     hosts,
   });
@@ -196,6 +203,7 @@ function wire(
     },
     logger,
     connectTimeout: (link) => connectTimeoutFor(core.state, link),
+    tls: () => linkTls,
   });
   const runtime = new Runtime({
     core,
@@ -241,11 +249,15 @@ async function listen(
   parts: Parts,
   logger: Logger,
   executable: string,
+  plan: ListenPlan,
+  tls: TlsContexts | undefined,
 ): Promise<RespServer> {
   const settings = loaded.server;
   const resp = await startRespServer(
     {
-      port: settings.port,
+      port: plan.plain,
+      ...(plan.tls !== null && tls !== undefined ? { tls: { port: plan.tls, contexts: tls } } : {}),
+      reportedPort: reportedPort(settings),
       ...(settings.bind.length > 0 ? { bind: settings.bind } : {}),
       protectedMode: settings.protectedMode,
       requirePass: settings.requirepass,
@@ -278,21 +290,19 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
     options.exit(code);
   };
   logBoot(logger, loaded);
-  if (listensNowhere(settings)) {
-    logAt(logger, "warning", "Configured to not listen anywhere, exiting.");
+  const plan = listenPlan(settings);
+  if (plan === null) {
+    logAt(logger, "warning", NOT_LISTENING);
     exitNow(1);
-    throw new ConfigError({
-      file: loaded.file,
-      line: 0,
-      directive: "port",
-      reason: "Configured to not listen anywhere, exiting.",
-    });
+    throw new ConfigError({ file: loaded.file, line: 0, directive: "port", reason: NOT_LISTENING });
   }
   let resp: RespServer | null = null;
   let daemon: Daemon | null = null;
   const resolver = new HostResolver(logger);
   const hosts = await resolver.lookupConfigured(loaded.sentinel);
-  const parts = wire(loaded, logger, resolver, hosts, {
+  const tls = configureTls(settings, logger, exitNow);
+  const tlsOn = tlsSettings(settings.tls);
+  const parts = wire(loaded, logger, resolver, hosts, tlsOn.replication ? tls?.client : undefined, {
     publish: (channel, message) => {
       resp?.publish(channel, message);
     },
@@ -303,7 +313,7 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
     exit: exitNow,
   });
   try {
-    resp = await listen(loaded, parts, logger, options.executable);
+    resp = await listen(loaded, parts, logger, options.executable, plan, tls);
   } catch (err: unknown) {
     // server.c: listenToPort's warning, then initServer's abort line.
     const where = err as { address?: unknown; port?: unknown } | null;
@@ -314,7 +324,8 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
         `Warning: Could not create server TCP listening socket ${where.address}:${where.port}: bind: ${strerror(err)}`,
       );
     }
-    logAt(logger, "warning", `Failed listening on port ${settings.port} (TCP), aborting.`);
+    const failed = plan.plain !== null ? `${plan.plain} (TCP)` : `${String(plan.tls)} (TLS)`;
+    logAt(logger, "warning", `Failed listening on port ${failed}, aborting.`);
     exitNow(1);
     throw err;
   }
@@ -323,13 +334,35 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
     const failure = writePidFile(settings.pidfile);
     if (failure !== null) logAt(logger, "warning", `Failed to write PID file: ${failure}`);
   }
-  logAt(logger, "notice", `Running mode=sentinel, port=${settings.port}.`);
+  logAt(logger, "notice", `Running mode=sentinel, port=${reportedPort(settings)}.`);
   // Links are opened by the first ticks: ioredis loads while PING is already answered.
   await loadRedisClient();
   await parts.runtime.start();
   parts.scheduler.start();
   daemon = orderedShutdown(logger, resp, parts, settings.pidfile, exitNow);
   return daemon;
+}
+
+/**
+ * Builds the TLS contexts when Redis would (a TLS port or TLS links, tls-settings.ts:
+ * tlsNeeded). A setting that cannot be used is logged as Redis logs it, then the process exits 1.
+ */
+function configureTls(
+  settings: ServerSettings,
+  logger: Logger,
+  exitNow: (code: number) => void,
+): TlsContexts | undefined {
+  const tls = tlsSettings(settings.tls);
+  if (!tlsNeeded(tls, settings.tls)) return undefined;
+  try {
+    return buildTlsContexts(tls, settings.tls["tls-cluster"] === "yes");
+  } catch (err: unknown) {
+    if (!(err instanceof TlsConfigError)) throw err;
+    logAt(logger, "warning", err.message);
+    logAt(logger, "warning", "Failed to configure TLS. Check logs for more info.");
+    exitNow(1);
+    throw err;
+  }
 }
 
 function orderedShutdown(

@@ -17,6 +17,7 @@
  * The replies of the periodic commands (PING, INFO, PUBLISH) go to callbacks made once per
  * connection, so a command costs no allocation here beyond its input.
  */
+import type { SecureContext } from "node:tls";
 import type { Command, LinkAuth } from "../core/ready.js";
 import type { Input } from "../core/inputs.js";
 import type { ConnKind, LinkId } from "../core/state.js";
@@ -54,6 +55,15 @@ export interface LinkManagerOptions {
   /** Connect timeout for a link, in ms. */
   readonly connectTimeout: (link: LinkId) => number;
   readonly createLink?: RedisLinkFactory;
+  /**
+   * tls-replication: the context every new connection (master, replica, peer sentinel) uses;
+   * asked at each connect, so reloaded certificates apply to the next connections.
+   */
+  readonly tls?: () => SecureContext | undefined;
+}
+
+function tlsOption(context: SecureContext | undefined): { tls?: SecureContext } {
+  return context === undefined ? {} : { tls: context };
 }
 
 type Argument = string | number;
@@ -157,6 +167,7 @@ export class LinkManager {
         host: command.addr.ip,
         port: command.addr.port,
         connectTimeout: this.options.connectTimeout(command.link),
+        ...tlsOption(this.options.tls?.()),
       },
       {
         onReady: () => {

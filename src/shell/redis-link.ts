@@ -22,6 +22,7 @@
  * first): at a thousand masters a promise and its microtask per PING were a visible share of the
  * CPU, for a result that is always consumed by one callback.
  */
+import type { SecureContext } from "node:tls";
 import type { Command, Redis } from "ioredis";
 import { createRespLink } from "./resp-link.js";
 
@@ -53,6 +54,11 @@ export interface RedisLinkOptions {
   readonly port: number;
   /** Give up a connect attempt after this many ms. */
   readonly connectTimeout: number;
+  /**
+   * tls-replication: connect over TLS with this context. The peer's certificate must verify
+   * against the CA; its name is not checked (Redis checks none on these links either).
+   */
+  readonly tls?: SecureContext;
 }
 
 /** Receives the result of one call, exactly once (possibly before `call` returns: "closed"). */
@@ -158,6 +164,15 @@ export function createIoredisClient(options: RedisLinkOptions): Redis {
     stringNumbers: false,
     enableAutoPipelining: false,
     showFriendlyErrorStack: false,
+    ...(options.tls === undefined
+      ? {}
+      : {
+          tls: {
+            secureContext: options.tls,
+            rejectUnauthorized: true,
+            checkServerIdentity: () => undefined,
+          },
+        }),
   });
 }
 

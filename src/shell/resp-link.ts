@@ -19,6 +19,7 @@
  * next call; `close()` is silent; any other end of the connection calls onClosed once.
  */
 import net from "node:net";
+import tls from "node:tls";
 import type { ReplyValue } from "../protocol/resp-reply-parser.js";
 import { ReplyError, RespReplyParser } from "../protocol/resp-reply-parser.js";
 import type {
@@ -110,6 +111,31 @@ function isMessage(value: ReplyValue): value is [string, string, string] {
   );
 }
 
+/**
+ * A TLS connection (tls-replication): verified against the CA, no name check (hiredis checks
+ * none), no SNI for an IP address. Reads go through `onread` as on a plain socket.
+ */
+function connectTls(
+  host: string,
+  port: number,
+  secureContext: tls.SecureContext,
+  onread: net.OnReadOpts,
+): tls.TLSSocket {
+  // Node documents `onread` for tls.connect; @types/node lacks it.
+  const options: tls.ConnectionOptions & { onread: net.OnReadOpts } = {
+    host,
+    port,
+    secureContext,
+    rejectUnauthorized: true,
+    checkServerIdentity: () => undefined,
+    onread,
+  };
+  const socket = tls.connect(options);
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true, KEEPALIVE_MS);
+  return socket;
+}
+
 class RespLink implements RedisLink {
   private readonly socket: net.Socket;
   private readonly handlers: RedisLinkHandlers;
@@ -127,26 +153,31 @@ class RespLink implements RedisLink {
 
   constructor(options: RedisLinkOptions, handlers: RedisLinkHandlers) {
     this.handlers = handlers;
-    this.socket = net.connect({
-      host: options.host,
-      port: options.port,
-      noDelay: true,
-      keepAlive: true,
-      keepAliveInitialDelay: KEEPALIVE_MS,
-      onread: {
-        buffer: sharedReadBuffer(),
-        callback: (size: number, buffer: Uint8Array): boolean => {
-          this.onData(buffer, size);
-          return true;
-        },
+    const onread = {
+      buffer: sharedReadBuffer(),
+      callback: (size: number, buffer: Uint8Array): boolean => {
+        this.onData(buffer, size);
+        return true;
       },
-    });
+    };
+    this.socket =
+      options.tls === undefined
+        ? net.connect({
+            host: options.host,
+            port: options.port,
+            noDelay: true,
+            keepAlive: true,
+            keepAliveInitialDelay: KEEPALIVE_MS,
+            onread,
+          })
+        : connectTls(options.host, options.port, options.tls, onread);
     this.connectTimer = setTimeout(() => {
       this.connectTimer = null;
       this.lastError = "connect ETIMEDOUT";
       this.socket.destroy();
     }, options.connectTimeout);
-    this.socket.once("connect", () => {
+    // Over TLS the link is ready once the handshake is done.
+    this.socket.once(options.tls === undefined ? "connect" : "secureConnect", () => {
       this.clearConnectTimer();
       if (this.done) return;
       this.connected = true;

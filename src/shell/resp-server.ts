@@ -9,6 +9,10 @@
  * clientAcceptHandler): when on and the default user has no password, connections from
  * anywhere but loopback get the DENIED error and are closed; a sentinel defaults to off.
  * maxclients (10000) is enforced with Redis's error. The process never throws on client input.
+ *
+ * With `tls`, a second set of listeners (same bind addresses) speaks TLS (tls-listener.ts); its
+ * connections are sessions like any other, read through 'data' events (accepted-socket.ts).
+ * `port: null` leaves out the plain listeners (`port 0` beside a `tls-port`).
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { AddressInfo, Server, Socket } from "node:net";
@@ -23,10 +27,16 @@ import type { ClientLimits } from "./client-session.js";
 import { ClientSession, DEFAULT_CLIENT_LIMITS } from "./client-session.js";
 import { startEventLoopLag } from "./event-loop-lag.js";
 import { PubSubHub } from "./pubsub-hub.js";
+import type { TlsContexts } from "./tls-context.js";
+import { createTlsListener } from "./tls-listener.js";
 
 export interface RespServerOptions {
-  /** TCP port; 0 picks a free one (tests), shared by every bind address. */
-  readonly port: number;
+  /** TCP port; 0 picks a free one (tests), shared by every bind address; null = none. */
+  readonly port: number | null;
+  /** A TLS listener beside (or instead of) the plain one; its port 0 picks a free one. */
+  readonly tls?: { readonly port: number; readonly contexts: TlsContexts };
+  /** INFO tcp_port when it is not the first listener's port (`port 0`: the TLS port). */
+  readonly reportedPort?: number;
   /** `bind` addresses; `-` prefix = optional. Default `["*", "-::*"]`. */
   readonly bind?: readonly string[];
   /** protected-mode (sentinel default: no). */
@@ -66,8 +76,10 @@ export interface RespServer {
   close(): Promise<void>;
   /** The first listener's address. */
   address(): AddressInfo;
-  /** Every listener's address. */
+  /** Every listener's address (plain ones first). */
   addresses(): readonly AddressInfo[];
+  /** The TLS listeners' addresses (empty without TLS). */
+  tlsAddresses(): readonly AddressInfo[];
   stats(): RespServerStats;
   /** The ACL (users, requirepass) the server authenticates against. */
   readonly acl: Acl;
@@ -132,17 +144,17 @@ function listen(server: Server, spec: BindSpec, port: number): Promise<AddressIn
 }
 
 /** Listens on every bind address with one shared port (the first one picked when port is 0). */
-async function listenAll(
+async function listenAll<S extends Server>(
   specs: readonly BindSpec[],
   firstPort: number,
-  onConnection: (socket: Socket) => void,
-): Promise<{ listeners: Server[]; bound: AddressInfo[] }> {
-  const listeners: Server[] = [];
+  create: () => S,
+): Promise<{ listeners: S[]; bound: AddressInfo[] }> {
+  const listeners: S[] = [];
   const bound: AddressInfo[] = [];
   let port = firstPort;
   try {
     for (const spec of specs) {
-      const server = createServer({ noDelay: true, pauseOnConnect: true }, onConnection);
+      const server = create();
       const addr = await listen(server, spec, port);
       if (addr === undefined) continue;
       listeners.push(server);
@@ -194,7 +206,7 @@ export async function startRespServer(
       archBits: arch().endsWith("64") ? 64 : 32,
       processId: process.pid,
       runId,
-      tcpPort: boundAddrs[0]?.port ?? options.port,
+      tcpPort: options.reportedPort ?? boundAddrs[0]?.port ?? 0,
       serverTimeUsec: BigInt(Date.now()) * 1000n,
       uptimeSeconds: uptime,
       hz: options.hz?.() ?? 10,
@@ -274,25 +286,38 @@ export async function startRespServer(
     hub.register(session);
   };
 
-  let listening: Awaited<ReturnType<typeof listenAll>>;
+  const specs = parseBind(options.bind ?? ["*", "-::*"]);
+  const listeners: Server[] = [];
+  const tlsAddrs: AddressInfo[] = [];
   try {
-    listening = await listenAll(
-      parseBind(options.bind ?? ["*", "-::*"]),
-      options.port,
-      onConnection,
-    );
+    if (options.port !== null) {
+      const plain = await listenAll(specs, options.port, () =>
+        createServer({ noDelay: true, pauseOnConnect: true }, onConnection),
+      );
+      listeners.push(...plain.listeners);
+      boundAddrs.push(...plain.bound);
+    }
+    const tlsOptions = options.tls;
+    if (tlsOptions !== undefined) {
+      const secure = await listenAll(specs, tlsOptions.port, () =>
+        createTlsListener(tlsOptions.contexts, onConnection, (m) => logger?.warn(m)),
+      );
+      listeners.push(...secure.listeners);
+      tlsAddrs.push(...secure.bound);
+      boundAddrs.push(...secure.bound);
+    }
   } catch (err) {
     lag.stop();
+    await Promise.all(listeners.map((l) => new Promise((r) => l.close(r))));
     throw err;
   }
-  const { listeners, bound } = listening;
-  boundAddrs.push(...bound);
 
   return {
     acl,
     publish: (channel, message) => hub.publish(channel, message),
     address: () => boundAddrs[0]!,
     addresses: () => [...boundAddrs],
+    tlsAddresses: () => [...tlsAddrs],
     stats: () => ({
       connectedClients: sessions.size,
       totalConnectionsReceived: counters.totalConnections,

@@ -3,6 +3,7 @@
 // wait until it answers PING, and the temp dir it owns.
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import type { ConnectionOptions } from "node:tls";
 import { registerPid, unregisterPid } from "./pid-registry.js";
 import { sendCommand } from "./resp-client.js";
 import { waitFor } from "./wait-for.js";
@@ -24,11 +25,14 @@ export function waitForExit(child: ChildProcess, timeoutMs: number): Promise<voi
 export abstract class ManagedProcess {
   readonly port: number;
   readonly dir: string;
+  /** Set when the process listens on TLS only: how the harness's own clients connect. */
+  readonly tls: ConnectionOptions | undefined;
   protected child: ChildProcess | null = null;
   protected paused = false;
   private readonly ownsDir: boolean;
 
-  protected constructor(port: number, dir: string, ownsDir: boolean) {
+  protected constructor(port: number, dir: string, ownsDir: boolean, tls?: ConnectionOptions) {
+    this.tls = tls;
     this.port = port;
     this.dir = dir;
     this.ownsDir = ownsDir;
@@ -79,7 +83,7 @@ export abstract class ManagedProcess {
           died = true;
           return true;
         }
-        return (await sendCommand(this.port, ["PING"], 500)) === "PONG";
+        return (await sendCommand(this.port, ["PING"], 500, this.tls)) === "PONG";
       },
       { timeoutMs: readyTimeoutMs, intervalMs: 20 },
     );

@@ -7,6 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { ManagedProcess } from "./managed-process.js";
 import { freePort } from "./ports.js";
+import type { TlsFiles } from "./tls-files.js";
+import { redisTlsArgs, tlsClientOptions } from "./tls-files.js";
 import {
   RespConnection,
   RespError,
@@ -28,6 +30,8 @@ export interface RedisOptions {
   extraArgs?: readonly string[];
   /** Bound on the wait for PING (default 10 s). */
   readyTimeoutMs?: number;
+  /** TLS only (`port` becomes tls-port), replication on TLS too. */
+  tls?: TlsFiles;
 }
 
 export function tailOf(file: string, lines = 30): string {
@@ -43,11 +47,18 @@ export { waitForExit } from "./managed-process.js";
 export class RedisProcess extends ManagedProcess {
   private replicaOf: number | undefined;
   private readonly extraArgs: readonly string[];
+  private readonly tlsFiles: TlsFiles | undefined;
 
   private constructor(port: number, dir: string, ownsDir: boolean, options: RedisOptions) {
-    super(port, dir, ownsDir);
+    super(
+      port,
+      dir,
+      ownsDir,
+      options.tls === undefined ? undefined : tlsClientOptions(options.tls),
+    );
     this.replicaOf = options.replicaOf;
     this.extraArgs = options.extraArgs ?? [];
+    this.tlsFiles = options.tls;
   }
 
   static async start(options: RedisOptions = {}): Promise<RedisProcess> {
@@ -88,6 +99,7 @@ export class RedisProcess extends ManagedProcess {
       "--repl-diskless-sync-delay",
       "0",
     ];
+    if (this.tlsFiles !== undefined) args.push(...redisTlsArgs(this.tlsFiles, this.port));
     if (this.replicaOf !== undefined) args.push("--replicaof", "127.0.0.1", String(this.replicaOf));
     return args.concat(this.extraArgs);
   }
@@ -119,7 +131,7 @@ export class RedisProcess extends ManagedProcess {
 
   /** One command on a fresh connection (bounded). A `-ERR` reply is thrown as RespError. */
   async command(args: readonly (string | number)[], timeoutMs = 2_000): Promise<RespValue> {
-    const reply = await sendCommand(this.port, args, timeoutMs);
+    const reply = await sendCommand(this.port, args, timeoutMs, this.tls);
     if (reply instanceof RespError) throw reply;
     return reply;
   }
@@ -131,7 +143,7 @@ export class RedisProcess extends ManagedProcess {
 
   /** A persistent connection (caller closes it). */
   connect(): Promise<RespConnection> {
-    return RespConnection.connect(this.port);
+    return RespConnection.connect(this.port, 2_000, "127.0.0.1", this.tls);
   }
 
   logTail(lines = 30): string {

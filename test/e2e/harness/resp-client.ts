@@ -1,8 +1,10 @@
 // A tiny RESP client for the harness: one persistent loopback connection, commands answered in
 // order, every call bounded by a timeout. It exists so that readiness probes and polls speak the
 // wire protocol directly (no client-side retries, reconnects or offline queues hiding a failure)
-// and work the same against redis-server, redis-sentinel and Vigil.
+// and work the same against redis-server, redis-sentinel and Vigil. With `tls` options the
+// connection is TLS (ready once the handshake is done).
 import net from "node:net";
+import tls from "node:tls";
 
 /** Integers as numbers, as bigints when a number would round them (epochs beyond 2^53). */
 export type RespValue = string | number | bigint | null | RespError | RespValue[];
@@ -106,14 +108,22 @@ export class RespConnection {
     });
   }
 
-  static connect(port: number, timeoutMs = 2_000, host = "127.0.0.1"): Promise<RespConnection> {
+  static connect(
+    port: number,
+    timeoutMs = 2_000,
+    host = "127.0.0.1",
+    tlsOptions?: tls.ConnectionOptions,
+  ): Promise<RespConnection> {
     return new Promise((resolve, reject) => {
-      const socket = net.createConnection({ host, port, noDelay: true });
+      const socket: net.Socket =
+        tlsOptions === undefined
+          ? net.createConnection({ host, port, noDelay: true })
+          : tls.connect({ ...tlsOptions, host, port });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
-      socket.once("connect", () => {
+      socket.once(tlsOptions === undefined ? "connect" : "secureConnect", () => {
         clearTimeout(timer);
         socket.removeAllListeners("error");
         resolve(new RespConnection(socket));
@@ -173,13 +183,14 @@ export class RespConnection {
   }
 }
 
-/** Opens a connection, sends one command, closes. */
+/** Opens a connection (TLS with `tlsOptions`), sends one command, closes. */
 export async function sendCommand(
   port: number,
   args: readonly (string | number)[],
   timeoutMs = 2_000,
+  tlsOptions?: tls.ConnectionOptions,
 ): Promise<RespValue> {
-  const connection = await RespConnection.connect(port, timeoutMs);
+  const connection = await RespConnection.connect(port, timeoutMs, "127.0.0.1", tlsOptions);
   try {
     return await connection.call(args, timeoutMs);
   } finally {

@@ -9,7 +9,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { ManagedProcess, waitForExit } from "./managed-process.js";
+import type { ConnectionOptions } from "node:tls";
 import { freePort } from "./ports.js";
+import type { TlsFiles } from "./tls-files.js";
+import { sentinelTlsLines, tlsClientOptions } from "./tls-files.js";
 import { tailOf } from "./redis-process.js";
 import { RespError, pairsToMap, parseInfo, sendCommand, type RespValue } from "./resp-client.js";
 import { waitFor, type WaitOptions } from "./wait-for.js";
@@ -51,6 +54,8 @@ export interface SentinelOptions {
    * normal priority beside a farm under SCHED_IDLE).
    */
   launcher?: readonly string[];
+  /** TLS only (`port` becomes tls-port), every link on TLS (tls-replication yes). */
+  tls?: TlsFiles;
 }
 
 export interface MasterAddr {
@@ -61,7 +66,7 @@ export interface MasterAddr {
 /** The config file text for `options` (Redis sentinel.conf syntax, understood by both). */
 export function sentinelConfig(port: number, dir: string, options: SentinelOptions): string {
   const lines = [
-    `port ${port}`,
+    ...(options.tls === undefined ? [`port ${port}`] : sentinelTlsLines(options.tls, port)),
     "bind 127.0.0.1",
     "daemonize no",
     `dir "${dir}"`,
@@ -85,7 +90,12 @@ export class SentinelProcess extends ManagedProcess {
   private readonly options: SentinelOptions;
 
   private constructor(port: number, dir: string, ownsDir: boolean, options: SentinelOptions) {
-    super(port, dir, ownsDir);
+    super(
+      port,
+      dir,
+      ownsDir,
+      options.tls === undefined ? undefined : tlsClientOptions(options.tls),
+    );
     this.impl = options.impl;
     this.options = options;
     this.configPath = path.join(dir, "sentinel.conf");
@@ -181,7 +191,7 @@ export class SentinelProcess extends ManagedProcess {
 
   /** One command on a fresh connection. A `-ERR` reply is returned as a RespError value. */
   command(args: readonly (string | number)[], timeoutMs = 2_000): Promise<RespValue> {
-    return sendCommand(this.port, args, timeoutMs);
+    return sendCommand(this.port, args, timeoutMs, this.tls);
   }
 
   /** `SENTINEL get-master-addr-by-name`; null for an unknown name. */
@@ -264,12 +274,12 @@ export class EventRecorder {
 
   /** Subscribes to every sentinel; on failure closes what it opened and rethrows. */
   static async start(
-    sentinels: readonly { port: number }[],
+    sentinels: readonly { port: number; tls?: ConnectionOptions | undefined }[],
     timeoutMs = 5_000,
   ): Promise<EventRecorder> {
     const recorder = new EventRecorder();
     try {
-      for (const s of sentinels) await recorder.add(s.port, timeoutMs);
+      for (const s of sentinels) await recorder.add(s.port, timeoutMs, s.tls);
     } catch (error: unknown) {
       recorder.stop();
       throw error;
@@ -282,8 +292,9 @@ export class EventRecorder {
    * `timeoutMs`; a busy sentinel watching thousands of masters may need more than 5 s). On
    * timeout the connection is closed.
    */
-  async add(port: number, timeoutMs = 5_000): Promise<void> {
+  async add(port: number, timeoutMs = 5_000, tls?: ConnectionOptions): Promise<void> {
     const client = new Redis({
+      ...(tls === undefined ? {} : { tls }),
       host: "127.0.0.1",
       port,
       lazyConnect: true,

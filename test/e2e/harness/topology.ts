@@ -7,6 +7,7 @@ import path from "node:path";
 import { killAllRegistered, livePids } from "./pid-registry.js";
 import { RedisProcess } from "./redis-process.js";
 import { SentinelProcess, type SentinelImpl } from "./sentinel-process.js";
+import { makeTlsFiles, type TlsFiles } from "./tls-files.js";
 import { waitFor } from "./wait-for.js";
 
 export { killAllRegistered, livePids };
@@ -30,6 +31,11 @@ export interface TopologyOptions {
   waitForDiscovery?: boolean;
   /** Bound on the discovery wait (default 20 s). */
   discoveryTimeoutMs?: number;
+  /**
+   * Every process on TLS only (`port 0`, the port given becomes tls-port) and every link on TLS:
+   * replication, sentinel to instance, sentinel to sentinel. Certificates are made in the dir.
+   */
+  tls?: boolean;
 }
 
 export class Topology {
@@ -39,6 +45,8 @@ export class Topology {
   master!: RedisProcess;
   readonly replicas: RedisProcess[] = [];
   readonly sentinels: SentinelProcess[] = [];
+  /** The certificates, when the topology runs on TLS. */
+  tls: TlsFiles | undefined;
 
   private constructor(dir: string, masterName: string, quorum: number) {
     this.dir = dir;
@@ -57,11 +65,13 @@ export class Topology {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-topology-"));
     const topology = new Topology(dir, options.masterName ?? "mymaster", quorum);
     try {
+      if (options.tls === true) topology.tls = makeTlsFiles(path.join(dir, "tls"));
       await topology.startServers(options.replicas ?? 2, options.redisArgs ?? []);
       for (const [i, impl] of impls.entries()) {
         topology.sentinels.push(
           await SentinelProcess.start({
             impl,
+            ...(topology.tls === undefined ? {} : { tls: topology.tls }),
             dir: path.join(dir, `sentinel-${i}`),
             monitors: [
               {
@@ -87,13 +97,16 @@ export class Topology {
   }
 
   private async startServers(replicas: number, redisArgs: readonly string[]): Promise<void> {
+    const tls = this.tls === undefined ? {} : { tls: this.tls };
     this.master = await RedisProcess.start({
       dir: path.join(this.dir, "master"),
       extraArgs: redisArgs,
+      ...tls,
     });
     for (let i = 0; i < replicas; i++) {
       this.replicas.push(
         await RedisProcess.start({
+          ...tls,
           dir: path.join(this.dir, `replica-${i}`),
           replicaOf: this.master.port,
           extraArgs: redisArgs,
