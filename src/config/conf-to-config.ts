@@ -31,7 +31,23 @@ import type { LogLevel, ServerSettings } from "./types.js";
 import { checkUserDirective } from "./user-directive.js";
 import { DEFAULT_SERVER_SETTINGS } from "./types.js";
 
-export type ConfToConfigOptions = SentinelApplyOptions;
+export interface ConfToConfigOptions extends SentinelApplyOptions {
+  /**
+   * The working directory the process starts in. Redis chdir()s at each `dir` line as it reads
+   * it, before any `sentinel` line is applied, so relative script paths resolve against the
+   * last `dir` (docs/COMPATIBILITY.md, "Relative paths"). Absent: relative to process.cwd().
+   */
+  readonly cwd?: string;
+}
+
+/**
+ * Where chdir(`to`) from `from` lands ("" = the starting directory). Joined, not normalized:
+ * the kernel resolves `..` after symbolic links, as it does for Redis.
+ */
+export function chdirPath(from: string, to: string): string {
+  if (from === "" || to.startsWith("/")) return to;
+  return `${from}/${to}`;
+}
 
 export interface ConfResult {
   readonly server: ServerSettings;
@@ -110,7 +126,7 @@ function applyServerValue(s: MutableServer, name: string, args: readonly string[
       return;
     }
     case "dir":
-      s.dir = v;
+      s.dir = chdirPath(s.dir, v);
       return;
     case "logfile":
       s.logfile = v;
@@ -162,6 +178,13 @@ function mutableServer(base: ServerSettings): MutableServer {
   };
 }
 
+/** Script paths checked as the process will see them once it has chdir()ed into `dir`. */
+function inDir(opts: ConfToConfigOptions, dir: string): SentinelApplyOptions {
+  const base = chdirPath(opts.cwd ?? "", dir);
+  if (base === "") return opts;
+  return { ...opts, isExecutable: (path) => opts.isExecutable(chdirPath(base, path)) };
+}
+
 /**
  * Applies the directives on top of `base` (defaults, or a YAML config when these are command-line
  * overrides). Throws ConfigError at the first bad line, plain lines first, as Redis does.
@@ -188,11 +211,12 @@ export function confToConfig(
     }
   }
   const b = base === undefined ? emptySentinelBuilder() : builderFrom(base.sentinel);
+  const sentinelOpts = inDir(opts, server.dir);
   for (const pass of [0, 1, 2] as const) {
     for (const line of queued) {
       if (passOf(line.sub) !== pass) continue;
       try {
-        applySentinelLine(b, line, opts);
+        applySentinelLine(b, line, sentinelOpts);
       } catch (e) {
         if (e instanceof LineError)
           throw lineError(line.directive, e.reason, `sentinel ${line.sub}`);

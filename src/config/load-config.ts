@@ -82,12 +82,14 @@ function readText(file: string): string {
   }
 }
 
-function loadYaml(file: string, text: string, opts: LoadOptions): ConfResult {
-  const fromYaml = yamlToConfig(text, file, opts);
+function loadYaml(file: string, text: string, opts: LoadOptions, cwd: string): ConfResult {
+  const fromYaml = yamlToConfig(text, file, { ...opts, cwd });
   const stateFile = stateFileOf(file);
   if (!existsSync(stateFile)) return fromYaml;
+  // The state file has no `dir` line: its script paths are relative to the YAML's dir.
+  const stateOpts = { ...opts, cwd: resolve(cwd, fromYaml.server.dir) };
   const directives = parseConf(readText(stateFile), stateFile);
-  const state = confToConfig(directives, opts);
+  const state = confToConfig(directives, stateOpts);
   // The state file's `user` lines are the ACL as last saved (ACL SETUSER/DELUSER included).
   const users = state.server.users.length > 0 ? state.server.users : fromYaml.server.users;
   const hasLogLevel = directives.some((d) => d.name === "loglevel");
@@ -138,9 +140,9 @@ export function loadConfig(
   let result: ConfResult;
   if (format === "conf") {
     // Redis appends the options to the file text: one load, one set of sentinel passes.
-    result = confToConfig([...parseConf(text, file), ...extra], opts);
+    result = confToConfig([...parseConf(text, file), ...extra], { ...opts, cwd });
   } else {
-    result = confToConfig(extra, opts, loadYaml(file, text, opts));
+    result = confToConfig(extra, { ...opts, cwd }, loadYaml(file, text, opts, cwd));
   }
   checkWritable(file, format, opts);
   const server = { ...result.server, dir: resolve(cwd, result.server.dir) };

@@ -1,9 +1,9 @@
 // Proves loadConfig reads real files, applies command-line overrides after the file (joining
 // Redis's sentinel passes), reads YAML with its .state file, resolves dir, and refuses a missing
 // or unwritable file with redis-sentinel's texts.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, normalize } from "node:path";
 import { expect } from "chai";
 import { parseCliArgs } from "../../../src/config/cli-args.js";
 import { COMMAND_LINE, loadConfig } from "../../../src/config/load-config.js";
@@ -134,5 +134,46 @@ describe("loadConfig", () => {
     const after = loadConfig(file, [], { ...opts, checkWritable: () => undefined });
     expect(after.server.loglevel).to.equal("debug");
     expect(after.sentinel.global.logLevel).to.equal("debug");
+  });
+
+  it("checks relative script paths against the last dir, as redis-sentinel's chdir() does", () => {
+    const conf = join(dir, "s1", "sentinel.conf");
+    const text = [
+      "dir ./s1",
+      "dir ./inner",
+      "sentinel monitor m 127.0.0.1 6379 2",
+      "sentinel notification-script m ../../scripts/notify.sh",
+      "",
+    ].join("\n");
+    mkdirSync(join(dir, "s1"));
+    writeFileSync(conf, text);
+    const seen: string[] = [];
+    const isExecutable = (p: string): boolean => {
+      seen.push(normalize(p));
+      return normalize(p) === join(dir, "scripts/notify.sh");
+    };
+    const c = loadConfig("s1/sentinel.conf", [], { isExecutable, cwd: dir });
+    expect(seen).to.deep.equal([join(dir, "scripts/notify.sh")]);
+    expect(c.server.dir).to.equal(join(dir, "s1", "inner"));
+    expect(c.sentinel.masters[0]!.settings.notificationScript).to.equal("../../scripts/notify.sh");
+  });
+
+  it("checks a YAML .state file's relative script paths against the YAML's dir", () => {
+    const file = join(dir, "v.yaml");
+    writeFileSync(file, "server:\n  dir: run\n");
+    writeFileSync(
+      `${file}.state`,
+      "sentinel monitor m 127.0.0.1 6390 2\nsentinel client-reconfig-script m bin/r.sh\n",
+    );
+    const seen: string[] = [];
+    loadConfig(file, [], {
+      isExecutable: (p) => {
+        seen.push(normalize(p));
+        return true;
+      },
+      cwd: dir,
+      checkWritable: () => undefined,
+    });
+    expect(seen).to.deep.equal([join(dir, "run", "bin/r.sh")]);
   });
 });
