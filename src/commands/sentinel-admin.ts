@@ -3,6 +3,12 @@
  * Redis's order; the change itself is an AdminOp (or a vote request) stepped through the core.
  * `args` is the whole SENTINEL argument list (args[0] is the subcommand); arity is already checked.
  */
+import {
+  INVALID_MASTER_NAME,
+  controlCharError,
+  controlCharIndex,
+  isValidMasterName,
+} from "../core/field-rules.js";
 import { DEBUG_PARAMS } from "../core/timing.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
@@ -55,12 +61,18 @@ export function flushConfigCommand(): SentinelCommandOutcome {
   return adminOutcome({ op: "flushconfig" });
 }
 
-/** `<name> <ip> <port> <quorum>`, checked in sentinel.c's order (quorum and port syntax first). */
+/**
+ * `<name> <ip> <port> <quorum>`, checked in sentinel.c's order (quorum and port syntax first),
+ * after Valkey's control-character check. A name Redis would take but could not load again
+ * from the file it rewrites is refused (docs/COMPATIBILITY.md).
+ */
 export function monitorCommand(
   args: readonly string[],
   env: SentinelCommandEnv,
 ): SentinelCommandOutcome {
   const [, name = "", hostArg = "", portArg = "", quorumArg = ""] = args;
+  const bad = controlCharIndex(args, 2);
+  if (bad !== -1) return errorOutcome(controlCharError(bad, "SENTINEL MONITOR"));
   const quorum = parseLongLong(quorumArg);
   // Beyond 2^53-1 a number would round it: Vigil refuses what Redis would truncate.
   if (quorum === null || quorum > BigInt(Number.MAX_SAFE_INTEGER)) {
@@ -72,6 +84,7 @@ export function monitorCommand(
   const host = monitorHost(hostArg, env.state.global.resolveHostnames);
   if (host === null) return errorOutcome("ERR Invalid IP address or hostname specified");
   if (port < 0n || port > 65535n) return errorOutcome("ERR Invalid port number.");
+  if (!isValidMasterName(name)) return errorOutcome(`ERR ${INVALID_MASTER_NAME}`);
   if (env.state.masters.has(name)) return errorOutcome("ERR Duplicate master name.");
   return adminOutcome({ op: "monitor", name, host, port: Number(port), quorum: Number(quorum) });
 }

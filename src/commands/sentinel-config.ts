@@ -9,6 +9,7 @@
  * and, for yes/no params, "yes" or "no".
  */
 import type { GlobalSettings } from "../core/config.js";
+import { controlCharError, controlCharIndex } from "../core/field-rules.js";
 import { R } from "../protocol/reply.js";
 import { globMatch } from "./glob.js";
 import { parseLongLong, parseYesNo } from "./sentinel-parse.js";
@@ -90,6 +91,11 @@ export function configCommand(
   const action = (args[1] ?? "").toLowerCase();
   const rest = args.slice(2);
   if (action === "get" && rest.length >= 1) return configGet(rest, env);
-  if (action === "set" && rest.length >= 2) return configSet(rest);
+  if (action === "set" && rest.length >= 2) {
+    // Valkey: before any other check of the pairs.
+    const bad = controlCharIndex(args, 3);
+    if (bad !== -1) return replyOutcome(R.error(controlCharError(bad, "SENTINEL CONFIG SET")));
+    return configSet(rest);
+  }
   return replyOutcome(R.error(BAD_SHAPE));
 }

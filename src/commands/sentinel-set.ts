@@ -8,6 +8,7 @@
  * `rename-command <old> <new>` travels as ["rename-command", old, new]: names may hold spaces, and
  * are stored, written and reloaded exactly as given (the rewrite quotes them).
  */
+import { controlCharError, controlCharIndex } from "../core/field-rules.js";
 import { R } from "../protocol/reply.js";
 import { withMaster } from "./sentinel-read.js";
 import { parseSafeInt } from "./sentinel-parse.js";
@@ -110,6 +111,9 @@ export function setCommand(
   env: SentinelCommandEnv,
 ): SentinelCommandOutcome {
   return withMaster(args, env, (m) => {
+    // Valkey: after the master lookup, before any option is applied.
+    const bad = controlCharIndex(args, 3);
+    if (bad !== -1) return replyOutcome(R.error(controlCharError(bad, "SENTINEL SET")));
     const { pairs, error } = parseSetPairs(args, env);
     if (error === null) return adminOutcome({ op: "set", name: m.name, pairs });
     if (pairs.length === 0) return replyOutcome(R.error(error));

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../core/config.js";
+import { INVALID_MASTER_NAME, isValidMasterName } from "../core/field-rules.js";
 import { DEFAULT_TIMING } from "../core/timing.js";
 import { DEFAULT_SERVER_SETTINGS } from "./types.js";
 
@@ -44,10 +45,13 @@ export const intTextSchema = z
   .transform((v) => Number(v))
   .pipe(z.number().refine((n) => Number.isSafeInteger(n), { error: REASONS.notInteger }));
 
-/** A monitored instance's port (sentinel.c: createSentinelRedisInstance). */
+/**
+ * A monitored instance's port (sentinel.c: createSentinelAddr). 0 is accepted, as Redis does:
+ * an address never connected to (a hello or INFO may carry it too).
+ */
 export const instancePortSchema = z
   .int({ error: REASONS.port })
-  .min(1, { error: REASONS.port })
+  .min(0, { error: REASONS.port })
   .max(65535, { error: REASONS.port });
 export const listenPortSchema = z
   .int({ error: REASONS.notInteger })
@@ -73,7 +77,9 @@ export const logTimestampFormatSchema = z.enum(["legacy", "iso8601", "millisecon
   error: REASONS.logTimestampFormat,
 });
 /** Master names: never `,` or whitespace, they would break hello messages and events. */
-export const masterNameSchema = z.string().regex(/^[^\s,]+$/, { error: "Invalid master name." });
+export const masterNameSchema = z
+  .string()
+  .refine(isValidMasterName, { error: INVALID_MASTER_NAME });
 
 const rawValueSchema = z
   .union([z.string(), z.number(), z.boolean()])

@@ -12,6 +12,7 @@ import { forceFailover } from "./failover.js";
 import type { AdminOp } from "./inputs.js";
 import { createMaster, releaseMaster } from "./instances.js";
 import { instanceText } from "./instance-text.js";
+import { INVALID_MASTER_NAME, isValidMasterName } from "./field-rules.js";
 import { isAcceptableHost, isValidPort } from "./ip-literal.js";
 import type { AdminResult } from "./ready.js";
 import { resetMastersByPattern } from "./reset-master.js";
@@ -44,6 +45,7 @@ function monitorError(ctx: CoreContext, op: Extract<AdminOp, { op: "monitor" }>)
     return "ERR Invalid IP address or hostname specified";
   }
   if (!isValidPort(op.port)) return "ERR Invalid port number.";
+  if (!isValidMasterName(op.name)) return `ERR ${INVALID_MASTER_NAME}`;
   if (ctx.state.masters.has(op.name)) return "ERR Duplicate master name.";
   return null;
 }
