@@ -9,7 +9,7 @@
  * and, for yes/no params, "yes" or "no".
  */
 import type { GlobalSettings } from "../core/config.js";
-import { controlCharError, controlCharIndex } from "../core/field-rules.js";
+import { controlCharError, controlCharIndex, holdsHostnames } from "../core/field-rules.js";
 import { R } from "../protocol/reply.js";
 import { globMatch } from "./glob.js";
 import { parseLongLong, parseYesNo } from "./sentinel-parse.js";
@@ -44,9 +44,14 @@ function configGet(patterns: readonly string[], env: SentinelCommandEnv): Sentin
 }
 
 /** The value the core should apply, or null when Redis answers "Invalid value". */
-function normalizeValue(param: string, value: string): string | null {
+function normalizeValue(param: string, value: string, env: SentinelCommandEnv): string | null {
   switch (param) {
-    case "resolve-hostnames":
+    case "resolve-hostnames": {
+      const yes = parseYesNo(value);
+      // The rewritten file would not load (docs/COMPATIBILITY.md, "Values refused").
+      if (yes === false && holdsHostnames(env.state)) return null;
+      return yes === null ? null : yes ? "yes" : "no";
+    }
     case "announce-hostnames": {
       const yes = parseYesNo(value);
       return yes === null ? null : yes ? "yes" : "no";
@@ -61,7 +66,7 @@ function normalizeValue(param: string, value: string): string | null {
 }
 
 /** The checks of Redis 7.2's sentinelConfigSetCommand, in its order, pair by pair. */
-function configSet(args: readonly string[]): SentinelCommandOutcome {
+function configSet(args: readonly string[], env: SentinelCommandEnv): SentinelCommandOutcome {
   const error = (text: string): SentinelCommandOutcome => replyOutcome(R.error(`ERR ${text}`));
   const pairs: (readonly [string, string])[] = [];
   const seen = new Set<string>();
@@ -75,7 +80,7 @@ function configSet(args: readonly string[]): SentinelCommandOutcome {
     seen.add(param);
     const value = args[i + 1];
     if (value === undefined) return error(`Missing argument '${paramArg}' value`);
-    const normalized = normalizeValue(param, value);
+    const normalized = normalizeValue(param, value, env);
     if (normalized === null) {
       return error(`Invalid value '${value}' to SENTINEL CONFIG SET '${paramArg}'`);
     }
@@ -95,7 +100,7 @@ export function configCommand(
     // Valkey: before any other check of the pairs.
     const bad = controlCharIndex(args, 3);
     if (bad !== -1) return replyOutcome(R.error(controlCharError(bad, "SENTINEL CONFIG SET")));
-    return configSet(rest);
+    return configSet(rest, env);
   }
   return replyOutcome(R.error(BAD_SHAPE));
 }

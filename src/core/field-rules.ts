@@ -3,6 +3,8 @@
  * loader, so that whatever a command accepts loads again from the rewritten file
  * (docs/COMPATIBILITY.md, "Values refused at the command").
  */
+import { isIpLiteral } from "./ip-literal.js";
+import type { SentinelState } from "./state.js";
 
 /** Vigil's text: Redis accepts any name, and then cannot load the file it rewrote. */
 export const INVALID_MASTER_NAME = "Invalid master name.";
@@ -49,4 +51,18 @@ export function controlCharIndex(args: readonly string[], first: number): number
 /** Valkey's error for it, `command` as "SENTINEL SET", "SENTINEL MONITOR", …. */
 export function controlCharError(index: number, command: string): string {
   return `ERR Invalid argument at index ${index} for ${command}: control characters are not allowed`;
+}
+
+/**
+ * Whether some monitored or known address is a hostname. Vigil writes addresses as they are
+ * held (it does not resolve names, docs/COMPATIBILITY.md), and a file with hostnames loads only
+ * with `resolve-hostnames yes`: CONFIG SET resolve-hostnames no is refused meanwhile.
+ */
+export function holdsHostnames(state: SentinelState): boolean {
+  for (const master of state.masters.values()) {
+    if (!isIpLiteral(master.addr.ip)) return true;
+    for (const replica of master.replicas.values()) if (!isIpLiteral(replica.addr.ip)) return true;
+    for (const peer of master.sentinels.values()) if (!isIpLiteral(peer.addr.ip)) return true;
+  }
+  return false;
 }

@@ -138,6 +138,21 @@ describe("values the config file could not load again (issue 13)", () => {
   });
 });
 
+describe("CONFIG SET resolve-hostnames no while a hostname is held", () => {
+  it("is refused: the rewritten file would not load (Vigil does not resolve names)", () => {
+    const state = sampleState();
+    state.global = { ...state.global, resolveHostnames: true };
+    addMaster(state, NOW, "byname", { ip: "localhost", port: 6379 });
+    expect(run(["CONFIG", "SET", "resolve-hostnames", "no"], state)).to.deep.equal(
+      error("ERR Invalid value 'no' to SENTINEL CONFIG SET 'resolve-hostnames'"),
+    );
+    state.masters.delete("byname");
+    expect(run(["CONFIG", "SET", "resolve-hostnames", "no"], state)).to.deep.equal(
+      admin({ op: "config-set", pairs: [["resolve-hostnames", "no"]] }),
+    );
+  });
+});
+
 describe("SENTINEL IS-MASTER-DOWN-BY-ADDR", () => {
   it("becomes a vote request for the core", () => {
     expect(run(["is-master-down-by-addr", "10.0.0.1", "6379", "12", "a".repeat(40)])).to.deep.equal(

@@ -1,0 +1,266 @@
+// One random step of the round-trip generator: an admin command, a hello, a vote request, a
+// flush or a tick, with the values to find again after the restart when it was accepted.
+import type { PersistedState } from "../../../../src/core/config.js";
+import type { Reply } from "../../../../src/protocol/reply.js";
+import type { Harness } from "./harness.js";
+import { RoundTripFailure } from "./harness.js";
+import type { Draw } from "./values.js";
+import {
+  COMMANDS,
+  CONFIG_PARAMS,
+  INTS,
+  IPS,
+  NAMES,
+  PENDING,
+  PORTS,
+  SCRIPTS,
+  SET_OPTIONS,
+  STRINGS,
+  VALID_INTS,
+} from "./values.js";
+
+/** Every error a command may answer: Redis's texts, Valkey's, and Vigil's documented one. */
+const ERRORS: readonly RegExp[] = [
+  /^ERR Invalid quorum$/,
+  /^ERR Invalid port$/,
+  /^ERR Quorum must be 1 or greater\.$/,
+  /^ERR Invalid IP address or hostname specified$/,
+  /^ERR Invalid port number\.$/,
+  /^ERR Duplicate master name\.$/,
+  /^ERR Invalid master name\.$/,
+  /^ERR No such master with that name$/,
+  /^ERR Invalid argument '.*' for SENTINEL SET '.*'$/s,
+  /^ERR Unknown option or number of arguments for SENTINEL SET '.*'$/s,
+  /^ERR Reconfiguration of scripts path is denied for security reasons\./,
+  /^ERR Notification script seems non existing or non executable$/,
+  /^ERR Client reconfiguration script seems non existing or non executable$/,
+  /^ERR Invalid argument '.*' to SENTINEL CONFIG SET$/s,
+  /^ERR Invalid value '.*' to SENTINEL CONFIG SET '.*'$/s,
+  /^ERR Invalid argument at index \d+ for SENTINEL (SET|MONITOR|CONFIG SET): control characters are not allowed$/,
+  /^ERR value is not an integer or out of range$/,
+];
+
+export interface StepResult {
+  /** What was done, for the failure report. */
+  readonly what: string;
+}
+
+function isError(reply: Reply): reply is { type: "error"; value: string } {
+  return reply.type === "error";
+}
+
+function requireKnownError(reply: Reply, what: string): boolean {
+  if (!isError(reply)) return false;
+  if (!ERRORS.some((re) => re.test(reply.value))) {
+    throw new RoundTripFailure(`${what}: unexpected error ${JSON.stringify(reply.value)}`);
+  }
+  return true;
+}
+
+function masterNames(h: Harness): string[] {
+  return [...h.core.state.masters.keys()];
+}
+
+function someMaster(h: Harness, d: Draw): string {
+  const names = masterNames(h);
+  return names.length > 0 && d.chance(0.9) ? d.pick(names) : d.pick(NAMES);
+}
+
+function expectBack(what: string, field: string, got: string | undefined, want: string): void {
+  if (got !== want) {
+    throw new RoundTripFailure(
+      `${what}: ${field} came back as ${JSON.stringify(got)}, accepted ${JSON.stringify(want)}`,
+    );
+  }
+}
+
+const SET_FIELDS: Readonly<
+  Record<string, (s: PersistedState["masters"][number]["settings"]) => string>
+> = {
+  "down-after-milliseconds": (s) => String(s.downAfterPeriod),
+  "failover-timeout": (s) => String(s.failoverTimeout),
+  "parallel-syncs": (s) => String(s.parallelSyncs),
+  quorum: (s) => String(s.quorum),
+  "master-reboot-down-after-period": (s) => String(s.masterRebootDownAfterPeriod),
+  "notification-script": (s) => s.notificationScript,
+  "client-reconfig-script": (s) => s.clientReconfigScript,
+  "auth-pass": (s) => s.authPass,
+  "auth-user": (s) => s.authUser,
+};
+
+function setValue(d: Draw, option: string): string[] {
+  const lower = option.toLowerCase();
+  if (lower === "rename-command") {
+    // Names holding whitespace wait for the rename-command fix (values.ts, PENDING).
+    const names = PENDING ? STRINGS.filter((x) => !/\s/.test(x)) : STRINGS;
+    return [d.chance(0.7) ? d.pick(COMMANDS) : d.pick(names), d.pick([...COMMANDS, ...names])];
+  }
+  if (lower.endsWith("-script")) return [d.pick(SCRIPTS)];
+  if (lower.startsWith("auth-") || lower === "bogus") return [d.pick(STRINGS)];
+  return [d.chance(0.8) ? d.pick(VALID_INTS) : d.pick(INTS)];
+}
+
+function sentinelSet(h: Harness, d: Draw): StepResult {
+  const name = someMaster(h, d);
+  const args = ["SET", name];
+  const pairs = 1 + d.int(3);
+  for (let i = 0; i < pairs; i++) {
+    const option = d.pick(SET_OPTIONS);
+    args.push(option, ...setValue(d, option));
+  }
+  const what = `SENTINEL ${show(args)}`;
+  h.doing = what;
+  const reply = h.sentinel(args);
+  const restarted = h.check();
+  if (requireKnownError(reply, what)) return { what };
+  const m = restarted.masters.find((x) => x.name === name);
+  if (m === undefined) throw new RoundTripFailure(`${what}: master gone after the restart`);
+  const want = new Map<string, string>();
+  const renames = new Map<string, string | undefined>();
+  for (let j = 2; j < args.length;) {
+    const option = args[j]!.toLowerCase();
+    if (option === "rename-command") {
+      const from = args[j + 1]!;
+      const to = args[j + 2]!;
+      renames.set(from.toLowerCase(), from.toLowerCase() === to.toLowerCase() ? undefined : to);
+      j += 3;
+    } else {
+      want.set(option, args[j + 1]!);
+      j += 2;
+    }
+  }
+  for (const [option, value] of want) {
+    expectBack(what, option, SET_FIELDS[option]?.(m.settings), value);
+  }
+  for (const [from, to] of renames) {
+    const got = m.settings.renamedCommands[from];
+    if (got !== to) expectBack(what, `rename-command ${from}`, got, to ?? "(no entry)");
+  }
+  return { what };
+}
+
+function monitor(h: Harness, d: Draw): StepResult {
+  const name = d.chance(0.8) ? d.pick(NAMES) : d.pick(STRINGS);
+  const ip = d.pick(IPS);
+  const port = d.chance(0.8) ? d.pick(PORTS) : d.pick(INTS);
+  const quorum = d.chance(0.8) ? d.pick(["1", "2", "3"]) : d.pick(INTS);
+  const args = ["MONITOR", name, ip, port, quorum];
+  const what = `SENTINEL ${show(args)}`;
+  h.doing = what;
+  const reply = h.sentinel(args);
+  const restarted = h.check();
+  if (requireKnownError(reply, what)) return { what };
+  const m = restarted.masters.find((x) => x.name === name);
+  if (m === undefined) throw new RoundTripFailure(`${what}: accepted, missing after the restart`);
+  expectBack(what, "port", String(m.addr.port), port);
+  expectBack(what, "quorum", String(m.settings.quorum), quorum);
+  return { what };
+}
+
+const CONFIG_FIELDS: Readonly<Record<string, (g: PersistedState["global"]) => string>> = {
+  "announce-ip": (g) => g.announceIp,
+  "announce-port": (g) => String(g.announcePort),
+  "resolve-hostnames": (g) => (g.resolveHostnames ? "yes" : "no"),
+  "announce-hostnames": (g) => (g.announceHostnames ? "yes" : "no"),
+  "sentinel-user": (g) => g.sentinelUser,
+  "sentinel-pass": (g) => g.sentinelPass,
+};
+
+function configSet(h: Harness, d: Draw): StepResult {
+  const param = d.pick(CONFIG_PARAMS);
+  const lower = param.toLowerCase();
+  const value =
+    lower === "announce-port"
+      ? d.pick(INTS)
+      : lower.endsWith("-hostnames")
+        ? d.pick(["yes", "no", "YES", "No", "1", ""])
+        : d.pick(STRINGS);
+  const args = ["CONFIG", "SET", param, value];
+  const what = `SENTINEL ${show(args)}`;
+  h.doing = what;
+  const reply = h.sentinel(args);
+  const restarted = h.check();
+  if (requireKnownError(reply, what)) return { what };
+  const want = lower.endsWith("-hostnames") ? value.toLowerCase() : value;
+  expectBack(what, lower, CONFIG_FIELDS[lower]?.(restarted.global), want);
+  return { what };
+}
+
+/** A small pool of peers, so that hellos meet known ones again. */
+const PEERS = ["a".repeat(40), "b".repeat(40), "c".repeat(40)];
+
+function hello(h: Harness, d: Draw): StepResult {
+  const name = someMaster(h, d);
+  const m = h.core.state.masters.get(name);
+  const sameMaster = m !== undefined && d.chance(0.6);
+  const fields = [
+    d.chance(0.8) ? d.pick(IPS.slice(0, 4)) : d.pick(IPS),
+    d.chance(0.8) ? d.pick(["26379", "26380", "26381"]) : d.pick(PORTS),
+    d.chance(0.7) ? d.pick(PEERS) : d.chance(0.5) ? d.hex(40) : d.pick(STRINGS),
+    d.pick(INTS),
+    name,
+    sameMaster ? m.addr.ip : d.pick(IPS),
+    sameMaster ? String(m.addr.port) : d.pick(PORTS),
+    d.pick(INTS),
+  ];
+  const payload = fields.join(",");
+  const what = `hello ${JSON.stringify(payload)}`;
+  h.doing = what;
+  h.hello(payload);
+  h.check();
+  return { what };
+}
+
+function vote(h: Harness, d: Draw): StepResult {
+  const name = someMaster(h, d);
+  const m = h.core.state.masters.get(name);
+  const args = [
+    "IS-MASTER-DOWN-BY-ADDR",
+    m !== undefined && d.chance(0.8) ? m.addr.ip : d.pick(IPS),
+    m !== undefined && d.chance(0.8) ? String(m.addr.port) : d.pick(PORTS),
+    d.pick(INTS),
+    d.chance(0.6) ? d.pick(PEERS) : d.chance(0.5) ? "*" : d.pick(STRINGS),
+  ];
+  const what = `SENTINEL ${show(args)}`;
+  h.doing = what;
+  const reply = h.sentinel(args);
+  h.check();
+  requireKnownError(reply, what);
+  return { what };
+}
+
+function removeOrReset(h: Harness, d: Draw): StepResult {
+  const args = d.chance(0.5)
+    ? ["REMOVE", someMaster(h, d)]
+    : ["RESET", d.chance(0.5) ? someMaster(h, d) : d.pick(["*", "m*", "?", "[#]m", ""])];
+  const what = `SENTINEL ${show(args)}`;
+  h.doing = what;
+  requireKnownError(h.sentinel(args), what);
+  h.check();
+  return { what };
+}
+
+function show(args: readonly string[]): string {
+  return args.map((a) => JSON.stringify(a)).join(" ");
+}
+
+/** One step: which kind, weighted. */
+export function randomStep(h: Harness, d: Draw): StepResult {
+  const roll = d.int(100);
+  if (roll < 35) return sentinelSet(h, d);
+  if (roll < 50) return h.core.state.masters.size > 6 ? removeOrReset(h, d) : monitor(h, d);
+  if (roll < 62) return configSet(h, d);
+  if (roll < 80) return hello(h, d);
+  if (roll < 90) return vote(h, d);
+  if (roll < 96) return removeOrReset(h, d);
+  if (roll < 98) {
+    h.doing = "SENTINEL FLUSHCONFIG";
+    requireKnownError(h.sentinel(["FLUSHCONFIG"]), "FLUSHCONFIG");
+    h.check();
+    return { what: "SENTINEL FLUSHCONFIG" };
+  }
+  h.doing = "tick";
+  h.tick(100 + d.int(2000));
+  h.check();
+  return { what: "tick" };
+}

@@ -1,0 +1,203 @@
+// The round-trip harness: a SentinelCore driven the way the shell drives it (SENTINEL commands
+// through the command layer, hellos through PUBLISH, the persist of every Ready written with the
+// config rewriter), without sockets or files. check() rewrites the config from the running
+// state, loads the text again (parser, loader, the core's restore) and returns the state a
+// restarted sentinel would have; any difference with the running one is a failure.
+import { posix } from "node:path";
+import { coreReplyToReply, sentinelCommand } from "../../../../src/commands/sentinel.js";
+import type { SentinelCommandEnv } from "../../../../src/commands/sentinel.js";
+import { parseConf } from "../../../../src/config/conf-parser.js";
+import { rewriteConf } from "../../../../src/config/conf-rewriter.js";
+import { confToConfig } from "../../../../src/config/conf-to-config.js";
+import type { ServerSettings } from "../../../../src/config/types.js";
+import type { PersistedState, SentinelConfig } from "../../../../src/core/config.js";
+import type { Input } from "../../../../src/core/inputs.js";
+import type { Ready } from "../../../../src/core/ready.js";
+import { SentinelCore } from "../../../../src/core/sentinel-core.js";
+import type { Reply } from "../../../../src/protocol/reply.js";
+import type { Draw } from "./values.js";
+
+/** The process starts in CWD with `dir ./s1`, like the operator of issue 13. */
+export const CWD = "/srv";
+export const DIR = "/srv/s1";
+export const FILE = "/srv/s1/sentinel.conf";
+
+/** Scripts that exist and are executable (normalized absolute paths). */
+const EXECUTABLE: ReadonlySet<string> = new Set(
+  [
+    "scripts/notify.sh",
+    "../scripts/notify.sh",
+    "/usr/local/bin/notify.sh",
+    "my script.sh",
+    "#hash.sh",
+    'q"uote.sh',
+    "日本.sh",
+  ].map((p) => posix.resolve(DIR, p)),
+);
+
+/** access(X_OK) as the loader calls it (paths joined with the cwd and dir lines). */
+function loaderExecutable(path: string): boolean {
+  return EXECUTABLE.has(posix.normalize(path));
+}
+
+/** access(X_OK) at run time: the process has chdir()ed into DIR. */
+function runtimeExecutable(path: string): boolean {
+  return EXECUTABLE.has(posix.resolve(DIR, path));
+}
+
+export const INITIAL_CONFIG = [
+  "# round-trip generator",
+  "port 26379",
+  "dir ./s1",
+  "sentinel deny-scripts-reconfig no",
+  "sentinel monitor mymaster 127.0.0.1 6379 2",
+  'sentinel monitor "#m" 10.0.0.1 6380 1',
+  "",
+].join("\n");
+
+export interface Loaded {
+  server: ServerSettings;
+  readonly sentinel: SentinelConfig;
+}
+
+/** loadConfig without the file: parse, apply, resolve dir against CWD. */
+export function loadText(text: string): Loaded {
+  const r = confToConfig(parseConf(text, FILE), { isExecutable: loaderExecutable, cwd: CWD });
+  return { server: { ...r.server, dir: posix.resolve(CWD, r.server.dir) }, sentinel: r.sentinel };
+}
+
+export class RoundTripFailure extends Error {}
+
+export class Harness {
+  text: string;
+  server: ServerSettings;
+  core: SentinelCore;
+  now = 1_000_000;
+  /** The step being run, for the failure report. */
+  doing = "";
+  private requestId = 0;
+  private readonly draw: Draw;
+
+  constructor(draw: Draw) {
+    this.draw = draw;
+    const loaded = loadText(INITIAL_CONFIG);
+    this.server = loaded.server;
+    this.text = INITIAL_CONFIG;
+    this.core = this.newCore(loaded.sentinel);
+    this.drain();
+    // A rewrite adds what Redis writes for defaults (the default user line): start from there.
+    this.server = loadText(this.text).server;
+  }
+
+  private newCore(config: SentinelConfig): SentinelCore {
+    const draw = this.draw;
+    return new SentinelCore(config, {
+      random: { int: (n: number) => draw.int(n) },
+      now: this.now,
+      port: this.server.port,
+    });
+  }
+
+  /** What the shell does with a Ready that matters here: persist it. */
+  private drain(): Ready {
+    const ready = this.core.takeReady();
+    if (ready.persist !== null) this.text = rewriteConf(this.text, this.server, ready.persist);
+    return ready;
+  }
+
+  private step(input: Input): Ready {
+    this.core.step(this.now, input);
+    return this.drain();
+  }
+
+  /** SENTINEL <args…> as the shell runs it; the reply the client gets. */
+  sentinel(args: readonly string[]): Reply {
+    const env: SentinelCommandEnv = {
+      now: this.now,
+      state: this.core.state,
+      protocol: 2,
+      isExecutable: runtimeExecutable,
+      pendingScripts: [],
+    };
+    const outcome = sentinelCommand(args, env);
+    if (outcome.kind === "reply") return outcome.reply;
+    const requestId = ++this.requestId;
+    const input: Input =
+      outcome.input.type === "admin"
+        ? { type: "admin", requestId, op: outcome.input.op }
+        : { ...outcome.input, requestId };
+    const ready = this.step(input);
+    if (outcome.overrideReply !== undefined) return outcome.overrideReply;
+    const reply = ready.replies.find((r) => r.requestId === requestId);
+    if (reply === undefined) throw new RoundTripFailure(`no reply to SENTINEL ${args.join(" ")}`);
+    return coreReplyToReply(reply);
+  }
+
+  /** PUBLISH __sentinel__:hello <payload> to this sentinel. */
+  hello(payload: string): void {
+    this.step({ type: "hello-received", via: null, payload });
+  }
+
+  tick(ms: number): void {
+    this.now += ms;
+    this.step({ type: "tick", wallNow: this.now + 1_700_000_000_000 });
+  }
+
+  /**
+   * Rewrites the file from the running state (FLUSHCONFIG), loads it as a restart would, and
+   * requires the restarted state to equal the running one. Returns the restarted state.
+   */
+  check(): PersistedState {
+    const running = this.core.snapshot();
+    this.text = rewriteConf(this.text, this.server, running);
+    let loaded: Loaded;
+    try {
+      loaded = loadText(this.text);
+    } catch (e) {
+      throw new RoundTripFailure(
+        `the rewritten config does not load: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    const serverDiff = firstDiff(loaded.server, this.server, "server");
+    if (serverDiff !== null) throw new RoundTripFailure(`server settings differ: ${serverDiff}`);
+    const restarted = this.newCore(loaded.sentinel).snapshot();
+    const diff = firstDiff(restarted, onLoad(running), "state");
+    if (diff !== null) throw new RoundTripFailure(`restarted state differs: ${diff}`);
+    return restarted;
+  }
+}
+
+/**
+ * What a load makes of a state, as Redis's loader does too: current-epoch is raised to every
+ * master's config-epoch (sentinel.c: sentinelHandleConfiguration, config-epoch).
+ */
+function onLoad(state: PersistedState): PersistedState {
+  let epoch = state.currentEpoch;
+  for (const m of state.masters) if (m.configEpoch > epoch) epoch = m.configEpoch;
+  return { ...state, currentEpoch: epoch };
+}
+
+function show(v: unknown): string {
+  if (typeof v === "bigint") return `${v}n`;
+  if (typeof v === "string") return JSON.stringify(v);
+  return String(v);
+}
+
+/** The first path where a and b differ (restarted = a, running = b), or null. */
+export function firstDiff(a: unknown, b: unknown, path: string): string | null {
+  if (Object.is(a, b)) return null;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
+    return `${path}: restarted ${show(a)}, running ${show(b)}`;
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return `${path}: array vs object`;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    const d = firstDiff(
+      (a as Record<string, unknown>)[k],
+      (b as Record<string, unknown>)[k],
+      `${path}.${k}`,
+    );
+    if (d !== null) return d;
+  }
+  return null;
+}
