@@ -7,7 +7,7 @@
 // CI runs ROUNDTRIP_SEEDS seeds (default 20) of ROUNDTRIP_STEPS steps (default 250). Replay one
 // seed with ROUNDTRIP_SEED=<n> (all its steps), run more with e.g. ROUNDTRIP_SEEDS=1000.
 import { seeded } from "../../support/seeded.js";
-import { randomStep } from "./round-trip/actions.js";
+import { STATS, randomStep } from "./round-trip/actions.js";
 import { Harness } from "./round-trip/harness.js";
 import { Draw } from "./round-trip/values.js";
 
@@ -47,6 +47,9 @@ export function runSeed(seed: number, steps: number): void {
 
 describe("config round trip, by generation", function () {
   this.timeout(120_000);
+  after(() => {
+    if (process.env["ROUNDTRIP_STATS"] === "1") console.table(Object.fromEntries(STATS));
+  });
   for (const seed of seeds) {
     it(`seed ${seed}: ${STEPS} steps restart to the same state`, () => {
       runSeed(seed, STEPS);

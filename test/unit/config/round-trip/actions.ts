@@ -49,7 +49,19 @@ function isError(reply: Reply): reply is { type: "error"; value: string } {
   return reply.type === "error";
 }
 
+/** Accepted and refused commands per subcommand, printed with ROUNDTRIP_STATS=1. */
+export const STATS = new Map<string, { accepted: number; refused: number }>();
+
+function count(what: string, refused: boolean): void {
+  const key = /^SENTINEL "([^"]*)"/.exec(what)?.[1]?.toUpperCase() ?? what;
+  const entry = STATS.get(key) ?? { accepted: 0, refused: 0 };
+  if (refused) entry.refused++;
+  else entry.accepted++;
+  STATS.set(key, entry);
+}
+
 function requireKnownError(reply: Reply, what: string): boolean {
+  count(what, isError(reply));
   if (!isError(reply)) return false;
   if (!ERRORS.some((re) => re.test(reply.value))) {
     throw new RoundTripFailure(`${what}: unexpected error ${JSON.stringify(reply.value)}`);
@@ -208,6 +220,7 @@ function hello(h: Harness, d: Draw): StepResult {
   h.doing = what;
   h.hello(payload);
   h.check();
+  count("hello", false);
   return { what };
 }
 

@@ -163,6 +163,11 @@ export class Harness {
     const restarted = this.newCore(loaded.sentinel).snapshot();
     const diff = firstDiff(restarted, onLoad(running), "state");
     if (diff !== null) throw new RoundTripFailure(`restarted state differs: ${diff}`);
+    // The restarted sentinel's first flush writes the same file (but for the raised epoch).
+    const again = rewriteConf(this.text, loaded.server, restarted);
+    if (again !== rewriteConf(this.text, this.server, onLoad(running))) {
+      throw new RoundTripFailure(`a second rewrite changes the file:\n${again}`);
+    }
     return restarted;
   }
 }
