@@ -38,6 +38,11 @@ export interface ConfToConfigOptions extends SentinelApplyOptions {
    * last `dir` (docs/COMPATIBILITY.md, "Relative paths"). Absent: relative to process.cwd().
    */
   readonly cwd?: string;
+  /**
+   * chdir()'s failure for a `dir` line, as strerror text, or null when it would succeed
+   * (I/O, so injected; absent: not checked).
+   */
+  readonly chdirError?: (path: string) => string | null;
 }
 
 /**
@@ -82,7 +87,12 @@ function intArg(v: string): number {
 }
 
 /** The plain directives Vigil acts on; other known Redis directives are accepted and ignored. */
-function applyServerValue(s: MutableServer, name: string, args: readonly string[]): void {
+function applyServerValue(
+  s: MutableServer,
+  name: string,
+  args: readonly string[],
+  opts: ConfToConfigOptions,
+): void {
   const v = args[0] ?? "";
   switch (name) {
     case "port": {
@@ -125,9 +135,13 @@ function applyServerValue(s: MutableServer, name: string, args: readonly string[
       s.hz = hz;
       return;
     }
-    case "dir":
+    case "dir": {
+      // Redis chdir()s here: a directory it cannot enter stops the load with strerror.
+      const error = opts.chdirError?.(chdirPath(opts.cwd ?? "", chdirPath(s.dir, v))) ?? null;
+      if (error !== null) throw new LineError(error);
       s.dir = chdirPath(s.dir, v);
       return;
+    }
     case "logfile":
       s.logfile = v;
       return;
@@ -147,11 +161,11 @@ function applyServerValue(s: MutableServer, name: string, args: readonly string[
 }
 
 /** Returns true when the directive was handled (false = not a plain directive). */
-function applyPlain(s: MutableServer, d: Directive): void {
+function applyPlain(s: MutableServer, d: Directive, opts: ConfToConfigOptions): void {
   const argc = d.args.length + 1;
   if (REDIS_STANDARD_DIRECTIVES.has(d.name) || VALKEY_DIRECTIVES.has(d.name)) {
     if (!REDIS_MULTI_ARG_DIRECTIVES.has(d.name) && argc !== 2) throw new LineError(WRONG_ARITY);
-    applyServerValue(s, d.name, d.args);
+    applyServerValue(s, d.name, d.args, opts);
     return;
   }
   if (REDIS_DEPRECATED_DIRECTIVES.has(d.name) && argc === 2) return;
@@ -204,7 +218,7 @@ export function confToConfig(
       continue;
     }
     try {
-      applyPlain(server, d);
+      applyPlain(server, d, opts);
     } catch (e) {
       if (e instanceof LineError) throw lineError(d, e.reason);
       throw e;

@@ -3,7 +3,7 @@
  * overrides, check the file can be saved (sentinel.c: sentinelCheckConfigFile). Throws
  * ConfigError with Redis's texts.
  */
-import { accessSync, constants, existsSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError, ERROR_CODES } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
@@ -18,6 +18,8 @@ export interface LoadOptions {
   readonly isExecutable: (path: string) => boolean;
   /** Directory relative paths are resolved against (default process.cwd()). */
   readonly cwd?: string;
+  /** chdir()'s strerror for a `dir` line, or null (default: stat + access(X_OK)). */
+  readonly chdirError?: (path: string) => string | null;
   /** access(path, W_OK); throws a Node errno error when not writable. Injectable for tests. */
   readonly checkWritable?: (path: string) => void;
 }
@@ -39,6 +41,17 @@ export function defaultIsExecutable(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** What chdir(path) would answer, without changing the process's directory. */
+export function defaultChdirError(path: string): string | null {
+  try {
+    if (!statSync(path).isDirectory()) return STRERROR["ENOTDIR"] ?? "Not a directory";
+    accessSync(path, constants.X_OK);
+    return null;
+  } catch (e) {
+    return strerror(e);
   }
 }
 
@@ -133,6 +146,7 @@ export function loadConfig(
     throw fatal("", "Sentinel needs config file on disk to save state. Exiting...", "VIGIL_CONFIG");
   }
   const cwd = opts.cwd ?? process.cwd();
+  opts = { chdirError: defaultChdirError, ...opts };
   const file = resolve(cwd, path);
   const text = readText(file);
   const format = isYamlFile(file) ? "yaml" : "conf";

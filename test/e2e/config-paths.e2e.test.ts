@@ -22,6 +22,8 @@ interface Running {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   readonly stderr: string[];
+  /** stdout and stderr together. */
+  readonly output: string[];
 }
 
 function start(kind: Kind, cwd: string): Running {
@@ -29,11 +31,16 @@ function start(kind: Kind, cwd: string): Running {
     kind === "redis"
       ? ["redis-sentinel", ["s1/sentinel.conf"]]
       : [process.execPath, [VIGIL, "s1/sentinel.conf"]];
-  const child = spawn(cmd, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
   const stderr: string[] = [];
-  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString("utf8")));
+  const output: string[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr.push(chunk.toString("utf8"));
+    output.push(chunk.toString("utf8"));
+  });
   const exited = new Promise<number | null>((done) => child.once("exit", done));
-  return { child, exited, stderr };
+  return { child, exited, stderr, output };
 }
 
 async function stop(r: Running): Promise<void> {
@@ -124,6 +131,25 @@ describe("relative paths against dir (redis-sentinel and Vigil)", function () {
       const master = await redisCli(port, ["SENTINEL", "MASTER", "m"]);
       expect(master).to.contain("notification-script\n../scripts/notify.sh\n");
       expect(second.stderr.join("")).to.equal("");
+    });
+  }
+
+  for (const kind of ["redis", "vigil"] as const) {
+    it(`${kind}: a dir it cannot enter stops the load at its line with chdir's error`, async () => {
+      mkdirSync(join(tmp, "s1"));
+      writeFileSync(
+        join(tmp, "s1/sentinel.conf"),
+        `port ${await freePort()}\ndir ./missing\nsentinel monitor m 127.0.0.1 6379 1\n`,
+      );
+      const r = start(kind, tmp);
+      running.push(r);
+      const timer = setTimeout(() => r.child.kill("SIGKILL"), 10_000);
+      const code = await r.exited;
+      clearTimeout(timer);
+      expect(code).to.equal(1);
+      expect(r.output.join("")).to.contain(
+        "Reading the configuration file, at line 2\n>>> 'dir ./missing'\nNo such file or directory\n",
+      );
     });
   }
 });

@@ -33,6 +33,7 @@ describe("loadConfig", () => {
   it("loads a sentinel.conf with an absolute path, its text and a resolved dir", () => {
     const text = "sentinel monitor m 127.0.0.1 6379 2\ndir sub\n";
     writeFileSync(join(dir, "s.conf"), text);
+    mkdirSync(join(dir, "sub"));
     const c = loadConfig("s.conf", [], { ...opts, cwd: dir });
     expect(c).to.deep.include({ file: join(dir, "s.conf"), format: "conf", text });
     expect(c.server.dir).to.equal(join(dir, "sub"));
@@ -145,7 +146,7 @@ describe("loadConfig", () => {
       "sentinel notification-script m ../../scripts/notify.sh",
       "",
     ].join("\n");
-    mkdirSync(join(dir, "s1"));
+    mkdirSync(join(dir, "s1", "inner"), { recursive: true });
     writeFileSync(conf, text);
     const seen: string[] = [];
     const isExecutable = (p: string): boolean => {
@@ -175,5 +176,17 @@ describe("loadConfig", () => {
       checkWritable: () => undefined,
     });
     expect(seen).to.deep.equal([join(dir, "run", "bin/r.sh")]);
+  });
+
+  it("refuses a dir it cannot enter at its line, with chdir's strerror as redis-sentinel does", () => {
+    writeFileSync(join(dir, "f"), "");
+    for (const [target, reason] of [
+      ["missing", "No such file or directory"],
+      ["f", "Not a directory"],
+    ] as const) {
+      writeFileSync(join(dir, "s.conf"), `port 26379\ndir ${target}\n`);
+      const e = errorOf(() => loadConfig("s.conf", [], { ...opts, cwd: dir }));
+      expect([e.line, e.directive, e.reason]).to.deep.equal([2, "dir", reason]);
+    }
   });
 });
