@@ -45,15 +45,35 @@ function runtimeExecutable(path: string): boolean {
   return EXECUTABLE.has(posix.resolve(DIR, path));
 }
 
-export const INITIAL_CONFIG = [
-  "# round-trip generator",
-  "port 26379",
-  "dir ./s1",
-  "sentinel deny-scripts-reconfig no",
-  "sentinel monitor mymaster 127.0.0.1 6379 2",
-  'sentinel monitor "#m" 10.0.0.1 6380 1',
-  "",
-].join("\n");
+/** Starting files: plain, and one written by hand (CRLF, odd case, comments, quotes). */
+export const INITIAL_CONFIGS: readonly string[] = [
+  [
+    "# round-trip generator",
+    "port 26379",
+    "dir ./s1",
+    "sentinel deny-scripts-reconfig no",
+    "sentinel monitor mymaster 127.0.0.1 6379 2",
+    'sentinel monitor "#m" 10.0.0.1 6380 1',
+    "",
+  ].join("\n"),
+  [
+    "  # a hand-written file  ",
+    "PORT 26379",
+    "",
+    "",
+    "Dir './s1'",
+    "SENTINEL Deny-Scripts-Reconfig NO",
+    "sentinel known-slave mymaster 10.0.0.9 6379",
+    "sentinel monitor mymaster 127.0.0.1 6379 2",
+    'sentinel auth-pass mymaster "p\\x41ss word"',
+    "sentinel rename-command mymaster CONFIG 'my config'",
+    "\tsentinel down-after-milliseconds mymaster 5000   ",
+    "sentinel known-sentinel mymaster 10.0.0.8 26379 " + "d".repeat(40),
+    "sentinel known-sentinel mymaster 10.0.0.7 26379",
+    "loglevel notice",
+    "",
+  ].join("\r\n"),
+];
 
 export interface Loaded {
   server: ServerSettings;
@@ -80,9 +100,10 @@ export class Harness {
 
   constructor(draw: Draw) {
     this.draw = draw;
-    const loaded = loadText(INITIAL_CONFIG);
+    const initial = draw.pick(INITIAL_CONFIGS);
+    const loaded = loadText(initial);
     this.server = loaded.server;
-    this.text = INITIAL_CONFIG;
+    this.text = initial;
     this.core = this.newCore(loaded.sentinel);
     this.drain();
     // A rewrite adds what Redis writes for defaults (the default user line): start from there.
