@@ -393,22 +393,6 @@ const STRICTER: readonly (readonly [string, string])[] = [
   ["include /etc/other.conf", "include is not supported by Vigil"],
 ];
 
-describe("conf-to-config port 0", () => {
-  it("loads port 0 for monitor, known-replica and known-sentinel, as redis-sentinel does", () => {
-    const r = load(
-      [
-        "sentinel monitor z 127.0.0.1 0 2",
-        "sentinel known-replica z 10.0.0.2 0",
-        `sentinel known-sentinel z 10.0.0.3 0 ${ID}`,
-      ].join("\n"),
-    );
-    const z = r.sentinel.masters[0]!;
-    expect([z.addr.port, z.knownReplicas[0]!.port, z.knownSentinels[0]!.addr.port]).to.deep.equal([
-      0, 0, 0,
-    ]);
-  });
-});
-
 describe("conf-to-config errors", () => {
   for (const [text, line, directive, reason] of ERRORS) {
     it(`rejects '${text.replace(/\n/g, " / ")}' with "${reason}"`, () => {

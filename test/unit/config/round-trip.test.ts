@@ -1,8 +1,9 @@
 // The round-trip property of issue 13, tested by generation: a seeded generator drives a core
-// through the command layer with random admin commands, hellos and vote requests carrying edge
-// values; after every step the config is rewritten and loaded again, the restarted state must
-// equal the running one, every accepted value must come back exactly, and every refusal must be
-// a command's error with Redis's (or Valkey's, or a documented Vigil) text.
+// through the command layer with random SENTINEL admin commands, ACL SETUSER/DELUSER, hellos
+// and vote requests carrying edge values; after every step the config is rewritten and loaded
+// again, the restarted state and ACL must equal the running ones, every accepted value must come
+// back exactly, and every refusal must be a command's error with Redis's (or Valkey's, or a
+// documented Vigil) text.
 //
 // CI runs ROUNDTRIP_SEEDS seeds (default 20) of ROUNDTRIP_STEPS steps (default 250). Replay one
 // seed with ROUNDTRIP_SEED=<n> (all its steps), run more with e.g. ROUNDTRIP_SEEDS=1000.

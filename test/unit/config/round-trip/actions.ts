@@ -11,7 +11,6 @@ import {
   INTS,
   IPS,
   NAMES,
-  PENDING,
   PORTS,
   SCRIPTS,
   SET_OPTIONS,
@@ -38,6 +37,12 @@ const ERRORS: readonly RegExp[] = [
   /^ERR Invalid value '.*' to SENTINEL CONFIG SET '.*'$/s,
   /^ERR Invalid argument at index \d+ for SENTINEL (SET|MONITOR|CONFIG SET): control characters are not allowed$/,
   /^ERR value is not an integer or out of range$/,
+  /^ERR Duplicate argument '.*' to SENTINEL CONFIG SET$/s,
+  /^ERR Missing argument '.*' value$/s,
+  /^ERR Error in ACL SETUSER modifier '.*': .*$/s,
+  /^ERR Usernames can't contain spaces or null characters$/,
+  /^ERR The 'default' user cannot be removed$/,
+  /^ERR Unmatched parenthesis in acl selector starting at '.*'\.$/s,
 ];
 
 export interface StepResult {
@@ -53,7 +58,13 @@ function isError(reply: Reply): reply is { type: "error"; value: string } {
 export const STATS = new Map<string, { accepted: number; refused: number }>();
 
 function count(what: string, refused: boolean): void {
-  const key = /^SENTINEL "([^"]*)"/.exec(what)?.[1]?.toUpperCase() ?? what;
+  const m = /^(SENTINEL )?"([^"]*)"( "([^"]*)")?/.exec(what);
+  const key =
+    m === null
+      ? what
+      : m[1] === undefined
+        ? `${m[2]} ${m[4] ?? ""}`.toUpperCase()
+        : m[2]!.toUpperCase();
   const entry = STATS.get(key) ?? { accepted: 0, refused: 0 };
   if (refused) entry.refused++;
   else entry.accepted++;
@@ -103,9 +114,7 @@ const SET_FIELDS: Readonly<
 function setValue(d: Draw, option: string): string[] {
   const lower = option.toLowerCase();
   if (lower === "rename-command") {
-    // Names holding whitespace wait for the rename-command fix (values.ts, PENDING).
-    const names = PENDING ? STRINGS.filter((x) => !/\s/.test(x)) : STRINGS;
-    return [d.chance(0.7) ? d.pick(COMMANDS) : d.pick(names), d.pick([...COMMANDS, ...names])];
+    return [d.chance(0.7) ? d.pick(COMMANDS) : d.pick(STRINGS), d.pick([...COMMANDS, ...STRINGS])];
   }
   if (lower.endsWith("-script")) return [d.pick(SCRIPTS)];
   if (lower.startsWith("auth-") || lower === "bogus") return [d.pick(STRINGS)];
@@ -178,23 +187,87 @@ const CONFIG_FIELDS: Readonly<Record<string, (g: PersistedState["global"]) => st
   "sentinel-pass": (g) => g.sentinelPass,
 };
 
+function configValue(d: Draw, lower: string): string {
+  if (lower === "announce-port") return d.pick(INTS);
+  if (lower.endsWith("-hostnames")) return d.pick(["yes", "no", "YES", "No", "1", ""]);
+  return d.pick(STRINGS);
+}
+
+/** One pair (7.0) or several (7.2); a repeated parameter is refused. */
 function configSet(h: Harness, d: Draw): StepResult {
-  const param = d.pick(CONFIG_PARAMS);
-  const lower = param.toLowerCase();
-  const value =
-    lower === "announce-port"
-      ? d.pick(INTS)
-      : lower.endsWith("-hostnames")
-        ? d.pick(["yes", "no", "YES", "No", "1", ""])
-        : d.pick(STRINGS);
-  const args = ["CONFIG", "SET", param, value];
+  const args = ["CONFIG", "SET"];
+  const pairs = d.chance(0.7) ? 1 : 2 + d.int(2);
+  for (let i = 0; i < pairs; i++) {
+    const param = d.pick(CONFIG_PARAMS);
+    args.push(param, configValue(d, param.toLowerCase()));
+  }
   const what = `SENTINEL ${show(args)}`;
   h.doing = what;
   const reply = h.sentinel(args);
   const restarted = h.check();
   if (requireKnownError(reply, what)) return { what };
-  const want = lower.endsWith("-hostnames") ? value.toLowerCase() : value;
-  expectBack(what, lower, CONFIG_FIELDS[lower]?.(restarted.global), want);
+  for (let j = 2; j < args.length; j += 2) {
+    const lower = args[j]!.toLowerCase();
+    const value = args[j + 1]!;
+    const want = lower.endsWith("-hostnames") ? value.toLowerCase() : value;
+    expectBack(what, lower, CONFIG_FIELDS[lower]?.(restarted.global), want);
+  }
+  return { what };
+}
+
+const USERS = ["default", "alice", "bob", "q'u", 'd"q', "é", "#u", "a b", "", "x\x00"];
+const RULES = [
+  "on",
+  "off",
+  "nopass",
+  "resetpass",
+  "reset",
+  ">pw",
+  ">p w",
+  "<pw",
+  "allkeys",
+  "resetkeys",
+  "allchannels",
+  "resetchannels",
+  "allcommands",
+  "nocommands",
+  "~*",
+  "~k:*",
+  '~q"k',
+  "%R~r*",
+  "%W~w",
+  "&*",
+  "&ch",
+  "&é",
+  "+@all",
+  "-@all",
+  "+@read",
+  "+ping",
+  "-acl",
+  "+client|kill",
+  "+sentinel|masters",
+  "+bogus",
+  "+@bogus",
+  "(+ping ~x)",
+  "(~a &b",
+  ")",
+  "skip-sanitize-payload",
+  "sanitize-payload",
+  "#" + "ab".repeat(32),
+  "#bad",
+];
+
+function acl(h: Harness, d: Draw): StepResult {
+  const args = d.chance(0.75) ? ["ACL", "SETUSER", d.pick(USERS)] : ["ACL", "DELUSER"];
+  const n = args[1] === "SETUSER" ? d.int(5) : 1 + d.int(2);
+  for (let i = 0; i < n; i++) {
+    if (args[1] === "DELUSER") args.push(d.pick(USERS));
+    else args.push(d.chance(0.9) ? d.pick(RULES) : `>${d.pick(STRINGS)}`);
+  }
+  const what = show(args);
+  h.doing = what;
+  requireKnownError(h.command(args), what);
+  h.check();
   return { what };
 }
 
@@ -265,7 +338,8 @@ export function randomStep(h: Harness, d: Draw): StepResult {
   if (roll < 62) return configSet(h, d);
   if (roll < 80) return hello(h, d);
   if (roll < 90) return vote(h, d);
-  if (roll < 96) return removeOrReset(h, d);
+  if (roll < 93) return removeOrReset(h, d);
+  if (roll < 96) return acl(h, d);
   if (roll < 98) {
     h.doing = "SENTINEL FLUSHCONFIG";
     requireKnownError(h.sentinel(["FLUSHCONFIG"]), "FLUSHCONFIG");

@@ -9,12 +9,15 @@ import type { SentinelCommandEnv } from "../../../../src/commands/sentinel.js";
 import { parseConf } from "../../../../src/config/conf-parser.js";
 import { rewriteConf } from "../../../../src/config/conf-rewriter.js";
 import { confToConfig } from "../../../../src/config/conf-to-config.js";
+import { aclUserLines, loadUserLines } from "../../../../src/config/user-directive.js";
 import type { ServerSettings } from "../../../../src/config/types.js";
 import type { PersistedState, SentinelConfig } from "../../../../src/core/config.js";
 import type { Input } from "../../../../src/core/inputs.js";
 import type { Ready } from "../../../../src/core/ready.js";
 import { SentinelCore } from "../../../../src/core/sentinel-core.js";
 import type { Reply } from "../../../../src/protocol/reply.js";
+import type { TestContext } from "../../commands/fake-context.js";
+import { newContext, one } from "../../commands/fake-context.js";
 import type { Draw } from "./values.js";
 
 /** The process starts in CWD with `dir ./s1`, like the operator of issue 13. */
@@ -88,10 +91,15 @@ export function loadText(text: string): Loaded {
 
 export class RoundTripFailure extends Error {}
 
+/** The user the generator's ACL commands run as; never changed by a generated command. */
+export const ADMIN = "rt-admin";
+
 export class Harness {
   text: string;
   server: ServerSettings;
   core: SentinelCore;
+  /** The command layer's context: its ACL is the running one (ACL SETUSER, DELUSER). */
+  readonly commands: TestContext;
   now = 1_000_000;
   /** The step being run, for the failure report. */
   doing = "";
@@ -104,10 +112,24 @@ export class Harness {
     const loaded = loadText(initial);
     this.server = loaded.server;
     this.text = initial;
+    this.commands = newContext({ requirePass: loaded.server.requirepass });
+    loadUserLines(this.commands.server.acl, loaded.server.users);
+    // The generator's own client: the users it changes (default too) never lock it out.
+    this.commands.server.acl.setUser(ADMIN, ["on", "nopass", "~*", "&*", "+@all"]);
+    this.commands.client.user = ADMIN;
     this.core = this.newCore(loaded.sentinel);
     this.drain();
-    // A rewrite adds what Redis writes for defaults (the default user line): start from there.
     this.server = loadText(this.text).server;
+  }
+
+  /** The server settings a save writes: the users as the ACL holds them now (ConfigStore). */
+  private saved(): ServerSettings {
+    return { ...this.server, users: aclUserLines(this.commands.server.acl) };
+  }
+
+  /** Any other command (ACL …), through the command table; its reply. */
+  command(args: readonly string[]): Reply {
+    return one(this.commands.run(...args));
   }
 
   private newCore(config: SentinelConfig): SentinelCore {
@@ -122,7 +144,7 @@ export class Harness {
   /** What the shell does with a Ready that matters here: persist it. */
   private drain(): Ready {
     const ready = this.core.takeReady();
-    if (ready.persist !== null) this.text = rewriteConf(this.text, this.server, ready.persist);
+    if (ready.persist !== null) this.text = rewriteConf(this.text, this.saved(), ready.persist);
     return ready;
   }
 
@@ -170,7 +192,8 @@ export class Harness {
    */
   check(): PersistedState {
     const running = this.core.snapshot();
-    this.text = rewriteConf(this.text, this.server, running);
+    const server = this.saved();
+    this.text = rewriteConf(this.text, server, running);
     let loaded: Loaded;
     try {
       loaded = loadText(this.text);
@@ -179,14 +202,19 @@ export class Harness {
         `the rewritten config does not load: ${e instanceof Error ? e.message : String(e)}`,
       );
     }
-    const serverDiff = firstDiff(loaded.server, this.server, "server");
+    const serverDiff = firstDiff(loaded.server, server, "server");
     if (serverDiff !== null) throw new RoundTripFailure(`server settings differ: ${serverDiff}`);
+    const acl = newContext({ requirePass: loaded.server.requirepass }).server.acl;
+    loadUserLines(acl, loaded.server.users);
+    const list = (a: typeof acl): string[] => a.userNames().map((n) => a.describe(a.getUser(n)!));
+    const aclDiff = firstDiff(list(acl), list(this.commands.server.acl), "ACL LIST");
+    if (aclDiff !== null) throw new RoundTripFailure(`restarted ACL differs: ${aclDiff}`);
     const restarted = this.newCore(loaded.sentinel).snapshot();
     const diff = firstDiff(restarted, onLoad(running), "state");
     if (diff !== null) throw new RoundTripFailure(`restarted state differs: ${diff}`);
     // The restarted sentinel's first flush writes the same file (but for the raised epoch).
     const again = rewriteConf(this.text, loaded.server, restarted);
-    if (again !== rewriteConf(this.text, this.server, onLoad(running))) {
+    if (again !== rewriteConf(this.text, server, onLoad(running))) {
       throw new RoundTripFailure(`a second rewrite changes the file:\n${again}`);
     }
     return restarted;
