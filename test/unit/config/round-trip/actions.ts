@@ -146,7 +146,8 @@ function sentinelSet(h: Harness, d: Draw): StepResult {
       renames.set(from.toLowerCase(), from.toLowerCase() === to.toLowerCase() ? undefined : to);
       j += 3;
     } else {
-      want.set(option, args[j + 1]!);
+      // Valkey's name sets the same field.
+      want.set(option.replace(/^primary-reboot/, "master-reboot"), args[j + 1]!);
       j += 2;
     }
   }
@@ -301,7 +302,7 @@ function vote(h: Harness, d: Draw): StepResult {
   const name = someMaster(h, d);
   const m = h.core.state.masters.get(name);
   const args = [
-    "IS-MASTER-DOWN-BY-ADDR",
+    d.pick(["IS-MASTER-DOWN-BY-ADDR", "is-primary-down-by-addr"]),
     m !== undefined && d.chance(0.8) ? m.addr.ip : d.pick(IPS),
     m !== undefined && d.chance(0.8) ? String(m.addr.port) : d.pick(PORTS),
     d.pick(INTS),

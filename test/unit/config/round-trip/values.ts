@@ -173,6 +173,7 @@ export const SET_OPTIONS: readonly string[] = [
   "parallel-syncs",
   "quorum",
   "master-reboot-down-after-period",
+  "primary-reboot-down-after-period",
   "notification-script",
   "client-reconfig-script",
   "auth-pass",
