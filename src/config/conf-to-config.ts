@@ -50,6 +50,7 @@ export interface ConfToConfigOptions extends SentinelApplyOptions {
  * the kernel resolves `..` after symbolic links, as it does for Redis.
  */
 export function chdirPath(from: string, to: string): string {
+  if (to === "") return from;
   if (from === "" || to.startsWith("/")) return to;
   return `${from}/${to}`;
 }
@@ -137,7 +138,8 @@ function applyServerValue(
     }
     case "dir": {
       // Redis chdir()s here: a directory it cannot enter stops the load with strerror.
-      const error = opts.chdirError?.(chdirPath(opts.cwd ?? "", chdirPath(s.dir, v))) ?? null;
+      const target = chdirPath(opts.cwd ?? "", chdirPath(s.dir, v));
+      const error = opts.chdirError?.(v === "" ? "" : target) ?? null;
       if (error !== null) throw new LineError(error);
       s.dir = chdirPath(s.dir, v);
       return;

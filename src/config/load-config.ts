@@ -11,7 +11,7 @@ import { parseConf } from "./conf-parser.js";
 import type { ConfResult } from "./conf-to-config.js";
 import { confToConfig } from "./conf-to-config.js";
 import type { LoadedConfig } from "./types.js";
-import { mergeState, yamlToConfig } from "./yaml-config.js";
+import { yamlWithState } from "./yaml-config.js";
 
 export interface LoadOptions {
   /** access(path, X_OK) for notification/client-reconfig scripts. */
@@ -46,6 +46,7 @@ export function defaultIsExecutable(path: string): boolean {
 
 /** What chdir(path) would answer, without changing the process's directory. */
 export function defaultChdirError(path: string): string | null {
+  if (path === "") return STRERROR["ENOENT"] ?? "No such file or directory";
   try {
     if (!statSync(path).isDirectory()) return STRERROR["ENOTDIR"] ?? "Not a directory";
     accessSync(path, constants.X_OK);
@@ -96,21 +97,9 @@ function readText(file: string): string {
 }
 
 function loadYaml(file: string, text: string, opts: LoadOptions, cwd: string): ConfResult {
-  const fromYaml = yamlToConfig(text, file, { ...opts, cwd });
   const stateFile = stateFileOf(file);
-  if (!existsSync(stateFile)) return fromYaml;
-  // The state file has no `dir` line: its script paths are relative to the YAML's dir.
-  const stateOpts = { ...opts, cwd: resolve(cwd, fromYaml.server.dir) };
-  const directives = parseConf(readText(stateFile), stateFile);
-  const state = confToConfig(directives, stateOpts);
-  // The state file's `user` lines are the ACL as last saved (ACL SETUSER/DELUSER included).
-  const users = state.server.users.length > 0 ? state.server.users : fromYaml.server.users;
-  const hasLogLevel = directives.some((d) => d.name === "loglevel");
-  const sentinel = mergeState(fromYaml.sentinel, state.sentinel, hasLogLevel);
-  return {
-    server: { ...fromYaml.server, users, loglevel: sentinel.global.logLevel },
-    sentinel,
-  };
+  const state = existsSync(stateFile) ? { text: readText(stateFile), file: stateFile } : null;
+  return yamlWithState(text, file, state, { ...opts, cwd });
 }
 
 function checkWritable(file: string, format: "conf" | "yaml", opts: LoadOptions): void {

@@ -23,8 +23,9 @@ import type { Document } from "yaml";
 import type { SentinelConfig } from "../core/config.js";
 import { ConfigError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
+import { parseConf } from "./conf-parser.js";
 import type { ConfResult, ConfToConfigOptions } from "./conf-to-config.js";
-import { confToConfig } from "./conf-to-config.js";
+import { chdirPath, confToConfig } from "./conf-to-config.js";
 import type { ConfigFileInput, MasterInput } from "./schema.js";
 import { configFileSchema } from "./schema.js";
 import { emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
@@ -220,5 +221,31 @@ export function mergeState(
     currentEpoch: yaml.currentEpoch > state.currentEpoch ? yaml.currentEpoch : state.currentEpoch,
     global: { ...state.global, logLevel },
     masters: [...state.masters, ...yaml.masters.filter((m) => !listed.has(m.name))],
+  };
+}
+
+/**
+ * A YAML config with the text of its `<file>.state` (null: none yet), as loadConfig reads them
+ * before the command-line overrides. The state file has no `dir` line: its script paths resolve
+ * against the YAML's dir; its `user` lines are the ACL as last saved, its `loglevel` (SENTINEL
+ * CONFIG SET loglevel) wins over the YAML's.
+ */
+export function yamlWithState(
+  text: string,
+  file: string,
+  state: { readonly text: string; readonly file: string } | null,
+  opts: ConfToConfigOptions,
+): ConfResult {
+  const fromYaml = yamlToConfig(text, file, opts);
+  if (state === null) return fromYaml;
+  const stateOpts = { ...opts, cwd: chdirPath(opts.cwd ?? "", fromYaml.server.dir) };
+  const directives = parseConf(state.text, state.file);
+  const saved = confToConfig(directives, stateOpts);
+  const users = saved.server.users.length > 0 ? saved.server.users : fromYaml.server.users;
+  const hasLogLevel = directives.some((d) => d.name === "loglevel");
+  const sentinel = mergeState(fromYaml.sentinel, saved.sentinel, hasLogLevel);
+  return {
+    server: { ...fromYaml.server, users, loglevel: sentinel.global.logLevel },
+    sentinel,
   };
 }

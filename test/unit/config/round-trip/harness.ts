@@ -11,6 +11,7 @@ import { rewriteConf } from "../../../../src/config/conf-rewriter.js";
 import { confToConfig } from "../../../../src/config/conf-to-config.js";
 import { aclUserLines, loadUserLines } from "../../../../src/config/user-directive.js";
 import type { ServerSettings } from "../../../../src/config/types.js";
+import { yamlWithState } from "../../../../src/config/yaml-config.js";
 import type { PersistedState, SentinelConfig } from "../../../../src/core/config.js";
 import type { Input } from "../../../../src/core/inputs.js";
 import type { Ready } from "../../../../src/core/ready.js";
@@ -89,13 +90,48 @@ export function loadText(text: string): Loaded {
   return { server: { ...r.server, dir: posix.resolve(CWD, r.server.dir) }, sentinel: r.sentinel };
 }
 
+export const YAML_FILE = "/srv/vigil.yaml";
+
+/** A YAML-configured Vigil: the YAML is never written, the state goes to `<yaml>.state`. */
+export const YAML_CONFIG = [
+  "server:",
+  "  port: 26379",
+  "  dir: ./s1",
+  "sentinel:",
+  "  deny-scripts-reconfig: no",
+  "masters:",
+  "  mymaster: { host: 127.0.0.1, port: 6379, quorum: 2 }",
+  '  "#m": { host: 10.0.0.1, port: 6380, quorum: 1, auth-pass: "p w#" }',
+  "",
+].join("\n");
+
+/**
+ * The masters YAML_CONFIG defines: SENTINEL REMOVE of one lasts until a restart, which adds it
+ * again from the YAML (docs/COMPATIBILITY.md), so the generator does not remove them.
+ */
+export const YAML_MASTERS: ReadonlySet<string> = new Set(["mymaster", "#m"]);
+
+/** loadConfig of YAML_CONFIG with `state` as its state file ("" = none yet). */
+export function loadYamlState(state: string): Loaded {
+  const r = yamlWithState(
+    YAML_CONFIG,
+    YAML_FILE,
+    state === "" ? null : { text: state, file: `${YAML_FILE}.state` },
+    { isExecutable: loaderExecutable, cwd: CWD },
+  );
+  return { server: { ...r.server, dir: posix.resolve(CWD, r.server.dir) }, sentinel: r.sentinel };
+}
+
 export class RoundTripFailure extends Error {}
 
 /** The user the generator's ACL commands run as; never changed by a generated command. */
 export const ADMIN = "rt-admin";
 
 export class Harness {
+  /** The file every save rewrites: the config, or the YAML's state file. */
   text: string;
+  /** YAML-configured (a third of the seeds). */
+  readonly yaml: boolean;
   server: ServerSettings;
   core: SentinelCore;
   /** The command layer's context: its ACL is the running one (ACL SETUSER, DELUSER). */
@@ -108,8 +144,9 @@ export class Harness {
 
   constructor(draw: Draw) {
     this.draw = draw;
-    const initial = draw.pick(INITIAL_CONFIGS);
-    const loaded = loadText(initial);
+    this.yaml = draw.chance(1 / 3);
+    const initial = this.yaml ? "" : draw.pick(INITIAL_CONFIGS);
+    const loaded = this.load(initial);
     this.server = loaded.server;
     this.text = initial;
     this.commands = newContext({ requirePass: loaded.server.requirepass });
@@ -119,7 +156,18 @@ export class Harness {
     this.commands.client.user = ADMIN;
     this.core = this.newCore(loaded.sentinel);
     this.drain();
-    this.server = loadText(this.text).server;
+    this.server = this.load(this.text).server;
+  }
+
+  private load(text: string): Loaded {
+    return this.yaml ? loadYamlState(text) : loadText(text);
+  }
+
+  /** The new text of the saved file (ConfigStore: a YAML's state file has no server lines). */
+  private write(server: ServerSettings, state: PersistedState): string {
+    return this.yaml
+      ? rewriteConf(this.text, null, state, server.users)
+      : rewriteConf(this.text, server, state);
   }
 
   /** The server settings a save writes: the users as the ACL holds them now (ConfigStore). */
@@ -144,7 +192,7 @@ export class Harness {
   /** What the shell does with a Ready that matters here: persist it. */
   private drain(): Ready {
     const ready = this.core.takeReady();
-    if (ready.persist !== null) this.text = rewriteConf(this.text, this.saved(), ready.persist);
+    if (ready.persist !== null) this.text = this.write(this.saved(), ready.persist);
     return ready;
   }
 
@@ -193,10 +241,10 @@ export class Harness {
   check(): PersistedState {
     const running = this.core.snapshot();
     const server = this.saved();
-    this.text = rewriteConf(this.text, server, running);
+    this.text = this.write(server, running);
     let loaded: Loaded;
     try {
-      loaded = loadText(this.text);
+      loaded = this.load(this.text);
     } catch (e) {
       throw new RoundTripFailure(
         `the rewritten config does not load: ${e instanceof Error ? e.message : String(e)}`,
@@ -213,8 +261,8 @@ export class Harness {
     const diff = firstDiff(restarted, onLoad(running), "state");
     if (diff !== null) throw new RoundTripFailure(`restarted state differs: ${diff}`);
     // The restarted sentinel's first flush writes the same file (but for the raised epoch).
-    const again = rewriteConf(this.text, loaded.server, restarted);
-    if (again !== rewriteConf(this.text, server, onLoad(running))) {
+    const again = this.write(loaded.server, restarted);
+    if (again !== this.write(server, onLoad(running))) {
       throw new RoundTripFailure(`a second rewrite changes the file:\n${again}`);
     }
     return restarted;
