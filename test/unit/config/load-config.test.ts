@@ -183,6 +183,7 @@ describe("loadConfig", () => {
     for (const [target, reason] of [
       ["missing", "No such file or directory"],
       ["f", "Not a directory"],
+      ['""', "No such file or directory"],
     ] as const) {
       writeFileSync(join(dir, "s.conf"), `port 26379\ndir ${target}\n`);
       const e = errorOf(() => loadConfig("s.conf", [], { ...opts, cwd: dir }));
