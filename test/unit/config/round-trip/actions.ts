@@ -186,11 +186,15 @@ const CONFIG_FIELDS: Readonly<Record<string, (g: PersistedState["global"]) => st
   "announce-hostnames": (g) => (g.announceHostnames ? "yes" : "no"),
   "sentinel-user": (g) => g.sentinelUser,
   "sentinel-pass": (g) => g.sentinelPass,
+  loglevel: (g) => g.logLevel,
 };
 
 function configValue(d: Draw, lower: string): string {
   if (lower === "announce-port") return d.pick(INTS);
   if (lower.endsWith("-hostnames")) return d.pick(["yes", "no", "YES", "No", "1", ""]);
+  if (lower === "loglevel") {
+    return d.pick(["debug", "verbose", "notice", "warning", "nothing", "WARNING", "bogus", ""]);
+  }
   return d.pick(STRINGS);
 }
 
@@ -210,7 +214,7 @@ function configSet(h: Harness, d: Draw): StepResult {
   for (let j = 2; j < args.length; j += 2) {
     const lower = args[j]!.toLowerCase();
     const value = args[j + 1]!;
-    const want = lower.endsWith("-hostnames") ? value.toLowerCase() : value;
+    const want = lower.endsWith("-hostnames") || lower === "loglevel" ? value.toLowerCase() : value;
     expectBack(what, lower, CONFIG_FIELDS[lower]?.(restarted.global), want);
   }
   return { what };

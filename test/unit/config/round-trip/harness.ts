@@ -170,9 +170,14 @@ export class Harness {
       : rewriteConf(this.text, server, state);
   }
 
-  /** The server settings a save writes: the users as the ACL holds them now (ConfigStore). */
+  /** The server settings a save writes: users and loglevel as they are now (ConfigStore). */
   private saved(): ServerSettings {
-    return { ...this.server, users: aclUserLines(this.commands.server.acl) };
+    return {
+      ...this.server,
+      users: aclUserLines(this.commands.server.acl),
+      // SENTINEL CONFIG SET loglevel changes the running level; the state holds it.
+      loglevel: this.core.state.global.logLevel,
+    };
   }
 
   /** Any other command (ACL …), through the command table; its reply. */

@@ -192,6 +192,7 @@ export const CONFIG_PARAMS: readonly string[] = [
   "sentinel-user",
   "sentinel-pass",
   "ANNOUNCE-IP",
+  "loglevel",
   "bogus",
 ];
 
