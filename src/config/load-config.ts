@@ -11,6 +11,7 @@ import { parseConf } from "./conf-parser.js";
 import type { ConfResult } from "./conf-to-config.js";
 import { confToConfig } from "./conf-to-config.js";
 import type { LoadedConfig } from "./types.js";
+import type { YamlResult } from "./yaml-config.js";
 import { yamlWithState } from "./yaml-config.js";
 
 export interface LoadOptions {
@@ -96,7 +97,7 @@ function readText(file: string): string {
   }
 }
 
-function loadYaml(file: string, text: string, opts: LoadOptions, cwd: string): ConfResult {
+function loadYaml(file: string, text: string, opts: LoadOptions, cwd: string): YamlResult {
   const stateFile = stateFileOf(file);
   const state = existsSync(stateFile) ? { text: readText(stateFile), file: stateFile } : null;
   return yamlWithState(text, file, state, { ...opts, cwd });
@@ -141,13 +142,16 @@ export function loadConfig(
   const format = isYamlFile(file) ? "yaml" : "conf";
   const extra: Directive[] = parseConf(overrides.join("\n"), COMMAND_LINE);
   let result: ConfResult;
+  let yamlMasters: readonly string[] = [];
   if (format === "conf") {
     // Redis appends the options to the file text: one load, one set of sentinel passes.
     result = confToConfig([...parseConf(text, file), ...extra], { ...opts, cwd });
   } else {
-    result = confToConfig(extra, { ...opts, cwd }, loadYaml(file, text, opts, cwd));
+    const fromYaml = loadYaml(file, text, opts, cwd);
+    yamlMasters = fromYaml.yamlMasters;
+    result = confToConfig(extra, { ...opts, cwd }, fromYaml);
   }
   checkWritable(file, format, opts);
   const server = { ...result.server, dir: resolve(cwd, result.server.dir) };
-  return { file, format, text, server, sentinel: result.sentinel };
+  return { file, format, text, server, sentinel: result.sentinel, yamlMasters };
 }

@@ -46,6 +46,8 @@ export interface LoadedConfig {
   readonly text: string;
   readonly server: ServerSettings;
   readonly sentinel: SentinelConfig;
+  /** The masters a YAML config defines ([] for a sentinel.conf); see ConfigStoreOptions. */
+  readonly yamlMasters: readonly string[];
 }
 
 /** Redis defaults, with the sentinel-mode overrides (port 26379, protected-mode no). */

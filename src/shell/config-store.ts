@@ -46,6 +46,11 @@ export interface ConfigStoreOptions {
    * DELUSER changes are written by the next rewrite, as Redis does). Omitted: `server.users`.
    */
   readonly users?: () => readonly string[];
+  /**
+   * The masters the YAML defines (LoadedConfig.yamlMasters): each one not running is recorded as
+   * removed in the state file, so that SENTINEL REMOVE survives a restart.
+   */
+  readonly yamlMasters?: readonly string[];
   readonly fs?: Partial<StoreFs>;
 }
 
@@ -92,6 +97,7 @@ export class ConfigStore {
   readonly target: string;
   private readonly server: ServerSettings | null;
   private readonly users: (() => readonly string[]) | undefined;
+  private readonly yamlMasters: readonly string[];
   private readonly mode: number;
   private readonly fs: StoreFs;
   private queue: Promise<void> = Promise.resolve();
@@ -101,6 +107,7 @@ export class ConfigStore {
     this.target = yaml ? stateFileOf(opts.file) : opts.file;
     this.server = yaml ? null : opts.server;
     this.users = opts.users;
+    this.yamlMasters = opts.yamlMasters ?? [];
     // open() applies the umask: 0644 & ~umask like Redis's fchmod (process.umask() is deprecated).
     this.mode = yaml ? 0o600 : 0o644;
     this.fs = { ...DEFAULT_FS, ...opts.fs };
@@ -123,7 +130,10 @@ export class ConfigStore {
       const users = this.users?.();
       const server =
         this.server !== null && users !== undefined ? { ...this.server, users } : this.server;
-      const text = rewriteConf(old, server, state, server === null ? users : undefined);
+      const text =
+        server === null
+          ? rewriteConf(old, null, state, users, this.yamlMasters)
+          : rewriteConf(old, server, state);
       tmp = `${this.target}.${randomBytes(3).toString("hex")}`;
       writeNew(tmp, text, this.mode);
       this.fs.rename(tmp, this.target);

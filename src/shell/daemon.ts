@@ -212,6 +212,7 @@ function wire(
       format: loaded.format,
       server: settings,
       users: () => late.users() ?? settings.users,
+      yamlMasters: loaded.yamlMasters,
     }),
     commands: commandExecutor(links, resolver, (input) => {
       runtime.push(input);

@@ -3,7 +3,8 @@
 import { expect } from "chai";
 import { parseConf } from "../../../src/config/conf-parser.js";
 import { confToConfig } from "../../../src/config/conf-to-config.js";
-import { mergeState, yamlToConfig } from "../../../src/config/yaml-config.js";
+import { rewriteConf } from "../../../src/config/conf-rewriter.js";
+import { mergeState, yamlToConfig, yamlWithState } from "../../../src/config/yaml-config.js";
 import { ConfigError } from "../../../src/errors.js";
 
 const opts = { isExecutable: (p: string) => p === "/ok.sh" };
@@ -136,5 +137,35 @@ describe("yaml-config mergeState", () => {
       ["mymaster", 6390],
       ["other", 6380],
     ]);
+  });
+
+  it("keeps a SENTINEL REMOVE of a YAML master across a restart until MONITOR brings it back", () => {
+    const load = (state: string) =>
+      yamlWithState(YAML, "v.yaml", { text: state, file: "v.yaml.state" }, opts);
+    const start = load("");
+    expect(start.yamlMasters).to.deep.equal(["mymaster", "other"]);
+    const mymaster = start.sentinel.masters.find((m) => m.name === "mymaster")!;
+    // SENTINEL REMOVE mymaster, then a save of the state file.
+    const removed = { ...start.sentinel, masters: start.sentinel.masters.slice(1) };
+    const afterRemove = rewriteConf("", null, removed, undefined, start.yamlMasters);
+    expect(afterRemove).to.include("sentinel vigil-removed mymaster\n");
+    expect(load(afterRemove).sentinel.masters.map((m) => m.name)).to.deep.equal(["other"]);
+    // SENTINEL MONITOR mymaster again: the save drops the record, the restart has the master.
+    const again = { ...removed, masters: [...removed.masters, mymaster] };
+    const afterMonitor = rewriteConf(afterRemove, null, again, undefined, start.yamlMasters);
+    expect(afterMonitor).not.to.include("vigil-removed");
+    expect(load(afterMonitor).sentinel.masters.map((m) => [m.name, m.addr.port])).to.deep.equal([
+      ["other", 6380],
+      ["mymaster", 6379],
+    ]);
+  });
+
+  it("refuses a vigil-removed line in a sentinel.conf and keeps unknown names harmless", () => {
+    expect(() => confToConfig(parseConf("sentinel vigil-removed m\n", "s.conf"), opts)).to.throw(
+      ConfigError,
+    );
+    const state = "sentinel vigil-removed nosuch\n";
+    const r = yamlWithState(YAML, "v.yaml", { text: state, file: "v.yaml.state" }, opts);
+    expect(r.sentinel.masters.map((m) => m.name)).to.deep.equal(["mymaster", "other"]);
   });
 });

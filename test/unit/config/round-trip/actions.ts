@@ -3,7 +3,7 @@
 import type { PersistedState } from "../../../../src/core/config.js";
 import type { Reply } from "../../../../src/protocol/reply.js";
 import type { Harness } from "./harness.js";
-import { RoundTripFailure, YAML_MASTERS } from "./harness.js";
+import { RoundTripFailure } from "./harness.js";
 import type { Draw } from "./values.js";
 import {
   COMMANDS,
@@ -322,10 +322,9 @@ function vote(h: Harness, d: Draw): StepResult {
 
 function removeOrReset(h: Harness, d: Draw): StepResult {
   const name = someMaster(h, d);
-  const args =
-    d.chance(0.5) && !(h.yaml && YAML_MASTERS.has(name))
-      ? ["REMOVE", name]
-      : ["RESET", d.chance(0.5) ? someMaster(h, d) : d.pick(["*", "m*", "?", "[#]m", ""])];
+  const args = d.chance(0.5)
+    ? ["REMOVE", name]
+    : ["RESET", d.chance(0.5) ? someMaster(h, d) : d.pick(["*", "m*", "?", "[#]m", ""])];
   const what = `SENTINEL ${show(args)}`;
   h.doing = what;
   requireKnownError(h.sentinel(args), what);

@@ -106,10 +106,10 @@ export const YAML_CONFIG = [
 ].join("\n");
 
 /**
- * The masters YAML_CONFIG defines: SENTINEL REMOVE of one lasts until a restart, which adds it
- * again from the YAML (docs/COMPATIBILITY.md), so the generator does not remove them.
+ * The masters YAML_CONFIG defines (LoadedConfig.yamlMasters): the state file records the
+ * SENTINEL REMOVE of one (docs/COMPATIBILITY.md).
  */
-export const YAML_MASTERS: ReadonlySet<string> = new Set(["mymaster", "#m"]);
+export const YAML_MASTERS: readonly string[] = ["mymaster", "#m"];
 
 /** loadConfig of YAML_CONFIG with `state` as its state file ("" = none yet). */
 export function loadYamlState(state: string): Loaded {
@@ -166,7 +166,7 @@ export class Harness {
   /** The new text of the saved file (ConfigStore: a YAML's state file has no server lines). */
   private write(server: ServerSettings, state: PersistedState): string {
     return this.yaml
-      ? rewriteConf(this.text, null, state, server.users)
+      ? rewriteConf(this.text, null, state, server.users, YAML_MASTERS)
       : rewriteConf(this.text, server, state);
   }
 
