@@ -112,6 +112,27 @@ describe("ConfigStore", () => {
     expect(loaded.server.users).to.deep.equal(users);
   });
 
+  it("records SENTINEL REMOVE of a YAML master in <yaml>.state until it is monitored again", async () => {
+    const yaml = join(dir, "vigil.yaml");
+    writeFileSync(yaml, "masters:\n  m: { host: 127.0.0.1, port: 6379, quorum: 2 }\n");
+    const load = () =>
+      loadConfig(yaml, [], { isExecutable: () => true, checkWritable: () => undefined });
+    const first = load();
+    expect(first.yamlMasters).to.deep.equal(["m"]);
+    const store = new ConfigStore({
+      file: yaml,
+      format: "yaml",
+      server,
+      yamlMasters: first.yamlMasters,
+    });
+    await store.save({ ...first.sentinel, myId: "e".repeat(40), masters: [] });
+    expect(readFileSync(`${yaml}.state`, "utf8")).to.include("sentinel vigil-removed m\n");
+    expect(load().sentinel.masters).to.deep.equal([]);
+    await store.save({ ...first.sentinel, myId: "e".repeat(40) });
+    expect(readFileSync(`${yaml}.state`, "utf8")).not.to.include("vigil-removed");
+    expect(load().sentinel.masters.map((m) => m.name)).to.deep.equal(["m"]);
+  });
+
   it("leaves the old or the new file whole when the saving process is SIGKILLed", async function () {
     this.timeout(60_000);
     // A child saves two alternating (large) states in a loop; we kill it at varying moments.
