@@ -4,54 +4,33 @@
 // empty, writes its myid and pidfile, exits 0 on SIGTERM (removing the pidfile), and refuses a
 // bad config with exit 1, file:line on stderr and no port opened.
 import { expect } from "chai";
-import { execFileSync, spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createConnection } from "node:net";
 import { join, resolve } from "node:path";
-import { freePort, redisCli, startRedis, waitFor } from "./shell-support/processes.js";
-import type { RedisProcess } from "./shell-support/processes.js";
+import {
+  freePort,
+  redisCli,
+  spawnCaptured,
+  startRedis,
+  waitFor,
+} from "./shell-support/processes.js";
+import type { CapturedProcess, RedisProcess } from "./shell-support/processes.js";
+import { bounded as boundedBy } from "./support/clients.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const VIGIL = join(ROOT, "bin/vigil");
 
-interface Daemon {
-  readonly child: ChildProcess;
-  readonly stdout: string[];
-  readonly stderr: string[];
-  readonly exited: Promise<number | null>;
-}
+type Daemon = CapturedProcess;
 
 function spawnVigil(args: readonly string[], cwd: string): Daemon {
-  const child = spawn(process.execPath, [VIGIL, ...args], {
-    cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk.toString("utf8")));
-  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString("utf8")));
-  const exited = new Promise<number | null>((done) =>
-    child.once("exit", (code) => {
-      done(code);
-    }),
-  );
-  return { child, stdout, stderr, exited };
+  return spawnCaptured(process.execPath, [VIGIL, ...args], cwd);
 }
 
-async function bounded<T>(what: string, promise: Promise<T>, ms = 10_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`timed out waiting for ${what}`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Waits up to 10 s (the shared helper with this file's bound). */
+function bounded<T>(what: string, promise: Promise<T>, ms = 10_000): Promise<T> {
+  return boundedBy(what, promise, ms);
 }
 
 describe("vigil daemon", function () {

@@ -6,13 +6,19 @@
 // `SENTINEL CONFIG SET loglevel` (7.2) kept across a restart, and Valkey's `log-format logfmt`
 // plus Vigil's `json`.
 import { expect } from "chai";
-import { execFileSync, spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort, redisCli, startRedis, waitFor } from "./shell-support/processes.js";
-import type { RedisProcess } from "./shell-support/processes.js";
+import {
+  freePort,
+  redisCli,
+  spawnCaptured,
+  startRedis,
+  waitFor,
+} from "./shell-support/processes.js";
+import type { CapturedProcess, RedisProcess } from "./shell-support/processes.js";
+import { bounded as boundedBy } from "./support/clients.js";
 import { waitForMasterAddr } from "./harness/sentinel-process.js";
 import { startTopology } from "./harness/topology.js";
 
@@ -22,39 +28,17 @@ const REDIS_SENTINEL = process.env["REDIS_SENTINEL_BIN"] ?? "/usr/bin/redis-sent
 
 type Impl = "vigil" | "redis";
 
-interface Proc {
-  readonly child: ChildProcess;
-  readonly output: string[];
-  readonly exited: Promise<number | null>;
-}
+type Proc = CapturedProcess;
 
 function spawnSentinel(impl: Impl, args: readonly string[], cwd: string): Proc {
-  const [file, argv] =
-    impl === "vigil" ? [process.execPath, [VIGIL, ...args]] : [REDIS_SENTINEL, [...args]];
-  const child = spawn(file, argv, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-  const output: string[] = [];
-  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
-  child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
-  const exited = new Promise<number | null>((done) =>
-    child.once("exit", (code) => {
-      done(code);
-    }),
-  );
-  return { child, output, exited };
+  return impl === "vigil"
+    ? spawnCaptured(process.execPath, [VIGIL, ...args], cwd)
+    : spawnCaptured(REDIS_SENTINEL, args, cwd);
 }
 
-async function bounded<T>(what: string, promise: Promise<T>, ms = 15_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`timed out waiting for ${what}`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Waits up to 15 s (the shared helper with this file's bound). */
+function bounded<T>(what: string, promise: Promise<T>, ms = 15_000): Promise<T> {
+  return boundedBy(what, promise, ms);
 }
 
 function read(path: string): string {

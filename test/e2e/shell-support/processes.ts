@@ -21,6 +21,37 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A child process whose stdout and stderr are kept, apart and interleaved, for the test to read. */
+export interface CapturedProcess {
+  readonly child: ChildProcess;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  /** stdout and stderr in arrival order. */
+  readonly output: string[];
+  readonly exited: Promise<number | null>;
+}
+
+export function spawnCaptured(file: string, argv: readonly string[], cwd: string): CapturedProcess {
+  const child = spawn(file, [...argv], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const output: string[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout.push(chunk.toString("utf8"));
+    output.push(chunk.toString("utf8"));
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr.push(chunk.toString("utf8"));
+    output.push(chunk.toString("utf8"));
+  });
+  const exited = new Promise<number | null>((done) =>
+    child.once("exit", (code) => {
+      done(code);
+    }),
+  );
+  return { child, stdout, stderr, output, exited };
+}
+
 export async function waitFor(
   what: string,
   predicate: () => boolean | Promise<boolean>,
