@@ -31,6 +31,7 @@ import type { CommandContext } from "./context.js";
 import type { SessionInfo } from "./host.js";
 import { PUBSUB_HANDLERS } from "./pubsub.js";
 import { SERVER_HANDLERS } from "./server.js";
+import { refuseNotUtf8 } from "./not-utf8.js";
 
 const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ...Object.entries(SERVER_HANDLERS),
@@ -257,7 +258,12 @@ function toErrorReply(err: unknown): Reply {
  * thrown (or rejected) by a handler becomes its `-PREFIX text` reply; anything else is a bug and
  * propagates to the shell.
  */
-export function executeCommand(argv: readonly string[], ctx: CommandContext): HandlerResult {
+/** `notUtf8`: indices of arguments that were not valid UTF-8 (the parser's StringParseEvent). */
+export function executeCommand(
+  argv: readonly string[],
+  ctx: CommandContext,
+  notUtf8?: readonly number[],
+): HandlerResult {
   const resolved = resolve(argv);
   if ("type" in resolved) return resolved;
   const facts = specFacts(resolved);
@@ -265,6 +271,10 @@ export function executeCommand(argv: readonly string[], ctx: CommandContext): Ha
   ctx.client.lastCommand = resolved.name;
   const refused = guard(resolved, facts, argv, ctx);
   if (refused !== undefined) return refused;
+  if (notUtf8 !== undefined) {
+    const notText = refuseNotUtf8(resolved, argv, notUtf8, ctx);
+    if (notText !== undefined) return notText;
+  }
   const handler = facts.handler;
   if (handler === undefined) return R.error(unknownSubcommandError(argv[1] ?? "", argv[0] ?? ""));
   try {

@@ -55,7 +55,7 @@ export function isValidClientName(name: string): boolean {
 }
 
 /** WRONGPASS, logged to ACL LOG with the command name as typed (acl.c: ACL_DENIED_AUTH). */
-function authFailed(args: readonly string[], user: string, ctx: CommandContext): Reply {
+export function authFailed(args: readonly string[], user: string, ctx: CommandContext): Reply {
   ctx.server.aclLog.add("auth", args[0] ?? "", user, clientInfoOf(ctx));
   return R.error(ERR_WRONGPASS);
 }
@@ -73,13 +73,15 @@ const auth: Handler = (args, ctx) => {
   return R.ok();
 };
 
-interface HelloOptions {
+export interface HelloOptions {
   version?: number;
   auth?: readonly [string, string];
+  /** The index of the AUTH option's user name in args (the password follows it). */
+  authAt?: number;
   setName?: string;
 }
 
-function parseHello(args: readonly string[]): HelloOptions | Reply {
+export function parseHello(args: readonly string[]): HelloOptions | Reply {
   const opts: HelloOptions = {};
   let i = 1;
   if (args.length >= 2) {
@@ -96,6 +98,7 @@ function parseHello(args: readonly string[]): HelloOptions | Reply {
     const left = args.length - i - 1;
     if (opt.toLowerCase() === "auth" && left >= 2) {
       opts.auth = [args[i + 1] ?? "", args[i + 2] ?? ""];
+      opts.authAt = i + 1;
       i += 2;
     } else if (opt.toLowerCase() === "setname" && left >= 1) {
       opts.setName = args[i + 1] ?? "";

@@ -60,10 +60,38 @@ export type ParseEvent =
   | { readonly type: "command"; readonly args: readonly Buffer[] }
   | { readonly type: "error"; readonly message: string };
 
-/** What nextStrings() yields: arguments already decoded as UTF-8 (the command table's input). */
+/**
+ * What nextStrings() yields: arguments already decoded as UTF-8 (the command table's input).
+ * `notUtf8`, present only when some argument's bytes were not valid UTF-8 (decoding replaced
+ * them with U+FFFD), lists those arguments' indices: the command layer refuses them
+ * (docs/COMPATIBILITY.md, "Arguments that are not valid UTF-8").
+ */
 export type StringParseEvent =
-  | { readonly type: "command"; readonly args: readonly string[] }
+  | {
+      readonly type: "command";
+      readonly args: readonly string[];
+      readonly notUtf8?: readonly number[];
+    }
   | { readonly type: "error"; readonly message: string };
+
+/**
+ * Whether `text`, decoded from `bytes`, lost bytes that were not UTF-8. Decoding writes U+FFFD
+ * for them, so text without one was valid; an ASCII argument (a one-byte string in V8) answers
+ * the indexOf at once. Only a U+FFFD sent on purpose pays for the byte check.
+ */
+export function lostBytes(text: string, buf: Buffer, from: number, to: number): boolean {
+  // No subarray() unless needed: a view costs more than the rest of an argument's parse.
+  if (!text.includes("\uFFFD")) return false;
+  try {
+    STRICT_UTF8.decode(buf.subarray(from, to));
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Throws on bytes that are not UTF-8 (the WHATWG decoder Buffer's toString also follows). */
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Accounted per parsed argument on top of its bytes (object headers), like Redis's argv-mem. */
 const ARG_OVERHEAD = 64;
@@ -139,6 +167,8 @@ export class RespParser {
   private args: (Buffer | string)[] = [];
   private decodeStrings = false;
   private argBytes = 0;
+  /** nextStrings(): indices of the pending command's arguments that were not valid UTF-8. */
+  private notUtf8: number[] | undefined = undefined;
   private failed = false;
   private readonly limits: ParserLimits;
   /** When false the unauthenticated limits apply (only when the server requires auth). */
@@ -201,8 +231,8 @@ export class RespParser {
 
   /**
    * When the next complete request is `known`, consumes it and returns its last argument as
-   * nextStrings() would decode it; otherwise consumes nothing and returns undefined (the
-   * general parser then handles the same bytes).
+   * nextStrings() would decode it; otherwise (or when that argument is not valid UTF-8)
+   * consumes nothing and returns undefined (the general parser then handles the same bytes).
    */
   takeKnown(known: KnownRequest): string | undefined {
     if (this.mode !== "none" || this.failed) return undefined;
@@ -210,8 +240,11 @@ export class RespParser {
     if (frameEnd < 0) return undefined;
     const { from, to } = this.tailRange;
     if (!sameBytes(this.buf, from, to, this.tailBytes)) {
+      const text = this.buf.toString("utf8", from, to);
+      // Not valid UTF-8: the general path parses it and flags it (notUtf8).
+      if (lostBytes(text, this.buf, from, to)) return undefined;
       this.tailBytes = Buffer.from(this.buf.subarray(from, to));
-      this.tailText = this.buf.toString("utf8", from, to);
+      this.tailText = text;
     }
     this.start = frameEnd;
     if (this.start >= this.end) this.compactWhenEmpty();
@@ -252,6 +285,7 @@ export class RespParser {
     this.start = 0;
     this.end = 0;
     this.args = [];
+    this.notUtf8 = undefined;
     this.argBytes = 0;
     return { type: "error", message };
   }
@@ -289,8 +323,16 @@ export class RespParser {
     this.start = nl + 1;
     if (args === null) return this.fail(PROTOCOL_ERRORS.unbalancedQuotes);
     if (args.length === 0) return "skip";
-    if (this.decodeStrings) return { type: "command", args: args.map((a) => a.toString("utf8")) };
-    return { type: "command", args };
+    if (!this.decodeStrings) return { type: "command", args };
+    const texts = args.map((a) => a.toString("utf8"));
+    const notUtf8: number[] = [];
+    texts.forEach((text, i) => {
+      const bytes = args[i]!;
+      if (lostBytes(text, bytes, 0, bytes.length)) notUtf8.push(i);
+    });
+    return notUtf8.length === 0
+      ? { type: "command", args: texts }
+      : { type: "command", args: texts, notUtf8 };
   }
 
   /**
@@ -345,6 +387,7 @@ export class RespParser {
     }
     this.remaining = count;
     this.args = [];
+    this.notUtf8 = undefined;
     this.argBytes = 0;
     this.bulkLen = -1;
     return "skip";
@@ -384,22 +427,29 @@ export class RespParser {
       }
       const from = this.start;
       const to = from + this.bulkLen;
-      this.args.push(
-        this.decodeStrings
-          ? this.buf.toString("utf8", from, to)
-          : Buffer.from(this.buf.subarray(from, to)),
-      );
+      if (this.decodeStrings) {
+        const text = this.buf.toString("utf8", from, to);
+        if (lostBytes(text, this.buf, from, to)) {
+          (this.notUtf8 ??= []).push(this.args.length);
+        }
+        this.args.push(text);
+      } else {
+        this.args.push(Buffer.from(this.buf.subarray(from, to)));
+      }
       this.start += need;
       this.argBytes += this.bulkLen + ARG_OVERHEAD;
       this.bulkLen = -1;
       this.remaining -= 1;
     }
     const args = this.args;
+    const notUtf8 = this.notUtf8;
     this.args = [];
+    this.notUtf8 = undefined;
     this.argBytes = 0;
     this.mode = "none";
-    return this.decodeStrings
+    if (!this.decodeStrings) return { type: "command", args: args as Buffer[] };
+    return notUtf8 === undefined
       ? { type: "command", args: args as string[] }
-      : { type: "command", args: args as Buffer[] };
+      : { type: "command", args: args as string[], notUtf8 };
   }
 }

@@ -266,7 +266,7 @@ export class ClientSession implements ClientState, Subscriber {
           this.socket.end();
           break;
         }
-        this.run(event.args);
+        this.run(event.args, event.notUtf8);
       }
     } finally {
       this.batching = false;
@@ -306,12 +306,12 @@ export class ClientSession implements ClientState, Subscriber {
     return true;
   }
 
-  private run(argv: readonly string[]): void {
+  private run(argv: readonly string[], notUtf8?: readonly number[]): void {
     const skipThis = this.skipNextReply;
     this.skipNextReply = false;
     let result: HandlerResult;
     try {
-      result = executeCommand(argv, this.ctx);
+      result = executeCommand(argv, this.ctx, notUtf8);
     } catch (err) {
       result = this.internalError(err);
     }
