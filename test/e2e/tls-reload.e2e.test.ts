@@ -1,0 +1,165 @@
+// SIGHUP re-reads the TLS certificates (Vigil's own: redis-sentinel 7.0 needs a restart, and
+// SENTINEL CONFIG SET refuses tls-* parameters). A client connected before the reload keeps
+// its connection; a new connection sees the new certificate; a broken certificate at reload is
+// logged with the start's reason line and the previous certificate stays in use.
+import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import tls from "node:tls";
+import { expect } from "chai";
+import { RedisProcess } from "./harness/redis-process.js";
+import { RespConnection } from "./harness/resp-client.js";
+import { SentinelProcess } from "./harness/sentinel-process.js";
+import { OPENSSL_BIN, makeTlsFiles, tlsClientOptions, type TlsFiles } from "./harness/tls-files.js";
+import { waitFor } from "./harness/wait-for.js";
+
+const NAME = "mymaster";
+
+function openssl(args: readonly string[], cwd: string): void {
+  execFileSync(OPENSSL_BIN, args, { cwd, stdio: ["ignore", "ignore", "pipe"], timeout: 30_000 });
+}
+
+/** A second server pair signed by the test CA, with its own subject (O=<org>) and serial. */
+function makePair(files: TlsFiles, org: string): { cert: Buffer; key: Buffer } {
+  const dir = files.dir;
+  openssl(
+    ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${org}.key`, "-out", `${org}.csr`].concat([
+      "-subj",
+      `/CN=localhost/O=${org}`,
+    ]),
+    dir,
+  );
+  openssl(
+    ["x509", "-req", "-in", `${org}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key"].concat([
+      "-CAcreateserial",
+      "-out",
+      `${org}.crt`,
+      "-extfile",
+      "san.ext",
+      "-days",
+      "30",
+    ]),
+    dir,
+  );
+  return {
+    cert: fs.readFileSync(path.join(dir, `${org}.crt`)),
+    key: fs.readFileSync(path.join(dir, `${org}.key`)),
+  };
+}
+
+/**
+ * The serial and organization of the certificate a new TLS connection is served, once that
+ * connection has answered a PING (so that the server sees a whole handshake, then a clean end).
+ */
+function served(port: number, options: tls.ConnectionOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ ...options, host: "127.0.0.1", port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`TLS PING on :${port} timed out`));
+    }, 5_000);
+    let seen = "";
+    socket.once("secureConnect", () => {
+      const peer = socket.getPeerCertificate();
+      seen = `${peer.serialNumber} O=${String(peer.subject.O ?? "")}`;
+      socket.write("PING\r\n");
+    });
+    socket.once("data", (data: Buffer) => {
+      clearTimeout(timer);
+      socket.end();
+      if (data.toString() === "+PONG\r\n") resolve(seen);
+      else reject(new Error(`PING answered ${JSON.stringify(data.toString())}`));
+    });
+    socket.once("error", (err: Error) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+function serialOf(cert: Buffer, org: string): string {
+  return `${new crypto.X509Certificate(cert).serialNumber} O=${org}`;
+}
+
+describe("TLS reload on SIGHUP", function () {
+  this.timeout(60_000);
+  let master: RedisProcess;
+  let sentinel: SentinelProcess | undefined;
+
+  before(async function () {
+    master = await RedisProcess.start();
+  });
+
+  afterEach(async function () {
+    if (sentinel !== undefined) {
+      if (this.currentTest?.state === "failed") console.log(sentinel.logs(30));
+      await sentinel.cleanup();
+      sentinel = undefined;
+    }
+  });
+
+  after(async function () {
+    await master.cleanup();
+  });
+
+  it("vigil: new connections get the new certificate, old ones stay; a broken one keeps the old", async () => {
+    const shared = makeTlsFiles(path.join(master.dir, "tls"));
+    // The sentinel's own copies, replaced below.
+    const files: TlsFiles = {
+      ...shared,
+      cert: path.join(shared.dir, "served.crt"),
+      key: path.join(shared.dir, "served.key"),
+    };
+    const first = makePair(shared, "First");
+    const second = makePair(shared, "Second");
+    fs.writeFileSync(files.cert, first.cert);
+    fs.writeFileSync(files.key, first.key);
+    const s = await SentinelProcess.start({
+      impl: "vigil",
+      tls: files,
+      monitors: [{ name: NAME, port: master.port, quorum: 1 }],
+      // The master is plain: only the listener is under test.
+      extraConfig: ["tls-replication no"],
+    });
+    sentinel = s;
+    const pid = s.pid;
+    if (pid === undefined) throw new Error("no pid");
+    const client = tlsClientOptions(shared);
+    expect(await served(s.port, client)).to.equal(serialOf(first.cert, "First"));
+    const before = await RespConnection.connect(s.port, 2_000, "127.0.0.1", client);
+    try {
+      expect(await before.call(["PING"])).to.equal("PONG");
+
+      fs.writeFileSync(files.cert, second.cert);
+      fs.writeFileSync(files.key, second.key);
+      process.kill(pid, "SIGHUP");
+      const log = (): string => fs.readFileSync(s.logPath, "utf8");
+      const renewed = serialOf(second.cert, "Second");
+      await waitFor(
+        "the new certificate served",
+        async () => (await served(s.port, client)) === renewed,
+      );
+      expect(log()).to.match(/\* TLS certificates reloaded\n/);
+      expect(await before.call(["PING"])).to.equal("PONG");
+
+      fs.writeFileSync(files.cert, "garbage\n");
+      process.kill(pid, "SIGHUP");
+      await waitFor("TLS reload failed in the log", () =>
+        log().includes("TLS reload failed: keeping the previous certificates"),
+      );
+      expect(log()).to.match(
+        new RegExp(
+          `# Failed to load certificate: ${files.cert.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: error:0480006C:PEM routines::no start line\n`,
+        ),
+      );
+      expect(await served(s.port, client)).to.equal(renewed);
+      expect(await before.call(["PING"])).to.equal("PONG");
+      expect(s.running).to.equal(true);
+      // Handshakes since the start all completed: none was refused or cut.
+      expect(log()).not.to.include("Error accepting a client connection");
+    } finally {
+      before.close();
+    }
+  });
+});
