@@ -9,10 +9,10 @@ import path from "node:path";
 import tls from "node:tls";
 import { expect } from "chai";
 import { RedisProcess } from "./harness/redis-process.js";
-import { RespConnection } from "./harness/resp-client.js";
-import { SentinelProcess } from "./harness/sentinel-process.js";
+import { RespConnection, RespError, sendCommand } from "./harness/resp-client.js";
+import { SentinelProcess, type SentinelImpl } from "./harness/sentinel-process.js";
 import { OPENSSL_BIN, makeTlsFiles, tlsClientOptions, type TlsFiles } from "./harness/tls-files.js";
-import { waitFor } from "./harness/wait-for.js";
+import { delay, waitFor } from "./harness/wait-for.js";
 
 const NAME = "mymaster";
 
@@ -103,39 +103,80 @@ describe("TLS reload on SIGHUP", function () {
     await master.cleanup();
   });
 
-  it("vigil: new connections get the new certificate, old ones stay; a broken one keeps the old", async () => {
+  interface Setup {
+    readonly s: SentinelProcess;
+    readonly files: TlsFiles;
+    readonly first: { cert: Buffer; key: Buffer };
+    readonly second: { cert: Buffer; key: Buffer };
+    readonly client: tls.ConnectionOptions;
+  }
+
+  /** A sentinel on TLS serving its own copy of a first pair; a second pair made ready. */
+  async function setUp(impl: SentinelImpl): Promise<Setup> {
     const shared = makeTlsFiles(path.join(master.dir, "tls"));
-    // The sentinel's own copies, replaced below.
+    // The sentinel's own copies, replaced by the test.
     const files: TlsFiles = {
       ...shared,
-      cert: path.join(shared.dir, "served.crt"),
-      key: path.join(shared.dir, "served.key"),
+      cert: path.join(shared.dir, `${impl}-served.crt`),
+      key: path.join(shared.dir, `${impl}-served.key`),
     };
-    const first = makePair(shared, "First");
-    const second = makePair(shared, "Second");
+    const first = makePair(shared, `${impl}-First`);
+    const second = makePair(shared, `${impl}-Second`);
     fs.writeFileSync(files.cert, first.cert);
     fs.writeFileSync(files.key, first.key);
-    const s = await SentinelProcess.start({
-      impl: "vigil",
+    sentinel = await SentinelProcess.start({
+      impl,
       tls: files,
       monitors: [{ name: NAME, port: master.port, quorum: 1 }],
       // The master is plain: only the listener is under test.
       extraConfig: ["tls-replication no"],
     });
-    sentinel = s;
+    return { s: sentinel, files, first, second, client: tlsClientOptions(shared) };
+  }
+
+  /** SENTINEL CONFIG SET tls-cert-file: refused by both (a reload is not offered there). */
+  async function configSetRefused(s: SentinelProcess, client: tls.ConnectionOptions, file: string) {
+    const reply = await sendCommand(
+      s.port,
+      ["SENTINEL", "CONFIG", "SET", "tls-cert-file", file],
+      2_000,
+      client,
+    );
+    expect(reply).to.be.instanceOf(RespError);
+    expect((reply as RespError).message).to.equal(
+      "ERR Invalid argument 'tls-cert-file' to SENTINEL CONFIG SET",
+    );
+  }
+
+  it("redis: SIGHUP changes nothing, the certificate of the start stays served", async () => {
+    const { s, files, first, second, client } = await setUp("redis");
     const pid = s.pid;
     if (pid === undefined) throw new Error("no pid");
-    const client = tlsClientOptions(shared);
-    expect(await served(s.port, client)).to.equal(serialOf(first.cert, "First"));
+    expect(await served(s.port, client)).to.equal(serialOf(first.cert, "redis-First"));
+    fs.writeFileSync(files.cert, second.cert);
+    fs.writeFileSync(files.key, second.key);
+    await configSetRefused(s, client, files.cert);
+    process.kill(pid, "SIGHUP");
+    await delay(500);
+    expect(s.running).to.equal(true);
+    expect(await served(s.port, client)).to.equal(serialOf(first.cert, "redis-First"));
+  });
+
+  it("vigil: new connections get the new certificate, old ones stay; a broken one keeps the old", async () => {
+    const { s, files, first, second, client } = await setUp("vigil");
+    const pid = s.pid;
+    if (pid === undefined) throw new Error("no pid");
+    expect(await served(s.port, client)).to.equal(serialOf(first.cert, "vigil-First"));
     const before = await RespConnection.connect(s.port, 2_000, "127.0.0.1", client);
     try {
       expect(await before.call(["PING"])).to.equal("PONG");
 
       fs.writeFileSync(files.cert, second.cert);
       fs.writeFileSync(files.key, second.key);
+      await configSetRefused(s, client, files.cert);
       process.kill(pid, "SIGHUP");
       const log = (): string => fs.readFileSync(s.logPath, "utf8");
-      const renewed = serialOf(second.cert, "Second");
+      const renewed = serialOf(second.cert, "vigil-Second");
       await waitFor(
         "the new certificate served",
         async () => (await served(s.port, client)) === renewed,
