@@ -1,10 +1,13 @@
 // SIGHUP re-reads the TLS certificates (Vigil's own: redis-sentinel 7.0 needs a restart, and
 // SENTINEL CONFIG SET refuses tls-* parameters). A client connected before the reload keeps
 // its connection; a new connection sees the new certificate; a broken certificate at reload is
-// logged with the start's reason line and the previous certificate stays in use.
+// logged with the start's reason line and the previous certificate stays in use; with
+// tls-replication yes, new links take the reloaded client pair. redis-sentinel 7.0.15 runs beside:
+// its SIGHUP changes nothing.
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { expect } from "chai";
@@ -202,5 +205,55 @@ describe("TLS reload on SIGHUP", function () {
     } finally {
       before.close();
     }
+  });
+});
+
+describe("TLS reload on SIGHUP: links (tls-replication yes)", function () {
+  this.timeout(60_000);
+  let master: RedisProcess | undefined;
+  let sentinel: SentinelProcess | undefined;
+  let dir: string | undefined;
+
+  afterEach(async function () {
+    if (sentinel !== undefined) {
+      if (this.currentTest?.state === "failed") console.log(sentinel.logs(30));
+      await sentinel.cleanup();
+      sentinel = undefined;
+    }
+    await master?.cleanup();
+    master = undefined;
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it("vigil: new links take the reloaded client pair (a master refusing the old one is reached)", async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-tls-reload-"));
+    const files = makeTlsFiles(path.join(dir, "tls"));
+    // The master (tls-auth-clients yes) refuses the stranger's self-signed pair.
+    master = await RedisProcess.start({ tls: files, dir });
+    const clientCert = path.join(files.dir, "client.crt");
+    const clientKey = path.join(files.dir, "client.key");
+    fs.copyFileSync(files.strangerCert, clientCert);
+    fs.copyFileSync(files.strangerKey, clientKey);
+    const s = await SentinelProcess.start({
+      impl: "vigil",
+      tls: files,
+      monitors: [{ name: NAME, port: master.port, quorum: 1 }],
+      extraConfig: [`tls-client-cert-file "${clientCert}"`, `tls-client-key-file "${clientKey}"`],
+    });
+    sentinel = s;
+    const pid = s.pid;
+    if (pid === undefined) throw new Error("no pid");
+    const flags = async (): Promise<string> => (await s.master(NAME)).get("flags") ?? "";
+    await delay(1_500);
+    expect(await flags()).to.include("disconnected");
+    fs.copyFileSync(files.cert, clientCert);
+    fs.copyFileSync(files.key, clientKey);
+    process.kill(pid, "SIGHUP");
+    await waitFor(
+      "the master's links connected",
+      async () => !(await flags()).includes("disconnected"),
+    );
+    expect((await s.master(NAME)).get("role-reported")).to.equal("master");
   });
 });
