@@ -4,7 +4,8 @@
  * A config that cannot be used is reported on stderr and exits 1 before any socket is opened.
  * `daemonize yes` starts the daemon as a detached child and exits once it serves (daemonize.ts).
  * SIGTERM and SIGINT run the ordered shutdown and exit 0; SIGHUP is ignored, as by
- * redis-sentinel (it only reopens the log file, which is reopened when renamed anyway).
+ * redis-sentinel (it only reopens the log file, which is reopened when renamed anyway), except
+ * that with TLS on it re-reads the certificates (shell/tls-reload.ts).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -127,6 +128,7 @@ async function main(argv: readonly string[]): Promise<void> {
   process.off("SIGHUP", ignoreHangup);
   process.on("SIGHUP", () => {
     daemon.logger.reopen();
+    daemon.reloadTls();
   });
   if (daemonized) reportServing();
 }

@@ -41,6 +41,7 @@ import { SentinelHost } from "./sentinel-host.js";
 import { systemRandom } from "./system-random.js";
 import type { TlsContexts } from "./tls-context.js";
 import { buildTlsContexts } from "./tls-context.js";
+import { reloadTls } from "./tls-reload.js";
 
 /** Connect attempts never outlive a master's down-after (nor 10 s). */
 const MAX_CONNECT_TIMEOUT = 10_000;
@@ -57,6 +58,8 @@ export interface Daemon {
   readonly logger: Logger;
   /** Ordered shutdown, then exit 0. Safe to call more than once. */
   shutdown(reason: string): Promise<void>;
+  /** SIGHUP: re-reads the TLS files when TLS is in use (tls-reload.ts); else does nothing. */
+  reloadTls(): void;
 }
 
 /** The smallest down-after of all masters, capped at MAX_CONNECT_TIMEOUT. */
@@ -174,7 +177,7 @@ function wire(
   logger: Logger,
   resolver: HostResolver,
   hosts: ReadonlyMap<string, string | null>,
-  linkTls: SecureContext | undefined,
+  linkTls: () => SecureContext | undefined,
   late: {
     publish: (channel: string, message: string) => void;
     users: () => readonly string[] | undefined;
@@ -203,7 +206,7 @@ function wire(
     },
     logger,
     connectTimeout: (link) => connectTimeoutFor(core.state, link),
-    tls: () => linkTls,
+    tls: linkTls,
   });
   const runtime = new Runtime({
     core,
@@ -303,7 +306,9 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
   const hosts = await resolver.lookupConfigured(loaded.sentinel);
   const tls = configureTls(settings, logger, exitNow);
   const tlsOn = tlsSettings(settings.tls);
-  const parts = wire(loaded, logger, resolver, hosts, tlsOn.replication ? tls?.client : undefined, {
+  // Replaced by a SIGHUP reload: each new link takes the current one.
+  const linkTls = { current: tlsOn.replication ? tls?.client : undefined };
+  const parts = wire(loaded, logger, resolver, hosts, () => linkTls.current, {
     publish: (channel, message) => {
       resp?.publish(channel, message);
     },
@@ -340,8 +345,32 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
   await loadRedisClient();
   await parts.runtime.start();
   parts.scheduler.start();
-  daemon = orderedShutdown(logger, resp, parts, settings.pidfile, exitNow);
+  const server = resp;
+  const shutdown = orderedShutdown(logger, server, parts, settings.pidfile, exitNow);
+  daemon = { ...shutdown, reloadTls: tlsReload(settings, tls, server, linkTls, logger) };
   return daemon;
+}
+
+/**
+ * SIGHUP's reload (tls-reload.ts), when TLS is in use: the files of the config as loaded are
+ * read again with the start's checks; the listener and the next links take the new contexts.
+ */
+function tlsReload(
+  settings: ServerSettings,
+  tls: TlsContexts | undefined,
+  server: RespServer,
+  linkTls: { current: SecureContext | undefined },
+  logger: Logger,
+): () => void {
+  const tlsOn = tlsSettings(settings.tls);
+  const build = (): TlsContexts => buildTlsContexts(tlsOn, settings.tls["tls-cluster"] === "yes");
+  const apply = (contexts: TlsContexts): void => {
+    server.renewTls(contexts);
+    if (tlsOn.replication) linkTls.current = contexts.client;
+  };
+  return () => {
+    if (tls !== undefined) reloadTls(build, apply, logger);
+  };
 }
 
 /**
@@ -372,7 +401,7 @@ function orderedShutdown(
   parts: Parts,
   pidfile: string,
   exitNow: (code: number) => void,
-): Daemon {
+): Omit<Daemon, "reloadTls"> {
   let closing: Promise<void> | null = null;
   return {
     logger,

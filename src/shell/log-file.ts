@@ -35,7 +35,7 @@ function writeAll(fd: number, line: string): void {
 
 export interface LineSink {
   write(line: string): void;
-  /** Closes and reopens the file now (SIGHUP is ignored, like Redis; tests and shutdown use it). */
+  /** Closes and reopens the file now (SIGHUP, tests and shutdown use it). */
   reopen(): void;
   close(): void;
 }

@@ -28,7 +28,7 @@ import { ClientSession, DEFAULT_CLIENT_LIMITS } from "./client-session.js";
 import { startEventLoopLag } from "./event-loop-lag.js";
 import { PubSubHub } from "./pubsub-hub.js";
 import type { TlsContexts } from "./tls-context.js";
-import { createTlsListener } from "./tls-listener.js";
+import { createTlsListener, renewTlsListener, type TlsServer } from "./tls-listener.js";
 
 export interface RespServerOptions {
   /** TCP port; 0 picks a free one (tests), shared by every bind address; null = none. */
@@ -80,6 +80,8 @@ export interface RespServer {
   addresses(): readonly AddressInfo[];
   /** The TLS listeners' addresses (empty without TLS). */
   tlsAddresses(): readonly AddressInfo[];
+  /** Reloaded certificates for the TLS listeners' new connections (SIGHUP, tls-reload.ts). */
+  renewTls(contexts: TlsContexts): void;
   stats(): RespServerStats;
   /** The ACL (users, requirepass) the server authenticates against. */
   readonly acl: Acl;
@@ -289,6 +291,7 @@ export async function startRespServer(
   const specs = parseBind(options.bind ?? ["*", "-::*"]);
   const listeners: Server[] = [];
   const tlsAddrs: AddressInfo[] = [];
+  const tlsListeners: TlsServer[] = [];
   try {
     if (options.port !== null) {
       const plain = await listenAll(specs, options.port, () =>
@@ -303,6 +306,7 @@ export async function startRespServer(
         createTlsListener(tlsOptions.contexts, onConnection, (m) => logger?.warn(m)),
       );
       listeners.push(...secure.listeners);
+      tlsListeners.push(...secure.listeners);
       tlsAddrs.push(...secure.bound);
       boundAddrs.push(...secure.bound);
     }
@@ -318,6 +322,9 @@ export async function startRespServer(
     address: () => boundAddrs[0]!,
     addresses: () => [...boundAddrs],
     tlsAddresses: () => [...tlsAddrs],
+    renewTls: (contexts) => {
+      for (const listener of tlsListeners) renewTlsListener(listener, contexts);
+    },
     stats: () => ({
       connectedClients: sessions.size,
       totalConnectionsReceived: counters.totalConnections,

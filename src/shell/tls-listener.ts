@@ -3,6 +3,8 @@
  * (tls.c: connCreateAcceptedTLS): `yes` requires a valid one, `optional` takes a connection
  * without one but refuses an invalid one, `no` asks for none. A handshake that fails is logged
  * as Redis logs it (`Error accepting a client connection: <reason>`) and the connection closed.
+ * renewTlsListener gives a listener reloaded certificates: new handshakes use them, established
+ * connections keep theirs.
  */
 import type { Socket } from "node:net";
 import tls from "node:tls";
@@ -55,4 +57,9 @@ export function createTlsListener(
     warn(`Error accepting a client connection: ${shortReason(err.message)}`);
   });
   return server;
+}
+
+/** New connections get `contexts` (same tls-auth-clients: only the files were re-read). */
+export function renewTlsListener(server: TlsServer, contexts: TlsContexts): void {
+  server.setSecureContext(serverOptions(contexts));
 }
