@@ -33,8 +33,17 @@ export class ConfigError extends SentinelError {
   readonly reason: string;
   /** The offending line as written, for Redis's `>>> '<line>'` report. */
   readonly text: string;
+  /** A check Redis makes once every line is read: its FATAL header, but no line to show. */
+  readonly afterLines: boolean;
   constructor(
-    fields: { file: string; line: number; directive: string; reason: string; text?: string },
+    fields: {
+      file: string;
+      line: number;
+      directive: string;
+      reason: string;
+      text?: string;
+      afterLines?: boolean;
+    },
     code: ErrorCode = ERROR_CODES.VIGIL_CONFIG,
   ) {
     const where = fields.line > 0 ? `${fields.file}:${fields.line}` : fields.file;
@@ -45,6 +54,7 @@ export class ConfigError extends SentinelError {
     this.directive = fields.directive;
     this.reason = fields.reason;
     this.text = fields.text ?? "";
+    this.afterLines = fields.afterLines ?? false;
   }
 }
 

@@ -3,7 +3,15 @@
  * overrides, check the file can be saved (sentinel.c: sentinelCheckConfigFile). Throws
  * ConfigError with Redis's texts.
  */
-import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  openSync,
+  readFileSync,
+  statSync,
+} from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError, ERROR_CODES } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
@@ -127,6 +135,25 @@ function checkWritable(file: string, format: "conf" | "yaml", opts: LoadOptions)
   }
 }
 
+/**
+ * Redis opens the log file once at load, after every line is read (so against the last `dir`),
+ * and refuses the config when it cannot: it could not report any later problem otherwise.
+ */
+function checkLogFile(file: string, logfile: string, dir: string): void {
+  if (logfile === "") return;
+  try {
+    closeSync(openSync(resolve(dir, logfile), "a"));
+  } catch (e) {
+    throw new ConfigError({
+      file,
+      line: 0,
+      directive: "logfile",
+      reason: `Can't open the log file: ${strerror(e)}`,
+      afterLines: true,
+    });
+  }
+}
+
 export function loadConfig(
   path: string,
   overrides: readonly string[],
@@ -153,5 +180,6 @@ export function loadConfig(
   }
   checkWritable(file, format, opts);
   const server = { ...result.server, dir: resolve(cwd, result.server.dir) };
+  checkLogFile(file, server.logfile, server.dir);
   return { file, format, text, server, sentinel: result.sentinel, yamlMasters };
 }

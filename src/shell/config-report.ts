@@ -9,6 +9,10 @@ import type { ConfigError } from "../errors.js";
 export const REDIS_VERSION = "7.0.15";
 
 export function configErrorReport(err: ConfigError): string {
+  if (err.afterLines) {
+    // config.c's checks after the last line (the log file): the header and the reason only.
+    return `\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n${err.reason}\n`;
+  }
   if (err.line === 0) {
     // Whole-file failures (missing, unreadable, not writable): Redis prints one sentence.
     return `${err.reason}\n`;

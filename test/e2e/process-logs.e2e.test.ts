@@ -236,6 +236,25 @@ describe("process and logs, side by side with redis-sentinel", function () {
     );
   });
 
+  it("refuses a log file it cannot open as redis-sentinel does: the same stderr, exit 1", async () => {
+    const stderr: Record<Impl, string> = { vigil: "", redis: "" };
+    for (const impl of ["redis", "vigil"] as const) {
+      const home = join(dir, impl);
+      execFileSync("mkdir", ["-p", home]);
+      const conf = join(home, "sentinel.conf");
+      writeFileSync(conf, 'port 0\nlogfile "missing/s.log"\nsentinel monitor m 127.0.0.1 6379 1\n');
+      const proc = spawnSentinel(impl, [conf], home);
+      procs.push(proc);
+      expect(await bounded(`${impl} exit`, proc.exited), impl).to.equal(1);
+      stderr[impl] = proc.stderr.join("");
+      expect(proc.stdout.join(""), impl).to.equal("");
+    }
+    expect(stderr.vigil).to.equal(stderr.redis);
+    expect(stderr.vigil).to.equal(
+      "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nCan't open the log file: No such file or directory\n",
+    );
+  });
+
   it("refuses a port in use as redis-sentinel does: the same lines, exit 1", async () => {
     redis = await startRedis();
     const outputs: Record<Impl, string[]> = { vigil: [], redis: [] };

@@ -1,13 +1,14 @@
 // Proves loadConfig reads real files, applies command-line overrides after the file (joining
 // Redis's sentinel passes), reads YAML with its .state file, resolves dir, and refuses a missing
 // or unwritable file with redis-sentinel's texts.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, normalize } from "node:path";
 import { expect } from "chai";
 import { parseCliArgs } from "../../../src/config/cli-args.js";
 import { COMMAND_LINE, loadConfig } from "../../../src/config/load-config.js";
 import { ConfigError, ERROR_CODES } from "../../../src/errors.js";
+import { configErrorReport } from "../../../src/shell/config-report.js";
 
 const opts = { isExecutable: () => true };
 
@@ -176,6 +177,25 @@ describe("loadConfig", () => {
       checkWritable: () => undefined,
     });
     expect(seen).to.deep.equal([join(dir, "run", "bin/r.sh")]);
+  });
+
+  it("opens the log file against the last dir after every line, refusing the config as Redis does", () => {
+    mkdirSync(join(dir, "sub"));
+    writeFileSync(join(dir, "s.conf"), 'logfile "s.log"\ndir sub\n');
+    loadConfig("s.conf", [], { ...opts, cwd: dir });
+    // Created where the daemon will write it: in the last dir, not beside the config.
+    expect(existsSync(join(dir, "sub", "s.log"))).to.equal(true);
+    expect(existsSync(join(dir, "s.log"))).to.equal(false);
+
+    writeFileSync(join(dir, "s.conf"), 'logfile "missing/s.log"\n');
+    const e = errorOf(() => loadConfig("s.conf", [], { ...opts, cwd: dir }));
+    expect([e.afterLines, e.reason]).to.deep.equal([
+      true,
+      "Can't open the log file: No such file or directory",
+    ]);
+    expect(configErrorReport(e)).to.equal(
+      "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nCan't open the log file: No such file or directory\n",
+    );
   });
 
   it("refuses a dir it cannot enter at its line, with chdir's strerror as redis-sentinel does", () => {
