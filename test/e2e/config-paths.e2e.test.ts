@@ -6,50 +6,29 @@
 // logfile and pidfile land in dir. The same steps run against Debian's redis-sentinel and Vigil,
 // and both must restart from the file they rewrote.
 import { expect } from "chai";
-import { execFileSync, spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort, redisCli, waitFor } from "./shell-support/processes.js";
+import {
+  exitCodeWithin,
+  freePort,
+  redisCli,
+  spawnSentinelImpl,
+  stopProcess as stop,
+  waitFor,
+} from "./shell-support/processes.js";
+import type {
+  CapturedProcess as Running,
+  SentinelImpl as Kind,
+} from "./shell-support/processes.js";
+
+/** Started in tmp/, with the config at s1/sentinel.conf, as the issue describes. */
+function start(kind: Kind, cwd: string): Running {
+  return spawnSentinelImpl(kind, ["s1/sentinel.conf"], cwd);
+}
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const VIGIL = join(ROOT, "bin/vigil");
-
-type Kind = "redis" | "vigil";
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  readonly stderr: string[];
-  /** stdout and stderr together. */
-  readonly output: string[];
-}
-
-function start(kind: Kind, cwd: string): Running {
-  const [cmd, args] =
-    kind === "redis"
-      ? ["redis-sentinel", ["s1/sentinel.conf"]]
-      : [process.execPath, [VIGIL, "s1/sentinel.conf"]];
-  const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-  const stderr: string[] = [];
-  const output: string[] = [];
-  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr.push(chunk.toString("utf8"));
-    output.push(chunk.toString("utf8"));
-  });
-  const exited = new Promise<number | null>((done) => child.once("exit", done));
-  return { child, exited, stderr, output };
-}
-
-async function stop(r: Running): Promise<void> {
-  if (r.child.exitCode !== null || r.child.signalCode !== null) return;
-  r.child.kill("SIGTERM");
-  const timer = setTimeout(() => r.child.kill("SIGKILL"), 5000);
-  await r.exited;
-  clearTimeout(timer);
-}
 
 async function up(port: number, r: Running): Promise<void> {
   await waitFor(
@@ -143,10 +122,7 @@ describe("relative paths against dir (redis-sentinel and Vigil)", function () {
       );
       const r = start(kind, tmp);
       running.push(r);
-      const timer = setTimeout(() => r.child.kill("SIGKILL"), 10_000);
-      const code = await r.exited;
-      clearTimeout(timer);
-      expect(code).to.equal(1);
+      expect(await exitCodeWithin(r)).to.equal(1);
       expect(r.output.join("")).to.contain(
         "Reading the configuration file, at line 2\n>>> 'dir ./missing'\nNo such file or directory\n",
       );

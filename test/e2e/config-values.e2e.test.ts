@@ -3,43 +3,25 @@
 // cannot start from it; Vigil refuses the name at the command ("Invalid master name."), refuses
 // control characters as Valkey does, takes port 0 as both do, and restarts from its rewrite.
 import { expect } from "chai";
-import { execFileSync, spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort, redisCli, waitFor } from "./shell-support/processes.js";
+import {
+  exitCodeWithin as exitCode,
+  freePort,
+  redisCli,
+  spawnSentinelImpl,
+  stopProcess as stop,
+  waitFor,
+} from "./shell-support/processes.js";
+import type { CapturedProcess as Running, SentinelImpl } from "./shell-support/processes.js";
+
+function start(kind: SentinelImpl, conf: string): Running {
+  return spawnSentinelImpl(kind, [conf]);
+}
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const VIGIL = join(ROOT, "bin/vigil");
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-}
-
-function start(kind: "redis" | "vigil", conf: string): Running {
-  const [cmd, args] =
-    kind === "redis" ? ["redis-sentinel", [conf]] : [process.execPath, [VIGIL, conf]];
-  const child = spawn(cmd, args, { stdio: "ignore" });
-  const exited = new Promise<number | null>((done) => child.once("exit", done));
-  return { child, exited };
-}
-
-async function stop(r: Running): Promise<void> {
-  if (r.child.exitCode !== null || r.child.signalCode !== null) return;
-  r.child.kill("SIGTERM");
-  const timer = setTimeout(() => r.child.kill("SIGKILL"), 5000);
-  await r.exited;
-  clearTimeout(timer);
-}
-
-async function exitCode(r: Running): Promise<number | null> {
-  const timer = setTimeout(() => r.child.kill("SIGKILL"), 10_000);
-  const code = await r.exited;
-  clearTimeout(timer);
-  return code;
-}
 
 describe("values accepted at run time load again (redis-sentinel and Vigil)", function () {
   this.timeout(60_000);

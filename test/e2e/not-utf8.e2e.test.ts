@@ -4,37 +4,25 @@
 // refuses ACL SETUSER likewise, and restarts from its rewrite with the value it had
 // (docs/COMPATIBILITY.md, "Arguments that are not valid UTF-8").
 import { expect } from "chai";
-import { execFileSync, spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort, redisCli, waitFor } from "./shell-support/processes.js";
+import {
+  freePort,
+  redisCli,
+  spawnSentinelImpl,
+  stopProcess as stop,
+  waitFor,
+} from "./shell-support/processes.js";
+import type { CapturedProcess as Running, SentinelImpl } from "./shell-support/processes.js";
+
+function start(kind: SentinelImpl, conf: string): Running {
+  return spawnSentinelImpl(kind, [conf]);
+}
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const VIGIL = join(ROOT, "bin/vigil");
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-}
-
-function start(kind: "redis" | "vigil", conf: string): Running {
-  const [cmd, args] =
-    kind === "redis" ? ["redis-sentinel", [conf]] : [process.execPath, [VIGIL, conf]];
-  const child = spawn(cmd, args, { stdio: "ignore" });
-  const exited = new Promise<number | null>((done) => child.once("exit", done));
-  return { child, exited };
-}
-
-async function stop(r: Running): Promise<void> {
-  if (r.child.exitCode !== null || r.child.signalCode !== null) return;
-  r.child.kill("SIGTERM");
-  const timer = setTimeout(() => r.child.kill("SIGKILL"), 5000);
-  await r.exited;
-  clearTimeout(timer);
-}
 
 /** One multibulk request of raw byte arguments; resolves with the first reply line. */
 function rawRequest(port: number, args: readonly Buffer[]): Promise<string> {

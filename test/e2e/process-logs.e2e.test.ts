@@ -13,27 +13,23 @@ import { join, resolve } from "node:path";
 import {
   freePort,
   redisCli,
-  spawnCaptured,
+  spawnSentinelImpl,
   startRedis,
   waitFor,
 } from "./shell-support/processes.js";
-import type { CapturedProcess, RedisProcess } from "./shell-support/processes.js";
+import type { CapturedProcess, RedisProcess, SentinelImpl } from "./shell-support/processes.js";
 import { bounded as boundedBy } from "./support/clients.js";
 import { waitForMasterAddr } from "./harness/sentinel-process.js";
 import { startTopology } from "./harness/topology.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const VIGIL = join(ROOT, "bin/vigil");
-const REDIS_SENTINEL = process.env["REDIS_SENTINEL_BIN"] ?? "/usr/bin/redis-sentinel";
 
-type Impl = "vigil" | "redis";
+type Impl = SentinelImpl;
 
 type Proc = CapturedProcess;
 
 function spawnSentinel(impl: Impl, args: readonly string[], cwd: string): Proc {
-  return impl === "vigil"
-    ? spawnCaptured(process.execPath, [VIGIL, ...args], cwd)
-    : spawnCaptured(REDIS_SENTINEL, args, cwd);
+  return spawnSentinelImpl(impl, args, cwd);
 }
 
 /** Waits up to 15 s (the shared helper with this file's bound). */

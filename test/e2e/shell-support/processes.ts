@@ -5,7 +5,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,6 +50,40 @@ export function spawnCaptured(file: string, argv: readonly string[], cwd: string
     }),
   );
   return { child, stdout, stderr, output, exited };
+}
+
+/** Which sentinel a test runs: Debian's redis-sentinel or this repository's bin/vigil. */
+export type SentinelImpl = "redis" | "vigil";
+
+const VIGIL_BIN = join(resolve(import.meta.dirname, "../../.."), "bin/vigil");
+const REDIS_SENTINEL_BIN = process.env["REDIS_SENTINEL_BIN"] ?? "redis-sentinel";
+
+/** Starts redis-sentinel or bin/vigil with the same arguments, as an operator would. */
+export function spawnSentinelImpl(
+  impl: SentinelImpl,
+  argv: readonly string[],
+  cwd = process.cwd(),
+): CapturedProcess {
+  return impl === "vigil"
+    ? spawnCaptured(process.execPath, [VIGIL_BIN, ...argv], cwd)
+    : spawnCaptured(REDIS_SENTINEL_BIN, argv, cwd);
+}
+
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
+export async function stopProcess(p: CapturedProcess): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill("SIGTERM");
+  const timer = setTimeout(() => p.child.kill("SIGKILL"), 5000);
+  await p.exited;
+  clearTimeout(timer);
+}
+
+/** The process's exit code; SIGKILLed if it has not exited within `ms`. */
+export async function exitCodeWithin(p: CapturedProcess, ms = 10_000): Promise<number | null> {
+  const timer = setTimeout(() => p.child.kill("SIGKILL"), ms);
+  const code = await p.exited;
+  clearTimeout(timer);
+  return code;
 }
 
 export async function waitFor(
