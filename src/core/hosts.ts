@@ -15,15 +15,6 @@ import type { CoreContext } from "./context.js";
 import { isIpLiteral } from "./ip-literal.js";
 import type { SentinelState } from "./state.js";
 
-export interface HostEntry {
-  /** The last answer: an IP, or "" when the lookup failed; null before any answer. */
-  ip: string | null;
-  /** When the last answer came (monotonic ms). */
-  answeredAt: number;
-  /** A `resolve` command is out and not yet answered. */
-  pending: boolean;
-}
-
 /** A name is looked up again when used this long after its last answer (the ping period). */
 export const REFRESH_MS = 1000;
 /** Past this many names, those not in flight are forgotten (hellos can carry any name). */

@@ -7,7 +7,7 @@ import type { Addr } from "./addr.js";
 import { addrKey } from "./addr.js";
 import type { CoreContext } from "./context.js";
 import type { MasterSettings } from "./config.js";
-import { quietFields } from "./quiet-gate.js";
+import { quietFields } from "./quiet-fields.js";
 import type {
   InfoFields,
   LinkId,

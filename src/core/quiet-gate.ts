@@ -38,23 +38,6 @@ import { LIMITS } from "./timing.js";
 
 export type QuietGateMode = "on" | "off" | "verify";
 
-/** The gate fields of every record (initialised by quietFields). */
-export interface QuietFields {
-  /** Handling is idle before this monotonic time; 0 = handle at every tick. */
-  quietUntil: number;
-  /** state.gateClock when quietUntil was computed; older than a reset = void. */
-  quietStamp: number;
-}
-
-/** The gate fields of a master: when its group was last invalidated. */
-export interface QuietGroupFields {
-  groupReset: number;
-}
-
-export function quietFields(): QuietFields {
-  return { quietUntil: 0, quietStamp: -1 };
-}
-
 /** Whether the tick may pass over `instance` at `now` (its master's gate checked by the caller). */
 export function isQuiet(
   state: SentinelState,

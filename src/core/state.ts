@@ -8,8 +8,7 @@
 import type { Addr } from "./addr.js";
 import type { MasterSettings, GlobalSettings } from "./config.js";
 import type { Epoch } from "./epoch.js";
-import type { HostEntry } from "./hosts.js";
-import type { QuietFields, QuietGroupFields } from "./quiet-gate.js";
+import type { QuietFields, QuietGroupFields } from "./quiet-fields.js";
 import type { Timing } from "./timing.js";
 
 export type InstanceKind = "master" | "slave" | "sentinel";
@@ -193,4 +192,14 @@ export interface SentinelState {
   gateReset: number;
   /** Names and their last lookup (hosts.ts), keyed lowercase; empty without hostnames. */
   hosts: Map<string, HostEntry>;
+}
+
+/** A name's last lookup (hosts.ts). */
+export interface HostEntry {
+  /** The last answer: an IP, or "" when the lookup failed; null before any answer. */
+  ip: string | null;
+  /** When the last answer came (monotonic ms). */
+  answeredAt: number;
+  /** A `resolve` command is out and not yet answered. */
+  pending: boolean;
 }

@@ -1,0 +1,20 @@
+/**
+ * The quiet gate's fields on every record (gate/quiet-gate.ts reads and sets them). They are
+ * declared beside the state so that the state does not import the gate that works on it.
+ */
+/** The gate fields of every record (initialised by quietFields). */
+export interface QuietFields {
+  /** Handling is idle before this monotonic time; 0 = handle at every tick. */
+  quietUntil: number;
+  /** state.gateClock when quietUntil was computed; older than a reset = void. */
+  quietStamp: number;
+}
+
+/** The gate fields of a master: when its group was last invalidated. */
+export interface QuietGroupFields {
+  groupReset: number;
+}
+
+export function quietFields(): QuietFields {
+  return { quietUntil: 0, quietStamp: -1 };
+}
