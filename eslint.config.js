@@ -13,6 +13,21 @@ const pureFolders = [
   "src/config/schema.ts",
 ];
 
+const pureImports = [
+  {
+    group: ["node:*", "fs", "net", "os", "path", "child_process", "crypto"],
+    message: "The core is pure: no I/O.",
+  },
+  { group: ["ioredis", "pino", "yaml"], message: "The core is pure: no I/O libraries." },
+  { group: ["**/shell/**"], message: "The core must not import the shell." },
+];
+
+/** Outside src/core, the core is reached through src/core/index.ts only. */
+const coreDoor = {
+  group: ["**/core/**", "!**/core/index.js"],
+  message: "Import the core through src/core/index.ts (its only door).",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -54,21 +69,17 @@ export default tseslint.config(
     },
   },
   {
+    // The core's one door: other folders import src/core/index.ts only (docs/ARCHITECTURE.md).
+    files: ["src/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
+    ignores: ["src/core/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [coreDoor] }],
+    },
+  },
+  {
     files: pureFolders,
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              group: ["node:*", "fs", "net", "os", "path", "child_process", "crypto"],
-              message: "The core is pure: no I/O.",
-            },
-            { group: ["ioredis", "pino", "yaml"], message: "The core is pure: no I/O libraries." },
-            { group: ["**/shell/**"], message: "The core must not import the shell." },
-          ],
-        },
-      ],
+      "no-restricted-imports": ["error", { patterns: [...pureImports, coreDoor] }],
       "no-restricted-globals": [
         "error",
         "Date",
@@ -83,6 +94,24 @@ export default tseslint.config(
       "no-restricted-properties": [
         "error",
         { object: "Math", property: "random", message: "Use the injected Random." },
+      ],
+    },
+  },
+  {
+    // The core imports only itself: not the shell, the commands, the config loader or the protocol.
+    files: ["src/core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            ...pureImports,
+            {
+              group: ["**/commands/**", "**/config/**", "**/protocol/**", "**/errors.js"],
+              message: "The core imports only src/core.",
+            },
+          ],
+        },
       ],
     },
   },

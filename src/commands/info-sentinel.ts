@@ -2,8 +2,8 @@
  * The `# Sentinel` section of INFO (sentinel.c: sentinelInfoCommand; sentinel-protocol §9.3),
  * read by redis_exporter and friends: exact field names, one `master<i>:` line per master.
  */
-import { announceHost } from "../core/hosts.js";
-import type { SentinelState } from "../core/state.js";
+import type { SentinelState } from "../core/index.js";
+import { announceHost } from "../core/index.js";
 
 /** What the shell's script runner knows. */
 export interface ScriptCounters {

@@ -3,17 +3,14 @@
  * (sentinel.c: addReplySentinelRedisInstance; sentinel-protocol §9.4). Every value is a string:
  * the reply sends them as bulk strings, as a flat array (RESP2) or a map (RESP3).
  */
-import { announceHost } from "../core/hosts.js";
-import { instanceName } from "../core/instance-text.js";
-import { linkDisconnected } from "../core/instances.js";
 import type {
   InstanceState,
   MasterState,
   PeerState,
   ReplicaState,
   SentinelState,
-} from "../core/state.js";
-import { FLAG_ORDER } from "../core/state.js";
+} from "../core/index.js";
+import { FLAG_ORDER, announceHost, instanceName, linkDisconnected } from "../core/index.js";
 
 export type FieldPairs = (readonly [string, string])[];
 
@@ -39,7 +36,7 @@ function commonFields(
 ): FieldPairs {
   const link = instance.link;
   const pairs: FieldPairs = [
-    // Hosts as announced: IPs, or names with announce-hostnames (core/hosts.ts).
+    // Hosts as announced: IPs, or names with announce-hostnames (core/records/hosts.ts).
     ["name", instanceName(state, instance)],
     ["ip", announceHost(state, instance.addr)],
     ["port", String(instance.addr.port)],

@@ -4,12 +4,12 @@
  * `args` is the whole SENTINEL argument list (args[0] is the subcommand); arity is already checked.
  */
 import {
+  DEBUG_PARAMS,
   INVALID_MASTER_NAME,
   controlCharError,
   controlCharIndex,
   isValidMasterName,
-} from "../core/field-rules.js";
-import { DEBUG_PARAMS } from "../core/timing.js";
+} from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { withMaster } from "./sentinel-read.js";

@@ -8,8 +8,8 @@
  * GET reads state.global; SET goes to the core as `config-set` pairs with lower-case names
  * and, for yes/no params, "yes" or "no".
  */
-import type { GlobalSettings } from "../core/config.js";
-import { controlCharError, controlCharIndex, holdsHostnames } from "../core/field-rules.js";
+import type { GlobalSettings } from "../core/index.js";
+import { controlCharError, controlCharIndex, holdsHostnames } from "../core/index.js";
 import { R } from "../protocol/reply.js";
 import { globMatch } from "./glob.js";
 import { parseLongLong, parseYesNo } from "./sentinel-parse.js";

@@ -2,9 +2,8 @@
  * The read-only SENTINEL subcommands: answered from the state at once, never through the core.
  * `args` is the whole SENTINEL argument list (args[0] is the subcommand); arity is already checked.
  */
-import { announceHost } from "../core/hosts.js";
-import type { MasterState } from "../core/state.js";
-import { FAILOVER_STATES } from "../core/state.js";
+import type { MasterState } from "../core/index.js";
+import { FAILOVER_STATES, announceHost } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { masterFields, peerFields, replicaFields } from "./instance-fields.js";

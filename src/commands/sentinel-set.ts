@@ -8,7 +8,7 @@
  * `rename-command <old> <new>` travels as ["rename-command", old, new]: names may hold spaces, and
  * are stored, written and reloaded exactly as given (the rewrite quotes them).
  */
-import { controlCharError, controlCharIndex } from "../core/field-rules.js";
+import { controlCharError, controlCharIndex } from "../core/index.js";
 import { R } from "../protocol/reply.js";
 import { withMaster } from "./sentinel-read.js";
 import { parseSafeInt } from "./sentinel-parse.js";

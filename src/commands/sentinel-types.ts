@@ -2,8 +2,7 @@
  * The contract between the SENTINEL command handlers and the shell that runs them: what a
  * handler reads (SentinelCommandEnv) and what it hands back (SentinelCommandOutcome).
  */
-import type { AdminOp } from "../core/inputs.js";
-import type { SentinelState } from "../core/state.js";
+import type { AdminOp, SentinelState } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 
 /** One queued script job as SENTINEL PENDING-SCRIPTS shows it (sentinel.c: sentinelScriptJob). */

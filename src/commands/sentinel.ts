@@ -5,8 +5,8 @@
  *
  * `args` are the arguments AFTER the command name: `SENTINEL masters` arrives as ["masters"].
  */
-import type { CoreReply } from "../core/ready.js";
-import { assertNever } from "../core/assert.js";
+import type { CoreReply } from "../core/index.js";
+import { assertNever } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import {

@@ -14,9 +14,8 @@
  * `sentinel primary-reboot-down-after-period` lines as `master-reboot-down-after-period`.
  * Redis appends missing standard options in hash order; Vigil uses the fixed order below.
  */
-import type { MasterConfig, SentinelConfig } from "../core/config.js";
-import { defaultMasterSettings } from "../core/config.js";
-import { DEFAULT_TIMING } from "../core/timing.js";
+import type { MasterConfig, SentinelConfig } from "../core/index.js";
+import { DEFAULT_TIMING, defaultMasterSettings } from "../core/index.js";
 import { formatLine, parseConfLines, reprArg } from "./conf-parser.js";
 import { REDIS_STANDARD_DIRECTIVES, VALKEY_DIRECTIVES } from "./redis-directives.js";
 import type { ServerSettings } from "./types.js";

@@ -4,7 +4,7 @@
  * and applied afterwards in Redis's three passes (sentinel.c: loadSentinelConfigFromQueue).
  * Every failure is a ConfigError naming file, line, directive and Redis's reason text.
  */
-import type { SentinelConfig } from "../core/config.js";
+import type { SentinelConfig } from "../core/index.js";
 import { ConfigError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import { formatLine, splitArgs } from "./conf-parser.js";

@@ -2,12 +2,16 @@
  * zod schemas for the settings: field rules shared by both front ends (conf-to-config uses the
  * field schemas to check values; yaml-config validates a whole document with `configFileSchema`).
  * Messages are Redis's load-error texts where Redis has one (sentinel-protocol §10.2).
- * Defaults come from src/core/timing.ts and src/core/config.ts.
+ * Defaults come from src/core/model/timing.ts and src/core/model/config.ts.
  */
 import { z } from "zod";
-import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../core/config.js";
-import { INVALID_MASTER_NAME, isValidMasterName } from "../core/field-rules.js";
-import { DEFAULT_TIMING } from "../core/timing.js";
+import {
+  DEFAULT_GLOBAL_SETTINGS,
+  DEFAULT_TIMING,
+  INVALID_MASTER_NAME,
+  defaultMasterSettings,
+  isValidMasterName,
+} from "../core/index.js";
 import { DEFAULT_SERVER_SETTINGS } from "./types.js";
 
 const masterDefaults = defaultMasterSettings(1);

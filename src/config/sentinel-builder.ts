@@ -2,15 +2,15 @@
  * A mutable sentinel state under construction, used while applying `sentinel` directives and
  * frozen into a SentinelConfig at the end.
  */
-import type { Addr } from "../core/addr.js";
 import type {
+  Addr,
+  Epoch,
+  GlobalSettings,
   KnownSentinel,
   MasterSettings,
   SentinelConfig,
-  GlobalSettings,
-} from "../core/config.js";
-import { DEFAULT_GLOBAL_SETTINGS } from "../core/config.js";
-import type { Epoch } from "../core/epoch.js";
+} from "../core/index.js";
+import { DEFAULT_GLOBAL_SETTINGS } from "../core/index.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -4,11 +4,8 @@
  * master may come before its `monitor` line. Reasons are Redis's texts; where Redis silently takes
  * atoi() of garbage, Vigil refuses it with the nearest Redis text.
  */
-import { addrEquals } from "../core/addr.js";
-import type { Addr } from "../core/addr.js";
-import { defaultMasterSettings } from "../core/config.js";
-import type { Epoch } from "../core/epoch.js";
-import { parseEpochText } from "../core/epoch.js";
+import type { Addr, Epoch } from "../core/index.js";
+import { addrEquals, defaultMasterSettings, parseEpochText } from "../core/index.js";
 import type { Directive } from "./conf-parser.js";
 import { isIpLiteral } from "./ip-literal.js";
 import {
@@ -115,7 +112,7 @@ function int(text: string, garbage: string): number {
   return r.data;
 }
 
-/** An epoch, exact: a decimal integer within [0, 2^63-1] (core/epoch.ts). */
+/** An epoch, exact: a decimal integer within [0, 2^63-1] (core/basics/epoch.ts). */
 function epoch(text: string): Epoch {
   const e = parseEpochText(text);
   if (e === null) throw new LineError(REASONS.notInteger);

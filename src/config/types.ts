@@ -1,9 +1,9 @@
 /**
- * What a loaded config holds besides the sentinel state (src/core/config.ts): the plain Redis
+ * What a loaded config holds besides the sentinel state (src/core/model/config.ts): the plain Redis
  * directives Vigil acts on (sentinel-protocol §10.2, last bullet), and the LoadedConfig bundle
  * the shell starts from.
  */
-import type { SentinelConfig } from "../core/config.js";
+import type { SentinelConfig } from "../core/index.js";
 
 export type LogLevel = "debug" | "verbose" | "notice" | "warning";
 /** Valkey's `log-format` (legacy, logfmt) plus json (pino lines). */

@@ -21,7 +21,7 @@
  */
 import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import type { Document } from "yaml";
-import type { SentinelConfig } from "../core/config.js";
+import type { SentinelConfig } from "../core/index.js";
 import { ConfigError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import { parseConf } from "./conf-parser.js";

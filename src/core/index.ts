@@ -5,7 +5,7 @@
 export { SentinelCore } from "./sentinel-core.js";
 export type { SentinelCoreOptions } from "./sentinel-core.js";
 
-export type { Input, AdminOp, ReplyText } from "./inputs.js";
+export type { Input, AdminOp, ReplyText } from "./model/inputs.js";
 export type {
   Ready,
   Command,
@@ -14,10 +14,10 @@ export type {
   AdminResult,
   LinkAuth,
   ScriptJob,
-} from "./ready.js";
-export { isEmptyReady } from "./ready.js";
-export type { SentinelEvent, SentinelEventType, EventLevel } from "./events.js";
-export { EVENT_LEVELS, formatInstance, isSentinelEventType } from "./events.js";
+} from "./model/ready.js";
+export { isEmptyReady } from "./model/ready.js";
+export type { SentinelEvent, SentinelEventType, EventLevel } from "./model/events.js";
+export { EVENT_LEVELS, formatInstance, isSentinelEventType } from "./model/events.js";
 
 export type {
   ConnKind,
@@ -32,8 +32,8 @@ export type {
   PeerState,
   ReplicaState,
   SentinelState,
-} from "./state.js";
-export { FAILOVER_STATES, FLAG_ORDER } from "./state.js";
+} from "./model/state.js";
+export { FAILOVER_STATES, FLAG_ORDER } from "./model/state.js";
 
 export type {
   GlobalSettings,
@@ -42,14 +42,14 @@ export type {
   MasterSettings,
   PersistedState,
   SentinelConfig,
-} from "./config.js";
-export { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "./config.js";
-export type { Timing } from "./timing.js";
-export { DEBUG_PARAMS, DEFAULT_TIMING, LIMITS } from "./timing.js";
-export type { Addr } from "./addr.js";
-export { addrEquals, addrKey } from "./addr.js";
-export type { Random } from "./random.js";
-export { randomRunId } from "./random.js";
+} from "./model/config.js";
+export { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "./model/config.js";
+export type { Timing } from "./model/timing.js";
+export { DEBUG_PARAMS, DEFAULT_TIMING, LIMITS } from "./model/timing.js";
+export type { Addr } from "./basics/addr.js";
+export { addrEquals, addrKey } from "./basics/addr.js";
+export type { Random } from "./basics/random.js";
+export { randomRunId } from "./basics/random.js";
 
 export {
   linkDisconnected,
@@ -57,13 +57,26 @@ export {
   masterLinkId,
   peerLinkId,
   replicaLinkId,
-} from "./instances.js";
-export { currentMasterAddress } from "./instance-text.js";
-export { masterDownVotes } from "./down-detection.js";
-export { globMatch } from "./glob.js";
-export { isAcceptableHost, isIpLiteral, isValidPort } from "./ip-literal.js";
-export { parseStrictInt } from "./redis-int.js";
-export { parseHello } from "./hello.js";
-export type { Hello } from "./hello.js";
-export { parseInfo } from "./info-parser.js";
-export type { InfoReport } from "./info-parser.js";
+} from "./records/instances.js";
+export { currentMasterAddress } from "./records/instance-text.js";
+export { masterDownVotes } from "./detection/down-detection.js";
+export { globMatch } from "./basics/glob.js";
+export { isAcceptableHost, isIpLiteral, isValidPort } from "./basics/ip-literal.js";
+export { parseStrictInt } from "./basics/redis-int.js";
+export { parseHello } from "./monitor/hello.js";
+export type { Hello } from "./monitor/hello.js";
+export { parseInfo } from "./monitor/info-parser.js";
+export type { InfoReport } from "./monitor/info-parser.js";
+export { announceHost } from "./records/hosts.js";
+export { instanceName } from "./records/instance-text.js";
+export {
+  INVALID_MASTER_NAME,
+  controlCharError,
+  controlCharIndex,
+  holdsHostnames,
+  isValidMasterName,
+} from "./model/field-rules.js";
+export { assertNever } from "./basics/assert.js";
+export type { Epoch } from "./basics/epoch.js";
+export { parseEpochText } from "./basics/epoch.js";
+export { firstLinkUser } from "./records/link-users.js";

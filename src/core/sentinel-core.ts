@@ -7,46 +7,46 @@
  * for each master the master itself, its replicas, its peers (monitoring half always, acting
  * half outside TILT), then at most one pending master switch.
  */
-import { runAdminOp } from "./admin.js";
+import { runAdminOp } from "./admin/admin.js";
 import {
   askMasterStateToOtherSentinels,
   onIsMasterDownReply,
   serveIsMasterDownRequest,
-} from "./ask-peers.js";
-import { assertNever } from "./assert.js";
-import type { PersistedState, SentinelConfig } from "./config.js";
-import type { CoreContext } from "./context.js";
-import { ReadyBuilder } from "./context.js";
-import { checkObjectivelyDown, checkSubjectivelyDown } from "./down-detection.js";
-import { failoverStateMachine, startFailoverIfNeeded } from "./failover.js";
-import { onHelloReceived } from "./hello.js";
-import { onInfoReply } from "./info-refresh.js";
-import type { Input } from "./inputs.js";
-import { instanceText } from "./instance-text.js";
+} from "./detection/ask-peers.js";
+import { assertNever } from "./basics/assert.js";
+import type { PersistedState, SentinelConfig } from "./model/config.js";
+import type { CoreContext } from "./model/context.js";
+import { ReadyBuilder } from "./model/context.js";
+import { checkObjectivelyDown, checkSubjectivelyDown } from "./detection/down-detection.js";
+import { failoverStateMachine, startFailoverIfNeeded } from "./failover/failover-state.js";
+import { onHelloReceived } from "./monitor/hello.js";
+import { onInfoReply } from "./monitor/info-refresh.js";
+import type { Input } from "./model/inputs.js";
+import { instanceText } from "./records/instance-text.js";
 import {
   commandDone,
   onLinkClosed,
   onLinkConnected,
   onPingReply,
   reconnectInstance,
-} from "./link-health.js";
-import { fromStaleConnection } from "./link-generation.js";
-import { onHostResolved } from "./hosts.js";
-import type { QuietGateMode } from "./quiet-gate.js";
-import { isQuiet, setQuiet, wakeAfterInput } from "./quiet-gate.js";
-import { verifyQuiet } from "./quiet-gate-verify.js";
-import { firstLinkUser } from "./link-users.js";
-import { onPublishReply, sendPeriodicCommands } from "./periodic.js";
-import { restoreMasters, snapshotState } from "./persisted-state.js";
-import type { Random } from "./random.js";
-import { randomRunId } from "./random.js";
-import type { Ready } from "./ready.js";
-import { setServerIdentity } from "./server-identity.js";
-import type { InstanceState, MasterState, SentinelState } from "./state.js";
-import { switchToPromotedReplica } from "./switch-master.js";
-import { checkTiltCondition, stillInTilt } from "./tilt.js";
-import type { Timing } from "./timing.js";
-import { DEFAULT_TIMING } from "./timing.js";
+} from "./records/link-health.js";
+import { fromStaleConnection } from "./records/link-generation.js";
+import { onHostResolved } from "./records/hosts.js";
+import type { QuietGateMode } from "./gate/quiet-gate.js";
+import { isQuiet, setQuiet, wakeAfterInput } from "./gate/quiet-gate.js";
+import { verifyQuiet } from "./gate/verify.js";
+import { firstLinkUser } from "./records/link-users.js";
+import { onPublishReply, sendPeriodicCommands } from "./monitor/periodic.js";
+import { restoreMasters, snapshotState } from "./records/persisted-state.js";
+import type { Random } from "./basics/random.js";
+import { randomRunId } from "./basics/random.js";
+import type { Ready } from "./model/ready.js";
+import { setServerIdentity } from "./records/server-identity.js";
+import type { InstanceState, MasterState, SentinelState } from "./model/state.js";
+import { switchToPromotedReplica } from "./failover/switch-master.js";
+import { checkTiltCondition, stillInTilt } from "./detection/tilt.js";
+import type { Timing } from "./model/timing.js";
+import { DEFAULT_TIMING } from "./model/timing.js";
 
 export interface SentinelCoreOptions {
   readonly random: Random;
@@ -60,7 +60,7 @@ export interface SentinelCoreOptions {
   readonly requirePass?: string;
   /**
    * The tick's quiet gate (quiet-gate.ts). "verify": handle the records it would pass over
-   * anyway and assert that doing so changes nothing (quiet-gate-verify.ts; the simulation, at
+   * anyway and assert that doing so changes nothing (gate/verify.ts; the simulation, at
    * the cost of a state comparison per record and tick). "off": handle every record at every
    * tick, as sentinel.c does (tests compare the two). Default "on".
    */

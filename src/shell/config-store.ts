@@ -24,7 +24,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname } from "node:path";
-import type { PersistedState } from "../core/config.js";
+import type { PersistedState } from "../core/index.js";
 import { rewriteConf } from "../config/conf-rewriter.js";
 import { stateFileOf, strerror } from "../config/load-config.js";
 import type { ServerSettings } from "../config/types.js";

@@ -18,11 +18,9 @@ import {
   tlsSettings,
 } from "../config/tls-settings.js";
 import type { LoadedConfig, ServerSettings } from "../config/types.js";
-import type { Input } from "../core/inputs.js";
-import type { Command } from "../core/ready.js";
-import { SentinelCore } from "../core/sentinel-core.js";
+import type { Command, Input, MasterState, SentinelState } from "../core/index.js";
+import { SentinelCore } from "../core/index.js";
 import { ConfigError, TlsConfigError } from "../errors.js";
-import type { MasterState, SentinelState } from "../core/state.js";
 import { monotonicNow, wallNow } from "./clock.js";
 import { ConfigStore } from "./config-store.js";
 import { REDIS_VERSION } from "./config-report.js";

@@ -16,17 +16,15 @@
  * ticks is capped (many masters failing at once must not turn into a busy loop).
  *
  * A timed wake-up does the same for a decision the core has scheduled: on ODOWN it draws when
- * to stand as a candidate (failover.ts: candidateDelayOver); a tick at that very moment saves
+ * to stand as a candidate (core/failover/failover-state.ts: candidateDelayOver); a tick at that very moment saves
  * waiting for the next scheduler tick after it.
  *
  * A master whose command connection drops gets both: a follow-up tick at once, whose reconnect
  * attempt sends the PING that starts the down-after count (as redis-sentinel's next timer event
  * would), and a wake-up just past down-after, when SDOWN may be declared by the usual rule.
  */
-import type { SentinelEvent } from "../core/events.js";
-import type { Input } from "../core/inputs.js";
-import { firstLinkUser } from "../core/link-users.js";
-import type { SentinelState } from "../core/state.js";
+import type { Input, SentinelEvent, SentinelState } from "../core/index.js";
+import { firstLinkUser } from "../core/index.js";
 
 /** Events after which the failover state machine can act on the very next tick. */
 const ADVANCING_EVENTS: ReadonlySet<string> = new Set([

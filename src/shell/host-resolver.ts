@@ -1,13 +1,12 @@
 /**
- * Looks hostnames up for the core (`resolve-hostnames yes`; core/hosts.ts) with dns.lookup, which
+ * Looks hostnames up for the core (`resolve-hostnames yes`; core/records/hosts.ts) with dns.lookup, which
  * runs getaddrinfo on libuv's thread pool: the event loop never waits for a resolver, where
  * sentinel.c calls getaddrinfo inline. The first address wins, whatever its family, as in
  * anet.c: anetResolve. A failure is logged as Redis logs it and answered as `ip: null`.
  */
 import { lookup } from "node:dns/promises";
-import type { SentinelConfig } from "../core/config.js";
-import type { Input } from "../core/inputs.js";
-import { isIpLiteral } from "../core/ip-literal.js";
+import type { Input, SentinelConfig } from "../core/index.js";
+import { isIpLiteral } from "../core/index.js";
 import type { Logger } from "./logger.js";
 import { logAt } from "./logger.js";
 

@@ -10,7 +10,7 @@
  * - replies of a connection that was closed or replaced are dropped, and a command that never got
  *   a reply produces no input: the link-closed input resets the core's pending count instead;
  * - every input from a connection carries the generation the core gave its connect (`gen`), so
- *   the core can drop what an older connection left in the queue (core/link-generation.ts);
+ *   the core can drop what an older connection left in the queue (core/records/link-generation.ts);
  * - `close` answers with link-closed at once for every connection named, held or not; `forget` is
  *   silent.
  *
@@ -18,9 +18,7 @@
  * connection, so a command costs no allocation here beyond its input.
  */
 import type { SecureContext } from "node:tls";
-import type { Command, LinkAuth } from "../core/ready.js";
-import type { Input } from "../core/inputs.js";
-import type { ConnKind, LinkId } from "../core/state.js";
+import type { Command, ConnKind, Input, LinkAuth, LinkId } from "../core/index.js";
 import type { Logger } from "./logger.js";
 import { logAt } from "./logger.js";
 import { createRedisLink } from "./redis-link.js";

@@ -9,7 +9,7 @@
  *   logfmt: `pid=<pid> role=sentinel timestamp="<ts>" level=<level> message="<text>"` with `"`
  *           turned into `'` and CR/LF into spaces (Valkey: filterInvalidLogfmtChar)
  */
-import type { EventLevel } from "../core/events.js";
+import type { EventLevel } from "../core/index.js";
 
 export type LogTimestampFormat = "legacy" | "iso8601" | "milliseconds";
 

@@ -13,7 +13,7 @@
  */
 import { pino } from "pino";
 import type { Level, Logger as PinoLogger } from "pino";
-import type { EventLevel, SentinelEvent } from "../core/events.js";
+import type { EventLevel, SentinelEvent } from "../core/index.js";
 import { monotonicNow } from "./clock.js";
 import type { LineSink } from "./log-file.js";
 import { openLineSink } from "./log-file.js";

@@ -1,7 +1,7 @@
 /**
  * The single-consumer loop that drives the pure core (architecture §2.4). Links, the scheduler and
  * the RESP server push Inputs into one queue; the loop steps the core with every queued input,
- * takes the Ready and carries it out in the order `core/ready.ts` fixes:
+ * takes the Ready and carries it out in the order `core/model/ready.ts` fixes:
  *
  *   persist (awaited) → replies → commands → events → scripts → exit code.
  *
@@ -15,11 +15,16 @@
  * is fed back first thing in the next batch and every reply marked `afterPersist` is answered with
  * Redis's "Failed to save config file" error instead (sentinel.c: sentinelFlushConfig callers).
  */
-import type { SentinelEvent } from "../core/events.js";
-import type { Input } from "../core/inputs.js";
-import type { PersistedState } from "../core/config.js";
-import type { Command, CoreLog, CoreReply, Ready } from "../core/ready.js";
-import type { SentinelState } from "../core/state.js";
+import type {
+  Command,
+  CoreLog,
+  CoreReply,
+  Input,
+  PersistedState,
+  Ready,
+  SentinelEvent,
+  SentinelState,
+} from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { wallNow as systemWallNow } from "./clock.js";

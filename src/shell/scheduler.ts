@@ -4,7 +4,7 @@
  * sentinelTimer sets server.hz = CONFIG_DEFAULT_HZ + rand() % CONFIG_DEFAULT_HZ). Each tick
  * reads both clocks: the monotonic one for `now`, the wall clock for TILT's jump detection.
  */
-import type { Random } from "../core/random.js";
+import type { Random } from "../core/index.js";
 
 export const MIN_HZ = 10;
 export const MAX_HZ = 19;

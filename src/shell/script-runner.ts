@@ -24,9 +24,8 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { constants as osConstants } from "node:os";
-import type { SentinelEvent, SentinelEventType } from "../core/events.js";
-import { EVENT_LEVELS } from "../core/events.js";
-import type { Timing } from "../core/timing.js";
+import type { SentinelEvent, SentinelEventType, Timing } from "../core/index.js";
+import { EVENT_LEVELS } from "../core/index.js";
 
 export const SCRIPT_MAX_QUEUE = 256;
 export const SCRIPT_MAX_RUNNING = 16;

@@ -13,10 +13,8 @@ import { infoSentinelSection } from "../commands/info-sentinel.js";
 import { sentinelCommand } from "../commands/sentinel.js";
 import { currentMasterAddress } from "../commands/sentinel-read.js";
 import type { PendingScriptView, SentinelCoreInput } from "../commands/sentinel.js";
-import { announceHost } from "../core/hosts.js";
-import type { Input } from "../core/inputs.js";
-import { isIpLiteral } from "../core/ip-literal.js";
-import type { SentinelState } from "../core/state.js";
+import type { Input, SentinelState } from "../core/index.js";
+import { announceHost, isIpLiteral } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { encodeReply } from "../protocol/resp-encoder.js";
@@ -127,7 +125,7 @@ export class SentinelHost implements ServerHost {
       return R.nullArray();
     }
     const addr = currentMasterAddress(master);
-    // As announced: the IP, or the name with announce-hostnames (core/hosts.ts).
+    // As announced: the IP, or the name with announce-hostnames (core/records/hosts.ts).
     const ip = announceHost(state, addr);
     const port = addr.port;
     const cached = this.addrReplies.get(name);

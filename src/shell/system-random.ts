@@ -3,7 +3,7 @@
  * PRNG instead; nothing else in the shell draws random numbers.
  */
 import { randomInt } from "node:crypto";
-import type { Random } from "../core/random.js";
+import type { Random } from "../core/index.js";
 
 export const systemRandom: Random = {
   int(n: number): number {

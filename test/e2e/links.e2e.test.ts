@@ -6,8 +6,8 @@
 import { expect } from "chai";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Input } from "../../src/core/inputs.js";
-import type { Command } from "../../src/core/ready.js";
+import type { Input } from "../../src/core/model/inputs.js";
+import type { Command } from "../../src/core/model/ready.js";
 import { createLogger } from "../../src/shell/logger.js";
 import { LinkManager } from "../../src/shell/link-manager.js";
 import { loadRedisClient } from "../../src/shell/redis-link.js";

@@ -2,7 +2,7 @@
 // one scripts faults on a simulated deployment, asserts the outcome Redis Sentinel would reach,
 // and runs the safety checker after every step (a violation throws out of the run).
 import { expect } from "chai";
-import { addrKey } from "../../src/core/addr.js";
+import { addrKey } from "../../src/core/basics/addr.js";
 import { realCore } from "./harness/core-factory.js";
 import type { Topology } from "./harness/sim-cluster.js";
 import { SimCluster } from "./harness/sim-cluster.js";

@@ -1,9 +1,9 @@
 // Proves docs/EVENTS.md and docs/ERRORS.md describe exactly what the code has: every event type
-// of src/core/events.ts and every error code of src/errors.ts is documented, with the right
+// of src/core/model/events.ts and every error code of src/errors.ts is documented, with the right
 // level, and nothing is documented that the code does not have.
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import { EVENT_LEVELS } from "../../src/core/events.js";
+import { EVENT_LEVELS } from "../../src/core/model/events.js";
 import { ERROR_CODES } from "../../src/errors.js";
 
 function tableRows(file: string): string[][] {

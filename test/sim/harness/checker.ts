@@ -13,13 +13,13 @@
  * 5. Every event name is a SentinelEventType.
  * Liveness (`convergence`) is a predicate evaluated after the faults stop.
  */
-import { addrEquals, addrKey } from "../../../src/core/addr.js";
-import type { Addr } from "../../../src/core/addr.js";
-import type { Epoch } from "../../../src/core/epoch.js";
-import type { Input } from "../../../src/core/inputs.js";
-import { isSentinelEventType } from "../../../src/core/events.js";
-import type { Ready } from "../../../src/core/ready.js";
-import type { MasterState } from "../../../src/core/state.js";
+import { addrEquals, addrKey } from "../../../src/core/basics/addr.js";
+import type { Addr } from "../../../src/core/basics/addr.js";
+import type { Epoch } from "../../../src/core/basics/epoch.js";
+import type { Input } from "../../../src/core/model/inputs.js";
+import { isSentinelEventType } from "../../../src/core/model/events.js";
+import type { Ready } from "../../../src/core/model/ready.js";
+import type { MasterState } from "../../../src/core/model/state.js";
 import type { FakeRedis } from "./fake-redis.js";
 import type { SentVote, SimSentinel } from "./sim-sentinel.js";
 
@@ -44,7 +44,7 @@ export interface CheckerOptions {
    * equals the candidate's *current* epoch but its own vote at the *failover* epoch; a candidate
    * whose current epoch rose during wait_start can so be elected for its older failover epoch with
    * votes cast in a later one, next to a leader legitimately elected in that older epoch. Vigil's
-   * core counts only votes of the failover epoch (src/core/election.ts), so this is on by default;
+   * core counts only votes of the failover epoch (src/core/failover/election.ts), so this is on by default;
    * `strict: false` (SIM_STRICT=0) only records such double elections in `quirks`, for running
    * the harness against a core with Redis's exact tally. A second promotion in one epoch is
    * always a failure.

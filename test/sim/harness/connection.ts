@@ -4,8 +4,8 @@
  * close by either end travels to the other end like a FIN/RST. Servers answer requests through the
  * `respond` callback they receive, so the client side never has to match replies to requests.
  */
-import type { Addr } from "../../../src/core/addr.js";
-import type { Epoch } from "../../../src/core/epoch.js";
+import type { Addr } from "../../../src/core/basics/addr.js";
+import type { Epoch } from "../../../src/core/basics/epoch.js";
 import type { FakeNetwork, Stream } from "./fake-network.js";
 
 export type Request =

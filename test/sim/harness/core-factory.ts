@@ -3,7 +3,7 @@
  * self-tests without it).
  *
  * `realCore` checks the tick's quiet gate: each record the gate would pass over is handled anyway
- * and must change nothing (src/core/quiet-gate-verify.ts). That check makes a seed about three
+ * and must change nothing (src/core/gate/verify.ts). That check makes a seed about three
  * times slower, so the swarm runs it on every eighth seed (`swarmCore`); the scenario and
  * golden-trace tests and a replayed seed always run it.
  */

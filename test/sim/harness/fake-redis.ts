@@ -10,8 +10,8 @@
  * an unreachable or paused one is noticed only after repl-timeout (60 s), as in Redis.
  * PUBLISH is propagated to replicas (Redis replicates PUBLISH outside cluster mode).
  */
-import type { Addr } from "../../../src/core/addr.js";
-import { addrEquals } from "../../../src/core/addr.js";
+import type { Addr } from "../../../src/core/basics/addr.js";
+import { addrEquals } from "../../../src/core/basics/addr.js";
 import type { Connection, Request, Response, ServerEnd } from "./connection.js";
 import type { FakeNetwork } from "./fake-network.js";
 import type { Prng } from "./prng.js";

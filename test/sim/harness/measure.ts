@@ -4,8 +4,8 @@
  * failed election before the successful one). `timing` overrides the core's Timing, e.g.
  * REDIS_ELECTION_TIMING for the baseline.
  */
-import { addrKey } from "../../../src/core/addr.js";
-import type { Timing } from "../../../src/core/timing.js";
+import { addrKey } from "../../../src/core/basics/addr.js";
+import type { Timing } from "../../../src/core/model/timing.js";
 import type { PathConfig } from "./fake-network.js";
 import { LAN_PATH } from "./fake-network.js";
 import type { CoreFactory } from "./sim-sentinel.js";

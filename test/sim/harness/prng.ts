@@ -4,7 +4,7 @@
  * seed and the label, never on how much the parent has been used, so adding a draw in one
  * subsystem does not shift the numbers of another. Implements the core's `Random`.
  */
-import type { Random } from "../../../src/core/random.js";
+import type { Random } from "../../../src/core/basics/random.js";
 
 function splitmix32(state: number): () => number {
   let s = state >>> 0;

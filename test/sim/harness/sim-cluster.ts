@@ -7,14 +7,18 @@
  * The fault API (kill, restart, pause, resume, isolate, partition, oneWay, heal, clockJump,
  * path faults) records a `!` line in the trace for every fault, so traces explain themselves.
  */
-import type { Addr } from "../../../src/core/addr.js";
-import { addrKey } from "../../../src/core/addr.js";
-import type { KnownSentinel, MasterConfig, SentinelConfig } from "../../../src/core/config.js";
-import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../src/core/config.js";
-import type { Input } from "../../../src/core/inputs.js";
-import type { AdminOp } from "../../../src/core/inputs.js";
-import type { AdminResult, Ready } from "../../../src/core/ready.js";
-import type { Timing } from "../../../src/core/timing.js";
+import type { Addr } from "../../../src/core/basics/addr.js";
+import { addrKey } from "../../../src/core/basics/addr.js";
+import type {
+  KnownSentinel,
+  MasterConfig,
+  SentinelConfig,
+} from "../../../src/core/model/config.js";
+import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../src/core/model/config.js";
+import type { Input } from "../../../src/core/model/inputs.js";
+import type { AdminOp } from "../../../src/core/model/inputs.js";
+import type { AdminResult, Ready } from "../../../src/core/model/ready.js";
+import type { Timing } from "../../../src/core/model/timing.js";
 import { Checker, convergence } from "./checker.js";
 import type { ServerEnd } from "./connection.js";
 import type { PathConfig } from "./fake-network.js";

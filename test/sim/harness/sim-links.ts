@@ -5,10 +5,10 @@
  * tagged with the generation of the connect that opened its connection; a close is answered
  * as a new clock event (`later`), never re-entrantly.
  */
-import type { Addr } from "../../../src/core/addr.js";
-import type { Input } from "../../../src/core/inputs.js";
-import type { Command } from "../../../src/core/ready.js";
-import type { ConnKind, LinkId } from "../../../src/core/state.js";
+import type { Addr } from "../../../src/core/basics/addr.js";
+import type { Input } from "../../../src/core/model/inputs.js";
+import type { Command } from "../../../src/core/model/ready.js";
+import type { ConnKind, LinkId } from "../../../src/core/model/state.js";
 import { Connection } from "./connection.js";
 import type { ClientEnd, Request, Response } from "./connection.js";
 import type { SentinelEnv } from "./sim-sentinel.js";

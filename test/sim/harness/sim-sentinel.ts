@@ -1,6 +1,6 @@
 /**
  * One simulated sentinel process: the real SentinelCore plus an in-memory "disk" that keeps only
- * what was persisted. Every Ready is executed in contract order (src/core/ready.ts): persist first,
+ * what was persisted. Every Ready is executed in contract order (src/core/model/ready.ts): persist first,
  * then replies, then commands, then events and scripts. Commands become network traffic; replies
  * and closes come back as Inputs. Faults: crash (memory lost, disk kept), restart from the disk,
  * pause (SIGSTOP: nothing runs, input queues up), wall-clock jumps (TILT), failing persists, and
@@ -10,15 +10,15 @@
  * executing a Ready (link-closed after `close`) is scheduled as a new clock event, never fed back
  * re-entrantly.
  */
-import type { Addr } from "../../../src/core/addr.js";
-import type { PersistedState, SentinelConfig } from "../../../src/core/config.js";
-import type { Epoch } from "../../../src/core/epoch.js";
-import type { Input } from "../../../src/core/inputs.js";
-import type { Random } from "../../../src/core/random.js";
-import type { AdminResult, CoreReply, Ready } from "../../../src/core/ready.js";
-import type { SentinelState } from "../../../src/core/state.js";
-import type { Timing } from "../../../src/core/timing.js";
-import type { AdminOp } from "../../../src/core/inputs.js";
+import type { Addr } from "../../../src/core/basics/addr.js";
+import type { PersistedState, SentinelConfig } from "../../../src/core/model/config.js";
+import type { Epoch } from "../../../src/core/basics/epoch.js";
+import type { Input } from "../../../src/core/model/inputs.js";
+import type { Random } from "../../../src/core/basics/random.js";
+import type { AdminResult, CoreReply, Ready } from "../../../src/core/model/ready.js";
+import type { SentinelState } from "../../../src/core/model/state.js";
+import type { Timing } from "../../../src/core/model/timing.js";
+import type { AdminOp } from "../../../src/core/model/inputs.js";
 import type { Connection } from "./connection.js";
 import type { ClientEnd, Request, Response, ServerEnd } from "./connection.js";
 import type { FakeNetwork } from "./fake-network.js";

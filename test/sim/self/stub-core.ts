@@ -2,14 +2,14 @@
  * A stand-in for SentinelCore used only by the harness self-tests: its state is set by the test
  * and its Ready batches are queued by the test, so checker rules can be exercised in isolation.
  */
-import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../src/core/config.js";
-import type { PersistedState, SentinelConfig } from "../../../src/core/config.js";
-import type { SentinelEvent, SentinelEventType } from "../../../src/core/events.js";
-import { EVENT_LEVELS } from "../../../src/core/events.js";
-import { createMaster } from "../../../src/core/instances.js";
-import type { Command, CoreReply, Ready } from "../../../src/core/ready.js";
-import type { SentinelState } from "../../../src/core/state.js";
-import { DEFAULT_TIMING } from "../../../src/core/timing.js";
+import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../src/core/model/config.js";
+import type { PersistedState, SentinelConfig } from "../../../src/core/model/config.js";
+import type { SentinelEvent, SentinelEventType } from "../../../src/core/model/events.js";
+import { EVENT_LEVELS } from "../../../src/core/model/events.js";
+import { createMaster } from "../../../src/core/records/instances.js";
+import type { Command, CoreReply, Ready } from "../../../src/core/model/ready.js";
+import type { SentinelState } from "../../../src/core/model/state.js";
+import { DEFAULT_TIMING } from "../../../src/core/model/timing.js";
 import type { SimCore } from "../harness/sim-sentinel.js";
 
 export class StubCore implements SimCore {

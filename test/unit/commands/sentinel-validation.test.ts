@@ -5,8 +5,8 @@
 import { expect } from "chai";
 import type { SentinelCommandOutcome } from "../../../src/commands/sentinel.js";
 import { sentinelCommand } from "../../../src/commands/sentinel.js";
-import type { AdminOp } from "../../../src/core/inputs.js";
-import type { SentinelState } from "../../../src/core/state.js";
+import type { AdminOp } from "../../../src/core/model/inputs.js";
+import type { SentinelState } from "../../../src/core/model/state.js";
 import { R } from "../../../src/protocol/reply.js";
 import { addMaster, envFor, newState } from "./support/sentinel-state.js";
 

@@ -8,8 +8,8 @@ import { parseConf } from "../../../src/config/conf-parser.js";
 import { rewriteConf } from "../../../src/config/conf-rewriter.js";
 import { confToConfig } from "../../../src/config/conf-to-config.js";
 import type { ConfResult } from "../../../src/config/conf-to-config.js";
-import type { SentinelConfig } from "../../../src/core/config.js";
-import { defaultMasterSettings } from "../../../src/core/config.js";
+import type { SentinelConfig } from "../../../src/core/model/config.js";
+import { defaultMasterSettings } from "../../../src/core/model/config.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 const opts = { isExecutable: () => true };

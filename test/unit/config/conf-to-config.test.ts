@@ -10,7 +10,7 @@ import { parseConf } from "../../../src/config/conf-parser.js";
 import { confToConfig } from "../../../src/config/conf-to-config.js";
 import type { ConfResult } from "../../../src/config/conf-to-config.js";
 import { DEFAULT_SERVER_SETTINGS } from "../../../src/config/types.js";
-import { defaultMasterSettings } from "../../../src/core/config.js";
+import { defaultMasterSettings } from "../../../src/core/model/config.js";
 import { ConfigError } from "../../../src/errors.js";
 
 const opts = { isExecutable: (p: string) => p === "/ok.sh" };

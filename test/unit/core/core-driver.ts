@@ -2,17 +2,17 @@
 // numbers), helpers to build configs, answer connects, and read what each Ready carried.
 import { SentinelCore } from "../../../src/core/sentinel-core.js";
 import type { SentinelCoreOptions } from "../../../src/core/sentinel-core.js";
-import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../src/core/config.js";
+import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../src/core/model/config.js";
 import type {
   GlobalSettings,
   MasterConfig,
   MasterSettings,
   SentinelConfig,
-} from "../../../src/core/config.js";
-import type { Input } from "../../../src/core/inputs.js";
-import type { Random } from "../../../src/core/random.js";
-import type { Command, Ready } from "../../../src/core/ready.js";
-import type { MasterState } from "../../../src/core/state.js";
+} from "../../../src/core/model/config.js";
+import type { Input } from "../../../src/core/model/inputs.js";
+import type { Random } from "../../../src/core/basics/random.js";
+import type { Command, Ready } from "../../../src/core/model/ready.js";
+import type { MasterState } from "../../../src/core/model/state.js";
 
 export const MY_ID = "0123456789abcdef0123456789abcdef01234567";
 export const PEER_A = "a".repeat(40);

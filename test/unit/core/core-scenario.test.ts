@@ -3,7 +3,7 @@
 // sees the master die and runs the whole failover with Redis's event sequence, ending with the
 // switch, the new address persisted, and the returning old master converted to a replica.
 import { expect } from "chai";
-import type { Ready } from "../../../src/core/ready.js";
+import type { Ready } from "../../../src/core/model/ready.js";
 import { Driver, MY_ID, masterConfig, sentinelConfig } from "./core-driver.js";
 
 interface FakeNode {

@@ -1,20 +1,20 @@
 // Shared fixture of the failover unit tests: builds SentinelState and records by hand (through
 // instances.ts), runs decision functions at explicit `now` values and takes the Ready they built.
-import { ReadyBuilder } from "../../../src/core/context.js";
-import type { CoreContext } from "../../../src/core/context.js";
-import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../src/core/config.js";
-import type { MasterSettings } from "../../../src/core/config.js";
-import { createMaster, createPeer, createReplica } from "../../../src/core/instances.js";
-import type { Random } from "../../../src/core/random.js";
-import type { Ready } from "../../../src/core/ready.js";
+import { ReadyBuilder } from "../../../src/core/model/context.js";
+import type { CoreContext } from "../../../src/core/model/context.js";
+import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../src/core/model/config.js";
+import type { MasterSettings } from "../../../src/core/model/config.js";
+import { createMaster, createPeer, createReplica } from "../../../src/core/records/instances.js";
+import type { Random } from "../../../src/core/basics/random.js";
+import type { Ready } from "../../../src/core/model/ready.js";
 import type {
   LinkState,
   MasterState,
   PeerState,
   ReplicaState,
   SentinelState,
-} from "../../../src/core/state.js";
-import { DEFAULT_TIMING } from "../../../src/core/timing.js";
+} from "../../../src/core/model/state.js";
+import { DEFAULT_TIMING } from "../../../src/core/model/timing.js";
 
 export const MY_ID = "a".repeat(40);
 export const PEER_B = "b".repeat(40);

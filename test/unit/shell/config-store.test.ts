@@ -11,7 +11,7 @@ import { rewriteConf } from "../../../src/config/conf-rewriter.js";
 import { confToConfig } from "../../../src/config/conf-to-config.js";
 import { loadConfig } from "../../../src/config/load-config.js";
 import { DEFAULT_SERVER_SETTINGS } from "../../../src/config/types.js";
-import type { SentinelConfig } from "../../../src/core/config.js";
+import type { SentinelConfig } from "../../../src/core/model/config.js";
 import { ConfigSaveError } from "../../../src/errors.js";
 import { ConfigStore } from "../../../src/shell/config-store.js";
 

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { rewriteConf } from "../../../src/config/conf-rewriter.js";
 import { DEFAULT_SERVER_SETTINGS } from "../../../src/config/types.js";
-import { DEFAULT_GLOBAL_SETTINGS } from "../../../src/core/config.js";
+import { DEFAULT_GLOBAL_SETTINGS } from "../../../src/core/model/config.js";
 import { DEFAULT_DAEMON_PIDFILE, effectiveServer } from "../../../src/shell/daemon.js";
 
 describe("daemon settings", () => {

@@ -2,9 +2,9 @@
 // failover steps that act at once, not after ordinary replies; when a connected master's command
 // link drops (not on a refused reconnect); and at the candidate time of a master gone ODOWN.
 import { expect } from "chai";
-import { EVENT_LEVELS } from "../../../src/core/events.js";
-import type { SentinelEvent } from "../../../src/core/events.js";
-import type { Input } from "../../../src/core/inputs.js";
+import { EVENT_LEVELS } from "../../../src/core/model/events.js";
+import type { SentinelEvent } from "../../../src/core/model/events.js";
+import type { Input } from "../../../src/core/model/inputs.js";
 import {
   candidateWakeup,
   droppedMasters,

@@ -3,9 +3,9 @@
 // host-resolved input; at start-up every configured name (master, known replicas and sentinels)
 // is looked up once, and none at all with resolve-hostnames off.
 import { expect } from "chai";
-import type { SentinelConfig } from "../../../src/core/config.js";
-import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../src/core/config.js";
-import type { Input } from "../../../src/core/inputs.js";
+import type { SentinelConfig } from "../../../src/core/model/config.js";
+import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../src/core/model/config.js";
+import type { Input } from "../../../src/core/model/inputs.js";
 import { HostResolver } from "../../../src/shell/host-resolver.js";
 import { createLogger } from "../../../src/shell/logger.js";
 

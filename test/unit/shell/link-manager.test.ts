@@ -5,8 +5,8 @@
 // arrive, and the reconfiguration transaction reported once all its replies are in; a refused
 // SUBSCRIBE drops the pub/sub connection, and a new rename-command map applies to open ones.
 import { expect } from "chai";
-import type { Input } from "../../../src/core/inputs.js";
-import type { Command } from "../../../src/core/ready.js";
+import type { Input } from "../../../src/core/model/inputs.js";
+import type { Command } from "../../../src/core/model/ready.js";
 import { createLogger } from "../../../src/shell/logger.js";
 import { LinkManager } from "../../../src/shell/link-manager.js";
 import type {

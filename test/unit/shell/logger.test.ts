@@ -2,7 +2,7 @@
 // level mark), Valkey's logfmt and iso8601/milliseconds timestamps, and pino JSON on request;
 // honours loglevel (also changed at run time); and redacts passwords in JSON lines.
 import { expect } from "chai";
-import { EVENT_LEVELS } from "../../../src/core/events.js";
+import { EVENT_LEVELS } from "../../../src/core/model/events.js";
 import { createLogger, logAt, logEvent } from "../../../src/shell/logger.js";
 import type { LogFormat, LoggerOptions, RedisLogLevel } from "../../../src/shell/logger.js";
 import { ctime, formatTimestamp } from "../../../src/shell/log-line.js";

@@ -3,8 +3,8 @@
 // a batch of its own, follow-up ticks come right after replies that let the core act, within a
 // cap, and a master that just went ODOWN is ticked when its candidate delay ends.
 import { expect } from "chai";
-import type { SentinelEvent } from "../../../src/core/events.js";
-import type { Input } from "../../../src/core/inputs.js";
+import type { SentinelEvent } from "../../../src/core/model/events.js";
+import type { Input } from "../../../src/core/model/inputs.js";
 import { FakeCore, event, harness } from "./runtime-fixture.js";
 import type { Harness } from "./runtime-fixture.js";
 

@@ -1,12 +1,12 @@
 // The runtime tests' fakes: a core whose answers the test scripts, a config store whose saves
 // the test completes by hand, and a harness recording what the runtime carried out in order.
-import { DEFAULT_GLOBAL_SETTINGS } from "../../../src/core/config.js";
-import type { PersistedState } from "../../../src/core/config.js";
-import type { Input } from "../../../src/core/inputs.js";
-import type { Command, CoreReply, Ready } from "../../../src/core/ready.js";
-import type { SentinelState } from "../../../src/core/state.js";
-import type { SentinelEvent } from "../../../src/core/events.js";
-import { EVENT_LEVELS } from "../../../src/core/events.js";
+import { DEFAULT_GLOBAL_SETTINGS } from "../../../src/core/model/config.js";
+import type { PersistedState } from "../../../src/core/model/config.js";
+import type { Input } from "../../../src/core/model/inputs.js";
+import type { Command, CoreReply, Ready } from "../../../src/core/model/ready.js";
+import type { SentinelState } from "../../../src/core/model/state.js";
+import type { SentinelEvent } from "../../../src/core/model/events.js";
+import { EVENT_LEVELS } from "../../../src/core/model/events.js";
 import { R } from "../../../src/protocol/reply.js";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { createLogger } from "../../../src/shell/logger.js";

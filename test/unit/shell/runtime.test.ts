@@ -1,4 +1,4 @@
-// Proves the runtime keeps the Ready ordering contract of core/ready.ts with a fake core and a
+// Proves the runtime keeps the Ready ordering contract of core/model/ready.ts with a fake core and a
 // fake config store whose save() the test completes by hand: nothing is replied or sent before
 // the persist completes, a failed persist turns deferred replies into Redis's save error and is
 // fed back to the core, inputs arriving during the persist wait, events reach the log, the

@@ -1,7 +1,7 @@
 // Proves the tick keeps Redis's jitter (1000/hz ms, hz re-drawn in [10, 19] after every tick) and
 // hands both clocks to each tick, using a scripted Random and fake timer functions.
 import { expect } from "chai";
-import type { Random } from "../../../src/core/random.js";
+import type { Random } from "../../../src/core/basics/random.js";
 import { nextTickDelay, Scheduler } from "../../../src/shell/scheduler.js";
 
 function fixedRandom(values: number[]): Random {

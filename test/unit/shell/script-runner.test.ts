@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SentinelEvent } from "../../../src/core/events.js";
+import type { SentinelEvent } from "../../../src/core/model/events.js";
 import {
   SCRIPT_MAX_QUEUE,
   SCRIPT_MAX_RUNNING,

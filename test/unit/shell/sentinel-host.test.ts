@@ -4,11 +4,11 @@
 // announced host, and SENTINEL MONITOR of a name looked up before the core sees it.
 import { expect } from "chai";
 import { sentinelCommand } from "../../../src/commands/sentinel.js";
-import type { SentinelState } from "../../../src/core/state.js";
+import type { SentinelState } from "../../../src/core/model/state.js";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { R } from "../../../src/protocol/reply.js";
 import { encodeReply } from "../../../src/protocol/resp-encoder.js";
-import type { Input } from "../../../src/core/inputs.js";
+import type { Input } from "../../../src/core/model/inputs.js";
 import { SentinelHost } from "../../../src/shell/sentinel-host.js";
 import { addMaster, newState } from "../commands/support/sentinel-state.js";
 

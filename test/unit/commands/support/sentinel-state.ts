@@ -1,19 +1,22 @@
-// Test support: hand-built SentinelState records (through src/core/instances.ts, as the core
+// Test support: hand-built SentinelState records (through src/core/records/instances.ts, as the core
 // builds them) and a SentinelCommandEnv around them, for the SENTINEL command tests.
-import type { MasterSettings } from "../../../../src/core/config.js";
-import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../../src/core/config.js";
-import type { CoreContext } from "../../../../src/core/context.js";
-import { ReadyBuilder } from "../../../../src/core/context.js";
-import { createMaster, createPeer, createReplica } from "../../../../src/core/instances.js";
-import type { Random } from "../../../../src/core/random.js";
+import type { MasterSettings } from "../../../../src/core/model/config.js";
+import {
+  DEFAULT_GLOBAL_SETTINGS,
+  defaultMasterSettings,
+} from "../../../../src/core/model/config.js";
+import type { CoreContext } from "../../../../src/core/model/context.js";
+import { ReadyBuilder } from "../../../../src/core/model/context.js";
+import { createMaster, createPeer, createReplica } from "../../../../src/core/records/instances.js";
+import type { Random } from "../../../../src/core/basics/random.js";
 import type {
   LinkState,
   MasterState,
   PeerState,
   ReplicaState,
   SentinelState,
-} from "../../../../src/core/state.js";
-import { DEFAULT_TIMING } from "../../../../src/core/timing.js";
+} from "../../../../src/core/model/state.js";
+import { DEFAULT_TIMING } from "../../../../src/core/model/timing.js";
 import type { PendingScriptView, SentinelCommandEnv } from "../../../../src/commands/sentinel.js";
 
 export const MY_ID = "5e1f".padEnd(40, "a");

@@ -2,9 +2,9 @@
 // fixture comparison (test/unit/commands/sentinel-fixtures.test.ts): the SENTINEL commands we
 // compare with redis-sentinel 7.0.15, the state equivalent to the topology they ran against
 // (one master, one replica, this sentinel plus one peer), and how two replies are compared.
-import type { CoreReply } from "../../../../src/core/ready.js";
+import type { CoreReply } from "../../../../src/core/model/ready.js";
 import { coreReplyToReply, sentinelCommand } from "../../../../src/commands/sentinel.js";
-import type { SentinelState } from "../../../../src/core/state.js";
+import type { SentinelState } from "../../../../src/core/model/state.js";
 import { encodeReply } from "../../../../src/protocol/resp-encoder.js";
 import type { Reply } from "../../../../src/protocol/reply.js";
 import { maskVolatile, respTokens, type Tokens } from "./resp-shape.js";

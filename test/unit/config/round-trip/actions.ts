@@ -1,6 +1,6 @@
 // One random step of the round-trip generator: an admin command, a hello, a vote request, a
 // flush or a tick, with the values to find again after the restart when it was accepted.
-import type { PersistedState } from "../../../../src/core/config.js";
+import type { PersistedState } from "../../../../src/core/model/config.js";
 import type { Reply } from "../../../../src/protocol/reply.js";
 import type { Harness } from "./harness.js";
 import { RoundTripFailure } from "./harness.js";

@@ -1,0 +1,132 @@
+/**
+ * Asking peers whether they see a master down, and answering them (sentinel-protocol §5.3,
+ * §5.4; sentinel.c: sentinelAskMasterStateToOtherSentinels, sentinelReceiveIsMasterDownReply,
+ * the is-master-down-by-addr branch of sentinelCommand).
+ *
+ * A peer's answer is valid for five ask periods; after that its master_down flag and its
+ * reported vote are forgotten, so a silent peer stops counting towards ODOWN and elections.
+ */
+import { announceHost, sameAddr, wantHost } from "../records/hosts.js";
+import type { CoreContext } from "../model/context.js";
+import { voteLeader } from "../failover/election.js";
+import type { Epoch } from "../basics/epoch.js";
+import { linkUsable } from "../records/instances.js";
+import { commandDone } from "../records/link-health.js";
+import { linkUsers } from "../records/link-users.js";
+import type { LinkId, MasterState } from "../model/state.js";
+
+export function askMasterStateToOtherSentinels(
+  ctx: CoreContext,
+  master: MasterState,
+  forced: boolean,
+): void {
+  // Runs for every master at every tick: with no peer there is nothing to age or ask.
+  if (master.sentinels.size === 0) return;
+  const askPeriod = ctx.state.timing.askPeriod;
+  const masterSdown = master.flags.has("s_down");
+  for (const peer of master.sentinels.values()) {
+    const elapsed = ctx.now - peer.lastMasterDownReplyTime;
+    // Checked before clearing: this runs for every peer of every master on every tick.
+    if (elapsed > askPeriod * 5) {
+      if (peer.flags.has("master_down")) peer.flags.delete("master_down");
+      if (peer.leader !== "") peer.leader = "";
+    }
+    if (!masterSdown) continue;
+    if (!linkUsable(peer.link)) continue;
+    if (!forced && elapsed < askPeriod) continue;
+    ctx.out.command({
+      type: "ask-master-down",
+      link: peer.link.id,
+      master: master.name,
+      ip: announceHost(ctx.state, master.addr),
+      port: master.addr.port,
+      epoch: ctx.state.currentEpoch,
+      // Our id asks for a vote: only while a failover of this master is ours.
+      runId: master.failoverState !== "none" ? ctx.state.myId : "*",
+    });
+    peer.link.pendingCommands++;
+    // The oldest unanswered ask times the round trip; one lost with a dropped link goes stale.
+    if (peer.askSentTime === 0 || ctx.now - peer.askSentTime > askPeriod * 5) {
+      peer.askSentTime = ctx.now;
+    }
+  }
+}
+
+export interface IsMasterDownAnswer {
+  readonly down: boolean;
+  readonly leader: string;
+  readonly leaderEpoch: Epoch;
+}
+
+/** sentinel.c: sentinelReceiveIsMasterDownReply. `reply` null = not [int, bulk, int]. */
+export function onIsMasterDownReply(
+  ctx: CoreContext,
+  id: LinkId,
+  masterName: string,
+  reply: IsMasterDownAnswer | null,
+): void {
+  const users = linkUsers(ctx.state, id);
+  const first = users[0];
+  if (first === undefined) return;
+  commandDone(first.instance.link);
+  if (reply === null) return;
+  const user = users.find((u) => u.master.name === masterName && u.instance.kind === "sentinel");
+  if (user?.instance.kind !== "sentinel") return;
+  const peer = user.instance;
+  peer.lastMasterDownReplyTime = ctx.now;
+  if (peer.askSentTime !== 0) {
+    peer.askRtt = ctx.now - peer.askSentTime;
+    peer.askSentTime = 0;
+  }
+  if (reply.down) peer.flags.add("master_down");
+  else peer.flags.delete("master_down");
+  // "*" = the peer did not vote (we did not ask for a vote).
+  if (reply.leader !== "*") {
+    if (peer.leaderEpoch !== reply.leaderEpoch) {
+      ctx.out.log("warning", `${peer.name} voted for ${reply.leader} ${reply.leaderEpoch}`);
+    }
+    peer.leader = reply.leader;
+    peer.leaderEpoch = reply.leaderEpoch;
+  }
+}
+
+/** The first master (in table order) monitored at this address. */
+/**
+ * sentinel.c: getSentinelRedisInstanceByAddrAndRunID over the masters: the same host text or the
+ * same IP. A name never looked up matches by its text only, and is asked for (the asker repeats).
+ */
+export function findMasterByAddr(ctx: CoreContext, ip: string, port: number): MasterState | null {
+  wantHost(ctx, ip);
+  for (const master of ctx.state.masters.values()) {
+    if (sameAddr(ctx.state, master.addr, { ip, port })) return master;
+  }
+  return null;
+}
+
+/**
+ * SENTINEL is-master-down-by-addr <ip> <port> <epoch> <runid>, after the command layer checked
+ * arity and integers. Down = our own SDOWN view, never in TILT; a run id other than "*" asks for
+ * our vote, cast even in TILT. A vote or epoch change is flushed, and the reply waits for it.
+ */
+export function serveIsMasterDownRequest(
+  ctx: CoreContext,
+  request: { requestId: number; ip: string; port: number; epoch: Epoch; runId: string },
+): void {
+  const master = findMasterByAddr(ctx, request.ip, request.port);
+  const down = master !== null && master.flags.has("s_down") && !ctx.state.tilt;
+  let leader = "*";
+  let leaderEpoch: Epoch = 0n;
+  if (master !== null && request.runId !== "*") {
+    const vote = voteLeader(ctx, master, request.epoch, request.runId);
+    leader = vote.leader === "" ? "*" : vote.leader;
+    leaderEpoch = vote.leaderEpoch;
+  }
+  ctx.out.reply({
+    kind: "is-master-down",
+    requestId: request.requestId,
+    down,
+    leader,
+    leaderEpoch,
+    afterPersist: ctx.out.flushRequested,
+  });
+}

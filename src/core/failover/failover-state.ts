@@ -1,0 +1,176 @@
+/**
+ * The failover state machine of one master (sentinel-protocol §7): starting a failover when the
+ * master is ODOWN (or on SENTINEL FAILOVER), and advancing it by exactly one state function per
+ * tick. Each state lives in its own failover-*.ts file; `update_config` is acted on by the driver,
+ * which calls switchToPromotedReplica after the master loop (sentinel.c: sentinelHandleDictOf
+ * RedisInstances).
+ */
+import type { CoreContext } from "../model/context.js";
+import { assertNever } from "../basics/assert.js";
+import { EPOCH_MAX } from "../basics/epoch.js";
+import { abortFailover } from "./abort.js";
+import { failoverSendSlaveofNoone, failoverWaitPromotion } from "./promotion.js";
+import { reconfNextReplica } from "./reconf-slaves.js";
+import { failoverSelectSlave } from "./select-slave.js";
+import { instanceText } from "../records/instance-text.js";
+import { failoverWaitStart } from "./wait-start.js";
+import type { AdminResult } from "../model/ready.js";
+import { selectReplica } from "./replica-selection.js";
+import type { MasterState } from "../model/state.js";
+import { LIMITS } from "../model/timing.js";
+
+export { abortFailover };
+
+/**
+ * sentinel.c: sentinelStartFailover. Bumps the epoch without a flush (the votes that follow
+ * flush), and sets a jittered start time so sentinels started together do not collide.
+ */
+export function startFailover(ctx: CoreContext, master: MasterState): void {
+  master.failoverState = "wait_start";
+  master.flags.add("failover_in_progress");
+  ctx.state.currentEpoch++;
+  master.failoverEpoch = ctx.state.currentEpoch;
+  ctx.out.event("+new-epoch", String(ctx.state.currentEpoch), master.name);
+  ctx.out.event("+try-failover", instanceText(ctx.state, master, master), master.name);
+  master.failoverStartTime = ctx.now + ctx.random.int(LIMITS.maxDesync);
+  master.failoverDelayLogged = false;
+  master.failoverStateChangeTime = ctx.now;
+  master.candidateTime = 0;
+}
+
+/**
+ * sentinel.c: sentinelStartFailoverIfNeeded. True when a failover started: the caller then asks
+ * the peers at once for their votes. A start time of 0 means "never" (monotonic clocks may start
+ * near 0, where Redis's wall clock never is). Vigil stands only after a randomized candidate
+ * delay (Timing.candidateDelay), and waives the gate after a proven split vote (Timing.split
+ * RetryDelay); both change only when we ask for votes, never how anyone votes.
+ */
+export function startFailoverIfNeeded(ctx: CoreContext, master: MasterState): boolean {
+  if (!master.flags.has("o_down")) {
+    master.candidateTime = 0;
+    master.splitCount = 0;
+    return false;
+  }
+  if (master.flags.has("failover_in_progress")) return false;
+  // No epoch is left above int64's maximum (only a forged hello or vote request gets there).
+  if (ctx.state.currentEpoch >= EPOCH_MAX) return false;
+  if (failoverGated(ctx, master)) {
+    // Redis logs "Next failover delay: I will not start a failover before <time>" once per
+    // start time; the flag records that it was reported (reset whenever the start time moves).
+    if (!master.failoverDelayLogged) {
+      const opensAt = master.failoverStartTime + master.settings.failoverTimeout * 2;
+      ctx.out.failoverDelayLog(opensAt - ctx.now);
+    }
+    master.failoverDelayLogged = true;
+    // A vote for another sentinel arrived while we waited to stand: the draw is void.
+    master.candidateTime = 0;
+    return false;
+  }
+  if (!candidateDelayOver(ctx, master)) return false;
+  startFailover(ctx, master);
+  return true;
+}
+
+/**
+ * The 2 × failover-timeout gate after our last start or our last vote for another sentinel
+ * (sentinel-protocol §6.4). It keeps us from racing a leader that may be promoting. Vigil waives
+ * it after a proven split vote (failover-wait-start.ts: electionIsDead) while the split epoch is
+ * still the newest we know: nobody was elected in it, so nobody is promoting. Any later epoch —
+ * a vote request, a hello, another master's failover — ends the waiver and the full gate holds.
+ */
+function failoverGated(ctx: CoreContext, master: MasterState): boolean {
+  if (master.failoverStartTime === 0) return false;
+  if (ctx.now - master.failoverStartTime >= master.settings.failoverTimeout * 2) return false;
+  return master.splitEpoch === 0n || master.splitEpoch !== ctx.state.currentEpoch;
+}
+
+/**
+ * The randomized candidate delay (Raft's randomized election timeout): the first call while
+ * ODOWN draws when we stand; true once that time has come. After split votes in a row the range
+ * backs off exponentially. No peers, or a zero draw, stands at once.
+ */
+function candidateDelayOver(ctx: CoreContext, master: MasterState): boolean {
+  if (master.candidateTime !== 0) {
+    if (ctx.now < master.candidateTime) return false;
+    master.candidateTime = 0;
+    return true;
+  }
+  const range = candidateDelayRange(ctx, master);
+  if (range <= 0 || master.sentinels.size === 0) return true;
+  const delay = ctx.random.int(range);
+  if (delay === 0) return true;
+  master.candidateTime = ctx.now + delay;
+  return false;
+}
+
+/**
+ * The range of the candidate delay. Raft's rule: the randomized timeout must be well above the
+ * time a vote request takes to arrive, or every candidate stands before it hears of the others.
+ * On a quiet network that time is a few ms and the configured range rules; on a loaded host a
+ * peer took 100–200 ms to answer is-master-down-by-addr (three sentinels × 1000 masters on
+ * 2 cores) and three Vigils split their votes again and again. So the range is at least
+ * ASK_RTT_FACTOR × the slowest peer's last answer time to the asks sent while the master was
+ * SDOWN, measured just before we may stand. Only when we stand changes, not how we vote.
+ */
+const ASK_RTT_FACTOR = 4;
+
+function candidateDelayRange(ctx: CoreContext, master: MasterState): number {
+  const timing = ctx.state.timing;
+  let slowest = 0;
+  for (const peer of master.sentinels.values()) slowest = Math.max(slowest, peer.askRtt);
+  // Whole ms: clocks may be fractional (the simulation's are).
+  const rttBound = Math.min(Math.ceil(ASK_RTT_FACTOR * slowest), timing.electionTimeout);
+  if (master.splitCount === 0) {
+    return timing.candidateDelay === 0 ? 0 : Math.max(timing.candidateDelay, rttBound);
+  }
+  const backoff = timing.splitRetryDelay * 2 ** Math.min(master.splitCount - 1, 16);
+  return Math.min(Math.max(backoff, rttBound), timing.electionTimeout);
+}
+
+/** sentinel.c: sentinelFailoverStateMachine. One step per call, nothing unless in progress. */
+export function failoverStateMachine(ctx: CoreContext, master: MasterState): void {
+  if (!master.flags.has("failover_in_progress")) return;
+  const state = master.failoverState;
+  switch (state) {
+    case "wait_start":
+      failoverWaitStart(ctx, master);
+      return;
+    case "select_slave":
+      failoverSelectSlave(ctx, master);
+      return;
+    case "send_slaveof_noone":
+      failoverSendSlaveofNoone(ctx, master);
+      return;
+    case "wait_promotion":
+      failoverWaitPromotion(ctx, master);
+      return;
+    case "reconf_slaves":
+      reconfNextReplica(ctx, master);
+      return;
+    case "none":
+    case "update_config":
+      return;
+    default:
+      assertNever(state, "unknown failover state");
+  }
+}
+
+/**
+ * SENTINEL FAILOVER <name> (sentinel-protocol §7.8): start at once, without ODOWN, the gate or
+ * the majority (flag force_failover), provided a replica could be promoted right now.
+ */
+export function forceFailover(ctx: CoreContext, master: MasterState): AdminResult {
+  if (master.flags.has("failover_in_progress")) {
+    return { kind: "error", message: "INPROG Failover already in progress" };
+  }
+  if (ctx.state.currentEpoch >= EPOCH_MAX) {
+    return { kind: "error", message: `ERR No epoch left after ${EPOCH_MAX} to fail over in` };
+  }
+  if (selectReplica(ctx, master) === null) {
+    return { kind: "error", message: "NOGOODSLAVE No suitable replica to promote" };
+  }
+  ctx.out.log("warning", `Executing user requested FAILOVER of '${master.name}'`);
+  startFailover(ctx, master);
+  master.flags.add("force_failover");
+  return { kind: "ok" };
+}

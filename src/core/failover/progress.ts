@@ -1,0 +1,87 @@
+/**
+ * Failover progress observed through replicas' INFO (sentinel-protocol §3.3, §7.4; sentinel.c:
+ * sentinelRefreshFromInfo). The INFO handler (info-refresh.ts) calls these outside TILT:
+ * the candidate reporting `role:master` confirms the promotion, and the other replicas move
+ * reconf_sent → reconf_inprog → reconf_done as they follow the promoted replica.
+ */
+import { hostMatches } from "../records/hosts.js";
+import { queueClientReconfigScript } from "./client-reconfig.js";
+import type { CoreContext } from "../model/context.js";
+import { instanceText } from "../records/instance-text.js";
+import { SIMFAILURE_CRASH_AFTER_PROMOTION, SIMFAILURE_EXIT_CODE } from "./wait-start.js";
+import type { MasterState, ReplicaState } from "../model/state.js";
+
+/**
+ * A replica reports role master. True when it is our candidate in `wait_promotion`: the
+ * promotion is confirmed, the master takes the failover epoch as its config epoch (what makes
+ * every other sentinel adopt the new address) and the new address is advertised from now on.
+ * False otherwise (the caller may then consider +convert-to-slave).
+ */
+export function onReplicaReportsMaster(
+  ctx: CoreContext,
+  master: MasterState,
+  replica: ReplicaState,
+): boolean {
+  if (
+    !replica.flags.has("promoted") ||
+    master.promotedReplica !== replica.name ||
+    !master.flags.has("failover_in_progress") ||
+    master.failoverState !== "wait_promotion"
+  ) {
+    return false;
+  }
+  master.configEpoch = master.failoverEpoch;
+  master.failoverState = "reconf_slaves";
+  master.failoverStateChangeTime = ctx.now;
+  ctx.out.flush();
+  ctx.out.event("+promoted-slave", instanceText(ctx.state, replica, master), master.name);
+  if ((ctx.state.simulateFailureFlags & SIMFAILURE_CRASH_AFTER_PROMOTION) !== 0) {
+    ctx.out.exit(SIMFAILURE_EXIT_CODE);
+    return true;
+  }
+  ctx.out.event(
+    "+failover-state-reconf-slaves",
+    instanceText(ctx.state, master, master),
+    master.name,
+  );
+  queueClientReconfigScript(ctx, master, "leader", master.addr, replica.addr);
+  forceHelloUpdate(master);
+  return true;
+}
+
+/** sentinel.c: sentinelForceHelloUpdateForMaster — hellos to everyone on the next tick. */
+function forceHelloUpdate(master: MasterState): void {
+  master.lastPubTime = 0;
+  for (const replica of master.replicas.values()) replica.lastPubTime = 0;
+  for (const peer of master.sentinels.values()) peer.lastPubTime = 0;
+}
+
+/** A replica (reporting role slave) moves along reconf_sent → reconf_inprog → reconf_done. */
+export function onReplicaInfoProgress(
+  ctx: CoreContext,
+  master: MasterState,
+  replica: ReplicaState,
+): void {
+  if (!master.flags.has("failover_in_progress") || master.failoverState !== "reconf_slaves") {
+    return;
+  }
+  if (replica.roleReported !== "slave" || master.promotedReplica === null) return;
+  const promoted = master.replicas.get(master.promotedReplica);
+  if (promoted === undefined) return;
+
+  if (
+    replica.flags.has("reconf_sent") &&
+    replica.slaveMasterHost !== "" &&
+    replica.slaveMasterPort === promoted.addr.port &&
+    hostMatches(ctx, promoted.addr, replica.slaveMasterHost) === true
+  ) {
+    replica.flags.delete("reconf_sent");
+    replica.flags.add("reconf_inprog");
+    ctx.out.event("+slave-reconf-inprog", instanceText(ctx.state, replica, master), master.name);
+  }
+  if (replica.flags.has("reconf_inprog") && replica.slaveMasterLinkStatusUp) {
+    replica.flags.delete("reconf_inprog");
+    replica.flags.add("reconf_done");
+    ctx.out.event("+slave-reconf-done", instanceText(ctx.state, replica, master), master.name);
+  }
+}

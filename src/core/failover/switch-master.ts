@@ -1,0 +1,66 @@
+/**
+ * Switching a master record to a new address (sentinel-protocol §7.7; sentinel.c:
+ * sentinelFailoverSwitchToPromotedSlave, sentinelResetMasterAndChangeAddress, sentinelResetMaster).
+ * Used by the failover leader at `update_config` and by the hello-driven observer switch. The
+ * record keeps its name, peers and config epoch; everything learnt about the old topology is
+ * dropped and the replicas are recreated from addresses (the old master becoming one of them).
+ */
+import type { Addr } from "../basics/addr.js";
+import { addrKey } from "../basics/addr.js";
+import type { CoreContext } from "../model/context.js";
+import { instanceText } from "../records/instance-text.js";
+import { createReplica } from "../records/instances.js";
+import { resetMasterRecord } from "../records/reset-master.js";
+import { announceHost, sameAddr } from "../records/hosts.js";
+import type { MasterState, SentinelState } from "../model/state.js";
+
+/** The leader's switch once the failover reached `update_config`. */
+export function switchToPromotedReplica(ctx: CoreContext, master: MasterState): void {
+  const promoted =
+    master.promotedReplica === null ? undefined : master.replicas.get(master.promotedReplica);
+  const newAddr = promoted?.addr ?? master.addr;
+  ctx.out.event("+switch-master", switchMasterText(ctx.state, master, newAddr), master.name);
+  resetMasterAndChangeAddress(ctx, master, newAddr);
+}
+
+/**
+ * Re-addresses the master: the replica list becomes the current replicas minus the new address,
+ * plus the old master address when it differs; each recreated replica gets `+slave`; the new
+ * configuration is flushed.
+ */
+export function resetMasterAndChangeAddress(
+  ctx: CoreContext,
+  master: MasterState,
+  newAddr: Addr,
+): void {
+  const replicaAddrs: Addr[] = [];
+  for (const replica of master.replicas.values()) {
+    if (!sameAddr(ctx.state, replica.addr, newAddr)) replicaAddrs.push(replica.addr);
+  }
+  if (!sameAddr(ctx.state, newAddr, master.addr)) replicaAddrs.push(master.addr);
+
+  resetMasterRecord(ctx, master, { keepPeers: true });
+  master.addr = newAddr;
+  master.link.addr = newAddr;
+  // Connect to the new address on the next tick: the once-per-ping-period throttle was for the
+  // old one, and the reset above restarted the PING clock (act_ping_time = now), so a throttled
+  // reconnect could leave the new master unanswered for a whole down-after (1 s) and mark it
+  // SDOWN, with a second failover right behind (seen e2e with down-after 1000).
+  master.link.lastReconnTime = 0;
+  master.oDownSinceTime = 0;
+  master.sDownSinceTime = 0;
+
+  for (const addr of replicaAddrs) {
+    // Like createSentinelRedisInstance's EBUSY: never two records for one address.
+    if (master.replicas.has(addrKey(addr))) continue;
+    const replica = createReplica(ctx, master, addr);
+    ctx.out.event("+slave", instanceText(ctx.state, replica, master), master.name);
+  }
+  ctx.out.flush();
+}
+
+/** The `+switch-master` payload (no `%@`), also usable by the observer switch in hello.ts. */
+export function switchMasterText(state: SentinelState, master: MasterState, newAddr: Addr): string {
+  const from = announceHost(state, master.addr);
+  return `${master.name} ${from} ${master.addr.port} ${announceHost(state, newAddr)} ${newAddr.port}`;
+}

@@ -1,0 +1,198 @@
+/**
+ * The tick's quiet gate: which records the tick may pass over, because visiting them now would
+ * do nothing.
+ *
+ * sentinel.c visits every master, replica and peer at every tick (10–19 Hz). Most of those visits
+ * find nothing to do: a healthy record needs a PING about once a second, INFO every ten, a hello
+ * every two. At a thousand masters those visits were a quarter of Vigil's CPU. The tick still
+ * visits every record at every tick. It passes over a record's handling only while that handling
+ * is proven idle.
+ *
+ * After a record is handled, `quietUntil` computes the first time its handling could do
+ * anything, reading the same clocks and thresholds as the code it stands for (periodic.ts,
+ * link-health.ts, down-detection.ts, ask-peers.ts). It gives 0 (handle at every tick) for any record
+ * that is not plainly healthy: a flag set, a link not fully up, the pending cap reached, a
+ * master with a failover or a candidate draw, a master reporting role slave, TILT.
+ *
+ * What an input changes is not in that time, so inputs invalidate it (wakeAfterInput):
+ * - a PING or PUBLISH reply, a finished command, a hello: nothing. Silently they only move
+ *   clocks forward or lower the pending count, so every threshold they touch comes later and a
+ *   gate computed before them ends early, never late;
+ * - INFO and connection events: every record in the group of each master with a record on
+ *   that link;
+ * - an input that produced any output (event, command, reply, flush), every other input
+ *   (admin, a peer's vote request or answer), and a tick that produced more than commands (an
+ *   event or a flush: SDOWN, TILT, a switch): every record.
+ * A replica's or peer's gate is only honoured while its master is quiet too. So a master's
+ * failover, which changes what its replicas must do, always brings them back to every tick.
+ *
+ * The simulation runs with mode "verify": every record the gate would pass over is handled anyway
+ * and must produce no output and change no state (gate/verify.ts).
+ */
+import type { CoreContext } from "../model/context.js";
+import { infoPeriodFor } from "../monitor/periodic.js";
+import type { Input } from "../model/inputs.js";
+import { linkUsers } from "../records/link-users.js";
+import type { InstanceState, LinkId, MasterState, SentinelState } from "../model/state.js";
+import { LIMITS } from "../model/timing.js";
+
+export type QuietGateMode = "on" | "off" | "verify";
+
+/** Whether the tick may pass over `instance` at `now` (its master's gate checked by the caller). */
+export function isQuiet(
+  state: SentinelState,
+  instance: InstanceState,
+  master: MasterState,
+  now: number,
+): boolean {
+  const stamp = instance.quietStamp;
+  return stamp >= state.gateReset && stamp >= master.groupReset && now < instance.quietUntil;
+}
+
+/** Records the gate after `instance` was handled in this tick. */
+export function setQuiet(ctx: CoreContext, instance: InstanceState, master: MasterState): void {
+  instance.quietUntil = ctx.state.tilt ? 0 : quietUntil(ctx, instance, master);
+  instance.quietStamp = ctx.state.gateClock;
+}
+
+/**
+ * The first time handleInstance could act on `instance`, 0 when it may act at any tick. A lower
+ * bound: every threshold below is the earliest its test can pass (strict comparisons included).
+ */
+export function quietUntil(ctx: CoreContext, instance: InstanceState, master: MasterState): number {
+  if (instance.flags.size !== 0) return 0;
+  const link = instance.link;
+  // reconnectInstance acts on any connection missing; sendPeriodicCommands needs both up.
+  if (!link.cmdConnected || link.cmdConnecting || link.cmdClosing) return 0;
+  if (link.needsPubsub && (!link.pubsubConnected || link.pubsubConnecting || link.pubsubClosing)) {
+    return 0;
+  }
+  if (link.pendingCommands >= LIMITS.maxPendingCommands * link.refcount) return 0;
+  if (instance.kind === "master" && !masterQuiet(instance)) return 0;
+
+  const timing = ctx.state.timing;
+  const downAfter = master.settings.downAfterPeriod;
+  const pingPeriod = Math.min(downAfter, timing.pingPeriod);
+  const publishPeriod = timing.publishPeriod;
+  // A hello never published (or forced) goes out at once.
+  if (instance.lastPubTime === 0) return 0;
+  const helloDueAt = instance.lastPubTime + publishPeriod;
+  let infoDueAt = Number.POSITIVE_INFINITY;
+  let infoPeriod = 0;
+  if (instance.kind !== "sentinel") {
+    // INFO while none was answered: at once, or once the one in flight is a ping period old.
+    if (instance.infoRefresh === 0 && link.infoSentTime === 0) return 0;
+    infoPeriod = infoPeriodFor(ctx, instance, master);
+    infoDueAt =
+      instance.infoRefresh === 0
+        ? link.infoSentTime + pingPeriod
+        : instance.infoRefresh + infoPeriod;
+  }
+  // periodic.ts, PING: `now - lastPingTime > pingPeriod / 2`, and either the last reply a ping
+  // period old or a hello or INFO just due (not before helloDueAt / infoDueAt).
+  const pingDueAt = Math.max(
+    link.lastPingTime + pingPeriod / 2,
+    Math.min(link.lastPongTime + pingPeriod, helloDueAt, infoDueAt),
+  );
+  let until = Math.min(pingDueAt, sendableAt(helloDueAt, publishPeriod, pingPeriod, pingDueAt));
+  // An INFO re-sent while unanswered has no slack.
+  until = Math.min(
+    until,
+    instance.kind === "sentinel" || instance.infoRefresh === 0
+      ? infoDueAt
+      : sendableAt(infoDueAt, infoPeriod, pingPeriod, pingDueAt),
+  );
+  // link-health.ts closeUnhealthyConnections, down-detection.ts isSubjectivelyDown.
+  if (link.actPingTime !== 0) until = Math.min(until, link.actPingTime + downAfter / 2);
+  if (link.needsPubsub) until = Math.min(until, link.pcLastActivity + publishPeriod * 3);
+  if (instance.kind === "master") until = Math.min(until, peersAgeAt(ctx, instance));
+  return until;
+}
+
+/**
+ * periodic.ts: a hello or INFO due at `dueAt` goes out up to a slack (min(pingPeriod / 2,
+ * period / 4)) early, but only along with a PING that is due.
+ */
+function sendableAt(dueAt: number, period: number, pingPeriod: number, pingDueAt: number): number {
+  return Math.min(dueAt, Math.max(dueAt - Math.min(pingPeriod / 2, period / 4), pingDueAt));
+}
+
+/** A master with nothing under way: no failover, no candidate draw, no role or reboot watch. */
+function masterQuiet(master: MasterState): boolean {
+  return (
+    master.failoverState === "none" &&
+    master.candidateTime === 0 &&
+    master.splitCount === 0 &&
+    master.roleReported === "master"
+  );
+}
+
+/**
+ * ask-peers.ts: the master's handling clears a peer's master_down flag and reported leader once
+ * its last answer is askPeriod × 5 old. The first time that can happen for a peer holding either.
+ */
+function peersAgeAt(ctx: CoreContext, master: MasterState): number {
+  let until = Number.POSITIVE_INFINITY;
+  if (master.sentinels.size === 0) return until;
+  const agePeriod = ctx.state.timing.askPeriod * 5;
+  for (const peer of master.sentinels.values()) {
+    if (peer.leader === "" && !peer.flags.has("master_down")) continue;
+    until = Math.min(until, peer.lastMasterDownReplyTime + agePeriod);
+  }
+  return until;
+}
+
+/**
+ * Invalidates the gates an input may have changed (see the module comment). `wroteAny`: the step
+ * wrote anything to the Ready; `wroteNotable`: anything other than commands.
+ */
+export function wakeAfterInput(
+  state: SentinelState,
+  input: Input,
+  wroteAny: boolean,
+  wroteNotable: boolean,
+): void {
+  // The tick keeps the gates of the records it handles; commands are its routine. An event or a
+  // flush marks a change (a switch, TILT, SDOWN) that may reach records handled before it.
+  if (input.type === "tick") {
+    if (wroteNotable) wakeAll(state);
+    return;
+  }
+  if (wroteAny) {
+    wakeAll(state);
+    return;
+  }
+  switch (input.type) {
+    // Silently these only move clocks forward (a reply, a publish, pub/sub activity) or lower
+    // the pending count: every threshold they touch comes later, never earlier.
+    case "ping-reply":
+    case "publish-reply":
+    case "command-done":
+    case "hello-received":
+      return;
+    case "info-reply":
+    case "link-connected":
+    case "link-closed":
+      wakeGroups(state, input.link);
+      return;
+    case "admin":
+    case "is-master-down-reply":
+    case "is-master-down-request":
+    case "persist-failed":
+    case "host-resolved":
+      wakeAll(state);
+      return;
+  }
+}
+
+/** Voids the gates of every group that has a record on the link. */
+function wakeGroups(state: SentinelState, link: LinkId): void {
+  state.gateClock += 1;
+  for (const user of linkUsers(state, link)) user.master.groupReset = state.gateClock;
+}
+
+/** Voids every gate. */
+function wakeAll(state: SentinelState): void {
+  state.gateClock += 1;
+  state.gateReset = state.gateClock;
+}

@@ -1,0 +1,137 @@
+/**
+ * The batch of work the core hands to its driver after one or more steps (`takeReady()`).
+ *
+ * ORDERING CONTRACT (etcd's "HardState before Messages", sentinel.c's flush before replying a
+ * vote): the driver completes `persist` (temp file, fsync, rename, fsync dir) BEFORE it sends
+ * anything in `replies` or `commands`. If the persist fails it feeds `persist-failed` back and
+ * answers every reply with `afterPersist: true` with
+ * "-ERR Failed to save config file. Check server logs." instead. Then, in order: replies,
+ * commands, events (log + publish + notification scripts) with the plain log lines among them,
+ * scripts. `exitCode`, when set, ends the process after the persist (SENTINEL SIMULATE-FAILURE).
+ */
+import type { Addr } from "../basics/addr.js";
+import type { PersistedState } from "./config.js";
+import type { Epoch } from "../basics/epoch.js";
+import type { EventLevel, SentinelEvent } from "./events.js";
+import type { ConnKind, LinkId } from "./state.js";
+
+export type AdminResult =
+  | { readonly kind: "ok" }
+  | { readonly kind: "integer"; readonly value: number }
+  /** Full error text with its prefix, e.g. "ERR No such master with that name". */
+  | { readonly kind: "error"; readonly message: string };
+
+export type CoreReply =
+  | {
+      readonly kind: "is-master-down";
+      readonly requestId: number;
+      readonly down: boolean;
+      readonly leader: string;
+      readonly leaderEpoch: Epoch;
+      readonly afterPersist: boolean;
+    }
+  | {
+      readonly kind: "admin";
+      readonly requestId: number;
+      readonly result: AdminResult;
+      readonly afterPersist: boolean;
+    };
+
+export interface LinkAuth {
+  readonly user: string;
+  readonly pass: string;
+}
+
+/** Commands the shell carries out on its links. Replies come back as inputs for the same link. */
+export type Command =
+  | {
+      readonly type: "connect";
+      readonly link: LinkId;
+      readonly conn: ConnKind;
+      readonly addr: Addr;
+      /** null = no AUTH. user "" = `AUTH <pass>`. */
+      readonly auth: LinkAuth | null;
+      /** `sentinel-<id8>-cmd` or `sentinel-<id8>-pubsub`. */
+      readonly clientName: string;
+      /** rename-command map (lowercase name → new name) applied to every command on the link. */
+      readonly renamedCommands: Readonly<Record<string, string>>;
+      /** This connection's generation: every input it produces carries it back (`gen`). */
+      readonly gen: number;
+    }
+  /** Close one or both connections of a link; the shell answers with link-closed for each. */
+  | { readonly type: "close"; readonly link: LinkId; readonly conn: ConnKind | "both" }
+  /** The link is no longer used by any record: close and forget it. No link-closed follows. */
+  | { readonly type: "forget"; readonly link: LinkId }
+  | { readonly type: "ping"; readonly link: LinkId }
+  | { readonly type: "info"; readonly link: LinkId }
+  | { readonly type: "publish-hello"; readonly link: LinkId; readonly payload: string }
+  | {
+      readonly type: "ask-master-down";
+      readonly link: LinkId;
+      readonly master: string;
+      readonly ip: string;
+      readonly port: number;
+      readonly epoch: Epoch;
+      /** Our run id when we ask for a vote, "*" otherwise. */
+      readonly runId: string;
+    }
+  /** MULTI / SLAVEOF host port|NO ONE / CONFIG REWRITE / CLIENT KILL TYPE normal / pubsub / EXEC. */
+  | { readonly type: "replicaof"; readonly link: LinkId; readonly target: Addr | null }
+  | { readonly type: "script-kill"; readonly link: LinkId }
+  /**
+   * The link's rename-command map changed (SENTINEL SET rename-command): every command sent on
+   * it from now on, on the connections already open too, uses this one (core/records/renamed-commands.ts).
+   */
+  | {
+      readonly type: "rename-commands";
+      readonly link: LinkId;
+      readonly renamedCommands: Readonly<Record<string, string>>;
+    }
+  /** Look the name up (dns.lookup) and answer with a `host-resolved` input (hosts.ts). */
+  | { readonly type: "resolve"; readonly host: string };
+
+export interface ScriptJob {
+  readonly kind: "notification" | "client-reconfig";
+  readonly master: string;
+  readonly path: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * A log line that is not an event (sentinel.c's plain serverLog calls). `at` = how many of the
+ * Ready's events come before it, so the shell writes both in the order the core produced them.
+ */
+export type CoreLog =
+  | {
+      readonly kind: "text";
+      readonly at: number;
+      readonly level: EventLevel;
+      readonly text: string;
+    }
+  /**
+   * "Next failover delay: I will not start a failover before <ctime>" (warning): the core only
+   * knows how far away that time is (`waitMs`, monotonic); the shell prints the wall-clock date.
+   */
+  | { readonly kind: "failover-delay"; readonly at: number; readonly waitMs: number };
+
+export interface Ready {
+  readonly persist: PersistedState | null;
+  readonly replies: readonly CoreReply[];
+  readonly commands: readonly Command[];
+  readonly events: readonly SentinelEvent[];
+  readonly logs: readonly CoreLog[];
+  readonly scripts: readonly ScriptJob[];
+  readonly exitCode: number | null;
+}
+
+export function isEmptyReady(ready: Ready): boolean {
+  return (
+    ready.persist === null &&
+    ready.replies.length === 0 &&
+    ready.commands.length === 0 &&
+    ready.events.length === 0 &&
+    ready.logs.length === 0 &&
+    ready.scripts.length === 0 &&
+    ready.exitCode === null
+  );
+}

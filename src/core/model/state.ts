@@ -1,0 +1,205 @@
+/**
+ * The core's in-memory model of what this sentinel knows: masters, their replicas and peer
+ * sentinels, each with a link. Field names follow sentinel.c (act_ping_time → actPingTime).
+ *
+ * All times are monotonic milliseconds as passed in `step(now, …)`; 0 means "never".
+ * Only the core mutates these records; everything outside reads them through `Readonly` views.
+ */
+import type { Addr } from "../basics/addr.js";
+import type { MasterSettings, GlobalSettings } from "./config.js";
+import type { Epoch } from "../basics/epoch.js";
+import type { QuietFields, QuietGroupFields } from "./quiet-fields.js";
+import type { Timing } from "./timing.js";
+
+export type InstanceKind = "master" | "slave" | "sentinel";
+
+/** In the order Redis prints them in the `flags` field (sentinel-protocol §9.4). */
+export const FLAG_ORDER = [
+  "s_down",
+  "o_down",
+  "master",
+  "slave",
+  "sentinel",
+  "disconnected",
+  "master_down",
+  "failover_in_progress",
+  "promoted",
+  "reconf_sent",
+  "reconf_inprog",
+  "reconf_done",
+  "force_failover",
+  "script_kill_sent",
+  "master_reboot",
+] as const;
+
+/** Flags stored on records. `master|slave|sentinel` and `disconnected` are derived when printed. */
+export type InstanceFlag = (typeof FLAG_ORDER)[number];
+
+export const FAILOVER_STATES = [
+  "none",
+  "wait_start",
+  "select_slave",
+  "send_slaveof_noone",
+  "wait_promotion",
+  "reconf_slaves",
+  "update_config",
+] as const;
+export type FailoverState = (typeof FAILOVER_STATES)[number];
+
+/** Identifies a link: `master:<name>`, `slave:<master>:<ip:port>`, `sentinel:<runid>` (shared). */
+export type LinkId = string;
+export type ConnKind = "cmd" | "pubsub";
+
+/** sentinel.c: instanceLink. A peer's link is shared by every master that knows the peer. */
+export interface LinkState {
+  readonly id: LinkId;
+  /** Masters and replicas need a pub/sub connection too; peer sentinels do not. */
+  readonly needsPubsub: boolean;
+  addr: Addr;
+  /** Whether a connect was issued and not yet answered by link-connected/link-closed. */
+  cmdConnecting: boolean;
+  pubsubConnecting: boolean;
+  /** Whether a close was issued and not yet answered by link-closed. */
+  cmdClosing: boolean;
+  pubsubClosing: boolean;
+  cmdConnected: boolean;
+  pubsubConnected: boolean;
+  /** Local address of the cmd socket, used as our IP in hellos when announce-ip is unset. */
+  localIp: string;
+  cmdConnTime: number;
+  pubsubConnTime: number;
+  pcLastActivity: number;
+  lastReconnTime: number;
+  actPingTime: number;
+  lastPingTime: number;
+  lastAvailTime: number;
+  lastPongTime: number;
+  pendingCommands: number;
+  /** When the INFO still unanswered on the cmd connection went out; 0 = none. */
+  infoSentTime: number;
+  refcount: number;
+  /**
+   * The generation of the latest connect of each connection (0 = none made yet). The shell tags
+   * every input from a connection with the generation of the connect that opened it, so inputs
+   * of an older connection, still queued when a newer one was asked for (or when the record was
+   * replaced by one with the same link id), are recognised and dropped (link-generation.ts).
+   */
+  cmdGen: number;
+  pubsubGen: number;
+}
+
+/** What INFO tells about a master or replica (sentinel-protocol §3). */
+export interface InfoFields {
+  runId: string;
+  infoRefresh: number;
+  infoText: string | null;
+  roleReported: "master" | "slave";
+  roleReportedTime: number;
+  slaveConfChangeTime: number;
+  masterLinkDownTime: number;
+  slaveMasterHost: string;
+  slaveMasterPort: number;
+  slaveMasterLinkStatusUp: boolean;
+  slavePriority: number;
+  slaveReplOffset: bigint;
+  replicaAnnounced: boolean;
+}
+
+interface InstanceCommon extends QuietFields {
+  flags: Set<InstanceFlag>;
+  addr: Addr;
+  link: LinkState;
+  sDownSinceTime: number;
+  oDownSinceTime: number;
+  lastPubTime: number;
+  /** When this record's hello still unanswered went out; 0 = none in flight. */
+  helloSentTime: number;
+}
+
+export interface ReplicaState extends InstanceCommon, InfoFields {
+  readonly kind: "slave";
+  /** `ip:port` (sentinel-protocol §2.1). */
+  readonly name: string;
+  slaveReconfSentTime: number;
+}
+
+export interface PeerState extends InstanceCommon {
+  readonly kind: "sentinel";
+  /** The peer's run id (its `sentinel myid`). */
+  readonly name: string;
+  runId: string;
+  lastHelloTime: number;
+  /** The vote the peer last reported to us, and its epoch. "" = none. */
+  leader: string;
+  leaderEpoch: Epoch;
+  lastMasterDownReplyTime: number;
+  /** When the oldest is-master-down-by-addr still unanswered went to the peer; 0 = none. */
+  askSentTime: number;
+  /** How long the peer took to answer the last one (ms); 0 = not measured yet. */
+  askRtt: number;
+}
+
+export interface MasterState extends InstanceCommon, InfoFields, QuietGroupFields {
+  readonly kind: "master";
+  readonly name: string;
+  settings: MasterSettings;
+  configEpoch: Epoch;
+  /** Our vote for this master: leader run id ("" none) and the epoch it was cast in. */
+  leader: string;
+  leaderEpoch: Epoch;
+  failoverEpoch: Epoch;
+  failoverState: FailoverState;
+  failoverStateChangeTime: number;
+  failoverStartTime: number;
+  failoverDelayLogged: boolean;
+  /** Vigil: when we stand as candidate after the randomized candidate delay, 0 = not drawn. */
+  candidateTime: number;
+  /** Vigil: the last epoch of ours proven a split vote (nobody electable), 0 = none. */
+  splitEpoch: Epoch;
+  /** Vigil: split votes in a row while ODOWN (exponent of the retry backoff). */
+  splitCount: number;
+  /** Key (`ip:port`) of the replica being promoted, null when none. */
+  promotedReplica: string | null;
+  masterRebootSinceTime: number;
+  replicas: Map<string, ReplicaState>;
+  /** Peer sentinels keyed by run id. */
+  sentinels: Map<string, PeerState>;
+}
+
+export type InstanceState = MasterState | ReplicaState | PeerState;
+
+/** Everything the core holds. */
+export interface SentinelState {
+  myId: string;
+  currentEpoch: Epoch;
+  global: GlobalSettings;
+  timing: Timing;
+  masters: Map<string, MasterState>;
+  tilt: boolean;
+  tiltStartTime: number;
+  /** TILT entries since the start (INFO's sentinel_total_tilt, Redis 8 and Valkey 9). */
+  totalTilt: number;
+  /** Monotonic time of the previous tick, 0 before the first. */
+  previousTime: number;
+  /** Wall-clock time of the previous tick (TILT also fires on wall-clock jumps). */
+  previousWallTime: number;
+  /** SENTINEL SIMULATE-FAILURE flags: 1 crash-after-election, 2 crash-after-promotion. */
+  simulateFailureFlags: number;
+  /** The last connection generation handed out (LinkState.cmdGen / pubsubGen). */
+  linkGen: number;
+  /** The tick's quiet gate (quiet-gate.ts): a counter, and its value at the last full reset. */
+  gateClock: number;
+  gateReset: number;
+  /** Names and their last lookup (hosts.ts), keyed lowercase; empty without hostnames. */
+  hosts: Map<string, HostEntry>;
+}
+
+/** A name's last lookup (hosts.ts). */
+export interface HostEntry {
+  /** The last answer: an IP, or "" when the lookup failed; null before any answer. */
+  ip: string | null;
+  /** When the last answer came (monotonic ms). */
+  answeredAt: number;
+  /** A `resolve` command is out and not yet answered. */
+  pending: boolean;
+}

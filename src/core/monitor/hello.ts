@@ -1,0 +1,240 @@
+/**
+ * Hello messages on `__sentinel__:hello` (sentinel-protocol §4; sentinel.c: sentinelSendHello,
+ * sentinelProcessHelloMessage, sentinelReceiveHelloMessages). They are how sentinels find each
+ * other and how a new master address (with its higher config epoch) reaches every observer.
+ *
+ *   <ip>,<port>,<runid>,<current_epoch>,<master name>,<master ip>,<master port>,<config_epoch>
+ */
+import type { Addr } from "../basics/addr.js";
+import { queueClientReconfigScript } from "../failover/client-reconfig.js";
+import type { CoreContext } from "../model/context.js";
+import type { Epoch } from "../basics/epoch.js";
+import { helloEpoch } from "../basics/epoch.js";
+import { createPeer, removePeer } from "../records/instances.js";
+import { announceHost, hostMatches, knownIp, lookupIp, sameAddr } from "../records/hosts.js";
+import { currentMasterAddress, instanceText } from "../records/instance-text.js";
+import { isAcceptableHost, isValidPort } from "../basics/ip-literal.js";
+import { closeLink } from "../records/link-health.js";
+import { firstLinkUser } from "../records/link-users.js";
+import { atoi } from "../basics/redis-int.js";
+import { serverIdentity } from "../records/server-identity.js";
+import type { InstanceState, LinkId, MasterState, PeerState } from "../model/state.js";
+import { resetMasterAndChangeAddress } from "../failover/switch-master.js";
+
+export interface Hello {
+  readonly ip: string;
+  readonly port: number;
+  readonly runId: string;
+  readonly currentEpoch: Epoch;
+  readonly masterName: string;
+  readonly masterIp: string;
+  readonly masterPort: number;
+  readonly masterConfigEpoch: Epoch;
+}
+
+/** The payload we publish through `instance`, or null when our address is not known yet. */
+export function formatHello(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): string | null {
+  const global = ctx.state.global;
+  const ip = global.announceIp !== "" ? global.announceIp : instance.link.localIp;
+  if (ip === "") return null;
+  const port = global.announcePort !== 0 ? global.announcePort : serverIdentity(ctx.state).port;
+  const addr = currentMasterAddress(master);
+  const { myId, currentEpoch } = ctx.state;
+  const host = announceHost(ctx.state, addr);
+  return `${ip},${port},${myId},${currentEpoch},${master.name},${host},${addr.port},${master.configEpoch}`;
+}
+
+/**
+ * Splits a payload; null unless it has exactly 8 fields. Numbers parse like C's atoi/strtoull,
+ * except that an epoch outside [0, 2^63-1] voids the hello (epoch.ts: helloEpoch).
+ */
+export function parseHello(payload: string): Hello | null {
+  const t = payload.split(",");
+  if (t.length !== 8) return null;
+  const [ip, port, runId, epoch, name, masterIp, masterPort, configEpoch] = t as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const currentEpoch = helloEpoch(epoch);
+  const masterConfigEpoch = helloEpoch(configEpoch);
+  if (currentEpoch === null || masterConfigEpoch === null) return null;
+  return {
+    ip,
+    port: atoi(port),
+    runId,
+    currentEpoch,
+    masterName: name,
+    masterIp,
+    masterPort: atoi(masterPort),
+    masterConfigEpoch,
+  };
+}
+
+/** getSentinelRedisInstanceByAddrAndRunID over one master's peers (same IP or same name). */
+function findPeer(
+  ctx: CoreContext,
+  master: MasterState,
+  addr: Addr | null,
+  runId: string | null,
+): PeerState | null {
+  for (const peer of master.sentinels.values()) {
+    if (runId !== null && peer.runId !== runId) continue;
+    if (addr !== null && !sameAddr(ctx.state, peer.addr, addr)) continue;
+    return peer;
+  }
+  return null;
+}
+
+/** Drops every peer of `master` with this run id; returns how many went. */
+function removeMatchingPeers(ctx: CoreContext, master: MasterState, runId: string): number {
+  let removed = 0;
+  for (const peer of [...master.sentinels.values()]) {
+    if (peer.runId !== runId) continue;
+    removePeer(ctx, master, peer.name);
+    removed++;
+  }
+  return removed;
+}
+
+/**
+ * sentinel.c: sentinelUpdateSentinelAddressInAllMasters. The peer changed address: its shared
+ * link is closed (it reconnects to the new address) and its records elsewhere re-addressed.
+ */
+function updatePeerAddressInAllMasters(
+  ctx: CoreContext,
+  peer: PeerState,
+  master: MasterState,
+): void {
+  closeLink(ctx, peer.link);
+  peer.link.addr = peer.addr;
+  let reconfigured = 0;
+  for (const other of ctx.state.masters.values()) {
+    const match = other.sentinels.get(peer.runId);
+    if (match === undefined || match === peer) continue;
+    match.addr = peer.addr;
+    reconfigured++;
+  }
+  if (reconfigured > 0) {
+    ctx.out.event(
+      "+sentinel-address-update",
+      `${instanceText(ctx.state, peer, master)} ${reconfigured} additional matching instances`,
+      master.name,
+    );
+  }
+}
+
+/** §4.3 step 3: a hello from a run id / address pair we do not know yet. */
+function learnPeer(ctx: CoreContext, master: MasterState, hello: Hello): PeerState | null {
+  const addr = { ip: hello.ip, port: hello.port };
+  const removed = removeMatchingPeers(ctx, master, hello.runId);
+  if (removed > 0) {
+    ctx.out.event(
+      "+sentinel-address-switch",
+      `${instanceText(ctx.state, master, master)} ip ${hello.ip} port ${hello.port} for ${hello.runId}`,
+      master.name,
+    );
+  } else {
+    const other = findPeer(ctx, master, addr, null);
+    if (other !== null) {
+      // Another run id claims this address: the old one is gone, everywhere.
+      ctx.out.event("+sentinel-invalid-addr", instanceText(ctx.state, other, master), master.name);
+      const staleId = other.runId;
+      for (const m of ctx.state.masters.values()) removeMatchingPeers(ctx, m, staleId);
+    }
+  }
+  // createSentinelRedisInstance refuses an address it could not use.
+  if (!isValidPort(hello.port) || !isAcceptableHost(hello.ip, ctx.state.global.resolveHostnames)) {
+    return null;
+  }
+  const peer = createPeer(ctx, master, addr, hello.runId);
+  if (removed === 0) ctx.out.event("+sentinel", instanceText(ctx.state, peer, master), master.name);
+  if (removed > 0) updatePeerAddressInAllMasters(ctx, peer, master);
+  ctx.out.flush();
+  return peer;
+}
+
+/** §4.3 step 5: a newer configuration of the master, maybe a new address (observer switch). */
+function adoptMasterConfig(
+  ctx: CoreContext,
+  master: MasterState,
+  peer: PeerState,
+  hello: Hello,
+): void {
+  const newAddr = { ip: hello.masterIp, port: hello.masterPort };
+  const same = newAddr.port === master.addr.port && hostMatches(ctx, master.addr, newAddr.ip);
+  // Our master's name not looked up yet: the next hello carries the same configuration.
+  if (same === null) return;
+  master.configEpoch = hello.masterConfigEpoch;
+  if (same) return;
+  ctx.out.event("+config-update-from", instanceText(ctx.state, peer, master), master.name);
+  // The new address as the hello gave it, the old one as we announce it (sentinel.c).
+  const from = announceHost(ctx.state, master.addr);
+  ctx.out.event(
+    "+switch-master",
+    `${master.name} ${from} ${master.addr.port} ${newAddr.ip} ${newAddr.port}`,
+    master.name,
+  );
+  // createSentinelAddr: a name that does not resolve leaves the master where it was.
+  if (
+    !isValidPort(newAddr.port) ||
+    !isAcceptableHost(newAddr.ip, ctx.state.global.resolveHostnames) ||
+    knownIp(ctx.state, newAddr.ip) === ""
+  ) {
+    return;
+  }
+  const oldAddr = master.addr;
+  resetMasterAndChangeAddress(ctx, master, newAddr);
+  queueClientReconfigScript(ctx, master, "observer", oldAddr, master.addr);
+}
+
+/** Whether `host` is a name (with resolve-hostnames) never answered yet; asks for it if so. */
+function unknownName(ctx: CoreContext, host: string): boolean {
+  if (!ctx.state.global.resolveHostnames || !isAcceptableHost(host, true)) return false;
+  return lookupIp(ctx, host) === null;
+}
+
+/** sentinel.c: sentinelProcessHelloMessage (sentinel-protocol §4.3). Also runs in TILT. */
+export function processHello(ctx: CoreContext, payload: string): void {
+  // We are not interested in meeting ourselves.
+  if (payload.includes(ctx.state.myId)) return;
+  const hello = parseHello(payload);
+  if (hello === null) return;
+  const master = ctx.state.masters.get(hello.masterName);
+  if (master === undefined) return;
+  // A name we never looked up: wait for its lookup, the next hello (2 s later) is handled.
+  if (unknownName(ctx, hello.ip) || unknownName(ctx, hello.masterIp)) return;
+
+  let peer = findPeer(ctx, master, { ip: hello.ip, port: hello.port }, hello.runId);
+  peer ??= learnPeer(ctx, master, hello);
+
+  if (hello.currentEpoch > ctx.state.currentEpoch) {
+    ctx.state.currentEpoch = hello.currentEpoch;
+    ctx.out.flush();
+    ctx.out.event("+new-epoch", String(ctx.state.currentEpoch), master.name);
+  }
+
+  if (peer !== null && master.configEpoch < hello.masterConfigEpoch) {
+    adoptMasterConfig(ctx, master, peer, hello);
+  }
+  if (peer !== null) peer.lastHelloTime = ctx.now;
+}
+
+/** A hello from a pub/sub message (`via` = that link) or from a peer's PUBLISH (`via` null). */
+export function onHelloReceived(ctx: CoreContext, via: LinkId | null, payload: string): void {
+  if (via !== null) {
+    // Any pub/sub traffic proves the connection alive (our own hellos echo back).
+    const first = firstLinkUser(ctx.state, via);
+    if (first !== undefined) first.instance.link.pcLastActivity = ctx.now;
+  }
+  processHello(ctx, payload);
+}

@@ -1,0 +1,206 @@
+/**
+ * Applying an INFO reply to a master or replica record (sentinel-protocol §3; sentinel.c:
+ * sentinelRefreshInstanceInfo). Facts first (run id and +reboot, replica discovery, role and
+ * replication fields) — also in TILT — then, outside TILT only, the reactions Redis ties to
+ * INFO: promotion confirmation and reconfiguration progress (failover/progress.ts), and the
+ * demotion of a replica that claims to be a master (+convert-to-slave) or follows the wrong
+ * master (+fix-slave-config). This is the one place where a reply, not the tick, acts.
+ */
+import type { Addr } from "../basics/addr.js";
+import { addrKey } from "../basics/addr.js";
+import { hostMatches, lookupIp, sameAddr } from "../records/hosts.js";
+import type { CoreContext } from "../model/context.js";
+import { onReplicaInfoProgress, onReplicaReportsMaster } from "../failover/progress.js";
+import type { InfoReport } from "./info-parser.js";
+import { detached, parseInfo } from "./info-parser.js";
+import { createReplica } from "../records/instances.js";
+import { hostEquals, instanceText } from "../records/instance-text.js";
+import { isAcceptableHost, isValidPort } from "../basics/ip-literal.js";
+import { commandDone } from "../records/link-health.js";
+import { firstLinkUser } from "../records/link-users.js";
+import type { ReplyText } from "../model/inputs.js";
+import { sendReplicaOf } from "../failover/replicaof-command.js";
+import type { LinkId, MasterState, ReplicaState } from "../model/state.js";
+
+/** sentinel.c: sentinelMasterLooksSane. */
+export function masterLooksSane(ctx: CoreContext, master: MasterState): boolean {
+  return (
+    master.roleReported === "master" &&
+    !master.flags.has("s_down") &&
+    !master.flags.has("o_down") &&
+    ctx.now - master.infoRefresh < ctx.state.timing.infoPeriod * 2
+  );
+}
+
+/** sentinel.c: sentinelRedisInstanceNoDownFor — no SDOWN/ODOWN start within `ms`. */
+export function noDownFor(
+  ctx: CoreContext,
+  instance: ReplicaState | MasterState,
+  ms: number,
+): boolean {
+  const mostRecent = Math.max(instance.sDownSinceTime, instance.oDownSinceTime);
+  return mostRecent === 0 || ctx.now - mostRecent > ms;
+}
+
+function applyRunId(
+  ctx: CoreContext,
+  instance: MasterState | ReplicaState,
+  master: MasterState,
+  runId: string,
+): void {
+  if (instance.runId === "") {
+    instance.runId = detached(runId);
+    return;
+  }
+  if (instance.runId === runId) return;
+  ctx.out.event("+reboot", instanceText(ctx.state, instance, master), master.name);
+  if (instance.kind === "master" && master.settings.masterRebootDownAfterPeriod !== 0) {
+    instance.flags.add("master_reboot");
+    instance.masterRebootSinceTime = ctx.now;
+  }
+  instance.runId = detached(runId);
+}
+
+/** Whether a replica of `master` has this address (the same text, or the same IP of a name). */
+function knowsReplica(ctx: CoreContext, master: MasterState, addr: Addr): boolean {
+  if (master.replicas.has(addrKey(addr))) return true;
+  if (!ctx.state.global.resolveHostnames) return false;
+  for (const replica of master.replicas.values()) {
+    if (sameAddr(ctx.state, replica.addr, addr)) return true;
+  }
+  return false;
+}
+
+/**
+ * Replicas listed by a master that we do not know yet: `+slave` and a flush each. A replica
+ * announced by a name waits for its lookup (the next INFO lists it again).
+ */
+function discoverReplicas(ctx: CoreContext, master: MasterState, report: InfoReport): void {
+  for (const line of report.replicas) {
+    if (master.replicas.has(addrKey(line))) continue;
+    const addr = { ip: detached(line.ip), port: line.port };
+    if (!isValidPort(addr.port) || !isAcceptableHost(addr.ip, ctx.state.global.resolveHostnames)) {
+      continue;
+    }
+    if (lookupIp(ctx, addr.ip) === null || knowsReplica(ctx, master, addr)) continue;
+    const replica = createReplica(ctx, master, addr);
+    ctx.out.event("+slave", instanceText(ctx.state, replica, master), master.name);
+    ctx.out.flush();
+  }
+}
+
+function applyReplicationFields(
+  ctx: CoreContext,
+  instance: MasterState | ReplicaState,
+  report: InfoReport,
+): void {
+  instance.masterLinkDownTime = report.masterLinkDownTime;
+  if (report.role !== "slave") return;
+  if (report.masterHost !== null && !hostEquals(report.masterHost, instance.slaveMasterHost)) {
+    instance.slaveMasterHost = detached(report.masterHost);
+    instance.slaveConfChangeTime = ctx.now;
+  }
+  if (report.masterPort !== null && report.masterPort !== instance.slaveMasterPort) {
+    instance.slaveMasterPort = report.masterPort;
+    instance.slaveConfChangeTime = ctx.now;
+  }
+  if (report.masterLinkStatusUp !== null)
+    instance.slaveMasterLinkStatusUp = report.masterLinkStatusUp;
+  if (report.slavePriority !== null) instance.slavePriority = report.slavePriority;
+  if (report.slaveReplOffset !== null) instance.slaveReplOffset = report.slaveReplOffset;
+  if (report.replicaAnnounced !== null) instance.replicaAnnounced = report.replicaAnnounced;
+}
+
+/** §3.2: remember when the reported role changed; ± by whether it matches the record's kind. */
+function trackRole(
+  ctx: CoreContext,
+  instance: MasterState | ReplicaState,
+  master: MasterState,
+  role: "master" | "slave",
+): void {
+  if (role === instance.roleReported) return;
+  instance.roleReportedTime = ctx.now;
+  instance.roleReported = role;
+  if (role === "slave") instance.slaveConfChangeTime = ctx.now;
+  ctx.out.event(
+    instance.kind === role ? "+role-change" : "-role-change",
+    `${instanceText(ctx.state, instance, master)} new reported role is ${role}`,
+    master.name,
+  );
+}
+
+/** §3.3: a replica reporting role master that is not our confirmed candidate is demoted. */
+function maybeConvertToSlave(ctx: CoreContext, master: MasterState, replica: ReplicaState): void {
+  if (onReplicaReportsMaster(ctx, master, replica)) return;
+  // Wait a few hello periods after the change, to receive newer configurations first.
+  const wait = ctx.state.timing.publishPeriod * 4;
+  if (
+    !replica.flags.has("promoted") &&
+    masterLooksSane(ctx, master) &&
+    noDownFor(ctx, replica, wait) &&
+    ctx.now - replica.roleReportedTime > wait
+  ) {
+    sendReplicaOf(ctx, replica, master.addr);
+    ctx.out.event("+convert-to-slave", instanceText(ctx.state, replica, master), master.name);
+  }
+}
+
+/** §3.3: a replica following an address that is not its master's is pointed back. */
+function maybeFixSlaveConfig(ctx: CoreContext, master: MasterState, replica: ReplicaState): void {
+  if (replica.slaveMasterPort === master.addr.port) {
+    // sentinel.c: sentinelAddrEqualsHostname. Not looked up yet: decide on a later INFO.
+    if (hostMatches(ctx, master.addr, replica.slaveMasterHost) !== false) return;
+  }
+  const wait = master.settings.failoverTimeout;
+  if (
+    masterLooksSane(ctx, master) &&
+    noDownFor(ctx, replica, wait) &&
+    ctx.now - replica.slaveConfChangeTime > wait
+  ) {
+    sendReplicaOf(ctx, replica, master.addr);
+    ctx.out.event("+fix-slave-config", instanceText(ctx.state, replica, master), master.name);
+  }
+}
+
+/** sentinel.c: sentinelRefreshInstanceInfo. */
+export function refreshFromInfo(
+  ctx: CoreContext,
+  instance: MasterState | ReplicaState,
+  master: MasterState,
+  text: string,
+): void {
+  // The one copy of the text kept (INFO-CACHE); nothing stored below may be a slice of it.
+  instance.infoText = text;
+  const report = parseInfo(text);
+  if (report.runId !== null) applyRunId(ctx, instance, master, report.runId);
+  if (instance.kind === "master") discoverReplicas(ctx, master, report);
+  applyReplicationFields(ctx, instance, report);
+  instance.infoRefresh = ctx.now;
+
+  if (report.role === null) return;
+  trackRole(ctx, instance, master, report.role);
+  if (ctx.state.tilt || instance.kind !== "slave") return;
+
+  if (report.role === "master") {
+    maybeConvertToSlave(ctx, master, instance);
+    return;
+  }
+  maybeFixSlaveConfig(ctx, master, instance);
+  if (instance.flags.has("reconf_sent") || instance.flags.has("reconf_inprog")) {
+    onReplicaInfoProgress(ctx, master, instance);
+  }
+}
+
+/**
+ * sentinel.c: sentinelInfoReplyCallback — only string replies are parsed. Redis takes a bulk
+ * string only; "ok" is taken too, because a link that cannot tell a status from a bulk string
+ * (the ioredis one) delivers INFO as "ok" (a Redis never answers INFO with a status).
+ */
+export function onInfoReply(ctx: CoreContext, id: LinkId, reply: ReplyText): void {
+  const user = firstLinkUser(ctx.state, id);
+  if (user === undefined) return;
+  commandDone(user.instance.link);
+  user.instance.link.infoSentTime = 0;
+  if (reply.kind === "error" || user.instance.kind === "sentinel") return;
+  refreshFromInfo(ctx, user.instance, user.master, reply.text);
+}

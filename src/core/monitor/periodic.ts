@@ -1,0 +1,193 @@
+/**
+ * Periodic traffic to every record (sentinel-protocol §2.4; sentinel.c:
+ * sentinelSendPeriodicCommands): INFO to masters and replicas, PING to all, a hello every
+ * publish period to all. Nothing is sent on a disconnected link or past the pending cap.
+ *
+ * Vigil's one deviation (timing.failoverInfoPeriod): while our own failover waits for the
+ * promotion, the candidate gets INFO that often, and so do the replicas being reconfigured (and
+ * every replica while select_slave waits for fresh INFO, see failover/select-slave.ts), so
+ * +promoted-slave and +slave-reconf-done follow the facts without Redis's 1 s polling delay.
+ * In the very tick a SLAVEOF goes to one of them, an INFO follows it on the same connection, so
+ * the reply (which Redis answers in order) already shows the new role or master.
+ */
+import type { CoreContext } from "../model/context.js";
+import { formatHello } from "./hello.js";
+import { linkUsable } from "../records/instances.js";
+import { sendPing } from "../records/link-health.js";
+import { notePendingHello, takePendingHello } from "../records/pending-hellos.js";
+import type { InstanceState, LinkId, MasterState, ReplicaState } from "../model/state.js";
+import { LIMITS } from "../model/timing.js";
+import { firstLinkUser } from "../records/link-users.js";
+import { commandDone } from "../records/link-health.js";
+
+/**
+ * Whether the replica takes part in the failover we lead right now, once the master is known to
+ * have failover_in_progress. The flag is read once by the callers: these run for every replica
+ * at every tick, where each flag test is a hash lookup.
+ */
+function replicaInFailover(master: MasterState, replica: ReplicaState): boolean {
+  if (master.failoverState === "wait_promotion") return master.promotedReplica === replica.name;
+  if (master.failoverState === "reconf_slaves") {
+    return replica.flags.has("reconf_sent") || replica.flags.has("reconf_inprog");
+  }
+  return false;
+}
+
+/**
+ * True in the tick in which our failover has just sent this replica its SLAVEOF (NO ONE while
+ * waiting for the promotion, the new master while reconfiguring): `now` is that tick's time.
+ * `failing`: the master's failover_in_progress flag, read once by the caller.
+ */
+function reconfiguredNow(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+  failing: boolean,
+): boolean {
+  if (!failing || instance.kind !== "slave" || !replicaInFailover(master, instance)) return false;
+  if (master.failoverState === "wait_promotion") return master.failoverStateChangeTime === ctx.now;
+  return instance.flags.has("reconf_sent") && instance.slaveReconfSentTime === ctx.now;
+}
+
+/** infoPeriodFor, with the master's failover_in_progress flag read by the caller. */
+function infoPeriodOf(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+  failing: boolean,
+): number {
+  const timing = ctx.state.timing;
+  if (instance.kind !== "slave") return timing.infoPeriod;
+  if (failing) {
+    if (replicaInFailover(master, instance)) return timing.failoverInfoPeriod;
+    // select_slave still choosing after its first step: it waits for fresh INFO (see
+    // failover/select-slave.ts), so every replica is asked often.
+    if (master.failoverState === "select_slave" && ctx.now > master.failoverStateChangeTime) {
+      return timing.failoverInfoPeriod;
+    }
+    // Watch replicas closely while their master is failing over (below: down, or the replica
+    // reports its own master link down: fresh master_link_down_time for the replica selection).
+    return 1000;
+  }
+  if (master.flags.has("o_down") || instance.masterLinkDownTime !== 0) return 1000;
+  return timing.infoPeriod;
+}
+
+export function infoPeriodFor(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): number {
+  return infoPeriodOf(ctx, instance, master, master.flags.has("failover_in_progress"));
+}
+
+/**
+ * Whether a request sent at `sentTime` (0 = none in flight) still waits for its reply: it is sent
+ * again only after a ping period (INFO and hellos below; sentinel.c re-sends at every tick).
+ */
+function stillAwaited(sentTime: number, now: number, pingPeriod: number): boolean {
+  return sentTime !== 0 && now - sentTime < pingPeriod;
+}
+
+/** sentinel.c: sentinelSendHello. False when no hello could be formatted (no local address). */
+export function sendHello(ctx: CoreContext, instance: InstanceState, master: MasterState): boolean {
+  const link = instance.link;
+  if (!linkUsable(link)) return false;
+  const payload = formatHello(ctx, instance, master);
+  if (payload === null) return false;
+  ctx.out.command({ type: "publish-hello", link: link.id, payload });
+  link.pendingCommands++;
+  notePendingHello(link, instance, ctx.now);
+  return true;
+}
+
+/**
+ * sentinel.c: sentinelSendPeriodicCommands. One difference, in timing only: a PING that is due
+ * takes along the INFO and the hello that are nearly due (within half a ping period and a
+ * quarter of their own period), and a hello or 10 s INFO that has just come due takes along a
+ * PING past half its period. Their phases lock together, so one write carries them and one read
+ * their replies: at a thousand masters the syscalls stay near one per instance and second, as
+ * redis-sentinel's do. Nothing goes out more than half a ping period early, and only answers
+ * move these clocks, as before.
+ */
+export function sendPeriodicCommands(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): void {
+  const link = instance.link;
+  const now = ctx.now;
+  if (!linkUsable(link)) return;
+  if (link.pendingCommands >= LIMITS.maxPendingCommands * link.refcount) return;
+
+  const timing = ctx.state.timing;
+  const pingPeriod = Math.min(master.settings.downAfterPeriod, timing.pingPeriod);
+  const publishPeriod = timing.publishPeriod;
+  const pingWaited = now - link.lastPingTime > pingPeriod / 2;
+  const sincePub = now - instance.lastPubTime;
+  // A hello that has just come due (not one re-sent every tick while unanswered) takes along a
+  // PING past half its period: that is how the phases meet.
+  const helloJustDue =
+    instance.lastPubTime !== 0 &&
+    sincePub > publishPeriod &&
+    sincePub <= publishPeriod + pingPeriod / 2;
+  // Only a replica's INFO period and SLAVEOF follow-up depend on the master's failover.
+  const failing = instance.kind === "slave" && master.flags.has("failover_in_progress");
+  const infoPeriod =
+    instance.kind === "sentinel" ? 0 : infoPeriodOf(ctx, instance, master, failing);
+  const infoRefresh = instance.kind === "sentinel" ? 0 : instance.infoRefresh;
+  const sinceInfo = now - infoRefresh;
+  // The same for the regular INFO (not the fast failover ones: they would drag PINGs along).
+  const infoJustDue =
+    infoPeriod > pingPeriod * 2 &&
+    infoRefresh !== 0 &&
+    sinceInfo > infoPeriod &&
+    sinceInfo <= infoPeriod + pingPeriod / 2;
+  // lastPongTime is only read when a PING may be due (a boxed number: one more memory access).
+  const pingDue =
+    pingWaited &&
+    (now - link.lastPongTime > pingPeriod ||
+      ((helloJustDue || infoJustDue) && now - link.lastPongTime > pingPeriod / 2));
+  const slack = pingDue ? pingPeriod / 2 : 0;
+
+  if (instance.kind !== "sentinel") {
+    // Only answers are timestamped, so a node slow to answer comes due again at every tick.
+    // sentinel.c then sends INFO every tick; Vigil waits for the one in flight (re-sending it
+    // after a ping period). At start-up three sentinels × 1000 masters sent 9 INFO per instance
+    // in the first 10 s, whose 4 KB replies slowed the answers further.
+    const waiting = stillAwaited(link.infoSentTime, now, pingPeriod);
+    if (
+      reconfiguredNow(ctx, instance, master, failing) ||
+      (!waiting && (infoRefresh === 0 || sinceInfo > infoPeriod - Math.min(slack, infoPeriod / 4)))
+    ) {
+      ctx.out.command({ type: "info", link: link.id });
+      link.pendingCommands++;
+      link.infoSentTime = now;
+    }
+  }
+
+  if (pingDue) sendPing(ctx, link);
+
+  // 0 = never published, or a forced hello (sentinel.c: sentinelForceHelloUpdateForMaster): it
+  // carries a new configuration, so it goes out even behind an unanswered one. Otherwise, as
+  // for INFO above, an unanswered hello is sent again only after a ping period (sentinel.c
+  // publishes again at every tick; at the start of three sentinels × 1000 masters that was
+  // 39–80 k PUBLISH per sentinel in the first 10 s against 20 k in steady state).
+  const helloWaiting = stillAwaited(instance.helloSentTime, now, pingPeriod);
+  if (
+    instance.lastPubTime === 0 ||
+    (!helloWaiting && sincePub > publishPeriod - Math.min(slack, publishPeriod / 4))
+  ) {
+    sendHello(ctx, instance, master);
+  }
+}
+
+/** sentinel.c: sentinelPublishReplyCallback — only a published hello counts. */
+export function onPublishReply(ctx: CoreContext, id: LinkId, ok: boolean): void {
+  const first = firstLinkUser(ctx.state, id);
+  if (first === undefined) return;
+  const link = first.instance.link;
+  commandDone(link);
+  const instance = takePendingHello(link);
+  if (ok && instance !== null) instance.lastPubTime = ctx.now;
+}

@@ -1,0 +1,59 @@
+/**
+ * Inputs of connections the core no longer listens to. sentinel.c frees a hiredis context when
+ * it closes a connection or releases a link, and its callbacks never run again; Vigil's inputs
+ * travel through a queue, so some may still wait there when the core closes the connection they
+ * came from, asks for a new one, or replaces the record by one with the same link id (a replica
+ * recreated by a switch, a master reset to a new address). Such an input must not be taken for
+ * news of the current connection: a stale link-connected marked a new replica record connected
+ * while the shell held no connection for it (seen in CI), and an old master's INFO queued across
+ * a switch would describe the new master.
+ *
+ * An input is dropped when its `gen` is not the generation of the latest connect of its
+ * connection, or when that connection is being closed by us and the input is not the answer to
+ * the close (link-closed). Inputs without `gen` (tests, the simulation) are taken as current.
+ */
+import { findLink } from "./link-users.js";
+import type { Input } from "../model/inputs.js";
+import type { ConnKind, LinkId, SentinelState } from "../model/state.js";
+
+/** Whether `input` comes from a connection that is no longer the link's current one. */
+export function fromStaleConnection(state: SentinelState, input: Input): boolean {
+  // Runs for every input: no object is made to describe the source.
+  let id: LinkId | null;
+  let conn: ConnKind;
+  switch (input.type) {
+    case "link-connected":
+    case "link-closed":
+      if (input.gen === undefined) return false;
+      id = input.link;
+      conn = input.conn;
+      break;
+    case "ping-reply":
+    case "info-reply":
+    case "publish-reply":
+    case "command-done":
+    case "is-master-down-reply":
+      if (input.gen === undefined) return false;
+      id = input.link;
+      conn = "cmd";
+      break;
+    case "hello-received":
+      if (input.gen === undefined) return false;
+      id = input.via;
+      conn = "pubsub";
+      break;
+    case "tick":
+    case "is-master-down-request":
+    case "admin":
+    case "persist-failed":
+    case "host-resolved":
+      return false;
+  }
+  if (id === null) return false;
+  const link = findLink(state, id);
+  // No record on this link: the handlers ignore the input anyway.
+  if (link === null) return false;
+  const cmd = conn === "cmd";
+  if (input.gen !== (cmd ? link.cmdGen : link.pubsubGen)) return true;
+  return input.type !== "link-closed" && (cmd ? link.cmdClosing : link.pubsubClosing);
+}

@@ -1,0 +1,281 @@
+/**
+ * Link bookkeeping (sentinel-protocol §2.1–2.3, §2.5; sentinel.c: sentinelReconnectInstance,
+ * sentinelSendPing, sentinelPingReplyCallback, instanceLinkCloseConnection,
+ * sentinelCheckSubjectivelyDown's forced closes).
+ *
+ * A connection is `connecting` from the `connect` command until the shell answers with
+ * link-connected / link-closed, and `closing` from the `close` command until link-closed, so the
+ * core never has two requests in flight for one connection. A connection being made counts as
+ * present (instances.ts: linkDisconnected), one being closed does not. A close resets what was
+ * in flight on the connection (forgetCmdInFlight) and the connected flags but keeps every clock:
+ * `actPingTime` in particular keeps counting towards SDOWN.
+ */
+import type { CoreContext } from "../model/context.js";
+import type { ReplyText } from "../model/inputs.js";
+import { lookupIp } from "./hosts.js";
+import { linkDisconnected } from "./instances.js";
+import { instanceText } from "./instance-text.js";
+import { firstLinkUser, linkUsers } from "./link-users.js";
+import { forgetPendingHellos } from "./pending-hellos.js";
+import type { LinkAuth } from "../model/ready.js";
+import { serverIdentity } from "./server-identity.js";
+import type { ConnKind, InstanceState, LinkId, LinkState, MasterState } from "../model/state.js";
+
+/** sentinel.c: sentinelSendAuthIfNeeded (sentinel-protocol §2.2). */
+export function linkAuth(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): LinkAuth | null {
+  if (instance.kind === "sentinel") {
+    const global = ctx.state.global;
+    if (global.sentinelPass !== "") return { user: global.sentinelUser, pass: global.sentinelPass };
+    // Old configs: requirepass is used for both incoming and outgoing authentication.
+    const { requirePass } = serverIdentity(ctx.state);
+    return requirePass === "" ? null : { user: "", pass: requirePass };
+  }
+  const { authPass, authUser } = master.settings;
+  return authPass === "" ? null : { user: authUser, pass: authPass };
+}
+
+function clientName(ctx: CoreContext, conn: ConnKind): string {
+  return `sentinel-${ctx.state.myId.slice(0, 8)}-${conn}`;
+}
+
+/** Monitoring half: connect what is missing, at most once per ping period per link. */
+export function reconnectInstance(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): void {
+  const link = instance.link;
+  if (!linkDisconnected(link)) return;
+  // Port 0 marks an invalid address: never connected.
+  if (instance.addr.port === 0) return;
+  // sentinel.c throttles with sentinel_ping_period (SENTINEL DEBUG PING-PERIOD, 1000 ms).
+  if (ctx.now - link.lastReconnTime < ctx.state.timing.pingPeriod) return;
+  // A connection whose close is not yet answered comes back after link-closed (sent at once).
+  const cmd = !link.cmdConnected && !link.cmdConnecting && !link.cmdClosing;
+  const pubsub =
+    link.needsPubsub && !link.pubsubConnected && !link.pubsubConnecting && !link.pubsubClosing;
+  if (!cmd && !pubsub) return;
+  // A name is looked up again at each reconnect (sentinel.c: sentinelReconnectInstance); never
+  // answered yet: wait for it; no IP: nothing to connect to until a later lookup gives one.
+  const ip = lookupIp(ctx, instance.addr.ip);
+  if (ip === null) return;
+  link.lastReconnTime = ctx.now;
+  link.addr = instance.addr;
+  if (ip === "") return;
+
+  const common = {
+    link: link.id,
+    addr: ip === instance.addr.ip ? instance.addr : { ip, port: instance.addr.port },
+    auth: linkAuth(ctx, instance, master),
+    renamedCommands: master.settings.renamedCommands,
+  };
+  if (cmd) {
+    link.cmdConnecting = true;
+    // The PING is pipelined with the connect (sentinel.c: "Send a PING ASAP when
+    // reconnecting"), so it is pending from now even if the connection is refused: a dropped
+    // link goes SDOWN down-after past the first reconnect attempt, not past the last reply.
+    link.lastPingTime = ctx.now;
+    if (link.actPingTime === 0) link.actPingTime = ctx.now;
+    link.cmdGen = ++ctx.state.linkGen;
+    ctx.out.command({
+      type: "connect",
+      conn: "cmd",
+      clientName: clientName(ctx, "cmd"),
+      gen: link.cmdGen,
+      ...common,
+    });
+  }
+  if (pubsub) {
+    link.pubsubConnecting = true;
+    link.pubsubGen = ++ctx.state.linkGen;
+    ctx.out.command({
+      type: "connect",
+      conn: "pubsub",
+      clientName: clientName(ctx, "pubsub"),
+      gen: link.pubsubGen,
+      ...common,
+    });
+  }
+}
+
+/** sentinel.c: sentinelSendPing. */
+export function sendPing(ctx: CoreContext, link: LinkState): void {
+  ctx.out.command({ type: "ping", link: link.id });
+  link.pendingCommands++;
+  link.lastPingTime = ctx.now;
+  // Only when the previous PING was answered: otherwise we are still waiting since the first.
+  if (link.actPingTime === 0) link.actPingTime = link.lastPingTime;
+}
+
+/**
+ * A cmd connection opened or closed: no reply of the one before can follow, so nothing sent on
+ * it is pending any more (commands, the INFO in flight, the hellos awaiting their reply).
+ */
+function forgetCmdInFlight(link: LinkState): void {
+  link.pendingCommands = 0;
+  link.infoSentTime = 0;
+  forgetPendingHellos(link);
+}
+
+/** sentinel.c: instanceLinkCloseConnection, as a request to the shell. */
+export function closeConnection(ctx: CoreContext, link: LinkState, conn: ConnKind): void {
+  if (conn === "cmd") {
+    if (!link.cmdConnected && !link.cmdConnecting) return;
+    ctx.out.command({ type: "close", link: link.id, conn });
+    link.cmdConnected = false;
+    link.cmdConnecting = false;
+    link.cmdClosing = true;
+    forgetCmdInFlight(link);
+  } else {
+    if (!link.pubsubConnected && !link.pubsubConnecting) return;
+    ctx.out.command({ type: "close", link: link.id, conn });
+    link.pubsubConnected = false;
+    link.pubsubConnecting = false;
+    link.pubsubClosing = true;
+  }
+}
+
+export function closeLink(ctx: CoreContext, link: LinkState): void {
+  closeConnection(ctx, link, "cmd");
+  closeConnection(ctx, link, "pubsub");
+}
+
+export function onLinkConnected(
+  ctx: CoreContext,
+  id: LinkId,
+  conn: ConnKind,
+  localIp: string,
+): void {
+  const first = firstLinkUser(ctx.state, id);
+  if (first === undefined) return;
+  const link = first.instance.link;
+  // Queued before the close went out: that connection is going away.
+  if (conn === "cmd" ? link.cmdClosing : link.pubsubClosing) return;
+  if (conn === "cmd") {
+    link.cmdConnected = true;
+    link.cmdConnecting = false;
+    link.cmdConnTime = ctx.now;
+    link.localIp = localIp;
+    forgetCmdInFlight(link);
+    // "Send a PING ASAP when reconnecting" (the shell sends AUTH and CLIENT SETNAME before it).
+    sendPing(ctx, link);
+  } else {
+    link.pubsubConnected = true;
+    link.pubsubConnecting = false;
+    link.pubsubConnTime = ctx.now;
+    link.pcLastActivity = ctx.now;
+  }
+}
+
+export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reason: string): void {
+  const first = firstLinkUser(ctx.state, id);
+  if (first === undefined) return;
+  const link = first.instance.link;
+  const neverConnected = conn === "cmd" ? !link.cmdConnected : !link.pubsubConnected;
+  // Our own close (closeConnection) is no failed reconnection: sentinel.c reports none for it.
+  const closing = conn === "cmd" ? link.cmdClosing : link.pubsubClosing;
+  // The reconnect throttle is per link (one attempt per ping period). A live connection that
+  // was up before the last attempt was made did not come from it: that attempt was for the other
+  // connection. Redis sees both drop together (§7.5's CLIENT KILL TYPE normal + pubsub are one
+  // event-loop pass before its next tick); Vigil may step them one tick apart, and throttling
+  // the second for a ping period leaves the link "disconnected" without PINGs long enough for a
+  // spurious SDOWN at a short down-after. Throttle it from its own connect instead.
+  const connTime = conn === "cmd" ? link.cmdConnTime : link.pubsubConnTime;
+  if (!neverConnected && connTime < link.lastReconnTime) link.lastReconnTime = connTime;
+  if (conn === "cmd") {
+    link.cmdConnected = false;
+    link.cmdConnecting = false;
+    link.cmdClosing = false;
+    forgetCmdInFlight(link);
+  } else {
+    link.pubsubConnected = false;
+    link.pubsubConnecting = false;
+    link.pubsubClosing = false;
+  }
+  if (neverConnected && !closing && reason !== "") {
+    const type = conn === "cmd" ? "-cmd-link-reconnection" : "-pubsub-link-reconnection";
+    ctx.out.event(
+      type,
+      `${instanceText(ctx.state, first.instance, first.master)} #${reason}`,
+      first.master.name,
+    );
+  }
+}
+
+/** A reply (or failure) of any command ends one pending command. */
+export function commandDone(link: LinkState): void {
+  if (link.pendingCommands > 0) link.pendingCommands--;
+}
+
+function stripDash(text: string): string {
+  return text.startsWith("-") ? text.slice(1) : text;
+}
+
+/** sentinel.c: sentinelPingReplyCallback. */
+export function onPingReply(ctx: CoreContext, id: LinkId, reply: ReplyText): void {
+  const users = linkUsers(ctx.state, id);
+  const first = users[0];
+  if (first === undefined) return;
+  const link = first.instance.link;
+  commandDone(link);
+  // sentinel.c reads status and error replies only: a bulk string proves nothing, even "PONG"
+  // (a PING renamed to RANDOMKEY answering the key "PONG").
+  const text =
+    reply.kind === "error" ? stripDash(reply.text) : reply.kind === "ok" ? reply.text : "";
+  if (text.startsWith("PONG") || text.startsWith("LOADING") || text.startsWith("MASTERDOWN")) {
+    link.lastAvailTime = ctx.now;
+    link.actPingTime = 0;
+    if (text.startsWith("PONG")) {
+      for (const { instance } of users) instance.flags.delete("master_reboot");
+    }
+  } else if (text.startsWith("BUSY")) {
+    // A script keeps the instance busy: kill it, once per SDOWN period.
+    const busy = users.find(
+      (u) => u.instance.flags.has("s_down") && !u.instance.flags.has("script_kill_sent"),
+    );
+    if (busy !== undefined && link.cmdConnected) {
+      ctx.out.command({ type: "script-kill", link: link.id });
+      link.pendingCommands++;
+      busy.instance.flags.add("script_kill_sent");
+    }
+  }
+  link.lastPongTime = ctx.now;
+}
+
+/**
+ * Acting half (sentinel-protocol §2.5): force a reconnect of a connection that looks dead
+ * although the socket is open — a PING pending for more than down-after/2 with no reply of any
+ * kind, or a pub/sub connection silent for three hello periods (our own hellos echo back).
+ */
+export function closeUnhealthyConnections(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): void {
+  const link = instance.link;
+  const now = ctx.now;
+  const timing = ctx.state.timing;
+  // The rarely true tests first: this runs for every record at every tick, and each time field
+  // read is a memory access of its own (a boxed number) that the healthy case does not need.
+  if (link.actPingTime !== 0 && link.cmdConnected) {
+    const halfDownAfter = master.settings.downAfterPeriod / 2;
+    if (
+      now - link.actPingTime > halfDownAfter &&
+      now - link.lastPongTime > halfDownAfter &&
+      now - link.cmdConnTime > timing.minLinkReconnectPeriod
+    ) {
+      closeConnection(ctx, link, "cmd");
+    }
+  }
+  if (
+    link.pubsubConnected &&
+    now - link.pcLastActivity > timing.publishPeriod * 3 &&
+    now - link.pubsubConnTime > timing.minLinkReconnectPeriod
+  ) {
+    closeConnection(ctx, link, "pubsub");
+  }
+}

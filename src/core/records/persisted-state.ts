@@ -1,0 +1,68 @@
+/**
+ * What survives a restart (sentinel-protocol §10.1, §10.3; sentinel.c: sentinelHandleConfiguration
+ * for loading, rewriteConfigSentinelOption for the flush). The snapshot is the whole
+ * PersistedState; the shell's rewriter turns it into `sentinel …` lines.
+ *
+ * During our failover, from reconf_slaves on, the promoted replica's address is the one
+ * monitored and the old master's address takes its place in the known-replica list, so a crash
+ * at that point restarts with the new topology.
+ */
+import { addrEquals } from "../basics/addr.js";
+import type { Addr } from "../basics/addr.js";
+import type { CoreContext } from "../model/context.js";
+import type { MasterConfig, PersistedState, SentinelConfig } from "../model/config.js";
+import { createMaster, createPeer, createReplica } from "./instances.js";
+import { addrKey } from "../basics/addr.js";
+import { currentMasterAddress } from "./instance-text.js";
+import type { MasterState, SentinelState } from "../model/state.js";
+
+function masterConfig(master: MasterState): MasterConfig {
+  const addr = currentMasterAddress(master);
+  const knownReplicas: Addr[] = [];
+  for (const replica of master.replicas.values()) {
+    knownReplicas.push(addrEquals(replica.addr, addr) ? master.addr : replica.addr);
+  }
+  const knownSentinels = [...master.sentinels.values()]
+    .filter((peer) => peer.runId !== "")
+    .map((peer) => ({ addr: peer.addr, runId: peer.runId }));
+  return {
+    name: master.name,
+    addr,
+    settings: master.settings,
+    configEpoch: master.configEpoch,
+    leaderEpoch: master.leaderEpoch,
+    knownReplicas,
+    knownSentinels,
+  };
+}
+
+export function snapshotState(state: SentinelState): PersistedState {
+  return {
+    myId: state.myId,
+    currentEpoch: state.currentEpoch,
+    global: state.global,
+    masters: [...state.masters.values()].map(masterConfig),
+  };
+}
+
+/**
+ * Builds the masters of a loaded configuration with their known replicas and peers (no events,
+ * no flush). A master's config epoch also raises the current epoch.
+ */
+export function restoreMasters(ctx: CoreContext, config: SentinelConfig): void {
+  const state = ctx.state;
+  for (const mc of config.masters) {
+    if (state.masters.has(mc.name)) continue;
+    const master = createMaster(ctx.now, mc.name, mc.addr, mc.settings);
+    master.configEpoch = mc.configEpoch;
+    master.leaderEpoch = mc.leaderEpoch;
+    if (mc.configEpoch > state.currentEpoch) state.currentEpoch = mc.configEpoch;
+    state.masters.set(mc.name, master);
+    for (const addr of mc.knownReplicas) {
+      if (!master.replicas.has(addrKey(addr))) createReplica(ctx, master, addr);
+    }
+    for (const known of mc.knownSentinels) {
+      if (!master.sentinels.has(known.runId)) createPeer(ctx, master, known.addr, known.runId);
+    }
+  }
+}

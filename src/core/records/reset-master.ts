@@ -1,0 +1,64 @@
+/**
+ * SENTINEL RESET of one master (sentinel-protocol §9.2; sentinel.c: sentinelResetMaster with
+ * SENTINEL_RESET_SENTINELS and SENTINEL_GENERATE_EVENT): forget replicas and peers (rediscovered
+ * through INFO and hellos), flags, our vote and any failover, and start the link clocks afresh.
+ * Not flushed (Redis does not either): the next flush writes the reduced lists.
+ */
+import type { CoreContext } from "../model/context.js";
+import { globMatch } from "../basics/glob.js";
+import { removePeer, removeReplica } from "./instances.js";
+import { instanceText } from "./instance-text.js";
+import { closeLink } from "./link-health.js";
+import type { MasterState } from "../model/state.js";
+
+/**
+ * sentinel.c: sentinelResetMaster. Releases the replicas (and, unless `keepPeers`, the peers),
+ * closes the master's connections, forgets flags, our vote and any failover, and restarts the
+ * link clocks. `leaderEpoch` is kept: it is persisted and guards against voting twice in an epoch.
+ */
+export function resetMasterRecord(
+  ctx: CoreContext,
+  master: MasterState,
+  options: { readonly keepPeers: boolean },
+): void {
+  for (const key of [...master.replicas.keys()]) removeReplica(ctx, master, key);
+  if (!options.keepPeers) {
+    for (const runId of [...master.sentinels.keys()]) removePeer(ctx, master, runId);
+  }
+  // The link is reconnected by the next tick (reconnectInstance takes the record's address).
+  closeLink(ctx, master.link);
+  master.flags.clear();
+  master.leader = "";
+  master.failoverState = "none";
+  master.failoverStateChangeTime = 0;
+  // "We can failover again ASAP."
+  master.failoverStartTime = 0;
+  master.failoverDelayLogged = false;
+  master.promotedReplica = null;
+  master.runId = "";
+  master.slaveMasterHost = "";
+  const link = master.link;
+  link.actPingTime = ctx.now;
+  link.lastPingTime = 0;
+  link.lastAvailTime = ctx.now;
+  link.lastPongTime = ctx.now;
+  master.roleReportedTime = ctx.now;
+  master.roleReported = "master";
+}
+
+/** SENTINEL RESET of one master: peers are forgotten too, and `+reset-master` is published. */
+export function resetMaster(ctx: CoreContext, master: MasterState): void {
+  resetMasterRecord(ctx, master, { keepPeers: false });
+  ctx.out.event("+reset-master", instanceText(ctx.state, master, master), master.name);
+}
+
+/** sentinel.c: sentinelResetMastersByPattern — names matched case-sensitively. */
+export function resetMastersByPattern(ctx: CoreContext, pattern: string): number {
+  let count = 0;
+  for (const master of [...ctx.state.masters.values()]) {
+    if (!globMatch(pattern, master.name)) continue;
+    resetMaster(ctx, master);
+    count++;
+  }
+  return count;
+}

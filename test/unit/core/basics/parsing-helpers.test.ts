@@ -1,0 +1,102 @@
+// Proves the small pure helpers behave like their Redis counterparts: glob matching
+// (stringmatchlen) for SENTINEL RESET, strict integers (string2ll) for SET/DEBUG/CONFIG values,
+// C's atoi/strtoull for INFO and hello fields, and IP-literal checks for addresses.
+import { expect } from "chai";
+import { globMatch } from "../../../../src/core/basics/glob.js";
+import {
+  isAcceptableHost,
+  isIpLiteral,
+  isValidPort,
+} from "../../../../src/core/basics/ip-literal.js";
+import { atoi, parseStrictInt, strtoull } from "../../../../src/core/basics/redis-int.js";
+
+describe("glob: Redis stringmatch", () => {
+  for (const [pattern, text, expected] of [
+    ["*", "anything", true],
+    ["my*", "mymaster", true],
+    ["my*", "Mymaster", false],
+    ["m?master", "mymaster", true],
+    ["m[xy]master", "mymaster", true],
+    ["m[^y]master", "mymaster", false],
+    ["m[a-z]master", "mymaster", true],
+    ["m[z-a]master", "mymaster", true],
+    ["my\\*", "my*", true],
+    ["my\\*", "mym", false],
+    ["*master*", "the-master-1", true],
+    ["", "", true],
+    ["a", "", false],
+  ] as const) {
+    it(`"${pattern}" ${expected ? "matches" : "does not match"} "${text}"`, () => {
+      expect(globMatch(pattern, text)).to.equal(expected);
+    });
+  }
+
+  it("matches case-insensitively on request", () => {
+    expect(globMatch("DOWN-*", "down-after-milliseconds", true)).to.equal(true);
+  });
+});
+
+describe("redis-int", () => {
+  it("parses strict integers like string2ll", () => {
+    expect(["0", "42", "-7", "9007199254740991"].map(parseStrictInt)).to.deep.equal([
+      0,
+      42,
+      -7,
+      Number.MAX_SAFE_INTEGER,
+    ]);
+    expect(parseStrictInt("-9007199254740991")).to.equal(-Number.MAX_SAFE_INTEGER);
+    expect(
+      ["", "+1", " 1", "1 ", "01", "1.5", "abc", "-0", "9223372036854775808"].map(parseStrictInt),
+    ).to.deep.equal(Array(9).fill(null));
+  });
+
+  it("refuses the integers a number would round (beyond ±(2^53-1))", () => {
+    const rounded = [
+      "9007199254740992",
+      "9007199254740993",
+      "9223372036854775807",
+      "-9223372036854775808",
+    ];
+    expect(rounded.map(parseStrictInt)).to.deep.equal([null, null, null, null]);
+  });
+
+  it("parses leading digits like atoi and strtoull", () => {
+    expect([atoi("6379"), atoi("12abc"), atoi("x"), atoi("-3")]).to.deep.equal([6379, 12, 0, -3]);
+    expect([strtoull("18446744073709551615"), strtoull("7,"), strtoull("")]).to.deep.equal([
+      18446744073709551615n,
+      7n,
+      0n,
+    ]);
+  });
+});
+
+describe("ip-literal", () => {
+  it("accepts IPv4 and IPv6 literals only", () => {
+    expect(
+      [
+        "127.0.0.1",
+        "10.0.0.255",
+        "::1",
+        "fe80::1%eth0",
+        "2001:db8::192.168.0.1",
+        "1:2:3:4:5:6:7:8",
+      ].every(isIpLiteral),
+    ).to.equal(true);
+    expect(
+      ["256.0.0.1", "1.2.3", "localhost", "1:2:3:4:5:6:7:8:9", ":::1", "01.2.3.4", ""].some(
+        isIpLiteral,
+      ),
+    ).to.equal(false);
+  });
+
+  it("accepts hostnames only with resolve-hostnames", () => {
+    expect(isAcceptableHost("redis-1.internal", false)).to.equal(false);
+    expect(isAcceptableHost("redis-1.internal", true)).to.equal(true);
+    expect(isAcceptableHost("bad host", true)).to.equal(false);
+  });
+
+  it("accepts ports 0 to 65535", () => {
+    expect([0, 6379, 65535].every(isValidPort)).to.equal(true);
+    expect([-1, 65536, 1.5].some(isValidPort)).to.equal(false);
+  });
+});

@@ -1,0 +1,261 @@
+// Proves asking peers and answering them (sentinel-protocol §5.3, §5.4): requests only while we
+// see the master SDOWN, once per ask period unless forced, our run id only during our failover;
+// replies applied only in their exact shape and expiring after 5 s; and the served
+// is-master-down-by-addr with its vote flagged afterPersist.
+import { expect } from "chai";
+import {
+  Driver,
+  MY_ID,
+  PEER_A,
+  PEER_B,
+  commandsOf,
+  eventLines,
+  masterConfig,
+  sentinelConfig,
+} from "../core-driver.js";
+import type { Ready } from "../../../../src/core/model/ready.js";
+
+const PA = `sentinel:${PEER_A}`;
+
+function withPeers(quorum = 2): Driver {
+  const d = new Driver(
+    sentinelConfig([
+      masterConfig("mymaster", "10.0.0.1", 6379, {
+        settings: { downAfterPeriod: 1000, quorum },
+        knownSentinels: [
+          { addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A },
+          { addr: { ip: "10.0.1.2", port: 26379 }, runId: PEER_B },
+        ],
+      }),
+    ]),
+  );
+  d.take();
+  return d;
+}
+
+function asks(ready: Ready | Ready[]) {
+  return commandsOf(ready, "ask-master-down");
+}
+
+describe("ask-peers: asking", () => {
+  it("asks nobody while the master is not SDOWN", () => {
+    const d = withPeers();
+    d.acceptConnects(d.tick());
+    expect(asks(d.run(1900))).to.deep.equal([]);
+  });
+
+  it("asks connected peers with the master record's address, our epoch and '*' once SDOWN", () => {
+    const d = withPeers(3);
+    d.acceptConnects(d.tick());
+    const ready = d.run(2200);
+    const sent = asks(ready);
+    expect(sent[0]).to.deep.equal({
+      type: "ask-master-down",
+      link: PA,
+      master: "mymaster",
+      ip: "10.0.0.1",
+      port: 6379,
+      epoch: 0n,
+      runId: "*",
+    });
+    expect(new Set(sent.map((a) => a.link))).to.deep.equal(new Set([PA, `sentinel:${PEER_B}`]));
+  });
+
+  it("asks each peer again only when its last reply is an ask period old", () => {
+    const d = withPeers(3);
+    d.acceptConnects(d.tick());
+    d.run(2200);
+    const times: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const r = d.tick();
+      if (asks(r).some((a) => a.link === PA)) {
+        times.push(d.now);
+        d.step({
+          type: "is-master-down-reply",
+          link: PA,
+          master: "mymaster",
+          reply: { down: false, leader: "*", leaderEpoch: 0n },
+        });
+        d.take();
+      }
+    }
+    expect(times).to.deep.equal([2300, 3300, 4300]);
+  });
+
+  it("puts our run id in the request while our failover is in progress", () => {
+    const d = withPeers(3);
+    d.acceptConnects(d.tick());
+    d.run(2200);
+    const m = d.master();
+    m.failoverState = "select_slave";
+    d.now += 1000;
+    const ctxAsk = asks(d.tick());
+    expect(ctxAsk.every((a) => a.runId === MY_ID)).to.equal(true);
+  });
+
+  it("does not ask a disconnected peer", () => {
+    const d = withPeers(3);
+    expect(asks(d.run(4000))).to.deep.equal([]);
+  });
+});
+
+describe("ask-peers: replies", () => {
+  function downAndAsked(): Driver {
+    const d = withPeers(2);
+    d.acceptConnects(d.tick());
+    d.run(2200);
+    return d;
+  }
+
+  it("counts a peer that answers down=1 towards ODOWN", () => {
+    const d = downAndAsked();
+    d.step({
+      type: "is-master-down-reply",
+      link: PA,
+      master: "mymaster",
+      reply: { down: true, leader: "*", leaderEpoch: 0n },
+    });
+    expect(eventLines(d.tick())).to.include("+odown master mymaster 10.0.0.1 6379 #quorum 2/2");
+  });
+
+  it("records the vote a peer reports with its epoch", () => {
+    const d = downAndAsked();
+    d.step({
+      type: "is-master-down-reply",
+      link: PA,
+      master: "mymaster",
+      reply: { down: true, leader: PEER_B, leaderEpoch: 4n },
+    });
+    const peer = d.master().sentinels.get(PEER_A);
+    expect(peer?.leader).to.equal(PEER_B);
+    expect(peer?.leaderEpoch).to.equal(4n);
+    expect(peer?.link.pendingCommands).to.be.at.least(0);
+  });
+
+  it("logs '<peer> voted for <leader> <epoch>' once per epoch the peer reports", () => {
+    const d = downAndAsked();
+    d.take();
+    const reply = { down: true, leader: PEER_B, leaderEpoch: 4n };
+    d.step({ type: "is-master-down-reply", link: PA, master: "mymaster", reply });
+    expect(d.take().logs).to.deep.equal([
+      { kind: "text", at: 0, level: "warning", text: `${PEER_A} voted for ${PEER_B} 4` },
+    ]);
+    d.step({ type: "is-master-down-reply", link: PA, master: "mymaster", reply });
+    expect(d.take().logs).to.deep.equal([]);
+  });
+
+  it("ignores replies of the wrong shape: the flag then expires after 5 s", () => {
+    const d = downAndAsked();
+    d.step({
+      type: "is-master-down-reply",
+      link: PA,
+      master: "mymaster",
+      reply: { down: true, leader: PEER_B, leaderEpoch: 4n },
+    });
+    const peer = d.master().sentinels.get(PEER_A)!;
+    const at = d.now;
+    d.step({ type: "is-master-down-reply", link: PA, master: "mymaster", reply: null });
+    expect(peer.lastMasterDownReplyTime).to.equal(at);
+    let expiredAt = 0;
+    for (let i = 0; i < 80 && expiredAt === 0; i++) {
+      d.tick();
+      if (!peer.flags.has("master_down")) expiredAt = d.now;
+    }
+    expect(expiredAt - at).to.equal(5100);
+    expect(peer.leader).to.equal("");
+    expect(peer.leaderEpoch).to.equal(4n);
+  });
+
+  it("clears master_down on a down=0 reply", () => {
+    const d = downAndAsked();
+    d.step({
+      type: "is-master-down-reply",
+      link: PA,
+      master: "mymaster",
+      reply: { down: true, leader: "*", leaderEpoch: 0n },
+    });
+    d.step({
+      type: "is-master-down-reply",
+      link: PA,
+      master: "mymaster",
+      reply: { down: false, leader: "*", leaderEpoch: 0n },
+    });
+    expect(d.master().sentinels.get(PEER_A)?.flags.has("master_down")).to.equal(false);
+  });
+});
+
+describe("ask-peers: serving is-master-down-by-addr", () => {
+  function request(d: Driver, epoch: number, runId: string, ip = "10.0.0.1", port = 6379) {
+    d.step({
+      type: "is-master-down-request",
+      requestId: 42,
+      ip,
+      port,
+      epoch: BigInt(epoch),
+      runId,
+    });
+    return d.take();
+  }
+
+  it("answers [0, *, 0] for a master it does not see down", () => {
+    const d = withPeers();
+    const ready = request(d, 0, "*");
+    expect(ready.replies).to.deep.equal([
+      {
+        kind: "is-master-down",
+        requestId: 42,
+        down: false,
+        leader: "*",
+        leaderEpoch: 0n,
+        afterPersist: false,
+      },
+    ]);
+    expect(ready.persist).to.equal(null);
+  });
+
+  it("answers down=1 when we see it SDOWN, but 0 in TILT", () => {
+    const d = withPeers();
+    d.master().flags.add("s_down");
+    expect(request(d, 0, "*").replies[0]).to.include({ down: true });
+    d.state.tilt = true;
+    expect(request(d, 0, "*").replies[0]).to.include({ down: false });
+  });
+
+  it("answers [0, *, 0] for an unknown address and adopts no epoch", () => {
+    const d = withPeers();
+    const ready = request(d, 10, PEER_A, "10.0.0.99");
+    expect(ready.replies[0]).to.include({ down: false, leader: "*", leaderEpoch: 0n });
+    expect(d.state.currentEpoch).to.equal(0n);
+  });
+
+  it("votes first come first served, persisted before the reply (afterPersist)", () => {
+    const d = withPeers();
+    const first = request(d, 10, PEER_A);
+    expect(first.replies[0]).to.deep.equal({
+      kind: "is-master-down",
+      requestId: 42,
+      down: false,
+      leader: PEER_A,
+      leaderEpoch: 10n,
+      afterPersist: true,
+    });
+    expect(first.persist?.masters[0]?.leaderEpoch).to.equal(10n);
+    expect(first.persist?.currentEpoch).to.equal(10n);
+    expect(eventLines(first)).to.deep.equal(["+new-epoch 10", `+vote-for-leader ${PEER_A} 10`]);
+    const second = request(d, 10, PEER_B);
+    expect(second.replies[0]).to.include({ leader: PEER_A, leaderEpoch: 10n });
+    const older = request(d, 5, PEER_B);
+    expect(older.replies[0]).to.include({ leader: PEER_A, leaderEpoch: 10n });
+  });
+
+  it("votes even in TILT", () => {
+    const d = withPeers();
+    d.state.tilt = true;
+    expect(request(d, 3, PEER_B).replies[0]).to.include({
+      down: false,
+      leader: PEER_B,
+      leaderEpoch: 3n,
+      afterPersist: true,
+    });
+  });
+});

@@ -1,0 +1,108 @@
+// Proves TILT (sentinel-protocol §12) on a virtual clock: entered on a late tick (monotonic),
+// a wall-clock jump either way, left 30 s later when an instance is handled; while in TILT the
+// monitoring half goes on (PINGs, connects) and the acting half (SDOWN, ODOWN) is frozen.
+import { expect } from "chai";
+import { Driver, commandsOf, eventLines, masterConfig, sentinelConfig } from "../core-driver.js";
+
+describe("tilt: entering", () => {
+  it("does not tilt on regular ticks, nor on the first tick", () => {
+    const d = new Driver();
+    d.take();
+    expect(eventLines(d.tick(5000)).filter((l) => l.includes("tilt"))).to.deep.equal([]);
+    expect(eventLines(d.run(d.now + 10_000, 100)).filter((l) => l.includes("tilt"))).to.deep.equal(
+      [],
+    );
+  });
+
+  it("enters TILT when a tick comes more than 2 s after the previous one", () => {
+    const d = new Driver();
+    d.take();
+    d.tick();
+    expect(eventLines(d.tick(2001))).to.deep.equal(["+tilt #tilt mode entered"]);
+    expect(d.state.tilt).to.equal(true);
+    expect(d.state.tiltStartTime).to.equal(d.now);
+  });
+
+  it("enters TILT when the wall clock jumps forward or backwards", () => {
+    const d = new Driver();
+    d.take();
+    d.tick();
+    d.wallOffset += 5000;
+    expect(eventLines(d.tick())).to.deep.equal(["+tilt #tilt mode entered"]);
+    const back = new Driver();
+    back.take();
+    back.tick();
+    back.wallOffset -= 300;
+    expect(eventLines(back.tick())).to.deep.equal(["+tilt #tilt mode entered"]);
+  });
+
+  it("restarts the TILT period on another jump", () => {
+    const d = new Driver();
+    d.take();
+    d.tick();
+    d.tick(3000);
+    d.run(d.now + 10_000);
+    const lines = eventLines(d.tick(3000));
+    expect(lines).to.deep.equal(["+tilt #tilt mode entered"]);
+    expect(d.state.tiltStartTime).to.equal(d.now);
+  });
+
+  it("counts every +tilt since the start, re-entries while in TILT too (sentinel_total_tilt)", () => {
+    const d = new Driver();
+    d.take();
+    d.tick();
+    expect(d.state.totalTilt).to.equal(0);
+    d.tick(3000);
+    d.tick(3000);
+    expect(d.state.totalTilt).to.equal(2);
+    d.run(d.now + 40_000);
+    expect(d.state.tilt).to.equal(false);
+    d.wallOffset -= 300;
+    d.tick();
+    expect(d.state.totalTilt).to.equal(3);
+  });
+});
+
+describe("tilt: while in TILT", () => {
+  it("keeps connecting and pinging but freezes SDOWN, then acts again after 30 s", () => {
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 1000 } }),
+      ]),
+    );
+    d.take();
+    d.tick();
+    d.step({ type: "link-closed", link: "master:mymaster", conn: "cmd", reason: "" });
+    d.step({ type: "link-closed", link: "master:mymaster", conn: "pubsub", reason: "" });
+    d.take();
+    const entered = d.tick(2500);
+    expect(eventLines(entered)).to.deep.equal(["+tilt #tilt mode entered"]);
+    expect(commandsOf(entered, "connect")).to.have.length(2);
+    d.acceptConnects(entered);
+    const during = d.run(d.now + 29_900);
+    expect(commandsOf(during, "ping").length).to.be.greaterThan(0);
+    expect(eventLines(during)).to.deep.equal([]);
+    expect(d.master().flags.has("s_down")).to.equal(false);
+    const after = eventLines(d.run(d.now + 200));
+    expect(after.slice(0, 2)).to.deep.equal([
+      "-tilt #tilt mode exited",
+      "+sdown master mymaster 10.0.0.1 6379",
+    ]);
+  });
+
+  it("keeps flags as they were when TILT started", () => {
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 1000 } }),
+      ]),
+    );
+    d.take();
+    d.run(3000);
+    expect(d.master().flags.has("s_down")).to.equal(true);
+    d.tick(2500);
+    d.acceptConnects(d.tick());
+    d.step({ type: "ping-reply", link: "master:mymaster", reply: { kind: "ok", text: "PONG" } });
+    d.run(d.now + 5000);
+    expect(d.master().flags.has("s_down")).to.equal(true);
+  });
+});

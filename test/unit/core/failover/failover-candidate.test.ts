@@ -1,0 +1,268 @@
+// Proves Vigil's election timing on top of Redis's (Timing.candidateDelay, splitRetryDelay): an
+// ODOWN sentinel stands only after a randomized candidate delay, a vote for another sentinel in
+// the meantime keeps it from standing, a split vote is recognised from the votes alone and
+// aborted at once, and the retry after it waives the 2 × failover-timeout gate only while the
+// split epoch is the newest known one, with an exponentially growing random range. Zero
+// settings give Redis's behaviour back.
+import { expect } from "chai";
+import {
+  askMasterStateToOtherSentinels,
+  onIsMasterDownReply,
+} from "../../../../src/core/detection/ask-peers.js";
+import { voteLeader } from "../../../../src/core/failover/election.js";
+import {
+  failoverStateMachine,
+  startFailoverIfNeeded,
+} from "../../../../src/core/failover/failover-state.js";
+import { electionIsDead } from "../../../../src/core/failover/wait-start.js";
+import type { MasterState } from "../../../../src/core/model/state.js";
+import {
+  Harness,
+  MY_ID,
+  PEER_B,
+  PEER_C,
+  PEER_D,
+  ScriptedRandom,
+  eventTypes,
+  markOdown,
+} from "../failover-fixture.js";
+
+const T0 = 1_000_000;
+
+/** Three sentinels (us, B, C), the master ODOWN at T0. */
+function threeSentinels(random = new ScriptedRandom([200])): {
+  h: Harness;
+  master: MasterState;
+  random: ScriptedRandom;
+} {
+  const h = new Harness(undefined, random);
+  const master = h.addMaster(0);
+  h.addPeer(0, master, PEER_B, 26380);
+  h.addPeer(0, master, PEER_C, 26381);
+  markOdown(master, T0);
+  return { h, master, random };
+}
+
+function peerVote(master: MasterState, peerId: string, leader: string, epoch: number): void {
+  const peer = master.sentinels.get(peerId)!;
+  peer.leader = leader;
+  peer.leaderEpoch = BigInt(epoch);
+}
+
+/** Starts a failover in epoch 1 at T0 (zero draws) and splits it three ways: us, B, C. */
+function splitOnce(): { h: Harness; master: MasterState } {
+  const { h, master } = threeSentinels(new ScriptedRandom([0]));
+  expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(true);
+  failoverStateMachine(h.at(T0), master); // votes for ourselves
+  h.take();
+  peerVote(master, PEER_B, PEER_B, 1);
+  peerVote(master, PEER_C, PEER_C, 1);
+  failoverStateMachine(h.at(T0 + 200), master);
+  return { h, master };
+}
+
+describe("the randomized candidate delay", () => {
+  it("waits a random 0..candidateDelay ms after ODOWN before standing", () => {
+    const { h, master, random } = threeSentinels();
+    expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(false);
+    expect(random.draws).to.deep.equal([h.state.timing.candidateDelay]);
+    expect(master.candidateTime).to.equal(T0 + 200);
+    expect(startFailoverIfNeeded(h.at(T0 + 199), master)).to.equal(false);
+    expect(h.state.currentEpoch).to.equal(0n);
+    expect(startFailoverIfNeeded(h.at(T0 + 200), master)).to.equal(true);
+    expect(master.failoverState).to.equal("wait_start");
+    expect(master.candidateTime).to.equal(0);
+    expect(h.state.currentEpoch).to.equal(1n);
+  });
+
+  it("stands at once on a zero draw, without peers, or with candidateDelay 0 (Redis)", () => {
+    const zero = threeSentinels(new ScriptedRandom([0]));
+    expect(startFailoverIfNeeded(zero.h.at(T0), zero.master)).to.equal(true);
+
+    const alone = new Harness(undefined, new ScriptedRandom([200]));
+    const lonely = alone.addMaster(0);
+    markOdown(lonely, T0);
+    expect(startFailoverIfNeeded(alone.at(T0), lonely)).to.equal(true);
+
+    const redis = threeSentinels();
+    redis.h.state.timing.candidateDelay = 0;
+    expect(startFailoverIfNeeded(redis.h.at(T0), redis.master)).to.equal(true);
+    // Only startFailover's own desync draw was made.
+    expect(redis.random.draws).to.deep.equal([1000]);
+  });
+
+  it("does not stand after voting for another sentinel meanwhile, and draws again later", () => {
+    const { h, master, random } = threeSentinels();
+    startFailoverIfNeeded(h.at(T0), master);
+    voteLeader(h.at(T0 + 100), master, 1n, PEER_B);
+    expect(startFailoverIfNeeded(h.at(T0 + 300), master)).to.equal(false);
+    expect(master.candidateTime).to.equal(0);
+    expect(master.failoverDelayLogged).to.equal(true);
+    const gateEnd = master.failoverStartTime + 2 * master.settings.failoverTimeout;
+    expect(startFailoverIfNeeded(h.at(gateEnd - 1), master)).to.equal(false);
+    random.draws.length = 0;
+    expect(startFailoverIfNeeded(h.at(gateEnd), master)).to.equal(false);
+    expect(random.draws).to.deep.equal([h.state.timing.candidateDelay]);
+    expect(startFailoverIfNeeded(h.at(gateEnd + 200), master)).to.equal(true);
+    expect(h.state.currentEpoch).to.equal(2n);
+  });
+
+  it("widens the range to 4 × the slowest peer's answer time to is-master-down-by-addr", () => {
+    const { h, master, random } = threeSentinels();
+    master.sentinels.get(PEER_B)!.askRtt = 30;
+    master.sentinels.get(PEER_C)!.askRtt = 150;
+    startFailoverIfNeeded(h.at(T0), master);
+    expect(random.draws).to.deep.equal([600]);
+
+    // Fast peers leave the configured range; a split retry's backoff is widened the same way.
+    const fast = threeSentinels();
+    fast.master.sentinels.get(PEER_B)!.askRtt = 5;
+    startFailoverIfNeeded(fast.h.at(T0), fast.master);
+    expect(fast.random.draws).to.deep.equal([fast.h.state.timing.candidateDelay]);
+
+    const slow = threeSentinels();
+    slow.master.splitCount = 1;
+    slow.master.sentinels.get(PEER_C)!.askRtt = 400;
+    startFailoverIfNeeded(slow.h.at(T0), slow.master);
+    expect(slow.random.draws.at(-1)).to.equal(1600);
+  });
+
+  it("measures a peer's answer time from the oldest ask it has not answered", () => {
+    const { h, master } = threeSentinels();
+    master.flags.add("s_down");
+    const peer = master.sentinels.get(PEER_B)!;
+    const link = peer.link;
+    link.cmdConnected = true;
+    askMasterStateToOtherSentinels(h.at(T0), master, true);
+    askMasterStateToOtherSentinels(h.at(T0 + 50), master, true);
+    onIsMasterDownReply(h.at(T0 + 120), link.id, master.name, {
+      down: true,
+      leader: "*",
+      leaderEpoch: 0n,
+    });
+    expect(peer.askRtt).to.equal(120);
+    expect(peer.askSentTime).to.equal(0);
+  });
+
+  it("forgets the draw and the split count when the master is no longer ODOWN", () => {
+    const { h, master } = threeSentinels();
+    startFailoverIfNeeded(h.at(T0), master);
+    master.splitCount = 2;
+    master.flags.delete("o_down");
+    expect(startFailoverIfNeeded(h.at(T0 + 100), master)).to.equal(false);
+    expect([master.candidateTime, master.splitCount]).to.deep.equal([0, 0]);
+  });
+});
+
+describe("electionIsDead", () => {
+  it("is true when no candidate can reach the majority even with every unseen vote", () => {
+    const { master } = threeSentinels();
+    master.leader = MY_ID;
+    master.leaderEpoch = 3n;
+    peerVote(master, PEER_B, PEER_B, 3);
+    expect(electionIsDead(master, 3n), "C has not voted yet").to.equal(false);
+    peerVote(master, PEER_C, PEER_C, 3);
+    expect(electionIsDead(master, 3n)).to.equal(true);
+  });
+
+  it("is false when some candidate holds or may still reach the majority", () => {
+    const { master } = threeSentinels();
+    master.leader = MY_ID;
+    master.leaderEpoch = 3n;
+    peerVote(master, PEER_B, MY_ID, 3);
+    peerVote(master, PEER_C, PEER_C, 3);
+    expect(electionIsDead(master, 3n)).to.equal(false);
+  });
+
+  it("counts a vote reported for another epoch as unknown", () => {
+    const { master } = threeSentinels();
+    master.leader = MY_ID;
+    master.leaderEpoch = 3n;
+    peerVote(master, PEER_B, PEER_B, 3);
+    peerVote(master, PEER_C, PEER_C, 4);
+    expect(electionIsDead(master, 3n), "C may have voted for us in 3 before").to.equal(false);
+    peerVote(master, PEER_C, PEER_C, 2);
+    expect(electionIsDead(master, 3n), "the reply may answer an older request").to.equal(false);
+  });
+
+  it("allows for a peer that knows one sentinel fewer when the count is even", () => {
+    const { h, master } = threeSentinels();
+    h.addPeer(0, master, PEER_D, 26382);
+    master.leader = MY_ID;
+    master.leaderEpoch = 3n;
+    peerVote(master, PEER_B, PEER_B, 3);
+    peerVote(master, PEER_C, PEER_C, 3);
+    peerVote(master, PEER_D, PEER_D, 3);
+    // 1 + 0 unseen < 3 (majority of 4), but a peer that knows only 3 needs 2: proven dead anyway.
+    expect(electionIsDead(master, 3n)).to.equal(true);
+    peerVote(master, PEER_D, PEER_C, 3);
+    expect(electionIsDead(master, 3n), "C has 2 of 4: a peer knowing 3 would be elected").to.equal(
+      false,
+    );
+  });
+});
+
+describe("the split vote abort and retry", () => {
+  it("aborts at once with -failover-abort-not-elected when the split is proven", () => {
+    const { h, master } = splitOnce();
+    expect(eventTypes(h.take())).to.deep.equal(["-failover-abort-not-elected"]);
+    expect(master.failoverState).to.equal("none");
+    expect(master.flags.has("failover_in_progress")).to.equal(false);
+    expect([master.splitEpoch, master.splitCount]).to.deep.equal([1n, 1]);
+  });
+
+  it("waits for the election timeout as Redis does when splitRetryDelay is 0", () => {
+    const { h, master } = threeSentinels(new ScriptedRandom([0]));
+    h.state.timing.splitRetryDelay = 0;
+    startFailoverIfNeeded(h.at(T0), master);
+    failoverStateMachine(h.at(T0), master);
+    peerVote(master, PEER_B, PEER_B, 1);
+    peerVote(master, PEER_C, PEER_C, 1);
+    failoverStateMachine(h.at(T0 + 200), master);
+    expect(master.failoverState).to.equal("wait_start");
+    failoverStateMachine(h.at(T0 + h.state.timing.electionTimeout + 1), master);
+    expect(master.failoverState).to.equal("none");
+    expect(master.splitEpoch).to.equal(0n);
+    expect(startFailoverIfNeeded(h.at(T0 + 20_000), master), "the gate holds").to.equal(false);
+  });
+
+  it("retries after a random 0..splitRetryDelay ms, waiving the gate, in the next epoch", () => {
+    const { h, master } = splitOnce();
+    const random = new ScriptedRandom([700]);
+    h.random = random;
+    expect(startFailoverIfNeeded(h.at(T0 + 300), master)).to.equal(false);
+    expect(random.draws).to.deep.equal([h.state.timing.splitRetryDelay]);
+    expect(startFailoverIfNeeded(h.at(T0 + 1000), master)).to.equal(true);
+    expect(master.failoverEpoch).to.equal(2n);
+  });
+
+  it("keeps the full gate once a later epoch is known or after a vote for another sentinel", () => {
+    const later = splitOnce();
+    later.h.state.currentEpoch = 2n; // e.g. learnt from a hello
+    expect(startFailoverIfNeeded(later.h.at(T0 + 300), later.master)).to.equal(false);
+    expect(later.master.failoverDelayLogged).to.equal(true);
+
+    const voted = splitOnce();
+    voteLeader(voted.h.at(T0 + 250), voted.master, 2n, PEER_C);
+    expect(startFailoverIfNeeded(voted.h.at(T0 + 5000), voted.master)).to.equal(false);
+    expect(voted.master.failoverStartTime).to.be.greaterThan(T0 + 249);
+  });
+
+  it("doubles the retry range after each split in a row, up to the election timeout", () => {
+    const { h, master } = splitOnce();
+    const random = new ScriptedRandom([0]);
+    h.random = random;
+    master.splitCount = 2;
+    startFailoverIfNeeded(h.at(T0 + 300), master);
+    master.failoverState = "none";
+    master.flags.delete("failover_in_progress");
+    master.splitEpoch = h.state.currentEpoch;
+    master.splitCount = 10;
+    startFailoverIfNeeded(h.at(T0 + 400), master);
+    const base = h.state.timing.splitRetryDelay;
+    expect(random.draws.filter((n) => n !== 1000)).to.deep.equal([
+      2 * base,
+      h.state.timing.electionTimeout,
+    ]);
+  });
+});

@@ -1,0 +1,164 @@
+// Proves the tick's quiet gate (src/core/gate/quiet-gate.ts): a core that passes over quiet records
+// sends exactly what a core handling every record at every tick sends, in healthy traffic and
+// when the master stops answering; the gate does pass over most visits; it holds for no record
+// with something under way; INFO voids the gates of the group while a PONG does not; and the
+// simulation's check catches a gate that would skip real work.
+import { expect } from "chai";
+import { AssertionError } from "../../../../src/core/basics/assert.js";
+import { ReadyBuilder } from "../../../../src/core/model/context.js";
+import { isQuiet, quietUntil } from "../../../../src/core/gate/quiet-gate.js";
+import type { QuietGateMode } from "../../../../src/core/gate/quiet-gate.js";
+import type { Ready } from "../../../../src/core/model/ready.js";
+import {
+  Driver,
+  FixedRandom,
+  info,
+  masterInfo,
+  pong,
+  replicaInfo,
+  sentinelConfig,
+} from "../core-driver.js";
+
+const M = "master:mymaster";
+const R = "slave:mymaster:10.0.0.2:6380";
+
+/** What a Ready carried, as comparable lines. */
+function lines(ready: Ready): string[] {
+  return [
+    ...ready.commands.map((c) => JSON.stringify(c)),
+    ...ready.events.map((e) => `${e.type} ${e.text}`),
+  ];
+}
+
+/**
+ * Answers the commands of one Ready at once: every connect, and PING, INFO and hello only while
+ * `replying`.
+ */
+function answer(d: Driver, ready: Ready, replying: boolean): void {
+  for (const c of ready.commands) {
+    if (c.type === "connect") {
+      d.step({ type: "link-connected", link: c.link, conn: c.conn, localIp: "127.0.0.1" });
+    } else if (replying && c.type === "ping") {
+      d.step(pong(c.link));
+    } else if (replying && c.type === "info") {
+      const text =
+        c.link === M
+          ? masterInfo("1".repeat(40), [["10.0.0.2", 6380]])
+          : replicaInfo("2".repeat(40), "10.0.0.1", 6379);
+      d.step(info(c.link, text));
+    } else if (replying && c.type === "publish-hello") {
+      d.step({ type: "publish-reply", link: c.link, ok: true });
+      d.step({ type: "hello-received", via: c.link, payload: c.payload });
+    }
+  }
+}
+
+/**
+ * Runs a master with one replica for `ms`, answering every command at once while `answering`
+ * says so; returns each tick's lines.
+ */
+function run(mode: QuietGateMode, ms: number, answering: (now: number) => boolean): string[][] {
+  const d = new Driver(sentinelConfig(), { quietGate: mode });
+  d.take();
+  const out: string[][] = [];
+  const end = d.now + ms;
+  let pending: Ready = d.tick();
+  out.push(lines(pending));
+  while (d.now < end) {
+    answer(d, pending, answering(d.now));
+    out.push(lines(d.take()));
+    pending = d.tick();
+    out.push(lines(pending));
+  }
+  return out;
+}
+
+/** Ticks `n` times, answering every PING, INFO and hello at once. */
+function healthy(d: Driver, n: number): void {
+  for (let i = 0; i < n; i++) {
+    answer(d, d.tick(), true);
+    d.take();
+  }
+}
+
+describe("quiet gate", () => {
+  it("sends exactly what handling every record at every tick sends, healthy for 60 s", () => {
+    const always = (): boolean => true;
+    const gated = run("on", 60_000, always);
+    expect(gated).to.deep.equal(run("off", 60_000, always));
+    expect(gated.flat().filter((l) => l.includes('"type":"ping"')).length).to.be.above(100);
+  });
+
+  it("sends exactly the same when the master stops answering (same +sdown, same reconnects)", () => {
+    const until = (stop: number) => (now: number) => now < stop;
+    // down-after-milliseconds is 30 s here.
+    const gated = run("on", 60_000, until(15_000));
+    expect(gated).to.deep.equal(run("off", 60_000, until(15_000)));
+    expect(gated.flat().some((l) => l.startsWith("+sdown master mymaster"))).to.equal(true);
+  });
+
+  it("passes over most visits of a healthy record", () => {
+    const d = new Driver(sentinelConfig());
+    d.take();
+    healthy(d, 50);
+    let quietTicks = 0;
+    for (let i = 0; i < 300; i++) {
+      healthy(d, 1);
+      if (isQuiet(d.state, d.master(), d.master(), d.now + 1)) quietTicks++;
+    }
+    expect(quietTicks / 300).to.be.above(0.7);
+  });
+
+  it("holds for no record with a flag, a link not up, or a failover under way", () => {
+    const d = new Driver(sentinelConfig());
+    d.take();
+    const connecting = d.tick();
+    // Connecting: not quiet.
+    expect(d.master().quietUntil).to.equal(0);
+    d.acceptConnects(connecting);
+    healthy(d, 50);
+    expect(d.master().quietUntil).to.be.above(d.now);
+    const ctx = { now: d.now, state: d.state, random: new FixedRandom(), out: new ReadyBuilder() };
+    const master = d.master();
+    expect(quietUntil(ctx, master, master)).to.be.above(d.now);
+    master.flags.add("s_down");
+    expect(quietUntil(ctx, master, master)).to.equal(0);
+    master.flags.delete("s_down");
+    master.failoverState = "wait_start";
+    expect(quietUntil(ctx, master, master)).to.equal(0);
+    master.failoverState = "none";
+    master.candidateTime = d.now + 100;
+    expect(quietUntil(ctx, master, master)).to.equal(0);
+    master.candidateTime = 0;
+    master.roleReported = "slave";
+    expect(quietUntil(ctx, master, master)).to.equal(0);
+    master.roleReported = "master";
+    master.link.cmdConnected = false;
+    expect(quietUntil(ctx, master, master)).to.equal(0);
+  });
+
+  it("voids the group's gates on INFO, and keeps them on a PONG", () => {
+    const d = new Driver(sentinelConfig());
+    d.take();
+    healthy(d, 50);
+    const master = d.master();
+    const replica = master.replicas.get("10.0.0.2:6380")!;
+    // A tick at which the replica's gate holds past the next instant.
+    for (let i = 0; i < 20 && !isQuiet(d.state, replica, master, d.now + 1); i++) healthy(d, 1);
+    const at = d.now + 1;
+    expect(isQuiet(d.state, replica, master, at)).to.equal(true);
+    d.step(pong(R));
+    expect(isQuiet(d.state, replica, master, at)).to.equal(true);
+    d.step(info(M, masterInfo("1".repeat(40), [["10.0.0.2", 6380]])));
+    expect(isQuiet(d.state, replica, master, at)).to.equal(false);
+  });
+
+  it("in verify mode, throws when a gate would pass over work", () => {
+    const d = new Driver(sentinelConfig(), { quietGate: "verify" });
+    d.take();
+    healthy(d, 50);
+    // A gate far beyond the next PING, as a wrong quietUntil would set it.
+    d.master().quietUntil = d.now + 1_000_000;
+    expect(() => d.run(d.now + 3000)).to.throw(AssertionError, /quiet gate skipped/);
+  });
+});

@@ -1,0 +1,244 @@
+// Proves hello handling (sentinel-protocol §4): the payload format and parse, and processing —
+// +sentinel with a flush, address switches, invalid addresses, epoch adoption in and out of
+// TILT, and the observer switch (+config-update-from, +switch-master, client-reconfig script).
+import { expect } from "chai";
+import { ReadyBuilder } from "../../../../src/core/model/context.js";
+import { formatHello, parseHello } from "../../../../src/core/monitor/hello.js";
+import {
+  Driver,
+  MY_ID,
+  PEER_A,
+  PEER_B,
+  commandsOf,
+  eventLines,
+  hello,
+  masterConfig,
+  sentinelConfig,
+} from "../core-driver.js";
+
+function receive(d: Driver, payload: string, via: string | null = "master:mymaster") {
+  d.step({ type: "hello-received", via, payload });
+  return d.take();
+}
+
+describe("hello: format and parse", () => {
+  it("parses the 8 fields of a real redis-sentinel hello", () => {
+    expect(
+      parseHello(
+        "127.0.0.1,26380,6ec6f75692b863ec39d0b32118926528fe8f1435,0,mymaster,127.0.0.1,16379,0",
+      ),
+    ).to.deep.equal({
+      ip: "127.0.0.1",
+      port: 26380,
+      runId: "6ec6f75692b863ec39d0b32118926528fe8f1435",
+      currentEpoch: 0n,
+      masterName: "mymaster",
+      masterIp: "127.0.0.1",
+      masterPort: 16379,
+      masterConfigEpoch: 0n,
+    });
+  });
+
+  it("rejects payloads without exactly 8 fields", () => {
+    expect(parseHello("a,b,c")).to.equal(null);
+    expect(parseHello("1,2,3,4,5,6,7,8,9")).to.equal(null);
+  });
+
+  it("formats what it parses back", () => {
+    const d = new Driver();
+    const m = d.master();
+    m.link.localIp = "10.9.9.9";
+    const payload = formatHello(
+      { now: 0, state: d.state, random: { int: () => 0 }, out: new ReadyBuilder() },
+      m,
+      m,
+    );
+    expect(payload).to.equal(`10.9.9.9,26379,${MY_ID},0,mymaster,10.0.0.1,6379,0`);
+    expect(parseHello(payload ?? "")?.runId).to.equal(MY_ID);
+  });
+
+  it("cannot format without announce-ip or a local address", () => {
+    const d = new Driver();
+    const m = d.master();
+    expect(
+      formatHello(
+        { now: 0, state: d.state, random: { int: () => 0 }, out: new ReadyBuilder() },
+        m,
+        m,
+      ),
+    ).to.equal(null);
+  });
+});
+
+describe("hello: meeting peers", () => {
+  it("adds an unknown peer with +sentinel and a flush, and refreshes it on the next hello", () => {
+    const d = new Driver();
+    d.take();
+    const ready = receive(d, hello(PEER_A, "10.0.1.1", 26379, 0));
+    expect(eventLines(ready)).to.deep.equal([
+      `+sentinel sentinel ${PEER_A} 10.0.1.1 26379 @ mymaster 10.0.0.1 6379`,
+    ]);
+    expect(ready.persist?.masters[0]?.knownSentinels).to.deep.equal([
+      { addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A },
+    ]);
+    d.now += 500;
+    const again = receive(d, hello(PEER_A, "10.0.1.1", 26379, 0));
+    expect(again.events).to.deep.equal([]);
+    expect(again.persist).to.equal(null);
+    expect(d.master().sentinels.get(PEER_A)?.lastHelloTime).to.equal(d.now);
+  });
+
+  it("drops hellos carrying our own id, or for masters we do not monitor", () => {
+    const d = new Driver();
+    d.take();
+    expect(receive(d, hello(MY_ID, "10.0.1.1", 26379, 5)).events).to.deep.equal([]);
+    expect(receive(d, hello(PEER_A, "10.0.1.1", 26379, 5, "other")).events).to.deep.equal([]);
+    expect(d.state.currentEpoch).to.equal(0n);
+  });
+
+  it("treats a known run id at a new address as an address switch and re-addresses it under every master", () => {
+    const known = { knownSentinels: [{ addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A }] };
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, known),
+        masterConfig("m2", "10.0.0.5", 6379, known),
+      ]),
+    );
+    d.take();
+    const link = d.master().sentinels.get(PEER_A)!.link;
+    link.cmdConnected = true;
+    const ready = receive(d, hello(PEER_A, "10.0.1.9", 26380, 0));
+    expect(eventLines(ready)).to.deep.equal([
+      `+sentinel-address-switch master mymaster 10.0.0.1 6379 ip 10.0.1.9 port 26380 for ${PEER_A}`,
+      `+sentinel-address-update sentinel ${PEER_A} 10.0.1.9 26380 @ mymaster 10.0.0.1 6379 1 additional matching instances`,
+    ]);
+    expect(ready.persist).to.not.equal(null);
+    expect(commandsOf(ready, "close")).to.deep.equal([
+      { type: "close", link: `sentinel:${PEER_A}`, conn: "cmd" },
+    ]);
+    expect(d.master("m2").sentinels.get(PEER_A)?.addr).to.deep.equal({
+      ip: "10.0.1.9",
+      port: 26380,
+    });
+    const shared = d.master().sentinels.get(PEER_A)?.link;
+    expect(shared).to.equal(d.master("m2").sentinels.get(PEER_A)?.link);
+    expect(shared?.addr).to.deep.equal({ ip: "10.0.1.9", port: 26380 });
+  });
+
+  it("removes a peer whose address is claimed by another run id, under every master", () => {
+    const known = { knownSentinels: [{ addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A }] };
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, known),
+        masterConfig("m2", "10.0.0.5", 6379, known),
+      ]),
+    );
+    d.take();
+    const ready = receive(d, hello(PEER_B, "10.0.1.1", 26379, 0));
+    expect(eventLines(ready)).to.deep.equal([
+      `+sentinel-invalid-addr sentinel ${PEER_A} 10.0.1.1 26379 @ mymaster 10.0.0.1 6379`,
+      `+sentinel sentinel ${PEER_B} 10.0.1.1 26379 @ mymaster 10.0.0.1 6379`,
+    ]);
+    expect([...d.master().sentinels.keys()]).to.deep.equal([PEER_B]);
+    expect([...d.master("m2").sentinels.keys()]).to.deep.equal([]);
+    expect(commandsOf(ready, "forget")).to.deep.equal([
+      { type: "forget", link: `sentinel:${PEER_A}` },
+    ]);
+  });
+
+  it("does not create a peer from a hostname while resolve-hostnames is off", () => {
+    const d = new Driver();
+    d.take();
+    expect(receive(d, hello(PEER_A, "sentinel-a.local", 26379, 0)).events).to.deep.equal([]);
+    expect(d.master().sentinels.size).to.equal(0);
+  });
+});
+
+describe("hello: epochs", () => {
+  it("adopts a higher current epoch with a flush and +new-epoch, after creating the peer", () => {
+    const d = new Driver();
+    d.take();
+    const ready = receive(d, hello(PEER_A, "10.0.1.1", 26379, 7));
+    expect(eventLines(ready)).to.deep.equal([
+      `+sentinel sentinel ${PEER_A} 10.0.1.1 26379 @ mymaster 10.0.0.1 6379`,
+      "+new-epoch 7",
+    ]);
+    expect(ready.persist?.currentEpoch).to.equal(7n);
+  });
+
+  it("adopts the epoch even in TILT and never lowers it", () => {
+    const d = new Driver(sentinelConfig([masterConfig()], { currentEpoch: 9n }));
+    d.take();
+    d.state.tilt = true;
+    receive(d, hello(PEER_A, "10.0.1.1", 26379, 3));
+    expect(d.state.currentEpoch).to.equal(9n);
+    receive(d, hello(PEER_A, "10.0.1.1", 26379, 12));
+    expect(d.state.currentEpoch).to.equal(12n);
+  });
+
+  it("adopts a higher config epoch at the same address silently", () => {
+    const d = new Driver();
+    d.take();
+    receive(d, hello(PEER_A, "10.0.1.1", 26379, 0));
+    const ready = receive(d, hello(PEER_A, "10.0.1.1", 26379, 2, "mymaster", "10.0.0.1", 6379, 2));
+    expect(eventLines(ready)).to.deep.equal(["+new-epoch 2"]);
+    expect(d.master().configEpoch).to.equal(2n);
+  });
+
+  it("switches to the address of a higher config epoch as an observer", () => {
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, {
+          knownReplicas: [
+            { ip: "10.0.0.2", port: 6379 },
+            { ip: "10.0.0.3", port: 6379 },
+          ],
+          settings: { clientReconfigScript: "/bin/reconf.sh" },
+        }),
+      ]),
+    );
+    d.take();
+    receive(d, hello(PEER_A, "10.0.1.1", 26379, 0));
+    const ready = receive(d, hello(PEER_A, "10.0.1.1", 26379, 1, "mymaster", "10.0.0.2", 6379, 1));
+    expect(eventLines(ready)).to.deep.equal([
+      "+new-epoch 1",
+      `+config-update-from sentinel ${PEER_A} 10.0.1.1 26379 @ mymaster 10.0.0.1 6379`,
+      "+switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379",
+      "+slave slave 10.0.0.3:6379 10.0.0.3 6379 @ mymaster 10.0.0.2 6379",
+      "+slave slave 10.0.0.1:6379 10.0.0.1 6379 @ mymaster 10.0.0.2 6379",
+    ]);
+    expect(ready.scripts).to.deep.equal([
+      {
+        kind: "client-reconfig",
+        master: "mymaster",
+        path: "/bin/reconf.sh",
+        args: ["mymaster", "observer", "start", "10.0.0.1", "6379", "10.0.0.2", "6379"],
+      },
+    ]);
+    expect(ready.persist?.masters[0]?.addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
+    expect(ready.persist?.masters[0]?.configEpoch).to.equal(1n);
+    expect(d.master().sentinels.has(PEER_A)).to.equal(true);
+  });
+
+  it("ignores the config of a hello from a peer it could not record", () => {
+    const d = new Driver();
+    d.take();
+    receive(d, hello(PEER_A, "not-an-ip", 26379, 0, "mymaster", "10.0.0.2", 6379, 5));
+    expect(d.master().configEpoch).to.equal(0n);
+    expect(d.master().addr.ip).to.equal("10.0.0.1");
+  });
+
+  it("processes a hello that came as a PUBLISH to our server", () => {
+    const d = new Driver();
+    d.take();
+    expect(eventLines(receive(d, hello(PEER_A, "10.0.1.1", 26379, 0), null))).to.have.length(1);
+  });
+
+  it("counts any pub/sub message as activity on that connection", () => {
+    const d = new Driver();
+    d.take();
+    d.now += 5000;
+    receive(d, "not a hello");
+    expect(d.master().link.pcLastActivity).to.equal(d.now);
+  });
+});

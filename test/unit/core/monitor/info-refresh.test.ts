@@ -1,0 +1,262 @@
+// Proves what an INFO reply changes (sentinel-protocol §3): replica discovery with +slave and a
+// flush, +reboot, role tracking with ± role-change, and — outside TILT only — the reactions:
+// promotion confirmation of our candidate, +convert-to-slave after 8 s, +fix-slave-config after
+// failover-timeout, and reconfiguration progress.
+import { expect } from "chai";
+import {
+  Driver,
+  commandsOf,
+  eventLines,
+  info,
+  masterConfig,
+  masterInfo,
+  pong,
+  replicaInfo,
+  sentinelConfig,
+} from "../core-driver.js";
+
+const M = "master:mymaster";
+const R2 = "slave:mymaster:10.0.0.2:6379";
+const RUN_M = "1".repeat(40);
+const RUN_R = "2".repeat(40);
+
+function withReplica(settings = {}): Driver {
+  const d = new Driver(
+    sentinelConfig([
+      masterConfig("mymaster", "10.0.0.1", 6379, {
+        knownReplicas: [{ ip: "10.0.0.2", port: 6379 }],
+        settings,
+      }),
+    ]),
+  );
+  d.take();
+  d.tickAndConnect();
+  d.step(pong(M)).step(pong(R2));
+  d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
+  d.take();
+  return d;
+}
+
+describe("info-refresh: facts", () => {
+  it("discovers replicas listed by the master with +slave and a flush, once", () => {
+    const d = new Driver();
+    d.take();
+    d.step(
+      info(
+        M,
+        masterInfo(RUN_M, [
+          ["10.0.0.2", 6379],
+          ["10.0.0.3", 6380],
+        ]),
+      ),
+    );
+    const ready = d.take();
+    expect(eventLines(ready)).to.deep.equal([
+      "+slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
+      "+slave slave 10.0.0.3:6380 10.0.0.3 6380 @ mymaster 10.0.0.1 6379",
+    ]);
+    expect(ready.persist?.masters[0]?.knownReplicas).to.deep.equal([
+      { ip: "10.0.0.2", port: 6379 },
+      { ip: "10.0.0.3", port: 6380 },
+    ]);
+    d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
+    const again = d.take();
+    expect(again.events).to.deep.equal([]);
+    expect(again.persist).to.equal(null);
+    expect(d.master().replicas.size).to.equal(2);
+  });
+
+  it("does not create replicas from hostnames or out-of-range ports", () => {
+    const d = new Driver();
+    d.take();
+    d.step(
+      info(
+        M,
+        "role:master\r\nslave0:ip=replica.local,port=6379,state=online\r\nslave1:ip=10.0.0.4,port=70000,state=online\r\n",
+      ),
+    );
+    expect(d.take().events).to.deep.equal([]);
+  });
+
+  it("stores the text, the refresh time and the replication fields", () => {
+    const d = withReplica();
+    const text = replicaInfo(RUN_R, "10.0.0.1", 6379, {
+      priority: 10,
+      offset: 777,
+      linkUp: false,
+      downSince: 3,
+    });
+    d.step(info(R2, text));
+    const r = d.master().replicas.get("10.0.0.2:6379")!;
+    expect(r.infoText).to.equal(text);
+    expect(r.infoRefresh).to.equal(d.now);
+    expect(r.runId).to.equal(RUN_R);
+    expect([r.slaveMasterHost, r.slaveMasterPort, r.slaveMasterLinkStatusUp]).to.deep.equal([
+      "10.0.0.1",
+      6379,
+      false,
+    ]);
+    expect([r.slavePriority, r.slaveReplOffset, r.masterLinkDownTime]).to.deep.equal([
+      10,
+      777n,
+      3000,
+    ]);
+    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.1", 6379)));
+    expect(r.masterLinkDownTime).to.equal(0);
+  });
+
+  it("ignores error replies (no refresh)", () => {
+    const d = withReplica();
+    const before = d.master().infoRefresh;
+    d.now += 100;
+    d.step({
+      type: "info-reply",
+      link: M,
+      reply: { kind: "error", text: "NOAUTH Authentication required." },
+    });
+    expect(d.master().infoRefresh).to.equal(before);
+  });
+
+  it("emits +reboot when the run id changes", () => {
+    const d = withReplica();
+    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.1", 6379)));
+    d.step(info(R2, replicaInfo("3".repeat(40), "10.0.0.1", 6379)));
+    expect(eventLines(d.take())).to.deep.equal([
+      "+reboot slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
+    ]);
+  });
+
+  it("tracks role changes: + when the role matches the record, - otherwise, also in TILT", () => {
+    const d = withReplica();
+    d.state.tilt = true;
+    d.step(info(R2, masterInfo(RUN_R)));
+    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.1", 6379)));
+    const ready = d.take();
+    expect(eventLines(ready)).to.deep.equal([
+      "-role-change slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379 new reported role is master",
+      "+role-change slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379 new reported role is slave",
+    ]);
+    expect(ready.events[0]?.level).to.equal("verbose");
+  });
+});
+
+describe("info-refresh: +convert-to-slave", () => {
+  it("demotes a replica reporting master once it has done so for more than 8 s, the master being sane", () => {
+    const d = withReplica();
+    d.step(info(R2, masterInfo(RUN_R)));
+    const since = d.now;
+    d.take();
+    d.now = since + 8000;
+    d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
+    d.step(info(R2, masterInfo(RUN_R)));
+    expect(commandsOf(d.take(), "replicaof")).to.deep.equal([]);
+    d.now = since + 8001;
+    d.step(info(R2, masterInfo(RUN_R)));
+    const ready = d.take();
+    expect(eventLines(ready)).to.deep.equal([
+      "+convert-to-slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
+    ]);
+    expect(commandsOf(ready, "replicaof")).to.deep.equal([
+      { type: "replicaof", link: R2, target: { ip: "10.0.0.1", port: 6379 } },
+    ]);
+  });
+
+  it("does not demote while the master looks insane (SDOWN, or INFO older than 20 s)", () => {
+    const d = withReplica();
+    d.step(info(R2, masterInfo(RUN_R)));
+    d.now += 9000;
+    d.master().flags.add("s_down");
+    d.step(info(R2, masterInfo(RUN_R)));
+    d.master().flags.delete("s_down");
+    d.now += 12_000;
+    d.step(info(R2, masterInfo(RUN_R)));
+    expect(commandsOf(d.take(), "replicaof")).to.deep.equal([]);
+  });
+
+  it("does not demote in TILT", () => {
+    const d = withReplica();
+    d.step(info(R2, masterInfo(RUN_R)));
+    d.now += 9000;
+    d.step(info(M, masterInfo(RUN_M)));
+    d.state.tilt = true;
+    d.step(info(R2, masterInfo(RUN_R)));
+    expect(commandsOf(d.take(), "replicaof")).to.deep.equal([]);
+  });
+
+  it("confirms the promotion of our candidate in wait_promotion instead", () => {
+    const d = withReplica();
+    const m = d.master();
+    const r = m.replicas.get("10.0.0.2:6379")!;
+    m.flags.add("failover_in_progress");
+    m.failoverState = "wait_promotion";
+    m.failoverEpoch = 5n;
+    m.promotedReplica = r.name;
+    r.flags.add("promoted");
+    d.step(info(R2, masterInfo(RUN_R)));
+    const ready = d.take();
+    expect(eventLines(ready)).to.deep.equal([
+      "-role-change slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379 new reported role is master",
+      "+promoted-slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
+      "+failover-state-reconf-slaves master mymaster 10.0.0.1 6379",
+    ]);
+    expect(ready.persist?.masters[0]?.addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
+    expect(ready.persist?.masters[0]?.configEpoch).to.equal(5n);
+  });
+});
+
+describe("info-refresh: +fix-slave-config and reconfiguration progress", () => {
+  it("points a replica following another address back after failover-timeout", () => {
+    const d = withReplica({ failoverTimeout: 10_000 });
+    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.9", 6379)));
+    const changed = d.now;
+    d.take();
+    d.now = changed + 10_000;
+    d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
+    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.9", 6379)));
+    expect(commandsOf(d.take(), "replicaof")).to.deep.equal([]);
+    d.now += 1;
+    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.9", 6379)));
+    const ready = d.take();
+    expect(eventLines(ready)).to.deep.equal([
+      "+fix-slave-config slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
+    ]);
+    expect(commandsOf(ready, "replicaof")[0]?.target).to.deep.equal({ ip: "10.0.0.1", port: 6379 });
+  });
+
+  it("leaves a replica following the master (host compared case-insensitively) alone", () => {
+    const d = withReplica({ failoverTimeout: 1000 });
+    d.now += 5000;
+    d.step(info(M, masterInfo(RUN_M)));
+    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.1", 6379)));
+    expect(commandsOf(d.take(), "replicaof")).to.deep.equal([]);
+  });
+
+  it("moves a reconfigured replica reconf_sent → reconf_inprog → reconf_done", () => {
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, {
+          knownReplicas: [
+            { ip: "10.0.0.2", port: 6379 },
+            { ip: "10.0.0.3", port: 6379 },
+          ],
+        }),
+      ]),
+    );
+    d.take();
+    const m = d.master();
+    const promoted = m.replicas.get("10.0.0.3:6379")!;
+    const r = m.replicas.get("10.0.0.2:6379")!;
+    m.flags.add("failover_in_progress");
+    m.failoverState = "reconf_slaves";
+    m.promotedReplica = promoted.name;
+    promoted.flags.add("promoted");
+    r.flags.add("reconf_sent");
+    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.3", 6379, { linkUp: false })));
+    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.3", 6379, { linkUp: true })));
+    expect(eventLines(d.take())).to.deep.equal([
+      "+slave-reconf-inprog slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
+      "+slave-reconf-done slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
+    ]);
+    expect(r.flags.has("reconf_done")).to.equal(true);
+  });
+});
