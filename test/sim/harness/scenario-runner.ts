@@ -249,6 +249,7 @@ export class ScenarioRunner {
     let check: () => string | null;
     switch (what) {
       case "converged":
+        if (rest.length > 0) throw new ScenarioError("run-until converged: takes no argument");
         check = () => c.convergedAll();
         break;
       case "switched":
@@ -263,6 +264,7 @@ export class ScenarioRunner {
         break;
       }
       case "down":
+        if (rest.length === 0) throw new ScenarioError("run-until down: expected sentinel names");
         check = () => {
           const up = rest.filter((n) => c.sentinel(n).up);
           return up.length === 0 ? null : `still up: ${up.join(" ")}`;
