@@ -87,7 +87,10 @@ export function sdownOnly(scope: WhyScope): WhyCondition | null {
   const notAsked: string[] = [];
   for (const peer of master.sentinels.values()) {
     if (peer.flags.has("master_down")) saidDown.push(peer.runId);
-    else if (answerValid(view, peer)) saidUp.push(peer.runId);
+    // Asks go out only while SDOWN: an earlier reply time is no answer to them (peers start
+    // with the time they were created).
+    else if (answerValid(view, peer) && peer.lastMasterDownReplyTime >= master.sDownSinceTime)
+      saidUp.push(peer.runId);
     else if (linkUsable(peer.link)) noAnswer.push(peer.runId);
     else notAsked.push(peer.runId);
   }
