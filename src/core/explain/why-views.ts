@@ -9,7 +9,7 @@ import { announceHost } from "../records/hosts.js";
 import { instanceName } from "../records/instance-text.js";
 import { replicaVerdicts, selectReplica } from "../failover/replica-selection.js";
 import type { ReplicaExclusion } from "../failover/replica-selection.js";
-import type { MasterState, PeerState, ReplicaState } from "../model/state.js";
+import type { MasterState, PeerState, ReplicaState, SentinelState } from "../model/state.js";
 import type { PeerWhy, ReplicaWhy } from "./why-types.js";
 
 /** Whether the peer's last is-master-down-by-addr answer still counts (ask-peers.ts ages it). */
@@ -63,18 +63,24 @@ export function replicasWhy(view: CoreView, master: MasterState): ReplicaWhy[] {
 }
 
 /**
- * For the failover record at `+selected-slave` time: each replica left out and the rule that
- * left it out, as `{ replica: "<ip>:<port>", rule, words }`.
+ * For the failover record at `+selected-slave` time: each replica of master `name` left out and
+ * the rule that left it out, as `{ replica: "<ip>:<port>", rule, words }` ([] for an unknown
+ * master). The rules read the master's SDOWN, not the failover state, so a call right after the
+ * step that selected the replica gives the selection's own verdicts.
  */
 export function excludedReplicas(
-  view: CoreView,
-  master: MasterState,
+  state: SentinelState,
+  name: string,
+  now: number,
 ): { replica: string; rule: string; words: string }[] {
+  const master = state.masters.get(name);
+  if (master === undefined) return [];
+  const view: CoreView = { now, state };
   const out: { replica: string; rule: string; words: string }[] = [];
   for (const { replica, exclusion } of replicaVerdicts(view, master)) {
     if (exclusion === null) continue;
     out.push({
-      replica: instanceName(view.state, replica),
+      replica: instanceName(state, replica),
       rule: exclusion.code,
       words: exclusion.words,
     });

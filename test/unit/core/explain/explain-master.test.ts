@@ -251,10 +251,13 @@ describe("explainMaster", () => {
     expect(w.replicas.map((r) => r.rule)).to.deep.equal(
       [r1, r2].map((r) => replicaExclusion(h.at(NOW), master, r)),
     );
-    expect(excludedReplicas(h.at(NOW), master).map((x) => [x.replica, x.rule])).to.deep.equal([
+    expect(
+      excludedReplicas(h.state, "mymaster", NOW).map((x) => [x.replica, x.rule]),
+    ).to.deep.equal([
       ["10.0.0.2:6379", "priority-0"],
       ["10.0.0.3:6379", "disconnected"],
     ]);
+    expect(excludedReplicas(h.state, "nosuch", NOW)).to.deep.equal([]);
   });
 
   it("no-good-slave with numbers: INFO too old, with the SDOWN validity window", () => {
