@@ -1,6 +1,6 @@
 /**
- * SENTINEL HELP: the lines redis-sentinel 7.0.15 prints, as status replies, framed the way
- * server.c addReplyHelp frames them (a title line first, HELP last).
+ * SENTINEL HELP: the lines redis-sentinel 7.0.15 prints, then Vigil's WHY, as status replies,
+ * framed the way server.c addReplyHelp frames them (a title line first, HELP last).
  */
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
@@ -54,9 +54,16 @@ const LINES: readonly string[] = [
   "    Simulate a Sentinel crash.",
 ];
 
+/** Vigil's own subcommands, after 7.0.15's (the comparison with redis-sentinel drops them). */
+export const VIGIL_HELP_LINES: readonly string[] = [
+  "WHY <master-name>",
+  "    Explain why the master is down or its failover is not progressing (Vigil).",
+];
+
 export const SENTINEL_HELP_LINES: readonly string[] = [
   "SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   ...LINES,
+  ...VIGIL_HELP_LINES,
   "HELP",
   "    Prints this help.",
 ];

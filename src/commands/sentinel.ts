@@ -33,6 +33,7 @@ import {
   sentinelsCommand,
 } from "./sentinel-read.js";
 import { setCommand } from "./sentinel-set.js";
+import { whyCommand } from "./sentinel-why.js";
 import type { SentinelCommandEnv, SentinelCommandOutcome } from "./sentinel-types.js";
 import { replyOutcome } from "./sentinel-types.js";
 
@@ -57,7 +58,7 @@ function sub(name: string, arity: number, handler: Handler): SentinelSubcommand 
   return { name, arity, handler };
 }
 
-/** `COMMAND INFO sentinel` of redis-sentinel 7.0.15. */
+/** `COMMAND INFO sentinel` of redis-sentinel 7.0.15, and Vigil's WHY. */
 export const SENTINEL_SUBCOMMANDS: ReadonlyMap<string, SentinelSubcommand> = new Map(
   [
     sub("masters", 2, mastersCommand),
@@ -81,6 +82,8 @@ export const SENTINEL_SUBCOMMANDS: ReadonlyMap<string, SentinelSubcommand> = new
     sub("simulate-failure", -3, simulateFailureCommand),
     sub("debug", -2, debugCommand),
     sub("help", 2, () => replyOutcome(sentinelHelpReply())),
+    // Vigil's own (not in 7.0.15): listed in COMMAND and SENTINEL HELP.
+    sub("why", 3, whyCommand),
   ].map((s) => [s.name, s] as const),
 );
 

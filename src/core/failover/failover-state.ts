@@ -5,7 +5,7 @@
  * which calls switchToPromotedReplica after the master loop (sentinel.c: sentinelHandleDictOf
  * RedisInstances).
  */
-import type { CoreContext } from "../model/context.js";
+import type { CoreContext, CoreView } from "../model/context.js";
 import { assertNever } from "../basics/assert.js";
 import { EPOCH_MAX } from "../basics/epoch.js";
 import { abortFailover } from "./abort.js";
@@ -78,7 +78,7 @@ export function startFailoverIfNeeded(ctx: CoreContext, master: MasterState): bo
  * still the newest we know: nobody was elected in it, so nobody is promoting. Any later epoch —
  * a vote request, a hello, another master's failover — ends the waiver and the full gate holds.
  */
-function failoverGated(ctx: CoreContext, master: MasterState): boolean {
+export function failoverGated(ctx: CoreView, master: MasterState): boolean {
   if (master.failoverStartTime === 0) return false;
   if (ctx.now - master.failoverStartTime >= master.settings.failoverTimeout * 2) return false;
   return master.splitEpoch === 0n || master.splitEpoch !== ctx.state.currentEpoch;

@@ -18,7 +18,7 @@ import type { MasterState } from "../model/state.js";
 /** Whether some replica would qualify but for the age of its INFO. */
 function waitingForInfo(ctx: CoreContext, master: MasterState): boolean {
   for (const replica of master.replicas.values()) {
-    if (replicaExclusion(ctx, master, replica) === "stale INFO") return true;
+    if (replicaExclusion(ctx, master, replica) === "stale-info") return true;
   }
   return false;
 }

@@ -56,8 +56,9 @@ function sampleState() {
 }
 
 describe("SENTINEL dispatch", () => {
-  it("has the 21 subcommands of redis-sentinel 7.0.15 with their arities", () => {
-    expect(SENTINEL_SUBCOMMANDS.size).to.equal(21);
+  it("has the 21 subcommands of redis-sentinel 7.0.15 with their arities, and Vigil's WHY", () => {
+    expect(SENTINEL_SUBCOMMANDS.size).to.equal(22);
+    expect(SENTINEL_SUBCOMMANDS.get("why")?.arity).to.equal(3);
     expect(SENTINEL_SUBCOMMANDS.get("set")?.arity).to.equal(-5);
     expect(SENTINEL_SUBCOMMANDS.get("is-master-down-by-addr")?.arity).to.equal(6);
   });
@@ -128,13 +129,14 @@ describe("SENTINEL dispatch", () => {
     ).to.deep.equal(R.error("ERR value is not an integer or out of range"));
   });
 
-  it("answers HELP with 49 status lines framed like addReplyHelp", () => {
+  it("answers HELP with 49 status lines framed like addReplyHelp, and 2 for Vigil's WHY", () => {
     const lines = items(run(["help"]));
-    expect(lines).to.have.length(49);
+    expect(lines).to.have.length(51);
+    expect(lines[47]).to.deep.equal(R.simple("WHY <master-name>"));
     expect(lines[0]).to.deep.equal(
       R.simple("SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"),
     );
-    expect(lines[48]).to.deep.equal(R.simple("    Prints this help."));
+    expect(lines[50]).to.deep.equal(R.simple("    Prints this help."));
   });
 });
 
