@@ -162,6 +162,20 @@ function maybeFixSlaveConfig(ctx: CoreContext, master: MasterState, replica: Rep
   }
 }
 
+/**
+ * The latest replication ack the master reports (`lag=` of its online replicas), for the
+ * self-fencing (detection/fence.ts). A master listing no online replica leaves it as it was.
+ * Redis counts lag in whole seconds of its clock (server.unixtime - repl_ack_time), so an ack
+ * `lag` seconds ago was between lag-1 and lag+1 seconds ago: take the middle of the second.
+ */
+function noteReplicationAcks(ctx: CoreContext, master: MasterState, report: InfoReport): void {
+  for (const line of report.replicas) {
+    if (!line.online || line.lag === null) continue;
+    const ackTime = ctx.now - line.lag * 1000 - 500;
+    if (ackTime > master.fence.replicaAckTime) master.fence.replicaAckTime = ackTime;
+  }
+}
+
 /** sentinel.c: sentinelRefreshInstanceInfo. */
 export function refreshFromInfo(
   ctx: CoreContext,
@@ -173,7 +187,10 @@ export function refreshFromInfo(
   instance.infoText = text;
   const report = parseInfo(text);
   if (report.runId !== null) applyRunId(ctx, instance, master, report.runId);
-  if (instance.kind === "master") discoverReplicas(ctx, master, report);
+  if (instance.kind === "master") {
+    discoverReplicas(ctx, master, report);
+    noteReplicationAcks(ctx, master, report);
+  }
   applyReplicationFields(ctx, instance, report);
   instance.infoRefresh = ctx.now;
 

@@ -57,6 +57,8 @@ function infoPeriodOf(
   failing: boolean,
 ): number {
   const timing = ctx.state.timing;
+  // Self-fencing reads the master's replication acks (detection/fence.ts): keep them fresh.
+  if (instance.kind === "master" && master.settings.fenceIsolatedMaster) return 1000;
   if (instance.kind !== "slave") return timing.infoPeriod;
   if (failing) {
     if (replicaInFailover(master, instance)) return timing.failoverInfoPeriod;
