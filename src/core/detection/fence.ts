@@ -20,22 +20,62 @@ import { addrKey } from "../basics/addr.js";
 import type { CoreContext } from "../model/context.js";
 import type { LinkState, MasterState } from "../model/state.js";
 import { instanceText } from "../records/instance-text.js";
-import { majorityContactTime, majorityHelloSince } from "../records/peer-contact.js";
+import { unansweredFor } from "./down-detection.js";
 
 /** How long each CLIENT PAUSE lasts: the fence outlives a crashed sentinel by at most this. */
 export const FENCE_PAUSE_MS = 3000;
 /** How often the pause is renewed while the isolation holds. */
 export const FENCE_RENEW_MS = 1000;
 
+/** How many peers, besides this sentinel, make a majority of the master's known sentinels. */
+export function peersForMajority(master: MasterState): number {
+  // Known sentinels N = peers + 1; a majority is floor(N / 2) + 1, this sentinel being one.
+  return Math.floor((master.sentinels.size + 1) / 2);
+}
+
 /**
- * How long the master has been isolated from this sentinel's point of view: since the later of
- * the last majority contact and the last replication ack. 0 when this sentinel alone is a
+ * How long a majority of the sentinels has been silent, as SDOWN measures silence (a PING
+ * unanswered, or a link down with none pending: detection/down-detection.ts): the
+ * peersForMajority-th shortest silence among the peers. null when this sentinel alone is a
  * majority.
  */
-export function isolatedFor(now: number, master: MasterState): number {
-  const majority = majorityContactTime(master);
+function majoritySilentFor(ctx: CoreContext, master: MasterState): number | null {
+  const needed = peersForMajority(master);
+  if (needed === 0) return null;
+  const silences: number[] = [];
+  for (const peer of master.sentinels.values()) silences.push(unansweredFor(ctx, peer));
+  silences.sort((a, b) => a - b);
+  return silences[needed - 1] ?? 0;
+}
+
+/**
+ * How long since a replica last acknowledged replication, as the master's INFO tells: the lag of
+ * the last INFO's freshest online replica, plus how long the next INFO has been unanswered (the
+ * last answer counts as current until then, as a PING reply does for SDOWN). Without an online
+ * replica in the last INFO: since the last ack seen.
+ */
+function replicasSilentFor(ctx: CoreContext, master: MasterState): number {
+  const { replicaLagMs, replicaAckTime } = master.fence;
+  if (replicaLagMs === null) return ctx.now - replicaAckTime;
+  const sent = master.link.infoSentTime;
+  return replicaLagMs + (sent === 0 ? 0 : ctx.now - sent);
+}
+
+/**
+ * How long the master has been isolated from this sentinel's point of view: the shorter of the
+ * majority's and the replicas' silences. 0 when this sentinel alone is a majority.
+ */
+export function isolatedFor(ctx: CoreContext, master: MasterState): number {
+  const majority = majoritySilentFor(ctx, master);
   if (majority === null) return 0;
-  return now - Math.max(majority, master.fence.replicaAckTime);
+  return Math.min(majority, replicasSilentFor(ctx, master));
+}
+
+/** Whether a majority of the peers (peersForMajority) sent a hello after `since`. */
+function majorityHelloSince(master: MasterState, since: number): boolean {
+  let heard = 0;
+  for (const peer of master.sentinels.values()) if (peer.lastHelloTime > since) heard++;
+  return heard >= peersForMajority(master);
 }
 
 /** Whether the isolation test applies: fencing on, master ours, reachable, not failing over. */
@@ -92,7 +132,7 @@ export function checkIsolationFence(ctx: CoreContext, master: MasterState): void
     ctx.out.event("-fence", `${instanceText(ctx.state, master, master)} expiring`, master.name);
     return;
   }
-  const isolated = isolatedFor(ctx.now, master) > master.settings.downAfterPeriod;
+  const isolated = isolatedFor(ctx, master) > master.settings.downAfterPeriod;
   if (!fence.fenced) {
     if (!isolated) return;
     fence.fenced = true;

@@ -45,6 +45,7 @@ export function resetMasterAndChangeAddress(
   // A fence held on the old master keeps holding it until it is demoted (detection/fence.ts).
   master.fence = {
     replicaAckTime: ctx.now,
+    replicaLagMs: null,
     fenced: false,
     renewTime: fence.renewTime,
     clearedTime: 0,

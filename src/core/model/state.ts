@@ -212,6 +212,8 @@ export interface HostEntry {
 export interface FenceFields {
   /** The latest replication ack the master reported (INFO `lag=` of an online replica). */
   replicaAckTime: number;
+  /** The freshest online replica's lag in the master's last INFO (ms); null = none listed. */
+  replicaLagMs: number | null;
   /** Whether this sentinel holds the master's writes paused (CLIENT PAUSE … WRITE). */
   fenced: boolean;
   /** When the last CLIENT PAUSE went out. */

@@ -46,7 +46,12 @@ export function parseReplicaLine(line: string): InfoReplicaLine | null {
     const fields = line.slice(colon + 1).split(",");
     // The old form needs the comma that ends the port.
     if (fields.length < 3) return null;
-    return { ip: fields[0] ?? "", port: atoi(fields[1] ?? ""), online: fields[2] === "online", lag: null };
+    return {
+      ip: fields[0] ?? "",
+      port: atoi(fields[1] ?? ""),
+      online: fields[2] === "online",
+      lag: null,
+    };
   }
   const ipAt = line.indexOf("ip=");
   const portAt = line.indexOf("port=");

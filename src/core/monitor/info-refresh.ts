@@ -169,11 +169,16 @@ function maybeFixSlaveConfig(ctx: CoreContext, master: MasterState, replica: Rep
  * `lag` seconds ago was between lag-1 and lag+1 seconds ago: take the middle of the second.
  */
 function noteReplicationAcks(ctx: CoreContext, master: MasterState, report: InfoReport): void {
+  let lagMs: number | null = null;
   for (const line of report.replicas) {
     if (!line.online || line.lag === null) continue;
-    const ackTime = ctx.now - line.lag * 1000 - 500;
-    if (ackTime > master.fence.replicaAckTime) master.fence.replicaAckTime = ackTime;
+    const ms = line.lag * 1000 + 500;
+    if (lagMs === null || ms < lagMs) lagMs = ms;
   }
+  const fence = master.fence;
+  fence.replicaLagMs = lagMs;
+  if (lagMs !== null && ctx.now - lagMs > fence.replicaAckTime)
+    fence.replicaAckTime = ctx.now - lagMs;
 }
 
 /** sentinel.c: sentinelRefreshInstanceInfo. */

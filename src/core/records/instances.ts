@@ -134,7 +134,14 @@ export function createMaster(
     splitCount: 0,
     promotedReplica: null,
     masterRebootSinceTime: 0,
-    fence: { replicaAckTime: now, fenced: false, renewTime: 0, clearedTime: 0, heldAddr: null },
+    fence: {
+      replicaAckTime: now,
+      replicaLagMs: null,
+      fenced: false,
+      renewTime: 0,
+      clearedTime: 0,
+      heldAddr: null,
+    },
     replicas: new Map(),
     sentinels: new Map(),
   };
