@@ -19,6 +19,7 @@
 import { addrKey } from "../basics/addr.js";
 import type { CoreContext } from "../model/context.js";
 import type { LinkState, MasterState } from "../model/state.js";
+import { sendReplicaOf } from "../failover/replicaof-command.js";
 import { instanceText } from "../records/instance-text.js";
 import { unansweredFor } from "./down-detection.js";
 
@@ -26,6 +27,8 @@ import { unansweredFor } from "./down-detection.js";
 export const FENCE_PAUSE_MS = 3000;
 /** How often the pause is renewed while the isolation holds. */
 export const FENCE_RENEW_MS = 1000;
+/** A held old master still reporting role master after our SLAVEOF gets it again this late. */
+const DEMOTE_RETRY_MS = 5000;
 
 /** How many peers, besides this sentinel, make a majority of the master's known sentinels. */
 export function peersForMajority(master: MasterState): number {
@@ -114,9 +117,21 @@ function holdOldMaster(ctx: CoreContext, master: MasterState): void {
     ctx.out.event("-fence", `${instanceText(ctx.state, old, master)} demoted`, master.name);
     return;
   }
-  if (old.link.cmdConnected && ctx.now - fence.renewTime >= FENCE_RENEW_MS) {
+  if (!old.link.cmdConnected) return;
+  if (ctx.now - fence.renewTime >= FENCE_RENEW_MS) {
     pause(ctx, old.link);
     fence.renewTime = ctx.now;
+  }
+  // Demote it at once: the majority's newer configuration is known, and every second it stays a
+  // master its clients wait. (Unheld, info-refresh.ts waits four hello periods first.)
+  if (
+    old.infoRefresh !== 0 &&
+    old.roleReported === "master" &&
+    ctx.now - fence.demoteTime >= DEMOTE_RETRY_MS
+  ) {
+    sendReplicaOf(ctx, old, master.addr);
+    fence.demoteTime = ctx.now;
+    ctx.out.event("+convert-to-slave", instanceText(ctx.state, old, master), master.name);
   }
 }
 

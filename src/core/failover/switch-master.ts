@@ -50,6 +50,7 @@ export function resetMasterAndChangeAddress(
     renewTime: fence.renewTime,
     clearedTime: 0,
     heldAddr: fence.fenced ? oldAddr : fence.heldAddr,
+    demoteTime: 0,
   };
   master.addr = newAddr;
   master.link.addr = newAddr;

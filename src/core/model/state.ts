@@ -222,4 +222,6 @@ export interface FenceFields {
   clearedTime: number;
   /** After a switch while fenced: the old master, held paused until it reports role slave. */
   heldAddr: Addr | null;
+  /** When the held old master was last sent SLAVEOF; 0 = not yet. */
+  demoteTime: number;
 }

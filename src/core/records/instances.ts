@@ -141,6 +141,7 @@ export function createMaster(
       renewTime: 0,
       clearedTime: 0,
       heldAddr: null,
+      demoteTime: 0,
     },
     replicas: new Map(),
     sentinels: new Map(),
