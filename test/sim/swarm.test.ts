@@ -28,8 +28,8 @@ const from = envInt("SIM_SEED_FROM") ?? 1;
 const workers = envInt("SIM_WORKERS");
 const seeds = Array.from({ length: budget }, (_, i) => from + i);
 const strict = process.env["SIM_STRICT"] !== "0";
-// Self-fencing runs (every master with fence-isolated-master yes): SIM_FENCE_SEEDS, default 300.
-const fenceSeeds = Array.from({ length: envInt("SIM_FENCE_SEEDS") ?? 300 }, (_, i) => from + i);
+// Self-fencing runs (every master with fence-isolated-master yes): SIM_FENCE_SEEDS, default 200.
+const fenceSeeds = Array.from({ length: envInt("SIM_FENCE_SEEDS") ?? 200 }, (_, i) => from + i);
 const poolOptions = workers === null ? { strict } : { workers, strict };
 
 describe("sim swarm", function () {
