@@ -134,6 +134,15 @@ export function createMaster(
     splitCount: 0,
     promotedReplica: null,
     masterRebootSinceTime: 0,
+    fence: {
+      replicaAckTime: now,
+      replicaLagMs: null,
+      fenced: false,
+      renewTime: 0,
+      clearedTime: 0,
+      heldAddr: null,
+      demoteTime: 0,
+    },
     replicas: new Map(),
     sentinels: new Map(),
   };
