@@ -10,7 +10,6 @@ import {
   Driver,
   PEER_A,
   PEER_B,
-  commandsOf,
   eventLines,
   hello,
   info,
