@@ -176,6 +176,11 @@ function applyPlain(s: MutableServer, d: Directive, opts: ConfToConfigOptions): 
     s.users.push(formatLine(d.args));
     return;
   }
+  // Vigil's own directive (state-file.ts): the runtime state goes there, the config is not written.
+  if (d.name === "state-file" && argc === 2) {
+    s.stateFile = d.args[0]!;
+    return;
+  }
   // Renaming the sentinel's own commands: accepted like Redis, not acted on yet.
   if (d.name === "rename-command" && argc === 3) return;
   if (d.name === "include" && argc === 2) throw new LineError("include is not supported by Vigil");

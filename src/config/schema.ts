@@ -114,6 +114,7 @@ export const serverSchema = z.strictObject({
   syslog: z
     .partialRecord(z.enum(["syslog-enabled", "syslog-ident", "syslog-facility"]), rawValueSchema)
     .default({}),
+  "state-file": z.string().default(DEFAULT_SERVER_SETTINGS.stateFile),
 });
 
 /** `sentinel:` — the global `sentinel` directives plus the persisted myid / current-epoch. */

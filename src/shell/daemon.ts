@@ -213,6 +213,7 @@ function wire(
     store: new ConfigStore({
       file: loaded.file,
       format: loaded.format,
+      stateFile: loaded.stateFile,
       server: settings,
       users: () => late.users() ?? settings.users,
       yamlMasters: loaded.yamlMasters,

@@ -202,6 +202,7 @@ describe("conf-to-config plain directives", () => {
         "tls-port 26380",
         "tls-cert-file /c",
         "syslog-enabled no",
+        "state-file run/sentinel.state",
       ].join("\n"),
     );
     expect(r.server).to.deep.equal({
@@ -221,7 +222,9 @@ describe("conf-to-config plain directives", () => {
       hz: 15,
       tls: { "tls-port": "26380", "tls-cert-file": "/c" },
       syslog: { "syslog-enabled": "no" },
+      stateFile: "run/sentinel.state",
     });
+    expect(errorOf("state-file a b").reason).to.equal("Bad directive or wrong number of arguments");
   });
 
   it("reads Valkey's log-format and log-timestamp-format, refusing other values with its text", () => {
