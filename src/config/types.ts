@@ -11,6 +11,9 @@ export type LogFormat = "legacy" | "logfmt" | "json";
 /** Valkey's `log-timestamp-format`. */
 export type LogTimestampFormat = "legacy" | "iso8601" | "milliseconds";
 
+/** Redis's `supervised`: how the process tells a supervisor it is ready (shell/supervision.ts). */
+export type Supervised = "upstart" | "systemd" | "auto" | "no";
+
 export interface ServerSettings {
   /** 26379 in sentinel mode (sentinel.c: initSentinelConfig). */
   readonly port: number;
@@ -42,6 +45,7 @@ export interface ServerSettings {
    * state goes to `<file>.state`). See state-file.ts.
    */
   readonly stateFile: string;
+  readonly supervised: Supervised;
 }
 
 export interface LoadedConfig {
@@ -80,4 +84,5 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   tls: {},
   syslog: {},
   stateFile: "",
+  supervised: "no",
 };

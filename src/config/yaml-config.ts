@@ -4,7 +4,7 @@
  *   server:   { port, bind, protected-mode, dir, logfile, loglevel, log-format,
  *               log-timestamp-format, pidfile, daemonize,
  *               requirepass, users: [rules…], aclfile, hz, tls: {tls-…}, syslog: {syslog-…},
- *               state-file }
+ *               state-file, supervised }
  *   sentinel: { myid, current-epoch, announce-ip, announce-port, deny-scripts-reconfig,
  *               resolve-hostnames, announce-hostnames, sentinel-user, sentinel-pass }
  *   masters:  { <name>: { host, port, quorum, down-after-milliseconds, failover-timeout,
@@ -99,6 +99,7 @@ function serverFrom(s: ConfigFileInput["server"]): ServerSettings {
     tls: s.tls,
     syslog: s.syslog,
     stateFile: s["state-file"],
+    supervised: s.supervised,
   };
 }
 

@@ -203,6 +203,7 @@ describe("conf-to-config plain directives", () => {
         "tls-cert-file /c",
         "syslog-enabled no",
         "state-file run/sentinel.state",
+        "supervised SYSTEMD",
       ].join("\n"),
     );
     expect(r.server).to.deep.equal({
@@ -223,7 +224,12 @@ describe("conf-to-config plain directives", () => {
       tls: { "tls-port": "26380", "tls-cert-file": "/c" },
       syslog: { "syslog-enabled": "no" },
       stateFile: "run/sentinel.state",
+      supervised: "systemd",
     });
+    // redis-sentinel 7.0.15's text for `supervised foo`.
+    expect(errorOf("supervised foo").reason).to.equal(
+      "argument(s) must be one of the following: upstart, systemd, auto, no",
+    );
     expect(errorOf("state-file a b").reason).to.equal("Bad directive or wrong number of arguments");
   });
 
