@@ -1,27 +1,17 @@
 #!/usr/bin/env bash
-# `npm run demo [-- --impl redis]`: installs what it lacks (Redis from Debian's packages,
-# node_modules, the dist/ build), then runs scripts/demo.ts — a local topology of 1 master,
-# 2 replicas and 3 sentinels whose events stream to the terminal until Ctrl-C.
+# `npm run demo [-- options]`: installs what it lacks (Redis from Debian's packages,
+# node_modules, the dist/ build, rebuilt when a source file is newer), then runs the demo from
+# the built package: node dist/demo/main.js (src/demo/main.ts says what it does and takes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-impl=vigil
-prev=""
-for arg in "$@"; do
-  case "$arg" in
-    --impl=*) impl="${arg#--impl=}" ;;
-  esac
-  if [ "$prev" = "--impl" ]; then impl="$arg"; fi
-  prev="$arg"
-done
-
 bash scripts/install-redis.sh
-if [ ! -x node_modules/.bin/tsx ]; then
+if [ ! -x node_modules/.bin/tsc ]; then
   echo "demo: installing npm dependencies (npm ci)"
   npm ci --no-audit --no-fund
 fi
-if [ "$impl" = "vigil" ] && [ ! -f dist/main.js ]; then
+if [ ! -f dist/demo/main.js ] || [ -n "$(find src -newer dist/demo/main.js -print -quit)" ]; then
   echo "demo: building Vigil (npm run build)"
   npm run build
 fi
-exec node --import tsx scripts/demo.ts "$@"
+exec node dist/demo/main.js "$@"

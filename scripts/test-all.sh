@@ -23,7 +23,7 @@ if [ ! -x node_modules/.bin/mocha ]; then
   note "node_modules missing: npm ci"
   npm ci || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
-if ! bash scripts/install-redis.sh; then
+if ! bash scripts/install-redis.sh --with-systemd; then
   echo "Redis is missing and could not be installed (see above)."
   echo "0 passed, 1 failed"
   exit 1

@@ -4,6 +4,7 @@
  * and applied afterwards in Redis's three passes (sentinel.c: loadSentinelConfigFromQueue).
  * Every failure is a ConfigError naming file, line, directive and Redis's reason text.
  */
+import type { z } from "zod";
 import type { SentinelConfig } from "../core/index.js";
 import { ConfigError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
@@ -22,6 +23,7 @@ import {
   logFormatSchema,
   logLevelSchema,
   logTimestampFormatSchema,
+  supervisedSchema,
 } from "./schema.js";
 import { builderFrom, emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
 import { LineError, applySentinelLine, passOf } from "./sentinel-directives.js";
@@ -87,6 +89,13 @@ function intArg(v: string): number {
   return r.data;
 }
 
+/** One of an enum config's values, in any case (config.c: enum configs), or Redis's reason. */
+function enumArg<T extends string>(schema: z.ZodType<T>, reason: string, v: string): T {
+  const r = schema.safeParse(v.toLowerCase());
+  if (!r.success) throw new LineError(reason);
+  return r.data;
+}
+
 /** The plain directives Vigil acts on; other known Redis directives are accepted and ignored. */
 function applyServerValue(
   s: MutableServer,
@@ -112,24 +121,18 @@ function applyServerValue(
     case "daemonize":
       s.daemonize = yesNoArg(v);
       return;
-    case "loglevel": {
-      const r = logLevelSchema.safeParse(v.toLowerCase());
-      if (!r.success) throw new LineError(REASONS.loglevel);
-      s.loglevel = r.data satisfies LogLevel;
+    case "loglevel":
+      s.loglevel = enumArg(logLevelSchema, REASONS.loglevel, v) satisfies LogLevel;
       return;
-    }
-    case "log-format": {
-      const r = logFormatSchema.safeParse(v.toLowerCase());
-      if (!r.success) throw new LineError(REASONS.logFormat);
-      s.logFormat = r.data;
+    case "log-format":
+      s.logFormat = enumArg(logFormatSchema, REASONS.logFormat, v);
       return;
-    }
-    case "log-timestamp-format": {
-      const r = logTimestampFormatSchema.safeParse(v.toLowerCase());
-      if (!r.success) throw new LineError(REASONS.logTimestampFormat);
-      s.logTimestampFormat = r.data;
+    case "log-timestamp-format":
+      s.logTimestampFormat = enumArg(logTimestampFormatSchema, REASONS.logTimestampFormat, v);
       return;
-    }
+    case "supervised":
+      s.supervised = enumArg(supervisedSchema, REASONS.supervised, v);
+      return;
     case "hz": {
       const hz = intArg(v);
       if (hz < 0) throw new LineError("argument must be between 0 and 2147483647 inclusive");
@@ -174,6 +177,11 @@ function applyPlain(s: MutableServer, d: Directive, opts: ConfToConfigOptions): 
   if (d.name === "user" && argc >= 2) {
     checkUserDirective(d.args, new Set(s.users.map((u) => splitArgs(u)?.[0] ?? "")));
     s.users.push(formatLine(d.args));
+    return;
+  }
+  // Vigil's own directive (state-file.ts): the runtime state goes there, the config is not written.
+  if (d.name === "state-file" && argc === 2) {
+    s.stateFile = d.args[0]!;
     return;
   }
   // Renaming the sentinel's own commands: accepted like Redis, not acted on yet.

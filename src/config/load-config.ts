@@ -12,15 +12,16 @@ import {
   readFileSync,
   statSync,
 } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { ConfigError, ERROR_CODES } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import { parseConf } from "./conf-parser.js";
-import type { ConfResult } from "./conf-to-config.js";
+import type { ConfResult, ConfToConfigOptions } from "./conf-to-config.js";
 import { confToConfig } from "./conf-to-config.js";
 import type { LoadedConfig } from "./types.js";
-import type { YamlResult } from "./yaml-config.js";
-import { yamlWithState } from "./yaml-config.js";
+import type { StateText } from "./state-file.js";
+import { withState } from "./state-file.js";
+import { yamlToConfig } from "./yaml-config.js";
 
 export interface LoadOptions {
   /** access(path, X_OK) for notification/client-reconfig scripts. */
@@ -35,7 +36,7 @@ export interface LoadOptions {
 
 export const COMMAND_LINE = "(command line)";
 
-/** The state file of a YAML-configured Vigil. */
+/** The state file of a YAML-configured Vigil when `server.state-file` names none. */
 export function stateFileOf(yamlFile: string): string {
   return `${yamlFile}.state`;
 }
@@ -105,25 +106,65 @@ function readText(file: string): string {
   }
 }
 
-function loadYaml(file: string, text: string, opts: LoadOptions, cwd: string): YamlResult {
-  const stateFile = stateFileOf(file);
-  const state = existsSync(stateFile) ? { text: readText(stateFile), file: stateFile } : null;
-  return yamlWithState(text, file, state, { ...opts, cwd });
+/** A state file's text, or null when it does not exist yet. */
+function readState(stateFile: string): StateText | null {
+  return existsSync(stateFile) ? { text: readText(stateFile), file: stateFile } : null;
 }
 
-function checkWritable(file: string, format: "conf" | "yaml", opts: LoadOptions): void {
+/** Where a `state-file` value points: relative to the final `dir`, as `logfile` is. */
+function stateFilePath(configured: string, dir: string): string {
+  return configured === "" ? "" : resolve(dir, configured);
+}
+
+/** The config read with its state file, then the command-line overrides on top. */
+interface Read {
+  readonly result: ConfResult;
+  readonly stateFile: string;
+  readonly configMasters: readonly string[];
+}
+
+function readYaml(file: string, text: string, extra: Directive[], opts: ConfToConfigOptions): Read {
+  const fromYaml = yamlToConfig(text, file, opts);
+  // `--state-file` and `--dir` given as options count too.
+  const given = confToConfig(extra, opts, fromYaml).server;
+  const dir = resolve(opts.cwd ?? "", given.dir);
+  const stateFile = stateFilePath(given.stateFile, dir) || stateFileOf(file);
+  const merged = withState(fromYaml, readState(stateFile), opts);
+  return {
+    result: confToConfig(extra, opts, merged),
+    stateFile,
+    configMasters: fromYaml.sentinel.masters.map((m) => m.name),
+  };
+}
+
+/**
+ * Redis appends the options to the file text: one load, one set of sentinel passes. With a
+ * `state-file` (from the file or the options) the file alone is the base, the state goes over
+ * it, and the options over both, as for a YAML config.
+ */
+function readConf(file: string, text: string, extra: Directive[], opts: ConfToConfigOptions): Read {
+  const lines = parseConf(text, file);
+  const result = confToConfig([...lines, ...extra], opts);
+  const dir = resolve(opts.cwd ?? "", result.server.dir);
+  const stateFile = stateFilePath(result.server.stateFile, dir);
+  if (stateFile === "") return { result, stateFile, configMasters: [] };
+  const base = confToConfig(lines, opts);
+  const merged = withState(base, readState(stateFile), opts);
+  return {
+    result: confToConfig(extra, opts, merged),
+    stateFile,
+    configMasters: base.sentinel.masters.map((m) => m.name),
+  };
+}
+
+/** The file every save replaces must be writable: the config, or the state file (its dir first). */
+function checkWritable(file: string, stateFile: string, opts: LoadOptions): void {
   const check =
     opts.checkWritable ??
     ((p: string) => {
       accessSync(p, constants.W_OK);
     });
-  // A YAML config is never written: its state file is (or its directory, before the first save).
-  const target =
-    format === "conf"
-      ? file
-      : existsSync(stateFileOf(file))
-        ? stateFileOf(file)
-        : resolve(file, "..");
+  const target = stateFile === "" ? file : existsSync(stateFile) ? stateFile : dirname(stateFile);
   try {
     check(target);
   } catch (e) {
@@ -168,18 +209,18 @@ export function loadConfig(
   const text = readText(file);
   const format = isYamlFile(file) ? "yaml" : "conf";
   const extra: Directive[] = parseConf(overrides.join("\n"), COMMAND_LINE);
-  let result: ConfResult;
-  let yamlMasters: readonly string[] = [];
-  if (format === "conf") {
-    // Redis appends the options to the file text: one load, one set of sentinel passes.
-    result = confToConfig([...parseConf(text, file), ...extra], { ...opts, cwd });
-  } else {
-    const fromYaml = loadYaml(file, text, opts, cwd);
-    yamlMasters = fromYaml.yamlMasters;
-    result = confToConfig(extra, { ...opts, cwd }, fromYaml);
-  }
-  checkWritable(file, format, opts);
+  const read = (format === "conf" ? readConf : readYaml)(file, text, extra, { ...opts, cwd });
+  checkWritable(file, read.stateFile, opts);
+  const result = read.result;
   const server = { ...result.server, dir: resolve(cwd, result.server.dir) };
   checkLogFile(file, server.logfile, server.dir);
-  return { file, format, text, server, sentinel: result.sentinel, yamlMasters };
+  return {
+    file,
+    format,
+    text,
+    server,
+    sentinel: result.sentinel,
+    yamlMasters: read.configMasters,
+    stateFile: read.stateFile,
+  };
 }

@@ -28,6 +28,7 @@ export const REASONS = {
   loglevel: "argument(s) must be one of the following: debug, verbose, notice, warning",
   logFormat: "argument(s) must be one of the following: legacy, logfmt, json",
   logTimestampFormat: "argument(s) must be one of the following: legacy, iso8601, milliseconds",
+  supervised: "argument(s) must be one of the following: upstart, systemd, auto, no",
 } as const;
 
 /** yes/no as Redis spells it (any case), or a YAML boolean. */
@@ -80,6 +81,9 @@ export const logFormatSchema = z.enum(["legacy", "logfmt", "json"], {
 export const logTimestampFormatSchema = z.enum(["legacy", "iso8601", "milliseconds"], {
   error: REASONS.logTimestampFormat,
 });
+export const supervisedSchema = z.enum(["upstart", "systemd", "auto", "no"], {
+  error: REASONS.supervised,
+});
 /** Master names: never `,` or whitespace, they would break hello messages and events. */
 export const masterNameSchema = z
   .string()
@@ -118,6 +122,8 @@ export const serverSchema = z.strictObject({
   syslog: z
     .partialRecord(z.enum(["syslog-enabled", "syslog-ident", "syslog-facility"]), rawValueSchema)
     .default({}),
+  "state-file": z.string().default(DEFAULT_SERVER_SETTINGS.stateFile),
+  supervised: supervisedSchema.default(DEFAULT_SERVER_SETTINGS.supervised),
 });
 
 /** `sentinel:` — the global `sentinel` directives plus the persisted myid / current-epoch. */

@@ -11,6 +11,9 @@ export type LogFormat = "legacy" | "logfmt" | "json";
 /** Valkey's `log-timestamp-format`. */
 export type LogTimestampFormat = "legacy" | "iso8601" | "milliseconds";
 
+/** Redis's `supervised`: how the process tells a supervisor it is ready (shell/supervision.ts). */
+export type Supervised = "upstart" | "systemd" | "auto" | "no";
+
 export interface ServerSettings {
   /** 26379 in sentinel mode (sentinel.c: initSentinelConfig). */
   readonly port: number;
@@ -36,6 +39,13 @@ export interface ServerSettings {
   readonly tls: Readonly<Record<string, string>>;
   /** `syslog-enabled`, `syslog-ident`, `syslog-facility`, kept raw like tls. */
   readonly syslog: Readonly<Record<string, string>>;
+  /**
+   * Vigil's `state-file <path>` (YAML: `server.state-file`): where the runtime state is saved
+   * instead of the config, as written ("" = none: a sentinel.conf is rewritten, a YAML config's
+   * state goes to `<file>.state`). See state-file.ts.
+   */
+  readonly stateFile: string;
+  readonly supervised: Supervised;
 }
 
 export interface LoadedConfig {
@@ -46,8 +56,13 @@ export interface LoadedConfig {
   readonly text: string;
   readonly server: ServerSettings;
   readonly sentinel: SentinelConfig;
-  /** The masters a YAML config defines ([] for a sentinel.conf); see ConfigStoreOptions. */
+  /**
+   * The masters the config defines when the state goes to a state file ([] when the config is
+   * rewritten): the state file records the SENTINEL REMOVE of these; see ConfigStoreOptions.
+   */
   readonly yamlMasters: readonly string[];
+  /** Absolute path of the state file, or "" when the config file itself is rewritten. */
+  readonly stateFile: string;
 }
 
 /** Redis defaults, with the sentinel-mode overrides (port 26379, protected-mode no). */
@@ -68,4 +83,6 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   hz: 10,
   tls: {},
   syslog: {},
+  stateFile: "",
+  supervised: "no",
 };

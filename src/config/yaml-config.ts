@@ -3,7 +3,8 @@
  *
  *   server:   { port, bind, protected-mode, dir, logfile, loglevel, log-format,
  *               log-timestamp-format, pidfile, daemonize,
- *               requirepass, users: [rules…], aclfile, hz, tls: {tls-…}, syslog: {syslog-…} }
+ *               requirepass, users: [rules…], aclfile, hz, tls: {tls-…}, syslog: {syslog-…},
+ *               state-file, supervised }
  *   sentinel: { myid, current-epoch, announce-ip, announce-port, deny-scripts-reconfig,
  *               resolve-hostnames, announce-hostnames, sentinel-user, sentinel-pass }
  *   masters:  { <name>: { host, port, quorum, down-after-milliseconds, failover-timeout,
@@ -15,22 +16,23 @@
  * front ends share every rule and Redis reason text. Errors name the YAML path and its line.
  *
  * Runtime state (myid, epochs, known-*, the current master address, SENTINEL SET changes) is
- * never written into the YAML: it lives in `<file>.state` in sentinel.conf format, and at load
- * that state wins over the YAML for every master it lists (see mergeState). A YAML master that
- * SENTINEL REMOVE dropped is named by a `sentinel vigil-removed <name>` line there.
+ * never written into the YAML: it lives in `<file>.state` (or `server.state-file`) in
+ * sentinel.conf format, and at load that state wins over the YAML for every master it lists
+ * (state-file.ts: mergeState). A YAML master that SENTINEL REMOVE dropped is named by a
+ * `sentinel vigil-removed <name>` line there.
  */
 import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import type { Document } from "yaml";
-import type { SentinelConfig } from "../core/index.js";
 import { ConfigError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
-import { parseConf } from "./conf-parser.js";
 import type { ConfResult, ConfToConfigOptions } from "./conf-to-config.js";
-import { chdirPath, confToConfig } from "./conf-to-config.js";
+import { confToConfig } from "./conf-to-config.js";
 import type { ConfigFileInput, MasterInput } from "./schema.js";
 import { configFileSchema } from "./schema.js";
 import { emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
 import { LineError } from "./sentinel-directives.js";
+import type { StateText } from "./state-file.js";
+import { withState } from "./state-file.js";
 import { checkTlsDirective } from "./tls-settings.js";
 import type { ServerSettings } from "./types.js";
 
@@ -96,6 +98,8 @@ function serverFrom(s: ConfigFileInput["server"]): ServerSettings {
     hz: s.hz,
     tls: s.tls,
     syslog: s.syslog,
+    stateFile: s["state-file"],
+    supervised: s.supervised,
   };
 }
 
@@ -206,44 +210,7 @@ export function yamlToConfig(text: string, file: string, opts: ConfToConfigOptio
   }
 }
 
-/**
- * The state file's record of a YAML master dropped by SENTINEL REMOVE (conf-rewriter writes one
- * line per name, until SENTINEL MONITOR brings the name back). The `vigil-` prefix keeps it
- * apart from every Redis directive; Vigil reads it in a state file only.
- */
-export const REMOVED_SUBKEY = "vigil-removed";
-
-/**
- * The YAML config overlaid with the persisted `<file>.state`: the state's globals, myid and
- * epochs win, each master the state lists is taken from it whole (current address, SENTINEL SET
- * changes, epochs, known instances), masters only in the YAML are added after them unless the
- * state records their removal (`removed`).
- */
-export function mergeState(
-  yaml: SentinelConfig,
-  state: SentinelConfig,
-  stateHasLogLevel = true,
-  removed: ReadonlySet<string> = new Set(),
-): SentinelConfig {
-  const listed = new Set(state.masters.map((m) => m.name));
-  // A state file written before `loglevel` was saved in it leaves the YAML's loglevel.
-  const logLevel = stateHasLogLevel ? state.global.logLevel : yaml.global.logLevel;
-  return {
-    myId: state.myId !== "" ? state.myId : yaml.myId,
-    currentEpoch: yaml.currentEpoch > state.currentEpoch ? yaml.currentEpoch : state.currentEpoch,
-    global: { ...state.global, logLevel },
-    masters: [
-      ...state.masters,
-      ...yaml.masters.filter((m) => !listed.has(m.name) && !removed.has(m.name)),
-    ],
-  };
-}
-
-function isRemovedLine(d: Directive): boolean {
-  return (
-    d.name === "sentinel" && d.args.length === 2 && d.args[0]!.toLowerCase() === REMOVED_SUBKEY
-  );
-}
+export type { StateText } from "./state-file.js";
 
 export interface YamlResult extends ConfResult {
   /** The masters the YAML itself defines (the state file records the removal of these). */
@@ -251,33 +218,18 @@ export interface YamlResult extends ConfResult {
 }
 
 /**
- * A YAML config with the text of its `<file>.state` (null: none yet), as loadConfig reads them
- * before the command-line overrides. The state file has no `dir` line: its script paths resolve
- * against the YAML's dir; its `user` lines are the ACL as last saved, its `loglevel` (SENTINEL
- * CONFIG SET loglevel) wins over the YAML's, its `sentinel vigil-removed` lines drop YAML masters.
+ * A YAML config with the text of its state file (null: none yet), as loadConfig reads them
+ * before the command-line overrides (state-file.ts: withState).
  */
 export function yamlWithState(
   text: string,
   file: string,
-  state: { readonly text: string; readonly file: string } | null,
+  state: StateText | null,
   opts: ConfToConfigOptions,
 ): YamlResult {
   const fromYaml = yamlToConfig(text, file, opts);
   const yamlMasters = fromYaml.sentinel.masters.map((m) => m.name);
-  if (state === null) return { ...fromYaml, yamlMasters };
-  const stateOpts = { ...opts, cwd: chdirPath(opts.cwd ?? "", fromYaml.server.dir) };
-  const directives = parseConf(state.text, state.file);
-  const removed = new Set(directives.filter(isRemovedLine).map((d) => d.args[1]!));
-  const saved = confToConfig(
-    directives.filter((d) => !isRemovedLine(d)),
-    stateOpts,
-  );
-  const users = saved.server.users.length > 0 ? saved.server.users : fromYaml.server.users;
-  const hasLogLevel = directives.some((d) => d.name === "loglevel");
-  const sentinel = mergeState(fromYaml.sentinel, saved.sentinel, hasLogLevel, removed);
-  return {
-    server: { ...fromYaml.server, users, loglevel: sentinel.global.logLevel },
-    sentinel,
-    yamlMasters,
-  };
+  return { ...withState(fromYaml, state, opts), yamlMasters };
 }
+
+export { REMOVED_SUBKEY, mergeState } from "./state-file.js";

@@ -3,8 +3,8 @@
  * rewriteConfigOverwriteFile does: render the new text (conf-rewriter, from the file as it is on
  * disk now), write it to `<file>.XXXXXX` in the same directory, fsync (the temp file is created 0644 & ~umask),
  * rename over the file, fsync the directory. The file on disk is always the old or the new one,
- * whole. A YAML-configured Vigil never touches its YAML: the state goes to `<yaml>.state`
- * (mode 0600, sentinel.conf format). Saves are serialized. The caller logs
+ * whole. A YAML config, or a sentinel.conf naming a `state-file`, is never touched: the state
+ * goes to the state file (config/state-file.ts; mode 0600, sentinel.conf format). Saves are serialized. The caller logs
  * "Sentinel new configuration saved on disk" or the WARNING text (ConfigSaveError.message).
  *
  * The file calls are synchronous, as in Redis. The runtime holds every input while a save is in
@@ -40,6 +40,11 @@ export interface ConfigStoreOptions {
   /** Absolute path of the config file (LoadedConfig.file). */
   readonly file: string;
   readonly format: "conf" | "yaml";
+  /**
+   * The state file (LoadedConfig.stateFile): saves go there and the config is never written.
+   * Absent or "": the config for a sentinel.conf, `<file>.state` for a YAML config.
+   */
+  readonly stateFile?: string;
   readonly server: ServerSettings;
   /**
    * The ACL users as `user` lines without the word `user`, read at every save (ACL SETUSER and
@@ -47,8 +52,8 @@ export interface ConfigStoreOptions {
    */
   readonly users?: () => readonly string[];
   /**
-   * The masters the YAML defines (LoadedConfig.yamlMasters): each one not running is recorded as
-   * removed in the state file, so that SENTINEL REMOVE survives a restart.
+   * The masters the config defines when saves go to a state file (LoadedConfig.yamlMasters):
+   * each one not running is recorded as removed there, so that SENTINEL REMOVE survives a restart.
    */
   readonly yamlMasters?: readonly string[];
   readonly fs?: Partial<StoreFs>;
@@ -93,7 +98,7 @@ function writeNew(path: string, text: string, mode: number): void {
 }
 
 export class ConfigStore {
-  /** The file every save replaces: the config itself, or `<yaml>.state`. */
+  /** The file every save replaces: the config itself, or the state file. */
   readonly target: string;
   private readonly server: ServerSettings | null;
   private readonly users: (() => readonly string[]) | undefined;
@@ -103,8 +108,9 @@ export class ConfigStore {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(opts: ConfigStoreOptions) {
-    const yaml = opts.format === "yaml";
-    this.target = yaml ? stateFileOf(opts.file) : opts.file;
+    const stateFile = opts.stateFile || (opts.format === "yaml" ? stateFileOf(opts.file) : "");
+    const yaml = stateFile !== "";
+    this.target = yaml ? stateFile : opts.file;
     this.server = yaml ? null : opts.server;
     this.users = opts.users;
     this.yamlMasters = opts.yamlMasters ?? [];

@@ -36,6 +36,8 @@ import { Runtime } from "./runtime.js";
 import { Scheduler } from "./scheduler.js";
 import { ScriptRunner } from "./script-runner.js";
 import { SentinelHost } from "./sentinel-host.js";
+import type { Supervision } from "./supervision.js";
+import { startSupervision } from "./supervision.js";
 import { systemRandom } from "./system-random.js";
 import type { TlsContexts } from "./tls-context.js";
 import { buildTlsContexts } from "./tls-context.js";
@@ -211,6 +213,7 @@ function wire(
     store: new ConfigStore({
       file: loaded.file,
       format: loaded.format,
+      stateFile: loaded.stateFile,
       server: settings,
       users: () => late.users() ?? settings.users,
       yamlMasters: loaded.yamlMasters,
@@ -291,6 +294,7 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
     flushLogger(logger);
     options.exit(code);
   };
+  const supervision = await startSupervision(settings.supervised, logger);
   logBoot(logger, loaded);
   const plan = listenPlan(settings);
   if (plan === null) {
@@ -343,8 +347,9 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
   await loadRedisClient();
   await parts.runtime.start();
   parts.scheduler.start();
+  supervision.ready();
   const server = resp;
-  const shutdown = orderedShutdown(logger, server, parts, settings.pidfile, exitNow);
+  const shutdown = orderedShutdown(logger, server, parts, settings, supervision, exitNow);
   daemon = { ...shutdown, reloadTls: tlsReload(settings, tls, server, linkTls, logger) };
   return daemon;
 }
@@ -397,7 +402,8 @@ function orderedShutdown(
   logger: Logger,
   server: RespServer,
   parts: Parts,
-  pidfile: string,
+  { pidfile }: ServerSettings,
+  supervision: Supervision,
   exitNow: (code: number) => void,
 ): Omit<Daemon, "reloadTls"> {
   let closing: Promise<void> | null = null;
@@ -406,6 +412,7 @@ function orderedShutdown(
     shutdown() {
       closing ??= (async () => {
         logAt(logger, "warning", "User requested shutdown...");
+        const stopping = supervision.stopping();
         await server.close();
         parts.scheduler.stop();
         await parts.runtime.stop();
@@ -415,6 +422,7 @@ function orderedShutdown(
           removePidFile(pidfile);
         }
         logAt(logger, "warning", "Sentinel is now ready to exit, bye bye...");
+        await stopping;
         exitNow(0);
       })();
       return closing;

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { redisServerArgs } from "../../../src/topology/command-lines.js";
 import { ManagedProcess } from "./managed-process.js";
 import { freePort } from "./ports.js";
 import type { TlsFiles } from "./tls-files.js";
@@ -80,25 +81,7 @@ export class RedisProcess extends ManagedProcess {
   }
 
   private args(): string[] {
-    const args = [
-      "--port",
-      String(this.port),
-      "--bind",
-      "127.0.0.1",
-      "--dir",
-      this.dir,
-      "--logfile",
-      this.logPath,
-      "--daemonize",
-      "no",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      // Full syncs start at once instead of after Redis 7's 5 s diskless delay.
-      "--repl-diskless-sync-delay",
-      "0",
-    ];
+    const args = redisServerArgs({ port: this.port, dir: this.dir, logfile: this.logPath });
     if (this.tlsFiles !== undefined) args.push(...redisTlsArgs(this.tlsFiles, this.port));
     if (this.replicaOf !== undefined) args.push("--replicaof", "127.0.0.1", String(this.replicaOf));
     return args.concat(this.extraArgs);

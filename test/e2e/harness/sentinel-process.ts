@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
+import { sentinelConfigText, type MonitorSpec } from "../../../src/topology/command-lines.js";
 import { ManagedProcess, waitForExit } from "./managed-process.js";
 import type { ConnectionOptions } from "node:tls";
 import { freePort } from "./ports.js";
@@ -24,15 +25,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const VIGIL_ENTRY = path.join(REPO_ROOT, "dist", "main.js");
 export const REDIS_SENTINEL_BIN = process.env["REDIS_SENTINEL_BIN"] ?? "/usr/bin/redis-sentinel";
 
-export interface MonitorSpec {
-  name: string;
-  host?: string;
-  port: number;
-  quorum: number;
-  downAfterMs?: number;
-  failoverTimeoutMs?: number;
-  parallelSyncs?: number;
-}
+export type { MonitorSpec };
 
 export interface SentinelOptions {
   impl: SentinelImpl;
@@ -65,23 +58,9 @@ export interface MasterAddr {
 
 /** The config file text for `options` (Redis sentinel.conf syntax, understood by both). */
 export function sentinelConfig(port: number, dir: string, options: SentinelOptions): string {
-  const lines = [
-    ...(options.tls === undefined ? [`port ${port}`] : sentinelTlsLines(options.tls, port)),
-    "bind 127.0.0.1",
-    "daemonize no",
-    `dir "${dir}"`,
-    `logfile "${path.join(dir, "sentinel.log")}"`,
-  ];
-  for (const m of options.monitors) {
-    lines.push(`sentinel monitor ${m.name} ${m.host ?? "127.0.0.1"} ${m.port} ${m.quorum}`);
-    if (m.downAfterMs !== undefined)
-      lines.push(`sentinel down-after-milliseconds ${m.name} ${m.downAfterMs}`);
-    if (m.failoverTimeoutMs !== undefined)
-      lines.push(`sentinel failover-timeout ${m.name} ${m.failoverTimeoutMs}`);
-    if (m.parallelSyncs !== undefined)
-      lines.push(`sentinel parallel-syncs ${m.name} ${m.parallelSyncs}`);
-  }
-  return lines.concat(options.extraConfig ?? []).join("\n") + "\n";
+  const listen = options.tls === undefined ? [`port ${port}`] : sentinelTlsLines(options.tls, port);
+  const logfile = path.join(dir, "sentinel.log");
+  return sentinelConfigText(listen, dir, logfile, options.monitors, options.extraConfig ?? []);
 }
 
 export class SentinelProcess extends ManagedProcess {

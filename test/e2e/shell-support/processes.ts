@@ -31,8 +31,13 @@ export interface CapturedProcess {
   readonly exited: Promise<number | null>;
 }
 
-export function spawnCaptured(file: string, argv: readonly string[], cwd: string): CapturedProcess {
-  const child = spawn(file, [...argv], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+export function spawnCaptured(
+  file: string,
+  argv: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): CapturedProcess {
+  const child = spawn(file, [...argv], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const output: string[] = [];

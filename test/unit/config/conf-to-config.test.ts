@@ -214,6 +214,8 @@ describe("conf-to-config plain directives", () => {
         "tls-port 26380",
         "tls-cert-file /c",
         "syslog-enabled no",
+        "state-file run/sentinel.state",
+        "supervised SYSTEMD",
       ].join("\n"),
     );
     expect(r.server).to.deep.equal({
@@ -233,7 +235,14 @@ describe("conf-to-config plain directives", () => {
       hz: 15,
       tls: { "tls-port": "26380", "tls-cert-file": "/c" },
       syslog: { "syslog-enabled": "no" },
+      stateFile: "run/sentinel.state",
+      supervised: "systemd",
     });
+    // redis-sentinel 7.0.15's text for `supervised foo`.
+    expect(errorOf("supervised foo").reason).to.equal(
+      "argument(s) must be one of the following: upstart, systemd, auto, no",
+    );
+    expect(errorOf("state-file a b").reason).to.equal("Bad directive or wrong number of arguments");
   });
 
   it("reads Valkey's log-format and log-timestamp-format, refusing other values with its text", () => {

@@ -125,6 +125,70 @@ describe("loadConfig", () => {
     expect(checked).to.equal(`${file}.state`);
   });
 
+  it("reads a sentinel.conf's state-file (relative to dir) after the file, options on top; only the state file must be writable", () => {
+    mkdirSync(join(dir, "run"));
+    const file = join(dir, "s.conf");
+    writeFileSync(
+      file,
+      `dir ${dir}\nstate-file run/s.state\nsentinel monitor m 127.0.0.1 6379 2\nsentinel monitor gone 127.0.0.1 6381 2\n`,
+    );
+    const checked: string[] = [];
+    const checkWritable = (p: string): void => {
+      checked.push(p);
+    };
+    // No state yet: the config alone; the state file's dir must be writable.
+    const first = loadConfig(file, [], { ...opts, checkWritable });
+    expect(first.stateFile).to.equal(join(dir, "run", "s.state"));
+    expect(first.yamlMasters).to.deep.equal(["m", "gone"]);
+    expect(first.sentinel.masters.map((m) => m.addr.port)).to.deep.equal([6379, 6381]);
+    expect(checked).to.deep.equal([join(dir, "run")]);
+    writeFileSync(
+      join(dir, "run", "s.state"),
+      [
+        `sentinel myid ${"e".repeat(40)}`,
+        "sentinel monitor m 127.0.0.1 6390 2",
+        "sentinel known-replica m 127.0.0.1 6379",
+        "sentinel config-epoch m 4",
+        "sentinel current-epoch 4",
+        "sentinel vigil-removed gone",
+        "loglevel verbose",
+        "",
+      ].join("\n"),
+    );
+    const c = loadConfig(file, ["--sentinel down-after-milliseconds m 7000".slice(2)], {
+      ...opts,
+      checkWritable,
+    });
+    expect(c.format).to.equal("conf");
+    expect(c.sentinel.myId).to.equal("e".repeat(40));
+    expect(c.sentinel.currentEpoch).to.equal(4n);
+    expect(
+      c.sentinel.masters.map((m) => [m.name, m.addr.port, m.settings.downAfterPeriod]),
+    ).to.deep.equal([["m", 6390, 7000]]);
+    expect(c.sentinel.masters[0]!.knownReplicas.map((r) => r.port)).to.deep.equal([6379]);
+    expect(c.server.loglevel).to.equal("verbose");
+    expect(checked.at(-1)).to.equal(join(dir, "run", "s.state"));
+    // Without state-file the config itself is the target, as for redis-sentinel.
+    writeFileSync(file, "sentinel monitor m 127.0.0.1 6379 2\n");
+    expect(loadConfig(file, [], { ...opts, checkWritable }).stateFile).to.equal("");
+    expect(checked.at(-1)).to.equal(file);
+  });
+
+  it("takes a YAML config's server.state-file instead of <file>.state", () => {
+    const file = join(dir, "v.yaml");
+    writeFileSync(file, `server:\n  dir: ${dir}\n  state-file: elsewhere.state\n`);
+    writeFileSync(join(dir, "elsewhere.state"), `sentinel myid ${"f".repeat(40)}\n`);
+    const c = loadConfig(file, [], { ...opts, checkWritable: () => undefined });
+    expect(c.stateFile).to.equal(join(dir, "elsewhere.state"));
+    expect(c.sentinel.myId).to.equal("f".repeat(40));
+    expect(
+      loadConfig(file, ['state-file ""'], {
+        ...opts,
+        checkWritable: () => undefined,
+      }).stateFile,
+    ).to.equal(`${file}.state`);
+  });
+
   it("takes a YAML config's loglevel from its .state file when it has one (SENTINEL CONFIG SET)", () => {
     const file = join(dir, "v.yaml");
     writeFileSync(file, "server:\n  loglevel: warning\n");

@@ -133,6 +133,36 @@ describe("ConfigStore", () => {
     expect(load().sentinel.masters.map((m) => m.name)).to.deep.equal(["m"]);
   });
 
+  it("saves a sentinel.conf's state to its state-file (0600), never the conf, and loading restores it", async () => {
+    const conf = "state-file s.state\nsentinel monitor m 127.0.0.1 6379 2\n";
+    writeFileSync(file, `dir ${dir}\n${conf}`);
+    const load = () =>
+      loadConfig(file, [], { isExecutable: () => true, checkWritable: () => undefined });
+    const first = load();
+    const store = new ConfigStore({
+      file,
+      format: first.format,
+      stateFile: first.stateFile,
+      server: first.server,
+      yamlMasters: first.yamlMasters,
+    });
+    expect(store.target).to.equal(join(dir, "s.state"));
+    const saved = { ...first.sentinel, myId: "e".repeat(40), currentEpoch: 9n };
+    await store.save(saved);
+    expect(readFileSync(file, "utf8")).to.equal(`dir ${dir}\n${conf}`);
+    const state = readFileSync(join(dir, "s.state"), "utf8");
+    expect(state).to.include("sentinel current-epoch 9\n");
+    expect(state).not.to.match(/^(port|dir|state-file) /m);
+    expect(statSync(join(dir, "s.state")).mode & 0o777).to.equal(0o600);
+    expect(readdirSync(dir).sort()).to.deep.equal(["s.state", "sentinel.conf"]);
+    const again = load();
+    expect([again.sentinel.myId, again.sentinel.currentEpoch]).to.deep.equal(["e".repeat(40), 9n]);
+    // SENTINEL REMOVE of the conf's master is recorded in the state file and survives.
+    await store.save({ ...saved, masters: [] });
+    expect(load().sentinel.masters).to.deep.equal([]);
+    expect(readFileSync(file, "utf8")).to.equal(`dir ${dir}\n${conf}`);
+  });
+
   it("leaves the old or the new file whole when the saving process is SIGKILLed", async function () {
     this.timeout(60_000);
     // A child saves two alternating (large) states in a loop; we kill it at varying moments.

@@ -11,6 +11,7 @@ import { rewriteConf } from "../../../../src/config/conf-rewriter.js";
 import { confToConfig } from "../../../../src/config/conf-to-config.js";
 import { aclUserLines, loadUserLines } from "../../../../src/config/user-directive.js";
 import type { ServerSettings } from "../../../../src/config/types.js";
+import { withState } from "../../../../src/config/state-file.js";
 import { yamlWithState } from "../../../../src/config/yaml-config.js";
 import type { PersistedState, SentinelConfig } from "../../../../src/core/model/config.js";
 import type { Input } from "../../../../src/core/model/inputs.js";
@@ -106,8 +107,8 @@ export const YAML_CONFIG = [
 ].join("\n");
 
 /**
- * The masters YAML_CONFIG defines (LoadedConfig.yamlMasters): the state file records the
- * SENTINEL REMOVE of one (docs/COMPATIBILITY.md).
+ * The masters YAML_CONFIG and STATE_CONF define (LoadedConfig.yamlMasters): the state file
+ * records the SENTINEL REMOVE of one (docs/COMPATIBILITY.md).
  */
 export const YAML_MASTERS: readonly string[] = ["mymaster", "#m"];
 
@@ -122,16 +123,32 @@ export function loadYamlState(state: string): Loaded {
   return { server: { ...r.server, dir: posix.resolve(CWD, r.server.dir) }, sentinel: r.sentinel };
 }
 
+/** A sentinel.conf naming a `state-file` (a read-only config): it is never written either. */
+export const STATE_CONF = `${INITIAL_CONFIGS[0]!}state-file s.state\n`;
+
+/** loadConfig of STATE_CONF with `state` as its state file ("" = none yet). */
+export function loadConfState(state: string): Loaded {
+  const opts = { isExecutable: loaderExecutable, cwd: CWD };
+  const r = withState(
+    confToConfig(parseConf(STATE_CONF, FILE), opts),
+    state === "" ? null : { text: state, file: `${DIR}/s.state` },
+    opts,
+  );
+  return { server: { ...r.server, dir: posix.resolve(CWD, r.server.dir) }, sentinel: r.sentinel };
+}
+
 export class RoundTripFailure extends Error {}
 
 /** The user the generator's ACL commands run as; never changed by a generated command. */
 export const ADMIN = "rt-admin";
 
 export class Harness {
-  /** The file every save rewrites: the config, or the YAML's state file. */
+  /** The file every save rewrites: the config, or the state file (YAML, `state-file`). */
   text: string;
   /** YAML-configured (a third of the seeds). */
   readonly yaml: boolean;
+  /** A sentinel.conf with `state-file` (a sixth of the seeds): saves go to the state file. */
+  readonly confState: boolean;
   server: ServerSettings;
   core: SentinelCore;
   /** The command layer's context: its ACL is the running one (ACL SETUSER, DELUSER). */
@@ -145,7 +162,8 @@ export class Harness {
   constructor(draw: Draw) {
     this.draw = draw;
     this.yaml = draw.chance(1 / 3);
-    const initial = this.yaml ? "" : draw.pick(INITIAL_CONFIGS);
+    this.confState = !this.yaml && draw.chance(1 / 4);
+    const initial = this.yaml || this.confState ? "" : draw.pick(INITIAL_CONFIGS);
     const loaded = this.load(initial);
     this.server = loaded.server;
     this.text = initial;
@@ -160,11 +178,13 @@ export class Harness {
   }
 
   private load(text: string): Loaded {
+    if (this.confState) return loadConfState(text);
     return this.yaml ? loadYamlState(text) : loadText(text);
   }
 
   /** The new text of the saved file (ConfigStore: a YAML's state file has no server lines). */
   private write(server: ServerSettings, state: PersistedState): string {
+    if (this.confState) return rewriteConf(this.text, null, state, server.users, YAML_MASTERS);
     return this.yaml
       ? rewriteConf(this.text, null, state, server.users, YAML_MASTERS)
       : rewriteConf(this.text, server, state);

@@ -1,0 +1,224 @@
+// The packaging files are checked, not only written: docs/vigil.service passes `systemd-analyze
+// verify` (when the tool is installed; otherwise the test says so and checks what it can), its
+// ExecStart is the Vigil invocation the e2e harness runs and its config passes --test-config;
+// Type=notify works: with NOTIFY_SOCKET (a unix datagram socket read by python3), Vigil sends
+// the messages redis-sentinel 7.0.15 sends under `--supervised systemd`, in the same order,
+// READY=1 only once the port answers, STOPPING=1 on SIGTERM. docker/Dockerfile's CMD and
+// docker/compose.yaml's command run that same invocation on a config that passes --test-config.
+import { expect } from "chai";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { VIGIL_ENTRY } from "./harness/sentinel-process.js";
+import {
+  freePort,
+  redisCli,
+  stopProcess,
+  spawnCaptured,
+  waitFor,
+} from "./shell-support/processes.js";
+import type { CapturedProcess } from "./shell-support/processes.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const UNIT = join(ROOT, "docs/vigil.service");
+
+/** `[Section] Key=Value` lines of a unit file (comments and blank lines dropped). */
+function parseUnit(text: string): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  let section = "";
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header !== null) {
+      section = header[1]!;
+      continue;
+    }
+    const eq = line.indexOf("=");
+    expect(eq, `a Key=Value line: ${line}`).to.be.greaterThan(0);
+    const key = `${section}.${line.slice(0, eq)}`;
+    keys.set(key, [...(keys.get(key) ?? []), line.slice(eq + 1)]);
+  }
+  return keys;
+}
+
+/** The unit's ExecStart, run from this checkout: /opt/vigil is the repository. */
+function execStart(): string[] {
+  const lines = parseUnit(readFileSync(UNIT, "utf8")).get("Service.ExecStart") ?? [];
+  expect(lines).to.have.length(1);
+  return lines[0]!.split(/\s+/);
+}
+
+function testConfig(argv: readonly string[], cwd: string): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [...argv, "--test-config"], { cwd, encoding: "utf8" });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** A NOTIFY_SOCKET: python3 binds a unix datagram socket and prints each message as JSON. */
+class NotifyListener {
+  readonly messages: string[] = [];
+  private readonly child: ChildProcess;
+  readonly path: string;
+  constructor(path: string) {
+    this.path = path;
+    const script = [
+      "import json, socket, sys",
+      "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)",
+      "s.bind(sys.argv[1])",
+      "while True:",
+      "    print(json.dumps(s.recv(65536).decode()), flush=True)",
+    ].join("\n");
+    this.child = spawn("/usr/bin/python3", ["-c", script, path], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let buffered = "";
+    this.child.stdout?.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) this.messages.push(JSON.parse(line) as string);
+    });
+  }
+  /** The messages, one per assignment, without systemd-notify's BARRIER=1. */
+  assignments(): string[] {
+    return this.messages.flatMap((m) => m.split("\n")).filter((m) => m !== "" && m !== "BARRIER=1");
+  }
+  stop(): void {
+    if (this.child.pid !== undefined && this.child.exitCode === null)
+      process.kill(this.child.pid, "SIGKILL");
+  }
+}
+
+describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml", function () {
+  this.timeout(60_000);
+  let tmp = "";
+  const cleanup: (() => Promise<void> | void)[] = [];
+
+  before(function () {
+    this.timeout(120_000);
+    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+  });
+  beforeEach(() => {
+    tmp = mkdtempSync(join(tmpdir(), "vigil-packaging-"));
+  });
+  afterEach(async () => {
+    for (const c of cleanup.splice(0).reverse()) await c();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("vigil.service: systemd-analyze verify, Type=notify, ExecStart = the harness's invocation on a config passing --test-config", () => {
+    const analyze = spawnSync("systemd-analyze", ["verify", UNIT], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    if (analyze.error !== undefined) {
+      console.log(
+        `      systemd-analyze is not available (${analyze.error.message}): the unit is checked by parsing only`,
+      );
+    } else {
+      expect(
+        analyze.status,
+        `systemd-analyze verify:\n${analyze.stdout}${analyze.stderr}`,
+      ).to.equal(0);
+      expect(`${analyze.stdout}${analyze.stderr}`.trim(), "no warning").to.equal("");
+    }
+    const unit = parseUnit(readFileSync(UNIT, "utf8"));
+    expect(unit.get("Service.Type")).to.deep.equal(["notify"]);
+    expect(unit.get("Service.NotifyAccess")).to.deep.equal(["all"]);
+    const [node, entry, config, ...rest] = execStart();
+    expect(node).to.equal("/usr/bin/node");
+    // bin/vigil only imports dist/main.js: the unit runs what `bin/vigil <config>` and the e2e harness run.
+    expect(relative("/opt/vigil", entry!)).to.equal(relative(ROOT, VIGIL_ENTRY));
+    expect(readFileSync(join(ROOT, "bin/vigil"), "utf8")).to.include('import "../dist/main.js"');
+    expect(config).to.equal("/etc/vigil/sentinel.conf");
+    expect(rest).to.deep.equal(["--supervised", "systemd"]);
+    copyFileSync(join(ROOT, "sentinel.conf.example"), join(tmp, "sentinel.conf"));
+    const r = testConfig([VIGIL_ENTRY, join(tmp, "sentinel.conf"), ...rest], tmp);
+    expect(r, r.out).to.deep.equal({ status: 0, out: "Configuration test passed\n" });
+  });
+
+  it("Type=notify: the same messages as redis-sentinel --supervised systemd, READY=1 once serving, STOPPING=1 on SIGTERM", async () => {
+    const seen: Record<string, string[]> = {};
+    for (const impl of ["redis", "vigil"] as const) {
+      const listener = new NotifyListener(join(tmp, `${impl}.sock`));
+      cleanup.push(() => {
+        listener.stop();
+      });
+      await waitFor(`${listener.path} bound`, () => existsSync(listener.path));
+      const port = await freePort();
+      const dir = join(tmp, impl);
+      mkdirSync(dir);
+      writeFileSync(
+        join(dir, "sentinel.conf"),
+        `port ${port}\nbind 127.0.0.1\nsentinel monitor m 127.0.0.1 ${await freePort()} 1\n`,
+      );
+      const [, , , ...flags] = execStart();
+      const argv = [join(dir, "sentinel.conf"), ...flags];
+      const env = { ...process.env, NOTIFY_SOCKET: listener.path };
+      const p: CapturedProcess =
+        impl === "vigil"
+          ? spawnCaptured(process.execPath, [VIGIL_ENTRY, ...argv], dir, env)
+          : spawnCaptured("/usr/bin/redis-sentinel", argv, dir, env);
+      cleanup.push(() => stopProcess(p));
+      await waitFor(`${impl}: READY=1`, () => listener.assignments().includes("READY=1"));
+      expect(await redisCli(port, ["PING"]), `${impl} serves once READY=1 is sent`).to.equal(
+        "PONG\n",
+      );
+      await stopProcess(p);
+      await waitFor(
+        `${impl}: STOPPING=1`,
+        () => listener.assignments().includes("STOPPING=1"),
+        3_000,
+      );
+      seen[impl] = listener.assignments();
+    }
+    expect(seen["vigil"]).to.deep.equal(seen["redis"]);
+    expect(seen["vigil"]).to.deep.equal([
+      "STATUS=Redis is loading...",
+      "STATUS=Ready to accept connections",
+      "READY=1",
+      "STOPPING=1",
+    ]);
+  });
+
+  it("Dockerfile CMD and compose.yaml's command run the harness's invocation on docker/sentinel.conf, which passes --test-config", () => {
+    const dockerfile = readFileSync(join(ROOT, "docker/Dockerfile"), "utf8");
+    const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+    expect(cmd, "a CMD [json] line").to.not.equal(undefined);
+    expect(
+      /^WORKDIR (\S+)$/gm.exec(dockerfile.split("FROM node:20-slim\n").at(-1) ?? "")?.[1],
+    ).to.equal("/app");
+    const imageArgv = JSON.parse(cmd!) as string[];
+    const compose = parseYaml(readFileSync(join(ROOT, "docker/compose.yaml"), "utf8")) as {
+      "x-sentinel": { command: string[] };
+    };
+    const shell = compose["x-sentinel"].command;
+    expect(shell.slice(0, 2)).to.deep.equal(["sh", "-c"]);
+    const composeArgv = /exec (.+)$/.exec(shell[2] ?? "")?.[1]?.split(" ");
+    expect(composeArgv, "compose runs the image's command").to.deep.equal(imageArgv);
+    const [node, entry, config] = imageArgv;
+    expect(node).to.equal("node");
+    expect(join("/app", entry!)).to.equal(join("/app", relative(ROOT, VIGIL_ENTRY)));
+    expect(config).to.equal("/data/sentinel.conf");
+    expect(shell[2]).to.include("cp /etc/vigil/sentinel.conf /data/sentinel.conf");
+    // /data is a temp dir here; the rest of docker/sentinel.conf as it is.
+    const data = join(tmp, "data");
+    mkdirSync(data);
+    const text = readFileSync(join(ROOT, "docker/sentinel.conf"), "utf8");
+    expect(text).to.match(/^dir \/data$/m);
+    writeFileSync(join(data, "sentinel.conf"), text.replace(/^dir \/data$/m, `dir ${data}`));
+    const r = testConfig([join(ROOT, entry!), join(data, "sentinel.conf")], ROOT);
+    expect(r, r.out).to.deep.equal({ status: 0, out: "Configuration test passed\n" });
+  });
+});
