@@ -10,7 +10,7 @@
  */
 import { CommandError } from "../errors.js";
 import { ACL_CATEGORIES, findCommandSpec } from "./command-specs.js";
-import { globMatch } from "./glob.js";
+import { globMatch } from "../core/index.js";
 
 export interface KeyPattern {
   readonly pattern: string;

@@ -9,9 +9,8 @@
  * and, for yes/no params, "yes" or "no".
  */
 import type { GlobalSettings } from "../core/index.js";
-import { controlCharError, controlCharIndex, holdsHostnames } from "../core/index.js";
 import { R } from "../protocol/reply.js";
-import { globMatch } from "./glob.js";
+import { controlCharError, controlCharIndex, globMatch, holdsHostnames } from "../core/index.js";
 import { parseLongLong, parseYesNo } from "./sentinel-parse.js";
 import type { SentinelCommandEnv, SentinelCommandOutcome } from "./sentinel-types.js";
 import { adminOutcome, replyOutcome } from "./sentinel-types.js";

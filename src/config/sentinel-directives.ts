@@ -5,9 +5,8 @@
  * atoi() of garbage, Vigil refuses it with the nearest Redis text.
  */
 import type { Addr, Epoch } from "../core/index.js";
-import { addrEquals, defaultMasterSettings, parseEpochText } from "../core/index.js";
+import { addrEquals, defaultMasterSettings, isIpLiteral, parseEpochText } from "../core/index.js";
 import type { Directive } from "./conf-parser.js";
-import { isIpLiteral } from "./ip-literal.js";
 import {
   REASONS,
   checkValue,

@@ -8,7 +8,7 @@
  * push) and the same bytes are written to every receiver.
  */
 import type { ClientState, PubSubRegistry } from "../commands/context.js";
-import { globMatch } from "../commands/glob.js";
+import { globMatch } from "../core/index.js";
 import { R } from "../protocol/reply.js";
 import { encodeReply } from "../protocol/resp-encoder.js";
 
