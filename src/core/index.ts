@@ -33,7 +33,7 @@ export type {
   ReplicaState,
   SentinelState,
 } from "./model/state.js";
-export { FAILOVER_STATES, FLAG_ORDER } from "./model/state.js";
+export { FAILOVER_STATES, FLAG_ORDER, newSentinelState } from "./model/state.js";
 
 export type {
   GlobalSettings,

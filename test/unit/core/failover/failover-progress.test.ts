@@ -115,6 +115,8 @@ describe("onReplicaInfoProgress", () => {
     s.h.take();
     s.r2.flags.add("reconf_sent");
     s.r2.slaveReconfSentTime = T0 + 600;
+    // Told to follow the promoted replica, not yet synced with it.
+    s.r2.slaveMasterLinkStatusUp = false;
     return s;
   }
 
