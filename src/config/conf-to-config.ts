@@ -5,7 +5,7 @@
  * Every failure is a ConfigError naming file, line, directive and Redis's reason text.
  */
 import type { SentinelConfig } from "../core/index.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, LineError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import { formatLine, splitArgs } from "./conf-parser.js";
 import {
@@ -24,7 +24,7 @@ import {
   logTimestampFormatSchema,
 } from "./schema.js";
 import { builderFrom, emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
-import { LineError, applySentinelLine, passOf } from "./sentinel-directives.js";
+import { applySentinelLine, passOf } from "./sentinel-directives.js";
 import type { SentinelApplyOptions, SentinelLine } from "./sentinel-directives.js";
 import { checkTlsDirective } from "./tls-settings.js";
 import type { LogLevel, ServerSettings } from "./types.js";

@@ -6,6 +6,7 @@
  */
 import type { Addr, Epoch } from "../core/index.js";
 import { addrEquals, defaultMasterSettings, isIpLiteral, parseEpochText } from "../core/index.js";
+import { LineError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import {
   REASONS,
@@ -33,15 +34,6 @@ export interface SentinelLine {
 export interface SentinelApplyOptions {
   /** access(path, X_OK) — I/O, so injected. */
   readonly isExecutable: (path: string) => boolean;
-}
-
-/** Thrown inside this module; conf-to-config turns it into a ConfigError for the line. */
-export class LineError extends Error {
-  readonly reason: string;
-  constructor(reason: string) {
-    super(reason);
-    this.reason = reason;
-  }
 }
 
 const UNRECOGNIZED = "Unrecognized sentinel configuration statement.";

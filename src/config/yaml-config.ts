@@ -22,7 +22,7 @@
 import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import type { Document } from "yaml";
 import type { SentinelConfig } from "../core/index.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, LineError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import { parseConf } from "./conf-parser.js";
 import type { ConfResult, ConfToConfigOptions } from "./conf-to-config.js";
@@ -30,7 +30,7 @@ import { chdirPath, confToConfig } from "./conf-to-config.js";
 import type { ConfigFileInput, MasterInput } from "./schema.js";
 import { configFileSchema } from "./schema.js";
 import { emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
-import { LineError } from "./sentinel-directives.js";
+
 import { checkTlsDirective } from "./tls-settings.js";
 import type { ServerSettings } from "./types.js";
 

@@ -76,7 +76,7 @@ export {
   holdsHostnames,
   isValidMasterName,
 } from "./model/field-rules.js";
-export { assertNever } from "./basics/assert.js";
+export { AssertionError, assert, assertNever } from "./basics/assert.js";
 export type { Epoch } from "./basics/epoch.js";
 export { parseEpochText } from "./basics/epoch.js";
 export { firstLinkUser } from "./records/link-users.js";

@@ -1,10 +1,27 @@
 // Proves docs/EVENTS.md and docs/ERRORS.md describe exactly what the code has: every event type
-// of src/core/model/events.ts and every error code of src/errors.ts is documented, with the right
-// level, and nothing is documented that the code does not have.
-import { readFileSync } from "node:fs";
+// of src/core/model/events.ts and every error code and class of src/errors.ts is documented, with
+// the right level, and nothing is documented that the code does not have; and that the error
+// catalogue is exactly the classes src throws.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "chai";
 import { EVENT_LEVELS } from "../../src/core/model/events.js";
-import { ERROR_CODES } from "../../src/errors.js";
+import { ERROR_CLASSES, ERROR_CODES } from "../../src/errors.js";
+
+const SRC = new URL("../../src/", import.meta.url).pathname;
+
+/** Every .ts file under src, as a path relative to src (`core/basics/glob.ts`). */
+function srcFiles(dir = ""): string[] {
+  return readdirSync(join(SRC, dir), { withFileTypes: true }).flatMap((entry) => {
+    const rel = dir === "" ? entry.name : `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return srcFiles(rel);
+    return entry.name.endsWith(".ts") ? [rel] : [];
+  });
+}
+
+function srcText(rel: string): string {
+  return readFileSync(join(SRC, rel), "utf8");
+}
 
 function tableRows(file: string): string[][] {
   const text = readFileSync(new URL(`../../docs/${file}`, import.meta.url), "utf8");
@@ -41,9 +58,43 @@ describe("docs/EVENTS.md", () => {
 });
 
 describe("docs/ERRORS.md", () => {
-  const codes = tableRows("ERRORS.md").map((row) => unquote(row[0]));
+  const rows = tableRows("ERRORS.md");
+  const codes = new Set(rows.map((row) => unquote(row[0])));
+  const catalogue = ERROR_CLASSES.map((c) => c.name);
 
-  it("documents every error code exactly once, and only those", () => {
+  it("documents every error code, and only those", () => {
     expect([...codes].sort()).to.deep.equal(Object.values(ERROR_CODES).sort());
+  });
+
+  it("documents every class of the catalogue, and only those", () => {
+    const documented = new Set(rows.map((row) => unquote(row[1])));
+    expect([...documented].sort()).to.deep.equal([...catalogue].sort());
+  });
+
+  it("catalogues only classes that src throws (each is constructed outside src/errors.ts)", () => {
+    const code = srcFiles()
+      .filter((rel) => rel !== "errors.ts")
+      .map(srcText)
+      .join("\n");
+    const unused = catalogue.filter((name) => !new RegExp(`\\bnew ${name}\\(`).test(code));
+    expect(unused, "catalogued but never thrown").to.deep.equal([]);
+  });
+
+  // SentinelError is the catalogue's base class; ReplyError is a reply value, never thrown.
+  const notThrown = ["SentinelError", "ReplyError"];
+
+  it("catalogues every other error class src defines", () => {
+    const defined = srcFiles().flatMap((rel) =>
+      [...srcText(rel).matchAll(/\bclass (\w+) extends (\w*Error)\b/g)].map((m) => m[1] ?? ""),
+    );
+    const missing = defined.filter(
+      (name) => !notThrown.includes(name) && !catalogue.includes(name),
+    );
+    expect(missing, "error classes missing from ERROR_CLASSES").to.deep.equal([]);
+  });
+
+  it("throws no bare Error from src (every failure has its class)", () => {
+    const bare = srcFiles().filter((rel) => /\bnew Error\(/.test(srcText(rel)));
+    expect(bare).to.deep.equal([]);
   });
 });
