@@ -1,5 +1,5 @@
 /**
- * Directives → server settings + sentinel state (sentinel-protocol §10.1–10.2). Plain Redis lines
+ * Directives → server settings + sentinel state (docs/PROTOCOL.md §10.1–10.2). Plain Redis lines
  * are applied in file order (config.c: loadServerConfigFromString); `sentinel` lines are queued
  * and applied afterwards in Redis's three passes (sentinel.c: loadSentinelConfigFromQueue).
  * Every failure is a ConfigError naming file, line, directive and Redis's reason text.

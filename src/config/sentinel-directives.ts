@@ -1,6 +1,6 @@
 /**
  * The `sentinel <subcommand> …` config lines (sentinel.c: sentinelHandleConfiguration), applied in
- * Redis's three passes (§10.1): globals first, then every `monitor`, then the rest, so options of a
+ * Redis's three passes (docs/PROTOCOL.md §10.1): globals first, then every `monitor`, then the rest, so options of a
  * master may come before its `monitor` line. Reasons are Redis's texts; where Redis silently takes
  * atoi() of garbage, Vigil refuses it with the nearest Redis text.
  */

@@ -1,5 +1,5 @@
 /**
- * The YAML form of the settings (architecture: "a second front end to the same zod schema"):
+ * The YAML form of the settings (a second front end to the same zod schemas as the Redis-format file):
  *
  *   server:   { port, bind, protected-mode, dir, logfile, loglevel, log-format,
  *               log-timestamp-format, pidfile, daemonize,

@@ -1,5 +1,5 @@
 /**
- * SentinelCore: the whole sentinel as a deterministic state machine (architecture §2.3). The
+ * SentinelCore: the whole sentinel as a deterministic state machine (docs/ARCHITECTURE.md §3). The
  * driver feeds inputs with `step(now, input)` — `now` in monotonic ms — and executes what
  * `takeReady()` returns, in the order ready.ts documents (persist before replies and commands).
  *

@@ -1,10 +1,10 @@
 /**
- * The narrow surface the link manager uses for one Redis connection (architecture habit 6), and
+ * The narrow surface the link manager uses for one Redis connection (docs/ARCHITECTURE.md §4.2), and
  * the factory that creates them. Two implementations:
  * - resp-link.ts, a bare RESP client over net.Socket — the default: a monitor link needs none of
  *   a general-purpose client's machinery, and at 1,000 masters ioredis dominated CPU and memory;
  * - the ioredis-backed link below, kept behind `VIGIL_LINK_CLIENT=ioredis` for A/B comparisons,
- *   with every option written out (habit 10). ioredis 6 defaults to RESP3, an offline queue,
+ *   with every option written out. ioredis 6 defaults to RESP3, an offline queue,
  *   automatic reconnects and resubscribes; a monitor wants none of that: the core decides when
  *   to reconnect, and a PING must fail at once on a dead link rather than wait in a queue.
  *

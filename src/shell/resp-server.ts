@@ -1,5 +1,5 @@
 /**
- * The client-facing RESP server (sentinel-protocol §9): one net.Server per bind address, each
+ * The client-facing RESP server (docs/PROTOCOL.md §9): one net.Server per bind address, each
  * connection a ClientSession, pub/sub through a PubSubHub, sentinel behaviour through the
  * ServerHost the runtime provides.
  *

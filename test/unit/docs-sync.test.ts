@@ -98,3 +98,58 @@ describe("docs/ERRORS.md", () => {
     expect(bare).to.deep.equal([]);
   });
 });
+
+describe("docs/ARCHITECTURE.md", () => {
+  const text = readFileSync(new URL("../../docs/ARCHITECTURE.md", import.meta.url), "utf8");
+
+  /** `### \`src/…\`` heading → the file names of the table rows under it. */
+  function namedFiles(): Map<string, string[]> {
+    const named = new Map<string, string[]>();
+    let folder: string | null = null;
+    for (const line of text.split("\n")) {
+      const heading = /^#+ `(src(?:\/[^`]+)?)`\s*$/.exec(line);
+      if (heading !== null) {
+        folder = heading[1] ?? null;
+        if (folder !== null) named.set(folder, named.get(folder) ?? []);
+        continue;
+      }
+      if (line.startsWith("#")) folder = null;
+      const row = /^\| `([^`/]+\.ts)` \|/.exec(line);
+      if (row !== null && folder !== null) named.get(folder)?.push(row[1] ?? "");
+    }
+    return named;
+  }
+
+  const named = namedFiles();
+  const files = srcFiles().map((rel) => `src/${rel}`);
+  const folders = [...new Set(files.map((path) => path.slice(0, path.lastIndexOf("/"))))];
+
+  it("has a section for every src folder", () => {
+    const missing = folders
+      .filter((folder) => !named.has(folder))
+      .map((folder) => `${folder}: add a section "### \`${folder}\`" with a table of its files`);
+    expect(missing).to.deep.equal([]);
+  });
+
+  it("names every src file under its folder", () => {
+    const missing = files
+      .filter((path) => {
+        const folder = path.slice(0, path.lastIndexOf("/"));
+        return !(named.get(folder) ?? []).includes(path.slice(folder.length + 1));
+      })
+      .map((path) => {
+        const folder = path.slice(0, path.lastIndexOf("/"));
+        const name = path.slice(folder.length + 1);
+        return `${path}: add the row "| \`${name}\` | <purpose> |" under "### \`${folder}\`"`;
+      });
+    expect(missing).to.deep.equal([]);
+  });
+
+  it("names no folder or file that src does not have", () => {
+    const stale = [...named].flatMap(([folder, names]) => [
+      ...(folders.includes(folder) ? [] : [`${folder} (folder)`]),
+      ...names.map((name) => `${folder}/${name}`).filter((path) => !files.includes(path)),
+    ]);
+    expect(stale).to.deep.equal([]);
+  });
+});

@@ -15,7 +15,7 @@ import type { Timing } from "./timing.js";
 
 export type InstanceKind = "master" | "slave" | "sentinel";
 
-/** In the order Redis prints them in the `flags` field (sentinel-protocol §9.4). */
+/** In the order Redis prints them in the `flags` field (docs/PROTOCOL.md §9.4). */
 export const FLAG_ORDER = [
   "s_down",
   "o_down",
@@ -90,7 +90,7 @@ export interface LinkState {
   pubsubGen: number;
 }
 
-/** What INFO tells about a master or replica (sentinel-protocol §3). */
+/** What INFO tells about a master or replica (docs/PROTOCOL.md §3). */
 export interface InfoFields {
   runId: string;
   infoRefresh: number;
@@ -120,7 +120,7 @@ interface InstanceCommon extends QuietFields {
 
 export interface ReplicaState extends InstanceCommon, InfoFields {
   readonly kind: "slave";
-  /** `ip:port` (sentinel-protocol §2.1). */
+  /** `ip:port` (docs/PROTOCOL.md §2.1). */
   readonly name: string;
   slaveReconfSentTime: number;
 }

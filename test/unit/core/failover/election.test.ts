@@ -1,4 +1,4 @@
-// Proves the vote rule and the leader tally of sentinel-protocol §6.2–6.3: first-come voting,
+// Proves the vote rule and the leader tally of docs/PROTOCOL.md §6.2–6.3: first-come voting,
 // never twice per epoch, adoption of higher epochs, stale requests refused, the flush before
 // every vote, and a winner only with max(quorum, majority of all known sentinels) votes, dead
 // peers counting as voters. Records are built by hand and the functions run at explicit times.

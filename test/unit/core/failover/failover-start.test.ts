@@ -1,4 +1,4 @@
-// Proves how failovers start and stop (sentinel-protocol §7.1, §6.4, §7.8): the ODOWN start with
+// Proves how failovers start and stop (docs/PROTOCOL.md §7.1, §6.4, §7.8): the ODOWN start with
 // its epoch bump and jittered start time, the 2 × failover-timeout gate and its once-noted delay,
 // SENTINEL FAILOVER's errors and forced start, and abort's effects and preconditions.
 import { expect } from "chai";

@@ -1,4 +1,4 @@
-// Proves what a flush writes (sentinel-protocol §10.3): myid, epochs, per-master settings, the
+// Proves what a flush writes (docs/PROTOCOL.md §10.3): myid, epochs, per-master settings, the
 // monitored address (the promoted replica's from reconf_slaves on, with the old master written
 // as a known replica in its place), known replicas and known sentinels; and that a snapshot
 // restores to the same state.
