@@ -1,7 +1,9 @@
 // Proves docs/EVENTS.md and docs/ERRORS.md describe exactly what the code has: every event type
 // of src/core/model/events.ts and every error code and class of src/errors.ts is documented, with
-// the right level, and nothing is documented that the code does not have; and that the error
-// catalogue is exactly the classes src throws.
+// the right level, and nothing is documented that the code does not have; that the error
+// catalogue is exactly the classes src throws; that docs/ARCHITECTURE.md names every src folder
+// and file (and nothing else); and that comments cite only sections docs/PROTOCOL.md and
+// docs/ARCHITECTURE.md have, and no notes outside the repository.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -151,5 +153,46 @@ describe("docs/ARCHITECTURE.md", () => {
       ...names.map((name) => `${folder}/${name}`).filter((path) => !files.includes(path)),
     ]);
     expect(stale).to.deep.equal([]);
+  });
+});
+
+describe("section citations in comments", () => {
+  const sources = [...srcFiles().map((rel) => `src/${rel}`), ...testFiles()];
+
+  /** Every .ts file under test, as a path relative to the repository. */
+  function testFiles(dir = "test"): string[] {
+    const root = new URL("../../", import.meta.url).pathname;
+    return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) return testFiles(rel);
+      return entry.name.endsWith(".ts") ? [rel] : [];
+    });
+  }
+
+  function repoText(rel: string): string {
+    return readFileSync(new URL(`../../${rel}`, import.meta.url), "utf8");
+  }
+
+  for (const doc of ["PROTOCOL.md", "ARCHITECTURE.md"]) {
+    it(`cites only sections docs/${doc} has`, () => {
+      const sections = new Set(
+        [...repoText(`docs/${doc}`).matchAll(/^#{2,3} (\d+(?:\.\d+)?)\.? /gm)].map((m) => m[1]),
+      );
+      const cite = new RegExp(`docs/${doc.replace(".", "\\.")}\\s+§(\\d+(?:\\.\\d+)?)`, "g");
+      const unknown = sources.flatMap((rel) =>
+        [...repoText(rel).matchAll(cite)]
+          .map((m) => m[1] ?? "")
+          .filter((section) => !sections.has(section))
+          .map((section) => `${rel}: §${section}`),
+      );
+      expect(unknown).to.deep.equal([]);
+    });
+  }
+
+  it("cites no notes outside the repository", () => {
+    const outside = sources
+      .filter((rel) => rel !== "test/unit/docs-sync.test.ts")
+      .filter((rel) => /sentinel-protocol|\.\.\/shared\//.test(repoText(rel)));
+    expect(outside).to.deep.equal([]);
   });
 });
