@@ -1,17 +1,28 @@
 /**
  * The error catalogue (fastify's lib/errors pattern): one base class with a stable code, and a
- * subclass per kind of failure. Expected operating failures (link down, timeouts, -LOADING,
- * failed fsync) are Inputs to the core, never exceptions; these classes are for what a caller
- * must handle: bad config (exit 1), a command error (RESP error reply), bad client bytes.
+ * subclass per kind of failure; ERROR_CLASSES lists every class Vigil throws (docs/ERRORS.md
+ * describes each, test/unit/docs-sync.test.ts keeps the three in step). Expected operating
+ * failures (link down, timeouts, -LOADING, failed fsync) are Inputs to the core, never
+ * exceptions; these classes are for what a caller must handle: bad config (exit 1), a command
+ * error (RESP error reply), a broken reply stream, a programmer bug. The core imports nothing
+ * outside itself, so its AssertionError lives in core/basics/assert.ts and is listed here.
  */
+import { AssertionError } from "./core/index.js";
+
+export { AssertionError };
+
 export const ERROR_CODES = {
   VIGIL_CONFIG: "VIGIL_CONFIG",
   VIGIL_CONFIG_NOT_WRITABLE: "VIGIL_CONFIG_NOT_WRITABLE",
   VIGIL_CONFIG_SAVE: "VIGIL_CONFIG_SAVE",
+  VIGIL_CONFIG_LINE: "VIGIL_CONFIG_LINE",
   VIGIL_COMMAND: "VIGIL_COMMAND",
-  VIGIL_PROTOCOL: "VIGIL_PROTOCOL",
-  VIGIL_CLI: "VIGIL_CLI",
+  VIGIL_REPLY_PROTOCOL: "VIGIL_REPLY_PROTOCOL",
   VIGIL_TLS: "VIGIL_TLS",
+  VIGIL_LISTEN: "VIGIL_LISTEN",
+  VIGIL_USAGE: "VIGIL_USAGE",
+  VIGIL_TOPOLOGY: "VIGIL_TOPOLOGY",
+  VIGIL_ASSERTION: AssertionError.CODE,
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -77,19 +88,53 @@ export class CommandError extends SentinelError {
   }
 }
 
-/** Malformed client bytes: reply with the error, then close the connection. */
-export class ProtocolError extends SentinelError {
-  override readonly name = "ProtocolError";
-  constructor(message: string) {
-    super(ERROR_CODES.VIGIL_PROTOCOL, message);
+/**
+ * One config line refused, thrown while a line is applied (config/sentinel-directives.ts,
+ * tls-settings.ts, user-directive.ts); the loader turns it into a ConfigError for that line.
+ */
+export class LineError extends SentinelError {
+  override readonly name = "LineError";
+  readonly reason: string;
+  constructor(reason: string) {
+    super(ERROR_CODES.VIGIL_CONFIG_LINE, reason);
+    this.reason = reason;
   }
 }
 
-/** Bad command-line usage. */
-export class CliError extends SentinelError {
-  override readonly name = "CliError";
+/** An ACL rule refused with one of acl-selector.ts's ACL_RULE_ERRORS; the caller names the modifier. */
+export class AclRuleError extends CommandError {
+  readonly reason: string;
+  constructor(reason: string) {
+    super("ERR", reason);
+    this.reason = reason;
+  }
+}
+
+/** A rule ACL SETUSER refused: the rule as given and acl.c's reason text. */
+export class AclModifierError extends CommandError {
+  readonly op: string;
+  readonly reason: string;
+  constructor(op: string, reason: string) {
+    super("ERR", `Error in ACL SETUSER modifier '${op}': ${reason}`);
+    this.op = op;
+    this.reason = reason;
+  }
+}
+
+/** An unmatched `(` (acl.c: ACLMergeSelectorArguments), with Redis's error text. */
+export class UnmatchedSelectorError extends CommandError {
+  readonly op: string;
+  constructor(op: string) {
+    super("ERR", `Unmatched parenthesis in acl selector starting at '${op}'.`);
+    this.op = op;
+  }
+}
+
+/** A monitored instance's byte stream is not RESP2 (resp-reply-parser.ts): drop the link. */
+export class ReplyProtocolError extends SentinelError {
+  override readonly name = "ReplyProtocolError";
   constructor(message: string) {
-    super(ERROR_CODES.VIGIL_CLI, message);
+    super(ERROR_CODES.VIGIL_REPLY_PROTOCOL, message);
   }
 }
 
@@ -103,3 +148,44 @@ export class TlsConfigError extends SentinelError {
     super(ERROR_CODES.VIGIL_TLS, message, options);
   }
 }
+
+/** No listening socket could be opened on any bind address (resp-server.ts): exit 1. */
+export class ListenError extends SentinelError {
+  override readonly name = "ListenError";
+  constructor(message: string) {
+    super(ERROR_CODES.VIGIL_LISTEN, message);
+  }
+}
+
+/** A bad command line of a Vigil tool (the demo): the usage text and exit 2. */
+export class UsageError extends SentinelError {
+  override readonly name = "UsageError";
+  constructor(message: string) {
+    super(ERROR_CODES.VIGIL_USAGE, message);
+  }
+}
+
+/** A local topology (src/topology: the demo, tests) could not start one of its processes. */
+export class TopologyError extends SentinelError {
+  override readonly name = "TopologyError";
+  constructor(message: string) {
+    super(ERROR_CODES.VIGIL_TOPOLOGY, message);
+  }
+}
+
+/** Every class Vigil throws, as docs/ERRORS.md lists them. */
+export const ERROR_CLASSES = [
+  ConfigError,
+  ConfigSaveError,
+  LineError,
+  CommandError,
+  AclRuleError,
+  AclModifierError,
+  UnmatchedSelectorError,
+  ReplyProtocolError,
+  TlsConfigError,
+  ListenError,
+  UsageError,
+  TopologyError,
+  AssertionError,
+] as const;

@@ -8,9 +8,9 @@
  * Key patterns are stored and shown, never checked (a sentinel has no keys); channel patterns
  * are checked for SUBSCRIBE, PSUBSCRIBE and PUBLISH (acl.c: ACLCheckChannelAgainstList).
  */
-import { CommandError } from "../errors.js";
+import { AclRuleError } from "../errors.js";
 import { ACL_CATEGORIES, findCommandSpec } from "./command-specs.js";
-import { globMatch } from "./glob.js";
+import { globMatch } from "../core/index.js";
 
 export interface KeyPattern {
   readonly pattern: string;
@@ -39,15 +39,6 @@ export const ACL_RULE_ERRORS = {
   badHash:
     "The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters",
 } as const;
-
-/** A rule refused with one of ACL_RULE_ERRORS; the caller names the modifier. */
-export class AclRuleError extends CommandError {
-  readonly reason: string;
-  constructor(reason: string) {
-    super("ERR", reason);
-    this.reason = reason;
-  }
-}
 
 export function newSelector(): Selector {
   // acl-pubsub-default is resetchannels in 7.0.

@@ -7,12 +7,11 @@
  * Every change replaces the user's record (command-table.ts memoizes verdicts per record).
  * Hashing is injected: this folder is pure, the shell passes node:crypto's sha256.
  */
-import { CommandError } from "../errors.js";
+import { AclModifierError, AclRuleError, CommandError, UnmatchedSelectorError } from "../errors.js";
 import { commandsInCategory, ACL_CATEGORIES } from "./command-specs.js";
 import type { Selector } from "./acl-selector.js";
 import {
   ACL_RULE_ERRORS,
-  AclRuleError,
   applySelectorRule,
   copySelector,
   describeSelector,
@@ -80,26 +79,6 @@ function draftOf(u: AclUser): DraftUser {
     root: copySelector(u.root),
     selectors: u.selectors.map(copySelector),
   };
-}
-
-/** A rule ACL SETUSER refused: the rule as given and acl.c's reason text. */
-export class AclModifierError extends CommandError {
-  readonly op: string;
-  readonly reason: string;
-  constructor(op: string, reason: string) {
-    super("ERR", `Error in ACL SETUSER modifier '${op}': ${reason}`);
-    this.op = op;
-    this.reason = reason;
-  }
-}
-
-/** An unmatched `(` (acl.c: ACLMergeSelectorArguments), with Redis's error text. */
-export class UnmatchedSelectorError extends CommandError {
-  readonly op: string;
-  constructor(op: string) {
-    super("ERR", `Unmatched parenthesis in acl selector starting at '${op}'.`);
-    this.op = op;
-  }
 }
 
 /** Joins the words of a `(…)` selector split across arguments (config lines, SETUSER). */

@@ -12,7 +12,7 @@ import {
   commandsInCategory,
   findCommandSpec,
 } from "./command-specs.js";
-import { globMatch } from "./glob.js";
+import { globMatch } from "../core/index.js";
 import type { Handler } from "./handler.js";
 
 const VISIBLE = COMMAND_SPECS.filter((s) => !s.hidden);

@@ -1,7 +1,7 @@
 /**
  * The commands a Redis 7.0.15 sentinel serves, as `COMMAND` describes them: arity, flags, ACL
  * categories, tips and subcommands (checked against `redis-sentinel` 7.0.15 `COMMAND`;
- * sentinel-protocol §9.1: `COMMAND COUNT` = 15). Handlers live elsewhere; this is data.
+ * docs/PROTOCOL.md §9.1: `COMMAND COUNT` = 15). Handlers live elsewhere; this is data.
  *
  * `hidden` entries are accepted but not listed, so `COMMAND COUNT` stays 15: QUIT and RESET
  * (harmless supersets clients may send) and CLIENT SETINFO (Redis 7.2, sent by modern clients).

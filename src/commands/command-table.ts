@@ -3,7 +3,7 @@
  * unknown command → arity → unknown subcommand → subcommand arity → NOAUTH → NOPERM (command,
  * then the channels of SUBSCRIBE/PSUBSCRIBE/PUBLISH; AUTH and HELLO are exempt from the command
  * check, and every denial goes to ACL LOG) → RESP2 subscribe-mode restriction → handler. Names
- * are case-insensitive; errors are worded exactly like redis-sentinel 7.0.15 (sentinel-protocol
+ * are case-insensitive; errors are worded exactly like redis-sentinel 7.0.15 (docs/PROTOCOL.md
  * §9.1).
  *
  * Handlers are looked up by full name (`ping`, `client|kill`); a SENTINEL subcommand with no

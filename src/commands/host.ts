@@ -1,5 +1,5 @@
 /**
- * What the client-facing server needs from the sentinel runtime (sentinel-protocol §9).
+ * What the client-facing server needs from the sentinel runtime (docs/PROTOCOL.md §9).
  *
  * The RESP server owns connections, the RESP codec and the generic Redis commands (PING, INFO,
  * HELLO, AUTH, CLIENT, COMMAND, ACL, pub/sub); everything sentinel-specific goes through this

@@ -1,5 +1,5 @@
 /**
- * The `# Sentinel` section of INFO (sentinel.c: sentinelInfoCommand; sentinel-protocol §9.3),
+ * The `# Sentinel` section of INFO (sentinel.c: sentinelInfoCommand; docs/PROTOCOL.md §9.3),
  * read by redis_exporter and friends: exact field names, one `master<i>:` line per master.
  */
 import type { SentinelState } from "../core/index.js";

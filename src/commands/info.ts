@@ -2,7 +2,7 @@
  * INFO text for a sentinel (sentinel.c: sentinelInfoCommand over server.c genRedisInfoString):
  * sections server, clients, stats, cpu, sentinel in that order, each `# Title` then `field:value`
  * lines joined by CRLF, sections separated by a blank line. No argument, `default`, `all` and
- * `everything` select all five; other names match nothing (sentinel-protocol §9.3).
+ * `everything` select all five; other names match nothing (docs/PROTOCOL.md §9.3).
  * Field names and order follow `redis-sentinel` 7.0.15; fields a sentinel does not have
  * (replication traffic, keyspace, forks) keep Redis's constant values so parsers see them.
  * One addition: `INFO all` / `INFO everything` end the Stats section with Vigil's event-loop

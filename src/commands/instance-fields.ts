@@ -1,6 +1,6 @@
 /**
  * The field/value pairs of SENTINEL MASTER(S), REPLICAS/SLAVES and SENTINELS, in Redis's order
- * (sentinel.c: addReplySentinelRedisInstance; sentinel-protocol §9.4). Every value is a string:
+ * (sentinel.c: addReplySentinelRedisInstance; docs/PROTOCOL.md §9.4). Every value is a string:
  * the reply sends them as bulk strings, as a flat array (RESP2) or a map (RESP3).
  */
 import type {

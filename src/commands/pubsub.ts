@@ -1,6 +1,6 @@
 /**
  * SUBSCRIBE, PSUBSCRIBE, UNSUBSCRIBE, PUNSUBSCRIBE and the sentinel's PUBLISH
- * (pubsub.c; sentinel.c: sentinelPublishCommand; sentinel-protocol §9.3).
+ * (pubsub.c; sentinel.c: sentinelPublishCommand; docs/PROTOCOL.md §9.3).
  *
  * Each (un)subscription is confirmed by its own `[kind, name, count]` frame, count being the
  * client's channels plus patterns afterwards; RESP3 sends them as pushes. Without arguments the

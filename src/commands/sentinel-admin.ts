@@ -22,7 +22,7 @@ function errorOutcome(text: string): SentinelCommandOutcome {
   return replyOutcome(R.error(text));
 }
 
-/** `<ip> <port> <epoch> <runid>` → a vote request for the core (sentinel-protocol §5.4). */
+/** `<ip> <port> <epoch> <runid>` → a vote request for the core (docs/PROTOCOL.md §5.4). */
 export function isMasterDownCommand(args: readonly string[]): SentinelCommandOutcome {
   const port = parseLongLong(args[2] ?? "");
   const epoch = parseLongLong(args[3] ?? "");

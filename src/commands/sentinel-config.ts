@@ -1,6 +1,6 @@
 /**
  * SENTINEL CONFIG GET <pattern> [<pattern> …] / SET <param> <value> [<param> <value> …]
- * (sentinel-protocol §9.6). One pattern or one pair is 7.0's form; more are Redis 7.2's, which
+ * (docs/PROTOCOL.md §9.6). One pattern or one pair is 7.0's form; more are Redis 7.2's, which
  * 7.0.15 refuses with its shape error: GET answers one map of every param some pattern matches,
  * each once, in the fixed order below; SET checks every pair (unknown, repeated, missing or bad
  * value, Redis 7.2's texts) before the core applies them all. Shapes neither version accepts
@@ -9,9 +9,8 @@
  * and, for yes/no params, "yes" or "no".
  */
 import type { GlobalSettings } from "../core/index.js";
-import { controlCharError, controlCharIndex, holdsHostnames } from "../core/index.js";
 import { R } from "../protocol/reply.js";
-import { globMatch } from "./glob.js";
+import { controlCharError, controlCharIndex, globMatch, holdsHostnames } from "../core/index.js";
 import { parseLongLong, parseYesNo } from "./sentinel-parse.js";
 import type { SentinelCommandEnv, SentinelCommandOutcome } from "./sentinel-types.js";
 import { adminOutcome, replyOutcome } from "./sentinel-types.js";

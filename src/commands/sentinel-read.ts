@@ -3,7 +3,7 @@
  * `args` is the whole SENTINEL argument list (args[0] is the subcommand); arity is already checked.
  */
 import type { MasterState } from "../core/index.js";
-import { FAILOVER_STATES, announceHost, quorumReach } from "../core/index.js";
+import { FAILOVER_STATES, announceHost, currentMasterAddress, quorumReach } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { masterFields, peerFields, replicaFields } from "./instance-fields.js";
@@ -63,18 +63,6 @@ export function sentinelsCommand(
     const peers = [...m.sentinels.values()];
     return replyOutcome(R.array(peers.map((p) => R.bulkMap(peerFields(env.state, p, m, env.now)))));
   });
-}
-
-const RECONF_SLAVES = FAILOVER_STATES.indexOf("reconf_slaves");
-
-/** The promoted replica's address once the failover reached reconf_slaves (sentinelGetCurrentMasterAddress). */
-export function currentMasterAddress(master: MasterState): { ip: string; port: number } {
-  const promoted =
-    master.promotedReplica === null ? undefined : master.replicas.get(master.promotedReplica);
-  const switching =
-    master.flags.has("failover_in_progress") &&
-    FAILOVER_STATES.indexOf(master.failoverState) >= RECONF_SLAVES;
-  return switching && promoted !== undefined ? promoted.addr : master.addr;
 }
 
 export function getMasterAddrCommand(

@@ -1,5 +1,5 @@
 /**
- * SENTINEL SET <master> <option> <value> [<option> <value> …] (sentinel-protocol §9.5;
+ * SENTINEL SET <master> <option> <value> [<option> <value> …] (docs/PROTOCOL.md §9.5;
  * sentinel.c: sentinelSetCommand). Every option is checked here — including the script paths,
  * which need the shell's access(X_OK) — and the valid ones go to the core as one `set` op that
  * applies them in order. Redis applies options as it reads them, so on a bad option the earlier

@@ -1,7 +1,7 @@
 /**
  * Connection and server commands of a sentinel: PING, INFO, ROLE, HELLO, AUTH, SHUTDOWN, plus
  * QUIT and RESET (not in 7.0's sentinel table; answering them is a harmless superset).
- * Replies and error texts match redis-sentinel 7.0.15 (sentinel-protocol §9.1, §9.3).
+ * Replies and error texts match redis-sentinel 7.0.15 (docs/PROTOCOL.md §9.1, §9.3).
  */
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
@@ -110,7 +110,7 @@ export function parseHello(args: readonly string[]): HelloOptions | Reply {
   return opts;
 }
 
-/** HELLO [2|3] [AUTH u p] [SETNAME n] → the 6-pair map, never `role` (sentinel-protocol §9.3). */
+/** HELLO [2|3] [AUTH u p] [SETNAME n] → the 6-pair map, never `role` (docs/PROTOCOL.md §9.3). */
 const hello: Handler = (args, ctx) => {
   const opts = parseHello(args);
   if ("type" in opts) return opts;

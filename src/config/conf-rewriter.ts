@@ -1,5 +1,5 @@
 /**
- * CONFIG REWRITE for a sentinel (sentinel-protocol §10.3; config.c: rewriteConfig and
+ * CONFIG REWRITE for a sentinel (docs/PROTOCOL.md §10.3; config.c: rewriteConfig and
  * sentinel.c: rewriteConfigSentinelOption), as a pure function of the old file text, the server
  * settings and the sentinel state:
  * - every line is trimmed; comments, blank lines and options Vigil does not manage stay;
@@ -191,7 +191,7 @@ function rewriteMaster(st: RewriteState, m: MasterConfig): void {
   if (s.fenceIsolatedMaster) line("fence-isolated-master", "yes");
   line("config-epoch", String(m.configEpoch));
   line("leader-epoch", String(m.leaderEpoch));
-  // The state already holds the promoted replica under the old master address (§10.3).
+  // The state already holds the promoted replica under the old master address (docs/PROTOCOL.md §10.3).
   for (const r of m.knownReplicas) line("known-replica", r.ip, r.port);
   for (const p of m.knownSentinels) line("known-sentinel", p.addr.ip, p.addr.port, p.runId);
   for (const [from, to] of Object.entries(s.renamedCommands)) line("rename-command", from, to);

@@ -1,12 +1,12 @@
 /**
- * Directives → server settings + sentinel state (sentinel-protocol §10.1–10.2). Plain Redis lines
+ * Directives → server settings + sentinel state (docs/PROTOCOL.md §10.1–10.2). Plain Redis lines
  * are applied in file order (config.c: loadServerConfigFromString); `sentinel` lines are queued
  * and applied afterwards in Redis's three passes (sentinel.c: loadSentinelConfigFromQueue).
  * Every failure is a ConfigError naming file, line, directive and Redis's reason text.
  */
 import type { z } from "zod";
 import type { SentinelConfig } from "../core/index.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, LineError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import { formatLine, splitArgs } from "./conf-parser.js";
 import {
@@ -26,7 +26,7 @@ import {
   supervisedSchema,
 } from "./schema.js";
 import { builderFrom, emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
-import { LineError, applySentinelLine, passOf } from "./sentinel-directives.js";
+import { applySentinelLine, passOf } from "./sentinel-directives.js";
 import type { SentinelApplyOptions, SentinelLine } from "./sentinel-directives.js";
 import { checkTlsDirective } from "./tls-settings.js";
 import type { LogLevel, ServerSettings } from "./types.js";

@@ -1,7 +1,7 @@
 /**
  * zod schemas for the settings: field rules shared by both front ends (conf-to-config uses the
  * field schemas to check values; yaml-config validates a whole document with `configFileSchema`).
- * Messages are Redis's load-error texts where Redis has one (sentinel-protocol §10.2).
+ * Messages are Redis's load-error texts where Redis has one (docs/PROTOCOL.md §10.2).
  * Defaults come from src/core/model/timing.ts and src/core/model/config.ts.
  */
 import { z } from "zod";

@@ -10,7 +10,7 @@ import type {
   MasterSettings,
   SentinelConfig,
 } from "../core/index.js";
-import { DEFAULT_GLOBAL_SETTINGS } from "../core/index.js";
+import { newSentinelState } from "../core/index.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -34,8 +34,15 @@ export interface SentinelBuilder {
   readonly masters: Map<string, MasterBuilder>;
 }
 
+/** What a config without `sentinel` lines gives: the core's empty state (newSentinelState). */
 export function emptySentinelBuilder(): SentinelBuilder {
-  return { myId: "", currentEpoch: 0n, global: { ...DEFAULT_GLOBAL_SETTINGS }, masters: new Map() };
+  const empty = newSentinelState();
+  return {
+    myId: empty.myId,
+    currentEpoch: empty.currentEpoch,
+    global: { ...empty.global },
+    masters: new Map(),
+  };
 }
 
 export function builderFrom(config: SentinelConfig): SentinelBuilder {

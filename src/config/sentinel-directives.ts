@@ -1,13 +1,13 @@
 /**
  * The `sentinel <subcommand> …` config lines (sentinel.c: sentinelHandleConfiguration), applied in
- * Redis's three passes (§10.1): globals first, then every `monitor`, then the rest, so options of a
+ * Redis's three passes (docs/PROTOCOL.md §10.1): globals first, then every `monitor`, then the rest, so options of a
  * master may come before its `monitor` line. Reasons are Redis's texts; where Redis silently takes
  * atoi() of garbage, Vigil refuses it with the nearest Redis text.
  */
 import type { Addr, Epoch } from "../core/index.js";
-import { addrEquals, defaultMasterSettings, parseEpochText } from "../core/index.js";
+import { addrEquals, defaultMasterSettings, isIpLiteral, parseEpochText } from "../core/index.js";
+import { LineError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
-import { isIpLiteral } from "./ip-literal.js";
 import {
   REASONS,
   checkValue,
@@ -34,15 +34,6 @@ export interface SentinelLine {
 export interface SentinelApplyOptions {
   /** access(path, X_OK) — I/O, so injected. */
   readonly isExecutable: (path: string) => boolean;
-}
-
-/** Thrown inside this module; conf-to-config turns it into a ConfigError for the line. */
-export class LineError extends Error {
-  readonly reason: string;
-  constructor(reason: string) {
-    super(reason);
-    this.reason = reason;
-  }
 }
 
 const UNRECOGNIZED = "Unrecognized sentinel configuration statement.";

@@ -7,7 +7,7 @@
  * Also the two decisions that depend on both `port` and `tls-port`: where the sentinel listens
  * (`listenPlan`) and which port its hellos announce (`announcedPort`).
  */
-import { LineError } from "./sentinel-directives.js";
+import { LineError } from "../errors.js";
 import { REASONS } from "./schema.js";
 import type { ServerSettings } from "./types.js";
 

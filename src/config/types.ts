@@ -1,6 +1,6 @@
 /**
  * What a loaded config holds besides the sentinel state (src/core/model/config.ts): the plain Redis
- * directives Vigil acts on (sentinel-protocol §10.2, last bullet), and the LoadedConfig bundle
+ * directives Vigil acts on (docs/PROTOCOL.md §10.2, last bullet), and the LoadedConfig bundle
  * the shell starts from.
  */
 import type { SentinelConfig } from "../core/index.js";

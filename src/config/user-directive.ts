@@ -9,15 +9,10 @@
  * so do we. Unlike Redis, an unknown command name is refused here too (Redis accepts it, then
  * fails to load the user), and so is a name with a space (Redis could not reload it).
  */
-import {
-  Acl,
-  isValidUserName,
-  mergeSelectorArgs,
-  UnmatchedSelectorError,
-} from "../commands/acl.js";
+import { Acl, isValidUserName, mergeSelectorArgs } from "../commands/acl.js";
 import { ACL_RULE_ERRORS } from "../commands/acl-selector.js";
 import { quoteArg, splitArgs } from "./conf-parser.js";
-import { LineError } from "./sentinel-directives.js";
+import { LineError, UnmatchedSelectorError } from "../errors.js";
 
 const DUPLICATE = "Duplicate user found. A user can only be defined once in config files";
 

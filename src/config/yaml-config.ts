@@ -1,5 +1,5 @@
 /**
- * The YAML form of the settings (architecture: "a second front end to the same zod schema"):
+ * The YAML form of the settings (a second front end to the same zod schemas as the Redis-format file):
  *
  *   server:   { port, bind, protected-mode, dir, logfile, loglevel, log-format,
  *               log-timestamp-format, pidfile, daemonize,
@@ -23,14 +23,13 @@
  */
 import { LineCounter, isMap, isNode, isScalar, parseDocument } from "yaml";
 import type { Document } from "yaml";
-import { ConfigError } from "../errors.js";
+import { ConfigError, LineError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import type { ConfResult, ConfToConfigOptions } from "./conf-to-config.js";
 import { confToConfig } from "./conf-to-config.js";
 import type { ConfigFileInput, MasterInput } from "./schema.js";
 import { configFileSchema } from "./schema.js";
 import { emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
-import { LineError } from "./sentinel-directives.js";
 import type { StateText } from "./state-file.js";
 import { withState } from "./state-file.js";
 import { checkTlsDirective } from "./tls-settings.js";

@@ -33,7 +33,7 @@ export type {
   ReplicaState,
   SentinelState,
 } from "./model/state.js";
-export { FAILOVER_STATES, FLAG_ORDER } from "./model/state.js";
+export { FAILOVER_STATES, FLAG_ORDER, newSentinelState } from "./model/state.js";
 
 export type {
   GlobalSettings,
@@ -76,7 +76,7 @@ export {
   holdsHostnames,
   isValidMasterName,
 } from "./model/field-rules.js";
-export { assertNever } from "./basics/assert.js";
+export { AssertionError, assert, assertNever } from "./basics/assert.js";
 export type { Epoch } from "./basics/epoch.js";
 export { parseEpochText } from "./basics/epoch.js";
 export { firstLinkUser } from "./records/link-users.js";

@@ -1,5 +1,5 @@
 /**
- * SentinelCore: the whole sentinel as a deterministic state machine (architecture §2.3). The
+ * SentinelCore: the whole sentinel as a deterministic state machine (docs/ARCHITECTURE.md §3). The
  * driver feeds inputs with `step(now, input)` — `now` in monotonic ms — and executes what
  * `takeReady()` returns, in the order ready.ts documents (persist before replies and commands).
  *
@@ -43,6 +43,7 @@ import type { Random } from "./basics/random.js";
 import { randomRunId } from "./basics/random.js";
 import type { Ready } from "./model/ready.js";
 import { setServerIdentity } from "./records/server-identity.js";
+import { newSentinelState } from "./model/state.js";
 import type { InstanceState, MasterState, SentinelState } from "./model/state.js";
 import { switchToPromotedReplica } from "./failover/switch-master.js";
 import { checkTiltCondition, stillInTilt } from "./detection/tilt.js";
@@ -205,23 +206,12 @@ export class SentinelCore {
   constructor(config: SentinelConfig, options: SentinelCoreOptions) {
     this.#random = options.random;
     this.#quietGate = options.quietGate ?? "on";
-    this.#state = {
+    this.#state = newSentinelState({
       myId: config.myId,
       currentEpoch: config.currentEpoch,
       global: config.global,
       timing: { ...DEFAULT_TIMING, ...options.timing },
-      masters: new Map(),
-      tilt: false,
-      tiltStartTime: 0,
-      totalTilt: 0,
-      previousTime: 0,
-      previousWallTime: 0,
-      simulateFailureFlags: 0,
-      linkGen: 0,
-      gateClock: 0,
-      gateReset: 0,
-      hosts: new Map(),
-    };
+    });
     setServerIdentity(this.#state, {
       port: options.port ?? 26379,
       requirePass: options.requirePass ?? "",

@@ -1,4 +1,7 @@
 // `npm run demo -- [options]`: the demo's command line.
+import { UsageError } from "../errors.js";
+
+export { UsageError };
 
 export interface DemoOptions {
   readonly impl: "vigil" | "redis";
@@ -11,10 +14,6 @@ export interface DemoOptions {
 
 export const USAGE =
   "usage: npm run demo -- [--impl vigil|redis] [--down-after <ms>] [--failover-after <s>] [--exit-after <s>]";
-
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
 
 function positive(flag: string, value: string): number {
   const n = Number(value);

@@ -1,5 +1,5 @@
 /**
- * Reply → RESP bytes, for RESP2 or RESP3 (sentinel-protocol §9.1).
+ * Reply → RESP bytes, for RESP2 or RESP3 (docs/PROTOCOL.md §9.1).
  *
  * RESP2 has no map, set, push, null, double or verbatim types, so they degrade the way Redis
  * degrades them: maps become flat key/value arrays, sets and pushes plain arrays, `null` is

@@ -13,17 +13,13 @@
  * parser remembers how many bytes a pending bulk needs, so a large INFO arriving in many
  * chunks is not re-scanned for each.
  */
+import { ReplyProtocolError } from "../errors.js";
 
 export type ReplyValue = string | number | bigint | null | ReplyError | ReplyValue[];
 
 /** An error reply (`-ERR …`), with Redis's full text as the message. */
 export class ReplyError extends Error {
   override readonly name = "ReplyError";
-}
-
-/** The stream is not RESP2: the connection must be dropped. */
-export class ReplyProtocolError extends Error {
-  override readonly name = "ReplyProtocolError";
 }
 
 const CR = 13;

@@ -1,5 +1,5 @@
 /**
- * Persisting the sentinel state ("flush", sentinel-protocol §10.3) the way config.c:
+ * Persisting the sentinel state ("flush", docs/PROTOCOL.md §10.3) the way config.c:
  * rewriteConfigOverwriteFile does: render the new text (conf-rewriter, from the file as it is on
  * disk now), write it to `<file>.XXXXXX` in the same directory, fsync (the temp file is created 0644 & ~umask),
  * rename over the file, fsync the directory. The file on disk is always the old or the new one,

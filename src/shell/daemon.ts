@@ -1,6 +1,6 @@
 /**
  * Wires one running sentinel: core, runtime, links, scripts, scheduler, the RESP server and the
- * pidfile, and owns the ordered shutdown (fastify's onClose discipline, architecture §2.4):
+ * pidfile, and owns the ordered shutdown (fastify's onClose discipline, docs/ARCHITECTURE.md §4.4):
  * stop accepting clients, stop the tick, wait for the persist in flight, close the links, remove
  * the pidfile, flush the log. Nothing here decides anything the core decides.
  */

@@ -4,7 +4,7 @@
  * masters and replicas, its pub/sub connection (sentinel.c: instanceLink with cc and pc).
  *
  * Rules kept here:
- * - every command name passes through the link's rename-command map (sentinel-protocol §2.3);
+ * - every command name passes through the link's rename-command map (docs/PROTOCOL.md §2.3);
  * - a new connection sends AUTH (if any) and CLIENT SETNAME, pipelined, replies ignored; a pub/sub
  *   connection then subscribes to `__sentinel__:hello` (sentinel.c: sentinelReconnectInstance);
  * - replies of a connection that was closed or replaced are dropped, and a command that never got
@@ -377,7 +377,7 @@ export class LinkManager {
     }));
   }
 
-  /** sentinel-protocol §7.5: the reconfiguration transaction, pipelined, replies only logged. */
+  /** docs/PROTOCOL.md §7.5: the reconfiguration transaction, pipelined, replies only logged. */
   private replicaOf(
     id: LinkId,
     target: { readonly ip: string; readonly port: number } | null,

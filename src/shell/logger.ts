@@ -1,5 +1,5 @@
 /**
- * The one logger of the process (architecture habit 14). Lines go synchronously to stdout or to
+ * The one logger of the process (docs/ARCHITECTURE.md §4.4). Lines go synchronously to stdout or to
  * `logfile` (log-file.ts: reopened when renamed away), never to stderr, in the `log-format`
  * chosen:
  *   legacy (default) — redis-sentinel's own lines, `<pid>:X 06 Dec 2026 07:38:00.266 # <text>`;

@@ -1,6 +1,6 @@
 /**
  * Channel and pattern subscriptions of the RESP server's clients, and delivery of what the
- * sentinel publishes (+switch-master, +sdown, … — sentinel-protocol §8.1).
+ * sentinel publishes (+switch-master, +sdown, … — docs/PROTOCOL.md §8.1).
  *
  * Delivery follows pubsub.c: exact-channel subscribers first, then every pattern that matches
  * (Redis glob, case-sensitive), one `message` / `pmessage` frame each; the count returned is
@@ -8,7 +8,7 @@
  * push) and the same bytes are written to every receiver.
  */
 import type { ClientState, PubSubRegistry } from "../commands/context.js";
-import { globMatch } from "../commands/glob.js";
+import { globMatch } from "../core/index.js";
 import { R } from "../protocol/reply.js";
 import { encodeReply } from "../protocol/resp-encoder.js";
 

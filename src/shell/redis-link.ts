@@ -1,10 +1,10 @@
 /**
- * The narrow surface the link manager uses for one Redis connection (architecture habit 6), and
+ * The narrow surface the link manager uses for one Redis connection (docs/ARCHITECTURE.md §4.2), and
  * the factory that creates them. Two implementations:
  * - resp-link.ts, a bare RESP client over net.Socket — the default: a monitor link needs none of
  *   a general-purpose client's machinery, and at 1,000 masters ioredis dominated CPU and memory;
  * - the ioredis-backed link below, kept behind `VIGIL_LINK_CLIENT=ioredis` for A/B comparisons,
- *   with every option written out (habit 10). ioredis 6 defaults to RESP3, an offline queue,
+ *   with every option written out. ioredis 6 defaults to RESP3, an offline queue,
  *   automatic reconnects and resubscribes; a monitor wants none of that: the core decides when
  *   to reconnect, and a PING must fail at once on a dead link rather than wait in a queue.
  *
@@ -24,6 +24,7 @@
  */
 import type { SecureContext } from "node:tls";
 import type { Command, Redis } from "ioredis";
+import { assert } from "../core/index.js";
 import { createRespLink } from "./resp-link.js";
 
 /** `VIGIL_LINK_CLIENT=ioredis` selects the ioredis-backed links (A/B comparisons). */
@@ -126,7 +127,7 @@ async function settle(promise: Promise<unknown>): Promise<CallResult> {
  * Writing is synchronous on a ready connection (Redis#sendCommand).
  */
 function renamedSubscribe(client: Redis, name: string, channel: string): Promise<unknown> {
-  if (CommandClass === null) throw new Error("ioredis not loaded: await loadIoredis() first");
+  assert(CommandClass !== null, "ioredis not loaded: await loadIoredis() first");
   const command = new CommandClass(name, [channel], { replyEncoding: "utf8" });
   void client.sendCommand(command);
   command.name = "subscribe";
@@ -135,7 +136,7 @@ function renamedSubscribe(client: Redis, name: string, channel: string): Promise
 
 /** The only `new Redis(...)` of the code base. */
 export function createIoredisClient(options: RedisLinkOptions): Redis {
-  if (RedisClass === null) throw new Error("ioredis not loaded: await loadIoredis() first");
+  assert(RedisClass !== null, "ioredis not loaded: await loadIoredis() first");
   return new RedisClass({
     host: options.host,
     port: options.port,

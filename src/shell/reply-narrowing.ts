@@ -1,6 +1,6 @@
 /**
- * The one place where ioredis's `unknown` replies become typed facts for the core (architecture
- * habit 6). Each function mirrors the check sentinel.c makes on the raw hiredis reply.
+ * The one place where ioredis's `unknown` replies become typed facts for the core
+ * (docs/ARCHITECTURE.md §4.2). Each function mirrors the check sentinel.c makes on the raw hiredis reply.
  */
 import type { ReplyText } from "../core/index.js";
 import type { CallResult } from "./redis-link.js";

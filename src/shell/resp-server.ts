@@ -1,5 +1,5 @@
 /**
- * The client-facing RESP server (sentinel-protocol §9): one net.Server per bind address, each
+ * The client-facing RESP server (docs/PROTOCOL.md §9): one net.Server per bind address, each
  * connection a ClientSession, pub/sub through a PubSubHub, sentinel behaviour through the
  * ServerHost the runtime provides.
  *
@@ -22,6 +22,7 @@ import { performance } from "node:perf_hooks";
 import { Acl } from "../commands/acl.js";
 import { AclLog } from "../commands/acl-log.js";
 import type { ClientFacts, InfoFacts, ServerServices } from "../commands/context.js";
+import { ListenError } from "../errors.js";
 import type { ServerHost } from "../commands/host.js";
 import type { ClientLimits } from "./client-session.js";
 import { ClientSession, DEFAULT_CLIENT_LIMITS } from "./client-session.js";
@@ -163,7 +164,7 @@ async function listenAll<S extends Server>(
       bound.push(addr);
       port = addr.port;
     }
-    if (listeners.length === 0) throw new Error("No bind address could be used");
+    if (listeners.length === 0) throw new ListenError("No bind address could be used");
   } catch (err) {
     await Promise.all(listeners.map((l) => new Promise((r) => l.close(r))));
     throw err;

@@ -1,5 +1,5 @@
 /**
- * The single-consumer loop that drives the pure core (architecture §2.4). Links, the scheduler and
+ * The single-consumer loop that drives the pure core (docs/ARCHITECTURE.md §4.1). Links, the scheduler and
  * the RESP server push Inputs into one queue; the loop steps the core with every queued input,
  * takes the Ready and carries it out in the order `core/model/ready.ts` fixes:
  *
@@ -271,7 +271,7 @@ export class Runtime {
     this.wakeTimer = null;
   }
 
-  /** A failed core assertion is a bug: one fatal line, then exit (habit 9). */
+  /** A failed core assertion is a bug: one fatal line, then exit (docs/ERRORS.md: AssertionError). */
   private crash(err: unknown): void {
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
     logAt(this.options.logger, "warning", `Sentinel core failure, exiting: ${text}`);

@@ -1,5 +1,5 @@
 /**
- * The jittered tick (sentinel-protocol §1): a tick every 1000/hz ms, hz re-drawn in [10, 19]
+ * The jittered tick (docs/PROTOCOL.md §1): a tick every 1000/hz ms, hz re-drawn in [10, 19]
  * after every tick, so sentinels started together do not vote in lockstep (sentinel.c:
  * sentinelTimer sets server.hz = CONFIG_DEFAULT_HZ + rand() % CONFIG_DEFAULT_HZ). Each tick
  * reads both clocks: the monotonic one for `now`, the wall clock for TILT's jump detection.

@@ -1,5 +1,5 @@
 /**
- * Notification and client-reconfig scripts (sentinel-protocol §11; sentinel.c:
+ * Notification and client-reconfig scripts (docs/PROTOCOL.md §11; sentinel.c:
  * sentinelScheduleScriptExecution, sentinelRunPendingScripts, sentinelCollectTerminatedScripts,
  * sentinelKillTimedoutScripts).
  *

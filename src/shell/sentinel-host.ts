@@ -11,10 +11,9 @@
 import type { ServerHost, SessionInfo } from "../commands/host.js";
 import { infoSentinelSection } from "../commands/info-sentinel.js";
 import { sentinelCommand } from "../commands/sentinel.js";
-import { currentMasterAddress } from "../commands/sentinel-read.js";
 import type { PendingScriptView, SentinelCoreInput } from "../commands/sentinel.js";
 import type { Input, SentinelState } from "../core/index.js";
-import { announceHost, isIpLiteral } from "../core/index.js";
+import { announceHost, currentMasterAddress, isIpLiteral } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { encodeReply } from "../protocol/resp-encoder.js";

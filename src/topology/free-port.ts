@@ -1,6 +1,7 @@
 // Free loopback ports for local processes (the demo, tests, benchmarks). Ports are drawn from
 // 20000–32000, below Linux's ephemeral range (32768+), so outgoing connections never steal one
 // between the probe and the server's bind; a port is never handed out twice within one process.
+import { TopologyError } from "../errors.js";
 import net from "node:net";
 
 const LOW = 20_000;
@@ -30,7 +31,7 @@ export async function freePort(): Promise<number> {
     handedOut.add(port);
     if (await canBind(port)) return port;
   }
-  throw new Error(`no free loopback port found in ${LOW}-${HIGH} after 200 attempts`);
+  throw new TopologyError(`no free loopback port found in ${LOW}-${HIGH} after 200 attempts`);
 }
 
 /** `count` distinct free ports. */

@@ -2,6 +2,7 @@
 // watched by M sentinels (Vigil or Debian's redis-sentinel), all in one temp dir. Every process
 // is tracked by the pid of the child spawned here; stop() ends them all (SIGTERM, then SIGKILL
 // after a bounded wait) and killNow() is the synchronous last resort for process exit.
+import { TopologyError } from "../errors.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -220,7 +221,8 @@ export class LocalTopology {
   private async adopt(node: LocalNode, child: ChildProcess): Promise<void> {
     child.once("error", () => undefined);
     node.child = child;
-    if (child.pid === undefined) throw new Error(`could not start ${node.kind} :${node.port}`);
+    if (child.pid === undefined)
+      throw new TopologyError(`could not start ${node.kind} :${node.port}`);
     this.options.onSpawn?.(node);
     await until(
       `${node.kind} :${node.port} (pid ${child.pid}) to answer PING`,
@@ -230,7 +232,7 @@ export class LocalTopology {
       20,
     );
     if (!alive(node))
-      throw new Error(`${node.kind} :${node.port} exited; log:\n${tail(node.logfile)}`);
+      throw new TopologyError(`${node.kind} :${node.port} exited; log:\n${tail(node.logfile)}`);
   }
 
   /** INFO sentinel's `slaves=` and `sentinels=` for the master, on every sentinel. */

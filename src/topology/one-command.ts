@@ -1,6 +1,7 @@
 // One command on a fresh loopback connection, bounded by a timeout, for readiness probes: the
 // reply is read as a simple string, error, integer or bulk string (INFO, PING, ROLE's absence of
 // arrays is fine for that). Everything richer goes through ioredis.
+import { TopologyError } from "../errors.js";
 import net from "node:net";
 
 /** A `-ERR …` reply. */
@@ -45,7 +46,7 @@ export function oneCommand(
     let buf = Buffer.alloc(0);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`${args[0] ?? ""} to :${port} timed out after ${timeoutMs} ms`));
+      reject(new TopologyError(`${args[0] ?? ""} to :${port} timed out after ${timeoutMs} ms`));
     }, timeoutMs);
     socket.once("connect", () => {
       socket.write(encode(args));
@@ -96,7 +97,7 @@ export async function until(
       last = error instanceof Error ? `: ${error.message}` : "";
     }
     if (Date.now() >= deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
+      throw new TopologyError(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
     await sleep(intervalMs);
   }
 }

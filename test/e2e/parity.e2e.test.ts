@@ -3,7 +3,7 @@
 // sentinels, quorum 2, down-after 1000 ms, kill -9 of the master, then a restart of the old
 // master) runs once with three redis-sentinel and once with three Vigil, and for each role (the
 // leader = the sentinel that published +elected-leader, the observers = the others):
-// 1. the ordered event sequence (names and role-normalised payloads) equals sentinel-protocol
+// 1. the ordered event sequence (names and role-normalised payloads) equals docs/PROTOCOL.md
 //    §8.2's leader / observer sequence on both sides, and every payload has its §8.2 format;
 // 2. the `sentinel …` lines of every config file after the failover are the same directives in
 //    the same order (monitor at the new address, config-epoch, leader-epoch, current-epoch,
@@ -48,7 +48,7 @@ const M_OLD = "master mymaster 127.0.0.1 OLD";
 const slave = (who: string, master: string): string =>
   `slave 127.0.0.1:${who} 127.0.0.1 ${who} @ mymaster 127.0.0.1 ${master}`;
 
-/** sentinel-protocol §8.2 (v), leader, role-normalised (parity-normalize.ts: roleSequence). */
+/** docs/PROTOCOL.md §8.2 (v), leader, role-normalised (parity-normalize.ts: roleSequence). */
 const LEADER_SEQUENCE = [
   `+sdown ${M_OLD}`,
   `+odown ${M_OLD} #quorum <n>/2`,
@@ -74,7 +74,7 @@ const LEADER_SEQUENCE = [
 ];
 
 /**
- * sentinel-protocol §8.2 (v), observer; the part before +config-update-from sorted, its own
+ * docs/PROTOCOL.md §8.2 (v), observer; the part before +config-update-from sorted, its own
  * +sdown / +odown of the old master optional (parity-normalize.ts).
  */
 const OBSERVER_SEQUENCE = [
@@ -255,7 +255,7 @@ describe("parity with redis-sentinel 7.0.15: what operators see around a failove
     };
   }
 
-  it("publishes the §8.2 event sequence on the leader and on each observer, on both sides", () => {
+  it("publishes the PROTOCOL.md §8.2 event sequence on the leader and on each observer, on both sides", () => {
     const expected = {
       leader: [LEADER_SEQUENCE],
       observers: [OBSERVER_SEQUENCE, OBSERVER_SEQUENCE],
@@ -287,7 +287,7 @@ describe("parity with redis-sentinel 7.0.15: what operators see around a failove
     });
   });
 
-  it("gives every event payload its §8.2 format, the same per channel on both sides", () => {
+  it("gives every event payload its PROTOCOL.md §8.2 format, the same per channel on both sides", () => {
     const redis = capture("redis");
     const vigil = capture("vigil");
     expect({

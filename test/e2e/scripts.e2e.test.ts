@@ -1,5 +1,5 @@
 // Proves that `sentinel notification-script` and `sentinel client-reconfig-script` receive Redis's
-// documented arguments (sentinel-protocol §11), for Vigil and — as a check of the test itself —
+// documented arguments (docs/PROTOCOL.md §11), for Vigil and — as a check of the test itself —
 // for redis-sentinel 7.0.15: the notification script gets `<event> <payload>` for warning events
 // tied to the master (+monitor, +sdown, +odown, +switch-master …, never notice-level +slave); the
 // client-reconfig script gets `<master> leader|observer start <from-ip> <from-port> <to-ip>

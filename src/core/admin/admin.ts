@@ -1,5 +1,5 @@
 /**
- * Admin operations from SENTINEL subcommands that change state (sentinel-protocol §9.2, §9.5,
+ * Admin operations from SENTINEL subcommands that change state (docs/PROTOCOL.md §9.2, §9.5,
  * §9.6), dispatched from a table. Each answers exactly once through `adminReply`; an answer
  * given after a flush request is flagged afterPersist, so the shell turns it into
  * "-ERR Failed to save config file. Check server logs." when the write fails.

@@ -1,5 +1,5 @@
 /**
- * SENTINEL CONFIG SET (sentinel-protocol §9.6; sentinel.c: sentinelConfigSetCommand, one pair
+ * SENTINEL CONFIG SET (docs/PROTOCOL.md §9.6; sentinel.c: sentinelConfigSetCommand, one pair
  * as in 7.0 or several as in 7.2) and SENTINEL DEBUG <param> <value> …
  * (sentinelSetDebugConfigParameters: timing knobs, not persisted). Error texts are Redis's.
  */

@@ -1,5 +1,5 @@
 /**
- * SENTINEL SET <master> <option> <value> … (sentinel-protocol §9.5; sentinel.c:
+ * SENTINEL SET <master> <option> <value> … (docs/PROTOCOL.md §9.5; sentinel.c:
  * sentinelSetCommand). Options apply in order with one `+set` each; the first bad one stops the
  * walk with Redis's error text, earlier ones staying applied, and the configuration is flushed
  * either way. Script paths were checked for executability by the command layer.

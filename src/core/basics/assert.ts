@@ -3,7 +3,10 @@
  * crashes with a fatal log line and recovers from persisted state on restart (TigerStyle).
  */
 export class AssertionError extends Error {
+  /** Its code in src/errors.ts's catalogue (the core cannot import it). */
+  static readonly CODE = "VIGIL_ASSERTION";
   override readonly name = "AssertionError";
+  readonly code = AssertionError.CODE;
 }
 
 export function assert(condition: boolean, message: string): asserts condition {

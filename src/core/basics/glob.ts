@@ -1,76 +1,112 @@
 /**
- * Redis glob matching (util.c: stringmatchlen): `*`, `?`, `[abc]`, `[^a]`, `[a-z]`, and `\`
- * escapes. Used by SENTINEL RESET (case-sensitive) and available case-insensitively.
+ * Redis glob matching (util.c: stringmatchlen), the one matcher of PSUBSCRIBE, SENTINEL RESET,
+ * ACL patterns, SENTINEL CONFIG GET and COMMAND LIST FILTERBY PATTERN: `*` any run, `?` one
+ * character, `[abc]`, `[^a]`, `[a-z]` (reversed ranges allowed), `\x` a literal x.
+ * Case-sensitive unless asked. Redis's edges are kept: a class may run to the pattern's end, a
+ * range may end in `]`, `*` never matches an empty string on its own, and with `nocase` an
+ * escaped class character still compares exactly and a range is lowercased after its ends are
+ * put in order.
+ *
+ * A failed `*` tells every enclosing `*` that trying longer prefixes cannot succeed either
+ * (Redis 7's skipLongerMatches), which keeps patterns like `*a*a*a*b` linear-ish instead of
+ * exponential on long inputs.
  */
 
-function matchClass(
-  pattern: string,
-  p: number,
-  ch: string,
-  nocase: boolean,
-): { matched: boolean; end: number } {
-  let i = p + 1;
-  const not = pattern[i] === "^";
-  if (not) i++;
-  let matched = false;
-  const c = nocase ? ch.toLowerCase() : ch;
-  while (i < pattern.length && pattern[i] !== "]") {
-    const cur = pattern[i] ?? "";
-    if (cur === "\\" && i + 1 < pattern.length) {
-      i++;
-      if ((nocase ? (pattern[i] ?? "").toLowerCase() : pattern[i]) === c) matched = true;
-    } else if (pattern[i + 1] === "-" && i + 2 < pattern.length && pattern[i + 2] !== "]") {
-      let start = cur;
-      let end = pattern[i + 2] ?? "";
-      if (start > end) [start, end] = [end, start];
-      if (nocase) {
-        start = start.toLowerCase();
-        end = end.toLowerCase();
-      }
-      if (c >= start && c <= end) matched = true;
-      i += 2;
-    } else if ((nocase ? cur.toLowerCase() : cur) === c) {
-      matched = true;
-    }
-    i++;
-  }
-  // An unterminated class ends at the pattern's end, as in Redis.
-  return { matched: not ? !matched : matched, end: Math.min(i, pattern.length - 1) };
+interface MatchState {
+  /** Set when a nested `*` exhausted the string: outer stars stop trying. */
+  skipLongerMatches: boolean;
 }
 
-function matchFrom(pattern: string, p: number, text: string, s: number, nocase: boolean): boolean {
-  while (p < pattern.length) {
-    const pc = pattern[p] ?? "";
+function foldCase(c: string, nocase: boolean): string {
+  return nocase ? c.toLowerCase() : c;
+}
+
+/** Matches a `[...]` class at pattern[p] (just after `[`). Returns [matched, index after `]`]. */
+function matchClass(pattern: string, p: number, ch: string, nocase: boolean): [boolean, number] {
+  let i = p;
+  const negate = pattern[i] === "^";
+  if (negate) i += 1;
+  let matched = false;
+  for (;;) {
+    if (pattern[i] === "\\" && i + 1 < pattern.length) {
+      // Redis compares an escaped class character exactly, even with nocase.
+      if (pattern[i + 1] === ch) matched = true;
+      i += 2;
+      continue;
+    }
+    if (i >= pattern.length) {
+      // Unterminated class: Redis treats the end of the pattern as the closing bracket.
+      i = pattern.length - 1;
+      break;
+    }
+    const pc = pattern[i]!;
+    if (pc === "]") break;
+    if (i + 2 < pattern.length && pattern[i + 1] === "-") {
+      let lo = pc;
+      let hi = pattern[i + 2]!;
+      if (lo > hi) [lo, hi] = [hi, lo];
+      const c = foldCase(ch, nocase);
+      if (c >= foldCase(lo, nocase) && c <= foldCase(hi, nocase)) matched = true;
+      i += 3;
+      continue;
+    }
+    if (foldCase(pc, nocase) === foldCase(ch, nocase)) matched = true;
+    i += 1;
+  }
+  return [negate ? !matched : matched, i + 1];
+}
+
+function matchFrom(
+  pattern: string,
+  p0: number,
+  text: string,
+  s0: number,
+  nocase: boolean,
+  state: MatchState,
+): boolean {
+  let p = p0;
+  let s = s0;
+  while (p < pattern.length && s < text.length) {
+    const pc = pattern[p]!;
     if (pc === "*") {
-      while (pattern[p + 1] === "*") p++;
+      while (pattern[p + 1] === "*") p += 1;
       if (p + 1 === pattern.length) return true;
-      for (let k = s; k <= text.length; k++) {
-        if (matchFrom(pattern, p + 1, text, k, nocase)) return true;
+      for (let k = s; k < text.length; k++) {
+        if (matchFrom(pattern, p + 1, text, k, nocase, state)) return true;
+        if (state.skipLongerMatches) return false;
       }
+      state.skipLongerMatches = true;
       return false;
     }
-    if (s >= text.length) return false;
-    const ch = text[s] ?? "";
     if (pc === "?") {
-      // any single character
-    } else if (pc === "[") {
-      const result = matchClass(pattern, p, ch, nocase);
-      if (!result.matched) return false;
-      p = result.end;
-    } else {
-      let lit = pc;
-      if (pc === "\\" && p + 1 < pattern.length) {
-        p++;
-        lit = pattern[p] ?? "";
-      }
-      if (nocase ? lit.toLowerCase() !== ch.toLowerCase() : lit !== ch) return false;
+      p += 1;
+      s += 1;
+      continue;
     }
-    p++;
-    s++;
+    if (pc === "[") {
+      const [ok, next] = matchClass(pattern, p + 1, text[s]!, nocase);
+      if (!ok) return false;
+      p = next;
+      s += 1;
+      continue;
+    }
+    let literal = pc;
+    if (pc === "\\" && p + 1 < pattern.length) {
+      p += 1;
+      literal = pattern[p]!;
+    }
+    if (foldCase(literal, nocase) !== foldCase(text[s]!, nocase)) return false;
+    p += 1;
+    s += 1;
   }
-  return s === text.length;
+  if (s < text.length) return false;
+  // Trailing stars match the empty rest, but only once a character was consumed: Redis skips
+  // them when the string runs out inside its loop, so `*` alone does not match "".
+  if (s > s0) while (p < pattern.length && pattern[p] === "*") p += 1;
+  return p === pattern.length;
 }
 
+/** True when `text` matches the Redis glob `pattern`. */
 export function globMatch(pattern: string, text: string, nocase = false): boolean {
-  return matchFrom(pattern, 0, text, 0, nocase);
+  return matchFrom(pattern, 0, text, 0, nocase, { skipLongerMatches: false });
 }

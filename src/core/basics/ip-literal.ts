@@ -1,6 +1,8 @@
 /**
- * Address validation without I/O: with `resolve-hostnames no` Redis accepts only IP literals
- * (anetResolve with ANET_IP_ONLY); with `yes` a hostname is kept and resolved by the shell.
+ * Address validation without I/O, the one place for it (core, commands and the config loader):
+ * with `resolve-hostnames no` Redis accepts only IP literals (anetResolve with ANET_IP_ONLY,
+ * sentinel.c: createSentinelAddr → "Can't resolve instance hostname."); with `yes` a hostname is
+ * kept and resolved by the shell.
  */
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -9,30 +11,37 @@ export function isIpv4(text: string): boolean {
   return IPV4.test(text);
 }
 
-/** RFC 4291 text forms, including `::` compression and a trailing dotted IPv4 part. */
+function hexGroups(text: string): number | null {
+  if (text === "") return 0;
+  const groups = text.split(":");
+  return groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g)) ? groups.length : null;
+}
+
+/**
+ * RFC 4291 text forms, including `::` compression and a trailing dotted IPv4 part (two groups).
+ * A `%zone` suffix must not be empty. (glibc's getaddrinfo, which Redis uses, also wants the
+ * zone to name an interface; that needs I/O, so it is left to the lookup.)
+ */
 export function isIpv6(text: string): boolean {
   const zone = text.indexOf("%");
-  const body = zone === -1 ? text : text.slice(0, zone);
-  if (body.length === 0 || body.length > 45) return false;
+  if (zone === text.length - 1) return false;
+  let body = zone === -1 ? text : text.slice(0, zone);
+  let ipv4Groups = 0;
+  const lastColon = body.lastIndexOf(":");
+  if (lastColon >= 0 && body.slice(lastColon + 1).includes(".")) {
+    if (!isIpv4(body.slice(lastColon + 1))) return false;
+    body = `${body.slice(0, lastColon + 1)}0`;
+    ipv4Groups = 1;
+  }
   const halves = body.split("::");
   if (halves.length > 2) return false;
-  const groups: string[] = [];
-  for (const half of halves) {
-    if (half !== "") groups.push(...half.split(":"));
+  if (halves.length === 1) {
+    const n = hexGroups(body);
+    return n !== null && n + ipv4Groups === 8;
   }
-  let count = 0;
-  for (let i = 0; i < groups.length; i++) {
-    const group = groups[i] ?? "";
-    if (i === groups.length - 1 && group.includes(".")) {
-      if (!isIpv4(group)) return false;
-      count += 2;
-    } else if (/^[0-9a-fA-F]{1,4}$/.test(group)) {
-      count += 1;
-    } else {
-      return false;
-    }
-  }
-  return halves.length === 2 ? count < 8 : count === 8;
+  const before = hexGroups(halves[0]!);
+  const after = hexGroups(halves[1]!);
+  return before !== null && after !== null && before + after + ipv4Groups < 8;
 }
 
 export function isIpLiteral(text: string): boolean {

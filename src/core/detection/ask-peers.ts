@@ -1,5 +1,5 @@
 /**
- * Asking peers whether they see a master down, and answering them (sentinel-protocol §5.3,
+ * Asking peers whether they see a master down, and answering them (docs/PROTOCOL.md §5.3,
  * §5.4; sentinel.c: sentinelAskMasterStateToOtherSentinels, sentinelReceiveIsMasterDownReply,
  * the is-master-down-by-addr branch of sentinelCommand).
  *

@@ -1,5 +1,5 @@
 /**
- * Failure detection (sentinel-protocol §5.1, §5.2; sentinel.c: sentinelCheckSubjectivelyDown,
+ * Failure detection (docs/PROTOCOL.md §5.1, §5.2; sentinel.c: sentinelCheckSubjectivelyDown,
  * sentinelCheckObjectivelyDown). SDOWN is this sentinel's own view, from unanswered PINGs, a
  * master that keeps reporting role slave, or a master reboot (master-reboot-down-after-period);
  * ODOWN needs `quorum` sentinels (us included) seeing the master SDOWN.

@@ -1,5 +1,5 @@
 /**
- * TILT mode (sentinel-protocol §12; sentinel.c: sentinelCheckTiltCondition). A tick that comes
+ * TILT mode (docs/PROTOCOL.md §12; sentinel.c: sentinelCheckTiltCondition). A tick that comes
  * too late (the process was stopped, the machine overloaded) or a clock that jumped means our
  * timers cannot be trusted: for tiltPeriod we keep monitoring but take no action. Both clocks
  * are watched: the monotonic delta catches pauses, the wall-clock delta catches clock jumps

@@ -1,5 +1,5 @@
 /**
- * The blocking conditions of a failover in progress here (sentinel-protocol §7): the election
+ * The blocking conditions of a failover in progress here (docs/PROTOCOL.md §7): the election
  * of `wait_start`, the promotion of `send_slaveof_noone`/`wait_promotion`, and the replicas
  * `reconf_slaves` waits for, each with the time left before it gives up.
  */

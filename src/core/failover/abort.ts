@@ -1,5 +1,5 @@
 /**
- * Aborting a failover (sentinel-protocol §7.8; sentinel.c: sentinelAbortFailover). Legal only
+ * Aborting a failover (docs/PROTOCOL.md §7.8; sentinel.c: sentinelAbortFailover). Legal only
  * before the promotion is confirmed: from `reconf_slaves` on, the new address is advertised and
  * the failover can only end. `failoverStartTime` is kept, so the 2 × failover-timeout gate holds.
  */

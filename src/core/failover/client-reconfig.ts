@@ -1,5 +1,5 @@
 /**
- * The client-reconfig-script job (sentinel-protocol §11; sentinel.c: sentinelCallClientReconfScript):
+ * The client-reconfig-script job (docs/PROTOCOL.md §11; sentinel.c: sentinelCallClientReconfScript):
  * `<master> <leader|observer> start <from-ip> <from-port> <to-ip> <to-port>`, queued only when the
  * master has a script configured. The leader runs it at the promotion, observers at the switch.
  */

@@ -1,5 +1,5 @@
 /**
- * Epochs and the leader election (sentinel-protocol §6). `voteLeader` is the one vote rule used
+ * Epochs and the leader election (docs/PROTOCOL.md §6). `voteLeader` is the one vote rule used
  * both for peers' `is-master-down-by-addr` requests and for our own vote; `getLeader` tallies the
  * votes peers reported for the current epoch plus ours, and names a winner only with an absolute
  * majority of all known sentinels (dead ones included) and at least `quorum` votes.
@@ -45,7 +45,7 @@ export function voteLeader(
     master.leaderEpoch = state.currentEpoch;
     ctx.out.flush();
     ctx.out.event("+vote-for-leader", `${master.leader} ${master.leaderEpoch}`, master.name);
-    // Voting for someone else holds off our own attempt for 2 × failover-timeout (§6.4).
+    // Voting for someone else holds off our own attempt for 2 × failover-timeout (docs/PROTOCOL.md §6.4).
     if (!sameRunId(master.leader, state.myId)) {
       master.failoverStartTime = ctx.now + ctx.random.int(LIMITS.maxDesync);
       master.failoverDelayLogged = false;

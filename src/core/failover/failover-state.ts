@@ -1,5 +1,5 @@
 /**
- * The failover state machine of one master (sentinel-protocol §7): starting a failover when the
+ * The failover state machine of one master (docs/PROTOCOL.md §7): starting a failover when the
  * master is ODOWN (or on SENTINEL FAILOVER), and advancing it by exactly one state function per
  * tick. Each state lives in its own failover-*.ts file; `update_config` is acted on by the driver,
  * which calls switchToPromotedReplica after the master loop (sentinel.c: sentinelHandleDictOf
@@ -73,7 +73,7 @@ export function startFailoverIfNeeded(ctx: CoreContext, master: MasterState): bo
 
 /**
  * The 2 × failover-timeout gate after our last start or our last vote for another sentinel
- * (sentinel-protocol §6.4). It keeps us from racing a leader that may be promoting. Vigil waives
+ * (docs/PROTOCOL.md §6.4). It keeps us from racing a leader that may be promoting. Vigil waives
  * it after a proven split vote (failover-wait-start.ts: electionIsDead) while the split epoch is
  * still the newest we know: nobody was elected in it, so nobody is promoting. Any later epoch —
  * a vote request, a hello, another master's failover — ends the waiver and the full gate holds.
@@ -156,7 +156,7 @@ export function failoverStateMachine(ctx: CoreContext, master: MasterState): voi
 }
 
 /**
- * SENTINEL FAILOVER <name> (sentinel-protocol §7.8): start at once, without ODOWN, the gate or
+ * SENTINEL FAILOVER <name> (docs/PROTOCOL.md §7.8): start at once, without ODOWN, the gate or
  * the majority (flag force_failover), provided a replica could be promoted right now.
  */
 export function forceFailover(ctx: CoreContext, master: MasterState): AdminResult {

@@ -1,5 +1,5 @@
 /**
- * Failover progress observed through replicas' INFO (sentinel-protocol §3.3, §7.4; sentinel.c:
+ * Failover progress observed through replicas' INFO (docs/PROTOCOL.md §3.3, §7.4; sentinel.c:
  * sentinelRefreshFromInfo). The INFO handler (info-refresh.ts) calls these outside TILT:
  * the candidate reporting `role:master` confirms the promotion, and the other replicas move
  * reconf_sent → reconf_inprog → reconf_done as they follow the promoted replica.

@@ -1,5 +1,5 @@
 /**
- * The `send_slaveof_noone` and `wait_promotion` states (sentinel-protocol §7.4; sentinel.c:
+ * The `send_slaveof_noone` and `wait_promotion` states (docs/PROTOCOL.md §7.4; sentinel.c:
  * sentinelFailoverSendSlaveOfNoOne, sentinelFailoverWaitPromotion). The candidate gets
  * SLAVEOF NO ONE as soon as its link is up; the promotion itself is observed through its INFO
  * (failover-progress.ts). Both states abort after failover-timeout.

@@ -1,5 +1,5 @@
 /**
- * The `reconf_slaves` state (sentinel-protocol §7.6; sentinel.c: sentinelFailoverReconfNextSlave,
+ * The `reconf_slaves` state (docs/PROTOCOL.md §7.6; sentinel.c: sentinelFailoverReconfNextSlave,
  * sentinelFailoverDetectEnd): point the other replicas at the promoted one, at most
  * `parallel-syncs` at a time, then end the failover once every reachable replica is done, or
  * when failover-timeout has passed (best-effort SLAVEOF to the rest).

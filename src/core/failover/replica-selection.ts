@@ -1,5 +1,5 @@
 /**
- * Choosing the replica to promote (sentinel-protocol §7.3; sentinel.c: sentinelSelectSlave,
+ * Choosing the replica to promote (docs/PROTOCOL.md §7.3; sentinel.c: sentinelSelectSlave,
  * compareSlavesForPromotion). A replica is a candidate only if it is reachable, recently seen,
  * freshly described by INFO, promotable (priority > 0) and was not cut off from the master for
  * too long; candidates are ordered by priority, then replication offset, then run id.

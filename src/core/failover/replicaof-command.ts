@@ -1,5 +1,5 @@
 /**
- * Sending the reconfiguration transaction of sentinel-protocol §7.5 (MULTI / SLAVEOF / CONFIG
+ * Sending the reconfiguration transaction of docs/PROTOCOL.md §7.5 (MULTI / SLAVEOF / CONFIG
  * REWRITE / CLIENT KILL TYPE normal / CLIENT KILL TYPE pubsub / EXEC) to a Redis node.
  * sentinel.c: sentinelSendSlaveOf. The shell pipelines the whole transaction as one command and
  * answers it with one `command-done`, so it counts as one pending command on the link.

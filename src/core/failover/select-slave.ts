@@ -1,5 +1,5 @@
 /**
- * The `select_slave` state (sentinel-protocol §7.3; sentinel.c: sentinelFailoverSelectSlave):
+ * The `select_slave` state (docs/PROTOCOL.md §7.3; sentinel.c: sentinelFailoverSelectSlave):
  * pick the replica to promote or abort.
  *
  * Vigil's one addition: when the only thing keeping a replica out is INFO older than the

@@ -1,5 +1,5 @@
 /**
- * Switching a master record to a new address (sentinel-protocol §7.7; sentinel.c:
+ * Switching a master record to a new address (docs/PROTOCOL.md §7.7; sentinel.c:
  * sentinelFailoverSwitchToPromotedSlave, sentinelResetMasterAndChangeAddress, sentinelResetMaster).
  * Used by the failover leader at `update_config` and by the hello-driven observer switch. The
  * record keeps its name, peers and config epoch; everything learnt about the old topology is

@@ -1,5 +1,5 @@
 /**
- * The `wait_start` state (sentinel-protocol §7.2; sentinel.c: sentinelFailoverWaitStart): each
+ * The `wait_start` state (docs/PROTOCOL.md §7.2; sentinel.c: sentinelFailoverWaitStart): each
  * tick, count the votes for our failover epoch. Elected (or forced by SENTINEL FAILOVER) → go on
  * to replica selection; otherwise give up once the election timeout has passed — or, Vigil's
  * addition, as soon as the votes prove that nobody can be elected in the epoch (a split vote).

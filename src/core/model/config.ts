@@ -46,7 +46,7 @@ export interface MasterConfig {
   readonly knownSentinels: readonly KnownSentinel[];
 }
 
-/** Global `sentinel` directives (sentinel-protocol §10.2). */
+/** Global `sentinel` directives (docs/PROTOCOL.md §10.2). */
 export interface GlobalSettings {
   readonly announceIp: string;
   /** 0 = unset. */

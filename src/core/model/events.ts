@@ -1,5 +1,5 @@
 /**
- * Sentinel events with Redis's exact names and levels (sentinel-protocol §8). The core emits
+ * Sentinel events with Redis's exact names and levels (docs/PROTOCOL.md §8). The core emits
  * them in Ready.events; the shell logs them (`<type> <text>`), publishes them on the channel named
  * after the type, and queues the master's notification script for warning-level ones.
  */

@@ -6,14 +6,16 @@
  * Only the core mutates these records; everything outside reads them through `Readonly` views.
  */
 import type { Addr } from "../basics/addr.js";
+import { DEFAULT_GLOBAL_SETTINGS } from "./config.js";
 import type { MasterSettings, GlobalSettings } from "./config.js";
 import type { Epoch } from "../basics/epoch.js";
 import type { QuietFields, QuietGroupFields } from "./quiet-fields.js";
+import { DEFAULT_TIMING } from "./timing.js";
 import type { Timing } from "./timing.js";
 
 export type InstanceKind = "master" | "slave" | "sentinel";
 
-/** In the order Redis prints them in the `flags` field (sentinel-protocol §9.4). */
+/** In the order Redis prints them in the `flags` field (docs/PROTOCOL.md §9.4). */
 export const FLAG_ORDER = [
   "s_down",
   "o_down",
@@ -88,7 +90,7 @@ export interface LinkState {
   pubsubGen: number;
 }
 
-/** What INFO tells about a master or replica (sentinel-protocol §3). */
+/** What INFO tells about a master or replica (docs/PROTOCOL.md §3). */
 export interface InfoFields {
   runId: string;
   infoRefresh: number;
@@ -118,7 +120,7 @@ interface InstanceCommon extends QuietFields {
 
 export interface ReplicaState extends InstanceCommon, InfoFields {
   readonly kind: "slave";
-  /** `ip:port` (sentinel-protocol §2.1). */
+  /** `ip:port` (docs/PROTOCOL.md §2.1). */
   readonly name: string;
   slaveReconfSentTime: number;
 }
@@ -194,6 +196,32 @@ export interface SentinelState {
   gateReset: number;
   /** Names and their last lookup (hosts.ts), keyed lowercase; empty without hostnames. */
   hosts: Map<string, HostEntry>;
+}
+
+/**
+ * The one way to build a SentinelState (the core, the tests, the simulator): no masters, no TILT,
+ * counters at zero; what a start knows (id, epoch, globals, timing) comes in `init`.
+ */
+export function newSentinelState(
+  init: Partial<Pick<SentinelState, "myId" | "currentEpoch" | "global" | "timing">> = {},
+): SentinelState {
+  return {
+    myId: init.myId ?? "",
+    currentEpoch: init.currentEpoch ?? 0n,
+    global: init.global ?? { ...DEFAULT_GLOBAL_SETTINGS },
+    timing: init.timing ?? { ...DEFAULT_TIMING },
+    masters: new Map(),
+    tilt: false,
+    tiltStartTime: 0,
+    totalTilt: 0,
+    previousTime: 0,
+    previousWallTime: 0,
+    simulateFailureFlags: 0,
+    linkGen: 0,
+    gateClock: 0,
+    gateReset: 0,
+    hosts: new Map(),
+  };
 }
 
 /** A name's last lookup (hosts.ts). */

@@ -1,5 +1,5 @@
 /**
- * Hello messages on `__sentinel__:hello` (sentinel-protocol §4; sentinel.c: sentinelSendHello,
+ * Hello messages on `__sentinel__:hello` (docs/PROTOCOL.md §4; sentinel.c: sentinelSendHello,
  * sentinelProcessHelloMessage, sentinelReceiveHelloMessages). They are how sentinels find each
  * other and how a new master address (with its higher config epoch) reaches every observer.
  *
@@ -133,7 +133,7 @@ function updatePeerAddressInAllMasters(
   }
 }
 
-/** §4.3 step 3: a hello from a run id / address pair we do not know yet. */
+/** docs/PROTOCOL.md §4.3 step 3: a hello from a run id / address pair we do not know yet. */
 function learnPeer(ctx: CoreContext, master: MasterState, hello: Hello): PeerState | null {
   const addr = { ip: hello.ip, port: hello.port };
   const removed = removeMatchingPeers(ctx, master, hello.runId);
@@ -163,7 +163,7 @@ function learnPeer(ctx: CoreContext, master: MasterState, hello: Hello): PeerSta
   return peer;
 }
 
-/** §4.3 step 5: a newer configuration of the master, maybe a new address (observer switch). */
+/** docs/PROTOCOL.md §4.3 step 5: a newer configuration of the master, maybe a new address (observer switch). */
 function adoptMasterConfig(
   ctx: CoreContext,
   master: MasterState,
@@ -203,7 +203,7 @@ function unknownName(ctx: CoreContext, host: string): boolean {
   return lookupIp(ctx, host) === null;
 }
 
-/** sentinel.c: sentinelProcessHelloMessage (sentinel-protocol §4.3). Also runs in TILT. */
+/** sentinel.c: sentinelProcessHelloMessage (docs/PROTOCOL.md §4.3). Also runs in TILT. */
 export function processHello(ctx: CoreContext, payload: string): void {
   // We are not interested in meeting ourselves.
   if (payload.includes(ctx.state.myId)) return;

@@ -1,5 +1,5 @@
 /**
- * INFO text → the facts a sentinel uses (sentinel-protocol §3.1; sentinel.c:
+ * INFO text → the facts a sentinel uses (docs/PROTOCOL.md §3.1; sentinel.c:
  * sentinelRefreshInstanceInfo, parsing part). Pure: no decision is taken here.
  *
  * Like Redis, the replication fields of a replica (master_host …) are only read after a

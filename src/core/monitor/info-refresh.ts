@@ -1,5 +1,5 @@
 /**
- * Applying an INFO reply to a master or replica record (sentinel-protocol §3; sentinel.c:
+ * Applying an INFO reply to a master or replica record (docs/PROTOCOL.md §3; sentinel.c:
  * sentinelRefreshInstanceInfo). Facts first (run id and +reboot, replica discovery, role and
  * replication fields) — also in TILT — then, outside TILT only, the reactions Redis ties to
  * INFO: promotion confirmation and reconfiguration progress (failover/progress.ts), and the
@@ -111,7 +111,7 @@ function applyReplicationFields(
   if (report.replicaAnnounced !== null) instance.replicaAnnounced = report.replicaAnnounced;
 }
 
-/** §3.2: remember when the reported role changed; ± by whether it matches the record's kind. */
+/** docs/PROTOCOL.md §3.2: remember when the reported role changed; ± by whether it matches the record's kind. */
 function trackRole(
   ctx: CoreContext,
   instance: MasterState | ReplicaState,
@@ -129,7 +129,7 @@ function trackRole(
   );
 }
 
-/** §3.3: a replica reporting role master that is not our confirmed candidate is demoted. */
+/** docs/PROTOCOL.md §3.3: a replica reporting role master that is not our confirmed candidate is demoted. */
 function maybeConvertToSlave(ctx: CoreContext, master: MasterState, replica: ReplicaState): void {
   if (onReplicaReportsMaster(ctx, master, replica)) return;
   // Wait a few hello periods after the change, to receive newer configurations first.
@@ -145,7 +145,7 @@ function maybeConvertToSlave(ctx: CoreContext, master: MasterState, replica: Rep
   }
 }
 
-/** §3.3: a replica following an address that is not its master's is pointed back. */
+/** docs/PROTOCOL.md §3.3: a replica following an address that is not its master's is pointed back. */
 function maybeFixSlaveConfig(ctx: CoreContext, master: MasterState, replica: ReplicaState): void {
   if (replica.slaveMasterPort === master.addr.port) {
     // sentinel.c: sentinelAddrEqualsHostname. Not looked up yet: decide on a later INFO.

@@ -1,5 +1,5 @@
 /**
- * Periodic traffic to every record (sentinel-protocol §2.4; sentinel.c:
+ * Periodic traffic to every record (docs/PROTOCOL.md §2.4; sentinel.c:
  * sentinelSendPeriodicCommands): INFO to masters and replicas, PING to all, a hello every
  * publish period to all. Nothing is sent on a disconnected link or past the pending cap.
  *

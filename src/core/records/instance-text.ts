@@ -1,5 +1,5 @@
 /**
- * The `%@` prefix of events (sentinel-protocol §8.1) for any record, and the address a master
+ * The `%@` prefix of events (docs/PROTOCOL.md §8.1) for any record, and the address a master
  * is currently advertised under. A replica or peer prints its master's *record* address, never
  * the promoted one (sentinel.c: sentinelEvent).
  */

@@ -1,5 +1,5 @@
 /**
- * Link bookkeeping (sentinel-protocol §2.1–2.3, §2.5; sentinel.c: sentinelReconnectInstance,
+ * Link bookkeeping (docs/PROTOCOL.md §2.1–2.3, §2.5; sentinel.c: sentinelReconnectInstance,
  * sentinelSendPing, sentinelPingReplyCallback, instanceLinkCloseConnection,
  * sentinelCheckSubjectivelyDown's forced closes).
  *
@@ -21,7 +21,7 @@ import type { LinkAuth } from "../model/ready.js";
 import { serverIdentity } from "./server-identity.js";
 import type { ConnKind, InstanceState, LinkId, LinkState, MasterState } from "../model/state.js";
 
-/** sentinel.c: sentinelSendAuthIfNeeded (sentinel-protocol §2.2). */
+/** sentinel.c: sentinelSendAuthIfNeeded (docs/PROTOCOL.md §2.2). */
 export function linkAuth(
   ctx: CoreContext,
   instance: InstanceState,
@@ -180,7 +180,7 @@ export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reaso
   const closing = conn === "cmd" ? link.cmdClosing : link.pubsubClosing;
   // The reconnect throttle is per link (one attempt per ping period). A live connection that
   // was up before the last attempt was made did not come from it: that attempt was for the other
-  // connection. Redis sees both drop together (§7.5's CLIENT KILL TYPE normal + pubsub are one
+  // connection. Redis sees both drop together (docs/PROTOCOL.md §7.5's CLIENT KILL TYPE normal + pubsub are one
   // event-loop pass before its next tick); Vigil may step them one tick apart, and throttling
   // the second for a ping period leaves the link "disconnected" without PINGs long enough for a
   // spurious SDOWN at a short down-after. Throttle it from its own connect instead.
@@ -247,7 +247,7 @@ export function onPingReply(ctx: CoreContext, id: LinkId, reply: ReplyText): voi
 }
 
 /**
- * Acting half (sentinel-protocol §2.5): force a reconnect of a connection that looks dead
+ * Acting half (docs/PROTOCOL.md §2.5): force a reconnect of a connection that looks dead
  * although the socket is open — a PING pending for more than down-after/2 with no reply of any
  * kind, or a pub/sub connection silent for three hello periods (our own hellos echo back).
  */

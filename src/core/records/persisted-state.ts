@@ -1,5 +1,5 @@
 /**
- * What survives a restart (sentinel-protocol §10.1, §10.3; sentinel.c: sentinelHandleConfiguration
+ * What survives a restart (docs/PROTOCOL.md §10.1, §10.3; sentinel.c: sentinelHandleConfiguration
  * for loading, rewriteConfigSentinelOption for the flush). The snapshot is the whole
  * PersistedState; the shell's rewriter turns it into `sentinel …` lines.
  *

@@ -1,5 +1,5 @@
 /**
- * SENTINEL RESET of one master (sentinel-protocol §9.2; sentinel.c: sentinelResetMaster with
+ * SENTINEL RESET of one master (docs/PROTOCOL.md §9.2; sentinel.c: sentinelResetMaster with
  * SENTINEL_RESET_SENTINELS and SENTINEL_GENERATE_EVENT): forget replicas and peers (rediscovered
  * through INFO and hellos), flags, our vote and any failover, and start the link clocks afresh.
  * Not flushed (Redis does not either): the next flush writes the reduced lists.

@@ -63,7 +63,7 @@ const M = "master mymaster <ip> <n>";
 const S = "slave <ip>:<n> <ip> <n> @ mymaster <ip> <n>";
 const P = "sentinel <runid> <ip> <n> @ mymaster <ip> <n>";
 
-/** sentinel-protocol §8.2: the payload format of every event this scenario may publish. */
+/** docs/PROTOCOL.md §8.2: the payload format of every event this scenario may publish. */
 export const FORMATS: Readonly<Record<string, readonly string[]>> = {
   "+sdown": [M, S, P],
   "-sdown": [M, S, P],

@@ -1,5 +1,5 @@
 /**
- * Invariants checked after every step of every simulated sentinel (architecture §2.5):
+ * Invariants checked after every step of every simulated sentinel (docs/ARCHITECTURE.md §6):
  * 1. No sentinel votes for two leaders for one master in one epoch, even across crash and restart.
  *    Votes are read both from `+vote-for-leader` events and from the is-master-down-by-addr replies
  *    that actually left the process; a restarted sentinel's leader-epoch must cover every vote it

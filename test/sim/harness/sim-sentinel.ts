@@ -232,7 +232,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
       this.tickTimer = null;
       if (!this.up || this.paused) return;
       this.input({ type: "tick", wallNow: this.wallNow() });
-      // server.hz is re-drawn after every tick: 10 + rand(0..9) (sentinel-protocol §1).
+      // server.hz is re-drawn after every tick: 10 + rand(0..9) (docs/PROTOCOL.md §1).
       if (this.up && !this.paused && this.tickTimer === null) {
         this.scheduleTick(1000 / (10 + this.tickRandom.int(10)));
       }
@@ -332,7 +332,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
         respond({ kind: "ok", text: "PONG" });
         return;
       case "publish":
-        // sentinel-protocol §9.3: processed as a hello, `:1` whatever its content.
+        // docs/PROTOCOL.md §9.3: processed as a hello, `:1` whatever its content.
         this.input({ type: "hello-received", via: null, payload: request.payload });
         respond({ kind: "ok", text: "1" });
         return;

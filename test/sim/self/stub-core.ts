@@ -8,8 +8,8 @@ import type { SentinelEvent, SentinelEventType } from "../../../src/core/model/e
 import { EVENT_LEVELS } from "../../../src/core/model/events.js";
 import { createMaster } from "../../../src/core/records/instances.js";
 import type { Command, CoreReply, Ready } from "../../../src/core/model/ready.js";
+import { newSentinelState } from "../../../src/core/model/state.js";
 import type { SentinelState } from "../../../src/core/model/state.js";
-import { DEFAULT_TIMING } from "../../../src/core/model/timing.js";
 import type { SimCore } from "../harness/sim-sentinel.js";
 
 export class StubCore implements SimCore {
@@ -17,23 +17,11 @@ export class StubCore implements SimCore {
   queued: Ready[] = [];
 
   constructor(config: SentinelConfig) {
-    this.state = {
+    this.state = newSentinelState({
       myId: config.myId,
       currentEpoch: config.currentEpoch,
       global: DEFAULT_GLOBAL_SETTINGS,
-      timing: { ...DEFAULT_TIMING },
-      masters: new Map(),
-      tilt: false,
-      tiltStartTime: 0,
-      totalTilt: 0,
-      previousTime: 0,
-      previousWallTime: 0,
-      simulateFailureFlags: 0,
-      linkGen: 0,
-      gateClock: 0,
-      gateReset: 0,
-      hosts: new Map(),
-    };
+    });
     for (const m of config.masters) {
       const master = createMaster(1, m.name, m.addr, m.settings);
       master.configEpoch = m.configEpoch;

@@ -3,7 +3,7 @@
 // Redis 8's and Valkey 9's sentinel_total_tilt where they put it.
 import { expect } from "chai";
 import { infoSentinelSection } from "../../../src/commands/info-sentinel.js";
-import { addMaster, addPeer, addReplica, newState } from "./support/sentinel-state.js";
+import { addMaster, addPeer, addReplica, newState } from "../../support/state-builder.js";
 
 const NOW = 1_000_000;
 

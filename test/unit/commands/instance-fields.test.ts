@@ -8,7 +8,7 @@ import {
   peerFields,
   replicaFields,
 } from "../../../src/commands/instance-fields.js";
-import { addMaster, addPeer, addReplica, newState } from "./support/sentinel-state.js";
+import { addMaster, addPeer, addReplica, newState } from "../../support/state-builder.js";
 
 const NOW = 100_000;
 
@@ -129,7 +129,13 @@ describe("replicaFields", () => {
       { ip: "10.0.0.1", port: 6379 },
       { downAfterPeriod: 5000 },
     );
-    const replica = addReplica(state, NOW, master, { ip: "10.0.0.2", port: 6380 });
+    const replica = addReplica(
+      state,
+      NOW,
+      master,
+      { ip: "10.0.0.2", port: 6380 },
+      { slaveReplOffset: 1234n },
+    );
     replica.masterLinkDownTime = -1000;
     const pairs = replicaFields(state, replica, master, NOW);
     expect(keys(pairs).slice(11)).to.deep.equal([

@@ -9,7 +9,8 @@ import type { AdminOp } from "../../../src/core/model/inputs.js";
 import type { SentinelState } from "../../../src/core/model/state.js";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { R } from "../../../src/protocol/reply.js";
-import { addMaster, envFor, newState } from "./support/sentinel-state.js";
+import { addMaster, newState } from "../../support/state-builder.js";
+import { envFor } from "./support/command-env.js";
 
 const NOW = 1_000_000;
 

@@ -8,7 +8,8 @@ import { sentinelCommand } from "../../../src/commands/sentinel.js";
 import type { AdminOp } from "../../../src/core/model/inputs.js";
 import type { SentinelState } from "../../../src/core/model/state.js";
 import { R } from "../../../src/protocol/reply.js";
-import { addMaster, envFor, newState } from "./support/sentinel-state.js";
+import { addMaster, newState } from "../../support/state-builder.js";
+import { envFor } from "./support/command-env.js";
 
 const NOW = 1_000_000;
 

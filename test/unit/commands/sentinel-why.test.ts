@@ -9,7 +9,8 @@ import { R } from "../../../src/protocol/reply.js";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { encodeReply } from "../../../src/protocol/resp-encoder.js";
 import { newContext, one } from "./fake-context.js";
-import { addMaster, addReplica, envFor, newState } from "./support/sentinel-state.js";
+import { addMaster, addReplica, newState } from "../../support/state-builder.js";
+import { envFor } from "./support/command-env.js";
 
 const NOW = 5_000_000;
 

@@ -11,14 +11,9 @@ import {
 } from "../../../src/commands/sentinel.js";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { R } from "../../../src/protocol/reply.js";
-import {
-  MY_ID,
-  addMaster,
-  addPeer,
-  addReplica,
-  envFor,
-  newState,
-} from "./support/sentinel-state.js";
+import { MY_ID } from "../../support/ids.js";
+import { addMaster, addPeer, addReplica, newState } from "../../support/state-builder.js";
+import { envFor } from "./support/command-env.js";
 
 const NOW = 1_000_000;
 

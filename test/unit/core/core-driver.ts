@@ -11,26 +11,13 @@ import type {
 } from "../../../src/core/model/config.js";
 import type { Input } from "../../../src/core/model/inputs.js";
 import type { Random } from "../../../src/core/basics/random.js";
+import { CyclingRandom } from "../../support/fake-random.js";
+import { MY_ID } from "../../support/ids.js";
 import type { Command, Ready } from "../../../src/core/model/ready.js";
 import type { MasterState } from "../../../src/core/model/state.js";
 
-export const MY_ID = "0123456789abcdef0123456789abcdef01234567";
-export const PEER_A = "a".repeat(40);
-export const PEER_B = "b".repeat(40);
-export const PEER_C = "c".repeat(40);
-
-/** Cycles through fixed values: runs replay exactly. */
-export class FixedRandom implements Random {
-  private i = 0;
-  private readonly values: readonly number[];
-  constructor(values: readonly number[] = [0]) {
-    this.values = values;
-  }
-  int(n: number): number {
-    const v = this.values[this.i++ % this.values.length] ?? 0;
-    return v % n;
-  }
-}
+export { MY_ID, PEER_A, PEER_B, PEER_C } from "../../support/ids.js";
+export { CyclingRandom } from "../../support/fake-random.js";
 
 export function masterConfig(
   name = "mymaster",
@@ -75,7 +62,7 @@ export class Driver {
     this.now = options.now ?? 1000;
     this.core = new SentinelCore(config, {
       ...options,
-      random: options.random ?? new FixedRandom(),
+      random: options.random ?? new CyclingRandom(),
       now: this.now,
     });
   }

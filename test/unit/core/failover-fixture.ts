@@ -1,74 +1,44 @@
-// Shared fixture of the failover unit tests: builds SentinelState and records by hand (through
-// instances.ts), runs decision functions at explicit `now` values and takes the Ready they built.
+// Shared fixture of the failover unit tests: a Harness over a state made by the tests' one
+// builder (test/support/state-builder.ts) that runs decision functions at explicit `now` values
+// and takes the Ready they built.
 import { ReadyBuilder } from "../../../src/core/model/context.js";
 import type { CoreContext } from "../../../src/core/model/context.js";
-import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../../../src/core/model/config.js";
 import type { MasterSettings } from "../../../src/core/model/config.js";
-import { createMaster, createPeer, createReplica } from "../../../src/core/records/instances.js";
 import type { Random } from "../../../src/core/basics/random.js";
 import type { Ready } from "../../../src/core/model/ready.js";
 import type {
-  LinkState,
   MasterState,
   PeerState,
   ReplicaState,
   SentinelState,
 } from "../../../src/core/model/state.js";
-import { DEFAULT_TIMING } from "../../../src/core/model/timing.js";
+import { CyclingRandom } from "../../support/fake-random.js";
+import {
+  addMaster,
+  addPeer,
+  addReplica,
+  contextAt,
+  newState,
+} from "../../support/state-builder.js";
+import type { ReplicaFields } from "../../support/state-builder.js";
 
-export const MY_ID = "a".repeat(40);
-export const PEER_B = "b".repeat(40);
-export const PEER_C = "c".repeat(40);
-export const PEER_D = "d".repeat(40);
-export const PEER_E = "e".repeat(40);
-
-/** Returns the queued values in turn (then the last one again); draws are recorded. */
-export class ScriptedRandom implements Random {
-  readonly draws: number[] = [];
-  private readonly values: readonly number[];
-  constructor(values: readonly number[] = [0]) {
-    this.values = values;
-  }
-  int(n: number): number {
-    const value = this.values[Math.min(this.draws.length, this.values.length - 1)] ?? 0;
-    this.draws.push(n);
-    return value % n;
-  }
-}
-
-export function newState(myId = MY_ID): SentinelState {
-  return {
-    myId,
-    currentEpoch: 0n,
-    global: { ...DEFAULT_GLOBAL_SETTINGS },
-    timing: { ...DEFAULT_TIMING },
-    masters: new Map(),
-    tilt: false,
-    tiltStartTime: 0,
-    totalTilt: 0,
-    previousTime: 0,
-    previousWallTime: 0,
-    simulateFailureFlags: 0,
-    linkGen: 0,
-    gateClock: 0,
-    gateReset: 0,
-    hosts: new Map(),
-  };
-}
+export { MY_ID, PEER_B, PEER_C, PEER_D, PEER_E } from "../../support/ids.js";
+export { CyclingRandom } from "../../support/fake-random.js";
+export { connect, disconnect } from "../../support/state-builder.js";
 
 export class Harness {
   readonly state: SentinelState;
   readonly out = new ReadyBuilder();
   random: Random;
 
-  constructor(state: SentinelState = newState(), random: Random = new ScriptedRandom()) {
+  constructor(state: SentinelState = newState(), random: Random = new CyclingRandom()) {
     this.state = state;
     this.random = random;
   }
 
   /** The context of one step at time `now` (all steps share the Ready being built). */
   at(now: number): CoreContext {
-    return { now, state: this.state, random: this.random, out: this.out };
+    return contextAt(this.state, now, this.random, this.out);
   }
 
   take(): Ready {
@@ -87,49 +57,22 @@ export class Harness {
     ip = "10.0.0.1",
     port = 6379,
   ): MasterState {
-    const master = createMaster(
-      now,
-      name,
-      { ip, port },
-      { ...defaultMasterSettings(2), ...settings },
-    );
-    this.state.masters.set(name, master);
-    return master;
+    return addMaster(this.state, now, name, { ip, port }, settings);
   }
 
-  /** A healthy replica as of `now`: connected, just answered PING and INFO, run id set. */
   addReplica(
     now: number,
     master: MasterState,
     ip: string,
     port: number,
-    fields: Partial<Pick<ReplicaState, "runId" | "slavePriority" | "slaveReplOffset">> = {},
+    fields: ReplicaFields = {},
   ): ReplicaState {
-    const replica = createReplica(this.at(now), master, { ip, port });
-    connect(replica.link);
-    replica.link.lastAvailTime = now;
-    replica.infoRefresh = now;
-    replica.runId = fields.runId ?? `${ip.replaceAll(".", "")}${port}`.padEnd(40, "0");
-    if (fields.slavePriority !== undefined) replica.slavePriority = fields.slavePriority;
-    if (fields.slaveReplOffset !== undefined) replica.slaveReplOffset = fields.slaveReplOffset;
-    return replica;
+    return addReplica(this.state, now, master, { ip, port }, fields);
   }
 
   addPeer(now: number, master: MasterState, runId: string, port: number): PeerState {
-    const peer = createPeer(this.at(now), master, { ip: "10.0.1.1", port }, runId);
-    connect(peer.link);
-    return peer;
+    return addPeer(this.state, now, master, { ip: "10.0.1.1", port }, runId);
   }
-}
-
-export function connect(link: LinkState): void {
-  link.cmdConnected = true;
-  link.pubsubConnected = link.needsPubsub;
-}
-
-export function disconnect(link: LinkState): void {
-  link.cmdConnected = false;
-  link.pubsubConnected = false;
 }
 
 /** Events as Redis logs them: `<type> <payload>`. */

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { SentinelCore } from "../../../src/core/sentinel-core.js";
 import {
   Driver,
-  FixedRandom,
+  CyclingRandom,
   MY_ID,
   PEER_A,
   commandsOf,
@@ -34,7 +34,7 @@ describe("SentinelCore: restore from config", () => {
 
   it("generates a 40-hex myid when the config has none and asks for a flush at once", () => {
     const core = new SentinelCore(sentinelConfig([], { myId: "" }), {
-      random: new FixedRandom([3, 10, 15]),
+      random: new CyclingRandom([3, 10, 15]),
       now: 0,
     });
     const ready = core.takeReady();

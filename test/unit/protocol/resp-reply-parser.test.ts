@@ -3,11 +3,8 @@
 // errors kept as values (EXEC) and anything that is not RESP2 refused.
 import { expect } from "chai";
 import type { ReplyValue } from "../../../src/protocol/resp-reply-parser.js";
-import {
-  ReplyError,
-  ReplyProtocolError,
-  RespReplyParser,
-} from "../../../src/protocol/resp-reply-parser.js";
+import { ReplyError, RespReplyParser } from "../../../src/protocol/resp-reply-parser.js";
+import { ReplyProtocolError } from "../../../src/errors.js";
 
 function parseAll(chunks: readonly string[]): ReplyValue[] {
   const parser = new RespReplyParser();

@@ -123,7 +123,7 @@ describe("runtime: follow-up ticks", () => {
 describe("runtime: candidate wake-up", () => {
   it("ticks when a master that just went ODOWN is due to stand as a candidate", async () => {
     const core = new FakeCore();
-    const master = core.state.masters.get("mymaster") as unknown as { candidateTime: number };
+    const master = core.state.masters.get("mymaster")!;
     master.candidateTime = 1030;
     const h = harness(core);
     const ticks = eventOnFirstTick(
@@ -141,7 +141,7 @@ describe("runtime: candidate wake-up", () => {
 
   it("waits for a wake-up beyond setTimeout's 2^31-1 ms instead of firing at once", async () => {
     const core = new FakeCore();
-    const master = core.state.masters.get("mymaster") as unknown as { candidateTime: number };
+    const master = core.state.masters.get("mymaster")!;
     // 2^40 ms ahead (now is 1000): an unclamped setTimeout overflows into a 1 ms timer.
     master.candidateTime = 1000 + 2 ** 40;
     const h = harness(core);

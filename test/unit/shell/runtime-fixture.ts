@@ -11,6 +11,7 @@ import { R } from "../../../src/protocol/reply.js";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { createLogger } from "../../../src/shell/logger.js";
 import { Runtime } from "../../../src/shell/runtime.js";
+import { addMaster, newState } from "../../support/state-builder.js";
 import type { CoreDriver, PersistStore } from "../../../src/shell/runtime.js";
 
 export const PERSISTED: PersistedState = {
@@ -32,6 +33,19 @@ export function emptyReady(): Ready {
   };
 }
 
+function stateWithOneMaster(): SentinelState {
+  const state = newState();
+  state.global = { ...DEFAULT_GLOBAL_SETTINGS, logLevel: "debug" };
+  addMaster(
+    state,
+    0,
+    "mymaster",
+    { ip: "10.0.0.1", port: 6379 },
+    { notificationScript: "/bin/notify" },
+  );
+  return state;
+}
+
 export class FakeCore implements CoreDriver {
   readonly steps: Input[] = [];
   /** How many Readies were taken: one per batch. */
@@ -39,10 +53,8 @@ export class FakeCore implements CoreDriver {
   /** What the core answers to each input. */
   respond: (input: Input) => Partial<Ready> = () => ({});
   private pending: Ready = emptyReady();
-  readonly state = {
-    masters: new Map([["mymaster", { settings: { notificationScript: "/bin/notify" } }]]),
-    global: { ...DEFAULT_GLOBAL_SETTINGS, logLevel: "debug" },
-  } as unknown as SentinelState;
+  /** One master with a notification script; log level debug. */
+  readonly state: SentinelState = stateWithOneMaster();
 
   constructor(initial: Partial<Ready> = {}) {
     this.pending = { ...emptyReady(), ...initial };

@@ -1,23 +1,12 @@
 // Proves the tick keeps Redis's jitter (1000/hz ms, hz re-drawn in [10, 19] after every tick) and
 // hands both clocks to each tick, using a scripted Random and fake timer functions.
 import { expect } from "chai";
-import type { Random } from "../../../src/core/basics/random.js";
+import { CyclingRandom } from "../../support/fake-random.js";
 import { nextTickDelay, Scheduler } from "../../../src/shell/scheduler.js";
-
-function fixedRandom(values: number[]): Random {
-  let i = 0;
-  return {
-    int(n: number): number {
-      const v = values[i++ % values.length] ?? 0;
-      expect(v).to.be.lessThan(n);
-      return v;
-    },
-  };
-}
 
 describe("scheduler: jitter", () => {
   it("keeps every delay between 1000/19 and 1000/10 ms", () => {
-    const delays = Array.from({ length: 10 }, (_, k) => nextTickDelay(fixedRandom([k])));
+    const delays = Array.from({ length: 10 }, (_, k) => nextTickDelay(new CyclingRandom([k])));
     expect(Math.min(...delays)).to.equal(53);
     expect(Math.max(...delays)).to.equal(100);
     for (const d of delays) expect(d).to.be.within(52, 100);
@@ -36,7 +25,7 @@ describe("scheduler: ticks", () => {
     const ticks: [number, number][] = [];
     let mono = 5000;
     const scheduler = new Scheduler({
-      random: fixedRandom([0, 9, 4]),
+      random: new CyclingRandom([0, 9, 4]),
       monotonicNow: () => (mono += 10),
       wallNow: () => 1_700_000_000_000,
       onTick: (now, wall) => ticks.push([now, wall]),
@@ -56,7 +45,7 @@ describe("scheduler: ticks", () => {
     const armed: (() => void)[] = [];
     let ticks = 0;
     const scheduler = new Scheduler({
-      random: fixedRandom([0]),
+      random: new CyclingRandom([0]),
       monotonicNow: () => 0,
       wallNow: () => 0,
       onTick: () => ticks++,

@@ -1,4 +1,4 @@
-// Proves the script runner follows sentinel-protocol §11 with real tiny shell scripts in a temp
+// Proves the script runner follows docs/PROTOCOL.md §11 with real tiny shell scripts in a temp
 // dir and a hand-driven clock: argv and success, retries with doubling delay up to 10 runs on
 // exit 1, no retry on exit ≥ 2, SIGKILL and -script-timeout past the maximum runtime, and the
 // 256-job bound that drops the oldest job not running.

@@ -10,7 +10,7 @@ import { R } from "../../../src/protocol/reply.js";
 import { encodeReply } from "../../../src/protocol/resp-encoder.js";
 import type { Input } from "../../../src/core/model/inputs.js";
 import { SentinelHost } from "../../../src/shell/sentinel-host.js";
-import { addMaster, newState } from "../commands/support/sentinel-state.js";
+import { addMaster, newState } from "../../support/state-builder.js";
 
 function hostOver(state: SentinelState): SentinelHost {
   return new SentinelHost({

@@ -9,7 +9,8 @@ import type { SentinelState } from "../../../../src/core/model/state.js";
 import { encodeReply } from "../../../../src/protocol/resp-encoder.js";
 import type { Reply } from "../../../../src/protocol/reply.js";
 import { maskVolatile, respTokens, type Tokens } from "./resp-shape.js";
-import { addMaster, addPeer, addReplica, envFor, newState } from "./sentinel-state.js";
+import { addMaster, addPeer, addReplica, newState } from "../../../support/state-builder.js";
+import { envFor } from "./command-env.js";
 
 /** What differs from one run of the topology to the next. */
 export interface TopologyFacts {

@@ -1,4 +1,4 @@
-// Proves the admin operations of sentinel-protocol §9.2, §9.5, §9.6: Redis's exact error texts
+// Proves the admin operations of docs/PROTOCOL.md §9.2, §9.5, §9.6: Redis's exact error texts
 // and their order, the events (+monitor, -monitor, +set, +reset-master), and flushing exactly
 // where Redis does (MONITOR, REMOVE, SET — also after an error —, CONFIG SET, FLUSHCONFIG; not
 // RESET, DEBUG, SIMULATE-FAILURE), with replies flagged afterPersist when they follow a flush.

@@ -1,4 +1,4 @@
-// Proves asking peers and answering them (sentinel-protocol §5.3, §5.4): requests only while we
+// Proves asking peers and answering them (docs/PROTOCOL.md §5.3, §5.4): requests only while we
 // see the master SDOWN, once per ask period unless forced, our run id only during our failover;
 // replies applied only in their exact shape and expiring after 5 s; and the served
 // is-master-down-by-addr with its vote flagged afterPersist.

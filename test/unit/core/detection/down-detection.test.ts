@@ -1,4 +1,4 @@
-// Proves SDOWN and ODOWN timelines (sentinel-protocol §5.1, §5.2) on a virtual clock: silence
+// Proves SDOWN and ODOWN timelines (docs/PROTOCOL.md §5.1, §5.2) on a virtual clock: silence
 // beyond down-after, a master reporting role slave beyond down-after + 2 INFO periods, a master
 // reboot beyond master-reboot-down-after-period, and the quorum count of peers' master_down
 // flags, with Redis's exact event payloads.

@@ -1,4 +1,4 @@
-// Proves TILT (sentinel-protocol §12) on a virtual clock: entered on a late tick (monotonic),
+// Proves TILT (docs/PROTOCOL.md §12) on a virtual clock: entered on a late tick (monotonic),
 // a wall-clock jump either way, left 30 s later when an instance is handled; while in TILT the
 // monitoring half goes on (PINGs, connects) and the acting half (SDOWN, ODOWN) is frozen.
 import { expect } from "chai";

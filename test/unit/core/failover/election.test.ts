@@ -1,4 +1,4 @@
-// Proves the vote rule and the leader tally of sentinel-protocol §6.2–6.3: first-come voting,
+// Proves the vote rule and the leader tally of docs/PROTOCOL.md §6.2–6.3: first-come voting,
 // never twice per epoch, adoption of higher epochs, stale requests refused, the flush before
 // every vote, and a winner only with max(quorum, majority of all known sentinels) votes, dead
 // peers counting as voters. Records are built by hand and the functions run at explicit times.
@@ -11,7 +11,7 @@ import {
   PEER_C,
   PEER_D,
   PEER_E,
-  ScriptedRandom,
+  CyclingRandom,
   disconnect,
   eventLines,
   markOdown,
@@ -19,7 +19,7 @@ import {
 
 describe("voteLeader", () => {
   it("adopts a higher request epoch, votes for the requester and flushes", () => {
-    const h = new Harness(undefined, new ScriptedRandom([321]));
+    const h = new Harness(undefined, new CyclingRandom([321]));
     const master = h.addMaster(0);
     const vote = voteLeader(h.at(5000), master, 10n, PEER_B);
     expect(vote).to.deep.equal({ leader: PEER_B, leaderEpoch: 10n });
@@ -33,7 +33,7 @@ describe("voteLeader", () => {
   });
 
   it("delays our own failover by a jittered start time when voting for another sentinel", () => {
-    const random = new ScriptedRandom([321]);
+    const random = new CyclingRandom([321]);
     const h = new Harness(undefined, random);
     const master = h.addMaster(0);
     master.failoverDelayLogged = true;
@@ -44,7 +44,7 @@ describe("voteLeader", () => {
   });
 
   it("does not touch the failover start time when voting for itself", () => {
-    const random = new ScriptedRandom([321]);
+    const random = new CyclingRandom([321]);
     const h = new Harness(undefined, random);
     const master = h.addMaster(0);
     voteLeader(h.at(5000), master, 1n, MY_ID.toUpperCase());

@@ -22,7 +22,7 @@ import {
   PEER_B,
   PEER_C,
   PEER_D,
-  ScriptedRandom,
+  CyclingRandom,
   eventTypes,
   markOdown,
 } from "../failover-fixture.js";
@@ -30,10 +30,10 @@ import {
 const T0 = 1_000_000;
 
 /** Three sentinels (us, B, C), the master ODOWN at T0. */
-function threeSentinels(random = new ScriptedRandom([200])): {
+function threeSentinels(random = new CyclingRandom([200])): {
   h: Harness;
   master: MasterState;
-  random: ScriptedRandom;
+  random: CyclingRandom;
 } {
   const h = new Harness(undefined, random);
   const master = h.addMaster(0);
@@ -51,7 +51,7 @@ function peerVote(master: MasterState, peerId: string, leader: string, epoch: nu
 
 /** Starts a failover in epoch 1 at T0 (zero draws) and splits it three ways: us, B, C. */
 function splitOnce(): { h: Harness; master: MasterState } {
-  const { h, master } = threeSentinels(new ScriptedRandom([0]));
+  const { h, master } = threeSentinels(new CyclingRandom([0]));
   expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(true);
   failoverStateMachine(h.at(T0), master); // votes for ourselves
   h.take();
@@ -76,10 +76,10 @@ describe("the randomized candidate delay", () => {
   });
 
   it("stands at once on a zero draw, without peers, or with candidateDelay 0 (Redis)", () => {
-    const zero = threeSentinels(new ScriptedRandom([0]));
+    const zero = threeSentinels(new CyclingRandom([0]));
     expect(startFailoverIfNeeded(zero.h.at(T0), zero.master)).to.equal(true);
 
-    const alone = new Harness(undefined, new ScriptedRandom([200]));
+    const alone = new Harness(undefined, new CyclingRandom([200]));
     const lonely = alone.addMaster(0);
     markOdown(lonely, T0);
     expect(startFailoverIfNeeded(alone.at(T0), lonely)).to.equal(true);
@@ -212,7 +212,7 @@ describe("the split vote abort and retry", () => {
   });
 
   it("waits for the election timeout as Redis does when splitRetryDelay is 0", () => {
-    const { h, master } = threeSentinels(new ScriptedRandom([0]));
+    const { h, master } = threeSentinels(new CyclingRandom([0]));
     h.state.timing.splitRetryDelay = 0;
     startFailoverIfNeeded(h.at(T0), master);
     failoverStateMachine(h.at(T0), master);
@@ -228,7 +228,7 @@ describe("the split vote abort and retry", () => {
 
   it("retries after a random 0..splitRetryDelay ms, waiving the gate, in the next epoch", () => {
     const { h, master } = splitOnce();
-    const random = new ScriptedRandom([700]);
+    const random = new CyclingRandom([700]);
     h.random = random;
     expect(startFailoverIfNeeded(h.at(T0 + 300), master)).to.equal(false);
     expect(random.draws).to.deep.equal([h.state.timing.splitRetryDelay]);
@@ -250,7 +250,7 @@ describe("the split vote abort and retry", () => {
 
   it("doubles the retry range after each split in a row, up to the election timeout", () => {
     const { h, master } = splitOnce();
-    const random = new ScriptedRandom([0]);
+    const random = new CyclingRandom([0]);
     h.random = random;
     master.splitCount = 2;
     startFailoverIfNeeded(h.at(T0 + 300), master);

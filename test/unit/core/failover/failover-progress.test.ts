@@ -1,4 +1,4 @@
-// Proves the INFO-driven failover progress (sentinel-protocol §7.4, §3.3): the candidate reporting
+// Proves the INFO-driven failover progress (docs/PROTOCOL.md §7.4, §3.3): the candidate reporting
 // master confirms the promotion only in wait_promotion (config epoch, reconf_slaves, flush,
 // events, client-reconfig script when configured, forced hellos, crash-after-promotion), and
 // replicas move reconf_sent → reconf_inprog → reconf_done as INFO shows them following the
@@ -115,6 +115,8 @@ describe("onReplicaInfoProgress", () => {
     s.h.take();
     s.r2.flags.add("reconf_sent");
     s.r2.slaveReconfSentTime = T0 + 600;
+    // Told to follow the promoted replica, not yet synced with it.
+    s.r2.slaveMasterLinkStatusUp = false;
     return s;
   }
 

@@ -1,4 +1,4 @@
-// Proves the reconf_slaves state (sentinel-protocol §7.6): SLAVEOF <promoted> paced by
+// Proves the reconf_slaves state (docs/PROTOCOL.md §7.6): SLAVEOF <promoted> paced by
 // parallel-syncs, disconnected replicas skipped, the reconf_sent timeout (-slave-reconf-sent-
 // timeout, counted done, then re-sent as sentinel.c does), the end check (+failover-end →
 // update_config, blocked while the promoted replica is SDOWN, SDOWN replicas not awaited), and

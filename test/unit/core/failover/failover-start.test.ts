@@ -1,4 +1,4 @@
-// Proves how failovers start and stop (sentinel-protocol §7.1, §6.4, §7.8): the ODOWN start with
+// Proves how failovers start and stop (docs/PROTOCOL.md §7.1, §6.4, §7.8): the ODOWN start with
 // its epoch bump and jittered start time, the 2 × failover-timeout gate and its once-noted delay,
 // SENTINEL FAILOVER's errors and forced start, and abort's effects and preconditions.
 import { expect } from "chai";
@@ -7,14 +7,14 @@ import {
   forceFailover,
   startFailoverIfNeeded,
 } from "../../../../src/core/failover/failover-state.js";
-import { Harness, ScriptedRandom, eventLines, markOdown } from "../failover-fixture.js";
+import { Harness, CyclingRandom, eventLines, markOdown } from "../failover-fixture.js";
 
 const T0 = 1_000_000;
 const TRY = "+try-failover master mymaster 10.0.0.1 6379";
 
 describe("startFailoverIfNeeded", () => {
   it("starts a failover of an ODOWN master: epoch +1, wait_start, jittered start time", () => {
-    const random = new ScriptedRandom([250]);
+    const random = new CyclingRandom([250]);
     const h = new Harness(undefined, random);
     h.state.currentEpoch = 4n;
     const master = h.addMaster(0);

@@ -1,4 +1,4 @@
-// Proves the first failover states, one step per call (sentinel-protocol §7.2–7.4): wait_start
+// Proves the first failover states, one step per call (docs/PROTOCOL.md §7.2–7.4): wait_start
 // (elected → select_slave; not elected → wait, then -failover-abort-not-elected after
 // min(election timeout, failover-timeout); forced → no majority needed), select_slave (selection
 // or -failover-abort-no-good-slave; waiting up to selectInfoWait, with INFO every

@@ -1,6 +1,6 @@
 // Proves that the failover functions chained as the driver chains them (one state step per tick,
 // INFO facts applied in between, the switch at update_config) produce the leader's event
-// sequence that a real redis-sentinel 7.0.15 emits (sentinel-protocol §8.2, "leader sequence"),
+// sequence that a real redis-sentinel 7.0.15 emits (docs/PROTOCOL.md §8.2, "leader sequence"),
 // and leave a consistent record: new address, config epoch = failover epoch, no failover.
 import { expect } from "chai";
 import {

@@ -1,4 +1,4 @@
-// Proves replica selection (sentinel-protocol §7.3): every exclusion rule on its own (down,
+// Proves replica selection (docs/PROTOCOL.md §7.3): every exclusion rule on its own (down,
 // disconnected, no recent PING reply, priority 0, stale INFO with both validity windows, master
 // link down too long with and without master SDOWN), that replica-announced 0 does not exclude,
 // and the promotion order: priority ascending, offset descending, run id case-insensitive with

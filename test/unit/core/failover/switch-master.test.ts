@@ -1,4 +1,4 @@
-// Proves the master switch (sentinel-protocol §7.7): +switch-master's exact payload, the new
+// Proves the master switch (docs/PROTOCOL.md §7.7): +switch-master's exact payload, the new
 // replica list (current replicas minus the new address, plus the old master address), the reset
 // of the master record (links closed and re-addressed, clocks, flags, vote, failover fields)
 // keeping peers, config epoch and leader epoch, +slave per recreated replica and the flush; a

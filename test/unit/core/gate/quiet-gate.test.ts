@@ -11,7 +11,7 @@ import type { QuietGateMode } from "../../../../src/core/gate/quiet-gate.js";
 import type { Ready } from "../../../../src/core/model/ready.js";
 import {
   Driver,
-  FixedRandom,
+  CyclingRandom,
   info,
   masterInfo,
   pong,
@@ -118,7 +118,12 @@ describe("quiet gate", () => {
     d.acceptConnects(connecting);
     healthy(d, 50);
     expect(d.master().quietUntil).to.be.above(d.now);
-    const ctx = { now: d.now, state: d.state, random: new FixedRandom(), out: new ReadyBuilder() };
+    const ctx = {
+      now: d.now,
+      state: d.state,
+      random: new CyclingRandom(),
+      out: new ReadyBuilder(),
+    };
     const master = d.master();
     expect(quietUntil(ctx, master, master)).to.be.above(d.now);
     master.flags.add("s_down");

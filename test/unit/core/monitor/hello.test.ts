@@ -1,4 +1,4 @@
-// Proves hello handling (sentinel-protocol §4): the payload format and parse, and processing —
+// Proves hello handling (docs/PROTOCOL.md §4): the payload format and parse, and processing —
 // +sentinel with a flush, address switches, invalid addresses, epoch adoption in and out of
 // TILT, and the observer switch (+config-update-from, +switch-master, client-reconfig script).
 import { expect } from "chai";

@@ -1,4 +1,4 @@
-// Proves what an INFO reply changes (sentinel-protocol §3): replica discovery with +slave and a
+// Proves what an INFO reply changes (docs/PROTOCOL.md §3): replica discovery with +slave and a
 // flush, +reboot, role tracking with ± role-change, and — outside TILT only — the reactions:
 // promotion confirmation of our candidate, +convert-to-slave after 8 s, +fix-slave-config after
 // failover-timeout, and reconfiguration progress.

@@ -1,4 +1,4 @@
-// Proves the periodic traffic of sentinel-protocol §2.4 on a virtual clock: INFO every 10 s
+// Proves the periodic traffic of docs/PROTOCOL.md §2.4 on a virtual clock: INFO every 10 s
 // (1 s for replicas of a master in trouble, timing.failoverInfoPeriod for the replicas of our own
 // failover), PING by min(down-after, 1 s), hellos every 2 s with the exact 8-field payload (an unanswered one re-sent after a ping period), the
 // pending-command cap, and publish replies advancing the right record's clock on shared links.

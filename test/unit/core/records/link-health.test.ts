@@ -1,4 +1,4 @@
-// Proves the link bookkeeping of sentinel-protocol §2.5: which PING replies count as the
+// Proves the link bookkeeping of docs/PROTOCOL.md §2.5: which PING replies count as the
 // instance being available, the one-time SCRIPT KILL for a BUSY instance in SDOWN, how closes
 // keep the clocks but reset the pending count, and the forced reconnects of silent connections.
 import { expect } from "chai";
@@ -123,7 +123,7 @@ describe("link-health: closes", () => {
     );
   });
 
-  // §7.5's CLIENT KILL TYPE normal + TYPE pubsub drops both connections of a link at once;
+  // docs/PROTOCOL.md §7.5's CLIENT KILL TYPE normal + TYPE pubsub drops both connections of a link at once;
   // Vigil may step the two closes one tick apart, with the first one's reconnect in between.
   it("reconnects a live connection that drops after the other one's reconnect attempt at once, without SDOWN", () => {
     const d = connected(1000);

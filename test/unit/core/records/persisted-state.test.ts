@@ -1,4 +1,4 @@
-// Proves what a flush writes (sentinel-protocol §10.3): myid, epochs, per-master settings, the
+// Proves what a flush writes (docs/PROTOCOL.md §10.3): myid, epochs, per-master settings, the
 // monitored address (the promoted replica's from reconf_slaves on, with the old master written
 // as a known replica in its place), known replicas and known sentinels; and that a snapshot
 // restores to the same state.
@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { SentinelCore } from "../../../../src/core/sentinel-core.js";
 import {
   Driver,
-  FixedRandom,
+  CyclingRandom,
   MY_ID,
   PEER_A,
   masterConfig,
@@ -76,7 +76,7 @@ describe("persisted-state: snapshot", () => {
 
   it("restores a snapshot to an equal snapshot", () => {
     const snap = withTopology().core.snapshot();
-    const again = new SentinelCore(snap, { random: new FixedRandom(), now: 99 });
+    const again = new SentinelCore(snap, { random: new CyclingRandom(), now: 99 });
     expect(again.snapshot()).to.deep.equal(snap);
   });
 });
