@@ -3,7 +3,7 @@
  * `args` is the whole SENTINEL argument list (args[0] is the subcommand); arity is already checked.
  */
 import type { MasterState } from "../core/index.js";
-import { FAILOVER_STATES, announceHost, currentMasterAddress, quorumReach } from "../core/index.js";
+import { announceHost, currentMasterAddress, quorumReach } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { masterFields, peerFields, replicaFields } from "./instance-fields.js";
