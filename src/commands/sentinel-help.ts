@@ -54,9 +54,23 @@ const LINES: readonly string[] = [
   "    Simulate a Sentinel crash.",
 ];
 
+/**
+ * Vigil's extensions (and Valkey 9's COORDINATED), listed after 7.0.15's lines and before HELP;
+ * the comparisons with redis-sentinel 7.0.15 set exactly these lines aside.
+ */
+export const EXTENSION_HELP_LINES: readonly string[] = [
+  "FAILOVER <master-name> [COORDINATED] [TO <ip> <port>]",
+  "    COORDINATED (Valkey 9): elect a leader, then let the master hand over with its",
+  "    FAILOVER command (no acknowledged write lost). TO (Vigil): promote that replica,",
+  "    or refuse saying why it cannot be promoted now.",
+  "FORGET-SENTINEL <master-name> <runid>",
+  "    Forget one Sentinel of a master (Vigil). It comes back if it sends hellos again.",
+];
+
 export const SENTINEL_HELP_LINES: readonly string[] = [
   "SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   ...LINES,
+  ...EXTENSION_HELP_LINES,
   "HELP",
   "    Prints this help.",
 ];

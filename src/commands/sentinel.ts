@@ -13,6 +13,7 @@ import {
   debugCommand,
   failoverCommand,
   flushConfigCommand,
+  forgetSentinelCommand,
   isMasterDownCommand,
   monitorCommand,
   removeCommand,
@@ -69,7 +70,8 @@ export const SENTINEL_SUBCOMMANDS: ReadonlyMap<string, SentinelSubcommand> = new
     sub("myid", 2, myIdCommand),
     sub("is-master-down-by-addr", 6, isMasterDownCommand),
     sub("ckquorum", 3, ckquorumCommand),
-    sub("failover", 3, failoverCommand),
+    // 7.0.15 takes exactly 3 words; COORDINATED (Valkey 9) and TO <ip> <port> (Vigil) add more.
+    sub("failover", -3, failoverCommand),
     sub("reset", 3, resetCommand),
     sub("monitor", 6, monitorCommand),
     sub("remove", 3, removeCommand),
@@ -96,8 +98,13 @@ export const VALKEY_ALIASES: ReadonlyMap<string, string> = new Map([
   ["is-primary-down-by-addr", "is-master-down-by-addr"],
 ]);
 
+/** Vigil's own subcommands: answered, listed in SENTINEL HELP, not in COMMAND (7.0.15's). */
+export const VIGIL_SUBCOMMANDS: ReadonlyMap<string, SentinelSubcommand> = new Map(
+  [sub("forget-sentinel", 4, forgetSentinelCommand)].map((s) => [s.name, s] as const),
+);
+
 function lookup(name: string): SentinelSubcommand | undefined {
-  const entry = SENTINEL_SUBCOMMANDS.get(name);
+  const entry = SENTINEL_SUBCOMMANDS.get(name) ?? VIGIL_SUBCOMMANDS.get(name);
   if (entry !== undefined) return entry;
   const target = SENTINEL_SUBCOMMANDS.get(VALKEY_ALIASES.get(name) ?? "");
   return target === undefined ? undefined : { ...target, name };

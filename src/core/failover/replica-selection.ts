@@ -1,11 +1,12 @@
 /**
  * Choosing the replica to promote (sentinel-protocol §7.3; sentinel.c: sentinelSelectSlave,
  * compareSlavesForPromotion). A replica is a candidate only if it is reachable, recently seen,
- * freshly described by INFO, promotable (priority > 0) and was not cut off from the master for
- * too long; candidates are ordered by priority, then replication offset, then run id.
+ * freshly described by INFO, promotable (priority > 0), was not cut off from the master for
+ * too long and (Vigil) replicates the master's history (replica-identity.ts); candidates are ordered by priority, then replication offset, then run id.
  */
 import type { CoreContext } from "../model/context.js";
 import { linkUsable } from "../records/instances.js";
+import { REPLID_MISMATCH, sharesMasterHistory } from "./replica-identity.js";
 import type { MasterState, ReplicaState } from "../model/state.js";
 
 /**
@@ -46,6 +47,7 @@ export function replicaExclusion(
   if (replica.slavePriority === 0) return "priority 0";
   if (ctx.now - replica.infoRefresh > infoValidity) return "stale INFO";
   if (replica.masterLinkDownTime > maxMasterDownTime) return "master link down too long";
+  if (!sharesMasterHistory(master, replica)) return REPLID_MISMATCH;
   return null;
 }
 

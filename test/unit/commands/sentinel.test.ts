@@ -10,6 +10,7 @@ import {
   sentinelCommand,
 } from "../../../src/commands/sentinel.js";
 import type { Reply } from "../../../src/protocol/reply.js";
+import { EXTENSION_HELP_LINES } from "../../../src/commands/sentinel-help.js";
 import { R } from "../../../src/protocol/reply.js";
 import {
   MY_ID,
@@ -128,13 +129,16 @@ describe("SENTINEL dispatch", () => {
     ).to.deep.equal(R.error("ERR value is not an integer or out of range"));
   });
 
-  it("answers HELP with 49 status lines framed like addReplyHelp", () => {
+  it("answers HELP with 7.0.15's 49 status lines framed like addReplyHelp, and the extensions before HELP", () => {
     const lines = items(run(["help"]));
-    expect(lines).to.have.length(49);
+    expect(lines).to.have.length(49 + EXTENSION_HELP_LINES.length);
     expect(lines[0]).to.deep.equal(
       R.simple("SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"),
     );
-    expect(lines[48]).to.deep.equal(R.simple("    Prints this help."));
+    expect(lines.slice(-2 - EXTENSION_HELP_LINES.length, -2)).to.deep.equal(
+      EXTENSION_HELP_LINES.map((line) => R.simple(line)),
+    );
+    expect(lines.at(-1)).to.deep.equal(R.simple("    Prints this help."));
   });
 });
 

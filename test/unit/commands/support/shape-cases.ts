@@ -4,6 +4,7 @@
 // (one master, one replica, this sentinel plus one peer), and how two replies are compared.
 import type { CoreReply } from "../../../../src/core/model/ready.js";
 import { coreReplyToReply, sentinelCommand } from "../../../../src/commands/sentinel.js";
+import { EXTENSION_HELP_LINES } from "../../../../src/commands/sentinel-help.js";
 import type { SentinelState } from "../../../../src/core/model/state.js";
 import { encodeReply } from "../../../../src/protocol/resp-encoder.js";
 import type { Reply } from "../../../../src/protocol/reply.js";
@@ -134,6 +135,12 @@ export function shapeCases(facts: TopologyFacts): ShapeCase[] {
 }
 
 function without70(reply: Reply, c: ShapeCase): Reply {
+  // SENTINEL HELP lists Vigil's extensions after 7.0.15's lines (sentinel-help.ts).
+  if (reply.type === "array" && c.args.length === 1 && c.args[0] === "HELP") {
+    const extension = (item: Reply): boolean =>
+      item.type === "simple" && EXTENSION_HELP_LINES.includes(item.value);
+    return { ...reply, items: reply.items.filter((item) => !extension(item)) };
+  }
   const added = c.addedSince70;
   if (added === undefined || reply.type !== "bulk-map") return reply;
   return { ...reply, pairs: reply.pairs.filter(([name]) => !added.includes(name)) };
