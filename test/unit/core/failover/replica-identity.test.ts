@@ -114,3 +114,38 @@ describe("replica identity before promotion", () => {
     );
   });
 });
+
+describe("master_failover_state in INFO", () => {
+  function stuckInfo(state: string): string {
+    return replicaInfo(Y, 100).replace(
+      "master_failover_state:no-failover",
+      `master_failover_state:${state}`,
+    );
+  }
+
+  it("points a replica stuck in its own FAILOVER back at its master, FAILOVER ABORT first", () => {
+    const { h, master, r1 } = setup();
+    master.settings = { ...master.settings, failoverTimeout: 10_000 };
+    refreshFromInfo(h.at(T0), master, master, masterInfo(Y, NONE, -1));
+    refreshFromInfo(h.at(T0), r1, master, stuckInfo("waiting-for-sync"));
+    expect(r1.serverFailoverState).to.equal("in-progress");
+    h.take();
+    refreshFromInfo(h.at(T0 + 5_000), master, master, masterInfo(Y, NONE, -1));
+    refreshFromInfo(h.at(T0 + 5_000), r1, master, stuckInfo("waiting-for-sync"));
+    expect(h.take().commands).to.deep.equal([]);
+    refreshFromInfo(h.at(T0 + 10_001), master, master, masterInfo(Y, NONE, -1));
+    refreshFromInfo(h.at(T0 + 10_001), r1, master, stuckInfo("failover-in-progress"));
+    const ready = h.take();
+    expect(ready.commands).to.deep.equal([
+      {
+        type: "replicaof",
+        link: r1.link.id,
+        target: { ip: "10.0.0.1", port: 6379 },
+        abortFailover: true,
+      },
+    ]);
+    expect(eventLines(ready)).to.deep.equal([
+      "+fix-slave-config slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
+    ]);
+  });
+});
