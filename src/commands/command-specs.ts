@@ -119,6 +119,9 @@ const SENTINEL_SUBCOMMANDS: readonly CommandSpec[] = [
   sentinelSub("is-master-down-by-addr", 6, "Ask whether a master is down, and vote."),
   sentinelSub("get-master-addr-by-name", 3, "Return the address of a master."),
   sentinelSub("debug", -2, "Show or change internal periods."),
+  // Vigil's own (docs/COMPATIBILITY.md): listed, with the ACL categories of its neighbours.
+  sentinelSub("why", 3, "Explain why a master is down or its failover is not progressing."),
+  sentinelSub("forget-sentinel", 4, "Forget one other sentinel of a master."),
   // Valkey 8's names (sentinel.ts: VALKEY_ALIASES), checked for arity and ACL under their own
   // names as Valkey does; hidden, so COMMAND lists 7.0.15's table.
   ...[

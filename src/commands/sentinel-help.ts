@@ -1,6 +1,6 @@
 /**
- * SENTINEL HELP: the lines redis-sentinel 7.0.15 prints, as status replies, framed the way
- * server.c addReplyHelp frames them (a title line first, HELP last).
+ * SENTINEL HELP: the lines redis-sentinel 7.0.15 prints, then Vigil's WHY, as status replies,
+ * framed the way server.c addReplyHelp frames them (a title line first, HELP last).
  */
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
@@ -55,22 +55,24 @@ const LINES: readonly string[] = [
 ];
 
 /**
- * Vigil's extensions (and Valkey 9's COORDINATED), listed after 7.0.15's lines and before HELP;
- * the comparisons with redis-sentinel 7.0.15 set exactly these lines aside.
+ * Vigil's own subcommands and options (and Valkey 9's COORDINATED), after 7.0.15's lines (the
+ * comparison with redis-sentinel drops them).
  */
-export const EXTENSION_HELP_LINES: readonly string[] = [
+export const VIGIL_HELP_LINES: readonly string[] = [
   "FAILOVER <master-name> [COORDINATED] [TO <ip> <port>]",
   "    COORDINATED (Valkey 9): elect a leader, then let the master hand over with its",
   "    FAILOVER command (no acknowledged write lost). TO (Vigil): promote that replica,",
   "    or refuse saying why it cannot be promoted now.",
   "FORGET-SENTINEL <master-name> <runid>",
   "    Forget one Sentinel of a master (Vigil). It comes back if it sends hellos again.",
+  "WHY <master-name>",
+  "    Explain why the master is down or its failover is not progressing (Vigil).",
 ];
 
 export const SENTINEL_HELP_LINES: readonly string[] = [
   "SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   ...LINES,
-  ...EXTENSION_HELP_LINES,
+  ...VIGIL_HELP_LINES,
   "HELP",
   "    Prints this help.",
 ];

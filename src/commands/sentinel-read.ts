@@ -3,7 +3,7 @@
  * `args` is the whole SENTINEL argument list (args[0] is the subcommand); arity is already checked.
  */
 import type { MasterState } from "../core/index.js";
-import { FAILOVER_STATES, announceHost } from "../core/index.js";
+import { FAILOVER_STATES, announceHost, quorumReach } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { masterFields, peerFields, replicaFields } from "./instance-fields.js";
@@ -95,18 +95,15 @@ export function myIdCommand(
   return replyOutcome(R.bulk(env.state.myId));
 }
 
-/** sentinel.c: sentinelIsQuorumReachable — usable = 1 + peers not SDOWN/ODOWN. */
+/** sentinel.c: sentinelIsQuorumReachable — usable = 1 + peers not SDOWN/ODOWN (core: quorumReach). */
 export function ckquorumCommand(
   args: readonly string[],
   env: SentinelCommandEnv,
 ): SentinelCommandOutcome {
   return withMaster(args, env, (m) => {
-    let usable = 1;
-    for (const peer of m.sentinels.values())
-      if (!peer.flags.has("s_down") && !peer.flags.has("o_down")) usable++;
-    const voters = m.sentinels.size + 1;
-    const noQuorum = usable < m.settings.quorum;
-    const noAuth = usable < Math.floor(voters / 2) + 1;
+    const { usable, quorum, majority } = quorumReach(m);
+    const noQuorum = usable < quorum;
+    const noAuth = usable < majority;
     if (!noQuorum && !noAuth) {
       return replyOutcome(
         R.simple(`OK ${usable} usable Sentinels. Quorum and failover authorization can be reached`),

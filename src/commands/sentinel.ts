@@ -34,6 +34,7 @@ import {
   sentinelsCommand,
 } from "./sentinel-read.js";
 import { setCommand } from "./sentinel-set.js";
+import { whyCommand } from "./sentinel-why.js";
 import type { SentinelCommandEnv, SentinelCommandOutcome } from "./sentinel-types.js";
 import { replyOutcome } from "./sentinel-types.js";
 
@@ -58,7 +59,7 @@ function sub(name: string, arity: number, handler: Handler): SentinelSubcommand 
   return { name, arity, handler };
 }
 
-/** `COMMAND INFO sentinel` of redis-sentinel 7.0.15. */
+/** `COMMAND INFO sentinel` of redis-sentinel 7.0.15, and Vigil's WHY. */
 export const SENTINEL_SUBCOMMANDS: ReadonlyMap<string, SentinelSubcommand> = new Map(
   [
     sub("masters", 2, mastersCommand),
@@ -83,6 +84,9 @@ export const SENTINEL_SUBCOMMANDS: ReadonlyMap<string, SentinelSubcommand> = new
     sub("simulate-failure", -3, simulateFailureCommand),
     sub("debug", -2, debugCommand),
     sub("help", 2, () => replyOutcome(sentinelHelpReply())),
+    // Vigil's own (not in 7.0.15): listed in COMMAND and SENTINEL HELP.
+    sub("why", 3, whyCommand),
+    sub("forget-sentinel", 4, forgetSentinelCommand),
   ].map((s) => [s.name, s] as const),
 );
 
@@ -98,13 +102,8 @@ export const VALKEY_ALIASES: ReadonlyMap<string, string> = new Map([
   ["is-primary-down-by-addr", "is-master-down-by-addr"],
 ]);
 
-/** Vigil's own subcommands: answered, listed in SENTINEL HELP, not in COMMAND (7.0.15's). */
-export const VIGIL_SUBCOMMANDS: ReadonlyMap<string, SentinelSubcommand> = new Map(
-  [sub("forget-sentinel", 4, forgetSentinelCommand)].map((s) => [s.name, s] as const),
-);
-
 function lookup(name: string): SentinelSubcommand | undefined {
-  const entry = SENTINEL_SUBCOMMANDS.get(name) ?? VIGIL_SUBCOMMANDS.get(name);
+  const entry = SENTINEL_SUBCOMMANDS.get(name);
   if (entry !== undefined) return entry;
   const target = SENTINEL_SUBCOMMANDS.get(VALKEY_ALIASES.get(name) ?? "");
   return target === undefined ? undefined : { ...target, name };

@@ -80,3 +80,20 @@ export { assertNever } from "./basics/assert.js";
 export type { Epoch } from "./basics/epoch.js";
 export { parseEpochText } from "./basics/epoch.js";
 export { firstLinkUser } from "./records/link-users.js";
+
+export { explainMaster } from "./explain/explain-master.js";
+export { excludedReplicas } from "./explain/why-views.js";
+export type {
+  MasterWhy,
+  PeerWhy,
+  ReplicaWhy,
+  WhyCode,
+  WhyCondition,
+  WhyJson,
+  WhyStatus,
+} from "./explain/why-types.js";
+export { WHY_CODES } from "./explain/why-types.js";
+export { EXCLUSION_CODES } from "./failover/replica-selection.js";
+export type { ExclusionCode } from "./failover/replica-selection.js";
+export { quorumReach } from "./failover/election.js";
+export { isoUtc } from "./basics/iso-time.js";

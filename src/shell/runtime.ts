@@ -53,6 +53,8 @@ export interface CoreDriver {
 /** What the runtime needs from ConfigStore. */
 export interface PersistStore {
   save(state: PersistedState): Promise<void>;
+  /** The file each save replaces, named in the debug line after a save (ConfigStore.target). */
+  readonly target?: string;
 }
 
 export interface RuntimeOptions {
@@ -326,7 +328,12 @@ export class Runtime {
 
   private async persist(state: PersistedState): Promise<boolean> {
     try {
-      await this.options.store.save(state);
+      const store = this.options.store;
+      await store.save(state);
+      // redis-sentinel's config rewrite reports itself at debug level, then the notice line.
+      if (store.target !== undefined) {
+        logAt(this.options.logger, "debug", `Rewritten config file (${store.target}) successfully`);
+      }
       logAt(this.options.logger, "notice", "Sentinel new configuration saved on disk");
       return true;
     } catch (err: unknown) {

@@ -99,7 +99,7 @@ describe("planned switchovers", function () {
     ]);
     expect(refused).to.be.instanceOf(RespError);
     expect((refused as RespError).message).to.equal(
-      `NOGOODSLAVE Replica 127.0.0.1:${r0.port} cannot be promoted now: priority 0`,
+      `NOGOODSLAVE Replica 127.0.0.1:${r0.port} cannot be promoted now: priority-0 (replica-priority 0: never promoted)`,
     );
     const unknown = await s0.command(["SENTINEL", "FAILOVER", "mymaster", "TO", "127.0.0.1", 1]);
     expect((unknown as RespError).message).to.equal(

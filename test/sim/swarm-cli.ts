@@ -6,9 +6,10 @@
  *   --from N         first seed (SIM_SEED_FROM, default 1)
  *   --seed N         replay one swarm seed bit for bit, with its full trace on failure (SIM_SEED)
  *   --workers N      swarm worker processes (SIM_WORKERS, default: one per core)
- *   --only NAME      run only test/sim/NAME.test.ts (swarm, scenarios, golden)
+ *   --only NAME      run only test/sim/NAME.test.ts (swarm, data-driven, golden, replay)
  *   --strict 0       only record the mixed-epoch tally quirk of Redis's exact tally (SIM_STRICT=0)
  *   --update-golden  rewrite golden traces (UPDATE_GOLDEN=1)
+ *   --rewrite        write actual outputs into test/sim/scenarios/*.txt (REWRITE=1)
  *   --measure N      print failover time and split-vote rate for 3/5/7 sentinels over N seeds
  */
 import { spawn } from "node:child_process";
@@ -23,7 +24,7 @@ function parseArgs(argv: readonly string[]): Map<string, string> {
     const arg = argv[i] ?? "";
     if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
     const key = arg.slice(2);
-    if (key === "update-golden") {
+    if (key === "update-golden" || key === "rewrite") {
       out.set(key, "1");
       continue;
     }
@@ -71,6 +72,7 @@ if (measureRuns !== undefined) {
     ["workers", "SIM_WORKERS"],
     ["strict", "SIM_STRICT"],
     ["update-golden", "UPDATE_GOLDEN"],
+    ["rewrite", "REWRITE"],
   ];
   for (const [flag, name] of map) {
     const value = args.get(flag);

@@ -21,6 +21,7 @@ const CORE_LAYERS = [
   "detection",
   "admin",
   "gate",
+  "explain",
   "",
 ] as const;
 

@@ -4,7 +4,7 @@
  * master that keeps reporting role slave, or a master reboot (master-reboot-down-after-period);
  * ODOWN needs `quorum` sentinels (us included) seeing the master SDOWN.
  */
-import type { CoreContext } from "../model/context.js";
+import type { CoreContext, CoreView } from "../model/context.js";
 import { linkDisconnected } from "../records/instances.js";
 import { instanceText } from "../records/instance-text.js";
 import { closeUnhealthyConnections } from "../records/link-health.js";
@@ -12,7 +12,7 @@ import type { InstanceState, MasterState } from "../model/state.js";
 
 /** How long the instance has not answered: since the oldest pending PING, or since the link
  * went down with nothing pending, else 0. */
-export function unansweredFor(ctx: CoreContext, instance: InstanceState): number {
+export function unansweredFor(ctx: CoreView, instance: InstanceState): number {
   const link = instance.link;
   if (link.actPingTime !== 0) return ctx.now - link.actPingTime;
   if (linkDisconnected(link)) return ctx.now - link.lastAvailTime;

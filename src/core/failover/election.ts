@@ -61,6 +61,46 @@ function countVote(counters: Map<string, number>, runId: string): number {
   return votes;
 }
 
+/** An absolute majority of `voters` sentinels. */
+export function majorityOf(voters: number): number {
+  return Math.floor(voters / 2) + 1;
+}
+
+/**
+ * The votes peers reported for `epoch`, per run id, in the order first seen.
+ *
+ * Deliberate departure from sentinel.c, which counts peer votes cast in the *current* epoch
+ * while our own vote is cast in the failover epoch. When the current epoch rises during the
+ * election, that mix could elect us for the old epoch with votes from a newer one, beside a
+ * leader legitimately elected in the old epoch (found by the simulator, seed 72). Counting
+ * only votes of the epoch being elected keeps one leader per epoch; the cost is a timeout.
+ */
+export function peerVotes(master: MasterState, epoch: Epoch): Map<string, number> {
+  const counters = new Map<string, number>();
+  for (const peer of master.sentinels.values()) {
+    if (peer.leader !== "" && peer.leaderEpoch === epoch) countVote(counters, peer.leader);
+  }
+  return counters;
+}
+
+/**
+ * sentinel.c: sentinelIsQuorumReachable (SENTINEL CKQUORUM): the sentinels that could take
+ * part, us and every peer not SDOWN or ODOWN, against the quorum and the majority of all known.
+ */
+export function quorumReach(master: MasterState): {
+  usable: number;
+  voters: number;
+  quorum: number;
+  majority: number;
+} {
+  let usable = 1;
+  for (const peer of master.sentinels.values()) {
+    if (!peer.flags.has("s_down") && !peer.flags.has("o_down")) usable++;
+  }
+  const voters = master.sentinels.size + 1;
+  return { usable, voters, quorum: master.settings.quorum, majority: majorityOf(voters) };
+}
+
 /**
  * sentinel.c: sentinelGetLeader. Called each tick in `wait_start` with our failover epoch.
  * Casts our own vote (for the most voted peer choice, else for ourselves) as a side effect.
@@ -71,17 +111,7 @@ export function getLeader(ctx: CoreContext, master: MasterState, epoch: Epoch): 
     `getLeader on ${master.name} without o_down or failover_in_progress`,
   );
   const voters = master.sentinels.size + 1;
-  const counters = new Map<string, number>();
-  // Deliberate departure from sentinel.c, which counts peer votes cast in the *current* epoch
-  // while our own vote is cast in the failover epoch. When the current epoch rises during the
-  // election, that mix could elect us for the old epoch with votes from a newer one, beside a
-  // leader legitimately elected in the old epoch (found by the simulator, seed 72). Counting
-  // only votes of the epoch being elected keeps one leader per epoch; the cost is a timeout.
-  for (const peer of master.sentinels.values()) {
-    if (peer.leader !== "" && peer.leaderEpoch === epoch) {
-      countVote(counters, peer.leader);
-    }
-  }
+  const counters = peerVotes(master, epoch);
 
   let winner: string | null = null;
   let maxVotes = 0;
@@ -101,7 +131,7 @@ export function getLeader(ctx: CoreContext, master: MasterState, epoch: Epoch): 
     }
   }
 
-  const majority = Math.floor(voters / 2) + 1;
+  const majority = majorityOf(voters);
   if (winner !== null && (maxVotes < majority || maxVotes < master.settings.quorum)) return null;
   return winner;
 }

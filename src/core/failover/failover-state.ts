@@ -5,7 +5,7 @@
  * which calls switchToPromotedReplica after the master loop (sentinel.c: sentinelHandleDictOf
  * RedisInstances).
  */
-import type { CoreContext } from "../model/context.js";
+import type { CoreContext, CoreView } from "../model/context.js";
 import { assertNever } from "../basics/assert.js";
 import { EPOCH_MAX } from "../basics/epoch.js";
 import { abortFailover } from "./abort.js";
@@ -16,7 +16,7 @@ import { failoverSelectSlave } from "./select-slave.js";
 import { instanceText } from "../records/instance-text.js";
 import { failoverWaitStart } from "./wait-start.js";
 import type { AdminResult } from "../model/ready.js";
-import { replicaExclusion, selectReplica } from "./replica-selection.js";
+import { explainReplicaExclusion, selectReplica } from "./replica-selection.js";
 import { logReplidMismatches } from "./replica-identity.js";
 import { sameAddr } from "../records/hosts.js";
 import type { MasterState, ReplicaState } from "../model/state.js";
@@ -81,7 +81,7 @@ export function startFailoverIfNeeded(ctx: CoreContext, master: MasterState): bo
  * still the newest we know: nobody was elected in it, so nobody is promoting. Any later epoch —
  * a vote request, a hello, another master's failover — ends the waiver and the full gate holds.
  */
-function failoverGated(ctx: CoreContext, master: MasterState): boolean {
+export function failoverGated(ctx: CoreView, master: MasterState): boolean {
   if (master.failoverStartTime === 0) return false;
   if (ctx.now - master.failoverStartTime >= master.settings.failoverTimeout * 2) return false;
   return master.splitEpoch === 0n || master.splitEpoch !== ctx.state.currentEpoch;
@@ -179,9 +179,9 @@ function chosenReplica(
     const message = `ERR No replica ${to.ip}:${to.port} is known for master '${master.name}'`;
     return { error: { kind: "error", message } };
   }
-  const why = replicaExclusion(ctx, master, replica);
+  const why = explainReplicaExclusion(ctx, master, replica);
   if (why === null) return { replica };
-  const message = `NOGOODSLAVE Replica ${replica.name} cannot be promoted now: ${why}`;
+  const message = `NOGOODSLAVE Replica ${replica.name} cannot be promoted now: ${why.code} (${why.words})`;
   return { error: { kind: "error", message } };
 }
 

@@ -11,7 +11,7 @@ import type { CoreContext } from "../model/context.js";
 import { instanceText } from "../records/instance-text.js";
 import type { MasterState, ReplicaState } from "../model/state.js";
 
-export const REPLID_MISMATCH = "replid-mismatch";
+export const REPLID_MISMATCH = "replid-mismatch" as const;
 
 /** True when the replica's INFO places it on the master's history (or either is unknown). */
 export function sharesMasterHistory(master: MasterState, replica: ReplicaState): boolean {
@@ -22,18 +22,23 @@ export function sharesMasterHistory(master: MasterState, replica: ReplicaState):
   return end === null || replica.slaveReplOffset < end;
 }
 
+/** Why, in words (the selection's `words`, SENTINEL WHY). */
+export function replidMismatchWords(master: MasterState, replica: ReplicaState): string {
+  const known = [...master.replHistory]
+    .map(([id, end]) => (end === null ? id : `${id} before ${end}`))
+    .join(", ");
+  return `replid ${replica.replId} offset ${replica.slaveReplOffset}; the master's history: ${known}`;
+}
+
 /** The log line for a replica left out for its history. */
 export function replidMismatchText(
   ctx: CoreContext,
   master: MasterState,
   replica: ReplicaState,
 ): string {
-  const known = [...master.replHistory]
-    .map(([id, end]) => (end === null ? id : `${id} before ${end}`))
-    .join(", ");
   return (
     `${instanceText(ctx.state, replica, master)} not promotable: ${REPLID_MISMATCH} ` +
-    `(replid ${replica.replId} offset ${replica.slaveReplOffset}; the master's history: ${known})`
+    `(${replidMismatchWords(master, replica)})`
   );
 }
 

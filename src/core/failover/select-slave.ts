@@ -13,16 +13,16 @@ import type { CoreContext } from "../model/context.js";
 import { abortFailover } from "./abort.js";
 import { instanceText } from "../records/instance-text.js";
 import { logReplidMismatches } from "./replica-identity.js";
-import { replicaExclusion, selectReplica } from "./replica-selection.js";
+import { explainReplicaExclusion, replicaExclusion, selectReplica } from "./replica-selection.js";
 import type { MasterState, ReplicaState } from "../model/state.js";
 
 /** Whether some replica would qualify but for the age of its INFO. */
 function waitingForInfo(ctx: CoreContext, master: MasterState): boolean {
   const chosen =
     master.chosenReplica === null ? undefined : master.replicas.get(master.chosenReplica);
-  if (chosen !== undefined) return replicaExclusion(ctx, master, chosen) === "stale INFO";
+  if (chosen !== undefined) return replicaExclusion(ctx, master, chosen) === "stale-info";
   for (const replica of master.replicas.values()) {
-    if (replicaExclusion(ctx, master, replica) === "stale INFO") return true;
+    if (replicaExclusion(ctx, master, replica) === "stale-info") return true;
   }
   return false;
 }
@@ -34,10 +34,16 @@ function waitingForInfo(ctx: CoreContext, master: MasterState): boolean {
 function candidate(ctx: CoreContext, master: MasterState): ReplicaState | null {
   if (master.chosenReplica === null) return selectReplica(ctx, master);
   const chosen = master.replicas.get(master.chosenReplica);
-  const why = chosen === undefined ? "gone" : replicaExclusion(ctx, master, chosen);
+  const why =
+    chosen === undefined
+      ? { code: "gone", words: "no longer a replica of this master" }
+      : explainReplicaExclusion(ctx, master, chosen);
   if (why === null) return chosen ?? null;
-  if (why === "stale INFO") return null;
-  ctx.out.log("warning", `The chosen replica ${master.chosenReplica} is not promotable: ${why}`);
+  if (why.code === "stale-info") return null;
+  ctx.out.log(
+    "warning",
+    `The chosen replica ${master.chosenReplica} is not promotable: ${why.code} (${why.words})`,
+  );
   return null;
 }
 

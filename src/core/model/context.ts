@@ -17,6 +17,9 @@ export interface CoreContext {
   readonly out: ReadyBuilder;
 }
 
+/** What read-only decisions need: the time and the state (a CoreContext is one). */
+export type CoreView = Pick<CoreContext, "now" | "state">;
+
 /** Accumulates one Ready. `flush()` marks that the state must be persisted (snapshot taken at take). */
 export class ReadyBuilder {
   private persistWanted = false;

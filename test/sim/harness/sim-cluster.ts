@@ -68,6 +68,7 @@ export interface RecordedEvent {
   readonly type: string;
   readonly text: string;
   readonly master: string | null;
+  readonly level: string;
 }
 
 export class SimCluster implements SimObserver {
@@ -230,6 +231,7 @@ export class SimCluster implements SimObserver {
         type: event.type,
         text: event.text,
         master: event.master,
+        level: event.level,
       });
       if (event.level !== "debug" || this.trace.options.debugEvents) {
         this.trace.record(now, sentinel.name, `${event.type} ${event.text}`);

@@ -1,7 +1,7 @@
 // Proves the command layer of the switchover extensions: SENTINEL FAILOVER <name> [COORDINATED]
 // [TO <ip> <port>] (Valkey 9's option text for an unknown word, a port check, each option
 // once), its arity past the command table while COMMAND keeps 7.0.15's 3, and SENTINEL
-// FORGET-SENTINEL <master> <runid> (Vigil: an admin op; its own arity error; not in COMMAND).
+// FORGET-SENTINEL <master> <runid> (Vigil: an admin op; its own arity error).
 import { expect } from "chai";
 import { findCommandSpec, findSubcommandSpec } from "../../../src/commands/command-specs.js";
 import type { SentinelCommandOutcome } from "../../../src/commands/sentinel.js";

@@ -73,6 +73,7 @@ export class FakeCore implements CoreDriver {
 /** A store whose saves complete only when the test says so. */
 export class ManualStore implements PersistStore {
   readonly saved: PersistedState[] = [];
+  readonly target = "/etc/vigil/sentinel.conf";
   private settle: { resolve: () => void; reject: (err: Error) => void } | null = null;
 
   save(state: PersistedState): Promise<void> {

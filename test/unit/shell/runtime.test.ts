@@ -97,6 +97,25 @@ describe("runtime: persist failure", () => {
     );
   });
 
+  it("logs redis-sentinel's two lines after a save: the rewrite at debug, then the notice", async () => {
+    const h = harness();
+    h.core.respond = (input) =>
+      input.type === "admin" && input.requestId === 1
+        ? { persist: PERSISTED, replies: [adminReply(1, true)] }
+        : {};
+    const first = h.runtime.request(ADMIN_FLUSH);
+    await settle();
+    h.store.complete();
+    await first;
+    const logged = h.lines.map((l) => JSON.parse(l) as { msg: string; level: number });
+    const rewritten = logged.findIndex(
+      (l) => l.msg === "Rewritten config file (/etc/vigil/sentinel.conf) successfully",
+    );
+    const saved = logged.findIndex((l) => l.msg === "Sentinel new configuration saved on disk");
+    expect(rewritten).to.be.at.least(0);
+    expect(saved).to.equal(rewritten + 1);
+  });
+
   it("still sends replies that did not depend on the persist", async () => {
     const h = harness();
     h.core.respond = (input) =>

@@ -4,7 +4,7 @@
 // (one master, one replica, this sentinel plus one peer), and how two replies are compared.
 import type { CoreReply } from "../../../../src/core/model/ready.js";
 import { coreReplyToReply, sentinelCommand } from "../../../../src/commands/sentinel.js";
-import { EXTENSION_HELP_LINES } from "../../../../src/commands/sentinel-help.js";
+import { VIGIL_HELP_LINES } from "../../../../src/commands/sentinel-help.js";
 import type { SentinelState } from "../../../../src/core/model/state.js";
 import { encodeReply } from "../../../../src/protocol/resp-encoder.js";
 import type { Reply } from "../../../../src/protocol/reply.js";
@@ -30,6 +30,8 @@ export interface ShapeCase {
    * CONFIG): dropped from our reply before the comparison with the 7.0.15 capture.
    */
   readonly addedSince70?: readonly string[];
+  /** SENTINEL HELP: Vigil's own lines (VIGIL_HELP_LINES) are dropped before the comparison. */
+  readonly vigilLines?: true;
 }
 
 /** Topology defaults of test/e2e/harness: down-after 1000, failover-timeout 10000, quorum 2. */
@@ -125,7 +127,7 @@ export function shapeCases(facts: TopologyFacts): ShapeCase[] {
     },
     exact("PENDING-SCRIPTS"),
     exact("INFO-CACHE", "nosuch"),
-    exact("HELP"),
+    { args: ["HELP"], compare: "exact", vigilLines: true },
     exact("help", "extra"),
     exact("NOSUCH"),
     exact("masters", "extra"),
@@ -135,11 +137,9 @@ export function shapeCases(facts: TopologyFacts): ShapeCase[] {
 }
 
 function without70(reply: Reply, c: ShapeCase): Reply {
-  // SENTINEL HELP lists Vigil's extensions after 7.0.15's lines (sentinel-help.ts).
-  if (reply.type === "array" && c.args.length === 1 && c.args[0] === "HELP") {
-    const extension = (item: Reply): boolean =>
-      item.type === "simple" && EXTENSION_HELP_LINES.includes(item.value);
-    return { ...reply, items: reply.items.filter((item) => !extension(item)) };
+  if (c.vigilLines === true && reply.type === "array") {
+    const ours = (r: Reply): boolean => r.type === "simple" && VIGIL_HELP_LINES.includes(r.value);
+    return { ...reply, items: reply.items.filter((r) => !ours(r)) };
   }
   const added = c.addedSince70;
   if (added === undefined || reply.type !== "bulk-map") return reply;

@@ -190,13 +190,15 @@ describe("SENTINEL FAILOVER … TO <ip> <port> (core)", () => {
     s.r2.slavePriority = 0;
     expect(replyOf(admin(s, { to: { ip: "10.0.0.3", port: 6379 } }))).to.deep.equal({
       kind: "error",
-      message: "NOGOODSLAVE Replica 10.0.0.3:6379 cannot be promoted now: priority 0",
+      message:
+        "NOGOODSLAVE Replica 10.0.0.3:6379 cannot be promoted now: priority-0 (replica-priority 0: never promoted)",
     });
     s.r2.slavePriority = 100;
     s.r2.flags.add("s_down");
     expect(replyOf(admin(s, { to: { ip: "10.0.0.3", port: 6379 } }))).to.deep.equal({
       kind: "error",
-      message: "NOGOODSLAVE Replica 10.0.0.3:6379 cannot be promoted now: down",
+      message:
+        "NOGOODSLAVE Replica 10.0.0.3:6379 cannot be promoted now: down (the replica is SDOWN)",
     });
     expect(s.master.flags.has("failover_in_progress")).to.equal(false);
   });
@@ -209,7 +211,7 @@ describe("SENTINEL FAILOVER … TO <ip> <port> (core)", () => {
     failoverStateMachine(s.h.at(T0 + 10), s.master);
     const ready = s.h.take();
     expect(ready.logs.map((l) => (l.kind === "text" ? l.text : ""))).to.include(
-      "The chosen replica 10.0.0.3:6379 is not promotable: priority 0",
+      "The chosen replica 10.0.0.3:6379 is not promotable: priority-0 (replica-priority 0: never promoted)",
     );
     expect(eventLines(ready).at(-1)).to.equal(
       "-failover-abort-no-good-slave master mymaster 10.0.0.1 6379",

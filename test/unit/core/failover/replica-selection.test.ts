@@ -47,13 +47,13 @@ describe("selectReplica exclusions", () => {
   it("excludes a replica whose last valid PING reply is older than 5 ping periods", () => {
     const { h, master, replica } = oneReplica();
     expect(replicaExclusion(h.at(NOW + 5000), master, replica)).to.equal(null);
-    expect(replicaExclusion(h.at(NOW + 5001), master, replica)).to.equal("no recent ping reply");
+    expect(replicaExclusion(h.at(NOW + 5001), master, replica)).to.equal("no-recent-ping-reply");
   });
 
   it("excludes a replica with priority 0", () => {
     const { h, master, replica } = oneReplica();
     replica.slavePriority = 0;
-    expect(replicaExclusion(h.at(NOW), master, replica)).to.equal("priority 0");
+    expect(replicaExclusion(h.at(NOW), master, replica)).to.equal("priority-0");
   });
 
   it("accepts INFO up to 30 s old while the master is not SDOWN", () => {
@@ -61,7 +61,7 @@ describe("selectReplica exclusions", () => {
     const at = NOW + 30_000;
     replica.link.lastAvailTime = at;
     expect(replicaExclusion(h.at(at), master, replica)).to.equal(null);
-    expect(replicaExclusion(h.at(at + 1), master, replica)).to.equal("stale INFO");
+    expect(replicaExclusion(h.at(at + 1), master, replica)).to.equal("stale-info");
   });
 
   it("accepts INFO only up to 5 s old while the master is SDOWN", () => {
@@ -70,7 +70,7 @@ describe("selectReplica exclusions", () => {
     master.sDownSinceTime = NOW;
     replica.link.lastAvailTime = NOW + 5001;
     expect(replicaExclusion(h.at(NOW + 5000), master, replica)).to.equal(null);
-    expect(replicaExclusion(h.at(NOW + 5001), master, replica)).to.equal("stale INFO");
+    expect(replicaExclusion(h.at(NOW + 5001), master, replica)).to.equal("stale-info");
   });
 
   it("follows SENTINEL DEBUG ping and info periods in the validity windows", () => {
@@ -78,9 +78,9 @@ describe("selectReplica exclusions", () => {
     h.state.timing.pingPeriod = 100;
     h.state.timing.infoPeriod = 200;
     expect(replicaExclusion(h.at(NOW + 500), master, replica)).to.equal(null);
-    expect(replicaExclusion(h.at(NOW + 501), master, replica)).to.equal("no recent ping reply");
+    expect(replicaExclusion(h.at(NOW + 501), master, replica)).to.equal("no-recent-ping-reply");
     replica.link.lastAvailTime = NOW + 601;
-    expect(replicaExclusion(h.at(NOW + 601), master, replica)).to.equal("stale INFO");
+    expect(replicaExclusion(h.at(NOW + 601), master, replica)).to.equal("stale-info");
   });
 
   it("excludes a replica cut off from the master longer than 10 × down-after", () => {
@@ -88,7 +88,7 @@ describe("selectReplica exclusions", () => {
     replica.masterLinkDownTime = 50_000;
     expect(replicaExclusion(h.at(NOW), master, replica)).to.equal(null);
     replica.masterLinkDownTime = 50_001;
-    expect(replicaExclusion(h.at(NOW), master, replica)).to.equal("master link down too long");
+    expect(replicaExclusion(h.at(NOW), master, replica)).to.equal("master-link-down-too-long");
   });
 
   it("adds the master's SDOWN duration to the allowed link-down time", () => {
@@ -98,7 +98,7 @@ describe("selectReplica exclusions", () => {
     replica.masterLinkDownTime = 70_000;
     expect(replicaExclusion(h.at(NOW), master, replica)).to.equal(null);
     replica.masterLinkDownTime = 70_001;
-    expect(replicaExclusion(h.at(NOW), master, replica)).to.equal("master link down too long");
+    expect(replicaExclusion(h.at(NOW), master, replica)).to.equal("master-link-down-too-long");
   });
 
   it("does not exclude a replica with replica-announced 0", () => {
