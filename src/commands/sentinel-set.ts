@@ -16,7 +16,12 @@ import type { SentinelCommandEnv, SentinelCommandOutcome } from "./sentinel-type
 import { adminOutcome, replyOutcome } from "./sentinel-types.js";
 
 type OptionKind =
-  "positive" | "non-negative" | "string" | "notification-script" | "client-reconfig-script";
+  | "positive"
+  | "non-negative"
+  | "string"
+  | "yes-no"
+  | "notification-script"
+  | "client-reconfig-script";
 
 const OPTIONS: Readonly<Record<string, OptionKind>> = {
   "down-after-milliseconds": "positive",
@@ -30,6 +35,8 @@ const OPTIONS: Readonly<Record<string, OptionKind>> = {
   "client-reconfig-script": "client-reconfig-script",
   "auth-pass": "string",
   "auth-user": "string",
+  // Vigil's self-fencing (docs/COMPATIBILITY.md, "Self-fencing").
+  "fence-isolated-master": "yes-no",
 };
 
 const SCRIPTS_DENIED =
@@ -68,6 +75,10 @@ function checkValue(
       return null;
     case "string":
       return null;
+    case "yes-no": {
+      const v = value.toLowerCase();
+      return v === "yes" || v === "no" ? null : invalidArgument(value, option);
+    }
   }
 }
 

@@ -180,6 +180,7 @@ function rewriteMaster(st: RewriteState, m: MasterConfig): void {
   if (s.masterRebootDownAfterPeriod !== 0) {
     line("master-reboot-down-after-period", s.masterRebootDownAfterPeriod);
   }
+  if (s.fenceIsolatedMaster) line("fence-isolated-master", "yes");
   line("config-epoch", String(m.configEpoch));
   line("leader-epoch", String(m.leaderEpoch));
   // The state already holds the promoted replica under the old master address (§10.3).
@@ -203,6 +204,7 @@ const MASTER_SUBS = [
   "known-sentinel",
   "rename-command",
   "master-reboot-down-after-period",
+  "fence-isolated-master",
 ];
 
 function optional(st: RewriteState, sub: string, value: string): void {

@@ -148,6 +148,7 @@ export const masterSchema = z.strictObject({
   "client-reconfig-script": z.string().default(""),
   "auth-pass": z.string().default(""),
   "auth-user": z.string().default(""),
+  "fence-isolated-master": yesNoSchema.default(false),
   /** original command → new name. */
   "rename-command": z.record(z.string().min(1), z.string().min(1)).default({}),
 });

@@ -66,6 +66,7 @@ const PRE_MONITOR: ReadonlySet<string> = new Set([
 const ARITY: Readonly<Record<string, readonly number[]>> = {
   monitor: [4],
   "down-after-milliseconds": [2],
+  "fence-isolated-master": [2],
   "failover-timeout": [2],
   "parallel-syncs": [2],
   "notification-script": [2],
@@ -287,6 +288,9 @@ function applyMasterOption(
       return;
     case "auth-user":
       m.settings.authUser = v;
+      return;
+    case "fence-isolated-master":
+      m.settings.fenceIsolatedMaster = yesNo(v, REASONS.yesNo);
       return;
     case "config-epoch":
     case "leader-epoch": {

@@ -125,6 +125,7 @@ const MASTER_OPTIONS = [
   "client-reconfig-script",
   "auth-pass",
   "auth-user",
+  "fence-isolated-master",
 ] as const satisfies readonly (keyof MasterInput)[];
 
 /** The `sentinel …` lines the YAML stands for; each line number points at its YAML node. */
@@ -150,7 +151,8 @@ function toDirectives(src: YamlSource, input: ConfigFileInput): Directive[] {
     add(["masters", name], ["monitor", name, m.host, m.port, m.quorum]);
     for (const key of MASTER_OPTIONS) {
       if (m[key] === "" || !src.has(["masters", name, key])) continue;
-      add(["masters", name, key], [key, name, m[key]]);
+      const v = m[key];
+      add(["masters", name, key], [key, name, typeof v === "boolean" ? (v ? "yes" : "no") : v]);
     }
     for (const [from, to] of Object.entries(m["rename-command"])) {
       add(["masters", name, "rename-command", from], ["rename-command", name, from, to]);

@@ -18,6 +18,7 @@ import type { PersistedState, SentinelConfig } from "./model/config.js";
 import type { CoreContext } from "./model/context.js";
 import { ReadyBuilder } from "./model/context.js";
 import { checkObjectivelyDown, checkSubjectivelyDown } from "./detection/down-detection.js";
+import { checkIsolationFence } from "./detection/fence.js";
 import { failoverStateMachine, startFailoverIfNeeded } from "./failover/failover-state.js";
 import { onHelloReceived } from "./monitor/hello.js";
 import { onInfoReply } from "./monitor/info-refresh.js";
@@ -77,6 +78,7 @@ function handleInstance(ctx: CoreContext, instance: InstanceState, master: Maste
   checkSubjectivelyDown(ctx, instance, master);
   if (instance.kind !== "master") return;
   checkObjectivelyDown(ctx, master);
+  checkIsolationFence(ctx, master);
   if (startFailoverIfNeeded(ctx, master)) askMasterStateToOtherSentinels(ctx, master, true);
   failoverStateMachine(ctx, master);
   askMasterStateToOtherSentinels(ctx, master, false);

@@ -125,6 +125,16 @@ export class LinkManager {
           gen,
         }));
         return;
+      case "client-pause":
+      case "client-unpause":
+        // Self-fencing (core/detection/fence.ts).
+        this.send(
+          command.link,
+          "client",
+          command.type === "client-pause" ? ["PAUSE", String(command.ms), "WRITE"] : ["UNPAUSE"],
+          (_result, gen) => ({ type: "command-done", link: command.link, gen }),
+        );
+        return;
       case "rename-commands": {
         // Read at every send (sentinel.c: sentinelInstanceMapCommand); the next connect brings
         // the same map again.

@@ -8,6 +8,7 @@ import { runSeed } from "./harness/swarm-run.js";
 interface Job {
   readonly seeds: readonly number[];
   readonly brokenVotes: boolean;
+  readonly fence: boolean;
   readonly stopOnFailure: boolean;
   readonly strict: boolean;
 }
@@ -29,6 +30,7 @@ process.once("message", (message: unknown) => {
       const result = runSeed(seed, {
         factory: swarmCore(seed),
         brokenVotes: job.brokenVotes,
+        fence: job.fence,
         strict: job.strict,
       });
       await send(result.ok ? { ...result, tail: [], trace: "" } : { ...result, trace: "" });

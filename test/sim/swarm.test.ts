@@ -28,6 +28,8 @@ const from = envInt("SIM_SEED_FROM") ?? 1;
 const workers = envInt("SIM_WORKERS");
 const seeds = Array.from({ length: budget }, (_, i) => from + i);
 const strict = process.env["SIM_STRICT"] !== "0";
+// Self-fencing runs (every master with fence-isolated-master yes): SIM_FENCE_SEEDS, default 200.
+const fenceSeeds = Array.from({ length: envInt("SIM_FENCE_SEEDS") ?? 200 }, (_, i) => from + i);
 const poolOptions = workers === null ? { strict } : { workers, strict };
 
 describe("sim swarm", function () {
@@ -35,7 +37,8 @@ describe("sim swarm", function () {
 
   if (single !== null) {
     it(`replays seed ${single} without a safety or liveness failure`, () => {
-      const result = runSeed(single, { factory: realCore, keepTrace: 0, strict });
+      const fence = process.env["SIM_FENCE"] === "1";
+      const result = runSeed(single, { factory: realCore, keepTrace: 0, strict, fence });
       if (!result.ok) console.log(`${result.trace}\n${formatFailure(result)}`);
       expect(result.ok, result.message).to.equal(true);
     });
@@ -56,6 +59,20 @@ describe("sim swarm", function () {
       failed.map((r) => r.seed),
       failed.slice(0, 3).map(formatFailure).join("\n\n"),
     ).to.deep.equal([]);
+  });
+
+  it(`never fences a master a majority can see, on ${fenceSeeds.length} seeds with fence-isolated-master on`, async () => {
+    const { results } = await runSeedsInWorkers(fenceSeeds, { ...poolOptions, fence: true });
+    const failed = results.filter((r) => !r.ok);
+    const fences = results.reduce((n, r) => n + r.fences, 0);
+    const fencedRuns = results.filter((r) => r.fences > 0).length;
+    console.log(`      fencing: ${fences} +fence in ${fencedRuns} of ${results.length} runs`);
+    expect(
+      failed.map((r) => r.seed),
+      failed.slice(0, 3).map(formatFailure).join("\n\n"),
+    ).to.deep.equal([]);
+    // The partitions of the fault schedule cut masters off with a minority: fences happen.
+    expect(fencedRuns).to.be.greaterThan(0);
   });
 
   it("catches a broken vote rule (a sentinel that votes for every asker) within the budget", async () => {

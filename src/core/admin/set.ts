@@ -79,6 +79,12 @@ function applyOne(
     dropInstanceConnections(ctx, master);
     return { ok: true, used: 1, detail: `${option} ${name === "auth-pass" ? "******" : value}` };
   }
+  if (name === "fence-isolated-master" && value !== undefined) {
+    const v = value.toLowerCase();
+    if (v !== "yes" && v !== "no") return invalid(value, option);
+    update(master, { fenceIsolatedMaster: v === "yes" });
+    return { ok: true, used: 1, detail: `${option} ${v}` };
+  }
   const newName = rest[1];
   if (name === "rename-command" && value !== undefined && newName !== undefined) {
     if (value === "" || newName === "") return invalid(newName === "" ? newName : value, option);

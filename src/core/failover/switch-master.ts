@@ -39,7 +39,19 @@ export function resetMasterAndChangeAddress(
   }
   if (!sameAddr(ctx.state, newAddr, master.addr)) replicaAddrs.push(master.addr);
 
+  const fence = master.fence;
+  const oldAddr = master.addr;
   resetMasterRecord(ctx, master, { keepPeers: true });
+  // A fence held on the old master keeps holding it until it is demoted (detection/fence.ts).
+  master.fence = {
+    replicaAckTime: ctx.now,
+    replicaLagMs: null,
+    fenced: false,
+    renewTime: fence.renewTime,
+    clearedTime: 0,
+    heldAddr: fence.fenced ? oldAddr : fence.heldAddr,
+    demoteTime: 0,
+  };
   master.addr = newAddr;
   master.link.addr = newAddr;
   // Connect to the new address on the next tick: the once-per-ping-period throttle was for the

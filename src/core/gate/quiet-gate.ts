@@ -61,6 +61,8 @@ export function setQuiet(ctx: CoreContext, instance: InstanceState, master: Mast
  */
 export function quietUntil(ctx: CoreContext, instance: InstanceState, master: MasterState): number {
   if (instance.flags.size !== 0) return 0;
+  // Self-fencing (detection/fence.ts) reads clocks at every tick; it is opt-in, so no gate.
+  if (master.settings.fenceIsolatedMaster) return 0;
   const link = instance.link;
   // reconnectInstance acts on any connection missing; sendPeriodicCommands needs both up.
   if (!link.cmdConnected || link.cmdConnecting || link.cmdClosing) return 0;

@@ -22,6 +22,12 @@ export interface MasterSettings {
   readonly authUser: string;
   /** rename-command: lowercase original name → new name. */
   readonly renamedCommands: Readonly<Record<string, string>>;
+  /**
+   * Vigil: `sentinel fence-isolated-master <name> yes` — pause the master's writes while this
+   * sentinel reaches it but neither a majority of the sentinels nor a replica in sync
+   * (detection/fence.ts, docs/COMPATIBILITY.md "Self-fencing").
+   */
+  readonly fenceIsolatedMaster: boolean;
 }
 
 export interface KnownSentinel {
@@ -91,5 +97,6 @@ export function defaultMasterSettings(quorum: number): MasterSettings {
     authPass: "",
     authUser: "",
     renamedCommands: {},
+    fenceIsolatedMaster: false,
   };
 }

@@ -49,6 +49,8 @@ export const EVENT_LEVELS = {
   "+slave-reconf-sent-be": "notice",
   "+switch-master": "warning",
   "+config-update-from": "warning",
+  "+fence": "warning",
+  "-fence": "warning",
   "+tilt": "warning",
   "-tilt": "warning",
   "-script-error": "warning",

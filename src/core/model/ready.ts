@@ -92,6 +92,10 @@ export type Command =
       readonly steps: readonly (readonly string[])[];
     }
   | { readonly type: "script-kill"; readonly link: LinkId }
+  /** Self-fencing (detection/fence.ts): `CLIENT PAUSE <ms> WRITE`, renewed while it holds. */
+  | { readonly type: "client-pause"; readonly link: LinkId; readonly ms: number }
+  /** `CLIENT UNPAUSE`: the fence is lifted. */
+  | { readonly type: "client-unpause"; readonly link: LinkId }
   /**
    * The link's rename-command map changed (SENTINEL SET rename-command): every command sent on
    * it from now on, on the connections already open too, uses this one (core/records/renamed-commands.ts).

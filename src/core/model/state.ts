@@ -189,6 +189,8 @@ export interface MasterState extends InstanceCommon, InfoFields, QuietGroupField
    */
   replHistory: Map<string, bigint | null>;
   masterRebootSinceTime: number;
+  /** Vigil: self-fencing of an isolated master (detection/fence.ts). */
+  fence: FenceFields;
   replicas: Map<string, ReplicaState>;
   /** Peer sentinels keyed by run id. */
   sentinels: Map<string, PeerState>;
@@ -230,4 +232,24 @@ export interface HostEntry {
   answeredAt: number;
   /** A `resolve` command is out and not yet answered. */
   pending: boolean;
+}
+
+/**
+ * What the self-fencing of a master keeps (detection/fence.ts; `sentinel fence-isolated-master`).
+ */
+export interface FenceFields {
+  /** The latest replication ack the master reported (INFO `lag=` of an online replica). */
+  replicaAckTime: number;
+  /** The freshest online replica's lag in the master's last INFO (ms); null = none listed. */
+  replicaLagMs: number | null;
+  /** Whether this sentinel holds the master's writes paused (CLIENT PAUSE … WRITE). */
+  fenced: boolean;
+  /** When the last CLIENT PAUSE went out. */
+  renewTime: number;
+  /** When the isolation ended while fenced; 0 while it holds. */
+  clearedTime: number;
+  /** After a switch while fenced: the old master, held paused until it reports role slave. */
+  heldAddr: Addr | null;
+  /** When the held old master was last sent SLAVEOF; 0 = not yet. */
+  demoteTime: number;
 }

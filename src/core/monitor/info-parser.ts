@@ -11,6 +11,10 @@ import { atoi, strtoull } from "../basics/redis-int.js";
 export interface InfoReplicaLine {
   readonly ip: string;
   readonly port: number;
+  /** `state=online` (the old form's third field is the state too). */
+  readonly online: boolean;
+  /** `lag=<s>`: seconds since the replica's last REPLCONF ACK; null when absent. */
+  readonly lag: number | null;
 }
 
 export interface InfoReport {
@@ -48,14 +52,35 @@ export function parseReplicaLine(line: string): InfoReplicaLine | null {
     const fields = line.slice(colon + 1).split(",");
     // The old form needs the comma that ends the port.
     if (fields.length < 3) return null;
-    return { ip: fields[0] ?? "", port: atoi(fields[1] ?? "") };
+    return {
+      ip: fields[0] ?? "",
+      port: atoi(fields[1] ?? ""),
+      online: fields[2] === "online",
+      lag: null,
+    };
   }
   const ipAt = line.indexOf("ip=");
   const portAt = line.indexOf("port=");
   if (portAt === -1) return null;
   const ip = line.slice(ipAt + 3).split(",")[0] ?? "";
   const port = line.slice(portAt + 5).split(",")[0] ?? "";
-  return { ip, port: atoi(port) };
+  return { ip, port: atoi(port), online: fieldOf(line, "state=") === "online", lag: lagOf(line) };
+}
+
+/** The value of `key` (e.g. "state=") among the line's comma-separated fields, null if absent. */
+function fieldOf(line: string, key: string): string | null {
+  const at = line.indexOf(key);
+  if (at === -1) return null;
+  const before = line.charCodeAt(at - 1);
+  // At the start of a field: after "slaveN:" or ",".
+  if (before !== 0x3a && before !== 0x2c) return null;
+  return line.slice(at + key.length).split(",")[0] ?? "";
+}
+
+function lagOf(line: string): number | null {
+  const text = fieldOf(line, "lag=");
+  if (text === null || !/^\d{1,9}$/.test(text)) return null;
+  return Number(text);
 }
 
 type MutableReport = { -readonly [K in keyof InfoReport]: InfoReport[K] };

@@ -227,6 +227,25 @@ function maybeFixSlaveConfig(ctx: CoreContext, master: MasterState, replica: Rep
   }
 }
 
+/**
+ * The latest replication ack the master reports (`lag=` of its online replicas), for the
+ * self-fencing (detection/fence.ts). A master listing no online replica leaves it as it was.
+ * Redis counts lag in whole seconds of its clock (server.unixtime - repl_ack_time), so an ack
+ * `lag` seconds ago was between lag-1 and lag+1 seconds ago: take the middle of the second.
+ */
+function noteReplicationAcks(ctx: CoreContext, master: MasterState, report: InfoReport): void {
+  let lagMs: number | null = null;
+  for (const line of report.replicas) {
+    if (!line.online || line.lag === null) continue;
+    const ms = line.lag * 1000 + 500;
+    if (lagMs === null || ms < lagMs) lagMs = ms;
+  }
+  const fence = master.fence;
+  fence.replicaLagMs = lagMs;
+  if (lagMs !== null && ctx.now - lagMs > fence.replicaAckTime)
+    fence.replicaAckTime = ctx.now - lagMs;
+}
+
 /** sentinel.c: sentinelRefreshInstanceInfo. */
 export function refreshFromInfo(
   ctx: CoreContext,
@@ -238,7 +257,10 @@ export function refreshFromInfo(
   instance.infoText = text;
   const report = parseInfo(text);
   if (report.runId !== null) applyRunId(ctx, instance, master, report.runId);
-  if (instance.kind === "master") discoverReplicas(ctx, master, report);
+  if (instance.kind === "master") {
+    discoverReplicas(ctx, master, report);
+    noteReplicationAcks(ctx, master, report);
+  }
   applyReplicationFields(ctx, instance, report);
   applyHistoryFields(ctx, instance, report);
   instance.infoRefresh = ctx.now;

@@ -10,6 +10,7 @@
  * In the very tick a SLAVEOF goes to one of them, an INFO follows it on the same connection, so
  * the reply (which Redis answers in order) already shows the new role or master.
  */
+import { addrEquals } from "../basics/addr.js";
 import type { CoreContext } from "../model/context.js";
 import { formatHello } from "./hello.js";
 import { linkUsable } from "../records/instances.js";
@@ -57,6 +58,8 @@ function infoPeriodOf(
   failing: boolean,
 ): number {
   const timing = ctx.state.timing;
+  // Self-fencing reads the master's replication acks (detection/fence.ts): keep them fresh.
+  if (instance.kind === "master" && master.settings.fenceIsolatedMaster) return 1000;
   if (instance.kind !== "slave") return timing.infoPeriod;
   if (failing) {
     if (replicaInFailover(master, instance)) return timing.failoverInfoPeriod;
@@ -89,10 +92,21 @@ function stillAwaited(sentTime: number, now: number, pingPeriod: number): boolea
   return sentTime !== 0 && now - sentTime < pingPeriod;
 }
 
+/**
+ * Whether this sentinel holds the instance's writes paused (detection/fence.ts). CLIENT PAUSE
+ * WRITE holds PUBLISH too, and every command behind it on the connection: a hello there would
+ * stall this link's PINGs into a false SDOWN. The peers get our hellos directly meanwhile.
+ */
+function fenceHoldsWrites(instance: InstanceState, master: MasterState): boolean {
+  if (instance.kind === "master") return master.fence.fenced;
+  const held = master.fence.heldAddr;
+  return instance.kind === "slave" && held !== null && addrEquals(held, instance.addr);
+}
+
 /** sentinel.c: sentinelSendHello. False when no hello could be formatted (no local address). */
 export function sendHello(ctx: CoreContext, instance: InstanceState, master: MasterState): boolean {
   const link = instance.link;
-  if (!linkUsable(link)) return false;
+  if (!linkUsable(link) || fenceHoldsWrites(instance, master)) return false;
   const payload = formatHello(ctx, instance, master);
   if (payload === null) return false;
   ctx.out.command({ type: "publish-hello", link: link.id, payload });

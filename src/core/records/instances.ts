@@ -141,6 +141,15 @@ export function createMaster(
     chosenReplica: null,
     replHistory: new Map(),
     masterRebootSinceTime: 0,
+    fence: {
+      replicaAckTime: now,
+      replicaLagMs: null,
+      fenced: false,
+      renewTime: 0,
+      clearedTime: 0,
+      heldAddr: null,
+      demoteTime: 0,
+    },
     replicas: new Map(),
     sentinels: new Map(),
   };

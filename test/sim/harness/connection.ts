@@ -15,6 +15,8 @@ export type Request =
   | { readonly kind: "subscribe" }
   | { readonly kind: "replicaof"; readonly target: Addr | null }
   | { readonly kind: "script-kill" }
+  | { readonly kind: "client-pause"; readonly ms: number }
+  | { readonly kind: "client-unpause" }
   | {
       readonly kind: "is-master-down";
       readonly ip: string;

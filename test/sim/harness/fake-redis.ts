@@ -66,7 +66,7 @@ export class FakeRedis implements ServerEnd {
   /** Sim time the replica link went down; 0 = never had one (INFO prints -1). */
   linkDownSince = 0;
   private syncDoneAt = 0;
-  private lastIoAt = 0;
+  lastIoAt = 0;
   private startedAt: number;
   private readonly loadingTime: number;
   private readonly clients = new Set<Connection>();
@@ -74,6 +74,10 @@ export class FakeRedis implements ServerEnd {
   private inbox: (() => void)[] = [];
   /** Writes per replication tick on a master (0 = idle). */
   writeRate = 200;
+  /** CLIENT PAUSE … WRITE: writes (and PUBLISH) wait until this time; 0 = not paused. */
+  writesPausedUntil = 0;
+  /** Writes held by the pause, run when it ends. */
+  private heldWrites: (() => void)[] = [];
   /** Counters for the checker and reports. */
   promotions = 0;
 
@@ -143,8 +147,19 @@ export class FakeRedis implements ServerEnd {
         respond({ kind: "ok", text: "subscribe" });
         return;
       case "publish":
-        this.publish(request.payload);
-        respond({ kind: "ok", text: String(this.subscribers.size) });
+        // PUBLISH may replicate: CLIENT PAUSE WRITE holds it until the pause ends.
+        this.whenWritable(() => {
+          this.publish(request.payload);
+          respond({ kind: "ok", text: String(this.subscribers.size) });
+        });
+        return;
+      case "client-pause":
+        this.pauseWrites(request.ms);
+        respond({ kind: "ok", text: "OK" });
+        return;
+      case "client-unpause":
+        this.unpauseWrites();
+        respond({ kind: "ok", text: "OK" });
         return;
       case "script-kill":
         respond({ kind: "error", text: "NOTBUSY No scripts in execution right now." });
@@ -273,7 +288,8 @@ export class FakeRedis implements ServerEnd {
       const now = clock.now();
       this.previousOffset = this.offset;
       if (this.role === "master") {
-        this.offset += this.writeRate === 0 ? 0 : this.env.random.int(this.writeRate + 1);
+        const writes = this.writeRate === 0 ? 0 : this.env.random.int(this.writeRate + 1);
+        if (!this.writesPaused()) this.offset += writes;
       } else {
         this.followUpstream(now);
       }
@@ -316,8 +332,38 @@ export class FakeRedis implements ServerEnd {
     this.syncDoneAt = 0;
   }
 
+  writesPaused(): boolean {
+    return this.env.clock.now() < this.writesPausedUntil;
+  }
+
+  private whenWritable(run: () => void): void {
+    if (!this.writesPaused()) {
+      run();
+      return;
+    }
+    this.heldWrites.push(run);
+  }
+
+  private pauseWrites(ms: number): void {
+    const until = this.env.clock.now() + ms;
+    if (until <= this.writesPausedUntil) return;
+    this.writesPausedUntil = until;
+    this.env.clock.after(ms, () => {
+      if (this.env.clock.now() >= this.writesPausedUntil) this.unpauseWrites();
+    });
+  }
+
+  private unpauseWrites(): void {
+    this.writesPausedUntil = 0;
+    const held = this.heldWrites;
+    this.heldWrites = [];
+    for (const run of held) run();
+  }
+
   crash(): void {
     if (!this.up) return;
+    this.writesPausedUntil = 0;
+    this.heldWrites = [];
     this.up = false;
     this.paused = false;
     this.inbox = [];
@@ -395,7 +441,11 @@ export class FakeRedis implements ServerEnd {
     const replicas = this.replicasOnline();
     lines.push(`connected_slaves:${replicas.length}`);
     replicas.forEach((r, i) => {
-      lines.push(`slave${i}:ip=${r.host},port=${r.port},state=online,offset=${r.offset},lag=0`);
+      // lag: whole seconds since the replica last heard from this master (its REPLCONF ACK).
+      const lag = Math.floor((this.env.clock.now() - r.lastIoAt) / 1000);
+      lines.push(
+        `slave${i}:ip=${r.host},port=${r.port},state=online,offset=${r.offset},lag=${lag}`,
+      );
     });
     lines.push(
       "master_failover_state:no-failover",

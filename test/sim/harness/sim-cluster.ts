@@ -20,6 +20,7 @@ import type { AdminOp } from "../../../src/core/model/inputs.js";
 import type { AdminResult, Ready } from "../../../src/core/model/ready.js";
 import type { Timing } from "../../../src/core/model/timing.js";
 import { Checker, convergence } from "./checker.js";
+import { FenceWatch } from "./fence-watch.js";
 import type { ServerEnd } from "./connection.js";
 import type { PathConfig } from "./fake-network.js";
 import { FakeNetwork, LAN_PATH } from "./fake-network.js";
@@ -49,6 +50,8 @@ export interface Topology {
   readonly path?: PathConfig;
   /** How long a restarted Redis answers -LOADING. */
   readonly loadingTime?: number;
+  /** `sentinel fence-isolated-master <name> yes` on every master, watched by FenceWatch. */
+  readonly fence?: boolean;
 }
 
 export interface ClusterOptions {
@@ -77,6 +80,8 @@ export class SimCluster implements SimObserver {
   readonly network: FakeNetwork;
   readonly trace: Trace;
   readonly checker: Checker | null;
+  /** The self-fencing invariant, with `fence` in the topology (and the checker on). */
+  readonly fenceWatch: FenceWatch | null;
   readonly sentinels: SimSentinel[] = [];
   readonly redis: FakeRedis[] = [];
   readonly groups = new Map<string, FakeRedis[]>();
@@ -98,6 +103,10 @@ export class SimCluster implements SimObserver {
     if (this.checker !== null) this.checker.now = () => this.clock.now();
     this.buildRedis();
     this.buildSentinels(options.factory);
+    this.fenceWatch =
+      this.topology.fence === true && this.checker !== null
+        ? new FenceWatch(this.sentinels, this.network, this.topology.downAfter ?? 5000)
+        : null;
   }
 
   // ---- topology ----
@@ -169,6 +178,7 @@ export class SimCluster implements SimObserver {
             downAfterPeriod: t.downAfter ?? 5000,
             failoverTimeout: t.failoverTimeout ?? 30_000,
             parallelSyncs: t.parallelSyncs ?? 1,
+            fenceIsolatedMaster: t.fence === true,
           },
           configEpoch: 0n,
           leaderEpoch: 0n,
@@ -238,6 +248,10 @@ export class SimCluster implements SimObserver {
       }
     }
     this.checker?.onStep(sentinel, input, ready, votes);
+    if (this.fenceWatch !== null) {
+      const fenced = ready.events.filter((e) => e.type === "+fence").length;
+      this.fenceWatch.onStep(sentinel, fenced, now);
+    }
   }
 
   onLifecycle(sentinel: SimSentinel, text: string): void {

@@ -121,6 +121,16 @@ export class SimLinks {
           gen,
         }));
         return;
+      case "client-pause":
+      case "client-unpause":
+        this.send(
+          command.link,
+          command.type === "client-pause"
+            ? { kind: "client-pause", ms: command.ms }
+            : { kind: "client-unpause" },
+          (_r, gen) => ({ type: "command-done", link: command.link, gen }),
+        );
+        return;
       case "rename-commands":
         // Simulated instances take requests by kind, not by name.
         return;

@@ -364,6 +364,8 @@ export class SimSentinel implements ServerEnd, ClientEnd {
       case "subscribe":
       case "replicaof":
       case "script-kill":
+      case "client-pause":
+      case "client-unpause":
         respond({ kind: "error", text: "ERR unknown command" });
         return;
     }

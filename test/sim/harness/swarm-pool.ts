@@ -14,6 +14,8 @@ export interface PoolOptions {
   /** Each worker stops at its first failing seed. */
   readonly stopOnFailure?: boolean;
   readonly strict?: boolean;
+  /** Every master with fence-isolated-master yes (swarm-run.ts). */
+  readonly fence?: boolean;
 }
 
 export interface PoolResult {
@@ -65,6 +67,7 @@ export async function runSeedsInWorkers(
           child.send({
             seeds: mine,
             brokenVotes: options.brokenVotes ?? false,
+            fence: options.fence ?? false,
             stopOnFailure: options.stopOnFailure ?? false,
             strict: options.strict ?? false,
           });

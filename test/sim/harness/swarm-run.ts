@@ -17,6 +17,8 @@ export interface SwarmOptions {
   readonly keepTrace?: number;
   /** Fail on the tolerated mixed-epoch tally quirk too. */
   readonly strict?: boolean;
+  /** Every master with fence-isolated-master yes, under the FenceWatch invariant. */
+  readonly fence?: boolean;
 }
 
 export interface SeedResult {
@@ -30,6 +32,8 @@ export interface SeedResult {
   readonly virtualMs: number;
   readonly steps: number;
   readonly faults: number;
+  /** `+fence` events of the run (with `fence`). */
+  readonly fences: number;
 }
 
 /** The broken vote rule of the checker self-test: answers every asker as if voting for it. */
@@ -200,7 +204,8 @@ function pickFault(r: Prng): Fault {
 
 export function runSeed(seed: number, options: SwarmOptions): SeedResult {
   const r = new Prng(seed).fork("swarm");
-  const topology = drawTopology(r);
+  const drawn = drawTopology(r);
+  const topology = options.fence === true ? { ...drawn, fence: true } : drawn;
   const cluster = new SimCluster({
     seed,
     topology,
@@ -224,6 +229,7 @@ export function runSeed(seed: number, options: SwarmOptions): SeedResult {
     virtualMs: cluster.now(),
     steps: cluster.sentinels.reduce((n, s) => n + s.steps, 0),
     faults,
+    fences: cluster.fenceWatch?.fences ?? 0,
   });
   try {
     cluster.start();

@@ -152,6 +152,20 @@ describe("conf-rewriter layout", () => {
     expect(load(out).sentinel).to.deep.equal(load(text).sentinel);
   });
 
+  it("writes fence-isolated-master only when yes, and reads it back", () => {
+    const text = [
+      "sentinel monitor m 127.0.0.1 6379 2",
+      "sentinel fence-isolated-master m yes",
+    ].join("\n");
+    const out = rewriteLoaded(text);
+    expect(out).to.include("sentinel fence-isolated-master m yes");
+    expect(load(out).sentinel).to.deep.equal(load(text).sentinel);
+    const off = rewriteLoaded(
+      ["sentinel monitor m 127.0.0.1 6379 2", "sentinel fence-isolated-master m no"].join("\n"),
+    );
+    expect(off).not.to.include("fence-isolated-master");
+  });
+
   it("does not add a second signature and blanks leftover lines of written options", () => {
     const text = [
       "sentinel monitor m 127.0.0.1 6379 2",

@@ -128,6 +128,18 @@ describe("conf-to-config sentinel directives", () => {
     );
   });
 
+  it("reads Vigil's fence-isolated-master yes|no, any case, and refuses anything else", () => {
+    const r = load(`${MONITOR}\nsentinel fence-isolated-master m YES`);
+    expect(r.sentinel.masters[0]!.settings.fenceIsolatedMaster).to.equal(true);
+    expect(load(MONITOR).sentinel.masters[0]!.settings.fenceIsolatedMaster).to.equal(false);
+    const e = errorOf(`${MONITOR}\nsentinel fence-isolated-master m maybe`);
+    expect([e.line, e.directive, e.reason]).to.deep.equal([
+      2,
+      "sentinel fence-isolated-master",
+      "argument must be 'yes' or 'no'",
+    ]);
+  });
+
   it("reads epochs up to 2^63-1 exactly", () => {
     const r = load(
       [

@@ -118,6 +118,8 @@ class World {
         case "forget":
         case "rename-commands":
         case "script-kill":
+        case "client-pause":
+        case "client-unpause":
         case "resolve":
           break;
       }

@@ -109,6 +109,7 @@ const SET_FIELDS: Readonly<
   "client-reconfig-script": (s) => s.clientReconfigScript,
   "auth-pass": (s) => s.authPass,
   "auth-user": (s) => s.authUser,
+  "fence-isolated-master": (s) => (s.fenceIsolatedMaster ? "yes" : "no"),
 };
 
 function setValue(d: Draw, option: string): string[] {
@@ -118,6 +119,7 @@ function setValue(d: Draw, option: string): string[] {
   }
   if (lower.endsWith("-script")) return [d.pick(SCRIPTS)];
   if (lower.startsWith("auth-") || lower === "bogus") return [d.pick(STRINGS)];
+  if (lower === "fence-isolated-master") return [d.pick(["yes", "no", "YES", "No", "maybe", ""])];
   return [d.chance(0.8) ? d.pick(VALID_INTS) : d.pick(INTS)];
 }
 
@@ -147,7 +149,11 @@ function sentinelSet(h: Harness, d: Draw): StepResult {
       j += 3;
     } else {
       // Valkey's name sets the same field.
-      want.set(option.replace(/^primary-reboot/, "master-reboot"), args[j + 1]!);
+      const value = args[j + 1]!;
+      want.set(
+        option.replace(/^primary-reboot/, "master-reboot"),
+        option === "fence-isolated-master" ? value.toLowerCase() : value,
+      );
       j += 2;
     }
   }

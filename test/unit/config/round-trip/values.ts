@@ -179,6 +179,7 @@ export const SET_OPTIONS: readonly string[] = [
   "auth-pass",
   "auth-user",
   "rename-command",
+  "fence-isolated-master",
   "Auth-Pass",
   "QUORUM",
   "bogus",

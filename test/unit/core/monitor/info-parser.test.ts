@@ -15,8 +15,8 @@ describe("info-parser: real redis-server 7.0.15 INFO", () => {
     expect(report.runId).to.equal("92719cb83424533b1023b0dc9a4ce47dd2d6afb2");
     expect(report.role).to.equal("master");
     expect(report.replicas).to.deep.equal([
-      { ip: "127.0.0.1", port: 51983 },
-      { ip: "127.0.0.1", port: 52283 },
+      { ip: "127.0.0.1", port: 51983, online: true, lag: 0 },
+      { ip: "127.0.0.1", port: 52283, online: true, lag: 0 },
     ]);
     expect(report.masterLinkDownTime).to.equal(0);
     expect(report.masterHost).to.equal(null);
@@ -55,6 +55,8 @@ describe("info-parser: slave lines", () => {
     expect(parseReplicaLine("slave0:10.0.0.2,6380,online")).to.deep.equal({
       ip: "10.0.0.2",
       port: 6380,
+      online: true,
+      lag: null,
     });
   });
 
@@ -66,7 +68,29 @@ describe("info-parser: slave lines", () => {
     expect(parseReplicaLine("slave1:ip=::1,port=6381,state=online,offset=1,lag=0")).to.deep.equal({
       ip: "::1",
       port: 6381,
+      online: true,
+      lag: 0,
     });
+  });
+
+  it("reads a replica's state and lag (seconds since its last REPLCONF ACK)", () => {
+    expect(
+      parseReplicaLine("slave0:ip=10.0.0.2,port=6380,state=wait_bgsave,offset=0,lag=17"),
+    ).to.deep.equal({
+      ip: "10.0.0.2",
+      port: 6380,
+      online: false,
+      lag: 17,
+    });
+    expect(parseReplicaLine("slave0:ip=10.0.0.2,port=6380,state=online,offset=0")).to.deep.equal({
+      ip: "10.0.0.2",
+      port: 6380,
+      online: true,
+      lag: null,
+    });
+    expect(parseReplicaLine("slave0:ip=10.0.0.2,port=6380,state=online,lag=-1")?.lag).to.equal(
+      null,
+    );
   });
 
   it("does not take slave_repl_offset or slave_priority for replica lines", () => {
