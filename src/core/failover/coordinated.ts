@@ -66,7 +66,9 @@ export function killClientsAfterHandover(
   promoted: ReplicaState,
 ): void {
   for (const instance of [master, promoted]) {
-    if (!linkUsable(instance.link)) continue;
+    // Only the command connection is needed (Valkey checks `link->cc`): the pub/sub one may be
+    // down, and the old master must not keep writes paused for the rest of failover-timeout.
+    if (!instance.link.cmdConnected) continue;
     sendTransaction(ctx, instance, [
       ["config", "REWRITE"],
       ["client", "KILL", "TYPE", "normal"],
@@ -81,7 +83,7 @@ export function killClientsAfterHandover(
  * still be running (or holding writes with our pause): stop both before the failover is aborted.
  */
 export function abortMasterHandover(ctx: CoreContext, master: MasterState): void {
-  if (!linkUsable(master.link)) return;
+  if (!master.link.cmdConnected) return;
   ctx.out.log(
     "warning",
     `Coordinated failover of '${master.name}' timed out: sending FAILOVER ABORT and CLIENT UNPAUSE to the master`,

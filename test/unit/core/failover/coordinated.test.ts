@@ -116,6 +116,8 @@ describe("SENTINEL FAILOVER … COORDINATED (core)", () => {
     ]);
     expect(s.master.failoverState).to.equal("wait_promotion");
 
+    // The pub/sub connection of the old master may be down: the command connection suffices.
+    s.master.link.pubsubConnected = false;
     expect(onReplicaReportsMaster(s.h.at(T0 + 2_000), s.master, s.r1)).to.equal(true);
     const kill = [
       ["config", "REWRITE"],
