@@ -21,6 +21,11 @@ export interface CommandSpec {
   readonly complexity: string;
   readonly subcommands: readonly CommandSpec[];
   readonly hidden: boolean;
+  /**
+   * The arity checked when it differs from the one COMMAND shows (7.0.15's): an extension that
+   * takes more words (SENTINEL FAILOVER <name> [COORDINATED] [TO <ip> <port>]).
+   */
+  readonly acceptedArity?: number;
 }
 
 type SpecInput = Partial<CommandSpec> & Pick<CommandSpec, "name" | "arity">;
@@ -106,7 +111,8 @@ const SENTINEL_SUBCOMMANDS: readonly CommandSpec[] = [
   sentinelSub("info-cache", -3, "Return the cached INFO of masters and replicas."),
   sentinelSub("help", 2, "Show help."),
   sentinelSub("config", -3, "Get or set sentinel settings."),
-  sentinelSub("failover", 3, "Force a failover."),
+  // Valkey 9's COORDINATED and Vigil's TO <ip> <port> (sentinel-admin.ts: failoverCommand).
+  { ...sentinelSub("failover", 3, "Force a failover."), acceptedArity: -3 },
   sentinelSub("masters", 2, "List the monitored masters."),
   sentinelSub("flushconfig", 2, "Rewrite the configuration file."),
   sentinelSub("reset", 3, "Reset the masters matching a pattern."),
@@ -115,6 +121,7 @@ const SENTINEL_SUBCOMMANDS: readonly CommandSpec[] = [
   sentinelSub("debug", -2, "Show or change internal periods."),
   // Vigil's own (docs/COMPATIBILITY.md): listed, with the ACL categories of its neighbours.
   sentinelSub("why", 3, "Explain why a master is down or its failover is not progressing."),
+  sentinelSub("forget-sentinel", 4, "Forget one other sentinel of a master."),
   // Valkey 8's names (sentinel.ts: VALKEY_ALIASES), checked for arity and ACL under their own
   // names as Valkey does; hidden, so COMMAND lists 7.0.15's table.
   ...[

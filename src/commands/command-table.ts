@@ -110,7 +110,7 @@ function resolve(argv: readonly string[]): CommandSpec | Reply {
       ? spec
       : R.error(unknownSubcommandError(argv[1] ?? "", argv[0] ?? ""));
   }
-  if (!arityOk(sub.arity, argv.length)) return R.error(arityError(sub.name));
+  if (!arityOk(sub.acceptedArity ?? sub.arity, argv.length)) return R.error(arityError(sub.name));
   return sub;
 }
 

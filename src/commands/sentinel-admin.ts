@@ -39,11 +39,60 @@ export function isMasterDownCommand(args: readonly string[]): SentinelCommandOut
   };
 }
 
+interface FailoverOptions {
+  coordinated: boolean;
+  to: { ip: string; port: number } | null;
+}
+
+/** `[COORDINATED] [TO <ip> <port>]` in any order, each once; an error text otherwise. */
+function parseFailoverOptions(words: readonly string[]): FailoverOptions | string {
+  const options: FailoverOptions = { coordinated: false, to: null };
+  for (let i = 0; i < words.length; i++) {
+    const word = (words[i] ?? "").toLowerCase();
+    if (word === "coordinated" && !options.coordinated) {
+      options.coordinated = true;
+    } else if (word === "to" && options.to === null && i + 2 < words.length) {
+      const port = parseLongLong(words[i + 2] ?? "");
+      if (port === null || port < 0n || port > 65535n) return "ERR Invalid port";
+      options.to = { ip: words[i + 1] ?? "", port: Number(port) };
+      i += 2;
+    } else {
+      // Valkey 9's text for an option it does not know.
+      return "ERR Unknown failover option specified";
+    }
+  }
+  return options;
+}
+
+/**
+ * SENTINEL FAILOVER <name> [COORDINATED] [TO <ip> <port>]. COORDINATED is Valkey 9's (a real
+ * election, then the master's own FAILOVER); TO is Vigil's (that replica, or a refusal saying
+ * why it cannot be promoted now). Checked after the master, as Valkey checks its option.
+ */
 export function failoverCommand(
   args: readonly string[],
   env: SentinelCommandEnv,
 ): SentinelCommandOutcome {
-  return withMaster(args, env, (m) => adminOutcome({ op: "failover", name: m.name }));
+  return withMaster(args, env, (m) => {
+    const options = parseFailoverOptions(args.slice(2));
+    if (typeof options === "string") return errorOutcome(options);
+    return adminOutcome({
+      op: "failover",
+      name: m.name,
+      ...(options.coordinated ? { coordinated: true } : {}),
+      ...(options.to === null ? {} : { to: options.to }),
+    });
+  });
+}
+
+/** SENTINEL FORGET-SENTINEL <master> <runid> (Vigil): forget one peer (forget-sentinel.ts). */
+export function forgetSentinelCommand(
+  args: readonly string[],
+  env: SentinelCommandEnv,
+): SentinelCommandOutcome {
+  return withMaster(args, env, (m) =>
+    adminOutcome({ op: "forget-sentinel", name: m.name, runId: args[2] ?? "" }),
+  );
 }
 
 export function removeCommand(

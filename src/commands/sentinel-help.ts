@@ -54,8 +54,17 @@ const LINES: readonly string[] = [
   "    Simulate a Sentinel crash.",
 ];
 
-/** Vigil's own subcommands, after 7.0.15's (the comparison with redis-sentinel drops them). */
+/**
+ * Vigil's own subcommands and options (and Valkey 9's COORDINATED), after 7.0.15's lines (the
+ * comparison with redis-sentinel drops them).
+ */
 export const VIGIL_HELP_LINES: readonly string[] = [
+  "FAILOVER <master-name> [COORDINATED] [TO <ip> <port>]",
+  "    COORDINATED (Valkey 9): elect a leader, then let the master hand over with its",
+  "    FAILOVER command (no acknowledged write lost). TO (Vigil): promote that replica,",
+  "    or refuse saying why it cannot be promoted now.",
+  "FORGET-SENTINEL <master-name> <runid>",
+  "    Forget one Sentinel of a master (Vigil). It comes back if it sends hellos again.",
   "WHY <master-name>",
   "    Explain why the master is down or its failover is not progressing (Vigil).",
 ];

@@ -13,6 +13,7 @@ import {
   debugCommand,
   failoverCommand,
   flushConfigCommand,
+  forgetSentinelCommand,
   isMasterDownCommand,
   monitorCommand,
   removeCommand,
@@ -70,7 +71,8 @@ export const SENTINEL_SUBCOMMANDS: ReadonlyMap<string, SentinelSubcommand> = new
     sub("myid", 2, myIdCommand),
     sub("is-master-down-by-addr", 6, isMasterDownCommand),
     sub("ckquorum", 3, ckquorumCommand),
-    sub("failover", 3, failoverCommand),
+    // 7.0.15 takes exactly 3 words; COORDINATED (Valkey 9) and TO <ip> <port> (Vigil) add more.
+    sub("failover", -3, failoverCommand),
     sub("reset", 3, resetCommand),
     sub("monitor", 6, monitorCommand),
     sub("remove", 3, removeCommand),
@@ -84,6 +86,7 @@ export const SENTINEL_SUBCOMMANDS: ReadonlyMap<string, SentinelSubcommand> = new
     sub("help", 2, () => replyOutcome(sentinelHelpReply())),
     // Vigil's own (not in 7.0.15): listed in COMMAND and SENTINEL HELP.
     sub("why", 3, whyCommand),
+    sub("forget-sentinel", 4, forgetSentinelCommand),
   ].map((s) => [s.name, s] as const),
 );
 

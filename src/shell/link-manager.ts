@@ -113,7 +113,10 @@ export class LinkManager {
         this.askMasterDown(command);
         return;
       case "replicaof":
-        this.replicaOf(command.link, command.target);
+        this.replicaOf(command.link, command.target, command.abortFailover === true);
+        return;
+      case "transaction":
+        this.transaction(command.link, command.steps);
         return;
       case "script-kill":
         this.send(command.link, "script", ["KILL"], (_result, gen) => ({
@@ -381,17 +384,34 @@ export class LinkManager {
   private replicaOf(
     id: LinkId,
     target: { readonly ip: string; readonly port: number } | null,
+    abortFailover: boolean,
   ): void {
+    this.pipelineTransaction(id, [
+      ...(abortFailover ? [["failover", "ABORT"]] : []),
+      ["slaveof", ...(target === null ? ["NO", "ONE"] : [target.ip, target.port])],
+      ["config", "REWRITE"],
+      ["client", "KILL", "TYPE", "normal"],
+      ["client", "KILL", "TYPE", "pubsub"],
+    ]);
+  }
+
+  /** The core's other transactions (the coordinated failover's): MULTI, the steps, EXEC. */
+  private transaction(id: LinkId, steps: readonly (readonly string[])[]): void {
+    this.pipelineTransaction(id, steps);
+  }
+
+  /**
+   * MULTI, each step (a lower-case command name mapped through rename-command, then its
+   * arguments), EXEC, pipelined; failures are logged, one command-done answers the whole.
+   */
+  private pipelineTransaction(id: LinkId, body: readonly (readonly (string | number)[])[]): void {
     const conn = this.commandConnection(id);
     if (conn === null) return;
     const { entry, link } = conn;
     const name = (cmd: string): string => entry.renamed[cmd] ?? cmd;
     const steps: readonly (readonly [string, readonly Argument[]])[] = [
       [name("multi"), []],
-      [name("slaveof"), target === null ? ["NO", "ONE"] : [target.ip, target.port]],
-      [name("config"), ["REWRITE"]],
-      [name("client"), ["KILL", "TYPE", "normal"]],
-      [name("client"), ["KILL", "TYPE", "pubsub"]],
+      ...body.map(([cmd, ...args]) => [name(String(cmd ?? "").toLowerCase()), args] as const),
       [name("exec"), []],
     ];
     const settled: CallResult[] = [];

@@ -9,6 +9,8 @@ import { defaultMasterSettings } from "../model/config.js";
 import { configSet, debugSet, dropPeerConnections } from "./config.js";
 import { sentinelSet } from "./set.js";
 import { forceFailover } from "../failover/failover-state.js";
+import { askMasterStateToOtherSentinels } from "../detection/ask-peers.js";
+import { forgetSentinel } from "./forget-sentinel.js";
 import type { AdminOp } from "../model/inputs.js";
 import { createMaster, releaseMaster } from "../records/instances.js";
 import { instanceText } from "../records/instance-text.js";
@@ -116,7 +118,20 @@ const HANDLERS: { readonly [K in AdminOp["op"]]: Handler<K> } = {
   },
   failover: (ctx, requestId, op) => {
     withMaster(ctx, requestId, op.name, (master) => {
-      ctx.out.adminReply(requestId, forceFailover(ctx, master));
+      const result = forceFailover(ctx, master, {
+        ...(op.coordinated === true ? { coordinated: true } : {}),
+        ...(op.to === undefined ? {} : { to: op.to }),
+      });
+      ctx.out.adminReply(requestId, result);
+      // Valkey asks for the votes at once (SENTINEL_ASK_FORCED); the forced failover needs none.
+      if (result.kind === "ok" && op.coordinated === true) {
+        askMasterStateToOtherSentinels(ctx, master, true);
+      }
+    });
+  },
+  "forget-sentinel": (ctx, requestId, op) => {
+    withMaster(ctx, requestId, op.name, (master) => {
+      ctx.out.adminReply(requestId, forgetSentinel(ctx, master, op.runId));
     });
   },
   flushconfig: (ctx, requestId) => {

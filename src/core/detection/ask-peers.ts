@@ -23,7 +23,11 @@ export function askMasterStateToOtherSentinels(
   // Runs for every master at every tick: with no peer there is nothing to age or ask.
   if (master.sentinels.size === 0) return;
   const askPeriod = ctx.state.timing.askPeriod;
-  const masterSdown = master.flags.has("s_down");
+  // A coordinated failover (Valkey 9) asks for votes for a master that is up: Valkey marks it
+  // SDOWN for that; Vigil asks while the election of such a failover lasts.
+  const masterSdown =
+    master.flags.has("s_down") ||
+    (master.flags.has("coordinated_failover") && master.failoverState === "wait_start");
   for (const peer of master.sentinels.values()) {
     const elapsed = ctx.now - peer.lastMasterDownReplyTime;
     // Checked before clearing: this runs for every peer of every master on every tick.

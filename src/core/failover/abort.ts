@@ -18,6 +18,8 @@ export function abortFailover(ctx: CoreContext, master: MasterState): void {
   );
   master.flags.delete("failover_in_progress");
   master.flags.delete("force_failover");
+  master.flags.delete("coordinated_failover");
+  master.chosenReplica = null;
   master.failoverState = "none";
   master.failoverStateChangeTime = ctx.now;
   if (master.promotedReplica !== null) {

@@ -9,14 +9,17 @@ import type { CoreContext, CoreView } from "../model/context.js";
 import { assertNever } from "../basics/assert.js";
 import { EPOCH_MAX } from "../basics/epoch.js";
 import { abortFailover } from "./abort.js";
+import { failoverSendFailover } from "./coordinated.js";
 import { failoverSendSlaveofNoone, failoverWaitPromotion } from "./promotion.js";
 import { reconfNextReplica } from "./reconf-slaves.js";
 import { failoverSelectSlave } from "./select-slave.js";
 import { instanceText } from "../records/instance-text.js";
 import { failoverWaitStart } from "./wait-start.js";
 import type { AdminResult } from "../model/ready.js";
-import { selectReplica } from "./replica-selection.js";
-import type { MasterState } from "../model/state.js";
+import { explainReplicaExclusion, selectReplica } from "./replica-selection.js";
+import { logReplidMismatches } from "./replica-identity.js";
+import { sameAddr } from "../records/hosts.js";
+import type { MasterState, ReplicaState } from "../model/state.js";
 import { LIMITS } from "../model/timing.js";
 
 export { abortFailover };
@@ -139,7 +142,8 @@ export function failoverStateMachine(ctx: CoreContext, master: MasterState): voi
       failoverSelectSlave(ctx, master);
       return;
     case "send_slaveof_noone":
-      failoverSendSlaveofNoone(ctx, master);
+      if (master.flags.has("coordinated_failover")) failoverSendFailover(ctx, master);
+      else failoverSendSlaveofNoone(ctx, master);
       return;
     case "wait_promotion":
       failoverWaitPromotion(ctx, master);
@@ -155,22 +159,66 @@ export function failoverStateMachine(ctx: CoreContext, master: MasterState): voi
   }
 }
 
+/** What SENTINEL FAILOVER asked for beyond the name. */
+export interface FailoverRequest {
+  readonly coordinated?: boolean;
+  readonly to?: { readonly ip: string; readonly port: number };
+}
+
+/**
+ * The replica `to` names, or the error that refuses the request: unknown to this master, or not
+ * promotable now, with the reason (replica-selection.ts: replicaExclusion).
+ */
+function chosenReplica(
+  ctx: CoreContext,
+  master: MasterState,
+  to: { readonly ip: string; readonly port: number },
+): { readonly replica: ReplicaState } | { readonly error: AdminResult } {
+  const replica = [...master.replicas.values()].find((r) => sameAddr(ctx.state, r.addr, to));
+  if (replica === undefined) {
+    const message = `ERR No replica ${to.ip}:${to.port} is known for master '${master.name}'`;
+    return { error: { kind: "error", message } };
+  }
+  const why = explainReplicaExclusion(ctx, master, replica);
+  if (why === null) return { replica };
+  const message = `NOGOODSLAVE Replica ${replica.name} cannot be promoted now: ${why.code} (${why.words})`;
+  return { error: { kind: "error", message } };
+}
+
 /**
  * SENTINEL FAILOVER <name> (docs/PROTOCOL.md §7.8): start at once, without ODOWN, the gate or
- * the majority (flag force_failover), provided a replica could be promoted right now.
+ * the majority (flag force_failover), provided a replica could be promoted right now. With
+ * COORDINATED (Valkey 9) the failover is elected like any other (flag coordinated_failover) and
+ * the master hands over itself (coordinated.ts); it needs a master whose INFO reports
+ * `master_failover_state`. With TO <ip> <port> (Vigil) that replica is the one promoted.
  */
-export function forceFailover(ctx: CoreContext, master: MasterState): AdminResult {
+export function forceFailover(
+  ctx: CoreContext,
+  master: MasterState,
+  request: FailoverRequest = {},
+): AdminResult {
+  const coordinated = request.coordinated === true;
+  if (coordinated && master.serverFailoverState === "unsupported") {
+    return { kind: "error", message: "NOGOODPRIMARY Primary does not support FAILOVER command" };
+  }
   if (master.flags.has("failover_in_progress")) {
     return { kind: "error", message: "INPROG Failover already in progress" };
   }
   if (ctx.state.currentEpoch >= EPOCH_MAX) {
     return { kind: "error", message: `ERR No epoch left after ${EPOCH_MAX} to fail over in` };
   }
-  if (selectReplica(ctx, master) === null) {
+  let chosen: ReplicaState | null = null;
+  if (request.to !== undefined) {
+    const found = chosenReplica(ctx, master, request.to);
+    if ("error" in found) return found.error;
+    chosen = found.replica;
+  } else if (selectReplica(ctx, master) === null) {
+    logReplidMismatches(ctx, master);
     return { kind: "error", message: "NOGOODSLAVE No suitable replica to promote" };
   }
   ctx.out.log("warning", `Executing user requested FAILOVER of '${master.name}'`);
   startFailover(ctx, master);
-  master.flags.add("force_failover");
+  master.chosenReplica = chosen?.name ?? null;
+  master.flags.add(coordinated ? "coordinated_failover" : "force_failover");
   return { kind: "ok" };
 }

@@ -6,6 +6,7 @@
  */
 import { hostMatches } from "../records/hosts.js";
 import { queueClientReconfigScript } from "./client-reconfig.js";
+import { killClientsAfterHandover } from "./coordinated.js";
 import type { CoreContext } from "../model/context.js";
 import { instanceText } from "../records/instance-text.js";
 import { SIMFAILURE_CRASH_AFTER_PROMOTION, SIMFAILURE_EXIT_CODE } from "./wait-start.js";
@@ -39,6 +40,7 @@ export function onReplicaReportsMaster(
     ctx.out.exit(SIMFAILURE_EXIT_CODE);
     return true;
   }
+  if (master.flags.has("coordinated_failover")) killClientsAfterHandover(ctx, master, replica);
   ctx.out.event(
     "+failover-state-reconf-slaves",
     instanceText(ctx.state, master, master),

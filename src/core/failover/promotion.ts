@@ -10,6 +10,7 @@ import { abortFailover } from "./abort.js";
 import { instanceText } from "../records/instance-text.js";
 import { linkUsable } from "../records/instances.js";
 import { sendReplicaOf } from "./replicaof-command.js";
+import { abortMasterHandover } from "./coordinated.js";
 import type { MasterState, ReplicaState } from "../model/state.js";
 
 /** The replica record being promoted; present from `send_slaveof_noone` to the switch. */
@@ -28,6 +29,9 @@ function abortIfSlaveTimedOut(ctx: CoreContext, master: MasterState): void {
       instanceText(ctx.state, master, master),
       master.name,
     );
+    if (master.flags.has("coordinated_failover") && master.failoverState === "wait_promotion") {
+      abortMasterHandover(ctx, master);
+    }
     abortFailover(ctx, master);
   }
 }

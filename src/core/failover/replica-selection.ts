@@ -1,14 +1,15 @@
 /**
  * Choosing the replica to promote (docs/PROTOCOL.md §7.3; sentinel.c: sentinelSelectSlave,
  * compareSlavesForPromotion). A replica is a candidate only if it is reachable, recently seen,
- * freshly described by INFO, promotable (priority > 0) and was not cut off from the master for
- * too long; candidates are ordered by priority, then replication offset, then run id.
+ * freshly described by INFO, promotable (priority > 0), was not cut off from the master for
+ * too long and (Vigil) replicates the master's history (replica-identity.ts); candidates are ordered by priority, then replication offset, then run id.
  *
  * The exclusion rules live once, in EXCLUSION_RULES: the selection, the select_slave wait, the
  * failover record's `excluded` list and SENTINEL WHY (src/core/explain) all read them from here.
  */
 import type { CoreView } from "../model/context.js";
 import { linkUsable } from "../records/instances.js";
+import { REPLID_MISMATCH, replidMismatchWords, sharesMasterHistory } from "./replica-identity.js";
 import type { MasterState, ReplicaState } from "../model/state.js";
 
 /**
@@ -35,6 +36,8 @@ export const EXCLUSION_CODES = [
   "priority-0",
   "stale-info",
   "master-link-down-too-long",
+  // Vigil: not on the master's replication history (replica-identity.ts).
+  "replid-mismatch",
 ] as const;
 export type ExclusionCode = (typeof EXCLUSION_CODES)[number];
 
@@ -70,7 +73,12 @@ function boundsFor(view: CoreView, master: MasterState): Bounds {
   };
 }
 
-type Rule = (view: CoreView, replica: ReplicaState, b: Bounds) => ReplicaExclusion | null;
+type Rule = (
+  view: CoreView,
+  replica: ReplicaState,
+  b: Bounds,
+  master: MasterState,
+) => ReplicaExclusion | null;
 
 function excluded(
   code: ExclusionCode,
@@ -124,11 +132,18 @@ const EXCLUSION_RULES: readonly Rule[] = [
           b.maxMasterDownTime,
         )
       : null,
+  (_v, r, _b, m) =>
+    sharesMasterHistory(m, r) ? null : excluded(REPLID_MISMATCH, replidMismatchWords(m, r)),
 ];
 
-function firstExclusion(view: CoreView, replica: ReplicaState, b: Bounds): ReplicaExclusion | null {
+function firstExclusion(
+  view: CoreView,
+  replica: ReplicaState,
+  b: Bounds,
+  master: MasterState,
+): ReplicaExclusion | null {
   for (const rule of EXCLUSION_RULES) {
-    const found = rule(view, replica, b);
+    const found = rule(view, replica, b, master);
     if (found !== null) return found;
   }
   return null;
@@ -140,7 +155,7 @@ export function explainReplicaExclusion(
   master: MasterState,
   replica: ReplicaState,
 ): ReplicaExclusion | null {
-  return firstExclusion(view, replica, boundsFor(view, master));
+  return firstExclusion(view, replica, boundsFor(view, master), master);
 }
 
 /** The code of the first rule that keeps the replica out, or null when it may be promoted. */
@@ -160,7 +175,7 @@ export function replicaVerdicts(
   const b = boundsFor(view, master);
   return [...master.replicas.values()].map((replica) => ({
     replica,
-    exclusion: firstExclusion(view, replica, b),
+    exclusion: firstExclusion(view, replica, b, master),
   }));
 }
 

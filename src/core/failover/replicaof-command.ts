@@ -9,7 +9,10 @@ import type { CoreContext } from "../model/context.js";
 import { announceHostForCommand } from "../records/hosts.js";
 import type { MasterState, ReplicaState } from "../model/state.js";
 
-/** `target` null = SLAVEOF NO ONE. */
+/**
+ * `target` null = SLAVEOF NO ONE. Valkey 9 puts FAILOVER ABORT first when the instance reports
+ * a FAILOVER of its own in progress (SLAVEOF is refused during one).
+ */
 export function sendReplicaOf(
   ctx: CoreContext,
   instance: MasterState | ReplicaState,
@@ -21,6 +24,21 @@ export function sendReplicaOf(
     link: instance.link.id,
     target:
       target === null ? null : { ip: announceHostForCommand(ctx.state, target), port: target.port },
+    ...(instance.serverFailoverState === "in-progress" ? { abortFailover: true } : {}),
   });
+  instance.link.pendingCommands++;
+}
+
+/**
+ * Any other MULTI … EXEC transaction (the coordinated failover's, failover-coordinated.ts): each
+ * step is a command and its arguments; the shell maps names through rename-command, pipelines
+ * MULTI, the steps and EXEC, and answers with one `command-done`.
+ */
+export function sendTransaction(
+  ctx: CoreContext,
+  instance: MasterState | ReplicaState,
+  steps: readonly (readonly string[])[],
+): void {
+  ctx.out.command({ type: "transaction", link: instance.link.id, steps });
   instance.link.pendingCommands++;
 }

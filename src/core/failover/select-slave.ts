@@ -12,22 +12,47 @@
 import type { CoreContext } from "../model/context.js";
 import { abortFailover } from "./abort.js";
 import { instanceText } from "../records/instance-text.js";
-import { replicaExclusion, selectReplica } from "./replica-selection.js";
-import type { MasterState } from "../model/state.js";
+import { logReplidMismatches } from "./replica-identity.js";
+import { explainReplicaExclusion, replicaExclusion, selectReplica } from "./replica-selection.js";
+import type { MasterState, ReplicaState } from "../model/state.js";
 
 /** Whether some replica would qualify but for the age of its INFO. */
 function waitingForInfo(ctx: CoreContext, master: MasterState): boolean {
+  const chosen =
+    master.chosenReplica === null ? undefined : master.replicas.get(master.chosenReplica);
+  if (chosen !== undefined) return replicaExclusion(ctx, master, chosen) === "stale-info";
   for (const replica of master.replicas.values()) {
     if (replicaExclusion(ctx, master, replica) === "stale-info") return true;
   }
   return false;
 }
 
+/**
+ * The replica SENTINEL FAILOVER … TO named, if it still qualifies, else null (the reason is
+ * logged); the best candidate otherwise.
+ */
+function candidate(ctx: CoreContext, master: MasterState): ReplicaState | null {
+  if (master.chosenReplica === null) return selectReplica(ctx, master);
+  const chosen = master.replicas.get(master.chosenReplica);
+  const why =
+    chosen === undefined
+      ? { code: "gone", words: "no longer a replica of this master" }
+      : explainReplicaExclusion(ctx, master, chosen);
+  if (why === null) return chosen ?? null;
+  if (why.code === "stale-info") return null;
+  ctx.out.log(
+    "warning",
+    `The chosen replica ${master.chosenReplica} is not promotable: ${why.code} (${why.words})`,
+  );
+  return null;
+}
+
 export function failoverSelectSlave(ctx: CoreContext, master: MasterState): void {
-  const replica = selectReplica(ctx, master);
+  const replica = candidate(ctx, master);
   if (replica === null) {
     const waited = ctx.now - master.failoverStateChangeTime;
     if (waited < ctx.state.timing.selectInfoWait && waitingForInfo(ctx, master)) return;
+    logReplidMismatches(ctx, master);
     ctx.out.event(
       "-failover-abort-no-good-slave",
       instanceText(ctx.state, master, master),
@@ -36,6 +61,7 @@ export function failoverSelectSlave(ctx: CoreContext, master: MasterState): void
     abortFailover(ctx, master);
     return;
   }
+  logReplidMismatches(ctx, master);
   ctx.out.event("+selected-slave", instanceText(ctx.state, replica, master), master.name);
   replica.flags.add("promoted");
   master.promotedReplica = replica.name;

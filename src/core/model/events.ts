@@ -13,6 +13,9 @@ export const EVENT_LEVELS = {
   "+sentinel-invalid-addr": "notice",
   "+sentinel-address-switch": "notice",
   "+sentinel-address-update": "notice",
+  // Vigil: SENTINEL FORGET-SENTINEL removed a peer; one run id heard from two addresses in turn.
+  "-sentinel": "warning",
+  "+sentinel-duplicate-runid": "warning",
   "+reboot": "notice",
   "+role-change": "verbose",
   "-role-change": "verbose",
@@ -30,6 +33,8 @@ export const EVENT_LEVELS = {
   "-failover-abort-not-elected": "warning",
   "-failover-abort-no-good-slave": "warning",
   "-failover-abort-slave-timeout": "warning",
+  // Valkey 9: a coordinated failover without a second of failover-timeout left for FAILOVER.
+  "-failover-abort-master-timeout": "warning",
   "+selected-slave": "warning",
   "+promoted-slave": "warning",
   "+failover-state-send-slaveof-noone": "notice",

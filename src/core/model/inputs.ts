@@ -35,7 +35,18 @@ export type AdminOp =
       readonly pairs: readonly (readonly string[])[];
     }
   | { readonly op: "reset"; readonly pattern: string }
-  | { readonly op: "failover"; readonly name: string }
+  /**
+   * SENTINEL FAILOVER <name> [COORDINATED] [TO <ip> <port>]: `coordinated` (Valkey 9) elects and
+   * hands over through the master's FAILOVER; `to` (Vigil) names the replica to promote.
+   */
+  | {
+      readonly op: "failover";
+      readonly name: string;
+      readonly coordinated?: boolean;
+      readonly to?: { readonly ip: string; readonly port: number };
+    }
+  /** SENTINEL FORGET-SENTINEL <master> <runid> (Vigil): drop one peer of one master. */
+  | { readonly op: "forget-sentinel"; readonly name: string; readonly runId: string }
   | { readonly op: "flushconfig" }
   /** Param/value pairs applied all or none (Redis 7.2); one pair is 7.0's form. */
   | {

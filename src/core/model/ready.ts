@@ -75,8 +75,22 @@ export type Command =
       /** Our run id when we ask for a vote, "*" otherwise. */
       readonly runId: string;
     }
-  /** MULTI / SLAVEOF host port|NO ONE / CONFIG REWRITE / CLIENT KILL TYPE normal / pubsub / EXEC. */
-  | { readonly type: "replicaof"; readonly link: LinkId; readonly target: Addr | null }
+  /**
+   * MULTI / SLAVEOF host port|NO ONE / CONFIG REWRITE / CLIENT KILL TYPE normal / pubsub / EXEC,
+   * with FAILOVER ABORT after MULTI when `abortFailover` (Valkey 9).
+   */
+  | {
+      readonly type: "replicaof";
+      readonly link: LinkId;
+      readonly target: Addr | null;
+      readonly abortFailover?: true;
+    }
+  /** MULTI / each step (a command name and its arguments) / EXEC; one command-done answers it. */
+  | {
+      readonly type: "transaction";
+      readonly link: LinkId;
+      readonly steps: readonly (readonly string[])[];
+    }
   | { readonly type: "script-kill"; readonly link: LinkId }
   /** Self-fencing (detection/fence.ts): `CLIENT PAUSE <ms> WRITE`, renewed while it holds. */
   | { readonly type: "client-pause"; readonly link: LinkId; readonly ms: number }

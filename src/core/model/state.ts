@@ -30,6 +30,8 @@ export const FLAG_ORDER = [
   "reconf_inprog",
   "reconf_done",
   "force_failover",
+  // Valkey 9: SENTINEL FAILOVER <name> COORDINATED (the master hands over with its FAILOVER).
+  "coordinated_failover",
   "script_kill_sent",
   "master_reboot",
 ] as const;
@@ -105,6 +107,16 @@ export interface InfoFields {
   slavePriority: number;
   slaveReplOffset: bigint;
   replicaAnnounced: boolean;
+  /**
+   * `master_failover_state` (Valkey's monitored_instance_failover_state): "unsupported" until an
+   * INFO carries the field, then "no-failover" or "in-progress" (any other value).
+   */
+  serverFailoverState: "unsupported" | "no-failover" | "in-progress";
+  serverFailoverChangeTime: number;
+  /** `master_replid` / `master_replid2` / `second_repl_offset` ("" / -1n when not reported). */
+  replId: string;
+  replId2: string;
+  secondReplOffset: bigint;
 }
 
 interface InstanceCommon extends QuietFields {
@@ -139,6 +151,14 @@ export interface PeerState extends InstanceCommon {
   askSentTime: number;
   /** How long the peer took to answer the last one (ms); 0 = not measured yet. */
   askRtt: number;
+  /**
+   * Vigil: the address this run id had before its last address switch (null = none), when the
+   * current one was taken, and when a run id announced from two addresses was last reported
+   * (hello.ts: two sentinels sharing one `sentinel myid`).
+   */
+  previousAddr: Addr | null;
+  addrSince: number;
+  duplicateReportTime: number;
 }
 
 export interface MasterState extends InstanceCommon, InfoFields, QuietGroupFields {
@@ -162,6 +182,14 @@ export interface MasterState extends InstanceCommon, InfoFields, QuietGroupField
   splitCount: number;
   /** Key (`ip:port`) of the replica being promoted, null when none. */
   promotedReplica: string | null;
+  /** Vigil: the replica SENTINEL FAILOVER … TO <ip> <port> named (key), null = the best one. */
+  chosenReplica: string | null;
+  /**
+   * Vigil: the replication histories seen in this master's INFO since the record was (re)set:
+   * replid → the first offset outside it (`second_repl_offset` for a `master_replid2`), null =
+   * open (a `master_replid`). A replica is promotable only on one of them (replica-identity.ts).
+   */
+  replHistory: Map<string, bigint | null>;
   masterRebootSinceTime: number;
   /** Vigil: self-fencing of an isolated master (detection/fence.ts). */
   fence: FenceFields;

@@ -133,9 +133,56 @@ function updatePeerAddressInAllMasters(
   }
 }
 
+/** A run id back at the address it left less than this long ago is taken for two sentinels. */
+const DUPLICATE_WINDOW_PERIODS = 5;
+/** Reported at most this often per master and run id. */
+const DUPLICATE_REPORT_INTERVAL = 60_000;
+
+/**
+ * Vigil: a run id switching back to the address it had just before, within a few hello periods,
+ * is two sentinels sharing one id (a copied `sentinel myid`). Redis takes each hello for an
+ * address switch and flips between them silently; Vigil still does, and reports it (event and
+ * log, once a minute), so the operator can give one of them a new id.
+ */
+function trackAddressSwitch(
+  ctx: CoreContext,
+  master: MasterState,
+  before: PeerState,
+  peer: PeerState,
+): void {
+  peer.previousAddr = before.addr;
+  peer.addrSince = ctx.now;
+  peer.duplicateReportTime = before.duplicateReportTime;
+  const window = ctx.state.timing.publishPeriod * DUPLICATE_WINDOW_PERIODS;
+  if (
+    before.previousAddr === null ||
+    !sameAddr(ctx.state, before.previousAddr, peer.addr) ||
+    ctx.now - before.addrSince > window
+  ) {
+    return;
+  }
+  if (
+    peer.duplicateReportTime !== 0 &&
+    ctx.now - peer.duplicateReportTime < DUPLICATE_REPORT_INTERVAL
+  )
+    return;
+  peer.duplicateReportTime = ctx.now;
+  const a = before.addr;
+  const b = peer.addr;
+  const text =
+    `${instanceText(ctx.state, master, master)} ip ${a.ip} port ${a.port} and ip ${b.ip} ` +
+    `port ${b.port} for ${peer.runId}`;
+  ctx.out.log(
+    "warning",
+    `Two sentinels announce the same run id ${peer.runId} (${a.ip}:${a.port} and ${b.ip}:${b.port}): give one of them a new 'sentinel myid'`,
+  );
+  ctx.out.event("+sentinel-duplicate-runid", text, master.name);
+}
+
 /** docs/PROTOCOL.md §4.3 step 3: a hello from a run id / address pair we do not know yet. */
 function learnPeer(ctx: CoreContext, master: MasterState, hello: Hello): PeerState | null {
   const addr = { ip: hello.ip, port: hello.port };
+  const before = master.sentinels.get(hello.runId);
   const removed = removeMatchingPeers(ctx, master, hello.runId);
   if (removed > 0) {
     ctx.out.event(
@@ -159,6 +206,7 @@ function learnPeer(ctx: CoreContext, master: MasterState, hello: Hello): PeerSta
   const peer = createPeer(ctx, master, addr, hello.runId);
   if (removed === 0) ctx.out.event("+sentinel", instanceText(ctx.state, peer, master), master.name);
   if (removed > 0) updatePeerAddressInAllMasters(ctx, peer, master);
+  if (before !== undefined) trackAddressSwitch(ctx, master, before, peer);
   ctx.out.flush();
   return peer;
 }

@@ -31,6 +31,12 @@ export interface InfoReport {
   readonly slavePriority: number | null;
   readonly slaveReplOffset: bigint | null;
   readonly replicaAnnounced: boolean | null;
+  /** `master_failover_state:<state>` (Valkey reads it in any role), null when absent. */
+  readonly failoverState: string | null;
+  /** `master_replid`, `master_replid2`, `second_repl_offset` (any role), null when absent. */
+  readonly replId: string | null;
+  readonly replId2: string | null;
+  readonly secondReplOffset: bigint | null;
 }
 
 function valueAfter(line: string, prefix: string): string | null {
@@ -94,6 +100,21 @@ function parseReplicationLine(report: MutableReport, line: string): void {
   if (announced !== null) report.replicaAnnounced = atoi(announced) !== 0;
 }
 
+/** The lines of any role that say which replication history the server is on, and FAILOVER. */
+function parseHistoryLine(report: MutableReport, text: string, at: number, end: number): void {
+  if (startsAt(text, at, end, "master_failover_state:")) {
+    report.failoverState = text.slice(at + 22, end);
+  } else if (startsAt(text, at, end, "master_replid2:")) {
+    report.replId2 = text.slice(at + 15, end);
+  } else if (startsAt(text, at, end, "master_replid:")) {
+    report.replId = text.slice(at + 14, end);
+  } else if (startsAt(text, at, end, "second_repl_offset:")) {
+    const value = text.slice(at + 19, end);
+    // -1 when the server has no second history; anything that is not a number is ignored.
+    if (/^-?\d{1,19}$/.test(value)) report.secondReplOffset = BigInt.asIntN(64, BigInt(value));
+  }
+}
+
 /**
  * A fresh copy of a (short) string. V8 returns a slice of a long string as a view that keeps the
  * whole parent alive: a run id or host read out of an INFO text and stored in a record would pin
@@ -131,6 +152,10 @@ export function parseInfo(text: string): InfoReport {
     slavePriority: null,
     slaveReplOffset: null,
     replicaAnnounced: null,
+    failoverState: null,
+    replId: null,
+    replId2: null,
+    secondReplOffset: null,
   };
   const replicas: InfoReplicaLine[] = [];
   const length = text.length;
@@ -156,6 +181,7 @@ export function parseInfo(text: string): InfoReport {
       if (startsAt(text, at, end, "role:master")) report.role = "master";
       else if (startsAt(text, at, end, "role:slave")) report.role = "slave";
       if (report.role === "slave") parseReplicationLine(report, text.slice(at, end));
+      if (first !== 0x72) parseHistoryLine(report, text, at, end);
     }
     if (newline === -1) break;
     at = newline + 1;

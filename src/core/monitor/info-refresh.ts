@@ -111,6 +111,49 @@ function applyReplicationFields(
   if (report.replicaAnnounced !== null) instance.replicaAnnounced = report.replicaAnnounced;
 }
 
+const NO_REPLID = "0000000000000000000000000000000000000000";
+/** How many replication ids a master record remembers (its history is short-lived anyway). */
+const HISTORY_LIMIT = 16;
+
+/**
+ * `master_failover_state` (Valkey's monitored_instance_failover_state) and the replication ids.
+ * A master's ids join its history (state.ts: MasterState.replHistory): its replid open-ended,
+ * its replid2 up to `second_repl_offset`.
+ */
+function applyHistoryFields(
+  ctx: CoreContext,
+  instance: MasterState | ReplicaState,
+  report: InfoReport,
+): void {
+  if (report.failoverState !== null) {
+    const state = report.failoverState.startsWith("no-failover") ? "no-failover" : "in-progress";
+    if (state !== instance.serverFailoverState) {
+      instance.serverFailoverState = state;
+      instance.serverFailoverChangeTime = ctx.now;
+    }
+  }
+  if (report.replId !== null) instance.replId = detached(report.replId);
+  if (report.replId2 !== null) instance.replId2 = detached(report.replId2);
+  if (report.secondReplOffset !== null) instance.secondReplOffset = report.secondReplOffset;
+  if (instance.kind !== "master") return;
+  const history = instance.replHistory;
+  if (instance.replId !== "" && instance.replId !== NO_REPLID && !history.has(instance.replId)) {
+    history.set(instance.replId, null);
+  }
+  if (
+    instance.replId2 !== "" &&
+    instance.replId2 !== NO_REPLID &&
+    instance.secondReplOffset >= 0n
+  ) {
+    history.set(instance.replId2, instance.secondReplOffset);
+  }
+  while (history.size > HISTORY_LIMIT) {
+    const oldest = history.keys().next().value;
+    if (oldest === undefined) break;
+    history.delete(oldest);
+  }
+}
+
 /** docs/PROTOCOL.md §3.2: remember when the reported role changed; ± by whether it matches the record's kind. */
 function trackRole(
   ctx: CoreContext,
@@ -142,6 +185,28 @@ function maybeConvertToSlave(ctx: CoreContext, master: MasterState, replica: Rep
   ) {
     sendReplicaOf(ctx, replica, master.addr);
     ctx.out.event("+convert-to-slave", instanceText(ctx.state, replica, master), master.name);
+  }
+}
+
+/**
+ * Valkey 9: a replica whose own FAILOVER has been in progress for longer than failover-timeout is
+ * pointed back at its master; the SLAVEOF transaction starts with FAILOVER ABORT
+ * (replicaof-command.ts).
+ */
+function maybeAbortStuckFailover(
+  ctx: CoreContext,
+  master: MasterState,
+  replica: ReplicaState,
+): void {
+  if (replica.serverFailoverState !== "in-progress") return;
+  const wait = master.settings.failoverTimeout;
+  if (
+    masterLooksSane(ctx, master) &&
+    noDownFor(ctx, replica, wait) &&
+    ctx.now - replica.serverFailoverChangeTime > wait
+  ) {
+    sendReplicaOf(ctx, replica, master.addr);
+    ctx.out.event("+fix-slave-config", instanceText(ctx.state, replica, master), master.name);
   }
 }
 
@@ -197,6 +262,7 @@ export function refreshFromInfo(
     noteReplicationAcks(ctx, master, report);
   }
   applyReplicationFields(ctx, instance, report);
+  applyHistoryFields(ctx, instance, report);
   instance.infoRefresh = ctx.now;
 
   if (report.role === null) return;
@@ -207,6 +273,7 @@ export function refreshFromInfo(
     maybeConvertToSlave(ctx, master, instance);
     return;
   }
+  maybeAbortStuckFailover(ctx, master, instance);
   maybeFixSlaveConfig(ctx, master, instance);
   if (instance.flags.has("reconf_sent") || instance.flags.has("reconf_inprog")) {
     onReplicaInfoProgress(ctx, master, instance);

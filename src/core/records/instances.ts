@@ -98,6 +98,11 @@ function newInfoFields(now: number, role: "master" | "slave"): InfoFields {
     slavePriority: 100,
     slaveReplOffset: 0n,
     replicaAnnounced: true,
+    serverFailoverState: "unsupported",
+    serverFailoverChangeTime: now,
+    replId: "",
+    replId2: "",
+    secondReplOffset: -1n,
   };
 }
 
@@ -133,6 +138,8 @@ export function createMaster(
     splitEpoch: 0n,
     splitCount: 0,
     promotedReplica: null,
+    chosenReplica: null,
+    replHistory: new Map(),
     masterRebootSinceTime: 0,
     fence: {
       replicaAckTime: now,
@@ -210,6 +217,9 @@ export function createPeer(
     lastMasterDownReplyTime: ctx.now,
     askSentTime: 0,
     askRtt: 0,
+    previousAddr: null,
+    addrSince: ctx.now,
+    duplicateReportTime: 0,
   };
   master.sentinels.set(runId, peer);
   return peer;

@@ -35,6 +35,9 @@ export function resetMasterRecord(
   master.failoverStartTime = 0;
   master.failoverDelayLogged = false;
   master.promotedReplica = null;
+  master.chosenReplica = null;
+  master.replHistory.clear();
+  master.serverFailoverState = "unsupported";
   master.runId = "";
   master.slaveMasterHost = "";
   const link = master.link;

@@ -314,8 +314,12 @@ export class FakeRedis implements ServerEnd {
           this.replId = upstream.replId;
           this.offset = Math.max(this.offset, upstream.previousOffset);
         }
-      } else if (this.env.random.chance(0.8)) {
-        this.offset = Math.max(this.offset, upstream.previousOffset);
+      } else {
+        // A linked replica is on its upstream's history (a replica started in sync too).
+        this.replId = upstream.replId;
+        if (this.env.random.chance(0.8)) {
+          this.offset = Math.max(this.offset, upstream.previousOffset);
+        }
       }
       return;
     }

@@ -111,6 +111,9 @@ export class SimLinks {
           gen,
         }));
         return;
+      case "transaction":
+        // Only SENTINEL FAILOVER … COORDINATED sends one; the simulation never asks for it.
+        throw new Error(`the simulation does not model transactions (${command.link})`);
       case "script-kill":
         this.send(command.link, { kind: "script-kill" }, (_r, gen) => ({
           type: "command-done",

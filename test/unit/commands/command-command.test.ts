@@ -11,11 +11,12 @@ describe("COMMAND", () => {
     expect(one(newContext().run("COMMAND", "COUNT"))).to.deep.equal(R.integer(15));
   });
 
-  it("lists 73 names including subcommands (Vigil's sentinel|why among them), and filters them", () => {
+  it("lists 74 names including subcommands (Vigil's sentinel|why and sentinel|forget-sentinel among them), and filters them", () => {
     const ctx = newContext();
     const all = one(ctx.run("COMMAND", "LIST"));
-    expect(all.type === "array" && all.items.length).to.equal(73);
+    expect(all.type === "array" && all.items.length).to.equal(74);
     expect(all.type === "array" && all.items).to.deep.include(R.bulk("sentinel|why"));
+    expect(all.type === "array" && all.items).to.deep.include(R.bulk("sentinel|forget-sentinel"));
     expect(one(ctx.run("COMMAND", "LIST", "FILTERBY", "pattern", "p*"))).to.deep.equal(
       R.array(["publish", "psubscribe", "ping", "punsubscribe"].map((n) => R.bulk(n))),
     );

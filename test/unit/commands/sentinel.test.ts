@@ -51,9 +51,12 @@ function sampleState() {
 }
 
 describe("SENTINEL dispatch", () => {
-  it("has the 21 subcommands of redis-sentinel 7.0.15 with their arities, and Vigil's WHY", () => {
-    expect(SENTINEL_SUBCOMMANDS.size).to.equal(22);
+  it("has the 21 subcommands of redis-sentinel 7.0.15 with their arities, and Vigil's WHY and FORGET-SENTINEL", () => {
+    expect(SENTINEL_SUBCOMMANDS.size).to.equal(23);
     expect(SENTINEL_SUBCOMMANDS.get("why")?.arity).to.equal(3);
+    expect(SENTINEL_SUBCOMMANDS.get("forget-sentinel")?.arity).to.equal(4);
+    // COORDINATED and TO <ip> <port> take more words than 7.0.15's 3.
+    expect(SENTINEL_SUBCOMMANDS.get("failover")?.arity).to.equal(-3);
     expect(SENTINEL_SUBCOMMANDS.get("set")?.arity).to.equal(-5);
     expect(SENTINEL_SUBCOMMANDS.get("is-master-down-by-addr")?.arity).to.equal(6);
   });
@@ -124,14 +127,18 @@ describe("SENTINEL dispatch", () => {
     ).to.deep.equal(R.error("ERR value is not an integer or out of range"));
   });
 
-  it("answers HELP with 49 status lines framed like addReplyHelp, and 2 for Vigil's WHY", () => {
+  it("answers HELP with 49 status lines framed like addReplyHelp, and 8 for Vigil's FAILOVER options, FORGET-SENTINEL and WHY", () => {
     const lines = items(run(["help"]));
-    expect(lines).to.have.length(51);
-    expect(lines[47]).to.deep.equal(R.simple("WHY <master-name>"));
+    expect(lines).to.have.length(57);
+    expect(lines[47]).to.deep.equal(
+      R.simple("FAILOVER <master-name> [COORDINATED] [TO <ip> <port>]"),
+    );
+    expect(lines[51]).to.deep.equal(R.simple("FORGET-SENTINEL <master-name> <runid>"));
+    expect(lines[53]).to.deep.equal(R.simple("WHY <master-name>"));
     expect(lines[0]).to.deep.equal(
       R.simple("SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"),
     );
-    expect(lines[50]).to.deep.equal(R.simple("    Prints this help."));
+    expect(lines[56]).to.deep.equal(R.simple("    Prints this help."));
   });
 });
 

@@ -180,6 +180,37 @@ describe("link manager", () => {
     expect(inputs).to.have.length(2);
   });
 
+  it("pipelines the coordinated failover's transactions and FAILOVER ABORT before SLAVEOF, renamed", () => {
+    const { manager, conns, inputs } = setup();
+    manager.execute({ ...CONNECT, conn: "cmd", auth: null });
+    conns[0]?.handlers.onReady();
+    manager.execute({
+      type: "transaction",
+      link: "master:m",
+      steps: [
+        ["client", "PAUSE", "9000", "WRITE"],
+        ["failover", "TO", "10.0.0.2", "6380", "TIMEOUT", "9000"],
+      ],
+    });
+    expect(conns[0]?.calls.slice(-4)).to.deep.equal([
+      "multi",
+      "xclient PAUSE 9000 WRITE",
+      "failover TO 10.0.0.2 6380 TIMEOUT 9000",
+      "exec",
+    ]);
+    const answers = conns[0]?.answers.slice(-4) ?? [];
+    for (const answer of answers.slice(0, 3)) answer({ kind: "reply", value: "QUEUED" });
+    answers[3]?.({ kind: "reply", value: ["OK", "OK"] });
+    expect(inputs.slice(1)).to.deep.equal([{ type: "command-done", link: "master:m", gen: 7 }]);
+
+    manager.execute({ type: "replicaof", link: "master:m", target: null, abortFailover: true });
+    expect(conns[0]?.calls.slice(-7, -4)).to.deep.equal([
+      "multi",
+      "failover ABORT",
+      "slaveof NO ONE",
+    ]);
+  });
+
   it("answers every close with link-closed, with no reason for a connection it does not hold", () => {
     const { manager, conns, inputs } = setup();
     manager.execute({ ...CONNECT, conn: "cmd" });

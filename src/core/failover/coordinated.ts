@@ -1,0 +1,95 @@
+/**
+ * The coordinated failover of Valkey 9 (SENTINEL FAILOVER <name> COORDINATED; flag
+ * `coordinated_failover`). After a real election and the replica selection, the master itself
+ * hands over: it gets `MULTI / CLIENT PAUSE <t> WRITE / FAILOVER TO <ip> <port> TIMEOUT <t> /
+ * EXEC` (Valkey: sentinelFailoverSendFailover, sentinelFailoverTo), so it stops taking writes,
+ * waits until the replica has every acknowledged write and only then lets it take over. The
+ * promotion is seen, as for SLAVEOF NO ONE, in the replica's INFO; then the old and the new
+ * master get `MULTI / CONFIG REWRITE / CLIENT KILL TYPE normal / CLIENT KILL TYPE pubsub /
+ * CLIENT UNPAUSE / EXEC` (sentinelKillClients): the clients held by the pause are disconnected
+ * unanswered and ask the sentinels for the new master. Vigil's addition: when the promotion does
+ * not come within failover-timeout, the master gets `FAILOVER ABORT` and `CLIENT UNPAUSE`.
+ */
+import type { CoreContext } from "../model/context.js";
+import { abortFailover } from "./abort.js";
+import { instanceText } from "../records/instance-text.js";
+import { linkUsable } from "../records/instances.js";
+import { announceHostForCommand } from "../records/hosts.js";
+import { assert } from "../basics/assert.js";
+import { sendTransaction } from "./replicaof-command.js";
+import type { MasterState, ReplicaState } from "../model/state.js";
+
+/** Valkey gives up unless a whole second of failover-timeout is left for the FAILOVER. */
+const MIN_FAILOVER_TIME = 1000;
+
+/** Valkey: sentinelFailoverSendFailover — the coordinated `send_slaveof_noone` state. */
+export function failoverSendFailover(ctx: CoreContext, master: MasterState): void {
+  const left = master.settings.failoverTimeout - (ctx.now - master.failoverStateChangeTime);
+  if (left < MIN_FAILOVER_TIME) {
+    ctx.out.event(
+      "-failover-abort-master-timeout",
+      instanceText(ctx.state, master, master),
+      master.name,
+    );
+    abortFailover(ctx, master);
+    return;
+  }
+  if (!linkUsable(master.link)) return;
+  const replica =
+    master.promotedReplica === null ? undefined : master.replicas.get(master.promotedReplica);
+  assert(replica !== undefined, `${master.name}: coordinated failover without a promoted replica`);
+  const timeout = String(Math.floor(left));
+  sendTransaction(ctx, master, [
+    ["client", "PAUSE", timeout, "WRITE"],
+    [
+      "failover",
+      "TO",
+      announceHostForCommand(ctx.state, replica.addr),
+      String(replica.addr.port),
+      "TIMEOUT",
+      timeout,
+    ],
+  ]);
+  ctx.out.event(
+    "+failover-state-wait-promotion",
+    instanceText(ctx.state, replica, master),
+    master.name,
+  );
+  master.failoverState = "wait_promotion";
+  master.failoverStateChangeTime = ctx.now;
+}
+
+/** Valkey: sentinelKillClients — once the promotion is seen, on the old and the new master. */
+export function killClientsAfterHandover(
+  ctx: CoreContext,
+  master: MasterState,
+  promoted: ReplicaState,
+): void {
+  for (const instance of [master, promoted]) {
+    // Only the command connection is needed (Valkey checks `link->cc`): the pub/sub one may be
+    // down, and the old master must not keep writes paused for the rest of failover-timeout.
+    if (!instance.link.cmdConnected) continue;
+    sendTransaction(ctx, instance, [
+      ["config", "REWRITE"],
+      ["client", "KILL", "TYPE", "normal"],
+      ["client", "KILL", "TYPE", "pubsub"],
+      ["client", "UNPAUSE"],
+    ]);
+  }
+}
+
+/**
+ * Vigil: the coordinated failover timed out in `wait_promotion`. The master's own FAILOVER may
+ * still be running (or holding writes with our pause): stop both before the failover is aborted.
+ */
+export function abortMasterHandover(ctx: CoreContext, master: MasterState): void {
+  if (!master.link.cmdConnected) return;
+  ctx.out.log(
+    "warning",
+    `Coordinated failover of '${master.name}' timed out: sending FAILOVER ABORT and CLIENT UNPAUSE to the master`,
+  );
+  sendTransaction(ctx, master, [
+    ["failover", "ABORT"],
+    ["client", "UNPAUSE"],
+  ]);
+}

@@ -1,0 +1,222 @@
+// Proves SENTINEL FAILOVER <name> [COORDINATED] [TO <ip> <port>] in the core (Valkey 9's
+// coordinated failover; Vigil's chosen replica): the refusals (NOGOODPRIMARY without
+// master_failover_state, the chosen replica unknown or not promotable with the reason), the
+// election it runs (no force flag; votes asked at once although the master is up), the
+// MULTI / CLIENT PAUSE / FAILOVER TO … TIMEOUT transaction to the master instead of SLAVEOF NO
+// ONE, -failover-abort-master-timeout, the kill-clients transaction to both masters once the
+// promotion is seen, FAILOVER ABORT + CLIENT UNPAUSE when the promotion never comes, and the
+// chosen replica being the one promoted.
+import { expect } from "chai";
+import { runAdminOp } from "../../../../src/core/admin/admin.js";
+import { failoverStateMachine } from "../../../../src/core/failover/failover-state.js";
+import { onReplicaReportsMaster } from "../../../../src/core/failover/progress.js";
+import type { Command, Ready } from "../../../../src/core/model/ready.js";
+import type { MasterState, ReplicaState } from "../../../../src/core/model/state.js";
+import { Harness, MY_ID, PEER_B, PEER_C, connect, eventLines } from "../failover-fixture.js";
+
+const T0 = 1_000_000;
+
+interface Scenario {
+  h: Harness;
+  master: MasterState;
+  r1: ReplicaState;
+  r2: ReplicaState;
+}
+
+function healthy(): Scenario {
+  const h = new Harness();
+  const master = h.addMaster(0, { failoverTimeout: 10_000 });
+  connect(master.link);
+  master.serverFailoverState = "no-failover";
+  h.addPeer(0, master, PEER_B, 26380);
+  h.addPeer(0, master, PEER_C, 26381);
+  const r1 = h.addReplica(T0, master, "10.0.0.2", 6379, { slaveReplOffset: 200n });
+  const r2 = h.addReplica(T0, master, "10.0.0.3", 6379, { slaveReplOffset: 100n });
+  return { h, master, r1, r2 };
+}
+
+function admin(
+  s: Scenario,
+  op: { coordinated?: boolean; to?: { ip: string; port: number } },
+  now = T0,
+): Ready {
+  runAdminOp(s.h.at(now), 1, { op: "failover", name: "mymaster", ...op });
+  return s.h.take();
+}
+
+function replyOf(ready: Ready): unknown {
+  const reply = ready.replies[0];
+  return reply?.kind === "admin" ? reply.result : reply;
+}
+
+function transactions(ready: Ready): Extract<Command, { type: "transaction" }>[] {
+  return ready.commands.filter(
+    (c): c is Extract<Command, { type: "transaction" }> => c.type === "transaction",
+  );
+}
+
+/** Both peers vote for us in epoch 1; the next tick elects us and selects the replica. */
+function elect(s: Scenario, now: number): void {
+  for (const peer of s.master.sentinels.values()) {
+    peer.leader = MY_ID;
+    peer.leaderEpoch = 1n;
+  }
+  failoverStateMachine(s.h.at(now), s.master);
+  failoverStateMachine(s.h.at(now), s.master);
+}
+
+describe("SENTINEL FAILOVER … COORDINATED (core)", () => {
+  it("is refused with Valkey's NOGOODPRIMARY while the master's INFO has no master_failover_state", () => {
+    const s = healthy();
+    s.master.serverFailoverState = "unsupported";
+    expect(replyOf(admin(s, { coordinated: true }))).to.deep.equal({
+      kind: "error",
+      message: "NOGOODPRIMARY Primary does not support FAILOVER command",
+    });
+    expect(s.master.flags.has("failover_in_progress")).to.equal(false);
+  });
+
+  it("runs an election: no force flag, and the peers are asked for votes at once", () => {
+    const s = healthy();
+    const ready = admin(s, { coordinated: true });
+    expect(replyOf(ready)).to.deep.equal({ kind: "ok" });
+    expect([...s.master.flags]).to.deep.equal(["failover_in_progress", "coordinated_failover"]);
+    const asks = ready.commands.filter((c) => c.type === "ask-master-down");
+    expect(asks.map((c) => (c.type === "ask-master-down" ? c.runId : ""))).to.deep.equal([
+      MY_ID,
+      MY_ID,
+    ]);
+    // Not elected: it waits, and then aborts like any failover that loses the election.
+    failoverStateMachine(s.h.at(T0 + 100), s.master);
+    expect(s.master.failoverState).to.equal("wait_start");
+  });
+
+  it("hands over through the master: CLIENT PAUSE and FAILOVER TO in one transaction, then kills the clients of both", () => {
+    const s = healthy();
+    admin(s, { coordinated: true });
+    elect(s, T0 + 100);
+    expect(s.master.failoverState).to.equal("send_slaveof_noone");
+    expect(s.master.promotedReplica).to.equal("10.0.0.2:6379");
+    s.h.take();
+    failoverStateMachine(s.h.at(T0 + 1_100), s.master);
+    const ready = s.h.take();
+    expect(ready.commands.filter((c) => c.type === "replicaof")).to.deep.equal([]);
+    expect(transactions(ready)).to.deep.equal([
+      {
+        type: "transaction",
+        link: s.master.link.id,
+        steps: [
+          ["client", "PAUSE", "9000", "WRITE"],
+          ["failover", "TO", "10.0.0.2", "6379", "TIMEOUT", "9000"],
+        ],
+      },
+    ]);
+    expect(eventLines(ready)).to.deep.equal([
+      "+failover-state-wait-promotion slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
+    ]);
+    expect(s.master.failoverState).to.equal("wait_promotion");
+
+    // The pub/sub connection of the old master may be down: the command connection suffices.
+    s.master.link.pubsubConnected = false;
+    expect(onReplicaReportsMaster(s.h.at(T0 + 2_000), s.master, s.r1)).to.equal(true);
+    const kill = [
+      ["config", "REWRITE"],
+      ["client", "KILL", "TYPE", "normal"],
+      ["client", "KILL", "TYPE", "pubsub"],
+      ["client", "UNPAUSE"],
+    ];
+    expect(transactions(s.h.take())).to.deep.equal([
+      { type: "transaction", link: s.master.link.id, steps: kill },
+      { type: "transaction", link: s.r1.link.id, steps: kill },
+    ]);
+    expect(s.master.failoverState).to.equal("reconf_slaves");
+  });
+
+  it("gives up with -failover-abort-master-timeout when less than a second is left", () => {
+    const s = healthy();
+    admin(s, { coordinated: true });
+    elect(s, T0 + 100);
+    s.h.take();
+    failoverStateMachine(s.h.at(T0 + 100 + 9_001), s.master);
+    const ready = s.h.take();
+    expect(eventLines(ready)).to.deep.equal([
+      "-failover-abort-master-timeout master mymaster 10.0.0.1 6379",
+    ]);
+    expect(transactions(ready)).to.deep.equal([]);
+    expect(s.master.flags.size).to.equal(0);
+  });
+
+  it("sends FAILOVER ABORT and CLIENT UNPAUSE to the master when the promotion never comes", () => {
+    const s = healthy();
+    admin(s, { coordinated: true });
+    elect(s, T0 + 100);
+    failoverStateMachine(s.h.at(T0 + 200), s.master);
+    s.h.take();
+    failoverStateMachine(s.h.at(T0 + 200 + 10_001), s.master);
+    const ready = s.h.take();
+    expect(eventLines(ready)).to.deep.equal([
+      "-failover-abort-slave-timeout master mymaster 10.0.0.1 6379",
+    ]);
+    expect(transactions(ready)).to.deep.equal([
+      {
+        type: "transaction",
+        link: s.master.link.id,
+        steps: [
+          ["failover", "ABORT"],
+          ["client", "UNPAUSE"],
+        ],
+      },
+    ]);
+    expect(s.master.failoverState).to.equal("none");
+  });
+});
+
+describe("SENTINEL FAILOVER … TO <ip> <port> (core)", () => {
+  it("promotes the named replica, not the best one", () => {
+    const s = healthy();
+    expect(replyOf(admin(s, { to: { ip: "10.0.0.3", port: 6379 } }))).to.deep.equal({
+      kind: "ok",
+    });
+    failoverStateMachine(s.h.at(T0 + 10), s.master);
+    failoverStateMachine(s.h.at(T0 + 10), s.master);
+    expect(s.master.promotedReplica).to.equal("10.0.0.3:6379");
+    expect(s.master.flags.has("force_failover")).to.equal(true);
+  });
+
+  it("refuses a replica it does not know, and one not promotable now, with the reason", () => {
+    const s = healthy();
+    expect(replyOf(admin(s, { to: { ip: "10.0.0.9", port: 6379 } }))).to.deep.equal({
+      kind: "error",
+      message: "ERR No replica 10.0.0.9:6379 is known for master 'mymaster'",
+    });
+    s.r2.slavePriority = 0;
+    expect(replyOf(admin(s, { to: { ip: "10.0.0.3", port: 6379 } }))).to.deep.equal({
+      kind: "error",
+      message:
+        "NOGOODSLAVE Replica 10.0.0.3:6379 cannot be promoted now: priority-0 (replica-priority 0: never promoted)",
+    });
+    s.r2.slavePriority = 100;
+    s.r2.flags.add("s_down");
+    expect(replyOf(admin(s, { to: { ip: "10.0.0.3", port: 6379 } }))).to.deep.equal({
+      kind: "error",
+      message:
+        "NOGOODSLAVE Replica 10.0.0.3:6379 cannot be promoted now: down (the replica is SDOWN)",
+    });
+    expect(s.master.flags.has("failover_in_progress")).to.equal(false);
+  });
+
+  it("aborts, saying why, when the named replica stops qualifying before the selection", () => {
+    const s = healthy();
+    admin(s, { to: { ip: "10.0.0.3", port: 6379 } });
+    failoverStateMachine(s.h.at(T0 + 10), s.master);
+    s.r2.slavePriority = 0;
+    failoverStateMachine(s.h.at(T0 + 10), s.master);
+    const ready = s.h.take();
+    expect(ready.logs.map((l) => (l.kind === "text" ? l.text : ""))).to.include(
+      "The chosen replica 10.0.0.3:6379 is not promotable: priority-0 (replica-priority 0: never promoted)",
+    );
+    expect(eventLines(ready).at(-1)).to.equal(
+      "-failover-abort-no-good-slave master mymaster 10.0.0.1 6379",
+    );
+  });
+});
