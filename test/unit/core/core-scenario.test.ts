@@ -120,6 +120,7 @@ class World {
         case "script-kill":
         case "client-pause":
         case "client-unpause":
+        case "transaction":
         case "resolve":
           break;
       }
