@@ -18,7 +18,11 @@ import type { MasterConfig, SentinelConfig } from "../core/config.js";
 import { defaultMasterSettings } from "../core/config.js";
 import { DEFAULT_TIMING } from "../core/timing.js";
 import { formatLine, parseConfLines, reprArg } from "./conf-parser.js";
-import { REDIS_STANDARD_DIRECTIVES, VALKEY_DIRECTIVES } from "./redis-directives.js";
+import {
+  REDIS_STANDARD_DIRECTIVES,
+  VALKEY_DIRECTIVES,
+  VIGIL_DIRECTIVES,
+} from "./redis-directives.js";
 import type { ServerSettings } from "./types.js";
 import { REMOVED_SUBKEY } from "./yaml-config.js";
 
@@ -48,7 +52,10 @@ class RewriteState {
       const name = (l.argv[0] ?? "").toLowerCase();
       if (
         l.kind === "unbalanced" ||
-        (!REDIS_STANDARD_DIRECTIVES.has(name) && !VALKEY_DIRECTIVES.has(name) && !SPECIAL.has(name))
+        (!REDIS_STANDARD_DIRECTIVES.has(name) &&
+          !VALKEY_DIRECTIVES.has(name) &&
+          !VIGIL_DIRECTIVES.has(name) &&
+          !SPECIAL.has(name))
       ) {
         this.lines.push(`# ??? ${l.text}`);
         continue;
@@ -141,7 +148,16 @@ function rewriteServer(st: RewriteState, s: ServerSettings): void {
   for (const [name, value] of Object.entries({ ...s.tls, ...s.syslog })) {
     st.rewrite(name, `${name} ${QUOTED_RAW.test(name) ? reprArg(value) : value}`, true);
   }
+  rewriteMetrics(st, s);
   rewriteUsers(st, s);
+}
+
+/** Vigil's HTTP endpoint directives, written when they differ from their defaults. */
+function rewriteMetrics(st: RewriteState, s: ServerSettings): void {
+  st.rewrite("metrics-port", `metrics-port ${s.metricsPort}`, s.metricsPort !== 0);
+  if (s.metricsBind.length === 0) st.markProcessed("metrics-bind");
+  else st.rewrite("metrics-bind", formatLine(["metrics-bind", ...s.metricsBind]), true);
+  st.rewrite("metrics-auth", `metrics-auth ${s.metricsAuth ? "yes" : "no"}`, !s.metricsAuth);
 }
 
 /** config.c: rewriteConfigUserOption. Without users Redis writes its default user. */

@@ -18,6 +18,7 @@ import type { Directive } from "./conf-parser.js";
 import { parseConf } from "./conf-parser.js";
 import type { ConfResult } from "./conf-to-config.js";
 import { confToConfig } from "./conf-to-config.js";
+import { metricsPortConflict } from "./metrics-settings.js";
 import type { LoadedConfig } from "./types.js";
 import type { YamlResult } from "./yaml-config.js";
 import { yamlWithState } from "./yaml-config.js";
@@ -181,5 +182,15 @@ export function loadConfig(
   checkWritable(file, format, opts);
   const server = { ...result.server, dir: resolve(cwd, result.server.dir) };
   checkLogFile(file, server.logfile, server.dir);
+  const conflict = metricsPortConflict(server);
+  if (conflict !== null) {
+    throw new ConfigError({
+      file,
+      line: 0,
+      directive: "metrics-port",
+      reason: conflict,
+      afterLines: true,
+    });
+  }
   return { file, format, text, server, sentinel: result.sentinel, yamlMasters };
 }

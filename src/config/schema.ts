@@ -8,6 +8,7 @@ import { z } from "zod";
 import { DEFAULT_GLOBAL_SETTINGS, defaultMasterSettings } from "../core/config.js";
 import { INVALID_MASTER_NAME, isValidMasterName } from "../core/field-rules.js";
 import { DEFAULT_TIMING } from "../core/timing.js";
+import { BAD_METRICS_BIND, isMetricsBindAddress } from "./metrics-settings.js";
 import { DEFAULT_SERVER_SETTINGS } from "./types.js";
 
 const masterDefaults = defaultMasterSettings(1);
@@ -114,6 +115,15 @@ export const serverSchema = z.strictObject({
   syslog: z
     .partialRecord(z.enum(["syslog-enabled", "syslog-ident", "syslog-facility"]), rawValueSchema)
     .default({}),
+  "metrics-port": listenPortSchema.default(DEFAULT_SERVER_SETTINGS.metricsPort),
+  "metrics-bind": z
+    .union([
+      z.string().transform((s) => s.split(/\s+/).filter((x) => x !== "")),
+      z.array(z.string()),
+    ])
+    .pipe(z.array(z.string().refine(isMetricsBindAddress, { error: BAD_METRICS_BIND })))
+    .default([]),
+  "metrics-auth": yesNoSchema.default(DEFAULT_SERVER_SETTINGS.metricsAuth),
 });
 
 /** `sentinel:` — the global `sentinel` directives plus the persisted myid / current-epoch. */

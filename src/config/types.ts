@@ -36,6 +36,12 @@ export interface ServerSettings {
   readonly tls: Readonly<Record<string, string>>;
   /** `syslog-enabled`, `syslog-ident`, `syslog-facility`, kept raw like tls. */
   readonly syslog: Readonly<Record<string, string>>;
+  /** Vigil's HTTP endpoint (`metrics-port`, docs/COMPATIBILITY.md): 0 = off. */
+  readonly metricsPort: number;
+  /** `metrics-bind`; [] = the `bind` addresses. */
+  readonly metricsBind: readonly string[];
+  /** `metrics-auth`: with requirepass, /metrics and the probes need the password too. */
+  readonly metricsAuth: boolean;
 }
 
 export interface LoadedConfig {
@@ -68,4 +74,7 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   hz: 10,
   tls: {},
   syslog: {},
+  metricsPort: 0,
+  metricsBind: [],
+  metricsAuth: true,
 };

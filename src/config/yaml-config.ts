@@ -3,7 +3,8 @@
  *
  *   server:   { port, bind, protected-mode, dir, logfile, loglevel, log-format,
  *               log-timestamp-format, pidfile, daemonize,
- *               requirepass, users: [rules…], aclfile, hz, tls: {tls-…}, syslog: {syslog-…} }
+ *               requirepass, users: [rules…], aclfile, hz, tls: {tls-…}, syslog: {syslog-…},
+ *               metrics-port, metrics-bind, metrics-auth }
  *   sentinel: { myid, current-epoch, announce-ip, announce-port, deny-scripts-reconfig,
  *               resolve-hostnames, announce-hostnames, sentinel-user, sentinel-pass }
  *   masters:  { <name>: { host, port, quorum, down-after-milliseconds, failover-timeout,
@@ -96,6 +97,9 @@ function serverFrom(s: ConfigFileInput["server"]): ServerSettings {
     hz: s.hz,
     tls: s.tls,
     syslog: s.syslog,
+    metricsPort: s["metrics-port"],
+    metricsBind: s["metrics-bind"],
+    metricsAuth: s["metrics-auth"],
   };
 }
 
