@@ -202,6 +202,9 @@ describe("conf-to-config plain directives", () => {
         "tls-port 26380",
         "tls-cert-file /c",
         "syslog-enabled no",
+        "metrics-port 9121",
+        "metrics-bind 127.0.0.1",
+        "metrics-auth no",
       ].join("\n"),
     );
     expect(r.server).to.deep.equal({
@@ -221,6 +224,9 @@ describe("conf-to-config plain directives", () => {
       hz: 15,
       tls: { "tls-port": "26380", "tls-cert-file": "/c" },
       syslog: { "syslog-enabled": "no" },
+      metricsPort: 9121,
+      metricsBind: ["127.0.0.1"],
+      metricsAuth: false,
     });
   });
 
