@@ -42,6 +42,10 @@ import { systemRandom } from "./system-random.js";
 import type { TlsContexts } from "./tls-context.js";
 import { buildTlsContexts } from "./tls-context.js";
 import { reloadTls } from "./tls-reload.js";
+import type { Readiness } from "./daemon-http.js";
+import { startDaemonHttp } from "./daemon-http.js";
+import type { HttpServer } from "./http/server.js";
+import type { Telemetry } from "./http/telemetry.js";
 
 /** Connect attempts never outlive a master's down-after (nor 10 s). */
 const MAX_CONNECT_TIMEOUT = 10_000;
@@ -165,6 +169,7 @@ function commandExecutor(
 
 interface Parts {
   readonly core: SentinelCore;
+  readonly scripts: ScriptRunner;
   readonly runtime: Runtime;
   readonly links: LinkManager;
   readonly scheduler: Scheduler;
@@ -183,6 +188,8 @@ function wire(
     users: () => readonly string[] | undefined;
     shutdown: () => void;
     exit: (code: number) => void;
+    /** The HTTP endpoint's observers (shell/http/telemetry.ts), when metrics-port is on. */
+    telemetry: () => Telemetry | null;
   },
 ): Parts {
   const settings = loaded.server;
@@ -216,6 +223,9 @@ function wire(
       server: settings,
       users: () => late.users() ?? settings.users,
       yamlMasters: loaded.yamlMasters,
+      observeSave: (seconds, ok) => {
+        late.telemetry()?.observeSave(seconds, ok);
+      },
     }),
     commands: commandExecutor(links, resolver, (input) => {
       runtime.push(input);
@@ -226,6 +236,9 @@ function wire(
     now: monotonicNow,
     renderReply: coreReplyToReply,
     exit: late.exit,
+    observeEvent: (event) => {
+      late.telemetry()?.observeEvent(event);
+    },
   });
   const scheduler = new Scheduler({
     random: systemRandom,
@@ -245,7 +258,7 @@ function wire(
     shutdown: late.shutdown,
     lookupHost: (host) => resolver.lookup(host),
   });
-  return { core, runtime, links, scheduler, host };
+  return { core, scripts, runtime, links, scheduler, host };
 }
 
 async function listen(
@@ -302,6 +315,7 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
   }
   let resp: RespServer | null = null;
   let daemon: Daemon | null = null;
+  let telemetry: Telemetry | null = null;
   const resolver = new HostResolver(logger);
   const hosts = await resolver.lookupConfigured(loaded.sentinel);
   const tls = configureTls(settings, logger, exitNow);
@@ -317,6 +331,7 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
       void daemon?.shutdown("SHUTDOWN");
     },
     exit: exitNow,
+    telemetry: () => telemetry,
   });
   try {
     resp = await listen(loaded, parts, logger, options.executable, plan, tls);
@@ -335,6 +350,11 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
     exitNow(1);
     throw err;
   }
+  const readiness: Readiness = { started: false, closing: false };
+  let http: HttpServer | null = null;
+  if (settings.metricsPort !== 0) {
+    ({ http, telemetry } = await startDaemonHttp(loaded, parts, resp, readiness, logger, exitNow));
+  }
   // server.c main: createPidFile, then the "Running mode" line.
   if (settings.pidfile !== "") {
     const failure = writePidFile(settings.pidfile);
@@ -345,8 +365,13 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
   await loadRedisClient();
   await parts.runtime.start();
   parts.scheduler.start();
+  readiness.started = true;
   const server = resp;
-  const shutdown = orderedShutdown(logger, server, parts, settings.pidfile, exitNow);
+  const shutdown = orderedShutdown(logger, server, parts, settings.pidfile, exitNow, {
+    http,
+    telemetry,
+    readiness,
+  });
   daemon = { ...shutdown, reloadTls: tlsReload(settings, tls, server, linkTls, logger) };
   return daemon;
 }
@@ -395,12 +420,19 @@ function configureTls(
   }
 }
 
+interface HttpParts {
+  readonly http: HttpServer | null;
+  readonly telemetry: Telemetry | null;
+  readonly readiness: Readiness;
+}
+
 function orderedShutdown(
   logger: Logger,
   server: RespServer,
   parts: Parts,
   pidfile: string,
   exitNow: (code: number) => void,
+  httpParts: HttpParts,
 ): Omit<Daemon, "reloadTls"> {
   let closing: Promise<void> | null = null;
   return {
@@ -408,10 +440,14 @@ function orderedShutdown(
     shutdown() {
       closing ??= (async () => {
         logAt(logger, "warning", "User requested shutdown...");
+        httpParts.readiness.closing = true;
+        httpParts.telemetry?.ring.release();
+        await httpParts.http?.close();
         await server.close();
         parts.scheduler.stop();
         await parts.runtime.stop();
         parts.links.closeAll();
+        await httpParts.telemetry?.failovers.flushed();
         if (pidfile !== "") {
           logAt(logger, "notice", "Removing the pid file.");
           removePidFile(pidfile);
