@@ -58,11 +58,7 @@ export interface MasterSummary {
 }
 
 export function masterSummary(state: SentinelState, master: MasterState): MasterSummary {
-  const status = master.flags.has("o_down")
-    ? "odown"
-    : master.flags.has("s_down")
-      ? "sdown"
-      : "ok";
+  const status = master.flags.has("o_down") ? "odown" : master.flags.has("s_down") ? "sdown" : "ok";
   return {
     name: master.name,
     status,
