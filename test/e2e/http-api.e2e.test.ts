@@ -229,6 +229,13 @@ describe("HTTP endpoint (metrics-port)", function () {
       for (const p of phases) expect(p.seconds).to.be.at.least(0);
     };
     await check();
+    // The record is written without holding the loop: on disk before the SIGKILL of restart().
+    const file = `${leader.sentinel.configPath}.failovers.json`;
+    await waitFor(
+      "the failover record on disk",
+      () => fs.existsSync(file) && fs.readFileSync(file, "utf8").includes('"switched"'),
+      { timeoutMs: 10_000 },
+    );
     await leader.sentinel.restart();
     await waitFor(
       "the HTTP endpoint after the restart",

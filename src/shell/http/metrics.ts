@@ -19,8 +19,6 @@ import { sentinelReply } from "./readout.js";
 const PHASE_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const SAVE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
-const MASTER = ["master_name", "master_address"] as const;
-
 function notDown(instance: InstanceState): boolean {
   return !instance.flags.has("s_down") && !instance.flags.has("o_down");
 }
@@ -66,33 +64,47 @@ const PER_MASTER: readonly (readonly [string, string, Value])[] = [
 ];
 
 interface SampleValue {
-  readonly metricName: string;
+  readonly metricName?: string;
   readonly labels: Readonly<Record<string, string | number>>;
   readonly value: number;
 }
 
 /**
- * The event-loop lag histogram as it is (lag-histogram.ts keeps Prometheus's cumulative shape):
- * read at each scrape, never observed into (no timer of its own). prom-client's Histogram only
- * counts what is observed into it, so this is a metric of its own, with the shape the
- * Registry reads (name, help, type, get()).
+ * A metric whose samples are computed at scrape time straight from the state, with the shape
+ * the Registry reads (name, help, type, get()). prom-client's Gauge would hash and validate
+ * every label set it is given, at every scrape: with a thousand masters that was most of the
+ * scrape's CPU. Also the event-loop lag histogram as lag-histogram.ts keeps it (Prometheus's
+ * cumulative shape), which prom-client's Histogram cannot take (it counts what is observed).
  */
-class SnapshotHistogram {
-  readonly type = "histogram";
+class ComputedMetric {
   readonly aggregator = "sum";
   readonly name: string;
   readonly help: string;
-  private readonly read: () => LagSnapshot | null;
+  readonly type: "gauge" | "histogram";
+  private readonly samples: () => SampleValue[];
 
-  constructor(name: string, help: string, read: () => LagSnapshot | null) {
+  constructor(
+    name: string,
+    help: string,
+    type: "gauge" | "histogram",
+    samples: () => SampleValue[],
+  ) {
     this.name = name;
     this.help = help;
-    this.read = read;
+    this.type = type;
+    this.samples = samples;
   }
 
   get(): Promise<{ name: string; help: string; type: string; values: SampleValue[] }> {
-    const snap = this.read() ?? { le: LAG_BOUNDS_MS.map(() => 0), count: 0, sumMs: 0 };
-    const bucket = `${this.name}_bucket`;
+    const values = this.samples();
+    return Promise.resolve({ name: this.name, help: this.help, type: this.type, values });
+  }
+}
+
+function lagSamples(name: string, read: () => LagSnapshot | null): () => SampleValue[] {
+  return () => {
+    const snap = read() ?? { le: LAG_BOUNDS_MS.map(() => 0), count: 0, sumMs: 0 };
+    const bucket = `${name}_bucket`;
     const values: SampleValue[] = LAG_BOUNDS_MS.map((ms, i) => ({
       metricName: bucket,
       labels: { le: ms / 1000 },
@@ -100,11 +112,18 @@ class SnapshotHistogram {
     }));
     values.push(
       { metricName: bucket, labels: { le: "+Inf" }, value: snap.count },
-      { metricName: `${this.name}_sum`, labels: {}, value: snap.sumMs / 1000 },
-      { metricName: `${this.name}_count`, labels: {}, value: snap.count },
+      { metricName: `${name}_sum`, labels: {}, value: snap.sumMs / 1000 },
+      { metricName: `${name}_count`, labels: {}, value: snap.count },
     );
-    return Promise.resolve({ name: this.name, help: this.help, type: this.type, values });
-  }
+    return values;
+  };
+}
+
+/** One master's labels, computed once per scrape and shared by every per-master family. */
+interface MasterRow {
+  readonly master: MasterState;
+  readonly labels: { readonly master_name: string; readonly master_address: string };
+  readonly status: string;
 }
 
 export class SentinelMetrics {
@@ -114,40 +133,36 @@ export class SentinelMetrics {
   private readonly tilts: Counter;
   private readonly saves: Counter<"result">;
   private readonly saveSeconds: Histogram;
+  /** Scrapes so far: the per-master rows are computed once per scrape. */
+  private scrapes = 0;
 
   constructor(readout: SentinelReadout) {
     const registers = [this.registry];
     const state = (): SentinelState => readout.state();
     this.globalGauges(readout, registers);
-    this.masterGauges(readout, registers);
-    new Gauge({
-      name: "vigil_current_epoch",
-      help: "The current epoch (rounded above 2^53).",
-      registers,
-      collect() {
-        this.set(Number(state().currentEpoch));
-      },
-    });
-    new Gauge({
-      name: "vigil_link_up",
-      help: "1 when the command link to the instance or peer is connected.",
-      labelNames: ["master", "role", "addr"],
-      registers,
-      collect() {
-        this.reset();
+    this.masterGauges(readout);
+    this.computed("vigil_current_epoch", "The current epoch (rounded above 2^53).", () => [
+      { labels: {}, value: Number(state().currentEpoch) },
+    ]);
+    this.computed(
+      "vigil_link_up",
+      "1 when the command link to the instance or peer is connected.",
+      () => {
+        const values: SampleValue[] = [];
         for (const master of state().masters.values()) {
           const up = (i: InstanceState): void => {
-            this.set(
-              { master: master.name, role: i.kind, addr: `${i.addr.ip}:${i.addr.port}` },
-              linkDisconnected(i.link) ? 0 : 1,
-            );
+            values.push({
+              labels: { master: master.name, role: i.kind, addr: `${i.addr.ip}:${i.addr.port}` },
+              value: linkDisconnected(i.link) ? 0 : 1,
+            });
           };
           up(master);
           for (const replica of master.replicas.values()) up(replica);
           for (const peer of master.sentinels.values()) up(peer);
         }
+        return values;
       },
-    });
+    );
     this.failovers = new Counter({
       name: "vigil_failovers_total",
       help: "Failover outcomes seen: switched, or the -failover-abort-* reason.",
@@ -178,13 +193,15 @@ export class SentinelMetrics {
       buckets: SAVE_BUCKETS,
       registers,
     });
-    const lag = new SnapshotHistogram(
-      "vigil_event_loop_lag_seconds",
-      "How late a 10 ms timer fired (INFO all's event_loop_lag_histogram).",
-      readout.lag,
+    const lagName = "vigil_event_loop_lag_seconds";
+    this.register(
+      new ComputedMetric(
+        lagName,
+        "How late a 10 ms timer fired (INFO all's event_loop_lag_histogram).",
+        "histogram",
+        lagSamples(lagName, readout.lag),
+      ),
     );
-    // The Registry reads only name, help, type and get() (see SnapshotHistogram).
-    this.registry.registerMetric(lag as unknown as Histogram);
   }
 
   failoverResult(master: string, result: string): void {
@@ -204,8 +221,18 @@ export class SentinelMetrics {
     this.saveSeconds.observe(seconds);
   }
 
-  render(): Promise<string> {
-    return this.registry.metrics();
+  /**
+   * The exposition, one family at a time with a turn of the event loop between them, so that
+   * a scrape of a thousand masters never holds the sentinel's loop for more than one family.
+   */
+  async render(): Promise<string> {
+    this.scrapes++;
+    const parts: string[] = [];
+    for (const metric of this.registry.getMetricsAsArray()) {
+      parts.push(await this.registry.getSingleMetricAsString(metric.name));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return `${parts.join("\n\n")}\n`;
   }
 
   get contentType(): string {
@@ -238,54 +265,57 @@ export class SentinelMetrics {
   }
 
   /** Per master, as redis_exporter derives them from INFO and SENTINEL MASTERS/SLAVES/…. */
-  private masterGauges(readout: SentinelReadout, registers: Registry[]): void {
+  private masterGauges(readout: SentinelReadout): void {
+    // The rows of the scrape in progress: built by the first family that asks.
+    let cached: { at: number; rows: MasterRow[] } | null = null;
+    const rows = (): MasterRow[] => {
+      if (cached?.at === this.scrapes) return cached.rows;
+      const state = readout.state();
+      const list: MasterRow[] = [];
+      for (const master of state.masters.values()) {
+        const m = masterSummary(state, master);
+        list.push({
+          master,
+          labels: { master_name: m.name, master_address: m.address },
+          status: m.status,
+        });
+      }
+      cached = { at: this.scrapes, rows: list };
+      return list;
+    };
     for (const [name, help, value] of PER_MASTER) {
-      new Gauge({
-        name,
-        help,
-        labelNames: MASTER,
-        registers,
-        collect() {
-          this.reset();
-          const state = readout.state();
-          const now = readout.now();
-          for (const master of state.masters.values()) {
-            const address = masterSummary(state, master).address;
-            this.set({ master_name: master.name, master_address: address }, value(master, now));
-          }
-        },
+      this.computed(name, help, () => {
+        const now = readout.now();
+        return rows().map((r) => ({ labels: r.labels, value: value(r.master, now) }));
       });
     }
-    new Gauge({
-      name: "redis_sentinel_master_status",
-      help: "1 when the master's status is ok",
-      labelNames: [...MASTER, "master_status"],
-      registers,
-      collect() {
-        this.reset();
-        const state = readout.state();
-        for (const master of state.masters.values()) {
-          const m = masterSummary(state, master);
-          this.set(
-            { master_name: m.name, master_address: m.address, master_status: m.status },
-            m.status === "ok" ? 1 : 0,
-          );
-        }
-      },
-    });
-    new Gauge({
-      name: "redis_sentinel_master_ckquorum_status",
-      help: "1 when SENTINEL CKQUORUM answers OK; message is its text",
-      labelNames: ["master_name", "message"],
-      registers,
-      collect() {
-        this.reset();
-        for (const name of readout.state().masters.keys()) {
-          const reply = sentinelReply(readout, ["ckquorum", name]);
+    this.computed("redis_sentinel_master_status", "1 when the master's status is ok", () =>
+      rows().map((r) => ({
+        labels: { ...r.labels, master_status: r.status },
+        value: r.status === "ok" ? 1 : 0,
+      })),
+    );
+    this.computed(
+      "redis_sentinel_master_ckquorum_status",
+      "1 when SENTINEL CKQUORUM answers OK; message is its text",
+      () =>
+        rows().map((r) => {
+          const reply = sentinelReply(readout, ["ckquorum", r.master.name]);
           const message = "value" in reply && typeof reply.value === "string" ? reply.value : "";
-          this.set({ master_name: name, message }, reply.type === "error" ? 0 : 1);
-        }
-      },
-    });
+          return {
+            labels: { master_name: r.master.name, message },
+            value: reply.type === "error" ? 0 : 1,
+          };
+        }),
+    );
+  }
+
+  private computed(name: string, help: string, samples: () => SampleValue[]): void {
+    this.register(new ComputedMetric(name, help, "gauge", samples));
+  }
+
+  /** The Registry reads only name, help, type and get() (see ComputedMetric). */
+  private register(metric: ComputedMetric): void {
+    this.registry.registerMetric(metric as unknown as Gauge);
   }
 }
