@@ -61,6 +61,8 @@
 import fs from "node:fs";
 import type { MonitorSpec, SentinelImpl } from "../test/e2e/harness/sentinel-process.js";
 import { freePorts } from "../test/e2e/harness/ports.js";
+import type { MetricsMode, Variant } from "./lib/scale-metrics.js";
+import { label, metricsRatioRows, startScraper, variantsOf } from "./lib/scale-metrics.js";
 import { delay } from "../test/e2e/harness/wait-for.js";
 import { Args } from "./lib/args.js";
 import { NORMAL_POLICY_LAUNCHER, setPolicy } from "./lib/farm-policy.js";
@@ -85,48 +87,8 @@ interface Options {
   /** Masters 1…size-1 are FakeMaster pairs (scale-farm.ts). */
   fakeMasters: boolean;
   /** --metrics: Vigil without, with, or both ways (the HTTP endpoint's cost). */
-  metrics: "off" | "on" | "ab";
+  metrics: MetricsMode;
   scrapeS: number;
-}
-
-/** One measured configuration: an implementation, and for Vigil the HTTP endpoint on or off. */
-interface Variant {
-  readonly impl: SentinelImpl;
-  readonly metrics: boolean;
-}
-
-function variantsOf(impls: readonly SentinelImpl[], metrics: Options["metrics"]): Variant[] {
-  return impls.flatMap((impl): Variant[] => {
-    if (impl !== "vigil" || metrics === "off") return [{ impl, metrics: false }];
-    if (metrics === "on") return [{ impl, metrics: true }];
-    return [
-      { impl, metrics: false },
-      { impl, metrics: true },
-    ];
-  });
-}
-
-/** GET /metrics of every port every `everyS` seconds until stopped; counts the answers. */
-function startScraper(ports: readonly number[], everyS: number): { stop(): number } {
-  let answered = 0;
-  const scrape = (): void => {
-    for (const port of ports) {
-      fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(4_000) })
-        .then(async (res) => {
-          await res.text();
-          if (res.status === 200) answered++;
-        })
-        .catch(() => undefined);
-    }
-  };
-  const timer = setInterval(scrape, everyS * 1_000);
-  scrape();
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return answered;
-    },
-  };
 }
 
 /** Soft RLIMIT_NOFILE of this process (children inherit it), from /proc/self/limits. */
@@ -299,40 +261,6 @@ function failoverCell(r: ScaleResult, key: "switchMs" | "allAnswerMs"): string {
 function failoverValue(r: ScaleResult | undefined, key: "switchMs" | "allAnswerMs"): number | null {
   const f = r?.failover;
   return f === null || f === undefined || f.status === "error" ? null : f[key];
-}
-
-function label(v: Variant): string {
-  return v.metrics ? `${v.impl}+metrics` : v.impl;
-}
-
-/** `metrics/off` rows: Vigil with the endpoint scraped against without, same size and N. */
-function metricsRatioRows(
-  results: readonly ScaleResult[],
-  sizes: readonly number[],
-  counts: readonly number[],
-  rows: string[][],
-  ratios: Record<string, Record<string, number | null>>,
-): void {
-  for (const size of sizes) {
-    for (const count of counts) {
-      const find = (metrics: boolean): ScaleResult | undefined =>
-        results.find(
-          (x) =>
-            x.size === size &&
-            x.sentinels === count &&
-            x.impl === "vigil" &&
-            (x.metrics ?? false) === metrics,
-        );
-      const on = find(true);
-      const off = find(false);
-      const cpu = ratio(on?.cpuSecondsPerMinute.median, off?.cpuSecondsPerMinute.median);
-      const rss = ratio(on?.peakRssMiB.median, off?.peakRssMiB.median);
-      ratios[`metrics:${size}x${count}`] = { cpuSecondsPerMinute: cpu, peakRssMiB: rss };
-      const show = (x: number | null): string => (x === null ? "n/a" : String(x));
-      const row = [String(size), String(count), "metrics/off", "", show(cpu), "", "", show(rss)];
-      rows.push([...row, "", "", "", "", ""]);
-    }
-  }
 }
 
 /**

@@ -162,23 +162,30 @@ function applyServerValue(
     case "aclfile":
       s.aclfile = v;
       return;
-    case "metrics-port": {
-      const port = intArg(v);
-      const reason = checkValue(listenPortSchema, port);
-      if (reason !== null) throw new LineError(reason);
-      s.metricsPort = port;
-      return;
-    }
+    case "metrics-port":
     case "metrics-bind":
-      if (!args.every(isMetricsBindAddress)) throw new LineError(BAD_METRICS_BIND);
-      s.metricsBind = [...args];
-      return;
     case "metrics-auth":
-      s.metricsAuth = yesNoArg(v);
+      applyMetricsValue(s, name, args);
       return;
     default:
       if (name.startsWith("tls-")) s.tls[name] = checkTlsDirective(name, args.join(" "));
       else if (name.startsWith("syslog-")) s.syslog[name] = args.join(" ");
+  }
+}
+
+/** Vigil's HTTP endpoint directives (docs/COMPATIBILITY.md, "HTTP endpoint"). */
+function applyMetricsValue(s: MutableServer, name: string, args: readonly string[]): void {
+  const v = args[0] ?? "";
+  if (name === "metrics-port") {
+    const port = intArg(v);
+    const reason = checkValue(listenPortSchema, port);
+    if (reason !== null) throw new LineError(reason);
+    s.metricsPort = port;
+  } else if (name === "metrics-bind") {
+    if (!args.every(isMetricsBindAddress)) throw new LineError(BAD_METRICS_BIND);
+    s.metricsBind = [...args];
+  } else {
+    s.metricsAuth = yesNoArg(v);
   }
 }
 
