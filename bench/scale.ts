@@ -29,6 +29,12 @@
 //                      [--duration 30] [--warmup 15] [--down-after 1000] [--failover-wait 60]
 //                      [--skip-failover] [--rounds 1] [--farm-policy auto|idle|normal]
 //                      [--seed auto|yes|no] [--farm auto|real|fake]
+//                      [--metrics off|on|ab] [--scrape 5]
+//
+// --metrics on starts every Vigil sentinel with `metrics-port` and scrapes its /metrics every
+// --scrape seconds (default 5, as Prometheus would) from warm-up to the end of the window; ab
+// measures Vigil both ways in each round, alternating which goes first, so that the cost of
+// the endpoint is read on the same farm and the same loaded machine (row `vigil+metrics`).
 //
 // --farm fake serves masters 1…size-1 and their replicas from two worker processes
 // (bench/lib/fake-master.ts) instead of a redis-server per master; master-0 and its replica stay
@@ -54,6 +60,9 @@
 // ±0.2× from run to run at 1000 masters, so a ratio worth quoting needs several.
 import fs from "node:fs";
 import type { MonitorSpec, SentinelImpl } from "../test/e2e/harness/sentinel-process.js";
+import { freePorts } from "../test/e2e/harness/ports.js";
+import type { MetricsMode, Variant } from "./lib/scale-metrics.js";
+import { label, metricsRatioRows, startScraper, variantsOf } from "./lib/scale-metrics.js";
 import { delay } from "../test/e2e/harness/wait-for.js";
 import { Args } from "./lib/args.js";
 import { NORMAL_POLICY_LAUNCHER, setPolicy } from "./lib/farm-policy.js";
@@ -77,6 +86,9 @@ interface Options {
   seed: "auto" | "yes" | "no";
   /** Masters 1…size-1 are FakeMaster pairs (scale-farm.ts). */
   fakeMasters: boolean;
+  /** --metrics: Vigil without, with, or both ways (the HTTP endpoint's cost). */
+  metrics: MetricsMode;
+  scrapeS: number;
 }
 
 /** Soft RLIMIT_NOFILE of this process (children inherit it), from /proc/self/limits. */
@@ -105,11 +117,13 @@ function checkFdLimit(maxSize: number, maxSentinels: number): void {
 }
 
 async function measure(
-  impl: SentinelImpl,
+  variant: Variant,
   count: number,
   farm: Farm,
   options: Options,
 ): Promise<ScaleResult> {
+  const impl = variant.impl;
+  const metricsPorts = variant.metrics ? await freePorts(count) : [];
   const size = farm.masterPorts.length;
   const monitors: MonitorSpec[] = farm.masterPorts.map((port, i) => ({
     name: `master-${i}`,
@@ -134,11 +148,14 @@ async function measure(
     boundMs,
     options.farmIdle ? NORMAL_POLICY_LAUNCHER : undefined,
     seeded ? { replicaPorts } : undefined,
+    (i) => (variant.metrics ? [`metrics-port ${metricsPorts[i] ?? 0}`] : []),
   );
+  let scraper: { stop(): number } | null = null;
   try {
     await group.waitHealthy(size, boundMs);
     const discoveryMs = performance.now() - startedAt;
     const pids = group.pids;
+    if (variant.metrics) scraper = startScraper(metricsPorts, options.scrapeS);
     await delay(options.warmupS * 1_000);
     const lagBefore = await group.lagHistograms();
     const cpuBefore = pids.map(cpuSeconds);
@@ -158,10 +175,13 @@ async function measure(
       if (after === null || before === null || before === undefined) return [];
       return [lagQuantile(lagBetween(before, after), 0.99)];
     });
+    const scrapes = scraper?.stop();
+    scraper = null;
     const result: ScaleResult = {
       size,
       sentinels: count,
       impl,
+      ...(variant.metrics ? { metrics: true, scrapes: scrapes ?? 0 } : {}),
       seeded,
       discoveryMs: round(discoveryMs),
       cpuSecondsPerMinute: cpuPerSentinel,
@@ -190,6 +210,7 @@ async function measure(
     result.wallS = round((performance.now() - startedAt) / 1_000, 1);
     return result;
   } finally {
+    scraper?.stop();
     await group.cleanup();
   }
 }
@@ -271,7 +292,10 @@ async function main(): Promise<number> {
     farmIdle: farmIdle(args.choice("farm-policy", ["auto", "idle", "normal"]), counts),
     seed: args.choice("seed", ["auto", "yes", "no"]),
     fakeMasters: fakeMasters(args.choice("farm", ["auto", "real", "fake"]), counts),
+    metrics: args.choice("metrics", ["off", "on", "ab"]),
+    scrapeS: args.int("scrape", 5),
   };
+  const variants = variantsOf(impls, options.metrics);
   if (options.farmIdle) setPolicy(process.pid, "idle");
   const maxSentinels = Math.max(...counts);
   checkFdLimit(Math.max(...sizes), maxSentinels);
@@ -302,13 +326,14 @@ async function main(): Promise<number> {
         for (let round = 0; round < rounds; round++) {
           // Alternate which implementation goes first, so drift in the machine's speed over
           // the run does not favour one of them.
-          const order = round % 2 === 0 ? impls : [...impls].reverse();
-          for (const impl of order) {
+          const order = round % 2 === 0 ? variants : [...variants].reverse();
+          for (const variant of order) {
+            const impl = variant.impl;
             console.error(
-              `measuring ${impl} × ${count} sentinel(s) on ${size} masters (round ${round + 1}/${rounds})…`,
+              `measuring ${label(variant)} × ${count} sentinel(s) on ${size} masters (round ${round + 1}/${rounds})…`,
             );
             try {
-              const result = await measure(impl, count, farm, options);
+              const result = await measure(variant, count, farm, options);
               console.error(JSON.stringify(result));
               measured.push(result);
             } catch (error: unknown) {
@@ -321,8 +346,10 @@ async function main(): Promise<number> {
           }
         }
         perRound.push(...measured);
-        for (const impl of impls) {
-          const mine = measured.filter((r) => r.impl === impl);
+        for (const variant of variants) {
+          const mine = measured.filter(
+            (r) => r.impl === variant.impl && (r.metrics ?? false) === variant.metrics,
+          );
           if (mine.length > 0) results.push(combine(mine));
         }
       }
@@ -348,7 +375,7 @@ async function main(): Promise<number> {
   const rows = results.map((r) => [
     String(r.size),
     String(r.sentinels),
-    r.impl,
+    label({ impl: r.impl, metrics: r.metrics ?? false }),
     `${r.discoveryMs}${r.seeded ? " (seeded)" : ""}`,
     cell(r.cpuSecondsPerMinute),
     String(r.cpuSecondsPerMinuteSum),
@@ -361,6 +388,7 @@ async function main(): Promise<number> {
     failoverCell(r, "allAnswerMs"),
   ]);
   const ratios: Record<string, Record<string, number | null>> = {};
+  if (options.metrics === "ab") metricsRatioRows(results, sizes, counts, rows, ratios);
   if (impls.length === 2) {
     for (const size of sizes) {
       for (const count of counts) {

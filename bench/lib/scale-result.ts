@@ -15,6 +15,10 @@ export interface ScaleResult {
   size: number;
   sentinels: number;
   impl: SentinelImpl;
+  /** Vigil with metrics-port on, /metrics scraped every --scrape seconds (scale.ts --metrics). */
+  metrics?: boolean;
+  /** Scrapes answered during the measurement (with `metrics`). */
+  scrapes?: number;
   /** The sentinels started knowing the replicas and each other (sentinel-group.ts: GroupSeed). */
   seeded: boolean;
   /** Start until every sentinel sees every master healthy with its replica and peers. */
@@ -102,6 +106,7 @@ export function combine(rounds: readonly ScaleResult[]): ScaleResult {
     size: first.size,
     sentinels: first.sentinels,
     impl: first.impl,
+    ...(first.metrics === true ? { metrics: true } : {}),
     seeded: first.seeded,
     discoveryMs: medianOf(
       rounds.map((r) => r.discoveryMs),

@@ -107,6 +107,8 @@ export class SentinelGroup {
     readyTimeoutMs: number,
     launcher?: readonly string[],
     seed?: GroupSeed,
+    /** More config lines for sentinel i (scale.ts: its metrics-port). */
+    perSentinel?: (index: number) => readonly string[],
   ): Promise<SentinelGroup> {
     const identities: Identity[] = [];
     if (seed !== undefined) {
@@ -116,10 +118,12 @@ export class SentinelGroup {
     const settled = await Promise.allSettled(
       Array.from({ length: count }, (_, i) => {
         const identity = identities[i];
-        const extra =
-          seed === undefined || identity === undefined
+        const extra = [
+          ...(seed === undefined || identity === undefined
             ? []
-            : seedLines(monitors, seed, identity, identities);
+            : seedLines(monitors, seed, identity, identities)),
+          ...(perSentinel?.(i) ?? []),
+        ];
         return startOne(impl, monitors, readyTimeoutMs, launcher, identity, extra);
       }),
     );

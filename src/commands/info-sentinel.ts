@@ -2,7 +2,7 @@
  * The `# Sentinel` section of INFO (sentinel.c: sentinelInfoCommand; docs/PROTOCOL.md §9.3),
  * read by redis_exporter and friends: exact field names, one `master<i>:` line per master.
  */
-import type { SentinelState } from "../core/index.js";
+import type { MasterState, SentinelState } from "../core/index.js";
 import { announceHost } from "../core/index.js";
 
 /** What the shell's script runner knows. */
@@ -36,18 +36,34 @@ export function infoSentinelSection(
   ];
   let index = 0;
   for (const master of state.masters.values()) {
-    const status = master.flags.has("o_down")
-      ? "odown"
-      : master.flags.has("s_down")
-        ? "sdown"
-        : "ok";
-    // The record's address, never bracketed (sentinel.c prints "%s:%d").
-    const address = `${announceHost(state, master.addr)}:${master.addr.port}`;
+    const m = masterSummary(state, master);
     lines.push(
-      `master${index}:name=${master.name},status=${status},address=${address},` +
-        `slaves=${master.replicas.size},sentinels=${master.sentinels.size + 1}`,
+      `master${index}:name=${m.name},status=${m.status},address=${m.address},` +
+        `slaves=${m.slaves},sentinels=${m.sentinels}`,
     );
     index++;
   }
   return lines.map((line) => `${line}\r\n`).join("");
+}
+
+/** One `master<i>:` line's fields (also redis_exporter's labels, shell/http/metrics.ts). */
+export interface MasterSummary {
+  readonly name: string;
+  readonly status: "ok" | "sdown" | "odown";
+  /** `ip:port` of the record, never bracketed (sentinel.c prints "%s:%d"). */
+  readonly address: string;
+  readonly slaves: number;
+  /** Peers plus this sentinel. */
+  readonly sentinels: number;
+}
+
+export function masterSummary(state: SentinelState, master: MasterState): MasterSummary {
+  const status = master.flags.has("o_down") ? "odown" : master.flags.has("s_down") ? "sdown" : "ok";
+  return {
+    name: master.name,
+    status,
+    address: `${announceHost(state, master.addr)}:${master.addr.port}`,
+    slaves: master.replicas.size,
+    sentinels: master.sentinels.size + 1,
+  };
 }

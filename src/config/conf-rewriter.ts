@@ -17,7 +17,11 @@
 import type { MasterConfig, SentinelConfig } from "../core/index.js";
 import { DEFAULT_TIMING, defaultMasterSettings } from "../core/index.js";
 import { formatLine, parseConfLines, reprArg } from "./conf-parser.js";
-import { REDIS_STANDARD_DIRECTIVES, VALKEY_DIRECTIVES } from "./redis-directives.js";
+import {
+  REDIS_STANDARD_DIRECTIVES,
+  VALKEY_DIRECTIVES,
+  VIGIL_DIRECTIVES,
+} from "./redis-directives.js";
 import type { ServerSettings } from "./types.js";
 import { REMOVED_SUBKEY } from "./state-file.js";
 
@@ -54,6 +58,7 @@ class RewriteState {
         l.kind === "unbalanced" ||
         (!REDIS_STANDARD_DIRECTIVES.has(name) &&
           !VALKEY_DIRECTIVES.has(name) &&
+          !VIGIL_DIRECTIVES.has(name) &&
           !SPECIAL.has(name) &&
           !VIGIL_OWN.has(name))
       ) {
@@ -148,7 +153,16 @@ function rewriteServer(st: RewriteState, s: ServerSettings): void {
   for (const [name, value] of Object.entries({ ...s.tls, ...s.syslog })) {
     st.rewrite(name, `${name} ${QUOTED_RAW.test(name) ? reprArg(value) : value}`, true);
   }
+  rewriteMetrics(st, s);
   rewriteUsers(st, s);
+}
+
+/** Vigil's HTTP endpoint directives, written when they differ from their defaults. */
+function rewriteMetrics(st: RewriteState, s: ServerSettings): void {
+  st.rewrite("metrics-port", `metrics-port ${s.metricsPort}`, s.metricsPort !== 0);
+  if (s.metricsBind.length === 0) st.markProcessed("metrics-bind");
+  else st.rewrite("metrics-bind", formatLine(["metrics-bind", ...s.metricsBind]), true);
+  st.rewrite("metrics-auth", `metrics-auth ${s.metricsAuth ? "yes" : "no"}`, !s.metricsAuth);
 }
 
 /** config.c: rewriteConfigUserOption. Without users Redis writes its default user. */

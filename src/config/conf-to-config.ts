@@ -14,7 +14,9 @@ import {
   REDIS_MULTI_ARG_DIRECTIVES,
   REDIS_STANDARD_DIRECTIVES,
   VALKEY_DIRECTIVES,
+  VIGIL_DIRECTIVES,
 } from "./redis-directives.js";
+import { BAD_METRICS_BIND, isMetricsBindAddress } from "./metrics-settings.js";
 import {
   REASONS,
   checkValue,
@@ -63,8 +65,12 @@ export interface ConfResult {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type MutableServer = Omit<Mutable<ServerSettings>, "bind" | "users" | "tls" | "syslog"> & {
+type MutableServer = Omit<
+  Mutable<ServerSettings>,
+  "bind" | "users" | "tls" | "syslog" | "metricsBind"
+> & {
   bind: string[];
+  metricsBind: string[];
   users: string[];
   tls: Record<string, string>;
   syslog: Record<string, string>;
@@ -159,16 +165,41 @@ function applyServerValue(
     case "aclfile":
       s.aclfile = v;
       return;
+    case "metrics-port":
+    case "metrics-bind":
+    case "metrics-auth":
+      applyMetricsValue(s, name, args);
+      return;
     default:
       if (name.startsWith("tls-")) s.tls[name] = checkTlsDirective(name, args.join(" "));
       else if (name.startsWith("syslog-")) s.syslog[name] = args.join(" ");
   }
 }
 
+/** Vigil's HTTP endpoint directives (docs/COMPATIBILITY.md, "HTTP endpoint"). */
+function applyMetricsValue(s: MutableServer, name: string, args: readonly string[]): void {
+  const v = args[0] ?? "";
+  if (name === "metrics-port") {
+    const port = intArg(v);
+    const reason = checkValue(listenPortSchema, port);
+    if (reason !== null) throw new LineError(reason);
+    s.metricsPort = port;
+  } else if (name === "metrics-bind") {
+    if (!args.every(isMetricsBindAddress)) throw new LineError(BAD_METRICS_BIND);
+    s.metricsBind = [...args];
+  } else {
+    s.metricsAuth = yesNoArg(v);
+  }
+}
+
 /** Returns true when the directive was handled (false = not a plain directive). */
 function applyPlain(s: MutableServer, d: Directive, opts: ConfToConfigOptions): void {
   const argc = d.args.length + 1;
-  if (REDIS_STANDARD_DIRECTIVES.has(d.name) || VALKEY_DIRECTIVES.has(d.name)) {
+  if (
+    REDIS_STANDARD_DIRECTIVES.has(d.name) ||
+    VALKEY_DIRECTIVES.has(d.name) ||
+    VIGIL_DIRECTIVES.has(d.name)
+  ) {
     if (!REDIS_MULTI_ARG_DIRECTIVES.has(d.name) && argc !== 2) throw new LineError(WRONG_ARITY);
     applyServerValue(s, d.name, d.args, opts);
     return;
@@ -196,6 +227,7 @@ function mutableServer(base: ServerSettings): MutableServer {
   return {
     ...base,
     bind: [...base.bind],
+    metricsBind: [...base.metricsBind],
     users: [...base.users],
     tls: { ...base.tls },
     syslog: { ...base.syslog },

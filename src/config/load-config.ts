@@ -18,6 +18,7 @@ import type { Directive } from "./conf-parser.js";
 import { parseConf } from "./conf-parser.js";
 import type { ConfResult, ConfToConfigOptions } from "./conf-to-config.js";
 import { confToConfig } from "./conf-to-config.js";
+import { metricsPortConflict } from "./metrics-settings.js";
 import type { LoadedConfig } from "./types.js";
 import type { StateText } from "./state-file.js";
 import { withState } from "./state-file.js";
@@ -214,6 +215,16 @@ export function loadConfig(
   const result = read.result;
   const server = { ...result.server, dir: resolve(cwd, result.server.dir) };
   checkLogFile(file, server.logfile, server.dir);
+  const conflict = metricsPortConflict(server);
+  if (conflict !== null) {
+    throw new ConfigError({
+      file,
+      line: 0,
+      directive: "metrics-port",
+      reason: conflict,
+      afterLines: true,
+    });
+  }
   return {
     file,
     format,

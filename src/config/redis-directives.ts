@@ -213,9 +213,20 @@ export const VALKEY_DIRECTIVES: ReadonlySet<string> = new Set([
   "log-timestamp-format",
 ]);
 
+/**
+ * Vigil's own directives (docs/COMPATIBILITY.md, "HTTP endpoint"): `metrics-port <port>`,
+ * `metrics-bind <addr…>` (several arguments), `metrics-auth yes|no`.
+ */
+export const VIGIL_DIRECTIVES: ReadonlySet<string> = new Set([
+  "metrics-port",
+  "metrics-bind",
+  "metrics-auth",
+]);
+
 /** Standard configs taking several arguments (MULTI_ARG_CONFIG); every other takes exactly one. */
 export const REDIS_MULTI_ARG_DIRECTIVES: ReadonlySet<string> = new Set([
   "bind",
+  "metrics-bind",
   "client-output-buffer-limit",
   "latency-tracking-info-percentiles",
   "oom-score-adj-values",

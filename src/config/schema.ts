@@ -12,6 +12,7 @@ import {
   defaultMasterSettings,
   isValidMasterName,
 } from "../core/index.js";
+import { BAD_METRICS_BIND, isMetricsBindAddress } from "./metrics-settings.js";
 import { DEFAULT_SERVER_SETTINGS } from "./types.js";
 
 const masterDefaults = defaultMasterSettings(1);
@@ -124,6 +125,15 @@ export const serverSchema = z.strictObject({
     .default({}),
   "state-file": z.string().default(DEFAULT_SERVER_SETTINGS.stateFile),
   supervised: supervisedSchema.default(DEFAULT_SERVER_SETTINGS.supervised),
+  "metrics-port": listenPortSchema.default(DEFAULT_SERVER_SETTINGS.metricsPort),
+  "metrics-bind": z
+    .union([
+      z.string().transform((s) => s.split(/\s+/).filter((x) => x !== "")),
+      z.array(z.string()),
+    ])
+    .pipe(z.array(z.string().refine(isMetricsBindAddress, { error: BAD_METRICS_BIND })))
+    .default([]),
+  "metrics-auth": yesNoSchema.default(DEFAULT_SERVER_SETTINGS.metricsAuth),
 });
 
 /** `sentinel:` — the global `sentinel` directives plus the persisted myid / current-epoch. */

@@ -46,6 +46,12 @@ export interface ServerSettings {
    */
   readonly stateFile: string;
   readonly supervised: Supervised;
+  /** Vigil's HTTP endpoint (`metrics-port`, docs/COMPATIBILITY.md): 0 = off. */
+  readonly metricsPort: number;
+  /** `metrics-bind`; [] = the `bind` addresses. */
+  readonly metricsBind: readonly string[];
+  /** `metrics-auth`: with requirepass, /metrics and the probes need the password too. */
+  readonly metricsAuth: boolean;
 }
 
 export interface LoadedConfig {
@@ -85,4 +91,7 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   syslog: {},
   stateFile: "",
   supervised: "no",
+  metricsPort: 0,
+  metricsBind: [],
+  metricsAuth: true,
 };

@@ -4,7 +4,7 @@
  *   server:   { port, bind, protected-mode, dir, logfile, loglevel, log-format,
  *               log-timestamp-format, pidfile, daemonize,
  *               requirepass, users: [rules…], aclfile, hz, tls: {tls-…}, syslog: {syslog-…},
- *               state-file, supervised }
+ *               state-file, supervised, metrics-port, metrics-bind, metrics-auth }
  *   sentinel: { myid, current-epoch, announce-ip, announce-port, deny-scripts-reconfig,
  *               resolve-hostnames, announce-hostnames, sentinel-user, sentinel-pass }
  *   masters:  { <name>: { host, port, quorum, down-after-milliseconds, failover-timeout,
@@ -99,6 +99,9 @@ function serverFrom(s: ConfigFileInput["server"]): ServerSettings {
     syslog: s.syslog,
     stateFile: s["state-file"],
     supervised: s.supervised,
+    metricsPort: s["metrics-port"],
+    metricsBind: s["metrics-bind"],
+    metricsAuth: s["metrics-auth"],
   };
 }
 

@@ -57,6 +57,8 @@ export interface ConfigStoreOptions {
    */
   readonly yamlMasters?: readonly string[];
   readonly fs?: Partial<StoreFs>;
+  /** Told how long each save took (seconds) and whether it succeeded (the HTTP metrics). */
+  readonly observeSave?: (seconds: number, ok: boolean) => void;
 }
 
 const DEFAULT_FS: StoreFs = {
@@ -105,6 +107,7 @@ export class ConfigStore {
   private readonly yamlMasters: readonly string[];
   private readonly mode: number;
   private readonly fs: StoreFs;
+  private readonly observeSave: ((seconds: number, ok: boolean) => void) | undefined;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(opts: ConfigStoreOptions) {
@@ -117,12 +120,20 @@ export class ConfigStore {
     // open() applies the umask: 0644 & ~umask like Redis's fchmod (process.umask() is deprecated).
     this.mode = yaml ? 0o600 : 0o644;
     this.fs = { ...DEFAULT_FS, ...opts.fs };
+    this.observeSave = opts.observeSave;
   }
 
   /** Writes `state`; resolves once it is durable, rejects with ConfigSaveError. */
   save(state: PersistedState): Promise<void> {
     const run = this.queue.then(() => {
-      this.write(state);
+      const started = performance.now();
+      try {
+        this.write(state);
+      } catch (e) {
+        this.observeSave?.((performance.now() - started) / 1000, false);
+        throw e;
+      }
+      this.observeSave?.((performance.now() - started) / 1000, true);
     });
     // The next save waits for this one whatever its outcome.
     this.queue = run.catch(() => undefined);

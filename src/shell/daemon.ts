@@ -42,6 +42,10 @@ import { systemRandom } from "./system-random.js";
 import type { TlsContexts } from "./tls-context.js";
 import { buildTlsContexts } from "./tls-context.js";
 import { reloadTls } from "./tls-reload.js";
+import type { Readiness } from "./daemon-http.js";
+import { startDaemonHttp } from "./daemon-http.js";
+import type { HttpServer } from "./http/server.js";
+import type { Telemetry } from "./http/telemetry.js";
 
 /** Connect attempts never outlive a master's down-after (nor 10 s). */
 const MAX_CONNECT_TIMEOUT = 10_000;
@@ -165,6 +169,7 @@ function commandExecutor(
 
 interface Parts {
   readonly core: SentinelCore;
+  readonly scripts: ScriptRunner;
   readonly runtime: Runtime;
   readonly links: LinkManager;
   readonly scheduler: Scheduler;
@@ -183,6 +188,8 @@ function wire(
     users: () => readonly string[] | undefined;
     shutdown: () => void;
     exit: (code: number) => void;
+    /** The HTTP endpoint's observers (shell/http/telemetry.ts), when metrics-port is on. */
+    telemetry: () => Telemetry | null;
   },
 ): Parts {
   const settings = loaded.server;
@@ -217,6 +224,9 @@ function wire(
       server: settings,
       users: () => late.users() ?? settings.users,
       yamlMasters: loaded.yamlMasters,
+      observeSave: (seconds, ok) => {
+        late.telemetry()?.observeSave(seconds, ok);
+      },
     }),
     commands: commandExecutor(links, resolver, (input) => {
       runtime.push(input);
@@ -227,6 +237,9 @@ function wire(
     now: monotonicNow,
     renderReply: coreReplyToReply,
     exit: late.exit,
+    observeEvent: (event) => {
+      late.telemetry()?.observeEvent(event);
+    },
   });
   const scheduler = new Scheduler({
     random: systemRandom,
@@ -246,7 +259,7 @@ function wire(
     shutdown: late.shutdown,
     lookupHost: (host) => resolver.lookup(host),
   });
-  return { core, runtime, links, scheduler, host };
+  return { core, scripts, runtime, links, scheduler, host };
 }
 
 async function listen(
@@ -304,6 +317,7 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
   }
   let resp: RespServer | null = null;
   let daemon: Daemon | null = null;
+  let telemetry: Telemetry | null = null;
   const resolver = new HostResolver(logger);
   const hosts = await resolver.lookupConfigured(loaded.sentinel);
   const tls = configureTls(settings, logger, exitNow);
@@ -319,6 +333,7 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
       void daemon?.shutdown("SHUTDOWN");
     },
     exit: exitNow,
+    telemetry: () => telemetry,
   });
   try {
     resp = await listen(loaded, parts, logger, options.executable, plan, tls);
@@ -337,6 +352,11 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
     exitNow(1);
     throw err;
   }
+  const readiness: Readiness = { started: false, closing: false };
+  let http: HttpServer | null = null;
+  if (settings.metricsPort !== 0) {
+    ({ http, telemetry } = await startDaemonHttp(loaded, parts, resp, readiness, logger, exitNow));
+  }
   // server.c main: createPidFile, then the "Running mode" line.
   if (settings.pidfile !== "") {
     const failure = writePidFile(settings.pidfile);
@@ -348,8 +368,13 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
   await parts.runtime.start();
   parts.scheduler.start();
   supervision.ready();
+  readiness.started = true;
   const server = resp;
-  const shutdown = orderedShutdown(logger, server, parts, settings, supervision, exitNow);
+  const shutdown = orderedShutdown(logger, server, parts, settings, supervision, exitNow, {
+    http,
+    telemetry,
+    readiness,
+  });
   daemon = { ...shutdown, reloadTls: tlsReload(settings, tls, server, linkTls, logger) };
   return daemon;
 }
@@ -398,6 +423,12 @@ function configureTls(
   }
 }
 
+interface HttpParts {
+  readonly http: HttpServer | null;
+  readonly telemetry: Telemetry | null;
+  readonly readiness: Readiness;
+}
+
 function orderedShutdown(
   logger: Logger,
   server: RespServer,
@@ -405,6 +436,7 @@ function orderedShutdown(
   { pidfile }: ServerSettings,
   supervision: Supervision,
   exitNow: (code: number) => void,
+  httpParts: HttpParts,
 ): Omit<Daemon, "reloadTls"> {
   let closing: Promise<void> | null = null;
   return {
@@ -413,10 +445,14 @@ function orderedShutdown(
       closing ??= (async () => {
         logAt(logger, "warning", "User requested shutdown...");
         const stopping = supervision.stopping();
+        httpParts.readiness.closing = true;
+        httpParts.telemetry?.ring.release();
+        await httpParts.http?.close();
         await server.close();
         parts.scheduler.stop();
         await parts.runtime.stop();
         parts.links.closeAll();
+        await httpParts.telemetry?.failovers.flushed();
         if (pidfile !== "") {
           logAt(logger, "notice", "Removing the pid file.");
           removePidFile(pidfile);

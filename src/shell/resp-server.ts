@@ -26,6 +26,7 @@ import { ListenError } from "../errors.js";
 import type { ServerHost } from "../commands/host.js";
 import type { ClientLimits } from "./client-session.js";
 import { ClientSession, DEFAULT_CLIENT_LIMITS } from "./client-session.js";
+import type { LagSnapshot } from "../commands/lag-histogram.js";
 import { startEventLoopLag } from "./event-loop-lag.js";
 import { PubSubHub } from "./pubsub-hub.js";
 import type { TlsContexts } from "./tls-context.js";
@@ -84,6 +85,8 @@ export interface RespServer {
   /** Reloaded certificates for the TLS listeners' new connections (SIGHUP, tls-reload.ts). */
   renewTls(contexts: TlsContexts): void;
   stats(): RespServerStats;
+  /** The event-loop lag histogram INFO all shows (since the start). */
+  lag(): LagSnapshot;
   /** The ACL (users, requirepass) the server authenticates against. */
   readonly acl: Acl;
 }
@@ -99,7 +102,7 @@ export function isLoopback(address: string | undefined): boolean {
   return v4.startsWith("127.") || address === "::1";
 }
 
-interface BindSpec {
+export interface BindSpec {
   readonly host: string;
   readonly ipv6Only: boolean;
   readonly optional: boolean;
@@ -147,7 +150,7 @@ function listen(server: Server, spec: BindSpec, port: number): Promise<AddressIn
 }
 
 /** Listens on every bind address with one shared port (the first one picked when port is 0). */
-async function listenAll<S extends Server>(
+export async function listenAll<S extends Server>(
   specs: readonly BindSpec[],
   firstPort: number,
   create: () => S,
@@ -326,6 +329,7 @@ export async function startRespServer(
     renewTls: (contexts) => {
       for (const listener of tlsListeners) renewTlsListener(listener, contexts);
     },
+    lag: () => lag.snapshot(),
     stats: () => ({
       connectedClients: sessions.size,
       totalConnectionsReceived: counters.totalConnections,

@@ -73,6 +73,11 @@ export interface RuntimeOptions {
   readonly renderReply: (reply: CoreReply) => Reply;
   /** Ends the process (SENTINEL SIMULATE-FAILURE, or a core assertion). */
   readonly exit: (code: number) => void;
+  /**
+   * Sees every event after it is logged and published (the HTTP endpoint's counters, ring and
+   * failover records, shell/http). Read-only: it must not feed anything back into the core.
+   */
+  readonly observeEvent?: (event: SentinelEvent) => void;
 }
 
 type Resolver = (reply: Reply) => void;
@@ -379,6 +384,7 @@ export class Runtime {
   emitEvent(event: SentinelEvent): void {
     logEvent(this.options.logger, event);
     if (event.level !== "debug") this.options.publish(event.type, event.text);
+    this.options.observeEvent?.(event);
     if (event.level !== "warning" || event.master === null) return;
     const script =
       this.options.core.state.masters.get(event.master)?.settings.notificationScript ?? "";

@@ -216,6 +216,9 @@ describe("conf-to-config plain directives", () => {
         "syslog-enabled no",
         "state-file run/sentinel.state",
         "supervised SYSTEMD",
+        "metrics-port 9121",
+        "metrics-bind 127.0.0.1",
+        "metrics-auth no",
       ].join("\n"),
     );
     expect(r.server).to.deep.equal({
@@ -237,6 +240,9 @@ describe("conf-to-config plain directives", () => {
       syslog: { "syslog-enabled": "no" },
       stateFile: "run/sentinel.state",
       supervised: "systemd",
+      metricsPort: 9121,
+      metricsBind: ["127.0.0.1"],
+      metricsAuth: false,
     });
     // redis-sentinel 7.0.15's text for `supervised foo`.
     expect(errorOf("supervised foo").reason).to.equal(

@@ -42,6 +42,28 @@ describe("ConfigStore", () => {
     expect(readdirSync(dir)).to.deep.equal(["sentinel.conf"]);
   });
 
+  it("tells its observer how long each save took and whether it succeeded", async () => {
+    const seen: [number, boolean][] = [];
+    const observeSave = (seconds: number, ok: boolean): void => {
+      seen.push([seconds, ok]);
+    };
+    await new ConfigStore({ file, format: "conf", server, observeSave }).save(stateWithEpoch(1));
+    const failing = new ConfigStore({
+      file,
+      format: "conf",
+      server,
+      observeSave,
+      fs: {
+        rename: () => {
+          throw Object.assign(new Error("EIO"), { code: "EIO" });
+        },
+      },
+    });
+    await failing.save(stateWithEpoch(2)).catch(() => undefined);
+    expect(seen.map(([, ok]) => ok)).to.deep.equal([true, false]);
+    expect(seen.every(([s]) => s >= 0 && s < 60)).to.equal(true);
+  });
+
   it("serializes concurrent saves so the last one wins", async () => {
     const store = new ConfigStore({ file, format: "conf", server });
     await Promise.all([1, 2, 3, 4, 5].map((e) => store.save(stateWithEpoch(e))));

@@ -140,6 +140,8 @@ export interface Harness {
   scripts: [string, readonly string[]][];
   exits: number[];
   lines: string[];
+  /** Events handed to the runtime's observer, in order. */
+  observed: SentinelEvent[];
 }
 
 export function harness(
@@ -152,6 +154,7 @@ export function harness(
   const scripts: [string, readonly string[]][] = [];
   const exits: number[] = [];
   const lines: string[] = [];
+  const observed: SentinelEvent[] = [];
   const logger = createLogger({
     level: "debug",
     logfile: "",
@@ -177,8 +180,11 @@ export function harness(
       return R.ok();
     },
     exit: (code) => exits.push(code),
+    observeEvent: (e) => {
+      observed.push(e);
+    },
   });
-  return { runtime, core, store, order, published, scripts, exits, lines };
+  return { runtime, core, store, order, published, scripts, exits, lines, observed };
 }
 
 export const ADMIN_FLUSH = (requestId: number): Input => ({

@@ -76,6 +76,18 @@ describe("runtime: persist before replies and commands", () => {
     expect(h.store.saved).to.have.length(1);
     expect(h.published).to.deep.equal([["+monitor", "master m 127.0.0.1 6379 quorum 2"]]);
   });
+
+  it("hands every event, debug ones too, to the observer (the HTTP endpoint's telemetry)", async () => {
+    const events = [
+      event("+sdown", "master mymaster 127.0.0.1 6379", "mymaster"),
+      event("-cmd-link-reconnection", "master mymaster 127.0.0.1 6379 #refused", "mymaster"),
+    ];
+    const h = harness(new FakeCore({ events }));
+    await h.runtime.start();
+    expect(h.observed).to.deep.equal(events);
+    // Published first: the observer never delays what clients see.
+    expect(h.published).to.deep.equal([["+sdown", "master mymaster 127.0.0.1 6379"]]);
+  });
 });
 
 describe("runtime: persist failure", () => {
