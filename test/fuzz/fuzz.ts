@@ -44,7 +44,10 @@ for (const target of targets) {
     `${target.name}: ${result.inputs} inputs, seed ${seed}, ${(result.ms / 1000).toFixed(1)} s, ${verdict}, rss ${result.startRssMiB}→${result.peakRssMiB} MiB peak, heap+buffers ${result.peakHeapMiB} MiB peak`,
   );
   for (const f of result.failures) {
-    console.log(`  input ${f.index}: ${f.message.split("\n").slice(0, 6).join("\n    ")}`);
+    // A replay prints the whole message (the diff of a rewrite, say).
+    const lines = f.message.split("\n");
+    const shown = replay === undefined ? lines.slice(0, 6) : lines;
+    console.log(`  input ${f.index}: ${shown.join("\n    ")}`);
     console.log(
       `    bytes (base64, ${Buffer.from(f.input, "base64").length}): ${f.input.slice(0, 400)}`,
     );
