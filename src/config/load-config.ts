@@ -17,7 +17,7 @@ import { ConfigError, ERROR_CODES } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import { parseConf } from "./conf-parser.js";
 import type { ConfResult } from "./conf-to-config.js";
-import { confToConfig } from "./conf-to-config.js";
+import { checkAclfileUsers, confToConfig } from "./conf-to-config.js";
 import type { LoadedConfig } from "./types.js";
 import type { YamlResult } from "./yaml-config.js";
 import { yamlWithState } from "./yaml-config.js";
@@ -76,6 +76,7 @@ const STRERROR: Readonly<Record<string, string>> = {
   ENAMETOOLONG: "File name too long",
   EADDRINUSE: "Address already in use",
   EADDRNOTAVAIL: "Cannot assign requested address",
+  EAI_NONAME: "Name or service not known",
 };
 
 /** C strerror() text for a Node errno error. */
@@ -181,5 +182,6 @@ export function loadConfig(
   checkWritable(file, format, opts);
   const server = { ...result.server, dir: resolve(cwd, result.server.dir) };
   checkLogFile(file, server.logfile, server.dir);
+  checkAclfileUsers(server, file);
   return { file, format, text, server, sentinel: result.sentinel, yamlMasters };
 }
