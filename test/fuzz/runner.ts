@@ -10,6 +10,8 @@ export interface FuzzTarget extends MutationContext {
   readonly name: string;
   /** One line: what is driven and which properties are checked. */
   readonly description: string;
+  /** Inputs the CI budget test runs (test/unit/fuzz): a few seconds. */
+  readonly ciInputs: number;
   /** Checks one input; throws on a violated property. `rng` drives chunking and options. */
   check(input: Buffer, rng: Rng): void;
 }

@@ -137,6 +137,7 @@ export const configTarget: FuzzTarget = {
   name: "config",
   description:
     "sentinel.conf parser and loader: accept (and rewrite back to the same) or ConfigError with file, line, reason",
+  ciInputs: 5_000,
   corpus: CONFIG_CORPUS,
   dictionary: DICTIONARY,
   maxLength: 16 * 1024,

@@ -53,6 +53,7 @@ export const helloTarget: FuzzTarget = {
   name: "hello",
   description:
     "hello parser and the core's hello handling: no exception, epochs in range, core invariants",
+  ciInputs: 5_000,
   corpus: HELLO_CORPUS,
   dictionary: DICTIONARY,
   maxLength: 4096,

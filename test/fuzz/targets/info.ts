@@ -106,6 +106,7 @@ export const infoTarget: FuzzTarget = {
   name: "info",
   description:
     "INFO parser against a line-by-line reading, and the core refreshing from INFO: no exception, core invariants",
+  ciInputs: 3_000,
   corpus: INFO_CORPUS,
   dictionary: DICTIONARY,
   maxLength: 32 * 1024,

@@ -89,6 +89,7 @@ export const respReplyTarget: FuzzTarget = {
   name: "resp-reply",
   description:
     "RESP2 reply parser of the monitor links: typed errors only, chunking-invariant values",
+  ciInputs: 10_000,
   corpus: REPLY_CORPUS,
   dictionary: DICTIONARY,
   maxLength: 128 * 1024,

@@ -176,6 +176,7 @@ export const respRequestTarget: FuzzTarget = {
   name: "resp-request",
   description:
     "RESP request parser on the server's path (random reads, fast path, nextStrings) against one whole-input parse",
+  ciInputs: 10_000,
   corpus: REQUEST_CORPUS,
   dictionary: DICTIONARY,
   // Below the 64 KB inline limit: a whole-input parse and a chunked one must then agree.
