@@ -48,6 +48,35 @@ export interface TrialsSummary {
 
 const MASTER = "mymaster";
 
+/** The failover's steps as the logs show them, in order: where a crash landed. */
+const PHASES = [
+  "+sdown",
+  "+odown",
+  "+try-failover",
+  "+elected-leader",
+  "+selected-slave",
+  "+promoted-slave",
+  "+switch-master",
+] as const;
+
+function logSizes(sentinels: readonly SentinelProcess[]): number[] {
+  return sentinels.map((s) => (fs.existsSync(s.logPath) ? fs.statSync(s.logPath).size : 0));
+}
+
+/** The furthest failover step any sentinel logged since `sizes` ("before +sdown" if none). */
+function phaseSince(sentinels: readonly SentinelProcess[], sizes: readonly number[]): string {
+  let furthest = -1;
+  sentinels.forEach((s, i) => {
+    const text = fs.existsSync(s.logPath)
+      ? fs.readFileSync(s.logPath, "latin1").slice(sizes[i])
+      : "";
+    PHASES.forEach((p, at) => {
+      if (at > furthest && text.includes(` ${p} `)) furthest = at;
+    });
+  });
+  return furthest === -1 ? "before +sdown" : `after ${PHASES[furthest]!}`;
+}
+
 /** Where the crash lands: mostly inside the failover, sometimes before or well after it. */
 function crashDelay(rng: Rng, downAfterMs: number): number {
   if (rng.chance(0.8)) return rng.range(downAfterMs - 100, downAfterMs + 1200);
@@ -130,11 +159,13 @@ async function oneTrial(topology: Topology, rng: Rng, opts: TrialOptions): Promi
   const victim = rng.pick(topology.sentinels);
   const crashAt = crashDelay(rng, downAfter);
   const downFor = rng.range(0, 1500);
+  const sizes = logSizes(topology.sentinels);
   const started = performance.now();
   await oldMaster.kill();
   await delay(Math.max(0, crashAt - (performance.now() - started)));
   await victim.kill();
   const killedAt = Math.round(performance.now() - started);
+  const phase = phaseSince(topology.sentinels, sizes);
   await delay(downFor);
   const checkedAt = performance.now();
   const refused = testConfig(victim);
@@ -164,7 +195,7 @@ async function oneTrial(topology: Topology, rng: Rng, opts: TrialOptions): Promi
   const convergedAt = Math.round(performance.now() - started);
   const { votes, problems } = checkVotes(topology.sentinels);
   if (problems.length > 0) throw new Error(`votes: ${problems.join("; ")}`);
-  return `master :${oldPort} killed; sentinel :${victim.port} killed at ${killedAt} ms for ${downFor} ms, config checked and restarted in ${restartMs} ms; all left the old master at ${switchedAt} ms; new master :${newPort}, old one its replica at ${convergedAt} ms; ${votes} votes logged, none twice in an epoch`;
+  return `master :${oldPort} killed; sentinel :${victim.port} killed at ${killedAt} ms (${phase}) for ${downFor} ms, config checked and restarted in ${restartMs} ms; all left the old master at ${switchedAt} ms; new master :${newPort}, old one its replica at ${convergedAt} ms; ${votes} votes logged, none twice in an epoch`;
 }
 
 function startTopology(opts: TrialOptions): Promise<Topology> {
