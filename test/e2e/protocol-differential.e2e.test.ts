@@ -69,8 +69,24 @@ function harmless(args: readonly Buffer[]): boolean {
   return false;
 }
 
-/** Whether every command our parser reads from the frame is harmless and valid UTF-8. */
+function eventsOf(frame: Buffer, parser: RespParser): string[] {
+  parser.feed(frame);
+  const out: string[] = [];
+  for (let e = parser.next(); e !== undefined; e = parser.next()) {
+    out.push(e.type === "error" ? e.message : e.args.map((a) => a.toString("latin1")).join(" "));
+  }
+  return out;
+}
+
+/**
+ * Whether every command our parser reads from the frame is harmless and valid UTF-8, and the
+ * frame does not reach the documented difference (a multibulk count above 1024*1024, which
+ * Redis 7.0 takes up to INT_MAX): read with Redis's count limit, it must parse the same.
+ */
 function sendable(frame: Buffer): boolean {
+  const ours = eventsOf(frame, new RespParser());
+  const redisLimit = eventsOf(frame, new RespParser({ maxMultibulkLength: 2147483647 }));
+  if (ours.join("\n") !== redisLimit.join("\n")) return false;
   const parser = new RespParser();
   parser.feed(frame);
   for (let e = parser.next(); e !== undefined; e = parser.next()) {
