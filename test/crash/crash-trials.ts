@@ -77,9 +77,12 @@ function phaseSince(sentinels: readonly SentinelProcess[], sizes: readonly numbe
   return furthest === -1 ? "before +sdown" : `after ${PHASES[furthest]!}`;
 }
 
-/** Where the crash lands: mostly inside the failover, sometimes before or well after it. */
+/**
+ * Where the crash lands: mostly inside the failover, sometimes before or well after it. Vigil
+ * goes from SDOWN (down-after past the kill) to +switch-master in about 500 ms on a quiet machine.
+ */
 function crashDelay(rng: Rng, downAfterMs: number): number {
-  if (rng.chance(0.8)) return rng.range(downAfterMs - 100, downAfterMs + 1200);
+  if (rng.chance(0.8)) return rng.range(downAfterMs - 50, downAfterMs + 600);
   return rng.range(0, downAfterMs + 3000);
 }
 
