@@ -16,6 +16,13 @@ const summary = await runCrashTrials({
 });
 for (const r of summary.results.filter((x) => !x.ok))
   console.log(`--- trial ${r.index}\n${r.detail}`);
+// Where the crashes landed in the failover, as the logs showed it at the kill.
+const phases = new Map<string, number>();
+for (const r of summary.results) {
+  const phase = /killed at \d+ ms \(([^)]+)\)/.exec(r.detail)?.[1];
+  if (phase !== undefined) phases.set(phase, (phases.get(phase) ?? 0) + 1);
+}
+console.log(`crashes landed: ${[...phases].map(([p, n]) => `${p} ${n}`).join(", ")}`);
 console.log(
   `crash trials: ${summary.trials} trials, ${summary.failures} failures, ${(summary.ms / 1000).toFixed(0)} s (seed ${seed})`,
 );
