@@ -134,7 +134,8 @@ function rewriteServer(st: RewriteState, s: ServerSettings): void {
   );
   st.rewrite("port", `port ${s.port}`, s.port !== 6379);
   if (s.bind.length === 0) st.markProcessed("bind");
-  else st.rewrite("bind", `bind ${s.bind.join(" ")}`, true);
+  // Quoted when needed (redis-sentinel writes them raw): `bind ""` must read back as itself.
+  else st.rewrite("bind", `bind ${formatLine(s.bind)}`, true);
   st.rewrite("daemonize", `daemonize ${s.daemonize ? "yes" : "no"}`, s.daemonize);
   st.rewrite("loglevel", `loglevel ${s.loglevel}`, s.loglevel !== "notice");
   st.rewrite("logfile", `logfile ${reprArg(s.logfile)}`, s.logfile !== "");

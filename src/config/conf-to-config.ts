@@ -241,6 +241,20 @@ function inDir(opts: ConfToConfigOptions, dir: string): SentinelApplyOptions {
   return { ...opts, isExecutable: (path) => opts.isExecutable(chdirPath(base, path)) };
 }
 
+/** acl.c: ACLLoadUsersAtStartup's refusal of `user` lines next to an `aclfile` (Redis's text). */
+export const ACLFILE_AND_USERS =
+  "Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.";
+
+/**
+ * Refuses users declared in the config next to an `aclfile`, as redis-sentinel does at start.
+ * Accepted, they would run (Vigil reads no ACL file) and vanish at the first rewrite, which
+ * writes no `user` line when an aclfile is set (conf-rewriter.ts): a password lost on restart.
+ */
+export function checkAclfileUsers(server: ServerSettings, file: string): void {
+  if (server.aclfile === "" || server.users.length === 0) return;
+  throw new ConfigError({ file, line: 0, directive: "aclfile", reason: ACLFILE_AND_USERS });
+}
+
 /**
  * Applies the directives on top of `base` (defaults, or a YAML config when these are command-line
  * overrides). Throws ConfigError at the first bad line, plain lines first, as Redis does.

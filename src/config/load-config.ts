@@ -17,7 +17,7 @@ import { ConfigError, ERROR_CODES } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import { parseConf } from "./conf-parser.js";
 import type { ConfResult, ConfToConfigOptions } from "./conf-to-config.js";
-import { confToConfig } from "./conf-to-config.js";
+import { checkAclfileUsers, confToConfig } from "./conf-to-config.js";
 import { metricsPortConflict } from "./metrics-settings.js";
 import type { LoadedConfig } from "./types.js";
 import type { StateText } from "./state-file.js";
@@ -78,6 +78,7 @@ const STRERROR: Readonly<Record<string, string>> = {
   ENAMETOOLONG: "File name too long",
   EADDRINUSE: "Address already in use",
   EADDRNOTAVAIL: "Cannot assign requested address",
+  EAI_NONAME: "Name or service not known",
 };
 
 /** C strerror() text for a Node errno error. */
@@ -215,6 +216,7 @@ export function loadConfig(
   const result = read.result;
   const server = { ...result.server, dir: resolve(cwd, result.server.dir) };
   checkLogFile(file, server.logfile, server.dir);
+  checkAclfileUsers(server, file);
   const conflict = metricsPortConflict(server);
   if (conflict !== null) {
     throw new ConfigError({

@@ -48,7 +48,8 @@ export const yesNoSchema = z.union(
 export const intTextSchema = z
   .string()
   .regex(/^[-+]?\d+$/, { error: REASONS.notInteger })
-  .transform((v) => Number(v))
+  // `+ 0`: "-0" is 0, as atoi gives it (Number gives -0, which no deep equality takes for 0).
+  .transform((v) => Number(v) + 0)
   .pipe(z.number().refine((n) => Number.isSafeInteger(n), { error: REASONS.notInteger }));
 
 /**

@@ -180,11 +180,13 @@ export const NOT_LISTENING = "Configured to not listen anywhere, exiting.";
 
 /**
  * Where the sentinel listens: `port` unless 0, `tls-port` unless 0, on every bind address.
- * Null when it would listen nowhere (Redis exits with NOT_LISTENING).
+ * Null when it would listen nowhere (Redis exits with NOT_LISTENING): both ports 0, or `bind ""`,
+ * which Redis 7 reads as no address at all (config.c: setConfigBindOption).
  */
 export function listenPlan(server: ServerSettings): ListenPlan | null {
   const tls = tlsSettings(server.tls);
   if (server.port === 0 && tls.port === 0) return null;
+  if (server.bind.length === 1 && server.bind[0] === "") return null;
   return { plain: server.port === 0 ? null : server.port, tls: tls.port === 0 ? null : tls.port };
 }
 

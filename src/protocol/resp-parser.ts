@@ -7,8 +7,9 @@
  * `error` event with Redis's exact text; the parser is then dead (the server replies and closes).
  *
  * Quirks kept on purpose, because peers and tests compare bytes with the real server:
- * - header lines end at the first `\r` (a NUL before it hides it, as strchr does) and the byte
- *   after `\r` is skipped unchecked, as are the two bytes after a bulk payload;
+ * - header lines end at the first `\r`, inline lines at the first `\n` (a NUL before either hides
+ *   it, as strchr does) and the byte after `\r` is skipped unchecked, as are the two bytes after
+ *   a bulk payload;
  * - `*0` and negative multibulk counts are empty requests, silently skipped;
  * - lengths must be canonical decimal (no `+`, no leading zeros, no `-0`).
  *
@@ -51,9 +52,14 @@ export const PROTOCOL_ERRORS = {
   unauthenticatedBulk: "Protocol error: unauthenticated bulk length",
 } as const;
 
-/** `Protocol error: expected '$', got '<c>'` (the byte as a character). */
+/**
+ * `Protocol error: expected '$', got '<c>'` (the byte as a character). A CR or LF becomes a space,
+ * as Redis maps them in every error reply (networking.c: addReplyErrorFormat), or the reply line
+ * would be cut short.
+ */
 export function expectedDollarError(byte: number): string {
-  return `Protocol error: expected '$', got '${String.fromCharCode(byte)}'`;
+  const c = byte === CR || byte === LF ? " " : String.fromCharCode(byte);
+  return `Protocol error: expected '$', got '${c}'`;
 }
 
 export type ParseEvent =
@@ -309,8 +315,12 @@ export class RespParser {
   }
 
   private nextInline(): ParseEvent | StringParseEvent | "skip" | undefined {
-    const found = this.buf.subarray(this.start, this.end).indexOf(LF);
-    const nl = found === -1 ? -1 : this.start + found;
+    const view = this.buf.subarray(this.start, this.end);
+    const found = view.indexOf(LF);
+    // A NUL before the LF hides it (networking.c: processInlineBuffer's strchr): the line never
+    // ends, and its client waits until the inline limit refuses it.
+    const hidden = found !== -1 && view.subarray(0, found).indexOf(0) !== -1;
+    const nl = found === -1 || hidden ? -1 : this.start + found;
     if (nl === -1) {
       if (this.end - this.start > this.limits.maxInlineLength) {
         return this.fail(PROTOCOL_ERRORS.tooBigInline);

@@ -7,7 +7,9 @@
  * turns it into an error result, nested (EXEC) it stays an Error value in the array.
  *
  * Sentinel links never send HELLO 3, so RESP3 types are not expected; one that arrives anyway
- * is a protocol error that the caller answers by closing the connection.
+ * is a protocol error that the caller answers by closing the connection. So is an array nested
+ * deeper than MAX_DEPTH (a sentinel reads depth 2 at most, EXEC's): parsing is recursive, and
+ * thousands of `*1` headers in one read would otherwise overflow the stack.
  *
  * A reply split across chunks is parsed again from its start once more bytes arrived; the
  * parser remembers how many bytes a pending bulk needs, so a large INFO arriving in many
@@ -23,6 +25,8 @@ export class ReplyError extends Error {
 }
 
 const CR = 13;
+/** Deepest array nesting accepted (hiredis has no limit: its stack of tasks is on the heap). */
+export const MAX_DEPTH = 64;
 const INCOMPLETE: unique symbol = Symbol("incomplete");
 type Parsed = ReplyValue | typeof INCOMPLETE;
 
@@ -72,7 +76,7 @@ export class RespReplyParser {
     this.need = 0;
   }
 
-  private parse(buf: Buffer): Parsed {
+  private parse(buf: Buffer, depth = 0): Parsed {
     const at = this.offset;
     if (at >= buf.length) return INCOMPLETE;
     const type = buf[at];
@@ -111,9 +115,14 @@ export class RespReplyParser {
         const count = readInteger(buf, at + 1, lineEnd);
         this.offset = next;
         if (count < 0) return null;
+        if (count > 0 && depth >= MAX_DEPTH) {
+          throw new ReplyProtocolError(
+            `Protocol error, nested multi bulk replies with depth > ${MAX_DEPTH}`,
+          );
+        }
         const items: ReplyValue[] = [];
         for (let i = 0; i < count; i++) {
-          const item = this.parse(buf);
+          const item = this.parse(buf, depth + 1);
           if (item === INCOMPLETE) {
             // Only a top-level bulk's need is kept: the array is parsed again from its start.
             this.need = 0;

@@ -339,12 +339,13 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
     resp = await listen(loaded, parts, logger, options.executable, plan, tls);
   } catch (err: unknown) {
     // server.c: listenToPort's warning, then initServer's abort line.
-    const where = err as { address?: unknown; port?: unknown } | null;
+    const where = err as { address?: unknown; port?: unknown; syscall?: unknown } | null;
     if (typeof where?.address === "string" && typeof where.port === "number") {
+      const call = where.syscall === "getaddrinfo" ? "" : "bind: ";
       logAt(
         logger,
         "warning",
-        `Warning: Could not create server TCP listening socket ${where.address}:${where.port}: bind: ${strerror(err)}`,
+        `Warning: Could not create server TCP listening socket ${where.address}:${where.port}: ${call}${strerror(err)}`,
       );
     }
     const failed = plan.plain !== null ? `${plan.plain} (TCP)` : `${String(plan.tls)} (TLS)`;

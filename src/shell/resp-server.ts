@@ -128,6 +128,17 @@ const OPTIONAL_BIND_ERRORS = new Set([
 
 function listen(server: Server, spec: BindSpec, port: number): Promise<AddressInfo | undefined> {
   return new Promise((resolve, reject) => {
+    if (spec.host === "") {
+      // Node would take "" for every interface; Redis's getaddrinfo("") fails.
+      const err = Object.assign(new Error("Name or service not known"), {
+        code: "EAI_NONAME",
+        syscall: "getaddrinfo",
+        address: "",
+        port,
+      });
+      reject(err);
+      return;
+    }
     const onError = (err: NodeJS.ErrnoException): void => {
       server.off("listening", onListening);
       if (spec.optional && OPTIONAL_BIND_ERRORS.has(err.code ?? "")) resolve(undefined);

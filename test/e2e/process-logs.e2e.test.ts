@@ -232,6 +232,31 @@ describe("process and logs, side by side with redis-sentinel", function () {
     );
   });
 
+  // Found by the config fuzzer: `bind ""` was read as a bind address, which Node takes for every
+  // interface (Vigil listened on all of them), and rewritten as a bare `bind`, which no longer
+  // loads. Redis 7 reads a lone "" as no address at all, and fails to resolve "" among others.
+  for (const [bind, last] of [
+    ['""', "<pid>:X <time> # Configured to not listen anywhere, exiting."],
+    ['127.0.0.1 ""', "<pid>:X <time> # Failed listening on port <port> (TCP), aborting."],
+  ] as const) {
+    it(`refuses bind ${bind} as redis-sentinel does: the same lines, exit 1`, async () => {
+      const outputs: Record<Impl, string[]> = { vigil: [], redis: [] };
+      const port = await freePort();
+      for (const impl of ["redis", "vigil"] as const) {
+        const home = join(dir, impl);
+        execFileSync("mkdir", ["-p", home]);
+        const conf = join(home, "sentinel.conf");
+        writeFileSync(conf, `port ${port}\nbind ${bind}\nsentinel monitor m 127.0.0.1 6379 1\n`);
+        const proc = spawnSentinel(impl, [conf], home);
+        procs.push(proc);
+        expect(await bounded(`${impl} exit`, proc.exited), impl).to.equal(1);
+        outputs[impl] = normalize(proc.output.join(""));
+      }
+      expect(outputs.vigil).to.deep.equal(outputs.redis);
+      expect(outputs.vigil.at(-1)).to.equal(last);
+    });
+  }
+
   it("refuses a log file it cannot open as redis-sentinel does: the same stderr, exit 1", async () => {
     const stderr: Record<Impl, string> = { vigil: "", redis: "" };
     for (const impl of ["redis", "vigil"] as const) {

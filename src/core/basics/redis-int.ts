@@ -20,7 +20,8 @@ export function atoi(text: string): number {
   const match = /^\s*([+-]?\d+)/.exec(text);
   if (match === null) return 0;
   const value = Number.parseInt(match[1] ?? "0", 10);
-  return Number.isFinite(value) ? value : 0;
+  // `+ 0`: C's atoi("-0") is 0; parseInt gives -0.
+  return Number.isFinite(value) ? value + 0 : 0;
 }
 
 /** C strtoull for unsigned 64-bit values, as a bigint (leading digits, else 0). */

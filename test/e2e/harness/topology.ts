@@ -31,6 +31,8 @@ export interface TopologyOptions {
   waitForDiscovery?: boolean;
   /** Bound on the discovery wait (default 20 s). */
   discoveryTimeoutMs?: number;
+  /** Bound on each sentinel's first PING (default 10 s; a loaded machine may need more). */
+  sentinelReadyTimeoutMs?: number;
   /**
    * Every process on TLS only (`port 0`, the port given becomes tls-port) and every link on TLS:
    * replication, sentinel to instance, sentinel to sentinel. Certificates are made in the dir.
@@ -84,6 +86,9 @@ export class Topology {
               },
             ],
             extraConfig: options.sentinelConfig ?? [],
+            ...(options.sentinelReadyTimeoutMs === undefined
+              ? {}
+              : { readyTimeoutMs: options.sentinelReadyTimeoutMs }),
           }),
         );
       }

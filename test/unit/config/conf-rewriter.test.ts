@@ -278,6 +278,16 @@ describe("conf-rewriter round trips", () => {
     expect(load(once).sentinel.masters[0]!.settings.authPass).to.equal("x y");
   });
 
+  // Found by the config fuzzer: bind addresses were joined raw, so `bind ""` came back as a bare
+  // `bind` (which does not load) and an address with a space as two addresses.
+  it("writes bind addresses that read back as themselves", () => {
+    for (const bind of ['bind ""', 'bind 127.0.0.1 "a b"', "bind 127.0.0.1 -::1"]) {
+      const out = rewriteLoaded(`${bind}\n`);
+      expect(out.split("\n")[0], bind).to.equal(bind);
+      expect(load(out).server.bind, bind).to.deep.equal(load(bind).server.bind);
+    }
+  });
+
   it("writes a command-line port over the file's port line, in place", () => {
     const r = load("port 26379\n");
     const out = rewriteConf(

@@ -274,4 +274,32 @@ describe("loadConfig", () => {
       expect([e.line, e.directive, e.reason]).to.deep.equal([2, "dir", reason]);
     }
   });
+
+  // Found by the config fuzzer (test/fuzz, config): Vigil ran with the `user` lines, and its first
+  // rewrite (which writes no user line when an aclfile is set) dropped them: the password was
+  // gone after a restart. redis-sentinel 7.0.15 refuses the pair at start with this sentence.
+  it("refuses user lines next to an aclfile with redis-sentinel's sentence, in a file or YAML", () => {
+    writeFileSync(join(dir, "users.acl"), "");
+    writeFileSync(
+      join(dir, "s.conf"),
+      "aclfile users.acl\nuser default on >secret ~* &* +@all\nsentinel monitor m 127.0.0.1 6379 2\n",
+    );
+    const e = errorOf(() => loadConfig("s.conf", [], { ...opts, cwd: dir }));
+    const sentence =
+      "Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.";
+    expect([e.file, e.line, e.reason]).to.deep.equal([join(dir, "s.conf"), 0, sentence]);
+    expect(configErrorReport(e)).to.equal(`${sentence}\n`);
+    writeFileSync(join(dir, "s.conf"), "sentinel monitor m 127.0.0.1 6379 2\n");
+    const fromCommandLine = errorOf(() =>
+      loadConfig("s.conf", ["aclfile users.acl", "user u on nopass"], { ...opts, cwd: dir }),
+    );
+    expect(fromCommandLine.reason).to.equal(sentence);
+    // An aclfile alone, or users alone, still load.
+    expect(
+      loadConfig("s.conf", ["aclfile users.acl"], { ...opts, cwd: dir }).server.aclfile,
+    ).to.equal("users.acl");
+    expect(
+      loadConfig("s.conf", ["user u on nopass"], { ...opts, cwd: dir }).server.users,
+    ).to.deep.equal(["u on nopass"]);
+  });
 });

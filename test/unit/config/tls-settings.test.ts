@@ -154,6 +154,9 @@ describe("listening and announced ports", () => {
     });
     expect(listenPlan(load("tls-port 26380").server)).to.deep.equal({ plain: 26379, tls: 26380 });
     expect(listenPlan(load("port 0").server)).to.equal(null);
+    // Redis 7 reads a lone `bind ""` as no address (found by the config fuzzer).
+    expect(listenPlan(load('bind ""').server)).to.equal(null);
+    expect(listenPlan(load('bind "" ::1').server)).to.deep.equal({ plain: 26379, tls: null });
   });
 
   it("reports port, or tls-port when port is 0 (startup line, INFO tcp_port)", () => {

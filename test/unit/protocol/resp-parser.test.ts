@@ -153,6 +153,27 @@ describe("RespParser", () => {
       );
     });
 
+    // Found by the wire differential (test/e2e/protocol-differential): redis-sentinel 7.0.15
+    // does not answer `PING\0x\r\n` (its strchr stops at the NUL) and refuses the line past
+    // 64 KB; Vigil answered +PONG.
+    it("treats a NUL before an inline line's LF as hiding it, like strchr", () => {
+      expect(commands(parseAll(["PING\0hidden\r\n"]))).to.deep.equal([]);
+      expect(commands(parseAll(["PING\r\nPING\0\r\n", "PING\r\n"]))).to.deep.equal([["PING"]]);
+      expect(firstError(`PING\0\r\n${"x\r\n".repeat(25000)}`)).to.equal(
+        "Protocol error: too big inline request",
+      );
+      expect(commands(parseAll(["PING a\r\n\0"]))).to.deep.equal([["PING", "a"]]);
+    });
+
+    // Found by the wire differential: Redis writes a CR or LF in an error reply as a space
+    // (addReplyErrorFormat); Vigil sent `got '\n'`, a reply line cut in two.
+    it("names a CR or LF where '$' was expected as a space, as redis-sentinel does", () => {
+      expect(firstError("*1\r\n\n$4\r\nPING\r\n")).to.equal(
+        "Protocol error: expected '$', got ' '",
+      );
+      expect(firstError("*1\r\n\r\r\n")).to.equal("Protocol error: expected '$', got ' '");
+    });
+
     it("applies Redis 7's unauthenticated limits when told the client is not authenticated", () => {
       const parser = new RespParser();
       parser.authenticated = false;

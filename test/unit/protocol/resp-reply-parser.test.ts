@@ -104,4 +104,20 @@ describe("resp reply parser", () => {
       parser.feed(Buffer.from("%1\r\n"), () => undefined);
     }).to.throw(ReplyProtocolError);
   });
+
+  // Found by the fuzzer (test/fuzz, resp-reply): 5000 `*1` headers in one read overflowed the
+  // stack with a RangeError instead of the typed protocol error the link expects.
+  it("refuses arrays nested deeper than 64 with a protocol error, not a stack overflow", () => {
+    const deep = "*1\r\n".repeat(64) + ":1\r\n";
+    let value: unknown;
+    new RespReplyParser().feed(Buffer.from(deep), (v) => (value = v));
+    let inner = value;
+    for (let i = 0; i < 64; i++) inner = (inner as unknown[])[0];
+    expect(inner).to.equal(1);
+    for (const n of [65, 5000, 50_000]) {
+      expect(() => {
+        new RespReplyParser().feed(Buffer.from("*1\r\n".repeat(n)), () => undefined);
+      }, String(n)).to.throw(ReplyProtocolError, /nested multi bulk replies with depth > 64/);
+    }
+  });
 });

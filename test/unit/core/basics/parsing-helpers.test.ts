@@ -35,6 +35,8 @@ describe("redis-int", () => {
 
   it("parses leading digits like atoi and strtoull", () => {
     expect([atoi("6379"), atoi("12abc"), atoi("x"), atoi("-3")]).to.deep.equal([6379, 12, 0, -3]);
+    // C's atoi("-0") is 0, not JavaScript's -0 (found by the config fuzzer's deep equality).
+    expect(Object.is(atoi("-0"), 0)).to.equal(true);
     expect([strtoull("18446744073709551615"), strtoull("7,"), strtoull("")]).to.deep.equal([
       18446744073709551615n,
       7n,
