@@ -13,7 +13,7 @@ import {
   statSync,
 } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ConfigError, ERROR_CODES } from "../errors.js";
+import { ConfigError, ERROR_CODES, SentinelError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import { parseConf } from "./conf-parser.js";
 import type { ConfResult, ConfToConfigOptions } from "./conf-to-config.js";
@@ -83,6 +83,8 @@ const STRERROR: Readonly<Record<string, string>> = {
 
 /** C strerror() text for a Node errno error. */
 export function strerror(e: unknown): string {
+  // Vigil's own errors carry the system's words already (resp-server.ts: bind "").
+  if (e instanceof SentinelError) return e.message;
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code === "string") return STRERROR[code] ?? code;
   return e instanceof Error ? e.message : String(e);

@@ -130,8 +130,7 @@ function listen(server: Server, spec: BindSpec, port: number): Promise<AddressIn
   return new Promise((resolve, reject) => {
     if (spec.host === "") {
       // Node would take "" for every interface; Redis's getaddrinfo("") fails.
-      const err = Object.assign(new Error("Name or service not known"), {
-        code: "EAI_NONAME",
+      const err = Object.assign(new ListenError("Name or service not known"), {
         syscall: "getaddrinfo",
         address: "",
         port,

@@ -15,7 +15,7 @@ import { violation } from "../runner.js";
 import { MASTER, checkCore, watchingCore } from "./core-driver.js";
 
 function fixture(name: string): Buffer {
-  return readFileSync(new URL(`../../unit/core/fixtures/${name}`, import.meta.url));
+  return readFileSync(new URL(`../../unit/core/monitor/fixtures/${name}`, import.meta.url));
 }
 
 export const INFO_CORPUS: readonly Buffer[] = [

@@ -43,7 +43,7 @@ describe("HTTP routes", () => {
     state.currentEpoch = 9007199254740993n;
     const m = addMaster(state, NOW, "mymaster", { ip: "10.0.0.1", port: 6379 });
     m.configEpoch = 9007199254740993n;
-    addReplica(state, NOW, m, { ip: "10.0.0.2", port: 6379 });
+    addReplica(state, NOW, m, { ip: "10.0.0.2", port: 6379 }, { slaveReplOffset: 1234n });
     const down = addReplica(state, NOW, m, { ip: "10.0.0.3", port: 6379 });
     down.flags.add("s_down");
     down.link.cmdConnected = false;
