@@ -50,8 +50,6 @@ export interface LinkManagerOptions {
   /** Where every reply and close goes (the runtime's input queue). */
   readonly push: (input: Input) => void;
   readonly logger: Logger;
-  /** Connect timeout for a link, in ms. */
-  readonly connectTimeout: (link: LinkId) => number;
   readonly createLink?: RedisLinkFactory;
   /**
    * tls-replication: the context every new connection (master, replica, peer sentinel) uses;
@@ -164,7 +162,7 @@ export class LinkManager {
       {
         host: command.addr.ip,
         port: command.addr.port,
-        connectTimeout: this.options.connectTimeout(command.link),
+        connectTimeout: command.connectTimeoutMs,
         ...tlsOption(this.options.tls?.()),
       },
       {

@@ -27,8 +27,10 @@ export function emptyReady(): Ready {
     commands: [],
     events: [],
     logs: [],
+    notifications: [],
     scripts: [],
     exitCode: null,
+    wakeAt: null,
   };
 }
 
@@ -39,10 +41,10 @@ export class FakeCore implements CoreDriver {
   /** What the core answers to each input. */
   respond: (input: Input) => Partial<Ready> = () => ({});
   private pending: Ready = emptyReady();
-  readonly state = {
-    masters: new Map([["mymaster", { settings: { notificationScript: "/bin/notify" } }]]),
+  /** Only the log level: the runtime reads nothing else of the state. */
+  readonly state: Pick<SentinelState, "global"> = {
     global: { ...DEFAULT_GLOBAL_SETTINGS, logLevel: "debug" },
-  } as unknown as SentinelState;
+  };
 
   constructor(initial: Partial<Ready> = {}) {
     this.pending = { ...emptyReady(), ...initial };
@@ -57,8 +59,10 @@ export class FakeCore implements CoreDriver {
       commands: [...this.pending.commands, ...(out.commands ?? [])],
       events: [...this.pending.events, ...(out.events ?? [])],
       logs: [...this.pending.logs, ...(out.logs ?? [])],
+      notifications: [...this.pending.notifications, ...(out.notifications ?? [])],
       scripts: [...this.pending.scripts, ...(out.scripts ?? [])],
       exitCode: out.exitCode ?? this.pending.exitCode,
+      wakeAt: out.wakeAt !== undefined ? out.wakeAt : this.pending.wakeAt,
     };
   }
 

@@ -131,7 +131,7 @@ describe("runtime: persist failure", () => {
 });
 
 describe("runtime: events, scripts and exit", () => {
-  it("logs every event, publishes non-debug ones and runs the notification script for warnings", async () => {
+  it("logs every event, publishes non-debug ones, then runs the core's notification and client-reconfig jobs", async () => {
     const h = harness();
     h.core.respond = () => ({
       events: [
@@ -142,6 +142,14 @@ describe("runtime: events, scripts and exit", () => {
           "mymaster",
         ),
         event("-cmd-link-reconnection", "master mymaster 127.0.0.1 6379 #ECONNREFUSED", "mymaster"),
+      ],
+      notifications: [
+        {
+          kind: "notification",
+          master: "mymaster",
+          path: "/bin/notify",
+          args: ["+sdown", "master mymaster 127.0.0.1 6379"],
+        },
       ],
       scripts: [
         {
