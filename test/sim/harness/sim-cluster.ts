@@ -191,7 +191,6 @@ export class SimCluster implements SimObserver {
           timing: t.timing ?? null,
           lookupServer: (addr) => this.servers.get(addrKey(addr)) ?? null,
           observer: this,
-          connectTimeout: 2000,
         },
         name,
         hosts[k] ?? "",
@@ -213,7 +212,7 @@ export class SimCluster implements SimObserver {
 
   onStep(
     sentinel: SimSentinel,
-    input: Input | null,
+    batch: readonly Input[],
     ready: Ready,
     votes: readonly SentVote[],
   ): void {
@@ -235,7 +234,7 @@ export class SimCluster implements SimObserver {
         this.trace.record(now, sentinel.name, `${event.type} ${event.text}`);
       }
     }
-    this.checker?.onStep(sentinel, input, ready, votes);
+    this.checker?.onStep(sentinel, batch, ready, votes);
   }
 
   onLifecycle(sentinel: SimSentinel, text: string): void {
