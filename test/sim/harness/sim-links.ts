@@ -5,7 +5,6 @@
  * tagged with the generation of the connect that opened its connection, queued for the next
  * batch (never stepped re-entrantly). A connect attempt gives up after the core's timeout.
  */
-import type { Addr } from "../../../src/core/basics/addr.js";
 import type { Input } from "../../../src/core/model/inputs.js";
 import type { Command } from "../../../src/core/model/ready.js";
 import type { ConnKind, LinkId } from "../../../src/core/model/state.js";
