@@ -22,7 +22,7 @@ import type { Command, ConnKind, Input, LinkAuth, LinkId } from "../core/index.j
 import type { Logger } from "./logger.js";
 import { logAt } from "./logger.js";
 import { createRedisLink } from "./redis-link.js";
-import type { CallCallback, CallResult, RedisLink, RedisLinkFactory } from "./redis-link.js";
+import type { CallCallback, CallResult, RedisLink, RedisLinkFactory } from "./link-contract.js";
 import { execFailures, narrowIsMasterDownReply, narrowReplyText } from "./reply-narrowing.js";
 
 export const HELLO_CHANNEL = "__sentinel__:hello";

@@ -13,7 +13,7 @@ import type {
   CallResult,
   RedisLinkHandlers,
   RedisLinkOptions,
-} from "../../../src/shell/redis-link.js";
+} from "../../../src/shell/link-contract.js";
 
 interface FakeConn {
   readonly options: RedisLinkOptions;
