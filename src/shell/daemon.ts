@@ -4,7 +4,6 @@
  * stop accepting clients, stop the tick, wait for the persist in flight, close the links, remove
  * the pidfile, flush the log. Nothing here decides anything the core decides.
  */
-import { coreReplyToReply } from "../commands/sentinel.js";
 import { defaultIsExecutable, strerror } from "../config/load-config.js";
 import { aclUserLines, loadUserLines } from "../config/user-directive.js";
 import type { SecureContext } from "node:tls";
@@ -157,7 +156,6 @@ function wire(
     publish: late.publish,
     logger,
     now: monotonicNow,
-    renderReply: coreReplyToReply,
     exit: late.exit,
   });
   const scheduler = new Scheduler({

@@ -28,8 +28,7 @@ import type {
   SentinelEvent,
   SentinelState,
 } from "../core/index.js";
-import type { Reply } from "../protocol/reply.js";
-import { R } from "../protocol/reply.js";
+import type { CoreAnswer } from "../commands/host.js";
 import { wallNow as systemWallNow } from "./clock.js";
 import type { Logger } from "./logger.js";
 import { ctime } from "./log-line.js";
@@ -65,13 +64,13 @@ export interface RuntimeOptions {
   readonly now: () => number;
   /** Wall-clock milliseconds for the ticks it steps itself (TILT). Default: Date.now. */
   readonly wallNow?: () => number;
-  /** Renders a core reply for the client (commands/sentinel.ts: coreReplyToReply). */
-  readonly renderReply: (reply: CoreReply) => Reply;
   /** Ends the process (SENTINEL SIMULATE-FAILURE, or a core assertion). */
   readonly exit: (code: number) => void;
 }
 
-type Resolver = (reply: Reply) => void;
+type Resolver = (answer: CoreAnswer) => void;
+
+const SHUTTING_DOWN: CoreAnswer = { kind: "refused", message: "ERR Sentinel is shutting down" };
 
 export class Runtime {
   private readonly options: RuntimeOptions;
@@ -114,16 +113,18 @@ export class Runtime {
   }
 
   /**
-   * Queues an input that expects a CoreReply (admin ops, is-master-down requests). The promise
-   * resolves with the reply as the client must see it, once it may be sent.
+   * Queues an input that expects a CoreReply (admin ops, is-master-down requests). `done` gets
+   * the core's answer once it may be sent (after the persist), or the error the client gets
+   * instead; the caller renders it (commands/sentinel-request.ts).
    */
-  request(make: (requestId: number) => Input): Promise<Reply> {
-    if (this.stopped) return Promise.resolve(R.error("ERR Sentinel is shutting down"));
+  request(make: (requestId: number) => Input, done: (answer: CoreAnswer) => void): void {
+    if (this.stopped) {
+      done(SHUTTING_DOWN);
+      return;
+    }
     const requestId = this.nextRequestId++;
-    return new Promise<Reply>((resolve) => {
-      this.waiting.set(requestId, resolve);
-      this.push(make(requestId));
-    });
+    this.waiting.set(requestId, done);
+    this.push(make(requestId));
   }
 
   /** Resolves when the queue is empty and no batch is being carried out. */
@@ -138,7 +139,7 @@ export class Runtime {
     this.queue.length = 0;
     this.clearWakeup();
     await this.idle();
-    for (const resolve of this.waiting.values()) resolve(R.error("ERR Sentinel is shutting down"));
+    for (const resolve of this.waiting.values()) resolve(SHUTTING_DOWN);
     this.waiting.clear();
   }
 
@@ -345,9 +346,7 @@ export class Runtime {
     if (resolve === undefined) return;
     this.waiting.delete(reply.requestId);
     resolve(
-      !persisted && reply.afterPersist
-        ? R.error(SAVE_FAILED_ERROR)
-        : this.options.renderReply(reply),
+      !persisted && reply.afterPersist ? { kind: "refused", message: SAVE_FAILED_ERROR } : reply,
     );
   }
 
@@ -363,7 +362,7 @@ export class Runtime {
         "warning",
         `No reply from the core to request ${input.requestId} (${input.type})`,
       );
-      resolve(R.error("ERR internal error: no reply"));
+      resolve({ kind: "refused", message: "ERR internal error: no reply" });
     }
   }
 

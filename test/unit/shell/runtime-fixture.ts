@@ -7,8 +7,7 @@ import type { Command, CoreReply, Ready } from "../../../src/core/model/ready.js
 import type { SentinelState } from "../../../src/core/model/state.js";
 import type { SentinelEvent } from "../../../src/core/model/events.js";
 import { EVENT_LEVELS } from "../../../src/core/model/events.js";
-import { R } from "../../../src/protocol/reply.js";
-import type { Reply } from "../../../src/protocol/reply.js";
+import type { CoreAnswer } from "../../../src/commands/host.js";
 import { createLogger } from "../../../src/shell/logger.js";
 import { Runtime } from "../../../src/shell/runtime.js";
 import type { CoreDriver, PersistStore } from "../../../src/shell/runtime.js";
@@ -131,6 +130,8 @@ export interface Harness {
   scripts: [string, readonly string[]][];
   exits: number[];
   lines: string[];
+  /** runtime.request as a promise of the answer. */
+  request(make: (requestId: number) => Input): Promise<CoreAnswer>;
 }
 
 export function harness(
@@ -163,13 +164,17 @@ export function harness(
     logger,
     now: () => 1000,
     wallNow: () => FIXTURE_WALL_NOW,
-    renderReply: (reply: CoreReply): Reply => {
-      order.push(`reply:${reply.requestId}`);
-      return R.ok();
-    },
     exit: (code) => exits.push(code),
   });
-  return { runtime, core, store, order, published, scripts, exits, lines };
+  const request = (make: (requestId: number) => Input): Promise<CoreAnswer> =>
+    new Promise((resolve) => {
+      runtime.request(make, (answer) => {
+        // Recorded when the runtime answers, among the commands it carries out.
+        if (answer.kind !== "refused") order.push(`reply:${answer.requestId}`);
+        resolve(answer);
+      });
+    });
+  return { runtime, core, store, order, published, scripts, exits, lines, request };
 }
 
 export const ADMIN_FLUSH = (requestId: number): Input => ({
