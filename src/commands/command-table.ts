@@ -7,7 +7,7 @@
  * §9.1).
  *
  * Handlers are looked up by full name (`ping`, `client|kill`); a SENTINEL subcommand with no
- * handler of its own, known or not, goes to ServerHost.sentinel, which answers unknown ones.
+ * handler of its own, known or not, goes to sentinel-request.ts, which answers unknown ones.
  *
  * Hot path: name → spec lookups, each spec's top-level spec and handler, and ACL verdicts are
  * memoized (the ACL per user record: Acl replaces a user's record on every change), so a
@@ -32,6 +32,7 @@ import type { SessionInfo } from "./host.js";
 import { PUBSUB_HANDLERS } from "./pubsub.js";
 import { SERVER_HANDLERS } from "./server.js";
 import { refuseNotUtf8 } from "./not-utf8.js";
+import { sentinelRequest } from "./sentinel-request.js";
 
 const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ...Object.entries(SERVER_HANDLERS),
@@ -94,7 +95,7 @@ export function sessionSnapshot(ctx: CommandContext): SessionInfo {
 }
 
 function sentinelHandler(args: readonly string[], ctx: CommandContext): HandlerResult {
-  return ctx.server.host.sentinel(args.slice(1), sessionSnapshot(ctx));
+  return sentinelRequest(args.slice(1), ctx.server.host, sessionSnapshot(ctx));
 }
 
 /** Resolves the spec that will run, or the error reply that stops it. */

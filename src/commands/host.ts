@@ -3,9 +3,19 @@
  *
  * The RESP server owns connections, the RESP codec and the generic Redis commands (PING, INFO,
  * HELLO, AUTH, CLIENT, COMMAND, ACL, pub/sub); everything sentinel-specific goes through this
- * interface, which src/shell/runtime.ts implements on top of the core.
+ * interface, which src/shell/sentinel-host.ts implements on top of the runtime and the core.
+ * A SENTINEL request enters the command code once (sentinel-request.ts): the pure subcommand
+ * code reads `sentinelEnv()`, and the host is handed only the core input, if any.
  */
+import type { CoreReply } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
+import type { SentinelCommandEnv, SentinelCoreInput } from "./sentinel-types.js";
+
+/**
+ * The core's answer to a submitted input, or the error the client gets instead (the persist it
+ * waited for failed, the sentinel is shutting down, a MONITOR hostname did not resolve).
+ */
+export type CoreAnswer = CoreReply | { readonly kind: "refused"; readonly message: string };
 
 /** A read-only view of the calling connection, handed to the host with each SENTINEL call. */
 export interface SessionInfo {
@@ -24,12 +34,14 @@ export interface SessionInfo {
 }
 
 export interface ServerHost {
-  /** `SENTINEL <args…>` (args after the word SENTINEL). May be async (admin ops wait for the core). */
-  sentinel(args: readonly string[], session: SessionInfo): Reply | Promise<Reply>;
+  /** What the SENTINEL subcommand code reads for one call of this session. */
+  sentinelEnv(session: SessionInfo): SentinelCommandEnv;
+  /** Queues a SENTINEL request's input for the core; resolves once its answer may be sent. */
+  submit(input: SentinelCoreInput): Promise<CoreAnswer>;
   /**
    * SENTINEL GET-MASTER-ADDR-BY-NAME <name>, answered without building argv (the RESP server's
    * fast path for the request every client makes). Optional: without it the request goes
-   * through sentinel() like any other.
+   * through the subcommand code like any other.
    */
   masterAddrReply?(name: string): Reply;
   /** Text of the `# Sentinel` INFO section (without trailing blank line). */

@@ -200,7 +200,9 @@ function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): void {
 export class SentinelCore {
   readonly #state: SentinelState;
   readonly #random: Random;
-  readonly #out = new ReadyBuilder();
+  readonly #out = new ReadyBuilder(
+    (master) => this.#state.masters.get(master)?.settings.notificationScript ?? "",
+  );
   readonly #quietGate: QuietGateMode;
 
   constructor(config: SentinelConfig, options: SentinelCoreOptions) {
@@ -244,6 +246,7 @@ export class SentinelCore {
     const out = this.#out;
     const written = out.writeCount;
     const notable = out.notableWriteCount;
+    if (input.type === "tick") out.ticked(now);
     dispatch(this.#context(now), input, this.#quietGate);
     wakeAfterInput(
       this.#state,

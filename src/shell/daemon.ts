@@ -4,7 +4,6 @@
  * stop accepting clients, stop the tick, wait for the persist in flight, close the links, remove
  * the pidfile, flush the log. Nothing here decides anything the core decides.
  */
-import { coreReplyToReply } from "../commands/sentinel.js";
 import { defaultIsExecutable, strerror } from "../config/load-config.js";
 import { aclUserLines, loadUserLines } from "../config/user-directive.js";
 import type { SecureContext } from "node:tls";
@@ -18,7 +17,7 @@ import {
   tlsSettings,
 } from "../config/tls-settings.js";
 import type { LoadedConfig, ServerSettings } from "../config/types.js";
-import type { Command, Input, MasterState, SentinelState } from "../core/index.js";
+import type { Command, Input } from "../core/index.js";
 import { SentinelCore } from "../core/index.js";
 import { ConfigError, TlsConfigError } from "../errors.js";
 import { monotonicNow, wallNow } from "./clock.js";
@@ -47,10 +46,6 @@ import { startDaemonHttp } from "./daemon-http.js";
 import type { HttpServer } from "./http/server.js";
 import type { Telemetry } from "./http/telemetry.js";
 
-/** Connect attempts never outlive a master's down-after (nor 10 s). */
-const MAX_CONNECT_TIMEOUT = 10_000;
-const MIN_CONNECT_TIMEOUT = 100;
-
 export interface DaemonOptions {
   /** INFO executable. */
   readonly executable: string;
@@ -64,66 +59,6 @@ export interface Daemon {
   shutdown(reason: string): Promise<void>;
   /** SIGHUP: re-reads the TLS files when TLS is in use (tls-reload.ts); else does nothing. */
   reloadTls(): void;
-}
-
-/** The smallest down-after of all masters, capped at MAX_CONNECT_TIMEOUT. */
-function smallestDownAfter(state: SentinelState): number {
-  let smallest = MAX_CONNECT_TIMEOUT;
-  for (const master of state.masters.values()) {
-    smallest = Math.min(smallest, master.settings.downAfterPeriod);
-  }
-  return smallest;
-}
-
-/**
- * The master whose replica link this is: `slave:<master>:<ip:port>`, where the name may itself
- * hold colons. When several names fit, the last in table order wins; null when none does.
- */
-function replicaLinkMaster(state: SentinelState, link: string): MasterState | null {
-  let found: MasterState | null = null;
-  let foundOrder = -1;
-  for (let colon = link.indexOf(":", 6); colon !== -1; colon = link.indexOf(":", colon + 1)) {
-    const master = state.masters.get(link.slice(6, colon));
-    if (master === undefined) continue;
-    if (found === null) {
-      found = master;
-      continue;
-    }
-    // Rare (a master name that is a prefix of another's): settle the order by the table.
-    if (foundOrder === -1) foundOrder = tableOrder(state, found);
-    const order = tableOrder(state, master);
-    if (order > foundOrder) {
-      found = master;
-      foundOrder = order;
-    }
-  }
-  return found;
-}
-
-function tableOrder(state: SentinelState, wanted: MasterState): number {
-  let i = 0;
-  for (const master of state.masters.values()) {
-    if (master === wanted) return i;
-    i++;
-  }
-  return -1;
-}
-
-/**
- * The connect timeout of a link: its master's down-after, or the smallest one for peers.
- * Looked up by name, not by a scan of every master: at a thousand masters the scan on each of
- * the startup connects was a visible part of the CPU.
- */
-function connectTimeoutFor(state: SentinelState, link: string): number {
-  let timeout = MAX_CONNECT_TIMEOUT;
-  if (link.startsWith("master:")) {
-    timeout = state.masters.get(link.slice(7))?.settings.downAfterPeriod ?? timeout;
-  } else if (link.startsWith("slave:")) {
-    timeout = replicaLinkMaster(state, link)?.settings.downAfterPeriod ?? timeout;
-  } else if (link.startsWith("sentinel:")) {
-    timeout = smallestDownAfter(state);
-  }
-  return Math.max(MIN_CONNECT_TIMEOUT, Math.min(timeout, MAX_CONNECT_TIMEOUT));
 }
 
 /** Redis's default pidfile for a daemonized server without one (server.c: createPidFile). */
@@ -212,7 +147,6 @@ function wire(
       runtime.push(input);
     },
     logger,
-    connectTimeout: (link) => connectTimeoutFor(core.state, link),
     tls: linkTls,
   });
   const runtime = new Runtime({
@@ -235,7 +169,6 @@ function wire(
     publish: late.publish,
     logger,
     now: monotonicNow,
-    renderReply: coreReplyToReply,
     exit: late.exit,
     observeEvent: (event) => {
       late.telemetry()?.observeEvent(event);

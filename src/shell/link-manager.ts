@@ -22,7 +22,7 @@ import type { Command, ConnKind, Input, LinkAuth, LinkId } from "../core/index.j
 import type { Logger } from "./logger.js";
 import { logAt } from "./logger.js";
 import { createRedisLink } from "./redis-link.js";
-import type { CallCallback, CallResult, RedisLink, RedisLinkFactory } from "./redis-link.js";
+import type { CallCallback, CallResult, RedisLink, RedisLinkFactory } from "./link-contract.js";
 import { execFailures, narrowIsMasterDownReply, narrowReplyText } from "./reply-narrowing.js";
 
 export const HELLO_CHANNEL = "__sentinel__:hello";
@@ -50,8 +50,6 @@ export interface LinkManagerOptions {
   /** Where every reply and close goes (the runtime's input queue). */
   readonly push: (input: Input) => void;
   readonly logger: Logger;
-  /** Connect timeout for a link, in ms. */
-  readonly connectTimeout: (link: LinkId) => number;
   readonly createLink?: RedisLinkFactory;
   /**
    * tls-replication: the context every new connection (master, replica, peer sentinel) uses;
@@ -177,7 +175,7 @@ export class LinkManager {
       {
         host: command.addr.ip,
         port: command.addr.port,
-        connectTimeout: this.options.connectTimeout(command.link),
+        connectTimeout: command.connectTimeoutMs,
         ...tlsOption(this.options.tls?.()),
       },
       {

@@ -3,7 +3,7 @@
  * (docs/ARCHITECTURE.md §4.2). Each function mirrors the check sentinel.c makes on the raw hiredis reply.
  */
 import type { ReplyText } from "../core/index.js";
-import type { CallResult } from "./redis-link.js";
+import type { CallResult } from "./link-contract.js";
 
 /**
  * A status or bulk reply as text, told apart when the link knows (`bulk`), an error reply as its

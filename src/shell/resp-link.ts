@@ -1,5 +1,5 @@
 /**
- * A RedisLink over a bare net.Socket: the monitor links' client (redis-link.ts has the contract).
+ * A RedisLink over a bare net.Socket: the monitor links' client (link-contract.ts has the contract).
  * A sentinel sends a handful of commands per instance and second (PING, INFO, PUBLISH, the
  * occasional SENTINEL is-master-down-by-addr or reconfiguration transaction) and needs none of a
  * general-purpose client's machinery (offline queue, reconnects, command objects, RESP3, cluster
@@ -29,7 +29,7 @@ import type {
   RedisLinkFactory,
   RedisLinkHandlers,
   RedisLinkOptions,
-} from "./redis-link.js";
+} from "./link-contract.js";
 import { sharedReadBuffer } from "./shared-read-buffer.js";
 
 /** TCP keepalive probe delay: a silent peer is found by PING timeouts long before this matters. */

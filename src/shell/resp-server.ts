@@ -24,7 +24,7 @@ import { AclLog } from "../commands/acl-log.js";
 import type { ClientFacts, InfoFacts, ServerServices } from "../commands/context.js";
 import { ListenError } from "../errors.js";
 import type { ServerHost } from "../commands/host.js";
-import type { ClientLimits } from "./client-session.js";
+import type { ClientLimits, SessionEnvironment } from "./client-session.js";
 import { ClientSession, DEFAULT_CLIENT_LIMITS } from "./client-session.js";
 import type { LagSnapshot } from "../commands/lag-histogram.js";
 import { startEventLoopLag } from "./event-loop-lag.js";
@@ -69,26 +69,6 @@ export interface RespServerStats {
   readonly totalErrorReplies: number;
   readonly totalNetInputBytes: number;
   readonly totalNetOutputBytes: number;
-}
-
-export interface RespServer {
-  /** Delivers to channel and pattern subscribers; returns how many frames were delivered. */
-  publish(channel: string, message: string): number;
-  /** Stops accepting, closes every client, resolves when the listeners are closed. */
-  close(): Promise<void>;
-  /** The first listener's address. */
-  address(): AddressInfo;
-  /** Every listener's address (plain ones first). */
-  addresses(): readonly AddressInfo[];
-  /** The TLS listeners' addresses (empty without TLS). */
-  tlsAddresses(): readonly AddressInfo[];
-  /** Reloaded certificates for the TLS listeners' new connections (SIGHUP, tls-reload.ts). */
-  renewTls(contexts: TlsContexts): void;
-  stats(): RespServerStats;
-  /** The event-loop lag histogram INFO all shows (since the start). */
-  lag(): LagSnapshot;
-  /** The ACL (users, requirepass) the server authenticates against. */
-  readonly acl: Acl;
 }
 
 export const PROTECTED_MODE_DENIED =
@@ -194,35 +174,101 @@ class Counters {
   netOut = 0;
 }
 
+/** Listens, then resolves with the running server. */
 export async function startRespServer(
   options: RespServerOptions,
   host: ServerHost,
 ): Promise<RespServer> {
-  const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS, ...options.limits };
-  const maxClients = options.maxClients ?? 10_000;
-  const runId = options.runId ?? randomBytes(20).toString("hex");
-  const logger = options.logger;
-  const acl = new Acl(
-    (text) => createHash("sha256").update(text, "utf8").digest("hex"),
-    options.requirePass,
-  );
-  const hub = new PubSubHub();
-  const sessions = new Map<number, ClientSession>();
-  const counters = new Counters();
-  const startedAt = performance.now();
-  const boundAddrs: AddressInfo[] = [];
-  let nextId = 1;
-  const lag = startEventLoopLag();
+  const server = new RespServer(options, host);
+  await server.listen();
+  return server;
+}
 
-  const infoFacts = (): InfoFacts => {
+/**
+ * One RESP server: its listeners, its sessions, the pub/sub hub and the counters INFO reports.
+ * Built idle; `listen()` binds every address (and the TLS ones), or closes what it bound and
+ * throws.
+ */
+export class RespServer {
+  /** The ACL (users, requirepass) the server authenticates against. */
+  readonly acl: Acl;
+  private readonly options: RespServerOptions;
+  private readonly limits: ClientLimits;
+  private readonly maxClients: number;
+  private readonly runId: string;
+  private readonly hub = new PubSubHub();
+  private readonly sessions = new Map<number, ClientSession>();
+  private readonly counters = new Counters();
+  private readonly startedAt = performance.now();
+  private readonly boundAddrs: AddressInfo[] = [];
+  private readonly tlsAddrs: AddressInfo[] = [];
+  private readonly listeners: Server[] = [];
+  private readonly tlsListeners: TlsServer[] = [];
+  private readonly loopLag = startEventLoopLag();
+  private readonly env: SessionEnvironment;
+  private nextId = 1;
+
+  constructor(options: RespServerOptions, host: ServerHost) {
+    this.options = options;
+    this.limits = { ...DEFAULT_CLIENT_LIMITS, ...options.limits };
+    this.maxClients = options.maxClients ?? 10_000;
+    this.runId = options.runId ?? randomBytes(20).toString("hex");
+    this.acl = new Acl(
+      (text) => createHash("sha256").update(text, "utf8").digest("hex"),
+      options.requirePass,
+    );
+    this.env = this.sessionEnv(host);
+  }
+
+  /** What every session shares: the services its commands use and the server's counters. */
+  private sessionEnv(host: ServerHost): SessionEnvironment {
+    const { sessions, counters, hub, acl } = this;
+    const services: ServerServices = {
+      host,
+      acl,
+      aclLog: new AclLog(() => Date.now()),
+      pubsub: hub,
+      infoFacts: () => this.infoFacts(),
+      clients: (): ClientFacts[] => [...sessions.values()].map((s) => s.facts()),
+      subscribersOf: (user) =>
+        [...sessions.values()].filter(
+          (s) => s.user === user && s.channels.size + s.patterns.size > 0,
+        ),
+      killClient: (id) => sessions.get(id)?.destroy(),
+      randomHex: (length) =>
+        randomBytes(Math.ceil(length / 2))
+          .toString("hex")
+          .slice(0, length),
+    };
+    return {
+      services,
+      limits: this.limits,
+      now: () => performance.now(),
+      commandProcessed: (isError: boolean) => {
+        counters.totalCommands += 1;
+        if (isError) counters.errors += 1;
+      },
+      bytesIn: (n: number) => (counters.netIn += n),
+      bytesOut: (n: number) => (counters.netOut += n),
+      closed: (s: ClientSession) => {
+        sessions.delete(s.id);
+        hub.unregister(s);
+      },
+      warn: (m: string) => this.options.logger?.warn(m),
+      authRequired: () => acl.defaultUserNeedsAuth(),
+    };
+  }
+
+  private infoFacts(): InfoFacts {
     const cpu = process.cpuUsage();
-    const uptime = Math.floor((performance.now() - startedAt) / 1000);
+    const uptime = Math.floor((performance.now() - this.startedAt) / 1000);
+    const { options, counters } = this;
     return {
       os: `${type()} ${release()} ${machine()}`,
       archBits: arch().endsWith("64") ? 64 : 32,
       processId: process.pid,
-      runId,
-      tcpPort: options.reportedPort ?? boundAddrs[0]?.port ?? 0,
+      runId: this.runId,
+      tcpPort: options.reportedPort ?? this.boundAddrs[0]?.port ?? 0,
       serverTimeUsec: BigInt(Date.now()) * 1000n,
       uptimeSeconds: uptime,
       hz: options.hz?.() ?? 10,
@@ -230,137 +276,126 @@ export async function startRespServer(
       lruClock: Math.floor(Date.now() / 1000) & 0xffffff,
       executable: options.executable ?? process.argv[1] ?? "",
       configFile: options.configFile ?? "",
-      connectedClients: sessions.size,
-      maxClients,
+      connectedClients: this.sessions.size,
+      maxClients: this.maxClients,
       totalConnectionsReceived: counters.totalConnections,
       totalCommandsProcessed: counters.totalCommands,
       totalNetInputBytes: counters.netIn,
       totalNetOutputBytes: counters.netOut,
       rejectedConnections: counters.rejected,
-      pubsubChannels: hub.channelCount,
-      pubsubPatterns: hub.patternCount,
+      pubsubChannels: this.hub.channelCount,
+      pubsubPatterns: this.hub.patternCount,
       totalErrorReplies: counters.errors,
       usedCpuSys: cpu.system / 1e6,
       usedCpuUser: cpu.user / 1e6,
-      eventLoopLag: { p99Ms: lag.p99Ms(), histogram: lag.snapshot() },
+      eventLoopLag: { p99Ms: this.loopLag.p99Ms(), histogram: this.loopLag.snapshot() },
     };
-  };
+  }
 
-  const services: ServerServices = {
-    host,
-    acl,
-    aclLog: new AclLog(() => Date.now()),
-    pubsub: hub,
-    infoFacts,
-    clients: (): ClientFacts[] => [...sessions.values()].map((s) => s.facts()),
-    subscribersOf: (user) =>
-      [...sessions.values()].filter(
-        (s) => s.user === user && s.channels.size + s.patterns.size > 0,
-      ),
-    killClient: (id) => sessions.get(id)?.destroy(),
-    randomHex: (length) =>
-      randomBytes(Math.ceil(length / 2))
-        .toString("hex")
-        .slice(0, length),
-  };
-
-  const env = {
-    services,
-    limits,
-    now: () => performance.now(),
-    commandProcessed: (isError: boolean) => {
-      counters.totalCommands += 1;
-      if (isError) counters.errors += 1;
-    },
-    bytesIn: (n: number) => (counters.netIn += n),
-    bytesOut: (n: number) => (counters.netOut += n),
-    closed: (s: ClientSession) => {
-      sessions.delete(s.id);
-      hub.unregister(s);
-    },
-    warn: (m: string) => logger?.warn(m),
-    authRequired: () => acl.defaultUserNeedsAuth(),
-  };
-
-  const onConnection = (socket: Socket): void => {
-    counters.totalConnections += 1;
-    const session = new ClientSession(nextId++, socket, env);
-    if (sessions.size >= maxClients) {
-      counters.rejected += 1;
+  private readonly onConnection = (socket: Socket): void => {
+    this.counters.totalConnections += 1;
+    const session = new ClientSession(this.nextId++, socket, this.env);
+    if (this.sessions.size >= this.maxClients) {
+      this.counters.rejected += 1;
       session.rejectWith(MAX_CLIENTS_ERROR);
       return;
     }
     if (
-      options.protectedMode === true &&
-      acl.defaultUserHasNopass() &&
+      this.options.protectedMode === true &&
+      this.acl.defaultUserHasNopass() &&
       !isLoopback(session.remoteAddress)
     ) {
       session.rejectWith(PROTECTED_MODE_DENIED);
       return;
     }
-    sessions.set(session.id, session);
-    hub.register(session);
+    this.sessions.set(session.id, session);
+    this.hub.register(session);
   };
 
-  const specs = parseBind(options.bind ?? ["*", "-::*"]);
-  const listeners: Server[] = [];
-  const tlsAddrs: AddressInfo[] = [];
-  const tlsListeners: TlsServer[] = [];
-  try {
-    if (options.port !== null) {
-      const plain = await listenAll(specs, options.port, () =>
-        createServer({ noDelay: true, pauseOnConnect: true }, onConnection),
-      );
-      listeners.push(...plain.listeners);
-      boundAddrs.push(...plain.bound);
+  /** Binds the plain listeners (unless `port` is null), then the TLS ones. */
+  async listen(): Promise<void> {
+    const { options } = this;
+    const specs = parseBind(options.bind ?? ["*", "-::*"]);
+    try {
+      if (options.port !== null) {
+        const plain = await listenAll(specs, options.port, () =>
+          createServer({ noDelay: true, pauseOnConnect: true }, this.onConnection),
+        );
+        this.listeners.push(...plain.listeners);
+        this.boundAddrs.push(...plain.bound);
+      }
+      const tlsOptions = options.tls;
+      if (tlsOptions !== undefined) {
+        const secure = await listenAll(specs, tlsOptions.port, () =>
+          createTlsListener(tlsOptions.contexts, this.onConnection, (m) => options.logger?.warn(m)),
+        );
+        this.listeners.push(...secure.listeners);
+        this.tlsListeners.push(...secure.listeners);
+        this.tlsAddrs.push(...secure.bound);
+        this.boundAddrs.push(...secure.bound);
+      }
+    } catch (err) {
+      this.loopLag.stop();
+      await Promise.all(this.listeners.map((l) => new Promise((r) => l.close(r))));
+      throw err;
     }
-    const tlsOptions = options.tls;
-    if (tlsOptions !== undefined) {
-      const secure = await listenAll(specs, tlsOptions.port, () =>
-        createTlsListener(tlsOptions.contexts, onConnection, (m) => logger?.warn(m)),
-      );
-      listeners.push(...secure.listeners);
-      tlsListeners.push(...secure.listeners);
-      tlsAddrs.push(...secure.bound);
-      boundAddrs.push(...secure.bound);
-    }
-  } catch (err) {
-    lag.stop();
-    await Promise.all(listeners.map((l) => new Promise((r) => l.close(r))));
-    throw err;
   }
 
-  return {
-    acl,
-    publish: (channel, message) => hub.publish(channel, message),
-    address: () => boundAddrs[0]!,
-    addresses: () => [...boundAddrs],
-    tlsAddresses: () => [...tlsAddrs],
-    renewTls: (contexts) => {
-      for (const listener of tlsListeners) renewTlsListener(listener, contexts);
-    },
-    lag: () => lag.snapshot(),
-    stats: () => ({
-      connectedClients: sessions.size,
+  /** Delivers to channel and pattern subscribers; returns how many frames were delivered. */
+  publish(channel: string, message: string): number {
+    return this.hub.publish(channel, message);
+  }
+
+  /** The first listener's address. */
+  address(): AddressInfo {
+    return this.boundAddrs[0]!;
+  }
+
+  /** Every listener's address (plain ones first). */
+  addresses(): readonly AddressInfo[] {
+    return [...this.boundAddrs];
+  }
+
+  /** The event-loop lag histogram INFO all shows (since the start). */
+  lag(): LagSnapshot {
+    return this.loopLag.snapshot();
+  }
+
+  /** The TLS listeners' addresses (empty without TLS). */
+  tlsAddresses(): readonly AddressInfo[] {
+    return [...this.tlsAddrs];
+  }
+
+  /** Reloaded certificates for the TLS listeners' new connections (SIGHUP, tls-reload.ts). */
+  renewTls(contexts: TlsContexts): void {
+    for (const listener of this.tlsListeners) renewTlsListener(listener, contexts);
+  }
+
+  stats(): RespServerStats {
+    const counters = this.counters;
+    return {
+      connectedClients: this.sessions.size,
       totalConnectionsReceived: counters.totalConnections,
       totalCommandsProcessed: counters.totalCommands,
       rejectedConnections: counters.rejected,
       totalErrorReplies: counters.errors,
       totalNetInputBytes: counters.netIn,
       totalNetOutputBytes: counters.netOut,
-    }),
-    close: async () => {
-      lag.stop();
-      const closing = listeners.map(
-        (l) =>
-          new Promise<void>((r) =>
-            l.close(() => {
-              r();
-            }),
-          ),
-      );
-      for (const s of [...sessions.values()]) s.destroy();
-      await Promise.all(closing);
-    },
-  };
+    };
+  }
+
+  /** Stops accepting, closes every client, resolves when the listeners are closed. */
+  async close(): Promise<void> {
+    this.loopLag.stop();
+    const closing = this.listeners.map(
+      (l) =>
+        new Promise<void>((r) =>
+          l.close(() => {
+            r();
+          }),
+        ),
+    );
+    for (const s of [...this.sessions.values()]) s.destroy();
+    await Promise.all(closing);
+  }
 }

@@ -3,7 +3,9 @@
  * the RESP server push Inputs into one queue; the loop steps the core with every queued input,
  * takes the Ready and carries it out in the order `core/model/ready.ts` fixes:
  *
- *   persist (awaited) → replies → commands → events → scripts → exit code.
+ *   persist (awaited) → replies → commands → events → notifications → scripts → exit code,
+ *
+ * then follows the core's `wakeAt` (wake-plan.ts): a tick at once, or a timer.
  *
  * Inputs that arrive while a persist is awaited wait in the queue, so the core never runs
  * concurrently with itself, as Redis has one event loop.
@@ -22,32 +24,27 @@ import type {
   Input,
   PersistedState,
   Ready,
+  ScriptJob,
   SentinelEvent,
   SentinelState,
 } from "../core/index.js";
-import type { Reply } from "../protocol/reply.js";
-import { R } from "../protocol/reply.js";
+import type { CoreAnswer } from "../commands/host.js";
 import { wallNow as systemWallNow } from "./clock.js";
-import {
-  MAX_FOLLOW_UPS_PER_TICK,
-  candidateWakeup,
-  droppedMasters,
-  wantsFollowUp,
-} from "./follow-up-tick.js";
 import type { Logger } from "./logger.js";
 import { ctime } from "./log-line.js";
 import { logAt, logEvent } from "./logger.js";
+import { WakePlan } from "./wake-plan.js";
 
 export const SAVE_FAILED_ERROR = "ERR Failed to save config file. Check server logs.";
 
 /** The longest delay setTimeout honours (2^31-1 ms); a longer one fires after 1 ms. */
 const MAX_TIMER_DELAY = 2_147_483_647;
 
-/** What the runtime needs from SentinelCore. */
+/** What the runtime needs from SentinelCore (`state` only for the log level). */
 export interface CoreDriver {
   step(now: number, input: Input): void;
   takeReady(): Ready;
-  readonly state: SentinelState;
+  readonly state: Pick<SentinelState, "global">;
 }
 
 /** What the runtime needs from ConfigStore. */
@@ -67,10 +64,8 @@ export interface RuntimeOptions {
   readonly logger: Logger;
   /** Monotonic milliseconds, the core's `now`. */
   readonly now: () => number;
-  /** Wall-clock milliseconds for the follow-up ticks (TILT). Default: Date.now. */
+  /** Wall-clock milliseconds for the ticks it steps itself (TILT). Default: Date.now. */
   readonly wallNow?: () => number;
-  /** Renders a core reply for the client (commands/sentinel.ts: coreReplyToReply). */
-  readonly renderReply: (reply: CoreReply) => Reply;
   /** Ends the process (SENTINEL SIMULATE-FAILURE, or a core assertion). */
   readonly exit: (code: number) => void;
   /**
@@ -80,7 +75,9 @@ export interface RuntimeOptions {
   readonly observeEvent?: (event: SentinelEvent) => void;
 }
 
-type Resolver = (reply: Reply) => void;
+type Resolver = (answer: CoreAnswer) => void;
+
+const SHUTTING_DOWN: CoreAnswer = { kind: "refused", message: "ERR Sentinel is shutting down" };
 
 export class Runtime {
   private readonly options: RuntimeOptions;
@@ -93,11 +90,9 @@ export class Runtime {
   private busy = false;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
-  /** A follow-up tick is in the queue (follow-up-tick.ts). */
-  private followUpQueued = false;
-  /** Follow-up ticks since the last scheduler tick. */
-  private followUps = 0;
-  /** A timed wake-up tick (follow-up-tick.ts: candidateWakeup) and when it fires. */
+  /** The at-once ticks since the last regular tick (wake-plan.ts). */
+  private readonly wakePlan = new WakePlan();
+  /** The wake-up timer (Ready.wakeAt) and the time it was armed for. */
   private wakeTimer: NodeJS.Timeout | null = null;
   private wakeAt = 0;
 
@@ -117,7 +112,7 @@ export class Runtime {
   /** Queues an input; the loop runs at the end of this turn of the event loop. */
   push(input: Input): void {
     if (this.stopped) return;
-    if (input.type === "tick") this.followUps = 0;
+    if (input.type === "tick") this.wakePlan.regularTick();
     this.queue.push(input);
     if (this.scheduled || this.busy) return;
     this.scheduled = true;
@@ -125,16 +120,18 @@ export class Runtime {
   }
 
   /**
-   * Queues an input that expects a CoreReply (admin ops, is-master-down requests). The promise
-   * resolves with the reply as the client must see it, once it may be sent.
+   * Queues an input that expects a CoreReply (admin ops, is-master-down requests). `done` gets
+   * the core's answer once it may be sent (after the persist), or the error the client gets
+   * instead; the caller renders it (commands/sentinel-request.ts).
    */
-  request(make: (requestId: number) => Input): Promise<Reply> {
-    if (this.stopped) return Promise.resolve(R.error("ERR Sentinel is shutting down"));
+  request(make: (requestId: number) => Input, done: (answer: CoreAnswer) => void): void {
+    if (this.stopped) {
+      done(SHUTTING_DOWN);
+      return;
+    }
     const requestId = this.nextRequestId++;
-    return new Promise<Reply>((resolve) => {
-      this.waiting.set(requestId, resolve);
-      this.push(make(requestId));
-    });
+    this.waiting.set(requestId, done);
+    this.push(make(requestId));
   }
 
   /** Resolves when the queue is empty and no batch is being carried out. */
@@ -149,7 +146,7 @@ export class Runtime {
     this.queue.length = 0;
     this.clearWakeup();
     await this.idle();
-    for (const resolve of this.waiting.values()) resolve(R.error("ERR Sentinel is shutting down"));
+    for (const resolve of this.waiting.values()) resolve(SHUTTING_DOWN);
     this.waiting.clear();
   }
 
@@ -171,12 +168,9 @@ export class Runtime {
       while ((first || this.queue.length > 0) && !this.stopped) {
         first = false;
         const batch = this.queue.splice(0);
-        this.followUpQueued = false;
         let ready: Ready;
-        let drops: number[];
         try {
           const now = this.options.now();
-          drops = droppedMasters(batch, this.options.core.state);
           // Replies first, ticks last. Node runs due timers before it polls for I/O, so after a
           // long turn the scheduler's tick is queued ahead of the replies that arrived meanwhile,
           // and would judge PINGs already answered (a false +sdown at a short down-after).
@@ -190,11 +184,11 @@ export class Runtime {
           break;
         }
         if (ready.persist !== null) {
-          void this.persistThenRun(ready.persist, ready, batch, drops);
+          void this.persistThenRun(ready.persist, ready, batch);
           return;
         }
         this.execute(ready, batch, true);
-        this.followUp(batch, ready, drops);
+        this.followUp(ready);
       }
     } catch (err: unknown) {
       this.finishRun();
@@ -207,12 +201,11 @@ export class Runtime {
     state: PersistedState,
     ready: Ready,
     batch: readonly Input[],
-    drops: readonly number[],
   ): Promise<void> {
     const persisted = await this.persist(state);
     try {
       this.execute(ready, batch, persisted);
-      this.followUp(batch, ready, drops);
+      this.followUp(ready);
     } catch (err: unknown) {
       this.finishRun();
       throw err;
@@ -234,28 +227,29 @@ export class Runtime {
     for (const resolve of waiters) resolve();
   }
 
-  /**
-   * Queues one more tick when the batch made a next step possible, and arms a wake-up for a
-   * decision due later (follow-up-tick.ts). `drops`: down-after of masters whose link dropped.
-   */
-  private followUp(batch: readonly Input[], ready: Ready, drops: readonly number[]): void {
+  /** Follows the core's wish for its next tick (wake-plan.ts): at once (queued), or a timer. */
+  private followUp(ready: Ready): void {
     if (this.stopped || ready.exitCode !== null) return;
     const now = this.options.now();
-    let wakeAt = candidateWakeup(ready.events, this.options.core.state, now);
-    for (const downAfter of drops) {
-      if (wakeAt === null || now + downAfter < wakeAt) wakeAt = now + downAfter;
+    const step = this.wakePlan.next(ready.wakeAt, now);
+    switch (step.kind) {
+      case "tick-now":
+        this.queue.push({ type: "tick", wallNow: (this.options.wallNow ?? systemWallNow)() });
+        return;
+      case "arm":
+        this.scheduleWakeup(step.at, now);
+        return;
+      case "disarm":
+        this.clearWakeup();
+        return;
+      case "wait":
+        return;
     }
-    if (wakeAt !== null) this.scheduleWakeup(wakeAt, now);
-    if (this.followUpQueued || this.followUps >= MAX_FOLLOW_UPS_PER_TICK) return;
-    if (drops.length === 0 && !wantsFollowUp(batch, ready.events)) return;
-    this.followUpQueued = true;
-    this.followUps++;
-    this.queue.push({ type: "tick", wallNow: (this.options.wallNow ?? systemWallNow)() });
   }
 
-  /** Arms a tick just after monotonic time `at`, unless one is armed for earlier. */
+  /** Arms the one wake-up tick just after monotonic time `at` (replacing one armed for another). */
   private scheduleWakeup(at: number, now: number): void {
-    if (this.wakeTimer !== null && this.wakeAt <= at) return;
+    if (this.wakeTimer !== null && this.wakeAt === at) return;
     this.clearWakeup();
     this.wakeAt = at;
     this.wakeTimer = setTimeout(
@@ -263,10 +257,10 @@ export class Runtime {
         this.wakeTimer = null;
         this.push({ type: "tick", wallNow: (this.options.wallNow ?? systemWallNow)() });
       },
-      // Two ms more: the decisions use strict comparisons, and the timer's clock and the
-      // monotonic `now` round differently. Capped at setTimeout's limit (a down-after of 2^31 ms
-      // or more would overflow it into a 1 ms timer): an early wake-up is only a tick.
-      Math.min(at - now + 2, MAX_TIMER_DELAY),
+      // One ms more: the timer's clock and the monotonic `now` (whole ms) round differently.
+      // Capped at setTimeout's limit (a down-after of 2^31 ms or more would overflow it into a
+      // 1 ms timer): an early wake-up is only a tick.
+      Math.min(at - now + 1, MAX_TIMER_DELAY),
     );
   }
 
@@ -290,6 +284,7 @@ export class Runtime {
     if (ready.exitCode !== null) {
       // SENTINEL SIMULATE-FAILURE: the state is on disk; the crash happens before anything is sent.
       this.emitEventsAndLogs(ready);
+      this.enqueueAll(ready.notifications);
       this.stopped = true;
       this.options.exit(ready.exitCode);
       return;
@@ -298,7 +293,12 @@ export class Runtime {
     this.answerForgotten(batch);
     for (const command of ready.commands) this.options.commands.execute(command);
     this.emitEventsAndLogs(ready);
-    for (const job of ready.scripts) this.options.scripts.enqueue(job.path, job.args);
+    this.enqueueAll(ready.notifications);
+    this.enqueueAll(ready.scripts);
+  }
+
+  private enqueueAll(jobs: readonly ScriptJob[]): void {
+    for (const job of jobs) this.options.scripts.enqueue(job.path, job.args);
   }
 
   /** SENTINEL CONFIG SET loglevel changed the core's copy: the logger follows. */
@@ -358,9 +358,7 @@ export class Runtime {
     if (resolve === undefined) return;
     this.waiting.delete(reply.requestId);
     resolve(
-      !persisted && reply.afterPersist
-        ? R.error(SAVE_FAILED_ERROR)
-        : this.options.renderReply(reply),
+      !persisted && reply.afterPersist ? { kind: "refused", message: SAVE_FAILED_ERROR } : reply,
     );
   }
 
@@ -376,18 +374,18 @@ export class Runtime {
         "warning",
         `No reply from the core to request ${input.requestId} (${input.type})`,
       );
-      resolve(R.error("ERR internal error: no reply"));
+      resolve({ kind: "refused", message: "ERR internal error: no reply" });
     }
   }
 
-  /** Log, publish on the channel named after the event, and the master's notification script. */
+  /**
+   * Logs an event and publishes it on the channel named after it (debug events are only logged).
+   * The core's events and the script runner's (+script-child, -script-error, …) come through
+   * here; the notification scripts are the core's to decide (Ready.notifications).
+   */
   emitEvent(event: SentinelEvent): void {
     logEvent(this.options.logger, event);
     if (event.level !== "debug") this.options.publish(event.type, event.text);
     this.options.observeEvent?.(event);
-    if (event.level !== "warning" || event.master === null) return;
-    const script =
-      this.options.core.state.masters.get(event.master)?.settings.notificationScript ?? "";
-    if (script !== "") this.options.scripts.enqueue(script, [event.type, event.text]);
   }
 }

@@ -1,17 +1,20 @@
 /**
- * The ServerHost the RESP server calls for everything sentinel-specific. SENTINEL subcommands
- * that only read are answered at once from the core's state; those that change it become an
- * input, queued through the runtime with a fresh request id, and the client's reply is the one
- * the core gives back (after its persist, per the ordering contract).
+ * The ServerHost the RESP server calls for everything sentinel-specific. The SENTINEL subcommand
+ * code (commands/sentinel-request.ts) reads the core's state through `sentinelEnv`; a request
+ * that changes it hands its input to `submit`, queued through the runtime with a fresh request
+ * id, and the answer is the core's (after its persist, per the ordering contract).
  *
  * SENTINEL GET-MASTER-ADDR-BY-NAME, the call every client makes, is answered from a cache of
  * its encoded reply per master, checked against the master's current address on each call
  * (the core's state stays the source of truth; the check is two comparisons).
  */
-import type { ServerHost, SessionInfo } from "../commands/host.js";
+import type { CoreAnswer, ServerHost, SessionInfo } from "../commands/host.js";
 import { infoSentinelSection } from "../commands/info-sentinel.js";
-import { sentinelCommand } from "../commands/sentinel.js";
-import type { PendingScriptView, SentinelCoreInput } from "../commands/sentinel.js";
+import type {
+  PendingScriptView,
+  SentinelCommandEnv,
+  SentinelCoreInput,
+} from "../commands/sentinel.js";
 import type { Input, SentinelState } from "../core/index.js";
 import { announceHost, currentMasterAddress, isIpLiteral } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
@@ -59,8 +62,6 @@ interface CachedAddr {
   readonly reply: Reply;
 }
 
-const GET_MASTER_ADDR = "get-master-addr-by-name";
-
 export class SentinelHost implements ServerHost {
   private readonly options: SentinelHostOptions;
   private readonly addrReplies = new Map<string, CachedAddr>();
@@ -69,17 +70,10 @@ export class SentinelHost implements ServerHost {
     this.options = options;
   }
 
-  sentinel(args: readonly string[], session: SessionInfo): Reply | Promise<Reply> {
-    const subName = args[0];
-    if (
-      args.length === 2 &&
-      subName !== undefined &&
-      (subName === GET_MASTER_ADDR || subName.toLowerCase() === GET_MASTER_ADDR)
-    ) {
-      return this.masterAddrReply(args[1] ?? "");
-    }
+  /** The read view of the SENTINEL subcommand code (commands/sentinel-request.ts). */
+  sentinelEnv(session: SessionInfo): SentinelCommandEnv {
     const scripts = this.options.scripts;
-    const outcome = sentinelCommand(args, {
+    return {
       now: this.options.now(),
       state: this.options.state(),
       protocol: session.protocol,
@@ -88,15 +82,21 @@ export class SentinelHost implements ServerHost {
       get pendingScripts() {
         return scripts.pending().map(pendingView);
       },
-    });
-    if (outcome.kind === "reply") return outcome.reply;
-    const input = outcome.input;
+    };
+  }
+
+  /** Queues the input with a fresh request id; a MONITOR of a hostname looks it up first. */
+  submit(input: SentinelCoreInput): Promise<CoreAnswer> {
     if (input.type === "admin" && input.op.op === "monitor" && !isIpLiteral(input.op.host)) {
       return this.monitorHostname(input, input.op.host);
     }
-    const answer = this.options.runtime.request((requestId) => withRequestId(input, requestId));
-    const override = outcome.overrideReply;
-    return override === undefined ? answer : answer.then(() => override);
+    return this.request(input);
+  }
+
+  private request(input: SentinelCoreInput): Promise<CoreAnswer> {
+    return new Promise((resolve) => {
+      this.options.runtime.request((requestId) => withRequestId(input, requestId), resolve);
+    });
   }
 
   /**
@@ -104,12 +104,13 @@ export class SentinelHost implements ServerHost {
    * master ("Invalid IP address or hostname specified" when it does not resolve); the answer
    * reaches the core just before the MONITOR, so the record starts with its IP.
    */
-  private async monitorHostname(input: SentinelCoreInput, host: string): Promise<Reply> {
+  private async monitorHostname(input: SentinelCoreInput, host: string): Promise<CoreAnswer> {
     const lookupHost = this.options.lookupHost;
     const ip = lookupHost === undefined ? null : await lookupHost(host);
-    if (ip === null) return R.error("ERR Invalid IP address or hostname specified");
+    if (ip === null)
+      return { kind: "refused", message: "ERR Invalid IP address or hostname specified" };
     this.options.runtime.push({ type: "host-resolved", host, ip });
-    return this.options.runtime.request((requestId) => withRequestId(input, requestId));
+    return this.request(input);
   }
 
   /** sentinel-read.ts getMasterAddrCommand, with the encoded reply cached per master. */

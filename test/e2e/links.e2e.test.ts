@@ -42,7 +42,6 @@ describe("link manager against redis-server", function () {
         logfile: "",
         destination: { write: (l) => logLines.push(l) },
       }),
-      connectTimeout: () => 2000,
     });
   });
 
@@ -77,6 +76,7 @@ describe("link manager against redis-server", function () {
       clientName: `${CLIENT_NAME}-${conn}`,
       renamedCommands: {},
       gen: ++lastGen,
+      connectTimeoutMs: 2000,
       ...extra,
     });
   }

@@ -104,9 +104,14 @@ describe("RESP server (e2e)", function () {
     }
 
     it("keeps replies in request order when the host answers asynchronously", async () => {
-      const input = "SENTINEL slow 1\r\nPING\r\nSENTINEL slow 2\r\nPING x\r\n";
-      const { data } = await exchange(port, input, replies(4));
-      expect(data.toString()).to.equal("+slow 1\r\n+PONG\r\n+slow 2\r\n$1\r\nx\r\n");
+      // The first request waits longest for the core.
+      host.submitDelays.push(40, 5);
+      const input =
+        "SENTINEL FLUSHCONFIG\r\nPING\r\nSENTINEL RESET m\r\nPING x\r\nSENTINEL MYID\r\n";
+      const { data } = await exchange(port, input, replies(5));
+      expect(data.toString()).to.equal(
+        `+OK\r\n+PONG\r\n+OK\r\n$1\r\nx\r\n$40\r\n${host.state.myId}\r\n`,
+      );
     });
 
     it("answers QUIT with +OK and closes", async () => {

@@ -78,6 +78,8 @@ export function onIsMasterDownReply(
   if (user?.instance.kind !== "sentinel") return;
   const peer = user.instance;
   peer.lastMasterDownReplyTime = ctx.now;
+  // ODOWN or the election may now be decided: the next tick need not wait.
+  ctx.out.wake(ctx.now);
   if (peer.askSentTime !== 0) {
     peer.askRtt = ctx.now - peer.askSentTime;
     peer.askSentTime = 0;

@@ -103,6 +103,8 @@ function candidateDelayOver(ctx: CoreContext, master: MasterState): boolean {
   const delay = ctx.random.int(range);
   if (delay === 0) return true;
   master.candidateTime = ctx.now + delay;
+  // Stand at that very moment rather than at the first tick after it.
+  ctx.out.wake(master.candidateTime);
   return false;
 }
 

@@ -34,6 +34,7 @@ export function onReplicaReportsMaster(
   master.configEpoch = master.failoverEpoch;
   master.failoverState = "reconf_slaves";
   master.failoverStateChangeTime = ctx.now;
+  ctx.out.wake(ctx.now);
   ctx.out.flush();
   ctx.out.event("+promoted-slave", instanceText(ctx.state, replica, master), master.name);
   if ((ctx.state.simulateFailureFlags & SIMFAILURE_CRASH_AFTER_PROMOTION) !== 0) {
@@ -85,5 +86,7 @@ export function onReplicaInfoProgress(
     replica.flags.delete("reconf_inprog");
     replica.flags.add("reconf_done");
     ctx.out.event("+slave-reconf-done", instanceText(ctx.state, replica, master), master.name);
+    // A parallel-sync slot is free, or the failover may end: reconf_slaves acts at the next tick.
+    ctx.out.wake(ctx.now);
   }
 }

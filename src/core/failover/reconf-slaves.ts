@@ -41,6 +41,8 @@ export function reconfNextReplica(ctx: CoreContext, master: MasterState): void {
       );
       replica.flags.delete("reconf_sent");
       replica.flags.add("reconf_done");
+      // Its slot frees at the next tick (inProgress still counts it in this one).
+      ctx.out.wake(ctx.now);
     }
 
     if (reconfiguring(replica)) continue;

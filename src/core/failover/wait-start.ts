@@ -56,6 +56,8 @@ export function failoverWaitStart(ctx: CoreContext, master: MasterState): void {
   }
   master.failoverState = "select_slave";
   master.failoverStateChangeTime = ctx.now;
+  // Each state function below acts on its first tick: one state per tick, without the wait.
+  ctx.out.wake(ctx.now);
   ctx.out.event(
     "+failover-state-select-slave",
     instanceText(ctx.state, master, master),

@@ -22,16 +22,25 @@ export type CoreView = Pick<CoreContext, "now" | "state">;
 
 /** Accumulates one Ready. `flush()` marks that the state must be persisted (snapshot taken at take). */
 export class ReadyBuilder {
+  /** A master's notification-script ("" = none), read when its event is produced. */
+  private readonly notificationScript: (master: string) => string;
   private persistWanted = false;
   private replies: CoreReply[] = [];
   private commands: Command[] = [];
   private events: SentinelEvent[] = [];
   private logs: CoreLog[] = [];
+  private notifications: ScriptJob[] = [];
   private scripts: ScriptJob[] = [];
   private exitCode: number | null = null;
+  /** Ticks asked for and not had yet, ascending, no duplicates (wake-ups outlive a take). */
+  private readonly wakeups: number[] = [];
   /** Calls that added anything, ever: a step that changed it produced output (quiet-gate.ts). */
   private writes = 0;
   private commandWrites = 0;
+
+  constructor(notificationScript: (master: string) => string = () => "") {
+    this.notificationScript = notificationScript;
+  }
 
   get writeCount(): number {
     return this.writes;
@@ -58,9 +67,35 @@ export class ReadyBuilder {
     this.commands.push(command);
   }
 
+  /** An event; a warning about a master also runs its notification-script (sentinel.c: sentinelEvent). */
   event(type: SentinelEventType, text: string, master: string | null): void {
     this.writes++;
-    this.events.push({ type, level: EVENT_LEVELS[type], text, master });
+    const level = EVENT_LEVELS[type];
+    this.events.push({ type, level, text, master });
+    if (level !== "warning" || master === null) return;
+    const path = this.notificationScript(master);
+    if (path !== "")
+      this.notifications.push({ kind: "notification", master, path, args: [type, text] });
+  }
+
+  /**
+   * Asks for a tick at monotonic time `at` (at or before now: at once, after this batch), when a
+   * decision can be taken before the regular tick would come (docs/ARCHITECTURE.md, "Ready").
+   * Not output: the quiet gate does not count it.
+   */
+  wake(at: number): void {
+    const w = this.wakeups;
+    let i = w.length;
+    while (i > 0 && w[i - 1]! > at) i--;
+    if (i > 0 && w[i - 1] === at) return;
+    w.splice(i, 0, at);
+  }
+
+  /** A tick at `now` is being stepped: the wake-ups it answers are done. */
+  ticked(now: number): void {
+    let n = 0;
+    while (n < this.wakeups.length && this.wakeups[n]! <= now) n++;
+    if (n > 0) this.wakeups.splice(0, n);
   }
 
   /** A plain log line (not an event: never published, never a script argument). */
@@ -102,14 +137,17 @@ export class ReadyBuilder {
       commands: this.commands,
       events: this.events,
       logs: this.logs,
+      notifications: this.notifications,
       scripts: this.scripts,
       exitCode: this.exitCode,
+      wakeAt: this.wakeups[0] ?? null,
     };
     this.persistWanted = false;
     this.replies = [];
     this.commands = [];
     this.events = [];
     this.logs = [];
+    this.notifications = [];
     this.scripts = [];
     this.exitCode = null;
     return ready;

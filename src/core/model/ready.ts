@@ -6,8 +6,14 @@
  * anything in `replies` or `commands`. If the persist fails it feeds `persist-failed` back and
  * answers every reply with `afterPersist: true` with
  * "-ERR Failed to save config file. Check server logs." instead. Then, in order: replies,
- * commands, events (log + publish + notification scripts) with the plain log lines among them,
- * scripts. `exitCode`, when set, ends the process after the persist (SENTINEL SIMULATE-FAILURE).
+ * commands, events (log + publish) with the plain log lines among them, notifications, scripts.
+ * `exitCode`, when set, ends the process after the persist (SENTINEL SIMULATE-FAILURE).
+ *
+ * The Ready carries every decision, so the shell re-derives nothing from the state
+ * (docs/ARCHITECTURE.md, "Ready"): each `connect` its timeout, each warning event of a master
+ * with a notification-script its job (`notifications`), and `wakeAt`, the monotonic time at
+ * which the core next wants a tick sooner than the regular one (at or before `now`: at once,
+ * after this batch). Runtime and the simulator's executor carry out this one contract.
  */
 import type { Addr } from "../basics/addr.js";
 import type { PersistedState } from "./config.js";
@@ -57,6 +63,8 @@ export type Command =
       readonly renamedCommands: Readonly<Record<string, string>>;
       /** This connection's generation: every input it produces carries it back (`gen`). */
       readonly gen: number;
+      /** Give the attempt up after this many ms (link-health.ts: connectTimeout). */
+      readonly connectTimeoutMs: number;
     }
   /** Close one or both connections of a link; the shell answers with link-closed for each. */
   | { readonly type: "close"; readonly link: LinkId; readonly conn: ConnKind | "both" }
@@ -138,10 +146,23 @@ export interface Ready {
   readonly commands: readonly Command[];
   readonly events: readonly SentinelEvent[];
   readonly logs: readonly CoreLog[];
+  /**
+   * The notification-script jobs of the events (sentinel.c: sentinelEvent runs the master's
+   * script for every warning-level event), in event order; queued after the events.
+   */
+  readonly notifications: readonly ScriptJob[];
+  /** Client-reconfig jobs. */
   readonly scripts: readonly ScriptJob[];
   readonly exitCode: number | null;
+  /**
+   * The earliest tick the core asked for and has not had yet (monotonic ms), or null: at or
+   * before now, tick again at once; later, tick then. Not work by itself: every Ready carries the
+   * current wish, the executor keeps one timer for it.
+   */
+  readonly wakeAt: number | null;
 }
 
+/** Nothing to carry out (`wakeAt` is a wish, not work). */
 export function isEmptyReady(ready: Ready): boolean {
   return (
     ready.persist === null &&
@@ -149,6 +170,7 @@ export function isEmptyReady(ready: Ready): boolean {
     ready.commands.length === 0 &&
     ready.events.length === 0 &&
     ready.logs.length === 0 &&
+    ready.notifications.length === 0 &&
     ready.scripts.length === 0 &&
     ready.exitCode === null
   );

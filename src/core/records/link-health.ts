@@ -38,6 +38,28 @@ export function linkAuth(
   return authPass === "" ? null : { user: authUser, pass: authPass };
 }
 
+/** Connect attempts never outlive a master's down-after, nor 10 s, nor take under 100 ms. */
+const MAX_CONNECT_TIMEOUT = 10_000;
+const MIN_CONNECT_TIMEOUT = 100;
+
+/**
+ * How long the shell may try to connect: the master's down-after for a master or replica link;
+ * for a peer's link, shared by every master that knows the peer, the smallest of all.
+ */
+export function connectTimeout(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+): number {
+  let timeout = master.settings.downAfterPeriod;
+  if (instance.kind === "sentinel") {
+    for (const m of ctx.state.masters.values()) {
+      timeout = Math.min(timeout, m.settings.downAfterPeriod);
+    }
+  }
+  return Math.max(MIN_CONNECT_TIMEOUT, Math.min(timeout, MAX_CONNECT_TIMEOUT));
+}
+
 function clientName(ctx: CoreContext, conn: ConnKind): string {
   return `sentinel-${ctx.state.myId.slice(0, 8)}-${conn}`;
 }
@@ -72,6 +94,7 @@ export function reconnectInstance(
     addr: ip === instance.addr.ip ? instance.addr : { ip, port: instance.addr.port },
     auth: linkAuth(ctx, instance, master),
     renamedCommands: master.settings.renamedCommands,
+    connectTimeoutMs: connectTimeout(ctx, instance, master),
   };
   if (cmd) {
     link.cmdConnecting = true;
@@ -171,6 +194,18 @@ export function onLinkConnected(
   }
 }
 
+/**
+ * A connected master's command connection dropped: a tick at once, whose reconnect sends the
+ * PING that starts the down-after count (as redis-sentinel's next timer event would), and one
+ * just past down-after, when SDOWN may be declared by the usual rule (strictly longer). A
+ * refused reconnect of a link that was not connected asks for nothing: a dead master would
+ * tick every second.
+ */
+function wakeAfterDrop(ctx: CoreContext, master: MasterState): void {
+  ctx.out.wake(ctx.now);
+  ctx.out.wake(ctx.now + master.settings.downAfterPeriod + 1);
+}
+
 export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reason: string): void {
   const first = firstLinkUser(ctx.state, id);
   if (first === undefined) return;
@@ -186,6 +221,9 @@ export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reaso
   // spurious SDOWN at a short down-after. Throttle it from its own connect instead.
   const connTime = conn === "cmd" ? link.cmdConnTime : link.pubsubConnTime;
   if (!neverConnected && connTime < link.lastReconnTime) link.lastReconnTime = connTime;
+  if (conn === "cmd" && !neverConnected && first.instance.kind === "master") {
+    wakeAfterDrop(ctx, first.master);
+  }
   if (conn === "cmd") {
     link.cmdConnected = false;
     link.cmdConnecting = false;

@@ -2,7 +2,10 @@
 // request/response exchanges on a fresh connection, reply counting, a seeded PRNG, and an
 // in-process server on a free loopback port.
 import net from "node:net";
-import type { ServerHost } from "../../../src/commands/host.js";
+import type { CoreAnswer, ServerHost, SessionInfo } from "../../../src/commands/host.js";
+import type { SentinelCommandEnv } from "../../../src/commands/sentinel.js";
+import { addMaster, newState } from "../../support/state-builder.js";
+import { envFor } from "../../unit/commands/support/command-env.js";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { R } from "../../../src/protocol/reply.js";
 import type { RespServer, RespServerOptions } from "../../../src/shell/resp-server.js";
@@ -25,26 +28,24 @@ export class TestHost implements ServerHost {
   fastAddrCalls = 0;
   sentinelSection =
     "# Sentinel\nsentinel_masters:1\nsentinel_tilt:0\nsentinel_tilt_since_seconds:-1\nsentinel_running_scripts:0\nsentinel_scripts_queue_length:0\nsentinel_simulate_failure_flags:0\nmaster0:name=m,status=sdown,address=127.0.0.1:1,slaves=0,sentinels=1";
-  sentinel(args: readonly string[]): Reply | Promise<Reply> {
-    const sub = args[0]?.toLowerCase();
-    if (sub === "get-master-addr-by-name") {
-      return args[1] === "m" ? R.array([R.bulk("127.0.0.1"), R.bulk("6379")]) : R.nullArray();
-    }
-    if (sub === "slow") {
-      return new Promise((resolve) =>
-        setTimeout(() => {
-          resolve(R.simple(`slow ${args[1] ?? ""}`));
-        }, 20),
-      );
-    }
-    if (sub === "masters")
-      return R.array([
-        R.bulkMap([
-          ["name", "m"],
-          ["port", "6379"],
-        ]),
-      ]);
-    return R.error(`ERR unknown subcommand '${args[0] ?? ""}'. Try SENTINEL HELP.`);
+  /** The one master `m` at 127.0.0.1:6379, as the SENTINEL subcommand code reads it. */
+  readonly state = newState();
+  /** Answer delays of the next submitted inputs (ms), in order; then 0. */
+  readonly submitDelays: number[] = [];
+  constructor() {
+    addMaster(this.state, 0, "m", { ip: "127.0.0.1", port: 6379 });
+  }
+  sentinelEnv(session: SessionInfo): SentinelCommandEnv {
+    return envFor(this.state, 1000, { protocol: session.protocol });
+  }
+  /** Answers ok after the next delay: replies that wait for the core. */
+  submit(): Promise<CoreAnswer> {
+    const delay = this.submitDelays.shift() ?? 0;
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        resolve({ kind: "admin", requestId: 1, result: { kind: "ok" }, afterPersist: true });
+      }, delay),
+    );
   }
   masterAddrReply(name: string): Reply {
     this.fastAddrCalls += 1;

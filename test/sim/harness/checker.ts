@@ -111,7 +111,7 @@ export class Checker {
 
   onStep(
     sentinel: SimSentinel,
-    _input: Input | null,
+    _batch: readonly Input[],
     ready: Ready,
     votes: readonly SentVote[],
   ): void {

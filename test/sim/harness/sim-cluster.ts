@@ -202,7 +202,6 @@ export class SimCluster implements SimObserver {
           timing: t.timing ?? null,
           lookupServer: (addr) => this.servers.get(addrKey(addr)) ?? null,
           observer: this,
-          connectTimeout: 2000,
         },
         name,
         hosts[k] ?? "",
@@ -224,7 +223,7 @@ export class SimCluster implements SimObserver {
 
   onStep(
     sentinel: SimSentinel,
-    input: Input | null,
+    batch: readonly Input[],
     ready: Ready,
     votes: readonly SentVote[],
   ): void {
@@ -247,7 +246,7 @@ export class SimCluster implements SimObserver {
         this.trace.record(now, sentinel.name, `${event.type} ${event.text}`);
       }
     }
-    this.checker?.onStep(sentinel, input, ready, votes);
+    this.checker?.onStep(sentinel, batch, ready, votes);
     if (this.fenceWatch !== null) {
       const fenced = ready.events.filter((e) => e.type === "+fence").length;
       this.fenceWatch.onStep(sentinel, fenced, now);

@@ -2,10 +2,9 @@
  * The client side of a simulated sentinel: the core's link commands (connect, close, forget and
  * the commands sent on a link) carried out on the fake network, as src/shell/link-manager.ts
  * does on real sockets. Replies, connects and closes come back to the core as inputs, each
- * tagged with the generation of the connect that opened its connection; a close is answered
- * as a new clock event (`later`), never re-entrantly.
+ * tagged with the generation of the connect that opened its connection, queued for the next
+ * batch (never stepped re-entrantly). A connect attempt gives up after the core's timeout.
  */
-import type { Addr } from "../../../src/core/basics/addr.js";
 import type { Input } from "../../../src/core/model/inputs.js";
 import type { Command } from "../../../src/core/model/ready.js";
 import type { ConnKind, LinkId } from "../../../src/core/model/state.js";
@@ -18,10 +17,8 @@ export interface SimLinksHost extends ClientEnd {
   readonly env: SentinelEnv;
   /** Bumped by every start: connections of an earlier life are dead. */
   readonly incarnation: number;
-  /** Steps the core with the input now. */
-  input(input: Input): void;
-  /** Steps the core with the input as a new clock event. */
-  later(input: Input): void;
+  /** Queues the input for the process's next batch. */
+  push(input: Input): void;
 }
 
 interface LinkEntry {
@@ -52,7 +49,7 @@ export class SimLinks {
   execute(command: Command): void {
     switch (command.type) {
       case "connect":
-        this.connect(command.link, command.conn, command.addr, command.gen);
+        this.connect(command);
         return;
       case "close":
         this.close(command.link, command.conn);
@@ -150,7 +147,8 @@ export class SimLinks {
     return entry;
   }
 
-  private connect(link: LinkId, kind: ConnKind, addr: Addr, gen: number): void {
+  private connect(command: Extract<Command, { type: "connect" }>): void {
+    const { link, conn: kind, addr, gen, connectTimeoutMs } = command;
     const entry = this.entry(link);
     entry[kind]?.closeByClient();
     entry[kind] = null;
@@ -170,12 +168,12 @@ export class SimLinks {
         this.owner.deliver(() => {
           if (!current()) return;
           this.clearAttempt(entry, kind);
-          this.owner.input({ type: "link-closed", link, conn: kind, reason, gen });
+          this.owner.push({ type: "link-closed", link, conn: kind, reason, gen });
         });
       });
     };
     if (server === null) {
-      fail(this.owner.env.connectTimeout, "connect ETIMEDOUT");
+      fail(connectTimeoutMs, "connect ETIMEDOUT");
       return;
     }
     const rtt = net.delay(this.owner.host, server.host) + net.delay(server.host, this.owner.host);
@@ -183,12 +181,12 @@ export class SimLinks {
       this.owner.deliver(() => {
         if (!current()) return;
         if (!net.connected(this.owner.host, server.host)) {
-          fail(Math.max(0, this.owner.env.connectTimeout - rtt), "connect ETIMEDOUT");
+          fail(Math.max(0, connectTimeoutMs - rtt), "connect ETIMEDOUT");
           return;
         }
         if (!server.up) {
           this.clearAttempt(entry, kind);
-          this.owner.input({
+          this.owner.push({
             type: "link-closed",
             link,
             conn: kind,
@@ -205,15 +203,15 @@ export class SimLinks {
         conn.onServerClose = (reason) => {
           if (entry[kind] !== conn || this.links.get(link) !== entry) return;
           entry[kind] = null;
-          this.owner.input({ type: "link-closed", link, conn: kind, reason, gen });
+          this.owner.push({ type: "link-closed", link, conn: kind, reason, gen });
         };
         conn.onMessage = (payload) => {
           if (entry[kind] !== conn) return;
-          this.owner.input({ type: "hello-received", via: link, payload, gen });
+          this.owner.push({ type: "hello-received", via: link, payload, gen });
         };
         server.accept(conn);
         if (kind === "pubsub") conn.request({ kind: "subscribe" }, () => undefined);
-        this.owner.input({
+        this.owner.push({
           type: "link-connected",
           link,
           conn: kind,
@@ -235,7 +233,7 @@ export class SimLinks {
     for (const kind of kinds) {
       // As link-manager.ts: every close is answered, with no reason when nothing was held.
       if (entry === undefined) {
-        this.owner.later({ type: "link-closed", link, conn: kind, reason: "" });
+        this.owner.push({ type: "link-closed", link, conn: kind, reason: "" });
         continue;
       }
       const attempt = kind === "cmd" ? entry.cmdAttempt : entry.pubsubAttempt;
@@ -243,12 +241,12 @@ export class SimLinks {
       conn?.closeByClient();
       entry[kind] = null;
       if (conn === null && attempt === 0) {
-        this.owner.later({ type: "link-closed", link, conn: kind, reason: "" });
+        this.owner.push({ type: "link-closed", link, conn: kind, reason: "" });
         continue;
       }
       this.clearAttempt(entry, kind);
       const gen = conn !== null ? (kind === "cmd" ? entry.cmdGen : entry.pubsubGen) : attempt;
-      this.owner.later({
+      this.owner.push({
         type: "link-closed",
         link,
         conn: kind,
@@ -278,7 +276,7 @@ export class SimLinks {
     const gen = entry.cmdGen;
     conn.request(request, (response) => {
       if (this.links.get(link)?.cmd !== conn) return;
-      this.owner.input(toInput(response, gen));
+      this.owner.push(toInput(response, gen));
     });
   }
 

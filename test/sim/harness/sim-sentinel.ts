@@ -1,14 +1,16 @@
 /**
  * One simulated sentinel process: the real SentinelCore plus an in-memory "disk" that keeps only
- * what was persisted. Every Ready is executed in contract order (src/core/model/ready.ts): persist first,
- * then replies, then commands, then events and scripts. Commands become network traffic; replies
- * and closes come back as Inputs. Faults: crash (memory lost, disk kept), restart from the disk,
- * pause (SIGSTOP: nothing runs, input queues up), wall-clock jumps (TILT), failing persists, and
- * a crash hook between persist and send.
+ * what was persisted. It carries out the core's Ready as src/shell/runtime.ts does
+ * (src/core/model/ready.ts, docs/ARCHITECTURE.md "Ready"): inputs are queued and stepped in one
+ * batch per turn (a clock event at the same virtual time, as the runtime's setImmediate: replies
+ * before ticks, one `now`), each Ready in contract order — persist first, then replies, commands,
+ * events — and then the core's `wakeAt` is followed with the runtime's own WakePlan: a tick at
+ * once (within the cap) or a timer. Commands become network traffic; replies and closes come
+ * back as inputs of a later batch, never re-entrantly. Faults: crash (memory lost, disk kept),
+ * restart from the disk, pause (SIGSTOP: nothing runs, input queues up), wall-clock jumps (TILT),
+ * failing persists, and a crash hook between persist and send.
  *
- * The client side (the core's link commands) lives in sim-links.ts. Feedback produced while
- * executing a Ready (link-closed after `close`) is scheduled as a new clock event, never fed back
- * re-entrantly.
+ * The client side (the core's link commands) lives in sim-links.ts.
  */
 import type { Addr } from "../../../src/core/basics/addr.js";
 import type { PersistedState, SentinelConfig } from "../../../src/core/model/config.js";
@@ -25,6 +27,7 @@ import type { FakeNetwork } from "./fake-network.js";
 import { SimLinks } from "./sim-links.js";
 import type { Prng } from "./prng.js";
 import type { VirtualClock, Timer } from "./virtual-clock.js";
+import { WakePlan } from "../../../src/shell/wake-plan.js";
 
 /** The surface of SentinelCore the simulator drives. */
 export interface SimCore {
@@ -58,11 +61,11 @@ export interface VoteReply {
   readonly leaderEpoch: Epoch;
 }
 
-/** What the checker and the trace see of each step. */
+/** What the checker and the trace see of each batch. */
 export interface SimObserver {
   onStep(
     sentinel: SimSentinel,
-    input: Input | null,
+    batch: readonly Input[],
     ready: Ready,
     votes: readonly SentVote[],
   ): void;
@@ -82,7 +85,6 @@ export interface SentinelEnv {
   readonly timing: Partial<Timing> | null;
   readonly lookupServer: (addr: Addr) => ServerEnd | null;
   readonly observer: SimObserver;
-  readonly connectTimeout: number;
 }
 
 export const PERSIST_FAILED_TEXT = "ERR Failed to save config file. Check server logs.";
@@ -110,6 +112,13 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   >();
   private nextRequestId = 1;
   private inbox: (() => void)[] = [];
+  /** Inputs waiting for the next batch, and whether its turn is scheduled. */
+  private queue: Input[] = [];
+  private turnScheduled = false;
+  /** The runtime's follow-up rule (src/shell/wake-plan.ts) and the one wake-up timer. */
+  private wakePlan = new WakePlan();
+  private wakeTimer: Timer | null = null;
+  private wakeTimerAt = 0;
   private tickTimer: Timer | null = null;
   private readonly tickRandom: Prng;
   private adminResults = new Map<number, AdminResult>();
@@ -165,7 +174,10 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     if (this.env.timing !== null) options.timing = this.env.timing;
     this.core = this.env.factory(structuredClone(this.disk), options);
     this.env.observer.onLifecycle(this, this.incarnation === 1 ? "started" : "restarted from disk");
-    this.execute(null, this.core.takeReady());
+    const ready = this.core.takeReady();
+    this.execute([], ready);
+    this.followUp(ready);
+    this.run();
     this.scheduleTick(this.tickRandom.range(1, 100));
   }
 
@@ -176,7 +188,11 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     this.core = null;
     this.env.clock.cancel(this.tickTimer);
     this.tickTimer = null;
+    this.disarm();
     this.inbox = [];
+    this.queue = [];
+    this.turnScheduled = false;
+    this.wakePlan = new WakePlan();
     this.pendingVotes.clear();
     this.links.dropAll();
     for (const conn of this.serverConns) conn.closeByServer("Connection reset by peer");
@@ -189,6 +205,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     this.paused = true;
     this.env.clock.cancel(this.tickTimer);
     this.tickTimer = null;
+    this.disarm();
     this.env.observer.onLifecycle(this, "paused");
   }
 
@@ -201,7 +218,10 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     for (const run of queued) {
       if (this.up && !this.paused) run();
     }
-    if (this.up && !this.paused) this.scheduleTick(0);
+    if (this.up && !this.paused) {
+      this.scheduleTurn();
+      this.scheduleTick(0);
+    }
   }
 
   jumpWallClock(deltaMs: number): void {
@@ -220,7 +240,9 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   admin(op: AdminOp): AdminResult | null {
     if (!this.up || this.paused || this.core === null) return null;
     const requestId = this.nextRequestId++;
-    this.input({ type: "admin", requestId, op });
+    // Stepped at once with whatever is queued (the operator's command arrives now).
+    this.push({ type: "admin", requestId, op });
+    this.run();
     const result = this.adminResults.get(requestId) ?? null;
     this.adminResults.delete(requestId);
     return result;
@@ -231,7 +253,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     this.tickTimer = this.env.clock.after(delay, () => {
       this.tickTimer = null;
       if (!this.up || this.paused) return;
-      this.input({ type: "tick", wallNow: this.wallNow() });
+      this.push({ type: "tick", wallNow: this.wallNow() });
       // server.hz is re-drawn after every tick: 10 + rand(0..9) (docs/PROTOCOL.md §1).
       if (this.up && !this.paused && this.tickTimer === null) {
         this.scheduleTick(1000 / (10 + this.tickRandom.int(10)));
@@ -239,50 +261,109 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     });
   }
 
-  /** Steps the core with one input and executes the resulting Ready. */
-  input(input: Input): void {
-    const core = this.core;
-    if (core === null || !this.up) return;
-    this.steps++;
-    core.step(this.monotonicNow(), input);
-    this.execute(input, core.takeReady());
+  /**
+   * Queues an input for the next batch (runtime.ts: push). A tick, from the scheduler or the
+   * wake-up timer, starts the at-once budget again.
+   */
+  push(input: Input): void {
+    if (this.core === null || !this.up) return;
+    if (input.type === "tick") this.wakePlan.regularTick();
+    this.queue.push(input);
+    this.scheduleTurn();
   }
 
-  /** Steps the core with `input` as a new clock event (feedback, never re-entrant). */
-  later(input: Input): void {
+  /** The batch runs in a clock event of its own at the same time, after those already due. */
+  private scheduleTurn(): void {
+    if (this.turnScheduled || this.queue.length === 0) return;
+    this.turnScheduled = true;
     const incarnation = this.incarnation;
     this.env.clock.after(0, () => {
-      if (this.incarnation === incarnation)
-        this.deliver(() => {
-          this.input(input);
-        });
+      if (this.incarnation !== incarnation) return;
+      this.turnScheduled = false;
+      if (!this.paused) this.run();
     });
   }
 
-  private execute(input: Input | null, ready: Ready): void {
+  /** Steps and carries out batches until the queue is empty (runtime.ts: run). */
+  private run(): void {
+    while (this.queue.length > 0 && this.up && !this.paused && this.core !== null) {
+      const core = this.core;
+      const batch = this.queue.splice(0);
+      const now = this.monotonicNow();
+      // Replies first, ticks last, one `now` (runtime.ts explains why).
+      for (const input of batch) if (input.type !== "tick") core.step(now, input);
+      for (const input of batch) if (input.type === "tick") core.step(now, input);
+      this.steps += batch.length;
+      const ready = core.takeReady();
+      this.execute(batch, ready);
+      // Requests the core left unanswered stay unanswered.
+      for (const input of batch) {
+        if (input.type === "is-master-down-request") this.pendingVotes.delete(input.requestId);
+      }
+      this.followUp(ready);
+    }
+  }
+
+  /** The core's wish for its next tick (wake-plan.ts), as the runtime follows it. */
+  private followUp(ready: Ready): void {
+    if (this.core === null || !this.up || ready.exitCode !== null) return;
+    const step = this.wakePlan.next(ready.wakeAt, this.monotonicNow());
+    switch (step.kind) {
+      case "tick-now":
+        this.queue.push({ type: "tick", wallNow: this.wallNow() });
+        return;
+      case "arm":
+        this.arm(step.at);
+        return;
+      case "disarm":
+        this.disarm();
+        return;
+      case "wait":
+        return;
+    }
+  }
+
+  /** The one wake-up timer, at monotonic time `at`. */
+  private arm(at: number): void {
+    if (this.wakeTimer !== null && this.wakeTimerAt === at) return;
+    this.disarm();
+    this.wakeTimerAt = at;
+    this.wakeTimer = this.env.clock.after(at - this.monotonicNow(), () => {
+      this.wakeTimer = null;
+      if (this.up && !this.paused) this.push({ type: "tick", wallNow: this.wallNow() });
+    });
+  }
+
+  private disarm(): void {
+    this.env.clock.cancel(this.wakeTimer);
+    this.wakeTimer = null;
+  }
+
+  private execute(batch: readonly Input[], ready: Ready): void {
     const votes: SentVote[] = [];
     let persistOk = true;
     if (ready.persist !== null) {
       if (this.failPersists) {
         persistOk = false;
-        this.later({ type: "persist-failed", error: "simulated: No space left on device" });
+        // The runtime feeds it back first thing in the next batch.
+        this.queue.unshift({ type: "persist-failed", error: "simulated: No space left on device" });
       } else {
         this.disk = structuredClone(ready.persist);
       }
       if (persistOk && this.crashAfterPersistWhen?.(ready) === true) {
-        this.env.observer.onStep(this, input, ready, votes);
+        this.env.observer.onStep(this, batch, ready, votes);
         this.crash("crashed after persist, before sending");
         return;
       }
     }
     if (ready.exitCode !== null) {
-      this.env.observer.onStep(this, input, ready, votes);
+      this.env.observer.onStep(this, batch, ready, votes);
       this.crash(`exit ${ready.exitCode}`);
       return;
     }
     for (const reply of ready.replies) this.reply(reply, persistOk, votes);
     for (const command of ready.commands) this.links.execute(command);
-    this.env.observer.onStep(this, input, ready, votes);
+    this.env.observer.onStep(this, batch, ready, votes);
   }
 
   private reply(reply: CoreReply, persistOk: boolean, votes: SentVote[]): void {
@@ -333,7 +414,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
         return;
       case "publish":
         // docs/PROTOCOL.md §9.3: processed as a hello, `:1` whatever its content.
-        this.input({ type: "hello-received", via: null, payload: request.payload });
+        this.push({ type: "hello-received", via: null, payload: request.payload });
         respond({ kind: "ok", text: "1" });
         return;
       case "is-master-down": {
@@ -346,7 +427,8 @@ export class SimSentinel implements ServerEnd, ClientEnd {
           from: conn.client.host,
         };
         this.pendingVotes.set(requestId, { request: vote, respond });
-        this.input({
+        // Answered when its batch is carried out, or never if the core gives no answer.
+        this.push({
           type: "is-master-down-request",
           requestId,
           ip: request.ip,
@@ -354,8 +436,6 @@ export class SimSentinel implements ServerEnd, ClientEnd {
           epoch: request.epoch,
           runId: request.runId,
         });
-        // Answered inside execute(); if the core gave no answer, the request stays unanswered.
-        this.pendingVotes.delete(requestId);
         return;
       }
       case "info":

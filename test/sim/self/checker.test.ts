@@ -32,7 +32,6 @@ function sentinel(
       timing: null,
       lookupServer: () => null,
       observer,
-      connectTimeout: 1000,
     },
     name,
     "10.0.0.1",
@@ -60,17 +59,17 @@ describe("sim checker", () => {
   it("rejects two votes of one sentinel for different leaders in one epoch", () => {
     const checker = new Checker();
     const { s } = sentinel("s1", A);
-    checker.onStep(s, null, ready({ events: [event("+vote-for-leader", `${B} 3`)] }), []);
+    checker.onStep(s, [], ready({ events: [event("+vote-for-leader", `${B} 3`)] }), []);
     expect(() => {
-      checker.onStep(s, null, ready({}), [vote(C, 3)]);
+      checker.onStep(s, [], ready({}), [vote(C, 3)]);
     }).to.throw(SafetyViolation, /voted for two leaders/);
   });
 
   it("accepts the same vote repeated and votes in different epochs", () => {
     const checker = new Checker();
     const { s } = sentinel("s1", A);
-    checker.onStep(s, null, ready({ events: [event("+vote-for-leader", `${B} 3`)] }), [vote(B, 3)]);
-    checker.onStep(s, null, ready({}), [vote(B, 3), vote(C, 4)]);
+    checker.onStep(s, [], ready({ events: [event("+vote-for-leader", `${B} 3`)] }), [vote(B, 3)]);
+    checker.onStep(s, [], ready({}), [vote(B, 3), vote(C, 4)]);
     expect(checker.checks).to.equal(2);
   });
 
@@ -86,19 +85,19 @@ describe("sim checker", () => {
     }
     // A is elected with votes from A and C; B's later election in the same epoch must be refused
     // (the uniqueness rule is checked before the vote count).
-    checker.onStep(s1.s, null, ready({ events: [event("+vote-for-leader", `${A} 5`)] }), []);
-    checker.onStep(s3.s, null, ready({}), [vote(A, 5)]);
+    checker.onStep(s1.s, [], ready({ events: [event("+vote-for-leader", `${A} 5`)] }), []);
+    checker.onStep(s3.s, [], ready({}), [vote(A, 5)]);
     checker.onStep(
       s1.s,
-      null,
+      [],
       ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }),
       [],
     );
-    checker.onStep(s2.s, null, ready({ events: [event("+vote-for-leader", `${B} 5`)] }), []);
+    checker.onStep(s2.s, [], ready({ events: [event("+vote-for-leader", `${B} 5`)] }), []);
     expect(() => {
       checker.onStep(
         s2.s,
-        null,
+        [],
         ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }),
         [],
       );
@@ -115,19 +114,19 @@ describe("sim checker", () => {
       s1.core().state.currentEpoch = 4n;
       s2.core().state.masters.get("mymaster")!.failoverEpoch = 4n;
       s2.core().state.currentEpoch = 6n;
-      checker.onStep(s1.s, null, ready({ events: [event("+vote-for-leader", `${A} 4`)] }), []);
-      checker.onStep(s3.s, null, ready({}), [vote(A, 4), vote(B, 6)]);
+      checker.onStep(s1.s, [], ready({ events: [event("+vote-for-leader", `${A} 4`)] }), []);
+      checker.onStep(s3.s, [], ready({}), [vote(A, 4), vote(B, 6)]);
       checker.onStep(
         s1.s,
-        null,
+        [],
         ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }),
         [],
       );
-      checker.onStep(s2.s, null, ready({ events: [event("+vote-for-leader", `${B} 4`)] }), []);
+      checker.onStep(s2.s, [], ready({ events: [event("+vote-for-leader", `${B} 4`)] }), []);
       const second = (): void => {
         checker.onStep(
           s2.s,
-          null,
+          [],
           ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }),
           [],
         );
@@ -149,11 +148,11 @@ describe("sim checker", () => {
     // Two known peers: 3 voters, majority 2; only the own vote is on record.
     m.sentinels.set(B, {} as never);
     m.sentinels.set(C, {} as never);
-    checker.onStep(s, null, ready({ events: [event("+vote-for-leader", `${A} 2`)] }), []);
+    checker.onStep(s, [], ready({ events: [event("+vote-for-leader", `${A} 2`)] }), []);
     expect(() => {
       checker.onStep(
         s,
-        null,
+        [],
         ready({ events: [event("+elected-leader", "master mymaster 10.0.1.1 6379")] }),
         [],
       );
@@ -166,7 +165,7 @@ describe("sim checker", () => {
     expect(() => {
       checker.onStep(
         s,
-        null,
+        [],
         ready({
           commands: [{ type: "replicaof", link: "slave:mymaster:10.0.1.2:6379", target: null }],
         }),
@@ -179,17 +178,17 @@ describe("sim checker", () => {
     const checker = new Checker();
     const { s, core } = sentinel("s1", A);
     core().state.currentEpoch = 4n;
-    checker.onStep(s, null, ready({}), []);
+    checker.onStep(s, [], ready({}), []);
     core().state.currentEpoch = 3n;
     expect(() => {
-      checker.onStep(s, null, ready({}), []);
+      checker.onStep(s, [], ready({}), []);
     }).to.throw(SafetyViolation, /current epoch went down/);
   });
 
   it("rejects a restart whose leader-epoch is below a vote already sent", () => {
     const checker = new Checker();
     const { s } = sentinel("s1", A);
-    checker.onStep(s, null, ready({}), [vote(B, 6)]);
+    checker.onStep(s, [], ready({}), [vote(B, 6)]);
     s.crash();
     s.start();
     expect(() => {

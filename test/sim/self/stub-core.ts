@@ -82,7 +82,9 @@ export function ready(parts: {
     commands: parts.commands ?? [],
     events: parts.events ?? [],
     logs: [],
+    notifications: [],
     scripts: [],
     exitCode: null,
+    wakeAt: null,
   };
 }

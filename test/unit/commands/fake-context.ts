@@ -13,9 +13,11 @@ import type {
 import type { HandlerResult } from "../../../src/commands/handler.js";
 import { isMultiReply } from "../../../src/commands/handler.js";
 import { executeCommand } from "../../../src/commands/command-table.js";
-import type { ServerHost } from "../../../src/commands/host.js";
+import type { CoreAnswer, ServerHost, SessionInfo } from "../../../src/commands/host.js";
+import type { SentinelCommandEnv, SentinelCoreInput } from "../../../src/commands/sentinel.js";
+import { addMaster, newState } from "../../support/state-builder.js";
+import { envFor } from "./support/command-env.js";
 import type { Reply } from "../../../src/protocol/reply.js";
-import { R } from "../../../src/protocol/reply.js";
 
 export function newClient(id = 7, overrides: Partial<ClientState> = {}): ClientState {
   return {
@@ -71,12 +73,25 @@ export const SENTINEL_SECTION =
 
 export class FakeHost implements ServerHost {
   readonly hellos: string[] = [];
-  readonly sentinelCalls: (readonly string[])[] = [];
+  /** The one master `m` at 127.0.0.1:6379. */
+  readonly state = newState();
+  /** The core inputs SENTINEL requests handed over, answered ok. */
+  readonly submitted: SentinelCoreInput[] = [];
   shutdowns = 0;
-  sentinel(args: readonly string[]): Reply | Promise<Reply> {
-    this.sentinelCalls.push(args);
-    if (args[0]?.toLowerCase() === "slow") return Promise.resolve(R.simple("SLOW"));
-    return R.simple(`SENTINEL ${args.join(" ")}`);
+  constructor() {
+    addMaster(this.state, 0, "m", { ip: "127.0.0.1", port: 6379 });
+  }
+  sentinelEnv(session: SessionInfo): SentinelCommandEnv {
+    return envFor(this.state, 1000, { protocol: session.protocol });
+  }
+  submit(input: SentinelCoreInput): Promise<CoreAnswer> {
+    this.submitted.push(input);
+    return Promise.resolve({
+      kind: "admin",
+      requestId: 1,
+      result: { kind: "ok" },
+      afterPersist: true,
+    });
   }
   infoSentinelSection(): string {
     return SENTINEL_SECTION;

@@ -13,7 +13,7 @@ import type {
   CallResult,
   RedisLinkHandlers,
   RedisLinkOptions,
-} from "../../../src/shell/redis-link.js";
+} from "../../../src/shell/link-contract.js";
 
 interface FakeConn {
   readonly options: RedisLinkOptions;
@@ -33,7 +33,6 @@ function setup(): { manager: LinkManager; conns: FakeConn[]; inputs: Input[] } {
       logfile: "",
       destination: { write: () => undefined },
     }),
-    connectTimeout: () => 1234,
     createLink: (options, handlers) => {
       const conn: FakeConn = { options, handlers, calls: [], answers: [], closed: false };
       conns.push(conn);
@@ -65,12 +64,13 @@ const CONNECT: Extract<Command, { type: "connect" }> = {
   clientName: "sentinel-12345678-pubsub",
   renamedCommands: { auth: "xauth", client: "xclient", subscribe: "xsub", ping: "xping" },
   gen: 7,
+  connectTimeoutMs: 1234,
 };
 
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe("link manager", () => {
-  it("connects with the link's address and timeout, then AUTH, SETNAME and SUBSCRIBE renamed", () => {
+  it("connects with the link's address and the core's timeout, then AUTH, SETNAME and SUBSCRIBE renamed", () => {
     const { manager, conns, inputs } = setup();
     manager.execute(CONNECT);
     expect(conns[0]?.options).to.deep.equal({ host: "10.0.0.1", port: 6379, connectTimeout: 1234 });

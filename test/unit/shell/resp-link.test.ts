@@ -4,7 +4,7 @@
 // that is not connected, and the calls pending when it closes, are answered "closed".
 import { expect } from "chai";
 import net from "node:net";
-import type { CallResult, RedisLink } from "../../../src/shell/redis-link.js";
+import type { CallResult, RedisLink } from "../../../src/shell/link-contract.js";
 import { createRespLink, encodeCommand } from "../../../src/shell/resp-link.js";
 
 interface Peer {

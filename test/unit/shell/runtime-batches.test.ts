@@ -1,23 +1,11 @@
 // Proves how the runtime groups inputs: the inputs of one turn of the event loop are stepped as
 // one batch (replies before the tick queued ahead of them), an input pushed during a batch gets
-// a batch of its own, follow-up ticks come right after replies that let the core act, within a
-// cap, and a master that just went ODOWN is ticked when its candidate delay ends.
+// a batch of its own, and the runtime follows the core's wake-up wish: a tick at once (within a
+// cap), one at a later time, none.
 import { expect } from "chai";
-import type { SentinelEvent } from "../../../src/core/model/events.js";
 import type { Input } from "../../../src/core/model/inputs.js";
-import { FakeCore, event, harness } from "./runtime-fixture.js";
+import { FakeCore, harness } from "./runtime-fixture.js";
 import type { Harness } from "./runtime-fixture.js";
-
-/** The core reports `first` from its first tick and nothing after; returns the tick count. */
-function eventOnFirstTick(h: Harness, first: SentinelEvent): () => number {
-  let ticks = 0;
-  h.core.respond = (input) => {
-    if (input.type !== "tick") return {};
-    ticks++;
-    return ticks === 1 ? { events: [first] } : {};
-  };
-  return () => ticks;
-}
 
 describe("runtime: batches", () => {
   const PONG: Input = { type: "ping-reply", link: "master:m", reply: { kind: "ok", text: "PONG" } };
@@ -71,46 +59,41 @@ describe("runtime: batches", () => {
   });
 });
 
-describe("runtime: follow-up ticks", () => {
-  const VOTE: Input = {
-    type: "is-master-down-reply",
-    link: "sentinel:x",
-    master: "mymaster",
-    reply: { down: true, leader: "*", leaderEpoch: 0n },
-  };
+describe("runtime: the core's wake-up (Ready.wakeAt)", () => {
+  /** The core asks for a tick at `wakeAt(tickNumber)` after each of its ticks. */
+  function wakeAfterTicks(h: Harness, wakeAt: (tick: number) => number | null): () => number {
+    let ticks = 0;
+    h.core.respond = (input) => {
+      if (input.type !== "tick") return {};
+      ticks++;
+      return { wakeAt: wakeAt(ticks) };
+    };
+    return () => ticks;
+  }
 
-  it("steps one more tick at once after an is-master-down-by-addr reply", async () => {
+  it("steps one more tick at once when the core asks for one at or before now", async () => {
     const h = harness();
-    h.runtime.push(VOTE);
-    await h.runtime.idle();
-    expect(h.core.steps.map((s) => s.type)).to.deep.equal(["is-master-down-reply", "tick"]);
-  });
-
-  it("steps one more tick after a tick that entered a failover state acting at once", async () => {
-    const h = harness();
-    const ticks = eventOnFirstTick(
-      h,
-      event("+elected-leader", "master mymaster 10.0.0.1 6379", "mymaster"),
-    );
+    // now is 1000 in the fixture: asked once, at 1000.
+    const ticks = wakeAfterTicks(h, (n) => (n === 1 ? 1000 : null));
     h.runtime.push({ type: "tick", wallNow: 1 });
     await h.runtime.idle();
     expect(ticks()).to.equal(2);
+    expect(h.core.takes).to.equal(2);
   });
 
-  it("does not follow up on ordinary replies", async () => {
+  it("steps no extra tick when the core asks for none", async () => {
     const h = harness();
+    const ticks = wakeAfterTicks(h, () => null);
+    h.runtime.push({ type: "tick", wallNow: 1 });
     h.runtime.push({ type: "ping-reply", link: "master:m", reply: { kind: "ok", text: "PONG" } });
     await h.runtime.idle();
-    expect(h.core.steps.map((s) => s.type)).to.deep.equal(["ping-reply"]);
+    expect(ticks()).to.equal(1);
   });
 
-  it("caps the follow-ups between two scheduler ticks", async () => {
+  it("caps the at-once ticks between two regular ticks", async () => {
     const h = harness();
-    // A core that would ask for a follow-up after every tick.
-    h.core.respond = (input) =>
-      input.type === "tick"
-        ? { events: [event("+selected-slave", "slave x @ mymaster 10.0.0.1 6379", "mymaster")] }
-        : {};
+    // A core that asks for a tick at once after every tick.
+    wakeAfterTicks(h, () => 1000);
     h.runtime.push({ type: "tick", wallNow: 1 });
     await h.runtime.idle();
     expect(h.core.steps.filter((s) => s.type === "tick")).to.have.length(9);
@@ -118,18 +101,10 @@ describe("runtime: follow-up ticks", () => {
     await h.runtime.idle();
     expect(h.core.steps.filter((s) => s.type === "tick")).to.have.length(18);
   });
-});
 
-describe("runtime: candidate wake-up", () => {
-  it("ticks when a master that just went ODOWN is due to stand as a candidate", async () => {
-    const core = new FakeCore();
-    const master = core.state.masters.get("mymaster")!;
-    master.candidateTime = 1030;
-    const h = harness(core);
-    const ticks = eventOnFirstTick(
-      h,
-      event("+odown", "master mymaster 10.0.0.1 6379 #quorum 2/2", "mymaster"),
-    );
+  it("ticks when a later wake-up time comes", async () => {
+    const h = harness();
+    const ticks = wakeAfterTicks(h, (n) => (n === 1 ? 1030 : null));
     h.runtime.push({ type: "tick", wallNow: 1 });
     await h.runtime.idle();
     expect(ticks()).to.equal(1);
@@ -139,16 +114,26 @@ describe("runtime: candidate wake-up", () => {
     await h.runtime.stop();
   });
 
+  it("drops the timer when the core no longer asks for the wake-up", async () => {
+    const h = harness();
+    h.core.respond = (input) => {
+      if (input.type === "tick") return {};
+      // A reply asks for 1030; the next batch (another reply) withdraws it.
+      return { wakeAt: input.type === "ping-reply" ? 1030 : null };
+    };
+    h.runtime.push({ type: "ping-reply", link: "master:m", reply: { kind: "ok", text: "PONG" } });
+    await h.runtime.idle();
+    h.runtime.push({ type: "command-done", link: "master:m" });
+    await h.runtime.idle();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.core.steps.filter((s) => s.type === "tick")).to.have.length(0);
+    await h.runtime.stop();
+  });
+
   it("waits for a wake-up beyond setTimeout's 2^31-1 ms instead of firing at once", async () => {
-    const core = new FakeCore();
-    const master = core.state.masters.get("mymaster")!;
+    const h = harness();
     // 2^40 ms ahead (now is 1000): an unclamped setTimeout overflows into a 1 ms timer.
-    master.candidateTime = 1000 + 2 ** 40;
-    const h = harness(core);
-    const ticks = eventOnFirstTick(
-      h,
-      event("+odown", "master mymaster 10.0.0.1 6379 #quorum 2/2", "mymaster"),
-    );
+    const ticks = wakeAfterTicks(h, (n) => (n === 1 ? 1000 + 2 ** 40 : null));
     h.runtime.push({ type: "tick", wallNow: 1 });
     await h.runtime.idle();
     await new Promise((r) => setTimeout(r, 100));

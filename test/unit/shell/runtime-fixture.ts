@@ -7,11 +7,9 @@ import type { Command, CoreReply, Ready } from "../../../src/core/model/ready.js
 import type { SentinelState } from "../../../src/core/model/state.js";
 import type { SentinelEvent } from "../../../src/core/model/events.js";
 import { EVENT_LEVELS } from "../../../src/core/model/events.js";
-import { R } from "../../../src/protocol/reply.js";
-import type { Reply } from "../../../src/protocol/reply.js";
+import type { CoreAnswer } from "../../../src/commands/host.js";
 import { createLogger } from "../../../src/shell/logger.js";
 import { Runtime } from "../../../src/shell/runtime.js";
-import { addMaster, newState } from "../../support/state-builder.js";
 import type { CoreDriver, PersistStore } from "../../../src/shell/runtime.js";
 
 export const PERSISTED: PersistedState = {
@@ -28,22 +26,11 @@ export function emptyReady(): Ready {
     commands: [],
     events: [],
     logs: [],
+    notifications: [],
     scripts: [],
     exitCode: null,
+    wakeAt: null,
   };
-}
-
-function stateWithOneMaster(): SentinelState {
-  const state = newState();
-  state.global = { ...DEFAULT_GLOBAL_SETTINGS, logLevel: "debug" };
-  addMaster(
-    state,
-    0,
-    "mymaster",
-    { ip: "10.0.0.1", port: 6379 },
-    { notificationScript: "/bin/notify" },
-  );
-  return state;
 }
 
 export class FakeCore implements CoreDriver {
@@ -53,8 +40,10 @@ export class FakeCore implements CoreDriver {
   /** What the core answers to each input. */
   respond: (input: Input) => Partial<Ready> = () => ({});
   private pending: Ready = emptyReady();
-  /** One master with a notification script; log level debug. */
-  readonly state: SentinelState = stateWithOneMaster();
+  /** Only the log level: the runtime reads nothing else of the state. */
+  readonly state: Pick<SentinelState, "global"> = {
+    global: { ...DEFAULT_GLOBAL_SETTINGS, logLevel: "debug" },
+  };
 
   constructor(initial: Partial<Ready> = {}) {
     this.pending = { ...emptyReady(), ...initial };
@@ -69,8 +58,10 @@ export class FakeCore implements CoreDriver {
       commands: [...this.pending.commands, ...(out.commands ?? [])],
       events: [...this.pending.events, ...(out.events ?? [])],
       logs: [...this.pending.logs, ...(out.logs ?? [])],
+      notifications: [...this.pending.notifications, ...(out.notifications ?? [])],
       scripts: [...this.pending.scripts, ...(out.scripts ?? [])],
       exitCode: out.exitCode ?? this.pending.exitCode,
+      wakeAt: out.wakeAt !== undefined ? out.wakeAt : this.pending.wakeAt,
     };
   }
 
@@ -142,6 +133,8 @@ export interface Harness {
   lines: string[];
   /** Events handed to the runtime's observer, in order. */
   observed: SentinelEvent[];
+  /** runtime.request as a promise of the answer. */
+  request(make: (requestId: number) => Input): Promise<CoreAnswer>;
 }
 
 export function harness(
@@ -175,16 +168,20 @@ export function harness(
     logger,
     now: () => 1000,
     wallNow: () => FIXTURE_WALL_NOW,
-    renderReply: (reply: CoreReply): Reply => {
-      order.push(`reply:${reply.requestId}`);
-      return R.ok();
-    },
     exit: (code) => exits.push(code),
     observeEvent: (e) => {
       observed.push(e);
     },
   });
-  return { runtime, core, store, order, published, scripts, exits, lines, observed };
+  const request = (make: (requestId: number) => Input): Promise<CoreAnswer> =>
+    new Promise((resolve) => {
+      runtime.request(make, (answer) => {
+        // Recorded when the runtime answers, among the commands it carries out.
+        if (answer.kind !== "refused") order.push(`reply:${answer.requestId}`);
+        resolve(answer);
+      });
+    });
+  return { runtime, core, store, order, published, scripts, exits, lines, observed, request };
 }
 
 export const ADMIN_FLUSH = (requestId: number): Input => ({

@@ -2,10 +2,9 @@
 // fake config store whose save() the test completes by hand: nothing is replied or sent before
 // the persist completes, a failed persist turns deferred replies into Redis's save error and is
 // fed back to the core, inputs arriving during the persist wait, events reach the log, the
-// pub/sub channel and the master's notification script (batches: runtime-batches.test.ts).
+// pub/sub channel, then the core's notification jobs (batches: runtime-batches.test.ts).
 import { expect } from "chai";
-import { R } from "../../../src/protocol/reply.js";
-import type { Reply } from "../../../src/protocol/reply.js";
+import type { CoreAnswer } from "../../../src/commands/host.js";
 import { SAVE_FAILED_ERROR } from "../../../src/shell/runtime.js";
 import {
   PERSISTED,
@@ -28,15 +27,15 @@ describe("runtime: persist before replies and commands", () => {
             commands: [{ type: "ping", link: "master:m" }],
           }
         : {};
-    let answered: Reply | null = null;
-    const pending = h.runtime.request(ADMIN_FLUSH).then((reply) => (answered = reply));
+    let answered: CoreAnswer | null = null;
+    const pending = h.request(ADMIN_FLUSH).then((reply) => (answered = reply));
     await settle();
     expect(h.store.inFlight).to.equal(true);
     expect(h.order).to.deep.equal([]);
     expect(answered).to.equal(null);
     h.store.complete();
     await pending;
-    expect(answered).to.deep.equal(R.ok());
+    expect(answered).to.deep.equal(adminReply(1, true));
     expect(h.order).to.deep.equal(["reply:1", "command:ping"]);
     expect(h.store.saved).to.deep.equal([PERSISTED]);
   });
@@ -58,8 +57,8 @@ describe("runtime: persist before replies and commands", () => {
     const h = harness();
     h.core.respond = (input) =>
       input.type === "admin" ? { replies: [adminReply(input.requestId, false)] } : {};
-    const reply = await h.runtime.request(ADMIN_FLUSH);
-    expect(reply).to.deep.equal(R.ok());
+    const reply = await h.request(ADMIN_FLUSH);
+    expect(reply).to.deep.equal(adminReply(1, false));
     expect(h.store.saved).to.have.length(0);
   });
 
@@ -97,10 +96,10 @@ describe("runtime: persist failure", () => {
       input.type === "admin" && input.requestId === 1
         ? { persist: PERSISTED, replies: [adminReply(1, true)] }
         : {};
-    const first = h.runtime.request(ADMIN_FLUSH);
+    const first = h.request(ADMIN_FLUSH);
     await settle();
     h.store.fail("EACCES: permission denied");
-    expect(await first).to.deep.equal(R.error(SAVE_FAILED_ERROR));
+    expect(await first).to.deep.equal({ kind: "refused", message: SAVE_FAILED_ERROR });
     await h.runtime.idle();
     const failed = h.core.steps.find((s) => s.type === "persist-failed");
     expect(failed).to.deep.equal({ type: "persist-failed", error: "EACCES: permission denied" });
@@ -115,7 +114,7 @@ describe("runtime: persist failure", () => {
       input.type === "admin" && input.requestId === 1
         ? { persist: PERSISTED, replies: [adminReply(1, true)] }
         : {};
-    const first = h.runtime.request(ADMIN_FLUSH);
+    const first = h.request(ADMIN_FLUSH);
     await settle();
     h.store.complete();
     await first;
@@ -146,7 +145,7 @@ describe("runtime: persist failure", () => {
             ],
           }
         : {};
-    const reply = h.runtime.request((requestId) => ({
+    const reply = h.request((requestId) => ({
       type: "is-master-down-request",
       requestId,
       ip: "127.0.0.1",
@@ -156,13 +155,13 @@ describe("runtime: persist failure", () => {
     }));
     await settle();
     h.store.fail("disk full");
-    expect(await reply).to.deep.equal(R.ok());
+    expect((await reply).kind).to.equal("is-master-down");
     expect(h.order).to.deep.equal(["reply:1"]);
   });
 });
 
 describe("runtime: events, scripts and exit", () => {
-  it("logs every event, publishes non-debug ones and runs the notification script for warnings", async () => {
+  it("logs every event, publishes non-debug ones, then runs the core's notification and client-reconfig jobs", async () => {
     const h = harness();
     h.core.respond = () => ({
       events: [
@@ -173,6 +172,14 @@ describe("runtime: events, scripts and exit", () => {
           "mymaster",
         ),
         event("-cmd-link-reconnection", "master mymaster 127.0.0.1 6379 #ECONNREFUSED", "mymaster"),
+      ],
+      notifications: [
+        {
+          kind: "notification",
+          master: "mymaster",
+          path: "/bin/notify",
+          args: ["+sdown", "master mymaster 127.0.0.1 6379"],
+        },
       ],
       scripts: [
         {
@@ -252,7 +259,7 @@ describe("runtime: events, scripts and exit", () => {
 
   it("answers a request the core left unanswered instead of hanging", async () => {
     const h = harness();
-    const reply = await h.runtime.request(ADMIN_FLUSH);
-    expect(reply.type).to.equal("error");
+    const reply = await h.request(ADMIN_FLUSH);
+    expect(reply).to.deep.equal({ kind: "refused", message: "ERR internal error: no reply" });
   });
 });

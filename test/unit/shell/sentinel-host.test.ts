@@ -1,9 +1,10 @@
-// Proves SentinelHost's cached SENTINEL GET-MASTER-ADDR-BY-NAME: its bytes equal what the
-// generic SENTINEL handler encodes, in RESP2 and RESP3, in any case, and it follows the core's
+// Proves SentinelHost's cached SENTINEL GET-MASTER-ADDR-BY-NAME (through the SENTINEL request
+// path, commands/sentinel-request.ts): its bytes equal what the generic SENTINEL handler encodes, in RESP2 and RESP3, in any case, and it follows the core's
 // state (an address change, a removed master) on the very next call. With hostnames: the
 // announced host, and SENTINEL MONITOR of a name looked up before the core sees it.
 import { expect } from "chai";
 import { sentinelCommand } from "../../../src/commands/sentinel.js";
+import { sentinelRequest } from "../../../src/commands/sentinel-request.js";
 import type { SentinelState } from "../../../src/core/model/state.js";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { R } from "../../../src/protocol/reply.js";
@@ -15,7 +16,9 @@ import { addMaster, newState } from "../../support/state-builder.js";
 function hostOver(state: SentinelState): SentinelHost {
   return new SentinelHost({
     runtime: {
-      request: () => Promise.reject(new Error("no core in this test")),
+      request: () => {
+        throw new Error("no core in this test");
+      },
       push: () => undefined,
     },
     state: () => state,
@@ -36,7 +39,7 @@ const session = (protocol: 2 | 3) => ({
 });
 
 function hostBytes(host: SentinelHost, args: string[], protocol: 2 | 3): string {
-  const reply = host.sentinel(args, session(protocol));
+  const reply = sentinelRequest(args, host, session(protocol));
   expect(reply).not.to.be.instanceOf(Promise);
   return encodeReply(reply as Reply, protocol).toString("latin1");
 }
@@ -107,9 +110,9 @@ describe("SentinelHost and hostnames", () => {
     const lookups: string[] = [];
     const host = new SentinelHost({
       runtime: {
-        request: (make) => {
+        request: (make, done) => {
           inputs.push(make(7));
-          return Promise.resolve(R.ok());
+          done({ kind: "admin", requestId: 7, result: { kind: "ok" }, afterPersist: true });
         },
         push: (input) => inputs.push(input),
       },
@@ -123,10 +126,14 @@ describe("SentinelHost and hostnames", () => {
         return Promise.resolve(name === "localhost" ? "127.0.0.1" : null);
       },
     });
-    const refused = await host.sentinel(["monitor", "a", "nowhere", "6379", "1"], session(2));
+    const refused = await sentinelRequest(
+      ["monitor", "a", "nowhere", "6379", "1"],
+      host,
+      session(2),
+    );
     expect(refused).to.deep.equal(R.error("ERR Invalid IP address or hostname specified"));
     expect(inputs).to.deep.equal([]);
-    const ok = await host.sentinel(["monitor", "m", "localhost", "6379", "1"], session(2));
+    const ok = await sentinelRequest(["monitor", "m", "localhost", "6379", "1"], host, session(2));
     expect(ok).to.deep.equal(R.ok());
     expect(inputs).to.deep.equal([
       { type: "host-resolved", host: "localhost", ip: "127.0.0.1" },
@@ -137,7 +144,7 @@ describe("SentinelHost and hostnames", () => {
       },
     ]);
     // An IP is not looked up.
-    await host.sentinel(["monitor", "n", "10.0.0.1", "6379", "1"], session(2));
+    await sentinelRequest(["monitor", "n", "10.0.0.1", "6379", "1"], host, session(2));
     expect(lookups).to.deep.equal(["nowhere", "localhost"]);
   });
 });

@@ -1,0 +1,37 @@
+/**
+ * One SENTINEL request (args after the word SENTINEL): the subcommand code (sentinel.ts) answers
+ * from the host's read view, or names the input the core must answer; the host only queues that
+ * input, and its answer is rendered here. So a request enters the command code once.
+ */
+import type { Reply } from "../protocol/reply.js";
+import { R } from "../protocol/reply.js";
+import type { CoreAnswer, ServerHost, SessionInfo } from "./host.js";
+import { coreReplyToReply, sentinelCommand } from "./sentinel.js";
+
+const GET_MASTER_ADDR = "get-master-addr-by-name";
+
+/** The client's reply for the core's answer. */
+export function answerReply(answer: CoreAnswer): Reply {
+  return answer.kind === "refused" ? R.error(answer.message) : coreReplyToReply(answer);
+}
+
+export function sentinelRequest(
+  args: readonly string[],
+  host: ServerHost,
+  session: SessionInfo,
+): Reply | Promise<Reply> {
+  const name = args[0];
+  if (
+    host.masterAddrReply !== undefined &&
+    args.length === 2 &&
+    name !== undefined &&
+    (name === GET_MASTER_ADDR || name.toLowerCase() === GET_MASTER_ADDR)
+  ) {
+    return host.masterAddrReply(args[1] ?? "");
+  }
+  const outcome = sentinelCommand(args, host.sentinelEnv(session));
+  if (outcome.kind === "reply") return outcome.reply;
+  const override = outcome.overrideReply;
+  // The core step happens either way; with an override the client gets it instead (sentinel-types.ts).
+  return host.submit(outcome.input).then((answer) => override ?? answerReply(answer));
+}
