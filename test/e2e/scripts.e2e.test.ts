@@ -144,12 +144,14 @@ for (const impl of SENTINEL_IMPLS) {
         { timeoutMs: 60_000 },
       );
       expect(t.replicas.map((r) => r.port)).to.include(newPort);
+      // Scripts run as separate processes, up to 16 at once: the leader's +failover-end run may
+      // write its line after the +switch-master runs (seen with redis-sentinel in CI).
       await waitFor(
-        "every sentinel to run the notification script for +switch-master",
+        "every sentinel to run the notification script for +switch-master, and the leader for +failover-end",
         () =>
           pids.every((pid) =>
             runsIn(notifyLog).some((r) => r.pid === pid && r.args[0] === "+switch-master"),
-          ),
+          ) && runsIn(notifyLog).some((r) => r.args[0] === "+failover-end"),
         { timeoutMs: 20_000 },
       );
 
