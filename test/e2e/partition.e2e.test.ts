@@ -97,7 +97,7 @@ function linesWith(lab: PartitionLab, host: string, text: string): string[] {
 const reason = netnsUnavailable();
 
 describe("partitions in network namespaces (3 hosts, down-after 2000)", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let lab: PartitionLab | null = null;
 
   beforeEach(function () {
@@ -145,7 +145,7 @@ describe("partitions in network namespaces (3 hosts, down-after 2000)", function
       await waitFor(
         "the group to converge on the new master",
         () => convergedOn(lab!, newMaster),
-        30_000,
+        60_000,
       );
       const convergeMs = Date.now() - heal;
       await sleep(500);
