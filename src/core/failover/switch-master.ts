@@ -9,7 +9,7 @@ import type { Addr } from "../basics/addr.js";
 import { addrKey } from "../basics/addr.js";
 import type { CoreContext } from "../model/context.js";
 import { instanceText } from "../records/instance-text.js";
-import { createReplica } from "../records/instances.js";
+import { createReplica, newFenceFields } from "../records/instances.js";
 import { resetMasterRecord } from "../records/reset-master.js";
 import { announceHost, sameAddr } from "../records/hosts.js";
 import type { MasterState, SentinelState } from "../model/state.js";
@@ -44,13 +44,9 @@ export function resetMasterAndChangeAddress(
   resetMasterRecord(ctx, master, { keepPeers: true });
   // A fence held on the old master keeps holding it until it is demoted (detection/fence.ts).
   master.fence = {
-    replicaAckTime: ctx.now,
-    replicaLagMs: null,
-    fenced: false,
+    ...newFenceFields(ctx.now),
     renewTime: fence.renewTime,
-    clearedTime: 0,
     heldAddr: fence.fenced ? oldAddr : fence.heldAddr,
-    demoteTime: 0,
   };
   master.addr = newAddr;
   master.link.addr = newAddr;

@@ -9,6 +9,7 @@ import type { CoreContext } from "../model/context.js";
 import type { MasterSettings } from "../model/config.js";
 import { quietFields } from "../model/quiet-fields.js";
 import type {
+  FenceFields,
   InfoFields,
   LinkId,
   LinkState,
@@ -106,6 +107,19 @@ function newInfoFields(now: number, role: "master" | "slave"): InfoFields {
   };
 }
 
+/** A master's self-fencing fields at `now`: nothing fenced, replicas taken as acked now. */
+export function newFenceFields(now: number): FenceFields {
+  return {
+    replicaAckTime: now,
+    replicaLagMs: null,
+    fenced: false,
+    renewTime: 0,
+    clearedTime: 0,
+    heldAddr: null,
+    demoteTime: 0,
+  };
+}
+
 export function createMaster(
   now: number,
   name: string,
@@ -141,15 +155,7 @@ export function createMaster(
     chosenReplica: null,
     replHistory: new Map(),
     masterRebootSinceTime: 0,
-    fence: {
-      replicaAckTime: now,
-      replicaLagMs: null,
-      fenced: false,
-      renewTime: 0,
-      clearedTime: 0,
-      heldAddr: null,
-      demoteTime: 0,
-    },
+    fence: newFenceFields(now),
     replicas: new Map(),
     sentinels: new Map(),
   };

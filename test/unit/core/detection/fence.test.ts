@@ -140,6 +140,18 @@ function pausesOf(commands: readonly Command[], link = M): Command[] {
   return commands.filter((c) => c.type === "client-pause" && c.link === link);
 }
 
+/**
+ * Runs healthy to 5 s, then cuts the master off from the peers and the replicas (their lag grows
+ * from then on); returns the time of the cut.
+ */
+function cutOffAt5s(d: Driver, world: World): number {
+  run(d, 5000, world);
+  const cut = d.now;
+  world.peersUp = false;
+  world.replicaLag = () => Math.floor((d.now - cut) / 1000);
+  return cut;
+}
+
 const healthy = (): World => ({
   peersUp: true,
   replicaLag: () => 0,
@@ -170,10 +182,7 @@ describe("self-fencing of an isolated master", () => {
   it("pauses the master's writes down-after past the last contact, and renews the pause", () => {
     const d = newDriver(true, 2000);
     const world = healthy();
-    run(d, 5000, world);
-    const cut = d.now;
-    world.peersUp = false;
-    world.replicaLag = () => Math.floor((d.now - cut) / 1000);
+    const cut = cutOffAt5s(d, world);
     const { commands, lines, at } = run(d, 12_000, world);
     expect(lines).to.include("+fence master mymaster 10.0.0.1 6379");
     const fencedAt = at.get("+fence")!;
@@ -192,10 +201,7 @@ describe("self-fencing of an isolated master", () => {
   it("does nothing of the kind with fence-isolated-master off", () => {
     const d = newDriver(false);
     const world = healthy();
-    run(d, 5000, world);
-    const cut = d.now;
-    world.peersUp = false;
-    world.replicaLag = () => Math.floor((d.now - cut) / 1000);
+    cutOffAt5s(d, world);
     const { commands, lines } = run(d, 15_000, world);
     expect(pausesOf(commands)).to.deep.equal([]);
     expect(lines.filter((l) => l.includes("fence"))).to.deep.equal([]);
@@ -204,10 +210,7 @@ describe("self-fencing of an isolated master", () => {
   it("lifts the fence only after a majority of the peers sent a hello since the heal", () => {
     const d = newDriver(true, 2000);
     const world = healthy();
-    run(d, 5000, world);
-    const cut = d.now;
-    world.peersUp = false;
-    world.replicaLag = () => Math.floor((d.now - cut) / 1000);
+    cutOffAt5s(d, world);
     run(d, 10_000, world);
     expect(d.master().fence.fenced).to.equal(true);
     world.peersUp = true;
@@ -224,10 +227,7 @@ describe("self-fencing of an isolated master", () => {
   it("keeps the old master paused after a switch until it reports role slave", () => {
     const d = newDriver(true, 2000);
     const world = healthy();
-    run(d, 5000, world);
-    const cut = d.now;
-    world.peersUp = false;
-    world.replicaLag = () => Math.floor((d.now - cut) / 1000);
+    cutOffAt5s(d, world);
     run(d, 10_000, world);
     expect(d.master().fence.fenced).to.equal(true);
     // The majority promoted 10.0.0.2 meanwhile: the peers' hellos announce it.
