@@ -43,12 +43,16 @@ function field(info: string, name: string): string {
 
 async function discovered(lab: PartitionLab): Promise<void> {
   await waitFor(
-    "every sentinel to know its 2 peers and 2 replicas",
+    "every sentinel to know its 2 peers and 2 replicas, the replicas in sync",
     async () => {
       for (const host of HOSTS) {
         const fields = (await lab.client(host, 26379).call("SENTINEL", "master", "m")) as string[];
         const get = (k: string): string => fields[fields.indexOf(k) + 1] ?? "";
         if (get("num-other-sentinels") !== "2" || get("num-slaves") !== "2") return false;
+        // A replica still in its first sync holds none of the master's data.
+        const info = await lab.client(host, 6379).info("replication");
+        if (field(info, "role") === "slave" && field(info, "master_link_status") !== "up")
+          return false;
       }
       return true;
     },

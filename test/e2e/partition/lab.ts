@@ -117,6 +117,10 @@ export class PartitionLab {
             "",
             "--appendonly",
             "no",
+            // Redis 7 waits 5 s before a diskless full sync: a cut in that window would leave
+            // replicas that never held the master's data (and are rightly not promotable).
+            "--repl-diskless-sync-delay",
+            "0",
             "--dir",
             dir,
             ...replica,
