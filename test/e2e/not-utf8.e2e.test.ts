@@ -4,25 +4,10 @@
 // refuses ACL SETUSER likewise, and restarts from its rewrite with the value it had
 // (docs/COMPATIBILITY.md, "Arguments that are not valid UTF-8").
 import { expect } from "chai";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import {
-  freePort,
-  redisCli,
-  spawnSentinelImpl,
-  stopProcess as stop,
-  waitFor,
-} from "./shell-support/processes.js";
-import type { CapturedProcess as Running, SentinelImpl } from "./shell-support/processes.js";
-
-function start(kind: SentinelImpl, conf: string): Running {
-  return spawnSentinelImpl(kind, [conf]);
-}
-
-const ROOT = resolve(import.meta.dirname, "../..");
+import { redisCli } from "./shell-support/processes.js";
+import { sentinelDir } from "./shell-support/sentinel-dir.js";
 
 /** One multibulk request of raw byte arguments; resolves with the first reply line. */
 function rawRequest(port: number, args: readonly Buffer[]): Promise<string> {
@@ -56,70 +41,45 @@ const NOT_UTF8 = Buffer.from([0x70, 0xff, 0x71]); // p \xff q
 
 describe("arguments not valid UTF-8 (redis-sentinel and Vigil)", function () {
   this.timeout(60_000);
-  let dir = "";
-  let port = 0;
-  let conf = "";
-  const running: Running[] = [];
-
-  before(function () {
-    this.timeout(120_000);
-    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
-  });
-
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), "vigil-notutf8-"));
-    port = await freePort();
-    conf = join(dir, "sentinel.conf");
-    const masterPort = await freePort();
-    writeFileSync(
-      conf,
-      `port ${port}\nbind 127.0.0.1\ndir ${dir}\n` +
-        `sentinel monitor m 127.0.0.1 ${masterPort} 1\nsentinel auth-pass m before\n`,
-    );
-  });
-
-  afterEach(async () => {
-    for (const r of running.splice(0)) await stop(r);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function up(kind: "redis" | "vigil"): Promise<Running> {
-    const r = start(kind, conf);
-    running.push(r);
-    await waitFor(`${kind} on ${port}`, async () =>
-      (await redisCli(port, ["PING"])).includes("PONG"),
-    );
-    return r;
-  }
+  const s = sentinelDir(
+    "vigil-notutf8-",
+    (masterPort) => `sentinel monitor m 127.0.0.1 ${masterPort} 1\nsentinel auth-pass m before\n`,
+  );
 
   const setAuthPass = [b("SENTINEL"), b("SET"), b("m"), b("auth-pass"), NOT_UTF8];
 
   it("redis-sentinel keeps the raw bytes and rewrites them as they came", async () => {
-    await up("redis");
-    expect(await rawRequest(port, setAuthPass)).to.equal("+OK");
+    await s.up("redis");
+    expect(await rawRequest(s.port, setAuthPass)).to.equal("+OK");
     // 7.0.15 writes the byte itself, unquoted.
     const line = Buffer.concat([b("sentinel auth-pass m "), NOT_UTF8, b("\n")]);
-    expect(readFileSync(conf).includes(line)).to.equal(true);
+    expect(readFileSync(s.conf).includes(line)).to.equal(true);
   });
 
   it("Vigil refuses them at the command and restarts with the value it had", async () => {
-    const first = await up("vigil");
-    expect(await rawRequest(port, setAuthPass)).to.equal(
+    const first = await s.up("vigil");
+    expect(await rawRequest(s.port, setAuthPass)).to.equal(
       "-ERR Invalid argument at index 4 for SENTINEL SET: not valid UTF-8",
     );
     expect(
-      await rawRequest(port, [b("ACL"), b("SETUSER"), b("u"), b("on"), Buffer.from([0x3e, 0xff])]),
+      await rawRequest(s.port, [
+        b("ACL"),
+        b("SETUSER"),
+        b("u"),
+        b("on"),
+        Buffer.from([0x3e, 0xff]),
+      ]),
     ).to.equal("-ERR Invalid argument at index 4 for ACL SETUSER: not valid UTF-8");
-    expect((await redisCli(port, ["SENTINEL", "FLUSHCONFIG"])).trim()).to.equal("OK");
-    await stop(first);
-    const text = readFileSync(conf, "utf8");
+    expect((await redisCli(s.port, ["SENTINEL", "FLUSHCONFIG"])).trim()).to.equal("OK");
+    await s.stop(first);
+    const text = readFileSync(s.conf, "utf8");
     expect(text).to.include("sentinel auth-pass m before");
     expect(text).not.to.include("\uFFFD");
     expect(text).not.to.match(/^user u /m);
-    await up("vigil");
-    expect((await redisCli(port, ["ACL", "USERS"])).trim()).to.equal("default");
+    await s.up("vigil");
+    expect((await redisCli(s.port, ["ACL", "USERS"])).trim()).to.equal("default");
     expect(
-      await rawRequest(port, [b("SENTINEL"), b("get-master-addr-by-name"), Buffer.from([0xff])]),
+      await rawRequest(s.port, [b("SENTINEL"), b("get-master-addr-by-name"), Buffer.from([0xff])]),
     ).to.equal(
       "-ERR Invalid argument at index 2 for SENTINEL GET-MASTER-ADDR-BY-NAME: not valid UTF-8",
     );
