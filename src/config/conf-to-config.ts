@@ -15,6 +15,7 @@ import {
   REDIS_STANDARD_DIRECTIVES,
   VALKEY_DIRECTIVES,
   VIGIL_DIRECTIVES,
+  VIGIL_VERBATIM_DIRECTIVES,
 } from "./redis-directives.js";
 import { BAD_METRICS_BIND, isMetricsBindAddress } from "./metrics-settings.js";
 import {
@@ -211,7 +212,7 @@ function applyPlain(s: MutableServer, d: Directive, opts: ConfToConfigOptions): 
     return;
   }
   // Vigil's own directive (state-file.ts): the runtime state goes there, the config is not written.
-  if (d.name === "state-file" && argc === 2) {
+  if (VIGIL_VERBATIM_DIRECTIVES.has(d.name) && argc === 2) {
     s.stateFile = d.args[0]!;
     return;
   }

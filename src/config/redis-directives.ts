@@ -223,6 +223,12 @@ export const VIGIL_DIRECTIVES: ReadonlySet<string> = new Set([
   "metrics-auth",
 ]);
 
+/**
+ * Vigil's directives that the rewriter keeps exactly as written: `state-file <path>` (a config
+ * naming a state file is never rewritten, but `state-file ""`, "none", may be).
+ */
+export const VIGIL_VERBATIM_DIRECTIVES: ReadonlySet<string> = new Set(["state-file"]);
+
 /** Standard configs taking several arguments (MULTI_ARG_CONFIG); every other takes exactly one. */
 export const REDIS_MULTI_ARG_DIRECTIVES: ReadonlySet<string> = new Set([
   "bind",
