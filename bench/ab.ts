@@ -34,7 +34,7 @@ import { makeDir, removeDir } from "./lib/exit-cleanup.js";
 import { NORMAL_POLICY_LAUNCHER, setPolicy } from "./lib/farm-policy.js";
 import { cpuSeconds, cpuTimes, peakRssMiB } from "./lib/proc-stats.js";
 import { startFarm, stopFarm } from "./lib/scale-farm.js";
-import { startScraper } from "./lib/scale-metrics.js";
+import { startScraperProcess } from "./lib/scale-metrics.js";
 import { printTable, round, summarize } from "./lib/stats.js";
 
 interface Side {
@@ -71,7 +71,9 @@ function commandOf(side: Side, conf: string): string[] {
 async function startSide(side: Side, masterPorts: readonly number[]): Promise<void> {
   side.dir = makeDir(`ab-${side.label}-`);
   const port = await freePort();
-  const lines = [`port ${port}`, `dir ${side.dir}`];
+  // Loopback only: freePort probes 127.0.0.1, and a port free there may be taken on another
+  // address by another job (the default bind is every address).
+  const lines = [`port ${port}`, "bind 127.0.0.1", `dir ${side.dir}`];
   if (side.metricsPort !== null) lines.push(`metrics-port ${side.metricsPort}`);
   masterPorts.forEach((p, i) => lines.push(`sentinel monitor master-${i} 127.0.0.1 ${p} 1`));
   const conf = path.join(side.dir, "sentinel.conf");
@@ -103,7 +105,9 @@ async function stopSide(side: Side): Promise<void> {
 function pidOf(side: Side): number {
   const pid = side.child?.pid;
   if (pid === undefined || side.child?.exitCode !== null) {
-    throw new Error(`sentinel ${side.label} is not running (see ${side.dir}/output.log)`);
+    const log = path.join(side.dir, "output.log");
+    const tail = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").slice(-5) : [];
+    throw new Error(`sentinel ${side.label} is not running; its log ends:\n${tail.join("\n")}`);
   }
   return pid;
 }
@@ -132,12 +136,12 @@ async function main(): Promise<void> {
   console.error(`starting ${size} masters with one replica each…`);
   const farm = await startFarm(size, 2, fake);
   const sides = [a, b];
-  let scraper: { stop(): number } | null = null;
+  let scraper: { stop(): Promise<number> } | null = null;
   try {
     setPolicy(process.pid, "idle");
     for (const side of sides) await startSide(side, farm.masterPorts);
     const ports = sides.flatMap((s) => (s.metricsPort === null ? [] : [s.metricsPort]));
-    scraper = ports.length > 0 ? startScraper(ports, scrapeS) : null;
+    scraper = ports.length > 0 ? startScraperProcess(ports, scrapeS) : null;
     console.error(`warming up ${warmupS} s…`);
     await delay(warmupS * 1000);
     const rows: string[][] = [];
@@ -180,7 +184,7 @@ async function main(): Promise<void> {
       String(round(summarize(perSide.B)?.median ?? 0, 2)),
       `${round(r?.median ?? 0, 3)} (${round(r?.min ?? 0, 3)}–${round(r?.max ?? 0, 3)})`,
     ]);
-    const scrapes = scraper?.stop() ?? 0;
+    const scrapes = (await scraper?.stop()) ?? 0;
     scraper = null;
     const scraped = (s: Side): string =>
       s.metricsPort === null ? "" : ` (metrics-port, /metrics every ${scrapeS} s)`;
@@ -218,7 +222,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    scraper?.stop();
+    await scraper?.stop();
     setPolicy(process.pid, "other");
     for (const side of sides) await stopSide(side);
     await stopFarm(farm);
