@@ -55,8 +55,11 @@ const [everyS, ...ports] = process.argv.slice(1).map(Number);
 const scrape = () => {
   for (const port of ports) {
     fetch("http://127.0.0.1:" + port + "/metrics", { signal: AbortSignal.timeout(10000) })
-      .then(async (res) => { await res.text(); if (res.status === 200) process.stdout.write("ok\\n"); })
-      .catch(() => undefined);
+      .then(async (res) => {
+        await res.text();
+        process.stdout.write(res.status === 200 ? "ok\\n" : "status " + res.status + "\\n");
+      })
+      .catch((e) => process.stderr.write("scrape of " + port + " failed: " + e + " " + (e.cause ?? "") + "\\n"));
   }
 };
 setInterval(scrape, everyS * 1000);
