@@ -18,15 +18,16 @@ import { sentinelReply } from "./readout.js";
 /** One family of the exposition, rendered whole: the HELP and TYPE lines and its samples. */
 export interface TextFamily {
   readonly name: string;
-  render(): string;
+  /** UTF-8, without a final newline (families are joined by a blank line). */
+  render(): Buffer;
 }
 
 /** Adds one sample: its labels as written between the braces, and its value. */
 type Emit = (labels: string, value: number) => void;
 
 /**
- * A gauge family written from the samples `fill` emits, its text kept for the next scrape: when
- * that one emits the same labels (the same cached strings) and values, the text is reused.
+ * A gauge family written from the samples `fill` emits, its bytes kept for the next scrape: when
+ * that one emits the same labels (the same cached strings) and values, they are reused.
  */
 class GaugeFamily implements TextFamily {
   readonly name: string;
@@ -35,7 +36,7 @@ class GaugeFamily implements TextFamily {
   private readonly fill: (emit: Emit) => void;
   private labels: string[] = [];
   private values: number[] = [];
-  private text: string | null = null;
+  private bytes: Buffer | null = null;
 
   constructor(name: string, help: string, fill: (emit: Emit) => void) {
     this.name = name;
@@ -44,15 +45,15 @@ class GaugeFamily implements TextFamily {
     this.fill = fill;
   }
 
-  render(): string {
+  render(): Buffer {
     const labels: string[] = [];
     const values: number[] = [];
     this.fill((l, v) => {
       labels.push(l);
       values.push(v);
     });
-    if (this.text !== null && sameSamples(labels, values, this.labels, this.values)) {
-      return this.text;
+    if (this.bytes !== null && sameSamples(labels, values, this.labels, this.values)) {
+      return this.bytes;
     }
     const out = [this.header];
     for (let i = 0; i < labels.length; i++) {
@@ -60,8 +61,8 @@ class GaugeFamily implements TextFamily {
     }
     this.labels = labels;
     this.values = values;
-    this.text = out.join("");
-    return this.text;
+    this.bytes = Buffer.from(out.join(""), "utf8");
+    return this.bytes;
   }
 }
 

@@ -146,7 +146,7 @@ describe("/metrics text families", () => {
   });
 
   const expectSameAsPromClient = async (): Promise<void> => {
-    const got = familiesOf(await telemetry.metrics.render());
+    const got = familiesOf(Buffer.concat(await telemetry.metrics.render()).toString());
     const expected = await expectedFamilies(readout, state);
     expect(expected.size).to.equal(13);
     for (const [name, text] of expected) expect(got.get(name), name).to.equal(text);
@@ -154,7 +154,7 @@ describe("/metrics text families", () => {
 
   it("writes the same bytes as prom-client for the same samples, odd names escaped", async () => {
     await expectSameAsPromClient();
-    const text = await telemetry.metrics.render();
+    const text = Buffer.concat(await telemetry.metrics.render()).toString();
     expect(text).to.include(
       'redis_sentinel_master_slaves{master_name="all\\\\\\"\\n\\\\n",master_address="10.0.0.6:6384"} 1\n',
     );
@@ -186,7 +186,9 @@ describe("/metrics text families", () => {
   });
 
   it("keeps every family in the order prom-client's Registry had them", async () => {
-    const names = [...familiesOf(await telemetry.metrics.render()).keys()];
+    const names = [
+      ...familiesOf(Buffer.concat(await telemetry.metrics.render()).toString()).keys(),
+    ];
     expect(names).to.deep.equal([
       "redis_sentinel_masters",
       "redis_sentinel_tilt",
