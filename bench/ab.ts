@@ -12,11 +12,15 @@
 //
 //   tsx bench/ab.ts --a <dist dir> --b <dist dir> [--a-flags="<node flags>"] [--b-flags="…"]
 //                   [--size 1000] [--farm fake|real] [--warmup 20] [--window 15] [--windows 6]
+//                   [--metrics none|a|b] [--scrape 5]
 //
 // A dist dir is a copy of `dist/` from `npm run build` of the build to compare; it must sit
 // inside the repo (for example .ab/dist-base/) so its imports find node_modules. Both default to
 // ./dist, so `--b-flags=--single-threaded-gc` alone compares a V8 flag (flags need the `=` form).
 // `--a redis` runs Debian's redis-sentinel as A: Vigil against it over the same seconds.
+// `--metrics b` starts B with `metrics-port` and GETs its /metrics every --scrape seconds (as
+// Prometheus would) from the warm-up on: the endpoint's cost, read over the same seconds as a
+// Vigil without it (`--a dist --b dist --metrics b`).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -30,20 +34,31 @@ import { makeDir, removeDir } from "./lib/exit-cleanup.js";
 import { NORMAL_POLICY_LAUNCHER, setPolicy } from "./lib/farm-policy.js";
 import { cpuSeconds, cpuTimes, peakRssMiB } from "./lib/proc-stats.js";
 import { startFarm, stopFarm } from "./lib/scale-farm.js";
+import { startScraperProcess } from "./lib/scale-metrics.js";
 import { printTable, round, summarize } from "./lib/stats.js";
 
 interface Side {
   readonly label: "A" | "B";
   readonly entry: string;
   readonly flags: readonly string[];
+  /** The port of its HTTP endpoint (metrics-port), or null without one. */
+  readonly metricsPort: number | null;
   child: ChildProcess | null;
   dir: string;
 }
 
-function sideOf(label: "A" | "B", dist: string, flags: string): Side {
+async function sideOf(
+  label: "A" | "B",
+  dist: string,
+  flags: string,
+  metrics: boolean,
+): Promise<Side> {
   const entry = dist === "redis" ? REDIS_SENTINEL_BIN : path.resolve(dist, "main.js");
   if (!fs.existsSync(entry)) throw new Error(`${label}: ${entry} is missing (npm run build?)`);
-  return { label, entry, flags: flags.split(" ").filter((f) => f !== ""), child: null, dir: "" };
+  if (metrics && entry === REDIS_SENTINEL_BIN) throw new Error(`${label}: redis has no metrics`);
+  const metricsPort = metrics ? await freePort() : null;
+  const split = flags.split(" ").filter((f) => f !== "");
+  return { label, entry, flags: split, metricsPort, child: null, dir: "" };
 }
 
 /** The command line: node with the flags for a Vigil build, the binary itself for redis. */
@@ -56,7 +71,10 @@ function commandOf(side: Side, conf: string): string[] {
 async function startSide(side: Side, masterPorts: readonly number[]): Promise<void> {
   side.dir = makeDir(`ab-${side.label}-`);
   const port = await freePort();
-  const lines = [`port ${port}`, `dir ${side.dir}`];
+  // Loopback only: freePort probes 127.0.0.1, and a port free there may be taken on another
+  // address by another job (the default bind is every address).
+  const lines = [`port ${port}`, "bind 127.0.0.1", `dir ${side.dir}`];
+  if (side.metricsPort !== null) lines.push(`metrics-port ${side.metricsPort}`);
   masterPorts.forEach((p, i) => lines.push(`sentinel monitor master-${i} 127.0.0.1 ${p} 1`));
   const conf = path.join(side.dir, "sentinel.conf");
   fs.writeFileSync(conf, `${lines.join("\n")}\n`);
@@ -87,15 +105,29 @@ async function stopSide(side: Side): Promise<void> {
 function pidOf(side: Side): number {
   const pid = side.child?.pid;
   if (pid === undefined || side.child?.exitCode !== null) {
-    throw new Error(`sentinel ${side.label} is not running (see ${side.dir}/output.log)`);
+    const log = path.join(side.dir, "output.log");
+    const tail = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").slice(-5) : [];
+    throw new Error(`sentinel ${side.label} is not running; its log ends:\n${tail.join("\n")}`);
   }
   return pid;
 }
 
 async function main(): Promise<void> {
   const args = new Args();
-  const a = sideOf("A", args.string("a", "dist"), args.string("a-flags", ""));
-  const b = sideOf("B", args.string("b", "dist"), args.string("b-flags", ""));
+  const metrics = args.choice("metrics", ["none", "a", "b"]);
+  const scrapeS = args.int("scrape", 5);
+  const a = await sideOf(
+    "A",
+    args.string("a", "dist"),
+    args.string("a-flags", ""),
+    metrics === "a",
+  );
+  const b = await sideOf(
+    "B",
+    args.string("b", "dist"),
+    args.string("b-flags", ""),
+    metrics === "b",
+  );
   const size = args.int("size", 1000);
   const fake = args.choice("farm", ["fake", "real"]) === "fake";
   const warmupS = args.int("warmup", 20);
@@ -104,9 +136,12 @@ async function main(): Promise<void> {
   console.error(`starting ${size} masters with one replica each…`);
   const farm = await startFarm(size, 2, fake);
   const sides = [a, b];
+  let scraper: { stop(): Promise<number> } | null = null;
   try {
     setPolicy(process.pid, "idle");
     for (const side of sides) await startSide(side, farm.masterPorts);
+    const ports = sides.flatMap((s) => (s.metricsPort === null ? [] : [s.metricsPort]));
+    scraper = ports.length > 0 ? startScraperProcess(ports, scrapeS) : null;
     console.error(`warming up ${warmupS} s…`);
     await delay(warmupS * 1000);
     const rows: string[][] = [];
@@ -149,10 +184,15 @@ async function main(): Promise<void> {
       String(round(summarize(perSide.B)?.median ?? 0, 2)),
       `${round(r?.median ?? 0, 3)} (${round(r?.min ?? 0, 3)}–${round(r?.max ?? 0, 3)})`,
     ]);
+    const scrapes = (await scraper?.stop()) ?? 0;
+    scraper = null;
+    const scraped = (s: Side): string =>
+      s.metricsPort === null ? "" : ` (metrics-port, /metrics every ${scrapeS} s)`;
     console.log(
-      `\nA: ${a.entry} ${a.flags.join(" ")}\nB: ${b.entry} ${b.flags.join(" ")}\n` +
+      `\nA: ${a.entry} ${a.flags.join(" ")}${scraped(a)}\nB: ${b.entry} ${b.flags.join(" ")}${scraped(b)}\n` +
         `${size} masters, both sentinels at once; ${windows} windows of ${windowS} s after ${warmupS} s`,
     );
+    if (ports.length > 0) console.log(`/metrics answered ${scrapes} times`);
     printTable(["window", "A CPU s/min", "B CPU s/min", "B/A"], rows);
     console.log(`peak RSS MiB: A ${rss[0]} B ${rss[1]}`);
     console.log(
@@ -163,6 +203,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         bench: "ab",
         size,
+        metrics,
         a: {
           entry: a.entry,
           flags: a.flags,
@@ -181,6 +222,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
+    await scraper?.stop();
     setPolicy(process.pid, "other");
     for (const side of sides) await stopSide(side);
     await stopFarm(farm);

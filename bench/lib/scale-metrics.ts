@@ -1,6 +1,9 @@
 // The scale bench's --metrics option: Vigil measured with its HTTP endpoint on (metrics-port,
 // /metrics scraped every --scrape seconds) and off, in the same run (scale.ts).
+import { spawn } from "node:child_process";
+import { registerPid, unregisterPid } from "../../test/e2e/harness/pid-registry.js";
 import type { SentinelImpl } from "../../test/e2e/harness/sentinel-process.js";
+import { NORMAL_POLICY_LAUNCHER } from "./farm-policy.js";
 import type { ScaleResult } from "./scale-result.js";
 import { ratio } from "./stats.js";
 
@@ -41,6 +44,59 @@ export function startScraper(ports: readonly number[], everyS: number): { stop()
   return {
     stop: () => {
       clearInterval(timer);
+      return answered;
+    },
+  };
+}
+
+/** The scrape loop of startScraperProcess: one "ok" line on stdout per 200 answer. */
+const SCRAPE_LOOP = `
+const [everyS, ...ports] = process.argv.slice(1).map(Number);
+const scrape = () => {
+  for (const port of ports) {
+    fetch("http://127.0.0.1:" + port + "/metrics", { signal: AbortSignal.timeout(10000) })
+      .then(async (res) => {
+        await res.text();
+        process.stdout.write(res.status === 200 ? "ok\\n" : "status " + res.status + "\\n");
+      })
+      .catch((e) => process.stderr.write("scrape of " + port + " failed: " + e + " " + (e.cause ?? "") + "\\n"));
+  }
+};
+setInterval(scrape, everyS * 1000);
+scrape();
+`;
+
+/**
+ * As startScraper, from a process of its own under SCHED_OTHER: a bench whose own process runs
+ * under SCHED_IDLE (the farm's policy) would scrape late or time out on a loaded machine, and
+ * the sentinel would then be measured with fewer scrapes than it should.
+ */
+export function startScraperProcess(
+  ports: readonly number[],
+  everyS: number,
+): { stop(): Promise<number> } {
+  const [launcher, ...launcherArgs] = NORMAL_POLICY_LAUNCHER;
+  const args = [...launcherArgs, process.execPath, "-e", SCRAPE_LOOP, String(everyS)];
+  const child = spawn(launcher ?? "chrt", [...args, ...ports.map(String)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("the scraper did not start");
+  registerPid(pid, "metrics scraper");
+  let answered = 0;
+  child.stdout.on("data", (chunk: Buffer) => {
+    answered += chunk.toString("latin1").split("ok").length - 1;
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => {
+      unregisterPid(pid);
+      resolve();
+    });
+  });
+  return {
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
       return answered;
     },
   };

@@ -16,7 +16,8 @@ import type { Telemetry } from "./telemetry.js";
 export interface HttpResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  /** Text, or bytes in chunks, sent one after the other (/metrics). */
+  readonly body: string | readonly Buffer[];
 }
 
 export interface RouteContext {

@@ -15,6 +15,8 @@ import { addMaster, addPeer, addReplica, newState } from "../../../support/state
 
 const NOW = 1_000_000;
 
+type TextResponse = Omit<HttpResponse, "body"> & { readonly body: string };
+
 function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 }
@@ -34,8 +36,12 @@ describe("HTTP routes", () => {
   let dir = "";
   let state: SentinelState;
   let ctx: RouteContext;
-  const get = (path: string, auth?: string, c: RouteContext = ctx): Promise<HttpResponse> =>
-    route(c, "GET", path, auth);
+  /** The response with its body as text (/metrics answers bytes). */
+  const get = async (path: string, auth?: string, c: RouteContext = ctx): Promise<TextResponse> => {
+    const res = await route(c, "GET", path, auth);
+    const body = typeof res.body === "string" ? res.body : Buffer.concat(res.body).toString();
+    return { ...res, body };
+  };
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "vigil-routes-"));
