@@ -45,8 +45,11 @@
 // --fake-replicas no: the fake masters have no replica (master-0 keeps its real one), so a
 // sentinel holds 2 descriptors per master instead of 4. Where the hard open-file limit cannot be
 // raised (a container's 20,000), that is what lets one sentinel monitor ~10,000 masters; the fake
-// masters then need ~10,000 loopback ports of the 12,000 free-port.ts hands out. The fake
-// masters are spread over as many workers as their descriptors need (scale-farm.ts).
+// masters listen on 127.0.0.2, 127.0.0.3, … (ports 20000–31999 on each), and are spread over as
+// many workers as their descriptors need (scale-farm.ts). At 9,800 masters the two workers need
+// about a core each: on this 2-core machine shared with other work (load 13–25) they fell behind
+// at nice 10 (PING unanswered for 10 s, masters +sdown after 30 s), and at nice 0 starved the
+// sentinel instead, so a 10,000-master figure needs a machine with cores to spare for the farm.
 // --healthy-wait S bounds the wait until every master is healthy (default: 60 s + 60 ms per
 // master and sentinel); one that does not get there fails its row with its progress.
 //
