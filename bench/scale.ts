@@ -27,8 +27,9 @@
 //
 //   tsx bench/scale.ts [--impl redis|vigil|both] [--sizes 1,100] [--sentinels 1[,3]]
 //                      [--duration 30] [--warmup 15] [--down-after 1000] [--failover-wait 60]
-//                      [--skip-failover] [--rounds 1] [--farm-policy auto|idle|normal]
-//                      [--seed auto|yes|no] [--farm auto|real|fake]
+//                      [--skip-failover] [--rounds 1] [--farm-policy auto|idle|nice|normal]
+//                      [--seed auto|yes|no] [--farm auto|real|fake] [--fake-replicas yes|no]
+//                      [--healthy-wait 0]
 //                      [--metrics off|on|ab] [--scrape 5]
 //
 // --metrics on starts every Vigil sentinel with `metrics-port` and scrapes its /metrics every
@@ -41,6 +42,17 @@
 // real. auto (the default) does so with two or more sentinels: three sentinels kept a thousand
 // redis-servers so busy that they alone filled both CPUs of a 2-core machine.
 //
+// --fake-replicas no: the fake masters have no replica (master-0 keeps its real one), so a
+// sentinel holds 2 descriptors per master instead of 4. Where the hard open-file limit cannot be
+// raised (a container's 20,000), that is what lets one sentinel monitor ~10,000 masters; the fake
+// masters listen on 127.0.0.2, 127.0.0.3, … (ports 20000–31999 on each), and are spread over as
+// many workers as their descriptors need (scale-farm.ts). At 9,800 masters the two workers need
+// about a core each: on this 2-core machine shared with other work (load 13–25) they fell behind
+// at nice 10 (PING unanswered for 10 s, masters +sdown after 30 s), and at nice 0 starved the
+// sentinel instead, so a 10,000-master figure needs a machine with cores to spare for the farm.
+// --healthy-wait S bounds the wait until every master is healthy (default: 60 s + 60 ms per
+// master and sentinel); one that does not get there fails its row with its progress.
+//
 // --seed yes starts every sentinel with a config that already names each master's replica and
 // the other sentinels (`myid`, `known-replica`, `known-sentinel`), as after a restart of a
 // deployment that has run before; the first column then times the reconnect, not discovery.
@@ -51,7 +63,9 @@
 // With one sentinel (--farm-policy auto, the default, when every --sentinels count is 1; or
 // idle) the farm (this process and the redis-servers it starts) runs under SCHED_IDLE and the
 // sentinels under SCHED_OTHER (bench/lib/farm-policy.ts; normal: all alike), so a sentinel does
-// not wait for a CPU behind a thousand redis-servers on 2 cores; the "CPU wait" column is the
+// not wait for a CPU behind a thousand redis-servers on 2 cores (nice: the farm at nice 10, the
+// sentinels at 0 — on a machine loaded by others an idle farm starved past down-after and its
+// masters went down); the "CPU wait" column is the
 // time each sentinel still waited for one (ms per second). This process returns to SCHED_OTHER
 // while it times the failover, so that its event subscribers are not the ones late.
 //
@@ -65,7 +79,13 @@ import type { MetricsMode, Variant } from "./lib/scale-metrics.js";
 import { label, metricsRatioRows, startScraper, variantsOf } from "./lib/scale-metrics.js";
 import { delay } from "../test/e2e/harness/wait-for.js";
 import { Args } from "./lib/args.js";
-import { NORMAL_POLICY_LAUNCHER, setPolicy } from "./lib/farm-policy.js";
+import {
+  FARM_NICE,
+  NORMAL_POLICY_LAUNCHER,
+  setNice,
+  setPolicy,
+  UNNICE_LAUNCHER,
+} from "./lib/farm-policy.js";
 import { timeFailover } from "./lib/failover-probe.js";
 import { cpuSeconds, establishedTcp, peakRssMiB, runQueueWaitSeconds } from "./lib/proc-stats.js";
 import { readyMaster0, startFarm, stopFarm, type Farm } from "./lib/scale-farm.js";
@@ -82,10 +102,16 @@ interface Options {
   skipFailover: boolean;
   /** The farm runs under SCHED_IDLE (farm-policy.ts), the sentinels under SCHED_OTHER. */
   farmIdle: boolean;
+  /** --farm-policy nice: the farm at nice FARM_NICE, the sentinels at 0 (farm-policy.ts). */
+  farmNice: boolean;
   /** --seed: auto (with 2 or more sentinels), yes or no. */
   seed: "auto" | "yes" | "no";
   /** Masters 1…size-1 are FakeMaster pairs (scale-farm.ts). */
   fakeMasters: boolean;
+  /** --fake-replicas no: the fake masters have no replica (master-0 keeps its real one). */
+  fakeReplicas: boolean;
+  /** --healthy-wait: the bound on the wait until every master is healthy (s; 0: by size). */
+  healthyWaitS: number;
   /** --metrics: Vigil without, with, or both ways (the HTTP endpoint's cost). */
   metrics: MetricsMode;
   scrapeS: number;
@@ -103,13 +129,20 @@ function softFdLimit(): number {
 
 /**
  * Fails early when file descriptors would run out. This process holds, per FakeReplica, its
- * listening socket, its replication link and 2 links from each sentinel; a sentinel holds 2
- * links to each master and each replica, plus its peers and clients.
+ * listening socket, its replication link and 2 links from each sentinel (fake masters live in
+ * workers, as many as their descriptors need: scale-farm.ts); a sentinel holds 2 links to each
+ * master and each replica, plus its peers and clients.
  */
-function checkFdLimit(maxSize: number, maxSentinels: number): void {
+function checkFdLimit(
+  maxSize: number,
+  maxSentinels: number,
+  fakes: boolean,
+  fakeReplicas: boolean,
+): void {
   const limit = softFdLimit();
-  const bench = maxSize * (2 + 2 * maxSentinels) + 256;
-  const sentinel = maxSize * 4 + maxSentinels * 4 + 128;
+  const bench = fakes ? 256 : maxSize * (2 + 2 * maxSentinels) + 256;
+  const instances = fakes && !fakeReplicas ? maxSize + 1 : maxSize * 2;
+  const sentinel = instances * 2 + maxSentinels * 4 + 128;
   if (Math.max(bench, sentinel) > limit)
     throw new Error(
       `open-file limit ${limit} is too low for ${maxSize} masters × ${maxSentinels} sentinels (needs ~${Math.max(bench, sentinel)}): raise ulimit -n`,
@@ -127,32 +160,36 @@ async function measure(
   const size = farm.masterPorts.length;
   const monitors: MonitorSpec[] = farm.masterPorts.map((port, i) => ({
     name: `master-${i}`,
+    host: farm.hosts[i] ?? "127.0.0.1",
     port,
     quorum: count >= 2 ? 2 : 1,
   }));
   await readyMaster0(farm);
   // master-0 and its replica are what the failover measures: they run like the sentinels.
-  if (options.farmIdle) {
+  if (options.farmIdle || options.farmNice) {
     for (const redis of [farm.masters[0], farm.replica0]) {
-      if (redis?.pid !== undefined) setPolicy(redis.pid, "other");
+      if (redis?.pid === undefined) continue;
+      if (options.farmIdle) setPolicy(redis.pid, "other");
+      else setNice(redis.pid, 0);
     }
   }
   const seeded = options.seed === "yes" || (options.seed === "auto" && count >= 2);
   const replicaPorts = farm.replicaPorts;
   const startedAt = performance.now();
-  const boundMs = 60_000 + size * 60 * count;
+  const boundMs =
+    options.healthyWaitS > 0 ? options.healthyWaitS * 1_000 : 60_000 + size * 60 * count;
   const group = await SentinelGroup.start(
     impl,
     count,
     monitors,
     boundMs,
-    options.farmIdle ? NORMAL_POLICY_LAUNCHER : undefined,
-    seeded ? { replicaPorts } : undefined,
+    options.farmIdle ? NORMAL_POLICY_LAUNCHER : options.farmNice ? UNNICE_LAUNCHER : undefined,
+    seeded ? { replicaPorts, hosts: farm.hosts } : undefined,
     (i) => (variant.metrics ? [`metrics-port ${metricsPorts[i] ?? 0}`] : []),
   );
   let scraper: { stop(): number } | null = null;
   try {
-    await group.waitHealthy(size, boundMs);
+    await group.waitHealthy(size, boundMs, farm.replicaPorts.length);
     const discoveryMs = performance.now() - startedAt;
     const pids = group.pids;
     if (variant.metrics) scraper = startScraper(metricsPorts, options.scrapeS);
@@ -201,10 +238,13 @@ async function measure(
       // The failover is timed by this process's event subscribers: under SCHED_IDLE they would
       // see the events only once the sentinels leave a CPU free, so they run normally meanwhile.
       if (options.farmIdle) setPolicy(process.pid, "other");
+      if (options.farmNice) setNice(process.pid, 0);
       try {
         result.failover = await failover(group, farm, options);
       } finally {
         if (options.farmIdle) setPolicy(process.pid, "idle");
+        if (options.farmNice) setNice(process.pid, FARM_NICE);
+        if (options.farmNice) setNice(process.pid, FARM_NICE);
       }
     }
     result.wallS = round((performance.now() - startedAt) / 1_000, 1);
@@ -269,7 +309,7 @@ function failoverValue(r: ScaleResult | undefined, key: "switchMs" | "allAnswerM
  * answer them, and a sentinel was still not answering PING after 240 s: the farm then runs
  * like the sentinels.
  */
-function farmIdle(policy: "auto" | "idle" | "normal", counts: readonly number[]): boolean {
+function farmIdle(policy: "auto" | "idle" | "nice" | "normal", counts: readonly number[]): boolean {
   return policy === "auto" ? Math.max(...counts) === 1 : policy === "idle";
 }
 
@@ -283,22 +323,27 @@ async function main(): Promise<number> {
   const impls = args.impls("both");
   const sizes = args.intList("sizes", [1, 100]);
   const counts = args.intList("sentinels", [1]);
+  const farmPolicy = args.choice("farm-policy", ["auto", "idle", "nice", "normal"]);
   const options: Options = {
     durationS: args.int("duration", 30),
     warmupS: args.int("warmup", 15),
     downAfterMs: args.int("down-after", 1_000),
     failoverWaitS: args.int("failover-wait", 60),
     skipFailover: args.has("skip-failover"),
-    farmIdle: farmIdle(args.choice("farm-policy", ["auto", "idle", "normal"]), counts),
+    farmIdle: farmIdle(farmPolicy, counts),
+    farmNice: farmPolicy === "nice",
     seed: args.choice("seed", ["auto", "yes", "no"]),
     fakeMasters: fakeMasters(args.choice("farm", ["auto", "real", "fake"]), counts),
+    fakeReplicas: args.choice("fake-replicas", ["yes", "no"]) === "yes",
+    healthyWaitS: args.int("healthy-wait", 0),
     metrics: args.choice("metrics", ["off", "on", "ab"]),
     scrapeS: args.int("scrape", 5),
   };
   const variants = variantsOf(impls, options.metrics);
   if (options.farmIdle) setPolicy(process.pid, "idle");
+  if (options.farmNice) setNice(process.pid, FARM_NICE);
   const maxSentinels = Math.max(...counts);
-  checkFdLimit(Math.max(...sizes), maxSentinels);
+  checkFdLimit(Math.max(...sizes), maxSentinels, options.fakeMasters, options.fakeReplicas);
   const rounds = args.int("rounds", 1);
   if (rounds < 1) throw new Error("--rounds must be at least 1");
   /** One per implementation, size and sentinel count: the rounds combined. */
@@ -317,7 +362,13 @@ async function main(): Promise<number> {
   for (const size of sizes) {
     console.error(`starting ${size} masters with one replica each…`);
     const farmStartedAt = performance.now();
-    const farm = await startFarm(size, maxSentinels, options.fakeMasters);
+    const farm = await startFarm(
+      size,
+      maxSentinels,
+      options.fakeMasters,
+      options.fakeReplicas,
+      softFdLimit(),
+    );
     farmStartS[String(size)] = round((performance.now() - farmStartedAt) / 1_000, 1);
     console.error(`farm of ${size} ready in ${farmStartS[String(size)]} s`);
     try {

@@ -7,7 +7,8 @@ import { InfoTemplate } from "./fake-instance.js";
 import { FakeMaster } from "./fake-master.js";
 
 export interface WorkerSpec {
-  pairs: { masterPort: number; replicaPort: number }[];
+  /** replicaPort 0: a master without a replica. */
+  pairs: { host: string; masterPort: number; replicaPort: number }[];
   /** Real INFO replies of a master and of a replica, as templates. */
   masterInfo: string;
   replicaInfo: string;
@@ -22,7 +23,13 @@ async function main(): Promise<void> {
   const masters: FakeMaster[] = [];
   for (const pair of spec.pairs) {
     masters.push(
-      await FakeMaster.start(pair.masterPort, pair.replicaPort, masterTemplate, replicaTemplate),
+      await FakeMaster.start(
+        pair.host,
+        pair.masterPort,
+        pair.replicaPort,
+        masterTemplate,
+        replicaTemplate,
+      ),
     );
   }
   process.stdout.write(`ready ${masters.length}\n`);

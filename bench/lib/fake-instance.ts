@@ -61,12 +61,16 @@ export class FakeInstanceServer {
     });
   }
 
-  /** Listens on 127.0.0.1:`port`; `info` makes the INFO reply's text at each call. */
-  static async start(port: number, info: () => string): Promise<FakeInstanceServer> {
+  /** Listens on `host`:`port`; `info` makes the INFO reply's text at each call. */
+  static async start(
+    port: number,
+    info: () => string,
+    host = "127.0.0.1",
+  ): Promise<FakeInstanceServer> {
     const instance = new FakeInstanceServer(port, info);
     await new Promise<void>((resolve, reject) => {
       instance.server.once("error", reject);
-      instance.server.listen({ host: "127.0.0.1", port, exclusive: true }, () => {
+      instance.server.listen({ host, port, exclusive: true }, () => {
         resolve();
       });
     });

@@ -13,7 +13,10 @@ import {
 import { FakeReplica } from "./fake-replica.js";
 
 export class FakeMaster {
+  /** The loopback address it and its replica listen on (127.0.0.x). */
+  readonly host: string;
   readonly port: number;
+  /** 0: a master without a replica (scale.ts --fake-replicas no). */
   readonly replicaPort: number;
   readonly replId = crypto.randomBytes(20).toString("hex");
   private readonly runId = crypto.randomBytes(20).toString("hex");
@@ -22,28 +25,32 @@ export class FakeMaster {
   private server: FakeInstanceServer | null = null;
   private replica: FakeReplica | null = null;
 
-  private constructor(port: number, replicaPort: number, template: InfoTemplate) {
+  private constructor(host: string, port: number, replicaPort: number, template: InfoTemplate) {
+    this.host = host;
     this.port = port;
     this.replicaPort = replicaPort;
     this.infoParts = template.forInstance(this.runId, port);
   }
 
-  /** The master on `port` and its replica on `replicaPort`. */
+  /** The master on `host`:`port` and its replica on `replicaPort` (none when 0). */
   static async start(
+    host: string,
     port: number,
     replicaPort: number,
     masterTemplate: InfoTemplate,
     replicaTemplate: InfoTemplate,
   ): Promise<FakeMaster> {
-    const master = new FakeMaster(port, replicaPort, masterTemplate);
+    const master = new FakeMaster(host, port, replicaPort, masterTemplate);
     try {
-      master.server = await FakeInstanceServer.start(port, () => master.info());
+      master.server = await FakeInstanceServer.start(port, () => master.info(), host);
+      if (replicaPort === 0) return master;
       master.replica = await FakeReplica.startDetached(
         replicaPort,
         port,
         replicaTemplate,
         master.replId,
         () => master.offset(),
+        host,
       );
     } catch (error: unknown) {
       master.close();
@@ -59,10 +66,17 @@ export class FakeMaster {
 
   private info(): string {
     const offset = this.offset();
+    if (this.replicaPort === 0) {
+      return renderInfo(this.infoParts, [
+        "role:master",
+        "connected_slaves:0",
+        ...replicationTail(this.replId, offset),
+      ]);
+    }
     return renderInfo(this.infoParts, [
       "role:master",
       "connected_slaves:1",
-      `slave0:ip=127.0.0.1,port=${this.replicaPort},state=online,offset=${offset},lag=0`,
+      `slave0:ip=${this.host},port=${this.replicaPort},state=online,offset=${offset},lag=0`,
       ...replicationTail(this.replId, offset),
     ]);
   }

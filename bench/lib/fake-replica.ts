@@ -35,6 +35,8 @@ export class FakeReplica {
   private master: net.Socket | null = null;
   private ackTimer: NodeJS.Timeout | null = null;
   private server: FakeInstanceServer | null = null;
+  /** The master's address (a detached replica's may be another loopback address). */
+  private host = "127.0.0.1";
   /** A detached replica's offset, its master's (startDetached). */
   private detachedOffset: (() => number) | null = null;
 
@@ -66,13 +68,16 @@ export class FakeReplica {
     template: InfoTemplate,
     replId: string,
     offsetOf: () => number,
+    /** The loopback address it and its master listen on. */
+    host = "127.0.0.1",
   ): Promise<FakeReplica> {
     const replica = new FakeReplica(port, masterPort, template);
     replica.replId = replId;
     replica.phase = "stream";
     replica.linkUp = true;
     replica.detachedOffset = offsetOf;
-    replica.server = await FakeInstanceServer.start(port, () => replica.info());
+    replica.host = host;
+    replica.server = await FakeInstanceServer.start(port, () => replica.info(), host);
     return replica;
   }
 
@@ -185,7 +190,7 @@ export class FakeReplica {
     const offset = this.detachedOffset?.() ?? this.offset;
     return renderInfo(this.infoParts, [
       "role:slave",
-      "master_host:127.0.0.1",
+      `master_host:${this.host}`,
       `master_port:${this.masterPort}`,
       `master_link_status:${this.linkUp ? "up" : "down"}`,
       "master_last_io_seconds_ago:1",

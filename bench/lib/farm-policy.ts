@@ -17,3 +17,20 @@ export function setPolicy(pid: number, policy: Policy): void {
 
 /** The launcher (SentinelOptions.launcher) that starts a process under SCHED_OTHER. */
 export const NORMAL_POLICY_LAUNCHER: readonly string[] = ["chrt", "--other", "0"];
+
+/** The niceness the farm runs at under --farm-policy nice. */
+export const FARM_NICE = 10;
+
+/**
+ * Sets the niceness of `pid`'s main thread (children forked later inherit it). Under
+ * --farm-policy nice the farm runs at FARM_NICE and the sentinels, master-0 and its replica at 0:
+ * on a machine loaded by others, a SCHED_IDLE farm can starve for longer than down-after.
+ */
+export function setNice(pid: number, nice: number): void {
+  execFileSync("renice", ["-n", String(nice), "-p", String(pid)], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+}
+
+/** The launcher that starts a sentinel at niceness 0 from a farm at FARM_NICE. */
+export const UNNICE_LAUNCHER: readonly string[] = ["nice", "-n", String(-FARM_NICE)];

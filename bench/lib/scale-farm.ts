@@ -9,6 +9,7 @@
 //   (load average ~50): the sentinels under test then measured the farm, not themselves.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -25,9 +26,11 @@ import { FakeReplica } from "./fake-replica.js";
 export interface Farm {
   /** The real redis-server masters: all of them, or master-0 alone with fake masters. */
   readonly masters: RedisProcess[];
-  /** masterPorts[i] is monitored as `master-<i>`. */
+  /** masterPorts[i] on hosts[i] is monitored as `master-<i>`. */
   readonly masterPorts: number[];
-  /** replicaPorts[i] is master-<i>'s replica. */
+  /** The loopback address of master-<i> and its replica: 127.0.0.1, or 127.0.0.x for fakes. */
+  readonly hosts: string[];
+  /** replicaPorts[i] is master-<i>'s replica (only master-0's with --fake-replicas no). */
   readonly replicaPorts: number[];
   /** The real replica of master-0 (null until started). */
   replica0: RedisProcess | null;
@@ -37,8 +40,23 @@ export interface Farm {
   readonly workers: ChildProcess[];
 }
 
-/** Worker processes for the fake masters: the load spreads over both CPUs. */
-const FAKE_WORKERS = 2;
+/** Worker processes for the fake masters at least: the load spreads over both CPUs. */
+const MIN_FAKE_WORKERS = 2;
+
+/**
+ * Workers enough that none runs out of file descriptors under `fdLimit`: each instance it serves
+ * holds its listening socket and 2 links (commands + pub/sub) from each sentinel.
+ */
+export function fakeWorkersFor(
+  size: number,
+  maxSentinels: number,
+  replicas: boolean,
+  fdLimit: number,
+): number {
+  const perPair = (replicas ? 2 : 1) * (1 + 2 * maxSentinels);
+  const budget = Math.max(1_000, fdLimit - 512);
+  return Math.max(MIN_FAKE_WORKERS, Math.ceil((size * perPair) / budget));
+}
 const WORKER_SCRIPT = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
   "fake-farm-worker.ts",
@@ -147,6 +165,44 @@ async function startWorker(spec: WorkerSpec, timeoutMs: number): Promise<ChildPr
   return child;
 }
 
+function canBind(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => {
+      resolve(false);
+    });
+    server.listen({ host, port, exclusive: true }, () => {
+      server.close(() => {
+        resolve(true);
+      });
+    });
+  });
+}
+
+/**
+ * `count` free (host, port) pairs for fake instances, off 127.0.0.1: ports 20000–31999 (below the
+ * ephemeral range, as free-port.ts) on 127.0.0.2, then 127.0.0.3, … so that ten thousand fake
+ * masters and their replicas neither run 127.0.0.1's range dry nor take ports the other
+ * processes on this machine (tests, other benches) draw there. A pair of a bucket that does not
+ * bind is skipped; a pair two buckets race for fails its worker's start loudly.
+ */
+async function loopbackPorts(count: number): Promise<{ host: string; port: number }[]> {
+  const out: { host: string; port: number }[] = [];
+  const perHost = 12_000;
+  for (let h = 2; h < 255 && out.length < count; h++) {
+    const host = `127.0.0.${h}`;
+    for (let start = 0; start < perHost && out.length < count; start += 500) {
+      const batch = Array.from({ length: 500 }, (_, k) => 20_000 + start + k);
+      const free = await Promise.all(batch.map((port) => canBind(host, port)));
+      batch.forEach((port, k) => {
+        if (free[k] === true && out.length < count) out.push({ host, port });
+      });
+    }
+  }
+  if (out.length < count) throw new Error(`only ${out.length} of ${count} loopback ports free`);
+  return out;
+}
+
 async function infoText(redis: RedisProcess): Promise<string> {
   const reply = await redis.command(["INFO"]);
   if (typeof reply !== "string") throw new Error(`INFO of :${redis.port}: ${String(reply)}`);
@@ -161,10 +217,14 @@ export async function startFarm(
   size: number,
   maxSentinels: number,
   fakeMasters: boolean,
+  /** With fake masters: each has a fake replica (false: none, scale.ts --fake-replicas no). */
+  fakeReplicas = true,
+  fdLimit = Infinity,
 ): Promise<Farm> {
   const farm: Farm = {
     masters: [],
     masterPorts: [],
+    hosts: [],
     replicaPorts: [],
     replica0: null,
     fakes: [],
@@ -180,13 +240,24 @@ export async function startFarm(
     const masterInfo = await infoText(master0);
     const replicaInfo = await infoText(farm.replica0);
     farm.masterPorts.push(master0.port);
+    farm.hosts.push("127.0.0.1");
     farm.replicaPorts.push(farm.replica0.port);
     if (fakeMasters) {
+      const ports = await loopbackPorts((size - 1) * (fakeReplicas ? 2 : 1));
       const pairs: WorkerSpec["pairs"] = [];
-      for (let i = 1; i < size; i++)
-        pairs.push({ masterPort: await freePort(), replicaPort: await freePort() });
-      const specs = Array.from({ length: FAKE_WORKERS }, (_, w) => ({
-        pairs: pairs.filter((_, i) => i % FAKE_WORKERS === w),
+      for (let i = 0; i < size - 1; i++) {
+        const master = fakeReplicas ? ports[2 * i] : ports[i];
+        const replica = fakeReplicas ? ports[2 * i + 1] : undefined;
+        if (master === undefined) throw new Error("loopbackPorts returned too few ports");
+        pairs.push({
+          host: master.host,
+          masterPort: master.port,
+          replicaPort: replica?.port ?? 0,
+        });
+      }
+      const workers = fakeWorkersFor(size, maxSentinels, fakeReplicas, fdLimit);
+      const specs = Array.from({ length: workers }, (_, w) => ({
+        pairs: pairs.filter((_, i) => i % workers === w),
         masterInfo,
         replicaInfo,
       })).filter((spec) => spec.pairs.length > 0);
@@ -196,7 +267,8 @@ export async function startFarm(
         return startWorker(spec, 30_000 + size * 20);
       });
       farm.masterPorts.push(...pairs.map((p) => p.masterPort));
-      farm.replicaPorts.push(...pairs.map((p) => p.replicaPort));
+      farm.hosts.push(...pairs.map((p) => p.host));
+      if (fakeReplicas) farm.replicaPorts.push(...pairs.map((p) => p.replicaPort));
     } else {
       const replicaTemplate = new InfoTemplate(replicaInfo);
       await startInto(farm.fakes, size - 1, 100, async (i) =>
@@ -208,6 +280,7 @@ export async function startFarm(
         { timeoutMs: 30_000 + size * 20, intervalMs: 100 },
       );
       farm.masterPorts.push(...farm.masters.slice(1).map((m) => m.port));
+      farm.hosts.push(...farm.masters.slice(1).map(() => "127.0.0.1"));
       farm.replicaPorts.push(...farm.fakes.map((f) => f.port));
     }
   } catch (error: unknown) {

@@ -22,6 +22,8 @@ import { parseLagHistogram, type LagSnapshot } from "../../src/commands/lag-hist
  */
 export interface GroupSeed {
   readonly replicaPorts: readonly number[];
+  /** hosts[i]: the address of master-i's replica (default 127.0.0.1). */
+  readonly hosts?: readonly string[];
 }
 
 interface Identity {
@@ -39,7 +41,8 @@ function seedLines(
   const lines = [`sentinel myid ${self.myId}`];
   monitors.forEach((m, i) => {
     const replica = seed.replicaPorts[i];
-    if (replica !== undefined) lines.push(`sentinel known-replica ${m.name} 127.0.0.1 ${replica}`);
+    const host = seed.hosts?.[i] ?? "127.0.0.1";
+    if (replica !== undefined) lines.push(`sentinel known-replica ${m.name} ${host} ${replica}`);
     for (const peer of all) {
       if (peer !== self)
         lines.push(`sentinel known-sentinel ${m.name} 127.0.0.1 ${peer.port} ${peer.myId}`);
@@ -145,10 +148,11 @@ export class SentinelGroup {
   }
 
   /**
-   * Every sentinel reports, in INFO sentinel, all `size` masters with status=ok, slaves=1 and
-   * sentinels=N (itself and the N-1 others). Throws a progress summary while not yet.
+   * Every sentinel reports, in INFO sentinel, all `size` masters with status=ok, sentinels=N
+   * (itself and the N-1 others), and `replicas` of them (all by default) with slaves=1. Throws a
+   * progress summary while not yet.
    */
-  async allHealthy(size: number): Promise<true> {
+  async allHealthy(size: number, replicas = size): Promise<true> {
     const n = this.sentinels.length;
     const states = await Promise.all(
       this.sentinels.map(async (sentinel) => {
@@ -166,13 +170,13 @@ export class SentinelGroup {
         return { port: sentinel.port, ok, withReplica, withPeers };
       }),
     );
-    if (states.every((s) => s.ok === size && s.withReplica === size && s.withPeers === size))
+    if (states.every((s) => s.ok === size && s.withReplica === replicas && s.withPeers === size))
       return true;
     throw new Error(
       states
         .map(
           (s) =>
-            `:${s.port} status=ok ${s.ok}/${size}, slaves=1 ${s.withReplica}/${size}, sentinels=${n} ${s.withPeers}/${size}`,
+            `:${s.port} status=ok ${s.ok}/${size}, slaves=1 ${s.withReplica}/${replicas}, sentinels=${n} ${s.withPeers}/${size}`,
         )
         .join("; "),
     );
@@ -182,13 +186,13 @@ export class SentinelGroup {
    * Bounded wait for `allHealthy`, printing progress to stderr every 15 s. At 1000 masters an
    * INFO sentinel reply is ~100 KB per sentinel, so it is polled once a second, not 5 times.
    */
-  async waitHealthy(size: number, timeoutMs: number): Promise<void> {
+  async waitHealthy(size: number, timeoutMs: number, replicas = size): Promise<void> {
     let lastPrint = performance.now();
     await waitFor(
       `${this.sentinels.length} ${this.impl} sentinel(s) to see all ${size} masters healthy with their replica and peers`,
       async () => {
         try {
-          return await this.allHealthy(size);
+          return await this.allHealthy(size, replicas);
         } catch (error: unknown) {
           if (performance.now() - lastPrint > 15_000) {
             lastPrint = performance.now();

@@ -21,6 +21,7 @@ import type { SecureContext } from "node:tls";
 import type { Command, ConnKind, Input, LinkAuth, LinkId } from "../core/index.js";
 import type { Logger } from "./logger.js";
 import { logAt } from "./logger.js";
+import { ConnectPacer } from "./connect-pacer.js";
 import { createRedisLink } from "./redis-link.js";
 import type { CallCallback, CallResult, RedisLink, RedisLinkFactory } from "./link-contract.js";
 import { execFailures, narrowIsMasterDownReply, narrowReplyText } from "./reply-narrowing.js";
@@ -74,6 +75,8 @@ export class LinkManager {
   private readonly entries = new Map<LinkId, LinkEntry>();
   private readonly options: LinkManagerOptions;
   private readonly createLink: RedisLinkFactory;
+  /** New connections are opened at most CONNECTS_PER_TURN per turn (connect-pacer.ts). */
+  private readonly pacer = new ConnectPacer();
 
   constructor(options: LinkManagerOptions) {
     this.options = options;
@@ -148,7 +151,13 @@ export class LinkManager {
 
   /** Closes every connection without reporting (shutdown). */
   closeAll(): void {
+    this.pacer.clear();
     for (const id of [...this.entries.keys()]) this.forget(id);
+  }
+
+  /** Connects not opened yet (connect-pacer.ts). */
+  get queuedConnects(): number {
+    return this.pacer.queued;
   }
 
   private connect(command: Extract<Command, { type: "connect" }>): void {
@@ -170,6 +179,22 @@ export class LinkManager {
       ...this.replyHandlers(command.link, gen, () => entry[kind] === conn),
     };
     entry[command.conn] = conn;
+    const current = (): boolean => entry[kind] === conn;
+    this.pacer.pace(() => {
+      // Closed, forgotten or replaced while it waited: nothing to open.
+      if (!current() || this.entries.get(command.link) !== entry) return false;
+      this.open(entry, conn, command);
+      return true;
+    });
+  }
+
+  private open(
+    entry: LinkEntry,
+    conn: Connection,
+    command: Extract<Command, { type: "connect" }>,
+  ): void {
+    const kind = command.conn;
+    const gen = command.gen;
     const current = (): boolean => entry[kind] === conn;
     conn.link = this.createLink(
       {

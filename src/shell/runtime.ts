@@ -40,10 +40,20 @@ export const SAVE_FAILED_ERROR = "ERR Failed to save config file. Check server l
 /** The longest delay setTimeout honours (2^31-1 ms); a longer one fires after 1 ms. */
 const MAX_TIMER_DELAY = 2_147_483_647;
 
+/**
+ * A deferrable save (Ready.persistSoon) waits until the last save is this many times its own
+ * duration old: saves then take at most a fifth of the time. A small config (a few ms to write)
+ * is written at once or within tens of ms; at ten thousand masters (hundreds of ms per write)
+ * the discovery of every replica and peer is written in a few writes instead of one each.
+ */
+export const SOFT_SAVE_SPACING = 4;
+
 /** What the runtime needs from SentinelCore (`state` only for the log level). */
 export interface CoreDriver {
   step(now: number, input: Input): void;
   takeReady(): Ready;
+  /** The state to write for a deferred save (Ready.persistSoon), taken when it is written. */
+  snapshot(): PersistedState;
   readonly state: Pick<SentinelState, "global">;
 }
 
@@ -95,6 +105,12 @@ export class Runtime {
   /** The wake-up timer (Ready.wakeAt) and the time it was armed for. */
   private wakeTimer: NodeJS.Timeout | null = null;
   private wakeAt = 0;
+  /** A Ready asked for a deferrable save not written yet (Ready.persistSoon). */
+  private softPending = false;
+  private softTimer: NodeJS.Timeout | null = null;
+  /** When the last save ended (monotonic ms) and how long it took. */
+  private lastSaveEnd = Number.NEGATIVE_INFINITY;
+  private lastSaveMs = 0;
 
   constructor(options: RuntimeOptions) {
     this.options = options;
@@ -140,12 +156,21 @@ export class Runtime {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops taking inputs and waits for the batch in flight (its persist included). */
+  /**
+   * Stops taking inputs and waits for the batch in flight (its persist included); a deferred
+   * save still pending is written then.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
     this.clearWakeup();
     await this.idle();
+    if (this.softTimer !== null) clearTimeout(this.softTimer);
+    this.softTimer = null;
+    if (this.softPending) {
+      this.softPending = false;
+      await this.persist(this.options.core.snapshot());
+    }
     for (const resolve of this.waiting.values()) resolve(SHUTTING_DOWN);
     this.waiting.clear();
   }
@@ -184,9 +209,12 @@ export class Runtime {
           break;
         }
         if (ready.persist !== null) {
+          // A full snapshot: it covers any deferred save still pending.
+          this.softPending = false;
           void this.persistThenRun(ready.persist, ready, batch);
           return;
         }
+        if (ready.persistSoon) this.softPending = true;
         this.execute(ready, batch, true);
         this.followUp(ready);
       }
@@ -216,6 +244,7 @@ export class Runtime {
   /** The loop is done: wake idle() waiters, or run again for inputs queued meanwhile. */
   private finishRun(): void {
     this.busy = false;
+    if (this.softPending && this.softTimer === null && !this.stopped) this.scheduleSoftSave();
     if (this.queue.length > 0 && !this.stopped) {
       this.scheduled = true;
       setImmediate(this.turn);
@@ -226,6 +255,38 @@ export class Runtime {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+
+  /** Arms the deferred save (SOFT_SAVE_SPACING after the last save). */
+  private scheduleSoftSave(): void {
+    const due = this.lastSaveEnd + SOFT_SAVE_SPACING * this.lastSaveMs;
+    this.softTimer = setTimeout(
+      this.softSave,
+      Math.min(Math.max(0, due - this.options.now()), MAX_TIMER_DELAY),
+    );
+  }
+
+  /**
+   * Writes the state as it is now, between batches (while one runs, finishRun arms it again).
+   * Inputs arriving meanwhile wait, as for any persist.
+   */
+  private readonly softSave = (): void => {
+    this.softTimer = null;
+    if (!this.softPending || this.stopped) return;
+    if (this.busy) return;
+    this.busy = true;
+    this.softPending = false;
+    let state: PersistedState;
+    try {
+      state = this.options.core.snapshot();
+    } catch (err: unknown) {
+      this.crash(err);
+      this.finishRun();
+      return;
+    }
+    void this.persist(state).then(() => {
+      this.run(false);
+    });
+  };
 
   /** Follows the core's wish for its next tick (wake-plan.ts): at once (queued), or a timer. */
   private followUp(ready: Ready): void {
@@ -332,9 +393,15 @@ export class Runtime {
   }
 
   private async persist(state: PersistedState): Promise<boolean> {
+    const started = this.options.now();
     try {
       const store = this.options.store;
-      await store.save(state);
+      try {
+        await store.save(state);
+      } finally {
+        this.lastSaveEnd = this.options.now();
+        this.lastSaveMs = this.lastSaveEnd - started;
+      }
       // redis-sentinel's config rewrite reports itself at debug level, then the notice line.
       if (store.target !== undefined) {
         logAt(this.options.logger, "debug", `Rewritten config file (${store.target}) successfully`);

@@ -25,6 +25,8 @@ export class ReadyBuilder {
   /** A master's notification-script ("" = none), read when its event is produced. */
   private readonly notificationScript: (master: string) => string;
   private persistWanted = false;
+  /** flushSoon was called (and flush was not): Ready.persistSoon. */
+  private persistSoonWanted = false;
   private replies: CoreReply[] = [];
   private commands: Command[] = [];
   private events: SentinelEvent[] = [];
@@ -55,6 +57,16 @@ export class ReadyBuilder {
   flush(): void {
     this.writes++;
     this.persistWanted = true;
+  }
+
+  /**
+   * A flush nothing in this Ready waits for (a replica or peer discovered: sentinel.c flushes
+   * at once): the executor may write it a little later, together with the next ones
+   * (Ready.persistSoon). A flush() in the same Ready covers it.
+   */
+  flushSoon(): void {
+    this.writes++;
+    this.persistSoonWanted = true;
   }
 
   get flushRequested(): boolean {
@@ -133,6 +145,7 @@ export class ReadyBuilder {
   take(snapshot: () => PersistedState): Ready {
     const ready: Ready = {
       persist: this.persistWanted ? snapshot() : null,
+      persistSoon: this.persistSoonWanted && !this.persistWanted,
       replies: this.replies,
       commands: this.commands,
       events: this.events,
@@ -143,6 +156,7 @@ export class ReadyBuilder {
       wakeAt: this.wakeups[0] ?? null,
     };
     this.persistWanted = false;
+    this.persistSoonWanted = false;
     this.replies = [];
     this.commands = [];
     this.events = [];

@@ -142,6 +142,14 @@ export type CoreLog =
 
 export interface Ready {
   readonly persist: PersistedState | null;
+  /**
+   * With `persist` null: the state changed in a way nothing in this Ready waits for (a replica
+   * or a peer discovered). The executor writes it soon, not necessarily before this Ready's
+   * commands: it may coalesce several into one write (at ten thousand masters each write of
+   * the config takes hundreds of ms, and discovery asks for one per replica), taking the
+   * snapshot when it writes. A later `persist` covers it.
+   */
+  readonly persistSoon: boolean;
   readonly replies: readonly CoreReply[];
   readonly commands: readonly Command[];
   readonly events: readonly SentinelEvent[];
@@ -166,6 +174,7 @@ export interface Ready {
 export function isEmptyReady(ready: Ready): boolean {
   return (
     ready.persist === null &&
+    !ready.persistSoon &&
     ready.replies.length === 0 &&
     ready.commands.length === 0 &&
     ready.events.length === 0 &&

@@ -207,7 +207,7 @@ function learnPeer(ctx: CoreContext, master: MasterState, hello: Hello): PeerSta
   if (removed === 0) ctx.out.event("+sentinel", instanceText(ctx.state, peer, master), master.name);
   if (removed > 0) updatePeerAddressInAllMasters(ctx, peer, master);
   if (before !== undefined) trackAddressSwitch(ctx, master, before, peer);
-  ctx.out.flush();
+  ctx.out.flushSoon();
   return peer;
 }
 

@@ -85,7 +85,7 @@ function discoverReplicas(ctx: CoreContext, master: MasterState, report: InfoRep
     if (lookupIp(ctx, addr.ip) === null || knowsReplica(ctx, master, addr)) continue;
     const replica = createReplica(ctx, master, addr);
     ctx.out.event("+slave", instanceText(ctx.state, replica, master), master.name);
-    ctx.out.flush();
+    ctx.out.flushSoon();
   }
 }
 

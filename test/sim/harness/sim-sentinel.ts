@@ -342,6 +342,15 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   private execute(batch: readonly Input[], ready: Ready): void {
     const votes: SentVote[] = [];
     let persistOk = true;
+    // A deferrable flush (Ready.persistSoon) is written at once here: the runtime coalesces
+    // them for cost, which the simulation does not measure.
+    if (ready.persistSoon && this.core !== null) {
+      if (this.failPersists) {
+        this.queue.unshift({ type: "persist-failed", error: "simulated: No space left on device" });
+      } else {
+        this.disk = structuredClone(this.core.snapshot());
+      }
+    }
     if (ready.persist !== null) {
       if (this.failPersists) {
         persistOk = false;

@@ -78,6 +78,7 @@ export function ready(parts: {
 }): Ready {
   return {
     persist: parts.persist ?? null,
+    persistSoon: false,
     replies: parts.replies ?? [],
     commands: parts.commands ?? [],
     events: parts.events ?? [],

@@ -9,6 +9,7 @@ import type { Input } from "../../../src/core/model/inputs.js";
 import type { Command } from "../../../src/core/model/ready.js";
 import { createLogger } from "../../../src/shell/logger.js";
 import { LinkManager } from "../../../src/shell/link-manager.js";
+import { CONNECTS_PER_TURN } from "../../../src/shell/connect-pacer.js";
 import type {
   CallResult,
   RedisLinkHandlers,
@@ -70,6 +71,30 @@ const CONNECT: Extract<Command, { type: "connect" }> = {
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe("link manager", () => {
+  it("opens at most CONNECTS_PER_TURN connections per turn, the rest in order in the next turns, none closed meanwhile", async () => {
+    const { manager, conns, inputs } = setup();
+    const total = CONNECTS_PER_TURN * 2 + 10;
+    for (let i = 0; i < total; i++) {
+      manager.execute({ ...CONNECT, link: `master:m${i}`, conn: "cmd" });
+    }
+    expect(conns).to.have.length(CONNECTS_PER_TURN);
+    expect(manager.queuedConnects).to.equal(total - CONNECTS_PER_TURN);
+    // Closed by the core before its turn came: answered now, never opened.
+    manager.execute({ type: "close", link: `master:m${CONNECTS_PER_TURN}`, conn: "cmd" });
+    expect(inputs.at(-1)).to.deep.include({
+      type: "link-closed",
+      link: `master:m${CONNECTS_PER_TURN}`,
+    });
+    await flush();
+    expect(conns).to.have.length(CONNECTS_PER_TURN * 2);
+    for (let i = 0; i < 5 && manager.queuedConnects > 0; i++) await flush();
+    expect(manager.queuedConnects).to.equal(0);
+    expect(conns).to.have.length(total - 1);
+    const hosts = conns.map((c) => c.options.host);
+    expect(new Set(hosts).size).to.equal(1);
+    expect(conns.every((c) => !c.closed)).to.equal(true);
+  });
+
   it("connects with the link's address and the core's timeout, then AUTH, SETNAME and SUBSCRIBE renamed", () => {
     const { manager, conns, inputs } = setup();
     manager.execute(CONNECT);

@@ -22,6 +22,7 @@ export const PERSISTED: PersistedState = {
 export function emptyReady(): Ready {
   return {
     persist: null,
+    persistSoon: false,
     replies: [],
     commands: [],
     events: [],
@@ -54,6 +55,7 @@ export class FakeCore implements CoreDriver {
     const out = this.respond(input);
     this.pending = {
       persist: out.persist ?? this.pending.persist,
+      persistSoon: out.persistSoon ?? this.pending.persistSoon,
       replies: [...this.pending.replies, ...(out.replies ?? [])],
       commands: [...this.pending.commands, ...(out.commands ?? [])],
       events: [...this.pending.events, ...(out.events ?? [])],
@@ -63,6 +65,14 @@ export class FakeCore implements CoreDriver {
       exitCode: out.exitCode ?? this.pending.exitCode,
       wakeAt: out.wakeAt !== undefined ? out.wakeAt : this.pending.wakeAt,
     };
+  }
+
+  /** How many snapshots a deferred save took (Ready.persistSoon). */
+  snapshots = 0;
+
+  snapshot(): PersistedState {
+    this.snapshots++;
+    return PERSISTED;
   }
 
   takeReady(): Ready {
@@ -140,6 +150,8 @@ export interface Harness {
 export function harness(
   core = new FakeCore(),
   onCommand: (command: Command, runtime: Runtime) => void = () => undefined,
+  /** The runtime's monotonic clock. */
+  now: () => number = () => 1000,
 ): Harness {
   const store = new ManualStore();
   const order: string[] = [];
@@ -166,7 +178,7 @@ export function harness(
     scripts: { enqueue: (path, args) => scripts.push([path, args]) },
     publish: (channel, message) => published.push([channel, message]),
     logger,
-    now: () => 1000,
+    now,
     wallNow: () => FIXTURE_WALL_NOW,
     exit: (code) => exits.push(code),
     observeEvent: (e) => {

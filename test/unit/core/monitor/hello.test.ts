@@ -71,20 +71,24 @@ describe("hello: format and parse", () => {
 });
 
 describe("hello: meeting peers", () => {
-  it("adds an unknown peer with +sentinel and a flush, and refreshes it on the next hello", () => {
+  it("adds an unknown peer with +sentinel and a deferrable flush, and refreshes it on the next hello", () => {
     const d = new Driver();
     d.take();
     const ready = receive(d, hello(PEER_A, "10.0.1.1", 26379, 0));
     expect(eventLines(ready)).to.deep.equal([
       `+sentinel sentinel ${PEER_A} 10.0.1.1 26379 @ mymaster 10.0.0.1 6379`,
     ]);
-    expect(ready.persist?.masters[0]?.knownSentinels).to.deep.equal([
+    // Nothing waits for it on disk: written soon, with the next ones (Ready.persistSoon).
+    expect(ready.persist).to.equal(null);
+    expect(ready.persistSoon).to.equal(true);
+    expect(d.core.snapshot().masters[0]?.knownSentinels).to.deep.equal([
       { addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A },
     ]);
     d.now += 500;
     const again = receive(d, hello(PEER_A, "10.0.1.1", 26379, 0));
     expect(again.events).to.deep.equal([]);
     expect(again.persist).to.equal(null);
+    expect(again.persistSoon).to.equal(false);
     expect(d.master().sentinels.get(PEER_A)?.lastHelloTime).to.equal(d.now);
   });
 
@@ -112,7 +116,7 @@ describe("hello: meeting peers", () => {
       `+sentinel-address-switch master mymaster 10.0.0.1 6379 ip 10.0.1.9 port 26380 for ${PEER_A}`,
       `+sentinel-address-update sentinel ${PEER_A} 10.0.1.9 26380 @ mymaster 10.0.0.1 6379 1 additional matching instances`,
     ]);
-    expect(ready.persist).to.not.equal(null);
+    expect(ready.persistSoon).to.equal(true);
     expect(commandsOf(ready, "close")).to.deep.equal([
       { type: "close", link: `sentinel:${PEER_A}`, conn: "cmd" },
     ]);

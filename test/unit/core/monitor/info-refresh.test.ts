@@ -38,7 +38,7 @@ function withReplica(settings = {}): Driver {
 }
 
 describe("info-refresh: facts", () => {
-  it("discovers replicas listed by the master with +slave and a flush, once", () => {
+  it("discovers replicas listed by the master with +slave and a deferrable flush, once", () => {
     const d = new Driver();
     d.take();
     d.step(
@@ -55,7 +55,10 @@ describe("info-refresh: facts", () => {
       "+slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
       "+slave slave 10.0.0.3:6380 10.0.0.3 6380 @ mymaster 10.0.0.1 6379",
     ]);
-    expect(ready.persist?.masters[0]?.knownReplicas).to.deep.equal([
+    // Nothing waits for it on disk: written soon, with the next ones (Ready.persistSoon).
+    expect(ready.persist).to.equal(null);
+    expect(ready.persistSoon).to.equal(true);
+    expect(d.core.snapshot().masters[0]?.knownReplicas).to.deep.equal([
       { ip: "10.0.0.2", port: 6379 },
       { ip: "10.0.0.3", port: 6380 },
     ]);
@@ -63,6 +66,7 @@ describe("info-refresh: facts", () => {
     const again = d.take();
     expect(again.events).to.deep.equal([]);
     expect(again.persist).to.equal(null);
+    expect(again.persistSoon).to.equal(false);
     expect(d.master().replicas.size).to.equal(2);
   });
 

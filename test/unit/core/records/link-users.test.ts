@@ -4,7 +4,7 @@
 // found without a scan is the scan's first.
 import { expect } from "chai";
 import { firstLinkUser, linkUsers } from "../../../../src/core/records/link-users.js";
-import type { ReplicaState } from "../../../../src/core/model/state.js";
+import type { MasterState, ReplicaState } from "../../../../src/core/model/state.js";
 import { Driver, masterConfig, sentinelConfig } from "../core-driver.js";
 
 const R = "slave:mymaster:10.0.0.2:6379";
@@ -79,5 +79,38 @@ describe("link users", () => {
     expect(firstLinkUser(d.state, peer.link.id)?.master.name).to.equal("other");
     other.sentinels.delete(peer.runId);
     expect(firstLinkUser(d.state, peer.link.id)).to.equal(undefined);
+  });
+
+  it("finds a master's or replica's record without walking the masters, as a scan would", () => {
+    const d = driver();
+    const m = d.master();
+    /** The masters' table, counting the walks over it. */
+    class CountingMap extends Map<string, MasterState> {
+      walks = 0;
+      override values(): MapIterator<MasterState> {
+        this.walks++;
+        return super.values();
+      }
+    }
+    const masters = new CountingMap(d.state.masters);
+    d.state.masters = masters;
+    expect(linkUsers(d.state, R)[0]?.instance).to.equal(m.replicas.get("10.0.0.2:6379"));
+    expect(linkUsers(d.state, "master:other")[0]?.instance).to.equal(d.master("other"));
+    expect(linkUsers(d.state, "slave:mymaster:10.0.0.3:6379")).to.deep.equal([]);
+    expect(masters.walks).to.equal(0);
+  });
+
+  it("finds the replica of a master whose name holds ':'", () => {
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("a:b", "10.0.0.1", 6379, { knownReplicas: [{ ip: "10.0.0.2", port: 6379 }] }),
+        masterConfig("a", "10.0.0.7", 6379, { knownReplicas: [{ ip: "10.0.0.8", port: 6379 }] }),
+      ]),
+    );
+    const id = "slave:a:b:10.0.0.2:6379";
+    expect(linkUsers(d.state, id)[0]?.instance).to.equal(
+      d.master("a:b").replicas.get("10.0.0.2:6379"),
+    );
+    expect(linkUsers(d.state, "slave:a:10.0.0.8:6379")[0]?.master.name).to.equal("a");
   });
 });
