@@ -26,7 +26,7 @@ import { REDIS_VERSION } from "./config-report.js";
 import { HostResolver } from "./host-resolver.js";
 import { LinkManager } from "./link-manager.js";
 import type { Logger } from "./logger.js";
-import { createLogger, flushLogger, logAt } from "./logger.js";
+import { createLogger, flushLogger, logAt, pinoFor } from "./logger.js";
 import { removePidFile, writePidFile } from "./pidfile.js";
 import { loadRedisClient } from "./redis-link.js";
 import type { RespServer } from "./resp-server.js";
@@ -243,6 +243,7 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
     logfile: settings.logfile,
     format: settings.logFormat,
     timestampFormat: settings.logTimestampFormat,
+    ...(await pinoFor(settings.logFormat)),
   });
   const exitNow = (code: number): void => {
     flushLogger(logger);
