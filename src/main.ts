@@ -73,9 +73,14 @@ async function load(
   configFile: string,
   overrides: readonly string[],
 ): Promise<LoadedConfig | null> {
-  const { defaultIsExecutable, loadConfig } = await import("./config/load-config.js");
+  const { defaultIsExecutable, isYamlFile, loadConfig, loadYamlFrontEnd } =
+    await import("./config/load-config.js");
+  const yaml = isYamlFile(configFile) ? await loadYamlFrontEnd() : undefined;
   try {
-    return loadConfig(configFile, overrides, { isExecutable: defaultIsExecutable });
+    return loadConfig(configFile, overrides, {
+      isExecutable: defaultIsExecutable,
+      ...(yaml === undefined ? {} : { yaml }),
+    });
   } catch (err: unknown) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(configErrorReport(err));
