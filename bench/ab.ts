@@ -56,7 +56,8 @@ function commandOf(side: Side, conf: string): string[] {
 async function startSide(side: Side, masterPorts: readonly number[]): Promise<void> {
   side.dir = makeDir(`ab-${side.label}-`);
   const port = await freePort();
-  const lines = [`port ${port}`, `dir ${side.dir}`];
+  // Loopback only: a port free on 127.0.0.1 may be taken on another loopback address.
+  const lines = [`port ${port}`, "bind 127.0.0.1", `dir ${side.dir}`];
   masterPorts.forEach((p, i) => lines.push(`sentinel monitor master-${i} 127.0.0.1 ${p} 1`));
   const conf = path.join(side.dir, "sentinel.conf");
   fs.writeFileSync(conf, `${lines.join("\n")}\n`);
