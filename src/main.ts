@@ -9,11 +9,11 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import v8 from "node:v8";
 import { parseCliArgs, USAGE } from "./config/cli-args.js";
 import type { LoadedConfig } from "./config/types.js";
 import { ConfigError } from "./errors.js";
 import { REDIS_VERSION, configErrorReport } from "./shell/config-report.js";
+import { tuneHeap } from "./shell/heap-tuning.js";
 
 function packageVersion(): string {
   try {
@@ -33,49 +33,19 @@ function packageVersion(): string {
   return "unknown";
 }
 
-/**
- * Old generation: collect when it grew by this much since the last full GC. V8's default factor
- * (up to 4×) suits throughput, not a long-running daemon whose live data is small (about 30 MB
- * at a thousand masters) but which allocates steadily (a reply per PING, the INFO texts): the
- * garbage promoted between collections made most of its resident memory. Measured at 1000
- * masters (bench/scale.ts): peak RSS 166 → 132 MB, CPU unchanged within the noise. A value given
- * on the command line wins.
- */
-const HEAP_GROWING_PERCENT = 30;
-/**
- * Young generation (both semi-spaces) cap, bytes; V8 grows it to 32 MiB. Its size limit can
- * only be set before V8 starts (`--max-semi-space-size`), so it is held here by stopping its
- * growth (semi-space growth factor 1) once it reached the cap, and allowing growth again should
- * V8 shrink it. At 1000 masters: peak RSS 132 → 116 MB, CPU unchanged within the noise.
- */
-const NEW_SPACE_CAP = 16 * 1024 * 1024;
-const NEW_SPACE_CHECK_MS = 100;
-
-function tuneHeap(): void {
-  const given = `${process.execArgv.join(" ")} ${process.env["NODE_OPTIONS"] ?? ""}`;
-  if (!given.includes("heap-growing-percent")) {
-    v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  }
-  if (given.includes("semi-space")) return;
-  let growing = true;
-  const check = (): void => {
-    const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
-    const grow = space === undefined || space.space_size < NEW_SPACE_CAP;
-    if (grow === growing) return;
-    growing = grow;
-    v8.setFlagsFromString(`--semi-space-growth-factor=${grow ? 2 : 1}`);
-  };
-  setInterval(check, NEW_SPACE_CHECK_MS).unref();
-}
-
 /** Modules are imported when needed: `--version` and `--help` load nothing heavy. */
 async function load(
   configFile: string,
   overrides: readonly string[],
 ): Promise<LoadedConfig | null> {
-  const { defaultIsExecutable, loadConfig } = await import("./config/load-config.js");
+  const { defaultIsExecutable, isYamlFile, loadConfig, loadYamlFrontEnd } =
+    await import("./config/load-config.js");
+  const yaml = isYamlFile(configFile) ? await loadYamlFrontEnd() : undefined;
   try {
-    return loadConfig(configFile, overrides, { isExecutable: defaultIsExecutable });
+    return loadConfig(configFile, overrides, {
+      isExecutable: defaultIsExecutable,
+      ...(yaml === undefined ? {} : { yaml }),
+    });
   } catch (err: unknown) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(configErrorReport(err));
@@ -98,6 +68,8 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  // Before the config and the daemon's modules load: their compilation is the first burst.
+  const heap = tuneHeap();
   const loaded = await load(command.configFile, command.overrides);
   if (loaded === null) {
     process.exitCode = 1;
@@ -113,7 +85,6 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exit(await launchDaemon(fileURLToPath(import.meta.url), argv));
   }
   if (loaded.server.dir !== "") process.chdir(loaded.server.dir);
-  tuneHeap();
   const { startDaemon } = await import("./shell/daemon.js");
   const daemon = await startDaemon(loaded, {
     executable: fileURLToPath(new URL("../bin/vigil", import.meta.url)),
@@ -130,6 +101,7 @@ async function main(argv: readonly string[]): Promise<void> {
     daemon.logger.reopen();
     daemon.reloadTls();
   });
+  heap.adapt();
   if (daemonized) reportServing();
 }
 

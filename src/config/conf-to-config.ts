@@ -4,7 +4,6 @@
  * and applied afterwards in Redis's three passes (sentinel.c: loadSentinelConfigFromQueue).
  * Every failure is a ConfigError naming file, line, directive and Redis's reason text.
  */
-import type { z } from "zod";
 import type { SentinelConfig } from "../core/index.js";
 import { ConfigError, LineError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
@@ -19,15 +18,15 @@ import {
 } from "./redis-directives.js";
 import { BAD_METRICS_BIND, isMetricsBindAddress } from "./metrics-settings.js";
 import {
+  LOG_FORMATS,
+  LOG_LEVELS,
+  LOG_TIMESTAMP_FORMATS,
   REASONS,
-  checkValue,
-  intTextSchema,
-  listenPortSchema,
-  logFormatSchema,
-  logLevelSchema,
-  logTimestampFormatSchema,
-  supervisedSchema,
-} from "./schema.js";
+  SUPERVISED_MODES,
+  intText,
+  listenPortRule,
+  oneOf,
+} from "./field-rules.js";
 import { builderFrom, emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
 import { applySentinelLine, passOf } from "./sentinel-directives.js";
 import type { SentinelApplyOptions, SentinelLine } from "./sentinel-directives.js";
@@ -91,16 +90,16 @@ function yesNoArg(v: string): boolean {
 }
 
 function intArg(v: string): number {
-  const r = intTextSchema.safeParse(v);
-  if (!r.success) throw new LineError(REASONS.notInteger);
-  return r.data;
+  const n = intText(v);
+  if (n === null) throw new LineError(REASONS.notInteger);
+  return n;
 }
 
 /** One of an enum config's values, in any case (config.c: enum configs), or Redis's reason. */
-function enumArg<T extends string>(schema: z.ZodType<T>, reason: string, v: string): T {
-  const r = schema.safeParse(v.toLowerCase());
-  if (!r.success) throw new LineError(reason);
-  return r.data;
+function enumArg<T extends string>(values: readonly T[], reason: string, v: string): T {
+  const value = oneOf(values, v.toLowerCase());
+  if (value === null) throw new LineError(reason);
+  return value;
 }
 
 /** The plain directives Vigil acts on; other known Redis directives are accepted and ignored. */
@@ -114,7 +113,7 @@ function applyServerValue(
   switch (name) {
     case "port": {
       const port = intArg(v);
-      const reason = checkValue(listenPortSchema, port);
+      const reason = listenPortRule(port);
       if (reason !== null) throw new LineError(reason);
       s.port = port;
       return;
@@ -129,16 +128,16 @@ function applyServerValue(
       s.daemonize = yesNoArg(v);
       return;
     case "loglevel":
-      s.loglevel = enumArg(logLevelSchema, REASONS.loglevel, v) satisfies LogLevel;
+      s.loglevel = enumArg(LOG_LEVELS, REASONS.loglevel, v) satisfies LogLevel;
       return;
     case "log-format":
-      s.logFormat = enumArg(logFormatSchema, REASONS.logFormat, v);
+      s.logFormat = enumArg(LOG_FORMATS, REASONS.logFormat, v);
       return;
     case "log-timestamp-format":
-      s.logTimestampFormat = enumArg(logTimestampFormatSchema, REASONS.logTimestampFormat, v);
+      s.logTimestampFormat = enumArg(LOG_TIMESTAMP_FORMATS, REASONS.logTimestampFormat, v);
       return;
     case "supervised":
-      s.supervised = enumArg(supervisedSchema, REASONS.supervised, v);
+      s.supervised = enumArg(SUPERVISED_MODES, REASONS.supervised, v);
       return;
     case "hz": {
       const hz = intArg(v);
@@ -182,7 +181,7 @@ function applyMetricsValue(s: MutableServer, name: string, args: readonly string
   const v = args[0] ?? "";
   if (name === "metrics-port") {
     const port = intArg(v);
-    const reason = checkValue(listenPortSchema, port);
+    const reason = listenPortRule(port);
     if (reason !== null) throw new LineError(reason);
     s.metricsPort = port;
   } else if (name === "metrics-bind") {

@@ -13,6 +13,7 @@ import {
   statSync,
 } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { assert } from "../core/index.js";
 import { ConfigError, ERROR_CODES, SentinelError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import { parseConf } from "./conf-parser.js";
@@ -22,7 +23,6 @@ import { metricsPortConflict } from "./metrics-settings.js";
 import type { LoadedConfig } from "./types.js";
 import type { StateText } from "./state-file.js";
 import { withState } from "./state-file.js";
-import { yamlToConfig } from "./yaml-config.js";
 
 export interface LoadOptions {
   /** access(path, X_OK) for notification/client-reconfig scripts. */
@@ -33,6 +33,19 @@ export interface LoadOptions {
   readonly chdirError?: (path: string) => string | null;
   /** access(path, W_OK); throws a Node errno error when not writable. Injectable for tests. */
   readonly checkWritable?: (path: string) => void;
+  /** The YAML front end, needed for a YAML config only (loadYamlFrontEnd). */
+  readonly yaml?: YamlFrontEnd;
+}
+
+/** yaml-config.ts's yamlToConfig. */
+export type YamlFrontEnd = (text: string, file: string, opts: ConfToConfigOptions) => ConfResult;
+
+/**
+ * The YAML front end, imported when the config is YAML: it brings the yaml parser and zod,
+ * about 4 MB of heap a `.conf`-configured sentinel has no use for (issue #18).
+ */
+export async function loadYamlFrontEnd(): Promise<YamlFrontEnd> {
+  return (await import("./yaml-config.js")).yamlToConfig;
 }
 
 export const COMMAND_LINE = "(command line)";
@@ -127,7 +140,17 @@ interface Read {
   readonly configMasters: readonly string[];
 }
 
-function readYaml(file: string, text: string, extra: Directive[], opts: ConfToConfigOptions): Read {
+function readYaml(
+  file: string,
+  text: string,
+  extra: Directive[],
+  opts: ConfToConfigOptions,
+  yamlToConfig: YamlFrontEnd | undefined,
+): Read {
+  assert(
+    yamlToConfig !== undefined,
+    `${file}: a YAML config needs the YAML front end (loadYamlFrontEnd)`,
+  );
   const fromYaml = yamlToConfig(text, file, opts);
   // `--state-file` and `--dir` given as options count too.
   const given = confToConfig(extra, opts, fromYaml).server;
@@ -213,7 +236,10 @@ export function loadConfig(
   const text = readText(file);
   const format = isYamlFile(file) ? "yaml" : "conf";
   const extra: Directive[] = parseConf(overrides.join("\n"), COMMAND_LINE);
-  const read = (format === "conf" ? readConf : readYaml)(file, text, extra, { ...opts, cwd });
+  const read =
+    format === "conf"
+      ? readConf(file, text, extra, { ...opts, cwd })
+      : readYaml(file, text, extra, { ...opts, cwd }, opts.yaml);
   checkWritable(file, read.stateFile, opts);
   const result = read.result;
   const server = { ...result.server, dir: resolve(cwd, result.server.dir) };

@@ -1,6 +1,7 @@
 /**
- * zod schemas for the settings: field rules shared by both front ends (conf-to-config uses the
- * field schemas to check values; yaml-config validates a whole document with `configFileSchema`).
+ * zod schemas for the YAML front end (yaml-config validates a whole document with
+ * `configFileSchema`; loaded only for a YAML config). The `.conf` front end checks the same
+ * rules in plain code (field-rules.ts; test/unit/config/field-rules.test.ts compares them).
  * Messages are Redis's load-error texts where Redis has one (docs/PROTOCOL.md §10.2).
  * Defaults come from src/core/model/timing.ts and src/core/model/config.ts.
  */
@@ -12,25 +13,19 @@ import {
   defaultMasterSettings,
   isValidMasterName,
 } from "../core/index.js";
+import {
+  LOG_FORMATS,
+  LOG_LEVELS,
+  LOG_TIMESTAMP_FORMATS,
+  REASONS,
+  SUPERVISED_MODES,
+} from "./field-rules.js";
 import { BAD_METRICS_BIND, isMetricsBindAddress } from "./metrics-settings.js";
 import { DEFAULT_SERVER_SETTINGS } from "./types.js";
 
-const masterDefaults = defaultMasterSettings(1);
+export { REASONS };
 
-export const REASONS = {
-  quorum: "Quorum must be 1 or greater.",
-  port: "Invalid port number.",
-  positiveTime: "negative or zero time parameter.",
-  nonNegativeTime: "negative time parameter.",
-  myid: "Malformed Sentinel id in myid option.",
-  notInteger: "argument couldn't be parsed into an integer",
-  portRange: "argument must be between 0 and 65535 inclusive",
-  yesNo: "argument must be 'yes' or 'no'",
-  loglevel: "argument(s) must be one of the following: debug, verbose, notice, warning",
-  logFormat: "argument(s) must be one of the following: legacy, logfmt, json",
-  logTimestampFormat: "argument(s) must be one of the following: legacy, iso8601, milliseconds",
-  supervised: "argument(s) must be one of the following: upstart, systemd, auto, no",
-} as const;
+const masterDefaults = defaultMasterSettings(1);
 
 /** yes/no as Redis spells it (any case), or a YAML boolean. */
 export const yesNoSchema = z.union(
@@ -43,14 +38,6 @@ export const yesNoSchema = z.union(
   ],
   { error: REASONS.yesNo },
 );
-
-/** A decimal integer written in a config line (Redis is laxer: atoi; Vigil refuses garbage). */
-export const intTextSchema = z
-  .string()
-  .regex(/^[-+]?\d+$/, { error: REASONS.notInteger })
-  // `+ 0`: "-0" is 0, as atoi gives it (Number gives -0, which no deep equality takes for 0).
-  .transform((v) => Number(v) + 0)
-  .pipe(z.number().refine((n) => Number.isSafeInteger(n), { error: REASONS.notInteger }));
 
 /**
  * A monitored instance's port (sentinel.c: createSentinelAddr). 0 is accepted, as Redis does:
@@ -74,16 +61,16 @@ export const nonNegativeTimeSchema = z
 export const parallelSyncsSchema = z.int({ error: REASONS.notInteger }).min(0);
 export const epochSchema = z.int({ error: REASONS.notInteger }).min(0);
 export const myIdSchema = z.string().length(40, { error: REASONS.myid });
-export const logLevelSchema = z.enum(["debug", "verbose", "notice", "warning"], {
+export const logLevelSchema = z.enum(LOG_LEVELS, {
   error: REASONS.loglevel,
 });
-export const logFormatSchema = z.enum(["legacy", "logfmt", "json"], {
+export const logFormatSchema = z.enum(LOG_FORMATS, {
   error: REASONS.logFormat,
 });
-export const logTimestampFormatSchema = z.enum(["legacy", "iso8601", "milliseconds"], {
+export const logTimestampFormatSchema = z.enum(LOG_TIMESTAMP_FORMATS, {
   error: REASONS.logTimestampFormat,
 });
-export const supervisedSchema = z.enum(["upstart", "systemd", "auto", "no"], {
+export const supervisedSchema = z.enum(SUPERVISED_MODES, {
   error: REASONS.supervised,
 });
 /** Master names: never `,` or whitespace, they would break hello messages and events. */

@@ -10,19 +10,18 @@ import { LineError } from "../errors.js";
 import type { Directive } from "./conf-parser.js";
 import {
   REASONS,
-  checkValue,
-  instancePortSchema,
-  intTextSchema,
-  listenPortSchema,
-  masterNameSchema,
-  myIdSchema,
-  nonNegativeTimeSchema,
-  parallelSyncsSchema,
-  positiveTimeSchema,
-  quorumSchema,
-} from "./schema.js";
+  instancePortRule,
+  intText,
+  listenPortRule,
+  masterNameRule,
+  myIdRule,
+  nonNegativeTimeRule,
+  parallelSyncsRule,
+  positiveTimeRule,
+  quorumRule,
+  type Rule,
+} from "./field-rules.js";
 import type { MasterBuilder, SentinelBuilder } from "./sentinel-builder.js";
-import type { z } from "zod";
 
 /** A `sentinel` line: sub lowercased, args after it. */
 export interface SentinelLine {
@@ -92,16 +91,16 @@ export function passOf(sub: string): 0 | 1 | 2 {
   return sub === "monitor" ? 1 : 2;
 }
 
-function check(schema: z.ZodType, value: unknown): void {
-  const reason = checkValue(schema, value);
+function check<T>(rule: Rule<T>, value: T): void {
+  const reason = rule(value);
   if (reason !== null) throw new LineError(reason);
 }
 
 /** Integer from text; `garbage` is the reason when it is not an integer at all. */
 function int(text: string, garbage: string): number {
-  const r = intTextSchema.safeParse(text);
-  if (!r.success) throw new LineError(garbage);
-  return r.data;
+  const n = intText(text);
+  if (n === null) throw new LineError(garbage);
+  return n;
 }
 
 /** An epoch, exact: a decimal integer within [0, 2^63-1] (core/basics/epoch.ts). */
@@ -128,7 +127,7 @@ function hostAddr(b: SentinelBuilder, host: string, portText: string): Addr {
     throw new LineError(CANT_RESOLVE);
   }
   const port = int(portText, REASONS.port);
-  check(instancePortSchema, port);
+  check(instancePortRule, port);
   return { ip: host, port };
 }
 
@@ -139,7 +138,7 @@ function applyGlobal(b: SentinelBuilder, sub: string, v: string): void {
       return;
     case "announce-port": {
       const port = int(v, REASONS.notInteger);
-      check(listenPortSchema, port);
+      check(listenPortRule, port);
       b.global.announcePort = port;
       return;
     }
@@ -169,7 +168,7 @@ function applyGlobal(b: SentinelBuilder, sub: string, v: string): void {
       return;
     }
     case "myid":
-      check(myIdSchema, v);
+      check(myIdRule, v);
       b.myId = v;
       return;
     default:
@@ -180,8 +179,8 @@ function applyGlobal(b: SentinelBuilder, sub: string, v: string): void {
 function applyMonitor(b: SentinelBuilder, args: readonly string[]): void {
   const [name, host, portText, quorumText] = args as [string, string, string, string];
   const quorum = int(quorumText, REASONS.quorum);
-  check(quorumSchema, quorum);
-  check(masterNameSchema, name);
+  check(quorumRule, quorum);
+  check(masterNameRule, name);
   if (b.masters.has(name)) throw new LineError("Duplicate master name.");
   const addr = hostAddr(b, host, portText);
   b.masters.set(name, {
@@ -199,13 +198,13 @@ function applyMonitor(b: SentinelBuilder, args: readonly string[]): void {
 function applyTime(m: MasterBuilder, sub: string, v: string): void {
   if (sub === "master-reboot-down-after-period") {
     const t = int(v, REASONS.notInteger);
-    check(nonNegativeTimeSchema, t);
+    check(nonNegativeTimeRule, t);
     m.settings.masterRebootDownAfterPeriod = t;
     return;
   }
   // Redis uses atoi(): garbage reads as 0, hence "negative or zero".
   const t = int(v, REASONS.positiveTime);
-  check(positiveTimeSchema, t);
+  check(positiveTimeRule, t);
   if (sub === "down-after-milliseconds") m.settings.downAfterPeriod = t;
   else m.settings.failoverTimeout = t;
 }
@@ -266,7 +265,7 @@ function applyMasterOption(
       return;
     case "parallel-syncs": {
       const n = int(v, REASONS.notInteger);
-      check(parallelSyncsSchema, n);
+      check(parallelSyncsRule, n);
       m.settings.parallelSyncs = n;
       return;
     }

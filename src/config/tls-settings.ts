@@ -8,7 +8,7 @@
  * (`listenPlan`) and which port its hellos announce (`announcedPort`).
  */
 import { LineError } from "../errors.js";
-import { REASONS } from "./schema.js";
+import { REASONS } from "./field-rules.js";
 import type { ServerSettings } from "./types.js";
 
 export type TlsAuthClients = "yes" | "no" | "optional";

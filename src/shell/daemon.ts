@@ -26,12 +26,13 @@ import { REDIS_VERSION } from "./config-report.js";
 import { HostResolver } from "./host-resolver.js";
 import { LinkManager } from "./link-manager.js";
 import type { Logger } from "./logger.js";
-import { createLogger, flushLogger, logAt } from "./logger.js";
+import { createLogger, flushLogger, logAt, pinoFor } from "./logger.js";
 import { removePidFile, writePidFile } from "./pidfile.js";
 import { loadRedisClient } from "./redis-link.js";
 import type { RespServer } from "./resp-server.js";
 import { startRespServer } from "./resp-server.js";
 import { Runtime } from "./runtime.js";
+import { EventLoopLag } from "./event-loop-lag.js";
 import { Scheduler } from "./scheduler.js";
 import { ScriptRunner } from "./script-runner.js";
 import { SentinelHost } from "./sentinel-host.js";
@@ -109,6 +110,8 @@ interface Parts {
   readonly links: LinkManager;
   readonly scheduler: Scheduler;
   readonly host: SentinelHost;
+  /** Fed by the scheduler's tick timer, shown by INFO all and the metrics endpoint. */
+  readonly loopLag: EventLoopLag;
 }
 
 /** Builds the pieces; `publish` and `shutdown` reach the server and daemon created later. */
@@ -174,10 +177,14 @@ function wire(
       late.telemetry()?.observeEvent(event);
     },
   });
+  const loopLag = new EventLoopLag();
   const scheduler = new Scheduler({
     random: systemRandom,
     monotonicNow,
     wallNow,
+    onLate: (lateMs) => {
+      loopLag.record(lateMs);
+    },
     onTick: (_now, wall) => {
       runtime.push({ type: "tick", wallNow: wall });
       scripts.tick();
@@ -192,7 +199,7 @@ function wire(
     shutdown: late.shutdown,
     lookupHost: (host) => resolver.lookup(host),
   });
-  return { core, scripts, runtime, links, scheduler, host };
+  return { core, scripts, runtime, links, scheduler, host, loopLag };
 }
 
 async function listen(
@@ -215,6 +222,7 @@ async function listen(
       executable,
       configFile: loaded.file,
       hz: () => parts.scheduler.currentHz,
+      loopLag: parts.loopLag,
       logger: {
         warn: (message) => {
           logAt(logger, "warning", message);
@@ -235,6 +243,7 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
     logfile: settings.logfile,
     format: settings.logFormat,
     timestampFormat: settings.logTimestampFormat,
+    ...(await pinoFor(settings.logFormat)),
   });
   const exitNow = (code: number): void => {
     flushLogger(logger);

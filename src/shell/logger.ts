@@ -8,12 +8,13 @@
  *                      (debug → trace, verbose → debug, notice → info, warning → warn); events
  *                      carry `event` (the Redis name) and `master`; passwords are redacted.
  * pino is kept for json only: its output is always JSON, and turning each line back into text
- * would cost a JSON.parse per line. Sentinel events are logged as `<event> <payload>`, the text
+ * would cost a JSON.parse per line. It is imported only then (loadPino): a sentinel logging
+ * text has no use for its 1.5 MB (issue #18). Sentinel events are logged as `<event> <payload>`, the text
  * Redis writes, so grepping `+switch-master` finds the same lines as in Redis's logs.
  */
-import { pino } from "pino";
-import type { Level, Logger as PinoLogger } from "pino";
+import type { Level, Logger as PinoLogger, pino } from "pino";
 import type { EventLevel, SentinelEvent } from "../core/index.js";
+import { assert } from "../core/index.js";
 import { monotonicNow } from "./clock.js";
 import type { LineSink } from "./log-file.js";
 import { openLineSink } from "./log-file.js";
@@ -67,6 +68,20 @@ export interface LoggerOptions {
   /** Wall-clock ms of each line (tests). */
   readonly wallNow?: () => number;
   readonly pid?: number;
+  /** pino itself, needed for the json format only (loadPino). */
+  readonly pino?: Pino;
+}
+
+export type Pino = typeof pino;
+
+/** pino, for `log-format json`. */
+export async function loadPino(): Promise<Pino> {
+  return (await import("pino")).pino;
+}
+
+/** pino when the format needs it, else nothing: what createLogger's `pino` option takes. */
+export async function pinoFor(format: LogFormat): Promise<{ pino?: Pino }> {
+  return format === "json" ? { pino: await loadPino() } : {};
 }
 
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -99,24 +114,26 @@ export class Logger {
             reopen: () => undefined,
             close: () => undefined,
           };
-    this.json =
-      this.format === "json"
-        ? pino(
-            {
-              // pino filters nothing: the level test is ours, so `loglevel` changes apply at once.
-              level: "trace",
-              base: { pid: this.pid },
-              timestamp: pino.stdTimeFunctions.isoTime,
-              redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-              messageKey: "msg",
-            },
-            {
-              write: (line: string) => {
-                this.sink.write(line);
-              },
-            },
-          )
-        : null;
+    this.json = this.format === "json" ? this.jsonLogger(options.pino) : null;
+  }
+
+  private jsonLogger(pino: Pino | undefined): PinoLogger {
+    assert(pino !== undefined, "log-format json needs pino (loadPino)");
+    return pino(
+      {
+        // pino filters nothing: the level test is ours, so `loglevel` changes apply at once.
+        level: "trace",
+        base: { pid: this.pid },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+        messageKey: "msg",
+      },
+      {
+        write: (line: string) => {
+          this.sink.write(line);
+        },
+      },
+    );
   }
 
   get level(): RedisLogLevel {

@@ -27,7 +27,7 @@ import type { ServerHost } from "../commands/host.js";
 import type { ClientLimits, SessionEnvironment } from "./client-session.js";
 import { ClientSession, DEFAULT_CLIENT_LIMITS } from "./client-session.js";
 import type { LagSnapshot } from "../commands/lag-histogram.js";
-import { startEventLoopLag } from "./event-loop-lag.js";
+import { EventLoopLag } from "./event-loop-lag.js";
 import { PubSubHub } from "./pubsub-hub.js";
 import type { TlsContexts } from "./tls-context.js";
 import { createTlsListener, renewTlsListener, type TlsServer } from "./tls-listener.js";
@@ -52,6 +52,8 @@ export interface RespServerOptions {
   readonly configFile?: string;
   /** INFO hz: the scheduler's current frequency (10 when omitted). */
   readonly hz?: () => number;
+  /** INFO all's event-loop lag, recorded by whoever owns the tick timer (none: no samples). */
+  readonly loopLag?: EventLoopLag;
   readonly maxClients?: number;
   readonly limits?: Partial<ClientLimits>;
   readonly logger?: RespServerLogger;
@@ -204,7 +206,7 @@ export class RespServer {
   private readonly tlsAddrs: AddressInfo[] = [];
   private readonly listeners: Server[] = [];
   private readonly tlsListeners: TlsServer[] = [];
-  private readonly loopLag = startEventLoopLag();
+  private readonly loopLag: EventLoopLag;
   private readonly env: SessionEnvironment;
   private nextId = 1;
 
@@ -212,6 +214,7 @@ export class RespServer {
     this.options = options;
     this.limits = { ...DEFAULT_CLIENT_LIMITS, ...options.limits };
     this.maxClients = options.maxClients ?? 10_000;
+    this.loopLag = options.loopLag ?? new EventLoopLag();
     this.runId = options.runId ?? randomBytes(20).toString("hex");
     this.acl = new Acl(
       (text) => createHash("sha256").update(text, "utf8").digest("hex"),
@@ -335,7 +338,6 @@ export class RespServer {
         this.boundAddrs.push(...secure.bound);
       }
     } catch (err) {
-      this.loopLag.stop();
       await Promise.all(this.listeners.map((l) => new Promise((r) => l.close(r))));
       throw err;
     }
@@ -386,7 +388,6 @@ export class RespServer {
 
   /** Stops accepting, closes every client, resolves when the listeners are closed. */
   async close(): Promise<void> {
-    this.loopLag.stop();
     const closing = this.listeners.map(
       (l) =>
         new Promise<void>((r) =>

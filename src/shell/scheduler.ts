@@ -29,6 +29,13 @@ export interface SchedulerOptions {
   readonly monotonicNow: () => number;
   readonly wallNow: () => number;
   readonly onTick: (now: number, wallNow: number) => void;
+  /**
+   * How late each tick's timer fired, in ms (negative: early): the event-loop lag INFO shows
+   * (event-loop-lag.ts), sampled by the timer the process wakes for anyway.
+   */
+  readonly onLate?: (lateMs: number) => void;
+  /** The clock of onLate, sub-millisecond. Default: performance.now. */
+  readonly lagClock?: () => number;
   /** Timer functions; tests pass fakes. Default: the global setTimeout/clearTimeout. */
   readonly timers?: {
     set(fn: () => void, ms: number): unknown;
@@ -48,6 +55,8 @@ export class Scheduler {
   private timer: unknown = null;
   private running = false;
   private hz = MIN_HZ;
+  /** When the armed timer is due, on lagClock. */
+  private dueAt = 0;
 
   constructor(options: SchedulerOptions) {
     this.options = options;
@@ -74,18 +83,28 @@ export class Scheduler {
     this.timer = null;
   }
 
-  private arm(): void {
+  private arm(firedAt = this.lagNow()): void {
     const timers = this.options.timers ?? REAL_TIMERS;
     this.hz = drawHz(this.options.random);
+    const delay = tickDelay(this.hz);
+    // Counted from the moment the last one fired, as Node counts from the loop's time then,
+    // not from after the tick's own work.
+    this.dueAt = firedAt + delay;
     this.timer = timers.set(() => {
       this.fire();
-    }, tickDelay(this.hz));
+    }, delay);
   }
 
   private fire(): void {
     this.timer = null;
     if (!this.running) return;
+    const firedAt = this.lagNow();
+    this.options.onLate?.(firedAt - this.dueAt);
     this.options.onTick(this.options.monotonicNow(), this.options.wallNow());
-    if (this.running) this.arm();
+    if (this.running) this.arm(firedAt);
+  }
+
+  private lagNow(): number {
+    return (this.options.lagClock ?? performance.now.bind(performance))();
   }
 }

@@ -146,7 +146,7 @@ export class SentinelMetrics {
     this.register(
       new ComputedMetric(
         lagName,
-        "How late a 10 ms timer fired (INFO all's event_loop_lag_histogram).",
+        "How late the tick timer fired (INFO all's event_loop_lag_histogram).",
         "histogram",
         lagSamples(lagName, readout.lag),
       ),

@@ -7,10 +7,11 @@ import { join, normalize } from "node:path";
 import { expect } from "chai";
 import { parseCliArgs } from "../../../src/config/cli-args.js";
 import { COMMAND_LINE, loadConfig } from "../../../src/config/load-config.js";
+import { yamlToConfig } from "../../../src/config/yaml-config.js";
 import { ConfigError, ERROR_CODES } from "../../../src/errors.js";
 import { configErrorReport } from "../../../src/shell/config-report.js";
 
-const opts = { isExecutable: () => true };
+const opts = { isExecutable: () => true, yaml: yamlToConfig };
 
 function errorOf(fn: () => unknown): ConfigError {
   try {
@@ -239,6 +240,7 @@ describe("loadConfig", () => {
       },
       cwd: dir,
       checkWritable: () => undefined,
+      yaml: yamlToConfig,
     });
     expect(seen).to.deep.equal([join(dir, "run", "bin/r.sh")]);
   });

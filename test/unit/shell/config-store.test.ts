@@ -10,6 +10,7 @@ import { parseConf } from "../../../src/config/conf-parser.js";
 import { rewriteConf } from "../../../src/config/conf-rewriter.js";
 import { confToConfig } from "../../../src/config/conf-to-config.js";
 import { loadConfig } from "../../../src/config/load-config.js";
+import { yamlToConfig } from "../../../src/config/yaml-config.js";
 import { DEFAULT_SERVER_SETTINGS } from "../../../src/config/types.js";
 import type { SentinelConfig } from "../../../src/core/model/config.js";
 import { ConfigSaveError } from "../../../src/errors.js";
@@ -130,6 +131,7 @@ describe("ConfigStore", () => {
     const loaded = loadConfig(yaml, [], {
       isExecutable: () => true,
       checkWritable: () => undefined,
+      yaml: yamlToConfig,
     });
     expect(loaded.server.users).to.deep.equal(users);
   });
@@ -138,7 +140,11 @@ describe("ConfigStore", () => {
     const yaml = join(dir, "vigil.yaml");
     writeFileSync(yaml, "masters:\n  m: { host: 127.0.0.1, port: 6379, quorum: 2 }\n");
     const load = () =>
-      loadConfig(yaml, [], { isExecutable: () => true, checkWritable: () => undefined });
+      loadConfig(yaml, [], {
+        isExecutable: () => true,
+        checkWritable: () => undefined,
+        yaml: yamlToConfig,
+      });
     const first = load();
     expect(first.yamlMasters).to.deep.equal(["m"]);
     const store = new ConfigStore({

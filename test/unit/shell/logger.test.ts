@@ -2,6 +2,7 @@
 // level mark), Valkey's logfmt and iso8601/milliseconds timestamps, and pino JSON on request;
 // honours loglevel (also changed at run time); and redacts passwords in JSON lines.
 import { expect } from "chai";
+import { pino } from "pino";
 import { EVENT_LEVELS } from "../../../src/core/model/events.js";
 import { createLogger, logAt, logEvent } from "../../../src/shell/logger.js";
 import type { LogFormat, LoggerOptions, RedisLogLevel } from "../../../src/shell/logger.js";
@@ -23,6 +24,7 @@ function capture(
     pid: 4242,
     wallNow: () => AT,
     destination: { write: (l) => lines.push(l) },
+    pino,
     ...more,
   });
   return { lines, logger };

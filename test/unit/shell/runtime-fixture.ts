@@ -8,6 +8,7 @@ import type { SentinelState } from "../../../src/core/model/state.js";
 import type { SentinelEvent } from "../../../src/core/model/events.js";
 import { EVENT_LEVELS } from "../../../src/core/model/events.js";
 import type { CoreAnswer } from "../../../src/commands/host.js";
+import { pino } from "pino";
 import { createLogger } from "../../../src/shell/logger.js";
 import { Runtime } from "../../../src/shell/runtime.js";
 import type { CoreDriver, PersistStore } from "../../../src/shell/runtime.js";
@@ -165,6 +166,7 @@ export function harness(
     logfile: "",
     format: "json",
     destination: { write: (l) => lines.push(l) },
+    pino,
   });
   const runtime = new Runtime({
     core,

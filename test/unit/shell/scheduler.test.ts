@@ -1,5 +1,7 @@
 // Proves the tick keeps Redis's jitter (1000/hz ms, hz re-drawn in [10, 19] after every tick) and
-// hands both clocks to each tick, using a scripted Random and fake timer functions.
+// hands both clocks to each tick, using a scripted Random and fake timer functions; and that it
+// reports how late each tick's timer fired (INFO's event-loop lag): a loop held busy shows as
+// one late tick, an idle one as about 0, with no timer beside the tick's.
 import { expect } from "chai";
 import { CyclingRandom } from "../../support/fake-random.js";
 import { nextTickDelay, Scheduler } from "../../../src/shell/scheduler.js";
@@ -56,5 +58,61 @@ describe("scheduler: ticks", () => {
     armed[0]?.();
     expect(ticks).to.equal(0);
     expect(scheduler.isRunning).to.equal(false);
+  });
+});
+
+function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // Hold the event loop.
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("scheduler: lateness of the tick", () => {
+  it("reports how late each tick fired, counted from the previous one", () => {
+    const armed: (() => void)[] = [];
+    const late: number[] = [];
+    let clock = 0;
+    const scheduler = new Scheduler({
+      random: new CyclingRandom([0]),
+      monotonicNow: () => 0,
+      wallNow: () => 0,
+      // Each tick's own work takes 30 ms: it does not count against the next one.
+      onTick: () => (clock += 30),
+      onLate: (ms) => late.push(ms),
+      lagClock: () => clock,
+      timers: { set: (fn) => armed.push(fn), clear: () => undefined },
+    });
+    scheduler.start();
+    clock = 100;
+    armed[0]?.();
+    clock += 70 + 12;
+    armed[1]?.();
+    expect(late).to.deep.equal([0, 12]);
+  });
+
+  it("shows a blocked loop as one late tick on real timers", async () => {
+    const late: number[] = [];
+    const scheduler = new Scheduler({
+      random: new CyclingRandom([9]),
+      monotonicNow: () => 0,
+      wallNow: () => 0,
+      onTick: () => undefined,
+      onLate: (ms) => late.push(ms),
+    });
+    scheduler.start();
+    try {
+      await sleep(140);
+      busy(200);
+      await sleep(140);
+    } finally {
+      scheduler.stop();
+    }
+    // Ticks every 53 ms: the one due during the 200 ms fired at least 140 ms late; the others,
+    // on a loop that waited, about on time.
+    expect(Math.max(...late)).to.be.at.least(140);
+    expect(late.filter((ms) => ms < 50).length).to.be.greaterThan(late.length / 2);
   });
 });

@@ -1,0 +1,79 @@
+// Proves that a sentinel started on a `.conf` config loads none of the packages only some
+// configurations need (issue #18: they made most of a one-master sentinel's memory): zod and
+// yaml (the YAML front end), pino (log-format json), prom-client (metrics-port) and ioredis
+// (VIGIL_LINK_CLIENT=ioredis) are reached only through dynamic import(). Reads the static value
+// imports of src/ (type-only imports are erased by the compiler) from what main.ts loads.
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "chai";
+import ts from "typescript";
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../../src");
+/** What main.ts imports, statically or not, for a `.conf` config. */
+const ENTRIES = ["main.ts", "config/load-config.ts", "shell/daemon.ts"];
+const OPTIONAL = ["zod", "yaml", "pino", "prom-client", "ioredis"];
+
+/** The specifiers a file imports at run time: no `import type`, no type-only names. */
+function valueImports(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest);
+  const found: string[] = [];
+  for (const node of source.statements) {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.importClause;
+      const bindings = clause?.namedBindings;
+      const typeOnly =
+        clause !== undefined &&
+        (clause.phaseModifier === ts.SyntaxKind.TypeKeyword ||
+          (clause.name === undefined &&
+            bindings !== undefined &&
+            ts.isNamedImports(bindings) &&
+            bindings.elements.every((e) => e.isTypeOnly)));
+      if (!typeOnly) found.push(node.moduleSpecifier.text);
+    } else if (
+      ts.isExportDeclaration(node) &&
+      !node.isTypeOnly &&
+      node.moduleSpecifier !== undefined &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
+      found.push(node.moduleSpecifier.text);
+    }
+  }
+  return found;
+}
+
+/** Every src file and package loaded with `entries`, by static value imports. */
+function closure(entries: readonly string[]): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (rel: string): void => {
+    if (files.has(rel)) return;
+    files.add(rel);
+    for (const spec of valueImports(join(SRC, rel))) {
+      if (spec.startsWith(".")) {
+        visit(join(dirname(rel), spec.replace(/\.js$/, ".ts")));
+      } else if (!spec.startsWith("node:")) {
+        packages.add(spec);
+      }
+    }
+  };
+  for (const entry of entries) visit(entry);
+  return { files, packages };
+}
+
+describe("modules a .conf-configured sentinel loads", () => {
+  const { files, packages } = closure(ENTRIES);
+
+  it("follows the static imports into the daemon", () => {
+    expect(files).to.include("shell/resp-server.ts");
+    expect(files).to.include("config/conf-to-config.ts");
+  });
+
+  it("loads none of zod, yaml, pino, prom-client, ioredis", () => {
+    expect([...packages].filter((p) => OPTIONAL.includes(p))).to.deep.equal([]);
+  });
+
+  it("leaves out the YAML front end and its schemas", () => {
+    expect([...files].filter((f) => /yaml-config|schema\.ts$/.test(f))).to.deep.equal([]);
+  });
+});
