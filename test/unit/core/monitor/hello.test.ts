@@ -242,3 +242,63 @@ describe("hello: epochs", () => {
     expect(d.master().link.pcLastActivity).to.equal(d.now);
   });
 });
+
+describe("hello: a peer with an older configuration (Vigil)", () => {
+  function withConfigEpoch3(): Driver {
+    const d = new Driver(
+      sentinelConfig(
+        [
+          masterConfig("mymaster", "10.0.0.1", 6379, {
+            configEpoch: 3n,
+            knownReplicas: [{ ip: "10.0.0.2", port: 6379 }],
+            knownSentinels: [{ addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A }],
+          }),
+        ],
+        { currentEpoch: 3n },
+      ),
+    );
+    d.take();
+    d.tickAndConnect();
+    // No hello is due for 2 s (a record's first one goes a hello period after its creation).
+    expect(commandsOf(d.tick(), "publish-hello")).to.deep.equal([]);
+    return d;
+  }
+  const R = "slave:mymaster:10.0.0.2:6379";
+  const stale = hello(PEER_A, "10.0.1.1", 26379, 3, "mymaster", "10.0.0.1", 6379, 1);
+
+  it("answers a stale hello sent directly to the peer and through every instance, the flood at most once a ping period", () => {
+    const d = withConfigEpoch3();
+    const first = receive(d, stale, null);
+    expect(commandsOf(first, "publish-hello").map((c) => c.link)).to.have.members([
+      "master:mymaster",
+      R,
+      `sentinel:${PEER_A}`,
+    ]);
+    expect(commandsOf(first, "publish-hello")[0]?.payload).to.equal(
+      hello(MY_ID, "127.0.0.1", 26379, 3, "mymaster", "10.0.0.1", 6379, 3),
+    );
+    d.now += 999;
+    const again = receive(d, stale, null);
+    expect(commandsOf(again, "publish-hello").map((c) => c.link)).to.deep.equal([
+      `sentinel:${PEER_A}`,
+    ]);
+    d.now += 1;
+    expect(commandsOf(receive(d, stale, null), "publish-hello")).to.have.length(3);
+  });
+
+  it("answers a stale hello that came through an instance's channel through that channel, once per hello", () => {
+    const d = withConfigEpoch3();
+    for (let i = 0; i < 2; i++) {
+      expect(commandsOf(receive(d, stale, R), "publish-hello").map((c) => c.link)).to.deep.equal([
+        R,
+      ]);
+    }
+  });
+
+  it("does not answer a hello whose configuration is as new as ours", () => {
+    const d = withConfigEpoch3();
+    const same = hello(PEER_A, "10.0.1.1", 26379, 3, "mymaster", "10.0.0.1", 6379, 3);
+    expect(commandsOf(receive(d, same, null), "publish-hello")).to.deep.equal([]);
+    expect(commandsOf(receive(d, same, R), "publish-hello")).to.deep.equal([]);
+  });
+});
