@@ -142,6 +142,7 @@ describe("partitions in network namespaces (3 hosts, down-after 2000)", function
 
       const cut = Date.now();
       lab.net.cut("a");
+      lab.note("cut a");
       let newMaster = "";
       await waitFor(
         "the majority's +switch-master",
@@ -157,6 +158,7 @@ describe("partitions in network namespaces (3 hosts, down-after 2000)", function
 
       const heal = Date.now();
       lab.net.heal("a");
+      lab.note("heal a");
       await waitFor(
         "the group to converge on the new master",
         () => convergedOn(lab!, newMaster),

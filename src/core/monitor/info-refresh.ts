@@ -190,17 +190,9 @@ function maybeConvertToSlave(ctx: CoreContext, master: MasterState, replica: Rep
   }
 }
 
-/**
- * `+convert-to-slave`: the reconfiguration towards the master, and (Vigil) an INFO right behind
- * it on the same connection, answered after it: the new role is known at once, not at the next
- * INFO period (as periodic.ts does after a failover's SLAVEOF).
- */
+/** `+convert-to-slave`: the reconfiguration towards the master. */
 export function convertToSlave(ctx: CoreContext, master: MasterState, replica: ReplicaState): void {
   sendReplicaOf(ctx, replica, master.addr);
-  const link = replica.link;
-  ctx.out.command({ type: "info", link: link.id });
-  link.pendingCommands++;
-  link.infoSentTime = ctx.now;
   ctx.out.event("+convert-to-slave", instanceText(ctx.state, replica, master), master.name);
 }
 
