@@ -11,12 +11,17 @@
  *   peer's links to that instance are up, so it listens there. One answer per stale hello, so
  *   the answers never outnumber the peer's own hellos;
  * - a stale hello the peer sent us directly is answered directly when our link to it is up, and
- *   in any case through every instance of the master (our link to the peer may still be
- *   reconnecting after the partition while its links are back), at most once a ping period.
+ *   in any case through every instance of the master, at most once a ping period. Our link to
+ *   the peer may still be reconnecting after the partition while its link to us is back: a
+ *   connect attempt made during the cut waits for the kernel's next SYN (1 s, then 3 s), so it
+ *   is given up and made again now (the peer just reached us: the path is back). Through an
+ *   instance the answer can go by before the peer has subscribed there again; directly it
+ *   cannot.
  */
 import type { CoreContext } from "../model/context.js";
-import type { LinkId, MasterState, PeerState } from "../model/state.js";
+import type { LinkId, LinkState, MasterState, PeerState } from "../model/state.js";
 import { linkUsable } from "../records/instances.js";
+import { closeConnection } from "../records/link-health.js";
 import { linkUsers } from "../records/link-users.js";
 import { sendHello } from "./periodic.js";
 
@@ -32,10 +37,25 @@ export function answerStalePeer(
     return;
   }
   if (linkUsable(peer.link)) sendHello(ctx, peer, master);
+  else reconnectNow(ctx, peer.link);
   if (peer.staleAnswerTime !== 0 && ctx.now - peer.staleAnswerTime < ctx.state.timing.pingPeriod)
     return;
   peer.staleAnswerTime = ctx.now;
   for (const record of [master, ...master.replicas.values()]) {
     if (linkUsable(record.link)) sendHello(ctx, record, master);
   }
+}
+
+/**
+ * A connect attempt older than a quarter ping period is dropped; the next tick makes a new one
+ * (link-health.ts: reconnectInstance, once the shell answers the close). One just made is kept.
+ */
+function reconnectNow(ctx: CoreContext, link: LinkState): void {
+  if (link.cmdConnected || link.cmdClosing) return;
+  if (link.cmdConnecting) {
+    if (ctx.now - link.lastReconnTime < ctx.state.timing.pingPeriod / 4) return;
+    closeConnection(ctx, link, "cmd");
+  }
+  link.lastReconnTime = 0;
+  ctx.out.wake(ctx.now);
 }

@@ -295,6 +295,24 @@ describe("hello: a peer with an older configuration (Vigil)", () => {
     }
   });
 
+  it("makes a connect attempt to the peer again when its direct stale hello finds our link still connecting from the cut", () => {
+    const d = withConfigEpoch3();
+    const P = `sentinel:${PEER_A}`;
+    d.step({ type: "link-closed", link: P, conn: "cmd", reason: "Connection reset by peer" });
+    d.take();
+    expect(commandsOf(d.tick(1000), "connect").map((c) => c.link)).to.deep.equal([P]);
+    d.now += 100;
+    // An attempt a few ms old is kept.
+    expect(commandsOf(receive(d, stale, null), "close")).to.deep.equal([]);
+    d.now += 1000;
+    expect(commandsOf(receive(d, stale, null), "close")).to.deep.equal([
+      { type: "close", link: P, conn: "cmd" },
+    ]);
+    d.step({ type: "link-closed", link: P, conn: "cmd", reason: "" });
+    d.take();
+    expect(commandsOf(d.tick(10), "connect").map((c) => c.link)).to.deep.equal([P]);
+  });
+
   it("does not answer a hello whose configuration is as new as ours", () => {
     const d = withConfigEpoch3();
     const same = hello(PEER_A, "10.0.1.1", 26379, 3, "mymaster", "10.0.0.1", 6379, 3);
