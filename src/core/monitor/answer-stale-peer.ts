@@ -12,11 +12,12 @@
  *   the answers never outnumber the peer's own hellos;
  * - a stale hello the peer sent us directly is answered directly when our link to it is up, and
  *   in any case through every instance of the master, at most once a ping period. Our link to
- *   the peer may still be reconnecting after the partition while its link to us is back: a
- *   connect attempt made during the cut waits for the kernel's next SYN (1 s, then 3 s), so it
- *   is given up and made again now (the peer just reached us: the path is back). Through an
- *   instance the answer can go by before the peer has subscribed there again; directly it
- *   cannot.
+ *   the peer may still be stuck from the partition while its link to us is back: a connect
+ *   attempt made during the cut waits for the kernel's next SYN (1 s, then 3 s), and a
+ *   connection that outlived the cut (links are closed for silence only once 15 s old) waits
+ *   for TCP's next retransmission, backed off to seconds. Either is given up and made again now
+ *   (the peer just reached us: the path is back). Through an instance the answer can go by
+ *   before the peer has subscribed there again; directly it cannot.
  */
 import type { CoreContext } from "../model/context.js";
 import type { LinkId, LinkState, MasterState, PeerState } from "../model/state.js";
@@ -36,7 +37,7 @@ export function answerStalePeer(
     if (user !== undefined && linkUsable(user.instance.link)) sendHello(ctx, user.instance, master);
     return;
   }
-  if (linkUsable(peer.link)) sendHello(ctx, peer, master);
+  if (linkUsable(peer.link) && !stalled(ctx, peer.link)) sendHello(ctx, peer, master);
   else reconnectNow(ctx, peer.link);
   if (peer.staleAnswerTime !== 0 && ctx.now - peer.staleAnswerTime < ctx.state.timing.pingPeriod)
     return;
@@ -46,13 +47,22 @@ export function answerStalePeer(
   }
 }
 
+/** Our PING on the link has gone unanswered for more than a ping period. */
+function stalled(ctx: CoreContext, link: LinkState): boolean {
+  return link.actPingTime !== 0 && ctx.now - link.actPingTime > ctx.state.timing.pingPeriod;
+}
+
 /**
- * A connect attempt older than a quarter ping period is dropped; the next tick makes a new one
- * (link-health.ts: reconnectInstance, once the shell answers the close). One just made is kept.
+ * A stalled connection, or a connect attempt older than a quarter ping period, is dropped; the
+ * next tick makes a new one (link-health.ts: reconnectInstance, once the shell answers the
+ * close). An attempt just made is kept.
  */
 function reconnectNow(ctx: CoreContext, link: LinkState): void {
-  if (link.cmdConnected || link.cmdClosing) return;
-  if (link.cmdConnecting) {
+  if (link.cmdClosing) return;
+  if (link.cmdConnected) {
+    if (!stalled(ctx, link)) return;
+    closeConnection(ctx, link, "cmd");
+  } else if (link.cmdConnecting) {
     if (ctx.now - link.lastReconnTime < ctx.state.timing.pingPeriod / 4) return;
     closeConnection(ctx, link, "cmd");
   }

@@ -278,6 +278,8 @@ describe("hello: a peer with an older configuration (Vigil)", () => {
       hello(MY_ID, "127.0.0.1", 26379, 3, "mymaster", "10.0.0.1", 6379, 3),
     );
     d.now += 999;
+    // Our PINGs to the peer answered (a PING unanswered for a ping period is another case, below).
+    d.master().sentinels.get(PEER_A)!.link.actPingTime = 0;
     const again = receive(d, stale, null);
     expect(commandsOf(again, "publish-hello").map((c) => c.link)).to.deep.equal([
       `sentinel:${PEER_A}`,
@@ -308,6 +310,21 @@ describe("hello: a peer with an older configuration (Vigil)", () => {
     expect(commandsOf(receive(d, stale, null), "close")).to.deep.equal([
       { type: "close", link: P, conn: "cmd" },
     ]);
+    d.step({ type: "link-closed", link: P, conn: "cmd", reason: "" });
+    d.take();
+    expect(commandsOf(d.tick(10), "connect").map((c) => c.link)).to.deep.equal([P]);
+  });
+
+  it("drops our connection to the peer when its PING has gone unanswered for a ping period (stuck in TCP's back-off since the cut) and connects again", () => {
+    const d = withConfigEpoch3();
+    const P = `sentinel:${PEER_A}`;
+    const link = d.master().sentinels.get(PEER_A)!.link;
+    link.actPingTime = d.now - 1000;
+    expect(commandsOf(receive(d, stale, null), "close")).to.deep.equal([]);
+    link.actPingTime = d.now - 1001;
+    const ready = receive(d, stale, null);
+    expect(commandsOf(ready, "close")).to.deep.equal([{ type: "close", link: P, conn: "cmd" }]);
+    expect(commandsOf(ready, "publish-hello").map((c) => c.link)).to.not.include(P);
     d.step({ type: "link-closed", link: P, conn: "cmd", reason: "" });
     d.take();
     expect(commandsOf(d.tick(10), "connect").map((c) => c.link)).to.deep.equal([P]);
