@@ -21,6 +21,7 @@ import { checkObjectivelyDown, checkSubjectivelyDown } from "./detection/down-de
 import { checkIsolationFence } from "./detection/fence.js";
 import { failoverStateMachine, startFailoverIfNeeded } from "./failover/failover-state.js";
 import { onHelloReceived } from "./monitor/hello.js";
+import { answerStalePeer } from "./monitor/answer-stale-peer.js";
 import { onInfoReply } from "./monitor/info-refresh.js";
 import type { Input } from "./model/inputs.js";
 import { instanceText } from "./records/instance-text.js";
@@ -174,9 +175,11 @@ function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): void {
       if (user !== undefined) commandDone(user.instance.link);
       return;
     }
-    case "hello-received":
-      onHelloReceived(ctx, input.via, input.payload);
+    case "hello-received": {
+      const stale = onHelloReceived(ctx, input.via, input.payload);
+      if (stale !== null) answerStalePeer(ctx, stale.master, stale.peer, input.via);
       return;
+    }
     case "is-master-down-reply":
       onIsMasterDownReply(ctx, input.link, input.master, input.reply);
       return;

@@ -10,6 +10,8 @@
 //     and the group converges after.
 // Needs root and iproute2; elsewhere the tests report that they could not run (skipped with the
 // reason), never pass.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "chai";
 import { PartitionLab } from "./partition/lab.js";
 import type { WriteRecord } from "./partition/lab.js";
@@ -112,6 +114,15 @@ describe("partitions in network namespaces (3 hosts, down-after 2000)", function
   });
 
   afterEach(async function () {
+    // PARTITION_LOG_DIR=<dir>: keep every process's whole log, one file per test and process.
+    const keep = process.env["PARTITION_LOG_DIR"];
+    if (keep !== undefined && lab !== null) {
+      const title = (this.currentTest?.title ?? "test").replace(/[^a-z0-9]+/gi, "-");
+      const test = `${title.slice(0, 40)}-${title.slice(-20)}`;
+      mkdirSync(keep, { recursive: true });
+      for (const [name, lines] of lab.logs)
+        writeFileSync(join(keep, `${test}.${name}.log`), lines.join("\n") + "\n");
+    }
     if (this.currentTest?.state === "failed" && lab !== null) {
       for (const [name, lines] of lab.logs)
         console.log(`--- ${name}\n${lines.slice(-15).join("\n")}`);
@@ -131,6 +142,7 @@ describe("partitions in network namespaces (3 hosts, down-after 2000)", function
 
       const cut = Date.now();
       lab.net.cut("a");
+      lab.note("cut a");
       let newMaster = "";
       await waitFor(
         "the majority's +switch-master",
@@ -146,6 +158,7 @@ describe("partitions in network namespaces (3 hosts, down-after 2000)", function
 
       const heal = Date.now();
       lab.net.heal("a");
+      lab.note("heal a");
       await waitFor(
         "the group to converge on the new master",
         () => convergedOn(lab!, newMaster),

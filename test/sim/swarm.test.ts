@@ -1,7 +1,8 @@
 // Proves safety and liveness over many random deployments: each seed draws a topology and a fault
 // schedule (kills, restarts, pauses, partitions, one-way cuts, lossy/duplicating/reordering links,
 // clock jumps, crashes between persist and send, forced failovers), the checker runs after every
-// step, then the faults stop and every master group must converge. Also proves the checker has
+// step (and the returning-master invariant, harness/convert-watch.ts), then the faults stop and
+// every master group must converge. Also proves the checker has
 // teeth: a deliberately broken vote rule is caught within the same seed budget.
 //
 // SIM_SEEDS=n (default 2000) sets the budget, SIM_SEED_FROM=n the first seed, SIM_WORKERS=n the
@@ -49,16 +50,22 @@ describe("sim swarm", function () {
     const { results, wallMs } = await runSeedsInWorkers(seeds, poolOptions);
     const failed = results.filter((r) => !r.ok);
     const tolerated = results.filter((r) => r.ok && r.message !== "ok");
+    const early = results.reduce((n, r) => n + r.earlyConverts, 0);
+    const earlyRuns = results.filter((r) => r.earlyConverts > 0).length;
     const seconds = wallMs / 1000;
     console.log(
       `      swarm: ${results.length} seeds in ${seconds.toFixed(1)} s (${(results.length / seconds).toFixed(1)} seeds/s), ` +
-        `${failed.length} failed, ${tolerated.length} with the tolerated mixed-epoch tally quirk`,
+        `${failed.length} failed, ${tolerated.length} with the tolerated mixed-epoch tally quirk; ` +
+        `${early} +convert-to-slave before Redis's wait in ${earlyRuns} runs`,
     );
     expect(results.length).to.equal(budget);
     expect(
       failed.map((r) => r.seed),
       failed.slice(0, 3).map(formatFailure).join("\n\n"),
     ).to.deep.equal([]);
+    // Returning old masters are converted before Redis's wait (superseded-master.ts), under the
+    // ConvertWatch invariant: never the current master.
+    if (budget >= 200) expect(earlyRuns).to.be.greaterThan(0);
   });
 
   it(`never fences a master a majority can see, on ${fenceSeeds.length} seeds with fence-isolated-master on`, async () => {

@@ -19,7 +19,7 @@
 import { addrKey } from "../basics/addr.js";
 import type { CoreContext } from "../model/context.js";
 import type { LinkState, MasterState } from "../model/state.js";
-import { sendReplicaOf } from "../failover/replicaof-command.js";
+import { convertToSlave } from "../monitor/info-refresh.js";
 import { instanceText } from "../records/instance-text.js";
 import { unansweredFor } from "./down-detection.js";
 
@@ -129,9 +129,8 @@ function holdOldMaster(ctx: CoreContext, master: MasterState): void {
     old.roleReported === "master" &&
     ctx.now - fence.demoteTime >= DEMOTE_RETRY_MS
   ) {
-    sendReplicaOf(ctx, old, master.addr);
+    convertToSlave(ctx, master, old);
     fence.demoteTime = ctx.now;
-    ctx.out.event("+convert-to-slave", instanceText(ctx.state, old, master), master.name);
   }
 }
 

@@ -4,8 +4,10 @@
  * (state.ts: MasterState.replHistory) and, for an id the master keeps only as `master_replid2`,
  * its offset is before `second_repl_offset` (the point where the master's history left it; the
  * PSYNC rule). A replica re-pointed at another master, or wiped and resynced elsewhere, follows
- * another id and is excluded with the reason word `replid-mismatch`. Nothing is decided while
- * the master's history or the replica's id is unknown (no INFO yet, or a server too old to say).
+ * another id and is excluded with the reason word `replid-mismatch`, and so is a replica that
+ * reports role master (an old master back, or one promoted by hand): it replicates nothing, and
+ * "promoting" it would change nothing on it. Otherwise nothing is decided while the master's
+ * history or the replica's id is unknown (no INFO yet, or a server too old to say).
  */
 import type { CoreContext } from "../model/context.js";
 import { instanceText } from "../records/instance-text.js";
@@ -15,6 +17,8 @@ export const REPLID_MISMATCH = "replid-mismatch" as const;
 
 /** True when the replica's INFO places it on the master's history (or either is unknown). */
 export function sharesMasterHistory(master: MasterState, replica: ReplicaState): boolean {
+  // Replicating nothing: a SLAVEOF NO ONE would change nothing on it (monitor/superseded-master.ts).
+  if (replica.roleReported === "master") return false;
   if (master.replHistory.size === 0 || replica.replId === "") return true;
   if (!master.replHistory.has(replica.replId)) return false;
   const end = master.replHistory.get(replica.replId) ?? null;
@@ -27,7 +31,8 @@ export function replidMismatchWords(master: MasterState, replica: ReplicaState):
   const known = [...master.replHistory]
     .map(([id, end]) => (end === null ? id : `${id} before ${end}`))
     .join(", ");
-  return `replid ${replica.replId} offset ${replica.slaveReplOffset}; the master's history: ${known}`;
+  const role = replica.roleReported === "master" ? "reports role master, " : "";
+  return `${role}replid ${replica.replId} offset ${replica.slaveReplOffset}; the master's history: ${known}`;
 }
 
 /** The log line for a replica left out for its history. */

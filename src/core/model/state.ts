@@ -159,6 +159,8 @@ export interface PeerState extends InstanceCommon {
   previousAddr: Addr | null;
   addrSince: number;
   duplicateReportTime: number;
+  /** Vigil: when we last answered its direct hello carrying an older configuration through every instance (answer-stale-peer.ts); 0 = never. */
+  staleAnswerTime: number;
 }
 
 export interface MasterState extends InstanceCommon, InfoFields, QuietGroupFields {

@@ -251,16 +251,25 @@ function unknownName(ctx: CoreContext, host: string): boolean {
   return lookupIp(ctx, host) === null;
 }
 
-/** sentinel.c: sentinelProcessHelloMessage (docs/PROTOCOL.md §4.3). Also runs in TILT. */
-export function processHello(ctx: CoreContext, payload: string): void {
+/** A peer whose hello carried an older configuration of the master than ours. */
+export interface StalePeer {
+  readonly master: MasterState;
+  readonly peer: PeerState;
+}
+
+/**
+ * sentinel.c: sentinelProcessHelloMessage (docs/PROTOCOL.md §4.3). Also runs in TILT. Returns the
+ * sender when its configuration of the master is older than ours (answer-stale-peer.ts).
+ */
+export function processHello(ctx: CoreContext, payload: string): StalePeer | null {
   // We are not interested in meeting ourselves.
-  if (payload.includes(ctx.state.myId)) return;
+  if (payload.includes(ctx.state.myId)) return null;
   const hello = parseHello(payload);
-  if (hello === null) return;
+  if (hello === null) return null;
   const master = ctx.state.masters.get(hello.masterName);
-  if (master === undefined) return;
+  if (master === undefined) return null;
   // A name we never looked up: wait for its lookup, the next hello (2 s later) is handled.
-  if (unknownName(ctx, hello.ip) || unknownName(ctx, hello.masterIp)) return;
+  if (unknownName(ctx, hello.ip) || unknownName(ctx, hello.masterIp)) return null;
 
   let peer = findPeer(ctx, master, { ip: hello.ip, port: hello.port }, hello.runId);
   peer ??= learnPeer(ctx, master, hello);
@@ -274,15 +283,21 @@ export function processHello(ctx: CoreContext, payload: string): void {
   if (peer !== null && master.configEpoch < hello.masterConfigEpoch) {
     adoptMasterConfig(ctx, master, peer, hello);
   }
-  if (peer !== null) peer.lastHelloTime = ctx.now;
+  if (peer === null) return null;
+  peer.lastHelloTime = ctx.now;
+  return hello.masterConfigEpoch < master.configEpoch ? { master, peer } : null;
 }
 
 /** A hello from a pub/sub message (`via` = that link) or from a peer's PUBLISH (`via` null). */
-export function onHelloReceived(ctx: CoreContext, via: LinkId | null, payload: string): void {
+export function onHelloReceived(
+  ctx: CoreContext,
+  via: LinkId | null,
+  payload: string,
+): StalePeer | null {
   if (via !== null) {
     // Any pub/sub traffic proves the connection alive (our own hellos echo back).
     const first = firstLinkUser(ctx.state, via);
     if (first !== undefined) first.instance.link.pcLastActivity = ctx.now;
   }
-  processHello(ctx, payload);
+  return processHello(ctx, payload);
 }

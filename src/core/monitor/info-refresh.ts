@@ -21,6 +21,7 @@ import { firstLinkUser } from "../records/link-users.js";
 import type { ReplyText } from "../model/inputs.js";
 import { sendReplicaOf } from "../failover/replicaof-command.js";
 import type { LinkId, MasterState, ReplicaState } from "../model/state.js";
+import { NO_REPLID, supersededByMaster } from "./superseded-master.js";
 
 /** sentinel.c: sentinelMasterLooksSane. */
 export function masterLooksSane(ctx: CoreContext, master: MasterState): boolean {
@@ -111,7 +112,6 @@ function applyReplicationFields(
   if (report.replicaAnnounced !== null) instance.replicaAnnounced = report.replicaAnnounced;
 }
 
-const NO_REPLID = "0000000000000000000000000000000000000000";
 /** How many replication ids a master record remembers (its history is short-lived anyway). */
 const HISTORY_LIMIT = 16;
 
@@ -172,20 +172,28 @@ function trackRole(
   );
 }
 
-/** docs/PROTOCOL.md §3.3: a replica reporting role master that is not our confirmed candidate is demoted. */
+/**
+ * docs/PROTOCOL.md §3.3: a replica reporting role master that is not our confirmed candidate is
+ * demoted: at once when its replication id proves it a master our master's promotion left behind
+ * (superseded-master.ts), otherwise (Redis's rule) after a wait of a few hello periods since the
+ * change and since its last SDOWN, to receive newer configurations first.
+ */
 function maybeConvertToSlave(ctx: CoreContext, master: MasterState, replica: ReplicaState): void {
   if (onReplicaReportsMaster(ctx, master, replica)) return;
-  // Wait a few hello periods after the change, to receive newer configurations first.
+  if (replica.flags.has("promoted") || !masterLooksSane(ctx, master)) return;
   const wait = ctx.state.timing.publishPeriod * 4;
   if (
-    !replica.flags.has("promoted") &&
-    masterLooksSane(ctx, master) &&
-    noDownFor(ctx, replica, wait) &&
-    ctx.now - replica.roleReportedTime > wait
+    supersededByMaster(master, replica) ||
+    (noDownFor(ctx, replica, wait) && ctx.now - replica.roleReportedTime > wait)
   ) {
-    sendReplicaOf(ctx, replica, master.addr);
-    ctx.out.event("+convert-to-slave", instanceText(ctx.state, replica, master), master.name);
+    convertToSlave(ctx, master, replica);
   }
+}
+
+/** `+convert-to-slave`: the reconfiguration towards the master. */
+export function convertToSlave(ctx: CoreContext, master: MasterState, replica: ReplicaState): void {
+  sendReplicaOf(ctx, replica, master.addr);
+  ctx.out.event("+convert-to-slave", instanceText(ctx.state, replica, master), master.name);
 }
 
 /**

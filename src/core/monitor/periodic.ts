@@ -73,6 +73,9 @@ function infoPeriodOf(
     return 1000;
   }
   if (master.flags.has("o_down") || instance.masterLinkDownTime !== 0) return 1000;
+  // Vigil: a replica that reports role master (a returning old master) is converted on an INFO
+  // reply (info-refresh.ts); Redis polls it every 10 s, which adds up to 10 s to the 8 s wait.
+  if (instance.roleReported === "master") return 1000;
   return timing.infoPeriod;
 }
 

@@ -226,6 +226,7 @@ export function createPeer(
     previousAddr: null,
     addrSince: ctx.now,
     duplicateReportTime: 0,
+    staleAnswerTime: 0,
   };
   master.sentinels.set(runId, peer);
   return peer;

@@ -37,6 +37,10 @@ export function resetMasterRecord(
   master.promotedReplica = null;
   master.chosenReplica = null;
   master.replHistory.clear();
+  // The ids were the old address's: superseded-master.ts must read the new master's own.
+  master.replId = "";
+  master.replId2 = "";
+  master.secondReplOffset = -1n;
   master.serverFailoverState = "unsupported";
   master.runId = "";
   master.slaveMasterHost = "";

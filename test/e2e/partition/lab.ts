@@ -163,6 +163,13 @@ export class PartitionLab {
     return c;
   }
 
+  /** A line in the `test` log (kept with PARTITION_LOG_DIR), stamped like the sentinels' logs. */
+  note(text: string): void {
+    const lines = this.logs.get("test") ?? [];
+    this.logs.set("test", lines);
+    lines.push(`${new Date().toISOString().slice(11, 23)} ${text}`);
+  }
+
   startWriter(host: string): void {
     const child = this.net.spawn(
       host,

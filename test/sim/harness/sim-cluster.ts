@@ -20,6 +20,7 @@ import type { AdminOp } from "../../../src/core/model/inputs.js";
 import type { AdminResult, Ready } from "../../../src/core/model/ready.js";
 import type { Timing } from "../../../src/core/model/timing.js";
 import { Checker, convergence } from "./checker.js";
+import { ConvertWatch } from "./convert-watch.js";
 import { FenceWatch } from "./fence-watch.js";
 import type { ServerEnd } from "./connection.js";
 import type { PathConfig } from "./fake-network.js";
@@ -82,6 +83,8 @@ export class SimCluster implements SimObserver {
   readonly checker: Checker | null;
   /** The self-fencing invariant, with `fence` in the topology (and the checker on). */
   readonly fenceWatch: FenceWatch | null;
+  /** The returning-master invariant (with the checker on). */
+  readonly convertWatch: ConvertWatch | null;
   readonly sentinels: SimSentinel[] = [];
   readonly redis: FakeRedis[] = [];
   readonly groups = new Map<string, FakeRedis[]>();
@@ -107,6 +110,7 @@ export class SimCluster implements SimObserver {
       this.topology.fence === true && this.checker !== null
         ? new FenceWatch(this.sentinels, this.network, this.topology.downAfter ?? 5000)
         : null;
+    this.convertWatch = this.checker !== null ? new ConvertWatch(this.groups) : null;
   }
 
   // ---- topology ----
@@ -247,6 +251,7 @@ export class SimCluster implements SimObserver {
       }
     }
     this.checker?.onStep(sentinel, batch, ready, votes);
+    this.convertWatch?.onStep(sentinel, ready.events, sentinel.monotonicNow());
     if (this.fenceWatch !== null) {
       const fenced = ready.events.filter((e) => e.type === "+fence").length;
       this.fenceWatch.onStep(sentinel, fenced, now);

@@ -34,6 +34,8 @@ export interface SeedResult {
   readonly faults: number;
   /** `+fence` events of the run (with `fence`). */
   readonly fences: number;
+  /** `+convert-to-slave` sent before Redis's wait was over (ConvertWatch). */
+  readonly earlyConverts: number;
 }
 
 /** The broken vote rule of the checker self-test: answers every asker as if voting for it. */
@@ -230,6 +232,7 @@ export function runSeed(seed: number, options: SwarmOptions): SeedResult {
     steps: cluster.sentinels.reduce((n, s) => n + s.steps, 0),
     faults,
     fences: cluster.fenceWatch?.fences ?? 0,
+    earlyConverts: cluster.convertWatch?.early ?? 0,
   });
   try {
     cluster.start();

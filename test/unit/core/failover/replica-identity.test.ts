@@ -1,7 +1,8 @@
 // Proves the replica identity rule (replica-identity.ts): a replica is promotable only on the
 // master's replication history — its master_replid seen on the master (as master_replid, or as
 // master_replid2 with an offset before second_repl_offset); a re-pointed or wiped replica is
-// excluded with `replid-mismatch` and logged; nothing is excluded while either side is unknown.
+// excluded with `replid-mismatch` and logged, as is a replica reporting role master; otherwise nothing
+// is excluded while either side is unknown.
 import { expect } from "chai";
 import { failoverStateMachine } from "../../../../src/core/failover/failover-state.js";
 import {
@@ -92,6 +93,17 @@ describe("replica identity before promotion", () => {
     refreshFromInfo(h.at(T0), master, master, masterInfo(Y, NONE, -1));
     expect([...master.replHistory]).to.deep.equal([[Y, null]]);
     expect(replicaExclusion(h.at(T0), master, r2)).to.equal(null);
+    expect(replicaExclusion(h.at(T0), master, r1)).to.equal("replid-mismatch");
+  });
+
+  it("excludes a replica that reports role master, even on the master's history or before any INFO of the master (a SLAVEOF NO ONE would change nothing on it)", () => {
+    const { h, master, r1, r2 } = setup();
+    // An old master back, still on the history our master was promoted from.
+    refreshFromInfo(h.at(T0), r1, master, masterInfo(X, NONE, -1));
+    refreshFromInfo(h.at(T0), r2, master, replicaInfo(Z, 10));
+    expect(replicaExclusion(h.at(T0), master, r1)).to.equal("replid-mismatch");
+    expect(replicaExclusion(h.at(T0), master, r2)).to.equal(null);
+    refreshFromInfo(h.at(T0), master, master, masterInfo(Y, X, 1001));
     expect(replicaExclusion(h.at(T0), master, r1)).to.equal("replid-mismatch");
   });
 

@@ -246,3 +246,98 @@ describe("hello: epochs", () => {
     expect(d.master().link.pcLastActivity).to.equal(d.now);
   });
 });
+
+describe("hello: a peer with an older configuration (Vigil)", () => {
+  function withConfigEpoch3(): Driver {
+    const d = new Driver(
+      sentinelConfig(
+        [
+          masterConfig("mymaster", "10.0.0.1", 6379, {
+            configEpoch: 3n,
+            knownReplicas: [{ ip: "10.0.0.2", port: 6379 }],
+            knownSentinels: [{ addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A }],
+          }),
+        ],
+        { currentEpoch: 3n },
+      ),
+    );
+    d.take();
+    d.tickAndConnect();
+    // No hello is due for 2 s (a record's first one goes a hello period after its creation).
+    expect(commandsOf(d.tick(), "publish-hello")).to.deep.equal([]);
+    return d;
+  }
+  const R = "slave:mymaster:10.0.0.2:6379";
+  const stale = hello(PEER_A, "10.0.1.1", 26379, 3, "mymaster", "10.0.0.1", 6379, 1);
+
+  it("answers a stale hello sent directly to the peer and through every instance, the flood at most once a ping period", () => {
+    const d = withConfigEpoch3();
+    const first = receive(d, stale, null);
+    expect(commandsOf(first, "publish-hello").map((c) => c.link)).to.have.members([
+      "master:mymaster",
+      R,
+      `sentinel:${PEER_A}`,
+    ]);
+    expect(commandsOf(first, "publish-hello")[0]?.payload).to.equal(
+      hello(MY_ID, "127.0.0.1", 26379, 3, "mymaster", "10.0.0.1", 6379, 3),
+    );
+    d.now += 999;
+    // Our PINGs to the peer answered (a PING unanswered for a ping period is another case, below).
+    d.master().sentinels.get(PEER_A)!.link.actPingTime = 0;
+    const again = receive(d, stale, null);
+    expect(commandsOf(again, "publish-hello").map((c) => c.link)).to.deep.equal([
+      `sentinel:${PEER_A}`,
+    ]);
+    d.now += 1;
+    expect(commandsOf(receive(d, stale, null), "publish-hello")).to.have.length(3);
+  });
+
+  it("answers a stale hello that came through an instance's channel through that channel, once per hello", () => {
+    const d = withConfigEpoch3();
+    for (let i = 0; i < 2; i++) {
+      expect(commandsOf(receive(d, stale, R), "publish-hello").map((c) => c.link)).to.deep.equal([
+        R,
+      ]);
+    }
+  });
+
+  it("makes a connect attempt to the peer again when its direct stale hello finds our link still connecting from the cut", () => {
+    const d = withConfigEpoch3();
+    const P = `sentinel:${PEER_A}`;
+    d.step({ type: "link-closed", link: P, conn: "cmd", reason: "Connection reset by peer" });
+    d.take();
+    expect(commandsOf(d.tick(1000), "connect").map((c) => c.link)).to.deep.equal([P]);
+    d.now += 100;
+    // An attempt a few ms old is kept.
+    expect(commandsOf(receive(d, stale, null), "close")).to.deep.equal([]);
+    d.now += 1000;
+    expect(commandsOf(receive(d, stale, null), "close")).to.deep.equal([
+      { type: "close", link: P, conn: "cmd" },
+    ]);
+    d.step({ type: "link-closed", link: P, conn: "cmd", reason: "" });
+    d.take();
+    expect(commandsOf(d.tick(10), "connect").map((c) => c.link)).to.deep.equal([P]);
+  });
+
+  it("drops our connection to the peer when its PING has gone unanswered for a ping period (stuck in TCP's back-off since the cut) and connects again", () => {
+    const d = withConfigEpoch3();
+    const P = `sentinel:${PEER_A}`;
+    const link = d.master().sentinels.get(PEER_A)!.link;
+    link.actPingTime = d.now - 1000;
+    expect(commandsOf(receive(d, stale, null), "close")).to.deep.equal([]);
+    link.actPingTime = d.now - 1001;
+    const ready = receive(d, stale, null);
+    expect(commandsOf(ready, "close")).to.deep.equal([{ type: "close", link: P, conn: "cmd" }]);
+    expect(commandsOf(ready, "publish-hello").map((c) => c.link)).to.not.include(P);
+    d.step({ type: "link-closed", link: P, conn: "cmd", reason: "" });
+    d.take();
+    expect(commandsOf(d.tick(10), "connect").map((c) => c.link)).to.deep.equal([P]);
+  });
+
+  it("does not answer a hello whose configuration is as new as ours", () => {
+    const d = withConfigEpoch3();
+    const same = hello(PEER_A, "10.0.1.1", 26379, 3, "mymaster", "10.0.0.1", 6379, 3);
+    expect(commandsOf(receive(d, same, null), "publish-hello")).to.deep.equal([]);
+    expect(commandsOf(receive(d, same, R), "publish-hello")).to.deep.equal([]);
+  });
+});

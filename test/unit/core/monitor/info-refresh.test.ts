@@ -1,6 +1,7 @@
 // Proves what an INFO reply changes (docs/PROTOCOL.md §3): replica discovery with +slave and a
 // flush, +reboot, role tracking with ± role-change, and — outside TILT only — the reactions:
-// promotion confirmation of our candidate, +convert-to-slave after 8 s, +fix-slave-config after
+// promotion confirmation of our candidate, +convert-to-slave after 8 s (at once when the
+// replication ids prove the replica a master left behind), +fix-slave-config after
 // failover-timeout, and reconfiguration progress.
 import { expect } from "chai";
 import {
@@ -9,7 +10,9 @@ import {
   eventLines,
   info,
   masterConfig,
+  hello,
   masterInfo,
+  PEER_A,
   pong,
   replicaInfo,
   sentinelConfig,
@@ -163,6 +166,84 @@ describe("info-refresh: +convert-to-slave", () => {
     expect(commandsOf(ready, "replicaof")).to.deep.equal([
       { type: "replicaof", link: R2, target: { ip: "10.0.0.1", port: 6379 } },
     ]);
+  });
+
+  /** INFO of a node with role master and the given replication ids. */
+  function withIds(text: string, replId: string, replId2 = "0".repeat(40)): string {
+    return text.replace(
+      "master_repl_offset:0",
+      `master_replid:${replId}\r\nmaster_replid2:${replId2}\r\nmaster_repl_offset:0`,
+    );
+  }
+  const OLD_ID = "a".repeat(40);
+  const NEW_ID = "b".repeat(40);
+
+  it("demotes at once (Vigil) a replica still on the history our master was promoted from (its master_replid is the master's master_replid2), even right after an SDOWN", () => {
+    const d = withReplica();
+    d.step(info(M, withIds(masterInfo(RUN_M, [["10.0.0.2", 6379]]), NEW_ID, OLD_ID)));
+    const r = d.master().replicas.get("10.0.0.2:6379")!;
+    r.sDownSinceTime = d.now - 100;
+    d.take();
+    d.step(info(R2, withIds(masterInfo(RUN_R), OLD_ID)));
+    const ready = d.take();
+    expect(eventLines(ready)).to.include(
+      "+convert-to-slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
+    );
+    expect(commandsOf(ready, "replicaof")).to.deep.equal([
+      { type: "replicaof", link: R2, target: { ip: "10.0.0.1", port: 6379 } },
+    ]);
+  });
+
+  it("waits the 8 s when the ids prove nothing: a stale view, where the replica was promoted from our master's history", () => {
+    const d = withReplica();
+    // Our "master" is the old one (id OLD_ID); the replica was promoted out of it: a newer
+    // configuration, not yet heard of, names it master.
+    d.step(info(M, withIds(masterInfo(RUN_M, [["10.0.0.2", 6379]]), OLD_ID)));
+    d.step(info(R2, withIds(masterInfo(RUN_R), NEW_ID, OLD_ID)));
+    // Nor when a server reports no ids, or no second one.
+    d.step(info(R2, masterInfo(RUN_R)));
+    d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
+    d.step(info(R2, withIds(masterInfo(RUN_R), "0".repeat(40))));
+    expect(commandsOf(d.take(), "replicaof")).to.deep.equal([]);
+  });
+
+  it("after a switch, judges by the new master's ids only (the old address's are forgotten)", () => {
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, {
+          knownReplicas: [
+            { ip: "10.0.0.2", port: 6379 },
+            { ip: "10.0.0.3", port: 6379 },
+          ],
+        }),
+      ]),
+    );
+    d.take();
+    d.tickAndConnect();
+    d.step(pong(M));
+    const older = "c".repeat(40);
+    d.step(info(M, withIds(masterInfo(RUN_M), OLD_ID, older)));
+    d.step({
+      type: "hello-received",
+      via: M,
+      payload: hello(PEER_A, "10.0.1.1", 26379, 1, "mymaster", "10.0.0.2", 6379, 1),
+    });
+    expect(d.master().addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
+    d.take();
+    // A node on the history the old address was promoted from proves nothing about 10.0.0.2.
+    d.step(info("slave:mymaster:10.0.0.3:6379", withIds(masterInfo(RUN_R), older)));
+    expect(commandsOf(d.take(), "replicaof")).to.deep.equal([]);
+  });
+
+  it("does not demote at once while the master looks insane, nor our promoted candidate", () => {
+    const d = withReplica();
+    d.step(info(M, withIds(masterInfo(RUN_M, [["10.0.0.2", 6379]]), NEW_ID, OLD_ID)));
+    d.master().flags.add("s_down");
+    d.step(info(R2, withIds(masterInfo(RUN_R), OLD_ID)));
+    d.master().flags.delete("s_down");
+    d.master().replicas.get("10.0.0.2:6379")!.flags.add("promoted");
+    d.step(info(R2, withIds(masterInfo(RUN_R), OLD_ID)));
+    expect(commandsOf(d.take(), "replicaof")).to.deep.equal([]);
   });
 
   it("does not demote while the master looks insane (SDOWN, or INFO older than 20 s)", () => {

@@ -1,5 +1,5 @@
 // Proves the periodic traffic of docs/PROTOCOL.md §2.4 on a virtual clock: INFO every 10 s
-// (1 s for replicas of a master in trouble, timing.failoverInfoPeriod for the replicas of our own
+// (1 s for replicas of a master in trouble or reporting role master, timing.failoverInfoPeriod for the replicas of our own
 // failover), PING by min(down-after, 1 s), hellos every 2 s with the exact 8-field payload (an unanswered one re-sent after a ping period), the
 // pending-command cap, and publish replies advancing the right record's clock on shared links.
 import { expect } from "chai";
@@ -65,11 +65,22 @@ describe("periodic: INFO", () => {
     expect(d.master().link.infoSentTime).to.equal(0);
   });
 
-  for (const [why, setup] of [
-    ["their master is failing over", (d: Driver) => d.master().flags.add("failover_in_progress")],
+  const following = replicaInfo("2".repeat(40), "10.0.0.1", 6379);
+  for (const [why, setup, reply] of [
+    [
+      "their master is failing over",
+      (d: Driver) => d.master().flags.add("failover_in_progress"),
+      following,
+    ],
     [
       "they report their master link down",
       (d: Driver) => (d.master().replicas.get("10.0.0.2:6379")!.masterLinkDownTime = 5000),
+      replicaInfo("2".repeat(40), "10.0.0.1", 6379, { downSince: 5 }),
+    ],
+    [
+      "they report role master (Vigil: a returning old master, converted on an INFO reply)",
+      (d: Driver) => (d.master().replicas.get("10.0.0.2:6379")!.roleReported = "master"),
+      masterInfo("2".repeat(40)),
     ],
   ] as const) {
     it(`asks replicas every second while ${why}`, () => {
@@ -92,17 +103,7 @@ describe("periodic: INFO", () => {
             link: R,
             reply: { kind: "error", text: "NOAUTH Authentication required." },
           });
-          d.step(
-            info(
-              R,
-              replicaInfo(
-                "2".repeat(40),
-                "10.0.0.1",
-                6379,
-                why.includes("link") ? { downSince: 5 } : {},
-              ),
-            ),
-          );
+          d.step(info(R, reply));
         }
         d.take();
       }
