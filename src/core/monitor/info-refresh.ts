@@ -220,6 +220,9 @@ function maybeAbortStuckFailover(
 
 /** docs/PROTOCOL.md §3.3: a replica following an address that is not its master's is pointed back. */
 function maybeFixSlaveConfig(ctx: CoreContext, master: MasterState, replica: ReplicaState): void {
+  // Vigil: the replica our own failover is promoting is never pointed back at the old master by
+  // an INFO sent before its SLAVEOF NO ONE (the swarm's seed 1897 undid its own promotion so).
+  if (replica.flags.has("promoted")) return;
   if (replica.slaveMasterPort === master.addr.port) {
     // sentinel.c: sentinelAddrEqualsHostname. Not looked up yet: decide on a later INFO.
     if (hostMatches(ctx, master.addr, replica.slaveMasterHost) !== false) return;
