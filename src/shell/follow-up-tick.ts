@@ -9,6 +9,8 @@
  * A follow-up is wanted after:
  * - an is-master-down-by-addr reply (a peer's SDOWN view or vote: ODOWN or the election may now
  *   be decided, sentinel.c: sentinelCheckObjectivelyDown, sentinelFailoverWaitStart);
+ * - an is-master-down-by-addr request (its sender sees the master SDOWN: if we do too, the core
+ *   asks again the peers that said "not down", core/detection/ask-peers.ts);
  * - an event saying a failover state was entered whose function acts at once (select the
  *   replica, send SLAVEOF NO ONE, reconfigure the replicas and force the hellos, detect the end).
  *
@@ -43,7 +45,11 @@ export const MAX_FOLLOW_UPS_PER_TICK = 8;
 
 /** Whether stepping this batch (and producing these events) calls for a follow-up tick. */
 export function wantsFollowUp(batch: readonly Input[], events: readonly SentinelEvent[]): boolean {
-  for (const input of batch) if (input.type === "is-master-down-reply") return true;
+  for (const input of batch) {
+    if (input.type === "is-master-down-reply" || input.type === "is-master-down-request") {
+      return true;
+    }
+  }
   for (const event of events) if (ADVANCING_EVENTS.has(event.type)) return true;
   return false;
 }

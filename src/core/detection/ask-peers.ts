@@ -24,6 +24,8 @@ export function askMasterStateToOtherSentinels(
   if (master.sentinels.size === 0) return;
   const askPeriod = ctx.state.timing.askPeriod;
   const masterSdown = master.flags.has("s_down");
+  const reask = master.reaskPeers;
+  master.reaskPeers = false;
   for (const peer of master.sentinels.values()) {
     const elapsed = ctx.now - peer.lastMasterDownReplyTime;
     // Checked before clearing: this runs for every peer of every master on every tick.
@@ -33,7 +35,10 @@ export function askMasterStateToOtherSentinels(
     }
     if (!masterSdown) continue;
     if (!linkUsable(peer.link)) continue;
-    if (!forced && elapsed < askPeriod) continue;
+    // Vigil: a peer that said "not down" is asked again at once when another peer's ask told
+    // us that one more sentinel sees the master SDOWN (serveIsMasterDownRequest).
+    const again = reask && !peer.flags.has("master_down");
+    if (!forced && !again && elapsed < askPeriod) continue;
     ctx.out.command({
       type: "ask-master-down",
       link: peer.link.id,
@@ -114,6 +119,9 @@ export function serveIsMasterDownRequest(
 ): void {
   const master = findMasterByAddr(ctx, request.ip, request.port);
   const down = master !== null && master.flags.has("s_down") && !ctx.state.tilt;
+  // Vigil: a sentinel asks only while it sees the master SDOWN, so this request is news for our
+  // own ODOWN count: re-ask the peers that answered "not down" (docs/COMPATIBILITY.md, ODOWN).
+  if (master !== null && down && !master.flags.has("o_down")) master.reaskPeers = true;
   let leader = "*";
   let leaderEpoch: Epoch = 0n;
   if (master !== null && request.runId !== "*") {

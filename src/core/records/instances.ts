@@ -132,6 +132,7 @@ export function createMaster(
     candidateTime: 0,
     splitEpoch: 0n,
     splitCount: 0,
+    reaskPeers: false,
     promotedReplica: null,
     masterRebootSinceTime: 0,
     replicas: new Map(),

@@ -1,6 +1,6 @@
 // Proves when the runtime asks for a follow-up tick or a timed wake-up: after peers' replies and
-// failover steps that act at once, not after ordinary replies; when a connected master's command
-// link drops (not on a refused reconnect); and at the candidate time of a master gone ODOWN.
+// requests and failover steps that act at once, not after ordinary replies; when a connected
+// master's command link drops (not on a refused reconnect); and at the candidate time of a master gone ODOWN.
 import { expect } from "chai";
 import { EVENT_LEVELS } from "../../../src/core/model/events.js";
 import type { SentinelEvent } from "../../../src/core/model/events.js";
@@ -29,6 +29,15 @@ describe("follow-up ticks: when", () => {
       reply: null,
     };
     expect(wantsFollowUp([reply], [])).to.equal(true);
+    const request: Input = {
+      type: "is-master-down-request",
+      requestId: 1,
+      ip: "10.0.0.1",
+      port: 6379,
+      epoch: 0n,
+      runId: "*",
+    };
+    expect(wantsFollowUp([request], []), "a peer SDOWN: ask again at once").to.equal(true);
     for (const type of ["+elected-leader", "+promoted-slave", "+slave-reconf-done"] as const) {
       expect(wantsFollowUp([], [event(type)])).to.equal(true);
     }
