@@ -28,6 +28,8 @@ export function askMasterStateToOtherSentinels(
   const masterSdown =
     master.flags.has("s_down") ||
     (master.flags.has("coordinated_failover") && master.failoverState === "wait_start");
+  const reask = master.reaskPeers;
+  master.reaskPeers = false;
   for (const peer of master.sentinels.values()) {
     const elapsed = ctx.now - peer.lastMasterDownReplyTime;
     // Checked before clearing: this runs for every peer of every master on every tick.
@@ -37,7 +39,10 @@ export function askMasterStateToOtherSentinels(
     }
     if (!masterSdown) continue;
     if (!linkUsable(peer.link)) continue;
-    if (!forced && elapsed < askPeriod) continue;
+    // Vigil: a peer that said "not down" is asked again at once when another peer's ask told
+    // us that one more sentinel sees the master SDOWN (serveIsMasterDownRequest).
+    const again = reask && !peer.flags.has("master_down");
+    if (!forced && !again && elapsed < askPeriod) continue;
     ctx.out.command({
       type: "ask-master-down",
       link: peer.link.id,
@@ -120,6 +125,13 @@ export function serveIsMasterDownRequest(
 ): void {
   const master = findMasterByAddr(ctx, request.ip, request.port);
   const down = master !== null && master.flags.has("s_down") && !ctx.state.tilt;
+  // Vigil: a sentinel asks only while it sees the master SDOWN, so this request is news for our
+  // own ODOWN count: re-ask the peers that answered "not down" (docs/COMPATIBILITY.md, ODOWN).
+  // The shell is asked for a tick at once to send them.
+  if (master !== null && down && !master.flags.has("o_down")) {
+    master.reaskPeers = true;
+    ctx.out.wake(ctx.now);
+  }
   let leader = "*";
   let leaderEpoch: Epoch = 0n;
   if (master !== null && request.runId !== "*") {

@@ -8,6 +8,8 @@
 import type { CoreContext, CoreView } from "../model/context.js";
 import { assertNever } from "../basics/assert.js";
 import { EPOCH_MAX } from "../basics/epoch.js";
+import type { Epoch } from "../basics/epoch.js";
+import { linkUsable } from "../records/instances.js";
 import { abortFailover } from "./abort.js";
 import { failoverSendFailover } from "./coordinated.js";
 import { failoverSendSlaveofNoone, failoverWaitPromotion } from "./promotion.js";
@@ -88,24 +90,67 @@ export function failoverGated(ctx: CoreView, master: MasterState): boolean {
 }
 
 /**
- * The randomized candidate delay (Raft's randomized election timeout): the first call while
- * ODOWN draws when we stand; true once that time has come. After split votes in a row the range
- * backs off exponentially. No peers, or a zero draw, stands at once.
+ * When we stand after ODOWN. The sentinels that may be standing now are ranked by a hash of
+ * their run id and the epoch to stand in (candidateRank): the first of them stands at once, the
+ * k-th only after k ranges of the candidate delay plus a random part of one (Raft's randomized
+ * election timeout, now a fallback for a silent first candidate): the first one's vote request
+ * reaches the others before they stand, and their vote arms their gate. After split votes in a
+ * row the delay is random again, backing off exponentially. No peers, or a zero draw, stands at
+ * once. Only when we stand changes, never how anyone votes.
  */
 function candidateDelayOver(ctx: CoreContext, master: MasterState): boolean {
   if (master.candidateTime !== 0) {
-    if (ctx.now < master.candidateTime) return false;
+    // Those ranked before us may since have answered that they do not see the master SDOWN.
+    const first = master.splitCount === 0 && candidateRank(ctx, master) === 0;
+    if (ctx.now < master.candidateTime && !first) return false;
     master.candidateTime = 0;
     return true;
   }
   const range = candidateDelayRange(ctx, master);
   if (range <= 0 || master.sentinels.size === 0) return true;
-  const delay = ctx.random.int(range);
+  const rank = master.splitCount === 0 ? candidateRank(ctx, master) : 0;
+  if (master.splitCount === 0 && rank === 0) return true;
+  const delay = rank * range + ctx.random.int(range);
   if (delay === 0) return true;
   master.candidateTime = ctx.now + delay;
   // Stand at that very moment rather than at the first tick after it.
   ctx.out.wake(master.candidateTime);
   return false;
+}
+
+/**
+ * Our place among the sentinels that may stand for this master now: ourselves and every peer
+ * we can reach unless its fresh answer (askPeriod × 5, as for ODOWN) says it does not see the
+ * master SDOWN: it cannot stand before it does, and when it does and asks us, our vote request
+ * is already on its way to it (ask-peers.ts asks it again at once). Sentinels are ordered by
+ * the FNV-1a hash of their lower-case run id and the epoch we would stand in, so the order
+ * differs from epoch to epoch and every sentinel computes the same one.
+ */
+export function candidateRank(ctx: CoreContext, master: MasterState): number {
+  const epoch = ctx.state.currentEpoch + 1n;
+  const mine = rankKey(ctx.state.myId, epoch);
+  const freshness = ctx.state.timing.askPeriod * 5;
+  let rank = 0;
+  for (const peer of master.sentinels.values()) {
+    if (!linkUsable(peer.link)) continue;
+    const answered =
+      peer.lastMasterDownReplyTime !== 0 && ctx.now - peer.lastMasterDownReplyTime <= freshness;
+    if (answered && !peer.flags.has("master_down")) continue;
+    const theirs = rankKey(peer.runId, epoch);
+    if (theirs.hash < mine.hash || (theirs.hash === mine.hash && theirs.id < mine.id)) rank++;
+  }
+  return rank;
+}
+
+function rankKey(runId: string, epoch: Epoch): { hash: number; id: string } {
+  const id = runId.toLowerCase();
+  const text = `${id}:${epoch}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return { hash, id };
 }
 
 /**

@@ -180,6 +180,11 @@ export interface MasterState extends InstanceCommon, InfoFields, QuietGroupField
   splitEpoch: Epoch;
   /** Vigil: split votes in a row while ODOWN (exponent of the retry backoff). */
   splitCount: number;
+  /**
+   * Vigil: a peer asked us about this master while we saw it SDOWN without ODOWN: the asker is
+   * SDOWN, so peers whose last answer was "not down" are asked again at the next tick.
+   */
+  reaskPeers: boolean;
   /** Key (`ip:port`) of the replica being promoted, null when none. */
   promotedReplica: string | null;
   /** Vigil: the replica SENTINEL FAILOVER … TO <ip> <port> named (key), null = the best one. */

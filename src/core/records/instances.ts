@@ -151,6 +151,7 @@ export function createMaster(
     candidateTime: 0,
     splitEpoch: 0n,
     splitCount: 0,
+    reaskPeers: false,
     promotedReplica: null,
     chosenReplica: null,
     replHistory: new Map(),

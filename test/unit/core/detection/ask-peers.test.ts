@@ -82,6 +82,42 @@ describe("ask-peers: asking", () => {
     expect(times).to.deep.equal([2300, 3300, 4300]);
   });
 
+  it("asks again at once the peers that said not down when a peer's ask shows it sees the master SDOWN", () => {
+    const d = withPeers(3);
+    d.acceptConnects(d.tick());
+    d.run(2200);
+    const PB = `sentinel:${PEER_B}`;
+    const answer = (link: string, down: boolean): void => {
+      d.step({
+        type: "is-master-down-reply",
+        link,
+        master: "mymaster",
+        reply: { down, leader: "*", leaderEpoch: 0n },
+      });
+    };
+    expect(asks(d.tick()).map((a) => a.link)).to.have.members([PA, PB]);
+    answer(PA, false);
+    answer(PB, true);
+    d.take();
+    expect(d.master().flags.has("o_down"), "quorum 3: B and us are not enough").to.equal(false);
+    expect(asks(d.tick())).to.deep.equal([]);
+    // A sentinel asks only while it sees the master SDOWN (a Redis one too).
+    d.step({
+      type: "is-master-down-request",
+      requestId: 7,
+      ip: "10.0.0.1",
+      port: 6379,
+      epoch: 0n,
+      runId: "*",
+    });
+    expect(d.take().wakeAt, "a tick at once to send them").to.equal(d.now);
+    expect(
+      asks(d.tick(0)).map((a) => a.link),
+      "A said not down; B needs no new ask",
+    ).to.deep.equal([PA]);
+    expect(asks(d.tick()), "once").to.deep.equal([]);
+  });
+
   it("puts our run id in the request while our failover is in progress", () => {
     const d = withPeers(3);
     d.acceptConnects(d.tick());

@@ -33,6 +33,8 @@ function odown(random = new CyclingRandom([0])) {
 describe("Ready.wakeAt", () => {
   it("asks for a tick at once on entering each failover state that acts on its first tick", () => {
     const { h, master } = odown();
+    // Both peers said "not down": we are first in the candidate order and stand at once.
+    for (const id of [PEER_B, PEER_C]) master.sentinels.get(id)!.lastMasterDownReplyTime = T0 - 10;
     expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(true);
     failoverStateMachine(h.at(T0), master);
     // wait_start, not elected yet: nothing to hurry.
@@ -57,7 +59,8 @@ describe("Ready.wakeAt", () => {
   it("asks for a tick at the candidate time drawn on ODOWN", () => {
     const { h, master } = odown(new CyclingRandom([200]));
     expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(false);
-    expect(h.take().wakeAt).to.equal(T0 + 200);
+    // Second in the candidate order: one candidate delay (250) plus the draw.
+    expect(h.take().wakeAt).to.equal(T0 + 450);
   });
 
   it("asks for a tick at once after a peer's is-master-down-by-addr reply", () => {
