@@ -5,7 +5,8 @@
 // (any sentinel), +switch-master published by every sentinel (the leader's comes once the other
 // replica is reconfigured), all sentinels answering the new address, the first successful write of an
 // ioredis client in sentinel mode (writing every ~10 ms), and the other replica reporting
-// master_link_status:up towards the promoted one. Prints medians with min–max per metric and
+// master_link_status:up towards the promoted one, and counts the +try-failover events (one per
+// candidate and epoch: more than one in a run is a split vote or a failed election). Prints medians with min–max per metric and
 // implementation, the vigil/redis ratio, and a final one-line JSON summary.
 //
 // With --tls every process runs on TLS only (port 0 + tls-port, tls-replication yes; the
@@ -32,6 +33,8 @@ const METRICS = [
   ["allAnswer", "all sentinels answer new addr"],
   ["firstWrite", "first client write ok"],
   ["replicaUp", "other replica link up"],
+  // A count, not a time: more than one in a run is a split vote or a failed election.
+  ["tries", "+try-failover events (count)"],
 ] as const;
 type Metric = (typeof METRICS)[number][0];
 type Mode = "SIGKILL" | "SIGSTOP";
@@ -255,6 +258,7 @@ async function oneRun(config: RunConfig): Promise<Timings> {
       replicaUp: replicaUpAt,
       firstWrite: writer.firstSuccessAfter(killedAt),
     };
+    const tries = recorder.all("+try-failover", { since: killedAt }).length;
     for (const [metric] of METRICS) {
       const event = EVENT_OF[metric];
       const at =
@@ -264,7 +268,8 @@ async function oneRun(config: RunConfig): Promise<Timings> {
               since: killedAt,
               ...(metric === "sdown" ? { contains: "master " } : {}),
             })?.at;
-      if (at !== undefined) timings[metric] = round(at - killedAt);
+      if (metric === "tries") timings.tries = tries;
+      else if (at !== undefined) timings[metric] = round(at - killedAt);
     }
     if (timings.firstWrite === undefined) {
       console.error(

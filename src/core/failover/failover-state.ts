@@ -21,7 +21,7 @@ import type { AdminResult } from "../model/ready.js";
 import { explainReplicaExclusion, selectReplica } from "./replica-selection.js";
 import { logReplidMismatches } from "./replica-identity.js";
 import { sameAddr } from "../records/hosts.js";
-import type { MasterState, ReplicaState } from "../model/state.js";
+import type { MasterState, PeerState, ReplicaState } from "../model/state.js";
 import { LIMITS } from "../model/timing.js";
 
 export { abortFailover };
@@ -101,14 +101,14 @@ export function failoverGated(ctx: CoreView, master: MasterState): boolean {
 function candidateDelayOver(ctx: CoreContext, master: MasterState): boolean {
   if (master.candidateTime !== 0) {
     // Those ranked before us may since have answered that they do not see the master SDOWN.
-    const first = master.splitCount === 0 && candidateRank(ctx, master) === 0;
+    const first = master.splitCount === 0 && rankNow(ctx, master) === 0;
     if (ctx.now < master.candidateTime && !first) return false;
     master.candidateTime = 0;
     return true;
   }
   const range = candidateDelayRange(ctx, master);
   if (range <= 0 || master.sentinels.size === 0) return true;
-  const rank = master.splitCount === 0 ? candidateRank(ctx, master) : 0;
+  const rank = master.splitCount === 0 ? rankNow(ctx, master) : 0;
   if (master.splitCount === 0 && rank === 0) return true;
   const delay = rank * range + ctx.random.int(range);
   if (delay === 0) return true;
@@ -122,23 +122,60 @@ function candidateDelayOver(ctx: CoreContext, master: MasterState): boolean {
  * Our place among the sentinels that may stand for this master now: ourselves and every peer
  * we can reach unless its fresh answer (askPeriod × 5, as for ODOWN) says it does not see the
  * master SDOWN: it cannot stand before it does, and when it does and asks us, our vote request
- * is already on its way to it (ask-peers.ts asks it again at once). Sentinels are ordered by
- * the FNV-1a hash of their lower-case run id and the epoch we would stand in, so the order
- * differs from epoch to epoch and every sentinel computes the same one.
+ * is already on its way to it (ask-peers.ts asks it again at once), unless the answer is only a
+ * moment old (notDownSettle). A peer we see SDOWN does not count either: its connection may
+ * still look up (a partition closes nothing), but it has not answered for down-after, so neither
+ * its vote requests nor ours get through. Sentinels are ordered by the FNV-1a hash of their
+ * lower-case run id and the epoch we would stand in, so the order differs from epoch to epoch
+ * and every sentinel computes the same one.
  */
-export function candidateRank(ctx: CoreContext, master: MasterState): number {
+export function candidateRank(ctx: CoreView, master: MasterState): CandidateRank {
   const epoch = ctx.state.currentEpoch + 1n;
   const mine = rankKey(ctx.state.myId, epoch);
   const freshness = ctx.state.timing.askPeriod * 5;
   let rank = 0;
+  let settlesAt = 0;
   for (const peer of master.sentinels.values()) {
-    if (!linkUsable(peer.link)) continue;
-    const answered =
-      peer.lastMasterDownReplyTime !== 0 && ctx.now - peer.lastMasterDownReplyTime <= freshness;
-    if (answered && !peer.flags.has("master_down")) continue;
+    if (!linkUsable(peer.link) || peer.flags.has("s_down")) continue;
     const theirs = rankKey(peer.runId, epoch);
-    if (theirs.hash < mine.hash || (theirs.hash === mine.hash && theirs.id < mine.id)) rank++;
+    if (theirs.hash > mine.hash || (theirs.hash === mine.hash && theirs.id >= mine.id)) continue;
+    const since = ctx.now - peer.lastMasterDownReplyTime;
+    const answered = peer.lastMasterDownReplyTime !== 0 && since <= freshness;
+    if (answered && !peer.flags.has("master_down")) {
+      const settle = notDownSettle(peer);
+      if (since >= settle) continue;
+      const at = peer.lastMasterDownReplyTime + settle;
+      if (settlesAt === 0 || at < settlesAt) settlesAt = at;
+    }
+    rank++;
   }
+  return { rank, settlesAt };
+}
+
+export interface CandidateRank {
+  /** How many sentinels that may stand now rank before us. */
+  readonly rank: number;
+  /** When the first "not down" answer of one of them is old enough to leave it out; 0 = none. */
+  readonly settlesAt: number;
+}
+
+/**
+ * How long a peer's "not down" still leaves it in the order. After a kill every sentinel sees
+ * the master's connection drop at once and SDOWN down-after later, all within a few ms: a peer
+ * that answered "not down" just before its own SDOWN may reach ODOWN through the others' answers
+ * and stand before our vote request reaches it (a split vote). A round trip later (four of its
+ * last ones, at least NOT_DOWN_SETTLE ms) it has either asked us or stood, or its answer holds.
+ */
+const NOT_DOWN_SETTLE = 20;
+
+function notDownSettle(peer: PeerState): number {
+  return Math.max(NOT_DOWN_SETTLE, Math.ceil(ASK_RTT_FACTOR * peer.askRtt));
+}
+
+/** candidateRank's rank; asks for a tick when a peer before us may leave the order. */
+function rankNow(ctx: CoreContext, master: MasterState): number {
+  const { rank, settlesAt } = candidateRank(ctx, master);
+  if (settlesAt !== 0) ctx.out.wake(settlesAt);
   return rank;
 }
 

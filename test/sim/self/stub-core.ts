@@ -86,5 +86,6 @@ export function ready(parts: {
     scripts: [],
     exitCode: null,
     wakeAt: null,
+    tickRecords: 0,
   };
 }
