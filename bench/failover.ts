@@ -6,7 +6,8 @@
 // replica is reconfigured), all sentinels answering the new address, the first successful write of an
 // ioredis client in sentinel mode (writing every ~10 ms), and the other replica reporting
 // master_link_status:up towards the promoted one, and counts the +try-failover events (one per
-// candidate and epoch: more than one in a run is a split vote or a failed election). Prints medians with min–max per metric and
+// candidate and epoch: more than one in a run is two candidates or a failed election) and the
+// -failover-abort-not-elected events (an election nobody won: a split vote). Prints medians with min–max per metric and
 // implementation, the vigil/redis ratio, and a final one-line JSON summary.
 //
 // With --tls every process runs on TLS only (port 0 + tls-port, tls-replication yes; the
@@ -35,6 +36,7 @@ const METRICS = [
   ["replicaUp", "other replica link up"],
   // A count, not a time: more than one in a run is a split vote or a failed election.
   ["tries", "+try-failover events (count)"],
+  ["aborts", "-failover-abort-not-elected (count)"],
 ] as const;
 type Metric = (typeof METRICS)[number][0];
 type Mode = "SIGKILL" | "SIGSTOP";
@@ -259,6 +261,7 @@ async function oneRun(config: RunConfig): Promise<Timings> {
       firstWrite: writer.firstSuccessAfter(killedAt),
     };
     const tries = recorder.all("+try-failover", { since: killedAt }).length;
+    const aborts = recorder.all("-failover-abort-not-elected", { since: killedAt }).length;
     for (const [metric] of METRICS) {
       const event = EVENT_OF[metric];
       const at =
@@ -269,6 +272,7 @@ async function oneRun(config: RunConfig): Promise<Timings> {
               ...(metric === "sdown" ? { contains: "master " } : {}),
             })?.at;
       if (metric === "tries") timings.tries = tries;
+      else if (metric === "aborts") timings.aborts = aborts;
       else if (at !== undefined) timings[metric] = round(at - killedAt);
     }
     if (timings.firstWrite === undefined) {
