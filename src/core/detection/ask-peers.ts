@@ -38,7 +38,10 @@ export function askMasterStateToOtherSentinels(
       if (peer.flags.has("master_down")) peer.flags.delete("master_down");
       if (peer.leader !== "") peer.leader = "";
     }
-    if (!masterSdown || peer.flags.has("master_down")) peer.reaskWanted = false;
+    // Read before written: this runs for every peer of every master on every tick.
+    if (peer.reaskWanted && (!masterSdown || peer.flags.has("master_down"))) {
+      peer.reaskWanted = false;
+    }
     if (!masterSdown) continue;
     if (!linkUsable(peer.link)) continue;
     // Vigil: a peer that said "not down" is asked again at once when another peer's ask told
