@@ -5,7 +5,9 @@
 // (any sentinel), +switch-master published by every sentinel (the leader's comes once the other
 // replica is reconfigured), all sentinels answering the new address, the first successful write of an
 // ioredis client in sentinel mode (writing every ~10 ms), and the other replica reporting
-// master_link_status:up towards the promoted one. Prints medians with min–max per metric and
+// master_link_status:up towards the promoted one, and counts the +try-failover events (one per
+// candidate and epoch: more than one in a run is two candidates or a failed election) and the
+// -failover-abort-not-elected events (an election nobody won: a split vote). Prints medians with min–max per metric and
 // implementation, the vigil/redis ratio, and a final one-line JSON summary.
 //
 // With --tls every process runs on TLS only (port 0 + tls-port, tls-replication yes; the
@@ -32,6 +34,9 @@ const METRICS = [
   ["allAnswer", "all sentinels answer new addr"],
   ["firstWrite", "first client write ok"],
   ["replicaUp", "other replica link up"],
+  // A count, not a time: more than one in a run is a split vote or a failed election.
+  ["tries", "+try-failover events (count)"],
+  ["aborts", "-failover-abort-not-elected (count)"],
 ] as const;
 type Metric = (typeof METRICS)[number][0];
 type Mode = "SIGKILL" | "SIGSTOP";
@@ -255,6 +260,8 @@ async function oneRun(config: RunConfig): Promise<Timings> {
       replicaUp: replicaUpAt,
       firstWrite: writer.firstSuccessAfter(killedAt),
     };
+    const tries = recorder.all("+try-failover", { since: killedAt }).length;
+    const aborts = recorder.all("-failover-abort-not-elected", { since: killedAt }).length;
     for (const [metric] of METRICS) {
       const event = EVENT_OF[metric];
       const at =
@@ -264,7 +271,9 @@ async function oneRun(config: RunConfig): Promise<Timings> {
               since: killedAt,
               ...(metric === "sdown" ? { contains: "master " } : {}),
             })?.at;
-      if (at !== undefined) timings[metric] = round(at - killedAt);
+      if (metric === "tries") timings.tries = tries;
+      else if (metric === "aborts") timings.aborts = aborts;
+      else if (at !== undefined) timings[metric] = round(at - killedAt);
     }
     if (timings.firstWrite === undefined) {
       console.error(

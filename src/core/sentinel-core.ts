@@ -131,7 +131,9 @@ function tick(ctx: CoreContext, wallNow: number, mode: QuietGateMode): void {
   checkTiltCondition(ctx, wallNow);
   const honour = !ctx.state.tilt && mode !== "off";
   let switching: MasterState | null = null;
+  let records = 0;
   for (const master of snapshotValues(ctx.state.masters, scratchMasters)) {
+    records += 1 + master.replicas.size + master.sentinels.size;
     // A replica's or peer's gate holds only while the master is quiet too.
     const groupQuiet = visit(ctx, master, master, honour, mode) && honour;
     if (master.replicas.size > 0) {
@@ -147,6 +149,7 @@ function tick(ctx: CoreContext, wallNow: number, mode: QuietGateMode): void {
     if (master.failoverState === "update_config") switching = master;
   }
   if (switching !== null) switchToPromotedReplica(ctx, switching);
+  ctx.out.tickVisited(records);
 }
 
 function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): void {

@@ -292,7 +292,7 @@ export class Runtime {
   private followUp(ready: Ready): void {
     if (this.stopped || ready.exitCode !== null) return;
     const now = this.options.now();
-    const step = this.wakePlan.next(ready.wakeAt, now);
+    const step = this.wakePlan.next(ready.wakeAt, now, ready.tickRecords);
     switch (step.kind) {
       case "tick-now":
         this.queue.push({ type: "tick", wallNow: (this.options.wallNow ?? systemWallNow)() });

@@ -11,12 +11,19 @@
  *   --update-golden  rewrite golden traces (UPDATE_GOLDEN=1)
  *   --rewrite        write actual outputs into test/sim/scenarios/*.txt (REWRITE=1)
  *   --measure N      print failover time and split-vote rate for 3/5/7 sentinels over N seeds
+ *   --measure-first N  the same for bench/failover.ts's set-up (down-after 1000, kill and
+ *                    pause, first +switch-master)
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { realCore } from "./harness/core-factory.js";
 import { LAN_PATH } from "./harness/fake-network.js";
-import { measureFailover, summarize } from "./harness/measure.js";
+import {
+  measureFailover,
+  measureFirstSwitch,
+  summarize,
+  summarizeFirstSwitch,
+} from "./harness/measure.js";
 
 function parseArgs(argv: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -53,7 +60,31 @@ function measure(runs: number): void {
       const s = summarize(n, samples);
       const pct = `${(s.splitRate * 100).toFixed(1)}%`;
       console.log(
-        [s.sentinels, s.runs, s.failed, pct, s.p50, s.p90, s.p99, s.max].map(String).join(" "),
+        [s.sentinels, s.runs, s.failed, pct, s.p50, s.p90, s.p99, s.max]
+          .map((v) => (typeof v === "number" ? String(Math.round(v)) : v))
+          .join(" "),
+      );
+    }
+  }
+}
+
+/** bench/failover.ts's set-up in virtual time: down-after 1000, first +switch-master. */
+function measureFirst(runs: number): void {
+  for (const fault of ["kill", "pause"] as const) {
+    console.log(
+      `LAN 0.1-1 ms, down-after 1000: ${fault} master -> first +switch-master (ms after the fault)`,
+    );
+    console.log("sentinels runs no-switch split-rate p50-ms p90-ms p99-ms max-ms");
+    for (const n of [3, 5, 7]) {
+      const samples = Array.from({ length: runs }, (_, i) =>
+        measureFirstSwitch(realCore, n, 10_000 + i, 1000, fault),
+      );
+      const s = summarizeFirstSwitch(n, samples);
+      const pct = `${(s.splitRate * 100).toFixed(1)}%`;
+      console.log(
+        [s.sentinels, s.runs, s.failed, pct, s.p50, s.p90, s.p99, s.max]
+          .map((v) => (typeof v === "number" ? String(Math.round(v)) : v))
+          .join(" "),
       );
     }
   }
@@ -61,8 +92,10 @@ function measure(runs: number): void {
 
 const args = parseArgs(process.argv.slice(2));
 const measureRuns = args.get("measure");
-if (measureRuns !== undefined) {
-  measure(Number(measureRuns));
+const measureFirstRuns = args.get("measure-first");
+if (measureRuns !== undefined || measureFirstRuns !== undefined) {
+  if (measureRuns !== undefined) measure(Number(measureRuns));
+  if (measureFirstRuns !== undefined) measureFirst(Number(measureFirstRuns));
 } else {
   const env: NodeJS.ProcessEnv = { ...process.env };
   const map: readonly (readonly [string, string])[] = [

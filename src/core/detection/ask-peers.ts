@@ -15,6 +15,9 @@ import { commandDone } from "../records/link-health.js";
 import { linkUsers } from "../records/link-users.js";
 import type { LinkId, MasterState } from "../model/state.js";
 
+/** Redis's longest gap between two ticks (hz 10): how often it re-sends an unanswered ask. */
+const ASK_RESEND_GAP = 100;
+
 export function askMasterStateToOtherSentinels(
   ctx: CoreContext,
   master: MasterState,
@@ -35,9 +38,23 @@ export function askMasterStateToOtherSentinels(
       if (peer.flags.has("master_down")) peer.flags.delete("master_down");
       if (peer.leader !== "") peer.leader = "";
     }
+    // Read before written: this runs for every peer of every master on every tick.
+    if (peer.reaskWanted && (!masterSdown || peer.flags.has("master_down"))) {
+      peer.reaskWanted = false;
+    }
     if (!masterSdown) continue;
     if (!linkUsable(peer.link)) continue;
-    if (!forced && elapsed < askPeriod) continue;
+    // Vigil: a peer that said "not down" is asked again at once when another peer's ask told
+    // us that one more sentinel sees the master SDOWN (serveIsMasterDownRequest), or once the
+    // ask on its way is answered (seven sentinels asking each other at once queued dozens of
+    // asks per link when each request brought one more).
+    const inFlight = peer.askSentTime !== 0 && ctx.now - peer.askSentTime <= askPeriod * 5;
+    const again = peer.reaskWanted && !inFlight;
+    if (again) peer.reaskWanted = false;
+    if (!forced && !again && elapsed < askPeriod) continue;
+    // An unanswered ask is sent again at every tick (Redis timestamps only the answers), but not
+    // within ASK_RESEND_GAP of the first: the at-once ticks would multiply it.
+    if (!forced && inFlight && ctx.now - peer.askSentTime < ASK_RESEND_GAP) continue;
     ctx.out.command({
       type: "ask-master-down",
       link: peer.link.id,
@@ -78,12 +95,17 @@ export function onIsMasterDownReply(
   if (user?.instance.kind !== "sentinel") return;
   const peer = user.instance;
   peer.lastMasterDownReplyTime = ctx.now;
-  // ODOWN or the election may now be decided: the next tick need not wait.
-  ctx.out.wake(ctx.now);
   if (peer.askSentTime !== 0) {
     peer.askRtt = ctx.now - peer.askSentTime;
     peer.askSentTime = 0;
   }
+  // ODOWN, the candidate order or the election may now be decided: the next tick need not
+  // wait. An answer that repeats the last one decides nothing new, unless it is a "not down"
+  // while we wait to stand (fresh, it can move us up the order) or while this peer is to be
+  // asked again.
+  let news =
+    reply.down !== peer.flags.has("master_down") ||
+    (!reply.down && (user.master.candidateTime !== 0 || peer.reaskWanted));
   if (reply.down) peer.flags.add("master_down");
   else peer.flags.delete("master_down");
   // "*" = the peer did not vote (we did not ask for a vote).
@@ -91,9 +113,11 @@ export function onIsMasterDownReply(
     if (peer.leaderEpoch !== reply.leaderEpoch) {
       ctx.out.log("warning", `${peer.name} voted for ${reply.leader} ${reply.leaderEpoch}`);
     }
+    if (peer.leader !== reply.leader || peer.leaderEpoch !== reply.leaderEpoch) news = true;
     peer.leader = reply.leader;
     peer.leaderEpoch = reply.leaderEpoch;
   }
+  if (news) ctx.out.wake(ctx.now);
 }
 
 /** The first master (in table order) monitored at this address. */
@@ -120,6 +144,18 @@ export function serveIsMasterDownRequest(
 ): void {
   const master = findMasterByAddr(ctx, request.ip, request.port);
   const down = master !== null && master.flags.has("s_down") && !ctx.state.tilt;
+  // Vigil: a sentinel asks only while it sees the master SDOWN, so this request is news for our
+  // own ODOWN count: re-ask the peers that answered "not down" (docs/COMPATIBILITY.md, ODOWN).
+  // The shell is asked for a tick at once to send them.
+  if (master !== null && down && !master.flags.has("o_down")) {
+    let wanted = false;
+    for (const peer of master.sentinels.values()) {
+      if (peer.flags.has("master_down") || peer.reaskWanted) continue;
+      peer.reaskWanted = true;
+      wanted = true;
+    }
+    if (wanted) ctx.out.wake(ctx.now);
+  }
   let leader = "*";
   let leaderEpoch: Epoch = 0n;
   if (master !== null && request.runId !== "*") {

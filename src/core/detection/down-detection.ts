@@ -40,6 +40,24 @@ export function isSubjectivelyDown(
   );
 }
 
+/** The longest wait between two regular ticks (hz 10, docs/PROTOCOL.md §1). */
+const LONGEST_TICK_GAP = 100;
+
+/**
+ * Vigil: a master unanswered for nearly down-after asks for a tick just past it, as a dropped
+ * link does (link-health.ts: wakeAfterDrop), so SDOWN is declared when the rule first holds
+ * instead of at the next regular tick, up to 100 ms later (a frozen master's PINGs go
+ * unanswered without a link event). Only a master whose SDOWN would fall before the next tick
+ * asks: a healthy one asks for nothing.
+ */
+function wakeAtDownAfter(ctx: CoreContext, instance: InstanceState, master: MasterState): void {
+  if (instance.kind !== "master") return;
+  const unanswered = unansweredFor(ctx, instance);
+  if (unanswered === 0) return;
+  const left = master.settings.downAfterPeriod - unanswered;
+  if (left >= 0 && left < LONGEST_TICK_GAP) ctx.out.wake(ctx.now + left + 1);
+}
+
 /** sentinel.c: sentinelCheckSubjectivelyDown (acting half of every record). */
 export function checkSubjectivelyDown(
   ctx: CoreContext,
@@ -58,6 +76,8 @@ export function checkSubjectivelyDown(
     // s_down_since_time is kept: "no recent down" tests look at it.
     instance.flags.delete("s_down");
     instance.flags.delete("script_kill_sent");
+  } else {
+    wakeAtDownAfter(ctx, instance, master);
   }
 }
 

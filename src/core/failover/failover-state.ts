@@ -8,6 +8,8 @@
 import type { CoreContext, CoreView } from "../model/context.js";
 import { assertNever } from "../basics/assert.js";
 import { EPOCH_MAX } from "../basics/epoch.js";
+import type { Epoch } from "../basics/epoch.js";
+import { linkUsable } from "../records/instances.js";
 import { abortFailover } from "./abort.js";
 import { failoverSendFailover } from "./coordinated.js";
 import { failoverSendSlaveofNoone, failoverWaitPromotion } from "./promotion.js";
@@ -19,7 +21,7 @@ import type { AdminResult } from "../model/ready.js";
 import { explainReplicaExclusion, selectReplica } from "./replica-selection.js";
 import { logReplidMismatches } from "./replica-identity.js";
 import { sameAddr } from "../records/hosts.js";
-import type { MasterState, ReplicaState } from "../model/state.js";
+import type { MasterState, PeerState, ReplicaState } from "../model/state.js";
 import { LIMITS } from "../model/timing.js";
 
 export { abortFailover };
@@ -88,24 +90,104 @@ export function failoverGated(ctx: CoreView, master: MasterState): boolean {
 }
 
 /**
- * The randomized candidate delay (Raft's randomized election timeout): the first call while
- * ODOWN draws when we stand; true once that time has come. After split votes in a row the range
- * backs off exponentially. No peers, or a zero draw, stands at once.
+ * When we stand after ODOWN. The sentinels that may be standing now are ranked by a hash of
+ * their run id and the epoch to stand in (candidateRank): the first of them stands at once, the
+ * k-th only after k ranges of the candidate delay plus a random part of one (Raft's randomized
+ * election timeout, now a fallback for a silent first candidate): the first one's vote request
+ * reaches the others before they stand, and their vote arms their gate. After split votes in a
+ * row the delay is random again, backing off exponentially. No peers, or a zero draw, stands at
+ * once. Only when we stand changes, never how anyone votes.
  */
 function candidateDelayOver(ctx: CoreContext, master: MasterState): boolean {
   if (master.candidateTime !== 0) {
-    if (ctx.now < master.candidateTime) return false;
+    // Those ranked before us may since have answered that they do not see the master SDOWN.
+    const first = master.splitCount === 0 && rankNow(ctx, master) === 0;
+    if (ctx.now < master.candidateTime && !first) return false;
     master.candidateTime = 0;
     return true;
   }
   const range = candidateDelayRange(ctx, master);
   if (range <= 0 || master.sentinels.size === 0) return true;
-  const delay = ctx.random.int(range);
+  const rank = master.splitCount === 0 ? rankNow(ctx, master) : 0;
+  if (master.splitCount === 0 && rank === 0) return true;
+  const delay = rank * range + ctx.random.int(range);
   if (delay === 0) return true;
   master.candidateTime = ctx.now + delay;
   // Stand at that very moment rather than at the first tick after it.
   ctx.out.wake(master.candidateTime);
   return false;
+}
+
+/**
+ * Our place among the sentinels that may stand for this master now: ourselves and every peer
+ * we can reach unless its fresh answer (askPeriod × 5, as for ODOWN) says it does not see the
+ * master SDOWN: it cannot stand before it does, and when it does and asks us, our vote request
+ * is already on its way to it (ask-peers.ts asks it again at once), unless the answer is only a
+ * moment old (notDownSettle). A peer we see SDOWN does not count either: its connection may
+ * still look up (a partition closes nothing), but it has not answered for down-after, so neither
+ * its vote requests nor ours get through. Sentinels are ordered by the FNV-1a hash of their
+ * lower-case run id and the epoch we would stand in, so the order differs from epoch to epoch
+ * and every sentinel computes the same one.
+ */
+export function candidateRank(ctx: CoreView, master: MasterState): CandidateRank {
+  const epoch = ctx.state.currentEpoch + 1n;
+  const mine = rankKey(ctx.state.myId, epoch);
+  const freshness = ctx.state.timing.askPeriod * 5;
+  let rank = 0;
+  let settlesAt = 0;
+  for (const peer of master.sentinels.values()) {
+    if (!linkUsable(peer.link) || peer.flags.has("s_down")) continue;
+    const theirs = rankKey(peer.runId, epoch);
+    if (theirs.hash > mine.hash || (theirs.hash === mine.hash && theirs.id >= mine.id)) continue;
+    const since = ctx.now - peer.lastMasterDownReplyTime;
+    const answered = peer.lastMasterDownReplyTime !== 0 && since <= freshness;
+    if (answered && !peer.flags.has("master_down")) {
+      const settle = notDownSettle(peer);
+      if (since >= settle) continue;
+      const at = peer.lastMasterDownReplyTime + settle;
+      if (settlesAt === 0 || at < settlesAt) settlesAt = at;
+    }
+    rank++;
+  }
+  return { rank, settlesAt };
+}
+
+export interface CandidateRank {
+  /** How many sentinels that may stand now rank before us. */
+  readonly rank: number;
+  /** When the first "not down" answer of one of them is old enough to leave it out; 0 = none. */
+  readonly settlesAt: number;
+}
+
+/**
+ * How long a peer's "not down" still leaves it in the order. After a kill every sentinel sees
+ * the master's connection drop at once and SDOWN down-after later, all within a few ms: a peer
+ * that answered "not down" just before its own SDOWN may reach ODOWN through the others' answers
+ * and stand before our vote request reaches it (a split vote). A round trip later (four of its
+ * last ones, at least NOT_DOWN_SETTLE ms) it has either asked us or stood, or its answer holds.
+ */
+const NOT_DOWN_SETTLE = 20;
+
+function notDownSettle(peer: PeerState): number {
+  return Math.max(NOT_DOWN_SETTLE, Math.ceil(ASK_RTT_FACTOR * peer.askRtt));
+}
+
+/** candidateRank's rank; asks for a tick when a peer before us may leave the order. */
+function rankNow(ctx: CoreContext, master: MasterState): number {
+  const { rank, settlesAt } = candidateRank(ctx, master);
+  if (settlesAt !== 0) ctx.out.wake(settlesAt);
+  return rank;
+}
+
+function rankKey(runId: string, epoch: Epoch): { hash: number; id: string } {
+  const id = runId.toLowerCase();
+  const text = `${id}:${epoch}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return { hash, id };
 }
 
 /**

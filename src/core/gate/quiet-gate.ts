@@ -34,7 +34,7 @@ import { infoPeriodFor } from "../monitor/periodic.js";
 import type { Input } from "../model/inputs.js";
 import { linkUsers } from "../records/link-users.js";
 import type { InstanceState, LinkId, MasterState, SentinelState } from "../model/state.js";
-import { LIMITS } from "../model/timing.js";
+import { LIMITS, pingPeriodFor } from "../model/timing.js";
 
 export type QuietGateMode = "on" | "off" | "verify";
 
@@ -74,7 +74,7 @@ export function quietUntil(ctx: CoreContext, instance: InstanceState, master: Ma
 
   const timing = ctx.state.timing;
   const downAfter = master.settings.downAfterPeriod;
-  const pingPeriod = Math.min(downAfter, timing.pingPeriod);
+  const pingPeriod = pingPeriodFor(timing, downAfter);
   const publishPeriod = timing.publishPeriod;
   // A hello never published (or forced) goes out at once.
   if (instance.lastPubTime === 0) return 0;

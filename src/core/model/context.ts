@@ -36,6 +36,8 @@ export class ReadyBuilder {
   private exitCode: number | null = null;
   /** Ticks asked for and not had yet, ascending, no duplicates (wake-ups outlive a take). */
   private readonly wakeups: number[] = [];
+  /** The records the last tick visited (Ready.tickRecords). */
+  private tickRecords = 0;
   /** Calls that added anything, ever: a step that changed it produced output (quiet-gate.ts). */
   private writes = 0;
   private commandWrites = 0;
@@ -103,6 +105,11 @@ export class ReadyBuilder {
     w.splice(i, 0, at);
   }
 
+  /** The records a tick visits, counted at each tick (Ready.tickRecords). */
+  tickVisited(records: number): void {
+    this.tickRecords = records;
+  }
+
   /** A tick at `now` is being stepped: the wake-ups it answers are done. */
   ticked(now: number): void {
     let n = 0;
@@ -154,6 +161,7 @@ export class ReadyBuilder {
       scripts: this.scripts,
       exitCode: this.exitCode,
       wakeAt: this.wakeups[0] ?? null,
+      tickRecords: this.tickRecords,
     };
     this.persistWanted = false;
     this.persistSoonWanted = false;

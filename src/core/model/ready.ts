@@ -13,7 +13,8 @@
  * (docs/ARCHITECTURE.md, "Ready"): each `connect` its timeout, each warning event of a master
  * with a notification-script its job (`notifications`), and `wakeAt`, the monotonic time at
  * which the core next wants a tick sooner than the regular one (at or before `now`: at once,
- * after this batch). Runtime and the simulator's executor carry out this one contract.
+ * after this batch), with `tickRecords`, what such a tick costs. Runtime and the simulator's
+ * executor carry out this one contract.
  */
 import type { Addr } from "../basics/addr.js";
 import type { PersistedState } from "./config.js";
@@ -168,6 +169,11 @@ export interface Ready {
    * current wish, the executor keeps one timer for it.
    */
   readonly wakeAt: number | null;
+  /**
+   * The records (masters, replicas, peers) the last tick visited: what one more tick costs. The
+   * executor allows more at-once ticks between two regular ones when they are cheap.
+   */
+  readonly tickRecords: number;
 }
 
 /** Nothing to carry out (`wakeAt` is a wish, not work). */

@@ -152,6 +152,12 @@ export interface PeerState extends InstanceCommon {
   /** How long the peer took to answer the last one (ms); 0 = not measured yet. */
   askRtt: number;
   /**
+   * Vigil: another peer asked us about this master while we saw it SDOWN without ODOWN (the
+   * asker is SDOWN), and this peer's last answer was "not down": ask it again at the next tick,
+   * or once the ask on its way is answered.
+   */
+  reaskWanted: boolean;
+  /**
    * Vigil: the address this run id had before its last address switch (null = none), when the
    * current one was taken, and when a run id announced from two addresses was last reported
    * (hello.ts: two sentinels sharing one `sentinel myid`).

@@ -23,12 +23,13 @@ export interface Timing {
    */
   failoverInfoPeriod: number;
   /**
-   * Vigil's addition: on ODOWN, wait a random 0..candidateDelay ms before standing as candidate
-   * (bumping the epoch and asking for votes). The master's links drop at once for every sentinel,
-   * so without it several sentinels stand within one network delay of each other and can split
-   * the vote; a Redis split costs 2 × failover-timeout. A vote request arriving meanwhile is
-   * answered as usual and arms the gate, so we then do not stand. 0 = stand at once, as Redis.
-   * Only when we stand changes: the wire protocol and the vote rule are untouched.
+   * Vigil's addition: on ODOWN, the sentinels that may be standing are ranked (failover/
+   * failover-state.ts: candidateRank); the first stands at once, the k-th after k × candidate
+   * Delay plus a random 0..candidateDelay ms. The master's links drop at once for every
+   * sentinel, so without it several sentinels stand within one network delay of each other and
+   * can split the vote; a Redis split costs 2 × failover-timeout. A vote request arriving
+   * meanwhile is answered as usual and arms the gate, so we then do not stand. 0 = stand at
+   * once, as Redis. Only when we stand changes: the wire protocol and the vote rule are untouched.
    */
   candidateDelay: number;
   /**
@@ -110,3 +111,19 @@ export const LIMITS = {
   /** Replica selection: INFO age limit otherwise (SENTINEL_INFO_PERIOD*3). */
   selectionInfoAge: 30_000,
 } as const;
+
+/** The shortest PING period a short down-after brings (Redis's own floor is down-after). */
+const PING_PERIOD_FLOOR = 100;
+
+/**
+ * The PING period of an instance whose master has this down-after-milliseconds. Redis's is
+ * min(down-after, PING-PERIOD). Vigil's (docs/COMPATIBILITY.md, "PING period") is a quarter of
+ * down-after when that is shorter, never below min(down-after, 100 ms): a frozen master's first
+ * unanswered PING leaves within a quarter of down-after of the freeze, so SDOWN comes at most
+ * 1.25 × down-after after it instead of down-after + 1 s. From down-after 4000 up (the default
+ * is 30 s) it is exactly Redis's period.
+ */
+export function pingPeriodFor(timing: Readonly<Timing>, downAfter: number): number {
+  const quarter = Math.max(Math.ceil(downAfter / 4), Math.min(downAfter, PING_PERIOD_FLOOR));
+  return Math.min(timing.pingPeriod, quarter);
+}

@@ -17,7 +17,7 @@ import { linkUsable } from "../records/instances.js";
 import { sendPing } from "../records/link-health.js";
 import { notePendingHello, takePendingHello } from "../records/pending-hellos.js";
 import type { InstanceState, LinkId, MasterState, ReplicaState } from "../model/state.js";
-import { LIMITS } from "../model/timing.js";
+import { LIMITS, pingPeriodFor } from "../model/timing.js";
 import { firstLinkUser } from "../records/link-users.js";
 import { commandDone } from "../records/link-health.js";
 
@@ -138,7 +138,7 @@ export function sendPeriodicCommands(
   if (link.pendingCommands >= LIMITS.maxPendingCommands * link.refcount) return;
 
   const timing = ctx.state.timing;
-  const pingPeriod = Math.min(master.settings.downAfterPeriod, timing.pingPeriod);
+  const pingPeriod = pingPeriodFor(timing, master.settings.downAfterPeriod);
   const publishPeriod = timing.publishPeriod;
   const pingWaited = now - link.lastPingTime > pingPeriod / 2;
   const sincePub = now - instance.lastPubTime;

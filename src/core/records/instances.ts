@@ -222,6 +222,7 @@ export function createPeer(
     leaderEpoch: 0n,
     lastMasterDownReplyTime: ctx.now,
     askSentTime: 0,
+    reaskWanted: false,
     askRtt: 0,
     previousAddr: null,
     addrSince: ctx.now,

@@ -77,6 +77,55 @@ export function measureFailover(
   return { seed, switchMs: ok ? c.now() - killedAt : null, epochsTried: epochs.size };
 }
 
+export interface FirstSwitchSample {
+  readonly seed: number;
+  /** Fault → the first +switch-master of any sentinel, ms of virtual time; null if none. */
+  readonly firstSwitchMs: number | null;
+  readonly epochsTried: number;
+}
+
+/**
+ * The failover time bench/failover.ts reports (kill or freeze the master, time the first
+ * +switch-master), with a short down-after, on a healthy deployment of `sentinels`.
+ */
+export function measureFirstSwitch(
+  factory: CoreFactory,
+  sentinels: number,
+  seed: number,
+  downAfter: number,
+  fault: "kill" | "pause",
+  path: PathConfig = LAN_PATH,
+): FirstSwitchSample {
+  const c = new SimCluster({
+    seed,
+    topology: {
+      sentinels,
+      masters: 1,
+      replicas: 2,
+      preseed: true,
+      downAfter,
+      failoverTimeout: 30_000,
+      path,
+    },
+    factory,
+    trace: { keepLast: 50 },
+  });
+  c.start();
+  c.run(10_000 + c.random.fork("measure").int(2000));
+  if (fault === "kill") c.kill("r1.0");
+  else c.pause("r1.0");
+  const faultAt = c.now();
+  const switched = (): boolean => c.eventsOf("+switch-master").some((e) => e.time >= faultAt);
+  const ok = c.runUntilTrue(switched, 120_000, 10);
+  const first = c.eventsOf("+switch-master").find((e) => e.time >= faultAt);
+  const epochs = new Set((c.checker?.tryLog ?? []).map((t) => t.epoch));
+  return {
+    seed,
+    firstSwitchMs: ok && first !== undefined ? first.time - faultAt : null,
+    epochsTried: epochs.size,
+  };
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -96,4 +145,15 @@ export function summarize(sentinels: number, samples: readonly FailoverSample[])
     p99: percentile(times, 99),
     max: times[times.length - 1] ?? NaN,
   };
+}
+
+/** summarize for first-switch samples. */
+export function summarizeFirstSwitch(
+  sentinels: number,
+  samples: readonly FirstSwitchSample[],
+): FailoverStats {
+  return summarize(
+    sentinels,
+    samples.map((s) => ({ seed: s.seed, switchMs: s.firstSwitchMs, epochsTried: s.epochsTried })),
+  );
 }

@@ -307,7 +307,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   /** The core's wish for its next tick (wake-plan.ts), as the runtime follows it. */
   private followUp(ready: Ready): void {
     if (this.core === null || !this.up || ready.exitCode !== null) return;
-    const step = this.wakePlan.next(ready.wakeAt, this.monotonicNow());
+    const step = this.wakePlan.next(ready.wakeAt, this.monotonicNow(), ready.tickRecords);
     switch (step.kind) {
       case "tick-now":
         this.queue.push({ type: "tick", wallNow: this.wallNow() });

@@ -87,5 +87,6 @@ export function ready(parts: {
     scripts: [],
     exitCode: null,
     wakeAt: null,
+    tickRecords: 0,
   };
 }

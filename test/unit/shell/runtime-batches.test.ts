@@ -60,13 +60,20 @@ describe("runtime: batches", () => {
 });
 
 describe("runtime: the core's wake-up (Ready.wakeAt)", () => {
-  /** The core asks for a tick at `wakeAt(tickNumber)` after each of its ticks. */
-  function wakeAfterTicks(h: Harness, wakeAt: (tick: number) => number | null): () => number {
+  /**
+   * The core asks for a tick at `wakeAt(tickNumber)` after each of its ticks, each visiting
+   * `tickRecords` records.
+   */
+  function wakeAfterTicks(
+    h: Harness,
+    wakeAt: (tick: number) => number | null,
+    tickRecords = 5000,
+  ): () => number {
     let ticks = 0;
     h.core.respond = (input) => {
       if (input.type !== "tick") return {};
       ticks++;
-      return { wakeAt: wakeAt(ticks) };
+      return { wakeAt: wakeAt(ticks), tickRecords };
     };
     return () => ticks;
   }
@@ -90,7 +97,7 @@ describe("runtime: the core's wake-up (Ready.wakeAt)", () => {
     expect(ticks()).to.equal(1);
   });
 
-  it("caps the at-once ticks between two regular ticks", async () => {
+  it("caps the at-once ticks between two regular ticks at 8 when a tick visits many records", async () => {
     const h = harness();
     // A core that asks for a tick at once after every tick.
     wakeAfterTicks(h, () => 1000);
@@ -100,6 +107,22 @@ describe("runtime: the core's wake-up (Ready.wakeAt)", () => {
     h.runtime.push({ type: "tick", wallNow: 2 });
     await h.runtime.idle();
     expect(h.core.steps.filter((s) => s.type === "tick")).to.have.length(18);
+  });
+
+  it("allows up to 64 at-once ticks between two regular ticks while they visit at most 2048 records", async () => {
+    for (const [records, allowed] of [
+      [5, 64],
+      [64, 32],
+      [256, 8],
+      [500, 8],
+    ] as const) {
+      const h = harness();
+      wakeAfterTicks(h, () => 1000, records);
+      h.runtime.push({ type: "tick", wallNow: 1 });
+      await h.runtime.idle();
+      const ticks = h.core.steps.filter((s) => s.type === "tick").length;
+      expect(ticks, `${records} records per tick`).to.equal(1 + allowed);
+    }
   });
 
   it("ticks when a later wake-up time comes", async () => {

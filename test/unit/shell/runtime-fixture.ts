@@ -32,6 +32,7 @@ export function emptyReady(): Ready {
     scripts: [],
     exitCode: null,
     wakeAt: null,
+    tickRecords: 0,
   };
 }
 
@@ -65,6 +66,7 @@ export class FakeCore implements CoreDriver {
       scripts: [...this.pending.scripts, ...(out.scripts ?? [])],
       exitCode: out.exitCode ?? this.pending.exitCode,
       wakeAt: out.wakeAt !== undefined ? out.wakeAt : this.pending.wakeAt,
+      tickRecords: out.tickRecords ?? this.pending.tickRecords,
     };
   }
 

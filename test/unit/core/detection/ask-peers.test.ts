@@ -82,6 +82,107 @@ describe("ask-peers: asking", () => {
     expect(times).to.deep.equal([2300, 3300, 4300]);
   });
 
+  it("asks again at once the peers that said not down when a peer's ask shows it sees the master SDOWN", () => {
+    const d = withPeers(3);
+    d.acceptConnects(d.tick());
+    d.run(2200);
+    const PB = `sentinel:${PEER_B}`;
+    const answer = (link: string, down: boolean): void => {
+      d.step({
+        type: "is-master-down-reply",
+        link,
+        master: "mymaster",
+        reply: { down, leader: "*", leaderEpoch: 0n },
+      });
+    };
+    expect(asks(d.tick()).map((a) => a.link)).to.have.members([PA, PB]);
+    answer(PA, false);
+    answer(PB, true);
+    d.take();
+    expect(d.master().flags.has("o_down"), "quorum 3: B and us are not enough").to.equal(false);
+    expect(asks(d.tick())).to.deep.equal([]);
+    // A sentinel asks only while it sees the master SDOWN (a Redis one too).
+    d.step({
+      type: "is-master-down-request",
+      requestId: 7,
+      ip: "10.0.0.1",
+      port: 6379,
+      epoch: 0n,
+      runId: "*",
+    });
+    expect(d.take().wakeAt, "a tick at once to send them").to.equal(d.now);
+    expect(
+      asks(d.tick(0)).map((a) => a.link),
+      "A said not down; B needs no new ask",
+    ).to.deep.equal([PA]);
+    expect(asks(d.tick()), "once").to.deep.equal([]);
+  });
+
+  it("asks again a peer whose ask is still on its way only once it answers, and once per request", () => {
+    const d = withPeers(3);
+    d.acceptConnects(d.tick());
+    d.run(2200);
+    const PB = `sentinel:${PEER_B}`;
+    const answer = (link: string, down: boolean): Ready => {
+      d.step({
+        type: "is-master-down-reply",
+        link,
+        master: "mymaster",
+        reply: { down, leader: "*", leaderEpoch: 0n },
+      });
+      return d.take();
+    };
+    const request = (requestId: number): Ready => {
+      d.step({
+        type: "is-master-down-request",
+        requestId,
+        ip: "10.0.0.1",
+        port: 6379,
+        epoch: 0n,
+        runId: "*",
+      });
+      return d.take();
+    };
+    expect(asks(d.tick()).map((a) => a.link)).to.have.members([PA, PB]);
+    answer(PA, false);
+    answer(PB, true);
+    // A is asked again an ask period later; its answer is not in yet when a request arrives.
+    let again: string[] = [];
+    for (let i = 0; i < 20 && again.length === 0; i++) again = asks(d.tick()).map((a) => a.link);
+    expect(again).to.have.members([PA, PB]);
+    expect(answer(PB, true).wakeAt, "B repeats itself").to.equal(null);
+    expect(request(1).wakeAt).to.equal(d.now);
+    expect(asks(d.tick(0)), "A's ask is on its way").to.deep.equal([]);
+    expect(request(2).wakeAt, "A is already to be asked again").to.equal(null);
+    // A's answer, "not down", predates its SDOWN: ask again now.
+    expect(answer(PA, false).wakeAt).to.equal(d.now);
+    expect(asks(d.tick(0)).map((a) => a.link)).to.deep.equal([PA]);
+    expect(asks(d.tick()), "once for all those requests").to.deep.equal([]);
+  });
+
+  it("asks for a tick after an answer that changes what the peer reported, not after a repeat", () => {
+    const d = withPeers(3);
+    d.acceptConnects(d.tick());
+    d.run(2200);
+    d.tick();
+    const answer = (down: boolean, leader = "*", leaderEpoch = 0n): number | null => {
+      d.step({
+        type: "is-master-down-reply",
+        link: PA,
+        master: "mymaster",
+        reply: { down, leader, leaderEpoch },
+      });
+      return d.take().wakeAt;
+    };
+    expect(answer(true), "now down").to.equal(d.now);
+    d.tick(0);
+    expect(answer(true), "the same").to.equal(null);
+    expect(answer(true, MY_ID, 1n), "a vote").to.equal(d.now);
+    d.tick(0);
+    expect(answer(true, MY_ID, 1n), "the same vote").to.equal(null);
+    expect(answer(false, MY_ID, 1n), "no longer down").to.equal(d.now);
+  });
+
   it("puts our run id in the request while our failover is in progress", () => {
     const d = withPeers(3);
     d.acceptConnects(d.tick());

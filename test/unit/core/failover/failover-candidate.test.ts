@@ -15,6 +15,7 @@ import {
   startFailoverIfNeeded,
 } from "../../../../src/core/failover/failover-state.js";
 import { electionIsDead } from "../../../../src/core/failover/wait-start.js";
+import { candidateRank } from "../../../../src/core/failover/failover-state.js";
 import type { MasterState } from "../../../../src/core/model/state.js";
 import {
   Harness,
@@ -23,9 +24,11 @@ import {
   PEER_C,
   PEER_D,
   CyclingRandom,
+  disconnect,
   eventTypes,
   markOdown,
 } from "../failover-fixture.js";
+import { newState } from "../../../support/state-builder.js";
 
 const T0 = 1_000_000;
 
@@ -43,6 +46,13 @@ function threeSentinels(random = new CyclingRandom([200])): {
   return { h, master, random };
 }
 
+/** The peer answered is-master-down-by-addr at `now`: it does not see the master SDOWN. */
+function peerSaysUp(master: MasterState, peerId: string, now: number): void {
+  const peer = master.sentinels.get(peerId)!;
+  peer.lastMasterDownReplyTime = now;
+  peer.flags.delete("master_down");
+}
+
 function peerVote(master: MasterState, peerId: string, leader: string, epoch: number): void {
   const peer = master.sentinels.get(peerId)!;
   peer.leader = leader;
@@ -52,6 +62,9 @@ function peerVote(master: MasterState, peerId: string, leader: string, epoch: nu
 /** Starts a failover in epoch 1 at T0 (zero draws) and splits it three ways: us, B, C. */
 function splitOnce(): { h: Harness; master: MasterState } {
   const { h, master } = threeSentinels(new CyclingRandom([0]));
+  // Both peers first said "not down": we are first in the candidate order and stand at once.
+  peerSaysUp(master, PEER_B, T0 - 100);
+  peerSaysUp(master, PEER_C, T0 - 100);
   expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(true);
   failoverStateMachine(h.at(T0), master); // votes for ourselves
   h.take();
@@ -62,22 +75,15 @@ function splitOnce(): { h: Harness; master: MasterState } {
 }
 
 describe("the randomized candidate delay", () => {
-  it("waits a random 0..candidateDelay ms after ODOWN before standing", () => {
-    const { h, master, random } = threeSentinels();
-    expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(false);
-    expect(random.draws).to.deep.equal([h.state.timing.candidateDelay]);
-    expect(master.candidateTime).to.equal(T0 + 200);
-    expect(startFailoverIfNeeded(h.at(T0 + 199), master)).to.equal(false);
-    expect(h.state.currentEpoch).to.equal(0n);
-    expect(startFailoverIfNeeded(h.at(T0 + 200), master)).to.equal(true);
-    expect(master.failoverState).to.equal("wait_start");
-    expect(master.candidateTime).to.equal(0);
-    expect(h.state.currentEpoch).to.equal(1n);
-  });
-
-  it("stands at once on a zero draw, without peers, or with candidateDelay 0 (Redis)", () => {
-    const zero = threeSentinels(new CyclingRandom([0]));
-    expect(startFailoverIfNeeded(zero.h.at(T0), zero.master)).to.equal(true);
+  it("stands at once when first in the candidate order, without peers, or with candidateDelay 0 (Redis)", () => {
+    const first = threeSentinels();
+    expect(candidateRank(first.h.at(T0), first.master).rank).to.equal(1);
+    // The one peer ranked before us said it does not see the master SDOWN: it cannot stand yet.
+    peerSaysUp(first.master, PEER_B, T0 - 100);
+    peerSaysUp(first.master, PEER_C, T0 - 100);
+    expect(candidateRank(first.h.at(T0), first.master).rank).to.equal(0);
+    expect(startFailoverIfNeeded(first.h.at(T0), first.master)).to.equal(true);
+    expect(first.random.draws, "only startFailover's desync draw").to.deep.equal([1000]);
 
     const alone = new Harness(undefined, new CyclingRandom([200]));
     const lonely = alone.addMaster(0);
@@ -87,23 +93,125 @@ describe("the randomized candidate delay", () => {
     const redis = threeSentinels();
     redis.h.state.timing.candidateDelay = 0;
     expect(startFailoverIfNeeded(redis.h.at(T0), redis.master)).to.equal(true);
-    // Only startFailover's own desync draw was made.
     expect(redis.random.draws).to.deep.equal([1000]);
+  });
+
+  it("waits k candidate delays plus a random part of one when k sentinels rank before it", () => {
+    const { h, master, random } = threeSentinels();
+    expect(candidateRank(h.at(T0), master).rank).to.equal(1);
+    expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(false);
+    expect(random.draws).to.deep.equal([h.state.timing.candidateDelay]);
+    expect(master.candidateTime).to.equal(T0 + h.state.timing.candidateDelay + 200);
+    expect(startFailoverIfNeeded(h.at(T0 + 449), master)).to.equal(false);
+    expect(h.state.currentEpoch).to.equal(0n);
+    expect(startFailoverIfNeeded(h.at(T0 + 450), master)).to.equal(true);
+    expect(master.failoverState).to.equal("wait_start");
+    expect(master.candidateTime).to.equal(0);
+    expect(h.state.currentEpoch).to.equal(1n);
+  });
+
+  it("stands before its time once those ranked before it say they do not see the master SDOWN", () => {
+    const { h, master } = threeSentinels();
+    expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(false);
+    master.sentinels.get(PEER_B)!.flags.add("master_down");
+    master.sentinels.get(PEER_B)!.lastMasterDownReplyTime = T0 + 5;
+    expect(startFailoverIfNeeded(h.at(T0 + 10), master), "B may be standing").to.equal(false);
+    peerSaysUp(master, PEER_B, T0 + 20);
+    peerSaysUp(master, PEER_C, T0 + 20);
+    expect(startFailoverIfNeeded(h.at(T0 + 40), master)).to.equal(true);
+  });
+
+  it("keeps a peer that said not down a moment ago in the order, and asks for a tick when it leaves", () => {
+    // After a kill every sentinel reaches SDOWN within a few ms: the peer may be SDOWN by now and
+    // stand before our vote request reaches it.
+    const { h, master } = threeSentinels();
+    peerSaysUp(master, PEER_B, T0);
+    peerSaysUp(master, PEER_C, T0);
+    expect(candidateRank(h.at(T0 + 19), master)).to.deep.equal({ rank: 1, settlesAt: T0 + 20 });
+    expect(startFailoverIfNeeded(h.at(T0 + 19), master)).to.equal(false);
+    expect(h.take().wakeAt, "a tick when the answer settles").to.equal(T0 + 20);
+    expect(startFailoverIfNeeded(h.at(T0 + 20), master)).to.equal(true);
+    // Four of its last round trips when they are longer.
+    const slow = threeSentinels();
+    for (const id of [PEER_B, PEER_C]) {
+      peerSaysUp(slow.master, id, T0);
+      slow.master.sentinels.get(id)!.askRtt = 10;
+    }
+    expect(candidateRank(slow.h.at(T0 + 39), slow.master)).to.deep.equal({
+      rank: 1,
+      settlesAt: T0 + 40,
+    });
+    expect(candidateRank(slow.h.at(T0 + 40), slow.master).rank).to.equal(0);
+  });
+
+  it("ranks every sentinel the same from each one's view, in an order that changes with the epoch", () => {
+    const ids = [MY_ID, PEER_B, PEER_C, PEER_D];
+    const firsts = new Set<string>();
+    for (let epoch = 0n; epoch < 20n; epoch++) {
+      const ranks = ids.map((id) => {
+        const h = new Harness(newState(id));
+        h.state.currentEpoch = epoch;
+        const master = h.addMaster(0);
+        ids.filter((o) => o !== id).forEach((o, i) => h.addPeer(0, master, o, 26380 + i));
+        markOdown(master, T0);
+        return candidateRank(h.at(T0), master).rank;
+      });
+      expect([...ranks].sort(), `epoch ${epoch}`).to.deep.equal([0, 1, 2, 3]);
+      firsts.add(ids[ranks.indexOf(0)]!);
+    }
+    expect(firsts.size).to.be.greaterThan(1);
+  });
+
+  it("leaves out of the order peers out of reach or whose fresh answer says not down", () => {
+    const { h, master } = threeSentinels();
+    // Find which peer ranks before us in epoch 1 (the other one ranks after).
+    peerSaysUp(master, PEER_B, T0 - 100);
+    const bFirst = candidateRank(h.at(T0), master).rank === 0;
+    const before = bFirst ? PEER_B : PEER_C;
+    const after = bFirst ? PEER_C : PEER_B;
+    master.sentinels.get(PEER_B)!.lastMasterDownReplyTime = 0;
+    expect(candidateRank(h.at(T0), master).rank, "no answer yet: it may stand").to.equal(1);
+    peerSaysUp(master, after, T0 - 100);
+    expect(candidateRank(h.at(T0), master).rank, "ranked after us").to.equal(1);
+    master.sentinels.get(before)!.flags.add("master_down");
+    master.sentinels.get(before)!.lastMasterDownReplyTime = T0;
+    expect(candidateRank(h.at(T0), master).rank, "it sees the master SDOWN").to.equal(1);
+    peerSaysUp(master, before, T0);
+    expect(candidateRank(h.at(T0 + 5000), master).rank, "a fresh not down").to.equal(0);
+    expect(candidateRank(h.at(T0 + 5001), master).rank, "an answer gone stale").to.equal(1);
+    disconnect(master.sentinels.get(before)!.link);
+    expect(candidateRank(h.at(T0 + 5001), master).rank, "out of reach").to.equal(0);
+  });
+
+  it("leaves out of the order a peer we see SDOWN, its connection still up (a partition)", () => {
+    const { h, master } = threeSentinels();
+    peerSaysUp(master, PEER_B, T0 - 100);
+    const before = candidateRank(h.at(T0), master).rank === 0 ? PEER_B : PEER_C;
+    master.sentinels.get(PEER_B)!.lastMasterDownReplyTime = 0;
+    expect(candidateRank(h.at(T0), master).rank).to.equal(1);
+    master.sentinels.get(before)!.flags.add("s_down");
+    expect(candidateRank(h.at(T0), master).rank, "silent for down-after").to.equal(0);
+    expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(true);
   });
 
   it("does not stand after voting for another sentinel meanwhile, and draws again later", () => {
     const { h, master, random } = threeSentinels();
     startFailoverIfNeeded(h.at(T0), master);
     voteLeader(h.at(T0 + 100), master, 1n, PEER_B);
-    expect(startFailoverIfNeeded(h.at(T0 + 300), master)).to.equal(false);
+    expect(startFailoverIfNeeded(h.at(T0 + 500), master)).to.equal(false);
     expect(master.candidateTime).to.equal(0);
     expect(master.failoverDelayLogged).to.equal(true);
     const gateEnd = master.failoverStartTime + 2 * master.settings.failoverTimeout;
     expect(startFailoverIfNeeded(h.at(gateEnd - 1), master)).to.equal(false);
     random.draws.length = 0;
-    expect(startFailoverIfNeeded(h.at(gateEnd), master)).to.equal(false);
-    expect(random.draws).to.deep.equal([h.state.timing.candidateDelay]);
-    expect(startFailoverIfNeeded(h.at(gateEnd + 200), master)).to.equal(true);
+    const rank = candidateRank(h.at(gateEnd), master).rank;
+    const standsAt = gateEnd + rank * h.state.timing.candidateDelay + 200;
+    expect(startFailoverIfNeeded(h.at(gateEnd), master)).to.equal(rank === 0);
+    if (rank > 0) {
+      expect(random.draws).to.deep.equal([h.state.timing.candidateDelay]);
+      expect(startFailoverIfNeeded(h.at(standsAt - 1), master)).to.equal(false);
+      expect(startFailoverIfNeeded(h.at(standsAt), master)).to.equal(true);
+    }
     expect(h.state.currentEpoch).to.equal(2n);
   });
 
@@ -214,6 +322,7 @@ describe("the split vote abort and retry", () => {
   it("waits for the election timeout as Redis does when splitRetryDelay is 0", () => {
     const { h, master } = threeSentinels(new CyclingRandom([0]));
     h.state.timing.splitRetryDelay = 0;
+    h.state.timing.candidateDelay = 0;
     startFailoverIfNeeded(h.at(T0), master);
     failoverStateMachine(h.at(T0), master);
     peerVote(master, PEER_B, PEER_B, 1);

@@ -43,6 +43,8 @@ function started(settings: { failoverTimeout?: number } = {}): Scenario {
   h.addPeer(0, master, PEER_C, 26381);
   const r1 = h.addReplica(T0, master, "10.0.0.2", 6379, { slaveReplOffset: 200n });
   const r2 = h.addReplica(T0, master, "10.0.0.3", 6379, { slaveReplOffset: 100n });
+  // Stand at once whatever our rank (the candidate order has its own tests).
+  h.state.timing.candidateDelay = 0;
   markOdown(master, T0);
   expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(true);
   h.take();

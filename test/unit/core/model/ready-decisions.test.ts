@@ -33,6 +33,8 @@ function odown(random = new CyclingRandom([0])) {
 describe("Ready.wakeAt", () => {
   it("asks for a tick at once on entering each failover state that acts on its first tick", () => {
     const { h, master } = odown();
+    // Both peers said "not down": we are first in the candidate order and stand at once.
+    for (const id of [PEER_B, PEER_C]) master.sentinels.get(id)!.lastMasterDownReplyTime = T0 - 100;
     expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(true);
     failoverStateMachine(h.at(T0), master);
     // wait_start, not elected yet: nothing to hurry.
@@ -57,7 +59,8 @@ describe("Ready.wakeAt", () => {
   it("asks for a tick at the candidate time drawn on ODOWN", () => {
     const { h, master } = odown(new CyclingRandom([200]));
     expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(false);
-    expect(h.take().wakeAt).to.equal(T0 + 200);
+    // Second in the candidate order: one candidate delay (250) plus the draw.
+    expect(h.take().wakeAt).to.equal(T0 + 450);
   });
 
   it("asks for a tick at once after a peer's is-master-down-by-addr reply", () => {
@@ -92,6 +95,74 @@ describe("Ready.wakeAt", () => {
     d.now = dropped + 1501;
     d.step({ type: "tick", wallNow: d.now + d.wallOffset });
     expect(d.take().wakeAt).to.equal(null);
+  });
+});
+
+describe("Ready.wakeAt: SDOWN of a master that stops answering", () => {
+  it("asks for a tick just past down-after once a master's PING is unanswered nearly that long", () => {
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 1000 } }),
+      ]),
+    );
+    d.take();
+    d.acceptConnects(d.tick());
+    d.step(pong(M));
+    d.take();
+    // The master answers nothing from now on (a frozen process): every Ready until SDOWN.
+    const wishes: (number | null)[] = [];
+    let sdownAt = 0;
+    for (let i = 0; i < 30 && sdownAt === 0; i++) {
+      const ready = d.acceptConnects(d.tick(70));
+      if (d.master().flags.has("s_down")) sdownAt = d.now;
+      else wishes.push(ready.wakeAt);
+    }
+    const link = d.master().link;
+    expect(link.actPingTime, "a PING is unanswered").to.not.equal(0);
+    const due = link.actPingTime + 1001;
+    // Only within one regular tick's gap (100 ms) of the threshold, and then exactly at it.
+    expect([...new Set(wishes.filter((w) => w !== null))]).to.deep.equal([due]);
+    expect(wishes.indexOf(due), "not before the tick within 100 ms of it").to.equal(
+      wishes.length - 2,
+    );
+    // The driver ticks every 70 ms: the executor would have ticked at `due`.
+    expect(sdownAt).to.be.within(due, due + 69);
+  });
+
+  it("asks for nothing while the master answers", () => {
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 1000 } }),
+      ]),
+    );
+    d.take();
+    d.acceptConnects(d.tick());
+    for (let i = 0; i < 40; i++) {
+      d.step(pong(M));
+      expect(d.tick(70).wakeAt).to.equal(null);
+    }
+  });
+});
+
+describe("Ready.tickRecords", () => {
+  it("counts the records a tick visits: masters, their replicas and peers", () => {
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("m1", "10.0.0.1", 6379, {
+          knownReplicas: [
+            { ip: "10.0.0.2", port: 6379 },
+            { ip: "10.0.0.3", port: 6379 },
+          ],
+          knownSentinels: [
+            { addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_B },
+            { addr: { ip: "10.0.1.2", port: 26379 }, runId: PEER_C },
+          ],
+        }),
+        masterConfig("m2", "10.0.2.1", 6379),
+      ]),
+    );
+    expect(d.take().tickRecords, "no tick yet").to.equal(0);
+    expect(d.tick().tickRecords).to.equal(1 + 2 + 2 + 1);
   });
 });
 

@@ -16,6 +16,7 @@ import {
   sentinelConfig,
 } from "../core-driver.js";
 import type { Ready } from "../../../../src/core/model/ready.js";
+import { DEFAULT_TIMING, pingPeriodFor } from "../../../../src/core/model/timing.js";
 
 const M = "master:mymaster";
 
@@ -254,7 +255,7 @@ describe("periodic: PING", () => {
     expect((pingTimes[1] ?? 0) - (pingTimes[0] ?? 0)).to.be.within(600, 1_100);
   });
 
-  it("pings more often than down-after when down-after is below one second", () => {
+  it("pings every quarter of down-after (at least 100 ms) when that is below one second", () => {
     const d = connected(
       sentinelConfig([
         masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 400 } }),
@@ -268,7 +269,41 @@ describe("periodic: PING", () => {
         d.take();
       }
     }
-    expect(pings).to.equal(4);
+    // Period 100 ms (a quarter of 400 is below the floor), ticks of 100 ms: a PING every
+    // second tick, as "due" means more than a period since the last reply (Redis: every 400 ms).
+    expect(pings).to.equal(10);
+  });
+
+  it("takes a quarter of down-after as PING period, 100 ms at least, down-after at most, 1 s above", () => {
+    const t = { ...DEFAULT_TIMING };
+    const periods = [30_000, 4000, 3999, 1000, 500, 400, 100, 60].map((a) => pingPeriodFor(t, a));
+    expect(periods).to.deep.equal([1000, 1000, 1000, 250, 125, 100, 100, 60]);
+    // SENTINEL DEBUG PING-PERIOD still caps it.
+    expect(pingPeriodFor({ ...t, pingPeriod: 200 }, 30_000)).to.equal(200);
+    expect(pingPeriodFor({ ...t, pingPeriod: 200 }, 1000)).to.equal(200);
+  });
+
+  it("pings every quarter of down-after below 4 s, and every second from 4 s up", () => {
+    for (const [downAfter, expected] of [
+      [2000, 4], // period 500 ms: a PING every 6 ticks of 100 ms
+      [4000, 2], // period 1000 ms, Redis's: every 11 ticks
+      [30_000, 2],
+    ] as const) {
+      const d = connected(
+        sentinelConfig([
+          masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: downAfter } }),
+        ]),
+      );
+      let pings = 0;
+      for (let i = 0; i < 24; i++) {
+        if (commandsOf(d.tick(), "ping").length > 0) {
+          pings++;
+          d.step(pong(M));
+          d.take();
+        }
+      }
+      expect(pings, `down-after ${downAfter}`).to.equal(expected);
+    }
   });
 
   it("keeps act_ping_time at the oldest unanswered PING", () => {
