@@ -181,11 +181,19 @@ export function buildInfo(
       case "cpu":
         return render("CPU", cpuFields(f()));
       case "sentinel":
-        return sentinelSection()
-          .replace(/\r?\n/g, "\r\n")
-          .replace(/(\r\n)+$/, "");
+        return normalizeSection(sentinelSection());
     }
   });
   // Each section ends with CRLF; sections are separated by an empty line.
   return parts.map((p) => `${p}\r\n`).join("\r\n");
+}
+
+/** A section's lines end with CRLF, and the last one with nothing (the caller adds it). */
+function normalizeSection(text: string): string {
+  return text.replace(/\r?\n/g, "\r\n").replace(/(\r\n)+$/, "");
+}
+
+/** The payload of `INFO sentinel` alone: buildInfo(["sentinel"], …) without the facts. */
+export function infoSentinelPayload(sentinelSection: string): string {
+  return `${normalizeSection(sentinelSection)}\r\n`;
 }

@@ -32,6 +32,13 @@ export function takeOutput(size: number): Buffer {
   return out;
 }
 
+/** `bytes` copied into output memory (after the batch's other replies, see joinAdjacent). */
+export function copyOutput(bytes: Uint8Array): Buffer {
+  const out = takeOutput(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
 /**
  * One view covering `chunks` when each starts where the previous one ends in the same memory
  * (consecutive `takeOutput` results), or undefined when they are not adjacent.
