@@ -320,14 +320,13 @@ export class ClientSession implements ClientState, Subscriber {
       const tail = parser.takeKnown(fast.known);
       if (tail === undefined) continue;
       const known = fast.known;
-      const argv = known.hasTail ? known.words.concat(tail) : known.words;
       if (
         this.replyMode !== "on" ||
         this.skipNextReply ||
         this.closeAfterReply ||
         !mayRunDirectly(this.ctx, fast.fullName)
       ) {
-        this.run(argv);
+        this.run(known.hasTail ? known.words.concat(tail) : known.words);
         return true;
       }
       let reply: Reply | undefined;
@@ -337,7 +336,7 @@ export class ClientSession implements ClientState, Subscriber {
         reply = this.internalError(err);
       }
       if (reply === undefined) {
-        this.run(argv);
+        this.run(known.hasTail ? known.words.concat(tail) : known.words);
         return true;
       }
       this.lastCommand = fast.fullName;
