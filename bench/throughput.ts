@@ -1,10 +1,11 @@
 // Throughput benchmark: redis-benchmark against a sentinel's port (50 clients, pipeline 1 and
-// 16) for PING, SENTINEL get-master-addr-by-name, and SENTINEL master — requests per second for
-// each implementation and the vigil/redis ratio. The sentinel monitors a real master with one
-// replica; both sentinels run for the whole bench and their runs alternate. Each cell is the
-// median of --repeat runs, with the min–max of requests per second. Beside requests per second it reports the
-// sentinel's CPU time per request (user + system, from /proc), which depends much less than
-// req/s on what else the machine is doing (redis-benchmark itself needs a core).
+// 16) for PING, SENTINEL get-master-addr-by-name, SENTINEL master, SENTINEL replicas and INFO
+// sentinel — requests per second for each implementation and the vigil/redis ratio. The
+// sentinel monitors a real master with one replica; both sentinels run for the whole bench and
+// their runs alternate. Each cell is the median of --repeat runs, with the min–max of requests
+// per second. Beside requests per second it reports the sentinel's CPU time per request (user +
+// system, from /proc), which depends much less than req/s on what else the machine is doing
+// (redis-benchmark itself needs a core), and the machine's load average before and after.
 //
 // With --tls each sentinel listens on a plain port and a TLS port (tls-port beside port, the
 // topology on TLS) and every cell is measured on both, so TLS and plain figures come from the
@@ -13,6 +14,7 @@
 //   tsx bench/throughput.ts [--impl redis|vigil|both] [--requests 100000] [--clients 50]
 //                           [--repeat 3] [--tls]
 import { execFile } from "node:child_process";
+import { loadavg } from "node:os";
 import { promisify } from "node:util";
 import { freePort } from "../test/e2e/harness/ports.js";
 import type { TlsFiles } from "../test/e2e/harness/tls-files.js";
@@ -28,6 +30,8 @@ const COMMANDS: readonly (readonly string[])[] = [
   ["PING"],
   ["SENTINEL", "get-master-addr-by-name", "mymaster"],
   ["SENTINEL", "master", "mymaster"],
+  ["SENTINEL", "replicas", "mymaster"],
+  ["INFO", "sentinel"],
 ];
 const PIPELINES = [1, 16] as const;
 
@@ -116,6 +120,7 @@ async function main(): Promise<void> {
   const repeat = args.int("repeat", 3);
   const withTls = args.has("tls");
   const cells: Cell[] = [];
+  const loadBefore = loadavg().map((l) => round(l, 2));
   const labels = impls.flatMap((impl) => (withTls ? [impl, `${impl}+tls`] : [impl]));
   // Both sentinels run for the whole bench and their runs alternate (redis, vigil, vigil,
   // redis, …): on a shared 2-core machine the load from elsewhere drifts over minutes, and
@@ -224,9 +229,11 @@ async function main(): Promise<void> {
       return row;
     }),
   );
+  const loadAfter = loadavg().map((l) => round(l, 2));
   console.log(
     `\nredis-benchmark against the sentinel port: ${clients} clients, median of ${repeat} runs`,
   );
+  console.log(`load average before ${loadBefore.join(" ")}, after ${loadAfter.join(" ")}`);
   printTable(header, rows);
   console.log(
     JSON.stringify({
@@ -235,6 +242,8 @@ async function main(): Promise<void> {
       clients,
       requests,
       repeat,
+      loadBefore,
+      loadAfter,
       results: cells,
       ratio: ratios,
       cpuRatio: cpuRatios,

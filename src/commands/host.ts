@@ -44,6 +44,14 @@ export interface ServerHost {
    * through the subcommand code like any other.
    */
   masterAddrReply?(name: string): Reply;
+  /**
+   * A read-only SENTINEL subcommand's reply (CACHED_READS: `master`, `replicas`, … with one
+   * master name), encoded for `protocol`, or undefined when the host keeps no such cache or the
+   * answer is an error (the subcommand code then answers). Optional, like masterAddrReply.
+   */
+  readReply?(sub: string, name: string, protocol: 2 | 3): Reply | undefined;
+  /** INFO sentinel's whole reply, encoded (the same bytes in RESP2 and RESP3). Optional. */
+  infoSentinelReply?(): Reply;
   /** Text of the `# Sentinel` INFO section (without trailing blank line). */
   infoSentinelSection(): string;
   /** Master names for ROLE. */

@@ -165,24 +165,35 @@ export function buildInfo(
 ): string {
   const sections = selectInfoSections(args);
   if (sections.length === 0) return "";
-  const f = facts();
+  // `INFO sentinel`, what monitoring tools poll, needs none of the process facts (uname, CPU
+  // time, the lag histogram): they are gathered once, and only for a section that shows them.
+  let gathered: InfoFacts | undefined;
+  const f = (): InfoFacts => (gathered ??= facts());
   const extended = args.some((a) => EXTENDED.has(a.toLowerCase()));
   const parts = sections.map((s) => {
     switch (s) {
       case "server":
-        return render("Server", serverFields(f));
+        return render("Server", serverFields(f()));
       case "clients":
-        return render("Clients", clientsFields(f));
+        return render("Clients", clientsFields(f()));
       case "stats":
-        return render("Stats", statsFields(f, extended));
+        return render("Stats", statsFields(f(), extended));
       case "cpu":
-        return render("CPU", cpuFields(f));
+        return render("CPU", cpuFields(f()));
       case "sentinel":
-        return sentinelSection()
-          .replace(/\r?\n/g, "\r\n")
-          .replace(/(\r\n)+$/, "");
+        return normalizeSection(sentinelSection());
     }
   });
   // Each section ends with CRLF; sections are separated by an empty line.
   return parts.map((p) => `${p}\r\n`).join("\r\n");
+}
+
+/** A section's lines end with CRLF, and the last one with nothing (the caller adds it). */
+function normalizeSection(text: string): string {
+  return text.replace(/\r?\n/g, "\r\n").replace(/(\r\n)+$/, "");
+}
+
+/** The payload of `INFO sentinel` alone: buildInfo(["sentinel"], …) without the facts. */
+export function infoSentinelPayload(sentinelSection: string): string {
+  return `${normalizeSection(sentinelSection)}\r\n`;
 }

@@ -10,6 +10,17 @@ import { coreReplyToReply, sentinelCommand } from "./sentinel.js";
 
 const GET_MASTER_ADDR = "get-master-addr-by-name";
 
+/**
+ * Read-only subcommands of one master name whose reply is a function of the state, `now` and
+ * that name: the host may answer them from its cache (ServerHost.readReply).
+ */
+export const CACHED_READS: ReadonlySet<string> = new Set([
+  "master",
+  "replicas",
+  "slaves",
+  "sentinels",
+]);
+
 /** The client's reply for the core's answer. */
 export function answerReply(answer: CoreAnswer): Reply {
   return answer.kind === "refused" ? R.error(answer.message) : coreReplyToReply(answer);
@@ -28,6 +39,13 @@ export function sentinelRequest(
     (name === GET_MASTER_ADDR || name.toLowerCase() === GET_MASTER_ADDR)
   ) {
     return host.masterAddrReply(args[1] ?? "");
+  }
+  if (host.readReply !== undefined && args.length === 2 && name !== undefined) {
+    const sub = name.toLowerCase();
+    if (CACHED_READS.has(sub)) {
+      const cached = host.readReply(sub, args[1] ?? "", session.protocol);
+      if (cached !== undefined) return cached;
+    }
   }
   const outcome = sentinelCommand(args, host.sentinelEnv(session));
   if (outcome.kind === "reply") return outcome.reply;

@@ -33,14 +33,24 @@ const ping: Handler = (args, ctx) => {
   return message === undefined ? R.simple("PONG") : R.bulk(message);
 };
 
-const info: Handler = (args, ctx) =>
-  R.bulk(
-    buildInfo(
-      args.slice(1),
-      () => ctx.server.infoFacts(),
-      () => ctx.server.host.infoSentinelSection(),
-    ),
+const info: Handler = (args, ctx) => {
+  const host = ctx.server.host;
+  // INFO sentinel, what monitoring tools poll: the host may have it encoded already.
+  const cached =
+    args.length === 2 && args[1]?.toLowerCase() === "sentinel"
+      ? host.infoSentinelReply?.()
+      : undefined;
+  return (
+    cached ??
+    R.bulk(
+      buildInfo(
+        args.slice(1),
+        () => ctx.server.infoFacts(),
+        () => host.infoSentinelSection(),
+      ),
+    )
   );
+};
 
 const role: Handler = (_args, ctx) =>
   R.array([R.bulk("sentinel"), R.array(ctx.server.host.masterNames().map((n) => R.bulk(n)))]);

@@ -1,7 +1,8 @@
 /**
  * A byte-level matcher for one hot request shape: a multibulk whose leading words are fixed
  * (matched case-insensitively) and whose last argument varies, such as
- * `SENTINEL GET-MASTER-ADDR-BY-NAME <name>`, the call every client makes on every connect.
+ * `SENTINEL GET-MASTER-ADDR-BY-NAME <name>`, the call every client makes on every connect; or,
+ * with `tail: false`, a multibulk of fixed words only (`PING`).
  *
  * The RESP server tries it before the general parser so the hot request costs a byte compare
  * instead of decoding every word, building argv and dispatching. It only ever accepts requests
@@ -20,16 +21,25 @@ function isLetter(c: number): boolean {
 }
 
 export class KnownRequest {
+  /** The words as the general parser would hand them on, lower-cased. */
+  readonly words: readonly string[];
+  /** Whether a variable last argument follows the words. */
+  readonly hasTail: boolean;
   /** The encoded fixed part: `*<n>\r\n$<len>\r\n<word>\r\n…$` in lower case. */
   private readonly prefix: Uint8Array;
   /** 0x20 where the prefix byte is a letter (case folded), 0 elsewhere (exact). */
   private readonly fold: Uint8Array;
 
-  /** `words` are the fixed leading arguments; the request has one more, variable, argument. */
-  constructor(words: readonly string[]) {
-    let text = `*${String(words.length + 1)}\r\n`;
-    for (const word of words) text += `$${String(word.length)}\r\n${word.toLowerCase()}\r\n`;
-    text += "$";
+  /**
+   * `words` are the fixed leading arguments; the request has one more, variable, argument,
+   * unless `tail` is false (then the words are the whole request).
+   */
+  constructor(words: readonly string[], tail = true) {
+    this.words = words.map((w) => w.toLowerCase());
+    this.hasTail = tail;
+    let text = `*${String(words.length + (tail ? 1 : 0))}\r\n`;
+    for (const word of this.words) text += `$${String(word.length)}\r\n${word}\r\n`;
+    if (tail) text += "$";
     this.prefix = Buffer.from(text, "latin1");
     this.fold = this.prefix.map((c) => (isLetter(c) ? 0x20 : 0));
   }
@@ -42,10 +52,11 @@ export class KnownRequest {
     const prefix = this.prefix;
     const fold = this.fold;
     const n = prefix.length;
-    if (end - from < n + 4) return -1;
+    if (end - from < (this.hasTail ? n + 4 : n)) return -1;
     for (let i = 0; i < n; i++) {
       if ((buf[from + i]! | fold[i]!) !== prefix[i]) return -1;
     }
+    if (!this.hasTail) return from + n;
     // Canonical decimal length: no sign, no leading zero (except "0" itself).
     let at = from + n;
     let len = 0;

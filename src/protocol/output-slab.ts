@@ -14,6 +14,8 @@
 const SLAB_SIZE = 128 * 1024;
 /** Larger outputs get their own buffer, so one big reply does not waste a slab. */
 const MAX_SLAB_TAKE = SLAB_SIZE / 8;
+/** copyOutput copies up to this size byte by byte. */
+const SMALL_COPY = 64;
 
 let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
 let used = 0;
@@ -29,6 +31,19 @@ export function takeOutput(size: number): Buffer {
   // No alignment padding (Node's pool pads to 8): these bytes are only ever written to a
   // socket, and unpadded takes stay adjacent.
   used += size;
+  return out;
+}
+
+/** `bytes` copied into output memory (after the batch's other replies, see joinAdjacent). */
+export function copyOutput(bytes: Uint8Array): Buffer {
+  const n = bytes.length;
+  const out = takeOutput(n);
+  if (n > SMALL_COPY) {
+    out.set(bytes);
+  } else {
+    // A short reply (an address, +PONG): a loop costs less than the native set().
+    for (let i = 0; i < n; i++) out[i] = bytes[i]!;
+  }
   return out;
 }
 

@@ -237,13 +237,19 @@ export class RespParser {
 
   /**
    * When the next complete request is `known`, consumes it and returns its last argument as
-   * nextStrings() would decode it; otherwise (or when that argument is not valid UTF-8)
-   * consumes nothing and returns undefined (the general parser then handles the same bytes).
+   * nextStrings() would decode it ("" for a request without one); otherwise (or when that
+   * argument is not valid UTF-8) consumes nothing and returns undefined (the general parser
+   * then handles the same bytes).
    */
   takeKnown(known: KnownRequest): string | undefined {
-    if (this.mode !== "none" || this.failed) return undefined;
+    if (this.mode !== "none" || this.failed || this.start >= this.end) return undefined;
     const frameEnd = known.match(this.buf, this.start, this.end, this.tailRange);
     if (frameEnd < 0) return undefined;
+    if (!known.hasTail) {
+      this.start = frameEnd;
+      if (this.start >= this.end) this.compactWhenEmpty();
+      return "";
+    }
     const { from, to } = this.tailRange;
     if (!sameBytes(this.buf, from, to, this.tailBytes)) {
       const text = this.buf.toString("utf8", from, to);

@@ -29,6 +29,7 @@ import type {
   ServerServices,
 } from "../commands/context.js";
 import type { HandlerResult } from "../commands/handler.js";
+import type { ServerHost } from "../commands/host.js";
 import { isMultiReply } from "../commands/handler.js";
 import { executeCommand, mayRunDirectly } from "../commands/command-table.js";
 import type { Reply } from "../protocol/reply.js";
@@ -36,7 +37,7 @@ import { R } from "../protocol/reply.js";
 import { KnownRequest } from "../protocol/known-request.js";
 import type { ParserLimits } from "../protocol/resp-parser.js";
 import { RespParser } from "../protocol/resp-parser.js";
-import { joinAdjacent } from "../protocol/output-slab.js";
+import { copyOutput, joinAdjacent } from "../protocol/output-slab.js";
 import { encodeReplies, encodeReply } from "../protocol/resp-encoder.js";
 import type { Subscriber } from "./pubsub-hub.js";
 import { readAccepted } from "./accepted-socket.js";
@@ -81,13 +82,45 @@ export interface SessionEnvironment {
 }
 
 /**
- * The request every client makes on every (re)connect, answered on a fast path: matched as
- * bytes, no argv, no dispatch (see fastMasterAddr). Same reply, same bookkeeping.
+ * Requests answered on a fast path: matched as bytes, no argv, no dispatch (see fastRequest).
+ * The first is the request every client makes on every (re)connect; the others are what
+ * monitoring polls. Same replies, same bookkeeping as the general path.
  */
-const GET_MASTER_ADDR = new KnownRequest(["sentinel", "get-master-addr-by-name"]);
-const GET_MASTER_ADDR_NAME = "sentinel|get-master-addr-by-name";
-/** Its first two words as the general path receives them (names are case-insensitive). */
-const GET_MASTER_ADDR_ARGV: readonly string[] = ["sentinel", "get-master-addr-by-name"];
+export interface FastRequest {
+  readonly known: KnownRequest;
+  /** The command's full name (ACL check, CLIENT LIST cmd). */
+  readonly fullName: string;
+  /** The reply, or undefined to run the request through the general path. */
+  answer(host: ServerHost, tail: string, protocol: 2 | 3): Reply | undefined;
+}
+
+/** PING's reply, the same bytes in RESP2 and RESP3. */
+const PONG: Reply = { type: "raw", bytes: Buffer.from("+PONG\r\n", "latin1") };
+
+export const FAST_REQUESTS: readonly FastRequest[] = [
+  {
+    known: new KnownRequest(["sentinel", "get-master-addr-by-name"]),
+    fullName: "sentinel|get-master-addr-by-name",
+    answer: (host, name) => host.masterAddrReply?.(name),
+  },
+  { known: new KnownRequest(["ping"], false), fullName: "ping", answer: () => PONG },
+  {
+    known: new KnownRequest(["sentinel", "master"]),
+    fullName: "sentinel|master",
+    answer: (host, name, protocol) => host.readReply?.("master", name, protocol),
+  },
+  {
+    known: new KnownRequest(["sentinel", "replicas"]),
+    fullName: "sentinel|replicas",
+    answer: (host, name, protocol) => host.readReply?.("replicas", name, protocol),
+  },
+  {
+    known: new KnownRequest(["info"]),
+    fullName: "info",
+    answer: (host, section) =>
+      section.toLowerCase() === "sentinel" ? host.infoSentinelReply?.() : undefined,
+  },
+];
 
 /** A batch larger than this is written early rather than held until the batch ends. */
 const FLUSH_BYTES = 64 * 1024;
@@ -254,7 +287,7 @@ export class ClientSession implements ClientState, Subscriber {
           this.socket.pause();
           break;
         }
-        if (this.fastMasterAddr()) continue;
+        if (this.fastRequest()) continue;
         this.parser.authenticated = this.authenticated || !this.env.authRequired();
         const event = this.parser.nextStrings();
         if (event === undefined) break;
@@ -275,35 +308,42 @@ export class ClientSession implements ClientState, Subscriber {
   }
 
   /**
-   * Takes the next request if it is SENTINEL GET-MASTER-ADDR-BY-NAME (a byte compare, so other
-   * requests pay nothing more). It is answered from the host's cached reply when nothing about
-   * this client could change how it runs (auth, ACL, subscribe mode, CLIENT REPLY,
-   * close-after-reply), and otherwise run through the general path with the argv the parser
-   * would have produced. Returns whether it took one.
+   * Takes the next request if it is one of FAST_REQUESTS (byte compares, so other requests pay
+   * little more). It is answered from the host when nothing about this client could change how
+   * it runs (auth, ACL, subscribe mode, CLIENT REPLY, close-after-reply), and otherwise run
+   * through the general path with the argv the parser would have produced. Returns whether it
+   * took one.
    */
-  private fastMasterAddr(): boolean {
-    const name = this.parser.takeKnown(GET_MASTER_ADDR);
-    if (name === undefined) return false;
-    const host = this.env.services.host;
-    if (
-      host.masterAddrReply === undefined ||
-      this.replyMode !== "on" ||
-      this.skipNextReply ||
-      this.closeAfterReply ||
-      !mayRunDirectly(this.ctx, GET_MASTER_ADDR_NAME)
-    ) {
-      this.run(GET_MASTER_ADDR_ARGV.concat(name));
+  private fastRequest(): boolean {
+    const parser = this.parser;
+    for (const fast of FAST_REQUESTS) {
+      const tail = parser.takeKnown(fast.known);
+      if (tail === undefined) continue;
+      const known = fast.known;
+      if (
+        this.replyMode !== "on" ||
+        this.skipNextReply ||
+        this.closeAfterReply ||
+        !mayRunDirectly(this.ctx, fast.fullName)
+      ) {
+        this.run(known.hasTail ? known.words.concat(tail) : known.words);
+        return true;
+      }
+      let reply: Reply | undefined;
+      try {
+        reply = fast.answer(this.env.services.host, tail, this.protocol);
+      } catch (err) {
+        reply = this.internalError(err);
+      }
+      if (reply === undefined) {
+        this.run(known.hasTail ? known.words.concat(tail) : known.words);
+        return true;
+      }
+      this.lastCommand = fast.fullName;
+      this.finishOne(reply, false);
       return true;
     }
-    this.lastCommand = GET_MASTER_ADDR_NAME;
-    let reply: Reply;
-    try {
-      reply = host.masterAddrReply(name);
-    } catch (err) {
-      reply = this.internalError(err);
-    }
-    this.finishOne(reply, false);
-    return true;
+    return false;
   }
 
   private run(argv: readonly string[], notUtf8?: readonly number[]): void {
@@ -350,8 +390,10 @@ export class ClientSession implements ClientState, Subscriber {
       this.skipNextReply = true;
     }
     if (!skipThis && this.replyMode !== "off") {
-      // A pre-encoded reply (cached by the host) goes out as it is.
-      this.queue(reply.type === "raw" ? reply.bytes : encodeReply(reply, this.protocol));
+      // A pre-encoded reply (cached by the host) is copied after the batch's other replies.
+      this.queue(
+        reply.type === "raw" ? copyOutput(reply.bytes) : encodeReply(reply, this.protocol),
+      );
     }
     this.afterReply();
   }

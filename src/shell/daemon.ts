@@ -31,7 +31,7 @@ import { removePidFile, writePidFile } from "./pidfile.js";
 import { loadRedisClient } from "./redis-link.js";
 import type { RespServer } from "./resp-server.js";
 import { startRespServer } from "./resp-server.js";
-import { Runtime } from "./runtime.js";
+import { Runtime, type CoreDriver } from "./runtime.js";
 import { EventLoopLag } from "./event-loop-lag.js";
 import { Scheduler } from "./scheduler.js";
 import { ScriptRunner } from "./script-runner.js";
@@ -103,6 +103,28 @@ function commandExecutor(
   };
 }
 
+/**
+ * The core as the runtime drives it, counting its steps: the state changes only then, so the
+ * host's read cache is stamped with the count (sentinel-host.ts).
+ */
+function countSteps(core: SentinelCore): { driver: CoreDriver; count: () => number } {
+  let steps = 0;
+  return {
+    driver: {
+      step: (now, input) => {
+        steps += 1;
+        core.step(now, input);
+      },
+      takeReady: () => core.takeReady(),
+      snapshot: () => core.snapshot(),
+      get state() {
+        return core.state;
+      },
+    },
+    count: () => steps,
+  };
+}
+
 interface Parts {
   readonly core: SentinelCore;
   readonly scripts: ScriptRunner;
@@ -152,8 +174,9 @@ function wire(
     logger,
     tls: linkTls,
   });
+  const stepped = countSteps(core);
   const runtime = new Runtime({
-    core,
+    core: stepped.driver,
     store: new ConfigStore({
       file: loaded.file,
       format: loaded.format,
@@ -198,6 +221,7 @@ function wire(
     isExecutable: defaultIsExecutable,
     shutdown: late.shutdown,
     lookupHost: (host) => resolver.lookup(host),
+    generation: stepped.count,
   });
   return { core, scripts, runtime, links, scheduler, host, loopLag };
 }

@@ -11,8 +11,8 @@
  *
  * Reads bypass the stream machinery: every socket reads into one shared buffer (net `onread`),
  * so a read costs neither a 64 KiB allocation in Node's C++ layer nor a Buffer and a 'data'
- * event; the bytes are copied out before the next read can reuse the buffer, because the
- * parser keeps an incomplete reply until the rest arrives.
+ * event; the parser reads the bytes in place and copies out only an incomplete reply, before
+ * the next read can reuse the buffer.
  *
  * Semantics kept from the ioredis-backed link: `call` never rejects; replies resolve in order;
  * on a subscribed connection `message` pushes go to onMessage and everything else answers the
@@ -235,11 +235,13 @@ class RespLink implements RedisLink {
     this.socket.write(output);
   }
 
-  /** `buffer` is the shared read buffer: its first `size` bytes are copied out at once. */
+  /**
+   * `buffer` is the shared read buffer: the parser reads its first `size` bytes now and copies
+   * only what it keeps (an incomplete reply).
+   */
   private onData(buffer: Uint8Array, size: number): void {
     if (this.done) return;
-    const chunk = Buffer.allocUnsafe(size);
-    chunk.set(buffer.subarray(0, size));
+    const chunk = Buffer.from(buffer.buffer, buffer.byteOffset, size);
     try {
       this.parser.feed(chunk, this.onReply);
     } catch (err: unknown) {

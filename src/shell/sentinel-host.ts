@@ -6,20 +6,26 @@
  *
  * SENTINEL GET-MASTER-ADDR-BY-NAME, the call every client makes, is answered from a cache of
  * its encoded reply per master, checked against the master's current address on each call
- * (the core's state stays the source of truth; the check is two comparisons).
+ * (the core's state stays the source of truth; the check is two comparisons). The read-only
+ * subcommands that describe a master (MASTER, REPLICAS, …) and INFO sentinel are answered from
+ * a ReadCache (read-cache.ts) valid for one step of the core and one millisecond, when the
+ * daemon tells the host how many steps there were (`generation`).
  */
 import type { CoreAnswer, ServerHost, SessionInfo } from "../commands/host.js";
+import { infoSentinelPayload } from "../commands/info.js";
 import { infoSentinelSection } from "../commands/info-sentinel.js";
 import type {
   PendingScriptView,
   SentinelCommandEnv,
   SentinelCoreInput,
 } from "../commands/sentinel.js";
+import { sentinelCommand } from "../commands/sentinel.js";
 import type { Input, SentinelState } from "../core/index.js";
 import { announceHost, currentMasterAddress, isIpLiteral } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { encodeReply } from "../protocol/resp-encoder.js";
+import { ReadCache } from "./read-cache.js";
 import type { Runtime } from "./runtime.js";
 import type { PendingScript } from "./script-runner.js";
 
@@ -37,6 +43,11 @@ export interface SentinelHostOptions {
   readonly shutdown: () => void;
   /** dns.lookup of a hostname for SENTINEL MONITOR (null = does not resolve). Default: none. */
   readonly lookupHost?: (host: string) => Promise<string | null>;
+  /**
+   * How many times the core was stepped (the state changes only then). Without it no read
+   * reply is cached.
+   */
+  readonly generation?: () => number;
 }
 
 function withRequestId(input: SentinelCoreInput, requestId: number): Input {
@@ -65,6 +76,7 @@ interface CachedAddr {
 export class SentinelHost implements ServerHost {
   private readonly options: SentinelHostOptions;
   private readonly addrReplies = new Map<string, CachedAddr>();
+  private readonly reads = new ReadCache();
 
   constructor(options: SentinelHostOptions) {
     this.options = options;
@@ -72,11 +84,15 @@ export class SentinelHost implements ServerHost {
 
   /** The read view of the SENTINEL subcommand code (commands/sentinel-request.ts). */
   sentinelEnv(session: SessionInfo): SentinelCommandEnv {
+    return this.envAt(this.options.now(), session.protocol);
+  }
+
+  private envAt(now: number, protocol: 2 | 3): SentinelCommandEnv {
     const scripts = this.options.scripts;
     return {
-      now: this.options.now(),
+      now,
       state: this.options.state(),
-      protocol: session.protocol,
+      protocol,
       isExecutable: this.options.isExecutable,
       // Only SENTINEL PENDING-SCRIPTS reads it.
       get pendingScripts() {
@@ -137,9 +153,35 @@ export class SentinelHost implements ServerHost {
     return reply;
   }
 
-  infoSentinelSection(): string {
+  /** `SENTINEL <sub> <name>` for a read-only `sub` (commands/sentinel-request.ts: CACHED_READS). */
+  readReply(sub: string, name: string, protocol: 2 | 3): Reply | undefined {
+    const generation = this.options.generation?.();
+    if (generation === undefined) return undefined;
+    const now = this.options.now();
+    return this.reads.get(generation, now, protocol, `${sub} ${name}`, () => {
+      const outcome = sentinelCommand([sub, name], this.envAt(now, protocol));
+      return outcome.kind === "reply" ? outcome.reply : undefined;
+    });
+  }
+
+  infoSentinelReply(): Reply {
     const { scripts } = this.options;
-    return infoSentinelSection(this.options.state(), this.options.now(), {
+    const now = this.options.now();
+    const build = (): Reply => R.bulk(infoSentinelPayload(this.infoSentinelSectionAt(now)));
+    const generation = this.options.generation?.();
+    if (generation === undefined) return build();
+    // The script counters change outside the core's steps: they are part of the question.
+    const key = `info ${scripts.runningCount} ${scripts.queueLength}`;
+    return this.reads.get(generation, now, 2, key, build);
+  }
+
+  infoSentinelSection(): string {
+    return this.infoSentinelSectionAt(this.options.now());
+  }
+
+  private infoSentinelSectionAt(now: number): string {
+    const { scripts } = this.options;
+    return infoSentinelSection(this.options.state(), now, {
       running: scripts.runningCount,
       queueLength: scripts.queueLength,
     });

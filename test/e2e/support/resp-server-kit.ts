@@ -3,7 +3,10 @@
 // in-process server on a free loopback port.
 import net from "node:net";
 import type { CoreAnswer, ServerHost, SessionInfo } from "../../../src/commands/host.js";
+import { infoSentinelPayload } from "../../../src/commands/info.js";
 import type { SentinelCommandEnv } from "../../../src/commands/sentinel.js";
+import { sentinelCommand } from "../../../src/commands/sentinel.js";
+import { encodeReply } from "../../../src/protocol/resp-encoder.js";
 import { addMaster, newState } from "../../support/state-builder.js";
 import { envFor } from "../../unit/commands/support/command-env.js";
 import type { Reply } from "../../../src/protocol/reply.js";
@@ -12,6 +15,14 @@ import type { RespServer, RespServerOptions } from "../../../src/shell/resp-serv
 import { startRespServer } from "../../../src/shell/resp-server.js";
 import { parseReply } from "../harness/resp-client.js";
 export { seeded } from "../../support/seeded.js";
+
+/** A request as a multibulk, with the words as given. */
+export function multibulk(...args: readonly string[]): string {
+  return args.reduce(
+    (out, a) => `${out}$${Buffer.byteLength(a)}\r\n${a}\r\n`,
+    `*${args.length}\r\n`,
+  );
+}
 
 /** SENTINEL GET-MASTER-ADDR-BY-NAME as a multibulk, with the words as given. */
 export function getAddr(name: string, word = "sentinel", sub = "get-master-addr-by-name"): string {
@@ -50,6 +61,18 @@ export class TestHost implements ServerHost {
   masterAddrReply(name: string): Reply {
     this.fastAddrCalls += 1;
     return name === "m" ? R.array([R.bulk("127.0.0.1"), R.bulk("6379")]) : R.nullArray();
+  }
+  /** Calls of readReply and infoSentinelReply (SENTINEL MASTER/REPLICAS…, INFO sentinel). */
+  readCalls = 0;
+  readReply(sub: string, name: string, protocol: 2 | 3): Reply | undefined {
+    this.readCalls += 1;
+    const outcome = sentinelCommand([sub, name], envFor(this.state, 1000, { protocol }));
+    if (outcome.kind !== "reply" || outcome.reply.type === "error") return undefined;
+    return { type: "raw", bytes: new Uint8Array(encodeReply(outcome.reply, protocol)) };
+  }
+  infoSentinelReply(): Reply {
+    this.readCalls += 1;
+    return R.bulk(infoSentinelPayload(this.sentinelSection));
   }
   infoSentinelSection(): string {
     return this.sentinelSection;

@@ -1,18 +1,19 @@
 // The RESP request parser, driven the way the server drives it (src/shell/client-session.ts): reads
-// copied out of one reused, dirty buffer at random boundaries, the GET-MASTER-ADDR-BY-NAME fast path
-// (takeKnown) tried before every nextStrings(). Properties: no exception; the events equal those of
+// copied out of one reused, dirty buffer at random boundaries, the fast paths (takeKnown of each of
+// the session's FAST_REQUESTS: GET-MASTER-ADDR-BY-NAME, PING, …) tried before every nextStrings(). Properties: no exception; the events equal those of
 // a parser fed the whole input at once through next() (same commands, same protocol error text, a
 // known error text only), the fast path gives the general path's argv, notUtf8 flags exactly the
 // arguments that are not UTF-8, and the bytes held stay within what was fed.
-import { KnownRequest } from "../../../src/protocol/known-request.js";
+import type { KnownRequest } from "../../../src/protocol/known-request.js";
 import { PROTOCOL_ERRORS, RespParser } from "../../../src/protocol/resp-parser.js";
 import type { ParseEvent, StringParseEvent } from "../../../src/protocol/resp-parser.js";
 import { randomChunks } from "../mutate.js";
 import type { Rng } from "../rng.js";
 import type { FuzzTarget } from "../runner.js";
 import { violation } from "../runner.js";
+import { FAST_REQUESTS } from "../../../src/shell/client-session.js";
 
-const GET_MASTER_ADDR = new KnownRequest(["sentinel", "get-master-addr-by-name"]);
+const KNOWN: readonly KnownRequest[] = FAST_REQUESTS.map((f) => f.known);
 const STRICT = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export function multibulk(...args: readonly (string | Buffer)[]): Buffer {
@@ -103,6 +104,29 @@ function notUtf8Of(args: readonly Buffer[]): number[] {
   return out;
 }
 
+/** How a fast-path request is described: its words (lower case) and its last argument. */
+function knownLine(known: KnownRequest, tail: string): string {
+  return `known ${JSON.stringify(known.hasTail ? [...known.words, tail] : known.words)}`;
+}
+
+/** The session's loop over its fast paths: the first that takes the next request. */
+function takeAnyKnown(parser: RespParser): string | undefined {
+  for (const known of KNOWN) {
+    const tail = parser.takeKnown(known);
+    if (tail !== undefined) return knownLine(known, tail);
+  }
+  return undefined;
+}
+
+/** The fast path matching a request with these words (lower case), if any. */
+function knownFor(words: readonly string[]): KnownRequest | undefined {
+  return KNOWN.find(
+    (k) =>
+      words.length === k.words.length + (k.hasTail ? 1 : 0) &&
+      k.words.every((w, i) => words[i] === w),
+  );
+}
+
 /** The server's path: shared dirty read buffer, random reads, takeKnown before nextStrings. */
 function serverPath(input: Buffer, rng: Rng, authenticated: boolean): string[] {
   const parser = new RespParser();
@@ -119,9 +143,9 @@ function serverPath(input: Buffer, rng: Rng, authenticated: boolean): string[] {
     }
     for (;;) {
       if (parser.isFailed) break;
-      const tail = parser.takeKnown(GET_MASTER_ADDR);
-      if (tail !== undefined) {
-        out.push(`known ${JSON.stringify(tail)}`);
+      const known = takeAnyKnown(parser);
+      if (known !== undefined) {
+        out.push(known);
         continue;
       }
       const e = parser.nextStrings();
@@ -146,30 +170,25 @@ function expected(events: readonly ParseEvent[]): string[] {
       return describe(e);
     }
     const words = e.args.map((a) => a.toString("latin1").toLowerCase());
-    if (e.args.length === 3 && words[0] === "sentinel" && words[1] === "get-master-addr-by-name") {
-      const name = e.args[2]!;
-      // The fast path takes only a valid UTF-8 name of at most 1024 bytes in a canonical frame;
-      // the general path gives the same argv otherwise: compare the name either way.
-      if (notUtf8Of([name]).length === 0) return `known ${JSON.stringify(name.toString("utf8"))}`;
+    const known = knownFor(words);
+    if (known !== undefined) {
+      const tail = known.hasTail ? e.args[known.words.length]! : Buffer.alloc(0);
+      // The fast path takes only a valid UTF-8 last argument of at most 1024 bytes in a
+      // canonical frame; the general path gives the same argv otherwise: compare either way.
+      if (notUtf8Of([tail]).length === 0) return knownLine(known, tail.toString("utf8"));
     }
     const bad = notUtf8Of(e.args);
     return describe(e) + (bad.length > 0 ? ` notUtf8 ${bad.join(",")}` : "");
   });
 }
 
-/** A general-path GET-MASTER-ADDR-BY-NAME counts as the fast path's answer for the same name. */
+/** A general-path request a fast path takes counts as the fast path's answer for it. */
 function normalizeKnown(line: string): string {
   const m = /^command (\[.*\])$/.exec(line);
   if (m === null) return line;
   const args = JSON.parse(m[1]!) as string[];
-  if (
-    args.length === 3 &&
-    args[0]!.toLowerCase() === "sentinel" &&
-    args[1]!.toLowerCase() === "get-master-addr-by-name"
-  ) {
-    return `known ${JSON.stringify(args[2])}`;
-  }
-  return line;
+  const known = knownFor(args.map((a) => a.toLowerCase()));
+  return known === undefined ? line : knownLine(known, known.hasTail ? args.at(-1)! : "");
 }
 
 export const respRequestTarget: FuzzTarget = {

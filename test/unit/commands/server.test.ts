@@ -146,6 +146,18 @@ describe("INFO", () => {
     expect(text).to.include("total_commands_processed:9\r\n");
     expect(text).to.include("used_cpu_sys:0.500000\r\n");
   });
+
+  it("gathers the process facts once, and not at all for INFO sentinel alone", () => {
+    let gathered = 0;
+    const facts = (): typeof INFO_FACTS => {
+      gathered += 1;
+      return INFO_FACTS;
+    };
+    expect(buildInfo(["sentinel"], facts, () => SENTINEL_SECTION)).to.include("sentinel_masters:1");
+    expect(gathered).to.equal(0);
+    buildInfo([], facts, () => SENTINEL_SECTION);
+    expect(gathered).to.equal(1);
+  });
 });
 
 describe("SHUTDOWN, QUIT and RESET", () => {

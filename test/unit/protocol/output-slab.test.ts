@@ -1,8 +1,9 @@
 // Proves the reply memory of output-slab.ts: small takes are adjacent views of one slab (so a
 // batch of replies joins into one view without a copy), large takes and slab changes are
-// separate memory, and a join is refused whenever the chunks are not exactly adjacent.
+// separate memory, a join is refused whenever the chunks are not exactly adjacent, and a
+// pre-encoded reply is copied in after the takes before it.
 import { expect } from "chai";
-import { joinAdjacent, takeOutput } from "../../../src/protocol/output-slab.js";
+import { copyOutput, joinAdjacent, takeOutput } from "../../../src/protocol/output-slab.js";
 
 function filled(size: number, byte: number): Buffer {
   const out = takeOutput(size);
@@ -48,5 +49,16 @@ describe("output slab", () => {
     });
     const slabs = new Set(taken.map((t) => t.buffer));
     expect(slabs.size).to.be.greaterThan(1);
+  });
+
+  it("copies pre-encoded replies, short and long, after the other takes", () => {
+    for (const size of [0, 7, 64, 65, 5000]) {
+      const bytes = Uint8Array.from({ length: size }, (_, i) => i % 251);
+      const before = takeOutput(1);
+      const copy = copyOutput(bytes);
+      expect(Buffer.from(copy)).to.deep.equal(Buffer.from(bytes));
+      expect(copy.buffer).to.not.equal(bytes.buffer);
+      if (copy.buffer === before.buffer) expect(copy.byteOffset).to.equal(before.byteOffset + 1);
+    }
   });
 });

@@ -120,4 +120,64 @@ describe("resp reply parser", () => {
       }, String(n)).to.throw(ReplyProtocolError, /nested multi bulk replies with depth > 64/);
     }
   });
+
+  // Work is counted, not timed: the parser reports the reply lines it read and the bytes it
+  // copied to keep. A reply split into n chunks used to be parsed again from its start on every
+  // chunk (n times its lines) and copied whole on every chunk (n times its bytes).
+  describe("work on a large reply split into many chunks", () => {
+    function feedInChunks(
+      text: string,
+      size: number,
+    ): { values: ReplyValue[]; parser: RespReplyParser } {
+      const bytes = Buffer.from(text, "utf8");
+      const parser = new RespReplyParser();
+      const values: ReplyValue[] = [];
+      for (let at = 0; at < bytes.length; at += size) {
+        // Each read as the link hands it over: a fresh copy.
+        parser.feed(Buffer.from(bytes.subarray(at, at + size)), (v) => values.push(v));
+      }
+      return { values, parser };
+    }
+
+    it("reads each line of a 5,000-element array once, and copies each byte a bounded number of times", () => {
+      const items = Array.from({ length: 5000 }, (_, i) => `replica-${i}`);
+      const text = `*${items.length}\r\n${items.map((t) => `$${t.length}\r\n${t}\r\n`).join("")}`;
+      for (const size of [7, 64, 1500]) {
+        const { values, parser } = feedInChunks(text, size);
+        expect(values, String(size)).to.deep.equal([items]);
+        expect(parser.linesRead, String(size)).to.equal(items.length + 1);
+        expect(parser.bytesCopied, String(size)).to.be.at.most(4 * text.length);
+      }
+    });
+
+    it("copies each byte of a large bulk (INFO) a bounded number of times, even one byte per read", () => {
+      const info = "# Replication\r\nrole:master\r\n".repeat(2000);
+      const text = `$${Buffer.byteLength(info)}\r\n${info}\r\n`;
+      const { values, parser } = feedInChunks(text, 1);
+      expect(values).to.deep.equal([info]);
+      expect(parser.linesRead).to.equal(1);
+      expect(parser.bytesCopied).to.be.at.most(4 * text.length);
+    });
+
+    it("reserves no more than what arrived for a bulk length a peer made up (found by the fuzzer)", () => {
+      const parser = new RespReplyParser();
+      for (const chunk of ["$4294967295\r\n", "abc", "def"]) {
+        parser.feed(Buffer.from(chunk), () => undefined);
+      }
+      expect(parser.bytesCopied).to.be.at.most(6);
+    });
+
+    it("reads each line of nested arrays once (EXEC of INFO and ROLE), split at every size", () => {
+      const text =
+        "*2\r\n$5\r\nhello\r\n*3\r\n$6\r\nmaster\r\n:3129659\r\n*2\r\n*3\r\n$9\r\n127.0.0.1\r\n$4\r\n9001\r\n$7\r\n3129242\r\n*0\r\n";
+      const lines = text.split("\r\n").filter((l) => /^[*$:+-]/.test(l)).length;
+      for (let size = 1; size <= text.length; size++) {
+        const { values, parser } = feedInChunks(text, size);
+        expect(values, String(size)).to.deep.equal([
+          ["hello", ["master", 3129659, [["127.0.0.1", "9001", "3129242"], []]]],
+        ]);
+        expect(parser.linesRead, String(size)).to.equal(lines);
+      }
+    });
+  });
 });
