@@ -6,8 +6,11 @@
  * PSYNC rule). A replica re-pointed at another master, or wiped and resynced elsewhere, follows
  * another id and is excluded with the reason word `replid-mismatch`, and so is a replica that
  * reports role master (an old master back, or one promoted by hand): it replicates nothing, and
- * "promoting" it would change nothing on it. Otherwise nothing is decided while the master's
- * history or the replica's id is unknown (no INFO yet, or a server too old to say).
+ * "promoting" it would change nothing on it — unless our master itself reports that it
+ * replicates from that replica (a switch made by hand, the old master re-pointed under the new
+ * one): that replica already is the master, and the failover only acknowledges it, as Redis's
+ * does. Otherwise nothing is decided while the master's history or the replica's id is unknown
+ * (no INFO yet, or a server too old to say).
  */
 import type { CoreContext } from "../model/context.js";
 import { instanceText } from "../records/instance-text.js";
@@ -18,12 +21,21 @@ export const REPLID_MISMATCH = "replid-mismatch" as const;
 /** True when the replica's INFO places it on the master's history (or either is unknown). */
 export function sharesMasterHistory(master: MasterState, replica: ReplicaState): boolean {
   // Replicating nothing: a SLAVEOF NO ONE would change nothing on it (monitor/superseded-master.ts).
-  if (replica.roleReported === "master") return false;
+  if (replica.roleReported === "master") return masterFollows(master, replica);
   if (master.replHistory.size === 0 || replica.replId === "") return true;
   if (!master.replHistory.has(replica.replId)) return false;
   const end = master.replHistory.get(replica.replId) ?? null;
   // PSYNC accepts an offset + 1 up to second_repl_offset.
   return end === null || replica.slaveReplOffset < end;
+}
+
+/** Our master reports role slave of exactly this replica's address. */
+function masterFollows(master: MasterState, replica: ReplicaState): boolean {
+  return (
+    master.roleReported === "slave" &&
+    master.slaveMasterPort === replica.addr.port &&
+    master.slaveMasterHost === replica.addr.ip
+  );
 }
 
 /** Why, in words (the selection's `words`, SENTINEL WHY). */

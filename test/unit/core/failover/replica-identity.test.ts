@@ -1,8 +1,8 @@
 // Proves the replica identity rule (replica-identity.ts): a replica is promotable only on the
 // master's replication history — its master_replid seen on the master (as master_replid, or as
 // master_replid2 with an offset before second_repl_offset); a re-pointed or wiped replica is
-// excluded with `replid-mismatch` and logged, as is a replica reporting role master; otherwise nothing
-// is excluded while either side is unknown.
+// excluded with `replid-mismatch` and logged, as is a replica reporting role master (unless our
+// master follows it); otherwise nothing is excluded while either side is unknown.
 import { expect } from "chai";
 import { failoverStateMachine } from "../../../../src/core/failover/failover-state.js";
 import {
@@ -105,6 +105,19 @@ describe("replica identity before promotion", () => {
     expect(replicaExclusion(h.at(T0), master, r2)).to.equal(null);
     refreshFromInfo(h.at(T0), master, master, masterInfo(Y, X, 1001));
     expect(replicaExclusion(h.at(T0), master, r1)).to.equal("replid-mismatch");
+  });
+
+  it("keeps a replica that reports role master when our master reports that it follows it (a switch made by hand)", () => {
+    const { h, master, r1, r2 } = setup();
+    refreshFromInfo(h.at(T0), master, master, masterInfo(Y, NONE, -1));
+    // By hand: REPLICAOF NO ONE on 10.0.0.2, then the old master REPLICAOF 10.0.0.2 6379.
+    refreshFromInfo(h.at(T0), r1, master, masterInfo(X, Y, 5001));
+    const follower = replicaInfo(X, 5000).replace("master_host:10.0.0.1", "master_host:10.0.0.2");
+    refreshFromInfo(h.at(T0), master, master, follower);
+    expect(replicaExclusion(h.at(T0), master, r1)).to.equal(null);
+    // Another replica reporting role master is still left out.
+    refreshFromInfo(h.at(T0), r2, master, masterInfo(Z, NONE, -1));
+    expect(replicaExclusion(h.at(T0), master, r2)).to.equal("replid-mismatch");
   });
 
   it("logs the excluded replica with its reason when the failover selects", () => {
