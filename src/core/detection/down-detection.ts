@@ -8,6 +8,7 @@ import type { CoreContext, CoreView } from "../model/context.js";
 import { linkDisconnected } from "../records/instances.js";
 import { instanceText } from "../records/instance-text.js";
 import { closeUnhealthyConnections } from "../records/link-health.js";
+import { notePeerBack } from "../failover/heal-hold.js";
 import type { InstanceState, MasterState } from "../model/state.js";
 
 /** How long the instance has not answered: since the oldest pending PING, or since the link
@@ -73,6 +74,7 @@ export function checkSubjectivelyDown(
     }
   } else if (instance.flags.has("s_down")) {
     ctx.out.event("-sdown", instanceText(ctx.state, instance, master), master.name);
+    if (instance.kind === "sentinel") notePeerBack(ctx, master);
     // s_down_since_time is kept: "no recent down" tests look at it.
     instance.flags.delete("s_down");
     instance.flags.delete("script_kill_sent");

@@ -17,6 +17,7 @@ import { reconfNextReplica } from "./reconf-slaves.js";
 import { failoverSelectSlave } from "./select-slave.js";
 import { instanceText } from "../records/instance-text.js";
 import { failoverWaitStart } from "./wait-start.js";
+import { heldAfterHeal } from "./heal-hold.js";
 import type { AdminResult } from "../model/ready.js";
 import { explainReplicaExclusion, selectReplica } from "./replica-selection.js";
 import { logReplidMismatches } from "./replica-identity.js";
@@ -71,6 +72,7 @@ export function startFailoverIfNeeded(ctx: CoreContext, master: MasterState): bo
     master.candidateTime = 0;
     return false;
   }
+  if (heldAfterHeal(ctx, master)) return false;
   if (!candidateDelayOver(ctx, master)) return false;
   startFailover(ctx, master);
   return true;

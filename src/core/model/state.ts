@@ -188,6 +188,11 @@ export interface MasterState extends InstanceCommon, InfoFields, QuietGroupField
   splitEpoch: Epoch;
   /** Vigil: split votes in a row while ODOWN (exponent of the retry backoff). */
   splitCount: number;
+  /**
+   * Vigil: when a peer of this master we saw SDOWN last answered again (a partition healing),
+   * 0 = never; no failover starts within a ping period of it (failover/heal-hold.ts).
+   */
+  peersBackAt: number;
   /** Key (`ip:port`) of the replica being promoted, null when none. */
   promotedReplica: string | null;
   /** Vigil: the replica SENTINEL FAILOVER … TO <ip> <port> named (key), null = the best one. */

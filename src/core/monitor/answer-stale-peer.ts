@@ -20,9 +20,9 @@
  *   before the peer has subscribed there again; directly it cannot.
  */
 import type { CoreContext } from "../model/context.js";
-import type { LinkId, LinkState, MasterState, PeerState } from "../model/state.js";
+import type { LinkId, MasterState, PeerState } from "../model/state.js";
 import { linkUsable } from "../records/instances.js";
-import { closeConnection } from "../records/link-health.js";
+import { linkStalled, reconnectIfStalled } from "../records/link-health.js";
 import { linkUsers } from "../records/link-users.js";
 import { sendHello } from "./periodic.js";
 
@@ -37,35 +37,13 @@ export function answerStalePeer(
     if (user !== undefined && linkUsable(user.instance.link)) sendHello(ctx, user.instance, master);
     return;
   }
-  if (linkUsable(peer.link) && !stalled(ctx, peer.link)) sendHello(ctx, peer, master);
-  else reconnectNow(ctx, peer.link);
+  const period = ctx.state.timing.pingPeriod;
+  if (linkUsable(peer.link) && !linkStalled(ctx, peer.link, period)) sendHello(ctx, peer, master);
+  else reconnectIfStalled(ctx, peer.link, period);
   if (peer.staleAnswerTime !== 0 && ctx.now - peer.staleAnswerTime < ctx.state.timing.pingPeriod)
     return;
   peer.staleAnswerTime = ctx.now;
   for (const record of [master, ...master.replicas.values()]) {
     if (linkUsable(record.link)) sendHello(ctx, record, master);
   }
-}
-
-/** Our PING on the link has gone unanswered for more than a ping period. */
-function stalled(ctx: CoreContext, link: LinkState): boolean {
-  return link.actPingTime !== 0 && ctx.now - link.actPingTime > ctx.state.timing.pingPeriod;
-}
-
-/**
- * A stalled connection, or a connect attempt older than a quarter ping period, is dropped; the
- * next tick makes a new one (link-health.ts: reconnectInstance, once the shell answers the
- * close). An attempt just made is kept.
- */
-function reconnectNow(ctx: CoreContext, link: LinkState): void {
-  if (link.cmdClosing) return;
-  if (link.cmdConnected) {
-    if (!stalled(ctx, link)) return;
-    closeConnection(ctx, link, "cmd");
-  } else if (link.cmdConnecting) {
-    if (ctx.now - link.lastReconnTime < ctx.state.timing.pingPeriod / 4) return;
-    closeConnection(ctx, link, "cmd");
-  }
-  link.lastReconnTime = 0;
-  ctx.out.wake(ctx.now);
 }

@@ -151,6 +151,7 @@ export function createMaster(
     candidateTime: 0,
     splitEpoch: 0n,
     splitCount: 0,
+    peersBackAt: 0,
     promotedReplica: null,
     chosenReplica: null,
     replHistory: new Map(),

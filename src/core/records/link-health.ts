@@ -317,3 +317,29 @@ export function closeUnhealthyConnections(
     closeConnection(ctx, link, "pubsub");
   }
 }
+
+/** Our PING on the link has gone unanswered for more than `period`. */
+export function linkStalled(ctx: CoreContext, link: LinkState, period: number): boolean {
+  return link.actPingTime !== 0 && ctx.now - link.actPingTime > period;
+}
+
+/**
+ * Vigil: the path to an instance is known to be back (a peer cut off with it answers again). A
+ * command connection stalled for `period`, or a connect attempt older than a quarter of it, is
+ * dropped; the next tick makes a new one (reconnectInstance, once the shell answers the close).
+ * An attempt just made is kept. Used by monitor/answer-stale-peer.ts and failover/heal-hold.ts.
+ */
+export function reconnectIfStalled(ctx: CoreContext, link: LinkState, period: number): void {
+  if (link.cmdClosing) return;
+  if (link.cmdConnected) {
+    if (!linkStalled(ctx, link, period)) return;
+    closeConnection(ctx, link, "cmd");
+  } else if (link.cmdConnecting) {
+    if (ctx.now - link.lastReconnTime < period / 4) return;
+    closeConnection(ctx, link, "cmd");
+  } else {
+    return;
+  }
+  link.lastReconnTime = 0;
+  ctx.out.wake(ctx.now);
+}

@@ -177,3 +177,39 @@ describe("abortFailover", () => {
     }).to.throw(/no failover/);
   });
 });
+
+describe("no failover as a partition heals (heal-hold.ts)", () => {
+  /** ODOWN master whose command connection has a PING unanswered since before the cut. */
+  function cutOff(): { h: Harness; master: ReturnType<Harness["addMaster"]> } {
+    const h = new Harness();
+    const master = h.addMaster(0, { downAfterPeriod: 30_000 });
+    markOdown(master, T0);
+    master.link.cmdConnected = true;
+    master.link.actPingTime = T0 - 40_000;
+    const peer = h.addPeer(0, master, "b".repeat(40), 26380);
+    peer.flags.add("s_down");
+    peer.sDownSinceTime = T0 - 10_000;
+    // The peer answers again this very tick: the partition healed.
+    peer.link.lastAvailTime = T0;
+    return { h, master };
+  }
+
+  it("does not stand within a ping period of a peer coming back, and remakes a stalled master connection", () => {
+    const { h, master } = cutOff();
+    expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(false);
+    const ready = h.take();
+    expect(ready.commands).to.deep.include({ type: "close", link: master.link.id, conn: "cmd" });
+    // Woken at once to reconnect.
+    expect(ready.wakeAt).to.equal(T0);
+    expect(startFailoverIfNeeded(h.at(T0 + 999), master)).to.equal(false);
+    // Our own SDOWN held past the ping period: the master is down, stand.
+    expect(startFailoverIfNeeded(h.at(T0 + 1000), master)).to.equal(true);
+  });
+
+  it("does not hold when no peer came back", () => {
+    const h = new Harness();
+    const master = h.addMaster(0);
+    markOdown(master, T0);
+    expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(true);
+  });
+});
