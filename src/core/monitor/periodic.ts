@@ -96,14 +96,21 @@ function stillAwaited(sentTime: number, now: number, pingPeriod: number): boolea
 }
 
 /**
- * Whether this sentinel holds the instance's writes paused (detection/fence.ts). CLIENT PAUSE
- * WRITE holds PUBLISH too, and every command behind it on the connection: a hello there would
- * stall this link's PINGs into a false SDOWN. The peers get our hellos directly meanwhile.
+ * Whether this sentinel holds the instance's writes paused (detection/fence.ts, or the
+ * `CLIENT PAUSE` of our coordinated failover until the promotion is seen: failover/
+ * coordinated.ts). CLIENT PAUSE WRITE holds PUBLISH too, and every command behind it on the
+ * connection: a hello there would stall this link's PINGs into a false SDOWN, and hold back the
+ * very `CLIENT UNPAUSE` queued behind it. The peers get our hellos directly meanwhile.
  */
 function fenceHoldsWrites(instance: InstanceState, master: MasterState): boolean {
-  if (instance.kind === "master") return master.fence.fenced;
+  if (instance.kind === "master") return master.fence.fenced || coordinatedPauseHeld(master);
   const held = master.fence.heldAddr;
   return instance.kind === "slave" && held !== null && addrEquals(held, instance.addr);
+}
+
+/** Our coordinated failover has sent the master its CLIENT PAUSE and not yet its UNPAUSE. */
+function coordinatedPauseHeld(master: MasterState): boolean {
+  return master.flags.has("coordinated_failover") && master.failoverState === "wait_promotion";
 }
 
 /** sentinel.c: sentinelSendHello. False when no hello could be formatted (no local address). */

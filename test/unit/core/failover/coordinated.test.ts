@@ -10,6 +10,7 @@ import { expect } from "chai";
 import { runAdminOp } from "../../../../src/core/admin/admin.js";
 import { failoverStateMachine } from "../../../../src/core/failover/failover-state.js";
 import { onReplicaReportsMaster } from "../../../../src/core/failover/progress.js";
+import { sendHello } from "../../../../src/core/monitor/periodic.js";
 import type { Command, Ready } from "../../../../src/core/model/ready.js";
 import type { MasterState, ReplicaState } from "../../../../src/core/model/state.js";
 import { Harness, MY_ID, PEER_B, PEER_C, connect, eventLines } from "../failover-fixture.js";
@@ -218,5 +219,21 @@ describe("SENTINEL FAILOVER … TO <ip> <port> (core)", () => {
     expect(eventLines(ready).at(-1)).to.equal(
       "-failover-abort-no-good-slave master mymaster 10.0.0.1 6379",
     );
+  });
+});
+
+describe("no hello through a master our coordinated failover holds paused", () => {
+  it("publishes no hello to the master between its CLIENT PAUSE and the promotion", () => {
+    const s = healthy();
+    s.h.state.global.announceIp = "10.0.0.9";
+    connect(s.r1.link);
+    expect(sendHello(s.h.at(T0), s.master, s.master)).to.equal(true);
+    s.master.flags.add("coordinated_failover");
+    s.master.failoverState = "wait_promotion";
+    expect(sendHello(s.h.at(T0), s.master, s.master)).to.equal(false);
+    // To the replicas it still goes.
+    expect(sendHello(s.h.at(T0), s.r1, s.master)).to.equal(true);
+    s.master.failoverState = "reconf_slaves";
+    expect(sendHello(s.h.at(T0), s.master, s.master)).to.equal(true);
   });
 });
