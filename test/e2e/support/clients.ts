@@ -63,6 +63,9 @@ export function runBounded(
       }
       resolve({ code, signal, stdout, stderr });
     });
+    // A program that exits without reading its input (redis-cli given a command) closes the
+    // pipe: the write then fails with EPIPE, which is no failure of the run ("close" reports it).
+    child.stdin.on("error", () => undefined);
     child.stdin.end(input ?? "");
   });
 }

@@ -225,8 +225,10 @@ describe("SENTINEL FAILOVER … TO <ip> <port> (core)", () => {
 describe("no hello through a master our coordinated failover holds paused", () => {
   it("publishes no hello to the master between its CLIENT PAUSE and the promotion", () => {
     const s = healthy();
-    s.h.state.global.announceIp = "10.0.0.9";
     connect(s.r1.link);
+    // The local address the hello announces (formatHello), as the shell reports it.
+    s.master.link.localIp = "10.0.0.9";
+    s.r1.link.localIp = "10.0.0.9";
     expect(sendHello(s.h.at(T0), s.master, s.master)).to.equal(true);
     s.master.flags.add("coordinated_failover");
     s.master.failoverState = "wait_promotion";
