@@ -18,15 +18,16 @@ import type { MasterState } from "../model/state.js";
 import { pingPeriodFor } from "../model/timing.js";
 import { reconnectIfStalled } from "../records/link-health.js";
 
+/** The master's ping period: the hold, and how long a silent connection counts as stalled. */
+function holdPeriod(ctx: CoreContext, master: MasterState): number {
+  return pingPeriodFor(ctx.state.timing, master.settings.downAfterPeriod);
+}
+
 /** Records that a peer of `master` we saw SDOWN answers again, and revives the master's link. */
 export function notePeerBack(ctx: CoreContext, master: MasterState): void {
   if (master.peersBackAt === ctx.now) return;
   master.peersBackAt = ctx.now;
-  reconnectIfStalled(
-    ctx,
-    master.link,
-    pingPeriodFor(ctx.state.timing, master.settings.downAfterPeriod),
-  );
+  reconnectIfStalled(ctx, master.link, holdPeriod(ctx, master));
 }
 
 /** True while a failover may not start for a heal; asks to be woken when it may. */
@@ -39,8 +40,7 @@ export function heldAfterHeal(ctx: CoreContext, master: MasterState): boolean {
     }
   }
   if (master.peersBackAt === 0) return false;
-  const until =
-    master.peersBackAt + pingPeriodFor(ctx.state.timing, master.settings.downAfterPeriod);
+  const until = master.peersBackAt + holdPeriod(ctx, master);
   if (ctx.now >= until) return false;
   ctx.out.wake(until);
   return true;

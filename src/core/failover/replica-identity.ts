@@ -14,14 +14,19 @@
  */
 import type { CoreContext } from "../model/context.js";
 import { instanceText } from "../records/instance-text.js";
-import type { MasterState, ReplicaState } from "../model/state.js";
+import type { MasterState, ReplicaState, SentinelState } from "../model/state.js";
+import { sameAddr } from "../records/hosts.js";
 
 export const REPLID_MISMATCH = "replid-mismatch" as const;
 
 /** True when the replica's INFO places it on the master's history (or either is unknown). */
-export function sharesMasterHistory(master: MasterState, replica: ReplicaState): boolean {
+export function sharesMasterHistory(
+  state: SentinelState,
+  master: MasterState,
+  replica: ReplicaState,
+): boolean {
   // Replicating nothing: a SLAVEOF NO ONE would change nothing on it (monitor/superseded-master.ts).
-  if (replica.roleReported === "master") return masterFollows(master, replica);
+  if (replica.roleReported === "master") return masterFollows(state, master, replica);
   if (master.replHistory.size === 0 || replica.replId === "") return true;
   if (!master.replHistory.has(replica.replId)) return false;
   const end = master.replHistory.get(replica.replId) ?? null;
@@ -29,13 +34,10 @@ export function sharesMasterHistory(master: MasterState, replica: ReplicaState):
   return end === null || replica.slaveReplOffset < end;
 }
 
-/** Our master reports role slave of exactly this replica's address. */
-function masterFollows(master: MasterState, replica: ReplicaState): boolean {
-  return (
-    master.roleReported === "slave" &&
-    master.slaveMasterPort === replica.addr.port &&
-    master.slaveMasterHost === replica.addr.ip
-  );
+/** Our master reports role slave of this replica's address (sentinelAddrOrHostnameEqual). */
+function masterFollows(state: SentinelState, master: MasterState, replica: ReplicaState): boolean {
+  const followed = { ip: master.slaveMasterHost, port: master.slaveMasterPort };
+  return master.roleReported === "slave" && sameAddr(state, followed, replica.addr);
 }
 
 /** Why, in words (the selection's `words`, SENTINEL WHY). */
@@ -62,7 +64,7 @@ export function replidMismatchText(
 /** Logs every replica of `master` the identity rule keeps out (at the selection's decision). */
 export function logReplidMismatches(ctx: CoreContext, master: MasterState): void {
   for (const replica of master.replicas.values()) {
-    if (!sharesMasterHistory(master, replica)) {
+    if (!sharesMasterHistory(ctx.state, master, replica)) {
       ctx.out.log("warning", replidMismatchText(ctx, master, replica));
     }
   }

@@ -132,8 +132,10 @@ const EXCLUSION_RULES: readonly Rule[] = [
           b.maxMasterDownTime,
         )
       : null,
-  (_v, r, _b, m) =>
-    sharesMasterHistory(m, r) ? null : excluded(REPLID_MISMATCH, replidMismatchWords(m, r)),
+  (v, r, _b, m) =>
+    sharesMasterHistory(v.state, m, r)
+      ? null
+      : excluded(REPLID_MISMATCH, replidMismatchWords(m, r)),
 ];
 
 function firstExclusion(

@@ -40,8 +40,7 @@ export function answerStalePeer(
   const period = ctx.state.timing.pingPeriod;
   if (linkUsable(peer.link) && !linkStalled(ctx, peer.link, period)) sendHello(ctx, peer, master);
   else reconnectIfStalled(ctx, peer.link, period);
-  if (peer.staleAnswerTime !== 0 && ctx.now - peer.staleAnswerTime < ctx.state.timing.pingPeriod)
-    return;
+  if (peer.staleAnswerTime !== 0 && ctx.now - peer.staleAnswerTime < period) return;
   peer.staleAnswerTime = ctx.now;
   for (const record of [master, ...master.replicas.values()]) {
     if (linkUsable(record.link)) sendHello(ctx, record, master);
