@@ -10,37 +10,10 @@ import type { SentinelState } from "../../../src/core/model/state.js";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { R } from "../../../src/protocol/reply.js";
 import { encodeReply } from "../../../src/protocol/resp-encoder.js";
-import { SentinelHost } from "../../../src/shell/sentinel-host.js";
+import type { SentinelHost } from "../../../src/shell/sentinel-host.js";
+import { hostOver } from "./host-fixture.js";
+import type { HostClock as Clock } from "./host-fixture.js";
 import { addMaster, addPeer, addReplica, newState } from "../../support/state-builder.js";
-
-interface Clock {
-  now: number;
-  generation: number;
-  running: number;
-}
-
-function hostOver(state: SentinelState, clock: Clock): SentinelHost {
-  return new SentinelHost({
-    runtime: {
-      request: () => {
-        throw new Error("no core in this test");
-      },
-      push: () => undefined,
-    },
-    state: () => state,
-    scripts: {
-      pending: () => [],
-      get runningCount() {
-        return clock.running;
-      },
-      queueLength: 0,
-    },
-    now: () => clock.now,
-    isExecutable: () => false,
-    shutdown: () => undefined,
-    generation: () => clock.generation,
-  });
-}
 
 const session = (protocol: 2 | 3) => ({
   id: 1,

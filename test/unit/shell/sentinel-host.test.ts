@@ -11,23 +11,8 @@ import { R } from "../../../src/protocol/reply.js";
 import { encodeReply } from "../../../src/protocol/resp-encoder.js";
 import type { Input } from "../../../src/core/model/inputs.js";
 import { SentinelHost } from "../../../src/shell/sentinel-host.js";
+import { hostOver } from "./host-fixture.js";
 import { addMaster, newState } from "../../support/state-builder.js";
-
-function hostOver(state: SentinelState): SentinelHost {
-  return new SentinelHost({
-    runtime: {
-      request: () => {
-        throw new Error("no core in this test");
-      },
-      push: () => undefined,
-    },
-    state: () => state,
-    scripts: { pending: () => [], runningCount: 0, queueLength: 0 },
-    now: () => 1000,
-    isExecutable: () => false,
-    shutdown: () => undefined,
-  });
-}
 
 const session = (protocol: 2 | 3) => ({
   id: 1,
