@@ -10,7 +10,7 @@ import type {
   ReplicaState,
   SentinelState,
 } from "../core/index.js";
-import { FLAG_ORDER, announceHost, instanceName, linkDisconnected } from "../core/index.js";
+import { FLAG_ORDER, announceHost, instanceName, linkShownDisconnected } from "../core/index.js";
 
 export type FieldPairs = (readonly [string, string])[];
 
@@ -20,7 +20,7 @@ export function instanceFlags(instance: InstanceState): string {
   for (const flag of FLAG_ORDER) {
     let on: boolean;
     if (flag === "master" || flag === "slave" || flag === "sentinel") on = instance.kind === flag;
-    else if (flag === "disconnected") on = linkDisconnected(instance.link);
+    else if (flag === "disconnected") on = linkShownDisconnected(instance.link);
     else on = instance.flags.has(flag);
     if (on) words.push(flag);
   }

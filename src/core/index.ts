@@ -53,6 +53,8 @@ export { randomRunId } from "./basics/random.js";
 
 export {
   linkDisconnected,
+  linkShownDisconnected,
+  CONNECTION_REFUSED,
   linkUsable,
   masterLinkId,
   peerLinkId,

@@ -13,6 +13,7 @@
 import type { Command, Redis } from "ioredis";
 import { assert } from "../core/index.js";
 import type { CallResult, RedisLinkFactory, RedisLinkOptions } from "./link-contract.js";
+import { socketErrorText } from "./socket-error-text.js";
 
 /** TCP keepalive probe delay (ioredis link). */
 const KEEPALIVE_MS = 15_000;
@@ -115,7 +116,7 @@ export const createIoredisLink: RedisLinkFactory = (options, handlers) => {
   let lastError = "";
   // Connection errors are expected (the instance is down): never crash, never print.
   client.on("error", (err: unknown) => {
-    lastError = errorText(err);
+    lastError = socketErrorText(err);
   });
   client.on("ready", () => {
     if (!done) handlers.onReady();

@@ -31,6 +31,7 @@ import type {
   RedisLinkOptions,
 } from "./link-contract.js";
 import { sharedReadBuffer } from "./shared-read-buffer.js";
+import { socketErrorText } from "./socket-error-text.js";
 
 /** TCP keepalive probe delay: a silent peer is found by PING timeouts long before this matters. */
 const KEEPALIVE_MS = 15_000;
@@ -173,7 +174,7 @@ class RespLink implements RedisLink {
         : connectTls(options.host, options.port, options.tls, onread);
     this.connectTimer = setTimeout(() => {
       this.connectTimer = null;
-      this.lastError = "connect ETIMEDOUT";
+      this.lastError = "Connection timed out";
       this.socket.destroy();
     }, options.connectTimeout);
     // Over TLS the link is ready once the handshake is done.
@@ -185,7 +186,7 @@ class RespLink implements RedisLink {
     });
     // Connection errors are expected (the instance is down): never crash, never print.
     this.socket.on("error", (err: Error) => {
-      this.lastError = err.message;
+      this.lastError = socketErrorText(err);
     });
     this.socket.once("close", () => {
       this.finish(this.lastError === "" ? "connection closed" : this.lastError);

@@ -68,6 +68,12 @@ export interface LinkState {
   pubsubClosing: boolean;
   cmdConnected: boolean;
   pubsubConnected: boolean;
+  /**
+   * Whether the last connect of the connection was refused (CONNECTION_REFUSED) before it
+   * connected. Shown flags only: instances.ts, linkShownDisconnected.
+   */
+  cmdRefused: boolean;
+  pubsubRefused: boolean;
   /** Local address of the cmd socket, used as our IP in hellos when announce-ip is unset. */
   localIp: string;
   cmdConnTime: number;

@@ -42,6 +42,8 @@ export function newLink(id: LinkId, addr: Addr, needsPubsub: boolean, now: numbe
     pubsubClosing: false,
     cmdConnected: false,
     pubsubConnected: false,
+    cmdRefused: false,
+    pubsubRefused: false,
     localIp: "",
     cmdConnTime: 0,
     pubsubConnTime: 0,
@@ -72,6 +74,28 @@ export function linkDisconnected(link: LinkState): boolean {
   return (
     !(link.cmdConnected || link.cmdConnecting) ||
     (link.needsPubsub && !(link.pubsubConnected || link.pubsubConnecting))
+  );
+}
+
+/**
+ * The reason text of a refused connect, as the shell reports it (strerror's, as hiredis and
+ * sentinel.c's `-cmd-link-reconnection ... #Connection refused` print it).
+ */
+export const CONNECTION_REFUSED = "Connection refused";
+
+/**
+ * The `disconnected` flag SENTINEL MASTER/REPLICAS/SENTINELS show. redis-sentinel's non-blocking
+ * connect to a closed port on a local address fails inside the call that makes it, so its link
+ * never leaves `disconnected` while the instance refuses; Node reports the refusal a turn later.
+ * A reconnect after a refused one therefore keeps the flag on until it connects (a connect still
+ * in flight to a host that does not answer clears it, as in sentinel.c). SDOWN keeps counting by
+ * linkDisconnected.
+ */
+export function linkShownDisconnected(link: LinkState): boolean {
+  return (
+    linkDisconnected(link) ||
+    (link.cmdConnecting && link.cmdRefused) ||
+    (link.needsPubsub && link.pubsubConnecting && link.pubsubRefused)
   );
 }
 

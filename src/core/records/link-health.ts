@@ -13,7 +13,7 @@
 import type { CoreContext } from "../model/context.js";
 import type { ReplyText } from "../model/inputs.js";
 import { lookupIp } from "./hosts.js";
-import { linkDisconnected } from "./instances.js";
+import { CONNECTION_REFUSED, linkDisconnected } from "./instances.js";
 import { instanceText } from "./instance-text.js";
 import { firstLinkUser, linkUsers } from "./link-users.js";
 import { forgetPendingHellos } from "./pending-hellos.js";
@@ -181,6 +181,7 @@ export function onLinkConnected(
   if (conn === "cmd") {
     link.cmdConnected = true;
     link.cmdConnecting = false;
+    link.cmdRefused = false;
     link.cmdConnTime = ctx.now;
     link.localIp = localIp;
     forgetCmdInFlight(link);
@@ -189,6 +190,7 @@ export function onLinkConnected(
   } else {
     link.pubsubConnected = true;
     link.pubsubConnecting = false;
+    link.pubsubRefused = false;
     link.pubsubConnTime = ctx.now;
     link.pcLastActivity = ctx.now;
   }
@@ -224,15 +226,18 @@ export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reaso
   if (conn === "cmd" && !neverConnected && first.instance.kind === "master") {
     wakeAfterDrop(ctx, first.master);
   }
+  const refused = neverConnected && !closing && reason === CONNECTION_REFUSED;
   if (conn === "cmd") {
     link.cmdConnected = false;
     link.cmdConnecting = false;
     link.cmdClosing = false;
+    link.cmdRefused = refused;
     forgetCmdInFlight(link);
   } else {
     link.pubsubConnected = false;
     link.pubsubConnecting = false;
     link.pubsubClosing = false;
+    link.pubsubRefused = refused;
   }
   if (neverConnected && !closing && reason !== "") {
     const type = conn === "cmd" ? "-cmd-link-reconnection" : "-pubsub-link-reconnection";

@@ -9,7 +9,7 @@
  * runs between scrapes.
  */
 import { masterSummary } from "../../commands/info-sentinel.js";
-import { linkDisconnected } from "../../core/index.js";
+import { linkShownDisconnected } from "../../core/index.js";
 import type { InstanceState, MasterState } from "../../core/index.js";
 import { familyHeader, labelPair, valueText } from "./prom-text.js";
 import type { SentinelReadout } from "./readout.js";
@@ -243,7 +243,7 @@ export class MasterFamilies {
     return new GaugeFamily("vigil_link_up", LINK_UP_HELP, (emit) => {
       for (const master of this.readout.state().masters.values()) {
         const up = (i: InstanceState): void => {
-          emit(this.linkLabels(master.name, i), linkDisconnected(i.link) ? 0 : 1);
+          emit(this.linkLabels(master.name, i), linkShownDisconnected(i.link) ? 0 : 1);
         };
         up(master);
         for (const replica of master.replicas.values()) up(replica);

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import net from "node:net";
 import type { CallResult, RedisLink } from "../../../src/shell/link-contract.js";
 import { createRespLink, encodeCommand } from "../../../src/shell/resp-link.js";
+import { CONNECTION_REFUSED } from "../../../src/core/index.js";
 
 interface Peer {
   readonly server: net.Server;
@@ -128,5 +129,19 @@ describe("RESP link", () => {
       { kind: "reply", value: "PONG", bulk: true },
       { kind: "reply", value: 1 },
     ]);
+  });
+
+  it("closes a refused connect with strerror's words, as redis-sentinel logs them (the core's CONNECTION_REFUSED)", async () => {
+    // A port that was just listened on and closed again refuses.
+    const peer = await listen();
+    await new Promise((resolve) => peer.server.close(resolve));
+    const closed: string[] = [];
+    const link = createRespLink(
+      { host: "127.0.0.1", port: peer.port, connectTimeout: 2_000 },
+      { onReady: () => undefined, onClosed: (r) => closed.push(r), onMessage: () => undefined },
+    );
+    links.push(link);
+    await until("the refused connect to close", () => closed.length > 0);
+    expect(closed).to.deep.equal([CONNECTION_REFUSED]);
   });
 });

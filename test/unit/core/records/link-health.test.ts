@@ -10,7 +10,11 @@ import {
   pong,
   sentinelConfig,
 } from "../core-driver.js";
-import { linkDisconnected, linkUsable } from "../../../../src/core/records/instances.js";
+import {
+  linkDisconnected,
+  linkShownDisconnected,
+  linkUsable,
+} from "../../../../src/core/records/instances.js";
 
 const M = "master:mymaster";
 
@@ -280,5 +284,40 @@ describe("link-health: closes", () => {
     d.step({ type: "link-closed", link: M, conn: "pubsub", reason: "" });
     expect(commandsOf(d.tick(), "connect").map((c) => c.conn)).to.deep.equal(["pubsub"]);
     expect(linkDisconnected(link)).to.equal(false);
+  });
+});
+
+describe("link-health: the disconnected flag shown after a refused connect", () => {
+  // redis-sentinel's connect to a closed local port fails inside the call that makes it: its
+  // SENTINEL REPLICAS never shows a refusing instance without `disconnected`.
+  function refusedThenRetried(reason: string): { d: Driver; closedFor: () => void } {
+    const d = new Driver(sentinelConfig([masterConfig("mymaster", "10.0.0.1", 6379)]));
+    d.take();
+    d.tick();
+    const closedFor = (): void => {
+      d.step({ type: "link-closed", link: M, conn: "cmd", reason });
+      d.step({ type: "link-closed", link: M, conn: "pubsub", reason });
+    };
+    closedFor();
+    // The next attempt, a ping period later, is in flight.
+    const r = d.tick(1000);
+    expect(commandsOf(r, "connect").map((c) => c.conn)).to.have.members(["cmd", "pubsub"]);
+    return { d, closedFor };
+  }
+
+  it("keeps it on while a reconnect after a refusal is in flight, until it connects", () => {
+    const { d } = refusedThenRetried("Connection refused");
+    const link = d.master().link;
+    expect(linkDisconnected(link)).to.equal(false);
+    expect(linkShownDisconnected(link)).to.equal(true);
+    d.step({ type: "link-connected", link: M, conn: "cmd", localIp: "127.0.0.1" });
+    expect(linkShownDisconnected(link)).to.equal(true);
+    d.step({ type: "link-connected", link: M, conn: "pubsub", localIp: "127.0.0.1" });
+    expect(linkShownDisconnected(link)).to.equal(false);
+  });
+
+  it("clears it while a connect is in flight after a failure other than a refusal (a timeout)", () => {
+    const { d } = refusedThenRetried("Connection timed out");
+    expect(linkShownDisconnected(d.master().link)).to.equal(false);
   });
 });
