@@ -1,4 +1,4 @@
-// Free loopback ports for local processes (the demo, tests, benchmarks). Ports are drawn from
+// Free ports (free on every address) for local processes (the demo, tests, benchmarks). Ports are drawn from
 // 20000–32000, below Linux's ephemeral range (32768+), so outgoing connections never steal one
 // between the probe and the server's bind; a port is never handed out twice within one process.
 import { TopologyError } from "../errors.js";
@@ -8,16 +8,28 @@ const LOW = 20_000;
 const HIGH = 32_000;
 const handedOut = new Set<number>();
 
-function canBind(port: number): Promise<boolean> {
+/**
+ * Whether the port is free on every local address: the probe binds the wildcard (dual-stack `::`,
+ * or `0.0.0.0` without IPv6), which fails while any address holds the port. A probe of
+ * 127.0.0.1 alone passed ports that a stand-in on 127.0.0.2 or a process bound to `*` held, and
+ * Vigil and redis-sentinel listen on every address by default.
+ */
+export async function portIsFree(port: number): Promise<boolean> {
+  const wildcard = await tryBind("::", port);
+  return wildcard === "no-ipv6" ? (await tryBind("0.0.0.0", port)) === "free" : wildcard === "free";
+}
+
+function tryBind(host: string, port: number): Promise<"free" | "taken" | "no-ipv6"> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.once("error", () => {
-      resolve(false);
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      const noIpv6 = err.code === "EAFNOSUPPORT" || err.code === "EADDRNOTAVAIL";
+      resolve(host === "::" && noIpv6 ? "no-ipv6" : "taken");
     });
-    server.listen({ host: "127.0.0.1", port, exclusive: true }, () => {
+    server.listen({ host, port, exclusive: true }, () => {
       server.close(() => {
-        resolve(true);
+        resolve("free");
       });
     });
   });
@@ -29,7 +41,7 @@ export async function freePort(): Promise<number> {
     const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
     if (handedOut.has(port)) continue;
     handedOut.add(port);
-    if (await canBind(port)) return port;
+    if (await portIsFree(port)) return port;
   }
   throw new TopologyError(`no free loopback port found in ${LOW}-${HIGH} after 200 attempts`);
 }
