@@ -102,6 +102,21 @@ function enumArg<T extends string>(values: readonly T[], reason: string, v: stri
   return value;
 }
 
+function portArg(v: string): number {
+  const port = intArg(v);
+  const reason = listenPortRule(port);
+  if (reason !== null) throw new LineError(reason);
+  return port;
+}
+
+/** The new `dir`: Redis chdir()s there, so a directory it cannot enter stops the load with strerror. */
+function dirArg(dir: string, v: string, opts: ConfToConfigOptions): string {
+  const target = chdirPath(opts.cwd ?? "", chdirPath(dir, v));
+  const error = opts.chdirError?.(v === "" ? "" : target) ?? null;
+  if (error !== null) throw new LineError(error);
+  return chdirPath(dir, v);
+}
+
 /** The plain directives Vigil acts on; other known Redis directives are accepted and ignored. */
 function applyServerValue(
   s: MutableServer,
@@ -111,13 +126,9 @@ function applyServerValue(
 ): void {
   const v = args[0] ?? "";
   switch (name) {
-    case "port": {
-      const port = intArg(v);
-      const reason = listenPortRule(port);
-      if (reason !== null) throw new LineError(reason);
-      s.port = port;
+    case "port":
+      s.port = portArg(v);
       return;
-    }
     case "bind":
       s.bind = [...args];
       return;
@@ -145,14 +156,9 @@ function applyServerValue(
       s.hz = hz;
       return;
     }
-    case "dir": {
-      // Redis chdir()s here: a directory it cannot enter stops the load with strerror.
-      const target = chdirPath(opts.cwd ?? "", chdirPath(s.dir, v));
-      const error = opts.chdirError?.(v === "" ? "" : target) ?? null;
-      if (error !== null) throw new LineError(error);
-      s.dir = chdirPath(s.dir, v);
+    case "dir":
+      s.dir = dirArg(s.dir, v, opts);
       return;
-    }
     case "logfile":
       s.logfile = v;
       return;
