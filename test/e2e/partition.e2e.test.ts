@@ -58,7 +58,9 @@ async function discovered(lab: PartitionLab): Promise<void> {
       }
       return true;
     },
-    30_000,
+    // Bounded, generous: on a loaded machine `ip netns exec` alone has taken 12 s to start a
+    // process (a CI run with four benchmark sessions beside it).
+    60_000,
   );
 }
 
