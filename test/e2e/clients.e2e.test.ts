@@ -16,66 +16,13 @@ import {
   Closers,
   CliSubscriber,
   bounded,
-  python,
   redisCli,
-  REDIS_PY_PROBE,
   writeLoop,
   roleOf,
   tcpPort,
-  type PyProbe,
 } from "./support/clients.js";
 
-const NAME = "mymaster";
-const HOST = "127.0.0.1";
-
-function noop(): void {
-  // Client error events are expected while the master is down.
-}
-
-function ioredisFor(topology: Topology, options: Record<string, unknown> = {}): Redis {
-  const client = new Redis({
-    sentinels: topology.sentinels.map((s) => ({ host: HOST, port: s.port })),
-    name: NAME,
-    connectTimeout: 2_000,
-    sentinelCommandTimeout: 2_000,
-    commandTimeout: 2_000,
-    maxRetriesPerRequest: 1,
-    ...options,
-  });
-  client.on("error", noop);
-  return client;
-}
-
-/** Kills the master and waits until every sentinel names one of the replicas instead. */
-async function failover(topology: Topology): Promise<{ oldPort: number; newPort: number }> {
-  const oldPort = topology.master.port;
-  await topology.master.kill();
-  const newPort = await waitFor(
-    "all sentinels to name a promoted replica after kill -9 of the master",
-    async () => {
-      const addrs = await Promise.all(topology.sentinels.map((s) => s.getMasterAddr(NAME)));
-      const ports = new Set(addrs.map((a) => a?.port));
-      const [port] = [...ports];
-      if (ports.size === 1 && port !== undefined && port !== oldPort) return port;
-      throw new Error(`answers: ${addrs.map((a) => String(a?.port)).join(" ")}`);
-    },
-    { timeoutMs: 60_000, intervalMs: 100 },
-  );
-  expect(topology.replicas.map((r) => r.port)).to.include(newPort);
-  await waitFor(
-    `:${newPort} to report role:master`,
-    async () => (await topology.serverOn(newPort).info()).get("role") === "master",
-    { timeoutMs: 20_000 },
-  );
-  return { oldPort, newPort };
-}
-
-async function redisPy(topology: Topology, key: string, value: string): Promise<PyProbe> {
-  const ports = topology.sentinels.map((s) => s.port).join(",");
-  const result = await python(REDIS_PY_PROBE, [ports, key, value], 20_000);
-  if (result.code !== 0) throw new Error(`python exited ${String(result.code)}: ${result.stderr}`);
-  return JSON.parse(result.stdout) as PyProbe;
-}
+import { HOST, NAME, failover, ioredisFor, noop, redisPy } from "./support/topology-clients.js";
 
 describe("real clients through Vigil (3 Vigil sentinels, quorum 2, down-after 1000)", function () {
   this.timeout(180_000);
