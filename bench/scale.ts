@@ -7,8 +7,8 @@
 // and implementation we measure: time until every sentinel reports every master status=ok with
 // its replica and the N-1 other sentinels; then — after a warm-up — per sentinel CPU seconds per
 // minute (/proc/<pid>/stat), peak RSS (VmHWM), established TCP connections, and for Vigil the
-// event-loop lag p99 of the window (from INFO's cumulative `event_loop_lag_histogram` read at
-// its start and end), reported as the median (min–max) over the N sentinels, plus the CPU
+// event-loop lag p50, p99 and max of the window (from INFO's cumulative `event_loop_lag_histogram`
+// read at its start and end; the max as the bound of its histogram bucket), reported as the median (min–max) over the N sentinels, plus the CPU
 // summed over them. Then one real failover while all other masters stay monitored: master-0
 // (down-after-milliseconds --down-after, default 1000 ms, set with SENTINEL SET just before; the
 // others keep the 30 s default) is SIGKILLed, and we time the first +switch-master on any
@@ -29,7 +29,7 @@
 //                      [--duration 30] [--warmup 15] [--down-after 1000] [--failover-wait 60]
 //                      [--skip-failover] [--rounds 1] [--farm-policy auto|idle|nice|normal]
 //                      [--seed auto|yes|no] [--farm auto|real|fake] [--fake-replicas yes|no]
-//                      [--healthy-wait 0]
+//                      [--healthy-wait 0] [--sentinel-policy normal|session|rt]
 //                      [--metrics off|on|ab] [--scrape 5]
 //
 // --metrics on starts every Vigil sentinel with `metrics-port` and scrapes its /metrics every
@@ -69,6 +69,17 @@
 // time each sentinel still waited for one (ms per second). This process returns to SCHED_OTHER
 // while it times the failover, so that its event subscribers are not the ones late.
 //
+// --sentinel-policy rt starts every sentinel under SCHED_FIFO (farm-policy.ts: REALTIME_LAUNCHER),
+// whatever the farm's policy: on a 2-core machine loaded by other work (load 10-15), a sentinel
+// at nice 0 waited for a CPU for longer than it ran, and its lag p99 (60-80 ms at 1000 masters)
+// measured the machine. Under rt the lag is the program's own: its longest batches and GC pauses.
+// It also wakes at every reply instead of after a wait for a CPU that gathered many: both
+// implementations read fewer replies per wake-up and their CPU rises (redis-sentinel's 8 → 23 s
+// per minute at 1000 masters), so CPU ratios are read without it. rt is for one sentinel: three
+// real-time sentinels discovering 1000 masters took both CPUs and starved the farm. session
+// starts each sentinel in a session of its own (OWN_SESSION_LAUNCHER): with autogroup scheduling
+// it has a CPU share of its own instead of sharing the bench's with the farm.
+//
 // --rounds N measures each implementation N times on the same farm, alternating which goes
 // first, and reports the rounds combined: on this 2-core machine one CPU window moves by
 // ±0.2× from run to run at 1000 masters, so a ratio worth quoting needs several.
@@ -80,19 +91,19 @@ import { label, metricsRatioRows, startScraper, variantsOf } from "./lib/scale-m
 import { delay } from "../test/e2e/harness/wait-for.js";
 import { Args } from "./lib/args.js";
 import {
+  checkSentinelPolicy,
   FARM_NICE,
-  NORMAL_POLICY_LAUNCHER,
+  sentinelLauncher,
   setNice,
   setPolicy,
-  UNNICE_LAUNCHER,
+  type SentinelPolicy,
 } from "./lib/farm-policy.js";
 import { timeFailover } from "./lib/failover-probe.js";
 import { cpuSeconds, establishedTcp, peakRssMiB, runQueueWaitSeconds } from "./lib/proc-stats.js";
 import { readyMaster0, startFarm, stopFarm, type Farm } from "./lib/scale-farm.js";
 import { SentinelGroup } from "./lib/sentinel-group.js";
 import { printTable, ratio, round } from "./lib/stats.js";
-import { cell, combine, spread, type ScaleResult } from "./lib/scale-result.js";
-import { lagBetween, lagQuantile } from "../src/commands/lag-histogram.js";
+import { cell, combine, lagFigures, spread, type ScaleResult } from "./lib/scale-result.js";
 
 interface Options {
   durationS: number;
@@ -104,6 +115,11 @@ interface Options {
   farmIdle: boolean;
   /** --farm-policy nice: the farm at nice FARM_NICE, the sentinels at 0 (farm-policy.ts). */
   farmNice: boolean;
+  /**
+   * --sentinel-policy: rt, the sentinels under SCHED_FIFO (farm-policy.ts: REALTIME_LAUNCHER);
+   * session, each in a session (autogroup) of its own (OWN_SESSION_LAUNCHER).
+   */
+  sentinelPolicy: SentinelPolicy;
   /** --seed: auto (with 2 or more sentinels), yes or no. */
   seed: "auto" | "yes" | "no";
   /** Masters 1…size-1 are FakeMaster pairs (scale-farm.ts). */
@@ -183,7 +199,7 @@ async function measure(
     count,
     monitors,
     boundMs,
-    options.farmIdle ? NORMAL_POLICY_LAUNCHER : options.farmNice ? UNNICE_LAUNCHER : undefined,
+    sentinelLauncher(options.sentinelPolicy, options.farmIdle, options.farmNice),
     seeded ? { replicaPorts, hosts: farm.hosts } : undefined,
     (i) => (variant.metrics ? [`metrics-port ${metricsPorts[i] ?? 0}`] : []),
   );
@@ -207,11 +223,6 @@ async function measure(
     const cpuPerSentinel = spread(cpu, 2);
     // The lag of this window only, not of the discovery before it.
     const lagAfter = await group.lagHistograms();
-    const lags = lagAfter.flatMap((after, i) => {
-      const before = lagBefore[i];
-      if (after === null || before === null || before === undefined) return [];
-      return [lagQuantile(lagBetween(before, after), 0.99)];
-    });
     const scrapes = scraper?.stop();
     scraper = null;
     const result: ScaleResult = {
@@ -229,7 +240,7 @@ async function measure(
       cpuMsPerMinutePerMaster: round((cpuPerSentinel.median * 1_000) / size, 3),
       peakRssMiB: spread(pids.map(peakRssMiB), 1),
       tcpConnections: spread(pids.map(establishedTcp), 0),
-      lagP99Ms: lags.length === 0 ? null : spread(lags, 2),
+      ...lagFigures(lagBefore, lagAfter),
       runQueueWaitMsPerS: spread(waits, 1),
       failover: null,
       wallS: 0,
@@ -332,6 +343,7 @@ async function main(): Promise<number> {
     skipFailover: args.has("skip-failover"),
     farmIdle: farmIdle(farmPolicy, counts),
     farmNice: farmPolicy === "nice",
+    sentinelPolicy: args.choice("sentinel-policy", ["normal", "session", "rt"]),
     seed: args.choice("seed", ["auto", "yes", "no"]),
     fakeMasters: fakeMasters(args.choice("farm", ["auto", "real", "fake"]), counts),
     fakeReplicas: args.choice("fake-replicas", ["yes", "no"]) === "yes",
@@ -343,6 +355,7 @@ async function main(): Promise<number> {
   if (options.farmIdle) setPolicy(process.pid, "idle");
   if (options.farmNice) setNice(process.pid, FARM_NICE);
   const maxSentinels = Math.max(...counts);
+  checkSentinelPolicy(options.sentinelPolicy, maxSentinels);
   checkFdLimit(Math.max(...sizes), maxSentinels, options.fakeMasters, options.fakeReplicas);
   const rounds = args.int("rounds", 1);
   if (rounds < 1) throw new Error("--rounds must be at least 1");
@@ -418,7 +431,9 @@ async function main(): Promise<number> {
     "CPU ms/min per master",
     "peak RSS MiB",
     "TCP conns",
+    "lag p50 ms",
     "lag p99 ms",
+    "lag max ≤ ms",
     "CPU wait ms/s",
     "+switch-master ms",
     "all answer ms",
@@ -433,7 +448,9 @@ async function main(): Promise<number> {
     String(r.cpuMsPerMinutePerMaster),
     cell(r.peakRssMiB),
     cell(r.tcpConnections),
+    cell(r.lagP50Ms),
     cell(r.lagP99Ms),
+    cell(r.lagMaxMs),
     cell(r.runQueueWaitMsPerS),
     failoverCell(r, "switchMs"),
     failoverCell(r, "allAnswerMs"),
@@ -472,8 +489,7 @@ async function main(): Promise<number> {
           show(entry.cpuMsPerMinutePerMaster),
           show(entry.peakRssMiB),
           show(entry.tcpConnections),
-          "",
-          "",
+          ...Array<string>(4).fill(""), // the lag and CPU wait columns
           show(entry.failoverSwitchMs),
           show(entry.failoverAllAnswerMs),
         ]);

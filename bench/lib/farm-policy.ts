@@ -34,3 +34,51 @@ export function setNice(pid: number, nice: number): void {
 
 /** The launcher that starts a sentinel at niceness 0 from a farm at FARM_NICE. */
 export const UNNICE_LAUNCHER: readonly string[] = ["nice", "-n", String(-FARM_NICE)];
+
+/**
+ * The launcher that starts a sentinel under SCHED_FIFO at the lowest real-time priority
+ * (--sentinel-policy rt in bench:scale): it takes a CPU as soon as it wakes, ahead of every
+ * SCHED_OTHER task, so its event-loop lag is what the program itself holds the loop for (its
+ * batches, its GC), not the wait for a CPU on a machine loaded by others. The kernel's real-time
+ * throttling (sched_rt_runtime_us) still leaves the others 5 % of each CPU. Needs root.
+ */
+export const REALTIME_LAUNCHER: readonly string[] = ["chrt", "--fifo", "1"];
+
+/**
+ * The prefix that starts a sentinel in a session of its own (--sentinel-policy session in
+ * bench:scale). With autogroup scheduling (/proc/sys/kernel/sched_autogroup_enabled), every
+ * session shares one CPU share: a sentinel started in the bench's session competes with the
+ * farm the bench runs there, as one task among all other sessions of the machine. In a
+ * session of its own it gets a share of its own, as a service in its own cgroup does. setsid(1)
+ * execs (the bench's children are not group leaders): the pid stays the sentinel's.
+ */
+export const OWN_SESSION_LAUNCHER: readonly string[] = ["setsid"];
+
+/** --sentinel-policy of bench:scale. */
+export type SentinelPolicy = "normal" | "session" | "rt";
+
+/**
+ * The command prefix every sentinel starts through: at normal priority beside a farm under
+ * SCHED_IDLE (`farmIdle`) or at nice 10 (`farmNice`), in a session of its own, or real-time.
+ */
+export function sentinelLauncher(
+  policy: SentinelPolicy,
+  farmIdle: boolean,
+  farmNice: boolean,
+): readonly string[] | undefined {
+  if (policy === "rt") return REALTIME_LAUNCHER;
+  const base = farmIdle ? NORMAL_POLICY_LAUNCHER : farmNice ? UNNICE_LAUNCHER : undefined;
+  if (policy !== "session") return base;
+  return [...OWN_SESSION_LAUNCHER, ...(base ?? [])];
+}
+
+/**
+ * rt measures one sentinel at a time: three real-time sentinels discovering 1000 masters took
+ * both CPUs, the farm starved, its masters stopped answering, redis-sentinel went into TILT and
+ * Vigil did not answer INFO within 15 s.
+ */
+export function checkSentinelPolicy(policy: SentinelPolicy, maxSentinels: number): void {
+  if (policy === "rt" && maxSentinels > 1) {
+    throw new Error("--sentinel-policy rt measures one sentinel at a time (--sentinels 1)");
+  }
+}

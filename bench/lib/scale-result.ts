@@ -3,6 +3,12 @@
 import type { SentinelImpl } from "../../test/e2e/harness/sentinel-process.js";
 import type { FailoverTiming } from "./failover-probe.js";
 import { round, summarize } from "./stats.js";
+import {
+  LAG_BOUNDS_MS,
+  lagBetween,
+  lagQuantile,
+  type LagSnapshot,
+} from "../../src/commands/lag-histogram.js";
 
 export interface Spread {
   median: number;
@@ -32,6 +38,12 @@ export interface ScaleResult {
   tcpConnections: Spread;
   /** null when no sentinel exposes it (redis-sentinel). */
   lagP99Ms: Spread | null;
+  lagP50Ms: Spread | null;
+  /**
+   * The longest lag of the window as the histogram knows it: the upper bound of the highest
+   * bucket holding a sample (Infinity above its last bound). null as lagP99Ms.
+   */
+  lagMaxMs: Spread | null;
   /** Per sentinel: ms per second its threads waited for a CPU during the window. */
   runQueueWaitMsPerS: Spread;
   /** null with --skip-failover. */
@@ -47,6 +59,37 @@ export function spread(values: readonly number[], digits: number): Spread {
     min: round(s?.min ?? NaN, digits),
     max: round(s?.max ?? NaN, digits),
     values: values.map((v) => round(v, digits)),
+  };
+}
+
+/** The upper bound of the highest histogram bucket holding a sample (0: none; Infinity: +Inf). */
+function lagMaxBound(window: LagSnapshot): number {
+  if (window.count <= 0) return 0;
+  for (let i = 0; i < LAG_BOUNDS_MS.length; i++) {
+    if ((window.le[i] ?? 0) >= window.count) return LAG_BOUNDS_MS[i] ?? Infinity;
+  }
+  return Infinity;
+}
+
+/**
+ * The lag figures of a window from each sentinel's cumulative histogram read at its start and
+ * end (null where a sentinel exposes none: redis-sentinel).
+ */
+export function lagFigures(
+  before: readonly (LagSnapshot | null)[],
+  after: readonly (LagSnapshot | null)[],
+): Pick<ScaleResult, "lagP50Ms" | "lagP99Ms" | "lagMaxMs"> {
+  const windows = after.flatMap((end, i) => {
+    const start = before[i];
+    if (end === null || start === null || start === undefined) return [];
+    return [lagBetween(start, end)];
+  });
+  const of = (figure: (w: LagSnapshot) => number, digits: number): Spread | null =>
+    windows.length === 0 ? null : spread(windows.map(figure), digits);
+  return {
+    lagP50Ms: of((w) => lagQuantile(w, 0.5), 2),
+    lagP99Ms: of((w) => lagQuantile(w, 0.99), 2),
+    lagMaxMs: of(lagMaxBound, 0),
   };
 }
 
@@ -129,6 +172,14 @@ export function combine(rounds: readonly ScaleResult[]): ScaleResult {
     lagP99Ms: pooled(
       rounds.map((r) => r.lagP99Ms),
       2,
+    ),
+    lagP50Ms: pooled(
+      rounds.map((r) => r.lagP50Ms),
+      2,
+    ),
+    lagMaxMs: pooled(
+      rounds.map((r) => r.lagMaxMs),
+      0,
     ),
     runQueueWaitMsPerS: pooledAlways(
       rounds.map((r) => r.runQueueWaitMsPerS),
