@@ -37,7 +37,7 @@ import { R } from "../protocol/reply.js";
 import type { ParserLimits } from "../protocol/resp-parser.js";
 import { RespParser } from "../protocol/resp-parser.js";
 import { ReplyStage, STAGE_SIZE } from "../protocol/reply-stage.js";
-import { encodeReplies, encodeReply } from "../protocol/resp-encoder.js";
+import { encodeReplies, encodeTransient } from "../protocol/resp-encoder.js";
 import type { Subscriber } from "./pubsub-hub.js";
 import { readAccepted } from "./accepted-socket.js";
 import { FAST_REQUESTS } from "./fast-requests.js";
@@ -370,7 +370,8 @@ export class ClientSession implements ClientState, Subscriber {
       this.skipNextReply = true;
     }
     if (!skipThis && this.replyMode !== "off") {
-      this.queue(reply.type === "raw" ? reply.bytes : encodeReply(reply, this.protocol));
+      if (reply.type === "raw") this.queue(reply.bytes);
+      else this.queue(encodeTransient(reply, this.protocol), true);
     }
     this.afterReply();
   }
@@ -399,9 +400,10 @@ export class ClientSession implements ClientState, Subscriber {
   /**
    * Queues bytes for the socket: inside a batch they are copied into the stage (written by
    * flush() when the batch ends or the stage is full); outside one (a pushed frame, the reply
-   * of a command that waited) they are written at once.
+   * of a command that waited) they are written at once. `transient` bytes (the encoder's
+   * memory) are copied before a write that may keep them.
    */
-  private queue(bytes: Uint8Array): void {
+  private queue(bytes: Uint8Array, transient = false): void {
     const size = bytes.length;
     this.env.bytesOut(size);
     const stage = this.stage;
@@ -418,7 +420,7 @@ export class ClientSession implements ClientState, Subscriber {
     } else {
       this.flush();
     }
-    if (!this.socket.destroyed) this.socket.write(bytes);
+    if (!this.socket.destroyed) this.socket.write(transient ? Buffer.from(bytes) : bytes);
   }
 
   /** Writes the staged output in one socket write. */

@@ -175,13 +175,15 @@ describe("RESP server fast paths (e2e)", function () {
 
   it("delivers every reply intact to a client that reads only after the server's writes queued up", async () => {
     // Distinct replies (PING <n> echoes n), far more than the socket buffers hold: writes
-    // complete later, and memory still queued must never serve the next batch.
+    // complete later, and memory still queued must never serve the next batch. Now and then a
+    // reply larger than a stage, written on its own.
     const count = 40_000;
     const pad = "z".repeat(300);
+    const big = "w".repeat(20_000);
     let input = "";
     let expected = "";
     for (let i = 0; i < count; i++) {
-      const arg = `${i}${pad}`;
+      const arg = `${i}${i % 500 === 7 ? big : pad}`;
       input += i % 2 === 0 ? multibulk("PING", arg) : `PING ${arg}\r\n`;
       expected += `$${arg.length}\r\n${arg}\r\n`;
     }
