@@ -3,7 +3,7 @@
  * one socket write.
  *
  * Why: queuing each reply as a buffer of its own and joining them at the end of the batch cost
- * a view per reply and a pass over the list (output-slab.ts joinAdjacent) — at redis-benchmark
+ * a view per reply and a pass over the list to join them — at redis-benchmark
  * -P 16 more user time than answering PING itself. Here a reply is copied once into the stage.
  *
  * The stage's memory is reused from batch to batch: when the socket took the whole write at
