@@ -114,6 +114,7 @@ export function isValidUserName(name: string): boolean {
 export class Acl {
   private readonly users = new Map<string, AclUser>();
   private readonly hash: Sha256Hex;
+  private changes = 0;
 
   constructor(hash: Sha256Hex, requirePass?: string) {
     this.hash = hash;
@@ -125,6 +126,11 @@ export class Acl {
     this.users.set("default", { ...newUser("default"), enabled: true, nopass: true, root });
     if (requirePass !== undefined && requirePass !== "")
       this.setUser("default", ["resetpass", `>${requirePass}`]);
+  }
+
+  /** Changes with every change of any user (a cache of verdicts compares it). */
+  get version(): number {
+    return this.changes;
   }
 
   getUser(name: string): AclUser | undefined {
@@ -165,6 +171,7 @@ export class Acl {
     const draft = existing === undefined ? newUser(name) : draftOf(existing);
     this.applyRules(draft, mergeSelectorArgs(args));
     this.users.set(name, draft);
+    this.changes += 1;
     return existing;
   }
 
@@ -193,6 +200,7 @@ export class Acl {
     const draft = newUser(name);
     this.applyRules(draft, mergeSelectorArgs(args));
     this.users.set(name, draft);
+    this.changes += 1;
   }
 
   /** Deletes the named users; returns those that existed. The default user cannot be deleted. */
@@ -201,6 +209,7 @@ export class Acl {
       throw new CommandError("ERR", "The 'default' user cannot be removed");
     const deleted: string[] = [];
     for (const n of names) if (this.users.delete(n)) deleted.push(n);
+    this.changes += 1;
     return deleted;
   }
 

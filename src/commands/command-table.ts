@@ -168,7 +168,12 @@ function lookupSubcommand(spec: CommandSpec, sub: string): CommandSpec | undefin
 /** ACL verdicts per user record; a changed user is a new record (Acl.setUser), so no staleness. */
 const ACL_MEMO = new WeakMap<AclUser, Map<string, boolean>>();
 
-function canRun(ctx: CommandContext, fullName: string): boolean {
+/**
+ * Whether the client's ACL user may run `fullName` (memoized per user record). The RESP
+ * server's fast paths ask it, beside their own checks of auth and subscribe mode, instead of
+ * going through executeCommand.
+ */
+export function canRun(ctx: CommandContext, fullName: string): boolean {
   const acl = ctx.server.acl;
   const user = acl.getUser(ctx.client.user);
   if (user === undefined) return false;
@@ -183,21 +188,6 @@ function canRun(ctx: CommandContext, fullName: string): boolean {
     verdicts.set(fullName, allowed);
   }
   return allowed;
-}
-
-/**
- * Whether this client may run `fullName` right now with no other check failing: authenticated,
- * allowed by its ACL user, and not subscribed (a subscribed client takes the general path,
- * which applies the RESP2 subscribe-mode rule). The RESP server's fast path for SENTINEL
- * GET-MASTER-ADDR-BY-NAME asks this instead of going through executeCommand.
- */
-export function mayRunDirectly(ctx: CommandContext, fullName: string): boolean {
-  const client = ctx.client;
-  return (
-    client.authenticated &&
-    client.channels.size + client.patterns.size === 0 &&
-    canRun(ctx, fullName)
-  );
 }
 
 export const ERR_NOPERM_CHANNEL =

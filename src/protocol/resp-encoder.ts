@@ -7,7 +7,8 @@
  * and errors cannot carry CR/LF on the wire; like Redis's addReplyError they are replaced by
  * spaces so a reply can never break the framing.
  *
- * One pass into a reused scratch buffer, then one copy out (into output-slab.ts memory).
+ * One pass into a reused scratch buffer, then one copy out (into output-slab.ts memory, or
+ * straight into a client's reply stage with encodeTransient).
  * Replies are mostly short ASCII strings (field names, addresses, numbers), so a string is
  * first written byte by byte on the guess that it is ASCII, with its length as the header;
  * the first non-ASCII character undoes that and the string is measured and written natively
@@ -210,6 +211,22 @@ export function encodeReplies(replies: readonly Reply[], protocol: ProtocolVersi
 /** Encodes one reply. */
 export function encodeReply(reply: Reply, protocol: ProtocolVersion): Buffer {
   return encodeReplies([reply], protocol);
+}
+
+/**
+ * Encodes one reply into the encoder's own memory, without the copy out: the view is valid
+ * only until the next encode, so the caller copies it at once (a client's reply stage does).
+ */
+export function encodeTransient(reply: Reply, protocol: ProtocolVersion): Buffer {
+  pos = 0;
+  try {
+    put(reply, protocol);
+    return scratch.subarray(0, pos);
+  } finally {
+    pos = 0;
+    // A scratch grown for one huge reply is let go; the view returned keeps it alive meanwhile.
+    if (scratch.length > SCRATCH_KEEP) scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
+  }
 }
 
 /** Redis renders doubles with "%.17g"; integers print without a fraction, inf/nan by name. */

@@ -9,8 +9,9 @@
  * - Replies leave in request order. A command whose handler returns a promise (SENTINEL admin
  *   ops) stops the loop until it settles; later requests wait, unparsed, in the parser.
  * - Output is batched: every reply (and pub/sub frame) produced while one read's requests run
- *   is queued and the batch goes out in ONE socket write (write syscalls dominated the
- *   profile), before any pause for a pending promise, a protocol error or a close.
+ *   is copied into one stage (reply-stage.ts) and the batch goes out in ONE socket write per
+ *   16 KiB (write syscalls dominated the profile), before any pause for a pending promise, a
+ *   protocol error or a close.
  * - A protocol error is answered after the replies of the requests before it, then the
  *   connection is closed (networking.c: setProtocolError + CLIENT_CLOSE_AFTER_REPLY).
  * - Memory per client is bounded: input by `queryBufferLimit` (unparsed bytes plus parsed
@@ -29,18 +30,17 @@ import type {
   ServerServices,
 } from "../commands/context.js";
 import type { HandlerResult } from "../commands/handler.js";
-import type { ServerHost } from "../commands/host.js";
 import { isMultiReply } from "../commands/handler.js";
-import { executeCommand, mayRunDirectly } from "../commands/command-table.js";
+import { canRun, executeCommand } from "../commands/command-table.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
-import { KnownRequest } from "../protocol/known-request.js";
 import type { ParserLimits } from "../protocol/resp-parser.js";
 import { RespParser } from "../protocol/resp-parser.js";
-import { copyOutput, joinAdjacent } from "../protocol/output-slab.js";
-import { encodeReplies, encodeReply } from "../protocol/resp-encoder.js";
+import { ReplyStage, STAGE_SIZE } from "../protocol/reply-stage.js";
+import { encodeReplies, encodeTransient } from "../protocol/resp-encoder.js";
 import type { Subscriber } from "./pubsub-hub.js";
 import { readAccepted } from "./accepted-socket.js";
+import { FAST_REQUESTS } from "./fast-requests.js";
 
 export interface ClientLimits {
   /** client-query-buffer-limit for one client (we default to 64 MB; Redis 1 GB). */
@@ -80,50 +80,6 @@ export interface SessionEnvironment {
   /** Whether a new connection must authenticate (requirepass / default user off). */
   authRequired(): boolean;
 }
-
-/**
- * Requests answered on a fast path: matched as bytes, no argv, no dispatch (see fastRequest).
- * The first is the request every client makes on every (re)connect; the others are what
- * monitoring polls. Same replies, same bookkeeping as the general path.
- */
-export interface FastRequest {
-  readonly known: KnownRequest;
-  /** The command's full name (ACL check, CLIENT LIST cmd). */
-  readonly fullName: string;
-  /** The reply, or undefined to run the request through the general path. */
-  answer(host: ServerHost, tail: string, protocol: 2 | 3): Reply | undefined;
-}
-
-/** PING's reply, the same bytes in RESP2 and RESP3. */
-const PONG: Reply = { type: "raw", bytes: Buffer.from("+PONG\r\n", "latin1") };
-
-export const FAST_REQUESTS: readonly FastRequest[] = [
-  {
-    known: new KnownRequest(["sentinel", "get-master-addr-by-name"]),
-    fullName: "sentinel|get-master-addr-by-name",
-    answer: (host, name) => host.masterAddrReply?.(name),
-  },
-  { known: new KnownRequest(["ping"], false), fullName: "ping", answer: () => PONG },
-  {
-    known: new KnownRequest(["sentinel", "master"]),
-    fullName: "sentinel|master",
-    answer: (host, name, protocol) => host.readReply?.("master", name, protocol),
-  },
-  {
-    known: new KnownRequest(["sentinel", "replicas"]),
-    fullName: "sentinel|replicas",
-    answer: (host, name, protocol) => host.readReply?.("replicas", name, protocol),
-  },
-  {
-    known: new KnownRequest(["info"]),
-    fullName: "info",
-    answer: (host, section) =>
-      section.toLowerCase() === "sentinel" ? host.infoSentinelReply?.() : undefined,
-  },
-];
-
-/** A batch larger than this is written early rather than held until the batch ends. */
-const FLUSH_BYTES = 64 * 1024;
 
 function socketFd(socket: Socket): number {
   const handle = (socket as unknown as { _handle?: { fd?: unknown } })._handle;
@@ -166,10 +122,13 @@ export class ClientSession implements ClientState, Subscriber {
   private closing = false;
   private pausedForOutput = false;
   private softLimitSince: number | undefined;
-  /** Output queued by the current batch, written by flush(). */
-  private outChunks: Uint8Array[] = [];
-  private outBytes = 0;
+  /** Output of the current batch, written by flush(). */
+  private readonly stage = new ReplyStage();
   private batching = false;
+  /** fastPermissions() as of this ACL version and user. */
+  private fastMask = 0;
+  private aclVersionSeen = -1;
+  private aclUserSeen = "";
 
   /** `accepted` comes paused (pauseOnConnect); the session starts reading it. */
   constructor(id: number, accepted: Socket, env: SessionEnvironment) {
@@ -282,7 +241,7 @@ export class ClientSession implements ClientState, Subscriber {
     this.batching = true;
     try {
       while (!this.busy && !this.closing) {
-        if (this.socket.writableLength + this.outBytes > limits.outputPauseBytes) {
+        if (this.socket.writableLength + this.stage.length > limits.outputPauseBytes) {
           this.pausedForOutput = true;
           this.socket.pause();
           break;
@@ -316,7 +275,8 @@ export class ClientSession implements ClientState, Subscriber {
    */
   private fastRequest(): boolean {
     const parser = this.parser;
-    for (const fast of FAST_REQUESTS) {
+    for (let i = 0; i < FAST_REQUESTS.length; i++) {
+      const fast = FAST_REQUESTS[i]!;
       const tail = parser.takeKnown(fast.known);
       if (tail === undefined) continue;
       const known = fast.known;
@@ -324,7 +284,9 @@ export class ClientSession implements ClientState, Subscriber {
         this.replyMode !== "on" ||
         this.skipNextReply ||
         this.closeAfterReply ||
-        !mayRunDirectly(this.ctx, fast.fullName)
+        !this.authenticated ||
+        this.channels.size + this.patterns.size !== 0 ||
+        (this.fastPermissions() & (1 << i)) === 0
       ) {
         this.run(known.hasTail ? known.words.concat(tail) : known.words);
         return true;
@@ -344,6 +306,24 @@ export class ClientSession implements ClientState, Subscriber {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Which FAST_REQUESTS this client's ACL user may run (bit i for entry i), as command-table's
+   * canRun says; computed again when the user or any ACL user changed.
+   */
+  private fastPermissions(): number {
+    const acl = this.env.services.acl;
+    if (acl.version !== this.aclVersionSeen || this.user !== this.aclUserSeen) {
+      let mask = 0;
+      for (let i = 0; i < FAST_REQUESTS.length; i++) {
+        if (canRun(this.ctx, FAST_REQUESTS[i]!.fullName)) mask |= 1 << i;
+      }
+      this.fastMask = mask;
+      this.aclVersionSeen = acl.version;
+      this.aclUserSeen = this.user;
+    }
+    return this.fastMask;
   }
 
   private run(argv: readonly string[], notUtf8?: readonly number[]): void {
@@ -390,10 +370,8 @@ export class ClientSession implements ClientState, Subscriber {
       this.skipNextReply = true;
     }
     if (!skipThis && this.replyMode !== "off") {
-      // A pre-encoded reply (cached by the host) is copied after the batch's other replies.
-      this.queue(
-        reply.type === "raw" ? copyOutput(reply.bytes) : encodeReply(reply, this.protocol),
-      );
+      if (reply.type === "raw") this.queue(reply.bytes);
+      else this.queue(encodeTransient(reply, this.protocol), true);
     }
     this.afterReply();
   }
@@ -419,29 +397,49 @@ export class ClientSession implements ClientState, Subscriber {
     this.enforceOutputLimits();
   }
 
-  /** Queues bytes for the socket; outside a batch (a pushed frame) they are written at once. */
-  private queue(bytes: Uint8Array): void {
-    this.env.bytesOut(bytes.length);
-    this.outChunks.push(bytes);
-    this.outBytes += bytes.length;
-    if (!this.batching || this.outBytes >= FLUSH_BYTES) this.flush();
+  /**
+   * Queues bytes for the socket: inside a batch they are copied into the stage (written by
+   * flush() when the batch ends or the stage is full); outside one (a pushed frame, the reply
+   * of a command that waited) they are written at once. `transient` bytes (the encoder's
+   * memory) are copied before a write that may keep them.
+   */
+  private queue(bytes: Uint8Array, transient = false): void {
+    const size = bytes.length;
+    this.env.bytesOut(size);
+    const stage = this.stage;
+    if (this.batching) {
+      if (stage.fits(size)) {
+        stage.append(bytes);
+        return;
+      }
+      this.flush();
+      if (size < STAGE_SIZE) {
+        stage.append(bytes);
+        return;
+      }
+    } else {
+      this.flush();
+    }
+    if (!this.socket.destroyed) this.socket.write(transient ? Buffer.from(bytes) : bytes);
   }
 
-  /** Writes the queued output in one socket write. */
+  /** Writes the staged output in one socket write. */
   private flush(): void {
-    const chunks = this.outChunks;
-    if (chunks.length === 0) return;
-    const total = this.outBytes;
-    this.outChunks = [];
-    this.outBytes = 0;
-    if (this.socket.destroyed) return;
-    this.socket.write(
-      chunks.length === 1 ? chunks[0]! : (joinAdjacent(chunks) ?? Buffer.concat(chunks, total)),
-    );
+    const stage = this.stage;
+    if (stage.length === 0) return;
+    const out = stage.take();
+    const socket = this.socket;
+    if (socket.destroyed) {
+      stage.release(true);
+      return;
+    }
+    socket.write(out);
+    // Nothing left queued: the socket wrote the bytes at once and holds no reference to them.
+    stage.release(socket.writableLength === 0);
   }
 
   private enforceOutputLimits(): void {
-    const pending = this.socket.writableLength + this.outBytes;
+    const pending = this.socket.writableLength + this.stage.length;
     const limits = this.env.limits;
     if (this.channels.size + this.patterns.size === 0) {
       if (pending > limits.normalOutputHardBytes) this.closeForOutput(pending, "normal");

@@ -14,8 +14,6 @@ import { waitFor } from "./harness/wait-for.js";
 import {
   TestHost,
   exchange,
-  getAddr,
-  multibulk,
   never,
   replies,
   seeded,
@@ -119,92 +117,6 @@ describe("RESP server (e2e)", function () {
       const { data, closed } = await exchange(port, "QUIT\r\nPING\r\n", never);
       expect(data.toString()).to.equal("+OK\r\n");
       expect(closed).to.equal(true);
-    });
-
-    it("answers GET-MASTER-ADDR-BY-NAME on its fast path, and not before AUTH or past the ACL", async () => {
-      const c = ioredis(2);
-      await c.connect();
-      expect(await c.call("sentinel", "get-master-addr-by-name", "m")).to.deep.equal([
-        "127.0.0.1",
-        "6379",
-      ]);
-      expect(await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "x")).to.equal(null);
-      expect(host.fastAddrCalls).to.equal(2);
-      const secured = await startOurs(host, { requirePass: "s3cret" });
-      try {
-        const p = secured.address().port;
-        const request = getAddr("m");
-        const { data } = await exchange(p, `${request}AUTH s3cret\r\n${request}`, replies(3));
-        expect(data.toString()).to.equal(
-          "-NOAUTH Authentication required.\r\n+OK\r\n*2\r\n$9\r\n127.0.0.1\r\n$4\r\n6379\r\n",
-        );
-        expect(host.fastAddrCalls).to.equal(3);
-        const denied = await exchange(
-          p,
-          `AUTH s3cret\r\nACL SETUSER u on >pw +ping\r\nAUTH u pw\r\n${request}`,
-          replies(4),
-        );
-        expect(denied.data.toString()).to.equal(
-          "+OK\r\n+OK\r\n+OK\r\n-NOPERM this user has no permissions to run the 'sentinel|get-master-addr-by-name' command\r\n",
-        );
-        expect(host.fastAddrCalls).to.equal(3);
-      } finally {
-        await secured.close();
-      }
-    });
-
-    it("answers PING, SENTINEL MASTER/REPLICAS and INFO sentinel on fast paths, as the general path does", async () => {
-      const fast = [
-        multibulk("PING"),
-        multibulk("sentinel", "master", "m"),
-        multibulk("SENTINEL", "REPLICAS", "m"),
-        multibulk("info", "SENTINEL"),
-        multibulk("sentinel", "master", "nope"),
-      ].join("");
-      const inline =
-        "PING\r\nSENTINEL MASTER m\r\nSENTINEL REPLICAS m\r\nINFO sentinel\r\nSENTINEL master nope\r\n";
-      const viaFast = await exchange(port, fast, replies(5));
-      // Four reads, and an unknown master is asked again by the general path it falls back to.
-      expect(host.readCalls).to.equal(5);
-      const viaGeneral = await exchange(port, inline, replies(5));
-      expect(host.readCalls).to.equal(9);
-      expect(viaFast.data.toString()).to.equal(viaGeneral.data.toString());
-      const text = viaFast.data.toString();
-      expect(text.startsWith("+PONG\r\n*")).to.equal(true);
-      expect(text).to.include("$4\r\nname\r\n$1\r\nm\r\n");
-      expect(text).to.include("# Sentinel\r\nsentinel_masters:1\r\n");
-      expect(text.endsWith("-ERR No such master with that name\r\n")).to.equal(true);
-      // A RESP2 subscriber's PING is the general path's ["pong", ""].
-      const subscribed = await exchange(port, `SUBSCRIBE c\r\n${multibulk("PING")}`, replies(2));
-      expect(subscribed.data.toString()).to.equal(
-        "*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n*2\r\n$4\r\npong\r\n$0\r\n\r\n",
-      );
-      const secured = await startOurs(host, { requirePass: "s3cret" });
-      try {
-        const p = secured.address().port;
-        const probes = `${multibulk("PING")}${multibulk("INFO", "sentinel")}${multibulk("SENTINEL", "master", "m")}`;
-        const before = await exchange(
-          p,
-          `${probes}AUTH s3cret\r\n${multibulk("PING")}`,
-          replies(5),
-        );
-        expect(before.data.toString()).to.equal(
-          `${"-NOAUTH Authentication required.\r\n".repeat(3)}+OK\r\n+PONG\r\n`,
-        );
-        const denied = await exchange(
-          p,
-          `AUTH s3cret\r\nACL SETUSER u on >pw +ping\r\nAUTH u pw\r\n${probes}`,
-          replies(6),
-        );
-        expect(denied.data.toString()).to.equal(
-          "+OK\r\n+OK\r\n+OK\r\n+PONG\r\n" +
-            "-NOPERM this user has no permissions to run the 'info' command\r\n" +
-            "-NOPERM this user has no permissions to run the 'sentinel|master' command\r\n",
-        );
-        expect(host.readCalls).to.equal(9);
-      } finally {
-        await secured.close();
-      }
     });
 
     it("requires authentication when requirepass is set", async () => {

@@ -11,7 +11,7 @@ import { randomChunks } from "../mutate.js";
 import type { Rng } from "../rng.js";
 import type { FuzzTarget } from "../runner.js";
 import { violation } from "../runner.js";
-import { FAST_REQUESTS } from "../../../src/shell/client-session.js";
+import { FAST_REQUESTS } from "../../../src/shell/fast-requests.js";
 
 const KNOWN: readonly KnownRequest[] = FAST_REQUESTS.map((f) => f.known);
 const STRICT = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });

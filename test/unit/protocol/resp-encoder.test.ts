@@ -6,7 +6,12 @@
 import { expect } from "chai";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { R } from "../../../src/protocol/reply.js";
-import { encodeReplies, encodeReply, formatDouble } from "../../../src/protocol/resp-encoder.js";
+import {
+  encodeReplies,
+  encodeReply,
+  encodeTransient,
+  formatDouble,
+} from "../../../src/protocol/resp-encoder.js";
 import { encodeReplyBytes } from "../../support/reference-resp-encoder.js";
 import { seeded } from "../../support/seeded.js";
 
@@ -186,6 +191,23 @@ describe("encodeReply", () => {
     const bytes = encodeReply(wide, 3);
     expect(bytes.toString("latin1").startsWith("*5000\r\n$6\r\nitem-0\r\n")).to.equal(true);
     expect(bytes.toString("latin1").endsWith("$9\r\nitem-4999\r\n")).to.equal(true);
+  });
+});
+
+describe("encodeTransient", () => {
+  it("gives encodeReply's bytes, small and past the scratch size, and a small one after", () => {
+    const random = seeded(11);
+    const replies = [
+      ...Array.from({ length: 50 }, () => randomReply(random, 0)),
+      R.array([R.bulk("é".repeat(2_000_000)), R.ok()]),
+      R.bulk("after"),
+    ];
+    for (const protocol of [2, 3] as const) {
+      for (const reply of replies) {
+        const copy = Buffer.from(encodeTransient(reply, protocol));
+        expect(copy.equals(encodeReply(reply, protocol))).to.equal(true);
+      }
+    }
   });
 });
 

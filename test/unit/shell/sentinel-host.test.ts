@@ -133,3 +133,43 @@ describe("SentinelHost and hostnames", () => {
     expect(lookups).to.deep.equal(["nowhere", "localhost"]);
   });
 });
+
+describe("SentinelHost request view", () => {
+  it("gives SENTINEL the state, clock and protocol of the call, and the scripts pending then", () => {
+    const state = newState();
+    const jobs = [
+      { argv: ["/bin/a", "x"], running: true, pid: 42, runTime: 5, runDelay: 0, retryNum: 1 },
+      { argv: ["/bin/b"], running: false, pid: 0, runTime: 0, runDelay: 30, retryNum: 2 },
+    ];
+    let asked = 0;
+    const host = new SentinelHost({
+      runtime: { request: () => undefined, push: () => undefined },
+      state: () => state,
+      scripts: {
+        pending: () => {
+          asked += 1;
+          return jobs;
+        },
+        runningCount: 1,
+        queueLength: 2,
+      },
+      now: () => 1234,
+      isExecutable: () => true,
+      shutdown: () => undefined,
+    });
+    const env = host.sentinelEnv(session(3));
+    expect([env.now, env.state === state, env.protocol, env.isExecutable("/x")]).to.deep.equal([
+      1234,
+      true,
+      3,
+      true,
+    ]);
+    // Read only by SENTINEL PENDING-SCRIPTS, so only asked for then.
+    expect(asked).to.equal(0);
+    expect(env.pendingScripts).to.deep.equal([
+      { argv: ["/bin/a", "x"], pid: 42, retryNum: 1, running: true, runTimeMs: 5 },
+      { argv: ["/bin/b"], pid: 0, retryNum: 2, running: false, runDelayMs: 30 },
+    ]);
+    expect(asked).to.equal(1);
+  });
+});
