@@ -5,6 +5,8 @@
  *
  *   persist (awaited) → replies → commands → events → notifications → scripts → exit code,
  *
+ * the vote requests among the commands (core `sentBeforePersist`) sent before the persist starts,
+ *
  * then follows the core's `wakeAt` (wake-plan.ts): a tick at once, or a timer.
  *
  * Inputs that arrive while a persist is awaited wait in the queue, so the core never runs
@@ -28,6 +30,7 @@ import type {
   SentinelEvent,
   SentinelState,
 } from "../core/index.js";
+import { sentBeforePersist } from "../core/index.js";
 import type { CoreAnswer } from "../commands/host.js";
 import { wallNow as systemWallNow } from "./clock.js";
 import type { Logger } from "./logger.js";
@@ -211,11 +214,13 @@ export class Runtime {
         if (ready.persist !== null) {
           // A full snapshot: it covers any deferred save still pending.
           this.softPending = false;
+          // SIMULATE-FAILURE exits after the persist with nothing sent.
+          if (ready.exitCode === null) this.sendBeforePersist(ready);
           void this.persistThenRun(ready.persist, ready, batch);
           return;
         }
         if (ready.persistSoon) this.softPending = true;
-        this.execute(ready, batch, true);
+        this.execute(ready, batch, true, false);
         this.followUp(ready);
       }
     } catch (err: unknown) {
@@ -232,7 +237,7 @@ export class Runtime {
   ): Promise<void> {
     const persisted = await this.persist(state);
     try {
-      this.execute(ready, batch, persisted);
+      this.execute(ready, batch, persisted, true);
       this.followUp(ready);
     } catch (err: unknown) {
       this.finishRun();
@@ -339,8 +344,18 @@ export class Runtime {
     this.options.exit(1);
   }
 
-  /** Carries out a Ready whose persist (if any) settled: `persisted` false if it failed. */
-  private execute(ready: Ready, batch: readonly Input[], persisted: boolean): void {
+  /** The commands that need nothing the persist protects (core/model/ready.ts), before it. */
+  private sendBeforePersist(ready: Ready): void {
+    for (const command of ready.commands) {
+      if (sentBeforePersist(command)) this.options.commands.execute(command);
+    }
+  }
+
+  /**
+   * Carries out a Ready whose persist (if any) settled: `persisted` false if it failed; `early`
+   * when sendBeforePersist already sent its vote requests.
+   */
+  private execute(ready: Ready, batch: readonly Input[], persisted: boolean, early: boolean): void {
     this.applyLogLevel();
     if (ready.exitCode !== null) {
       // SENTINEL SIMULATE-FAILURE: the state is on disk; the crash happens before anything is sent.
@@ -352,7 +367,9 @@ export class Runtime {
     }
     for (const reply of ready.replies) this.answer(reply, persisted);
     this.answerForgotten(batch);
-    for (const command of ready.commands) this.options.commands.execute(command);
+    for (const command of ready.commands) {
+      if (!early || !sentBeforePersist(command)) this.options.commands.execute(command);
+    }
     this.emitEventsAndLogs(ready);
     this.enqueueAll(ready.notifications);
     this.enqueueAll(ready.scripts);

@@ -187,6 +187,19 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
   ],
   [
     1,
+    (c, r, undo) => {
+      // Crash while writing our vote for ourselves, after the vote requests left.
+      const s = r.pick(c.sentinels);
+      s.crashBeforePersistMs = r.range(0, 30);
+      s.crashBeforePersistWhen = (ready) => ready.events.some((e) => e.type === "+try-failover");
+      undo(r.range(2000, 30_000), () => {
+        s.crashBeforePersistWhen = null;
+        c.restart(s.name);
+      });
+    },
+  ],
+  [
+    1,
     (c, r) => {
       const s = r.pick(c.sentinels);
       c.admin(s.name, { op: "failover", name: r.pick(c.masterNames) });

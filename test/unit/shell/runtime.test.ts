@@ -40,6 +40,38 @@ describe("runtime: persist before replies and commands", () => {
     expect(h.store.saved).to.deep.equal([PERSISTED]);
   });
 
+  it("sends the vote requests before the persist starts, the rest only after it", async () => {
+    const h = harness();
+    const ask = {
+      type: "ask-master-down",
+      link: "sentinel:b",
+      master: "mymaster",
+      ip: "127.0.0.1",
+      port: 6379,
+      epoch: 2n,
+      runId: "a".repeat(40),
+    } as const;
+    h.core.respond = (input) =>
+      input.type === "tick"
+        ? {
+            persist: PERSISTED,
+            commands: [{ type: "info", link: "slave:r" }, ask, { type: "ping", link: "master:m" }],
+            events: [event("+try-failover", "master mymaster 127.0.0.1 6379", "mymaster")],
+          }
+        : {};
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await settle();
+    expect(h.store.inFlight).to.equal(true);
+    expect(h.order, "our vote for ourselves is being written").to.deep.equal([
+      "command:ask-master-down",
+    ]);
+    expect(h.published).to.deep.equal([]);
+    h.store.complete();
+    await h.runtime.idle();
+    expect(h.order).to.deep.equal(["command:ask-master-down", "command:info", "command:ping"]);
+    expect(h.published.map(([channel]) => channel)).to.deep.equal(["+try-failover"]);
+  });
+
   it("keeps inputs that arrive during the persist queued until it completes", async () => {
     const h = harness();
     h.core.respond = (input) => (input.type === "tick" ? { persist: PERSISTED } : {});
@@ -210,7 +242,18 @@ describe("runtime: events, scripts and exit", () => {
     h.core.respond = () => ({
       persist: PERSISTED,
       exitCode: 99,
-      commands: [{ type: "ping", link: "master:m" }],
+      commands: [
+        { type: "ping", link: "master:m" },
+        {
+          type: "ask-master-down",
+          link: "sentinel:b",
+          master: "mymaster",
+          ip: "127.0.0.1",
+          port: 6379,
+          epoch: 2n,
+          runId: "*",
+        },
+      ],
       events: [event("+elected-leader", "master mymaster 127.0.0.1 6379", "mymaster")],
     });
     h.runtime.push({ type: "tick", wallNow: 1 });
