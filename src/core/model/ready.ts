@@ -3,7 +3,7 @@
  *
  * ORDERING CONTRACT (etcd's "HardState before Messages", sentinel.c's flush before replying a
  * vote): the driver completes `persist` (temp file, fsync, rename, fsync dir) BEFORE it sends
- * anything in `replies` or `commands`, except the commands `sentBeforePersist` names, which it
+ * anything in `replies` or `commands`, except the commands `commandsBeforePersist` names, which it
  * sends before it starts the persist (below). If the persist fails it feeds `persist-failed`
  * back and answers every reply with `afterPersist: true` with
  * "-ERR Failed to save config file. Check server logs." instead. Then, in order: replies,
@@ -182,17 +182,28 @@ export interface Ready {
 }
 
 /**
- * The commands that need nothing the persist of their Ready protects: is-master-down-by-addr
- * requests. Such a request carries our epoch and, when we stand, our run id, never a vote: our
- * own vote is only ever told in replies and counted by us in a later Ready, both after the
- * persist. A crash before the persist ends loses the epoch and our vote for ourselves, as a crash
- * just before the step would have, and nobody has counted them. So a candidate's vote requests
- * leave while its vote for itself is being written, instead of one fsync later (5–30 ms; the
- * sentinel first in the candidate order then reached the others after they had stood themselves:
- * docs/COMPATIBILITY.md, "Vote requests before the candidate's fsync").
+ * The commands of a Ready that need nothing its persist protects, sent before the persist starts:
+ * is-master-down-by-addr requests, PINGs and INFOs. A request carries our epoch and, when we
+ * stand, our run id, never a vote: our own vote is only ever told in replies and counted by us
+ * in a later Ready, both after the persist; PING and INFO carry nothing. A crash before the
+ * persist ends loses the epoch and our vote for ourselves, as a crash just before the step
+ * would have, and nobody has counted them. So a candidate's vote requests, and the INFO the
+ * replica selection will need, leave while its vote for itself is being written instead of one
+ * fsync later (5-30 ms; the sentinel first in the candidate order then reached the others after
+ * they had stood themselves: docs/COMPATIBILITY.md, "Vote requests before the candidate's
+ * fsync"). A PING or INFO behind another command on its link keeps its place (an INFO follows
+ * our SLAVEOF so that its reply shows the new role).
  */
-export function sentBeforePersist(command: Command): boolean {
-  return command.type === "ask-master-down";
+export function commandsBeforePersist(commands: readonly Command[]): ReadonlySet<Command> {
+  const early = new Set<Command>();
+  const held = new Set<LinkId>();
+  for (const command of commands) {
+    if (command.type === "ask-master-down") early.add(command);
+    else if ((command.type === "ping" || command.type === "info") && !held.has(command.link)) {
+      early.add(command);
+    } else if ("link" in command) held.add(command.link);
+  }
+  return early;
 }
 
 /** Nothing to carry out (`wakeAt` is a wish, not work). */

@@ -222,7 +222,7 @@ export class ScenarioRunner {
 
   /**
    * Arms a one-shot crash of a sentinel about to persist a step emitting `event`: its vote
-   * requests leave (core/model/ready.ts: sentBeforePersist), and `after` later (default at once)
+   * requests leave (core/model/ready.ts: commandsBeforePersist), and `after` later (default at once)
    * it dies with its disk not written.
    */
   private crashBeforePersist(a: CommandArgs): string {

@@ -18,8 +18,8 @@ import type { PersistedState, SentinelConfig } from "../../../src/core/model/con
 import type { Epoch } from "../../../src/core/basics/epoch.js";
 import type { Input } from "../../../src/core/model/inputs.js";
 import type { Random } from "../../../src/core/basics/random.js";
-import type { AdminResult, CoreReply, Ready } from "../../../src/core/model/ready.js";
-import { sentBeforePersist } from "../../../src/core/model/ready.js";
+import type { AdminResult, Command, CoreReply, Ready } from "../../../src/core/model/ready.js";
+import { commandsBeforePersist } from "../../../src/core/model/ready.js";
 import type { SentinelState } from "../../../src/core/model/state.js";
 import type { Timing } from "../../../src/core/model/timing.js";
 import type { AdminOp } from "../../../src/core/model/inputs.js";
@@ -30,6 +30,8 @@ import { SimLinks } from "./sim-links.js";
 import type { Prng } from "./prng.js";
 import type { VirtualClock, Timer } from "./virtual-clock.js";
 import { WakePlan } from "../../../src/shell/wake-plan.js";
+
+const NONE: ReadonlySet<Command> = new Set();
 
 /** The surface of SentinelCore the simulator drives. */
 export interface SimCore {
@@ -128,7 +130,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   replyFilter: ((request: VoteRequest, reply: VoteReply) => VoteReply) | null = null;
   crashAfterPersistWhen: ((ready: Ready) => boolean) | null = null;
   /**
-   * Crash while the Ready's persist is in flight: its vote requests left (sentBeforePersist),
+   * Crash while the Ready's persist is in flight: its vote requests left (commandsBeforePersist),
    * nothing else did, and `crashBeforePersistMs` later (the fsync's duration; inputs queue up
    * meanwhile, as in the runtime) the process dies without the write.
    */
@@ -368,8 +370,9 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     }
     // Vote requests leave before the persist starts (core/model/ready.ts).
     const early = ready.persist !== null && ready.exitCode === null;
+    const first = early ? commandsBeforePersist(ready.commands) : NONE;
     if (early) {
-      for (const c of ready.commands) if (sentBeforePersist(c)) this.links.execute(c);
+      for (const c of first) this.links.execute(c);
       if (this.crashBeforePersistWhen?.(ready) === true) {
         // Nothing of the step but those requests happens: no write, no event, no reply.
         this.pause("writing its config file (vote requests sent)");
@@ -399,7 +402,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
       return;
     }
     for (const reply of ready.replies) this.reply(reply, persistOk, votes);
-    for (const c of ready.commands) if (!early || !sentBeforePersist(c)) this.links.execute(c);
+    for (const c of ready.commands) if (!first.has(c)) this.links.execute(c);
     this.env.observer.onStep(this, batch, ready, votes);
   }
 

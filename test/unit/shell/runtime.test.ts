@@ -24,7 +24,7 @@ describe("runtime: persist before replies and commands", () => {
         ? {
             persist: PERSISTED,
             replies: [adminReply(input.requestId, true)],
-            commands: [{ type: "ping", link: "master:m" }],
+            commands: [{ type: "publish-hello", link: "master:m", payload: "hello" }],
           }
         : {};
     let answered: CoreAnswer | null = null;
@@ -36,11 +36,11 @@ describe("runtime: persist before replies and commands", () => {
     h.store.complete();
     await pending;
     expect(answered).to.deep.equal(adminReply(1, true));
-    expect(h.order).to.deep.equal(["reply:1", "command:ping"]);
+    expect(h.order).to.deep.equal(["reply:1", "command:publish-hello"]);
     expect(h.store.saved).to.deep.equal([PERSISTED]);
   });
 
-  it("sends the vote requests before the persist starts, the rest only after it", async () => {
+  it("sends vote requests, PINGs and INFOs before the persist starts, the rest only after it", async () => {
     const h = harness();
     const ask = {
       type: "ask-master-down",
@@ -55,7 +55,15 @@ describe("runtime: persist before replies and commands", () => {
       input.type === "tick"
         ? {
             persist: PERSISTED,
-            commands: [{ type: "info", link: "slave:r" }, ask, { type: "ping", link: "master:m" }],
+            commands: [
+              { type: "replicaof", link: "slave:r", target: null },
+              // Behind the SLAVEOF on its link: its reply must show the new role.
+              { type: "info", link: "slave:r" },
+              { type: "publish-hello", link: "sentinel:b", payload: "hello" },
+              ask,
+              { type: "info", link: "slave:s" },
+              { type: "ping", link: "master:m" },
+            ],
             events: [event("+try-failover", "master mymaster 127.0.0.1 6379", "mymaster")],
           }
         : {};
@@ -64,11 +72,17 @@ describe("runtime: persist before replies and commands", () => {
     expect(h.store.inFlight).to.equal(true);
     expect(h.order, "our vote for ourselves is being written").to.deep.equal([
       "command:ask-master-down",
+      "command:info",
+      "command:ping",
     ]);
     expect(h.published).to.deep.equal([]);
     h.store.complete();
     await h.runtime.idle();
-    expect(h.order).to.deep.equal(["command:ask-master-down", "command:info", "command:ping"]);
+    expect(h.order.slice(3)).to.deep.equal([
+      "command:replicaof",
+      "command:info",
+      "command:publish-hello",
+    ]);
     expect(h.published.map(([channel]) => channel)).to.deep.equal(["+try-failover"]);
   });
 
