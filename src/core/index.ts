@@ -15,7 +15,7 @@ export type {
   LinkAuth,
   ScriptJob,
 } from "./model/ready.js";
-export { isEmptyReady } from "./model/ready.js";
+export { commandsBeforePersist, isEmptyReady } from "./model/ready.js";
 export type { SentinelEvent, SentinelEventType, EventLevel } from "./model/events.js";
 export { EVENT_LEVELS, formatInstance, isSentinelEventType } from "./model/events.js";
 

@@ -5,6 +5,9 @@
  *
  *   persist (awaited) → replies → commands → events → notifications → scripts → exit code,
  *
+ * the vote requests, PINGs and INFOs among the commands (core `commandsBeforePersist`) sent before
+ * the persist starts,
+ *
  * then follows the core's `wakeAt` (wake-plan.ts): a tick at once, or a timer.
  *
  * Inputs that arrive while a persist is awaited wait in the queue, so the core never runs
@@ -28,6 +31,7 @@ import type {
   SentinelEvent,
   SentinelState,
 } from "../core/index.js";
+import { commandsBeforePersist } from "../core/index.js";
 import type { CoreAnswer } from "../commands/host.js";
 import { wallNow as systemWallNow } from "./clock.js";
 import type { Logger } from "./logger.js";
@@ -36,6 +40,8 @@ import { logAt, logEvent } from "./logger.js";
 import { WakePlan } from "./wake-plan.js";
 
 export const SAVE_FAILED_ERROR = "ERR Failed to save config file. Check server logs.";
+
+const NONE: ReadonlySet<Command> = new Set();
 
 /** The longest delay setTimeout honours (2^31-1 ms); a longer one fires after 1 ms. */
 const MAX_TIMER_DELAY = 2_147_483_647;
@@ -211,11 +217,14 @@ export class Runtime {
         if (ready.persist !== null) {
           // A full snapshot: it covers any deferred save still pending.
           this.softPending = false;
-          void this.persistThenRun(ready.persist, ready, batch);
+          // SIMULATE-FAILURE exits after the persist with nothing sent.
+          const early = ready.exitCode === null ? commandsBeforePersist(ready.commands) : NONE;
+          for (const command of early) this.options.commands.execute(command);
+          void this.persistThenRun(ready.persist, ready, batch, early);
           return;
         }
         if (ready.persistSoon) this.softPending = true;
-        this.execute(ready, batch, true);
+        this.execute(ready, batch, true, NONE);
         this.followUp(ready);
       }
     } catch (err: unknown) {
@@ -229,10 +238,11 @@ export class Runtime {
     state: PersistedState,
     ready: Ready,
     batch: readonly Input[],
+    early: ReadonlySet<Command>,
   ): Promise<void> {
     const persisted = await this.persist(state);
     try {
-      this.execute(ready, batch, persisted);
+      this.execute(ready, batch, persisted, early);
       this.followUp(ready);
     } catch (err: unknown) {
       this.finishRun();
@@ -339,8 +349,16 @@ export class Runtime {
     this.options.exit(1);
   }
 
-  /** Carries out a Ready whose persist (if any) settled: `persisted` false if it failed. */
-  private execute(ready: Ready, batch: readonly Input[], persisted: boolean): void {
+  /**
+   * Carries out a Ready whose persist (if any) settled: `persisted` false if it failed; `early`
+   * the commands already sent before it (core/model/ready.ts: commandsBeforePersist).
+   */
+  private execute(
+    ready: Ready,
+    batch: readonly Input[],
+    persisted: boolean,
+    early: ReadonlySet<Command>,
+  ): void {
     this.applyLogLevel();
     if (ready.exitCode !== null) {
       // SENTINEL SIMULATE-FAILURE: the state is on disk; the crash happens before anything is sent.
@@ -352,7 +370,9 @@ export class Runtime {
     }
     for (const reply of ready.replies) this.answer(reply, persisted);
     this.answerForgotten(batch);
-    for (const command of ready.commands) this.options.commands.execute(command);
+    for (const command of ready.commands) {
+      if (!early.has(command)) this.options.commands.execute(command);
+    }
     this.emitEventsAndLogs(ready);
     this.enqueueAll(ready.notifications);
     this.enqueueAll(ready.scripts);

@@ -122,8 +122,8 @@ function candidateDelayOver(ctx: CoreContext, master: MasterState): boolean {
 
 /**
  * Our place among the sentinels that may stand for this master now: ourselves and every peer
- * we can reach unless its fresh answer (askPeriod × 5, as for ODOWN) says it does not see the
- * master SDOWN: it cannot stand before it does, and when it does and asks us, our vote request
+ * we can reach unless its fresh answer (askPeriod × 5, as for ODOWN, and given since our SDOWN
+ * began) says it does not see the master SDOWN: it cannot stand before it does, and when it does and asks us, our vote request
  * is already on its way to it (ask-peers.ts asks it again at once), unless the answer is only a
  * moment old (notDownSettle). A peer we see SDOWN does not count either: its connection may
  * still look up (a partition closes nothing), but it has not answered for down-after, so neither
@@ -142,7 +142,14 @@ export function candidateRank(ctx: CoreView, master: MasterState): CandidateRank
     const theirs = rankKey(peer.runId, epoch);
     if (theirs.hash > mine.hash || (theirs.hash === mine.hash && theirs.id >= mine.id)) continue;
     const since = ctx.now - peer.lastMasterDownReplyTime;
-    const answered = peer.lastMasterDownReplyTime !== 0 && since <= freshness;
+    // Only an answer to an ask of this SDOWN (we ask only while SDOWN) tells what the peer sees
+    // now: a new peer's record carries its creation time as if it had answered (sentinel.c does
+    // the same, for the answers' expiry), and after a kill within five ask periods of its
+    // discovery that made both sentinels stand (bench/failover.ts: two +try-failover).
+    const answered =
+      peer.lastMasterDownReplyTime !== 0 &&
+      peer.lastMasterDownReplyTime >= master.sDownSinceTime &&
+      since <= freshness;
     if (answered && !peer.flags.has("master_down")) {
       const settle = notDownSettle(peer);
       if (since >= settle) continue;

@@ -74,3 +74,14 @@ export function failoverSelectSlave(ctx: CoreContext, master: MasterState): void
     master.name,
   );
 }
+
+/**
+ * A replica's INFO reply arrived: while our failover waits in select_slave for fresh INFO, the
+ * selection is tried again at once, not at the next regular tick up to 100 ms later (an INFO
+ * slower than the election, on a loaded host, left the state waiting so).
+ */
+export function onReplicaInfoWhileSelecting(ctx: CoreContext, master: MasterState): void {
+  if (master.failoverState === "select_slave" && master.flags.has("failover_in_progress")) {
+    ctx.out.wake(ctx.now);
+  }
+}

@@ -26,12 +26,20 @@ export function switchToPromotedReplica(ctx: CoreContext, master: MasterState): 
 /**
  * Re-addresses the master: the replica list becomes the current replicas minus the new address,
  * plus the old master address when it differs; each recreated replica gets `+slave`; the new
- * configuration is flushed.
+ * configuration is flushed, before anything else of the step leaves (`save` "now", the leader's
+ * own switch) or soon after (`save` "soon": an observer adopting a newer configuration from a
+ * hello, which its leader saved before announcing it). Nothing an observer sends or answers
+ * depends on the adopted address being on disk, and if it crashes before the save it restarts
+ * with its older configuration epoch and adopts the newer one again from the next hello, as if
+ * the crash had come just before this hello: its +switch-master, which clients act on, goes out
+ * without waiting for an fsync (5-30 ms), as the address it answers already did
+ * (docs/COMPATIBILITY.md, "An observer's switch is saved soon after").
  */
 export function resetMasterAndChangeAddress(
   ctx: CoreContext,
   master: MasterState,
   newAddr: Addr,
+  save: "now" | "soon" = "now",
 ): void {
   const replicaAddrs: Addr[] = [];
   for (const replica of master.replicas.values()) {
@@ -64,7 +72,8 @@ export function resetMasterAndChangeAddress(
     const replica = createReplica(ctx, master, addr);
     ctx.out.event("+slave", instanceText(ctx.state, replica, master), master.name);
   }
-  ctx.out.flush();
+  if (save === "now") ctx.out.flush();
+  else ctx.out.flushSoon();
 }
 
 /** The `+switch-master` payload (no `%@`), also usable by the observer switch in hello.ts. */

@@ -3,11 +3,16 @@
  *
  * ORDERING CONTRACT (etcd's "HardState before Messages", sentinel.c's flush before replying a
  * vote): the driver completes `persist` (temp file, fsync, rename, fsync dir) BEFORE it sends
- * anything in `replies` or `commands`. If the persist fails it feeds `persist-failed` back and
- * answers every reply with `afterPersist: true` with
+ * anything in `replies` or `commands`, except the commands `commandsBeforePersist` names, which it
+ * sends before it starts the persist (below). If the persist fails it feeds `persist-failed`
+ * back and answers every reply with `afterPersist: true` with
  * "-ERR Failed to save config file. Check server logs." instead. Then, in order: replies,
  * commands, events (log + publish) with the plain log lines among them, notifications, scripts.
- * `exitCode`, when set, ends the process after the persist (SENTINEL SIMULATE-FAILURE).
+ * `exitCode`, when set, ends the process after the persist (SENTINEL SIMULATE-FAILURE), and
+ * nothing is sent before it, not even those commands.
+ *
+ * Later Readies are carried out only once this one's persist settled, so nothing that acts on
+ * what it persists (a vote counted towards our election, a reply naming our vote) leaves before.
  *
  * The Ready carries every decision, so the shell re-derives nothing from the state
  * (docs/ARCHITECTURE.md, "Ready"): each `connect` its timeout, each warning event of a master
@@ -174,6 +179,31 @@ export interface Ready {
    * executor allows more at-once ticks between two regular ones when they are cheap.
    */
   readonly tickRecords: number;
+}
+
+/**
+ * The commands of a Ready that need nothing its persist protects, sent before the persist starts:
+ * is-master-down-by-addr requests, PINGs and INFOs. A request carries our epoch and, when we
+ * stand, our run id, never a vote: our own vote is only ever told in replies and counted by us
+ * in a later Ready, both after the persist; PING and INFO carry nothing. A crash before the
+ * persist ends loses the epoch and our vote for ourselves, as a crash just before the step
+ * would have, and nobody has counted them. So a candidate's vote requests, and the INFO the
+ * replica selection will need, leave while its vote for itself is being written instead of one
+ * fsync later (5-30 ms; the sentinel first in the candidate order then reached the others after
+ * they had stood themselves: docs/COMPATIBILITY.md, "Vote requests before the candidate's
+ * fsync"). A PING or INFO behind another command on its link keeps its place (an INFO follows
+ * our SLAVEOF so that its reply shows the new role).
+ */
+export function commandsBeforePersist(commands: readonly Command[]): ReadonlySet<Command> {
+  const early = new Set<Command>();
+  const held = new Set<LinkId>();
+  for (const command of commands) {
+    if (command.type === "ask-master-down") early.add(command);
+    else if ((command.type === "ping" || command.type === "info") && !held.has(command.link)) {
+      early.add(command);
+    } else if ("link" in command) held.add(command.link);
+  }
+  return early;
 }
 
 /** Nothing to carry out (`wakeAt` is a wish, not work). */

@@ -241,7 +241,7 @@ function adoptMasterConfig(
     return;
   }
   const oldAddr = master.addr;
-  resetMasterAndChangeAddress(ctx, master, newAddr);
+  resetMasterAndChangeAddress(ctx, master, newAddr, "soon");
   queueClientReconfigScript(ctx, master, "observer", oldAddr, master.addr);
 }
 

@@ -20,6 +20,7 @@ import { commandDone } from "../records/link-health.js";
 import { firstLinkUser } from "../records/link-users.js";
 import type { ReplyText } from "../model/inputs.js";
 import { sendReplicaOf } from "../failover/replicaof-command.js";
+import { onReplicaInfoWhileSelecting } from "../failover/select-slave.js";
 import type { LinkId, MasterState, ReplicaState } from "../model/state.js";
 import { NO_REPLID, supersededByMaster } from "./superseded-master.js";
 
@@ -275,6 +276,7 @@ export function refreshFromInfo(
   applyReplicationFields(ctx, instance, report);
   applyHistoryFields(ctx, instance, report);
   instance.infoRefresh = ctx.now;
+  if (instance.kind === "slave") onReplicaInfoWhileSelecting(ctx, master);
 
   if (report.role === null) return;
   trackRole(ctx, instance, master, report.role);

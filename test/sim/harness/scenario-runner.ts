@@ -99,6 +99,8 @@ export class ScenarioRunner {
       }
       case "crash-after-persist":
         return this.crashAfterPersist(a);
+      case "crash-before-persist":
+        return this.crashBeforePersist(a);
       case "sentinel":
         return this.sentinelCommand(a);
       case "events":
@@ -213,6 +215,26 @@ export class ScenarioRunner {
     s.crashAfterPersistWhen = (ready) => {
       if (!ready.events.some((e) => e.type === type)) return false;
       s.crashAfterPersistWhen = null;
+      return true;
+    };
+    return "";
+  }
+
+  /**
+   * Arms a one-shot crash of a sentinel about to persist a step emitting `event`: its vote
+   * requests leave (core/model/ready.ts: commandsBeforePersist), and `after` later (default at once)
+   * it dies with its disk not written.
+   */
+  private crashBeforePersist(a: CommandArgs): string {
+    const [name] = a.expectWords(1, "one sentinel");
+    const type = a.option("event");
+    if (type === undefined || !isSentinelEventType(type))
+      throw new ScenarioError(`crash-before-persist: event= must name a sentinel event`);
+    const s = this.cluster.sentinel(name ?? "");
+    s.crashBeforePersistMs = a.duration("after", 0);
+    s.crashBeforePersistWhen = (ready) => {
+      if (!ready.events.some((e) => e.type === type)) return false;
+      s.crashBeforePersistWhen = null;
       return true;
     };
     return "";

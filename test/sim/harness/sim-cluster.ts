@@ -447,9 +447,11 @@ export class SimCluster implements SimObserver {
     this.network.resetPaths();
     for (const s of this.sentinels) {
       s.crashAfterPersistWhen = null;
+      s.crashBeforePersistWhen = null;
       s.failPersists = false;
-      s.resume();
+      // start first: one dying in its persist (crashBeforePersistWhen) dies, then starts.
       s.start();
+      s.resume();
     }
     for (const n of this.redis) {
       n.resume();

@@ -3,12 +3,13 @@
  * what was persisted. It carries out the core's Ready as src/shell/runtime.ts does
  * (src/core/model/ready.ts, docs/ARCHITECTURE.md "Ready"): inputs are queued and stepped in one
  * batch per turn (a clock event at the same virtual time, as the runtime's setImmediate: replies
- * before ticks, one `now`), each Ready in contract order — persist first, then replies, commands,
- * events — and then the core's `wakeAt` is followed with the runtime's own WakePlan: a tick at
- * once (within the cap) or a timer. Commands become network traffic; replies and closes come
- * back as inputs of a later batch, never re-entrantly. Faults: crash (memory lost, disk kept),
+ * before ticks, one `now`), each Ready in contract order — its vote requests, the persist, then
+ * replies, the other commands, events — and then the core's `wakeAt` is followed with the
+ * runtime's own WakePlan: a tick at once (within the cap) or a timer. Commands become network
+ * traffic; replies and closes come back as inputs of a later batch, never re-entrantly. Faults: crash (memory lost, disk kept),
  * restart from the disk, pause (SIGSTOP: nothing runs, input queues up), wall-clock jumps (TILT),
- * failing persists, and a crash hook between persist and send.
+ * failing persists, and crash hooks between persist and send and between the vote requests and
+ * the persist.
  *
  * The client side (the core's link commands) lives in sim-links.ts.
  */
@@ -17,7 +18,8 @@ import type { PersistedState, SentinelConfig } from "../../../src/core/model/con
 import type { Epoch } from "../../../src/core/basics/epoch.js";
 import type { Input } from "../../../src/core/model/inputs.js";
 import type { Random } from "../../../src/core/basics/random.js";
-import type { AdminResult, CoreReply, Ready } from "../../../src/core/model/ready.js";
+import type { AdminResult, Command, CoreReply, Ready } from "../../../src/core/model/ready.js";
+import { commandsBeforePersist } from "../../../src/core/model/ready.js";
 import type { SentinelState } from "../../../src/core/model/state.js";
 import type { Timing } from "../../../src/core/model/timing.js";
 import type { AdminOp } from "../../../src/core/model/inputs.js";
@@ -28,6 +30,8 @@ import { SimLinks } from "./sim-links.js";
 import type { Prng } from "./prng.js";
 import type { VirtualClock, Timer } from "./virtual-clock.js";
 import { WakePlan } from "../../../src/shell/wake-plan.js";
+
+const NONE: ReadonlySet<Command> = new Set();
 
 /** The surface of SentinelCore the simulator drives. */
 export interface SimCore {
@@ -125,6 +129,15 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   /** Fault hooks. */
   replyFilter: ((request: VoteRequest, reply: VoteReply) => VoteReply) | null = null;
   crashAfterPersistWhen: ((ready: Ready) => boolean) | null = null;
+  /**
+   * Crash while the Ready's persist is in flight: its vote requests left (commandsBeforePersist),
+   * nothing else did, and `crashBeforePersistMs` later (the fsync's duration; inputs queue up
+   * meanwhile, as in the runtime) the process dies without the write.
+   */
+  crashBeforePersistWhen: ((ready: Ready) => boolean) | null = null;
+  crashBeforePersistMs = 0;
+  /** The crash that ends a persist in flight (crashBeforePersistWhen), not yet due. */
+  private persistCrash: Timer | null = null;
   failPersists = false;
   /** Counters. */
   steps = 0;
@@ -162,6 +175,8 @@ export class SimSentinel implements ServerEnd, ClientEnd {
 
   /** Starts (or restarts) the process from what is on disk. */
   start(): void {
+    // A process dying in the middle of its persist dies first.
+    if (this.persistCrash !== null) this.crash("crashed before its persist ended");
     if (this.up) return;
     this.up = true;
     this.paused = false;
@@ -183,6 +198,8 @@ export class SimSentinel implements ServerEnd, ClientEnd {
 
   crash(reason = "crashed"): void {
     if (!this.up) return;
+    this.env.clock.cancel(this.persistCrash);
+    this.persistCrash = null;
     this.up = false;
     this.paused = false;
     this.core = null;
@@ -200,13 +217,13 @@ export class SimSentinel implements ServerEnd, ClientEnd {
     this.env.observer.onLifecycle(this, reason);
   }
 
-  pause(): void {
+  pause(reason = "paused"): void {
     if (!this.up || this.paused) return;
     this.paused = true;
     this.env.clock.cancel(this.tickTimer);
     this.tickTimer = null;
     this.disarm();
-    this.env.observer.onLifecycle(this, "paused");
+    this.env.observer.onLifecycle(this, reason);
   }
 
   resume(): void {
@@ -351,6 +368,20 @@ export class SimSentinel implements ServerEnd, ClientEnd {
         this.disk = structuredClone(this.core.snapshot());
       }
     }
+    // Vote requests leave before the persist starts (core/model/ready.ts).
+    const early = ready.persist !== null && ready.exitCode === null;
+    const first = early ? commandsBeforePersist(ready.commands) : NONE;
+    if (early) {
+      for (const c of first) this.links.execute(c);
+      if (this.crashBeforePersistWhen?.(ready) === true) {
+        // Nothing of the step but those requests happens: no write, no event, no reply.
+        this.pause("writing its config file (vote requests sent)");
+        this.persistCrash = this.env.clock.after(this.crashBeforePersistMs, () => {
+          this.crash("crashed before its persist ended");
+        });
+        return;
+      }
+    }
     if (ready.persist !== null) {
       if (this.failPersists) {
         persistOk = false;
@@ -371,7 +402,7 @@ export class SimSentinel implements ServerEnd, ClientEnd {
       return;
     }
     for (const reply of ready.replies) this.reply(reply, persistOk, votes);
-    for (const command of ready.commands) this.links.execute(command);
+    for (const c of ready.commands) if (!first.has(c)) this.links.execute(c);
     this.env.observer.onStep(this, batch, ready, votes);
   }
 

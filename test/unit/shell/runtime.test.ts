@@ -24,7 +24,7 @@ describe("runtime: persist before replies and commands", () => {
         ? {
             persist: PERSISTED,
             replies: [adminReply(input.requestId, true)],
-            commands: [{ type: "ping", link: "master:m" }],
+            commands: [{ type: "publish-hello", link: "master:m", payload: "hello" }],
           }
         : {};
     let answered: CoreAnswer | null = null;
@@ -36,8 +36,54 @@ describe("runtime: persist before replies and commands", () => {
     h.store.complete();
     await pending;
     expect(answered).to.deep.equal(adminReply(1, true));
-    expect(h.order).to.deep.equal(["reply:1", "command:ping"]);
+    expect(h.order).to.deep.equal(["reply:1", "command:publish-hello"]);
     expect(h.store.saved).to.deep.equal([PERSISTED]);
+  });
+
+  it("sends vote requests, PINGs and INFOs before the persist starts, the rest only after it", async () => {
+    const h = harness();
+    const ask = {
+      type: "ask-master-down",
+      link: "sentinel:b",
+      master: "mymaster",
+      ip: "127.0.0.1",
+      port: 6379,
+      epoch: 2n,
+      runId: "a".repeat(40),
+    } as const;
+    h.core.respond = (input) =>
+      input.type === "tick"
+        ? {
+            persist: PERSISTED,
+            commands: [
+              { type: "replicaof", link: "slave:r", target: null },
+              // Behind the SLAVEOF on its link: its reply must show the new role.
+              { type: "info", link: "slave:r" },
+              { type: "publish-hello", link: "sentinel:b", payload: "hello" },
+              ask,
+              { type: "info", link: "slave:s" },
+              { type: "ping", link: "master:m" },
+            ],
+            events: [event("+try-failover", "master mymaster 127.0.0.1 6379", "mymaster")],
+          }
+        : {};
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await settle();
+    expect(h.store.inFlight).to.equal(true);
+    expect(h.order, "our vote for ourselves is being written").to.deep.equal([
+      "command:ask-master-down",
+      "command:info",
+      "command:ping",
+    ]);
+    expect(h.published).to.deep.equal([]);
+    h.store.complete();
+    await h.runtime.idle();
+    expect(h.order.slice(3)).to.deep.equal([
+      "command:replicaof",
+      "command:info",
+      "command:publish-hello",
+    ]);
+    expect(h.published.map(([channel]) => channel)).to.deep.equal(["+try-failover"]);
   });
 
   it("keeps inputs that arrive during the persist queued until it completes", async () => {
@@ -210,7 +256,18 @@ describe("runtime: events, scripts and exit", () => {
     h.core.respond = () => ({
       persist: PERSISTED,
       exitCode: 99,
-      commands: [{ type: "ping", link: "master:m" }],
+      commands: [
+        { type: "ping", link: "master:m" },
+        {
+          type: "ask-master-down",
+          link: "sentinel:b",
+          master: "mymaster",
+          ip: "127.0.0.1",
+          port: 6379,
+          epoch: 2n,
+          runId: "*",
+        },
+      ],
       events: [event("+elected-leader", "master mymaster 127.0.0.1 6379", "mymaster")],
     });
     h.runtime.push({ type: "tick", wallNow: 1 });

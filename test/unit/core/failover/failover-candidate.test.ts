@@ -43,6 +43,8 @@ function threeSentinels(random = new CyclingRandom([200])): {
   h.addPeer(0, master, PEER_B, 26380);
   h.addPeer(0, master, PEER_C, 26381);
   markOdown(master, T0);
+  // SDOWN for a while already: the answers the tests give at T0 - 100 answer asks of this SDOWN.
+  master.sDownSinceTime = T0 - 1000;
   return { h, master, random };
 }
 
@@ -181,6 +183,25 @@ describe("the randomized candidate delay", () => {
     expect(candidateRank(h.at(T0 + 5001), master).rank, "an answer gone stale").to.equal(1);
     disconnect(master.sentinels.get(before)!.link);
     expect(candidateRank(h.at(T0 + 5001), master).rank, "out of reach").to.equal(0);
+  });
+
+  it("keeps in the order a peer whose only answer predates our SDOWN (a new peer's creation time)", () => {
+    // A peer record is created with lastMasterDownReplyTime = now and no master_down flag, as
+    // sentinel.c does: a kill within 5 s of its discovery must not read that as "not down".
+    const h = new Harness(undefined, new CyclingRandom([200]));
+    const master = h.addMaster(0);
+    h.addPeer(T0 - 3000, master, PEER_B, 26380);
+    h.addPeer(T0 - 3000, master, PEER_C, 26381);
+    markOdown(master, T0);
+    master.sDownSinceTime = T0 - 20;
+    expect(master.sentinels.get(PEER_B)!.lastMasterDownReplyTime).to.equal(T0 - 3000);
+    // One of B and C ranks before us in epoch 1 (threeSentinels' order is the same).
+    expect(candidateRank(h.at(T0), master).rank, "creation is no answer").to.equal(1);
+    expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(false);
+    // The same answer given after our SDOWN began leaves it out.
+    peerSaysUp(master, PEER_B, T0 - 20);
+    peerSaysUp(master, PEER_C, T0 - 20);
+    expect(candidateRank(h.at(T0), master).rank, "a real not down").to.equal(0);
   });
 
   it("leaves out of the order a peer we see SDOWN, its connection still up (a partition)", () => {

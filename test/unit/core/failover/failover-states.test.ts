@@ -11,6 +11,7 @@ import {
   startFailoverIfNeeded,
 } from "../../../../src/core/failover/failover-state.js";
 import { infoPeriodFor } from "../../../../src/core/monitor/periodic.js";
+import { refreshFromInfo } from "../../../../src/core/monitor/info-refresh.js";
 import { DEFAULT_TIMING } from "../../../../src/core/model/timing.js";
 import type { MasterState, ReplicaState } from "../../../../src/core/model/state.js";
 import {
@@ -201,6 +202,24 @@ describe("select_slave waiting for fresh INFO", () => {
     failoverStateMachine(h.at(T0 + 300), master);
     expect(master.promotedReplica).to.equal(r2.name);
     expect(master.failoverState).to.equal("send_slaveof_noone");
+  });
+
+  it("asks for a tick at once when a replica's INFO arrives while it waits", () => {
+    const { h, master, r1, r2 } = elected();
+    r1.infoRefresh = STALE;
+    r2.infoRefresh = STALE;
+    failoverStateMachine(h.at(T0 + 200), master);
+    h.out.ticked(T0 + 200);
+    expect(h.take().wakeAt, "nothing to wait for but the INFO").to.equal(null);
+    const info = "# Replication\r\nrole:slave\r\nmaster_host:10.0.0.1\r\nmaster_port:6379\r\n";
+    refreshFromInfo(h.at(T0 + 240), r2, master, info);
+    expect(h.take().wakeAt, "the selection is tried again at once").to.equal(T0 + 240);
+    failoverStateMachine(h.at(T0 + 240), master);
+    expect(master.promotedReplica).to.equal(r2.name);
+    // Outside select_slave an INFO asks for nothing.
+    h.out.ticked(T0 + 240);
+    refreshFromInfo(h.at(T0 + 250), r1, master, info);
+    expect(h.take().wakeAt).to.equal(null);
   });
 
   it("aborts with -failover-abort-no-good-slave once selectInfoWait passes without it", () => {

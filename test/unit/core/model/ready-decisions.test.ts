@@ -33,7 +33,8 @@ function odown(random = new CyclingRandom([0])) {
 describe("Ready.wakeAt", () => {
   it("asks for a tick at once on entering each failover state that acts on its first tick", () => {
     const { h, master } = odown();
-    // Both peers said "not down": we are first in the candidate order and stand at once.
+    // Both peers said "not down" since our SDOWN began: we are first in the candidate order.
+    master.sDownSinceTime = T0 - 1000;
     for (const id of [PEER_B, PEER_C]) master.sentinels.get(id)!.lastMasterDownReplyTime = T0 - 100;
     expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(true);
     failoverStateMachine(h.at(T0), master);

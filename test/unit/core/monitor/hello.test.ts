@@ -224,6 +224,29 @@ describe("hello: epochs", () => {
     expect(d.master().sentinels.has(PEER_A)).to.equal(true);
   });
 
+  it("publishes an observer switch without waiting for its save, written soon after", () => {
+    // Already in the epoch (it voted in it): nothing in the step needs the new address on disk.
+    const d = new Driver(
+      sentinelConfig(
+        [
+          masterConfig("mymaster", "10.0.0.1", 6379, {
+            leaderEpoch: 1n,
+            knownReplicas: [{ ip: "10.0.0.2", port: 6379 }],
+          }),
+        ],
+        { currentEpoch: 1n },
+      ),
+    );
+    d.take();
+    receive(d, hello(PEER_A, "10.0.1.1", 26379, 1));
+    const ready = receive(d, hello(PEER_A, "10.0.1.1", 26379, 1, "mymaster", "10.0.0.2", 6379, 1));
+    expect(eventLines(ready)).to.include("+switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379");
+    expect(ready.persist).to.equal(null);
+    expect(ready.persistSoon).to.equal(true);
+    const saved = d.core.snapshot().masters[0];
+    expect([saved?.addr, saved?.configEpoch]).to.deep.equal([{ ip: "10.0.0.2", port: 6379 }, 1n]);
+  });
+
   it("ignores the config of a hello from a peer it could not record", () => {
     const d = new Driver();
     d.take();
