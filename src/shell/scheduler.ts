@@ -116,7 +116,10 @@ export class Scheduler {
     if (Math.abs(due - this.dueAt) < 2) return;
     const timers = this.options.timers ?? REAL_TIMERS;
     timers.clear(this.timer);
-    this.setTimer(due, Math.max(0, Math.ceil(due - this.lagNow())));
+    // A regular time already past (a gate voided while the tick waited) is due now: the loop
+    // was not late for it, and the lag histogram must not say so.
+    const now = this.lagNow();
+    this.setTimer(Math.max(due, now), Math.max(0, Math.ceil(due - now)));
   }
 
   private arm(firedAt = this.lagNow()): void {
