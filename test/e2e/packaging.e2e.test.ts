@@ -5,8 +5,6 @@
 // the messages redis-sentinel 7.0.15 sends under `--supervised systemd`, in the same order,
 // READY=1 only once the port answers, STOPPING=1 on SIGTERM. docker/Dockerfile's CMD and
 // docker/compose.yaml's command run that same invocation on a config that passes --test-config.
-// `npm run build` makes dist/main.js a bundle (scripts/bundle.js): it and its chunks import
-// nothing of tsc's per-module output, and bin/vigil runs it.
 import { expect } from "chai";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -15,13 +13,12 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { VIGIL_ENTRY } from "./harness/sentinel-process.js";
 import {
@@ -223,33 +220,5 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
     writeFileSync(join(data, "sentinel.conf"), text.replace(/^dir \/data$/m, `dir ${data}`));
     const r = testConfig([join(ROOT, entry!), join(data, "sentinel.conf")], ROOT);
     expect(r, r.out).to.deep.equal({ status: 0, out: "Configuration test passed\n" });
-  });
-
-  it("npm run build bundles the daemon: dist/main.js and its chunks import no module of tsc's dist/, and bin/vigil runs it", () => {
-    const files = [
-      VIGIL_ENTRY,
-      ...readdirSync(join(ROOT, "dist/chunks"))
-        .filter((f) => f.endsWith(".js"))
-        .map((f) => join(ROOT, "dist/chunks", f)),
-    ];
-    expect(files.length).to.be.above(1);
-    const relativeImports = files.flatMap((file) =>
-      [...readFileSync(file, "utf8").matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)].map(
-        (m) => resolve(dirname(file), m[1]!),
-      ),
-    );
-    expect(relativeImports.length, "main.js imports its chunks").to.be.above(0);
-    for (const target of relativeImports) {
-      expect(relative(join(ROOT, "dist"), target), "a chunk of the bundle").to.match(/^chunks\//);
-      expect(existsSync(target), target).to.equal(true);
-    }
-    const version = spawnSync(join(ROOT, "bin/vigil"), ["--version"], { encoding: "utf8" });
-    expect(version.stdout).to.match(/^Vigil v=\S+ redis=7\.0\.15 mode=sentinel node=v\d/);
-    copyFileSync(join(ROOT, "sentinel.conf.example"), join(tmp, "bundle.conf"));
-    const r = spawnSync(join(ROOT, "bin/vigil"), [join(tmp, "bundle.conf"), "--test-config"], {
-      cwd: tmp,
-      encoding: "utf8",
-    });
-    expect(`${r.stdout}${r.stderr}`).to.equal("Configuration test passed\n");
   });
 });
