@@ -67,7 +67,9 @@
 // sentinels at 0 — on a machine loaded by others an idle farm starved past down-after and its
 // masters went down); the "CPU wait" column is the
 // time each sentinel still waited for one (ms per second). This process returns to SCHED_OTHER
-// while it times the failover, so that its event subscribers are not the ones late.
+// while it times the failover, so that its event subscribers are not the ones late. The
+// "wake-ups/s" column counts how often each sentinel's main thread was woken (its voluntary
+// context switches, bench/lib/proc-stats.ts: issue #18's idle wake-ups).
 //
 // --sentinel-policy rt starts every sentinel under SCHED_FIFO (farm-policy.ts: REALTIME_LAUNCHER),
 // whatever the farm's policy: on a 2-core machine loaded by other work (load 10-15), a sentinel
@@ -99,11 +101,19 @@ import {
   type SentinelPolicy,
 } from "./lib/farm-policy.js";
 import { timeFailover } from "./lib/failover-probe.js";
-import { cpuSeconds, establishedTcp, peakRssMiB, runQueueWaitSeconds } from "./lib/proc-stats.js";
+import * as proc from "./lib/proc-stats.js";
 import { readyMaster0, startFarm, stopFarm, type Farm } from "./lib/scale-farm.js";
 import { SentinelGroup } from "./lib/sentinel-group.js";
 import { printTable, ratio, round } from "./lib/stats.js";
-import { cell, combine, lagFigures, spread, type ScaleResult } from "./lib/scale-result.js";
+import {
+  cell,
+  combine,
+  failoverCell,
+  failoverValue,
+  lagFigures,
+  spread,
+  type ScaleResult,
+} from "./lib/scale-result.js";
 
 interface Options {
   durationS: number;
@@ -211,15 +221,15 @@ async function measure(
     if (variant.metrics) scraper = startScraper(metricsPorts, options.scrapeS);
     await delay(options.warmupS * 1_000);
     const lagBefore = await group.lagHistograms();
-    const cpuBefore = pids.map(cpuSeconds);
-    const waitBefore = pids.map(runQueueWaitSeconds);
+    const cpuRate = proc.rateSince(pids, proc.cpuSeconds);
+    const waitRate = proc.rateSince(pids, proc.runQueueWaitSeconds);
+    const wakeRate = proc.rateSince(pids, proc.mainThreadWakeups);
     const t0 = performance.now();
     await delay(options.durationS * 1_000);
     const elapsedS = (performance.now() - t0) / 1_000;
-    const cpu = pids.map((pid, i) => ((cpuSeconds(pid) - (cpuBefore[i] ?? 0)) / elapsedS) * 60);
-    const waits = pids.map(
-      (pid, i) => ((runQueueWaitSeconds(pid) - (waitBefore[i] ?? 0)) / elapsedS) * 1_000,
-    );
+    const cpu = cpuRate(elapsedS).map((s) => s * 60);
+    const waits = waitRate(elapsedS).map((s) => s * 1_000);
+    const wakeups = wakeRate(elapsedS);
     const cpuPerSentinel = spread(cpu, 2);
     // The lag of this window only, not of the discovery before it.
     const lagAfter = await group.lagHistograms();
@@ -238,10 +248,11 @@ async function measure(
         2,
       ),
       cpuMsPerMinutePerMaster: round((cpuPerSentinel.median * 1_000) / size, 3),
-      peakRssMiB: spread(pids.map(peakRssMiB), 1),
-      tcpConnections: spread(pids.map(establishedTcp), 0),
+      peakRssMiB: spread(pids.map(proc.peakRssMiB), 1),
+      tcpConnections: spread(pids.map(proc.establishedTcp), 0),
       ...lagFigures(lagBefore, lagAfter),
       runQueueWaitMsPerS: spread(waits, 1),
+      wakeupsPerS: spread(wakeups, 1),
       failover: null,
       wallS: 0,
     };
@@ -299,19 +310,6 @@ async function failover(
     console.error(`${group.impl}: failover measurement failed: ${detail}`);
     return { status: "error", detail };
   }
-}
-
-function failoverCell(r: ScaleResult, key: "switchMs" | "allAnswerMs"): string {
-  const f = r.failover;
-  if (f === null) return "skipped";
-  if (f.status === "error") return "ERROR";
-  const value = f[key];
-  return value === null ? "TIMEOUT" : String(value);
-}
-
-function failoverValue(r: ScaleResult | undefined, key: "switchMs" | "allAnswerMs"): number | null {
-  const f = r?.failover;
-  return f === null || f === undefined || f.status === "error" ? null : f[key];
 }
 
 /**
@@ -435,6 +433,7 @@ async function main(): Promise<number> {
     "lag p99 ms",
     "lag max ≤ ms",
     "CPU wait ms/s",
+    "wake-ups/s",
     "+switch-master ms",
     "all answer ms",
   ];
@@ -452,6 +451,7 @@ async function main(): Promise<number> {
     cell(r.lagP99Ms),
     cell(r.lagMaxMs),
     cell(r.runQueueWaitMsPerS),
+    cell(r.wakeupsPerS),
     failoverCell(r, "switchMs"),
     failoverCell(r, "allAnswerMs"),
   ]);
@@ -471,6 +471,7 @@ async function main(): Promise<number> {
           cpuMsPerMinutePerMaster: ratio(v?.cpuMsPerMinutePerMaster, r?.cpuMsPerMinutePerMaster),
           peakRssMiB: ratio(v?.peakRssMiB.median, r?.peakRssMiB.median),
           tcpConnections: ratio(v?.tcpConnections.median, r?.tcpConnections.median),
+          wakeupsPerS: ratio(v?.wakeupsPerS.median, r?.wakeupsPerS.median),
           failoverSwitchMs: ratio(failoverValue(v, "switchMs"), failoverValue(r, "switchMs")),
           failoverAllAnswerMs: ratio(
             failoverValue(v, "allAnswerMs"),
@@ -490,6 +491,7 @@ async function main(): Promise<number> {
           show(entry.peakRssMiB),
           show(entry.tcpConnections),
           ...Array<string>(4).fill(""), // the lag and CPU wait columns
+          show(entry.wakeupsPerS),
           show(entry.failoverSwitchMs),
           show(entry.failoverAllAnswerMs),
         ]);

@@ -1,6 +1,7 @@
 // Resource readings for one process from Linux's /proc: CPU time (utime + stime from
 // /proc/<pid>/stat), time waited for a CPU (/proc/<pid>/task/*/schedstat), peak and current
-// resident memory (VmHWM / VmRSS from /proc/<pid>/status), and the number of ESTABLISHED TCP sockets it holds (its socket inodes in /proc/<pid>/fd matched
+// resident memory (VmHWM / VmRSS from /proc/<pid>/status), the main thread's wake-ups
+// (voluntary context switches), and the number of ESTABLISHED TCP sockets it holds (its socket inodes in /proc/<pid>/fd matched
 // against /proc/<pid>/net/tcp and tcp6).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -58,6 +59,26 @@ export function runQueueWaitSeconds(pid: number): number {
     }
   }
   return ns / 1e9;
+}
+
+/**
+ * Times the process's main thread went to sleep and was woken so far: its voluntary context
+ * switches (/proc/<pid>/task/<pid>/status). An event loop blocks in epoll_wait between wake-ups,
+ * so this counts its wake-ups (timers and I/O alike); other threads are not counted.
+ */
+export function mainThreadWakeups(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/task/${pid}/status`, "utf8");
+  const line = status.split("\n").find((l) => l.startsWith("voluntary_ctxt_switches:"));
+  return line === undefined ? NaN : Number(line.split(/\s+/)[1]);
+}
+
+/** Reads `read` for each pid now; the function returned gives each one's increase per second. */
+export function rateSince(
+  pids: readonly number[],
+  read: (pid: number) => number,
+): (elapsedS: number) => number[] {
+  const before = pids.map(read);
+  return (elapsedS) => pids.map((pid, i) => (read(pid) - (before[i] ?? 0)) / elapsedS);
 }
 
 /** Peak resident set size, MiB. */

@@ -46,6 +46,8 @@ export interface ScaleResult {
   lagMaxMs: Spread | null;
   /** Per sentinel: ms per second its threads waited for a CPU during the window. */
   runQueueWaitMsPerS: Spread;
+  /** Per sentinel: its main thread's wake-ups per second in the window (proc-stats.ts). */
+  wakeupsPerS: Spread;
   /** null with --skip-failover. */
   failover: (FailoverTiming | { status: "error"; detail: string }) | null;
   /** Wall time of this measurement: sentinels' start to their cleanup, s. */
@@ -185,10 +187,32 @@ export function combine(rounds: readonly ScaleResult[]): ScaleResult {
       rounds.map((r) => r.runQueueWaitMsPerS),
       1,
     ),
+    wakeupsPerS: pooledAlways(
+      rounds.map((r) => r.wakeupsPerS),
+      1,
+    ),
     failover,
     wallS: round(
       rounds.reduce((a, r) => a + r.wallS, 0),
       1,
     ),
   };
+}
+
+/** A failover column: its ms, or skipped / ERROR / TIMEOUT. */
+export function failoverCell(r: ScaleResult, key: "switchMs" | "allAnswerMs"): string {
+  const f = r.failover;
+  if (f === null) return "skipped";
+  if (f.status === "error") return "ERROR";
+  const value = f[key];
+  return value === null ? "TIMEOUT" : String(value);
+}
+
+/** A failover reading as a number for the ratio rows (null when there is none). */
+export function failoverValue(
+  r: ScaleResult | undefined,
+  key: "switchMs" | "allAnswerMs",
+): number | null {
+  const f = r?.failover;
+  return f === null || f === undefined || f.status === "error" ? null : f[key];
 }

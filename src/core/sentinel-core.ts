@@ -126,78 +126,90 @@ function visit(
   return instance.quietUntil !== 0;
 }
 
-/** sentinel.c: sentinelTimer (TILT check) + sentinelHandleDictOfRedisInstances. */
-function tick(ctx: CoreContext, wallNow: number, mode: QuietGateMode): void {
-  checkTiltCondition(ctx, wallNow);
+/**
+ * sentinel.c: sentinelTimer (TILT check) + sentinelHandleDictOfRedisInstances. Returns the
+ * earliest time a record's gate ends when every record is quiet after it, else 0 (quietUntil).
+ */
+function tick(ctx: CoreContext, input: TickInput, mode: QuietGateMode): number {
+  checkTiltCondition(ctx, input.wallNow, input.idleMs);
   const honour = !ctx.state.tilt && mode !== "off";
   let switching: MasterState | null = null;
   let records = 0;
+  let allQuiet = honour;
+  let until = Number.POSITIVE_INFINITY;
   for (const master of snapshotValues(ctx.state.masters, scratchMasters)) {
     records += 1 + master.replicas.size + master.sentinels.size;
     // A replica's or peer's gate holds only while the master is quiet too.
     const groupQuiet = visit(ctx, master, master, honour, mode) && honour;
+    allQuiet &&= groupQuiet;
+    until = Math.min(until, master.quietUntil);
     if (master.replicas.size > 0) {
       for (const replica of snapshotValues(master.replicas, scratchReplicas)) {
-        visit(ctx, replica, master, groupQuiet, mode);
+        allQuiet = visit(ctx, replica, master, groupQuiet, mode) && allQuiet;
+        until = Math.min(until, replica.quietUntil);
       }
     }
     if (master.sentinels.size > 0) {
       for (const peer of snapshotValues(master.sentinels, scratchPeers)) {
-        visit(ctx, peer, master, groupQuiet, mode);
+        allQuiet = visit(ctx, peer, master, groupQuiet, mode) && allQuiet;
+        until = Math.min(until, peer.quietUntil);
       }
     }
     if (master.failoverState === "update_config") switching = master;
   }
   if (switching !== null) switchToPromotedReplica(ctx, switching);
   ctx.out.tickVisited(records);
+  return allQuiet && switching === null && !ctx.state.tilt ? until : 0;
 }
 
-function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): void {
-  if (fromStaleConnection(ctx.state, input)) return;
+type TickInput = Extract<Input, { type: "tick" }>;
+
+/** Applies one input; for a tick, returns what tick() returns (else 0). */
+function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): number {
+  if (fromStaleConnection(ctx.state, input)) return 0;
   switch (input.type) {
     case "tick":
-      tick(ctx, input.wallNow, mode);
-      return;
+      return tick(ctx, input, mode);
     case "link-connected":
       onLinkConnected(ctx, input.link, input.conn, input.localIp);
-      return;
+      return 0;
     case "link-closed":
       onLinkClosed(ctx, input.link, input.conn, input.reason);
-      return;
+      return 0;
     case "ping-reply":
       onPingReply(ctx, input.link, input.reply);
-      return;
+      return 0;
     case "info-reply":
       onInfoReply(ctx, input.link, input.reply);
-      return;
+      return 0;
     case "publish-reply":
       onPublishReply(ctx, input.link, input.ok);
-      return;
+      return 0;
     case "command-done": {
       const user = firstLinkUser(ctx.state, input.link);
       if (user !== undefined) commandDone(user.instance.link);
-      return;
+      return 0;
     }
     case "hello-received": {
       const stale = onHelloReceived(ctx, input.via, input.payload);
       if (stale !== null) answerStalePeer(ctx, stale.master, stale.peer, input.via);
-      return;
+      return 0;
     }
     case "is-master-down-reply":
       onIsMasterDownReply(ctx, input.link, input.master, input.reply);
-      return;
+      return 0;
     case "is-master-down-request":
       serveIsMasterDownRequest(ctx, input);
-      return;
+      return 0;
     case "admin":
       runAdminOp(ctx, input.requestId, input.op);
-      return;
+      return 0;
     case "host-resolved":
       onHostResolved(ctx, input.host, input.ip);
-      return;
+      return 0;
     case "persist-failed":
       // The shell logs it and fails the deferred replies; the state in memory stays valid.
-      return;
+      return 0;
     default:
       assertNever(input, "unknown input");
   }
@@ -210,6 +222,9 @@ export class SentinelCore {
     (master) => this.#state.masters.get(master)?.settings.notificationScript ?? "",
   );
   readonly #quietGate: QuietGateMode;
+  /** What the last tick returned (quietUntil) and the gate clock after it. */
+  #idleUntil = 0;
+  #idleClock = -1;
 
   constructor(config: SentinelConfig, options: SentinelCoreOptions) {
     this.#random = options.random;
@@ -253,13 +268,28 @@ export class SentinelCore {
     const written = out.writeCount;
     const notable = out.notableWriteCount;
     if (input.type === "tick") out.ticked(now);
-    dispatch(this.#context(now), input, this.#quietGate);
+    const clock = this.#state.gateClock;
+    const idleUntil = dispatch(this.#context(now), input, this.#quietGate);
     wakeAfterInput(
       this.#state,
       input,
       out.writeCount !== written,
       out.notableWriteCount !== notable,
     );
+    if (input.type !== "tick") return;
+    // A tick that voided gates (an event, a flush) leaves records it visited before stale.
+    this.#idleUntil = this.#state.gateClock === clock ? idleUntil : 0;
+    this.#idleClock = this.#state.gateClock;
+  }
+
+  /**
+   * Until when (monotonic ms) a regular tick would pass over every record: the last tick found
+   * them all quiet (quiet-gate.ts) and no input voided a gate since. 0: tick at every regular
+   * tick. The shell may let its regular ticks wait until then (scheduler.ts); any input that
+   * voids a gate makes it 0 again. Infinity with no master.
+   */
+  quietUntil(): number {
+    return this.#state.gateClock === this.#idleClock && !this.#state.tilt ? this.#idleUntil : 0;
   }
 
   /** Everything produced since the last call; `persist` is a snapshot taken now. */

@@ -199,6 +199,10 @@ function wire(
     observeEvent: (event) => {
       late.telemetry()?.observeEvent(event);
     },
+    // Regular ticks may wait while every record is quiet and no script is queued (scheduler.ts).
+    afterRun: () => {
+      scheduler.holdUntil(scripts.queueLength === 0 ? core.quietUntil() : 0);
+    },
   });
   const loopLag = new EventLoopLag();
   const scheduler = new Scheduler({
@@ -208,8 +212,8 @@ function wire(
     onLate: (lateMs) => {
       loopLag.record(lateMs);
     },
-    onTick: (_now, wall) => {
-      runtime.push({ type: "tick", wallNow: wall });
+    onTick: (_now, wall, idleMs) => {
+      runtime.push({ type: "tick", wallNow: wall, idleMs });
       scripts.tick();
     },
   });

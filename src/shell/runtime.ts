@@ -89,6 +89,8 @@ export interface RuntimeOptions {
    * failover records, shell/http). Read-only: it must not feed anything back into the core.
    */
   readonly observeEvent?: (event: SentinelEvent) => void;
+  /** After the queue drained (the idle tick stretch: scheduler.ts holdUntil). */
+  readonly afterRun?: () => void;
 }
 
 type Resolver = (answer: CoreAnswer) => void;
@@ -261,6 +263,7 @@ export class Runtime {
       return;
     }
     if (this.scheduled) return;
+    if (!this.stopped) this.options.afterRun?.();
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();

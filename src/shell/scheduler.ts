@@ -3,6 +3,13 @@
  * after every tick, so sentinels started together do not vote in lockstep (sentinel.c:
  * sentinelTimer sets server.hz = CONFIG_DEFAULT_HZ + rand() % CONFIG_DEFAULT_HZ). Each tick
  * reads both clocks: the monotonic one for `now`, the wall clock for TILT's jump detection.
+ *
+ * Idle stretch (issue #18): when the last tick found every record quiet (SentinelCore.quietUntil,
+ * core/gate/quiet-gate.ts), a regular tick before that time would pass over all of them, so the
+ * next one waits until then, at most MAX_IDLE_MS after the last. Waking 15 times a second cost an
+ * idle one-master Vigil twice the CPU of waking at 4 Hz. The tick carries how much later it came
+ * on purpose (`idleMs`), which TILT does not count, and any input that voids a gate brings the
+ * regular tick back (holdUntil(0)).
  */
 import type { Random } from "../core/index.js";
 
@@ -19,6 +26,9 @@ export function tickDelay(hz: number): number {
   return Math.round(1000 / hz);
 }
 
+/** The longest a stretched idle tick waits after the last one, ms (TILT's trigger is 2000). */
+export const MAX_IDLE_MS = 1000;
+
 /** The delay before the next tick with a freshly drawn hz. */
 export function nextTickDelay(random: Random): number {
   return tickDelay(drawHz(random));
@@ -28,7 +38,8 @@ export interface SchedulerOptions {
   readonly random: Random;
   readonly monotonicNow: () => number;
   readonly wallNow: () => number;
-  readonly onTick: (now: number, wallNow: number) => void;
+  /** idleMs: how much later than the regular delay this tick fired on purpose (holdUntil). */
+  readonly onTick: (now: number, wallNow: number, idleMs: number) => void;
   /**
    * How late each tick's timer fired, in ms (negative: early): the event-loop lag INFO shows
    * (event-loop-lag.ts), sampled by the timer the process wakes for anyway.
@@ -57,6 +68,10 @@ export class Scheduler {
   private hz = MIN_HZ;
   /** When the armed timer is due, on lagClock. */
   private dueAt = 0;
+  /** When the last tick fired (or the scheduler started), on lagClock. */
+  private firedAt = 0;
+  /** The regular delay drawn after it, ms. */
+  private regularDelay = 0;
 
   constructor(options: SchedulerOptions) {
     this.options = options;
@@ -83,13 +98,42 @@ export class Scheduler {
     this.timer = null;
   }
 
-  private arm(firedAt = this.lagNow()): void {
+  /**
+   * The core needs no regular tick before `at` (monotonic ms, the clock of `now`; 0: at every
+   * regular tick). Moves the armed tick to then, between its regular time and MAX_IDLE_MS after
+   * the last tick; called after every batch the runtime carried out.
+   */
+  holdUntil(at: number): void {
+    if (!this.running || this.timer === null) return;
+    const regularDue = this.firedAt + this.regularDelay;
+    let due = regularDue;
+    if (at > 0) {
+      // One ms more: `now` is whole ms.
+      const wanted = this.lagNow() + (at - this.options.monotonicNow()) + 1;
+      due = Math.max(regularDue, Math.min(wanted, this.firedAt + MAX_IDLE_MS));
+    }
+    // `now` is whole ms: a gate recomputed to the same time may read up to a ms apart.
+    if (Math.abs(due - this.dueAt) < 2) return;
     const timers = this.options.timers ?? REAL_TIMERS;
+    timers.clear(this.timer);
+    // A regular time already past (a gate voided while the tick waited) is due now: the loop
+    // was not late for it, and the lag histogram must not say so.
+    const now = this.lagNow();
+    this.setTimer(Math.max(due, now), Math.max(0, Math.ceil(due - now)));
+  }
+
+  private arm(firedAt = this.lagNow()): void {
     this.hz = drawHz(this.options.random);
-    const delay = tickDelay(this.hz);
+    this.firedAt = firedAt;
+    this.regularDelay = tickDelay(this.hz);
     // Counted from the moment the last one fired, as Node counts from the loop's time then,
     // not from after the tick's own work.
-    this.dueAt = firedAt + delay;
+    this.setTimer(firedAt + this.regularDelay, this.regularDelay);
+  }
+
+  private setTimer(dueAt: number, delay: number): void {
+    const timers = this.options.timers ?? REAL_TIMERS;
+    this.dueAt = dueAt;
     this.timer = timers.set(() => {
       this.fire();
     }, delay);
@@ -100,7 +144,8 @@ export class Scheduler {
     if (!this.running) return;
     const firedAt = this.lagNow();
     this.options.onLate?.(firedAt - this.dueAt);
-    this.options.onTick(this.options.monotonicNow(), this.options.wallNow());
+    const idleMs = Math.max(0, this.dueAt - (this.firedAt + this.regularDelay));
+    this.options.onTick(this.options.monotonicNow(), this.options.wallNow(), idleMs);
     if (this.running) this.arm(firedAt);
   }
 

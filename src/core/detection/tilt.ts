@@ -7,19 +7,24 @@
  */
 import type { CoreContext } from "../model/context.js";
 
-function abnormal(delta: number, trigger: number): boolean {
-  return delta < 0 || delta > trigger;
+/** `idleMs`: the part of the delta the shell waited on purpose (a stretched idle tick). */
+function abnormal(delta: number, trigger: number, idleMs: number): boolean {
+  return delta < 0 || delta - idleMs > trigger;
 }
 
-/** At the start of every tick. The first tick only records the clocks. */
-export function checkTiltCondition(ctx: CoreContext, wallNow: number): void {
+/**
+ * At the start of every tick. The first tick only records the clocks. `idleMs`: how much later
+ * than a regular tick the shell fired this one on purpose (Input "tick"): a process stalled
+ * for more than the trigger beyond that still enters TILT.
+ */
+export function checkTiltCondition(ctx: CoreContext, wallNow: number, idleMs = 0): void {
   const state = ctx.state;
   const first = state.previousTime === 0 && state.previousWallTime === 0;
   const trigger = state.timing.tiltTrigger;
   if (
     !first &&
-    (abnormal(ctx.now - state.previousTime, trigger) ||
-      abnormal(wallNow - state.previousWallTime, trigger))
+    (abnormal(ctx.now - state.previousTime, trigger, idleMs) ||
+      abnormal(wallNow - state.previousWallTime, trigger, idleMs))
   ) {
     state.tilt = true;
     state.tiltStartTime = ctx.now;

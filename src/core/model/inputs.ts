@@ -62,8 +62,12 @@ export type AdminOp =
  * coming from the current connection.
  */
 export type Input =
-  /** wallNow: wall-clock ms, to detect clock jumps for TILT alongside the monotonic delta. */
-  | { readonly type: "tick"; readonly wallNow: number }
+  /**
+   * wallNow: wall-clock ms, to detect clock jumps for TILT alongside the monotonic delta.
+   * idleMs: how much later than a regular tick the shell fired this one on purpose, because the
+   * last tick found every record quiet (SentinelCore.quietUntil); TILT does not count it.
+   */
+  | { readonly type: "tick"; readonly wallNow: number; readonly idleMs?: number }
   | {
       readonly type: "link-connected";
       readonly link: LinkId;

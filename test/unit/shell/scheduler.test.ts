@@ -1,10 +1,11 @@
 // Proves the tick keeps Redis's jitter (1000/hz ms, hz re-drawn in [10, 19] after every tick) and
 // hands both clocks to each tick, using a scripted Random and fake timer functions; and that it
 // reports how late each tick's timer fired (INFO's event-loop lag): a loop held busy shows as
-// one late tick, an idle one as about 0, with no timer beside the tick's.
+// one late tick, an idle one as about 0, with no timer beside the tick's; and that while the
+// core names a later time for its next useful tick (holdUntil), the tick waits until then.
 import { expect } from "chai";
 import { CyclingRandom } from "../../support/fake-random.js";
-import { nextTickDelay, Scheduler } from "../../../src/shell/scheduler.js";
+import { MAX_IDLE_MS, nextTickDelay, Scheduler } from "../../../src/shell/scheduler.js";
 
 describe("scheduler: jitter", () => {
   it("keeps every delay between 1000/19 and 1000/10 ms", () => {
@@ -58,6 +59,86 @@ describe("scheduler: ticks", () => {
     armed[0]?.();
     expect(ticks).to.equal(0);
     expect(scheduler.isRunning).to.equal(false);
+  });
+});
+
+describe("scheduler: idle stretch (holdUntil)", () => {
+  /** A scheduler on fake timers and one clock (lag clock = monotonic clock). */
+  function fake(): {
+    scheduler: Scheduler;
+    armed: { fn: () => void; ms: number; cleared: boolean }[];
+    ticks: number[];
+    late: number[];
+    advance: (ms: number) => void;
+  } {
+    let clock = 10_000;
+    const armed: { fn: () => void; ms: number; cleared: boolean }[] = [];
+    const ticks: number[] = [];
+    const late: number[] = [];
+    const scheduler = new Scheduler({
+      // hz 10: a regular tick every 100 ms.
+      random: new CyclingRandom([0]),
+      monotonicNow: () => clock,
+      wallNow: () => clock,
+      lagClock: () => clock,
+      onTick: (_now, _wall, idleMs) => ticks.push(idleMs),
+      onLate: (ms) => late.push(ms),
+      timers: {
+        set: (fn, ms) => armed.push({ fn, ms, cleared: false }) - 1,
+        clear: (handle) => {
+          armed[handle as number]!.cleared = true;
+        },
+      },
+    });
+    return { scheduler, armed, ticks, late, advance: (ms) => (clock += ms) };
+  }
+
+  it("moves the next tick to the time the core names, and says how much later it came", () => {
+    const { scheduler, armed, ticks, advance } = fake();
+    scheduler.start();
+    advance(10);
+    scheduler.holdUntil(10_000 + 400);
+    expect(armed.map((a) => [a.ms, a.cleared])).to.deep.equal([
+      [100, true],
+      [391, false],
+    ]);
+    advance(391);
+    armed[1]!.fn();
+    // Due at 401 instead of 100.
+    expect(ticks).to.deep.equal([301]);
+  });
+
+  it("waits at most MAX_IDLE_MS after the last tick, and never less than the regular delay", () => {
+    const { scheduler, armed } = fake();
+    scheduler.start();
+    scheduler.holdUntil(10_000 + 60_000);
+    expect(armed.at(-1)!.ms).to.equal(MAX_IDLE_MS);
+    scheduler.holdUntil(10_000 + 50);
+    expect(armed.at(-1)!.ms).to.equal(100);
+  });
+
+  it("brings the regular tick back when a gate is voided (holdUntil(0)), not counted as lag", () => {
+    const { scheduler, armed, ticks, late, advance } = fake();
+    scheduler.start();
+    scheduler.holdUntil(10_000 + 900);
+    advance(300);
+    scheduler.holdUntil(0);
+    // Overdue since 100: at once.
+    expect(armed.map((a) => [a.ms, a.cleared])).to.deep.equal([
+      [100, true],
+      [901, true],
+      [0, false],
+    ]);
+    advance(1);
+    armed[2]!.fn();
+    // 200 ms after its regular time, waited on purpose (TILT does not count them); late by the
+    // 1 ms since it was armed, not by the 201 ms since its regular time.
+    expect(ticks).to.deep.equal([200]);
+    expect(late).to.deep.equal([1]);
+    // The same time again arms nothing new.
+    const before = armed.length;
+    scheduler.holdUntil(0);
+    expect(armed.length).to.equal(before);
   });
 });
 

@@ -1,5 +1,5 @@
 // Proves TILT (docs/PROTOCOL.md §12) on a virtual clock: entered on a late tick (monotonic),
-// a wall-clock jump either way, left 30 s later when an instance is handled; while in TILT the
+// not counting what a stretched idle tick waited on purpose, a wall-clock jump either way, left 30 s later when an instance is handled; while in TILT the
 // monitoring half goes on (PINGs, connects) and the acting half (SDOWN, ODOWN) is frozen.
 import { expect } from "chai";
 import { Driver, commandsOf, eventLines, masterConfig, sentinelConfig } from "../core-driver.js";
@@ -21,6 +21,35 @@ describe("tilt: entering", () => {
     expect(eventLines(d.tick(2001))).to.deep.equal(["+tilt #tilt mode entered"]);
     expect(d.state.tilt).to.equal(true);
     expect(d.state.tiltStartTime).to.equal(d.now);
+  });
+
+  it("does not count the part of a delta the shell waited on purpose (idleMs), on both clocks", () => {
+    const d = new Driver();
+    d.take();
+    d.tick();
+    // 2500 ms after the previous tick, 900 of them a stretched idle tick's: 1600 ms late.
+    d.now += 2500;
+    d.step({ type: "tick", wallNow: d.now + d.wallOffset, idleMs: 900 });
+    expect(eventLines(d.take())).to.deep.equal([]);
+    // The same delta with 400 ms waited on purpose: 2100 ms late.
+    d.now += 2500;
+    d.step({ type: "tick", wallNow: d.now + d.wallOffset, idleMs: 400 });
+    expect(eventLines(d.take())).to.deep.equal(["+tilt #tilt mode entered"]);
+    // A wall clock that jumps forward is not hidden by it either, nor one going back.
+    const w = new Driver();
+    w.take();
+    w.tick();
+    w.wallOffset += 3000;
+    w.now += 900;
+    w.step({ type: "tick", wallNow: w.now + w.wallOffset, idleMs: 800 });
+    expect(eventLines(w.take())).to.deep.equal(["+tilt #tilt mode entered"]);
+    const back = new Driver();
+    back.take();
+    back.tick();
+    back.wallOffset -= 1000;
+    back.now += 900;
+    back.step({ type: "tick", wallNow: back.now + back.wallOffset, idleMs: 800 });
+    expect(eventLines(back.take())).to.deep.equal(["+tilt #tilt mode entered"]);
   });
 
   it("enters TILT when the wall clock jumps forward or backwards", () => {

@@ -53,24 +53,43 @@ function answer(d: Driver, ready: Ready, replying: boolean): void {
   }
 }
 
+/** The regular ticks the last stretched run() skipped. */
+let skippedTicks = 0;
+
 /**
  * Runs a master with one replica for `ms`, answering every command at once while `answering`
- * says so; returns each tick's lines.
+ * says so; returns each tick's lines, prefixed by its time. `stretch`: skip the regular ticks
+ * before SentinelCore.quietUntil(), at most a second apart, as the shell's scheduler does.
  */
-function run(mode: QuietGateMode, ms: number, answering: (now: number) => boolean): string[][] {
+function run(
+  mode: QuietGateMode,
+  ms: number,
+  answering: (now: number) => boolean,
+  stretch = false,
+): string[][] {
   const d = new Driver(sentinelConfig(), { quietGate: mode });
   d.take();
   const out: string[][] = [];
   const end = d.now + ms;
   let pending: Ready = d.tick();
-  out.push(lines(pending));
+  let lastTick = d.now;
+  out.push([String(d.now), ...lines(pending)]);
+  let skipped = 0;
   while (d.now < end) {
     answer(d, pending, answering(d.now));
     out.push(lines(d.take()));
+    if (stretch && d.now + 100 < d.core.quietUntil() && d.now + 100 - lastTick < 1000) {
+      d.now += 100;
+      pending = { ...pending, commands: [] };
+      skipped++;
+      continue;
+    }
     pending = d.tick();
-    out.push(lines(pending));
+    lastTick = d.now;
+    out.push([String(d.now), ...lines(pending)]);
   }
-  return out;
+  skippedTicks = skipped;
+  return out.filter((l) => l.length > 1 || (l.length === 1 && !/^\d+$/.test(l[0]!)));
 }
 
 /** Ticks `n` times, answering every PING, INFO and hello at once. */
@@ -95,6 +114,52 @@ describe("quiet gate", () => {
     const gated = run("on", 60_000, until(15_000));
     expect(gated).to.deep.equal(run("off", 60_000, until(15_000)));
     expect(gated.flat().some((l) => l.startsWith("+sdown master mymaster"))).to.equal(true);
+  });
+
+  it("names when the next tick may come: skipping the ticks before sends the same at the same times", () => {
+    const always = (): boolean => true;
+    const healthyRun = run("on", 60_000, always, true);
+    expect(skippedTicks, "regular ticks skipped").to.be.above(200);
+    expect(healthyRun).to.deep.equal(run("on", 60_000, always));
+    const until = (now: number): boolean => now < 15_000;
+    const stretched = run("on", 60_000, until, true);
+    expect(stretched).to.deep.equal(run("on", 60_000, until));
+    expect(stretched.flat().some((l) => l.startsWith("+sdown master mymaster"))).to.equal(true);
+  });
+
+  it("quietUntil is 0 after an input that voids a gate, in TILT, and with a record not quiet", () => {
+    const d = new Driver(sentinelConfig());
+    d.take();
+    healthy(d, 50);
+    for (let i = 0; i < 20 && d.core.quietUntil() <= d.now; i++) healthy(d, 1);
+    const until = d.core.quietUntil();
+    expect(until).to.be.above(d.now);
+    // The earliest gate end among the records.
+    const master = d.master();
+    const replica = master.replicas.get("10.0.0.2:6380")!;
+    expect(until).to.equal(Math.min(master.quietUntil, replica.quietUntil));
+    d.step(pong(R));
+    expect(d.core.quietUntil()).to.equal(until);
+    d.step(info(M, masterInfo("1".repeat(40), [["10.0.0.2", 6380]])));
+    expect(d.core.quietUntil()).to.equal(0);
+    d.take();
+    // The next tick handles the group again, and finds it quiet again.
+    healthy(d, 1);
+    for (let i = 0; i < 20 && d.core.quietUntil() <= d.now; i++) healthy(d, 1);
+    expect(d.core.quietUntil()).to.be.above(d.now);
+    // TILT: a tick 3 s late.
+    answer(d, d.tick(3000), true);
+    d.take();
+    expect(d.state.tilt).to.equal(true);
+    expect(d.core.quietUntil()).to.equal(0);
+    // A record whose link is down keeps every tick until it is connected again.
+    const e = new Driver(sentinelConfig());
+    e.take();
+    healthy(e, 50);
+    e.step({ type: "link-closed", link: R, conn: "cmd", reason: "#Connection refused" });
+    expect(e.core.quietUntil()).to.equal(0);
+    e.tick();
+    expect(e.core.quietUntil()).to.equal(0);
   });
 
   it("passes over most visits of a healthy record", () => {
