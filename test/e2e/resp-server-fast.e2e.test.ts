@@ -4,12 +4,11 @@
 // gathered in one stage reach a client that reads late intact.
 import { expect } from "chai";
 import net from "node:net";
-import { Redis } from "ioredis";
-import type { RespServer } from "../../src/shell/resp-server.js";
+import type { Redis } from "ioredis";
 import { parseReply } from "./harness/resp-client.js";
 import { waitFor } from "./harness/wait-for.js";
 import {
-  TestHost,
+  ServerPerTest,
   exchange,
   getAddr,
   multibulk,
@@ -19,35 +18,8 @@ import {
 
 describe("RESP server fast paths (e2e)", function () {
   this.timeout(60_000);
-  let server: RespServer;
-  let host: TestHost;
-  let port: number;
-  const clients: Redis[] = [];
-
-  beforeEach(async () => {
-    host = new TestHost();
-    server = await startOurs(host);
-    port = server.address().port;
-  });
-
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.disconnect();
-    await server.close();
-  });
-
-  function ioredis(protocol: 2 | 3): Redis {
-    const c = new Redis({
-      port,
-      host: "127.0.0.1",
-      protocol,
-      lazyConnect: true,
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: 1,
-      retryStrategy: () => null,
-    });
-    clients.push(c);
-    return c;
-  }
+  const ours = new ServerPerTest();
+  const ioredis = (protocol: 2 | 3): Redis => ours.ioredis(protocol);
 
   it("answers GET-MASTER-ADDR-BY-NAME on its fast path, and not before AUTH or past the ACL", async () => {
     const c = ioredis(2);
@@ -57,8 +29,8 @@ describe("RESP server fast paths (e2e)", function () {
       "6379",
     ]);
     expect(await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "x")).to.equal(null);
-    expect(host.fastAddrCalls).to.equal(2);
-    const secured = await startOurs(host, { requirePass: "s3cret" });
+    expect(ours.host.fastAddrCalls).to.equal(2);
+    const secured = await startOurs(ours.host, { requirePass: "s3cret" });
     try {
       const p = secured.address().port;
       const request = getAddr("m");
@@ -66,7 +38,7 @@ describe("RESP server fast paths (e2e)", function () {
       expect(data.toString()).to.equal(
         "-NOAUTH Authentication required.\r\n+OK\r\n*2\r\n$9\r\n127.0.0.1\r\n$4\r\n6379\r\n",
       );
-      expect(host.fastAddrCalls).to.equal(3);
+      expect(ours.host.fastAddrCalls).to.equal(3);
       const denied = await exchange(
         p,
         `AUTH s3cret\r\nACL SETUSER u on >pw +ping\r\nAUTH u pw\r\n${request}`,
@@ -75,7 +47,7 @@ describe("RESP server fast paths (e2e)", function () {
       expect(denied.data.toString()).to.equal(
         "+OK\r\n+OK\r\n+OK\r\n-NOPERM this user has no permissions to run the 'sentinel|get-master-addr-by-name' command\r\n",
       );
-      expect(host.fastAddrCalls).to.equal(3);
+      expect(ours.host.fastAddrCalls).to.equal(3);
     } finally {
       await secured.close();
     }
@@ -91,11 +63,11 @@ describe("RESP server fast paths (e2e)", function () {
     ].join("");
     const inline =
       "PING\r\nSENTINEL MASTER m\r\nSENTINEL REPLICAS m\r\nINFO sentinel\r\nSENTINEL master nope\r\n";
-    const viaFast = await exchange(port, fast, replies(5));
+    const viaFast = await exchange(ours.port, fast, replies(5));
     // Four reads, and an unknown master is asked again by the general path it falls back to.
-    expect(host.readCalls).to.equal(5);
-    const viaGeneral = await exchange(port, inline, replies(5));
-    expect(host.readCalls).to.equal(9);
+    expect(ours.host.readCalls).to.equal(5);
+    const viaGeneral = await exchange(ours.port, inline, replies(5));
+    expect(ours.host.readCalls).to.equal(9);
     expect(viaFast.data.toString()).to.equal(viaGeneral.data.toString());
     const text = viaFast.data.toString();
     expect(text.startsWith("+PONG\r\n*")).to.equal(true);
@@ -103,11 +75,11 @@ describe("RESP server fast paths (e2e)", function () {
     expect(text).to.include("# Sentinel\r\nsentinel_masters:1\r\n");
     expect(text.endsWith("-ERR No such master with that name\r\n")).to.equal(true);
     // A RESP2 subscriber's PING is the general path's ["pong", ""].
-    const subscribed = await exchange(port, `SUBSCRIBE c\r\n${multibulk("PING")}`, replies(2));
+    const subscribed = await exchange(ours.port, `SUBSCRIBE c\r\n${multibulk("PING")}`, replies(2));
     expect(subscribed.data.toString()).to.equal(
       "*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n*2\r\n$4\r\npong\r\n$0\r\n\r\n",
     );
-    const secured = await startOurs(host, { requirePass: "s3cret" });
+    const secured = await startOurs(ours.host, { requirePass: "s3cret" });
     try {
       const p = secured.address().port;
       const probes = `${multibulk("PING")}${multibulk("INFO", "sentinel")}${multibulk("SENTINEL", "master", "m")}`;
@@ -125,7 +97,7 @@ describe("RESP server fast paths (e2e)", function () {
           "-NOPERM this user has no permissions to run the 'info' command\r\n" +
           "-NOPERM this user has no permissions to run the 'sentinel|master' command\r\n",
       );
-      expect(host.readCalls).to.equal(9);
+      expect(ours.host.readCalls).to.equal(9);
     } finally {
       await secured.close();
     }
@@ -142,13 +114,13 @@ describe("RESP server fast paths (e2e)", function () {
         getAddr("nope"),
         getAddr("M", "SENTINEL", "Get-Master-Addr-By-Name"),
       ];
-      const calls = host.fastAddrCalls;
-      const viaFast = await exchange(port, hello + asked.join(""), replies(skip + 3));
-      expect(host.fastAddrCalls).to.equal(calls + 3);
+      const calls = ours.host.fastAddrCalls;
+      const viaFast = await exchange(ours.port, hello + asked.join(""), replies(skip + 3));
+      expect(ours.host.fastAddrCalls).to.equal(calls + 3);
       // The general path: inline requests never take a fast path.
       const inline =
         "SENTINEL get-master-addr-by-name m\r\nSENTINEL get-master-addr-by-name nope\r\nSENTINEL GET-MASTER-ADDR-BY-NAME M\r\n";
-      const viaGeneral = await exchange(port, hello + inline, replies(skip + 3));
+      const viaGeneral = await exchange(ours.port, hello + inline, replies(skip + 3));
       const nil = hello === "" ? "*-1\r\n" : "_\r\n";
       expect(answers(viaFast.data, hello)).to.equal(
         `*2\r\n$9\r\n127.0.0.1\r\n$4\r\n6379\r\n${nil}${nil}`,
@@ -160,7 +132,7 @@ describe("RESP server fast paths (e2e)", function () {
   it("refuses a fast request as soon as an ACL change takes the command away from its user", async () => {
     const request = getAddr("m");
     const { data } = await exchange(
-      port,
+      ours.port,
       `ACL SETUSER u on nopass +@all\r\nAUTH u x\r\n${request}${multibulk("PING")}` +
         `ACL SETUSER u -sentinel|get-master-addr-by-name -ping\r\n${request}${multibulk("PING")}` +
         `ACL SETUSER u +ping\r\n${multibulk("PING")}`,
@@ -187,14 +159,14 @@ describe("RESP server fast paths (e2e)", function () {
       input += i % 2 === 0 ? multibulk("PING", arg) : `PING ${arg}\r\n`;
       expected += `$${arg.length}\r\n${arg}\r\n`;
     }
-    const socket = net.connect({ port, host: "127.0.0.1" });
+    const socket = net.connect({ port: ours.port, host: "127.0.0.1" });
     socket.on("error", () => undefined);
     await new Promise((r) => socket.once("connect", r));
     socket.pause();
     socket.write(input);
     // Let the server fill the socket buffers and queue the rest before reading anything.
     await waitFor("the server's output backs up", async () => {
-      const { data } = await exchange(port, "CLIENT LIST\r\n", replies(1));
+      const { data } = await exchange(ours.port, "CLIENT LIST\r\n", replies(1));
       return / omem=[1-9][^\n]* cmd=ping /.test(data.toString());
     });
     const chunks: Buffer[] = [];

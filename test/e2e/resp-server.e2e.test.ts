@@ -9,10 +9,9 @@ import { execFile } from "node:child_process";
 import net from "node:net";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
-import type { RespServer } from "../../src/shell/resp-server.js";
 import { waitFor } from "./harness/wait-for.js";
 import {
-  TestHost,
+  ServerPerTest,
   exchange,
   never,
   replies,
@@ -24,47 +23,20 @@ const run = promisify(execFile);
 
 describe("RESP server (e2e)", function () {
   this.timeout(60_000);
-  let server: RespServer;
-  let host: TestHost;
-  let port: number;
-  const clients: Redis[] = [];
-
-  beforeEach(async () => {
-    host = new TestHost();
-    server = await startOurs(host);
-    port = server.address().port;
-  });
-
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.disconnect();
-    await server.close();
-  });
-
-  function ioredis(protocol: 2 | 3): Redis {
-    const c = new Redis({
-      port,
-      host: "127.0.0.1",
-      protocol,
-      lazyConnect: true,
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: 1,
-      retryStrategy: () => null,
-    });
-    clients.push(c);
-    return c;
-  }
+  const ours = new ServerPerTest();
+  const ioredis = (protocol: 2 | 3): Redis => ours.ioredis(protocol);
 
   describe("with real clients", () => {
     it("answers redis-cli", async () => {
-      const { stdout } = await run("redis-cli", ["-p", String(port), "PING"]);
+      const { stdout } = await run("redis-cli", ["-p", String(ours.port), "PING"]);
       expect(stdout.trim()).to.equal("PONG");
-      const role = await run("redis-cli", ["-p", String(port), "ROLE"]);
+      const role = await run("redis-cli", ["-p", String(ours.port), "ROLE"]);
       expect(role.stdout.trim().split("\n")).to.deep.equal(["sentinel", "m"]);
-      const info = await run("redis-cli", ["-p", String(port), "INFO", "server"]);
+      const info = await run("redis-cli", ["-p", String(ours.port), "INFO", "server"]);
       expect(info.stdout).to.include("redis_mode:sentinel");
       const addr = await run("redis-cli", [
         "-p",
-        String(port),
+        String(ours.port),
         "SENTINEL",
         "get-master-addr-by-name",
         "m",
@@ -93,9 +65,11 @@ describe("RESP server (e2e)", function () {
         await sub.psubscribe("[-+]sdown");
         await waitFor(
           "both subscriptions registered",
-          () => server.publish("+sdown", "master m 127.0.0.1 6379") === 1,
+          () => ours.server.publish("+sdown", "master m 127.0.0.1 6379") === 1,
         );
-        expect(server.publish("+switch-master", "m 127.0.0.1 6379 127.0.0.1 6380")).to.equal(1);
+        expect(ours.server.publish("+switch-master", "m 127.0.0.1 6379 127.0.0.1 6380")).to.equal(
+          1,
+        );
         await waitFor("two messages delivered", () => got.length >= 2);
         expect(got).to.include("+switch-master m 127.0.0.1 6379 127.0.0.1 6380");
         expect(got).to.include("[-+]sdown|+sdown master m 127.0.0.1 6379");
@@ -104,23 +78,23 @@ describe("RESP server (e2e)", function () {
 
     it("keeps replies in request order when the host answers asynchronously", async () => {
       // The first request waits longest for the core.
-      host.submitDelays.push(40, 5);
+      ours.host.submitDelays.push(40, 5);
       const input =
         "SENTINEL FLUSHCONFIG\r\nPING\r\nSENTINEL RESET m\r\nPING x\r\nSENTINEL MYID\r\n";
-      const { data } = await exchange(port, input, replies(5));
+      const { data } = await exchange(ours.port, input, replies(5));
       expect(data.toString()).to.equal(
-        `+OK\r\n+PONG\r\n+OK\r\n$1\r\nx\r\n$40\r\n${host.state.myId}\r\n`,
+        `+OK\r\n+PONG\r\n+OK\r\n$1\r\nx\r\n$40\r\n${ours.host.state.myId}\r\n`,
       );
     });
 
     it("answers QUIT with +OK and closes", async () => {
-      const { data, closed } = await exchange(port, "QUIT\r\nPING\r\n", never);
+      const { data, closed } = await exchange(ours.port, "QUIT\r\nPING\r\n", never);
       expect(data.toString()).to.equal("+OK\r\n");
       expect(closed).to.equal(true);
     });
 
     it("requires authentication when requirepass is set", async () => {
-      const secured = await startOurs(host, { requirePass: "s3cret" });
+      const secured = await startOurs(ours.host, { requirePass: "s3cret" });
       try {
         const p = secured.address().port;
         const { data } = await exchange(p, "PING\r\nAUTH s3cret\r\nPING\r\n", replies(3));
@@ -132,7 +106,7 @@ describe("RESP server (e2e)", function () {
           lazyConnect: true,
           retryStrategy: () => null,
         });
-        clients.push(c);
+        ours.closeAfter(c);
         await c.connect();
         expect(await c.ping()).to.equal("PONG");
       } finally {
@@ -143,7 +117,7 @@ describe("RESP server (e2e)", function () {
 
   describe("with hostile input", () => {
     async function expectServedStill(): Promise<void> {
-      const { data } = await exchange(port, "PING\r\n", replies(1));
+      const { data } = await exchange(ours.port, "PING\r\n", replies(1));
       expect(data.toString()).to.equal("+PONG\r\n");
     }
 
@@ -159,7 +133,7 @@ describe("RESP server (e2e)", function () {
     ];
     for (const [input, expected] of malformed) {
       it(`answers ${JSON.stringify(input)} with the protocol error and closes`, async () => {
-        const { data, closed } = await exchange(port, `PING\r\n${input}`, never);
+        const { data, closed } = await exchange(ours.port, `PING\r\n${input}`, never);
         expect(data.toString()).to.equal(`+PONG\r\n${expected}`);
         expect(closed).to.equal(true);
         await expectServedStill();
@@ -167,10 +141,10 @@ describe("RESP server (e2e)", function () {
     }
 
     it("forgets a half frame when the client goes away", async () => {
-      const socket = net.connect({ port, host: "127.0.0.1" });
+      const socket = net.connect({ port: ours.port, host: "127.0.0.1" });
       await new Promise((r) => socket.once("connect", r));
       socket.end("*3\r\n$8\r\nSENTINEL\r\n$3\r\nget");
-      await waitFor("half-frame client gone", () => server.stats().connectedClients === 0);
+      await waitFor("half-frame client gone", () => ours.server.stats().connectedClients === 0);
       await expectServedStill();
     });
 
@@ -178,14 +152,14 @@ describe("RESP server (e2e)", function () {
       const rand = seeded(20240607);
       const junk = Buffer.alloc(1024 * 1024);
       for (let i = 0; i < junk.length; i++) junk[i] = Math.floor(rand() * 256);
-      const { data, closed } = await exchange(port, junk, never, 15_000);
+      const { data, closed } = await exchange(ours.port, junk, never, 15_000);
       expect(closed).to.equal(true);
       expect(data.toString("latin1")).to.match(/-ERR Protocol error: [^\r\n]*\r\n$/);
       await expectServedStill();
     });
 
     it("closes a client whose query buffer passes the limit", async () => {
-      const small = await startOurs(host, { limits: { queryBufferLimit: 64 * 1024 } });
+      const small = await startOurs(ours.host, { limits: { queryBufferLimit: 64 * 1024 } });
       try {
         const p = small.address().port;
         const big = Buffer.concat([
@@ -201,7 +175,9 @@ describe("RESP server (e2e)", function () {
     });
 
     it("bounds what it buffers for a subscriber that never reads, and keeps serving others", async () => {
-      const limited = await startOurs(host, { limits: { pubsubOutputHardBytes: 2 * 1024 * 1024 } });
+      const limited = await startOurs(ours.host, {
+        limits: { pubsubOutputHardBytes: 2 * 1024 * 1024 },
+      });
       try {
         const p = limited.address().port;
         const lazy = net.connect({ port: p, host: "127.0.0.1" });
@@ -234,7 +210,7 @@ describe("RESP server (e2e)", function () {
     });
 
     it("throttles a client that pipelines without reading instead of buffering without bound", async () => {
-      const socket = net.connect({ port, host: "127.0.0.1" });
+      const socket = net.connect({ port: ours.port, host: "127.0.0.1" });
       socket.on("error", () => undefined);
       await new Promise((r) => socket.once("connect", r));
       socket.pause();
@@ -247,14 +223,14 @@ describe("RESP server (e2e)", function () {
       await waitFor(
         "the server stops reading the pipelining client",
         async () => {
-          const { data } = await exchange(port, "CLIENT LIST\r\n", replies(1));
+          const { data } = await exchange(ours.port, "CLIENT LIST\r\n", replies(1));
           probes += 1;
           const line = data
             .toString()
             .split("\n")
             .find((l) => l.includes("cmd=info"));
           const omem = Number(/ omem=(\d+)/.exec(line ?? "")?.[1] ?? "NaN");
-          const processed = server.stats().totalCommandsProcessed - probes;
+          const processed = ours.server.stats().totalCommandsProcessed - probes;
           const stalled = processed === last && processed < 40_000 && omem <= 2 * 1024 * 1024;
           last = processed;
           return stalled;
@@ -266,7 +242,7 @@ describe("RESP server (e2e)", function () {
     });
 
     it("still serves loopback clients in protected mode", async () => {
-      const guarded = await startOurs(host, { protectedMode: true });
+      const guarded = await startOurs(ours.host, { protectedMode: true });
       try {
         const { data } = await exchange(guarded.address().port, "PING\r\n", replies(1));
         expect(data.toString()).to.equal("+PONG\r\n");

@@ -2,6 +2,7 @@
 // request/response exchanges on a fresh connection, reply counting, a seeded PRNG, and an
 // in-process server on a free loopback port.
 import net from "node:net";
+import { Redis } from "ioredis";
 import type { CoreAnswer, ServerHost, SessionInfo } from "../../../src/commands/host.js";
 import { infoSentinelPayload } from "../../../src/commands/info.js";
 import type { SentinelCommandEnv } from "../../../src/commands/sentinel.js";
@@ -150,4 +151,62 @@ export async function startOurs(
   extra: Partial<RespServerOptions> = {},
 ): Promise<RespServer> {
   return startRespServer({ port: 0, bind: ["127.0.0.1"], runId: "b".repeat(40), ...extra }, host);
+}
+
+/**
+ * Registers mocha hooks that give each test a fresh in-process server on a new TestHost, and
+ * close it and the ioredis clients made through `ioredis` after the test.
+ */
+export class ServerPerTest {
+  private current: { server: RespServer; host: TestHost } | null = null;
+  private readonly clients: Redis[] = [];
+
+  constructor() {
+    beforeEach(async () => {
+      const host = new TestHost();
+      this.current = { server: await startOurs(host), host };
+    });
+    afterEach(async () => {
+      for (const c of this.clients.splice(0)) c.disconnect();
+      await this.current?.server.close();
+      this.current = null;
+    });
+  }
+
+  private get started(): { server: RespServer; host: TestHost } {
+    if (this.current === null) throw new Error("no server outside a test");
+    return this.current;
+  }
+
+  get server(): RespServer {
+    return this.started.server;
+  }
+
+  get host(): TestHost {
+    return this.started.host;
+  }
+
+  get port(): number {
+    return this.started.server.address().port;
+  }
+
+  /** An ioredis client of the server, not connected yet (its test calls connect()). */
+  ioredis(protocol: 2 | 3): Redis {
+    const c = new Redis({
+      port: this.port,
+      host: "127.0.0.1",
+      protocol,
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    });
+    return this.closeAfter(c);
+  }
+
+  /** Disconnects `c` after the test too (a client of another server the test started). */
+  closeAfter(c: Redis): Redis {
+    this.clients.push(c);
+    return c;
+  }
 }
