@@ -16,6 +16,19 @@ import {
   ADMIN_FLUSH,
 } from "./runtime-fixture.js";
 
+/** An is-master-down-by-addr request to peer b about mymaster, in epoch 2 (`*`: no vote asked). */
+function askMasterDown(runId: string) {
+  return {
+    type: "ask-master-down",
+    link: "sentinel:b",
+    master: "mymaster",
+    ip: "127.0.0.1",
+    port: 6379,
+    epoch: 2n,
+    runId,
+  } as const;
+}
+
 describe("runtime: persist before replies and commands", () => {
   it("sends no reply and no command until the persist completes", async () => {
     const h = harness();
@@ -42,15 +55,7 @@ describe("runtime: persist before replies and commands", () => {
 
   it("sends vote requests, PINGs and INFOs before the persist starts, the rest only after it", async () => {
     const h = harness();
-    const ask = {
-      type: "ask-master-down",
-      link: "sentinel:b",
-      master: "mymaster",
-      ip: "127.0.0.1",
-      port: 6379,
-      epoch: 2n,
-      runId: "a".repeat(40),
-    } as const;
+    const ask = askMasterDown("a".repeat(40));
     h.core.respond = (input) =>
       input.type === "tick"
         ? {
@@ -256,18 +261,7 @@ describe("runtime: events, scripts and exit", () => {
     h.core.respond = () => ({
       persist: PERSISTED,
       exitCode: 99,
-      commands: [
-        { type: "ping", link: "master:m" },
-        {
-          type: "ask-master-down",
-          link: "sentinel:b",
-          master: "mymaster",
-          ip: "127.0.0.1",
-          port: 6379,
-          epoch: 2n,
-          runId: "*",
-        },
-      ],
+      commands: [{ type: "ping", link: "master:m" }, askMasterDown("*")],
       events: [event("+elected-leader", "master mymaster 127.0.0.1 6379", "mymaster")],
     });
     h.runtime.push({ type: "tick", wallNow: 1 });
