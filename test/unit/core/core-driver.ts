@@ -10,9 +10,10 @@ import type {
   SentinelConfig,
 } from "../../../src/core/model/config.js";
 import type { Input } from "../../../src/core/model/inputs.js";
+import type { Addr } from "../../../src/core/basics/addr.js";
 import type { Random } from "../../../src/core/basics/random.js";
 import { CyclingRandom } from "../../support/fake-random.js";
-import { MY_ID } from "../../support/ids.js";
+import { MY_ID, PEER_A } from "../../support/ids.js";
 import type { Command, Ready } from "../../../src/core/model/ready.js";
 import type { MasterState } from "../../../src/core/model/state.js";
 
@@ -48,6 +49,23 @@ export function sentinelConfig(
     ...extra,
     global: { ...DEFAULT_GLOBAL_SETTINGS, ...extra.global },
   };
+}
+
+/** Two known replicas (a master's `knownReplicas`): 10.0.0.2:6379 and 10.0.0.3:6379. */
+export function twoReplicas(): Addr[] {
+  return [
+    { ip: "10.0.0.2", port: 6379 },
+    { ip: "10.0.0.3", port: 6379 },
+  ];
+}
+
+/** Masters `first` (10.0.0.1) and m2 (10.0.0.5), both knowing peer A at 10.0.1.1:26379. */
+export function sharingPeerA(first = "mymaster"): SentinelConfig {
+  const known = { knownSentinels: [{ addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A }] };
+  return sentinelConfig([
+    masterConfig(first, "10.0.0.1", 6379, known),
+    masterConfig("m2", "10.0.0.5", 6379, known),
+  ]);
 }
 
 export type DriverOptions = Partial<Omit<SentinelCoreOptions, "random">> & { random?: Random };
@@ -198,4 +216,17 @@ export function hello(
   configEpoch: number | bigint | string = 0,
 ): string {
   return [ip, port, runId, epoch, master, masterIp, masterPort, configEpoch].join(",");
+}
+
+/**
+ * Connects mymaster and its replica 10.0.0.2:6379: both answer PING, and the master's INFO (run
+ * id `runId`) lists the replica. The Readies up to then are dropped.
+ */
+export function connectWithReplica(d: Driver, runId: string): Driver {
+  d.take();
+  d.tickAndConnect();
+  d.step(pong("master:mymaster")).step(pong("slave:mymaster:10.0.0.2:6379"));
+  d.step(info("master:mymaster", masterInfo(runId, [["10.0.0.2", 6379]])));
+  d.take();
+  return d;
 }

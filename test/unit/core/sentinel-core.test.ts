@@ -13,6 +13,7 @@ import {
   eventLines,
   masterConfig,
   sentinelConfig,
+  sharingPeerA,
 } from "./core-driver.js";
 
 describe("SentinelCore: restore from config", () => {
@@ -144,13 +145,7 @@ describe("SentinelCore: connecting", () => {
   });
 
   it("connects a shared peer link once, with only a cmd connection", () => {
-    const known = { knownSentinels: [{ addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A }] };
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("m1", "10.0.0.1", 6379, known),
-        masterConfig("m2", "10.0.0.5", 6379, known),
-      ]),
-    );
+    const d = new Driver(sharingPeerA("m1"));
     const peerConnects = commandsOf(d.tick(), "connect").filter(
       (c) => c.link === `sentinel:${PEER_A}`,
     );

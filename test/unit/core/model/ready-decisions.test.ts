@@ -12,7 +12,7 @@ import {
 import { ReadyBuilder } from "../../../../src/core/model/context.js";
 import type { Input } from "../../../../src/core/model/inputs.js";
 import { connectTimeout } from "../../../../src/core/records/link-health.js";
-import { Driver, masterConfig, pong, sentinelConfig } from "../core-driver.js";
+import { Driver, masterConfig, pong, sentinelConfig, twoReplicas } from "../core-driver.js";
 import { CyclingRandom, Harness, MY_ID, PEER_B, PEER_C, markOdown } from "../failover-fixture.js";
 
 const T0 = 1_000_000;
@@ -150,10 +150,7 @@ describe("Ready.tickRecords", () => {
     const d = new Driver(
       sentinelConfig([
         masterConfig("m1", "10.0.0.1", 6379, {
-          knownReplicas: [
-            { ip: "10.0.0.2", port: 6379 },
-            { ip: "10.0.0.3", port: 6379 },
-          ],
+          knownReplicas: twoReplicas(),
           knownSentinels: [
             { addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_B },
             { addr: { ip: "10.0.1.2", port: 26379 }, runId: PEER_C },

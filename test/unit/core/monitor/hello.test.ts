@@ -14,6 +14,8 @@ import {
   hello,
   masterConfig,
   sentinelConfig,
+  twoReplicas,
+  sharingPeerA,
 } from "../core-driver.js";
 
 function receive(d: Driver, payload: string, via: string | null = "master:mymaster") {
@@ -101,13 +103,7 @@ describe("hello: meeting peers", () => {
   });
 
   it("treats a known run id at a new address as an address switch and re-addresses it under every master", () => {
-    const known = { knownSentinels: [{ addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A }] };
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, known),
-        masterConfig("m2", "10.0.0.5", 6379, known),
-      ]),
-    );
+    const d = new Driver(sharingPeerA());
     d.take();
     const link = d.master().sentinels.get(PEER_A)!.link;
     link.cmdConnected = true;
@@ -130,13 +126,7 @@ describe("hello: meeting peers", () => {
   });
 
   it("removes a peer whose address is claimed by another run id, under every master", () => {
-    const known = { knownSentinels: [{ addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A }] };
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, known),
-        masterConfig("m2", "10.0.0.5", 6379, known),
-      ]),
-    );
+    const d = new Driver(sharingPeerA());
     d.take();
     const ready = receive(d, hello(PEER_B, "10.0.1.1", 26379, 0));
     expect(eventLines(ready)).to.deep.equal([
@@ -193,10 +183,7 @@ describe("hello: epochs", () => {
     const d = new Driver(
       sentinelConfig([
         masterConfig("mymaster", "10.0.0.1", 6379, {
-          knownReplicas: [
-            { ip: "10.0.0.2", port: 6379 },
-            { ip: "10.0.0.3", port: 6379 },
-          ],
+          knownReplicas: twoReplicas(),
           settings: { clientReconfigScript: "/bin/reconf.sh" },
         }),
       ]),

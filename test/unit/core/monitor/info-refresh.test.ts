@@ -16,6 +16,8 @@ import {
   pong,
   replicaInfo,
   sentinelConfig,
+  twoReplicas,
+  connectWithReplica,
 } from "../core-driver.js";
 
 const M = "master:mymaster";
@@ -32,12 +34,7 @@ function withReplica(settings = {}): Driver {
       }),
     ]),
   );
-  d.take();
-  d.tickAndConnect();
-  d.step(pong(M)).step(pong(R2));
-  d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
-  d.take();
-  return d;
+  return connectWithReplica(d, RUN_M);
 }
 
 describe("info-refresh: facts", () => {
@@ -210,12 +207,7 @@ describe("info-refresh: +convert-to-slave", () => {
   it("after a switch, judges by the new master's ids only (the old address's are forgotten)", () => {
     const d = new Driver(
       sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, {
-          knownReplicas: [
-            { ip: "10.0.0.2", port: 6379 },
-            { ip: "10.0.0.3", port: 6379 },
-          ],
-        }),
+        masterConfig("mymaster", "10.0.0.1", 6379, { knownReplicas: twoReplicas() }),
       ]),
     );
     d.take();
@@ -319,12 +311,7 @@ describe("info-refresh: +fix-slave-config and reconfiguration progress", () => {
   it("moves a reconfigured replica reconf_sent → reconf_inprog → reconf_done", () => {
     const d = new Driver(
       sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, {
-          knownReplicas: [
-            { ip: "10.0.0.2", port: 6379 },
-            { ip: "10.0.0.3", port: 6379 },
-          ],
-        }),
+        masterConfig("mymaster", "10.0.0.1", 6379, { knownReplicas: twoReplicas() }),
       ]),
     );
     d.take();

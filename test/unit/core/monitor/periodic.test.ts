@@ -14,6 +14,8 @@ import {
   pong,
   replicaInfo,
   sentinelConfig,
+  twoReplicas,
+  sharingPeerA,
 } from "../core-driver.js";
 import type { Ready } from "../../../../src/core/model/ready.js";
 import { DEFAULT_TIMING, pingPeriodFor } from "../../../../src/core/model/timing.js";
@@ -185,12 +187,7 @@ describe("periodic: INFO right behind our SLAVEOF", () => {
   function inFailover(): Driver {
     const d = connected(
       sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, {
-          knownReplicas: [
-            { ip: "10.0.0.2", port: 6379 },
-            { ip: "10.0.0.3", port: 6379 },
-          ],
-        }),
+        masterConfig("mymaster", "10.0.0.1", 6379, { knownReplicas: twoReplicas() }),
       ]),
       { timing: { failoverInfoPeriod: 100 } },
     );
@@ -391,13 +388,7 @@ describe("periodic: hello", () => {
   });
 
   it("sends one hello per master on a shared peer link and credits each reply to its own record", () => {
-    const known = { knownSentinels: [{ addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A }] };
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("m1", "10.0.0.1", 6379, known),
-        masterConfig("m2", "10.0.0.5", 6379, known),
-      ]),
-    );
+    const d = new Driver(sharingPeerA("m1"));
     d.take();
     d.tickAndConnect();
     const P = `sentinel:${PEER_A}`;

@@ -14,9 +14,9 @@ import {
   info,
   masterConfig,
   masterInfo,
-  pong,
   replicaInfo,
   sentinelConfig,
+  connectWithReplica,
 } from "../core-driver.js";
 
 const M = "master:mymaster";
@@ -43,12 +43,7 @@ function byName(global: Partial<GlobalSettings> = {}, ip: string | null = "10.0.
 }
 
 function connected(d: Driver): Driver {
-  d.take();
-  d.tickAndConnect();
-  d.step(pong(M)).step(pong(R2));
-  d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
-  d.take();
-  return d;
+  return connectWithReplica(d, RUN_M);
 }
 
 describe("hosts: a master monitored by name", () => {
