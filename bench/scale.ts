@@ -85,13 +85,13 @@
 // --rounds N measures each implementation N times on the same farm, alternating which goes
 // first, and reports the rounds combined: on this 2-core machine one CPU window moves by
 // ±0.2× from run to run at 1000 masters, so a ratio worth quoting needs several.
-import fs from "node:fs";
 import type { MonitorSpec, SentinelImpl } from "../test/e2e/harness/sentinel-process.js";
 import { freePorts } from "../test/e2e/harness/ports.js";
 import type { MetricsMode, Variant } from "./lib/scale-metrics.js";
 import { label, metricsRatioRows, startScraper, variantsOf } from "./lib/scale-metrics.js";
 import { delay } from "../test/e2e/harness/wait-for.js";
 import { Args } from "./lib/args.js";
+import { checkFdLimit, softFdLimit } from "./lib/fd-limit.js";
 import {
   checkSentinelPolicy,
   FARM_NICE,
@@ -141,38 +141,6 @@ interface Options {
   /** --metrics: Vigil without, with, or both ways (the HTTP endpoint's cost). */
   metrics: MetricsMode;
   scrapeS: number;
-}
-
-/** Soft RLIMIT_NOFILE of this process (children inherit it), from /proc/self/limits. */
-function softFdLimit(): number {
-  const line = fs
-    .readFileSync("/proc/self/limits", "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("Max open files"));
-  const soft = line?.split(/\s+/)[3];
-  return soft === undefined || soft === "unlimited" ? Infinity : Number(soft);
-}
-
-/**
- * Fails early when file descriptors would run out. This process holds, per FakeReplica, its
- * listening socket, its replication link and 2 links from each sentinel (fake masters live in
- * workers, as many as their descriptors need: scale-farm.ts); a sentinel holds 2 links to each
- * master and each replica, plus its peers and clients.
- */
-function checkFdLimit(
-  maxSize: number,
-  maxSentinels: number,
-  fakes: boolean,
-  fakeReplicas: boolean,
-): void {
-  const limit = softFdLimit();
-  const bench = fakes ? 256 : maxSize * (2 + 2 * maxSentinels) + 256;
-  const instances = fakes && !fakeReplicas ? maxSize + 1 : maxSize * 2;
-  const sentinel = instances * 2 + maxSentinels * 4 + 128;
-  if (Math.max(bench, sentinel) > limit)
-    throw new Error(
-      `open-file limit ${limit} is too low for ${maxSize} masters × ${maxSentinels} sentinels (needs ~${Math.max(bench, sentinel)}): raise ulimit -n`,
-    );
 }
 
 async function measure(
@@ -265,7 +233,6 @@ async function measure(
         result.failover = await failover(group, farm, options);
       } finally {
         if (options.farmIdle) setPolicy(process.pid, "idle");
-        if (options.farmNice) setNice(process.pid, FARM_NICE);
         if (options.farmNice) setNice(process.pid, FARM_NICE);
       }
     }
