@@ -18,6 +18,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { realCore } from "./harness/core-factory.js";
 import { LAN_PATH } from "./harness/fake-network.js";
+import type { FailoverStats } from "./harness/measure.js";
 import {
   measureFailover,
   measureFirstSwitch,
@@ -43,6 +44,18 @@ function parseArgs(argv: readonly string[]): Map<string, string> {
   return out;
 }
 
+const HEADER = "sentinels runs no-switch split-rate p50-ms p90-ms p99-ms max-ms";
+
+/** One row under HEADER: times rounded to the ms. */
+function printRow(s: FailoverStats): void {
+  const pct = `${(s.splitRate * 100).toFixed(1)}%`;
+  console.log(
+    [s.sentinels, s.runs, s.failed, pct, s.p50, s.p90, s.p99, s.max]
+      .map((v) => (typeof v === "number" ? String(Math.round(v)) : v))
+      .join(" "),
+  );
+}
+
 function measure(runs: number): void {
   const paths = [
     ["LAN 0.1-1 ms", LAN_PATH],
@@ -52,18 +65,12 @@ function measure(runs: number): void {
     console.log(
       `${label}, down-after 5000, failover-timeout 30000: kill master -> every sentinel switched`,
     );
-    console.log("sentinels runs no-switch split-rate p50-ms p90-ms p99-ms max-ms");
+    console.log(HEADER);
     for (const n of [3, 5, 7]) {
       const samples = Array.from({ length: runs }, (_, i) =>
         measureFailover(realCore, n, 10_000 + i, 30_000, path),
       );
-      const s = summarize(n, samples);
-      const pct = `${(s.splitRate * 100).toFixed(1)}%`;
-      console.log(
-        [s.sentinels, s.runs, s.failed, pct, s.p50, s.p90, s.p99, s.max]
-          .map((v) => (typeof v === "number" ? String(Math.round(v)) : v))
-          .join(" "),
-      );
+      printRow(summarize(n, samples));
     }
   }
 }
@@ -74,18 +81,12 @@ function measureFirst(runs: number): void {
     console.log(
       `LAN 0.1-1 ms, down-after 1000: ${fault} master -> first +switch-master (ms after the fault)`,
     );
-    console.log("sentinels runs no-switch split-rate p50-ms p90-ms p99-ms max-ms");
+    console.log(HEADER);
     for (const n of [3, 5, 7]) {
       const samples = Array.from({ length: runs }, (_, i) =>
         measureFirstSwitch(realCore, n, 10_000 + i, 1000, fault),
       );
-      const s = summarizeFirstSwitch(n, samples);
-      const pct = `${(s.splitRate * 100).toFixed(1)}%`;
-      console.log(
-        [s.sentinels, s.runs, s.failed, pct, s.p50, s.p90, s.p99, s.max]
-          .map((v) => (typeof v === "number" ? String(Math.round(v)) : v))
-          .join(" "),
-      );
+      printRow(summarizeFirstSwitch(n, samples));
     }
   }
 }

@@ -39,14 +39,18 @@ export const REDIS_ELECTION_TIMING: Readonly<Partial<Timing>> = {
   splitRetryDelay: 0,
 };
 
-export function measureFailover(
-  factory: CoreFactory,
-  sentinels: number,
-  seed: number,
-  failoverTimeout: number,
-  path: PathConfig = LAN_PATH,
-  timing?: Partial<Timing>,
-): FailoverSample {
+/** What differs between the measured deployments: the rest is one master and two replicas. */
+interface Deployment {
+  readonly sentinels: number;
+  readonly downAfter: number;
+  readonly failoverTimeout: number;
+  readonly path: PathConfig;
+  readonly timing?: Partial<Timing> | undefined;
+}
+
+/** A healthy deployment, started and run 10-12 s of virtual time so that it settles. */
+function settledCluster(factory: CoreFactory, seed: number, deployment: Deployment): SimCluster {
+  const { sentinels, downAfter, failoverTimeout, path, timing } = deployment;
   const c = new SimCluster({
     seed,
     topology: {
@@ -54,7 +58,7 @@ export function measureFailover(
       masters: 1,
       replicas: 2,
       preseed: true,
-      downAfter: 5000,
+      downAfter,
       failoverTimeout,
       path,
       ...(timing === undefined ? {} : { timing }),
@@ -64,6 +68,24 @@ export function measureFailover(
   });
   c.start();
   c.run(10_000 + c.random.fork("measure").int(2000));
+  return c;
+}
+
+/** How many epochs the sentinels tried a failover in (the checker's log). */
+function epochsTried(c: SimCluster): number {
+  return new Set((c.checker?.tryLog ?? []).map((t) => t.epoch)).size;
+}
+
+export function measureFailover(
+  factory: CoreFactory,
+  sentinels: number,
+  seed: number,
+  failoverTimeout: number,
+  path: PathConfig = LAN_PATH,
+  timing?: Partial<Timing>,
+): FailoverSample {
+  const deployment = { sentinels, downAfter: 5000, failoverTimeout, path, timing };
+  const c = settledCluster(factory, seed, deployment);
   const old = addrKey(c.group("mymaster")[0]!.addr);
   c.kill("r1.0");
   const killedAt = c.now();
@@ -73,8 +95,7 @@ export function measureFailover(
       return m !== undefined && addrKey(m.addr) !== old;
     });
   const ok = c.runUntilTrue(switched, 4 * failoverTimeout + 60_000, 10);
-  const epochs = new Set((c.checker?.tryLog ?? []).map((t) => t.epoch));
-  return { seed, switchMs: ok ? c.now() - killedAt : null, epochsTried: epochs.size };
+  return { seed, switchMs: ok ? c.now() - killedAt : null, epochsTried: epochsTried(c) };
 }
 
 export interface FirstSwitchSample {
@@ -96,33 +117,17 @@ export function measureFirstSwitch(
   fault: "kill" | "pause",
   path: PathConfig = LAN_PATH,
 ): FirstSwitchSample {
-  const c = new SimCluster({
-    seed,
-    topology: {
-      sentinels,
-      masters: 1,
-      replicas: 2,
-      preseed: true,
-      downAfter,
-      failoverTimeout: 30_000,
-      path,
-    },
-    factory,
-    trace: { keepLast: 50 },
-  });
-  c.start();
-  c.run(10_000 + c.random.fork("measure").int(2000));
+  const c = settledCluster(factory, seed, { sentinels, downAfter, failoverTimeout: 30_000, path });
   if (fault === "kill") c.kill("r1.0");
   else c.pause("r1.0");
   const faultAt = c.now();
   const switched = (): boolean => c.eventsOf("+switch-master").some((e) => e.time >= faultAt);
   const ok = c.runUntilTrue(switched, 120_000, 10);
   const first = c.eventsOf("+switch-master").find((e) => e.time >= faultAt);
-  const epochs = new Set((c.checker?.tryLog ?? []).map((t) => t.epoch));
   return {
     seed,
     firstSwitchMs: ok && first !== undefined ? first.time - faultAt : null,
-    epochsTried: epochs.size,
+    epochsTried: epochsTried(c),
   };
 }
 
