@@ -13,7 +13,7 @@ import type { Input } from "../../../src/core/model/inputs.js";
 import type { Addr } from "../../../src/core/basics/addr.js";
 import type { Random } from "../../../src/core/basics/random.js";
 import { CyclingRandom } from "../../support/fake-random.js";
-import { MY_ID, PEER_A } from "../../support/ids.js";
+import { MY_ID, PEER_A, PEER_B } from "../../support/ids.js";
 import type { Command, Ready } from "../../../src/core/model/ready.js";
 import type { MasterState } from "../../../src/core/model/state.js";
 
@@ -131,6 +131,26 @@ export class Driver {
   tickAndConnect(dt = 100): Ready {
     return this.acceptConnects(this.tick(dt));
   }
+}
+
+/**
+ * mymaster (10.0.0.1, down-after 1 s, `quorum`) with peers A (10.0.1.1) and B (10.0.1.2) known,
+ * its first Ready taken.
+ */
+export function withTwoPeers(quorum = 2): Driver {
+  const d = new Driver(
+    sentinelConfig([
+      masterConfig("mymaster", "10.0.0.1", 6379, {
+        settings: { downAfterPeriod: 1000, quorum },
+        knownSentinels: [
+          { addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A },
+          { addr: { ip: "10.0.1.2", port: 26379 }, runId: PEER_B },
+        ],
+      }),
+    ]),
+  );
+  d.take();
+  return d;
 }
 
 export function commandsOf<T extends Command["type"]>(

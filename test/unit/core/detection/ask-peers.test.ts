@@ -4,33 +4,47 @@
 // is-master-down-by-addr with its vote flagged afterPersist.
 import { expect } from "chai";
 import {
-  Driver,
+  type Driver,
   MY_ID,
   PEER_A,
   PEER_B,
   commandsOf,
   eventLines,
-  masterConfig,
-  sentinelConfig,
+  withTwoPeers,
 } from "../core-driver.js";
+import type { Input } from "../../../../src/core/model/inputs.js";
 import type { Ready } from "../../../../src/core/model/ready.js";
 
 const PA = `sentinel:${PEER_A}`;
 
-function withPeers(quorum = 2): Driver {
-  const d = new Driver(
-    sentinelConfig([
-      masterConfig("mymaster", "10.0.0.1", 6379, {
-        settings: { downAfterPeriod: 1000, quorum },
-        knownSentinels: [
-          { addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A },
-          { addr: { ip: "10.0.1.2", port: 26379 }, runId: PEER_B },
-        ],
-      }),
-    ]),
-  );
-  d.take();
+/** Both peers connected, then the master SDOWN for us and the peers asked (at 2.2 s). */
+function downAndAsked(quorum: number): Driver {
+  const d = withTwoPeers(quorum);
+  d.acceptConnects(d.tick());
+  d.run(2200);
   return d;
+}
+
+/** A peer's is-master-down-by-addr reply. */
+function reply(link: string, down: boolean, leader = "*", leaderEpoch = 0n): Input {
+  return {
+    type: "is-master-down-reply",
+    link,
+    master: "mymaster",
+    reply: { down, leader, leaderEpoch },
+  };
+}
+
+/** A peer's is-master-down-by-addr request for mymaster's address. */
+function downRequest(requestId: number): Input {
+  return {
+    type: "is-master-down-request",
+    requestId,
+    ip: "10.0.0.1",
+    port: 6379,
+    epoch: 0n,
+    runId: "*",
+  };
 }
 
 function asks(ready: Ready | Ready[]) {
@@ -39,13 +53,13 @@ function asks(ready: Ready | Ready[]) {
 
 describe("ask-peers: asking", () => {
   it("asks nobody while the master is not SDOWN", () => {
-    const d = withPeers();
+    const d = withTwoPeers();
     d.acceptConnects(d.tick());
     expect(asks(d.run(1900))).to.deep.equal([]);
   });
 
   it("asks connected peers with the master record's address, our epoch and '*' once SDOWN", () => {
-    const d = withPeers(3);
+    const d = withTwoPeers(3);
     d.acceptConnects(d.tick());
     const ready = d.run(2200);
     const sent = asks(ready);
@@ -62,20 +76,13 @@ describe("ask-peers: asking", () => {
   });
 
   it("asks each peer again only when its last reply is an ask period old", () => {
-    const d = withPeers(3);
-    d.acceptConnects(d.tick());
-    d.run(2200);
+    const d = downAndAsked(3);
     const times: number[] = [];
     for (let i = 0; i < 25; i++) {
       const r = d.tick();
       if (asks(r).some((a) => a.link === PA)) {
         times.push(d.now);
-        d.step({
-          type: "is-master-down-reply",
-          link: PA,
-          master: "mymaster",
-          reply: { down: false, leader: "*", leaderEpoch: 0n },
-        });
+        d.step(reply(PA, false));
         d.take();
       }
     }
@@ -83,17 +90,10 @@ describe("ask-peers: asking", () => {
   });
 
   it("asks again at once the peers that said not down when a peer's ask shows it sees the master SDOWN", () => {
-    const d = withPeers(3);
-    d.acceptConnects(d.tick());
-    d.run(2200);
+    const d = downAndAsked(3);
     const PB = `sentinel:${PEER_B}`;
     const answer = (link: string, down: boolean): void => {
-      d.step({
-        type: "is-master-down-reply",
-        link,
-        master: "mymaster",
-        reply: { down, leader: "*", leaderEpoch: 0n },
-      });
+      d.step(reply(link, down));
     };
     expect(asks(d.tick()).map((a) => a.link)).to.have.members([PA, PB]);
     answer(PA, false);
@@ -102,14 +102,7 @@ describe("ask-peers: asking", () => {
     expect(d.master().flags.has("o_down"), "quorum 3: B and us are not enough").to.equal(false);
     expect(asks(d.tick())).to.deep.equal([]);
     // A sentinel asks only while it sees the master SDOWN (a Redis one too).
-    d.step({
-      type: "is-master-down-request",
-      requestId: 7,
-      ip: "10.0.0.1",
-      port: 6379,
-      epoch: 0n,
-      runId: "*",
-    });
+    d.step(downRequest(7));
     expect(d.take().wakeAt, "a tick at once to send them").to.equal(d.now);
     expect(
       asks(d.tick(0)).map((a) => a.link),
@@ -119,30 +112,10 @@ describe("ask-peers: asking", () => {
   });
 
   it("asks again a peer whose ask is still on its way only once it answers, and once per request", () => {
-    const d = withPeers(3);
-    d.acceptConnects(d.tick());
-    d.run(2200);
+    const d = downAndAsked(3);
     const PB = `sentinel:${PEER_B}`;
-    const answer = (link: string, down: boolean): Ready => {
-      d.step({
-        type: "is-master-down-reply",
-        link,
-        master: "mymaster",
-        reply: { down, leader: "*", leaderEpoch: 0n },
-      });
-      return d.take();
-    };
-    const request = (requestId: number): Ready => {
-      d.step({
-        type: "is-master-down-request",
-        requestId,
-        ip: "10.0.0.1",
-        port: 6379,
-        epoch: 0n,
-        runId: "*",
-      });
-      return d.take();
-    };
+    const answer = (link: string, down: boolean): Ready => d.step(reply(link, down)).take();
+    const request = (requestId: number): Ready => d.step(downRequest(requestId)).take();
     expect(asks(d.tick()).map((a) => a.link)).to.have.members([PA, PB]);
     answer(PA, false);
     answer(PB, true);
@@ -161,19 +134,10 @@ describe("ask-peers: asking", () => {
   });
 
   it("asks for a tick after an answer that changes what the peer reported, not after a repeat", () => {
-    const d = withPeers(3);
-    d.acceptConnects(d.tick());
-    d.run(2200);
+    const d = downAndAsked(3);
     d.tick();
-    const answer = (down: boolean, leader = "*", leaderEpoch = 0n): number | null => {
-      d.step({
-        type: "is-master-down-reply",
-        link: PA,
-        master: "mymaster",
-        reply: { down, leader, leaderEpoch },
-      });
-      return d.take().wakeAt;
-    };
+    const answer = (down: boolean, leader = "*", leaderEpoch = 0n): number | null =>
+      d.step(reply(PA, down, leader, leaderEpoch)).take().wakeAt;
     expect(answer(true), "now down").to.equal(d.now);
     d.tick(0);
     expect(answer(true), "the same").to.equal(null);
@@ -184,9 +148,7 @@ describe("ask-peers: asking", () => {
   });
 
   it("puts our run id in the request while our failover is in progress", () => {
-    const d = withPeers(3);
-    d.acceptConnects(d.tick());
-    d.run(2200);
+    const d = downAndAsked(3);
     const m = d.master();
     m.failoverState = "select_slave";
     d.now += 1000;
@@ -195,38 +157,21 @@ describe("ask-peers: asking", () => {
   });
 
   it("does not ask a disconnected peer", () => {
-    const d = withPeers(3);
+    const d = withTwoPeers(3);
     expect(asks(d.run(4000))).to.deep.equal([]);
   });
 });
 
 describe("ask-peers: replies", () => {
-  function downAndAsked(): Driver {
-    const d = withPeers(2);
-    d.acceptConnects(d.tick());
-    d.run(2200);
-    return d;
-  }
-
   it("counts a peer that answers down=1 towards ODOWN", () => {
-    const d = downAndAsked();
-    d.step({
-      type: "is-master-down-reply",
-      link: PA,
-      master: "mymaster",
-      reply: { down: true, leader: "*", leaderEpoch: 0n },
-    });
+    const d = downAndAsked(2);
+    d.step(reply(PA, true));
     expect(eventLines(d.tick())).to.include("+odown master mymaster 10.0.0.1 6379 #quorum 2/2");
   });
 
   it("records the vote a peer reports with its epoch", () => {
-    const d = downAndAsked();
-    d.step({
-      type: "is-master-down-reply",
-      link: PA,
-      master: "mymaster",
-      reply: { down: true, leader: PEER_B, leaderEpoch: 4n },
-    });
+    const d = downAndAsked(2);
+    d.step(reply(PA, true, PEER_B, 4n));
     const peer = d.master().sentinels.get(PEER_A);
     expect(peer?.leader).to.equal(PEER_B);
     expect(peer?.leaderEpoch).to.equal(4n);
@@ -234,7 +179,7 @@ describe("ask-peers: replies", () => {
   });
 
   it("logs '<peer> voted for <leader> <epoch>' once per epoch the peer reports", () => {
-    const d = downAndAsked();
+    const d = downAndAsked(2);
     d.take();
     const reply = { down: true, leader: PEER_B, leaderEpoch: 4n };
     d.step({ type: "is-master-down-reply", link: PA, master: "mymaster", reply });
@@ -246,13 +191,8 @@ describe("ask-peers: replies", () => {
   });
 
   it("ignores replies of the wrong shape: the flag then expires after 5 s", () => {
-    const d = downAndAsked();
-    d.step({
-      type: "is-master-down-reply",
-      link: PA,
-      master: "mymaster",
-      reply: { down: true, leader: PEER_B, leaderEpoch: 4n },
-    });
+    const d = downAndAsked(2);
+    d.step(reply(PA, true, PEER_B, 4n));
     const peer = d.master().sentinels.get(PEER_A)!;
     const at = d.now;
     d.step({ type: "is-master-down-reply", link: PA, master: "mymaster", reply: null });
@@ -268,19 +208,9 @@ describe("ask-peers: replies", () => {
   });
 
   it("clears master_down on a down=0 reply", () => {
-    const d = downAndAsked();
-    d.step({
-      type: "is-master-down-reply",
-      link: PA,
-      master: "mymaster",
-      reply: { down: true, leader: "*", leaderEpoch: 0n },
-    });
-    d.step({
-      type: "is-master-down-reply",
-      link: PA,
-      master: "mymaster",
-      reply: { down: false, leader: "*", leaderEpoch: 0n },
-    });
+    const d = downAndAsked(2);
+    d.step(reply(PA, true));
+    d.step(reply(PA, false));
     expect(d.master().sentinels.get(PEER_A)?.flags.has("master_down")).to.equal(false);
   });
 });
@@ -299,7 +229,7 @@ describe("ask-peers: serving is-master-down-by-addr", () => {
   }
 
   it("answers [0, *, 0] for a master it does not see down", () => {
-    const d = withPeers();
+    const d = withTwoPeers();
     const ready = request(d, 0, "*");
     expect(ready.replies).to.deep.equal([
       {
@@ -315,7 +245,7 @@ describe("ask-peers: serving is-master-down-by-addr", () => {
   });
 
   it("answers down=1 when we see it SDOWN, but 0 in TILT", () => {
-    const d = withPeers();
+    const d = withTwoPeers();
     d.master().flags.add("s_down");
     expect(request(d, 0, "*").replies[0]).to.include({ down: true });
     d.state.tilt = true;
@@ -323,14 +253,14 @@ describe("ask-peers: serving is-master-down-by-addr", () => {
   });
 
   it("answers [0, *, 0] for an unknown address and adopts no epoch", () => {
-    const d = withPeers();
+    const d = withTwoPeers();
     const ready = request(d, 10, PEER_A, "10.0.0.99");
     expect(ready.replies[0]).to.include({ down: false, leader: "*", leaderEpoch: 0n });
     expect(d.state.currentEpoch).to.equal(0n);
   });
 
   it("votes first come first served, persisted before the reply (afterPersist)", () => {
-    const d = withPeers();
+    const d = withTwoPeers();
     const first = request(d, 10, PEER_A);
     expect(first.replies[0]).to.deep.equal({
       kind: "is-master-down",
@@ -350,7 +280,7 @@ describe("ask-peers: serving is-master-down-by-addr", () => {
   });
 
   it("votes even in TILT", () => {
-    const d = withPeers();
+    const d = withTwoPeers();
     d.state.tilt = true;
     expect(request(d, 3, PEER_B).replies[0]).to.include({
       down: false,

@@ -14,6 +14,7 @@ import {
   masterInfo,
   pong,
   sentinelConfig,
+  withTwoPeers,
 } from "../core-driver.js";
 
 const M = "master:mymaster";
@@ -154,30 +155,14 @@ describe("down-detection: SDOWN", () => {
 });
 
 describe("down-detection: ODOWN", () => {
-  function downWithPeers(quorum: number): Driver {
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, {
-          settings: { downAfterPeriod: 1000, quorum },
-          knownSentinels: [
-            { addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A },
-            { addr: { ip: "10.0.1.2", port: 26379 }, runId: PEER_B },
-          ],
-        }),
-      ]),
-    );
-    d.take();
-    return d;
-  }
-
   it("enters ODOWN with quorum 1 on our own SDOWN", () => {
-    const d = downWithPeers(1);
+    const d = withTwoPeers(1);
     const lines = eventLines(d.run(2200)).filter((l) => l.includes("odown"));
     expect(lines).to.deep.equal(["+odown master mymaster 10.0.0.1 6379 #quorum 1/1"]);
   });
 
   it("counts peers flagged master_down towards the quorum and leaves ODOWN when they stop", () => {
-    const d = downWithPeers(3);
+    const d = withTwoPeers(3);
     d.run(2200);
     const m = d.master();
     expect(m.flags.has("o_down")).to.equal(false);
@@ -194,7 +179,7 @@ describe("down-detection: ODOWN", () => {
   });
 
   it("leaves ODOWN when our own SDOWN clears", () => {
-    const d = downWithPeers(1);
+    const d = withTwoPeers(1);
     d.run(2200);
     d.acceptConnects(d.tick());
     d.step(pong(M));
