@@ -133,6 +133,17 @@ export class Driver {
   }
 }
 
+/** mymaster (10.0.0.1) with down-after `ms` and no known replica or peer, its first Ready taken. */
+export function downAfter(ms: number): Driver {
+  const d = new Driver(
+    sentinelConfig([
+      masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: ms } }),
+    ]),
+  );
+  d.take();
+  return d;
+}
+
 /**
  * mymaster (10.0.0.1, down-after 1 s, `quorum`) with peers A (10.0.1.1) and B (10.0.1.2) known,
  * its first Ready taken.

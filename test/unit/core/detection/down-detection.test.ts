@@ -15,6 +15,7 @@ import {
   pong,
   sentinelConfig,
   withTwoPeers,
+  downAfter,
 } from "../core-driver.js";
 
 const M = "master:mymaster";
@@ -43,12 +44,7 @@ function runAnswering(d: Driver, until: number, answerInfo: (() => string) | nul
 
 describe("down-detection: SDOWN", () => {
   it("marks an unreachable master SDOWN once down-after has passed since the record's creation", () => {
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 5000 } }),
-      ]),
-    );
-    d.take();
+    const d = downAfter(5000);
     const times: number[] = [];
     for (let i = 0; i < 60; i++)
       if (eventLines(d.tick()).includes("+sdown master mymaster 10.0.0.1 6379")) times.push(d.now);
@@ -58,12 +54,7 @@ describe("down-detection: SDOWN", () => {
   });
 
   it("leaves SDOWN on the first valid reply and keeps s_down_since_time", () => {
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 1000 } }),
-      ]),
-    );
-    d.take();
+    const d = downAfter(1000);
     d.run(3000);
     expect(d.master().flags.has("s_down")).to.equal(true);
     d.acceptConnects(d.tick());
@@ -73,23 +64,13 @@ describe("down-detection: SDOWN", () => {
   });
 
   it("stays up while PINGs are answered", () => {
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 1000 } }),
-      ]),
-    );
-    d.take();
+    const d = downAfter(1000);
     const lines = runAnswering(d, 20_000, () => masterInfo("1".repeat(40)));
     expect(lines.filter((l) => l.includes("sdown"))).to.deep.equal([]);
   });
 
   it("marks a master reporting role slave SDOWN after down-after + 20 s", () => {
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 5000 } }),
-      ]),
-    );
-    d.take();
+    const d = downAfter(5000);
     const lines = runAnswering(
       d,
       40_000,

@@ -2,7 +2,7 @@
 // not counting what a stretched idle tick waited on purpose, a wall-clock jump either way, left 30 s later when an instance is handled; while in TILT the
 // monitoring half goes on (PINGs, connects) and the acting half (SDOWN, ODOWN) is frozen.
 import { expect } from "chai";
-import { Driver, commandsOf, eventLines, masterConfig, sentinelConfig } from "../core-driver.js";
+import { Driver, commandsOf, downAfter, eventLines } from "../core-driver.js";
 
 describe("tilt: entering", () => {
   it("does not tilt on regular ticks, nor on the first tick", () => {
@@ -94,12 +94,7 @@ describe("tilt: entering", () => {
 
 describe("tilt: while in TILT", () => {
   it("keeps connecting and pinging but freezes SDOWN, then acts again after 30 s", () => {
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 1000 } }),
-      ]),
-    );
-    d.take();
+    const d = downAfter(1000);
     d.tick();
     d.step({ type: "link-closed", link: "master:mymaster", conn: "cmd", reason: "" });
     d.step({ type: "link-closed", link: "master:mymaster", conn: "pubsub", reason: "" });
@@ -120,12 +115,7 @@ describe("tilt: while in TILT", () => {
   });
 
   it("keeps flags as they were when TILT started", () => {
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 1000 } }),
-      ]),
-    );
-    d.take();
+    const d = downAfter(1000);
     d.run(3000);
     expect(d.master().flags.has("s_down")).to.equal(true);
     d.tick(2500);

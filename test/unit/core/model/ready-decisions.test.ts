@@ -12,7 +12,14 @@ import {
 import { ReadyBuilder } from "../../../../src/core/model/context.js";
 import type { Input } from "../../../../src/core/model/inputs.js";
 import { connectTimeout } from "../../../../src/core/records/link-health.js";
-import { Driver, masterConfig, pong, sentinelConfig, twoReplicas } from "../core-driver.js";
+import {
+  Driver,
+  downAfter,
+  masterConfig,
+  pong,
+  sentinelConfig,
+  twoReplicas,
+} from "../core-driver.js";
 import { CyclingRandom, Harness, MY_ID, PEER_B, PEER_C, markOdown } from "../failover-fixture.js";
 
 const T0 = 1_000_000;
@@ -76,12 +83,7 @@ describe("Ready.wakeAt", () => {
   });
 
   it("asks for a tick at once and one past down-after when a connected master's link drops", () => {
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 1500 } }),
-      ]),
-    );
-    d.take();
+    const d = downAfter(1500);
     d.tickAndConnect();
     d.step(pong(M));
     expect(d.take().wakeAt).to.equal(null);
@@ -101,12 +103,7 @@ describe("Ready.wakeAt", () => {
 
 describe("Ready.wakeAt: SDOWN of a master that stops answering", () => {
   it("asks for a tick just past down-after once a master's PING is unanswered nearly that long", () => {
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 1000 } }),
-      ]),
-    );
-    d.take();
+    const d = downAfter(1000);
     d.acceptConnects(d.tick());
     d.step(pong(M));
     d.take();
@@ -131,12 +128,7 @@ describe("Ready.wakeAt: SDOWN of a master that stops answering", () => {
   });
 
   it("asks for nothing while the master answers", () => {
-    const d = new Driver(
-      sentinelConfig([
-        masterConfig("mymaster", "10.0.0.1", 6379, { settings: { downAfterPeriod: 1000 } }),
-      ]),
-    );
-    d.take();
+    const d = downAfter(1000);
     d.acceptConnects(d.tick());
     for (let i = 0; i < 40; i++) {
       d.step(pong(M));
