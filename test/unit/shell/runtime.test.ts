@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import type { CoreAnswer } from "../../../src/commands/host.js";
 import { SAVE_FAILED_ERROR } from "../../../src/shell/runtime.js";
+import type { Harness } from "./runtime-fixture.js";
 import {
   PERSISTED,
   FakeCore,
@@ -141,13 +142,18 @@ describe("runtime: persist before replies and commands", () => {
 });
 
 describe("runtime: persist failure", () => {
-  it("answers afterPersist replies with the save error and feeds persist-failed back", async () => {
-    const h = harness();
+  /** CONFIG FLUSH (request 1), its OK reply held until the persist it asks for is saved. */
+  function flushAfterPersist(h: Harness): Promise<CoreAnswer> {
     h.core.respond = (input) =>
       input.type === "admin" && input.requestId === 1
         ? { persist: PERSISTED, replies: [adminReply(1, true)] }
         : {};
-    const first = h.request(ADMIN_FLUSH);
+    return h.request(ADMIN_FLUSH);
+  }
+
+  it("answers afterPersist replies with the save error and feeds persist-failed back", async () => {
+    const h = harness();
+    const first = flushAfterPersist(h);
     await settle();
     h.store.fail("EACCES: permission denied");
     expect(await first).to.deep.equal({ kind: "refused", message: SAVE_FAILED_ERROR });
@@ -161,11 +167,7 @@ describe("runtime: persist failure", () => {
 
   it("logs redis-sentinel's two lines after a save: the rewrite at debug, then the notice", async () => {
     const h = harness();
-    h.core.respond = (input) =>
-      input.type === "admin" && input.requestId === 1
-        ? { persist: PERSISTED, replies: [adminReply(1, true)] }
-        : {};
-    const first = h.request(ADMIN_FLUSH);
+    const first = flushAfterPersist(h);
     await settle();
     h.store.complete();
     await first;
