@@ -122,6 +122,18 @@ describe("process and logs, side by side with redis-sentinel", function () {
     return { proc, port, home, log, conf };
   }
 
+  /** Starts `impl` on `config` in its own dir under `dir`; expects it to exit 1 (bounded). */
+  async function refusedStart(impl: Impl, config: string): Promise<Proc> {
+    const home = join(dir, impl);
+    execFileSync("mkdir", ["-p", home]);
+    const conf = join(home, "sentinel.conf");
+    writeFileSync(conf, config);
+    const proc = spawnSentinel(impl, [conf], home);
+    procs.push(proc);
+    expect(await bounded(`${impl} exit`, proc.exited), impl).to.equal(1);
+    return proc;
+  }
+
   it("writes redis-sentinel's start-up, event and shutdown lines, byte for byte once masked", async () => {
     redis = await startRedis();
     const logs: Record<Impl, string[]> = { vigil: [], redis: [] };
@@ -217,13 +229,10 @@ describe("process and logs, side by side with redis-sentinel", function () {
   it("refuses port 0 as redis-sentinel does: the same lines, exit 1", async () => {
     const outputs: Record<Impl, string[]> = { vigil: [], redis: [] };
     for (const impl of ["redis", "vigil"] as const) {
-      const home = join(dir, impl);
-      execFileSync("mkdir", ["-p", home]);
-      const conf = join(home, "sentinel.conf");
-      writeFileSync(conf, "port 0\nbind 127.0.0.1\nsentinel monitor m 127.0.0.1 6379 1\n");
-      const proc = spawnSentinel(impl, [conf], home);
-      procs.push(proc);
-      expect(await bounded(`${impl} exit`, proc.exited), impl).to.equal(1);
+      const proc = await refusedStart(
+        impl,
+        "port 0\nbind 127.0.0.1\nsentinel monitor m 127.0.0.1 6379 1\n",
+      );
       outputs[impl] = normalize(proc.output.join(""));
     }
     expect(outputs.vigil).to.deep.equal(outputs.redis);
@@ -243,13 +252,10 @@ describe("process and logs, side by side with redis-sentinel", function () {
       const outputs: Record<Impl, string[]> = { vigil: [], redis: [] };
       const port = await freePort();
       for (const impl of ["redis", "vigil"] as const) {
-        const home = join(dir, impl);
-        execFileSync("mkdir", ["-p", home]);
-        const conf = join(home, "sentinel.conf");
-        writeFileSync(conf, `port ${port}\nbind ${bind}\nsentinel monitor m 127.0.0.1 6379 1\n`);
-        const proc = spawnSentinel(impl, [conf], home);
-        procs.push(proc);
-        expect(await bounded(`${impl} exit`, proc.exited), impl).to.equal(1);
+        const proc = await refusedStart(
+          impl,
+          `port ${port}\nbind ${bind}\nsentinel monitor m 127.0.0.1 6379 1\n`,
+        );
         outputs[impl] = normalize(proc.output.join(""));
       }
       expect(outputs.vigil).to.deep.equal(outputs.redis);
@@ -260,13 +266,10 @@ describe("process and logs, side by side with redis-sentinel", function () {
   it("refuses a log file it cannot open as redis-sentinel does: the same stderr, exit 1", async () => {
     const stderr: Record<Impl, string> = { vigil: "", redis: "" };
     for (const impl of ["redis", "vigil"] as const) {
-      const home = join(dir, impl);
-      execFileSync("mkdir", ["-p", home]);
-      const conf = join(home, "sentinel.conf");
-      writeFileSync(conf, 'port 0\nlogfile "missing/s.log"\nsentinel monitor m 127.0.0.1 6379 1\n');
-      const proc = spawnSentinel(impl, [conf], home);
-      procs.push(proc);
-      expect(await bounded(`${impl} exit`, proc.exited), impl).to.equal(1);
+      const proc = await refusedStart(
+        impl,
+        'port 0\nlogfile "missing/s.log"\nsentinel monitor m 127.0.0.1 6379 1\n',
+      );
       stderr[impl] = proc.stderr.join("");
       expect(proc.stdout.join(""), impl).to.equal("");
     }
@@ -280,13 +283,7 @@ describe("process and logs, side by side with redis-sentinel", function () {
     redis = await startRedis();
     const outputs: Record<Impl, string[]> = { vigil: [], redis: [] };
     for (const impl of ["redis", "vigil"] as const) {
-      const home = join(dir, impl);
-      execFileSync("mkdir", ["-p", home]);
-      const conf = join(home, "sentinel.conf");
-      writeFileSync(conf, `port ${redis.port}\nbind 127.0.0.1\n`);
-      const proc = spawnSentinel(impl, [conf], home);
-      procs.push(proc);
-      expect(await bounded(`${impl} exit`, proc.exited), impl).to.equal(1);
+      const proc = await refusedStart(impl, `port ${redis.port}\nbind 127.0.0.1\n`);
       outputs[impl] = normalize(proc.output.join(""));
     }
     expect(outputs.vigil).to.deep.equal(outputs.redis);
