@@ -50,6 +50,11 @@ export function sentinelRequest(
   const outcome = sentinelCommand(args, host.sentinelEnv(session));
   if (outcome.kind === "reply") return outcome.reply;
   const override = outcome.overrideReply;
+  // The asker's name tells the core which peer asks (ask-peers.ts: askingPeer).
+  const input =
+    outcome.input.type === "is-master-down-request"
+      ? { ...outcome.input, asker: session.name }
+      : outcome.input;
   // The core step happens either way; with an override the client gets it instead (sentinel-types.ts).
-  return host.submit(outcome.input).then((answer) => override ?? answerReply(answer));
+  return host.submit(input).then((answer) => override ?? answerReply(answer));
 }

@@ -39,6 +39,8 @@ export type SentinelCoreInput =
       readonly port: number;
       readonly epoch: bigint;
       readonly runId: string;
+      /** The asking connection's CLIENT SETNAME (core/model/inputs.ts); set by the request. */
+      readonly asker?: string;
     };
 
 export type SentinelCommandOutcome =

@@ -13,7 +13,7 @@ import type { Epoch } from "../basics/epoch.js";
 import { linkUsable } from "../records/instances.js";
 import { commandDone } from "../records/link-health.js";
 import { linkUsers } from "../records/link-users.js";
-import type { LinkId, MasterState } from "../model/state.js";
+import type { LinkId, MasterState, PeerState } from "../model/state.js";
 
 /** Redis's longest gap between two ticks (hz 10): how often it re-sends an unanswered ask. */
 const ASK_RESEND_GAP = 100;
@@ -120,7 +120,30 @@ export function onIsMasterDownReply(
   if (news) ctx.out.wake(ctx.now);
 }
 
-/** The first master (in table order) monitored at this address. */
+/** A sentinel's cmd link name (sentinel.c: sentinelSetClientName), with its run id's start. */
+const PEER_CMD_NAME = /^sentinel-([0-9a-f]{8})-cmd$/i;
+
+/**
+ * Which peer of the master sent a request: the candidate named by a vote request, else the one
+ * whose run id begins as the connection's name says (null when none or more than one does).
+ */
+function askingPeer(
+  master: MasterState,
+  runId: string,
+  asker: string | undefined,
+): PeerState | null {
+  if (runId !== "*") return master.sentinels.get(runId) ?? null;
+  const prefix = PEER_CMD_NAME.exec(asker ?? "")?.[1]?.toLowerCase();
+  if (prefix === undefined) return null;
+  let found: PeerState | null = null;
+  for (const peer of master.sentinels.values()) {
+    if (!peer.runId.toLowerCase().startsWith(prefix)) continue;
+    if (found !== null) return null;
+    found = peer;
+  }
+  return found;
+}
+
 /**
  * sentinel.c: getSentinelRedisInstanceByAddrAndRunID over the masters: the same host text or the
  * same IP. A name never looked up matches by its text only, and is asked for (the asker repeats).
@@ -140,17 +163,27 @@ export function findMasterByAddr(ctx: CoreContext, ip: string, port: number): Ma
  */
 export function serveIsMasterDownRequest(
   ctx: CoreContext,
-  request: { requestId: number; ip: string; port: number; epoch: Epoch; runId: string },
+  request: {
+    requestId: number;
+    ip: string;
+    port: number;
+    epoch: Epoch;
+    runId: string;
+    asker?: string;
+  },
 ): void {
   const master = findMasterByAddr(ctx, request.ip, request.port);
   const down = master !== null && master.flags.has("s_down") && !ctx.state.tilt;
   // Vigil: a sentinel asks only while it sees the master SDOWN, so this request is news for our
-  // own ODOWN count: re-ask the peers that answered "not down" (docs/COMPATIBILITY.md, ODOWN).
-  // The shell is asked for a tick at once to send them.
+  // own ODOWN count: the asker counts as "down" for an ask period (down-detection.ts:
+  // peerSaysDown), and the peers that answered "not down" are asked again
+  // (docs/COMPATIBILITY.md, ODOWN). The shell is asked for a tick at once.
+  const asker = master === null ? null : askingPeer(master, request.runId, request.asker);
+  if (asker !== null) asker.downAskTime = ctx.now;
   if (master !== null && down && !master.flags.has("o_down")) {
-    let wanted = false;
+    let wanted = asker !== null;
     for (const peer of master.sentinels.values()) {
-      if (peer.flags.has("master_down") || peer.reaskWanted) continue;
+      if (peer === asker || peer.flags.has("master_down") || peer.reaskWanted) continue;
       peer.reaskWanted = true;
       wanted = true;
     }

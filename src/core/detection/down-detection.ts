@@ -10,6 +10,7 @@ import { instanceText } from "../records/instance-text.js";
 import { closeUnhealthyConnections } from "../records/link-health.js";
 import { notePeerBack } from "../failover/heal-hold.js";
 import type { InstanceState, MasterState } from "../model/state.js";
+import { peerSaysDown } from "../records/peer-opinion.js";
 
 /** How long the instance has not answered: since the oldest pending PING, or since the link
  * went down with nothing pending, else 0. */
@@ -83,19 +84,19 @@ export function checkSubjectivelyDown(
   }
 }
 
-/** 1 (us) + peers that told us they see the master down; 0 when we do not see it SDOWN. */
-export function masterDownVotes(master: MasterState): number {
+/** 1 (us) + peers that see the master down (peerSaysDown); 0 when we do not see it SDOWN. */
+export function masterDownVotes(view: CoreView, master: MasterState): number {
   if (!master.flags.has("s_down")) return 0;
   let votes = 1;
   for (const peer of master.sentinels.values()) {
-    if (peer.flags.has("master_down")) votes++;
+    if (peerSaysDown(view, peer)) votes++;
   }
   return votes;
 }
 
 /** sentinel.c: sentinelCheckObjectivelyDown. */
 export function checkObjectivelyDown(ctx: CoreContext, master: MasterState): void {
-  const votes = masterDownVotes(master);
+  const votes = masterDownVotes(ctx, master);
   const quorum = master.settings.quorum;
   if (votes > 0 && votes >= quorum) {
     if (!master.flags.has("o_down")) {

@@ -91,7 +91,7 @@ export function explainMaster(
     sentinels: reach.voters,
     majority: reach.majority,
     usableSentinels: reach.usable,
-    downVotes: masterDownVotes(master),
+    downVotes: masterDownVotes(view, master),
     votedLeader: voted ? master.leader : null,
     votedLeaderEpoch: voted ? String(master.leaderEpoch) : null,
     peers: [...master.sentinels.values()].map((p) => peerWhy(view, p)),

@@ -8,6 +8,7 @@ import { isoUtc } from "../basics/iso-time.js";
 import { EPOCH_MAX } from "../basics/epoch.js";
 import type { CoreView } from "../model/context.js";
 import type { MasterState } from "../model/state.js";
+import { peerSaysDown } from "../records/peer-opinion.js";
 import { masterDownVotes, unansweredFor } from "../detection/down-detection.js";
 import { quorumReach } from "../failover/election.js";
 import { linkUsable } from "../records/instances.js";
@@ -86,7 +87,7 @@ export function sdownOnly(scope: WhyScope): WhyCondition | null {
   const noAnswer: string[] = [];
   const notAsked: string[] = [];
   for (const peer of master.sentinels.values()) {
-    if (peer.flags.has("master_down")) saidDown.push(peer.runId);
+    if (peerSaysDown(view, peer)) saidDown.push(peer.runId);
     // Asks go out only while SDOWN: an earlier reply time is no answer to them (peers start
     // with the time they were created).
     else if (answerValid(view, peer) && peer.lastMasterDownReplyTime >= master.sDownSinceTime)
@@ -94,7 +95,7 @@ export function sdownOnly(scope: WhyScope): WhyCondition | null {
     else if (linkUsable(peer.link)) noAnswer.push(peer.runId);
     else notAsked.push(peer.runId);
   }
-  const votes = masterDownVotes(master);
+  const votes = masterDownVotes(view, master);
   const quorum = master.settings.quorum;
   return condition(
     "sdown-only",

@@ -18,6 +18,7 @@ import { failoverSelectSlave } from "./select-slave.js";
 import { instanceText } from "../records/instance-text.js";
 import { failoverWaitStart } from "./wait-start.js";
 import { heldAfterHeal } from "./heal-hold.js";
+import { peerSaysDown } from "../records/peer-opinion.js";
 import type { AdminResult } from "../model/ready.js";
 import { explainReplicaExclusion, selectReplica } from "./replica-selection.js";
 import { logReplidMismatches } from "./replica-identity.js";
@@ -150,7 +151,8 @@ export function candidateRank(ctx: CoreView, master: MasterState): CandidateRank
       peer.lastMasterDownReplyTime !== 0 &&
       peer.lastMasterDownReplyTime >= master.sDownSinceTime &&
       since <= freshness;
-    if (answered && !peer.flags.has("master_down")) {
+    // A peer that asked us since it answered sees the master SDOWN now (peerSaysDown).
+    if (answered && !peerSaysDown(ctx, peer)) {
       const settle = notDownSettle(peer);
       if (since >= settle) continue;
       const at = peer.lastMasterDownReplyTime + settle;

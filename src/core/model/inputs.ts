@@ -129,6 +129,11 @@ export type Input =
       readonly port: number;
       readonly epoch: Epoch;
       readonly runId: string;
+      /**
+       * The CLIENT SETNAME of the connection it came on ("" or absent = none): a sentinel's
+       * cmd link is named `sentinel-<first 8 of its run id>-cmd`, which tells which peer asks.
+       */
+      readonly asker?: string;
     }
   | { readonly type: "admin"; readonly requestId: number; readonly op: AdminOp }
   /** The shell's answer to a `resolve` command (or a lookup it made first): ip null = failed. */

@@ -164,6 +164,12 @@ export interface PeerState extends InstanceCommon {
    */
   reaskWanted: boolean;
   /**
+   * Vigil: when the peer last asked us is-master-down-by-addr about this master (0 = never). A
+   * sentinel asks only while it sees the master SDOWN, so for one ask period the request counts
+   * as its "down" answer (down-detection.ts: peerSaysDown).
+   */
+  downAskTime: number;
+  /**
    * Vigil: the address this run id had before its last address switch (null = none), when the
    * current one was taken, and when a run id announced from two addresses was last reported
    * (hello.ts: two sentinels sharing one `sentinel myid`).

@@ -248,6 +248,7 @@ export function createPeer(
     lastMasterDownReplyTime: ctx.now,
     askSentTime: 0,
     reaskWanted: false,
+    downAskTime: 0,
     askRtt: 0,
     previousAddr: null,
     addrSince: ctx.now,

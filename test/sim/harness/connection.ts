@@ -58,6 +58,8 @@ export class Connection {
   readonly client: ClientEnd;
   readonly server: ServerEnd;
   readonly kind: "cmd" | "pubsub";
+  /** The CLIENT SETNAME the client sent with its connect ("" = none). */
+  readonly clientName: string;
   /** The server dropped the connection (CLIENT KILL, crash): it ignores further requests. */
   serverClosed = false;
   private readonly network: FakeNetwork;
@@ -66,8 +68,15 @@ export class Connection {
   /** Called on the client for every pub/sub message pushed by the server. */
   onMessage: ((payload: string) => void) | null = null;
 
-  constructor(network: FakeNetwork, client: ClientEnd, server: ServerEnd, kind: "cmd" | "pubsub") {
+  constructor(
+    network: FakeNetwork,
+    client: ClientEnd,
+    server: ServerEnd,
+    kind: "cmd" | "pubsub",
+    clientName = "",
+  ) {
     this.network = network;
+    this.clientName = clientName;
     this.client = client;
     this.server = server;
     this.kind = kind;

@@ -196,7 +196,7 @@ export class SimLinks {
           return;
         }
         this.clearAttempt(entry, kind);
-        const conn = new Connection(net, this.owner, server, kind);
+        const conn = new Connection(net, this.owner, server, kind, command.clientName);
         entry[kind] = conn;
         if (kind === "cmd") entry.cmdGen = gen;
         else entry.pubsubGen = gen;

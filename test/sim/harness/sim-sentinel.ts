@@ -459,23 +459,12 @@ export class SimSentinel implements ServerEnd, ClientEnd {
         return;
       case "is-master-down": {
         const requestId = this.nextRequestId++;
-        const vote: VoteRequest = {
-          ip: request.ip,
-          port: request.port,
-          epoch: request.epoch,
-          runId: request.runId,
-          from: conn.client.host,
-        };
+        const { ip, port, epoch, runId } = request;
+        const vote: VoteRequest = { ip, port, epoch, runId, from: conn.client.host };
         this.pendingVotes.set(requestId, { request: vote, respond });
         // Answered when its batch is carried out, or never if the core gives no answer.
-        this.push({
-          type: "is-master-down-request",
-          requestId,
-          ip: request.ip,
-          port: request.port,
-          epoch: request.epoch,
-          runId: request.runId,
-        });
+        const asker = conn.clientName;
+        this.push({ type: "is-master-down-request", requestId, ip, port, epoch, runId, asker });
         return;
       }
       case "info":

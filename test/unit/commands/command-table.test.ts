@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { executeCommand, unknownCommandError } from "../../../src/commands/command-table.js";
 import { CommandError } from "../../../src/errors.js";
 import { R } from "../../../src/protocol/reply.js";
-import { newContext, one } from "./fake-context.js";
+import { newClient, newContext, one } from "./fake-context.js";
 
 describe("command table", () => {
   it("words unknown commands exactly like Redis, with a trailing space", () => {
@@ -110,6 +110,22 @@ describe("command table", () => {
     expect(result).to.be.instanceOf(Promise);
     expect(ctx.host.submitted).to.deep.equal([{ type: "admin", op: { op: "flushconfig" } }]);
     expect(await result).to.deep.equal(R.ok());
+  });
+
+  it("hands an is-master-down-by-addr request over with the asking connection's name", async () => {
+    const ctx = newContext({ client: newClient(7, { name: "sentinel-0123abcd-cmd" }) });
+    const args = ["is-master-down-by-addr", "127.0.0.1", "6379", "3", "*"];
+    await executeCommand(["SENTINEL", ...args], ctx);
+    expect(ctx.host.submitted).to.deep.equal([
+      {
+        type: "is-master-down-request",
+        ip: "127.0.0.1",
+        port: 6379,
+        epoch: 3n,
+        runId: "*",
+        asker: "sentinel-0123abcd-cmd",
+      },
+    ]);
   });
 
   it("turns a CommandError thrown by the host into its error reply", () => {
