@@ -11,6 +11,11 @@
  * more, and the memory goes back to one spare that the next batch, of any client, starts from.
  * When the write was queued the memory stays with the socket, and the next batch takes new
  * memory from the output slab.
+ *
+ * A batch of one reply whose bytes stay as they are (a cached reply, a pub/sub frame) is not
+ * copied at all: the stage keeps a reference and take() returns those very bytes (one request
+ * per read, a client that waits for each reply, is the usual batch). A second reply copies the
+ * first in.
  */
 import { takeOutput } from "./output-slab.js";
 
@@ -25,19 +30,39 @@ let spare: Buffer | null = null;
 export class ReplyStage {
   private buf: Buffer | null = null;
   private used = 0;
+  /** The batch's only output so far, kept by reference (appendShared); then `used` is 0. */
+  private only: Uint8Array | null = null;
 
   /** Bytes staged and not yet taken. */
   get length(): number {
-    return this.used;
+    return this.only === null ? this.used : this.only.length;
   }
 
   /** Whether `size` more bytes fit. */
   fits(size: number): boolean {
-    return size <= STAGE_SIZE - this.used;
+    return size <= STAGE_SIZE - this.length;
+  }
+
+  /**
+   * Stages `bytes`, which nobody changes afterwards: by reference when they are the first output
+   * of the batch, else copied in. The caller checked `fits`.
+   */
+  appendShared(bytes: Uint8Array): void {
+    if (this.used === 0 && this.only === null) this.only = bytes;
+    else this.append(bytes);
   }
 
   /** Copies `bytes` in after what is staged; the caller checked `fits`. */
   append(bytes: Uint8Array): void {
+    const only = this.only;
+    if (only !== null) {
+      this.only = null;
+      this.copyIn(only);
+    }
+    this.copyIn(bytes);
+  }
+
+  private copyIn(bytes: Uint8Array): void {
     let buf = this.buf;
     if (buf === null) {
       buf = spare ?? takeOutput(STAGE_SIZE);
@@ -55,10 +80,15 @@ export class ReplyStage {
   }
 
   /**
-   * The staged bytes as one view, and the stage emptied. Call `release` after handing the view
-   * to the socket.
+   * The staged bytes as one view (or the one reply kept by reference), and the stage emptied.
+   * Call `release` after handing them to the socket.
    */
-  take(): Buffer {
+  take(): Uint8Array {
+    const only = this.only;
+    if (only !== null) {
+      this.only = null;
+      return only;
+    }
     const out = this.buf!.subarray(0, this.used);
     this.used = 0;
     return out;

@@ -164,6 +164,8 @@ function parseIntegerAt(buf: Buffer, from: number, to: number): number | undefin
 
 export class RespParser {
   private buf: Buffer = Buffer.alloc(0);
+  /** A DataView over `buf` for takeKnown (made when first needed, dropped with `buf`). */
+  private bufView: DataView | null = null;
   private start = 0;
   private end = 0;
   private mode: "none" | "multibulk" = "none";
@@ -196,6 +198,16 @@ export class RespParser {
   /** Unparsed input bytes (CLIENT LIST qbuf). */
   get bufferedBytes(): number {
     return this.end - this.start;
+  }
+
+  /**
+   * True when no input waits between requests, so next() would return undefined (the buffer is
+   * then rewound, as next() would): the server's loop stops without trying every matcher.
+   */
+  drained(): boolean {
+    if (this.mode !== "none" || this.start < this.end) return false;
+    this.compactWhenEmpty();
+    return true;
   }
 
   /** True once a protocol error was returned; nothing more will be parsed. */
@@ -243,7 +255,9 @@ export class RespParser {
    */
   takeKnown(known: KnownRequest): string | undefined {
     if (this.mode !== "none" || this.failed || this.start >= this.end) return undefined;
-    const frameEnd = known.match(this.buf, this.start, this.end, this.tailRange);
+    const buf = this.buf;
+    const view = (this.bufView ??= new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
+    const frameEnd = known.match(buf, this.start, this.end, this.tailRange, view);
     if (frameEnd < 0) return undefined;
     if (!known.hasTail) {
       this.start = frameEnd;
@@ -288,12 +302,17 @@ export class RespParser {
   private compactWhenEmpty(): void {
     this.start = 0;
     this.end = 0;
-    if (this.buf.length > SHRINK_ABOVE) this.buf = Buffer.alloc(0);
+    if (this.buf.length > SHRINK_ABOVE) this.setBuffer(Buffer.alloc(0));
+  }
+
+  private setBuffer(buf: Buffer): void {
+    this.buf = buf;
+    this.bufView = null;
   }
 
   private fail(message: string): ParseEvent & StringParseEvent {
     this.failed = true;
-    this.buf = Buffer.alloc(0);
+    this.setBuffer(Buffer.alloc(0));
     this.start = 0;
     this.end = 0;
     this.args = [];
@@ -314,7 +333,7 @@ export class RespParser {
         needed > SHRINK_ABOVE ? needed + MIN_CAPACITY * 4 : Math.max(MIN_CAPACITY, needed * 2);
       const next = Buffer.allocUnsafe(capacity);
       this.buf.copy(next, 0, this.start, this.end);
-      this.buf = next;
+      this.setBuffer(next);
     }
     this.end -= this.start;
     this.start = 0;

@@ -1,6 +1,7 @@
 // Proves reply-stage.ts: replies short and long come out in order as one view, `fits` stops at
-// the stage's size, and the memory of a write the socket completed serves the next stage while
-// that of a queued write is never handed out again.
+// the stage's size, the memory of a write the socket completed serves the next stage while
+// that of a queued write is never handed out again, and a batch's only shared reply comes back
+// as those very bytes (copied in once a second reply follows).
 import { expect } from "chai";
 import { ReplyStage, STAGE_SIZE } from "../../../src/protocol/reply-stage.js";
 
@@ -50,5 +51,33 @@ describe("reply stage", () => {
     // `next` is still queued: its bytes are left alone.
     expect(after.buffer === next.buffer && after.byteOffset === next.byteOffset).to.equal(false);
     expect(next).to.deep.equal(Buffer.from(bytes(10, 1)));
+  });
+
+  it("gives a batch's only shared reply back by reference, and copies it in for a second", () => {
+    const stage = new ReplyStage();
+    const shared = bytes(30, 7);
+    stage.appendShared(shared);
+    expect(stage.length).to.equal(30);
+    expect(stage.fits(STAGE_SIZE - 30)).to.equal(true);
+    expect(stage.fits(STAGE_SIZE - 29)).to.equal(false);
+    expect(stage.take()).to.equal(shared);
+    expect(stage.length).to.equal(0);
+    stage.release(true);
+    // Shared, then shared and copied: one view holding all three in order.
+    const second = bytes(5, 8);
+    const third = bytes(70, 9);
+    stage.appendShared(shared);
+    stage.appendShared(second);
+    stage.append(third);
+    expect(stage.length).to.equal(105);
+    const out = stage.take();
+    expect(out).to.not.equal(shared);
+    expect(Buffer.from(out)).to.deep.equal(Buffer.concat([shared, second, third]));
+    stage.release(true);
+    // Copied first: a shared reply after it is copied too.
+    stage.append(second);
+    stage.appendShared(shared);
+    expect(Buffer.from(stage.take())).to.deep.equal(Buffer.concat([second, shared]));
+    stage.release(true);
   });
 });

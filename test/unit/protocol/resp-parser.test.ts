@@ -82,6 +82,33 @@ describe("RespParser", () => {
       expect(event?.type === "command" && event.args[1]?.equals(payload)).to.equal(true);
     });
 
+    it("reports drained() exactly when next() has nothing to give, at every split", () => {
+      const input = Buffer.from(`${frame}*2\r\n$4\r\nECHO\r\n$1\r\nx\r\nPING\r\n`, "latin1");
+      for (let cut = 0; cut <= input.length; cut++) {
+        const parser = new RespParser();
+        const out: ParseEvent[] = [];
+        for (const chunk of [input.subarray(0, cut), input.subarray(cut)]) {
+          parser.feed(chunk);
+          for (;;) {
+            const drained = parser.drained();
+            const event = parser.next();
+            // drained() promises an undefined next(); the reverse holds between requests only.
+            if (drained) expect(event, `cut ${cut}`).to.equal(undefined);
+            if (event === undefined) break;
+            out.push(event);
+          }
+        }
+        expect(commands(out), `cut ${cut}`).to.deep.equal([...expected, ["ECHO", "x"], ["PING"]]);
+        expect(parser.drained()).to.equal(true);
+      }
+      // Between the arguments of a request nothing is left to parse, yet it is not drained.
+      const parser = new RespParser();
+      parser.feed(Buffer.from("*2\r\n$4\r\nECHO\r\n", "latin1"));
+      expect(parser.next()).to.equal(undefined);
+      expect(parser.bufferedBytes).to.equal(0);
+      expect(parser.drained()).to.equal(false);
+    });
+
     it("skips empty and negative multibulk counts like Redis", () => {
       expect(commands(parseAll(["*0\r\n*-1\r\n*-5\r\nPING\r\n"]))).to.deep.equal([["PING"]]);
     });
