@@ -246,6 +246,7 @@ export class ClientSession implements ClientState, Subscriber {
           this.socket.pause();
           break;
         }
+        if (this.parser.drained()) break;
         if (this.fastRequest()) continue;
         this.parser.authenticated = this.authenticated || !this.env.authRequired();
         const event = this.parser.nextStrings();
@@ -398,10 +399,11 @@ export class ClientSession implements ClientState, Subscriber {
   }
 
   /**
-   * Queues bytes for the socket: inside a batch they are copied into the stage (written by
-   * flush() when the batch ends or the stage is full); outside one (a pushed frame, the reply
-   * of a command that waited) they are written at once. `transient` bytes (the encoder's
-   * memory) are copied before a write that may keep them.
+   * Queues bytes for the socket: inside a batch they are staged (written by flush() when the
+   * batch ends or the stage is full); outside one (a pushed frame, the reply of a command that
+   * waited) they are written at once. `transient` bytes (the encoder's memory) are copied
+   * before a write that may keep them; other bytes never change, so a batch's only reply is
+   * written from its own memory.
    */
   private queue(bytes: Uint8Array, transient = false): void {
     const size = bytes.length;
@@ -409,12 +411,14 @@ export class ClientSession implements ClientState, Subscriber {
     const stage = this.stage;
     if (this.batching) {
       if (stage.fits(size)) {
-        stage.append(bytes);
+        if (transient) stage.append(bytes);
+        else stage.appendShared(bytes);
         return;
       }
       this.flush();
       if (size < STAGE_SIZE) {
-        stage.append(bytes);
+        if (transient) stage.append(bytes);
+        else stage.appendShared(bytes);
         return;
       }
     } else {
