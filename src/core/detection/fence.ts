@@ -19,7 +19,7 @@
 import { addrKey } from "../basics/addr.js";
 import type { CoreContext } from "../model/context.js";
 import type { LinkState, MasterState } from "../model/state.js";
-import { convertToSlave } from "../monitor/info-refresh.js";
+import { convertToSlave, masterLooksSane } from "../monitor/info-refresh.js";
 import { instanceText } from "../records/instance-text.js";
 import { unansweredFor } from "./down-detection.js";
 
@@ -123,8 +123,11 @@ function holdOldMaster(ctx: CoreContext, master: MasterState): void {
     fence.renewTime = ctx.now;
   }
   // Demote it at once: the majority's newer configuration is known, and every second it stays a
-  // master its clients wait. (Unheld, info-refresh.ts waits four hello periods first.)
+  // master its clients wait. (Unheld, info-refresh.ts waits four hello periods first.) Only under
+  // a new master whose own INFO reports role master: one re-pointed at the old master meanwhile
+  // would otherwise end up its replica's replica, with no master (the swarm's seed 1827).
   if (
+    masterLooksSane(ctx, master) &&
     old.infoRefresh !== 0 &&
     old.roleReported === "master" &&
     ctx.now - fence.demoteTime >= DEMOTE_RETRY_MS

@@ -63,6 +63,13 @@ export function resetMasterAndChangeAddress(
   // reconnect could leave the new master unanswered for a whole down-after (1 s) and mark it
   // SDOWN, with a second failover right behind (seen e2e with down-after 1000).
   master.link.lastReconnTime = 0;
+  // Vigil: no INFO of the new address yet. sentinel.c keeps the old address's INFO time while the
+  // reset assumes role master, so the new master "looks sane" for up to 20 s on another server's
+  // INFO; our 1 s poll of a replica reporting master (periodic.ts) then converted the old master
+  // under a new master that was itself its replica: a cycle with no master (the swarm's seed
+  // 1827, test/sim/scenarios/old-master-converted-under-its-replica.txt). Zero: it is asked INFO
+  // at once, and looks sane only once that INFO reports role master (docs/COMPATIBILITY.md).
+  master.infoRefresh = 0;
   master.oDownSinceTime = 0;
   master.sDownSinceTime = 0;
 

@@ -24,9 +24,13 @@ import { onReplicaInfoWhileSelecting } from "../failover/select-slave.js";
 import type { LinkId, MasterState, ReplicaState } from "../model/state.js";
 import { NO_REPLID, supersededByMaster } from "./superseded-master.js";
 
-/** sentinel.c: sentinelMasterLooksSane. */
+/**
+ * sentinel.c: sentinelMasterLooksSane. An INFO is required (0 = none yet, as after a switch:
+ * failover/switch-master.ts), whatever the clock's origin.
+ */
 export function masterLooksSane(ctx: CoreContext, master: MasterState): boolean {
   return (
+    master.infoRefresh !== 0 &&
     master.roleReported === "master" &&
     !master.flags.has("s_down") &&
     !master.flags.has("o_down") &&

@@ -176,9 +176,7 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
   [
     1,
     (c, r, undo) => {
-      // Crash right after persisting a vote, before the reply leaves; or, drawn after the
-      // others so that they stay as they were, while writing our vote for ourselves, after
-      // the vote requests left (crashBeforePersistWhen).
+      // Crash right after persisting a vote, before the reply leaves.
       const s = r.pick(c.sentinels);
       s.crashAfterPersistWhen = (ready) => ready.events.some((e) => e.type === "+vote-for-leader");
       undo(r.range(2000, 30_000), () => {
@@ -186,8 +184,19 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
         s.crashBeforePersistWhen = null;
         c.restart(s.name);
       });
-      if (r.chance(0.5)) return;
-      s.crashAfterPersistWhen = null;
+    },
+  ],
+  [
+    1,
+    (c, r, undo) => {
+      // Crash while writing our vote for ourselves, after the vote requests left
+      // (crashBeforePersistWhen).
+      const s = r.pick(c.sentinels);
+      undo(r.range(2000, 30_000), () => {
+        s.crashAfterPersistWhen = null;
+        s.crashBeforePersistWhen = null;
+        c.restart(s.name);
+      });
       s.crashBeforePersistMs = r.range(0, 30);
       s.crashBeforePersistWhen = (ready) => ready.events.some((e) => e.type === "+try-failover");
     },

@@ -31,6 +31,8 @@ interface World {
   peerMaster: { ip: string; port: number; configEpoch: number };
   /** What the old master at 10.0.0.1:6379 reports once it is a replica record. */
   oldMasterRole: "master" | "slave";
+  /** What the master at 10.0.0.2:6379 reports once we switched to it. */
+  newMasterRole: "master" | "slave";
 }
 
 function masterInfoWithLag(lag: number | null): string {
@@ -75,7 +77,9 @@ function answer(d: Driver, ready: Ready, world: World, out: Command[], lines: st
     } else if (c.type === "ping") {
       if (!c.link.startsWith("sentinel:") || world.peersUp) d.step(pong(c.link));
     } else if (c.type === "info") {
-      if (c.link === M) d.step(info(M, masterInfoWithLag(world.replicaLag())));
+      if (c.link === M && d.master().addr.ip === "10.0.0.2" && world.newMasterRole === "slave") {
+        d.step(info(M, replicaInfo("2".repeat(40), "10.0.0.1", 6379)));
+      } else if (c.link === M) d.step(info(M, masterInfoWithLag(world.replicaLag())));
       else if (c.link.endsWith(":10.0.0.1:6379") && world.oldMasterRole === "master") {
         d.step(info(c.link, masterInfoWithLag(null)));
       } else if (c.link.endsWith(":10.0.0.1:6379")) {
@@ -157,6 +161,7 @@ const healthy = (): World => ({
   replicaLag: () => 0,
   peerMaster: { ip: "10.0.0.1", port: 6379, configEpoch: 0 },
   oldMasterRole: "master",
+  newMasterRole: "master",
 });
 
 describe("self-fencing of an isolated master", () => {
@@ -248,5 +253,32 @@ describe("self-fencing of an isolated master", () => {
       "-fence slave 10.0.0.1:6379 10.0.0.1 6379 @ mymaster 10.0.0.2 6379 demoted",
     );
     expect(d.master().fence.heldAddr).to.equal(null);
+  });
+
+  it("demotes the held old master only under a new master whose own INFO reports role master (never into a replication cycle)", () => {
+    const d = newDriver(true, 2000);
+    const world = healthy();
+    cutOffAt5s(d, world);
+    run(d, 10_000, world);
+    expect(d.master().fence.fenced).to.equal(true);
+    // The hellos name 10.0.0.2 master, but it has been re-pointed at 10.0.0.1 since.
+    world.peersUp = true;
+    world.peerMaster = { ip: "10.0.0.2", port: 6379, configEpoch: 1 };
+    world.newMasterRole = "slave";
+    const old = "slave:mymaster:10.0.0.1:6379";
+    const during = run(d, 16_000, world);
+    expect(during.lines).to.include("+switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379");
+    expect(during.lines).to.include(
+      "-role-change master mymaster 10.0.0.2 6379 new reported role is slave",
+    );
+    expect(during.commands.filter((c) => c.type === "replicaof")).to.deep.equal([]);
+    expect(pausesOf(during.commands, old).length).to.be.greaterThan(0);
+    world.newMasterRole = "master";
+    const after = run(d, 22_000, world);
+    expect(after.commands.filter((c) => c.type === "replicaof")).to.deep.include({
+      type: "replicaof",
+      link: old,
+      target: { ip: "10.0.0.2", port: 6379 },
+    });
   });
 });

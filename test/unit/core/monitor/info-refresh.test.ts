@@ -227,6 +227,51 @@ describe("info-refresh: +convert-to-slave", () => {
     expect(commandsOf(d.take(), "replicaof")).to.deep.equal([]);
   });
 
+  it("after a switch, demotes the old master only once the new master's own INFO reports role master (the swarm's seed 1827 built a replication cycle)", () => {
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, {
+          knownReplicas: [{ ip: "10.0.0.2", port: 6379 }],
+        }),
+      ]),
+    );
+    d.take();
+    d.tickAndConnect();
+    d.step(pong(M));
+    d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
+    d.now += 500;
+    d.step({
+      type: "hello-received",
+      via: M,
+      payload: hello(PEER_A, "10.0.1.1", 26379, 1, "mymaster", "10.0.0.2", 6379, 1),
+    });
+    expect(d.master().addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
+    d.take();
+    // The switch closed the master's link; the new address is asked INFO as soon as it is
+    // connected: the INFO of 500 ms ago was the old address's.
+    for (const conn of ["cmd", "pubsub"] as const)
+      d.step({ type: "link-closed", link: M, conn, reason: "" });
+    d.tickAndConnect();
+    expect(commandsOf(d.tick(), "info").map((c) => c.link)).to.include(M);
+    // The old master, now a replica record, reports role master for more than 8 s...
+    const old = "slave:mymaster:10.0.0.1:6379";
+    d.step(info(old, masterInfo(RUN_M)));
+    d.now += 8001;
+    d.step(info(old, masterInfo(RUN_M)));
+    // ... but the new master's role master was assumed at the switch, not reported: no INFO of
+    // 10.0.0.2 has come yet, and it may itself be a replica by now (of 10.0.0.1: a cycle).
+    expect(commandsOf(d.take(), "replicaof")).to.deep.equal([]);
+    d.step(info(M, replicaInfo(RUN_R, "10.0.0.1", 6379)));
+    d.step(info(old, masterInfo(RUN_M)));
+    expect(commandsOf(d.take(), "replicaof")).to.deep.equal([]);
+    // Once it reports role master, the old master is demoted under it.
+    d.step(info(M, masterInfo(RUN_R)));
+    d.step(info(old, masterInfo(RUN_M)));
+    expect(eventLines(d.take())).to.include(
+      "+convert-to-slave slave 10.0.0.1:6379 10.0.0.1 6379 @ mymaster 10.0.0.2 6379",
+    );
+  });
+
   it("does not demote at once while the master looks insane, nor our promoted candidate", () => {
     const d = withReplica();
     d.step(info(M, withIds(masterInfo(RUN_M, [["10.0.0.2", 6379]]), NEW_ID, OLD_ID)));
