@@ -13,5 +13,9 @@ import type { PeerState } from "../model/state.js";
  */
 export function peerSaysDown(view: CoreView, peer: PeerState): boolean {
   if (peer.flags.has("master_down")) return true;
+  // An ask from a peer we see SDOWN comes over a partition that is healing: it counts once the
+  // peer answers us again, when failover/heal-hold.ts holds the election (an answer to our own
+  // ask follows our PINGs on the same link, so it never overtakes that -sdown).
+  if (peer.flags.has("s_down")) return false;
   return peer.downAskTime !== 0 && view.now - peer.downAskTime <= view.state.timing.askPeriod;
 }

@@ -9,6 +9,7 @@ import {
   PEER_B,
   eventLines,
   masterConfig,
+  pong,
   sentinelConfig,
 } from "../core-driver.js";
 import type { Input } from "../../../../src/core/model/inputs.js";
@@ -38,8 +39,15 @@ function sdownWithPeers(peers: readonly string[] = [PEER_A, PEER_B]): Driver {
   );
   d.take();
   d.acceptConnects(d.tick());
-  d.run(2200);
+  // The peers answer their PINGs (they stay up); the master does not.
+  while (d.now < 2200) {
+    for (const c of d.tick().commands) {
+      if (c.type === "ping" && c.link.startsWith("sentinel:")) d.step(pong(c.link));
+    }
+    d.take();
+  }
   expect(d.master().flags.has("s_down")).to.equal(true);
+  expect([...d.master().sentinels.values()].some((p) => p.flags.has("s_down"))).to.equal(false);
   return d;
 }
 
@@ -91,6 +99,19 @@ describe("ODOWN: a peer's own ask counts as its down answer", () => {
       d.tick(0);
       expect(odown(d), String(asker)).to.equal(false);
     }
+  });
+
+  it("does not count the ask of a peer we see SDOWN (a healing partition) until it answers again", () => {
+    const d = sdownWithPeers();
+    const peer = d.master().sentinels.get(PEER_A)!;
+    peer.flags.add("s_down");
+    d.step(ask(NAME_A));
+    d.take();
+    d.tick(0);
+    expect(odown(d), "across the partition").to.equal(false);
+    peer.flags.delete("s_down");
+    d.tick(0);
+    expect(odown(d), "its link answers again").to.equal(true);
   });
 
   it("does not count a name that fits two peers' run ids", () => {
