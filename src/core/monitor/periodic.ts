@@ -155,8 +155,8 @@ export function sendPeriodicCommands(
  * PINGs and four more to read their replies. Carried, they go out in one tick and their replies
  * come back together. A PING still never follows the last one within P / 2 (sentinel.c's
  * minimum), goes out at most P / 2 before it would have, and only records with the same period
- * are carried, so a master with a short down-after does not drag the others along. Returns
- * whether it sent the PING.
+ * are carried, so a master with a short down-after does not drag the others along. Only small
+ * deployments run the pass (sentinel-core.ts: SMALL_RECORDS). Returns whether it sent the PING.
  */
 export function carryPeriodicCommands(
   ctx: CoreContext,

@@ -72,6 +72,31 @@ describe("periodic: one tick for the PINGs of every record (carry pass)", () => 
     expect(ticks.filter((links) => links.includes("master:fast")).length).to.be.within(30, 40);
   });
 
+  it("leaves the phases of a deployment of more than 64 records as they are", () => {
+    const names = Array.from({ length: 70 }, (_, i) => `m${i}`);
+    const d = new Driver(
+      sentinelConfig(names.map((n, i) => masterConfig(n, `10.0.${i >> 8}.${i & 255}`))),
+    );
+    d.take();
+    answer(d, d.tick());
+    d.take();
+    // The odd masters answer their first PING 400 ms after the even ones.
+    const odd = new Set(names.filter((_, i) => i % 2 === 1).map((n) => `master:${n}`));
+    answer(d, d.tick(), odd);
+    d.take();
+    for (let i = 0; i < 4; i++) answer(d, d.tick(), odd);
+    for (const link of odd) d.step(pong(link));
+    d.take();
+    const ticks = pingTicks(d, d.now + 5_000, d.now + 8_000);
+    for (const links of ticks) {
+      const odds = links.filter((l) => odd.has(l)).length;
+      expect(odds === 0 || odds === links.length, "odd and even masters in one tick").to.equal(
+        true,
+      );
+    }
+    expect(ticks.length).to.be.at.least(4);
+  });
+
   it("moves quietUntil past the re-send time once the PING is answered, and at once past a hello's reply", () => {
     const d = new Driver(sentinelConfig([masterConfig("a")]));
     d.take();
