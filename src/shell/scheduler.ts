@@ -26,6 +26,9 @@ export function tickDelay(hz: number): number {
   return Math.round(1000 / hz);
 }
 
+/** How much after the time the core names a held tick fires, ms (holdUntil). */
+export const HOLD_MARGIN_MS = 2;
+
 /** The longest a stretched idle tick waits after the last one, ms (TILT's trigger is 2000). */
 export const MAX_IDLE_MS = 1000;
 
@@ -108,8 +111,11 @@ export class Scheduler {
     const regularDue = this.firedAt + this.regularDelay;
     let due = regularDue;
     if (at > 0) {
-      // One ms more: `now` is whole ms.
-      const wanted = this.lagNow() + (at - this.options.monotonicNow()) + 1;
+      // Two ms more: `now` is whole ms, and the core's tests are strict (`now - last > period`),
+      // so a useful tick needs `now` ≥ at + 1; and a timer may fire up to a ms early (libuv
+      // counts its delay from the time it cached at the start of the loop's turn). At + 1
+      // alone, such a tick found nothing due, and the PINGs waited for the next regular tick.
+      const wanted = this.lagNow() + (at - this.options.monotonicNow()) + HOLD_MARGIN_MS;
       due = Math.max(regularDue, Math.min(wanted, this.firedAt + MAX_IDLE_MS));
     }
     // `now` is whole ms: a gate recomputed to the same time may read up to a ms apart.

@@ -17,7 +17,8 @@
  * What an input changes is not in that time, so inputs invalidate it (wakeAfterInput):
  * - a PING or PUBLISH reply, a finished command, a hello: nothing. Silently they only move
  *   clocks forward or lower the pending count, so every threshold they touch comes later and a
- *   gate computed before them ends early, never late;
+ *   gate computed before them ends early, never late (with few records, a PING or PUBLISH reply
+ *   computes its records' gates again: refreshGates);
  * - INFO and connection events: every record in the group of each master with a record on
  *   that link;
  * - an input that produced any output (event, command, reply, flush), every other input
@@ -47,6 +48,50 @@ export function isQuiet(
 ): boolean {
   const stamp = instance.quietStamp;
   return stamp >= state.gateReset && stamp >= master.groupReset && now < instance.quietUntil;
+}
+
+/** Whether no input voided the gate of `instance` since it was computed (whatever its time). */
+function gateCurrent(state: SentinelState, instance: InstanceState, master: MasterState): boolean {
+  const stamp = instance.quietStamp;
+  return stamp >= state.gateReset && stamp >= master.groupReset;
+}
+
+/**
+ * After a PING or PUBLISH reply on `link` (which voids no gate, see below): computes again the
+ * current gates of the link's records. quietUntil reads the state only, and the reply moved its
+ * clocks forward, so the new gate ends no earlier. Returns whether one of them was the earliest
+ * (`earliest`), so the earliest gate end may have moved.
+ */
+export function refreshGates(ctx: CoreContext, link: LinkId, earliest: number): boolean {
+  let moved = false;
+  for (const { instance, master } of linkUsers(ctx.state, link)) {
+    if (!gateCurrent(ctx.state, instance, master)) continue;
+    const before = instance.quietUntil;
+    setQuiet(ctx, instance, master);
+    if (before <= earliest) moved = true;
+  }
+  return moved;
+}
+
+/** Whether the state holds at most `limit` records (masters, replicas and peers). */
+export function fewRecords(state: SentinelState, limit: number): boolean {
+  let records = 0;
+  for (const master of state.masters.values()) {
+    records += 1 + master.replicas.size + master.sentinels.size;
+    if (records > limit) return false;
+  }
+  return true;
+}
+
+/** The earliest gate end over every record (0 if one is not quiet). */
+export function earliestGateEnd(state: SentinelState): number {
+  let until = Number.POSITIVE_INFINITY;
+  for (const master of state.masters.values()) {
+    until = Math.min(until, master.quietUntil);
+    for (const replica of master.replicas.values()) until = Math.min(until, replica.quietUntil);
+    for (const peer of master.sentinels.values()) until = Math.min(until, peer.quietUntil);
+  }
+  return until;
 }
 
 /** Records the gate after `instance` was handled in this tick. */

@@ -133,21 +133,63 @@ export function sendHello(ctx: CoreContext, instance: InstanceState, master: Mas
  * their replies: at a thousand masters the syscalls stay near one per instance and second, as
  * redis-sentinel's do. Nothing goes out more than half a ping period early, and only answers
  * move these clocks, as before.
+ *
+ * Returns the ping period of the PING it sent when one was due (0: none), for the tick's carry
+ * pass (carryPeriodicCommands).
  */
 export function sendPeriodicCommands(
   ctx: CoreContext,
   instance: InstanceState,
   master: MasterState,
-): void {
+): number {
+  return periodic(ctx, instance, master, null);
+}
+
+/**
+ * The tick's carry pass, Vigil's phase lock across records (issue #18): in a tick that sent a
+ * due PING with ping period P (`periods`), a record with the same ping period whose last PING and
+ * last reply are both more than P / 2 old gets its PING now instead of at its own phase, along
+ * with the hello and INFO nearly due (as above). sentinel.c pings each record about a second
+ * after its own last reply, so each record keeps the phase at which its link came up, and an
+ * idle sentinel with a master, a replica and two peers wakes four times a second to send four
+ * PINGs and four more to read their replies. Carried, they go out in one tick and their replies
+ * come back together. A PING still never follows the last one within P / 2 (sentinel.c's
+ * minimum), goes out at most P / 2 before it would have, and only records with the same period
+ * are carried, so a master with a short down-after does not drag the others along. Only small
+ * deployments run the pass (sentinel-core.ts: SMALL_RECORDS). Returns whether it sent the PING.
+ */
+export function carryPeriodicCommands(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+  periods: readonly number[],
+): boolean {
+  return periodic(ctx, instance, master, periods) !== 0;
+}
+
+/** Both of the above; `carry`: the periods of the due PINGs of this tick, null outside the carry pass. */
+function periodic(
+  ctx: CoreContext,
+  instance: InstanceState,
+  master: MasterState,
+  carry: readonly number[] | null,
+): number {
   const link = instance.link;
   const now = ctx.now;
-  if (!linkUsable(link)) return;
-  if (link.pendingCommands >= LIMITS.maxPendingCommands * link.refcount) return;
+  if (!linkUsable(link)) return 0;
+  if (link.pendingCommands >= LIMITS.maxPendingCommands * link.refcount) return 0;
 
   const timing = ctx.state.timing;
   const pingPeriod = pingPeriodFor(timing, master.settings.downAfterPeriod);
   const publishPeriod = timing.publishPeriod;
   const pingWaited = now - link.lastPingTime > pingPeriod / 2;
+  // The carry pass sends nothing else: what was due without a PING went out in the tick.
+  const carried =
+    carry !== null &&
+    pingWaited &&
+    now - link.lastPongTime > pingPeriod / 2 &&
+    carry.includes(pingPeriod);
+  if (carry !== null && !carried) return 0;
   const sincePub = now - instance.lastPubTime;
   // A hello that has just come due (not one re-sent every tick while unanswered) takes along a
   // PING past half its period: that is how the phases meet.
@@ -169,9 +211,10 @@ export function sendPeriodicCommands(
     sinceInfo <= infoPeriod + pingPeriod / 2;
   // lastPongTime is only read when a PING may be due (a boxed number: one more memory access).
   const pingDue =
-    pingWaited &&
-    (now - link.lastPongTime > pingPeriod ||
-      ((helloJustDue || infoJustDue) && now - link.lastPongTime > pingPeriod / 2));
+    carried ||
+    (pingWaited &&
+      (now - link.lastPongTime > pingPeriod ||
+        ((helloJustDue || infoJustDue) && now - link.lastPongTime > pingPeriod / 2)));
   const slack = pingDue ? pingPeriod / 2 : 0;
 
   if (instance.kind !== "sentinel") {
@@ -204,6 +247,7 @@ export function sendPeriodicCommands(
   ) {
     sendHello(ctx, instance, master);
   }
+  return pingDue ? pingPeriod : 0;
 }
 
 /** sentinel.c: sentinelPublishReplyCallback — only a published hello counts. */

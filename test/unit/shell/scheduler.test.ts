@@ -100,12 +100,37 @@ describe("scheduler: idle stretch (holdUntil)", () => {
     scheduler.holdUntil(10_000 + 400);
     expect(armed.map((a) => [a.ms, a.cleared])).to.deep.equal([
       [100, true],
-      [391, false],
+      [392, false],
     ]);
-    advance(391);
+    advance(392);
     armed[1]!.fn();
-    // Due at 401 instead of 100.
-    expect(ticks).to.deep.equal([301]);
+    // Due at 402 instead of 100.
+    expect(ticks).to.deep.equal([302]);
+  });
+
+  it("gives the tick a whole-ms `now` past the time the core named, even when its timer fires a ms early", () => {
+    // The lag clock has fractions; the core's clock is whole ms (clock.ts: monotonicNow).
+    let real = 10_000.7;
+    const armed: { fn: () => void; ms: number }[] = [];
+    const nows: number[] = [];
+    const scheduler = new Scheduler({
+      random: new CyclingRandom([0]),
+      monotonicNow: () => Math.floor(real),
+      wallNow: () => real,
+      lagClock: () => real,
+      onTick: (now) => nows.push(now),
+      timers: { set: (fn, ms) => armed.push({ fn, ms }), clear: () => undefined },
+    });
+    scheduler.start();
+    real += 10;
+    const at = 10_400;
+    scheduler.holdUntil(at);
+    const started = real;
+    // libuv counts the delay from the loop time it cached, up to a ms before the timer was set.
+    real = started + armed.at(-1)!.ms - 0.99;
+    armed.at(-1)!.fn();
+    // The core's strict tests (`now - last > period`) pass at at + 1 at the earliest.
+    expect(nows[0]).to.be.at.least(at + 1);
   });
 
   it("waits at most MAX_IDLE_MS after the last tick, and never less than the regular delay", () => {
@@ -126,7 +151,7 @@ describe("scheduler: idle stretch (holdUntil)", () => {
     // Overdue since 100: at once.
     expect(armed.map((a) => [a.ms, a.cleared])).to.deep.equal([
       [100, true],
-      [901, true],
+      [902, true],
       [0, false],
     ]);
     advance(1);
