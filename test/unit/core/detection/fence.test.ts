@@ -164,6 +164,30 @@ const healthy = (): World => ({
   newMasterRole: "master",
 });
 
+const OLD_MASTER = "slave:mymaster:10.0.0.1:6379";
+
+/**
+ * Fenced at 10 s (cut off at 5 s); then the majority's hellos announce 10.0.0.2, promoted in
+ * epoch 1, and `adjust` sets the rest of the world; `during` is what 10–16 s carried out.
+ */
+function fencedThenSwitched(adjust: (world: World) => void): {
+  d: ReturnType<typeof newDriver>;
+  world: World;
+  during: ReturnType<typeof run>;
+} {
+  const d = newDriver(true, 2000);
+  const world = healthy();
+  cutOffAt5s(d, world);
+  run(d, 10_000, world);
+  expect(d.master().fence.fenced).to.equal(true);
+  world.peersUp = true;
+  world.peerMaster = { ip: "10.0.0.2", port: 6379, configEpoch: 1 };
+  adjust(world);
+  const during = run(d, 16_000, world);
+  expect(during.lines).to.include("+switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379");
+  return { d, world, during };
+}
+
 describe("self-fencing of an isolated master", () => {
   it("never fences while the peers answer", () => {
     const d = newDriver(true);
@@ -230,24 +254,15 @@ describe("self-fencing of an isolated master", () => {
   });
 
   it("keeps the old master paused after a switch until it reports role slave", () => {
-    const d = newDriver(true, 2000);
-    const world = healthy();
-    cutOffAt5s(d, world);
-    run(d, 10_000, world);
-    expect(d.master().fence.fenced).to.equal(true);
-    // The majority promoted 10.0.0.2 meanwhile: the peers' hellos announce it.
-    world.peersUp = true;
-    world.peerMaster = { ip: "10.0.0.2", port: 6379, configEpoch: 1 };
-    world.replicaLag = () => 0;
-    const old = "slave:mymaster:10.0.0.1:6379";
-    const during = run(d, 16_000, world);
-    expect(during.lines).to.include("+switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379");
+    const { d, world, during } = fencedThenSwitched((w) => {
+      w.replicaLag = () => 0;
+    });
     expect(during.commands.filter((c) => c.type === "client-unpause")).to.deep.equal([]);
-    expect(pausesOf(during.commands, old).length).to.be.greaterThan(0);
+    expect(pausesOf(during.commands, OLD_MASTER).length).to.be.greaterThan(0);
     world.oldMasterRole = "slave";
     const after = run(d, 30_000, world);
     expect(after.commands.filter((c) => c.type === "client-unpause")).to.deep.equal([
-      { type: "client-unpause", link: old },
+      { type: "client-unpause", link: OLD_MASTER },
     ]);
     expect(after.lines).to.include(
       "-fence slave 10.0.0.1:6379 10.0.0.1 6379 @ mymaster 10.0.0.2 6379 demoted",
@@ -256,28 +271,20 @@ describe("self-fencing of an isolated master", () => {
   });
 
   it("demotes the held old master only under a new master whose own INFO reports role master (never into a replication cycle)", () => {
-    const d = newDriver(true, 2000);
-    const world = healthy();
-    cutOffAt5s(d, world);
-    run(d, 10_000, world);
-    expect(d.master().fence.fenced).to.equal(true);
     // The hellos name 10.0.0.2 master, but it has been re-pointed at 10.0.0.1 since.
-    world.peersUp = true;
-    world.peerMaster = { ip: "10.0.0.2", port: 6379, configEpoch: 1 };
-    world.newMasterRole = "slave";
-    const old = "slave:mymaster:10.0.0.1:6379";
-    const during = run(d, 16_000, world);
-    expect(during.lines).to.include("+switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379");
+    const { d, world, during } = fencedThenSwitched((w) => {
+      w.newMasterRole = "slave";
+    });
     expect(during.lines).to.include(
       "-role-change master mymaster 10.0.0.2 6379 new reported role is slave",
     );
     expect(during.commands.filter((c) => c.type === "replicaof")).to.deep.equal([]);
-    expect(pausesOf(during.commands, old).length).to.be.greaterThan(0);
+    expect(pausesOf(during.commands, OLD_MASTER).length).to.be.greaterThan(0);
     world.newMasterRole = "master";
     const after = run(d, 22_000, world);
     expect(after.commands.filter((c) => c.type === "replicaof")).to.deep.include({
       type: "replicaof",
-      link: old,
+      link: OLD_MASTER,
       target: { ip: "10.0.0.2", port: 6379 },
     });
   });

@@ -37,6 +37,17 @@ function withReplica(settings = {}): Driver {
   return connectWithReplica(d, RUN_M);
 }
 
+/** A peer's hello (epoch 1) moves the master to 10.0.0.2. */
+function helloSwitch(d: Driver): void {
+  d.step({
+    type: "hello-received",
+    via: M,
+    payload: hello(PEER_A, "10.0.1.1", 26379, 1, "mymaster", "10.0.0.2", 6379, 1),
+  });
+  expect(d.master().addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
+  d.take();
+}
+
 describe("info-refresh: facts", () => {
   it("discovers replicas listed by the master with +slave and a deferrable flush, once", () => {
     const d = new Driver();
@@ -215,13 +226,7 @@ describe("info-refresh: +convert-to-slave", () => {
     d.step(pong(M));
     const older = "c".repeat(40);
     d.step(info(M, withIds(masterInfo(RUN_M), OLD_ID, older)));
-    d.step({
-      type: "hello-received",
-      via: M,
-      payload: hello(PEER_A, "10.0.1.1", 26379, 1, "mymaster", "10.0.0.2", 6379, 1),
-    });
-    expect(d.master().addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
-    d.take();
+    helloSwitch(d);
     // A node on the history the old address was promoted from proves nothing about 10.0.0.2.
     d.step(info("slave:mymaster:10.0.0.3:6379", withIds(masterInfo(RUN_R), older)));
     expect(commandsOf(d.take(), "replicaof")).to.deep.equal([]);
@@ -240,13 +245,7 @@ describe("info-refresh: +convert-to-slave", () => {
     d.step(pong(M));
     d.step(info(M, masterInfo(RUN_M, [["10.0.0.2", 6379]])));
     d.now += 500;
-    d.step({
-      type: "hello-received",
-      via: M,
-      payload: hello(PEER_A, "10.0.1.1", 26379, 1, "mymaster", "10.0.0.2", 6379, 1),
-    });
-    expect(d.master().addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
-    d.take();
+    helloSwitch(d);
     // The switch closed the master's link; the new address is asked INFO as soon as it is
     // connected: the INFO of 500 ms ago was the old address's.
     for (const conn of ["cmd", "pubsub"] as const)
