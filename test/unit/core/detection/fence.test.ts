@@ -164,6 +164,16 @@ const healthy = (): World => ({
   newMasterRole: "master",
 });
 
+/** Cut off at 5 s with down-after 2000: fenced at 10 s. */
+function fencedAt10s(): { d: ReturnType<typeof newDriver>; world: World } {
+  const d = newDriver(true, 2000);
+  const world = healthy();
+  cutOffAt5s(d, world);
+  run(d, 10_000, world);
+  expect(d.master().fence.fenced).to.equal(true);
+  return { d, world };
+}
+
 const OLD_MASTER = "slave:mymaster:10.0.0.1:6379";
 
 /**
@@ -175,11 +185,7 @@ function fencedThenSwitched(adjust: (world: World) => void): {
   world: World;
   during: ReturnType<typeof run>;
 } {
-  const d = newDriver(true, 2000);
-  const world = healthy();
-  cutOffAt5s(d, world);
-  run(d, 10_000, world);
-  expect(d.master().fence.fenced).to.equal(true);
+  const { d, world } = fencedAt10s();
   world.peersUp = true;
   world.peerMaster = { ip: "10.0.0.2", port: 6379, configEpoch: 1 };
   adjust(world);
@@ -237,11 +243,7 @@ describe("self-fencing of an isolated master", () => {
   });
 
   it("lifts the fence only after a majority of the peers sent a hello since the heal", () => {
-    const d = newDriver(true, 2000);
-    const world = healthy();
-    cutOffAt5s(d, world);
-    run(d, 10_000, world);
-    expect(d.master().fence.fenced).to.equal(true);
+    const { d, world } = fencedAt10s();
     world.peersUp = true;
     const { commands, lines, at } = run(d, 16_000, world);
     const unpause = commands.filter((c) => c.type === "client-unpause");
