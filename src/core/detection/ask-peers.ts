@@ -175,7 +175,7 @@ export function serveIsMasterDownRequest(
   const master = findMasterByAddr(ctx, request.ip, request.port);
   const down = master !== null && master.flags.has("s_down") && !ctx.state.tilt;
   // Vigil: a sentinel asks only while it sees the master SDOWN, so this request is news for our
-  // own ODOWN count: the asker counts as "down" for an ask period (down-detection.ts:
+  // own ODOWN count: the asker counts as "down" for an ask period (records/peer-opinion.ts:
   // peerSaysDown), and the peers that answered "not down" are asked again
   // (docs/COMPATIBILITY.md, ODOWN). The shell is asked for a tick at once.
   const asker = master === null ? null : askingPeer(master, request.runId, request.asker);
