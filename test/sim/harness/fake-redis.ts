@@ -8,6 +8,8 @@
  * upstream is reachable copies the upstream's previous offset (one step of lag, sometimes more),
  * after an initial sync. A crashed upstream that is still reachable resets the link at once (RST);
  * an unreachable or paused one is noticed only after repl-timeout (60 s), as in Redis.
+ * Replication ids (master_replid, master_replid2, second_repl_offset) follow redis-server 7.0.15:
+ * replication-ids.ts.
  * PUBLISH is propagated to replicas (Redis replicates PUBLISH outside cluster mode).
  */
 import type { Addr } from "../../../src/core/basics/addr.js";
@@ -15,11 +17,12 @@ import { addrEquals } from "../../../src/core/basics/addr.js";
 import type { Connection, Request, Response, ServerEnd } from "./connection.js";
 import type { FakeNetwork } from "./fake-network.js";
 import type { Prng } from "./prng.js";
+import type { ReplIds } from "./replication-ids.js";
+import { shiftIds, syncIds, ZERO_ID } from "./replication-ids.js";
 import type { VirtualClock } from "./virtual-clock.js";
 
 const REPL_TICK = 100;
 const REPL_TIMEOUT = 60_000;
-const ZERO_ID = "0".repeat(40);
 
 export interface FakeRedisOptions {
   readonly name: string;
@@ -43,7 +46,7 @@ export interface RedisEnv {
   readonly note: (node: FakeRedis, text: string) => void;
 }
 
-export class FakeRedis implements ServerEnd {
+export class FakeRedis implements ServerEnd, ReplIds {
   readonly name: string;
   readonly host: string;
   readonly port: number;
@@ -58,6 +61,8 @@ export class FakeRedis implements ServerEnd {
   savedMasterAddr: Addr | null;
   replId: string;
   replId2 = ZERO_ID;
+  /** second_repl_offset: the first offset outside replId2's history, -1 without one. */
+  secondOffset = -1;
   offset = 0;
   private previousOffset = 0;
   priority: number;
@@ -201,8 +206,7 @@ export class FakeRedis implements ServerEnd {
       if (this.role === "master") return;
       this.role = "master";
       this.masterAddr = null;
-      this.replId2 = this.replId;
-      this.replId = this.env.random.hexId();
+      shiftIds(this, this.env.random.hexId());
       this.linkUp = false;
       this.promotions++;
       this.env.note(this, "role master (SLAVEOF NO ONE)");
@@ -311,12 +315,13 @@ export class FakeRedis implements ServerEnd {
         if (now >= this.syncDoneAt) {
           this.linkUp = true;
           this.syncDoneAt = 0;
-          this.replId = upstream.replId;
-          this.offset = Math.max(this.offset, upstream.previousOffset);
+          if (syncIds(this, upstream, upstream.previousOffset))
+            this.offset = Math.max(this.offset, upstream.previousOffset);
         }
       } else {
-        // A linked replica is on its upstream's history (a replica started in sync too).
-        this.replId = upstream.replId;
+        // The upstream changed id (promoted, or resynced itself): Redis drops its replicas, which
+        // sync again at once. A replica started in sync takes its upstream's id here.
+        if (this.replId !== upstream.replId) syncIds(this, upstream, upstream.previousOffset);
         if (this.env.random.chance(0.8)) {
           this.offset = Math.max(this.offset, upstream.previousOffset);
         }
@@ -381,6 +386,9 @@ export class FakeRedis implements ServerEnd {
     this.runId = this.env.random.hexId();
     this.masterAddr = this.savedMasterAddr;
     this.role = this.masterAddr === null ? "master" : "slave";
+    // Its data is back (an RDB): a replica resumes its id and offset for a PSYNC, a master starts
+    // a new history with the loaded one as replId2 (loadDataFromDisk).
+    if (this.role === "master") shiftIds(this, this.env.random.hexId());
     this.linkUp = false;
     this.linkDownSince = 0;
     this.loadingUntil = now + this.loadingTime;
@@ -452,7 +460,7 @@ export class FakeRedis implements ServerEnd {
       `master_replid:${this.replId}`,
       `master_replid2:${this.replId2}`,
       `master_repl_offset:${this.offset}`,
-      `second_repl_offset:${this.replId2 === ZERO_ID ? -1 : this.offset}`,
+      `second_repl_offset:${this.secondOffset}`,
       "repl_backlog_active:1",
       "repl_backlog_size:1048576",
     );
