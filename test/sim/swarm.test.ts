@@ -55,7 +55,7 @@ describe("sim swarm", function () {
     const seconds = wallMs / 1000;
     console.log(
       `      swarm: ${results.length} seeds in ${seconds.toFixed(1)} s (${(results.length / seconds).toFixed(1)} seeds/s), ` +
-        `${failed.length} failed, ${tolerated.length} with the tolerated mixed-epoch tally quirk; ` +
+        `${failed.length} failed, ${tolerated.length} with a tolerated quirk (mixed-epoch tally, epoch reused by SENTINEL FAILOVER); ` +
         `${early} +convert-to-slave before Redis's wait in ${earlyRuns} runs`,
     );
     expect(results.length).to.equal(budget);

@@ -11,7 +11,13 @@
  * 4. currentEpoch and every configEpoch never decrease within a process; a restart never comes
  *    back below what was persisted.
  * 5. Every event name is a SentinelEventType.
- * Liveness (`convergence`) is a predicate evaluated after the faults stop.
+ * Liveness (`convergence`) is a predicate evaluated after the faults stop. One split it accepts,
+ * because redis-sentinel keeps it too (docs/COMPATIBILITY.md, "SENTINEL FAILOVER can reuse an
+ * epoch"): a SENTINEL FAILOVER at a sentinel that never heard of epoch E fails over in E again;
+ * when its promotion differs from the other one of E, each configuration stays with the
+ * sentinels that hold it, as a hello replaces only an older config epoch. Such a group converges
+ * when every live sentinel reports E and one of exactly those two nodes, and the nodes follow one
+ * of them (`collisions`; recorded in `quirks`).
  */
 import { addrEquals, addrKey } from "../../../src/core/basics/addr.js";
 import type { Addr } from "../../../src/core/basics/addr.js";
@@ -54,8 +60,12 @@ export interface CheckerOptions {
 
 export class Checker {
   readonly strict: boolean;
-  /** Tolerated double elections caused by the mixed-epoch tally (see CheckerOptions). */
+  /** Tolerated double elections caused by the mixed-epoch tally (see CheckerOptions), and epochs
+   *  a forced failover reused with another promotion (`collisions`). */
   readonly quirks: string[] = [];
+  /** `${master}|${epoch}` → the nodes (`ip:port`) promoted in that epoch, when a forced failover
+   *  made them two or more. */
+  readonly collisions = new Map<string, Set<string>>();
   /** `${master}|${epoch}` of elections whose tally mixed two epochs. */
   private readonly mixed = new Set<string>();
   /** `${voter}|${master}|${epoch}` → leader run id. */
@@ -261,6 +271,16 @@ export class Checker {
       );
     }
     if (previous === undefined) this.promotions.set(key, { sentinel: id, target });
+    else if (previous.target !== target) {
+      // Only with a forced failover in this epoch (above): SENTINEL FAILOVER reused the epoch.
+      const targets = this.collisions.get(key) ?? new Set([previous.target]);
+      if (!targets.has(target)) {
+        this.quirks.push(
+          `${sentinel.name}: promoted ${target} for ${master.name} in epoch ${master.failoverEpoch}, where ${previous.sentinel} promoted ${previous.target} (a forced failover reused the epoch)`,
+        );
+      }
+      this.collisions.set(key, targets.add(target));
+    }
   }
 
   private checkEpochs(sentinel: SimSentinel): void {
@@ -308,27 +328,45 @@ function replicaLinkMaster(link: string): string | null {
  * Liveness for one master group: every live sentinel reports the same address and config epoch
  * with no failover running, the node there is up and the only master of the group, and every live
  * replica of the group follows it with its link up. Returns null when converged, else the reason.
+ * With `collisions` (Checker.collisions), sentinels split between the two nodes promoted in one
+ * reused epoch are accepted when the nodes converged on one of them (the header comment).
  */
 export function convergence(
   masterName: string,
   sentinels: readonly SimSentinel[],
   group: readonly FakeRedis[],
+  collisions: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): string | null {
-  let addr: Addr | null = null;
-  let epoch: Epoch | null = null;
+  const views: { name: string; addr: Addr; epoch: Epoch }[] = [];
   for (const s of sentinels) {
     if (!s.up || s.paused || s.state === null) continue;
     const m = s.state.masters.get(masterName);
     if (m === undefined) return `${s.name} does not monitor ${masterName}`;
     if (m.failoverState !== "none") return `${s.name} is in failover state ${m.failoverState}`;
-    if (addr === null) {
-      addr = m.addr;
-      epoch = m.configEpoch;
-    } else if (!addrEquals(addr, m.addr) || epoch !== m.configEpoch) {
-      return `${s.name} reports ${addrKey(m.addr)} epoch ${m.configEpoch}, others ${addrKey(addr)} epoch ${epoch}`;
-    }
+    views.push({ name: s.name, addr: m.addr, epoch: m.configEpoch });
   }
-  if (addr === null) return "no live sentinel";
+  const first = views[0];
+  if (first === undefined) return "no live sentinel";
+  const other = views.find((v) => !addrEquals(v.addr, first.addr) || v.epoch !== first.epoch);
+  if (other === undefined) return nodesFollow(masterName, group, first.addr);
+  const split = `${other.name} reports ${addrKey(other.addr)} epoch ${other.epoch}, others ${addrKey(first.addr)} epoch ${first.epoch}`;
+  const promoted = collisions.get(`${masterName}|${first.epoch}`);
+  const addrs = new Set(views.map((v) => addrKey(v.addr)));
+  const reused =
+    promoted !== undefined &&
+    addrs.size === 2 &&
+    views.every((v) => v.epoch === first.epoch && promoted.has(addrKey(v.addr)));
+  if (!reused) return split;
+  const reasons = [...addrs].map((key) => {
+    const addr = views.find((v) => addrKey(v.addr) === key)?.addr ?? first.addr;
+    return nodesFollow(masterName, group, addr);
+  });
+  if (reasons.includes(null)) return null;
+  return `${split} (an epoch reused by a forced failover), and no node converged: ${reasons.join("; ")}`;
+}
+
+/** The node at `addr` is up and the group's only master, every live replica follows it. */
+function nodesFollow(masterName: string, group: readonly FakeRedis[], addr: Addr): string | null {
   const master = group.find((n) => addrEquals(n.addr, addr));
   if (master === undefined)
     return `reported master ${addrKey(addr)} is not a node of ${masterName}`;

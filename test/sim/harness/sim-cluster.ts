@@ -324,7 +324,7 @@ export class SimCluster implements SimObserver {
   }
 
   convergence(master: string): string | null {
-    return convergence(master, this.sentinels, this.group(master));
+    return convergence(master, this.sentinels, this.group(master), this.checker?.collisions);
   }
 
   convergedAll(): string | null {

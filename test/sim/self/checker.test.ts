@@ -1,9 +1,12 @@
 // Proves the safety checker catches each violation it exists for (double votes on the wire or in
 // events, two leaders in one epoch, an election without votes, a promotion without election, epochs
-// going down, a restart forgetting a vote) and stays quiet on a legal history.
+// going down, a restart forgetting a vote) and stays quiet on a legal history; and that liveness
+// accepts a split of sentinels at one config epoch only between the two promotions of an epoch a
+// forced failover reused, with the nodes following one of them.
 import { expect } from "chai";
-import { Checker, SafetyViolation } from "../harness/checker.js";
+import { Checker, convergence, SafetyViolation } from "../harness/checker.js";
 import { FakeNetwork } from "../harness/fake-network.js";
+import { FakeRedis } from "../harness/fake-redis.js";
 import { Prng } from "../harness/prng.js";
 import type { SentVote, SimObserver } from "../harness/sim-sentinel.js";
 import { SimSentinel } from "../harness/sim-sentinel.js";
@@ -194,5 +197,71 @@ describe("sim checker", () => {
     expect(() => {
       checker.onLifecycle(s);
     }).to.throw(SafetyViolation, /had voted in epoch 6/);
+  });
+
+  it("records the second node promoted in an epoch a forced failover reused", () => {
+    const checker = new Checker();
+    const s1 = sentinel("s1", A);
+    const s2 = sentinel("s2", B);
+    for (const x of [s1, s2]) {
+      const m = x.core().state.masters.get("mymaster")!;
+      m.failoverEpoch = 1n;
+      m.flags.add("force_failover");
+    }
+    const elected = event("+elected-leader", "master mymaster 10.0.1.1 6379");
+    const promoted = (ip: string) =>
+      event("+promoted-slave", `slave ${ip}:6379 ${ip} 6379 @ mymaster 10.0.1.1 6379`);
+    checker.onStep(s1.s, [], ready({ events: [elected, promoted("10.0.1.2")] }), []);
+    expect(checker.collisions.size).to.equal(0);
+    checker.onStep(s2.s, [], ready({ events: [elected, promoted("10.0.1.3")] }), []);
+    expect([...(checker.collisions.get("mymaster|1") ?? [])]).to.deep.equal([
+      "10.0.1.2:6379",
+      "10.0.1.3:6379",
+    ]);
+    expect(checker.quirks).to.have.length(1);
+  });
+
+  it("accepts sentinels split at one epoch only between its reused promotions, the nodes on one", () => {
+    const clock = new VirtualClock();
+    const random = new Prng(2);
+    const nodes: FakeRedis[] = [];
+    const env = {
+      clock,
+      network: new FakeNetwork(clock, random.fork("net")),
+      lookup: (addr: { ip: string; port: number }) =>
+        nodes.find((n) => n.host === addr.ip && n.port === addr.port) ?? null,
+      note: () => undefined,
+    };
+    const node = (i: number, replicaOf: FakeRedis | null): FakeRedis =>
+      new FakeRedis(
+        { ...env, random: random.fork(`r${i}`) },
+        {
+          name: `r1.${i}`,
+          host: `10.0.1.${i + 1}`,
+          port: 6379,
+          replicaOf: replicaOf?.addr ?? null,
+        },
+      );
+    const r1 = node(1, null);
+    nodes.push(node(0, r1), r1, node(2, r1));
+    for (const n of nodes) n.peers = () => nodes;
+    clock.runUntil(3000);
+    const views = [sentinel("s1", A), sentinel("s2", B), sentinel("s3", C)];
+    views.forEach((x, i) => {
+      const m = x.core().state.masters.get("mymaster")!;
+      m.addr = { ip: i === 1 ? "10.0.1.3" : "10.0.1.2", port: 6379 };
+      m.configEpoch = 1n;
+    });
+    const sentinels = views.map((x) => x.s);
+    const reused = new Map([["mymaster|1", new Set(["10.0.1.2:6379", "10.0.1.3:6379"])]]);
+    const split = "s2 reports 10.0.1.3:6379 epoch 1, others 10.0.1.2:6379 epoch 1";
+    expect(convergence("mymaster", sentinels, nodes)).to.equal(split);
+    expect(convergence("mymaster", sentinels, nodes, reused)).to.equal(null);
+    const otherEpoch = new Map([["mymaster|2", reused.get("mymaster|1")!]]);
+    expect(convergence("mymaster", sentinels, nodes, otherEpoch)).to.equal(split);
+    const otherNodes = new Map([["mymaster|1", new Set(["10.0.1.2:6379", "10.0.1.1:6379"])]]);
+    expect(convergence("mymaster", sentinels, nodes, otherNodes)).to.equal(split);
+    nodes[2]!.slaveOf(null);
+    expect(convergence("mymaster", sentinels, nodes, reused)).to.match(/no node converged/);
   });
 });
