@@ -220,16 +220,26 @@ function adoptMasterConfig(
 ): void {
   const newAddr = { ip: hello.masterIp, port: hello.masterPort };
   const same = newAddr.port === master.addr.port && hostMatches(ctx, master.addr, newAddr.ip);
+  // Vigil: past our promotion we advertise the promoted replica (currentMasterAddress), and a
+  // newer configuration back at the record's old address supersedes our failover too. sentinel.c
+  // compares with the old address only: it takes the newer epoch, then switches to its own
+  // promoted replica at the failover's end under that epoch, a split no hello heals
+  // (docs/COMPATIBILITY.md, "A newer configuration ends our failover").
+  const advertised = currentMasterAddress(master);
+  const stillOurs =
+    advertised === master.addr ||
+    (newAddr.port === advertised.port && hostMatches(ctx, advertised, newAddr.ip));
   // Our master's name not looked up yet: the next hello carries the same configuration.
-  if (same === null) return;
+  if (same === null || stillOurs === null) return;
   master.configEpoch = hello.masterConfigEpoch;
-  if (same) return;
+  if (same && stillOurs) return;
   ctx.out.event("+config-update-from", instanceText(ctx.state, peer, master), master.name);
   // The new address as the hello gave it, the old one as we announce it (sentinel.c).
-  const from = announceHost(ctx.state, master.addr);
+  const oldAddr = same ? advertised : master.addr;
+  const from = announceHost(ctx.state, oldAddr);
   ctx.out.event(
     "+switch-master",
-    `${master.name} ${from} ${master.addr.port} ${newAddr.ip} ${newAddr.port}`,
+    `${master.name} ${from} ${oldAddr.port} ${newAddr.ip} ${newAddr.port}`,
     master.name,
   );
   // createSentinelAddr: a name that does not resolve leaves the master where it was.
@@ -240,7 +250,6 @@ function adoptMasterConfig(
   ) {
     return;
   }
-  const oldAddr = master.addr;
   resetMasterAndChangeAddress(ctx, master, newAddr, "soon");
   queueClientReconfigScript(ctx, master, "observer", oldAddr, master.addr);
 }

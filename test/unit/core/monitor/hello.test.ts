@@ -211,6 +211,49 @@ describe("hello: epochs", () => {
     expect(d.master().sentinels.has(PEER_A)).to.equal(true);
   });
 
+  /** Our failover of 10.0.0.1 in epoch 1 promoted 10.0.0.2 and is reconfiguring 10.0.0.3. */
+  function leadingPastPromotion(): Driver {
+    const d = new Driver(
+      sentinelConfig(
+        [masterConfig("mymaster", "10.0.0.1", 6379, { knownReplicas: twoReplicas() })],
+        {
+          currentEpoch: 1n,
+        },
+      ),
+    );
+    d.take();
+    receive(d, hello(PEER_A, "10.0.1.1", 26379, 1));
+    const m = d.master();
+    m.flags.add("failover_in_progress");
+    m.failoverState = "reconf_slaves";
+    m.failoverEpoch = 1n;
+    m.configEpoch = 1n;
+    m.promotedReplica = "10.0.0.2:6379";
+    m.replicas.get("10.0.0.2:6379")?.flags.add("promoted");
+    return d;
+  }
+
+  it("ends our failover past its promotion when a newer configuration names the old master", () => {
+    // sentinel.c takes the epoch silently (same address as the record) and then switches to its
+    // promoted replica under it: the swarm's seeds 2011 and 2644 (fence on) split for good.
+    const d = leadingPastPromotion();
+    const ready = receive(d, hello(PEER_A, "10.0.1.1", 26379, 2, "mymaster", "10.0.0.1", 6379, 2));
+    expect(eventLines(ready)).to.deep.equal([
+      "+new-epoch 2",
+      `+config-update-from sentinel ${PEER_A} 10.0.1.1 26379 @ mymaster 10.0.0.1 6379`,
+      "+switch-master mymaster 10.0.0.2 6379 10.0.0.1 6379",
+      "+slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
+      "+slave slave 10.0.0.3:6379 10.0.0.3 6379 @ mymaster 10.0.0.1 6379",
+    ]);
+    const m = d.master();
+    expect([m.failoverState, m.flags.has("failover_in_progress"), m.configEpoch]).to.deep.equal([
+      "none",
+      false,
+      2n,
+    ]);
+    expect(m.addr).to.deep.equal({ ip: "10.0.0.1", port: 6379 });
+  });
+
   it("publishes an observer switch without waiting for its save, written soon after", () => {
     // Already in the epoch (it voted in it): nothing in the step needs the new address on disk.
     const d = new Driver(
