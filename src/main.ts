@@ -14,6 +14,7 @@ import type { LoadedConfig } from "./config/types.js";
 import { ConfigError } from "./errors.js";
 import { REDIS_VERSION, configErrorReport } from "./shell/config-report.js";
 import { tuneHeap } from "./shell/heap-tuning.js";
+import { holdCompilers } from "./shell/compiler-hold.js";
 
 function packageVersion(): string {
   try {
@@ -70,6 +71,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   // Before the config and the daemon's modules load: their compilation is the first burst.
   const heap = tuneHeap();
+  const compilers = holdCompilers();
   const loaded = await load(command.configFile, command.overrides);
   if (loaded === null) {
     process.exitCode = 1;
@@ -102,6 +104,7 @@ async function main(argv: readonly string[]): Promise<void> {
     daemon.reloadTls();
   });
   heap.adapt();
+  compilers.releaseWhenBusy();
   if (daemonized) reportServing();
 }
 

@@ -7,7 +7,6 @@
  * start). The config is loaded and checked in the launcher first, so a bad file is still reported
  * on the terminal with exit 1, as with Redis (which loads the config before it forks).
  */
-import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 
 /** Set in the daemon's environment: the process that must serve, not fork again. */
@@ -36,11 +35,14 @@ export function takeDaemonChildMark(): boolean {
 /** Starts the daemon and resolves with the launcher's exit code. */
 export function launchDaemon(entry: string, argv: readonly string[]): Promise<number> {
   const devNull = openSync("/dev/null", "r+");
-  const child = spawn(process.execPath, [...process.execArgv, entry, ...argv], {
-    detached: true,
-    stdio: [devNull, devNull, devNull, "ipc"],
-    env: { ...process.env, [DAEMON_ENV]: "1" },
-  });
+  // node:child_process is loaded only by the parent of a daemon, not by every start.
+  const child = process
+    .getBuiltinModule("node:child_process")
+    .spawn(process.execPath, [...process.execArgv, entry, ...argv], {
+      detached: true,
+      stdio: [devNull, devNull, devNull, "ipc"],
+      env: { ...process.env, [DAEMON_ENV]: "1" },
+    });
   closeSync(devNull);
   return new Promise((resolve) => {
     const done = (code: number): void => {

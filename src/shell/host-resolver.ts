@@ -4,7 +4,6 @@
  * sentinel.c calls getaddrinfo inline. The first address wins, whatever its family, as in
  * anet.c: anetResolve. A failure is logged as Redis logs it and answered as `ip: null`.
  */
-import { lookup } from "node:dns/promises";
 import type { Input, SentinelConfig } from "../core/index.js";
 import { isIpLiteral } from "../core/index.js";
 import type { Logger } from "./logger.js";
@@ -15,7 +14,9 @@ const STARTUP_LOOKUP_TIMEOUT_MS = 5_000;
 
 export type LookupFn = (host: string) => Promise<string>;
 
-const systemLookup: LookupFn = async (host) => (await lookup(host, { family: 0 })).address;
+// node:dns is loaded at the first lookup: a config of IP addresses never loads it.
+const systemLookup: LookupFn = async (host) =>
+  (await process.getBuiltinModule("node:dns/promises").lookup(host, { family: 0 })).address;
 
 export class HostResolver {
   private readonly logger: Logger;

@@ -19,7 +19,7 @@
  * next call; `close()` is silent; any other end of the connection calls onClosed once.
  */
 import net from "node:net";
-import tls from "node:tls";
+import type tls from "node:tls";
 import type { ReplyValue } from "../protocol/resp-reply-parser.js";
 import { ReplyError, RespReplyParser } from "../protocol/resp-reply-parser.js";
 import type {
@@ -131,7 +131,8 @@ function connectTls(
     checkServerIdentity: () => undefined,
     onread,
   };
-  const socket = tls.connect(options);
+  // node:tls is loaded at the first TLS link: a sentinel without TLS never loads it.
+  const socket = process.getBuiltinModule("node:tls").connect(options);
   socket.setNoDelay(true);
   socket.setKeepAlive(true, KEEPALIVE_MS);
   return socket;

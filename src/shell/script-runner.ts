@@ -21,7 +21,6 @@
  * requests that long, so two other candidates could stand meanwhile and split the vote (3 of 30
  * runs of the scripts e2e test). sentinel.c too starts scripts from its timer, not at the event.
  */
-import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { constants as osConstants } from "node:os";
 import type { SentinelEvent, SentinelEventType, Timing } from "../core/index.js";
@@ -165,7 +164,8 @@ export class ScriptRunner {
     job.retryNum++;
     this.running++;
     const [path, ...args] = job.argv;
-    const child = spawn(path, args, {
+    // node:child_process is loaded at the first script run, not by every start.
+    const child = process.getBuiltinModule("node:child_process").spawn(path, args, {
       shell: false,
       stdio: "ignore",
       detached: false,

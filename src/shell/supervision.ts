@@ -10,7 +10,6 @@
  * - upstart (or auto with UPSTART_JOB set): SIGSTOP to itself once, as Redis does.
  * The log lines are Redis's.
  */
-import { spawn } from "node:child_process";
 import type { Supervised } from "../config/types.js";
 import type { Logger } from "./logger.js";
 import { logAt } from "./logger.js";
@@ -22,10 +21,12 @@ const NOTIFY_TIMEOUT_MS = 5_000;
 
 export const runSystemdNotify: NotifyRunner = (assignment, env) =>
   new Promise((resolve) => {
-    const child = spawn("systemd-notify", [assignment], {
-      env,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child = process
+      .getBuiltinModule("node:child_process")
+      .spawn("systemd-notify", [assignment], {
+        env,
+        stdio: ["ignore", "ignore", "pipe"],
+      });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8");

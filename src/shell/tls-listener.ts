@@ -7,7 +7,7 @@
  * connections keep theirs.
  */
 import type { Socket } from "node:net";
-import tls from "node:tls";
+import type tls from "node:tls";
 import type { TlsContexts } from "./tls-context.js";
 
 export type TlsServer = tls.Server;
@@ -37,9 +37,10 @@ export function createTlsListener(
   onConnection: (socket: Socket) => void,
   warn: (message: string) => void,
 ): TlsServer {
-  const server = tls.createServer(
-    { ...serverOptions(contexts), noDelay: true },
-    (socket: tls.TLSSocket) => {
+  // node:tls is loaded by the first TLS use, not at every start (as in tls-context.ts).
+  const server = process
+    .getBuiltinModule("node:tls")
+    .createServer({ ...serverOptions(contexts), noDelay: true }, (socket: tls.TLSSocket) => {
       // `optional`: no certificate is fine, an invalid one is not.
       if (contexts.authClients === "optional" && !socket.authorized) {
         const peer = socket.getPeerCertificate();
@@ -51,8 +52,7 @@ export function createTlsListener(
         }
       }
       onConnection(socket);
-    },
-  );
+    });
   server.on("tlsClientError", (err: Error) => {
     warn(`Error accepting a client connection: ${shortReason(err.message)}`);
   });
