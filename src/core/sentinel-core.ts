@@ -40,6 +40,7 @@ import {
   fewRecords,
   isQuiet,
   refreshGates,
+  refreshGroups,
   setQuiet,
   wakeAfterInput,
 } from "./gate/quiet-gate.js";
@@ -322,15 +323,15 @@ export class SentinelCore {
     const notable = out.notableWriteCount;
     if (input.type === "tick") out.ticked(now);
     const clock = this.#state.gateClock;
+    // Every record was quiet after the last tick and every gate is still current.
+    const idle = this.#idleClock === clock && this.#idleUntil !== 0;
     const idleUntil = dispatch(this.#context(now), input, this.#quietGate);
-    wakeAfterInput(
-      this.#state,
-      input,
-      out.writeCount !== written,
-      out.notableWriteCount !== notable,
-    );
+    const wroteAny = out.writeCount !== written;
+    wakeAfterInput(this.#state, input, wroteAny, out.notableWriteCount !== notable);
     if (input.type === "ping-reply" || input.type === "publish-reply") {
       this.#refreshAfterReply(now, input.link);
+    } else if (input.type === "info-reply" && idle && !wroteAny) {
+      this.#refreshAfterInfo(now, input.link);
     }
     if (input.type !== "tick") return;
     // A tick that voided gates (an event, a flush) leaves records it visited before stale.
@@ -352,6 +353,19 @@ export class SentinelCore {
     if (refreshGates(this.#context(now), link, this.#idleUntil)) {
       this.#idleUntil = earliestGateEnd(this.#state);
     }
+  }
+
+  /**
+   * An INFO reply that wrote nothing voided its groups' gates (quiet-gate.ts: wakeAfterInput),
+   * while the sentinel was idle: with few records, their gates are computed again at once
+   * (refreshGroups), and quietUntil with them, instead of at a tick that would find nothing to
+   * do. Not above SMALL_RECORDS, as #refreshAfterReply.
+   */
+  #refreshAfterInfo(now: number, link: LinkId): void {
+    if (this.#quietGate === "off" || !fewRecords(this.#state, SMALL_RECORDS)) return;
+    refreshGroups(this.#context(now), link);
+    this.#idleClock = this.#state.gateClock;
+    this.#idleUntil = earliestGateEnd(this.#state);
   }
 
   /**

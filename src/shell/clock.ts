@@ -7,8 +7,11 @@
  */
 import { performance } from "node:perf_hooks";
 
+/** Fixed for the process: read once, not through its getter at every `now`. */
+const TIME_ORIGIN = performance.timeOrigin;
+
 export function monotonicNow(): number {
-  return Math.floor(performance.timeOrigin + performance.now());
+  return Math.floor(TIME_ORIGIN + performance.now());
 }
 
 export function wallNow(): number {

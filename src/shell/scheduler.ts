@@ -75,9 +75,17 @@ export class Scheduler {
   private firedAt = 0;
   /** The regular delay drawn after it, ms. */
   private regularDelay = 0;
+  private readonly timers: NonNullable<SchedulerOptions["timers"]>;
+  private readonly lagNow: () => number;
+  /** The timer's callback, one for every timer armed. */
+  private readonly onTimer = (): void => {
+    this.fire();
+  };
 
   constructor(options: SchedulerOptions) {
     this.options = options;
+    this.timers = options.timers ?? REAL_TIMERS;
+    this.lagNow = options.lagClock ?? (() => performance.now());
   }
 
   /** The current tick frequency (INFO `hz`). */
@@ -97,7 +105,7 @@ export class Scheduler {
 
   stop(): void {
     this.running = false;
-    if (this.timer !== null) (this.options.timers ?? REAL_TIMERS).clear(this.timer);
+    if (this.timer !== null) this.timers.clear(this.timer);
     this.timer = null;
   }
 
@@ -120,8 +128,7 @@ export class Scheduler {
     }
     // `now` is whole ms: a gate recomputed to the same time may read up to a ms apart.
     if (Math.abs(due - this.dueAt) < 2) return;
-    const timers = this.options.timers ?? REAL_TIMERS;
-    timers.clear(this.timer);
+    this.timers.clear(this.timer);
     // A regular time already past (a gate voided while the tick waited) is due now: the loop
     // was not late for it, and the lag histogram must not say so.
     const now = this.lagNow();
@@ -138,11 +145,8 @@ export class Scheduler {
   }
 
   private setTimer(dueAt: number, delay: number): void {
-    const timers = this.options.timers ?? REAL_TIMERS;
     this.dueAt = dueAt;
-    this.timer = timers.set(() => {
-      this.fire();
-    }, delay);
+    this.timer = this.timers.set(this.onTimer, delay);
   }
 
   private fire(): void {
@@ -153,9 +157,5 @@ export class Scheduler {
     const idleMs = Math.max(0, this.dueAt - (this.firedAt + this.regularDelay));
     this.options.onTick(this.options.monotonicNow(), this.options.wallNow(), idleMs);
     if (this.running) this.arm(firedAt);
-  }
-
-  private lagNow(): number {
-    return (this.options.lagClock ?? performance.now.bind(performance))();
   }
 }

@@ -20,7 +20,8 @@
  *   gate computed before them ends early, never late (with few records, a PING or PUBLISH reply
  *   computes its records' gates again: refreshGates);
  * - INFO and connection events: every record in the group of each master with a record on
- *   that link;
+ *   that link (with few records, an INFO that wrote nothing while every record was quiet
+ *   computes those gates again at once instead: refreshGroups);
  * - an input that produced any output (event, command, reply, flush), every other input
  *   (admin, a peer's vote request or answer), and a tick that produced more than commands (an
  *   event or a flush: SDOWN, TILT, a switch): every record.
@@ -71,6 +72,22 @@ export function refreshGates(ctx: CoreContext, link: LinkId, earliest: number): 
     if (before <= earliest) moved = true;
   }
   return moved;
+}
+
+/**
+ * After an INFO reply that wrote nothing (wakeAfterInput voided its groups): computes again the
+ * gates of every record in each group with a record on `link`. quietUntil reads the state only,
+ * so a gate computed from the state the reply left is as good as the one the next tick would
+ * compute after handling the group, which would find nothing to do: for an idle sentinel that
+ * tick was a wake-up per INFO for nothing (issue #18). The caller makes sure every other gate
+ * is current (SentinelCore: refreshAfterInfo).
+ */
+export function refreshGroups(ctx: CoreContext, link: LinkId): void {
+  for (const { master } of linkUsers(ctx.state, link)) {
+    setQuiet(ctx, master, master);
+    for (const replica of master.replicas.values()) setQuiet(ctx, replica, master);
+    for (const peer of master.sentinels.values()) setQuiet(ctx, peer, master);
+  }
 }
 
 /** Whether the state holds at most `limit` records (masters, replicas and peers). */

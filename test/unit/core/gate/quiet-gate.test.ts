@@ -1,12 +1,13 @@
 // Proves the tick's quiet gate (src/core/gate/quiet-gate.ts): a core that passes over quiet records
 // sends exactly what a core handling every record at every tick sends, in healthy traffic and
 // when the master stops answering; the gate does pass over most visits; it holds for no record
-// with something under way; INFO voids the gates of the group while a PONG does not; and the
+// with something under way; INFO voids the gates of the group while a PONG does not, and an idle
+// sentinel computes them again at once after an INFO that writes nothing; and the
 // simulation's check catches a gate that would skip real work.
 import { expect } from "chai";
 import { AssertionError } from "../../../../src/core/basics/assert.js";
 import { ReadyBuilder } from "../../../../src/core/model/context.js";
-import { isQuiet, quietUntil } from "../../../../src/core/gate/quiet-gate.js";
+import { isQuiet, quietUntil, wakeAfterInput } from "../../../../src/core/gate/quiet-gate.js";
 import type { QuietGateMode } from "../../../../src/core/gate/quiet-gate.js";
 import type { Ready } from "../../../../src/core/model/ready.js";
 import {
@@ -140,7 +141,16 @@ describe("quiet gate", () => {
     expect(until).to.equal(Math.min(master.quietUntil, replica.quietUntil));
     d.step(pong(R));
     expect(d.core.quietUntil()).to.equal(until);
-    d.step(info(M, masterInfo("1".repeat(40), [["10.0.0.2", 6380]])));
+    // An INFO that discovers a replica (+slave) voids every gate.
+    d.step(
+      info(
+        M,
+        masterInfo("1".repeat(40), [
+          ["10.0.0.2", 6380],
+          ["10.0.0.3", 6381],
+        ]),
+      ),
+    );
     expect(d.core.quietUntil()).to.equal(0);
     d.take();
     // The next tick handles the group again, and finds it quiet again.
@@ -207,6 +217,33 @@ describe("quiet gate", () => {
     expect(quietUntil(ctx, master, master)).to.equal(0);
   });
 
+  it("an INFO reply that writes nothing does not void an idle sentinel's gates (no tick for nothing)", () => {
+    const d = new Driver(sentinelConfig());
+    d.take();
+    healthy(d, 50);
+    for (let i = 0; i < 20 && d.core.quietUntil() <= d.now + 1; i++) healthy(d, 1);
+    expect(d.core.quietUntil()).to.be.above(d.now + 1);
+    const master = d.master();
+    const replica = master.replicas.get("10.0.0.2:6380")!;
+    d.now += 1;
+    for (const [link, text] of [
+      [M, masterInfo("1".repeat(40), [["10.0.0.2", 6380]])],
+      [R, replicaInfo("2".repeat(40), "10.0.0.1", 6379)],
+    ] as const) {
+      d.step(info(link, text));
+      expect(d.take().commands).to.deep.equal([]);
+      // The gates are computed again from the state the reply left, not voided.
+      const until = d.core.quietUntil();
+      expect(until).to.be.above(d.now);
+      expect(until).to.equal(Math.min(master.quietUntil, replica.quietUntil));
+      expect(isQuiet(d.state, master, master, d.now + 1)).to.equal(true);
+      expect(isQuiet(d.state, replica, master, d.now + 1)).to.equal(true);
+      // The INFO just answered counts from now: its record's gate ends no earlier.
+      const record = link === M ? master : replica;
+      expect(record.infoRefresh).to.equal(d.now);
+    }
+  });
+
   it("voids the group's gates on INFO, and keeps them on a PONG", () => {
     const d = new Driver(sentinelConfig());
     d.take();
@@ -219,7 +256,14 @@ describe("quiet gate", () => {
     expect(isQuiet(d.state, replica, master, at)).to.equal(true);
     d.step(pong(R));
     expect(isQuiet(d.state, replica, master, at)).to.equal(true);
-    d.step(info(M, masterInfo("1".repeat(40), [["10.0.0.2", 6380]])));
+    // The invalidation itself (what an INFO does above SMALL_RECORDS records, or while a
+    // record is not quiet; an idle small sentinel computes the gates again at once).
+    wakeAfterInput(
+      d.state,
+      info(M, masterInfo("1".repeat(40), [["10.0.0.2", 6380]])),
+      false,
+      false,
+    );
     expect(isQuiet(d.state, replica, master, at)).to.equal(false);
   });
 
