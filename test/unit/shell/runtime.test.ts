@@ -38,7 +38,7 @@ describe("runtime: persist before replies and commands", () => {
         ? {
             persist: PERSISTED,
             replies: [adminReply(input.requestId, true)],
-            commands: [{ type: "publish-hello", link: "master:m", payload: "hello" }],
+            commands: [{ type: "replicaof", link: "master:m", target: null }],
           }
         : {};
     let answered: CoreAnswer | null = null;
@@ -50,11 +50,11 @@ describe("runtime: persist before replies and commands", () => {
     h.store.complete();
     await pending;
     expect(answered).to.deep.equal(adminReply(1, true));
-    expect(h.order).to.deep.equal(["reply:1", "command:publish-hello"]);
+    expect(h.order).to.deep.equal(["reply:1", "command:replicaof"]);
     expect(h.store.saved).to.deep.equal([PERSISTED]);
   });
 
-  it("sends vote requests, PINGs and INFOs before the persist starts, the rest only after it", async () => {
+  it("sends vote requests, PINGs, INFOs, hellos and SLAVEOF <host> <port> before the persist starts, the rest only after it", async () => {
     const h = harness();
     const ask = askMasterDown("a".repeat(40));
     h.core.respond = (input) =>
@@ -63,12 +63,16 @@ describe("runtime: persist before replies and commands", () => {
             persist: PERSISTED,
             commands: [
               { type: "replicaof", link: "slave:r", target: null },
-              // Behind the SLAVEOF on its link: its reply must show the new role.
+              // Behind the SLAVEOF NO ONE on its link: its reply must show the new role.
               { type: "info", link: "slave:r" },
               { type: "publish-hello", link: "sentinel:b", payload: "hello" },
               ask,
+              { type: "replicaof", link: "slave:s", target: { ip: "127.0.0.1", port: 6380 } },
               { type: "info", link: "slave:s" },
               { type: "ping", link: "master:m" },
+              { type: "client-unpause", link: "master:m" },
+              // Behind the held CLIENT UNPAUSE on its link.
+              { type: "publish-hello", link: "master:m", payload: "hello" },
             ],
             events: [event("+try-failover", "master mymaster 127.0.0.1 6379", "mymaster")],
           }
@@ -77,16 +81,19 @@ describe("runtime: persist before replies and commands", () => {
     await settle();
     expect(h.store.inFlight).to.equal(true);
     expect(h.order, "our vote for ourselves is being written").to.deep.equal([
+      "command:publish-hello",
       "command:ask-master-down",
+      "command:replicaof",
       "command:info",
       "command:ping",
     ]);
     expect(h.published).to.deep.equal([]);
     h.store.complete();
     await h.runtime.idle();
-    expect(h.order.slice(3)).to.deep.equal([
+    expect(h.order.slice(5)).to.deep.equal([
       "command:replicaof",
       "command:info",
+      "command:client-unpause",
       "command:publish-hello",
     ]);
     expect(h.published.map(([channel]) => channel)).to.deep.equal(["+try-failover"]);
