@@ -5,6 +5,7 @@
 // pub/sub channel, then the core's notification jobs (batches: runtime-batches.test.ts).
 import { expect } from "chai";
 import type { CoreAnswer } from "../../../src/commands/host.js";
+import type { Command } from "../../../src/core/index.js";
 import { SAVE_FAILED_ERROR } from "../../../src/shell/runtime.js";
 import type { Harness } from "./runtime-fixture.js";
 import {
@@ -97,6 +98,48 @@ describe("runtime: persist before replies and commands", () => {
       "command:publish-hello",
     ]);
     expect(h.published.map(([channel]) => channel)).to.deep.equal(["+try-failover"]);
+  });
+
+  it("opens the connects of a Ready after its other commands, each link's commands in order", async () => {
+    const sent: string[] = [];
+    const h = harness(new FakeCore(), (c) => sent.push(`${c.type}:${"link" in c ? c.link : ""}`));
+    const connect = (link: string): Command => ({
+      type: "connect",
+      link,
+      conn: "cmd",
+      addr: { ip: "127.0.0.1", port: 6379 },
+      auth: null,
+      clientName: "sentinel-aaaaaaaa-cmd",
+      renamedCommands: {},
+      gen: 1,
+      connectTimeoutMs: 1000,
+    });
+    h.core.respond = (input) =>
+      input.type === "tick"
+        ? {
+            commands: [
+              connect("master:m"),
+              askMasterDown("a".repeat(40)),
+              { type: "info", link: "slave:r" },
+              connect("slave:s"),
+              { type: "ping", link: "sentinel:b" },
+              // Its connect opens first.
+              { type: "forget", link: "slave:s" },
+              { type: "info", link: "slave:t" },
+            ],
+          }
+        : {};
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await h.runtime.idle();
+    expect(sent).to.deep.equal([
+      "ask-master-down:sentinel:b",
+      "info:slave:r",
+      "ping:sentinel:b",
+      "connect:master:m",
+      "connect:slave:s",
+      "forget:slave:s",
+      "info:slave:t",
+    ]);
   });
 
   it("keeps inputs that arrive during the persist queued until it completes", async () => {
