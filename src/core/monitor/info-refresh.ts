@@ -210,10 +210,12 @@ function maybeConvertToSlave(ctx: CoreContext, master: MasterState, replica: Rep
  * before the leader's fsync"). The next tick finds them sent.
  */
 function announcePromotion(ctx: CoreContext, master: MasterState): void {
+  // The peers first: their hello is the one path to them the SLAVEOF NO ONE just sent cannot
+  // cut (its CLIENT KILL closed their connections to the promoted replica).
+  for (const peer of master.sentinels.values()) sendPeriodicCommands(ctx, peer, master);
   reconfNextReplica(ctx, master);
   sendPeriodicCommands(ctx, master, master);
   for (const replica of master.replicas.values()) sendPeriodicCommands(ctx, replica, master);
-  for (const peer of master.sentinels.values()) sendPeriodicCommands(ctx, peer, master);
 }
 
 /** `+convert-to-slave`: the reconfiguration towards the master. */
