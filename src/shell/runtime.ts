@@ -7,7 +7,8 @@
  *
  * the vote requests, PINGs, INFOs, hellos and SLAVEOF <host> <port> among the commands (core
  * `commandsBeforePersist`) sent before the persist starts, and the connects after the other
- * commands (each link's in order),
+ * commands (each link's in order); the commands are written to the sockets before the events
+ * are logged and published,
  *
  * then follows the core's `wakeAt` (wake-plan.ts): a tick at once, or a timer.
  *
@@ -74,7 +75,11 @@ export interface PersistStore {
 export interface RuntimeOptions {
   readonly core: CoreDriver;
   readonly store: PersistStore;
-  readonly commands: { execute(command: Command): void };
+  /**
+   * `flush`, when given, writes the commands given so far to the sockets (resp-link.ts:
+   * flushLinkWrites); called once a Ready's commands are given, before its events.
+   */
+  readonly commands: { execute(command: Command): void; flush?(): void };
   readonly scripts: { enqueue(path: string, args: readonly string[]): void };
   /** Delivers an event to local subscribers of the channel named after it. */
   readonly publish: (channel: string, message: string) => void;
@@ -223,6 +228,7 @@ export class Runtime {
           // SIMULATE-FAILURE exits after the persist with nothing sent.
           const early = ready.exitCode === null ? commandsBeforePersist(ready.commands) : NONE;
           for (const command of early) this.options.commands.execute(command);
+          this.options.commands.flush?.();
           void this.persistThenRun(ready.persist, ready, batch, early);
           return;
         }
@@ -375,6 +381,8 @@ export class Runtime {
     for (const reply of ready.replies) this.answer(reply, persisted);
     this.answerForgotten(batch);
     this.sendCommands(ready.commands, early);
+    // The writes before the log lines and the publishes to clients, which nothing waits for.
+    this.options.commands.flush?.();
     this.emitEventsAndLogs(ready);
     this.enqueueAll(ready.notifications);
     this.enqueueAll(ready.scripts);

@@ -142,6 +142,27 @@ describe("runtime: persist before replies and commands", () => {
     ]);
   });
 
+  it("writes a Ready's commands to the sockets before it logs and publishes its events", async () => {
+    const seen: string[] = [];
+    const h: Harness = harness(
+      new FakeCore(),
+      (c) => seen.push(c.type),
+      () => 1000,
+      () => seen.push(`flush (${h.published.length} published)`),
+    );
+    h.core.respond = (input) =>
+      input.type === "tick"
+        ? {
+            commands: [askMasterDown("*"), { type: "info", link: "slave:r" }],
+            events: [event("+sdown", "master mymaster 127.0.0.1 6379", "mymaster")],
+          }
+        : {};
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await h.runtime.idle();
+    expect(seen).to.deep.equal(["ask-master-down", "info", "flush (0 published)"]);
+    expect(h.published.map(([channel]) => channel)).to.deep.equal(["+sdown"]);
+  });
+
   it("keeps inputs that arrive during the persist queued until it completes", async () => {
     const h = harness();
     h.core.respond = (input) => (input.type === "tick" ? { persist: PERSISTED } : {});
