@@ -15,6 +15,7 @@ import { EventLoopLag } from "./event-loop-lag.js";
 import type { HostResolver } from "./host-resolver.js";
 import type { Telemetry } from "./http/telemetry.js";
 import { LinkManager } from "./link-manager.js";
+import { flushLinkWrites } from "./resp-link.js";
 import type { Logger } from "./logger.js";
 import { Runtime, type CoreDriver } from "./runtime.js";
 import { Scheduler } from "./scheduler.js";
@@ -48,12 +49,13 @@ function commandExecutor(
   links: LinkManager,
   resolver: HostResolver,
   push: (input: Input) => void,
-): { execute(command: Command): void } {
+): { execute(command: Command): void; flush(): void } {
   return {
     execute(command) {
       if (command.type === "resolve") resolver.resolve(command.host, push);
       else links.execute(command);
     },
+    flush: flushLinkWrites,
   };
 }
 

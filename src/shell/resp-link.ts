@@ -73,6 +73,16 @@ function flushSome(): void {
   setImmediate(flushSome);
 }
 
+/**
+ * Writes now what the links were given in this turn, when that is no more than one flush batch
+ * (the runtime, once a Ready's commands are given: its events' log lines and publishes to
+ * clients then follow the writes instead of preceding them). More waits for the flusher, which
+ * paces it over the turns; what it was scheduled for is then done, and it finds nothing.
+ */
+export function flushLinkWrites(): void {
+  if (flushScheduled && flushQueue.length - flushHead <= FLUSH_BATCH) flushSome();
+}
+
 /** Encodings of argument-less commands (PING, INFO, under their rename-command names). */
 const bareCommands = new Map<string, string>();
 const MAX_BARE_COMMANDS = 1024;

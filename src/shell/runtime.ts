@@ -5,8 +5,10 @@
  *
  *   persist (awaited) → replies → commands → events → notifications → scripts → exit code,
  *
- * the vote requests, PINGs and INFOs among the commands (core `commandsBeforePersist`) sent before
- * the persist starts,
+ * the vote requests, PINGs, INFOs, hellos and SLAVEOF <host> <port> among the commands (core
+ * `commandsBeforePersist`) sent before the persist starts, and the connects after the other
+ * commands (each link's in order); the commands are written to the sockets before the events
+ * are logged and published,
  *
  * then follows the core's `wakeAt` (wake-plan.ts): a tick at once, or a timer.
  *
@@ -73,7 +75,11 @@ export interface PersistStore {
 export interface RuntimeOptions {
   readonly core: CoreDriver;
   readonly store: PersistStore;
-  readonly commands: { execute(command: Command): void };
+  /**
+   * `flush`, when given, writes the commands given so far to the sockets (resp-link.ts:
+   * flushLinkWrites); called once a Ready's commands are given, before its events.
+   */
+  readonly commands: { execute(command: Command): void; flush?(): void };
   readonly scripts: { enqueue(path: string, args: readonly string[]): void };
   /** Delivers an event to local subscribers of the channel named after it. */
   readonly publish: (channel: string, message: string) => void;
@@ -222,6 +228,7 @@ export class Runtime {
           // SIMULATE-FAILURE exits after the persist with nothing sent.
           const early = ready.exitCode === null ? commandsBeforePersist(ready.commands) : NONE;
           for (const command of early) this.options.commands.execute(command);
+          this.options.commands.flush?.();
           void this.persistThenRun(ready.persist, ready, batch, early);
           return;
         }
@@ -373,12 +380,40 @@ export class Runtime {
     }
     for (const reply of ready.replies) this.answer(reply, persisted);
     this.answerForgotten(batch);
-    for (const command of ready.commands) {
-      if (!early.has(command)) this.options.commands.execute(command);
-    }
+    this.sendCommands(ready.commands, early);
+    // The writes before the log lines and the publishes to clients, which nothing waits for.
+    this.options.commands.flush?.();
     this.emitEventsAndLogs(ready);
     this.enqueueAll(ready.notifications);
     this.enqueueAll(ready.scripts);
+  }
+
+  /**
+   * The commands but `skip`, in order, except that each `connect` waits until the others are
+   * written: opening a socket costs ~150 µs (connect-pacer.ts), and at a master's SDOWN the
+   * tick's reconnect attempts to it (refused, once per ping period, so about down-after after
+   * the first) came right before its vote requests. A command on a link with a connect waiting
+   * sends the connects waiting first, so each link's commands keep their order.
+   */
+  private sendCommands(commands: readonly Command[], skip: ReadonlySet<Command>): void {
+    const links = this.options.commands;
+    let connects: Extract<Command, { type: "connect" }>[] = [];
+    for (const command of commands) {
+      if (skip.has(command)) continue;
+      if (command.type === "connect") {
+        connects.push(command);
+        continue;
+      }
+      if (connects.length > 0 && "link" in command) {
+        const link = command.link;
+        if (connects.some((c) => c.link === link)) {
+          for (const connect of connects) links.execute(connect);
+          connects = [];
+        }
+      }
+      links.execute(command);
+    }
+    for (const connect of connects) links.execute(connect);
   }
 
   private enqueueAll(jobs: readonly ScriptJob[]): void {

@@ -52,11 +52,17 @@ export function onReplicaReportsMaster(
   return true;
 }
 
-/** sentinel.c: sentinelForceHelloUpdateForMaster — hellos to everyone on the next tick. */
+/**
+ * sentinel.c: sentinelForceHelloUpdateForMaster — a hello to everyone at once (the caller sends
+ * those it can in this step: monitor/info-refresh.ts), whatever is in flight: a hello sent before
+ * carries the old configuration, so none of this one is in flight yet (helloSentTime 0;
+ * monitor/periodic.ts sends it once).
+ */
 function forceHelloUpdate(master: MasterState): void {
-  master.lastPubTime = 0;
-  for (const replica of master.replicas.values()) replica.lastPubTime = 0;
-  for (const peer of master.sentinels.values()) peer.lastPubTime = 0;
+  for (const instance of [master, ...master.replicas.values(), ...master.sentinels.values()]) {
+    instance.lastPubTime = 0;
+    instance.helloSentTime = 0;
+  }
 }
 
 /** A replica (reporting role slave) moves along reconf_sent → reconf_inprog → reconf_done. */

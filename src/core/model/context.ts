@@ -75,6 +75,11 @@ export class ReadyBuilder {
     return this.persistWanted;
   }
 
+  /** exit() was called: the process ends after this Ready's persist, with nothing sent. */
+  get exitRequested(): boolean {
+    return this.exitCode !== null;
+  }
+
   command(command: Command): void {
     this.writes++;
     this.commandWrites++;

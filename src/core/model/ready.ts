@@ -183,27 +183,51 @@ export interface Ready {
 
 /**
  * The commands of a Ready that need nothing its persist protects, sent before the persist starts:
- * is-master-down-by-addr requests, PINGs and INFOs. A request carries our epoch and, when we
- * stand, our run id, never a vote: our own vote is only ever told in replies and counted by us
- * in a later Ready, both after the persist; PING and INFO carry nothing. A crash before the
- * persist ends loses the epoch and our vote for ourselves, as a crash just before the step
- * would have, and nobody has counted them. So a candidate's vote requests, and the INFO the
- * replica selection will need, leave while its vote for itself is being written instead of one
- * fsync later (5-30 ms; the sentinel first in the candidate order then reached the others after
- * they had stood themselves: docs/COMPATIBILITY.md, "Vote requests before the candidate's
- * fsync"). A PING or INFO behind another command on its link keeps its place (an INFO follows
- * our SLAVEOF so that its reply shows the new role).
+ * is-master-down-by-addr requests, PINGs, INFOs, hellos and SLAVEOF <host> <port>. A request
+ * carries our epoch and, when we stand, our run id, never a vote: our own vote is only ever told
+ * in replies and counted by us in a later Ready, both after the persist; PING and INFO carry
+ * nothing. A crash before the persist ends loses the epoch and our vote for ourselves, as a crash
+ * just before the step would have, and nobody has counted them. So a candidate's vote requests,
+ * and the INFO the replica selection will need, leave while its vote for itself is being written
+ * instead of one fsync later (5-30 ms; the sentinel first in the candidate order then reached the
+ * others after they had stood themselves: docs/COMPATIBILITY.md, "Vote requests before the
+ * candidate's fsync").
+ *
+ * A hello carries our epoch, our address and one master's address and config epoch, never a
+ * vote; a SLAVEOF <host> <port> points a Redis node at a master of that configuration. An admin
+ * change a hello could announce is answered after its persist (a crash before it ends is the
+ * change not made), and the one Ready that persists a configuration they announce otherwise is
+ * the leader's promotion (the failover
+ * epoch becomes the config epoch, failover/progress.ts), which sends the new configuration's
+ * hellos and the other replicas' SLAVEOF in the same step: a crash before its persist ends
+ * leaves the promoted replica promoted and the others following it, as a crash just after the
+ * persist would, and restarts us with the epoch and vote saved when we voted and the older
+ * configuration: a sentinel that voted and was down until the failover ended, which adopts the
+ * newer configuration from the next hello (a hello replaces only a strictly older config
+ * epoch), as observers already do (docs/COMPATIBILITY.md, "The new configuration's hellos
+ * before the leader's fsync"). SLAVEOF NO ONE, the coordinated failover's transactions, CLIENT
+ * PAUSE and the rest still wait for the persist.
+ *
+ * An early command behind a held one on its link keeps its place (an INFO follows our SLAVEOF
+ * NO ONE so that its reply shows the new role).
  */
 export function commandsBeforePersist(commands: readonly Command[]): ReadonlySet<Command> {
   const early = new Set<Command>();
   const held = new Set<LinkId>();
   for (const command of commands) {
     if (command.type === "ask-master-down") early.add(command);
-    else if ((command.type === "ping" || command.type === "info") && !held.has(command.link)) {
-      early.add(command);
-    } else if ("link" in command) held.add(command.link);
+    else if (sendsBeforePersist(command) && !held.has(command.link)) early.add(command);
+    else if ("link" in command) held.add(command.link);
   }
   return early;
+}
+
+/** The link commands commandsBeforePersist lets go first (ask-master-down aside). */
+function sendsBeforePersist(
+  command: Command,
+): command is Extract<Command, { type: "ping" | "info" | "publish-hello" | "replicaof" }> {
+  if (command.type === "replicaof") return command.target !== null;
+  return command.type === "ping" || command.type === "info" || command.type === "publish-hello";
 }
 
 /** Nothing to carry out (`wakeAt` is a wish, not work). */

@@ -21,6 +21,8 @@ import { firstLinkUser } from "../records/link-users.js";
 import type { ReplyText } from "../model/inputs.js";
 import { sendReplicaOf } from "../failover/replicaof-command.js";
 import { onReplicaInfoWhileSelecting } from "../failover/select-slave.js";
+import { reconfNextReplica } from "../failover/reconf-slaves.js";
+import { sendPeriodicCommands } from "./periodic.js";
 import type { LinkId, MasterState, ReplicaState } from "../model/state.js";
 import { NO_REPLID, supersededByMaster } from "./superseded-master.js";
 
@@ -184,7 +186,10 @@ function trackRole(
  * change and since its last SDOWN, to receive newer configurations first.
  */
 function maybeConvertToSlave(ctx: CoreContext, master: MasterState, replica: ReplicaState): void {
-  if (onReplicaReportsMaster(ctx, master, replica)) return;
+  if (onReplicaReportsMaster(ctx, master, replica)) {
+    if (!ctx.out.exitRequested) announcePromotion(ctx, master);
+    return;
+  }
   if (replica.flags.has("promoted") || !masterLooksSane(ctx, master)) return;
   const wait = ctx.state.timing.publishPeriod * 4;
   if (
@@ -193,6 +198,24 @@ function maybeConvertToSlave(ctx: CoreContext, master: MasterState, replica: Rep
   ) {
     convertToSlave(ctx, master, replica);
   }
+}
+
+/**
+ * Our candidate's promotion is confirmed (failover/progress.ts): what the next tick would send
+ * for this master leaves in this step instead, the other replicas' SLAVEOF (reconf_slaves' first
+ * step, each with the INFO that follows it) and the new configuration's hello to every record
+ * (forced). They then go out while the promotion's config save is written, not after it
+ * (core/model/ready.ts: commandsBeforePersist), and the observers' +switch-master, which waits
+ * for that hello, comes one fsync sooner (docs/COMPATIBILITY.md, "The new configuration's hellos
+ * before the leader's fsync"). The next tick finds them sent.
+ */
+function announcePromotion(ctx: CoreContext, master: MasterState): void {
+  // The peers first: their hello is the one path to them the SLAVEOF NO ONE just sent cannot
+  // cut (its CLIENT KILL closed their connections to the promoted replica).
+  for (const peer of master.sentinels.values()) sendPeriodicCommands(ctx, peer, master);
+  reconfNextReplica(ctx, master);
+  sendPeriodicCommands(ctx, master, master);
+  for (const replica of master.replicas.values()) sendPeriodicCommands(ctx, replica, master);
 }
 
 /** `+convert-to-slave`: the reconfiguration towards the master. */

@@ -235,14 +235,16 @@ function periodic(
 
   if (pingDue) sendPing(ctx, link);
 
-  // 0 = never published, or a forced hello (sentinel.c: sentinelForceHelloUpdateForMaster): it
-  // carries a new configuration, so it goes out even behind an unanswered one. Otherwise, as
-  // for INFO above, an unanswered hello is sent again only after a ping period (sentinel.c
-  // publishes again at every tick; at the start of three sentinels × 1000 masters that was
-  // 39–80 k PUBLISH per sentinel in the first 10 s against 20 k in steady state).
+  // 0 = a forced hello (sentinel.c: sentinelForceHelloUpdateForMaster; the force zeroes
+  // helloSentTime too): it carries a new configuration, so it goes out even behind an unanswered
+  // one, once: then, as any other and as for INFO above, an unanswered hello is sent again only
+  // after a ping period (sentinel.c publishes again at every tick; at the start of three
+  // sentinels × 1000 masters that was 39–80 k PUBLISH per sentinel in the first 10 s against
+  // 20 k in steady state; and after a promotion the leader published every hello twice within a
+  // millisecond, at the promotion and at the tick right after it).
   const helloWaiting = stillAwaited(instance.helloSentTime, now, pingPeriod);
   if (
-    instance.lastPubTime === 0 ||
+    (instance.lastPubTime === 0 && instance.helloSentTime === 0) ||
     (!helloWaiting && sincePub > publishPeriod - Math.min(slack, publishPeriod / 4))
   ) {
     sendHello(ctx, instance, master);

@@ -4,8 +4,9 @@
  * in order on the connection, so a FIFO per link tells whose `last_pub_time` a reply advances
  * (sentinel.c passes the record as the reply callback's privdata). Emptied when the cmd
  * connection opens or closes, as no reply of an older connection can follow. A record's
- * `helloSentTime` is set when its hello goes out and zeroed when a reply for it is taken or the
- * queue is forgotten (a forced hello may be queued behind an older one: the first reply zeroes).
+ * `helloSentTime` is set when its hello goes out and zeroed when a reply for it is taken, the
+ * queue is forgotten, or a new configuration forces a hello (failover/progress.ts); a forced hello
+ * may be queued behind an older one: the first reply zeroes.
  */
 import type { InstanceState, LinkState } from "../model/state.js";
 

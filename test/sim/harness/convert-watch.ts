@@ -52,13 +52,14 @@ export class ConvertWatch {
     for (const event of events) {
       if (event.master === null) continue;
       const master = state.masters.get(event.master);
+      if (master !== undefined && event.type === "+switch-master") {
+        this.learnSwitch(master.name, master.configEpoch, master.addr);
+        continue;
+      }
       const addr = replicaAddr(event.text);
       if (master === undefined || addr === null) continue;
       if (event.type === "+promoted-slave") {
-        const truth = this.truth.get(master.name);
-        if (truth === undefined || master.failoverEpoch > truth.epoch) {
-          this.truth.set(master.name, { epoch: master.failoverEpoch, addr });
-        }
+        this.learnSwitch(master.name, master.failoverEpoch, addr);
         continue;
       }
       if (event.type !== "+convert-to-slave") continue;
@@ -79,5 +80,16 @@ export class ConvertWatch {
           `${now - replica.roleReportedTime} ms after it saw it report master (config epoch ${master.configEpoch})`,
       );
     }
+  }
+
+  /**
+   * `addr` was promoted in `epoch`. Seen at the leader's +promoted-slave, or at a +switch-master
+   * (a config epoch is only ever the epoch of the promotion that made it): the leader may crash
+   * while it writes the promotion, its +promoted-slave lost, after its hellos carried the new
+   * configuration to the others (core/model/ready.ts: commandsBeforePersist).
+   */
+  private learnSwitch(name: string, epoch: Epoch, addr: Addr): void {
+    const truth = this.truth.get(name);
+    if (truth === undefined || epoch > truth.epoch) this.truth.set(name, { epoch, addr });
   }
 }

@@ -189,8 +189,9 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
   [
     1,
     (c, r, undo) => {
-      // Crash while writing our vote for ourselves, after the vote requests left
-      // (crashBeforePersistWhen).
+      // Crash while writing our vote for ourselves, after the vote requests left, or while
+      // writing the promotion, after the new configuration's hellos and SLAVEOFs left
+      // (crashBeforePersistWhen; core/model/ready.ts: commandsBeforePersist).
       const s = r.pick(c.sentinels);
       undo(r.range(2000, 30_000), () => {
         s.crashAfterPersistWhen = null;
@@ -198,7 +199,8 @@ const FAULTS: readonly (readonly [number, Fault])[] = [
         c.restart(s.name);
       });
       s.crashBeforePersistMs = r.range(0, 30);
-      s.crashBeforePersistWhen = (ready) => ready.events.some((e) => e.type === "+try-failover");
+      const at = r.pick(["+try-failover", "+promoted-slave"] as const);
+      s.crashBeforePersistWhen = (ready) => ready.events.some((e) => e.type === at);
     },
   ],
   [

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import net from "node:net";
 import type { CallResult, RedisLink } from "../../../src/shell/link-contract.js";
-import { createRespLink, encodeCommand } from "../../../src/shell/resp-link.js";
+import { createRespLink, encodeCommand, flushLinkWrites } from "../../../src/shell/resp-link.js";
 import { CONNECTION_REFUSED } from "../../../src/core/index.js";
 
 interface Peer {
@@ -94,6 +94,28 @@ describe("RESP link", () => {
     expect(results["ping"]).to.deep.equal({ kind: "reply", value: "PONG" });
     expect(results["get"]).to.deep.equal({ kind: "reply", value: "helloworld", bulk: true });
     expect(results["other"]).to.deep.equal({ kind: "reply", value: "x".repeat(64) });
+  });
+
+  it("writes the commands given so far at once on flushLinkWrites, not at the end of the turn", async () => {
+    const a = await open();
+    const writes: string[] = [];
+    // Every socket's write, recorded (restored below).
+    const proto = net.Socket.prototype;
+    const write = Reflect.get(proto, "write") as (this: net.Socket, ...args: unknown[]) => boolean;
+    Reflect.set(proto, "write", function (this: net.Socket, ...args: unknown[]) {
+      writes.push(String(args[0]));
+      return write.apply(this, args);
+    });
+    try {
+      a.link.call("PING", [], () => undefined);
+      expect(writes, "queued until the end of the turn").to.deep.equal([]);
+      flushLinkWrites();
+      expect(writes).to.deep.equal([encodeCommand("PING", [])]);
+    } finally {
+      Reflect.set(proto, "write", write);
+    }
+    await until("the PING at the server", () => a.peer.received.length > 0);
+    expect(a.peer.received).to.equal(encodeCommand("PING", []));
   });
 
   it("answers error replies as errors and the calls pending at a close as closed", async () => {

@@ -155,6 +155,8 @@ export function harness(
   onCommand: (command: Command, runtime: Runtime) => void = () => undefined,
   /** The runtime's monotonic clock. */
   now: () => number = () => 1000,
+  /** The links' flush (resp-link.ts: flushLinkWrites). */
+  onFlush: () => void = () => undefined,
 ): Harness {
   const store = new ManualStore();
   const order: string[] = [];
@@ -177,6 +179,9 @@ export function harness(
       execute: (c: Command) => {
         order.push(`command:${c.type}`);
         onCommand(c, runtime);
+      },
+      flush: () => {
+        onFlush();
       },
     },
     scripts: { enqueue: (path, args) => scripts.push([path, args]) },

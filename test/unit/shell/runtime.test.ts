@@ -5,6 +5,7 @@
 // pub/sub channel, then the core's notification jobs (batches: runtime-batches.test.ts).
 import { expect } from "chai";
 import type { CoreAnswer } from "../../../src/commands/host.js";
+import type { Command } from "../../../src/core/index.js";
 import { SAVE_FAILED_ERROR } from "../../../src/shell/runtime.js";
 import type { Harness } from "./runtime-fixture.js";
 import {
@@ -38,7 +39,7 @@ describe("runtime: persist before replies and commands", () => {
         ? {
             persist: PERSISTED,
             replies: [adminReply(input.requestId, true)],
-            commands: [{ type: "publish-hello", link: "master:m", payload: "hello" }],
+            commands: [{ type: "replicaof", link: "master:m", target: null }],
           }
         : {};
     let answered: CoreAnswer | null = null;
@@ -50,11 +51,11 @@ describe("runtime: persist before replies and commands", () => {
     h.store.complete();
     await pending;
     expect(answered).to.deep.equal(adminReply(1, true));
-    expect(h.order).to.deep.equal(["reply:1", "command:publish-hello"]);
+    expect(h.order).to.deep.equal(["reply:1", "command:replicaof"]);
     expect(h.store.saved).to.deep.equal([PERSISTED]);
   });
 
-  it("sends vote requests, PINGs and INFOs before the persist starts, the rest only after it", async () => {
+  it("sends vote requests, PINGs, INFOs, hellos and SLAVEOF <host> <port> before the persist starts, the rest only after it", async () => {
     const h = harness();
     const ask = askMasterDown("a".repeat(40));
     h.core.respond = (input) =>
@@ -63,12 +64,16 @@ describe("runtime: persist before replies and commands", () => {
             persist: PERSISTED,
             commands: [
               { type: "replicaof", link: "slave:r", target: null },
-              // Behind the SLAVEOF on its link: its reply must show the new role.
+              // Behind the SLAVEOF NO ONE on its link: its reply must show the new role.
               { type: "info", link: "slave:r" },
               { type: "publish-hello", link: "sentinel:b", payload: "hello" },
               ask,
+              { type: "replicaof", link: "slave:s", target: { ip: "127.0.0.1", port: 6380 } },
               { type: "info", link: "slave:s" },
               { type: "ping", link: "master:m" },
+              { type: "client-unpause", link: "master:m" },
+              // Behind the held CLIENT UNPAUSE on its link.
+              { type: "publish-hello", link: "master:m", payload: "hello" },
             ],
             events: [event("+try-failover", "master mymaster 127.0.0.1 6379", "mymaster")],
           }
@@ -77,19 +82,85 @@ describe("runtime: persist before replies and commands", () => {
     await settle();
     expect(h.store.inFlight).to.equal(true);
     expect(h.order, "our vote for ourselves is being written").to.deep.equal([
+      "command:publish-hello",
       "command:ask-master-down",
+      "command:replicaof",
       "command:info",
       "command:ping",
     ]);
     expect(h.published).to.deep.equal([]);
     h.store.complete();
     await h.runtime.idle();
-    expect(h.order.slice(3)).to.deep.equal([
+    expect(h.order.slice(5)).to.deep.equal([
       "command:replicaof",
       "command:info",
+      "command:client-unpause",
       "command:publish-hello",
     ]);
     expect(h.published.map(([channel]) => channel)).to.deep.equal(["+try-failover"]);
+  });
+
+  it("opens the connects of a Ready after its other commands, each link's commands in order", async () => {
+    const sent: string[] = [];
+    const h = harness(new FakeCore(), (c) => sent.push(`${c.type}:${"link" in c ? c.link : ""}`));
+    const connect = (link: string): Command => ({
+      type: "connect",
+      link,
+      conn: "cmd",
+      addr: { ip: "127.0.0.1", port: 6379 },
+      auth: null,
+      clientName: "sentinel-aaaaaaaa-cmd",
+      renamedCommands: {},
+      gen: 1,
+      connectTimeoutMs: 1000,
+    });
+    h.core.respond = (input) =>
+      input.type === "tick"
+        ? {
+            commands: [
+              connect("master:m"),
+              askMasterDown("a".repeat(40)),
+              { type: "info", link: "slave:r" },
+              connect("slave:s"),
+              { type: "ping", link: "sentinel:b" },
+              // Its connect opens first.
+              { type: "forget", link: "slave:s" },
+              { type: "info", link: "slave:t" },
+            ],
+          }
+        : {};
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await h.runtime.idle();
+    expect(sent).to.deep.equal([
+      "ask-master-down:sentinel:b",
+      "info:slave:r",
+      "ping:sentinel:b",
+      "connect:master:m",
+      "connect:slave:s",
+      "forget:slave:s",
+      "info:slave:t",
+    ]);
+  });
+
+  it("writes a Ready's commands to the sockets before it logs and publishes its events", async () => {
+    const seen: string[] = [];
+    const h: Harness = harness(
+      new FakeCore(),
+      (c) => seen.push(c.type),
+      () => 1000,
+      () => seen.push(`flush (${h.published.length} published)`),
+    );
+    h.core.respond = (input) =>
+      input.type === "tick"
+        ? {
+            commands: [askMasterDown("*"), { type: "info", link: "slave:r" }],
+            events: [event("+sdown", "master mymaster 127.0.0.1 6379", "mymaster")],
+          }
+        : {};
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await h.runtime.idle();
+    expect(seen).to.deep.equal(["ask-master-down", "info", "flush (0 published)"]);
+    expect(h.published.map(([channel]) => channel)).to.deep.equal(["+sdown"]);
   });
 
   it("keeps inputs that arrive during the persist queued until it completes", async () => {

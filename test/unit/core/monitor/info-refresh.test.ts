@@ -4,6 +4,7 @@
 // replication ids prove the replica a master left behind), +fix-slave-config after
 // failover-timeout, and reconfiguration progress.
 import { expect } from "chai";
+import { commandsBeforePersist } from "../../../../src/core/model/ready.js";
 import {
   Driver,
   commandsOf,
@@ -319,9 +320,77 @@ describe("info-refresh: +convert-to-slave", () => {
       "-role-change slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379 new reported role is master",
       "+promoted-slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
       "+failover-state-reconf-slaves master mymaster 10.0.0.1 6379",
+      // No other replica to reconfigure: reconf_slaves' first step, in this one, ends it.
+      "+failover-end master mymaster 10.0.0.1 6379",
     ]);
     expect(ready.persist?.masters[0]?.addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
     expect(ready.persist?.masters[0]?.configEpoch).to.equal(5n);
+  });
+});
+
+describe("info-refresh: the promotion's step", () => {
+  const R3 = "slave:mymaster:10.0.0.3:6379";
+  const PEER_LINK = `sentinel:${PEER_A}`;
+
+  /** Our failover of epoch 5 waits for 10.0.0.2's promotion; 10.0.0.3 and peer A are connected. */
+  function waitingPromotion(): Driver {
+    const d = new Driver(
+      sentinelConfig([
+        masterConfig("mymaster", "10.0.0.1", 6379, {
+          knownReplicas: twoReplicas(),
+          knownSentinels: [{ addr: { ip: "10.0.1.1", port: 26379 }, runId: PEER_A }],
+        }),
+      ]),
+    );
+    d.take();
+    d.tickAndConnect();
+    for (const link of [M, R2, R3, PEER_LINK]) d.step(pong(link));
+    d.step(info(R2, replicaInfo(RUN_R, "10.0.0.1", 6379)));
+    d.step(info(R3, replicaInfo("3".repeat(40), "10.0.0.1", 6379)));
+    d.take();
+    const m = d.master();
+    const r = m.replicas.get("10.0.0.2:6379")!;
+    m.flags.add("failover_in_progress");
+    m.failoverState = "wait_promotion";
+    m.failoverEpoch = 5n;
+    d.state.currentEpoch = 5n;
+    m.promotedReplica = r.name;
+    r.flags.add("promoted");
+    return d;
+  }
+
+  it("sends the other replicas' SLAVEOF and the new configuration's hellos with its persist, before it", () => {
+    const d = waitingPromotion();
+    d.step(info(R2, masterInfo(RUN_R)));
+    const ready = d.take();
+    expect(ready.persist?.masters[0]?.configEpoch).to.equal(5n);
+    const early = commandsBeforePersist(ready.commands);
+    const reconf = commandsOf(ready, "replicaof");
+    expect(reconf).to.deep.equal([
+      { type: "replicaof", link: R3, target: { ip: "10.0.0.2", port: 6379 } },
+    ]);
+    expect(early.has(reconf[0]!)).to.equal(true);
+    const hellos = commandsOf(ready, "publish-hello");
+    expect(hellos.map((c) => c.link).sort()).to.deep.equal([M, PEER_LINK, R2, R3].sort());
+    for (const c of hellos) {
+      expect(c.payload).to.match(/,5,mymaster,10\.0\.0\.2,6379,5$/);
+      expect(early.has(c)).to.equal(true);
+    }
+    // The INFO that follows the SLAVEOF on its link, so that its reply shows the new master.
+    const r3Commands = ready.commands.filter((c) => "link" in c && c.link === R3);
+    expect(r3Commands.map((c) => c.type).slice(0, 2)).to.deep.equal(["replicaof", "info"]);
+    expect(eventLines(ready)).to.include(
+      "+slave-reconf-sent slave 10.0.0.3:6379 10.0.0.3 6379 @ mymaster 10.0.0.1 6379",
+    );
+  });
+
+  it("publishes each forced hello once: the tick right after sends none again while they are unanswered", () => {
+    const d = waitingPromotion();
+    d.step(info(R2, masterInfo(RUN_R)));
+    expect(commandsOf(d.take(), "publish-hello")).to.have.length(4);
+    const next = d.tick(1);
+    expect(commandsOf(next, "publish-hello")).to.deep.equal([]);
+    expect(commandsOf(next, "replicaof")).to.deep.equal([]);
   });
 });
 

@@ -344,7 +344,9 @@ describe("periodic: hello", () => {
       payloads = payloads.concat(commandsOf(r, "publish-hello").map((c) => c.payload));
     expect(payloads[0]).to.equal(`1.2.3.4,26380,${MY_ID},4,mymaster,10.0.0.1,6379,0`);
     d.state.global = { ...d.state.global, announcePort: 5555 };
+    // A forced hello, as failover/progress.ts asks for one.
     d.master().lastPubTime = 0;
+    d.master().helloSentTime = 0;
     expect(commandsOf(d.tick(), "publish-hello")[0]?.payload).to.equal(
       `1.2.3.4,5555,${MY_ID},4,mymaster,10.0.0.1,6379,0`,
     );
@@ -371,11 +373,16 @@ describe("periodic: hello", () => {
     expect(hellos(d.run(d.now + 1400))).to.equal(0);
   });
 
-  it("sends a forced hello (new configuration) even behind an unanswered one", () => {
+  it("sends a forced hello (new configuration) even behind an unanswered one, once", () => {
     const d = connected();
     d.run(d.now + 1900);
+    // As failover/progress.ts forces one.
     d.master().lastPubTime = 0;
+    d.master().helloSentTime = 0;
     expect(commandsOf(d.tick(), "publish-hello")).to.have.length(1);
+    // Unanswered, it waits a ping period like any other (it was sent again at every tick).
+    expect(commandsOf(d.run(d.now + 900), "publish-hello")).to.deep.equal([]);
+    expect(commandsOf(d.run(d.now + 200), "publish-hello")).to.have.length(1);
   });
 
   it("advertises the promoted replica's address once our failover reached reconf_slaves", () => {
