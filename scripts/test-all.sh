@@ -76,7 +76,8 @@ check lint node_modules/.bin/eslint .
 check format node_modules/.bin/prettier --check .
 suite unit test/unit
 suite sim test/sim
-check build node_modules/.bin/tsc -p tsconfig.build.json
+# The same build as `npm run build`: tsc, then the bundle bin/vigil loads (scripts/bundle.ts).
+check build npm run build
 suite e2e test/e2e --timeout 120000
 
 note "summary"
