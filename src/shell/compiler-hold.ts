@@ -14,8 +14,9 @@
  * no timer wakes the process for it. A flag about the compilers given on the command line or in
  * NODE_OPTIONS wins: then nothing is held.
  */
-import { PerformanceObserver, constants } from "node:perf_hooks";
+import type { PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
+import { watchScavenges } from "./heap-tuning.js";
 
 export const BUSY_SCAVENGES = 16;
 export const BUSY_WINDOW_MS = 60_000;
@@ -61,22 +62,13 @@ export function holdCompilers(): CompilerHold {
     v8.setFlagsFromString("--sparkplug");
     v8.setFlagsFromString("--opt");
   };
-  const recent: number[] = [];
   return {
     release,
     releaseWhenBusy: () => {
       if (!held || observer !== null) return;
-      observer = new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) {
-          // A gc entry's detail (NodeGCPerformanceDetail), which the PerformanceEntry type omits.
-          const { detail } = entry as unknown as { detail?: { kind?: number } | null };
-          if (detail?.kind !== constants.NODE_PERFORMANCE_GC_MINOR) continue;
-          recent.push(entry.startTime);
-          if (recent.length > BUSY_SCAVENGES) recent.shift();
-          if (busy(recent)) release();
-        }
+      observer = watchScavenges(BUSY_SCAVENGES, (recent) => {
+        if (busy(recent)) release();
       });
-      observer.observe({ entryTypes: ["gc"] });
     },
   };
 }

@@ -66,6 +66,23 @@ export function tuneHeap(): HeapTuning {
 
 function adaptYoungGeneration(): void {
   let factor = 1;
+  watchScavenges(BUSY_SCAVENGES + 1, (recent) => {
+    const next = growthFactor(recent, newSpaceSize());
+    if (next === factor) return;
+    factor = next;
+    v8.setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+  });
+}
+
+/**
+ * Calls `onScavenge` after each scavenge (minor GC) with the start times (ms) of the last `keep`
+ * of them, oldest first, this one last: how both the young generation's growth (here) and the
+ * compilers' hold (compiler-hold.ts) read how busy the daemon is, without a timer.
+ */
+export function watchScavenges(
+  keep: number,
+  onScavenge: (recent: readonly number[]) => void,
+): PerformanceObserver {
   const recent: number[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
@@ -73,12 +90,10 @@ function adaptYoungGeneration(): void {
       const { detail } = entry as unknown as { detail?: { kind?: number } | null };
       if (detail?.kind !== constants.NODE_PERFORMANCE_GC_MINOR) continue;
       recent.push(entry.startTime);
-      if (recent.length > BUSY_SCAVENGES + 1) recent.shift();
-      const next = growthFactor(recent, newSpaceSize());
-      if (next === factor) continue;
-      factor = next;
-      v8.setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+      if (recent.length > keep) recent.shift();
+      onScavenge(recent);
     }
   });
   observer.observe({ entryTypes: ["gc"] });
+  return observer;
 }
