@@ -11,7 +11,8 @@
  * - Output is batched: every reply (and pub/sub frame) produced while one read's requests run
  *   is copied into one stage (reply-stage.ts) and the batch goes out in ONE socket write per
  *   16 KiB (write syscalls dominated the profile), before any pause for a pending promise, a
- *   protocol error or a close.
+ *   protocol error or a close. The write goes straight to the socket's descriptor when nothing
+ *   is queued (socket-output.ts); what the kernel does not take keeps its place in the queue.
  * - A protocol error is answered after the replies of the requests before it, then the
  *   connection is closed (networking.c: setProtocolError + CLIENT_CLOSE_AFTER_REPLY).
  * - Memory per client is bounded: input by `queryBufferLimit` (unparsed bytes plus parsed
@@ -41,6 +42,7 @@ import { encodeReplies, encodeTransient } from "../protocol/resp-encoder.js";
 import type { Subscriber } from "./pubsub-hub.js";
 import { readAccepted } from "./accepted-socket.js";
 import { FAST_REQUESTS } from "./fast-requests.js";
+import { SocketOutput } from "./socket-output.js";
 
 export interface ClientLimits {
   /** client-query-buffer-limit for one client (we default to 64 MB; Redis 1 GB). */
@@ -112,6 +114,7 @@ export class ClientSession implements ClientState, Subscriber {
   lastCommand = "NULL";
 
   private readonly socket: Socket;
+  private readonly output: SocketOutput;
   private readonly env: SessionEnvironment;
   private readonly parser: RespParser;
   private readonly ctx: CommandContext;
@@ -137,6 +140,7 @@ export class ClientSession implements ClientState, Subscriber {
       this.onData(bytes, size);
     });
     this.socket = socket;
+    this.output = new SocketOutput(socket);
     this.env = env;
     this.remoteAddress = socket.remoteAddress;
     this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
@@ -181,7 +185,7 @@ export class ClientSession implements ClientState, Subscriber {
       subscriptions: this.channels.size,
       patternSubscriptions: this.patterns.size,
       queryBufferBytes: this.parser.bufferedBytes,
-      outputBytes: this.socket.writableLength,
+      outputBytes: this.output.pendingBytes,
       lastCommand: this.lastCommand,
       user: this.user,
       protocol: this.protocol,
@@ -241,7 +245,7 @@ export class ClientSession implements ClientState, Subscriber {
     this.batching = true;
     try {
       while (!this.busy && !this.closing) {
-        if (this.socket.writableLength + this.stage.length > limits.outputPauseBytes) {
+        if (this.output.pendingBytes + this.stage.length > limits.outputPauseBytes) {
           this.pausedForOutput = true;
           this.socket.pause();
           break;
@@ -424,26 +428,19 @@ export class ClientSession implements ClientState, Subscriber {
     } else {
       this.flush();
     }
-    if (!this.socket.destroyed) this.socket.write(transient ? Buffer.from(bytes) : bytes);
+    this.output.write(bytes, transient);
   }
 
-  /** Writes the staged output in one socket write. */
+  /** Writes the staged output in one write (socket-output.ts). */
   private flush(): void {
     const stage = this.stage;
     if (stage.length === 0) return;
-    const out = stage.take();
-    const socket = this.socket;
-    if (socket.destroyed) {
-      stage.release(true);
-      return;
-    }
-    socket.write(out);
-    // Nothing left queued: the socket wrote the bytes at once and holds no reference to them.
-    stage.release(socket.writableLength === 0);
+    // Reusable when nothing refers to the bytes: the kernel took them at once, or no socket.
+    stage.release(this.output.write(stage.take()));
   }
 
   private enforceOutputLimits(): void {
-    const pending = this.socket.writableLength + this.stage.length;
+    const pending = this.output.pendingBytes + this.stage.length;
     const limits = this.env.limits;
     if (this.channels.size + this.patterns.size === 0) {
       if (pending > limits.normalOutputHardBytes) this.closeForOutput(pending, "normal");

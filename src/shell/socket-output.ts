@@ -1,0 +1,94 @@
+/**
+ * A client connection's output: a write goes straight to the socket's file descriptor
+ * (fs.writeSync) when nothing is queued, and through the socket's Writable otherwise.
+ *
+ * Why: socket.write() runs Writable's bookkeeping, makes a native write request per write, and
+ * schedules a tick for its callback, before the same nonblocking write(2) that libuv tries
+ * first (uv_try_write). Under redis-benchmark (one small reply per read) that was the largest
+ * share of the user time per request that was ours to change. fs.writeSync on the descriptor is
+ * that write(2) alone, through a public API.
+ *
+ * Order: libuv writes a stream's queue in order and polls for writability only while that
+ * queue holds something; the Writable counts every byte handed to libuv until it is written
+ * (writableLength). So while writableLength is 0 nothing is queued anywhere and a write(2) of
+ * our own lands in order. What the kernel does not take (a partial write, EAGAIN) is handed to
+ * socket.write(), which queues it; every later write takes the same way until the queue is
+ * empty again. An error (EPIPE, ECONNRESET) closes the connection, as a failed write does.
+ *
+ * The descriptor is the TCP handle's `fd` (not a documented field, but what Node reports on
+ * every Unix). A socket without one (TLS, whose bytes must be encrypted; Windows; a Node that
+ * changed its internals) is written with socket.write() only.
+ */
+import { writeSync } from "node:fs";
+import net from "node:net";
+import type { Socket } from "node:net";
+
+interface HandleHolder {
+  _handle: { fd?: unknown } | null;
+}
+
+/** The descriptor of a plain TCP socket, or -1 when it must be written through its Writable. */
+export function writableFd(socket: Socket): number {
+  if (Object.getPrototypeOf(socket) !== net.Socket.prototype) return -1; // TLS and others
+  const handle = (socket as unknown as HandleHolder)._handle;
+  const fd = handle?.fd;
+  return typeof fd === "number" && fd >= 0 ? fd : -1;
+}
+
+export class SocketOutput {
+  private readonly socket: Socket;
+  /** The socket's descriptor for direct writes, -1 for none. */
+  private readonly fd: number;
+  /** The handle the descriptor belongs to: no direct write once the socket lost it. */
+  private readonly handle: unknown;
+
+  constructor(socket: Socket, direct = true) {
+    this.socket = socket;
+    this.fd = direct ? writableFd(socket) : -1;
+    this.handle = (socket as unknown as HandleHolder)._handle;
+  }
+
+  /** Whether writes may go straight to the descriptor. */
+  get direct(): boolean {
+    return this.fd >= 0;
+  }
+
+  /** Output bytes handed over and not yet taken by the kernel. */
+  get pendingBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /**
+   * Writes `bytes`. Returns true when nothing refers to them any more (the kernel took them, or
+   * the socket is gone), so their memory may be reused; false when the socket's queue holds them.
+   * `copy`: bytes that change after this call (an encoder's memory) are copied when queued.
+   */
+  write(bytes: Uint8Array, copy = false): boolean {
+    const socket = this.socket;
+    if (socket.destroyed) return true;
+    if (
+      this.fd >= 0 &&
+      socket.writableLength === 0 &&
+      !socket.writableEnded &&
+      (socket as unknown as HandleHolder)._handle === this.handle
+    ) {
+      let written = 0;
+      try {
+        written = writeSync(this.fd, bytes, 0, bytes.length);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EAGAIN") {
+          socket.destroy();
+          return true;
+        }
+      }
+      if (written === bytes.length) return true;
+      const rest = bytes.subarray(written);
+      socket.write(copy ? Buffer.from(rest) : rest);
+      return copy;
+    }
+    socket.write(copy ? Buffer.from(bytes) : bytes);
+    if (copy) return true;
+    // The Writable keeps nothing once its length is back to 0 (the write completed at once).
+    return socket.writableLength === 0;
+  }
+}
