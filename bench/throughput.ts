@@ -11,10 +11,17 @@
 // topology on TLS) and every cell is measured on both, so TLS and plain figures come from the
 // same processes in the same run ("vigil+tls" is Vigil's TLS port).
 //
+// With --base <dist dir> a second Vigil build runs beside them ("base": a copy of another
+// build's dist/ inside the repo, e.g. .ab/dist-base/, so its imports find node_modules), its runs
+// alternating with the others': an A/B of two builds over the same minutes, vigil/base per cell.
+// --commands (ping, gmabn, master, replicas, info) and --pipelines pick cells, for short runs.
+//
 //   tsx bench/throughput.ts [--impl redis|vigil|both] [--requests 100000] [--clients 50]
-//                           [--repeat 3] [--tls]
+//                           [--repeat 3] [--tls] [--base <dist dir>]
+//                           [--commands gmabn,ping] [--pipelines 1,16]
 import { execFile } from "node:child_process";
 import { loadavg } from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "../test/e2e/harness/ports.js";
 import type { TlsFiles } from "../test/e2e/harness/tls-files.js";
@@ -26,14 +33,25 @@ import { printTable, ratio, round, summarize } from "./lib/stats.js";
 const run = promisify(execFile);
 const REDIS_BENCHMARK = process.env["REDIS_BENCHMARK_BIN"] ?? "redis-benchmark";
 
-const COMMANDS: readonly (readonly string[])[] = [
-  ["PING"],
-  ["SENTINEL", "get-master-addr-by-name", "mymaster"],
-  ["SENTINEL", "master", "mymaster"],
-  ["SENTINEL", "replicas", "mymaster"],
-  ["INFO", "sentinel"],
-];
+/** The measured commands, by the short name --commands takes. */
+const COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  ping: ["PING"],
+  gmabn: ["SENTINEL", "get-master-addr-by-name", "mymaster"],
+  master: ["SENTINEL", "master", "mymaster"],
+  replicas: ["SENTINEL", "replicas", "mymaster"],
+  info: ["INFO", "sentinel"],
+};
 const PIPELINES = [1, 16] as const;
+
+function commandsOf(args: Args): (readonly string[])[] {
+  const names = args.string("commands", Object.keys(COMMANDS).join(",")).split(",");
+  return names.map((name) => {
+    const command = COMMANDS[name];
+    if (command === undefined)
+      throw new Error(`--commands wants ${Object.keys(COMMANDS).join(", ")}; got ${name}`);
+    return command;
+  });
+}
 
 interface Cell {
   /** The implementation, with "+tls" for its TLS port. */
@@ -112,37 +130,49 @@ interface Samples {
   readonly cpu: number[];
 }
 
+/** A sentinel to measure: its label in the table, its implementation, and a Vigil's entry. */
+interface Side {
+  readonly label: string;
+  readonly impl: "redis" | "vigil";
+  readonly entry: string | undefined;
+}
+
 async function main(): Promise<void> {
   const args = new Args();
-  const impls = args.impls("both");
+  const base = args.has("base") ? path.resolve(args.string("base", ""), "main.js") : undefined;
+  const sides: Side[] = args.impls("both").map((impl) => ({ label: impl, impl, entry: undefined }));
+  if (base !== undefined) sides.push({ label: "base", impl: "vigil", entry: base });
+  const commands = commandsOf(args);
+  const pipelines = args.intList("pipelines", PIPELINES);
   const requests = args.int("requests", 100_000);
   const clients = args.int("clients", 50);
   const repeat = args.int("repeat", 3);
   const withTls = args.has("tls");
   const cells: Cell[] = [];
   const loadBefore = loadavg().map((l) => round(l, 2));
-  const labels = impls.flatMap((impl) => (withTls ? [impl, `${impl}+tls`] : [impl]));
+  const labels = sides.flatMap(({ label }) => (withTls ? [label, `${label}+tls`] : [label]));
   // Both sentinels run for the whole bench and their runs alternate (redis, vigil, vigil,
   // redis, …): on a shared 2-core machine the load from elsewhere drifts over minutes, and
   // measuring one program after the other put all of a drift on one side of the ratio.
   const topologies = [];
   const targets: Target[] = [];
   try {
-    for (const impl of impls) {
+    for (const side of sides) {
       // With --tls: `port <plain>` after the TLS lines gives the sentinel both listeners.
       const plainPort = withTls ? await freePort() : undefined;
       const t = await startTopology({
         replicas: 1,
-        sentinels: [impl],
+        sentinels: [side.impl],
         quorum: 1,
         tls: withTls,
         ...(plainPort === undefined ? {} : { sentinelConfig: [`port ${plainPort}`] }),
+        ...(side.entry === undefined ? {} : { vigilEntry: side.entry }),
       });
       topologies.push(t);
-      targets.push(...targetsOf(t, impl, plainPort));
+      targets.push(...targetsOf(t, side.label, plainPort));
     }
-    for (const command of COMMANDS) {
-      for (const pipeline of PIPELINES) {
+    for (const command of commands) {
+      for (const pipeline of pipelines) {
         const n = requests * (pipeline === 1 ? 1 : 4);
         const samples = new Map<string, Samples>();
         for (const target of targets) {
@@ -198,13 +228,18 @@ async function main(): Promise<void> {
     ...labels.map((i) => `${i} CPU µs/req`),
   ];
   const suffixes = withTls ? ["", "+tls"] : [""];
-  if (impls.length === 2) {
-    for (const x of suffixes) header.push(`vigil${x}/redis${x} req/s`, `vigil${x}/redis${x} CPU`);
+  // The ratios shown: each Vigil against redis, and this build against the base build.
+  const has = (label: string): boolean => sides.some((s) => s.label === label);
+  const pairs: [string, string][] = [];
+  if (has("redis")) for (const v of ["vigil", "base"]) if (has(v)) pairs.push([v, "redis"]);
+  if (has("vigil") && has("base")) pairs.push(["vigil", "base"]);
+  for (const [a, b] of pairs) {
+    for (const x of suffixes) header.push(`${a}${x}/${b}${x} req/s`, `${a}${x}/${b}${x} CPU`);
   }
   const ratios: Record<string, number | null> = {};
   const cpuRatios: Record<string, number | null> = {};
-  const rows = COMMANDS.flatMap((command) =>
-    PIPELINES.map((pipeline) => {
+  const rows = commands.flatMap((command) =>
+    pipelines.map((pipeline) => {
       const name = command.join(" ");
       const cell = (impl: string): Cell | undefined =>
         cells.find((c) => c.impl === impl && c.command === name && c.pipeline === pipeline);
@@ -216,13 +251,15 @@ async function main(): Promise<void> {
         ...mine.map((c) => String(c?.p50Ms ?? "n/a")),
         ...mine.map((c) => String(c?.cpuUs ?? "n/a")),
       ];
-      if (impls.length === 2) {
+      for (const [a, b] of pairs) {
         for (const x of suffixes) {
-          const [vigil, redis] = [cell(`vigil${x}`), cell(`redis${x}`)];
-          const r = ratio(vigil?.rps, redis?.rps);
-          const c = ratio(vigil?.cpuUs, redis?.cpuUs);
-          ratios[`${name} -P ${pipeline}${x}`] = r;
-          cpuRatios[`${name} -P ${pipeline}${x}`] = c;
+          const [mineA, mineB] = [cell(`${a}${x}`), cell(`${b}${x}`)];
+          const r = ratio(mineA?.rps, mineB?.rps);
+          const c = ratio(mineA?.cpuUs, mineB?.cpuUs);
+          // The JSON keeps its vigil/redis keys; other pairs are named.
+          const key = `${name} -P ${pipeline}${x}${a === "vigil" && b === "redis" ? "" : ` ${a}/${b}`}`;
+          ratios[key] = r;
+          cpuRatios[key] = c;
           row.push(r === null ? "n/a" : String(r), c === null ? "n/a" : String(c));
         }
       }

@@ -49,6 +49,8 @@ export interface SentinelOptions {
   launcher?: readonly string[];
   /** TLS only (`port` becomes tls-port), every link on TLS (tls-replication yes). */
   tls?: TlsFiles;
+  /** Vigil's entry point (default VIGIL_ENTRY; a bench compares another build's dist/main.js). */
+  entry?: string;
 }
 
 export interface MasterAddr {
@@ -116,14 +118,15 @@ export class SentinelProcess extends ManagedProcess {
     const extra = [...(this.options.extraArgs ?? [])];
     if (this.impl === "redis")
       return { file: REDIS_SENTINEL_BIN, args: [this.configPath, ...extra] };
-    if (!fs.existsSync(VIGIL_ENTRY)) {
-      throw new Error(`${VIGIL_ENTRY} is missing: run \`npm run build\` first`);
+    const entry = this.options.entry ?? VIGIL_ENTRY;
+    if (!fs.existsSync(entry)) {
+      throw new Error(`${entry} is missing: run \`npm run build\` first`);
     }
     // VIGIL_NODE_ARGS: node flags for Vigil only (profiling a bench: --perf-basic-prof, --trace-gc).
     const nodeArgs = (process.env["VIGIL_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "");
     return {
       file: process.execPath,
-      args: [...nodeArgs, VIGIL_ENTRY, this.configPath, ...extra],
+      args: [...nodeArgs, entry, this.configPath, ...extra],
     };
   }
 

@@ -38,6 +38,8 @@ export interface TopologyOptions {
    * replication, sentinel to instance, sentinel to sentinel. Certificates are made in the dir.
    */
   tls?: boolean;
+  /** Vigil sentinels' entry point (default: this repo's dist/main.js). */
+  vigilEntry?: string;
 }
 
 export class Topology {
@@ -86,6 +88,7 @@ export class Topology {
               },
             ],
             extraConfig: options.sentinelConfig ?? [],
+            ...(options.vigilEntry === undefined ? {} : { entry: options.vigilEntry }),
             ...(options.sentinelReadyTimeoutMs === undefined
               ? {}
               : { readyTimeoutMs: options.sentinelReadyTimeoutMs }),
