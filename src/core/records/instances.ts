@@ -254,6 +254,7 @@ export function createPeer(
     addrSince: ctx.now,
     duplicateReportTime: 0,
     staleAnswerTime: 0,
+    seenHello: null,
   };
   master.sentinels.set(runId, peer);
   return peer;
