@@ -1,5 +1,6 @@
-// Resource readings for one process from Linux's /proc: CPU time (utime + stime from
-// /proc/<pid>/stat), time waited for a CPU (/proc/<pid>/task/*/schedstat), peak and current
+// Resource readings for one process from Linux's /proc: CPU time (its threads' run time from
+// /proc/<pid>/task/*/schedstat, in ns; the user / system split from /proc/<pid>/stat, in clock
+// ticks), time waited for a CPU (/proc/<pid>/task/*/schedstat), peak and current
 // resident memory (VmHWM / VmRSS from /proc/<pid>/status), the main thread's wake-ups
 // (voluntary context switches), and the number of ESTABLISHED TCP sockets it holds (its socket inodes in /proc/<pid>/fd matched
 // against /proc/<pid>/net/tcp and tcp6).
@@ -28,10 +29,41 @@ export function cpuTimes(pid: number): { user: number; system: number } {
   return { user: Number(fields[11]) / clockTicks(), system: Number(fields[12]) / clockTicks() };
 }
 
-/** CPU seconds (user + system) the process has used so far. */
+/**
+ * CPU seconds (user + system) the process has used so far, to the nanosecond: the run time of
+ * each of its threads (/proc/<pid>/task/<tid>/schedstat, first field), summed. /proc/<pid>/stat
+ * counts 10 ms clock ticks, too coarse for an A/B window at a few hundred masters (a few tenths
+ * of a second of CPU). Both cover every thread; the sum leaves out threads that ended, which a
+ * node process keeps for its lifetime (V8's workers, libuv's pool), so a difference over a
+ * window holds. Without schedstat (a kernel built without it): the clock ticks of stat.
+ */
 export function cpuSeconds(pid: number): number {
+  const ns = threadsSchedstatNs(pid, 0);
+  if (ns !== null) return ns / 1e9;
   const { user, system } = cpuTimes(pid);
   return user + system;
+}
+
+/**
+ * The sum over the process's threads of field `index` of their schedstat (ns): 0 the time run
+ * on a CPU, 1 the time waited on a run queue. Null when no thread's file could be read.
+ */
+function threadsSchedstatNs(pid: number, index: number): number | null {
+  let ns = 0;
+  let read = false;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const fields = fs
+        .readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8")
+        .trim()
+        .split(" ");
+      ns += Number(fields[index] ?? 0);
+      read = true;
+    } catch {
+      // The thread ended between the listing and the read (or there is no schedstat).
+    }
+  }
+  return read ? ns : null;
 }
 
 function statusKb(pid: number, key: string): number {
@@ -46,19 +78,7 @@ function statusKb(pid: number, key: string): number {
  * includes this wait: on a loaded machine it is the machine's lag, not the loop's.
  */
 export function runQueueWaitSeconds(pid: number): number {
-  let ns = 0;
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const fields = fs
-        .readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8")
-        .trim()
-        .split(" ");
-      ns += Number(fields[1] ?? 0);
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return ns / 1e9;
+  return (threadsSchedstatNs(pid, 1) ?? 0) / 1e9;
 }
 
 /**
