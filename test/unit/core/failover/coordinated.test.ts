@@ -4,7 +4,8 @@
 // election it runs (no force flag; votes asked at once although the master is up), the
 // MULTI / CLIENT PAUSE / FAILOVER TO … TIMEOUT transaction to the master instead of SLAVEOF NO
 // ONE, -failover-abort-master-timeout, the kill-clients transaction to both masters once the
-// promotion is seen, FAILOVER ABORT + CLIENT UNPAUSE when the promotion never comes, and the
+// promotion is seen, FAILOVER ABORT + CLIENT UNPAUSE when the promotion never comes or a newer
+// configuration ends the failover, and the
 // chosen replica being the one promoted.
 import { expect } from "chai";
 import { runAdminOp } from "../../../../src/core/admin/admin.js";
@@ -169,6 +170,28 @@ describe("SENTINEL FAILOVER … COORDINATED (core)", () => {
       },
     ]);
     expect(s.master.failoverState).to.equal("none");
+  });
+
+  it("sends FAILOVER ABORT and CLIENT UNPAUSE to the master when a newer configuration ends the failover", () => {
+    const s = healthy();
+    admin(s, { coordinated: true });
+    elect(s, T0 + 100);
+    failoverStateMachine(s.h.at(T0 + 200), s.master);
+    s.h.take();
+    // Known before the promotion (a hello naming this master in epoch 2: hello.test.ts).
+    s.master.configEpoch = 2n;
+    expect(onReplicaReportsMaster(s.h.at(T0 + 300), s.master, s.r1)).to.equal(false);
+    const ready = s.h.take();
+    expect(eventLines(ready)).to.deep.equal([
+      "-failover-abort-newer-config master mymaster 10.0.0.1 6379",
+    ]);
+    expect(transactions(ready).map((t) => t.steps)).to.deep.equal([
+      [
+        ["failover", "ABORT"],
+        ["client", "UNPAUSE"],
+      ],
+    ]);
+    expect([s.master.failoverState, s.master.configEpoch]).to.deep.equal(["none", 2n]);
   });
 });
 
