@@ -137,6 +137,22 @@ describe("RESP link", () => {
     expect(after).to.deep.equal({ kind: "closed", reason: "Connection is not writable." });
   });
 
+  it("still writes the commands given before a close in the same turn, then ends the connection", async () => {
+    const a = await open();
+    let ended = false;
+    a.peer.socket?.on("end", () => (ended = true));
+    const results: CallResult[] = [];
+    // The core's FAILOVER ABORT + CLIENT UNPAUSE to an old master, queued just before the
+    // switch closes its link (core/failover/switch-master.ts).
+    a.link.call("CLIENT", ["UNPAUSE"], (r) => results.push(r));
+    a.link.close();
+    await until("the command at the server", () => a.peer.received.length > 0);
+    expect(a.peer.received).to.equal(encodeCommand("CLIENT", ["UNPAUSE"]));
+    await until("the end of the connection", () => ended);
+    expect(results).to.deep.equal([{ kind: "closed", reason: "Connection is closed." }]);
+    expect(a.closed, "a close() is silent").to.deep.equal([]);
+  });
+
   it('tells a bulk string reply from a status reply (a bulk "PONG" is no PONG to sentinel.c)', async () => {
     const a = await open();
     const results: CallResult[] = [];

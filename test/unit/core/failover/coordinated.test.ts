@@ -11,9 +11,11 @@ import { expect } from "chai";
 import { runAdminOp } from "../../../../src/core/admin/admin.js";
 import { failoverStateMachine } from "../../../../src/core/failover/failover-state.js";
 import { onReplicaReportsMaster } from "../../../../src/core/failover/progress.js";
+import { onHelloReceived } from "../../../../src/core/monitor/hello.js";
 import { sendHello } from "../../../../src/core/monitor/periodic.js";
 import type { Command, Ready } from "../../../../src/core/model/ready.js";
 import type { MasterState, ReplicaState } from "../../../../src/core/model/state.js";
+import { hello } from "../core-driver.js";
 import { Harness, MY_ID, PEER_B, PEER_C, connect, eventLines } from "../failover-fixture.js";
 
 const T0 = 1_000_000;
@@ -192,6 +194,41 @@ describe("SENTINEL FAILOVER … COORDINATED (core)", () => {
       ],
     ]);
     expect([s.master.failoverState, s.master.configEpoch]).to.deep.equal(["none", 2n]);
+  });
+
+  it("sends FAILOVER ABORT and CLIENT UNPAUSE to the old master, before its link closes, when a newer hello moves the master", () => {
+    const s = healthy();
+    admin(s, { coordinated: true });
+    elect(s, T0 + 100);
+    failoverStateMachine(s.h.at(T0 + 200), s.master);
+    expect(s.master.failoverState).to.equal("wait_promotion");
+    s.h.take();
+    const linkId = s.master.link.id;
+    // Another sentinel's newer configuration puts the master at 10.0.0.3 (the observer switch).
+    onHelloReceived(
+      s.h.at(T0 + 300),
+      null,
+      hello(PEER_B, "10.0.1.1", 26380, 2, "mymaster", "10.0.0.3", 6379, 2),
+    );
+    const ready = s.h.take();
+    expect(eventLines(ready)).to.include.members([
+      "+config-update-from sentinel " + PEER_B + " 10.0.1.1 26380 @ mymaster 10.0.0.1 6379",
+      "+switch-master mymaster 10.0.0.1 6379 10.0.0.3 6379",
+    ]);
+    const onOldLink = ready.commands
+      .filter((c) => "link" in c && c.link === linkId)
+      .map((c) => (c.type === "transaction" ? c.steps : c.type === "close" ? c.conn : c.type));
+    // Queued on the old master's connection, before the reset closes it (the shell writes a
+    // closed connection's pending commands before it goes: resp-link.ts).
+    expect(onOldLink.slice(0, 3)).to.deep.equal([
+      [
+        ["failover", "ABORT"],
+        ["client", "UNPAUSE"],
+      ],
+      "cmd",
+      "pubsub",
+    ]);
+    expect([s.master.addr.ip, s.master.failoverState]).to.deep.equal(["10.0.0.3", "none"]);
   });
 });
 
