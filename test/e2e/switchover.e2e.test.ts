@@ -1,7 +1,9 @@
 // Proves the planned switchovers of issue #16 with real processes (redis-server 7.0 has FAILOVER
 // and reports master_failover_state): SENTINEL FAILOVER <name> COORDINATED elects a leader among
 // three Vigils and hands over through the master's own FAILOVER while a client writes every
-// 10 ms — no acknowledged write is lost; TO <ip> <port> promotes that replica, and a priority-0
+// 10 ms — no acknowledged write is lost; a COORDINATED failover still waiting for its promotion
+// and ended by a newer configuration at another address leaves the old master taking writes at
+// once (FAILOVER ABORT + CLIENT UNPAUSE before the switch closes its link); TO <ip> <port> promotes that replica, and a priority-0
 // replica named by TO is refused with the reason; SENTINEL FORGET-SENTINEL drops one peer, the
 // drop survives a restart, and the peer comes back only when it sends hellos again; a run id
 // announced from two addresses is reported with +sentinel-duplicate-runid and a log line.

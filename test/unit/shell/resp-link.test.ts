@@ -1,7 +1,8 @@
 // Proves the bare RESP link's framing over real loopback sockets (the commands a real Redis
 // answers are covered by test/e2e/links.e2e.test.ts): every link reads into one shared buffer,
 // so a reply split across reads must survive another link's read in between; a call on a link
-// that is not connected, and the calls pending when it closes, are answered "closed".
+// that is not connected, and the calls pending when it closes, are answered "closed"; commands
+// given before a close in the same turn still reach the server, the connection ended after them.
 import { expect } from "chai";
 import net from "node:net";
 import type { CallResult, RedisLink } from "../../../src/shell/link-contract.js";

@@ -5,7 +5,8 @@
 // MULTI / CLIENT PAUSE / FAILOVER TO … TIMEOUT transaction to the master instead of SLAVEOF NO
 // ONE, -failover-abort-master-timeout, the kill-clients transaction to both masters once the
 // promotion is seen, FAILOVER ABORT + CLIENT UNPAUSE when the promotion never comes or a newer
-// configuration ends the failover, and the
+// configuration ends the failover (at the same address, or at another one: queued on the old
+// master's link before the switch closes it), and the
 // chosen replica being the one promoted.
 import { expect } from "chai";
 import { runAdminOp } from "../../../../src/core/admin/admin.js";
