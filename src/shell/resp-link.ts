@@ -35,6 +35,8 @@ import { socketErrorText } from "./socket-error-text.js";
 
 /** TCP keepalive probe delay: a silent peer is found by PING timeouts long before this matters. */
 const KEEPALIVE_MS = 15_000;
+/** How long a connection ended with commands still to write waits for the other end's close. */
+const END_GRACE_MS = 1_000;
 
 /**
  * Connections written per turn of the event loop. The tick sends to every instance at once (at
@@ -221,7 +223,18 @@ class RespLink implements RedisLink {
     if (this.done) return;
     this.done = true;
     this.clearConnectTimer();
-    this.socket.destroy();
+    if (this.connected && this.output !== "") {
+      // Commands given before the close in this turn still go, the connection ended after them
+      // (the FAILOVER ABORT + CLIENT UNPAUSE an observer's switch sends the old master just
+      // before its reset closes the link: core/failover/switch-master.ts). Destroyed if the
+      // other end does not close its side soon.
+      const output = this.output;
+      this.output = "";
+      this.socket.end(output);
+      setTimeout(() => this.socket.destroy(), END_GRACE_MS).unref();
+    } else {
+      this.socket.destroy();
+    }
     this.failPending("Connection is closed.");
   }
 

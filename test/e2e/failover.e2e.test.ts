@@ -7,9 +7,12 @@
 // is turned into a replica of the new one (+convert-to-slave). Also: SENTINEL FAILOVER on a lone
 // Vigil (no quorum possible) promotes a replica without ODOWN or votes; and a lone Vigil fails
 // over a master whose replica was last described by INFO seconds before the kill (it waits for
-// fresh INFO instead of aborting with -failover-abort-no-good-slave).
+// fresh INFO instead of aborting with -failover-abort-no-good-slave); and a SENTINEL FAILOVER
+// waiting for its promotion ends at a hello naming the master in a newer config epoch, which it
+// keeps (-failover-abort-newer-config, no +promoted-slave when the replica reports role master).
 import { expect } from "chai";
 import { waitForMasterAddr } from "./harness/sentinel-process.js";
+import { freePort } from "./harness/ports.js";
 import { waitFor } from "./harness/wait-for.js";
 import {
   ClusterRun,
@@ -169,5 +172,37 @@ describe("failover with Vigil sentinels", function () {
     expect(sentinel.readConfig()).to.match(
       new RegExp(`^sentinel monitor mymaster 127\\.0\\.0\\.1 ${newPort} 2$`, "m"),
     );
+  });
+
+  it("ends a SENTINEL FAILOVER still waiting for its promotion when a hello names the master in a newer config epoch", async () => {
+    const { t, rec } = await run.start({ sentinels: ["vigil"], replicas: 1, quorum: 1 });
+    const sentinel = t.sentinels[0]!;
+    const replica = t.replicas[0]!;
+    await waitForReplicasReady(t.sentinels, 1);
+    // The replica reads our SLAVEOF NO ONE (and the INFO behind it) only when the pause ends.
+    expect(await replica.command(["CLIENT", "PAUSE", "3000", "ALL"])).to.equal("OK");
+    const askedAt = performance.now();
+    expect(await sentinel.command(["SENTINEL", "FAILOVER", "mymaster"])).to.equal("OK");
+    await rec.waitForEvent("+failover-state-wait-promotion", { since: askedAt });
+    // A peer's configuration of epoch 5 naming the same master: redis-sentinel 7.0.15 takes it
+    // silently, then sets the config epoch back to 1 at +promoted-slave and switches.
+    const peerPort = await freePort();
+    const hello = `127.0.0.1,${peerPort},${"f".repeat(40)},5,mymaster,127.0.0.1,${t.master.port},5`;
+    await t.master.command(["PUBLISH", "__sentinel__:hello", hello]);
+    const aborted = await rec.waitForEvent("-failover-abort-newer-config", { since: askedAt });
+    expect(aborted.message).to.equal(`master mymaster 127.0.0.1 ${t.master.port}`);
+    expect(rec.first("+config-update-from", { since: askedAt })?.message).to.equal(
+      `sentinel ${"f".repeat(40)} 127.0.0.1 ${peerPort} @ mymaster 127.0.0.1 ${t.master.port}`,
+    );
+    // The pause ends: the replica takes the SLAVEOF NO ONE and its INFO reports role master,
+    // where the promotion would have been confirmed. Nothing is promoted or switched.
+    await rec.waitForEvent("-role-change", { since: askedAt, contains: `:${replica.port} ` });
+    expect(rec.first("+promoted-slave", { since: askedAt })).to.equal(undefined);
+    expect(rec.first("+switch-master", { since: askedAt })).to.equal(undefined);
+    expect(Number((await sentinel.master()).get("config-epoch"))).to.equal(5);
+    expect(await sentinel.getMasterAddr()).to.deep.equal({
+      host: "127.0.0.1",
+      port: t.master.port,
+    });
   });
 });

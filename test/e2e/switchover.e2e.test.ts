@@ -1,12 +1,15 @@
 // Proves the planned switchovers of issue #16 with real processes (redis-server 7.0 has FAILOVER
 // and reports master_failover_state): SENTINEL FAILOVER <name> COORDINATED elects a leader among
 // three Vigils and hands over through the master's own FAILOVER while a client writes every
-// 10 ms — no acknowledged write is lost; TO <ip> <port> promotes that replica, and a priority-0
+// 10 ms — no acknowledged write is lost; a COORDINATED failover still waiting for its promotion
+// and ended by a newer configuration at another address leaves the old master taking writes at
+// once (FAILOVER ABORT + CLIENT UNPAUSE before the switch closes its link); TO <ip> <port> promotes that replica, and a priority-0
 // replica named by TO is refused with the reason; SENTINEL FORGET-SENTINEL drops one peer, the
 // drop survives a restart, and the peer comes back only when it sends hellos again; a run id
 // announced from two addresses is reported with +sentinel-duplicate-runid and a log line.
 import path from "node:path";
 import { expect } from "chai";
+import { freePort } from "./harness/ports.js";
 import { RespError } from "./harness/resp-client.js";
 import { SentinelProcess } from "./harness/sentinel-process.js";
 import { waitFor } from "./harness/wait-for.js";
@@ -72,6 +75,41 @@ describe("planned switchovers", function () {
     expect(report.byPort.get(old.port) ?? 0).to.be.greaterThan(0);
     expect(report.byPort.get(newPort) ?? 0).to.be.greaterThan(0);
     expect(report.lost, JSON.stringify({ ...report, byPort: [...report.byPort] })).to.equal(0);
+  });
+
+  it("COORDINATED ended by a newer configuration at another address: the old master is unpaused at once", async () => {
+    const { t, rec } = await run.start({
+      sentinels: ["vigil"],
+      replicas: 1,
+      quorum: 1,
+      downAfterMs: 5_000,
+      failoverTimeoutMs: 30_000,
+    });
+    const [s0] = t.sentinels;
+    const [replica] = t.replicas;
+    if (s0 === undefined || replica === undefined) throw new Error("topology");
+    await waitForReplicasReady(t.sentinels, 1);
+    // A stopped replica never answers: the master's FAILOVER TO stays in progress (the master a
+    // replica of it, retrying PSYNC) and our CLIENT PAUSE … WRITE (29 s) holds its writes while
+    // the failover waits for the promotion.
+    replica.pause();
+    const askedAt = performance.now();
+    expect(await s0.command(["SENTINEL", "FAILOVER", "mymaster", "COORDINATED"])).to.equal("OK");
+    await rec.waitForEvent("+failover-state-wait-promotion", { since: askedAt });
+    // A peer's configuration of epoch 5 putting the master at the replica's address, PUBLISHed
+    // to the sentinel itself (the paused master refuses PUBLISH too).
+    const peerPort = await freePort();
+    const hello = `127.0.0.1,${peerPort},${"f".repeat(40)},5,mymaster,127.0.0.1,${replica.port},5`;
+    await s0.command(["PUBLISH", "__sentinel__:hello", hello]);
+    const switched = await rec.waitForEvent("+switch-master", { since: askedAt });
+    expect(switched.message).to.equal(
+      `mymaster 127.0.0.1 ${t.master.port} 127.0.0.1 ${replica.port}`,
+    );
+    // FAILOVER ABORT + CLIENT UNPAUSE reached the old master: a write is taken at once (without
+    // them: READONLY while the FAILOVER runs, then held by the pause).
+    expect(await t.master.command(["SET", "after-switch", "1"], 3_000)).to.equal("OK");
+    const failover = await t.master.info("replication");
+    expect(failover.get("master_failover_state")).to.equal("no-failover");
   });
 
   it("TO <ip> <port> promotes that replica; a priority-0 replica is refused with the reason", async () => {

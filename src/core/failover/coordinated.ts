@@ -79,14 +79,19 @@ export function killClientsAfterHandover(
 }
 
 /**
- * Vigil: the coordinated failover timed out in `wait_promotion`. The master's own FAILOVER may
- * still be running (or holding writes with our pause): stop both before the failover is aborted.
+ * Vigil: the coordinated failover timed out in `wait_promotion` (or a newer configuration ended
+ * it: superseded.ts). The master's own FAILOVER may still be running (or holding writes with our
+ * pause): stop both before the failover is aborted.
  */
-export function abortMasterHandover(ctx: CoreContext, master: MasterState): void {
+export function abortMasterHandover(
+  ctx: CoreContext,
+  master: MasterState,
+  why = "timed out",
+): void {
   if (!master.link.cmdConnected) return;
   ctx.out.log(
     "warning",
-    `Coordinated failover of '${master.name}' timed out: sending FAILOVER ABORT and CLIENT UNPAUSE to the master`,
+    `Coordinated failover of '${master.name}' ${why}: sending FAILOVER ABORT and CLIENT UNPAUSE to the master`,
   );
   sendTransaction(ctx, master, [
     ["failover", "ABORT"],

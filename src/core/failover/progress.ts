@@ -7,6 +7,7 @@
 import { hostMatches } from "../records/hosts.js";
 import { queueClientReconfigScript } from "./client-reconfig.js";
 import { killClientsAfterHandover } from "./coordinated.js";
+import { abortSupersededFailover, failoverSuperseded } from "./superseded.js";
 import type { CoreContext } from "../model/context.js";
 import { instanceText } from "../records/instance-text.js";
 import { SIMFAILURE_CRASH_AFTER_PROMOTION, SIMFAILURE_EXIT_CODE } from "./wait-start.js";
@@ -16,7 +17,8 @@ import type { MasterState, ReplicaState } from "../model/state.js";
  * A replica reports role master. True when it is our candidate in `wait_promotion`: the
  * promotion is confirmed, the master takes the failover epoch as its config epoch (what makes
  * every other sentinel adopt the new address) and the new address is advertised from now on.
- * False otherwise (the caller may then consider +convert-to-slave).
+ * False otherwise (the caller may then consider +convert-to-slave), and when a configuration in
+ * our failover epoch or later is known: the failover ends instead (superseded.ts).
  */
 export function onReplicaReportsMaster(
   ctx: CoreContext,
@@ -29,6 +31,12 @@ export function onReplicaReportsMaster(
     !master.flags.has("failover_in_progress") ||
     master.failoverState !== "wait_promotion"
   ) {
+    return false;
+  }
+  // Vigil: the config epoch never goes back, nor takes a second configuration in one epoch. A
+  // hello ends the failover first (monitor/hello.ts); this holds whatever else raised the epoch.
+  if (failoverSuperseded(master, master.configEpoch)) {
+    abortSupersededFailover(ctx, master, null);
     return false;
   }
   master.configEpoch = master.failoverEpoch;

@@ -12,6 +12,7 @@ import { instanceText } from "../records/instance-text.js";
 import { createReplica, newFenceFields } from "../records/instances.js";
 import { resetMasterRecord } from "../records/reset-master.js";
 import { announceHost, sameAddr } from "../records/hosts.js";
+import { abortMasterHandover } from "./coordinated.js";
 import type { MasterState, SentinelState } from "../model/state.js";
 
 /** The leader's switch once the failover reached `update_config`. */
@@ -47,6 +48,12 @@ export function resetMasterAndChangeAddress(
   }
   if (!sameAddr(ctx.state, newAddr, master.addr)) replicaAddrs.push(master.addr);
 
+  // Vigil: a coordinated failover in `wait_promotion` ended by the switch (a newer configuration
+  // elsewhere) may still hold the old master's writes with our CLIENT PAUSE and its FAILOVER:
+  // released on the old master's connection, queued before the reset closes it.
+  if (master.flags.has("coordinated_failover") && master.failoverState === "wait_promotion") {
+    abortMasterHandover(ctx, master, "ended by a switch to another address");
+  }
   const fence = master.fence;
   const oldAddr = master.addr;
   resetMasterRecord(ctx, master, { keepPeers: true });

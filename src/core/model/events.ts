@@ -35,6 +35,8 @@ export const EVENT_LEVELS = {
   "-failover-abort-slave-timeout": "warning",
   // Valkey 9: a coordinated failover without a second of failover-timeout left for FAILOVER.
   "-failover-abort-master-timeout": "warning",
+  // Vigil: a configuration in our failover's epoch or later, known before our promotion.
+  "-failover-abort-newer-config": "warning",
   "+selected-slave": "warning",
   "+promoted-slave": "warning",
   "+failover-state-send-slaveof-noone": "notice",

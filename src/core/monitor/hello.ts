@@ -20,6 +20,7 @@ import { atoi } from "../basics/redis-int.js";
 import { serverIdentity } from "../records/server-identity.js";
 import type { InstanceState, LinkId, MasterState, PeerState } from "../model/state.js";
 import { resetMasterAndChangeAddress } from "../failover/switch-master.js";
+import { abortSupersededFailover, failoverSuperseded } from "../failover/superseded.js";
 
 export interface Hello {
   readonly ip: string;
@@ -232,7 +233,15 @@ function adoptMasterConfig(
   // Our master's name not looked up yet: the next hello carries the same configuration.
   if (same === null || stillOurs === null) return;
   master.configEpoch = hello.masterConfigEpoch;
-  if (same && stillOurs) return;
+  if (same && stillOurs) {
+    // Vigil: before our promotion, a configuration of the same address in our failover's epoch
+    // or later ends the failover; sentinel.c goes on and its promotion lowers the config epoch
+    // back to its failover epoch (failover/superseded.ts).
+    if (failoverSuperseded(master, hello.masterConfigEpoch)) {
+      abortSupersededFailover(ctx, master, peer);
+    }
+    return;
+  }
   ctx.out.event("+config-update-from", instanceText(ctx.state, peer, master), master.name);
   // The new address as the hello gave it, the old one as we announce it (sentinel.c).
   const oldAddr = same ? advertised : master.addr;

@@ -11,6 +11,9 @@
  * 4. currentEpoch and every configEpoch never decrease within a process; a restart never comes
  *    back below what was persisted.
  * 5. Every event name is a SentinelEventType.
+ * 6. No two sentinels hold different addresses of a master under one config epoch (the address it
+ *    advertises: a leader's promoted replica from its confirmed promotion on), except the nodes
+ *    promoted in an epoch a forced failover reused (`collisions`, below).
  * Liveness (`convergence`) is a predicate evaluated after the faults stop. One split it accepts,
  * because redis-sentinel keeps it too (docs/COMPATIBILITY.md, "SENTINEL FAILOVER can reuse an
  * epoch"): a SENTINEL FAILOVER at a sentinel that never heard of epoch E fails over in E again;
@@ -26,6 +29,7 @@ import type { Input } from "../../../src/core/model/inputs.js";
 import { isSentinelEventType } from "../../../src/core/model/events.js";
 import type { Ready } from "../../../src/core/model/ready.js";
 import type { MasterState } from "../../../src/core/model/state.js";
+import { currentMasterAddress } from "../../../src/core/records/instance-text.js";
 import type { FakeRedis } from "./fake-redis.js";
 import type { SentVote, SimSentinel } from "./sim-sentinel.js";
 
@@ -77,6 +81,8 @@ export class Checker {
   /** `${sentinel}|${master}|${epoch}` for every +elected-leader, forced included. */
   private readonly electedBy = new Set<string>();
   private readonly promotions = new Map<string, Promotion>();
+  /** `${master}|${configEpoch}` → the address first held under it, and by whom. */
+  private readonly configs = new Map<string, { readonly addr: Addr; readonly sentinel: string }>();
   private readonly epochs = new Map<string, ProcessEpochs>();
   /** Sentinel name → currentEpoch of its last persisted state. */
   private readonly persistedEpoch = new Map<string, Epoch>();
@@ -304,7 +310,25 @@ export class Checker {
         );
       }
       seen.config.set(master.name, master.configEpoch);
+      this.checkConfig(sentinel, master);
     }
+  }
+
+  private checkConfig(sentinel: SimSentinel, master: MasterState): void {
+    const key = `${master.name}|${master.configEpoch}`;
+    const addr = currentMasterAddress(master);
+    const first = this.configs.get(key);
+    if (first === undefined) {
+      this.configs.set(key, { addr, sentinel: sentinel.name });
+      return;
+    }
+    if (addrEquals(first.addr, addr)) return;
+    const reused = this.collisions.get(key);
+    if (reused?.has(addrKey(addr)) === true && reused.has(addrKey(first.addr))) return;
+    this.fail(
+      sentinel,
+      `holds ${addrKey(addr)} for ${master.name} in config epoch ${master.configEpoch}, where ${first.sentinel} held ${addrKey(first.addr)}`,
+    );
   }
 }
 

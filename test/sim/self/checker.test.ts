@@ -1,6 +1,7 @@
 // Proves the safety checker catches each violation it exists for (double votes on the wire or in
 // events, two leaders in one epoch, an election without votes, a promotion without election, epochs
-// going down, a restart forgetting a vote) and stays quiet on a legal history; and that liveness
+// going down, a restart forgetting a vote, two addresses of a master in one config epoch) and stays
+// quiet on a legal history; and that liveness
 // accepts a split of sentinels at one config epoch only between the two promotions of an epoch a
 // forced failover reused, with the nodes following one of them.
 import { expect } from "chai";
@@ -11,6 +12,7 @@ import { Prng } from "../harness/prng.js";
 import type { SentVote, SimObserver } from "../harness/sim-sentinel.js";
 import { SimSentinel } from "../harness/sim-sentinel.js";
 import { VirtualClock } from "../harness/virtual-clock.js";
+import { addReplica } from "../../support/state-builder.js";
 import { event, ready, StubCore, stubConfig } from "./stub-core.js";
 
 const A = "a".repeat(40);
@@ -188,6 +190,28 @@ describe("sim checker", () => {
     }).to.throw(SafetyViolation, /current epoch went down/);
   });
 
+  it("rejects two addresses of a master held under one config epoch, the leader's advertised one included", () => {
+    const checker = new Checker();
+    const s1 = sentinel("s1", A);
+    const s2 = sentinel("s2", B);
+    const m1 = s1.core().state.masters.get("mymaster")!;
+    const m2 = s2.core().state.masters.get("mymaster")!;
+    m2.configEpoch = 2n;
+    checker.onStep(s2.s, [], ready({}), []);
+    // s1 leads a failover of epoch 2 past its promotion: it advertises its promoted replica.
+    addReplica(s1.core().state, 1, m1, { ip: "10.0.1.3", port: 6379 });
+    m1.flags.add("failover_in_progress");
+    m1.failoverState = "reconf_slaves";
+    m1.promotedReplica = "10.0.1.3:6379";
+    m1.configEpoch = 2n;
+    expect(() => {
+      checker.onStep(s1.s, [], ready({}), []);
+    }).to.throw(
+      SafetyViolation,
+      /holds 10.0.1.3:6379 for mymaster in config epoch 2, where s2 held 10.0.1.1:6379/,
+    );
+  });
+
   it("rejects a restart whose leader-epoch is below a vote already sent", () => {
     const checker = new Checker();
     const { s } = sentinel("s1", A);
@@ -219,6 +243,13 @@ describe("sim checker", () => {
       "10.0.1.3:6379",
     ]);
     expect(checker.quirks).to.have.length(1);
+    // Each holds its own promoted node under epoch 1: Redis's split, not a violation here.
+    [s1, s2].forEach((x, i) => {
+      const m = x.core().state.masters.get("mymaster")!;
+      m.addr = { ip: `10.0.1.${i + 2}`, port: 6379 };
+      m.configEpoch = 1n;
+      checker.onStep(x.s, [], ready({}), []);
+    });
   });
 
   it("accepts sentinels split at one epoch only between its reused promotions, the nodes on one", () => {

@@ -1,7 +1,8 @@
 // Proves the bare RESP link's framing over real loopback sockets (the commands a real Redis
 // answers are covered by test/e2e/links.e2e.test.ts): every link reads into one shared buffer,
 // so a reply split across reads must survive another link's read in between; a call on a link
-// that is not connected, and the calls pending when it closes, are answered "closed".
+// that is not connected, and the calls pending when it closes, are answered "closed"; commands
+// given before a close in the same turn still reach the server, the connection ended after them.
 import { expect } from "chai";
 import net from "node:net";
 import type { CallResult, RedisLink } from "../../../src/shell/link-contract.js";
@@ -135,6 +136,22 @@ describe("RESP link", () => {
     let after: CallResult | null = null;
     a.link.call("PING", [], (r) => (after = r));
     expect(after).to.deep.equal({ kind: "closed", reason: "Connection is not writable." });
+  });
+
+  it("still writes the commands given before a close in the same turn, then ends the connection", async () => {
+    const a = await open();
+    let ended = false;
+    a.peer.socket?.on("end", () => (ended = true));
+    const results: CallResult[] = [];
+    // The core's FAILOVER ABORT + CLIENT UNPAUSE to an old master, queued just before the
+    // switch closes its link (core/failover/switch-master.ts).
+    a.link.call("CLIENT", ["UNPAUSE"], (r) => results.push(r));
+    a.link.close();
+    await until("the command at the server", () => a.peer.received.length > 0);
+    expect(a.peer.received).to.equal(encodeCommand("CLIENT", ["UNPAUSE"]));
+    await until("the end of the connection", () => ended);
+    expect(results).to.deep.equal([{ kind: "closed", reason: "Connection is closed." }]);
+    expect(a.closed, "a close() is silent").to.deep.equal([]);
   });
 
   it('tells a bulk string reply from a status reply (a bulk "PONG" is no PONG to sentinel.c)', async () => {

@@ -4,15 +4,19 @@
 // election it runs (no force flag; votes asked at once although the master is up), the
 // MULTI / CLIENT PAUSE / FAILOVER TO … TIMEOUT transaction to the master instead of SLAVEOF NO
 // ONE, -failover-abort-master-timeout, the kill-clients transaction to both masters once the
-// promotion is seen, FAILOVER ABORT + CLIENT UNPAUSE when the promotion never comes, and the
+// promotion is seen, FAILOVER ABORT + CLIENT UNPAUSE when the promotion never comes or a newer
+// configuration ends the failover (at the same address, or at another one: queued on the old
+// master's link before the switch closes it), and the
 // chosen replica being the one promoted.
 import { expect } from "chai";
 import { runAdminOp } from "../../../../src/core/admin/admin.js";
 import { failoverStateMachine } from "../../../../src/core/failover/failover-state.js";
 import { onReplicaReportsMaster } from "../../../../src/core/failover/progress.js";
+import { onHelloReceived } from "../../../../src/core/monitor/hello.js";
 import { sendHello } from "../../../../src/core/monitor/periodic.js";
 import type { Command, Ready } from "../../../../src/core/model/ready.js";
 import type { MasterState, ReplicaState } from "../../../../src/core/model/state.js";
+import { hello } from "../core-driver.js";
 import { Harness, MY_ID, PEER_B, PEER_C, connect, eventLines } from "../failover-fixture.js";
 
 const T0 = 1_000_000;
@@ -169,6 +173,63 @@ describe("SENTINEL FAILOVER … COORDINATED (core)", () => {
       },
     ]);
     expect(s.master.failoverState).to.equal("none");
+  });
+
+  it("sends FAILOVER ABORT and CLIENT UNPAUSE to the master when a newer configuration ends the failover", () => {
+    const s = healthy();
+    admin(s, { coordinated: true });
+    elect(s, T0 + 100);
+    failoverStateMachine(s.h.at(T0 + 200), s.master);
+    s.h.take();
+    // Known before the promotion (a hello naming this master in epoch 2: hello.test.ts).
+    s.master.configEpoch = 2n;
+    expect(onReplicaReportsMaster(s.h.at(T0 + 300), s.master, s.r1)).to.equal(false);
+    const ready = s.h.take();
+    expect(eventLines(ready)).to.deep.equal([
+      "-failover-abort-newer-config master mymaster 10.0.0.1 6379",
+    ]);
+    expect(transactions(ready).map((t) => t.steps)).to.deep.equal([
+      [
+        ["failover", "ABORT"],
+        ["client", "UNPAUSE"],
+      ],
+    ]);
+    expect([s.master.failoverState, s.master.configEpoch]).to.deep.equal(["none", 2n]);
+  });
+
+  it("sends FAILOVER ABORT and CLIENT UNPAUSE to the old master, before its link closes, when a newer hello moves the master", () => {
+    const s = healthy();
+    admin(s, { coordinated: true });
+    elect(s, T0 + 100);
+    failoverStateMachine(s.h.at(T0 + 200), s.master);
+    expect(s.master.failoverState).to.equal("wait_promotion");
+    s.h.take();
+    const linkId = s.master.link.id;
+    // Another sentinel's newer configuration puts the master at 10.0.0.3 (the observer switch).
+    onHelloReceived(
+      s.h.at(T0 + 300),
+      null,
+      hello(PEER_B, "10.0.1.1", 26380, 2, "mymaster", "10.0.0.3", 6379, 2),
+    );
+    const ready = s.h.take();
+    expect(eventLines(ready)).to.include.members([
+      "+config-update-from sentinel " + PEER_B + " 10.0.1.1 26380 @ mymaster 10.0.0.1 6379",
+      "+switch-master mymaster 10.0.0.1 6379 10.0.0.3 6379",
+    ]);
+    const onOldLink = ready.commands
+      .filter((c) => "link" in c && c.link === linkId)
+      .map((c) => (c.type === "transaction" ? c.steps : c.type === "close" ? c.conn : c.type));
+    // Queued on the old master's connection, before the reset closes it (the shell writes a
+    // closed connection's pending commands before it goes: resp-link.ts).
+    expect(onOldLink.slice(0, 3)).to.deep.equal([
+      [
+        ["failover", "ABORT"],
+        ["client", "UNPAUSE"],
+      ],
+      "cmd",
+      "pubsub",
+    ]);
+    expect([s.master.addr.ip, s.master.failoverState]).to.deep.equal(["10.0.0.3", "none"]);
   });
 });
 

@@ -1,6 +1,7 @@
 // Proves the INFO-driven failover progress (docs/PROTOCOL.md §7.4, §3.3): the candidate reporting
 // master confirms the promotion only in wait_promotion (config epoch, reconf_slaves, flush,
-// events, client-reconfig script when configured, forced hellos, crash-after-promotion), and
+// events, client-reconfig script when configured, forced hellos, crash-after-promotion) unless a
+// configuration in the failover epoch or later is known (the failover ends instead), and
 // replicas move reconf_sent → reconf_inprog → reconf_done as INFO shows them following the
 // promoted replica with their link up.
 import { expect } from "chai";
@@ -94,6 +95,24 @@ describe("onReplicaReportsMaster", () => {
     master.failoverState = "reconf_slaves";
     expect(onReplicaReportsMaster(h.at(T0 + 500), master, r1)).to.equal(false);
     expect(master.configEpoch).to.equal(1n);
+  });
+
+  it("never lowers the config epoch: a configuration in the failover epoch or later ends the failover instead", () => {
+    for (const known of [3n, 5n]) {
+      const { h, master, r1 } = waitingPromotion();
+      master.configEpoch = known;
+      expect(onReplicaReportsMaster(h.at(T0 + 500), master, r1)).to.equal(false);
+      expect([master.configEpoch, master.failoverState, master.promotedReplica]).to.deep.equal([
+        known,
+        "none",
+        null,
+      ]);
+      expect([r1.flags.has("promoted"), master.flags.has("failover_in_progress")]).to.deep.equal([
+        false,
+        false,
+      ]);
+      expect(eventLines(h.take())).to.deep.equal([`-failover-abort-newer-config ${M}`]);
+    }
   });
 
   it("exits with 99 after +promoted-slave under SIMULATE-FAILURE crash-after-promotion", () => {
