@@ -11,8 +11,7 @@
 // bundle's source map goes on to src/*.ts through tsc's. tsc's per-file output stays runnable as
 // ES modules (dist/tsc/package.json): `npm run demo` runs dist/tsc/demo/main.js.
 import { build } from "esbuild";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 const dist = resolve(import.meta.dirname, "../dist");
@@ -36,7 +35,10 @@ writeFileSync(resolve(dist, "tsc/package.json"), `${JSON.stringify({ type: "modu
 // code they share), then that bundle as CommonJS. Bundled straight to CommonJS, esbuild wraps each
 // of the ~170 modules reached through a lazy import in an init closure of its own; through the
 // chunks they are 17, and a one-master sentinel's start held ~1 MB less (issue #18).
-const chunked = mkdtempSync(resolve(tmpdir(), "vigil-bundle-"));
+// Inside dist/ with a fixed name: esbuild names each chunk's init function by its path, which
+// then reads `dist/.chunks/chunks/daemon-<hash>.js` in stack traces, the same in every build.
+const chunked = resolve(dist, ".chunks");
+rmSync(chunked, { recursive: true, force: true });
 try {
   await build({
     entryPoints: [resolve(dist, "tsc/main.js")],
