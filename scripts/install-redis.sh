@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Vigil's tests, demo and benchmarks need from Debian's packages — redis-server,
-# redis-sentinel, redis-tools (redis-cli, redis-benchmark) and python3-redis — but only when
+# redis-sentinel, redis-tools (redis-cli, redis-benchmark), python3-redis and tzdata — but only when
 # something is missing. As root it runs `apt-get update` once, then `apt-get install`; otherwise it
 # prints the exact command to run and exits 1. With --with-systemd (npm test) it also installs
 # Debian's systemd package when systemd-notify is missing: test/e2e/packaging.e2e.test.ts runs
@@ -14,6 +14,9 @@ command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
 # Debian's package (the python3 on PATH may be another interpreter, e.g. pyenv's).
 dpkg-query -W -f='${Status}' python3-redis 2>/dev/null | grep -q 'install ok installed' ||
   /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || packages+=(python3-redis)
+
+# test/unit/shell/local-time.test.ts compares log lines' local time with date(1) on zone files.
+[ -f /usr/share/zoneinfo/Europe/Paris ] || packages+=(tzdata)
 
 if [ "${1:-}" = "--with-systemd" ]; then
   command -v systemd-notify >/dev/null 2>&1 || packages+=(systemd)

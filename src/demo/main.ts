@@ -1,4 +1,4 @@
-// `npm run demo` (node dist/demo/main.js): a local topology — 1 master and 2 replicas
+// `npm run demo` (node dist/tsc/demo/main.js): a local topology — 1 master and 2 replicas
 // (redis-server) watched by 3 sentinels (Vigil, or `--impl redis` for Debian's redis-sentinel),
 // a client writing through the sentinels, and a live view of it all. Keys: f = SENTINEL FAILOVER,
 // k = kill -9 the master, r = restart the killed one, q / Ctrl-C = quit. Every process started
@@ -46,7 +46,7 @@ class Demo {
       impl: options.impl,
       downAfterMs: options.downAfterMs,
       failoverTimeoutMs: 60_000,
-      vigilEntry: fileURLToPath(new URL("../main.js", import.meta.url)),
+      vigilEntry: fileURLToPath(new URL("../../main.js", import.meta.url)),
       onSpawn: (node) => {
         this.say(
           `demo: started ${node.kind} 127.0.0.1:${node.port} pid ${String(node.child?.pid)}`,

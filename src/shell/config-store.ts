@@ -13,7 +13,6 @@
  * machine (three sentinels × 1000 masters) those steps took 14–260 ms together, on top of the
  * render. Peer votes waited that long, and three candidates stood before any vote arrived.
  */
-import { randomBytes } from "node:crypto";
 import {
   closeSync,
   fsyncSync,
@@ -29,6 +28,7 @@ import { rewriteConf } from "../config/conf-rewriter.js";
 import { stateFileOf, strerror } from "../config/load-config.js";
 import type { ServerSettings } from "../config/types.js";
 import { ConfigSaveError } from "../errors.js";
+import { randomHex } from "./entropy.js";
 
 /** The file-system calls a save makes; tests replace some to inject failures. */
 export interface StoreFs {
@@ -151,7 +151,7 @@ export class ConfigStore {
         server === null
           ? rewriteConf(old, null, state, users, this.yamlMasters)
           : rewriteConf(old, server, state);
-      tmp = `${this.target}.${randomBytes(3).toString("hex")}`;
+      tmp = `${this.target}.${randomHex(6)}`;
       writeNew(tmp, text, this.mode);
       this.fs.rename(tmp, this.target);
       tmp = "";

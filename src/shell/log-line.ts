@@ -1,8 +1,9 @@
 /**
  * The text of one log line in Redis's formats (server.c: serverLogRaw) and Valkey's additions
- * (`log-format logfmt`, `log-timestamp-format iso8601|milliseconds`). Pure: the caller passes the
- * pid and the wall-clock time. Local time, as Redis's localtime(); month and day names are the C
- * locale's (Redis never calls setlocale for LC_TIME).
+ * (`log-format logfmt`, `log-timestamp-format iso8601|milliseconds`). The caller passes the pid and
+ * the wall-clock time. Local time, as Redis's localtime() (local-time.ts reads the zone as the C
+ * library does, once); month and day names are the C locale's (Redis never calls setlocale for
+ * LC_TIME).
  *
  *   legacy: `<pid>:X 06 Dec 2026 07:38:00.266 # <text>` (`.` debug, `-` verbose, `*` notice,
  *           `#` warning; X is the sentinel role)
@@ -10,6 +11,8 @@
  *           turned into `'` and CR/LF into spaces (Valkey: filterInvalidLogfmtChar)
  */
 import type { EventLevel } from "../core/index.js";
+import type { LocalParts } from "./local-time.js";
+import { localParts } from "./local-time.js";
 
 export type LogTimestampFormat = "legacy" | "iso8601" | "milliseconds";
 
@@ -39,26 +42,26 @@ function pad3(n: number): string {
   return n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n);
 }
 
-function clock(d: Date): string {
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+function clock(t: LocalParts): string {
+  return `${pad2(t.hours)}:${pad2(t.minutes)}:${pad2(t.seconds)}`;
 }
 
 /** `+HH:MM` / `-HH:MM`, the local offset from UTC (Valkey: formatTimezone). */
-function utcOffset(d: Date): string {
-  const total = -d.getTimezoneOffset();
+function utcOffset(t: LocalParts): string {
+  const total = t.offsetMinutes;
   const abs = Math.abs(total);
   return `${total >= 0 ? "+" : "-"}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 }
 
 export function formatTimestamp(ms: number, format: LogTimestampFormat): string {
   if (format === "milliseconds") return String(Math.trunc(ms));
-  const d = new Date(ms);
+  const t = localParts(ms);
   if (format === "iso8601") {
-    const day = `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
-    return `${day}T${clock(d)}.${pad3(d.getMilliseconds())}${utcOffset(d)}`;
+    const day = `${t.year}-${pad2(t.month + 1)}-${pad2(t.day)}`;
+    return `${day}T${clock(t)}.${pad3(t.millis)}${utcOffset(t)}`;
   }
-  const day = `${pad2(d.getDate())} ${MONTHS[d.getMonth()] ?? ""} ${d.getFullYear()}`;
-  return `${day} ${clock(d)}.${pad3(d.getMilliseconds())}`;
+  const day = `${pad2(t.day)} ${MONTHS[t.month] ?? ""} ${t.year}`;
+  return `${day} ${clock(t)}.${pad3(t.millis)}`;
 }
 
 export function legacyLine(
@@ -89,7 +92,7 @@ export function signalHandlerLine(pid: number, ms: number, text: string): string
 
 /** ctime(3) without its newline: `Sat Feb 27 21:53:26 2021` (day of month padded with a space). */
 export function ctime(ms: number): string {
-  const d = new Date(ms);
-  const day = d.getDate() < 10 ? ` ${d.getDate()}` : String(d.getDate());
-  return `${DAYS[d.getDay()] ?? ""} ${MONTHS[d.getMonth()] ?? ""} ${day} ${clock(d)} ${d.getFullYear()}`;
+  const t = localParts(ms);
+  const day = t.day < 10 ? ` ${t.day}` : String(t.day);
+  return `${DAYS[t.weekday] ?? ""} ${MONTHS[t.month] ?? ""} ${day} ${clock(t)} ${t.year}`;
 }

@@ -14,7 +14,6 @@
  * connections are sessions like any other, read through 'data' events (accepted-socket.ts).
  * `port: null` leaves out the plain listeners (`port 0` beside a `tls-port`).
  */
-import { createHash, randomBytes } from "node:crypto";
 import type { AddressInfo, Server, Socket } from "node:net";
 import { createServer } from "node:net";
 import { arch, machine, release, type } from "node:os";
@@ -27,6 +26,7 @@ import type { ServerHost } from "../commands/host.js";
 import type { ClientLimits, SessionEnvironment } from "./client-session.js";
 import { ClientSession, DEFAULT_CLIENT_LIMITS } from "./client-session.js";
 import type { LagSnapshot } from "../commands/lag-histogram.js";
+import { randomHex } from "./entropy.js";
 import { EventLoopLag } from "./event-loop-lag.js";
 import { PubSubHub } from "./pubsub-hub.js";
 import type { TlsContexts } from "./tls-context.js";
@@ -191,6 +191,15 @@ export async function startRespServer(
  * Built idle; `listen()` binds every address (and the TLS ones), or closes what it bound and
  * throws.
  */
+/** ACL passwords' SHA-256 (node:crypto is loaded at the first password: entropy.ts). */
+function sha256Hex(text: string): string {
+  return process
+    .getBuiltinModule("node:crypto")
+    .createHash("sha256")
+    .update(text, "utf8")
+    .digest("hex");
+}
+
 export class RespServer {
   /** The ACL (users, requirepass) the server authenticates against. */
   readonly acl: Acl;
@@ -215,11 +224,8 @@ export class RespServer {
     this.limits = { ...DEFAULT_CLIENT_LIMITS, ...options.limits };
     this.maxClients = options.maxClients ?? 10_000;
     this.loopLag = options.loopLag ?? new EventLoopLag();
-    this.runId = options.runId ?? randomBytes(20).toString("hex");
-    this.acl = new Acl(
-      (text) => createHash("sha256").update(text, "utf8").digest("hex"),
-      options.requirePass,
-    );
+    this.runId = options.runId ?? randomHex(40);
+    this.acl = new Acl(sha256Hex, options.requirePass);
     this.env = this.sessionEnv(host);
   }
 
@@ -238,10 +244,7 @@ export class RespServer {
           (s) => s.user === user && s.channels.size + s.patterns.size > 0,
         ),
       killClient: (id) => sessions.get(id)?.destroy(),
-      randomHex: (length) =>
-        randomBytes(Math.ceil(length / 2))
-          .toString("hex")
-          .slice(0, length),
+      randomHex,
     };
     return {
       services,

@@ -10,7 +10,7 @@
  * instead of by OpenSSL's hashed lookup, and the TLS 1.2 cipher list and the TLS 1.3 suites are
  * given to Node as one list, each side keeping Node's default when unset.
  */
-import { X509Certificate, constants, createPrivateKey } from "node:crypto";
+import type crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type tls from "node:tls";
@@ -40,12 +40,23 @@ const NO_CA =
 const BAD_PROTOCOLS =
   "Invalid tls-protocols specified. Use a combination of 'TLSv1', 'TLSv1.1', 'TLSv1.2' and 'TLSv1.3'.";
 
-const PROTOCOL_FLAGS: Readonly<Record<string, number>> = {
-  tlsv1: constants.SSL_OP_NO_TLSv1,
-  "tlsv1.1": constants.SSL_OP_NO_TLSv1_1,
-  "tlsv1.2": constants.SSL_OP_NO_TLSv1_2,
-  "tlsv1.3": constants.SSL_OP_NO_TLSv1_3,
-};
+/**
+ * node:crypto, loaded at the first TLS use like node:tls (tlsModule): a sentinel without TLS does
+ * not load it (entropy.ts).
+ */
+function cryptoModule(): typeof crypto {
+  return process.getBuiltinModule("node:crypto");
+}
+
+function protocolFlags(): Readonly<Record<string, number>> {
+  const { constants } = cryptoModule();
+  return {
+    tlsv1: constants.SSL_OP_NO_TLSv1,
+    "tlsv1.1": constants.SSL_OP_NO_TLSv1_1,
+    "tlsv1.2": constants.SSL_OP_NO_TLSv1_2,
+    "tlsv1.3": constants.SSL_OP_NO_TLSv1_3,
+  };
+}
 
 /**
  * tls-protocols → the SSL_OP_NO_* options that leave only the named versions (tls.c:
@@ -53,14 +64,15 @@ const PROTOCOL_FLAGS: Readonly<Record<string, number>> = {
  */
 export function protocolOptions(protocols: string): number {
   const wanted = protocols === "" ? ["tlsv1.2", "tlsv1.3"] : protocols.split(" ");
+  const flags = protocolFlags();
   let keep = 0;
   for (const token of wanted) {
-    const flag = PROTOCOL_FLAGS[token.toLowerCase()];
+    const flag = flags[token.toLowerCase()];
     if (flag === undefined) throw new TlsConfigError(BAD_PROTOCOLS);
     keep |= flag;
   }
   let options = 0;
-  for (const flag of Object.values(PROTOCOL_FLAGS)) if ((keep & flag) === 0) options |= flag;
+  for (const flag of Object.values(flags)) if ((keep & flag) === 0) options |= flag;
   return options;
 }
 
@@ -109,7 +121,7 @@ function loadCa(settings: TlsSettings, read: ReadFile): string[] {
     let n = 0;
     for (const pem of text.match(PEM_CERT) ?? []) {
       try {
-        new X509Certificate(pem);
+        new (cryptoModule().X509Certificate)(pem);
       } catch {
         continue;
       }
@@ -170,11 +182,12 @@ function createContext(
   let key: Buffer;
   try {
     key = read(keyFile);
-    createPrivateKey({ key, passphrase: pass });
+    cryptoModule().createPrivateKey({ key, passphrase: pass });
     tlsModule().createSecureContext({ cert, key, passphrase: pass });
   } catch (err) {
     fail(`Failed to load private key: ${keyFile}`, err);
   }
+  const { constants } = cryptoModule();
   const options: tls.SecureContextOptions = {
     cert,
     key,

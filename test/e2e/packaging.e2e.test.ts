@@ -5,6 +5,7 @@
 // the messages redis-sentinel 7.0.15 sends under `--supervised systemd`, in the same order,
 // READY=1 only once the port answers, STOPPING=1 on SIGTERM. docker/Dockerfile's CMD and
 // docker/compose.yaml's command run that same invocation on a config that passes --test-config.
+// bin/vigil and that invocation run the bundle as CommonJS, without Node's ES module loader.
 import { expect } from "chai";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -138,9 +139,9 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
     expect(unit.get("Service.NotifyAccess")).to.deep.equal(["all"]);
     const [node, entry, config, ...rest] = execStart();
     expect(node).to.equal("/usr/bin/node");
-    // bin/vigil only imports dist/main.js: the unit runs what `bin/vigil <config>` and the e2e harness run.
+    // bin/vigil only requires dist/main.js: the unit runs what `bin/vigil <config>` and the e2e harness run.
     expect(relative("/opt/vigil", entry!)).to.equal(relative(ROOT, VIGIL_ENTRY));
-    expect(readFileSync(join(ROOT, "bin/vigil"), "utf8")).to.include('import "../dist/main.js"');
+    expect(readFileSync(join(ROOT, "bin/vigil"), "utf8")).to.include('require("../dist/main.js")');
     expect(config).to.equal("/etc/vigil/sentinel.conf");
     expect(rest).to.deep.equal(["--supervised", "systemd"]);
     copyFileSync(join(ROOT, "sentinel.conf.example"), join(tmp, "sentinel.conf"));
@@ -190,6 +191,29 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
       "READY=1",
       "STOPPING=1",
     ]);
+  });
+
+  it("bin/vigil and dist/main.js run as CommonJS: Node's ES module loader is never loaded (issue #18)", () => {
+    // Node's own list of the internal modules it loaded, read as the process exits.
+    const probe = join(tmp, "modules.cjs");
+    writeFileSync(
+      probe,
+      'process.on("exit", () => process.stderr.write(JSON.stringify(process.moduleLoadList)));\n',
+    );
+    copyFileSync(join(ROOT, "sentinel.conf.example"), join(tmp, "sentinel.conf"));
+    for (const entry of [join(ROOT, "bin/vigil"), VIGIL_ENTRY]) {
+      const r = spawnSync(
+        process.execPath,
+        ["--require", probe, entry, join(tmp, "sentinel.conf"), "--test-config"],
+        { cwd: tmp, encoding: "utf8" },
+      );
+      expect(r.stdout, r.stderr).to.equal("Configuration test passed\n");
+      const loaded = JSON.parse(r.stderr) as string[];
+      expect(
+        loaded.filter((m) => m.includes("modules/esm/loader")),
+        entry,
+      ).to.deep.equal([]);
+    }
   });
 
   it("Dockerfile CMD and compose.yaml's command run the harness's invocation on docker/sentinel.conf, which passes --test-config", () => {

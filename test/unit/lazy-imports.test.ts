@@ -1,8 +1,10 @@
 // Proves that a sentinel started on a `.conf` config loads none of the packages only some
 // configurations need (issue #18: they made most of a one-master sentinel's memory): zod and
 // yaml (the YAML front end), pino (log-format json), prom-client (metrics-port) and ioredis
-// (VIGIL_LINK_CLIENT=ioredis) are reached only through dynamic import(). Reads the static value
-// imports of src/ (type-only imports are erased by the compiler) from what main.ts loads.
+// (VIGIL_LINK_CLIENT=ioredis) are reached only through dynamic import(); nor the Node built-ins
+// only TLS, scripts, hostnames and ACL passwords need (node:crypto, node:tls, node:child_process,
+// node:dns), reached through process.getBuiltinModule. Reads the static value imports of src/
+// (type-only imports are erased by the compiler) from what main.ts loads.
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +15,13 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../../src");
 /** What main.ts imports, statically or not, for a `.conf` config. */
 const ENTRIES = ["main.ts", "config/load-config.ts", "shell/daemon.ts"];
 const OPTIONAL = ["zod", "yaml", "pino", "prom-client", "ioredis"];
+const OPTIONAL_BUILTINS = [
+  "node:crypto",
+  "node:tls",
+  "node:child_process",
+  "node:dns",
+  "node:dns/promises",
+];
 
 /** The specifiers a file imports at run time: no `import type`, no type-only names. */
 function valueImports(file: string): string[] {
@@ -52,7 +61,7 @@ function closure(entries: readonly string[]): { files: Set<string>; packages: Se
     for (const spec of valueImports(join(SRC, rel))) {
       if (spec.startsWith(".")) {
         visit(join(dirname(rel), spec.replace(/\.js$/, ".ts")));
-      } else if (!spec.startsWith("node:")) {
+      } else {
         packages.add(spec);
       }
     }
@@ -71,6 +80,11 @@ describe("modules a .conf-configured sentinel loads", () => {
 
   it("loads none of zod, yaml, pino, prom-client, ioredis", () => {
     expect([...packages].filter((p) => OPTIONAL.includes(p))).to.deep.equal([]);
+  });
+
+  it("loads none of node:crypto, node:tls, node:child_process, node:dns", () => {
+    expect(packages).to.include("node:net");
+    expect([...packages].filter((p) => OPTIONAL_BUILTINS.includes(p))).to.deep.equal([]);
   });
 
   it("leaves out the YAML front end and its schemas", () => {

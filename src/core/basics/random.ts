@@ -1,5 +1,5 @@
 /**
- * Randomness enters the core only through this interface: the shell backs it with node:crypto,
+ * Randomness enters the core only through this interface: the shell backs it with the kernel's
  * the simulator with a seeded PRNG, so every run of the core can be replayed.
  */
 export interface Random {

@@ -5,10 +5,10 @@
  * asynchronous calls, so a save never holds the sentinel's loop. Saves are serialized and
  * coalesced: a change during a save is written by one more save after it.
  */
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
+import { randomHex } from "../entropy.js";
 import type { FailoverRecord } from "./failover-tracker.js";
 
 export const MAX_RECORDS = 100;
@@ -43,7 +43,7 @@ export function readFailoverLog(file: string): { records: FailoverRecord[]; erro
 }
 
 async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${randomBytes(3).toString("hex")}`;
+  const tmp = `${file}.${randomHex(6)}`;
   try {
     const handle = await open(tmp, "wx", 0o644);
     try {
