@@ -98,4 +98,4 @@ export { WHY_CODES } from "./explain/why-types.js";
 export { EXCLUSION_CODES } from "./failover/replica-selection.js";
 export type { ExclusionCode } from "./failover/replica-selection.js";
 export { quorumReach } from "./failover/election.js";
-export { isoUtc } from "./basics/iso-time.js";
+export { civilFromDays, isoUtc } from "./basics/iso-time.js";

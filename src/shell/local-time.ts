@@ -9,14 +9,8 @@
  */
 import { readFileSync } from "node:fs";
 import type { ZoneRules } from "./tz-rules.js";
-import {
-  UTC_ZONE,
-  civilFromDays,
-  offsetAt,
-  parsePosixTz,
-  parseTzif,
-  weekdayOf,
-} from "./tz-rules.js";
+import { civilFromDays } from "../core/index.js";
+import { UTC_ZONE, offsetAt, parsePosixTz, parseTzif, weekdayOf } from "./tz-rules.js";
 
 /** A wall-clock time's fields, as Date's local getters name them (month 0–11, 0 = Sunday). */
 export interface LocalParts {

@@ -5,6 +5,7 @@
  * (~0.55 MB resident, issue #18). Pure: local-time.ts finds and reads the zone. Offsets are in
  * seconds east of UTC (POSIX strings count west, and are negated here).
  */
+import { civilFromDays } from "../core/index.js";
 
 /** A day of the year a POSIX rule names: `Jn`, `n` or `Mm.w.d`. */
 type RuleDay =
@@ -52,21 +53,6 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146_097 + doe - 719_468;
-}
-
-/** The date of a day count since 1970-01-01: [year, month 1–12, day 1–31]. */
-export function civilFromDays(days: number): [number, number, number] {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, day];
 }
 
 /** 0 = Sunday, for a day count since 1970-01-01 (a Thursday). */

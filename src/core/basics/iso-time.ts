@@ -18,6 +18,18 @@ export function isoUtc(ms: number): string {
   const second = Math.floor(rest / 1000);
   const milli = rest - second * 1000;
 
+  const [year, month, day] = civilFromDays(days);
+  return (
+    `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}` +
+    `T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(milli, 3)}Z`
+  );
+}
+
+/**
+ * The date of a day count since 1970-01-01: [year, month 1–12, day 1–31] (proleptic Gregorian,
+ * H. Hinnant's days-to-civil). Also the shell's local time (shell/tz-rules.ts).
+ */
+export function civilFromDays(days: number): [number, number, number] {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -28,9 +40,5 @@ export function isoUtc(ms: number): string {
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return (
-    `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}` +
-    `T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(milli, 3)}Z`
-  );
+  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, day];
 }

@@ -12,13 +12,8 @@ import { ctime, formatTimestamp, legacyLine } from "../../../src/shell/log-line.
 import type { LocalParts } from "../../../src/shell/local-time.js";
 import { partsIn, readZoneFile, zoneFor } from "../../../src/shell/local-time.js";
 import type { ZoneRules } from "../../../src/shell/tz-rules.js";
-import {
-  civilFromDays,
-  daysFromCivil,
-  offsetAt,
-  parsePosixTz,
-  parseTzif,
-} from "../../../src/shell/tz-rules.js";
+import { civilFromDays } from "../../../src/core/index.js";
+import { daysFromCivil, offsetAt, parsePosixTz, parseTzif } from "../../../src/shell/tz-rules.js";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
