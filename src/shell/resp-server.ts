@@ -186,11 +186,6 @@ export async function startRespServer(
   return server;
 }
 
-/**
- * One RESP server: its listeners, its sessions, the pub/sub hub and the counters INFO reports.
- * Built idle; `listen()` binds every address (and the TLS ones), or closes what it bound and
- * throws.
- */
 /** ACL passwords' SHA-256 (node:crypto is loaded at the first password: entropy.ts). */
 function sha256Hex(text: string): string {
   return process
@@ -200,6 +195,11 @@ function sha256Hex(text: string): string {
     .digest("hex");
 }
 
+/**
+ * One RESP server: its listeners, its sessions, the pub/sub hub and the counters INFO reports.
+ * Built idle; `listen()` binds every address (and the TLS ones), or closes what it bound and
+ * throws.
+ */
 export class RespServer {
   /** The ACL (users, requirepass) the server authenticates against. */
   readonly acl: Acl;
