@@ -79,15 +79,19 @@ export function killClientsAfterHandover(
 }
 
 /**
- * Vigil: the coordinated failover timed out in `wait_promotion` (or a newer configuration ended
- * it: superseded.ts). The master's own FAILOVER may still be running (or holding writes with our
- * pause): stop both before the failover is aborted.
+ * Vigil: a coordinated failover ends in `wait_promotion` (timed out, or a newer configuration
+ * ended it: superseded.ts, switch-master.ts). The master's own FAILOVER may still be running (or
+ * holding writes with our pause): stop both before the failover is aborted. Nothing for any other
+ * failover or state: no pause is outstanding then.
  */
 export function abortMasterHandover(
   ctx: CoreContext,
   master: MasterState,
   why = "timed out",
 ): void {
+  if (!master.flags.has("coordinated_failover") || master.failoverState !== "wait_promotion") {
+    return;
+  }
   if (!master.link.cmdConnected) return;
   ctx.out.log(
     "warning",

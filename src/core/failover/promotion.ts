@@ -29,9 +29,7 @@ function abortIfSlaveTimedOut(ctx: CoreContext, master: MasterState): void {
       instanceText(ctx.state, master, master),
       master.name,
     );
-    if (master.flags.has("coordinated_failover") && master.failoverState === "wait_promotion") {
-      abortMasterHandover(ctx, master);
-    }
+    abortMasterHandover(ctx, master);
     abortFailover(ctx, master);
   }
 }

@@ -43,8 +43,6 @@ export function abortSupersededFailover(
     instanceText(ctx.state, master, master),
     master.name,
   );
-  if (master.flags.has("coordinated_failover") && master.failoverState === "wait_promotion") {
-    abortMasterHandover(ctx, master, "superseded by a newer configuration");
-  }
+  abortMasterHandover(ctx, master, "superseded by a newer configuration");
   abortFailover(ctx, master);
 }

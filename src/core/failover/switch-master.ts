@@ -51,9 +51,7 @@ export function resetMasterAndChangeAddress(
   // Vigil: a coordinated failover in `wait_promotion` ended by the switch (a newer configuration
   // elsewhere) may still hold the old master's writes with our CLIENT PAUSE and its FAILOVER:
   // released on the old master's connection, queued before the reset closes it.
-  if (master.flags.has("coordinated_failover") && master.failoverState === "wait_promotion") {
-    abortMasterHandover(ctx, master, "ended by a switch to another address");
-  }
+  abortMasterHandover(ctx, master, "ended by a switch to another address");
   const fence = master.fence;
   const oldAddr = master.addr;
   resetMasterRecord(ctx, master, { keepPeers: true });
