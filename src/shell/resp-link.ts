@@ -225,9 +225,9 @@ class RespLink implements RedisLink {
     this.clearConnectTimer();
     if (this.connected && this.output !== "") {
       // Commands given before the close in this turn still go, the connection ended after them
-      // (the FAILOVER ABORT + CLIENT UNPAUSE an observer's switch sends the old master just
-      // before its reset closes the link: core/failover/switch-master.ts). Destroyed if the
-      // other end does not close its side soon.
+      // (the FAILOVER ABORT + CLIENT UNPAUSE an observer's switch, SENTINEL RESET or REMOVE
+      // sends the old master just before the link closes: core/failover/switch-master.ts,
+      // core/admin/drop-master.ts). Destroyed if the other end does not close its side soon.
       const output = this.output;
       this.output = "";
       this.socket.end(output);

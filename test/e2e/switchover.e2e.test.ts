@@ -3,7 +3,8 @@
 // three Vigils and hands over through the master's own FAILOVER while a client writes every
 // 10 ms — no acknowledged write is lost; a COORDINATED failover still waiting for its promotion
 // and ended by a newer configuration at another address leaves the old master taking writes at
-// once (FAILOVER ABORT + CLIENT UNPAUSE before the switch closes its link); TO <ip> <port> promotes that replica, and a priority-0
+// once (FAILOVER ABORT + CLIENT UNPAUSE before the switch closes its link), and so does one ended
+// by SENTINEL RESET (before the reset closes it); TO <ip> <port> promotes that replica, and a priority-0
 // replica named by TO is refused with the reason; SENTINEL FORGET-SENTINEL drops one peer, the
 // drop survives a restart, and the peer comes back only when it sends hellos again; a run id
 // announced from two addresses is reported with +sentinel-duplicate-runid and a log line.
@@ -110,6 +111,36 @@ describe("planned switchovers", function () {
     expect(await t.master.command(["SET", "after-switch", "1"], 3_000)).to.equal("OK");
     const failover = await t.master.info("replication");
     expect(failover.get("master_failover_state")).to.equal("no-failover");
+  });
+
+  it("COORDINATED ended by SENTINEL RESET: the old master is unpaused at once, reply and events as Redis's", async () => {
+    const { t, rec } = await run.start({
+      sentinels: ["vigil"],
+      replicas: 1,
+      quorum: 1,
+      downAfterMs: 5_000,
+      failoverTimeoutMs: 30_000,
+    });
+    const [s0] = t.sentinels;
+    const [replica] = t.replicas;
+    if (s0 === undefined || replica === undefined) throw new Error("topology");
+    await waitForReplicasReady(t.sentinels, 1);
+    // As above: the stopped replica keeps the master's FAILOVER TO running and our pause held.
+    replica.pause();
+    const askedAt = performance.now();
+    expect(await s0.command(["SENTINEL", "FAILOVER", "mymaster", "COORDINATED"])).to.equal("OK");
+    await rec.waitForEvent("+failover-state-wait-promotion", { since: askedAt });
+    expect(await s0.command(["SENTINEL", "RESET", "mymaster"])).to.equal(1);
+    // FAILOVER ABORT + CLIENT UNPAUSE went out before the reset closed the master's link.
+    expect(await t.master.command(["SET", "after-reset", "1"], 3_000)).to.equal("OK");
+    const failover = await t.master.info("replication");
+    expect(failover.get("master_failover_state")).to.equal("no-failover");
+    // redis-sentinel 7.0.15 resetting a failover in wait_promotion: +reset-master, no abort event.
+    await rec.waitForEvent("+reset-master", { since: askedAt });
+    const aborts = rec.events.filter(
+      (e) => e.at >= askedAt && e.channel.startsWith("-failover-abort-"),
+    );
+    expect(aborts.map((e) => e.channel)).to.deep.equal([]);
   });
 
   it("TO <ip> <port> promotes that replica; a priority-0 replica is refused with the reason", async () => {

@@ -12,12 +12,12 @@ import { forceFailover } from "../failover/failover-state.js";
 import { askMasterStateToOtherSentinels } from "../detection/ask-peers.js";
 import { forgetSentinel } from "./forget-sentinel.js";
 import type { AdminOp } from "../model/inputs.js";
-import { createMaster, releaseMaster } from "../records/instances.js";
+import { createMaster } from "../records/instances.js";
 import { instanceText } from "../records/instance-text.js";
 import { INVALID_MASTER_NAME, isValidMasterName } from "../model/field-rules.js";
 import { isAcceptableHost, isValidPort } from "../basics/ip-literal.js";
 import type { AdminResult } from "../model/ready.js";
-import { resetMastersByPattern } from "../records/reset-master.js";
+import { removeMaster, resetMastersByPattern } from "./drop-master.js";
 import type { MasterState } from "../model/state.js";
 
 const NO_SUCH_MASTER: AdminResult = { kind: "error", message: "ERR No such master with that name" };
@@ -89,10 +89,7 @@ const HANDLERS: { readonly [K in AdminOp["op"]]: Handler<K> } = {
   monitor,
   remove: (ctx, requestId, op) => {
     withMaster(ctx, requestId, op.name, (master) => {
-      ctx.out.event("-monitor", instanceText(ctx.state, master, master), master.name);
-      releaseMaster(ctx, master);
-      ctx.state.masters.delete(master.name);
-      ctx.out.flush();
+      removeMaster(ctx, master);
       ctx.out.adminReply(requestId, OK);
     });
   },

@@ -7,8 +7,9 @@
  * promotion is seen, as for SLAVEOF NO ONE, in the replica's INFO; then the old and the new
  * master get `MULTI / CONFIG REWRITE / CLIENT KILL TYPE normal / CLIENT KILL TYPE pubsub /
  * CLIENT UNPAUSE / EXEC` (sentinelKillClients): the clients held by the pause are disconnected
- * unanswered and ask the sentinels for the new master. Vigil's addition: when the promotion does
- * not come within failover-timeout, the master gets `FAILOVER ABORT` and `CLIENT UNPAUSE`.
+ * unanswered and ask the sentinels for the new master. Vigil's addition: when the failover ends
+ * without the promotion (timed out, ended by a newer configuration, or the record reset or removed
+ * by SENTINEL RESET / REMOVE), the master gets `FAILOVER ABORT` and `CLIENT UNPAUSE`.
  */
 import type { CoreContext } from "../model/context.js";
 import { abortFailover } from "./abort.js";
@@ -79,10 +80,11 @@ export function killClientsAfterHandover(
 }
 
 /**
- * Vigil: a coordinated failover ends in `wait_promotion` (timed out, or a newer configuration
- * ended it: superseded.ts, switch-master.ts). The master's own FAILOVER may still be running (or
- * holding writes with our pause): stop both before the failover is aborted. Nothing for any other
- * failover or state: no pause is outstanding then.
+ * Vigil: a coordinated failover ends in `wait_promotion` (timed out: promotion.ts; a newer
+ * configuration ended it: superseded.ts, switch-master.ts; SENTINEL RESET or REMOVE dropped the
+ * record: admin/drop-master.ts). The master's own FAILOVER may still be running (or holding
+ * writes with our pause): stop both before the failover is aborted or the record's link closes.
+ * Nothing for any other failover or state: no pause is outstanding then.
  */
 export function abortMasterHandover(
   ctx: CoreContext,

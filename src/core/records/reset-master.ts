@@ -1,13 +1,12 @@
 /**
- * SENTINEL RESET of one master (docs/PROTOCOL.md §9.2; sentinel.c: sentinelResetMaster with
- * SENTINEL_RESET_SENTINELS and SENTINEL_GENERATE_EVENT): forget replicas and peers (rediscovered
- * through INFO and hellos), flags, our vote and any failover, and start the link clocks afresh.
- * Not flushed (Redis does not either): the next flush writes the reduced lists.
+ * Resetting a master's record (docs/PROTOCOL.md §9.2; sentinel.c: sentinelResetMaster), for
+ * SENTINEL RESET (admin/drop-master.ts, with SENTINEL_RESET_SENTINELS) and the switch to a new
+ * address (failover/switch-master.ts): forget replicas (and peers: rediscovered through INFO and
+ * hellos), flags, our vote and any failover, and start the link clocks afresh. Not flushed
+ * (Redis does not either): the next flush writes the reduced lists.
  */
 import type { CoreContext } from "../model/context.js";
-import { globMatch } from "../basics/glob.js";
 import { removePeer, removeReplica } from "./instances.js";
-import { instanceText } from "./instance-text.js";
 import { closeLink } from "./link-health.js";
 import type { MasterState } from "../model/state.js";
 
@@ -51,21 +50,4 @@ export function resetMasterRecord(
   link.lastPongTime = ctx.now;
   master.roleReportedTime = ctx.now;
   master.roleReported = "master";
-}
-
-/** SENTINEL RESET of one master: peers are forgotten too, and `+reset-master` is published. */
-export function resetMaster(ctx: CoreContext, master: MasterState): void {
-  resetMasterRecord(ctx, master, { keepPeers: false });
-  ctx.out.event("+reset-master", instanceText(ctx.state, master, master), master.name);
-}
-
-/** sentinel.c: sentinelResetMastersByPattern — names matched case-sensitively. */
-export function resetMastersByPattern(ctx: CoreContext, pattern: string): number {
-  let count = 0;
-  for (const master of [...ctx.state.masters.values()]) {
-    if (!globMatch(pattern, master.name)) continue;
-    resetMaster(ctx, master);
-    count++;
-  }
-  return count;
 }

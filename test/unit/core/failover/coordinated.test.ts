@@ -6,8 +6,9 @@
 // ONE, -failover-abort-master-timeout, the kill-clients transaction to both masters once the
 // promotion is seen, FAILOVER ABORT + CLIENT UNPAUSE when the promotion never comes or a newer
 // configuration ends the failover (at the same address, or at another one: queued on the old
-// master's link before the switch closes it), and the
-// chosen replica being the one promoted.
+// master's link before the switch closes it) or SENTINEL RESET / REMOVE drops the record
+// (queued before its link closes; replies and events unchanged), and the chosen replica being
+// the one promoted.
 import { expect } from "chai";
 import { runAdminOp } from "../../../../src/core/admin/admin.js";
 import { failoverStateMachine } from "../../../../src/core/failover/failover-state.js";
@@ -230,6 +231,56 @@ describe("SENTINEL FAILOVER … COORDINATED (core)", () => {
       "pubsub",
     ]);
     expect([s.master.addr.ip, s.master.failoverState]).to.deep.equal(["10.0.0.3", "none"]);
+  });
+});
+
+describe("SENTINEL RESET / REMOVE during a COORDINATED failover (core)", () => {
+  /** A coordinated failover waiting for its promotion: the master's writes are paused. */
+  function waitingForPromotion(): Scenario {
+    const s = healthy();
+    admin(s, { coordinated: true });
+    elect(s, T0 + 100);
+    failoverStateMachine(s.h.at(T0 + 200), s.master);
+    expect(s.master.failoverState).to.equal("wait_promotion");
+    s.h.take();
+    return s;
+  }
+
+  /** What the Ready sends on the master's link, in order: transactions' steps, close/forget. */
+  function onMasterLink(ready: Ready, linkId: string): unknown[] {
+    return ready.commands
+      .filter((c) => "link" in c && c.link === linkId)
+      .map((c) => (c.type === "transaction" ? c.steps : c.type === "close" ? c.conn : c.type));
+  }
+
+  const HANDOVER_ABORT = [
+    ["failover", "ABORT"],
+    ["client", "UNPAUSE"],
+  ];
+
+  it("SENTINEL RESET sends FAILOVER ABORT and CLIENT UNPAUSE to the master before its link closes; reply and events as Redis's", () => {
+    const s = waitingForPromotion();
+    const linkId = s.master.link.id;
+    runAdminOp(s.h.at(T0 + 300), 1, { op: "reset", pattern: "mymaster" });
+    const ready = s.h.take();
+    expect(replyOf(ready)).to.deep.equal({ kind: "integer", value: 1 });
+    expect(eventLines(ready)).to.deep.equal(["+reset-master master mymaster 10.0.0.1 6379"]);
+    expect(onMasterLink(ready, linkId)).to.deep.equal([HANDOVER_ABORT, "cmd", "pubsub"]);
+    expect(ready.logs.map((l) => (l.kind === "text" ? l.text : ""))).to.deep.equal([
+      "Coordinated failover of 'mymaster' ended by SENTINEL RESET: sending FAILOVER ABORT and CLIENT UNPAUSE to the master",
+    ]);
+    expect([s.master.failoverState, s.master.flags.size]).to.deep.equal(["none", 0]);
+  });
+
+  it("SENTINEL REMOVE sends FAILOVER ABORT and CLIENT UNPAUSE to the master before its link goes; reply and events as Redis's", () => {
+    const s = waitingForPromotion();
+    const linkId = s.master.link.id;
+    runAdminOp(s.h.at(T0 + 300), 1, { op: "remove", name: "mymaster" });
+    const ready = s.h.take();
+    expect(replyOf(ready)).to.deep.equal({ kind: "ok" });
+    expect(eventLines(ready)).to.deep.equal(["-monitor master mymaster 10.0.0.1 6379"]);
+    expect(onMasterLink(ready, linkId)).to.deep.equal([HANDOVER_ABORT, "forget"]);
+    expect(s.h.state.masters.has("mymaster")).to.equal(false);
   });
 });
 
