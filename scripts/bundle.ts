@@ -11,10 +11,12 @@
 // bundle's source map goes on to src/*.ts through tsc's. tsc's per-file output stays runnable as
 // ES modules (dist/tsc/package.json): `npm run demo` runs dist/tsc/demo/main.js.
 import { build } from "esbuild";
-import { rmSync, writeFileSync } from "node:fs";
+import { rmSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 const dist = resolve(import.meta.dirname, "../dist");
+/** dist/main.js's largest size, bytes: one below where its read cost 1 MiB more (see the end). */
+const MAIN_MAX_BYTES = 512 * 1024;
 // What earlier builds left: per-file output at the top and the ESM bundle's chunks.
 for (const stale of [
   "chunks",
@@ -62,6 +64,11 @@ try {
     target: "node20",
     packages: "external",
     sourcemap: true,
+    // Whitespace and syntax minified, names kept: stack traces still name the functions (and
+    // `node --enable-source-maps` maps them to src/*.ts). A quarter of the unminified file was
+    // indentation and line breaks, and V8 keeps a script's source for the whole run (issue #18).
+    minifyWhitespace: true,
+    minifySyntax: true,
     // import.meta.url (main.ts: the package's files, the daemonized child's entry) as CommonJS has it.
     define: { "import.meta.url": "__vigil_import_meta_url" },
     banner: {
@@ -72,3 +79,11 @@ try {
 } finally {
   rmSync(chunked, { recursive: true, force: true });
 }
+// Past 512 KiB the file costs a step of 1 MiB: the same minified bundle padded with a comment to
+// 506 KB and to 526 KB, a one-master sentinel's malloc heap and peak RSS held 1 MiB more above the
+// line (issue #18; likely the buffer Node reads the file into, grown by doubling).
+const size = statSync(resolve(dist, "main.js")).size;
+if (size > MAIN_MAX_BYTES)
+  throw new Error(
+    `dist/main.js is ${size} bytes, more than ${MAIN_MAX_BYTES} (see scripts/bundle.ts)`,
+  );

@@ -14,8 +14,7 @@
  * When the socket has no plain TCP handle to move (a TLS socket, or a Node that changed its
  * internals) it is read with 'data' events as before.
  */
-import net from "node:net";
-import type { Socket } from "node:net";
+import { Socket, type ConnectOpts, type SocketConstructorOpts } from "node:net";
 import { sharedReadBuffer } from "./shared-read-buffer.js";
 
 /** `size` bytes arrived at the start of `bytes`. */
@@ -31,7 +30,7 @@ interface HandleOption {
 }
 
 function movableHandle(socket: Socket): object | undefined {
-  if (Object.getPrototypeOf(socket) !== net.Socket.prototype) return undefined; // TLS and others
+  if (Object.getPrototypeOf(socket) !== Socket.prototype) return undefined; // TLS and others
   const handle = (socket as unknown as Partial<HandleHolder>)._handle;
   if (handle === null || typeof handle !== "object") return undefined;
   if (typeof (handle as { useUserBuffer?: unknown }).useUserBuffer !== "function") return undefined;
@@ -56,7 +55,7 @@ export function readAccepted(socket: Socket, onBytes: BytesHandler): Socket {
   // right, since the server's close() ends every session itself.
   socket.destroy();
   const buffer = sharedReadBuffer();
-  const options: net.SocketConstructorOpts & net.ConnectOpts & HandleOption = {
+  const options: SocketConstructorOpts & ConnectOpts & HandleOption = {
     handle,
     onread: {
       buffer,
@@ -66,5 +65,5 @@ export function readAccepted(socket: Socket, onBytes: BytesHandler): Socket {
       },
     },
   };
-  return new net.Socket(options);
+  return new Socket(options);
 }

@@ -15,7 +15,7 @@
  * NODE_OPTIONS wins: then nothing is held.
  */
 import type { PerformanceObserver } from "node:perf_hooks";
-import v8 from "node:v8";
+import { setFlagsFromString } from "node:v8";
 import { watchScavenges } from "./heap-tuning.js";
 
 export const BUSY_SCAVENGES = 16;
@@ -50,8 +50,8 @@ export function holdCompilers(): CompilerHold {
   const given = `${process.execArgv.join(" ")} ${process.env["NODE_OPTIONS"] ?? ""}`;
   if (compilerFlagGiven(given))
     return { releaseWhenBusy: () => undefined, release: () => undefined };
-  v8.setFlagsFromString("--no-sparkplug");
-  v8.setFlagsFromString("--no-opt");
+  setFlagsFromString("--no-sparkplug");
+  setFlagsFromString("--no-opt");
   let observer: PerformanceObserver | null = null;
   let held = true;
   const release = (): void => {
@@ -59,8 +59,8 @@ export function holdCompilers(): CompilerHold {
     observer = null;
     if (!held) return;
     held = false;
-    v8.setFlagsFromString("--sparkplug");
-    v8.setFlagsFromString("--opt");
+    setFlagsFromString("--sparkplug");
+    setFlagsFromString("--opt");
   };
   return {
     release,

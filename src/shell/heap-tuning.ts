@@ -20,7 +20,7 @@
  * after each scavenge, which a GC observer reports: no timer wakes the process for it.
  */
 import { PerformanceObserver, constants } from "node:perf_hooks";
-import v8 from "node:v8";
+import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 
 const HEAP_GROWING_PERCENT = 30;
 /** The young generation's cap, bytes (new_space's size as V8 reports it). */
@@ -40,7 +40,7 @@ export function growthFactor(recent: readonly number[], newSpaceBytes: number): 
 }
 
 function newSpaceSize(): number {
-  const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
+  const space = getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
   return space?.space_size ?? 0;
 }
 
@@ -53,10 +53,10 @@ export interface HeapTuning {
 export function tuneHeap(): HeapTuning {
   const given = `${process.execArgv.join(" ")} ${process.env["NODE_OPTIONS"] ?? ""}`;
   if (!given.includes("heap-growing-percent")) {
-    v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+    setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   }
   if (given.includes("semi-space")) return { adapt: () => undefined };
-  v8.setFlagsFromString("--semi-space-growth-factor=1");
+  setFlagsFromString("--semi-space-growth-factor=1");
   return {
     adapt: () => {
       adaptYoungGeneration();
@@ -70,7 +70,7 @@ function adaptYoungGeneration(): void {
     const next = growthFactor(recent, newSpaceSize());
     if (next === factor) return;
     factor = next;
-    v8.setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+    setFlagsFromString(`--semi-space-growth-factor=${factor}`);
   });
 }
 

@@ -18,7 +18,7 @@
  * on a subscribed connection `message` pushes go to onMessage and everything else answers the
  * next call; `close()` is silent; any other end of the connection calls onClosed once.
  */
-import net from "node:net";
+import { connect, type OnReadOpts, type Socket } from "node:net";
 import type tls from "node:tls";
 import type { ReplyValue } from "../protocol/resp-reply-parser.js";
 import { ReplyError, RespReplyParser } from "../protocol/resp-reply-parser.js";
@@ -132,10 +132,10 @@ function connectTls(
   host: string,
   port: number,
   secureContext: tls.SecureContext,
-  onread: net.OnReadOpts,
+  onread: OnReadOpts,
 ): tls.TLSSocket {
   // Node documents `onread` for tls.connect; @types/node lacks it.
-  const options: tls.ConnectionOptions & { onread: net.OnReadOpts } = {
+  const options: tls.ConnectionOptions & { onread: OnReadOpts } = {
     host,
     port,
     secureContext,
@@ -151,7 +151,7 @@ function connectTls(
 }
 
 class RespLink implements RedisLink {
-  private readonly socket: net.Socket;
+  private readonly socket: Socket;
   private readonly handlers: RedisLinkHandlers;
   private readonly parser = new RespReplyParser();
   private readonly pending: CallCallback[] = [];
@@ -176,7 +176,7 @@ class RespLink implements RedisLink {
     };
     this.socket =
       options.tls === undefined
-        ? net.connect({
+        ? connect({
             host: options.host,
             port: options.port,
             noDelay: true,

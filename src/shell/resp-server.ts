@@ -16,7 +16,6 @@
  */
 import type { AddressInfo, Server, Socket } from "node:net";
 import { createServer } from "node:net";
-import { arch, machine, release, type } from "node:os";
 import { performance } from "node:perf_hooks";
 import { Acl } from "../commands/acl.js";
 import { AclLog } from "../commands/acl-log.js";
@@ -269,6 +268,8 @@ export class RespServer {
     const cpu = process.cpuUsage();
     const uptime = Math.floor((performance.now() - this.startedAt) / 1000);
     const { options, counters } = this;
+    // node:os at the first INFO: a start without one does not load it (issue #18).
+    const { arch, machine, release, type } = process.getBuiltinModule("node:os");
     return {
       os: `${type()} ${release()} ${machine()}`,
       archBits: arch().endsWith("64") ? 64 : 32,

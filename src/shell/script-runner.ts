@@ -22,7 +22,6 @@
  * runs of the scripts e2e test). sentinel.c too starts scripts from its timer, not at the event.
  */
 import type { ChildProcess } from "node:child_process";
-import { constants as osConstants } from "node:os";
 import type { SentinelEvent, SentinelEventType, Timing } from "../core/index.js";
 import { EVENT_LEVELS } from "../core/index.js";
 
@@ -79,7 +78,8 @@ export function scriptRetryDelay(baseDelay: number, retryNum: number): number {
 
 function signalNumber(signal: NodeJS.Signals | null): number {
   if (signal === null) return 0;
-  return osConstants.signals[signal];
+  // node:os only once a script ran: a start without scripts does not load it (issue #18).
+  return process.getBuiltinModule("node:os").constants.signals[signal];
 }
 
 function event(type: SentinelEventType, text: string): SentinelEvent {

@@ -20,8 +20,7 @@
  * changed its internals) is written with socket.write() only.
  */
 import { writeSync } from "node:fs";
-import net from "node:net";
-import type { Socket } from "node:net";
+import { Socket } from "node:net";
 
 interface HandleHolder {
   _handle: { fd?: unknown } | null;
@@ -29,7 +28,7 @@ interface HandleHolder {
 
 /** The descriptor of a plain TCP socket, or -1 when it must be written through its Writable. */
 export function writableFd(socket: Socket): number {
-  if (Object.getPrototypeOf(socket) !== net.Socket.prototype) return -1; // TLS and others
+  if (Object.getPrototypeOf(socket) !== Socket.prototype) return -1; // TLS and others
   const handle = (socket as unknown as HandleHolder)._handle;
   const fd = handle?.fd;
   return typeof fd === "number" && fd >= 0 ? fd : -1;

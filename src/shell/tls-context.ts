@@ -11,8 +11,8 @@
  * given to Node as one list, each side keeping Node's default when unset.
  */
 import type crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import type tls from "node:tls";
 import { TlsConfigError } from "../errors.js";
 import type { TlsAuthClients, TlsSettings } from "../config/tls-settings.js";
@@ -33,7 +33,7 @@ export interface TlsContexts {
 
 export type ReadFile = (file: string) => Buffer;
 
-const defaultRead: ReadFile = (file) => fs.readFileSync(file);
+const defaultRead: ReadFile = (file) => readFileSync(file);
 
 const NO_CA =
   "Either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-cluster, tls-replication or tls-auth-clients are enabled!";
@@ -142,13 +142,13 @@ function loadCa(settings: TlsSettings, read: ReadFile): string[] {
   if (settings.caCertDir !== "") {
     let names: string[];
     try {
-      names = fs.readdirSync(settings.caCertDir);
+      names = readdirSync(settings.caCertDir);
     } catch (err) {
       fail(where, err);
     }
     for (const name of names.sort()) {
       try {
-        addFrom(read(path.join(settings.caCertDir, name)).toString("latin1"));
+        addFrom(read(join(settings.caCertDir, name)).toString("latin1"));
       } catch {
         // Not a readable file (a subdirectory, a dangling link): OpenSSL skips it too.
       }

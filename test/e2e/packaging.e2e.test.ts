@@ -16,8 +16,10 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
+import { SourceMap, type SourceMapping } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -213,6 +215,26 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
         loaded.filter((m) => m.includes("modules/esm/loader")),
         entry,
       ).to.deep.equal([]);
+    }
+  });
+
+  it("dist/main.js is at most 512 KiB (issue #18: 1 MiB more peak RSS above) and its source map leads its functions to src/*.ts", () => {
+    expect(statSync(VIGIL_ENTRY).size).to.be.at.most(512 * 1024);
+    const lines = readFileSync(VIGIL_ENTRY, "utf8").split("\n");
+    const map = new SourceMap(
+      JSON.parse(readFileSync(`${VIGIL_ENTRY}.map`, "utf8")) as ConstructorParameters<
+        typeof SourceMap
+      >[0],
+    );
+    for (const [name, file] of [
+      ["monotonicNow", "src/shell/clock.ts"],
+      ["growthFactor", "src/shell/heap-tuning.ts"],
+    ] as const) {
+      const line = lines.findIndex((l) => l.includes(`function ${name}(`));
+      const entry = map.findEntry(line, lines[line]!.indexOf(`function ${name}(`)) as SourceMapping;
+      const source = readFileSync(join(ROOT, file), "utf8").split("\n");
+      expect(resolve(join(ROOT, "dist"), entry.originalSource), name).to.equal(join(ROOT, file));
+      expect(source[entry.originalLine], name).to.include(`function ${name}(`);
     }
   });
 

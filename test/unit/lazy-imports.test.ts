@@ -2,11 +2,13 @@
 // configurations need (issue #18: they made most of a one-master sentinel's memory): zod and
 // yaml (the YAML front end), pino (log-format json), prom-client (metrics-port) and ioredis
 // (VIGIL_LINK_CLIENT=ioredis) are reached only through dynamic import(); nor the Node built-ins
-// only TLS, scripts, hostnames and ACL passwords need (node:crypto, node:tls, node:child_process,
-// node:dns), reached through process.getBuiltinModule. Reads the static value imports of src/
+// only TLS, scripts, hostnames, ACL passwords and INFO need (node:crypto, node:tls,
+// node:child_process, node:dns, node:os), reached through process.getBuiltinModule. Built-ins a
+// start loads are imported by name: a default import becomes, in the CommonJS bundle, a copy of
+// the whole module (a getter per export) kept for the run. Reads the static value imports of src/
 // (type-only imports are erased by the compiler) from what main.ts loads.
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import ts from "typescript";
@@ -21,7 +23,11 @@ const OPTIONAL_BUILTINS = [
   "node:child_process",
   "node:dns",
   "node:dns/promises",
+  "node:os",
 ];
+
+/** The built-ins imported whole (`import x from "node:…"`, `import * as x`), as `file: spec`. */
+const wholeBuiltins: string[] = [];
 
 /** The specifiers a file imports at run time: no `import type`, no type-only names. */
 function valueImports(file: string): string[] {
@@ -39,6 +45,11 @@ function valueImports(file: string): string[] {
             ts.isNamedImports(bindings) &&
             bindings.elements.every((e) => e.isTypeOnly)));
       if (!typeOnly) found.push(node.moduleSpecifier.text);
+      const whole =
+        (clause?.name !== undefined && clause.phaseModifier !== ts.SyntaxKind.TypeKeyword) ||
+        (bindings !== undefined && ts.isNamespaceImport(bindings) && !typeOnly);
+      if (whole && node.moduleSpecifier.text.startsWith("node:"))
+        wholeBuiltins.push(`${relative(SRC, file)}: ${node.moduleSpecifier.text}`);
     } else if (
       ts.isExportDeclaration(node) &&
       !node.isTypeOnly &&
@@ -82,9 +93,13 @@ describe("modules a .conf-configured sentinel loads", () => {
     expect([...packages].filter((p) => OPTIONAL.includes(p))).to.deep.equal([]);
   });
 
-  it("loads none of node:crypto, node:tls, node:child_process, node:dns", () => {
+  it("loads none of node:crypto, node:tls, node:child_process, node:dns, node:os", () => {
     expect(packages).to.include("node:net");
     expect([...packages].filter((p) => OPTIONAL_BUILTINS.includes(p))).to.deep.equal([]);
+  });
+
+  it("imports the built-ins it loads by name, none whole", () => {
+    expect(wholeBuiltins).to.deep.equal([]);
   });
 
   it("leaves out the YAML front end and its schemas", () => {
