@@ -34,6 +34,30 @@ describe("planned switchovers", function () {
     await run.finish(this.currentTest?.state === "failed");
   });
 
+  /**
+   * One Vigil, a master and one replica; a COORDINATED failover left in wait_promotion. A stopped
+   * replica never answers: the master's FAILOVER TO stays in progress (the master a replica of
+   * it, retrying PSYNC) and our CLIENT PAUSE … WRITE (29 s) holds its writes meanwhile.
+   */
+  async function coordinatedWaitingForPromotion() {
+    const { t, rec } = await run.start({
+      sentinels: ["vigil"],
+      replicas: 1,
+      quorum: 1,
+      downAfterMs: 5_000,
+      failoverTimeoutMs: 30_000,
+    });
+    const [s0] = t.sentinels;
+    const [replica] = t.replicas;
+    if (s0 === undefined || replica === undefined) throw new Error("topology");
+    await waitForReplicasReady(t.sentinels, 1);
+    replica.pause();
+    const askedAt = performance.now();
+    expect(await s0.command(["SENTINEL", "FAILOVER", "mymaster", "COORDINATED"])).to.equal("OK");
+    await rec.waitForEvent("+failover-state-wait-promotion", { since: askedAt });
+    return { t, rec, s0, replica, askedAt };
+  }
+
   it("COORDINATED: elected, the master hands over with FAILOVER, no acknowledged write lost", async () => {
     const { t, rec } = await run.start({ failoverTimeoutMs: 30_000 });
     await waitForReplicasReady(t.sentinels, 2);
@@ -79,24 +103,7 @@ describe("planned switchovers", function () {
   });
 
   it("COORDINATED ended by a newer configuration at another address: the old master is unpaused at once", async () => {
-    const { t, rec } = await run.start({
-      sentinels: ["vigil"],
-      replicas: 1,
-      quorum: 1,
-      downAfterMs: 5_000,
-      failoverTimeoutMs: 30_000,
-    });
-    const [s0] = t.sentinels;
-    const [replica] = t.replicas;
-    if (s0 === undefined || replica === undefined) throw new Error("topology");
-    await waitForReplicasReady(t.sentinels, 1);
-    // A stopped replica never answers: the master's FAILOVER TO stays in progress (the master a
-    // replica of it, retrying PSYNC) and our CLIENT PAUSE … WRITE (29 s) holds its writes while
-    // the failover waits for the promotion.
-    replica.pause();
-    const askedAt = performance.now();
-    expect(await s0.command(["SENTINEL", "FAILOVER", "mymaster", "COORDINATED"])).to.equal("OK");
-    await rec.waitForEvent("+failover-state-wait-promotion", { since: askedAt });
+    const { t, rec, s0, replica, askedAt } = await coordinatedWaitingForPromotion();
     // A peer's configuration of epoch 5 putting the master at the replica's address, PUBLISHed
     // to the sentinel itself (the paused master refuses PUBLISH too).
     const peerPort = await freePort();
@@ -114,22 +121,7 @@ describe("planned switchovers", function () {
   });
 
   it("COORDINATED ended by SENTINEL RESET: the old master is unpaused at once, reply and events as Redis's", async () => {
-    const { t, rec } = await run.start({
-      sentinels: ["vigil"],
-      replicas: 1,
-      quorum: 1,
-      downAfterMs: 5_000,
-      failoverTimeoutMs: 30_000,
-    });
-    const [s0] = t.sentinels;
-    const [replica] = t.replicas;
-    if (s0 === undefined || replica === undefined) throw new Error("topology");
-    await waitForReplicasReady(t.sentinels, 1);
-    // As above: the stopped replica keeps the master's FAILOVER TO running and our pause held.
-    replica.pause();
-    const askedAt = performance.now();
-    expect(await s0.command(["SENTINEL", "FAILOVER", "mymaster", "COORDINATED"])).to.equal("OK");
-    await rec.waitForEvent("+failover-state-wait-promotion", { since: askedAt });
+    const { t, rec, s0, askedAt } = await coordinatedWaitingForPromotion();
     expect(await s0.command(["SENTINEL", "RESET", "mymaster"])).to.equal(1);
     // FAILOVER ABORT + CLIENT UNPAUSE went out before the reset closed the master's link.
     expect(await t.master.command(["SET", "after-reset", "1"], 3_000)).to.equal("OK");

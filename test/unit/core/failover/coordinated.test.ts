@@ -71,6 +71,24 @@ function elect(s: Scenario, now: number): void {
   failoverStateMachine(s.h.at(now), s.master);
 }
 
+/** A coordinated failover waiting for its promotion: the master's writes are paused. */
+function waitingForPromotion(): Scenario {
+  const s = healthy();
+  admin(s, { coordinated: true });
+  elect(s, T0 + 100);
+  failoverStateMachine(s.h.at(T0 + 200), s.master);
+  expect(s.master.failoverState).to.equal("wait_promotion");
+  s.h.take();
+  return s;
+}
+
+/** What the Ready sends on the master's link, in order: transactions' steps, close/forget. */
+function onMasterLink(ready: Ready, linkId: string): unknown[] {
+  return ready.commands
+    .filter((c) => "link" in c && c.link === linkId)
+    .map((c) => (c.type === "transaction" ? c.steps : c.type === "close" ? c.conn : c.type));
+}
+
 describe("SENTINEL FAILOVER … COORDINATED (core)", () => {
   it("is refused with Valkey's NOGOODPRIMARY while the master's INFO has no master_failover_state", () => {
     const s = healthy();
@@ -199,12 +217,7 @@ describe("SENTINEL FAILOVER … COORDINATED (core)", () => {
   });
 
   it("sends FAILOVER ABORT and CLIENT UNPAUSE to the old master, before its link closes, when a newer hello moves the master", () => {
-    const s = healthy();
-    admin(s, { coordinated: true });
-    elect(s, T0 + 100);
-    failoverStateMachine(s.h.at(T0 + 200), s.master);
-    expect(s.master.failoverState).to.equal("wait_promotion");
-    s.h.take();
+    const s = waitingForPromotion();
     const linkId = s.master.link.id;
     // Another sentinel's newer configuration puts the master at 10.0.0.3 (the observer switch).
     onHelloReceived(
@@ -217,9 +230,7 @@ describe("SENTINEL FAILOVER … COORDINATED (core)", () => {
       "+config-update-from sentinel " + PEER_B + " 10.0.1.1 26380 @ mymaster 10.0.0.1 6379",
       "+switch-master mymaster 10.0.0.1 6379 10.0.0.3 6379",
     ]);
-    const onOldLink = ready.commands
-      .filter((c) => "link" in c && c.link === linkId)
-      .map((c) => (c.type === "transaction" ? c.steps : c.type === "close" ? c.conn : c.type));
+    const onOldLink = onMasterLink(ready, linkId);
     // Queued on the old master's connection, before the reset closes it (the shell writes a
     // closed connection's pending commands before it goes: resp-link.ts).
     expect(onOldLink.slice(0, 3)).to.deep.equal([
@@ -235,24 +246,6 @@ describe("SENTINEL FAILOVER … COORDINATED (core)", () => {
 });
 
 describe("SENTINEL RESET / REMOVE during a COORDINATED failover (core)", () => {
-  /** A coordinated failover waiting for its promotion: the master's writes are paused. */
-  function waitingForPromotion(): Scenario {
-    const s = healthy();
-    admin(s, { coordinated: true });
-    elect(s, T0 + 100);
-    failoverStateMachine(s.h.at(T0 + 200), s.master);
-    expect(s.master.failoverState).to.equal("wait_promotion");
-    s.h.take();
-    return s;
-  }
-
-  /** What the Ready sends on the master's link, in order: transactions' steps, close/forget. */
-  function onMasterLink(ready: Ready, linkId: string): unknown[] {
-    return ready.commands
-      .filter((c) => "link" in c && c.link === linkId)
-      .map((c) => (c.type === "transaction" ? c.steps : c.type === "close" ? c.conn : c.type));
-  }
-
   const HANDOVER_ABORT = [
     ["failover", "ABORT"],
     ["client", "UNPAUSE"],
