@@ -8,7 +8,7 @@
 // the whole module (a getter per export) kept for the run. Reads the static value imports of src/
 // (type-only imports are erased by the compiler) from what main.ts loads.
 import { readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import ts from "typescript";
@@ -26,13 +26,16 @@ const OPTIONAL_BUILTINS = [
   "node:os",
 ];
 
-/** The built-ins imported whole (`import x from "node:…"`, `import * as x`), as `file: spec`. */
-const wholeBuiltins: string[] = [];
+/** A run-time import: its specifier, and whether it binds the whole module (default or `* as`). */
+interface ValueImport {
+  readonly spec: string;
+  readonly whole: boolean;
+}
 
 /** The specifiers a file imports at run time: no `import type`, no type-only names. */
-function valueImports(file: string): string[] {
+function valueImports(file: string): ValueImport[] {
   const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest);
-  const found: string[] = [];
+  const found: ValueImport[] = [];
   for (const node of source.statements) {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const clause = node.importClause;
@@ -44,45 +47,54 @@ function valueImports(file: string): string[] {
             bindings !== undefined &&
             ts.isNamedImports(bindings) &&
             bindings.elements.every((e) => e.isTypeOnly)));
-      if (!typeOnly) found.push(node.moduleSpecifier.text);
-      const whole =
-        (clause?.name !== undefined && clause.phaseModifier !== ts.SyntaxKind.TypeKeyword) ||
-        (bindings !== undefined && ts.isNamespaceImport(bindings) && !typeOnly);
-      if (whole && node.moduleSpecifier.text.startsWith("node:"))
-        wholeBuiltins.push(`${relative(SRC, file)}: ${node.moduleSpecifier.text}`);
+      if (!typeOnly) {
+        const whole =
+          (clause?.name !== undefined && clause.phaseModifier !== ts.SyntaxKind.TypeKeyword) ||
+          (bindings !== undefined && ts.isNamespaceImport(bindings));
+        found.push({ spec: node.moduleSpecifier.text, whole });
+      }
     } else if (
       ts.isExportDeclaration(node) &&
       !node.isTypeOnly &&
       node.moduleSpecifier !== undefined &&
       ts.isStringLiteral(node.moduleSpecifier)
     ) {
-      found.push(node.moduleSpecifier.text);
+      found.push({ spec: node.moduleSpecifier.text, whole: false });
     }
   }
   return found;
 }
 
-/** Every src file and package loaded with `entries`, by static value imports. */
-function closure(entries: readonly string[]): { files: Set<string>; packages: Set<string> } {
+/**
+ * Every src file and package loaded with `entries`, by static value imports, and the built-ins
+ * among them imported whole, as `file: spec`.
+ */
+function closure(entries: readonly string[]): {
+  files: Set<string>;
+  packages: Set<string>;
+  wholeBuiltins: string[];
+} {
   const files = new Set<string>();
   const packages = new Set<string>();
+  const wholeBuiltins: string[] = [];
   const visit = (rel: string): void => {
     if (files.has(rel)) return;
     files.add(rel);
-    for (const spec of valueImports(join(SRC, rel))) {
+    for (const { spec, whole } of valueImports(join(SRC, rel))) {
       if (spec.startsWith(".")) {
         visit(join(dirname(rel), spec.replace(/\.js$/, ".ts")));
       } else {
         packages.add(spec);
+        if (whole && spec.startsWith("node:")) wholeBuiltins.push(`${rel}: ${spec}`);
       }
     }
   };
   for (const entry of entries) visit(entry);
-  return { files, packages };
+  return { files, packages, wholeBuiltins };
 }
 
 describe("modules a .conf-configured sentinel loads", () => {
-  const { files, packages } = closure(ENTRIES);
+  const { files, packages, wholeBuiltins } = closure(ENTRIES);
 
   it("follows the static imports into the daemon", () => {
     expect(files).to.include("shell/resp-server.ts");
