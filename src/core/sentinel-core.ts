@@ -19,6 +19,7 @@ import type { CoreContext } from "./model/context.js";
 import { ReadyBuilder } from "./model/context.js";
 import { checkObjectivelyDown, checkSubjectivelyDown } from "./detection/down-detection.js";
 import { checkIsolationFence } from "./detection/fence.js";
+import { abortHandoversAtShutdown } from "./failover/coordinated.js";
 import { failoverStateMachine, startFailoverIfNeeded } from "./failover/failover-state.js";
 import { onHelloReceived } from "./monitor/hello.js";
 import { answerStalePeer } from "./monitor/answer-stale-peer.js";
@@ -263,6 +264,9 @@ function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): number {
       return 0;
     case "persist-failed":
       // The shell logs it and fails the deferred replies; the state in memory stays valid.
+      return 0;
+    case "shutdown":
+      abortHandoversAtShutdown(ctx);
       return 0;
     default:
       assertNever(input, "unknown input");

@@ -2,8 +2,9 @@
  * Starts one running sentinel: its pieces (core, runtime, links, scripts, scheduler, built in
  * daemon-parts.ts), the RESP server and the pidfile, and owns the ordered shutdown (fastify's
  * onClose discipline, docs/ARCHITECTURE.md §4.4): stop accepting clients, stop the tick, wait for
- * the persist in flight, close the links, remove the pidfile, flush the log. Nothing here decides
- * anything the core decides.
+ * the persist in flight, carry out the core's `shutdown` input (and wait briefly for the replies),
+ * close the links, remove the pidfile, flush the log. Nothing here decides anything the core
+ * decides.
  */
 import { strerror } from "../config/load-config.js";
 import { aclUserLines, loadUserLines } from "../config/user-directive.js";
@@ -282,6 +283,12 @@ interface HttpParts {
   readonly readiness: Readiness;
 }
 
+/**
+ * How long the shutdown waits for the replies to what it sent last (a coordinated failover's
+ * FAILOVER ABORT) before it closes the links anyway: a shutdown never hangs on an instance.
+ */
+const SHUTDOWN_REPLY_WAIT_MS = 500;
+
 function orderedShutdown(
   logger: Logger,
   server: RespServer,
@@ -303,7 +310,11 @@ function orderedShutdown(
         await httpParts.http?.close();
         await server.close();
         parts.scheduler.stop();
-        await parts.runtime.stop();
+        // The core's last word (Input `shutdown`): a coordinated failover's master waiting for
+        // its promotion gets FAILOVER ABORT and CLIENT UNPAUSE, or its writes stay paused for up
+        // to failover-timeout. Their replies are awaited, at most SHUTDOWN_REPLY_WAIT_MS.
+        await parts.runtime.stop({ type: "shutdown" });
+        await parts.links.transactionsSettled(SHUTDOWN_REPLY_WAIT_MS);
         parts.links.closeAll();
         await httpParts.telemetry?.failovers.flushed();
         if (pidfile !== "") {

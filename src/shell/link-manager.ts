@@ -77,6 +77,9 @@ export class LinkManager {
   private readonly createLink: RedisLinkFactory;
   /** New connections are opened at most CONNECTS_PER_TURN per turn (connect-pacer.ts). */
   private readonly pacer = new ConnectPacer();
+  /** Transactions sent whose replies are not all in (transactionsSettled). */
+  private transactionsInFlight = 0;
+  private settledWaiters: (() => void)[] = [];
 
   constructor(options: LinkManagerOptions) {
     this.options = options;
@@ -147,6 +150,27 @@ export class LinkManager {
         // Lookups are the HostResolver's (the daemon routes them there); nothing for a link.
         return;
     }
+  }
+
+  /**
+   * Resolves true once every transaction sent has all its replies (or lost its connection), or
+   * false after `timeoutMs`: the shutdown waits this long for the replies to the FAILOVER ABORT
+   * it sent (core/failover/coordinated.ts: abortHandoversAtShutdown) before it closes the links,
+   * and never longer, whatever an instance does.
+   */
+  transactionsSettled(timeoutMs: number): Promise<boolean> {
+    if (this.transactionsInFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.settledWaiters = this.settledWaiters.filter((w) => w !== done);
+        resolve(false);
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.settledWaiters.push(done);
+    });
   }
 
   /** Closes every connection without reporting (shutdown). */
@@ -441,6 +465,7 @@ export class LinkManager {
     const onResult: CallCallback = (result) => {
       settled.push(result);
       if (settled.length < steps.length) return;
+      this.transactionSettled();
       if (settled.some((r) => r.kind === "closed") || entry.cmd !== conn.conn) return;
       const failures = settled.flatMap((r) => (r.kind === "error" ? [r.text] : []));
       const last = settled[settled.length - 1];
@@ -450,6 +475,15 @@ export class LinkManager {
       }
       this.options.push({ type: "command-done", link: id, gen: conn.conn.gen });
     };
+    this.transactionsInFlight++;
     for (const [cmd, args] of steps) link.call(cmd, args, onResult);
+  }
+
+  private transactionSettled(): void {
+    this.transactionsInFlight--;
+    if (this.transactionsInFlight > 0) return;
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const done of waiters) done();
   }
 }

@@ -171,14 +171,17 @@ export class Runtime {
   }
 
   /**
-   * Stops taking inputs and waits for the batch in flight (its persist included); a deferred
-   * save still pending is written then.
+   * Stops taking inputs and waits for the batch in flight (its persist included); `last`, when
+   * given, is then stepped alone and its Ready carried out (the graceful shutdown's `shutdown`
+   * input: what must reach the instances before the links close). A deferred save still pending
+   * is written then.
    */
-  async stop(): Promise<void> {
+  async stop(last?: Input): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
     this.clearWakeup();
     await this.idle();
+    if (last !== undefined) await this.stepLast(last);
     if (this.softTimer !== null) clearTimeout(this.softTimer);
     this.softTimer = null;
     if (this.softPending) {
@@ -187,6 +190,25 @@ export class Runtime {
     }
     for (const resolve of this.waiting.values()) resolve(SHUTTING_DOWN);
     this.waiting.clear();
+  }
+
+  /** stop()'s last input: one batch of its own, carried out like any other but with no follow-up. */
+  private async stepLast(input: Input): Promise<void> {
+    let ready: Ready;
+    try {
+      this.options.core.step(this.options.now(), input);
+      ready = this.options.core.takeReady();
+    } catch (err: unknown) {
+      this.crash(err);
+      return;
+    }
+    let persisted = true;
+    if (ready.persist !== null) {
+      this.softPending = false;
+      persisted = await this.persist(ready.persist);
+    }
+    if (ready.persistSoon) this.softPending = true;
+    this.execute(ready, [input], persisted, NONE);
   }
 
   private readonly turn = (): void => {

@@ -4,10 +4,12 @@
 // 10 ms — no acknowledged write is lost; a COORDINATED failover still waiting for its promotion
 // and ended by a newer configuration at another address leaves the old master taking writes at
 // once (FAILOVER ABORT + CLIENT UNPAUSE before the switch closes its link), and so does one ended
-// by SENTINEL RESET (before the reset closes it); TO <ip> <port> promotes that replica, and a priority-0
+// by SENTINEL RESET (before the reset closes it) or by the sentinel's graceful shutdown (SIGTERM,
+// SHUTDOWN: before its links close); TO <ip> <port> promotes that replica, and a priority-0
 // replica named by TO is refused with the reason; SENTINEL FORGET-SENTINEL drops one peer, the
 // drop survives a restart, and the peer comes back only when it sends hellos again; a run id
 // announced from two addresses is reported with +sentinel-duplicate-runid and a log line.
+import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { freePort } from "./harness/ports.js";
@@ -134,6 +136,35 @@ describe("planned switchovers", function () {
     );
     expect(aborts.map((e) => e.channel)).to.deep.equal([]);
   });
+
+  // SIGTERM (SIGINT takes the same path) and the SHUTDOWN command: the graceful shutdown sends
+  // the old master FAILOVER ABORT + CLIENT UNPAUSE and waits (briefly) for the replies.
+  for (const how of ["SIGTERM", "SHUTDOWN"] as const) {
+    it(`COORDINATED in wait_promotion when the sentinel gets ${how}: the old master is unpaused at once`, async () => {
+      const { t, s0 } = await coordinatedWaitingForPromotion();
+      const stoppedAt = performance.now();
+      if (how === "SIGTERM") {
+        await s0.terminate(5_000);
+      } else {
+        // No reply: the connection closes with the process.
+        await s0.command(["SHUTDOWN"]).catch(() => null);
+        await waitFor("the sentinel to exit", () => !s0.running, { timeoutMs: 5_000 });
+      }
+      const exitedIn = performance.now() - stoppedAt;
+      // Without them: the SET waits for our CLIENT PAUSE … WRITE (29 s), then READONLY or the
+      // FAILOVER's own timeout.
+      expect(await t.master.command(["SET", "after-shutdown", "1"], 3_000)).to.equal("OK");
+      const failover = await t.master.info("replication");
+      expect(failover.get("master_failover_state")).to.equal("no-failover");
+      const log = fs.readFileSync(s0.logPath, "utf8");
+      expect(log).to.contain(
+        "Coordinated failover of 'mymaster' ended by the sentinel's shutdown: sending FAILOVER ABORT and CLIENT UNPAUSE to the master",
+      );
+      // It exited by itself, through the whole ordered shutdown, and did not hang on the master.
+      expect(log).to.contain("Sentinel is now ready to exit, bye bye...");
+      expect(exitedIn).to.be.below(4_000);
+    });
+  }
 
   it("TO <ip> <port> promotes that replica; a priority-0 replica is refused with the reason", async () => {
     const { t, rec } = await run.start({ sentinels: ["vigil"], quorum: 1 });

@@ -9,7 +9,8 @@
  * CLIENT UNPAUSE / EXEC` (sentinelKillClients): the clients held by the pause are disconnected
  * unanswered and ask the sentinels for the new master. Vigil's addition: when the failover ends
  * without the promotion (timed out, ended by a newer configuration, or the record reset or removed
- * by SENTINEL RESET / REMOVE), the master gets `FAILOVER ABORT` and `CLIENT UNPAUSE`.
+ * by SENTINEL RESET / REMOVE), or the sentinel shuts down gracefully meanwhile, the master gets
+ * `FAILOVER ABORT` and `CLIENT UNPAUSE`.
  */
 import type { CoreContext } from "../model/context.js";
 import { abortFailover } from "./abort.js";
@@ -82,8 +83,9 @@ export function killClientsAfterHandover(
 /**
  * Vigil: a coordinated failover ends in `wait_promotion` (timed out: promotion.ts; a newer
  * configuration ended it: superseded.ts, switch-master.ts; SENTINEL RESET or REMOVE dropped the
- * record: admin/drop-master.ts). The master's own FAILOVER may still be running (or holding
- * writes with our pause): stop both before the failover is aborted or the record's link closes.
+ * record: admin/drop-master.ts; the sentinel shuts down: abortHandoversAtShutdown). The master's
+ * own FAILOVER may still be running (or holding writes with our pause): stop both before the
+ * failover is aborted or the record's link closes.
  * Nothing for any other failover or state: no pause is outstanding then.
  */
 export function abortMasterHandover(
@@ -103,4 +105,17 @@ export function abortMasterHandover(
     ["failover", "ABORT"],
     ["client", "UNPAUSE"],
   ]);
+}
+
+/**
+ * Vigil: the graceful shutdown (Input `shutdown`). Left alone, a master in `wait_promotion` would
+ * keep its writes paused until its FAILOVER's TIMEOUT, up to failover-timeout, with nobody left
+ * to finish the handover: each such master gets FAILOVER ABORT and CLIENT UNPAUSE on its link,
+ * which the shell keeps open a short while for the replies (shell/daemon.ts). The state is left
+ * as it is: nothing is stepped after this input.
+ */
+export function abortHandoversAtShutdown(ctx: CoreContext): void {
+  for (const master of ctx.state.masters.values()) {
+    abortMasterHandover(ctx, master, "ended by the sentinel's shutdown");
+  }
 }

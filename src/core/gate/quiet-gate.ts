@@ -244,6 +244,7 @@ export function wakeAfterInput(
     case "is-master-down-request":
     case "persist-failed":
     case "host-resolved":
+    case "shutdown":
       wakeAll(state);
       return;
   }

@@ -139,4 +139,9 @@ export type Input =
   /** The shell's answer to a `resolve` command (or a lookup it made first): ip null = failed. */
   | { readonly type: "host-resolved"; readonly host: string; readonly ip: string | null }
   /** A flush failed: logged; deferred admin replies of that batch become errors in the shell. */
-  | { readonly type: "persist-failed"; readonly error: string };
+  | { readonly type: "persist-failed"; readonly error: string }
+  /**
+   * The graceful shutdown (SIGTERM, SIGINT, SHUTDOWN) is under way: the last input the shell
+   * steps. Its Ready holds what must reach the instances before the links close.
+   */
+  | { readonly type: "shutdown" };

@@ -47,6 +47,7 @@ export function fromStaleConnection(state: SentinelState, input: Input): boolean
     case "admin":
     case "persist-failed":
     case "host-resolved":
+    case "shutdown":
       return false;
   }
   if (id === null) return false;

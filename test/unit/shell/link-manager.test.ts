@@ -3,7 +3,8 @@
 // closed connections dropped, every close answered, commands on a link that is not connected dropped, and hellos
 // accepted only from the pub/sub connection's hello channel, replies turned into inputs as they
 // arrive, and the reconfiguration transaction reported once all its replies are in; a refused
-// SUBSCRIBE drops the pub/sub connection, and a new rename-command map applies to open ones.
+// SUBSCRIBE drops the pub/sub connection, and a new rename-command map applies to open ones;
+// the shutdown learns when every transaction sent has its replies, or gives up after its bound.
 import { expect } from "chai";
 import type { Input } from "../../../src/core/model/inputs.js";
 import type { Command } from "../../../src/core/model/ready.js";
@@ -234,6 +235,37 @@ describe("link manager", () => {
       "failover ABORT",
       "slaveof NO ONE",
     ]);
+  });
+
+  it("tells the shutdown when every transaction has its replies, or gives up after the bound", async () => {
+    const { manager, conns } = setup();
+    expect(await manager.transactionsSettled(10_000)).to.equal(true);
+    manager.execute({ ...CONNECT, conn: "cmd", auth: null });
+    conns[0]?.handlers.onReady();
+    const abort: Command = {
+      type: "transaction",
+      link: "master:m",
+      steps: [
+        ["failover", "ABORT"],
+        ["client", "UNPAUSE"],
+      ],
+    };
+    manager.execute(abort);
+    let settled: boolean | null = null;
+    void manager.transactionsSettled(10_000).then((v) => (settled = v));
+    const answers = conns[0]?.answers.slice(-4) ?? [];
+    for (const answer of answers.slice(0, 3)) answer({ kind: "reply", value: "QUEUED" });
+    await flush();
+    expect(settled).to.equal(null);
+    answers[3]?.({ kind: "reply", value: ["OK", "OK"] });
+    await flush();
+    expect(settled).to.equal(true);
+
+    // An instance that never answers: the wait ends at the bound all the same.
+    manager.execute(abort);
+    const startedAt = performance.now();
+    expect(await manager.transactionsSettled(30)).to.equal(false);
+    expect(performance.now() - startedAt).to.be.below(1_000);
   });
 
   it("answers every close with link-closed, with no reason for a connection it does not hold", () => {

@@ -1,7 +1,7 @@
 // Proves how the runtime groups inputs: the inputs of one turn of the event loop are stepped as
 // one batch (replies before the tick queued ahead of them), an input pushed during a batch gets
 // a batch of its own, and the runtime follows the core's wake-up wish: a tick at once (within a
-// cap), one at a later time, none.
+// cap), one at a later time, none; stop() steps the shutdown's last input and carries it out.
 import { expect } from "chai";
 import type { Input } from "../../../src/core/model/inputs.js";
 import { FakeCore, harness } from "./runtime-fixture.js";
@@ -56,6 +56,37 @@ describe("runtime: batches", () => {
     await h.runtime.idle();
     expect(h.core.steps.map((s) => s.type)).to.deep.equal(["tick", "ping-reply"]);
     expect(h.core.takes).to.equal(2);
+  });
+});
+
+describe("runtime: stop with a last input (the shutdown)", () => {
+  it("drops what was queued, steps the last input alone, carries out its commands and logs, then takes nothing more", async () => {
+    const h = harness();
+    h.core.respond = (input) =>
+      input.type === "shutdown"
+        ? {
+            commands: [
+              {
+                type: "transaction",
+                link: "master:m",
+                steps: [
+                  ["failover", "ABORT"],
+                  ["client", "UNPAUSE"],
+                ],
+              },
+            ],
+            logs: [{ kind: "text", at: 0, level: "warning", text: "handover ended" }],
+          }
+        : {};
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await h.runtime.stop({ type: "shutdown" });
+    expect(h.core.steps.map((s) => s.type)).to.deep.equal(["shutdown"]);
+    expect(h.core.takes).to.equal(1);
+    expect(h.order).to.deep.equal(["command:transaction"]);
+    expect(h.lines.some((l) => l.includes("handover ended"))).to.equal(true);
+    h.runtime.push({ type: "tick", wallNow: 2 });
+    await h.runtime.idle();
+    expect(h.core.steps).to.have.length(1);
   });
 });
 

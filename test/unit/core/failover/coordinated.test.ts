@@ -7,10 +7,12 @@
 // promotion is seen, FAILOVER ABORT + CLIENT UNPAUSE when the promotion never comes or a newer
 // configuration ends the failover (at the same address, or at another one: queued on the old
 // master's link before the switch closes it) or SENTINEL RESET / REMOVE drops the record
-// (queued before its link closes; replies and events unchanged), and the chosen replica being
-// the one promoted.
+// (queued before its link closes; replies and events unchanged) or the sentinel shuts down
+// (only the masters in a coordinated wait_promotion, with a warning line each), and the chosen
+// replica being the one promoted.
 import { expect } from "chai";
 import { runAdminOp } from "../../../../src/core/admin/admin.js";
+import { abortHandoversAtShutdown } from "../../../../src/core/failover/coordinated.js";
 import { failoverStateMachine } from "../../../../src/core/failover/failover-state.js";
 import { onReplicaReportsMaster } from "../../../../src/core/failover/progress.js";
 import { onHelloReceived } from "../../../../src/core/monitor/hello.js";
@@ -81,6 +83,12 @@ function waitingForPromotion(): Scenario {
   s.h.take();
   return s;
 }
+
+/** What a coordinated failover's master gets when the failover ends before the promotion. */
+const HANDOVER_ABORT = [
+  ["failover", "ABORT"],
+  ["client", "UNPAUSE"],
+];
 
 /** What the Ready sends on the master's link, in order: transactions' steps, close/forget. */
 function onMasterLink(ready: Ready, linkId: string): unknown[] {
@@ -246,11 +254,6 @@ describe("SENTINEL FAILOVER … COORDINATED (core)", () => {
 });
 
 describe("SENTINEL RESET / REMOVE during a COORDINATED failover (core)", () => {
-  const HANDOVER_ABORT = [
-    ["failover", "ABORT"],
-    ["client", "UNPAUSE"],
-  ];
-
   it("SENTINEL RESET sends FAILOVER ABORT and CLIENT UNPAUSE to the master before its link closes; reply and events as Redis's", () => {
     const s = waitingForPromotion();
     const linkId = s.master.link.id;
@@ -274,6 +277,34 @@ describe("SENTINEL RESET / REMOVE during a COORDINATED failover (core)", () => {
     expect(eventLines(ready)).to.deep.equal(["-monitor master mymaster 10.0.0.1 6379"]);
     expect(onMasterLink(ready, linkId)).to.deep.equal([HANDOVER_ABORT, "forget"]);
     expect(s.h.state.masters.has("mymaster")).to.equal(false);
+  });
+});
+
+describe("the shutdown during a COORDINATED failover (core)", () => {
+  it("sends FAILOVER ABORT and CLIENT UNPAUSE to each master in a coordinated wait_promotion, and only to those", () => {
+    const s = waitingForPromotion();
+    // A forced failover in wait_promotion holds no pause: its master gets nothing.
+    const forced = s.h.addMaster(T0, {}, "forced", "10.0.1.1");
+    connect(forced.link);
+    forced.flags.add("failover_in_progress").add("force_failover");
+    forced.failoverState = "wait_promotion";
+    // Nor does a coordinated failover before its FAILOVER TO went out.
+    const selecting = s.h.addMaster(T0, {}, "selecting", "10.0.2.1");
+    connect(selecting.link);
+    selecting.flags.add("failover_in_progress").add("coordinated_failover");
+    selecting.failoverState = "select_slave";
+    abortHandoversAtShutdown(s.h.at(T0 + 300));
+    const ready = s.h.take();
+    expect(ready.commands).to.deep.equal([
+      { type: "transaction", link: s.master.link.id, steps: HANDOVER_ABORT },
+    ]);
+    expect(ready.logs.map((l) => (l.kind === "text" ? [l.level, l.text] : []))).to.deep.equal([
+      [
+        "warning",
+        "Coordinated failover of 'mymaster' ended by the sentinel's shutdown: sending FAILOVER ABORT and CLIENT UNPAUSE to the master",
+      ],
+    ]);
+    expect([ready.events, ready.persist]).to.deep.equal([[], null]);
   });
 });
 
