@@ -5,7 +5,8 @@
 // and ended by a newer configuration at another address leaves the old master taking writes at
 // once (FAILOVER ABORT + CLIENT UNPAUSE before the switch closes its link), and so does one ended
 // by SENTINEL RESET (before the reset closes it) or by the sentinel's graceful shutdown (SIGTERM,
-// SHUTDOWN: before its links close); TO <ip> <port> promotes that replica, and a priority-0
+// SHUTDOWN: before its links close); right after SENTINEL RESET, COORDINATED is refused only for
+// want of replicas, as redis-sentinel refuses a plain FAILOVER then; TO <ip> <port> promotes that replica, and a priority-0
 // replica named by TO is refused with the reason; SENTINEL FORGET-SENTINEL drops one peer, the
 // drop survives a restart, and the peer comes back only when it sends hellos again; a run id
 // announced from two addresses is reported with +sentinel-duplicate-runid and a log line.
@@ -135,6 +136,28 @@ describe("planned switchovers", function () {
       (e) => e.at >= askedAt && e.channel.startsWith("-failover-abort-"),
     );
     expect(aborts.map((e) => e.channel)).to.deep.equal([]);
+  });
+
+  it("COORDINATED right after SENTINEL RESET: refused for want of replicas, as redis-sentinel refuses a plain FAILOVER then", async () => {
+    const { t } = await run.start({
+      sentinels: ["vigil", "redis"],
+      replicas: 1,
+      quorum: 1,
+      downAfterMs: 5_000,
+    });
+    const [vigil, redis] = t.sentinels;
+    if (vigil === undefined || redis === undefined) throw new Error("topology");
+    await waitForReplicasReady(t.sentinels, 1);
+    for (const s of t.sentinels) {
+      expect(await s.command(["SENTINEL", "RESET", "mymaster"])).to.equal(1);
+    }
+    // The reset forgot the replica until the next INFO (info-period, 10 s), not that the master
+    // has FAILOVER (before: NOGOODPRIMARY Primary does not support FAILOVER command).
+    const coordinated = await vigil.command(["SENTINEL", "FAILOVER", "mymaster", "COORDINATED"]);
+    const plain = await redis.command(["SENTINEL", "FAILOVER", "mymaster"]);
+    expect([coordinated, plain].map((r) => (r instanceof RespError ? r.message : r))).to.deep.equal(
+      ["NOGOODSLAVE No suitable replica to promote", "NOGOODSLAVE No suitable replica to promote"],
+    );
   });
 
   // SIGTERM (SIGINT takes the same path) and the SHUTDOWN command: the graceful shutdown sends

@@ -285,7 +285,8 @@ function chosenReplica(
  * the majority (flag force_failover), provided a replica could be promoted right now. With
  * COORDINATED (Valkey 9) the failover is elected like any other (flag coordinated_failover) and
  * the master hands over itself (coordinated.ts); it needs a master whose INFO reports
- * `master_failover_state`. With TO <ip> <port> (Vigil) that replica is the one promoted.
+ * `master_failover_state` (what the last INFO at this address said: SENTINEL RESET keeps it).
+ * With TO <ip> <port> (Vigil) that replica is the one promoted.
  */
 export function forceFailover(
   ctx: CoreContext,
@@ -294,7 +295,13 @@ export function forceFailover(
 ): AdminResult {
   const coordinated = request.coordinated === true;
   if (coordinated && master.serverFailoverState === "unsupported") {
-    return { kind: "error", message: "NOGOODPRIMARY Primary does not support FAILOVER command" };
+    // Valkey answers "does not support" also before the first INFO (after a start, a switch):
+    // Vigil says then that it does not know yet, under the same code (docs/COMPATIBILITY.md).
+    const message =
+      master.infoRefresh === 0
+        ? "NOGOODPRIMARY No INFO from the primary yet: whether it supports the FAILOVER command is not known"
+        : "NOGOODPRIMARY Primary does not support FAILOVER command";
+    return { kind: "error", message };
   }
   if (master.flags.has("failover_in_progress")) {
     return { kind: "error", message: "INPROG Failover already in progress" };

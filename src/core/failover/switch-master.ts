@@ -75,6 +75,12 @@ export function resetMasterAndChangeAddress(
   // 1827, test/sim/scenarios/old-master-converted-under-its-replica.txt). Zero: it is asked INFO
   // at once, and looks sane only once that INFO reports role master (docs/COMPATIBILITY.md).
   master.infoRefresh = 0;
+  // Whether another address has FAILOVER is for its own INFO to tell (SENTINEL FAILOVER …
+  // COORDINATED says it is not known until then: failover-state.ts forceFailover).
+  if (!sameAddr(ctx.state, newAddr, oldAddr)) {
+    master.serverFailoverState = "unsupported";
+    master.serverFailoverChangeTime = ctx.now;
+  }
   master.oDownSinceTime = 0;
   master.sDownSinceTime = 0;
 

@@ -40,7 +40,9 @@ export function resetMasterRecord(
   master.replId = "";
   master.replId2 = "";
   master.secondReplOffset = -1n;
-  master.serverFailoverState = "unsupported";
+  // serverFailoverState stays: whether the server at this address has FAILOVER is a fact its
+  // INFO told, not something the sentinel learnt about the topology (Valkey's reset keeps it
+  // too); the switch to another address forgets it (switch-master.ts).
   master.runId = "";
   master.slaveMasterHost = "";
   const link = master.link;

@@ -1,7 +1,9 @@
 // Proves SENTINEL FAILOVER <name> [COORDINATED] [TO <ip> <port>] in the core (Valkey 9's
 // coordinated failover; Vigil's chosen replica): the refusals (NOGOODPRIMARY without
-// master_failover_state, the chosen replica unknown or not promotable with the reason), the
-// election it runs (no force flag; votes asked at once although the master is up), the
+// master_failover_state, saying so when no INFO came yet; what INFO said kept across SENTINEL
+// RESET, forgotten at a switch to another address; the chosen replica unknown or not
+// promotable with the reason), the election it runs (no force flag; votes asked at once
+// although the master is up), the
 // MULTI / CLIENT PAUSE / FAILOVER TO … TIMEOUT transaction to the master instead of SLAVEOF NO
 // ONE, -failover-abort-master-timeout, the kill-clients transaction to both masters once the
 // promotion is seen, FAILOVER ABORT + CLIENT UNPAUSE when the promotion never comes or a newer
@@ -15,6 +17,7 @@ import { runAdminOp } from "../../../../src/core/admin/admin.js";
 import { abortHandoversAtShutdown } from "../../../../src/core/failover/coordinated.js";
 import { failoverStateMachine } from "../../../../src/core/failover/failover-state.js";
 import { onReplicaReportsMaster } from "../../../../src/core/failover/progress.js";
+import { resetMasterAndChangeAddress } from "../../../../src/core/failover/switch-master.js";
 import { onHelloReceived } from "../../../../src/core/monitor/hello.js";
 import { sendHello } from "../../../../src/core/monitor/periodic.js";
 import type { Command, Ready } from "../../../../src/core/model/ready.js";
@@ -100,12 +103,54 @@ function onMasterLink(ready: Ready, linkId: string): unknown[] {
 describe("SENTINEL FAILOVER … COORDINATED (core)", () => {
   it("is refused with Valkey's NOGOODPRIMARY while the master's INFO has no master_failover_state", () => {
     const s = healthy();
+    s.master.infoRefresh = T0;
     s.master.serverFailoverState = "unsupported";
     expect(replyOf(admin(s, { coordinated: true }))).to.deep.equal({
       kind: "error",
       message: "NOGOODPRIMARY Primary does not support FAILOVER command",
     });
     expect(s.master.flags.has("failover_in_progress")).to.equal(false);
+  });
+
+  it("says that it does not know yet, under the same code, before the first INFO at this address", () => {
+    const s = healthy();
+    s.master.serverFailoverState = "unsupported";
+    expect(s.master.infoRefresh).to.equal(0);
+    expect(replyOf(admin(s, { coordinated: true }))).to.deep.equal({
+      kind: "error",
+      message:
+        "NOGOODPRIMARY No INFO from the primary yet: whether it supports the FAILOVER command is not known",
+    });
+  });
+
+  it("still knows the master has FAILOVER right after SENTINEL RESET: refused only for want of replicas, as a plain FAILOVER", () => {
+    const s = healthy();
+    s.master.infoRefresh = T0;
+    runAdminOp(s.h.at(T0 + 100), 1, { op: "reset", pattern: "mymaster" });
+    s.h.take();
+    expect(s.master.serverFailoverState).to.equal("no-failover");
+    // The reset forgot the replicas until the next INFO: redis-sentinel 7.0.15 answers a plain
+    // FAILOVER so then, and so do both forms here.
+    const noReplica = { kind: "error", message: "NOGOODSLAVE No suitable replica to promote" };
+    expect(replyOf(admin(s, { coordinated: true }, T0 + 200))).to.deep.equal(noReplica);
+    expect(replyOf(admin(s, {}, T0 + 200))).to.deep.equal(noReplica);
+    // The next INFO brings the replica back: COORDINATED is taken.
+    const back = s.h.addReplica(T0 + 300, s.master, "10.0.0.2", 6379, { slaveReplOffset: 200n });
+    back.infoRefresh = T0 + 300;
+    expect(replyOf(admin(s, { coordinated: true }, T0 + 300))).to.deep.equal({ kind: "ok" });
+  });
+
+  it("forgets it when the master moves to another address, until that address's INFO", () => {
+    const s = healthy();
+    s.master.infoRefresh = T0;
+    resetMasterAndChangeAddress(s.h.at(T0 + 100), s.master, { ip: "10.0.0.2", port: 6379 });
+    s.h.take();
+    expect([s.master.serverFailoverState, s.master.infoRefresh]).to.deep.equal(["unsupported", 0]);
+    expect(replyOf(admin(s, { coordinated: true }, T0 + 200))).to.deep.equal({
+      kind: "error",
+      message:
+        "NOGOODPRIMARY No INFO from the primary yet: whether it supports the FAILOVER command is not known",
+    });
   });
 
   it("runs an election: no force flag, and the peers are asked for votes at once", () => {
