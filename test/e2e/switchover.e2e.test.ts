@@ -5,9 +5,10 @@
 // and ended by a newer configuration at another address leaves the old master taking writes at
 // once (FAILOVER ABORT + CLIENT UNPAUSE before the switch closes its link), and so does one ended
 // by SENTINEL RESET (before the reset closes it) or by the sentinel's graceful shutdown (SIGTERM,
-// SHUTDOWN: before its links close); right after SENTINEL RESET, COORDINATED is refused only for
-// want of replicas, as redis-sentinel refuses a plain FAILOVER then; TO <ip> <port> promotes that replica, and a priority-0
-// replica named by TO is refused with the reason; SENTINEL FORGET-SENTINEL drops one peer, the
+// SHUTDOWN: before its links close; a master that never answers holds the exit only ~500 ms);
+// right after SENTINEL RESET, COORDINATED is refused only for want of replicas, as
+// redis-sentinel refuses a plain FAILOVER then; TO <ip> <port> promotes that replica, and a
+// priority-0 replica named by TO is refused with the reason; SENTINEL FORGET-SENTINEL drops one peer, the
 // drop survives a restart, and the peer comes back only when it sends hellos again; a run id
 // announced from two addresses is reported with +sentinel-duplicate-runid and a log line.
 import fs from "node:fs";
@@ -188,6 +189,21 @@ describe("planned switchovers", function () {
       expect(exitedIn).to.be.below(4_000);
     });
   }
+
+  it("COORDINATED in wait_promotion, the master silent: SIGTERM waits for its reply only a bounded time", async () => {
+    const { t, s0 } = await coordinatedWaitingForPromotion();
+    // A stopped master keeps its connection open and never answers FAILOVER ABORT.
+    t.master.pause();
+    const stoppedAt = performance.now();
+    await s0.terminate(5_000);
+    const exitedIn = performance.now() - stoppedAt;
+    t.master.resume();
+    const log = fs.readFileSync(s0.logPath, "utf8");
+    expect(log).to.contain("ended by the sentinel's shutdown");
+    expect(log).to.contain("Sentinel is now ready to exit, bye bye...");
+    // It waited for the reply (500 ms), then exited anyway.
+    expect(exitedIn).to.be.within(450, 3_000);
+  });
 
   it("TO <ip> <port> promotes that replica; a priority-0 replica is refused with the reason", async () => {
     const { t, rec } = await run.start({ sentinels: ["vigil"], quorum: 1 });
