@@ -157,13 +157,6 @@ class RespLink implements RedisLink {
   private readonly pending: CallCallback[] = [];
   /** Commands waiting for the next flush, encoded back to back ("" = none). */
   private output = "";
-  /** The last command of two arguments sent and its encoding (encode). */
-  private lastCall: {
-    readonly name: string;
-    readonly first: string | number;
-    readonly second: string | number;
-    readonly encoded: string;
-  } | null = null;
   private flushScheduled = false;
   private connected = false;
   private subscribed = false;
@@ -214,24 +207,7 @@ class RespLink implements RedisLink {
   }
 
   call(name: string, args: readonly (string | number)[], done: CallCallback): void {
-    this.send(this.encode(name, args), done);
-  }
-
-  /**
-   * encodeCommand, with the last command of two arguments kept: the hello PUBLISH, the one
-   * periodic command with arguments, repeats word for word every 2 s (core/monitor/hello.ts
-   * hands out the same text until a field changes), and its encoding goes out again as it was.
-   */
-  private encode(name: string, args: readonly (string | number)[]): string {
-    if (args.length !== 2) return encodeCommand(name, args);
-    const [first, second] = args as readonly [string | number, string | number];
-    const last = this.lastCall;
-    if (last !== null && last.name === name && last.first === first && last.second === second) {
-      return last.encoded;
-    }
-    const encoded = encodeCommand(name, args);
-    this.lastCall = { name, first, second, encoded };
-    return encoded;
+    this.send(encodeCommand(name, args), done);
   }
 
   subscribe(name: string, channel: string, done: CallCallback): void {

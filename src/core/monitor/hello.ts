@@ -33,25 +33,6 @@ export interface Hello {
   readonly masterConfigEpoch: Epoch;
 }
 
-/** The fields of a master's last hello and its text (formatHello). */
-interface HelloText {
-  readonly ip: string;
-  readonly port: number;
-  readonly myId: string;
-  readonly currentEpoch: Epoch;
-  readonly host: string;
-  readonly masterPort: number;
-  readonly configEpoch: Epoch;
-  readonly payload: string;
-}
-
-/**
- * Each master's last hello text. A master and its replicas get the same hello every 2 s until
- * one of its fields changes: the same string is handed out again (no new text per hello), and
- * the link that writes it reuses its encoding (resp-link.ts: a call repeated word for word).
- */
-const lastHellos = new WeakMap<MasterState, HelloText>();
-
 /** The payload we publish through `instance`, or null when our address is not known yet. */
 export function formatHello(
   ctx: CoreContext,
@@ -65,31 +46,7 @@ export function formatHello(
   const addr = currentMasterAddress(master);
   const { myId, currentEpoch } = ctx.state;
   const host = announceHost(ctx.state, addr);
-  const configEpoch = master.configEpoch;
-  const last = lastHellos.get(master);
-  if (
-    last?.ip === ip &&
-    last.port === port &&
-    last.myId === myId &&
-    last.currentEpoch === currentEpoch &&
-    last.host === host &&
-    last.masterPort === addr.port &&
-    last.configEpoch === configEpoch
-  ) {
-    return last.payload;
-  }
-  const payload = `${ip},${port},${myId},${currentEpoch},${master.name},${host},${addr.port},${configEpoch}`;
-  lastHellos.set(master, {
-    ip,
-    port,
-    myId,
-    currentEpoch,
-    host,
-    masterPort: addr.port,
-    configEpoch,
-    payload,
-  });
-  return payload;
+  return `${ip},${port},${myId},${currentEpoch},${master.name},${host},${addr.port},${master.configEpoch}`;
 }
 
 /**
