@@ -21,7 +21,7 @@
 // `--metrics b` starts B with `metrics-port` and GETs its /metrics every --scrape seconds (as
 // Prometheus would) from the warm-up on: the endpoint's cost, read over the same seconds as a
 // Vigil without it (`--a dist --b dist --metrics b`).
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { waitForExit } from "../test/e2e/harness/managed-process.js";
@@ -33,7 +33,7 @@ import { Args } from "./lib/args.js";
 import { makeDir, removeDir } from "./lib/exit-cleanup.js";
 import { NORMAL_POLICY_LAUNCHER, setPolicy } from "./lib/farm-policy.js";
 import { cpuSeconds, cpuTimes, peakRssMiB } from "./lib/proc-stats.js";
-import { startFarm, stopFarm } from "./lib/scale-farm.js";
+import { startFarm, stopFarm, type Farm } from "./lib/scale-farm.js";
 import { startScraperProcess } from "./lib/scale-metrics.js";
 import { printTable, round, summarize } from "./lib/stats.js";
 
@@ -45,6 +45,7 @@ interface Side {
   readonly metricsPort: number | null;
   child: ChildProcess | null;
   dir: string;
+  port: number;
 }
 
 async function sideOf(
@@ -58,7 +59,7 @@ async function sideOf(
   if (metrics && entry === REDIS_SENTINEL_BIN) throw new Error(`${label}: redis has no metrics`);
   const metricsPort = metrics ? await freePort() : null;
   const split = flags.split(" ").filter((f) => f !== "");
-  return { label, entry, flags: split, metricsPort, child: null, dir: "" };
+  return { label, entry, flags: split, metricsPort, child: null, dir: "", port: 0 };
 }
 
 /** The command line: node with the flags for a Vigil build, the binary itself for redis. */
@@ -68,14 +69,19 @@ function commandOf(side: Side, conf: string): string[] {
     : [process.execPath, ...side.flags, side.entry, conf];
 }
 
-async function startSide(side: Side, masterPorts: readonly number[]): Promise<void> {
+async function startSide(side: Side, farm: Farm): Promise<void> {
   side.dir = makeDir(`ab-${side.label}-`);
   const port = await freePort();
+  side.port = port;
   // Loopback only: freePort probes 127.0.0.1, and a port free there may be taken on another
   // address by another job (the default bind is every address).
   const lines = [`port ${port}`, "bind 127.0.0.1", `dir ${side.dir}`];
   if (side.metricsPort !== null) lines.push(`metrics-port ${side.metricsPort}`);
-  masterPorts.forEach((p, i) => lines.push(`sentinel monitor master-${i} 127.0.0.1 ${p} 1`));
+  // Each master at its farm host: stand-in masters listen on 127.0.0.2… (scale-farm.ts), and
+  // 127.0.0.1 with their ports would be a farm of refused connections.
+  farm.masterPorts.forEach((p, i) => {
+    lines.push(`sentinel monitor master-${i} ${farm.hosts[i] ?? "127.0.0.1"} ${p} 1`);
+  });
   const conf = path.join(side.dir, "sentinel.conf");
   fs.writeFileSync(conf, `${lines.join("\n")}\n`);
   const log = fs.openSync(path.join(side.dir, "output.log"), "a");
@@ -100,6 +106,28 @@ async function stopSide(side: Side): Promise<void> {
     await waitForExit(child, 5_000);
   }
   if (side.dir !== "") removeDir(side.dir);
+}
+
+/**
+ * Throws unless the side reports every master with status=ok, its replica and the other side
+ * (INFO sentinel): a farm the sentinels cannot reach costs far less than one they monitor, and
+ * a comparison over it measures nothing of the monitoring path.
+ */
+function checkHealthy(side: Side, size: number): void {
+  const info = execFileSync("redis-cli", ["-p", String(side.port), "INFO", "sentinel"], {
+    encoding: "utf8",
+    timeout: 15_000,
+  });
+  const masters = info.split("\n").filter((line) => /^master\d+:/.test(line));
+  const healthy = masters.filter(
+    (line) => line.includes(",status=ok,") && /,slaves=1,sentinels=2\r?$/.test(line),
+  );
+  if (healthy.length !== size) {
+    throw new Error(
+      `sentinel ${side.label}: ${healthy.length} of ${size} masters ok with a replica and a peer ` +
+        `after the warm-up; first: ${masters[0] ?? "(none)"}`,
+    );
+  }
 }
 
 function pidOf(side: Side): number {
@@ -139,11 +167,12 @@ async function main(): Promise<void> {
   let scraper: { stop(): Promise<number> } | null = null;
   try {
     setPolicy(process.pid, "idle");
-    for (const side of sides) await startSide(side, farm.masterPorts);
+    for (const side of sides) await startSide(side, farm);
     const ports = sides.flatMap((s) => (s.metricsPort === null ? [] : [s.metricsPort]));
     scraper = ports.length > 0 ? startScraperProcess(ports, scrapeS) : null;
     console.error(`warming up ${warmupS} s…`);
     await delay(warmupS * 1000);
+    for (const side of sides) checkHealthy(side, size);
     const rows: string[][] = [];
     const ratios: number[] = [];
     const perSide: Record<"A" | "B", number[]> = { A: [], B: [] };

@@ -13,7 +13,7 @@ import {
   onIsMasterDownReply,
   serveIsMasterDownRequest,
 } from "./detection/ask-peers.js";
-import { assertNever } from "./basics/assert.js";
+import { assert, assertNever } from "./basics/assert.js";
 import type { PersistedState, SentinelConfig } from "./model/config.js";
 import type { CoreContext } from "./model/context.js";
 import { ReadyBuilder } from "./model/context.js";
@@ -39,9 +39,11 @@ import type { QuietGateMode } from "./gate/quiet-gate.js";
 import {
   earliestGateEnd,
   fewRecords,
+  isGroupQuiet,
   isQuiet,
   refreshGates,
   refreshGroups,
+  setGroupQuiet,
   setQuiet,
   wakeAfterInput,
 } from "./gate/quiet-gate.js";
@@ -165,28 +167,59 @@ function tick(ctx: CoreContext, input: TickInput, mode: QuietGateMode): number {
   let until = Number.POSITIVE_INFINITY;
   for (const master of snapshotValues(ctx.state.masters, scratchMasters)) {
     records += 1 + master.replicas.size + master.sentinels.size;
+    if (honour && isGroupQuiet(ctx.state, master, ctx.now)) {
+      until = Math.min(until, master.groupQuietUntil);
+      // Verify: walk the group anyway, each record's gate must hold (verifyGroupQuiet).
+      if (mode !== "verify") continue;
+      verifyGroupQuiet(ctx, master);
+    }
     // A replica's or peer's gate holds only while the master is quiet too.
     const groupQuiet = visit(ctx, master, master, honour, mode) && honour;
-    allQuiet &&= groupQuiet;
-    until = Math.min(until, master.quietUntil);
+    let groupAllQuiet = groupQuiet;
+    let groupUntil = master.quietUntil;
     if (master.replicas.size > 0) {
       for (const replica of snapshotValues(master.replicas, scratchReplicas)) {
-        allQuiet = visit(ctx, replica, master, groupQuiet, mode) && allQuiet;
-        until = Math.min(until, replica.quietUntil);
+        groupAllQuiet = visit(ctx, replica, master, groupQuiet, mode) && groupAllQuiet;
+        groupUntil = Math.min(groupUntil, replica.quietUntil);
       }
     }
     if (master.sentinels.size > 0) {
       for (const peer of snapshotValues(master.sentinels, scratchPeers)) {
-        allQuiet = visit(ctx, peer, master, groupQuiet, mode) && allQuiet;
-        until = Math.min(until, peer.quietUntil);
+        groupAllQuiet = visit(ctx, peer, master, groupQuiet, mode) && groupAllQuiet;
+        groupUntil = Math.min(groupUntil, peer.quietUntil);
       }
     }
+    setGroupQuiet(ctx.state, master, groupAllQuiet ? groupUntil : 0);
+    allQuiet &&= groupAllQuiet;
+    until = Math.min(until, groupUntil);
     if (master.failoverState === "update_config") switching = master;
   }
   if (duePings.length > 0 && records <= SMALL_RECORDS) until = carryPings(ctx, duePings);
   if (switching !== null) switchToPromotedReplica(ctx, switching);
   ctx.out.tickVisited(records);
   return allQuiet && switching === null && !ctx.state.tilt ? until : 0;
+}
+
+/**
+ * verify mode: a group the tick would pass over as a whole (isGroupQuiet) must have every
+ * record's own gate hold, the earliest ending when the group's does; the walk that follows then
+ * checks each record's handling (verifyQuiet).
+ */
+function verifyGroupQuiet(ctx: CoreContext, master: MasterState): void {
+  const { state, now } = ctx;
+  let until = master.quietUntil;
+  let quiet = isQuiet(state, master, master, now);
+  for (const replica of master.replicas.values()) {
+    quiet &&= isQuiet(state, replica, master, now);
+    until = Math.min(until, replica.quietUntil);
+  }
+  for (const peer of master.sentinels.values()) {
+    quiet &&= isQuiet(state, peer, master, now);
+    until = Math.min(until, peer.quietUntil);
+  }
+  const what = `group of ${master.name} at ${String(now)}`;
+  assert(quiet, `quiet gate passed over a record not quiet: ${what}`);
+  assert(until === master.groupQuietUntil, `quiet gate: stale group gate end: ${what}`);
 }
 
 /**

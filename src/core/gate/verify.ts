@@ -9,7 +9,15 @@ import type { CoreContext } from "../model/context.js";
 import type { InstanceState, MasterState } from "../model/state.js";
 
 /** Fields that are the gate itself, and the group's maps (walked apart, see below). */
-const SKIPPED_KEYS = new Set(["quietUntil", "quietStamp", "groupReset", "replicas", "sentinels"]);
+const SKIPPED_KEYS = new Set([
+  "quietUntil",
+  "quietStamp",
+  "groupReset",
+  "groupQuietUntil",
+  "groupStamp",
+  "replicas",
+  "sentinels",
+]);
 
 /** A text of a record or link that changes when any field does (nested objects and Sets too). */
 function fingerprint(value: unknown): string {

@@ -10,9 +10,20 @@ export interface QuietFields {
   quietStamp: number;
 }
 
-/** The gate fields of a master: when its group was last invalidated. */
+/**
+ * The gate fields of a master: when its group was last invalidated, and the group's own gate
+ * (quiet-gate.ts: isGroupQuiet), set by the tick after it found every record of the group quiet.
+ */
 export interface QuietGroupFields {
   groupReset: number;
+  /** Every record of the group is quiet before this time; 0 = walk the group. */
+  groupQuietUntil: number;
+  /** state.gateClock when groupQuietUntil was set; older than a reset = void. */
+  groupStamp: number;
+}
+
+export function quietGroupFields(): QuietGroupFields {
+  return { groupReset: 0, groupQuietUntil: 0, groupStamp: -1 };
 }
 
 export function quietFields(): QuietFields {

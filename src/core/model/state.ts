@@ -179,6 +179,19 @@ export interface PeerState extends InstanceCommon {
   duplicateReportTime: number;
   /** Vigil: when we last answered its direct hello carrying an older configuration through every instance (answer-stale-peer.ts); 0 = never. */
   staleAnswerTime: number;
+  /** Vigil: the last hello this record took in full (hello.ts: repeatedHello); null = none. */
+  seenHello: SeenHello | null;
+}
+
+/**
+ * A hello a peer's record took in full, with what the fast path needs to know that the same text
+ * again would change nothing but lastHelloTime: the record's address object then, the epochs.
+ */
+export interface SeenHello {
+  readonly payload: string;
+  readonly addr: Addr;
+  readonly currentEpoch: Epoch;
+  readonly masterConfigEpoch: Epoch;
 }
 
 export interface MasterState extends InstanceCommon, InfoFields, QuietGroupFields {

@@ -7,7 +7,7 @@ import type { Addr } from "../basics/addr.js";
 import { addrKey } from "../basics/addr.js";
 import type { CoreContext } from "../model/context.js";
 import type { MasterSettings } from "../model/config.js";
-import { quietFields } from "../model/quiet-fields.js";
+import { quietFields, quietGroupFields } from "../model/quiet-fields.js";
 import type {
   FenceFields,
   InfoFields,
@@ -162,7 +162,7 @@ export function createMaster(
     lastPubTime: now,
     helloSentTime: 0,
     ...quietFields(),
-    groupReset: 0,
+    ...quietGroupFields(),
     ...newInfoFields(now, "master"),
     configEpoch: 0n,
     leader: "",
@@ -254,6 +254,7 @@ export function createPeer(
     addrSince: ctx.now,
     duplicateReportTime: 0,
     staleAnswerTime: 0,
+    seenHello: null,
   };
   master.sentinels.set(runId, peer);
   return peer;

@@ -2,12 +2,18 @@
 // sends exactly what a core handling every record at every tick sends, in healthy traffic and
 // when the master stops answering; the gate does pass over most visits; it holds for no record
 // with something under way; INFO voids the gates of the group while a PONG does not, and an idle
-// sentinel computes them again at once after an INFO that writes nothing; and the
-// simulation's check catches a gate that would skip real work.
+// sentinel computes them again at once after an INFO that writes nothing; a tick passes over a
+// whole group while every gate in it holds; and the simulation's check catches a gate that
+// would skip real work.
 import { expect } from "chai";
 import { AssertionError } from "../../../../src/core/basics/assert.js";
 import { ReadyBuilder } from "../../../../src/core/model/context.js";
-import { isQuiet, quietUntil, wakeAfterInput } from "../../../../src/core/gate/quiet-gate.js";
+import {
+  isGroupQuiet,
+  isQuiet,
+  quietUntil,
+  wakeAfterInput,
+} from "../../../../src/core/gate/quiet-gate.js";
 import type { QuietGateMode } from "../../../../src/core/gate/quiet-gate.js";
 import type { Ready } from "../../../../src/core/model/ready.js";
 import {
@@ -265,6 +271,42 @@ describe("quiet gate", () => {
       false,
     );
     expect(isQuiet(d.state, replica, master, at)).to.equal(false);
+  });
+
+  it("passes over a whole group while every gate in it holds, until the earliest ends or an INFO voids them", () => {
+    const d = new Driver(sentinelConfig());
+    d.take();
+    healthy(d, 50);
+    const master = d.master();
+    const replica = master.replicas.get("10.0.0.2:6380")!;
+    let groupTicks = 0;
+    for (let i = 0; i < 300; i++) {
+      healthy(d, 1);
+      if (!isGroupQuiet(d.state, master, d.now + 1)) continue;
+      groupTicks++;
+      // The group's gate is its records' earliest, each of which holds.
+      expect(master.groupQuietUntil).to.equal(Math.min(master.quietUntil, replica.quietUntil));
+      expect(isQuiet(d.state, master, master, d.now + 1)).to.equal(true);
+      expect(isQuiet(d.state, replica, master, d.now + 1)).to.equal(true);
+    }
+    expect(groupTicks / 300).to.be.above(0.5);
+    for (let i = 0; i < 20 && !isGroupQuiet(d.state, master, d.now + 1); i++) healthy(d, 1);
+    expect(isGroupQuiet(d.state, master, d.now + 1)).to.equal(true);
+    expect(isGroupQuiet(d.state, master, master.groupQuietUntil)).to.equal(false);
+    wakeAfterInput(d.state, info(R, replicaInfo("2".repeat(40), "10.0.0.1", 6379)), false, false);
+    expect(isGroupQuiet(d.state, master, d.now + 1)).to.equal(false);
+  });
+
+  it("in verify mode, throws when a group's gate would pass over a record not quiet", () => {
+    const d = new Driver(sentinelConfig(), { quietGate: "verify" });
+    d.take();
+    healthy(d, 50);
+    // A group gate far ahead while the master must be handled, as a stale one would be.
+    const master = d.master();
+    master.quietUntil = 0;
+    master.groupQuietUntil = d.now + 1_000_000;
+    master.groupStamp = d.state.gateClock;
+    expect(() => d.run(d.now + 3000)).to.throw(AssertionError, /passed over a record not quiet/);
   });
 
   it("in verify mode, throws when a gate would pass over work", () => {
