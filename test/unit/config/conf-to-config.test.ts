@@ -84,7 +84,7 @@ describe("conf-to-config sentinel directives", () => {
       authPass: "a b",
       authUser: "u",
     });
-    expect(m.settings.renamedCommands).to.deep.equal({ config: "guessme" });
+    expect(m.settings.renamedCommands).to.deep.equal({ CONFIG: "guessme" });
     expect([m.configEpoch, m.leaderEpoch, r.sentinel.currentEpoch]).to.deep.equal([7n, 8n, 7n]);
     expect(m.knownReplicas).to.deep.equal([{ ip: "::1", port: 7001 }]);
     expect(m.knownSentinels).to.deep.equal([{ addr: { ip: "127.0.0.1", port: 26380 }, runId: ID }]);
