@@ -16,6 +16,7 @@ import {
   VIGIL_DIRECTIVES,
   VIGIL_VERBATIM_DIRECTIVES,
 } from "./redis-directives.js";
+import { REDIS_VALUE_RULES } from "./redis-value-table.js";
 import { BAD_METRICS_BIND, isMetricsBindAddress } from "./metrics-settings.js";
 import {
   LOG_FORMATS,
@@ -207,6 +208,9 @@ function applyPlain(s: MutableServer, d: Directive, opts: ConfToConfigOptions): 
     VIGIL_DIRECTIVES.has(d.name)
   ) {
     if (!REDIS_MULTI_ARG_DIRECTIVES.has(d.name) && argc !== 2) throw new LineError(WRONG_ARITY);
+    // config.c's own check of the value, for the directives Vigil ignores too.
+    const reason = REDIS_VALUE_RULES.get(d.name)?.(d.args[0] ?? "") ?? null;
+    if (reason !== null) throw new LineError(reason);
     applyServerValue(s, d.name, d.args, opts);
     return;
   }
