@@ -72,6 +72,23 @@ describe("names and paths at the edges (redis-sentinel and Vigil)", function () 
       ]);
     });
 
+    it(`${impl}: reads more config from stdin with a last argument -, and rewrites it`, async () => {
+      const stdin = "sentinel down-after-milliseconds m 4321\nsentinel auth-pass m 'a b'\n";
+      const first = await s.up(impl, stdin);
+      expect(first.stdout.join("")).to.match(/^\d+:X .* # Reading config from stdin$/m);
+      const master = await redisCli(s.port, ["SENTINEL", "MASTER", "m"]);
+      expect(master).to.contain("down-after-milliseconds\n4321\n");
+      await s.stop(first);
+      const text = readFileSync(s.conf, "utf8");
+      expect(text).to.contain("sentinel down-after-milliseconds m 4321\n");
+      expect(text).to.match(/^sentinel auth-pass m "?a b"?$/m);
+      // A bad line on stdin is counted after the file's lines.
+      const lines = text.split("\n").length;
+      const bad = s.start(impl, "loglevel loud\n");
+      expect(await exitCode(bad)).to.equal(1);
+      expect(bad.output.join("")).to.include(`Reading the configuration file, at line ${lines}\n`);
+    });
+
     it(`${impl}: refuses an empty notification-script line at load (access("") fails)`, async () => {
       writeFileSync(s.conf, `${readFileSync(s.conf, "utf8")}sentinel notification-script m ""\n`);
       const p = s.start(impl);
