@@ -17,6 +17,7 @@ import {
   VIGIL_VERBATIM_DIRECTIVES,
 } from "./redis-directives.js";
 import { REDIS_VALUE_RULES } from "./redis-value-table.js";
+import { renameCommandChecker } from "./rename-command.js";
 import { BAD_METRICS_BIND, isMetricsBindAddress } from "./metrics-settings.js";
 import {
   LOG_FORMATS,
@@ -199,8 +200,13 @@ function applyMetricsValue(s: MutableServer, name: string, args: readonly string
   }
 }
 
-/** Returns true when the directive was handled (false = not a plain directive). */
-function applyPlain(s: MutableServer, d: Directive, opts: ConfToConfigOptions): void {
+/** Applies one plain (not `sentinel`) directive; `rename` checks the rename-command lines. */
+function applyPlain(
+  s: MutableServer,
+  d: Directive,
+  opts: ConfToConfigOptions,
+  rename: (from: string, to: string) => void,
+): void {
   const argc = d.args.length + 1;
   if (
     REDIS_STANDARD_DIRECTIVES.has(d.name) ||
@@ -225,8 +231,11 @@ function applyPlain(s: MutableServer, d: Directive, opts: ConfToConfigOptions): 
     s.stateFile = d.args[0]!;
     return;
   }
-  // Renaming the sentinel's own commands: accepted like Redis, not acted on yet.
-  if (d.name === "rename-command" && argc === 3) return;
+  // Renaming the sentinel's own commands: checked like Redis, not acted on yet.
+  if (d.name === "rename-command" && argc === 3) {
+    rename(d.args[0]!, d.args[1]!);
+    return;
+  }
   if (d.name === "include" && argc === 2) throw new LineError("include is not supported by Vigil");
   if (d.name === "loadmodule" && argc >= 2)
     throw new LineError("loadmodule is not supported by Vigil");
@@ -276,6 +285,7 @@ export function confToConfig(
 ): ConfResult {
   const server = mutableServer(base?.server ?? DEFAULT_SERVER_SETTINGS);
   const queued: SentinelLine[] = [];
+  const rename = renameCommandChecker();
   for (const d of directives) {
     if (d.name === "sentinel") {
       // A bare `sentinel` line only selects sentinel mode (server.c main).
@@ -284,7 +294,7 @@ export function confToConfig(
       continue;
     }
     try {
-      applyPlain(server, d, opts);
+      applyPlain(server, d, opts, rename);
     } catch (e) {
       if (e instanceof LineError) throw lineError(d, e.reason);
       throw e;

@@ -129,6 +129,20 @@ const ERRORS: readonly (readonly [string, number, string, string])[] = [
     "sentinel rename-command",
     "Same command renamed multiple times with rename-command.",
   ],
+  ['rename-command FLUSHALL ""', 2, "rename-command", "No such command in rename-command"],
+  ["rename-command PING info", 2, "rename-command", "Target command name already exists"],
+  [
+    'rename-command PING ""\nrename-command ping x',
+    3,
+    "rename-command",
+    "No such command in rename-command",
+  ],
+  [
+    "rename-command PING x\nrename-command SHUTDOWN X",
+    3,
+    "rename-command",
+    "Target command name already exists",
+  ],
   [
     "sentinel known-replica m localhost 7000",
     2,
