@@ -16,6 +16,7 @@ import {
   VIGIL_DIRECTIVES,
   VIGIL_VERBATIM_DIRECTIVES,
 } from "./redis-directives.js";
+import { REDIS_MULTI_ARG_RULES } from "./redis-multi-arg-rules.js";
 import { REDIS_VALUE_RULES } from "./redis-value-table.js";
 import { renameCommandChecker } from "./rename-command.js";
 import { BAD_METRICS_BIND, isMetricsBindAddress } from "./metrics-settings.js";
@@ -215,7 +216,9 @@ function applyPlain(
   ) {
     if (!REDIS_MULTI_ARG_DIRECTIVES.has(d.name) && argc !== 2) throw new LineError(WRONG_ARITY);
     // config.c's own check of the value, for the directives Vigil ignores too.
-    const reason = REDIS_VALUE_RULES.get(d.name)?.(d.args[0] ?? "") ?? null;
+    const reason = REDIS_MULTI_ARG_DIRECTIVES.has(d.name)
+      ? (REDIS_MULTI_ARG_RULES.get(d.name)?.(d.args) ?? null)
+      : (REDIS_VALUE_RULES.get(d.name)?.(d.args[0] ?? "") ?? null);
     if (reason !== null) throw new LineError(reason);
     applyServerValue(s, d.name, d.args, opts);
     return;

@@ -1,5 +1,5 @@
 // The values of the Redis directives Vigil accepts without acting on them (maxmemory, appendonly,
-// timeout …) are checked as config.c checks them: each line below is loaded by Vigil's loader
+// timeout, save, client-output-buffer-limit …) are checked as config.c checks them: each line below is loaded by Vigil's loader
 // and by the real redis-sentinel 7.0.15, and both must take it or both refuse it with the same
 // reason.
 import { spawn } from "node:child_process";
@@ -58,6 +58,45 @@ const VALUES = [
   "x",
 ];
 
+/** The directives taking several arguments, each line as a whole. */
+const MULTI_ARG_LINES = [
+  "save 900",
+  'save ""',
+  "save 900 1 300 10",
+  "save 0 1",
+  "save 1 -1",
+  "save 1x 1",
+  'save " 5" +1',
+  'save "" 1',
+  "client-output-buffer-limit normal 0 0 0",
+  "client-output-buffer-limit pubsub 32mb 8mb 60 Replica 1gb 1 0",
+  "client-output-buffer-limit master 0 0 0",
+  "client-output-buffer-limit normal 0 0",
+  "client-output-buffer-limit normal 1x 0 0",
+  "client-output-buffer-limit normal 0 0 -1",
+  'client-output-buffer-limit normal 0 0 ""',
+  "oom-score-adj-values 0 200 800",
+  "oom-score-adj-values 0 200",
+  "oom-score-adj-values -2000 +2000 2001",
+  'oom-score-adj-values a "" 1',
+  "latency-tracking-info-percentiles 50 99 99.9",
+  "latency-tracking-info-percentiles 100.5",
+  "latency-tracking-info-percentiles 1e2 .5 -0",
+  "latency-tracking-info-percentiles abc",
+  "latency-tracking-info-percentiles inf",
+  'latency-tracking-info-percentiles ""',
+  "shutdown-on-sigterm default",
+  "shutdown-on-sigterm NOW force",
+  "shutdown-on-sigint bogus",
+  "shutdown-on-sigint save nosave",
+  "replicaof no one",
+  "replicaof NO ONE",
+  "replicaof 1.2.3.4",
+  "replicaof 1.2.3.4 abc",
+  "slaveof 1.2.3.4 70000",
+  "slaveof 1.2.3.4 6379",
+];
+
 /** What redis-sentinel says of the line: null when it loads, else the reason under `>>>`. */
 function redisVerdict(dir: string, index: number, line: string): Promise<string | null> {
   const file = join(dir, `${index}.conf`);
@@ -104,6 +143,7 @@ describe("values of the Redis directives Vigil ignores, beside redis-sentinel 7.
     const lines = [
       ...[...REDIS_VALUE_RULES.keys()].map((name) => `${name} -1`),
       ...REPRESENTATIVES.flatMap((name) => VALUES.map((v) => `${name} ${v}`)),
+      ...MULTI_ARG_LINES,
     ];
     const differences: string[] = [];
     // Four redis-sentinel processes at a time: each exits within milliseconds.
