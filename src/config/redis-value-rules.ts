@@ -109,3 +109,19 @@ export const OCTAL_PERM: ValueRule = (v) => {
 /** notify-keyspace-events: keyspaceEventsStringToFlags's letters. */
 export const KEYSPACE_EVENTS: ValueRule = (v) =>
   /^[Ag$lshzxeKEtmdn]*$/.test(v) ? null : "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+
+/** config.c: isValidDBfilename, isValidAOFfilename, isValidAOFdirname (pathIsBaseName). */
+export function baseName(name: string, kind: "filename" | "dirname", empty: boolean): ValueRule {
+  return (v) => {
+    if (!empty && v === "") return `${name} can't be empty`;
+    return /[/\\]/.test(v) ? `${name} can't be a path, just a ${kind}` : null;
+  };
+}
+
+/** config.c: isValidAnnouncedHostname (NET_HOST_STR_LEN is 256). */
+export const HOSTNAME: ValueRule = (v) => {
+  if (v.length >= 256) return "Hostnames must be less than 256 characters";
+  return /^[A-Za-z0-9.-]*$/.test(v)
+    ? null
+    : "Hostnames may only contain alphanumeric characters, hyphens or dots";
+};

@@ -2,8 +2,8 @@
  * Which check config.c applies to each standard directive's value (redis-value-rules.ts),
  * read from redis-sentinel 7.0.15 itself: every directive of redis-directives.ts that takes one
  * argument, loaded with `abc`, then with int64's and uint64's limits, and the reason noted.
- * Directives absent here take any string (file names, passwords, cpu lists) or are checked
- * where Vigil acts on them (`dir`).
+ * Directives absent here take any string (passwords, paths, cpu lists) or are checked where
+ * Vigil acts on them (`dir`); `proc-title-template`'s template check is not reproduced.
  */
 import {
   INT_MAX,
@@ -15,6 +15,8 @@ import {
   UINT_MAX,
   ULLONG_MAX,
   YES_NO,
+  HOSTNAME,
+  baseName,
   int,
   memory,
   oneOf,
@@ -194,5 +196,9 @@ export const REDIS_VALUE_RULES: ReadonlyMap<string, ValueRule> = new Map(
     "maxmemory-clients": MEMORY_OR_PERCENT,
     "notify-keyspace-events": KEYSPACE_EVENTS,
     unixsocketperm: OCTAL_PERM,
+    dbfilename: baseName("dbfilename", "filename", true),
+    appendfilename: baseName("appendfilename", "filename", false),
+    appenddirname: baseName("appenddirname", "dirname", false),
+    "cluster-announce-hostname": HOSTNAME,
   }),
 );

@@ -58,8 +58,8 @@ const VALUES = [
   "x",
 ];
 
-/** The directives taking several arguments, each line as a whole. */
-const MULTI_ARG_LINES = [
+/** Whole lines: the directives taking several arguments, and the strings config.c checks. */
+const WHOLE_LINES = [
   "save 900",
   'save ""',
   "save 900 1 300 10",
@@ -95,6 +95,19 @@ const MULTI_ARG_LINES = [
   "replicaof 1.2.3.4 abc",
   "slaveof 1.2.3.4 70000",
   "slaveof 1.2.3.4 6379",
+  // One-argument strings config.c checks.
+  "dbfilename dump.rdb",
+  'dbfilename ""',
+  'dbfilename "a\\\\b"',
+  "appendfilename x/y",
+  'appendfilename ""',
+  'appenddirname ""',
+  "appenddirname d/",
+  'cluster-announce-hostname ""',
+  "cluster-announce-hostname A-1.b",
+  "cluster-announce-hostname a_b",
+  `cluster-announce-hostname ${"a".repeat(255)}`,
+  `cluster-announce-hostname ${"a".repeat(256)}`,
 ];
 
 /** What redis-sentinel says of the line: null when it loads, else the reason under `>>>`. */
@@ -143,7 +156,7 @@ describe("values of the Redis directives Vigil ignores, beside redis-sentinel 7.
     const lines = [
       ...[...REDIS_VALUE_RULES.keys()].map((name) => `${name} -1`),
       ...REPRESENTATIVES.flatMap((name) => VALUES.map((v) => `${name} ${v}`)),
-      ...MULTI_ARG_LINES,
+      ...WHOLE_LINES,
     ];
     const differences: string[] = [];
     // Four redis-sentinel processes at a time: each exits within milliseconds.
