@@ -83,7 +83,8 @@ const BAD_DIRECTIVE = "Bad directive or wrong number of arguments";
 const WRONG_ARITY = "wrong number of arguments";
 
 function lineError(d: Directive, reason: string, directive = d.name): ConfigError {
-  return new ConfigError({ file: d.file, line: d.line, directive, reason, text: d.text });
+  const at = d.redisLine === undefined ? {} : { redisLine: d.redisLine };
+  return new ConfigError({ file: d.file, line: d.line, directive, reason, text: d.text, ...at });
 }
 
 function yesNoArg(v: string): boolean {

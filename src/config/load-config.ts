@@ -242,8 +242,11 @@ export function loadConfig(
   const file = resolve(cwd, path);
   const text = readText(file);
   const format = isYamlFile(file) ? "yaml" : "conf";
-  const extra: Directive[] = parseConf(overrides.join("\n"), COMMAND_LINE);
   const stdin = opts.stdin ?? "";
+  // server.c appends the options to the file's text (and stdin's) after a newline: Redis
+  // counts their lines on from there.
+  const fileLines = format === "conf" ? (text + stdin).split("\n").length : 0;
+  const extra: Directive[] = parseConf(overrides.join("\n"), COMMAND_LINE, fileLines);
   const read =
     format === "conf"
       ? readConf(file, text + stdin, extra, { ...opts, cwd })
