@@ -46,6 +46,8 @@ export class ConfigError extends SentinelError {
   readonly text: string;
   /** A check Redis makes once every line is read: its FATAL header, but no line to show. */
   readonly afterLines: boolean;
+  /** The line Redis reports when it differs from `line` (a command-line option). */
+  readonly redisLine: number;
   constructor(
     fields: {
       file: string;
@@ -54,6 +56,7 @@ export class ConfigError extends SentinelError {
       reason: string;
       text?: string;
       afterLines?: boolean;
+      redisLine?: number;
     },
     code: ErrorCode = ERROR_CODES.VIGIL_CONFIG,
   ) {
@@ -66,6 +69,7 @@ export class ConfigError extends SentinelError {
     this.reason = fields.reason;
     this.text = fields.text ?? "";
     this.afterLines = fields.afterLines ?? false;
+    this.redisLine = fields.redisLine ?? fields.line;
   }
 }
 

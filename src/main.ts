@@ -34,10 +34,23 @@ function packageVersion(): string {
   return "unknown";
 }
 
+/**
+ * `-` on the command line: the config text on stdin, read to its end, announced as
+ * redis-sentinel does (config.c: loadServerConfig), on stdout before any config applies.
+ */
+async function readStdinConfig(): Promise<string> {
+  const { legacyLine } = await import("./shell/log-line.js");
+  process.stdout.write(
+    legacyLine(process.pid, Date.now(), "warning", "Reading config from stdin", "legacy"),
+  );
+  return readFileSync(0, "utf8");
+}
+
 /** Modules are imported when needed: `--version` and `--help` load nothing heavy. */
 async function load(
   configFile: string,
   overrides: readonly string[],
+  stdin: string | undefined,
 ): Promise<LoadedConfig | null> {
   const { defaultIsExecutable, isYamlFile, loadConfig, loadYamlFrontEnd } =
     await import("./config/load-config.js");
@@ -46,6 +59,7 @@ async function load(
     return loadConfig(configFile, overrides, {
       isExecutable: defaultIsExecutable,
       ...(yaml === undefined ? {} : { yaml }),
+      ...(stdin === undefined ? {} : { stdin }),
     });
   } catch (err: unknown) {
     if (!(err instanceof ConfigError)) throw err;
@@ -72,7 +86,8 @@ async function main(argv: readonly string[]): Promise<void> {
   // Before the config and the daemon's modules load: their compilation is the first burst.
   const heap = tuneHeap();
   const compilers = holdCompilers();
-  const loaded = await load(command.configFile, command.overrides);
+  const stdin = command.stdin ? await readStdinConfig() : undefined;
+  const loaded = await load(command.configFile, command.overrides, stdin);
   if (loaded === null) {
     process.exitCode = 1;
     return;
@@ -84,7 +99,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const { takeDaemonChildMark, launchDaemon, reportServing } = await import("./shell/daemonize.js");
   const daemonized = takeDaemonChildMark() && loaded.server.daemonize;
   if (loaded.server.daemonize && !daemonized) {
-    process.exit(await launchDaemon(fileURLToPath(import.meta.url), argv));
+    process.exit(await launchDaemon(fileURLToPath(import.meta.url), argv, stdin));
   }
   if (loaded.server.dir !== "") process.chdir(loaded.server.dir);
   const { startDaemon } = await import("./shell/daemon.js");

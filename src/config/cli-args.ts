@@ -17,9 +17,11 @@ export type CliCommand =
       readonly overrides: readonly string[];
       /** `--test-config`: validate, print the verdict, exit 0/1. */
       readonly testConfig: boolean;
+      /** `-` as the last argument: more config text is read from stdin, after the file's. */
+      readonly stdin: boolean;
     };
 
-export const USAGE = `Usage: vigil [/path/to/sentinel.conf] [options]
+export const USAGE = `Usage: vigil [/path/to/sentinel.conf] [options] [-]
        vigil -v or --version
        vigil -h or --help
        vigil /path/to/sentinel.conf --test-config
@@ -27,6 +29,7 @@ export const USAGE = `Usage: vigil [/path/to/sentinel.conf] [options]
 Options are config directives, appended after the file:
        vigil /etc/sentinel.conf --port 26380
        vigil /etc/sentinel.conf --sentinel monitor mymaster 127.0.0.1 6379 2
+A last argument - reads more config from stdin, after the file and before the options.
 A .yaml/.yml file is read as Vigil's YAML config.
 `;
 
@@ -77,6 +80,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     rest = argv.slice(1);
   }
   const testConfig = rest.includes("--test-config");
-  const overrides = buildOverrides(rest.filter((a) => a !== "--test-config"));
-  return { kind: "run", configFile, overrides, testConfig };
+  const args = rest.filter((a) => a !== "--test-config");
+  // server.c: a lone `-` as the last argument (or the first, without a file) reads the config
+  // from stdin; anywhere else it is an option's value.
+  const stdin = args.length > 0 && args[args.length - 1] === "-";
+  const overrides = buildOverrides(stdin ? args.slice(0, -1) : args);
+  return { kind: "run", configFile, overrides, testConfig, stdin };
 }

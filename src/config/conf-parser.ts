@@ -16,6 +16,11 @@ export interface Directive {
   readonly args: readonly string[];
   /** The line as written (trimmed), for Redis's `>>> '<line>'` report. */
   readonly text: string;
+  /**
+   * Command-line options only: the line Redis reports, counted through the file's text, to
+   * which it appends the options after a newline.
+   */
+  readonly redisLine?: number;
 }
 
 export type ConfLineKind = "blank" | "comment" | "directive" | "unbalanced";
@@ -161,9 +166,10 @@ export function parseConfLines(text: string): ConfLine[] {
  * The directives of a config text, in file order. Throws ConfigError on unbalanced quotes
  * (Redis: "Unbalanced quotes in configuration line").
  */
-export function parseConf(text: string, file: string): Directive[] {
+export function parseConf(text: string, file: string, redisLineOffset = 0): Directive[] {
   const out: Directive[] = [];
   for (const l of parseConfLines(text)) {
+    const at = redisLineOffset === 0 ? {} : { redisLine: redisLineOffset + l.index + 1 };
     if (l.kind === "unbalanced") {
       const name = (l.text.split(/[ \t]/, 1)[0] ?? "").toLowerCase();
       throw new ConfigError({
@@ -172,11 +178,12 @@ export function parseConf(text: string, file: string): Directive[] {
         directive: name,
         reason: UNBALANCED,
         text: l.text,
+        ...at,
       });
     }
     if (l.kind !== "directive") continue;
     const [name, ...args] = l.argv;
-    out.push({ file, line: l.index + 1, name: name!.toLowerCase(), args, text: l.text });
+    out.push({ file, line: l.index + 1, name: name!.toLowerCase(), args, text: l.text, ...at });
   }
   return out;
 }

@@ -16,6 +16,9 @@ import {
   VIGIL_DIRECTIVES,
   VIGIL_VERBATIM_DIRECTIVES,
 } from "./redis-directives.js";
+import { REDIS_MULTI_ARG_RULES } from "./redis-multi-arg-rules.js";
+import { REDIS_VALUE_RULES } from "./redis-value-table.js";
+import { renameCommandChecker } from "./rename-command.js";
 import { BAD_METRICS_BIND, isMetricsBindAddress } from "./metrics-settings.js";
 import {
   LOG_FORMATS,
@@ -80,7 +83,8 @@ const BAD_DIRECTIVE = "Bad directive or wrong number of arguments";
 const WRONG_ARITY = "wrong number of arguments";
 
 function lineError(d: Directive, reason: string, directive = d.name): ConfigError {
-  return new ConfigError({ file: d.file, line: d.line, directive, reason, text: d.text });
+  const at = d.redisLine === undefined ? {} : { redisLine: d.redisLine };
+  return new ConfigError({ file: d.file, line: d.line, directive, reason, text: d.text, ...at });
 }
 
 function yesNoArg(v: string): boolean {
@@ -198,8 +202,13 @@ function applyMetricsValue(s: MutableServer, name: string, args: readonly string
   }
 }
 
-/** Returns true when the directive was handled (false = not a plain directive). */
-function applyPlain(s: MutableServer, d: Directive, opts: ConfToConfigOptions): void {
+/** Applies one plain (not `sentinel`) directive; `rename` checks the rename-command lines. */
+function applyPlain(
+  s: MutableServer,
+  d: Directive,
+  opts: ConfToConfigOptions,
+  rename: (from: string, to: string) => void,
+): void {
   const argc = d.args.length + 1;
   if (
     REDIS_STANDARD_DIRECTIVES.has(d.name) ||
@@ -207,6 +216,11 @@ function applyPlain(s: MutableServer, d: Directive, opts: ConfToConfigOptions): 
     VIGIL_DIRECTIVES.has(d.name)
   ) {
     if (!REDIS_MULTI_ARG_DIRECTIVES.has(d.name) && argc !== 2) throw new LineError(WRONG_ARITY);
+    // config.c's own check of the value, for the directives Vigil ignores too.
+    const reason = REDIS_MULTI_ARG_DIRECTIVES.has(d.name)
+      ? (REDIS_MULTI_ARG_RULES.get(d.name)?.(d.args) ?? null)
+      : (REDIS_VALUE_RULES.get(d.name)?.(d.args[0] ?? "") ?? null);
+    if (reason !== null) throw new LineError(reason);
     applyServerValue(s, d.name, d.args, opts);
     return;
   }
@@ -221,8 +235,11 @@ function applyPlain(s: MutableServer, d: Directive, opts: ConfToConfigOptions): 
     s.stateFile = d.args[0]!;
     return;
   }
-  // Renaming the sentinel's own commands: accepted like Redis, not acted on yet.
-  if (d.name === "rename-command" && argc === 3) return;
+  // Renaming the sentinel's own commands: checked like Redis, not acted on yet.
+  if (d.name === "rename-command" && argc === 3) {
+    rename(d.args[0]!, d.args[1]!);
+    return;
+  }
   if (d.name === "include" && argc === 2) throw new LineError("include is not supported by Vigil");
   if (d.name === "loadmodule" && argc >= 2)
     throw new LineError("loadmodule is not supported by Vigil");
@@ -272,6 +289,7 @@ export function confToConfig(
 ): ConfResult {
   const server = mutableServer(base?.server ?? DEFAULT_SERVER_SETTINGS);
   const queued: SentinelLine[] = [];
+  const rename = renameCommandChecker();
   for (const d of directives) {
     if (d.name === "sentinel") {
       // A bare `sentinel` line only selects sentinel mode (server.c main).
@@ -280,7 +298,7 @@ export function confToConfig(
       continue;
     }
     try {
-      applyPlain(server, d, opts);
+      applyPlain(server, d, opts, rename);
     } catch (e) {
       if (e instanceof LineError) throw lineError(d, e.reason);
       throw e;

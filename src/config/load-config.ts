@@ -35,6 +35,11 @@ export interface LoadOptions {
   readonly checkWritable?: (path: string) => void;
   /** The YAML front end, needed for a YAML config only (loadYamlFrontEnd). */
   readonly yaml?: YamlFrontEnd;
+  /**
+   * Config text read from stdin (`-` on the command line). Redis appends it to the file's text
+   * as it is, so its lines are counted after the file's; the rewrite starts from the file alone.
+   */
+  readonly stdin?: string;
 }
 
 /** yaml-config.ts's yamlToConfig. */
@@ -49,6 +54,8 @@ export async function loadYamlFrontEnd(): Promise<YamlFrontEnd> {
 }
 
 export const COMMAND_LINE = "(command line)";
+/** Where the stdin lines of a YAML-configured Vigil come from (a `.conf` counts them in the file). */
+export const STDIN = "(stdin)";
 
 /** The state file of a YAML-configured Vigil when `server.state-file` names none. */
 export function stateFileOf(yamlFile: string): string {
@@ -235,11 +242,15 @@ export function loadConfig(
   const file = resolve(cwd, path);
   const text = readText(file);
   const format = isYamlFile(file) ? "yaml" : "conf";
-  const extra: Directive[] = parseConf(overrides.join("\n"), COMMAND_LINE);
+  const stdin = opts.stdin ?? "";
+  // server.c appends the options to the file's text (and stdin's) after a newline: Redis
+  // counts their lines on from there.
+  const fileLines = format === "conf" ? (text + stdin).split("\n").length : 0;
+  const extra: Directive[] = parseConf(overrides.join("\n"), COMMAND_LINE, fileLines);
   const read =
     format === "conf"
-      ? readConf(file, text, extra, { ...opts, cwd })
-      : readYaml(file, text, extra, { ...opts, cwd }, opts.yaml);
+      ? readConf(file, text + stdin, extra, { ...opts, cwd })
+      : readYaml(file, text, [...parseConf(stdin, STDIN), ...extra], { ...opts, cwd }, opts.yaml);
   checkWritable(file, read.stateFile, opts);
   const result = read.result;
   const server = { ...result.server, dir: resolve(cwd, result.server.dir) };

@@ -19,8 +19,11 @@ export interface MasterBuilder {
   addr: Addr;
   /** renamedCommands here is ignored: `renamed` holds them while building. */
   settings: Mutable<MasterSettings>;
-  /** lowercase original name → new name (sentinel.c: renamedCommandsDictType is case-insensitive). */
-  readonly renamed: Map<string, string>;
+  /**
+   * lowercase original name → [original name as written, new name] (sentinel.c:
+   * renamedCommandsDictType is case-insensitive; the rewrite writes the name as it was given).
+   */
+  readonly renamed: Map<string, readonly [string, string]>;
   configEpoch: Epoch;
   leaderEpoch: Epoch;
   readonly knownReplicas: Addr[];
@@ -57,7 +60,12 @@ export function builderFrom(config: SentinelConfig): SentinelBuilder {
       name: m.name,
       addr: m.addr,
       settings: { ...m.settings },
-      renamed: new Map(Object.entries(m.settings.renamedCommands)),
+      renamed: new Map(
+        Object.entries(m.settings.renamedCommands).map(([from, to]) => [
+          from.toLowerCase(),
+          [from, to] as const,
+        ]),
+      ),
       configEpoch: m.configEpoch,
       leaderEpoch: m.leaderEpoch,
       knownReplicas: [...m.knownReplicas],
@@ -75,7 +83,7 @@ export function freezeSentinel(b: SentinelBuilder): SentinelConfig {
     masters: [...b.masters.values()].map((m) => ({
       name: m.name,
       addr: m.addr,
-      settings: { ...m.settings, renamedCommands: Object.fromEntries(m.renamed) },
+      settings: { ...m.settings, renamedCommands: Object.fromEntries(m.renamed.values()) },
       configEpoch: m.configEpoch,
       leaderEpoch: m.leaderEpoch,
       knownReplicas: [...m.knownReplicas],

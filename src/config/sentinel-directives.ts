@@ -236,7 +236,8 @@ function applyScript(
   path: string,
   opts: SentinelApplyOptions,
 ): void {
-  if (!opts.isExecutable(path)) {
+  // access("") fails (ENOENT) in sentinel.c; resolved against `dir` it would name that directory.
+  if (path === "" || !opts.isExecutable(path)) {
     throw new LineError(
       sub === "notification-script"
         ? "Notification script seems non existing or non executable."
@@ -302,7 +303,7 @@ function applyMasterOption(
       if (m.renamed.has(key)) {
         throw new LineError("Same command renamed multiple times with rename-command.");
       }
-      m.renamed.set(key, args[2]!);
+      m.renamed.set(key, [v, args[2]!]);
       return;
     }
     default:

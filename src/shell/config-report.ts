@@ -20,7 +20,7 @@ export function configErrorReport(err: ConfigError): string {
   const lines = [
     "",
     `*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***`,
-    `Reading the configuration file, at line ${err.line}`,
+    `Reading the configuration file, at line ${err.redisLine}`,
   ];
   if (err.text !== "") lines.push(`>>> '${err.text}'`);
   lines.push(err.reason);

@@ -33,17 +33,23 @@ export function takeDaemonChildMark(): boolean {
 }
 
 /** Starts the daemon and resolves with the launcher's exit code. */
-export function launchDaemon(entry: string, argv: readonly string[]): Promise<number> {
+export function launchDaemon(
+  entry: string,
+  argv: readonly string[],
+  stdinConfig?: string,
+): Promise<number> {
   const devNull = openSync("/dev/null", "r+");
   // node:child_process is loaded only by the parent of a daemon, not by every start.
   const child = process
     .getBuiltinModule("node:child_process")
     .spawn(process.execPath, [...process.execArgv, entry, ...argv], {
       detached: true,
-      stdio: [devNull, devNull, devNull, "ipc"],
+      // The config read from stdin (`-`) goes to the daemon, which reads it again, on a pipe.
+      stdio: [stdinConfig === undefined ? devNull : "pipe", devNull, devNull, "ipc"],
       env: { ...process.env, [DAEMON_ENV]: "1" },
     });
   closeSync(devNull);
+  child.stdin?.end(stdinConfig);
   return new Promise((resolve) => {
     const done = (code: number): void => {
       child.removeAllListeners();

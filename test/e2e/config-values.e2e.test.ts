@@ -3,7 +3,7 @@
 // cannot start from it; Vigil refuses the name at the command ("Invalid master name."), refuses
 // control characters as Valkey does, takes port 0 as both do, and restarts from its rewrite.
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { exitCodeWithin as exitCode, redisCli } from "./shell-support/processes.js";
 import { sentinelDir } from "./shell-support/sentinel-dir.js";
 
@@ -48,4 +48,54 @@ describe("values accepted at run time load again (redis-sentinel and Vigil)", fu
     expect(masters).to.contain("name\nm\n");
     expect(readFileSync(s.conf, "utf8")).to.contain(`sentinel auth-pass m "a b#\\"'"`);
   });
+});
+
+describe("names and paths at the edges (redis-sentinel and Vigil)", function () {
+  this.timeout(60_000);
+  const s = sentinelDir("vigil-edges-", (other) => `sentinel monitor m 127.0.0.1 ${other} 1\n`);
+
+  for (const impl of ["redis", "vigil"] as const) {
+    it(`${impl}: writes a rename-command name as the last SET typed it, and reloads it`, async () => {
+      const first = await s.up(impl);
+      const set = (from: string, to: string): Promise<string> =>
+        redisCli(s.port, ["SENTINEL", "SET", "m", "rename-command", from, to]);
+      expect((await set("config", "xx")).trim()).to.equal("OK");
+      expect((await set("CoNfIg", "yy")).trim()).to.equal("OK");
+      await s.stop(first);
+      const line = /^sentinel rename-command m .*$/gm;
+      expect(readFileSync(s.conf, "utf8").match(line)).to.deep.equal([
+        "sentinel rename-command m CoNfIg yy",
+      ]);
+      await s.stop(await s.up(impl));
+      expect(readFileSync(s.conf, "utf8").match(line)).to.deep.equal([
+        "sentinel rename-command m CoNfIg yy",
+      ]);
+    });
+
+    it(`${impl}: reads more config from stdin with a last argument -, and rewrites it`, async () => {
+      const stdin = "sentinel down-after-milliseconds m 4321\nsentinel auth-pass m 'a b'\n";
+      const first = await s.up(impl, stdin);
+      expect(first.stdout.join("")).to.match(/^\d+:X .* # Reading config from stdin$/m);
+      const master = await redisCli(s.port, ["SENTINEL", "MASTER", "m"]);
+      expect(master).to.contain("down-after-milliseconds\n4321\n");
+      await s.stop(first);
+      const text = readFileSync(s.conf, "utf8");
+      expect(text).to.contain("sentinel down-after-milliseconds m 4321\n");
+      expect(text).to.match(/^sentinel auth-pass m "?a b"?$/m);
+      // A bad line on stdin is counted after the file's lines.
+      const lines = text.split("\n").length;
+      const bad = s.start(impl, "loglevel loud\n");
+      expect(await exitCode(bad)).to.equal(1);
+      expect(bad.output.join("")).to.include(`Reading the configuration file, at line ${lines}\n`);
+    });
+
+    it(`${impl}: refuses an empty notification-script line at load (access("") fails)`, async () => {
+      writeFileSync(s.conf, `${readFileSync(s.conf, "utf8")}sentinel notification-script m ""\n`);
+      const p = s.start(impl);
+      expect(await exitCode(p)).to.equal(1);
+      expect(p.output.join("")).to.include(
+        "\nNotification script seems non existing or non executable.\n",
+      );
+    });
+  }
 });

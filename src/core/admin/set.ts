@@ -89,12 +89,13 @@ function applyOne(
   if (name === "rename-command" && value !== undefined && newName !== undefined) {
     if (value === "" || newName === "") return invalid(newName === "" ? newName : value, option);
     const from = value.toLowerCase();
-    const renamed = Object.fromEntries(
-      Object.entries(master.settings.renamedCommands).filter(([key]) => key !== from),
+    const kept = Object.entries(master.settings.renamedCommands).filter(
+      ([key]) => key.toLowerCase() !== from,
     );
-    // Renaming a command to itself just removes the entry.
-    if (from !== newName.toLowerCase()) renamed[from] = newName;
-    update(master, { renamedCommands: renamed });
+    // Renaming a command to itself just removes the entry. The name is kept as typed, as
+    // sentinel.c's table then holds it (and writes it), also a name such as `__proto__`.
+    if (from !== newName.toLowerCase()) kept.push([value, newName]);
+    update(master, { renamedCommands: Object.fromEntries(kept) });
     announceRenamedCommands(ctx, master);
     return { ok: true, used: 2, detail: `${option} ${value} ${newName}` };
   }

@@ -20,7 +20,10 @@ export interface MasterSettings {
   readonly clientReconfigScript: string;
   readonly authPass: string;
   readonly authUser: string;
-  /** rename-command: lowercase original name → new name. */
+  /**
+   * rename-command: original name, as given → new name; one entry per name compared without
+   * case (links look them up lowercased: records/renamed-commands.ts, linkRenames).
+   */
   readonly renamedCommands: Readonly<Record<string, string>>;
   /**
    * Vigil: `sentinel fence-isolated-master <name> yes` — pause the master's writes while this

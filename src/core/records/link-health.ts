@@ -17,6 +17,7 @@ import { CONNECTION_REFUSED, linkDisconnected } from "./instances.js";
 import { instanceText } from "./instance-text.js";
 import { firstLinkUser, linkUsers } from "./link-users.js";
 import { forgetPendingHellos } from "./pending-hellos.js";
+import { linkRenames } from "./renamed-commands.js";
 import type { LinkAuth } from "../model/ready.js";
 import { serverIdentity } from "./server-identity.js";
 import type { ConnKind, InstanceState, LinkId, LinkState, MasterState } from "../model/state.js";
@@ -93,7 +94,7 @@ export function reconnectInstance(
     link: link.id,
     addr: ip === instance.addr.ip ? instance.addr : { ip, port: instance.addr.port },
     auth: linkAuth(ctx, instance, master),
-    renamedCommands: master.settings.renamedCommands,
+    renamedCommands: linkRenames(master.settings.renamedCommands),
     connectTimeoutMs: connectTimeout(ctx, instance, master),
   };
   if (cmd) {

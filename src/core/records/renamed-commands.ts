@@ -14,8 +14,19 @@ import type { CoreContext } from "../model/context.js";
 import { firstLinkUser } from "./link-users.js";
 import type { MasterState } from "../model/state.js";
 
+/**
+ * The map a link looks command names up in: lowercase original name → new name. The settings
+ * keep each original name as it was given (the config file and SENTINEL SET), so the rewrite
+ * writes it back unchanged; sentinel.c's table compares names without case.
+ */
+export function linkRenames(
+  renamed: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  return Object.fromEntries(Object.entries(renamed).map(([from, to]) => [from.toLowerCase(), to]));
+}
+
 export function announceRenamedCommands(ctx: CoreContext, master: MasterState): void {
-  const renamedCommands = master.settings.renamedCommands;
+  const renamedCommands = linkRenames(master.settings.renamedCommands);
   ctx.out.command({ type: "rename-commands", link: master.link.id, renamedCommands });
   for (const replica of master.replicas.values()) {
     ctx.out.command({ type: "rename-commands", link: replica.link.id, renamedCommands });

@@ -36,8 +36,14 @@ export function spawnCaptured(
   argv: readonly string[],
   cwd: string,
   env: NodeJS.ProcessEnv = process.env,
+  stdin?: string,
 ): CapturedProcess {
-  const child = spawn(file, [...argv], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(file, [...argv], {
+    cwd,
+    env,
+    stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+  });
+  child.stdin?.end(stdin);
   const stdout: string[] = [];
   const stderr: string[] = [];
   const output: string[] = [];
@@ -68,10 +74,11 @@ export function spawnSentinelImpl(
   impl: SentinelImpl,
   argv: readonly string[],
   cwd = process.cwd(),
+  stdin?: string,
 ): CapturedProcess {
   return impl === "vigil"
-    ? spawnCaptured(process.execPath, [VIGIL_BIN, ...argv], cwd)
-    : spawnCaptured(REDIS_SENTINEL_BIN, argv, cwd);
+    ? spawnCaptured(process.execPath, [VIGIL_BIN, ...argv], cwd, process.env, stdin)
+    : spawnCaptured(REDIS_SENTINEL_BIN, argv, cwd, process.env, stdin);
 }
 
 /** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */

@@ -16,10 +16,13 @@ export interface SentinelDir {
   readonly port: number;
   /** The config file's path. */
   readonly conf: string;
-  /** Starts `impl` on the config; resolves once it answers PING. */
-  up(impl: SentinelImpl): Promise<CapturedProcess>;
+  /**
+   * Starts `impl` on the config; resolves once it answers PING. `stdin`: config text given on
+   * stdin, with `-` as the last argument.
+   */
+  up(impl: SentinelImpl, stdin?: string): Promise<CapturedProcess>;
   /** Starts `impl` on the config without waiting (for a start expected to fail). */
-  start(impl: SentinelImpl): CapturedProcess;
+  start(impl: SentinelImpl, stdin?: string): CapturedProcess;
   stop(p: CapturedProcess): Promise<void>;
 }
 
@@ -64,13 +67,16 @@ export function sentinelDir(
     get conf() {
       return conf;
     },
-    start(impl) {
-      const p = spawnSentinelImpl(impl, [conf]);
+    start(impl, stdin) {
+      const p =
+        stdin === undefined
+          ? spawnSentinelImpl(impl, [conf])
+          : spawnSentinelImpl(impl, [conf, "-"], process.cwd(), stdin);
       running.push(p);
       return p;
     },
-    async up(impl) {
-      const p = fixture.start(impl);
+    async up(impl, stdin) {
+      const p = fixture.start(impl, stdin);
       await waitFor(`${impl} on ${port}`, async () =>
         (await redisCli(port, ["PING"])).includes("PONG"),
       );

@@ -26,6 +26,18 @@ describe("cli-args", () => {
     expect(parseCliArgs(["--port", "1"])).to.deep.include({ configFile: "" });
   });
 
+  it("reads a lone - as the last argument as config from stdin, elsewhere as a value", () => {
+    expect(parseCliArgs(["s.conf", "--port", "1", "-"])).to.deep.include({ stdin: true });
+    expect(lines(["s.conf", "--port", "1", "-"])).to.deep.equal([["port", ["1"]]]);
+    // server.c: the last argument is stdin even right after an option name.
+    expect(lines(["s.conf", "--loglevel", "-"])).to.deep.equal([["loglevel", []]]);
+    expect(parseCliArgs(["s.conf", "-", "--port", "1"])).to.deep.include({ stdin: false });
+    expect(lines(["s.conf", "-", "--port", "1"])).to.deep.equal([
+      ["-", []],
+      ["port", ["1"]],
+    ]);
+  });
+
   it("turns --port 26390 into the line port 26390", () => {
     expect(lines(["s.conf", "--port", "26390"])).to.deep.equal([["port", ["26390"]]]);
   });
@@ -76,6 +88,7 @@ describe("cli-args", () => {
       configFile: "s.conf",
       overrides: ['port "1" '],
       testConfig: true,
+      stdin: false,
     });
   });
 });

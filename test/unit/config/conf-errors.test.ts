@@ -6,6 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
+import { parseConf } from "../../../src/config/conf-parser.js";
+import { confToConfig } from "../../../src/config/conf-to-config.js";
+import { ConfigError } from "../../../src/errors.js";
 import { ID, MONITOR, errorOf } from "./support/conf-load.js";
 
 /** [config text, line, directive, reason] — a monitor line for `m` is always line 1. */
@@ -109,10 +112,36 @@ const ERRORS: readonly (readonly [string, number, string, string])[] = [
     "Client reconfiguration script seems non existing or non executable.",
   ],
   [
+    'sentinel notification-script m ""',
+    2,
+    "sentinel notification-script",
+    "Notification script seems non existing or non executable.",
+  ],
+  [
+    'sentinel client-reconfig-script m ""',
+    2,
+    "sentinel client-reconfig-script",
+    "Client reconfiguration script seems non existing or non executable.",
+  ],
+  [
     "sentinel rename-command m config a\nsentinel rename-command m CONFIG b",
     3,
     "sentinel rename-command",
     "Same command renamed multiple times with rename-command.",
+  ],
+  ['rename-command FLUSHALL ""', 2, "rename-command", "No such command in rename-command"],
+  ["rename-command PING info", 2, "rename-command", "Target command name already exists"],
+  [
+    'rename-command PING ""\nrename-command ping x',
+    3,
+    "rename-command",
+    "No such command in rename-command",
+  ],
+  [
+    "rename-command PING x\nrename-command SHUTDOWN X",
+    3,
+    "rename-command",
+    "Target command name already exists",
   ],
   [
     "sentinel known-replica m localhost 7000",
@@ -176,6 +205,18 @@ describe("conf-to-config errors", () => {
       expect(errorOf(`${MONITOR}\n${text}`).reason).to.equal(reason);
     });
   }
+
+  it('refuses an empty script path also when it would name `dir` (access("") fails in Redis)', () => {
+    // The directory is executable: "" resolved against it must not pass as a script.
+    const dirOk = { isExecutable: (p: string) => p === "/tmp" || p === "/tmp/" };
+    for (const sub of ["notification-script", "client-reconfig-script"]) {
+      const text = `dir /tmp\n${MONITOR}\nsentinel ${sub} m ""`;
+      expect(() => confToConfig(parseConf(text, "s.conf"), dirOk), sub).to.throw(
+        ConfigError,
+        "seems non existing or non executable.",
+      );
+    }
+  });
 
   it("reports plain-directive errors before sentinel ones, as Redis does", () => {
     expect(errorOf("sentinel foo\nport abc").line).to.equal(2);

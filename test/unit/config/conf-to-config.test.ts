@@ -84,7 +84,7 @@ describe("conf-to-config sentinel directives", () => {
       authPass: "a b",
       authUser: "u",
     });
-    expect(m.settings.renamedCommands).to.deep.equal({ config: "guessme" });
+    expect(m.settings.renamedCommands).to.deep.equal({ CONFIG: "guessme" });
     expect([m.configEpoch, m.leaderEpoch, r.sentinel.currentEpoch]).to.deep.equal([7n, 8n, 7n]);
     expect(m.knownReplicas).to.deep.equal([{ ip: "::1", port: 7001 }]);
     expect(m.knownSentinels).to.deep.equal([{ addr: { ip: "127.0.0.1", port: 26380 }, runId: ID }]);
@@ -248,7 +248,7 @@ describe("conf-to-config plain directives", () => {
 
   it("accepts the other Redis directives (as redis-sentinel does) and a bare sentinel line", () => {
     const r = load(
-      'tcp-keepalive 300\nlatency-tracking-info-percentiles 50 99 99.9\nslaveof 1.2.3.4 6379\nsentinel\nrename-command FLUSHALL ""\nlist-max-ziplist-entries 5',
+      'tcp-keepalive 300\nlatency-tracking-info-percentiles 50 99 99.9\nslaveof 1.2.3.4 6379\nsentinel\nrename-command SHUTDOWN ""\nrename-command PING xping\nlist-max-ziplist-entries 5',
     );
     expect(r.server).to.deep.equal(DEFAULT_SERVER_SETTINGS);
   });

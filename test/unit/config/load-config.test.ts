@@ -42,6 +42,39 @@ describe("loadConfig", () => {
     expect(c.sentinel.masters[0]!.name).to.equal("m");
   });
 
+  it("reports a bad option at the line Redis counts: after the file's and stdin's text", () => {
+    writeFileSync(join(dir, "s.conf"), "port 26379\nsentinel monitor m 127.0.0.1 6379 2\n");
+    const cli = parseCliArgs(["s.conf", "--port", "26390", "--loglevel", "loud"]);
+    if (cli.kind !== "run") throw new Error(cli.kind);
+    const e = errorOf(() =>
+      loadConfig("s.conf", cli.overrides, { ...opts, cwd: dir, stdin: "hz 10\n" }),
+    );
+    // The file (2 lines), stdin (1), the empty line their final newline and the "\n" make, then
+    // the options.
+    expect(configErrorReport(e)).to.include(
+      "Reading the configuration file, at line 6\n>>> 'loglevel \"loud\"'\n",
+    );
+    expect(configErrorReport(e)).to.include(`at ${COMMAND_LINE}:2 (directive 'loglevel')`);
+    const quotes = errorOf(() => loadConfig("s.conf", ['port "1'], { ...opts, cwd: dir }));
+    expect(configErrorReport(quotes)).to.include("Reading the configuration file, at line 4\n");
+  });
+
+  it("reads stdin's text (`-`) after the file's, as its continuation, before the options", () => {
+    // No newline at the file's end: Redis joins the two texts as they are.
+    writeFileSync(join(dir, "s.conf"), "port 26379\nsentinel monitor");
+    const cli = parseCliArgs(["s.conf", "--sentinel", "quorum-less", "-"]);
+    expect(cli).to.deep.include({ stdin: true });
+    const stdin = " m 127.0.0.1 6379 2\nsentinel down-after-milliseconds m 5000\n";
+    const c = loadConfig("s.conf", [], { ...opts, cwd: dir, stdin });
+    expect(c.text).to.equal("port 26379\nsentinel monitor");
+    expect(c.sentinel.masters[0]!.settings.downAfterPeriod).to.equal(5000);
+    const e = errorOf(() =>
+      loadConfig("s.conf", [], { ...opts, cwd: dir, stdin: `${stdin}loglevel loud\n` }),
+    );
+    // Lines are counted through the joined text, as redis-sentinel counts them.
+    expect([e.file, e.line, e.text]).to.deep.equal([join(dir, "s.conf"), 4, "loglevel loud"]);
+  });
+
   it("applies command-line overrides after the file, sentinel lines included", () => {
     writeFileSync(join(dir, "s.conf"), "port 26379\nsentinel monitor m 127.0.0.1 6379 2\n");
     const cli = parseCliArgs([

@@ -139,13 +139,17 @@ function sentinelSet(h: Harness, d: Draw): StepResult {
   const m = restarted.masters.find((x) => x.name === name);
   if (m === undefined) throw new RoundTripFailure(`${what}: master gone after the restart`);
   const want = new Map<string, string>();
-  const renames = new Map<string, string | undefined>();
+  // lowercase name → the name as typed and its new name (undefined: no entry).
+  const renames = new Map<string, readonly [string, string | undefined]>();
   for (let j = 2; j < args.length;) {
     const option = args[j]!.toLowerCase();
     if (option === "rename-command") {
       const from = args[j + 1]!;
       const to = args[j + 2]!;
-      renames.set(from.toLowerCase(), from.toLowerCase() === to.toLowerCase() ? undefined : to);
+      renames.set(from.toLowerCase(), [
+        from,
+        from.toLowerCase() === to.toLowerCase() ? undefined : to,
+      ]);
       j += 3;
     } else {
       // Valkey's name sets the same field.
@@ -160,9 +164,14 @@ function sentinelSet(h: Harness, d: Draw): StepResult {
   for (const [option, value] of want) {
     expectBack(what, option, SET_FIELDS[option]?.(m.settings), value);
   }
-  for (const [from, to] of renames) {
-    const got = m.settings.renamedCommands[from];
-    if (got !== to) expectBack(what, `rename-command ${from}`, got, to ?? "(no entry)");
+  for (const [lower, [from, to]] of renames) {
+    // The name comes back as typed, bit for bit (the last SET of it wins, as in sentinel.c).
+    const entry = Object.entries(m.settings.renamedCommands).find(
+      ([key]) => key.toLowerCase() === lower,
+    );
+    const got = entry === undefined ? undefined : `${entry[0]} ${entry[1]}`;
+    const want = to === undefined ? undefined : `${from} ${to}`;
+    if (got !== want) expectBack(what, `rename-command ${from}`, got, want ?? "(no entry)");
   }
   return { what };
 }

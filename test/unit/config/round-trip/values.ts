@@ -202,6 +202,8 @@ export const COMMANDS: readonly string[] = [
   "PING",
   "info",
   "config",
+  "Config",
+  "__proto__",
   "slaveof",
   "replicaof",
   "auth",

@@ -216,7 +216,7 @@ describe("admin: SET", () => {
       s.parallelSyncs,
       s.failoverTimeout,
     ]).to.deep.equal([5000, 3, "secret", 4, 60000]);
-    expect(s.renamedCommands).to.deep.equal({ config: "xconfig" });
+    expect(s.renamedCommands).to.deep.equal({ CONFIG: "xconfig" });
     expect(ready.persist).to.not.equal(null);
   });
 
@@ -303,9 +303,23 @@ describe("admin: SET", () => {
   it('takes rename-command as ["rename-command", old, new], names with spaces kept whole', () => {
     const d = fresh();
     admin(d, { op: "set", name: "mymaster", pairs: [["rename-command", "CONFIG", "xconfig"]] });
-    expect(d.master().settings.renamedCommands).to.deep.equal({ config: "xconfig" });
+    expect(d.master().settings.renamedCommands).to.deep.equal({ CONFIG: "xconfig" });
     admin(d, { op: "set", name: "mymaster", pairs: [["rename-command", "a b", "c d"]] });
-    expect(d.master().settings.renamedCommands).to.deep.equal({ config: "xconfig", "a b": "c d" });
+    expect(d.master().settings.renamedCommands).to.deep.equal({ CONFIG: "xconfig", "a b": "c d" });
+  });
+
+  it("keeps the old name as the last SET typed it (sentinel.c's table key), __proto__ too", () => {
+    const d = fresh();
+    const rename = (from: string, to: string): void => {
+      admin(d, { op: "set", name: "mymaster", pairs: [["rename-command", from, to]] });
+    };
+    rename("config", "xx");
+    rename("CoNfIg", "yy");
+    rename("__proto__", "zz");
+    expect(Object.entries(d.master().settings.renamedCommands)).to.deep.equal([
+      ["CoNfIg", "yy"],
+      ["__proto__", "zz"],
+    ]);
   });
 
   it("removes a rename when a command is renamed to itself", () => {
