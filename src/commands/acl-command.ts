@@ -12,7 +12,8 @@ import { describeChannelPatterns, describeKeys } from "./acl-selector.js";
 import { channelArgs } from "./channel-args.js";
 import type { CommandContext } from "./context.js";
 import { parseLongLong } from "./sentinel-parse.js";
-import { findCommandSpec, findSubcommandSpec } from "./command-specs.js";
+import { findSubcommandSpec } from "./command-specs.js";
+import { liveCommandSpec } from "./live-commands.js";
 import type { Handler } from "./handler.js";
 
 const ERR_NO_ACL_FILE =
@@ -117,7 +118,7 @@ const dryrun: Handler = (args, ctx) => {
   const acl = ctx.server.acl;
   const userName = args[2] ?? "";
   if (acl.getUser(userName) === undefined) return R.error(`ERR User '${userName}' not found`);
-  const spec = findCommandSpec(args[3] ?? "");
+  const spec = liveCommandSpec(args[3] ?? "");
   if (spec === undefined) return R.error(`ERR Command '${args[3] ?? ""}' not found`);
   const sub = args[4] === undefined ? undefined : findSubcommandSpec(spec, args[4]);
   const fullName = sub?.name ?? spec.name;

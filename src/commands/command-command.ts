@@ -6,16 +6,15 @@
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import type { CommandSpec } from "./command-specs.js";
-import {
-  ACL_CATEGORIES,
-  COMMAND_SPECS,
-  commandsInCategory,
-  findCommandSpec,
-} from "./command-specs.js";
+import { ACL_CATEGORIES, commandsInCategory } from "./command-specs.js";
+import { liveCommandSpec, liveCommandSpecs } from "./live-commands.js";
 import { globMatch } from "../core/index.js";
 import type { Handler } from "./handler.js";
 
-const VISIBLE = COMMAND_SPECS.filter((s) => !s.hidden);
+/** The listed commands, after rename-command (the specs keep their names, as in Redis). */
+function visible(): CommandSpec[] {
+  return liveCommandSpecs().filter((s) => !s.hidden);
+}
 
 function visibleSubs(spec: CommandSpec): CommandSpec[] {
   return spec.subcommands.filter((s) => !s.hidden);
@@ -52,15 +51,15 @@ function docsReply(spec: CommandSpec): Reply {
 }
 
 function allNames(): string[] {
-  return VISIBLE.flatMap((s) => [s.name, ...visibleSubs(s).map((sub) => sub.name)]);
+  return visible().flatMap((s) => [s.name, ...visibleSubs(s).map((sub) => sub.name)]);
 }
 
 function lookup(name: string): CommandSpec | undefined {
   const [top = "", sub] = name.toLowerCase().split("|");
-  const spec = findCommandSpec(top);
+  const spec = liveCommandSpec(top);
   if (spec === undefined || spec.hidden) return undefined;
   if (sub === undefined) return spec;
-  return visibleSubs(spec).find((s) => s.name === `${top}|${sub}`);
+  return visibleSubs(spec).find((s) => s.name === `${spec.name}|${sub}`);
 }
 
 const list: Handler = (args) => {
@@ -73,7 +72,7 @@ const list: Handler = (args) => {
   if (kind === "module") names = [];
   else if (kind === "aclcat")
     names = ACL_CATEGORIES.includes(value.toLowerCase())
-      ? commandsInCategory(value.toLowerCase())
+      ? commandsInCategory(value.toLowerCase(), liveCommandSpecs())
       : [];
   else if (kind === "pattern") names = allNames().filter((n) => globMatch(value, n, true));
   else return R.error("ERR syntax error");
@@ -81,7 +80,7 @@ const list: Handler = (args) => {
 };
 
 const info: Handler = (args) => {
-  if (args.length === 2) return R.array(VISIBLE.map(commandInfoReply));
+  if (args.length === 2) return R.array(visible().map(commandInfoReply));
   return R.array(
     args.slice(2).map((n) => {
       const spec = lookup(n);
@@ -91,7 +90,7 @@ const info: Handler = (args) => {
 };
 
 const docs: Handler = (args) => {
-  const specs = args.length === 2 ? VISIBLE : args.slice(2).flatMap((n) => lookup(n) ?? []);
+  const specs = args.length === 2 ? visible() : args.slice(2).flatMap((n) => lookup(n) ?? []);
   return R.map(specs.map((s) => [R.bulk(s.name), docsReply(s)]));
 };
 
@@ -122,8 +121,8 @@ const HELP_LINES = [
 
 export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = {
   command: (args) =>
-    args.length === 1 ? R.array(VISIBLE.map(commandInfoReply)) : R.error("ERR syntax error"),
-  "command|count": () => R.integer(VISIBLE.length),
+    args.length === 1 ? R.array(visible().map(commandInfoReply)) : R.error("ERR syntax error"),
+  "command|count": () => R.integer(visible().length),
   "command|list": list,
   "command|info": info,
   "command|docs": docs,

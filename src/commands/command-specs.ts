@@ -389,11 +389,17 @@ export const ACL_CATEGORIES: readonly string[] = [
   "scripting",
 ];
 
-/** Visible commands and subcommands (full names) whose categories include `@category`. */
-export function commandsInCategory(category: string): string[] {
+/**
+ * Visible commands and subcommands (full names) of `specs` whose categories include
+ * `@category`: ACL CAT lists the original table, COMMAND LIST the one after rename-command.
+ */
+export function commandsInCategory(
+  category: string,
+  specs: readonly CommandSpec[] = COMMAND_SPECS,
+): string[] {
   const tag = `@${category}`;
   const out: string[] = [];
-  for (const s of COMMAND_SPECS) {
+  for (const s of specs) {
     if (s.hidden) continue;
     if (s.categories.includes(tag)) out.push(s.name);
     for (const sub of s.subcommands)

@@ -26,6 +26,7 @@ import { clientInfoOf } from "./client-line.js";
 import { COMMAND_HANDLERS } from "./command-command.js";
 import type { CommandSpec } from "./command-specs.js";
 import { findCommandSpec, findSubcommandSpec } from "./command-specs.js";
+import { liveCommandSpec, onCommandRenames } from "./live-commands.js";
 import type { Handler, HandlerResult } from "./handler.js";
 import type { CommandContext } from "./context.js";
 import type { SessionInfo } from "./host.js";
@@ -152,8 +153,13 @@ function memoized<T>(memo: Map<string, T | null>, key: string, find: () => T | u
   return found;
 }
 
+// rename-command changes what names find (live-commands.ts).
+onCommandRenames(() => {
+  TOP_MEMO.clear();
+});
+
 function lookupCommand(name: string): CommandSpec | undefined {
-  return memoized(TOP_MEMO, name, () => findCommandSpec(name));
+  return memoized(TOP_MEMO, name, () => liveCommandSpec(name));
 }
 
 function lookupSubcommand(spec: CommandSpec, sub: string): CommandSpec | undefined {

@@ -70,8 +70,9 @@ export interface ConfResult {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type MutableServer = Omit<
   Mutable<ServerSettings>,
-  "bind" | "users" | "tls" | "syslog" | "metricsBind"
+  "bind" | "users" | "tls" | "syslog" | "metricsBind" | "renameCommands"
 > & {
+  renameCommands: (readonly [string, string])[];
   bind: string[];
   metricsBind: string[];
   users: string[];
@@ -235,9 +236,10 @@ function applyPlain(
     s.stateFile = d.args[0]!;
     return;
   }
-  // Renaming the sentinel's own commands: checked like Redis, not acted on yet.
+  // Renaming the sentinel's own commands: checked like Redis, applied at start (daemon.ts).
   if (d.name === "rename-command" && argc === 3) {
     rename(d.args[0]!, d.args[1]!);
+    s.renameCommands.push([d.args[0]!, d.args[1]!]);
     return;
   }
   if (d.name === "include" && argc === 2) throw new LineError("include is not supported by Vigil");
@@ -252,6 +254,7 @@ function mutableServer(base: ServerSettings): MutableServer {
     bind: [...base.bind],
     metricsBind: [...base.metricsBind],
     users: [...base.users],
+    renameCommands: [...base.renameCommands],
     tls: { ...base.tls },
     syslog: { ...base.syslog },
   };

@@ -1,9 +1,8 @@
 /**
  * The top-level `rename-command <old> <new>` lines, checked as config.c checks them against
  * redis-sentinel 7.0.15's command table (the sentinel's own commands): the old name must be in
- * the table as the earlier lines left it, the new one ("" deletes) must not. Vigil keeps the
- * lines (the rewrite writes them back) but does not rename its commands
- * (docs/COMPATIBILITY.md, "Not supported yet").
+ * the table as the earlier lines left it, the new one ("" deletes) must not. The rewrite writes
+ * the lines back; commands/live-commands.ts applies them to Vigil's command table.
  */
 import { LineError } from "../errors.js";
 

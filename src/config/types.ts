@@ -52,6 +52,11 @@ export interface ServerSettings {
   readonly metricsBind: readonly string[];
   /** `metrics-auth`: with requirepass, /metrics and the probes need the password too. */
   readonly metricsAuth: boolean;
+  /**
+   * Top-level `rename-command <old> <new>` pairs in file order ("" = deleted), applied to
+   * Vigil's own commands (commands/live-commands.ts); the rewrite keeps the lines as written.
+   */
+  readonly renameCommands: readonly (readonly [string, string])[];
 }
 
 export interface LoadedConfig {
@@ -94,4 +99,5 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   metricsPort: 0,
   metricsBind: [],
   metricsAuth: true,
+  renameCommands: [],
 };

@@ -102,6 +102,7 @@ function serverFrom(s: ConfigFileInput["server"]): ServerSettings {
     metricsPort: s["metrics-port"],
     metricsBind: s["metrics-bind"],
     metricsAuth: s["metrics-auth"],
+    renameCommands: [],
   };
 }
 

@@ -41,7 +41,8 @@ import { ReplyStage, STAGE_SIZE } from "../protocol/reply-stage.js";
 import { encodeReplies, encodeTransient } from "../protocol/resp-encoder.js";
 import type { Subscriber } from "./pubsub-hub.js";
 import { readAccepted } from "./accepted-socket.js";
-import { FAST_REQUESTS } from "./fast-requests.js";
+import type { FastRequest } from "./fast-requests.js";
+import { liveFastRequests } from "./fast-requests.js";
 import { SocketOutput } from "./socket-output.js";
 
 export interface ClientLimits {
@@ -129,6 +130,8 @@ export class ClientSession implements ClientState, Subscriber {
   private readonly stage = new ReplyStage();
   private batching = false;
   /** fastPermissions() as of this ACL version and user. */
+  /** The fast paths rename-command left in place (read once: renames are set at start). */
+  private readonly fastRequests: readonly FastRequest[] = liveFastRequests();
   private fastMask = 0;
   private aclVersionSeen = -1;
   private aclUserSeen = "";
@@ -272,7 +275,7 @@ export class ClientSession implements ClientState, Subscriber {
   }
 
   /**
-   * Takes the next request if it is one of FAST_REQUESTS (byte compares, so other requests pay
+   * Takes the next request if it is one of fastRequests (byte compares, so other requests pay
    * little more). It is answered from the host when nothing about this client could change how
    * it runs (auth, ACL, subscribe mode, CLIENT REPLY, close-after-reply), and otherwise run
    * through the general path with the argv the parser would have produced. Returns whether it
@@ -280,8 +283,9 @@ export class ClientSession implements ClientState, Subscriber {
    */
   private fastRequest(): boolean {
     const parser = this.parser;
-    for (let i = 0; i < FAST_REQUESTS.length; i++) {
-      const fast = FAST_REQUESTS[i]!;
+    const fastRequests = this.fastRequests;
+    for (let i = 0; i < fastRequests.length; i++) {
+      const fast = fastRequests[i]!;
       const tail = parser.takeKnown(fast.known);
       if (tail === undefined) continue;
       const known = fast.known;
@@ -314,15 +318,15 @@ export class ClientSession implements ClientState, Subscriber {
   }
 
   /**
-   * Which FAST_REQUESTS this client's ACL user may run (bit i for entry i), as command-table's
+   * Which fastRequests this client's ACL user may run (bit i for entry i), as command-table's
    * canRun says; computed again when the user or any ACL user changed.
    */
   private fastPermissions(): number {
     const acl = this.env.services.acl;
     if (acl.version !== this.aclVersionSeen || this.user !== this.aclUserSeen) {
       let mask = 0;
-      for (let i = 0; i < FAST_REQUESTS.length; i++) {
-        if (canRun(this.ctx, FAST_REQUESTS[i]!.fullName)) mask |= 1 << i;
+      for (let i = 0; i < this.fastRequests.length; i++) {
+        if (canRun(this.ctx, this.fastRequests[i]!.fullName)) mask |= 1 << i;
       }
       this.fastMask = mask;
       this.aclVersionSeen = acl.version;

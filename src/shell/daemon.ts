@@ -18,6 +18,7 @@ import {
   tlsSettings,
 } from "../config/tls-settings.js";
 import type { LoadedConfig, ServerSettings } from "../config/types.js";
+import { setCommandRenames } from "../commands/live-commands.js";
 import { ConfigError, TlsConfigError } from "../errors.js";
 import { REDIS_VERSION } from "./config-report.js";
 import type { Late, Parts } from "./daemon-parts.js";
@@ -90,6 +91,8 @@ async function listen(
   tls: TlsContexts | undefined,
 ): Promise<RespServer> {
   const settings = loaded.server;
+  // Before the first client: sessions read the fast paths the renames leave (fast-requests.ts).
+  setCommandRenames(settings.renameCommands);
   const resp = await startRespServer(
     {
       port: plan.plain,

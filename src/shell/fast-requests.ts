@@ -3,6 +3,7 @@
  * as bytes before the general parser, answered from replies the host keeps encoded.
  */
 import type { ServerHost } from "../commands/host.js";
+import { isRenamedAway } from "../commands/live-commands.js";
 import { KnownRequest } from "../protocol/known-request.js";
 import type { Reply } from "../protocol/reply.js";
 
@@ -46,3 +47,12 @@ export const FAST_REQUESTS: readonly FastRequest[] = [
       section.toLowerCase() === "sentinel" ? host.infoSentinelReply?.() : undefined,
   },
 ];
+
+/**
+ * FAST_REQUESTS less those whose command rename-command took away from its name (a renamed
+ * PING must answer "unknown command", not PONG); read by each session when it starts.
+ */
+export function liveFastRequests(): readonly FastRequest[] {
+  const live = FAST_REQUESTS.filter((f) => !isRenamedAway(f.known.words[0] ?? ""));
+  return live.length === FAST_REQUESTS.length ? FAST_REQUESTS : live;
+}

@@ -226,6 +226,7 @@ describe("conf-to-config plain directives", () => {
       metricsPort: 9121,
       metricsBind: ["127.0.0.1"],
       metricsAuth: false,
+      renameCommands: [],
     });
     // redis-sentinel 7.0.15's text for `supervised foo`.
     expect(errorOf("supervised foo").reason).to.equal(
@@ -250,6 +251,13 @@ describe("conf-to-config plain directives", () => {
     const r = load(
       'tcp-keepalive 300\nlatency-tracking-info-percentiles 50 99 99.9\nslaveof 1.2.3.4 6379\nsentinel\nrename-command SHUTDOWN ""\nrename-command PING xping\nlist-max-ziplist-entries 5',
     );
-    expect(r.server).to.deep.equal(DEFAULT_SERVER_SETTINGS);
+    // The rename-command pairs are kept, in file order, for the command table (live-commands.ts).
+    expect(r.server).to.deep.equal({
+      ...DEFAULT_SERVER_SETTINGS,
+      renameCommands: [
+        ["SHUTDOWN", ""],
+        ["PING", "xping"],
+      ],
+    });
   });
 });
