@@ -249,6 +249,16 @@ export function hello(
   return [ip, port, runId, epoch, master, masterIp, masterPort, configEpoch].join(",");
 }
 
+/** Steps a hello received on `via`'s channel (the master's by default) and takes the Ready. */
+export function receiveHello(
+  d: Driver,
+  payload: string,
+  via: string | null = "master:mymaster",
+): Ready {
+  d.step({ type: "hello-received", via, payload });
+  return d.take();
+}
+
 /**
  * Connects mymaster and its replica 10.0.0.2:6379: both answer PING, and the master's INFO (run
  * id `runId`) lists the replica. The Readies up to then are dropped.

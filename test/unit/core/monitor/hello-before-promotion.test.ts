@@ -18,14 +18,10 @@ import {
   replicaInfo,
   sentinelConfig,
   twoReplicas,
+  receiveHello as receive,
 } from "../core-driver.js";
 
 const CANDIDATE = "slave:mymaster:10.0.0.2:6379";
-
-function receive(d: Driver, payload: string) {
-  d.step({ type: "hello-received", via: "master:mymaster", payload });
-  return d.take();
-}
 
 describe("hello: a newer configuration before our promotion (Vigil)", () => {
   /**

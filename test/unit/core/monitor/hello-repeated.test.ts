@@ -12,12 +12,8 @@ import {
   masterConfig,
   sentinelConfig,
   sharingPeerA,
+  receiveHello as receive,
 } from "../core-driver.js";
-
-function receive(d: Driver, payload: string, via: string | null = "master:mymaster") {
-  d.step({ type: "hello-received", via, payload });
-  return d.take();
-}
 
 describe("hello: the same hello again (fast path)", () => {
   it("takes the same text again as a refresh of the peer only, remembering what it took in full", () => {

@@ -16,12 +16,8 @@ import {
   sentinelConfig,
   twoReplicas,
   sharingPeerA,
+  receiveHello as receive,
 } from "../core-driver.js";
-
-function receive(d: Driver, payload: string, via: string | null = "master:mymaster") {
-  d.step({ type: "hello-received", via, payload });
-  return d.take();
-}
 
 describe("hello: format and parse", () => {
   it("parses the 8 fields of a real redis-sentinel hello", () => {
