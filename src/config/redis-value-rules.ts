@@ -4,6 +4,7 @@
  * refused, not started from (docs/COMPATIBILITY.md, "Config checks"). The table of which rule each
  * directive follows is redis-value-table.ts.
  */
+import { parseLongLong, parseYesNo } from "../commands/sentinel-parse.js";
 
 export const INT_MIN = -2147483648n;
 export const INT_MAX = 2147483647n;
@@ -20,19 +21,12 @@ const between = (min: bigint, max: bigint): string =>
 
 /** config.c: yesnotoi (any case). */
 export const YES_NO: ValueRule = (v) =>
-  /^(yes|no)$/i.test(v) ? null : "argument must be 'yes' or 'no'";
+  parseYesNo(v) === null ? "argument must be 'yes' or 'no'" : null;
 
 /** config.c: enum configs (configEnumGetValue: any case). */
 export function oneOf(...values: readonly string[]): ValueRule {
   const reason = `argument(s) must be one of the following: ${values.join(", ")}`;
   return (v) => (values.includes(v.toLowerCase()) ? null : reason);
-}
-
-/** util.c: string2ll — optional '-', no '+', no blanks, no leading zero, within int64. */
-export function string2ll(v: string): bigint | null {
-  if (!/^(0|-?[1-9]\d*)$/.test(v)) return null;
-  const n = BigInt(v);
-  return n >= -(LLONG_MAX + 1n) && n <= LLONG_MAX ? n : null;
 }
 
 /**
@@ -57,10 +51,10 @@ export function memtoull(v: string): bigint | null {
   return (saturated * (units[(m[2] ?? "").toLowerCase()] ?? 1n)) % TWO_64;
 }
 
-/** A numeric config without flags: string2ll, then [min, max]. */
+/** A numeric config without flags: util.c string2ll (parseLongLong), then [min, max]. */
 export function int(min: bigint, max: bigint): ValueRule {
   return (v) => {
-    const n = string2ll(v);
+    const n = parseLongLong(v);
     if (n === null) return "argument couldn't be parsed into an integer";
     return n < min || n > max ? between(min, max) : null;
   };
@@ -85,7 +79,7 @@ export function memory(min: bigint, max: bigint): ValueRule {
  */
 export const MEMORY_OR_PERCENT: ValueRule = (v) => {
   const u = memtoull(v);
-  const percent = v.length > 1 && v.endsWith("%") ? string2ll(v.slice(0, -1)) : null;
+  const percent = v.length > 1 && v.endsWith("%") ? parseLongLong(v.slice(0, -1)) : null;
   let n: bigint;
   if (u !== null) n = u <= LLONG_MAX ? u : u - TWO_64;
   else if (percent !== null && percent >= 0n) n = -percent;

@@ -7,6 +7,7 @@
  * Also the two decisions that depend on both `port` and `tls-port`: where the sentinel listens
  * (`listenPlan`) and which port its hellos announce (`announcedPort`).
  */
+import { parseLongLong } from "../commands/sentinel-parse.js";
 import { LineError } from "../errors.js";
 import { REASONS } from "./field-rules.js";
 import type { ServerSettings } from "./types.js";
@@ -90,13 +91,10 @@ const TLS_DIRECTIVES: Readonly<Record<string, Kind>> = {
 const AUTH_REASON = "argument(s) must be one of the following: no, yes, optional";
 const INT_RANGE_REASON = "argument must be between 0 and 2147483647 inclusive";
 
-/** Redis's string2ll: no sign but `-`, no leading zero, no blanks ("+5" and "05" are refused). */
-const STRICT_INT = /^(0|-?[1-9]\d*)$/;
-
+/** Redis's string2ll (parseLongLong): "+5" and "05" are refused, so is anything past int64. */
 function intValue(v: string, max: number, rangeReason: string): string {
-  if (!STRICT_INT.test(v)) throw new LineError(REASONS.notInteger);
-  const n = BigInt(v);
-  if (n < -(2n ** 63n) || n >= 2n ** 63n) throw new LineError(REASONS.notInteger);
+  const n = parseLongLong(v);
+  if (n === null) throw new LineError(REASONS.notInteger);
   if (n < 0n || n > BigInt(max)) throw new LineError(rangeReason);
   return v;
 }
