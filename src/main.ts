@@ -5,7 +5,8 @@
  * `daemonize yes` starts the daemon as a detached child and exits once it serves (daemonize.ts).
  * SIGTERM and SIGINT run the ordered shutdown and exit 0; SIGHUP is ignored, as by
  * redis-sentinel (it only reopens the log file, which is reopened when renamed anyway), except
- * that with TLS on it re-reads the certificates (shell/tls-reload.ts).
+ * that with TLS on it re-reads the certificates (shell/tls-reload.ts). SIGUSR1 ends the process
+ * and SIGALRM is ignored, as by redis-sentinel (shell/redis-signals.ts).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,7 @@ import { ConfigError } from "./errors.js";
 import { REDIS_VERSION, configErrorReport } from "./shell/config-report.js";
 import { tuneHeap } from "./shell/heap-tuning.js";
 import { holdCompilers } from "./shell/compiler-hold.js";
+import { installRedisSignalActions } from "./shell/redis-signals.js";
 
 function packageVersion(): string {
   try {
@@ -69,6 +71,8 @@ async function load(
 }
 
 async function main(argv: readonly string[]): Promise<void> {
+  // SIGUSR1 ends the process as it ends redis-sentinel, instead of opening Node's inspector.
+  installRedisSignalActions();
   // redis-sentinel ignores SIGHUP; Node's default would end the process.
   const ignoreHangup = (): void => undefined;
   process.on("SIGHUP", ignoreHangup);

@@ -310,6 +310,23 @@ describe("process and logs, side by side with redis-sentinel", function () {
     });
   }
 
+  for (const impl of ["redis", "vigil"] as const) {
+    it(`${impl}: SIGALRM changes nothing; SIGUSR1 ends the process by that signal, opening no inspector`, async () => {
+      redis = await startRedis();
+      const s = await start(impl, [`sentinel monitor m 127.0.0.1 ${redis.port} 1`]);
+      await waitFor("+monitor", () => read(s.log).includes("+monitor"));
+      s.proc.child.kill("SIGALRM");
+      await new Promise((done) => setTimeout(done, 300));
+      expect(await redisCli(s.port, ["PING"])).to.equal("PONG\n");
+      s.proc.child.kill("SIGUSR1");
+      expect(await bounded("the exit on SIGUSR1", s.proc.exited)).to.equal(null);
+      expect(s.proc.child.signalCode).to.equal("SIGUSR1");
+      // Node's default would have printed "Debugger listening on ws://127.0.0.1:9229/…".
+      expect(s.proc.output.join("")).not.to.contain("Debugger");
+      expect(read(s.log)).not.to.match(/SIGUSR1|SIGALRM|bye bye/);
+    });
+  }
+
   it("daemonize yes: the launcher exits 0 once the daemon serves; the pidfile has the daemon's pid", async () => {
     const port = await freePort();
     const conf = join(dir, "sentinel.conf");
