@@ -101,11 +101,16 @@ const log: Handler = (args, ctx) => {
   return ctx.server.aclLog.reply(count);
 };
 
-/** ACL GENPASS [bits]: 256 bits by default, as hex (bits rounded up to a multiple of 4). */
+/**
+ * ACL GENPASS [bits]: 256 bits by default, as hex (bits rounded up to a multiple of 4); a word
+ * that is no integer gets the integer error first (acl.c: getLongFromObjectOrReply).
+ */
 const genpass: Handler = (args, ctx) => {
   const text = args[2];
-  const bits = text === undefined ? 256 : /^[1-9]\d{0,3}$/.test(text) ? Number(text) : NaN;
-  if (Number.isNaN(bits) || bits > 4096) {
+  const parsed = text === undefined ? 256n : parseLongLong(text);
+  if (parsed === null) return R.error("ERR value is not an integer or out of range");
+  const bits = Number(parsed);
+  if (bits <= 0 || bits > 4096) {
     return R.error(
       "ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096",
     );
@@ -121,8 +126,15 @@ const dryrun: Handler = (args, ctx) => {
   const spec = liveCommandSpec(args[3] ?? "");
   if (spec === undefined) return R.error(`ERR Command '${args[3] ?? ""}' not found`);
   const sub = args[4] === undefined ? undefined : findSubcommandSpec(spec, args[4]);
+  // server.c: lookupCommandLogic finds no command for an unknown subcommand of a container.
+  if (args[4] !== undefined && spec.subcommands.length > 0 && sub === undefined)
+    return R.error(`ERR Command '${args[3] ?? ""}' not found`);
   const fullName = sub?.name ?? spec.name;
   const argv = args.slice(3);
+  // acl.c: the arity is checked as a call would check it, before the permissions.
+  const arity = (sub ?? spec).arity;
+  if ((arity > 0 && arity !== argv.length) || argv.length < -arity)
+    return R.error(`ERR wrong number of arguments for '${fullName}' command`);
   const noAuth = spec.flags.includes("no_auth");
   const denial = acl.check(userName, fullName, noAuth, channelArgs(spec.name, argv) ?? []);
   if (denial === undefined) return R.ok();
@@ -131,28 +143,37 @@ const dryrun: Handler = (args, ctx) => {
   return R.bulk(`This user has no permissions to run the '${fullName}' command`);
 };
 
+/** redis-sentinel 7.0.15's ACL HELP, word for word. */
 const HELP_LINES = [
   "ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   "CAT [<category>]",
-  "    List categories, or the commands in one.",
+  "    List all commands that belong to <category>, or all command categories",
+  "    when no category is specified.",
   "DELUSER <username> [<username> ...]",
-  "    Delete users.",
+  "    Delete a list of users.",
   "DRYRUN <username> <command> [<arg> ...]",
-  "    Check whether a user may run a command.",
+  "    Returns whether the user can execute the given command without executing the command.",
   "GETUSER <username>",
-  "    Describe a user.",
+  "    Get the user's details.",
   "GENPASS [<bits>]",
-  "    Generate a random password.",
+  "    Generate a secure 256-bit user password. The optional `bits` argument can",
+  "    be used to specify a different size.",
   "LIST",
-  "    Show users in config file format.",
+  "    Show users details in config file format.",
+  "LOAD",
+  "    Reload users from the ACL file.",
+  "LOG [<count> | RESET]",
+  "    Show the ACL log entries.",
+  "SAVE",
+  "    Save the current config to the ACL file.",
   "SETUSER <username> <attribute> [<attribute> ...]",
-  "    Create or modify a user.",
+  "    Create or modify a user with the specified attributes.",
   "USERS",
-  "    List user names.",
+  "    List all the registered usernames.",
   "WHOAMI",
-  "    Return the current connection's user.",
+  "    Return the current connection username.",
   "HELP",
-  "    Print this help.",
+  "    Prints this help.",
 ];
 
 export const ACL_HANDLERS: Readonly<Record<string, Handler>> = {

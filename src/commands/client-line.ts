@@ -7,7 +7,11 @@ import type { ClientFacts, CommandContext } from "./context.js";
 /** One CLIENT LIST line (without the trailing newline). */
 export function formatClientLine(c: ClientFacts): string {
   const pubsub = c.subscriptions + c.patternSubscriptions > 0;
-  const flags = `${pubsub ? "P" : ""}${c.noEvict ? "e" : ""}` || "N";
+  const t = c.tracking;
+  // networking.c: getClientInfoString's flag order (P, t, B, …, e).
+  const flags =
+    `${pubsub ? "P" : ""}${t !== undefined ? "t" : ""}${t?.bcast === true ? "B" : ""}${c.noEvict ? "e" : ""}` ||
+    "N";
   const fields: (readonly [string, string | number])[] = [
     ["id", c.id],
     ["addr", c.addr],
@@ -35,7 +39,7 @@ export function formatClientLine(c: ClientFacts): string {
     ["events", "r"],
     ["cmd", c.lastCommand],
     ["user", c.user],
-    ["redir", -1],
+    ["redir", t === undefined ? -1 : t.redirect],
     ["resp", c.protocol],
     ["lib-name", c.libName],
     ["lib-ver", c.libVersion],

@@ -1,8 +1,9 @@
 /**
  * CLIENT subcommands (networking.c: clientCommand), with 7.0.15's replies and error texts, plus
  * 7.2's SETINFO which modern clients send at connect. CLIENT LIST/INFO lines carry 7.0's fields
- * followed by 7.2's `lib-name=`/`lib-ver=`. Pause, tracking and unblock have nothing to act on
- * in a sentinel (no keys, no blocking commands) and answer like an idle server.
+ * followed by 7.2's `lib-name=`/`lib-ver=`. Pause and unblock have nothing to act on in a
+ * sentinel (no keys, no blocking commands) and answer like an idle server; tracking keeps its
+ * per-connection state (client-tracking.ts).
  */
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
@@ -11,6 +12,8 @@ import type { Handler } from "./handler.js";
 import { multi } from "./handler.js";
 import { formatClientLine } from "./client-line.js";
 import { ERR_BAD_CLIENT_NAME, isValidClientName } from "./server.js";
+import { caching, getredir, tracking, trackinginfo } from "./client-tracking.js";
+import { parseLongLong } from "./sentinel-parse.js";
 
 export { formatClientLine } from "./client-line.js";
 
@@ -177,29 +180,43 @@ const setinfo: Handler = (args, ctx) => {
   return R.ok();
 };
 
+/** networking.c: addReplySubcommandSyntaxError, for a known subcommand with too many words. */
+function subcommandSyntax(args: readonly string[]): Reply {
+  return R.error(
+    `ERR unknown subcommand or wrong number of arguments for '${args[1] ?? ""}'. Try CLIENT HELP.`,
+  );
+}
+
+/** CLIENT PAUSE <timeout> [WRITE|ALL]: the mode is checked before the timeout, as in 7.0.15. */
 const pause: Handler = (args) => {
-  if (!/^(0|[1-9]\d{0,15})$/.test(args[2] ?? ""))
-    return R.error("ERR timeout is not an integer or out of range");
+  if (args.length > 4) return subcommandSyntax(args);
   const mode = args[3]?.toLowerCase();
-  if (args.length > 4 || (mode !== undefined && mode !== "write" && mode !== "all"))
-    return R.error(SYNTAX);
+  if (mode !== undefined && mode !== "write" && mode !== "all")
+    return R.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+  const timeout = parseLongLong(args[2] ?? "");
+  if (timeout === null) return R.error("ERR timeout is not an integer or out of range");
+  if (timeout < 0n) return R.error("ERR timeout is negative");
   return R.ok();
 };
 
-const trackinginfo: Handler = () =>
-  R.map([
-    [R.bulk("flags"), R.set([R.simple("off")])],
-    [R.bulk("redirect"), R.integer(-1)],
-    [R.bulk("prefixes"), R.array([])],
-  ]);
+/** CLIENT UNBLOCK <id> [TIMEOUT|ERROR]: nothing blocks in a sentinel, so always 0. */
+const unblock: Handler = (args) => {
+  if (args.length > 4) return subcommandSyntax(args);
+  const reason = args[3]?.toLowerCase();
+  if (reason !== undefined && reason !== "timeout" && reason !== "error")
+    return R.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+  if (parseLongLong(args[2] ?? "") === null)
+    return R.error("ERR value is not an integer or out of range");
+  return R.integer(0);
+};
 
-const caching: Handler = () =>
-  R.error(
-    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
-  );
-
+/** redis-sentinel 7.0.15's CLIENT HELP, word for word (SETINFO, a 7.2 addition, is not listed). */
 const HELP_LINES = [
   "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "CACHING (YES|NO)",
+  "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+  "GETREDIR",
+  "    Return the client ID we are redirecting to when tracking is enabled.",
   "GETNAME",
   "    Return the name of the current connection.",
   "ID",
@@ -209,19 +226,40 @@ const HELP_LINES = [
   "KILL <ip:port>",
   "    Kill connection made from <ip:port>.",
   "KILL <option> <value> [<option> <value> [...]]",
-  "    Kill connections. Options: ID, ADDR, LADDR, TYPE (NORMAL|MASTER|REPLICA|PUBSUB), USER, SKIPME (YES|NO).",
-  "LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID <id> ...]",
-  "    Return information about client connections.",
-  "NO-EVICT (ON|OFF)",
-  "    Protect current client connection from eviction.",
+  "    Kill connections. Options are:",
+  "    * ADDR (<ip:port>|<unixsocket>:0)",
+  "      Kill connections made from the specified address",
+  "    * LADDR (<ip:port>|<unixsocket>:0)",
+  "      Kill connections made to specified local address",
+  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+  "      Kill connections by type.",
+  "    * USER <username>",
+  "      Kill connections authenticated by <username>.",
+  "    * SKIPME (YES|NO)",
+  "      Skip killing current connection (default: yes).",
+  "LIST [options ...]",
+  "    Return information about client connections. Options:",
+  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+  "      Return clients of specified type.",
+  "UNPAUSE",
+  "    Stop the current client pause, resuming traffic.",
+  "PAUSE <timeout> [WRITE|ALL]",
+  "    Suspend all, or just write, clients for <timeout> milliseconds.",
   "REPLY (ON|OFF|SKIP)",
   "    Control the replies sent to the current connection.",
-  "SETINFO (LIB-NAME|LIB-VER) <value>",
-  "    Set client library name or version.",
   "SETNAME <name>",
   "    Assign the name <name> to the current connection.",
+  "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+  "    Unblock the specified blocked client.",
+  "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+  "         [OPTIN] [OPTOUT] [NOLOOP]",
+  "    Control server assisted client side caching.",
+  "TRACKINGINFO",
+  "    Report tracking status for the current connection.",
+  "NO-EVICT (ON|OFF)",
+  "    Protect current client connection from eviction.",
   "HELP",
-  "    Print this help.",
+  "    Prints this help.",
 ];
 
 export const CLIENT_HANDLERS: Readonly<Record<string, Handler>> = {
@@ -236,10 +274,10 @@ export const CLIENT_HANDLERS: Readonly<Record<string, Handler>> = {
   "client|setinfo": setinfo,
   "client|pause": pause,
   "client|unpause": () => R.ok(),
-  "client|unblock": () => R.integer(0),
-  "client|getredir": () => R.integer(-1),
+  "client|unblock": unblock,
+  "client|getredir": getredir,
   "client|trackinginfo": trackinginfo,
-  "client|tracking": () => R.ok(),
+  "client|tracking": tracking,
   "client|caching": caching,
   "client|help": () => R.array(HELP_LINES.map((l) => R.simple(l))),
 };

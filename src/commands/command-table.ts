@@ -29,6 +29,7 @@ import { findCommandSpec, findSubcommandSpec } from "./command-specs.js";
 import { liveCommandSpec, onCommandRenames } from "./live-commands.js";
 import type { Handler, HandlerResult } from "./handler.js";
 import type { CommandContext } from "./context.js";
+import { endCachingUnlessClient } from "./client-tracking.js";
 import type { SessionInfo } from "./host.js";
 import { PUBSUB_HANDLERS } from "./pubsub.js";
 import { SERVER_HANDLERS } from "./server.js";
@@ -262,6 +263,7 @@ export function executeCommand(
   notUtf8?: readonly number[],
 ): HandlerResult {
   const resolved = resolve(argv);
+  endCachingUnlessClient(ctx, "type" in resolved ? "" : resolved.name);
   if ("type" in resolved) return resolved;
   const facts = specFacts(resolved);
   // Like c->cmd in Redis, set before the checks: ACL LOG's client-info names the refused command.

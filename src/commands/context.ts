@@ -11,6 +11,19 @@ import type { ServerHost, SessionInfo } from "./host.js";
 /** CLIENT REPLY state (networking.c: CLIENT_REPLY_OFF / CLIENT_REPLY_SKIP). */
 export type ReplyMode = "on" | "off" | "skip-next";
 
+/** CLIENT TRACKING's state of a connection (client-tracking.ts); absent while tracking is off. */
+export interface ClientTracking {
+  redirect: number;
+  bcast: boolean;
+  optin: boolean;
+  optout: boolean;
+  noloop: boolean;
+  /** CLIENT CACHING YES|NO, for the next command only. */
+  caching: boolean;
+  /** BCAST prefixes, as given (TRACKINGINFO sorts them). */
+  prefixes: string[];
+}
+
 /** Per-connection state the handlers read and change. */
 export interface ClientState extends SessionInfo {
   protocol: 2 | 3;
@@ -26,6 +39,7 @@ export interface ClientState extends SessionInfo {
   libName: string;
   libVersion: string;
   noEvict: boolean;
+  tracking: ClientTracking | undefined;
   /** Close the connection once the replies produced so far are written (QUIT, CLIENT KILL self). */
   closeAfterReply: boolean;
   /** Full name (`client|info`) of the command being executed, for CLIENT LIST `cmd=`. */
@@ -86,6 +100,8 @@ export interface ClientFacts {
   readonly libName: string;
   readonly libVersion: string;
   readonly noEvict: boolean;
+  /** CLIENT LIST's `t`/`B` flags and `redir=`. */
+  readonly tracking: Readonly<ClientTracking> | undefined;
 }
 
 /** Channel and pattern registrations; the hub also keeps the session's own sets in step. */

@@ -181,6 +181,7 @@ const reset: Handler = (_args, ctx) => {
   client.replyMode = "on";
   client.skipNextReply = false;
   client.noEvict = false;
+  client.tracking = undefined;
   client.user = "default";
   client.authenticated = !ctx.server.acl.defaultUserNeedsAuth();
   return R.simple("RESET");

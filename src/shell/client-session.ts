@@ -26,6 +26,7 @@ import type { Socket } from "node:net";
 import type {
   ClientFacts,
   ClientState,
+  ClientTracking,
   CommandContext,
   ReplyMode,
   ServerServices,
@@ -111,6 +112,7 @@ export class ClientSession implements ClientState, Subscriber {
   libName = "";
   libVersion = "";
   noEvict = false;
+  tracking: ClientTracking | undefined = undefined;
   closeAfterReply = false;
   lastCommand = "NULL";
 
@@ -195,6 +197,7 @@ export class ClientSession implements ClientState, Subscriber {
       libName: this.libName,
       libVersion: this.libVersion,
       noEvict: this.noEvict,
+      tracking: this.tracking,
     };
   }
 
@@ -311,6 +314,8 @@ export class ClientSession implements ClientState, Subscriber {
         return true;
       }
       this.lastCommand = fast.fullName;
+      // PING and GET-MASTER-ADDR-BY-NAME end CLIENT CACHING's one command (client-tracking.ts).
+      if (this.tracking !== undefined) this.tracking.caching = false;
       this.finishOne(reply, false);
       return true;
     }

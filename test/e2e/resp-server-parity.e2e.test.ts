@@ -98,6 +98,18 @@ describe("RESP server compared with redis-sentinel 7.0.15 (e2e)", function () {
     ["PING a b\r\n", 1],
     ["INFO foo\r\n", 1],
     ["ACL WHOAMI\r\nACL USERS\r\nACL LIST\r\n", 3],
+    ["CLIENT HELP\r\nACL HELP\r\n", 2],
+    ["ACL GENPASS x\r\nACL DRYRUN default client kill\r\nACL DRYRUN default client nosuch\r\n", 3],
+    [
+      "CLIENT PAUSE x FOO\r\nCLIENT PAUSE -5 WRITE\r\nCLIENT UNBLOCK x foo\r\nCLIENT UNBLOCK x\r\n",
+      4,
+    ],
+    // CLIENT TRACKING's state, checks and one-command CACHING flag (a sentinel has no keys).
+    [
+      "CLIENT TRACKING on BCAST PREFIX b PREFIX a NOLOOP\r\nCLIENT TRACKINGINFO\r\nCLIENT TRACKING on BCAST PREFIX bc\r\nCLIENT TRACKING on OPTIN\r\nCLIENT TRACKING off\r\nCLIENT TRACKING on OPTIN\r\nCLIENT CACHING yes\r\nCLIENT TRACKINGINFO\r\nPING\r\nCLIENT TRACKINGINFO\r\nCLIENT GETREDIR\r\nCLIENT TRACKING on REDIRECT 999\r\nCLIENT TRACKING on OPTIN OPTOUT\r\n",
+      13,
+    ],
+    ["HELLO 3\r\nCLIENT TRACKINGINFO\r\nCLIENT TRACKING on\r\nCLIENT TRACKINGINFO\r\n", 4],
     // GET-MASTER-ADDR-BY-NAME, which the server answers on a byte-level fast path, in the
     // situations where that path must step aside or give the general path's answer.
     [

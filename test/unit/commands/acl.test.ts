@@ -121,6 +121,31 @@ describe("ACL", () => {
     expect(one(ctx.run("ACL", "GENPASS"))).to.deep.equal(R.bulk("f".repeat(64)));
   });
 
+  it("checks DRYRUN's arity and subcommand as a call would, and GENPASS's integer first (7.0.15)", () => {
+    const ctx = newContext();
+    ctx.run("ACL", "SETUSER", "mon", "on", "nopass", "+ping");
+    expect(one(ctx.run("ACL", "DRYRUN", "mon", "client", "kill"))).to.deep.equal(
+      R.error("ERR wrong number of arguments for 'client|kill' command"),
+    );
+    expect(one(ctx.run("ACL", "DRYRUN", "mon", "role", "x"))).to.deep.equal(
+      R.error("ERR wrong number of arguments for 'role' command"),
+    );
+    expect(one(ctx.run("ACL", "DRYRUN", "mon", "client", "nosuch"))).to.deep.equal(
+      R.error("ERR Command 'client' not found"),
+    );
+    expect(one(ctx.run("ACL", "GENPASS", "x"))).to.deep.equal(
+      R.error("ERR value is not an integer or out of range"),
+    );
+    expect(one(ctx.run("ACL", "GENPASS", "0"))).to.deep.equal(
+      R.error(
+        "ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096",
+      ),
+    );
+    const help = one(ctx.run("ACL", "HELP"));
+    expect(help.type === "array" && help.items.length).to.equal(29);
+    expect(help.type === "array" && help.items[15]).to.deep.equal(R.simple("LOAD"));
+  });
+
   it("makes a fresh connection authenticate when the default user gets a password", () => {
     const ctx = newContext();
     ctx.run("ACL", "SETUSER", "default", "resetpass", ">x");

@@ -1,8 +1,10 @@
 // Proves CLIENT subcommands reply like redis-sentinel 7.0.15: SETNAME validation, GETNAME null,
 // LIST/INFO line format and filters, KILL's two forms and filters with Redis's error texts,
-// REPLY modes, NO-EVICT, and 7.2's SETINFO.
+// REPLY modes, NO-EVICT, 7.2's SETINFO, TRACKING's state and checks, PAUSE's and UNBLOCK's
+// argument errors, and 7.0.15's HELP text.
 import { expect } from "chai";
 import { formatClientLine } from "../../../src/commands/client.js";
+import type { Reply } from "../../../src/protocol/reply.js";
 import { R } from "../../../src/protocol/reply.js";
 import { factsOf, newClient, newContext, one } from "./fake-context.js";
 
@@ -102,10 +104,148 @@ describe("CLIENT", () => {
     );
   });
 
-  it("answers HELP with simple-string lines", () => {
+  it("answers HELP with 7.0.15's 48 simple-string lines", () => {
     const reply = one(newContext().run("CLIENT", "HELP"));
+    expect(reply.type === "array" && reply.items.length).to.equal(48);
+    expect(reply.type === "array" && reply.items[1]).to.deep.equal(R.simple("CACHING (YES|NO)"));
     expect(reply.type === "array" && reply.items[0]).to.deep.equal(
       R.simple("CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"),
     );
+  });
+
+  const bulks = (...words: string[]) => R.set(words.map((w) => R.bulk(w)));
+  const trackingInfo = (flags: string[], redirect: number, prefixes: string[]) =>
+    R.map([
+      [R.bulk("flags"), bulks(...flags)],
+      [R.bulk("redirect"), R.integer(redirect)],
+      [R.bulk("prefixes"), R.array(prefixes.map((p) => R.bulk(p)))],
+    ]);
+
+  it("keeps CLIENT TRACKING's state per connection, shown by TRACKINGINFO, GETREDIR and CLIENT LIST", () => {
+    const ctx = newContext();
+    ctx.others.push(newClient(9));
+    expect(one(ctx.run("CLIENT", "TRACKINGINFO"))).to.deep.equal(trackingInfo(["off"], -1, []));
+    expect(
+      one(
+        ctx.run(
+          "CLIENT",
+          "TRACKING",
+          "on",
+          "REDIRECT",
+          "9",
+          "BCAST",
+          "PREFIX",
+          "b",
+          "PREFIX",
+          "a",
+          "NOLOOP",
+        ),
+      ),
+    ).to.deep.equal(R.ok());
+    expect(one(ctx.run("CLIENT", "TRACKINGINFO"))).to.deep.equal(
+      trackingInfo(["on", "bcast", "noloop"], 9, ["a", "b"]),
+    );
+    expect(one(ctx.run("CLIENT", "GETREDIR"))).to.deep.equal(R.integer(9));
+    const info = one(ctx.run("CLIENT", "INFO"));
+    expect(info.type === "verbatim" && info.value).to.match(/ flags=tB .* redir=9 /);
+    expect(one(ctx.run("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "bc"))).to.deep.equal(
+      R.error(
+        "ERR Prefix 'bc' overlaps with an existing prefix 'b'. Prefixes for a single client must not overlap.",
+      ),
+    );
+    expect(one(ctx.run("CLIENT", "TRACKING", "on", "OPTIN"))).to.deep.equal(
+      R.error(
+        "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+      ),
+    );
+    expect(one(ctx.run("CLIENT", "TRACKING", "off"))).to.deep.equal(R.ok());
+    expect(one(ctx.run("CLIENT", "GETREDIR"))).to.deep.equal(R.integer(-1));
+    expect(one(ctx.run("CLIENT", "TRACKING", "on", "BCAST"))).to.deep.equal(R.ok());
+    expect(one(ctx.run("CLIENT", "TRACKINGINFO"))).to.deep.equal(
+      trackingInfo(["on", "bcast"], 0, [""]),
+    );
+    expect(one(ctx.run("RESET"))).to.deep.equal(R.simple("RESET"));
+    expect(one(ctx.run("CLIENT", "TRACKINGINFO"))).to.deep.equal(trackingInfo(["off"], -1, []));
+  });
+
+  it("refuses CLIENT TRACKING's bad options with Redis's texts, in its order", () => {
+    const ctx = newContext();
+    const refusals: [string[], string][] = [
+      [["foo", "REDIRECT", "999"], "ERR The client ID you want redirect to does not exist"],
+      [["on", "REDIRECT", "x"], "ERR value is not an integer or out of range"],
+      [
+        ["on", "REDIRECT", "7", "REDIRECT", "7"],
+        "ERR A client can only redirect to a single other client",
+      ],
+      [["on", "REDIRECT"], "ERR syntax error"],
+      [["foo"], "ERR syntax error"],
+      [["off", "PREFIX"], "ERR syntax error"],
+      [["on", "PREFIX", "a"], "ERR PREFIX option requires BCAST mode to be enabled"],
+      [["on", "BCAST", "OPTIN"], "ERR OPTIN and OPTOUT are not compatible with BCAST"],
+      [["on", "OPTIN", "OPTOUT"], "ERR You can't specify both OPTIN mode and OPTOUT mode"],
+      [
+        ["on", "BCAST", "PREFIX", "ab", "PREFIX", "a"],
+        "ERR Prefix 'ab' overlaps with another provided prefix 'a'. Prefixes for a single client must not overlap.",
+      ],
+    ];
+    for (const [words, text] of refusals)
+      expect(one(ctx.run("CLIENT", "TRACKING", ...words)), words.join(" ")).to.deep.equal(
+        R.error(text),
+      );
+    expect(one(ctx.run("CLIENT", "TRACKINGINFO"))).to.deep.equal(trackingInfo(["off"], -1, []));
+  });
+
+  it("takes CLIENT CACHING only in the matching OPTIN/OPTOUT mode, for the next command", () => {
+    const ctx = newContext();
+    expect(one(ctx.run("CLIENT", "CACHING", "yes"))).to.deep.equal(
+      R.error(
+        "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
+      ),
+    );
+    ctx.run("CLIENT", "TRACKING", "on", "OPTIN");
+    expect(one(ctx.run("CLIENT", "CACHING", "no"))).to.deep.equal(
+      R.error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode."),
+    );
+    expect(one(ctx.run("CLIENT", "CACHING", "foo"))).to.deep.equal(R.error("ERR syntax error"));
+    expect(one(ctx.run("CLIENT", "CACHING", "yes"))).to.deep.equal(R.ok());
+    expect(one(ctx.run("CLIENT", "TRACKINGINFO"))).to.deep.equal(
+      trackingInfo(["on", "optin", "caching-yes"], 0, []),
+    );
+    ctx.run("PING");
+    expect(one(ctx.run("CLIENT", "TRACKINGINFO"))).to.deep.equal(
+      trackingInfo(["on", "optin"], 0, []),
+    );
+    expect(one(ctx.run("CLIENT", "TRACKING", "on", "OPTOUT"))).to.deep.equal(
+      R.error(
+        "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+      ),
+    );
+  });
+
+  it("checks CLIENT PAUSE's mode before its timeout and UNBLOCK's reason before its id", () => {
+    const ctx = newContext();
+    const cases: [string[], Reply][] = [
+      [["PAUSE", "x", "FOO"], R.error("ERR CLIENT PAUSE mode must be WRITE or ALL")],
+      [["PAUSE", "-5", "WRITE"], R.error("ERR timeout is negative")],
+      [["PAUSE", "x"], R.error("ERR timeout is not an integer or out of range")],
+      [["PAUSE", "9223372036854775807", "WRITE"], R.ok()],
+      [
+        ["PAUSE", "10", "WRITE", "x"],
+        R.error(
+          "ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.",
+        ),
+      ],
+      [["UNBLOCK", "x", "foo"], R.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")],
+      [["UNBLOCK", "x"], R.error("ERR value is not an integer or out of range")],
+      [
+        ["UNBLOCK", "1", "timeout", "x"],
+        R.error(
+          "ERR unknown subcommand or wrong number of arguments for 'UNBLOCK'. Try CLIENT HELP.",
+        ),
+      ],
+      [["UNBLOCK", "1", "ERROR"], R.integer(0)],
+    ];
+    for (const [words, reply] of cases)
+      expect(one(ctx.run("CLIENT", ...words)), words.join(" ")).to.deep.equal(reply);
   });
 });

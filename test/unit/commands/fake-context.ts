@@ -35,6 +35,7 @@ export function newClient(id = 7, overrides: Partial<ClientState> = {}): ClientS
     libName: "",
     libVersion: "",
     noEvict: false,
+    tracking: undefined,
     closeAfterReply: false,
     lastCommand: "NULL",
     ...overrides,
@@ -141,6 +142,7 @@ export function factsOf(c: ClientState): ClientFacts {
     libName: c.libName,
     libVersion: c.libVersion,
     noEvict: c.noEvict,
+    tracking: c.tracking,
   };
 }
 
