@@ -1,8 +1,8 @@
 /**
  * ACL subcommands over the small ACL of acl.ts (acl.c: aclCommand), replies shaped like
  * redis-sentinel 7.0.15: LIST lines, USERS sorted, GETUSER a map (flags as a set), DELUSER a
- * count (and the deleted users' clients closed), LOG the entries of acl-log.ts. There is no
- * ACL file: LOAD and SAVE answer Redis's "not configured" error.
+ * count (and the deleted users' clients closed), LOG the entries of acl-log.ts. LOAD and SAVE
+ * use the `aclfile` (shell/acl-file-io.ts), or answer Redis's "not configured" error without one.
  */
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
@@ -187,7 +187,20 @@ export const ACL_HANDLERS: Readonly<Record<string, Handler>> = {
   "acl|genpass": genpass,
   "acl|dryrun": dryrun,
   "acl|log": log,
-  "acl|load": () => R.error(ERR_NO_ACL_FILE),
-  "acl|save": () => R.error(ERR_NO_ACL_FILE),
+  "acl|load": (_args, ctx) => {
+    const file = ctx.server.aclFile;
+    if (file === undefined) return R.error(ERR_NO_ACL_FILE);
+    const errors = file.load();
+    return errors === null ? R.ok() : R.error(`ERR ${errors}`);
+  },
+  "acl|save": (_args, ctx) => {
+    const file = ctx.server.aclFile;
+    if (file === undefined) return R.error(ERR_NO_ACL_FILE);
+    return file.save()
+      ? R.ok()
+      : R.error(
+          "ERR There was an error trying to save the ACLs. Please check the server logs for more information",
+        );
+  },
   "acl|help": () => R.array(HELP_LINES.map((l) => R.simple(l))),
 };

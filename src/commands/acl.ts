@@ -189,6 +189,34 @@ export class Acl {
     return undefined;
   }
 
+  /** Every refused rule of `rules` applied in turn to a throwaway user (the ACL file's check). */
+  badRules(rules: readonly string[]): { index: number; reason: string }[] {
+    const draft = newUser("");
+    const bad: { index: number; reason: string }[] = [];
+    for (const [index, op] of rules.entries()) {
+      try {
+        this.applyUserRule(draft, op);
+      } catch (err) {
+        if (!(err instanceof AclRuleError)) throw err;
+        bad.push({ index, reason: err.reason });
+      }
+    }
+    return bad;
+  }
+
+  /**
+   * ACL LOAD and the start with an `aclfile`: the users become exactly these (acl.c:
+   * ACLLoadFromFile), each applied to a fresh user; a file without `default` gets a fresh
+   * default user (+@all ~* &* on nopass).
+   */
+  replaceUsers(users: readonly (readonly [string, readonly string[]])[]): void {
+    const fresh = new Acl(this.hash);
+    for (const [name, rules] of users) fresh.loadUser(name, rules);
+    this.users.clear();
+    for (const [name, user] of fresh.users) this.users.set(name, user);
+    this.changes += 1;
+  }
+
   /**
    * A `user` line of the config. Redis resets an existing user (the default one) first, which
    * also sets sanitize-payload, so its ACL LIST changes across its own rewrite and restart; the

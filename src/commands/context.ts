@@ -113,6 +113,14 @@ export interface PubSubRegistry {
   punsubscribe(client: ClientState, pattern: string): boolean;
 }
 
+/** ACL LOAD / SAVE against the configured `aclfile` (the shell reads and writes the file). */
+export interface AclFileAccess {
+  /** Replaces the users with the file's; null, or Redis's error text (nothing changed). */
+  load(): string | null;
+  /** Writes the users to the file; false when it could not (the reason is logged). */
+  save(): boolean;
+}
+
 export interface ServerServices {
   readonly host: ServerHost;
   readonly acl: Acl;
@@ -127,6 +135,8 @@ export interface ServerServices {
   killClient(id: number): void;
   /** Random lowercase hex of the given length (ACL GENPASS). */
   randomHex(length: number): string;
+  /** Present when an `aclfile` is configured. */
+  readonly aclFile?: AclFileAccess;
 }
 
 export interface CommandContext {

@@ -273,8 +273,8 @@ export const ACLFILE_AND_USERS =
 
 /**
  * Refuses users declared in the config next to an `aclfile`, as redis-sentinel does at start.
- * Accepted, they would run (Vigil reads no ACL file) and vanish at the first rewrite, which
- * writes no `user` line when an aclfile is set (conf-rewriter.ts): a password lost on restart.
+ * Accepted, the file's users would replace them (shell/acl-file-io.ts), and the first rewrite
+ * writes no `user` line when an aclfile is set (conf-rewriter.ts).
  */
 export function checkAclfileUsers(server: ServerSettings, file: string): void {
   if (server.aclfile === "" || server.users.length === 0) return;

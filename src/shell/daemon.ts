@@ -8,6 +8,7 @@
  */
 import { strerror } from "../config/load-config.js";
 import { aclUserLines, loadUserLines } from "../config/user-directive.js";
+import { aclFileAccess, loadAclFile } from "./acl-file-io.js";
 import type { SecureContext } from "node:tls";
 import type { ListenPlan } from "../config/tls-settings.js";
 import {
@@ -69,7 +70,7 @@ export function effectiveServer(server: ServerSettings): ServerSettings {
 }
 
 /** redis-sentinel 7.0's first lines, as it writes them before it listens. */
-function logBoot(logger: Logger, loaded: LoadedConfig): void {
+function logBoot(logger: Logger): void {
   logAt(logger, "warning", "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
   logAt(
     logger,
@@ -78,8 +79,6 @@ function logBoot(logger: Logger, loaded: LoadedConfig): void {
   );
   logAt(logger, "warning", "Configuration loaded");
   logAt(logger, "notice", "monotonic clock: POSIX clock_gettime");
-  if (loaded.server.aclfile !== "")
-    logAt(logger, "warning", "aclfile is not supported: use user directives");
 }
 
 async function listen(
@@ -110,6 +109,13 @@ async function listen(
           logAt(logger, "warning", message);
         },
       },
+      ...(settings.aclfile === ""
+        ? {}
+        : {
+            aclFile: aclFileAccess(settings.aclfile, (m) => {
+              logAt(logger, "warning", m);
+            }),
+          }),
     },
     parts.host,
   );
@@ -198,7 +204,7 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
     options.exit(code);
   };
   const supervision = await startSupervision(settings.supervised, logger);
-  logBoot(logger, loaded);
+  logBoot(logger);
   const plan = listenPlanOrExit(loaded, logger, exitNow);
   const refs: LateRefs = { resp: null, telemetry: null, daemon: null };
   const resolver = new HostResolver(logger);
@@ -217,6 +223,15 @@ export async function startDaemon(given: LoadedConfig, options: DaemonOptions): 
     throw err;
   }
   refs.resp = server;
+  if (settings.aclfile !== "") {
+    // acl.c: ACLLoadUsersAtStartup, once the port is bound.
+    const errors = loadAclFile(server.acl, settings.aclfile);
+    if (errors !== null) {
+      logAt(logger, "warning", `Aborting Redis startup because of ACL errors: ${errors}`);
+      exitNow(1);
+      throw new ConfigError({ file: loaded.file, line: 0, directive: "aclfile", reason: errors });
+    }
+  }
   const readiness: Readiness = { started: false, closing: false };
   const started =
     settings.metricsPort === 0

@@ -19,7 +19,7 @@ import { createServer } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Acl } from "../commands/acl.js";
 import { AclLog } from "../commands/acl-log.js";
-import type { ClientFacts, InfoFacts, ServerServices } from "../commands/context.js";
+import type { AclFileAccess, ClientFacts, InfoFacts, ServerServices } from "../commands/context.js";
 import { ListenError } from "../errors.js";
 import type { ServerHost } from "../commands/host.js";
 import type { ClientLimits, SessionEnvironment } from "./client-session.js";
@@ -56,6 +56,8 @@ export interface RespServerOptions {
   readonly maxClients?: number;
   readonly limits?: Partial<ClientLimits>;
   readonly logger?: RespServerLogger;
+  /** ACL LOAD / SAVE's file, when an `aclfile` is configured (daemon.ts). */
+  readonly aclFile?: (acl: Acl) => AclFileAccess;
 }
 
 export interface RespServerLogger {
@@ -244,6 +246,7 @@ export class RespServer {
         ),
       killClient: (id) => sessions.get(id)?.destroy(),
       randomHex,
+      ...(this.options.aclFile === undefined ? {} : { aclFile: this.options.aclFile(acl) }),
     };
     return {
       services,

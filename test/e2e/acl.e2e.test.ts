@@ -2,7 +2,8 @@
 // run on both: logging in with AUTH and HELLO when the default user may only PING, channel
 // permissions, ACL LOG after failed AUTHs, ACL DELUSER closing the deleted user's connections
 // (and SETUSER off closing none) and the subscribers its new channel rules refuse, users
-// written by a config rewrite and read back after a restart; and, on Vigil, SENTINEL SET rename-command names with spaces across a restart.
+// written by a config rewrite and read back after a restart, an aclfile read at start, written
+// by ACL SAVE and re-read by ACL LOAD (a bad one refused with Redis's line); and, on Vigil, SENTINEL SET rename-command names with spaces across a restart.
 import { expect } from "chai";
 import { RedisProcess } from "./harness/redis-process.js";
 import { RespConnection, RespError } from "./harness/resp-client.js";
@@ -10,6 +11,10 @@ import type { RespValue } from "./harness/resp-client.js";
 import { SENTINEL_IMPLS, SentinelProcess } from "./harness/sentinel-process.js";
 import type { SentinelImpl } from "./harness/sentinel-process.js";
 import { waitFor } from "./harness/wait-for.js";
+import { exitCodeWithin, freePort, spawnSentinelImpl } from "./shell-support/processes.js";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 const LOCKED_DOWN = ["user default on nopass -@all +ping", "user admin on >pw +@all"];
 const NOPERM_CHANNEL =
@@ -36,6 +41,7 @@ describe("ACL on a real sentinel (e2e)", function () {
   const started: SentinelProcess[] = [];
   const redises: RedisProcess[] = [];
   const connections: RespConnection[] = [];
+  const dirs: string[] = [];
 
   async function sentinel(impl: SentinelImpl, extraConfig: string[]): Promise<SentinelProcess> {
     const s = await SentinelProcess.start({ impl, monitors: [], extraConfig });
@@ -54,6 +60,7 @@ describe("ACL on a real sentinel (e2e)", function () {
     for (const c of connections.splice(0)) c.close();
     for (const s of started.splice(0)) await s.cleanup();
     for (const r of redises.splice(0)) await r.cleanup();
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
   });
 
   for (const impl of SENTINEL_IMPLS) {
@@ -154,6 +161,63 @@ describe("ACL on a real sentinel (e2e)", function () {
         expect([await alive(pattern), await alive(channel)]).to.deep.equal([true, false]);
         await s.command(["ACL", "SETUSER", "ps", "resetchannels", "&a"]);
         expect(await alive(pattern)).to.equal(false);
+      });
+
+      it("takes its users from the aclfile, writes them with ACL SAVE and reloads them with ACL LOAD", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-aclfile-"));
+        dirs.push(dir);
+        const file = path.join(dir, "users.acl");
+        fs.writeFileSync(
+          file,
+          "user default on nopass ~* &* -@all +ping +auth\nuser carol on >cpw ~* &* +@all\n",
+        );
+        const s = await SentinelProcess.start({
+          impl,
+          monitors: [],
+          dir,
+          extraConfig: ["aclfile users.acl"],
+        });
+        started.push(s);
+        const c = await connect(s);
+        expect(text(await c.call(["SENTINEL", "MASTERS"]))).to.match(/^-NOPERM /);
+        expect(await c.call(["AUTH", "carol", "cpw"])).to.equal("OK");
+        expect(await c.call(["ACL", "SETUSER", "dave", "on", ">dpw", "+ping"])).to.equal("OK");
+        expect(await c.call(["ACL", "SAVE"])).to.equal("OK");
+        // Both programs write the same file (Redis's order and words).
+        expect(fs.readFileSync(file, "utf8").replace(/#[0-9a-f]{64}/g, "#<hash>")).to.equal(
+          [
+            "user carol on #<hash> ~* &* +@all",
+            "user dave on #<hash> resetchannels -@all +ping",
+            "user default on nopass ~* &* -@all +ping +auth",
+            "",
+          ].join("\n"),
+        );
+        fs.appendFileSync(file, "user eve on bogus\n");
+        expect(text(await c.call(["ACL", "LOAD"]))).to.equal(
+          "-ERR users.acl:4: Syntax error. WARNING: ACL errors detected, no change to the previously active ACL rules was performed",
+        );
+        expect(await c.call(["ACL", "USERS"])).to.deep.equal(["carol", "dave", "default"]);
+        expect(await c.call(["SENTINEL", "FLUSHCONFIG"])).to.equal("OK");
+        expect(s.readConfig())
+          .to.contain("aclfile")
+          .and.not.to.match(/^user /m);
+      });
+
+      it("refuses to start on an aclfile it cannot load, with Redis's line", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vigil-aclfile-"));
+        dirs.push(dir);
+        fs.writeFileSync(
+          path.join(dir, "users.acl"),
+          "user carol on +nosuch\nuser carol off\n# no comments\n",
+        );
+        const conf = path.join(dir, "sentinel.conf");
+        const port = await freePort();
+        fs.writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\naclfile users.acl\n`);
+        const proc = spawnSentinelImpl(impl, [conf], dir);
+        expect(await exitCodeWithin(proc)).to.equal(1);
+        expect(proc.output.join("")).to.contain(
+          "# Aborting Redis startup because of ACL errors: users.acl:1: Error in applying operation '+nosuch': Unknown command or category name in ACL. WARNING: Duplicate user 'carol' found on line 2. users.acl:3 should start with user keyword followed by the username. WARNING: ACL errors detected, no change to the previously active ACL rules was performed\n",
+        );
       });
 
       it("writes ACL changes at the next rewrite and reads them back after a restart", async () => {
