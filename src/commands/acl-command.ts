@@ -191,7 +191,11 @@ export const ACL_HANDLERS: Readonly<Record<string, Handler>> = {
     const file = ctx.server.aclFile;
     if (file === undefined) return R.error(ERR_NO_ACL_FILE);
     const errors = file.load();
-    return errors === null ? R.ok() : R.error(`ERR ${errors}`);
+    if (errors !== null) return R.error(`ERR ${errors}`);
+    // acl.c: the old users are freed with their clients; the default user is kept in place.
+    const others = ctx.server.clients().filter((c) => c.user !== "default");
+    disconnectUsers(ctx, [...new Set(others.map((c) => c.user))]);
+    return R.ok();
   },
   "acl|save": (_args, ctx) => {
     const file = ctx.server.aclFile;

@@ -169,7 +169,7 @@ describe("ACL on a real sentinel (e2e)", function () {
         const file = path.join(dir, "users.acl");
         fs.writeFileSync(
           file,
-          "user default on nopass ~* &* -@all +ping +auth\nuser carol on >cpw ~* &* +@all\n",
+          "user default on nopass ~* &* -@all +ping\nuser carol on >cpw ~* &* +@all\n",
         );
         const s = await SentinelProcess.start({
           impl,
@@ -188,7 +188,7 @@ describe("ACL on a real sentinel (e2e)", function () {
           [
             "user carol on #<hash> ~* &* +@all",
             "user dave on #<hash> resetchannels -@all +ping",
-            "user default on nopass ~* &* -@all +ping +auth",
+            "user default on nopass ~* &* -@all +ping",
             "",
           ].join("\n"),
         );
@@ -197,7 +197,19 @@ describe("ACL on a real sentinel (e2e)", function () {
           "-ERR users.acl:4: Syntax error. WARNING: ACL errors detected, no change to the previously active ACL rules was performed",
         );
         expect(await c.call(["ACL", "USERS"])).to.deep.equal(["carol", "dave", "default"]);
-        expect(await c.call(["SENTINEL", "FLUSHCONFIG"])).to.equal("OK");
+        // A successful load closes the connections of every user but default.
+        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("user eve on bogus\n", ""));
+        const plain = await connect(s);
+        expect(await (await connect(s, "carol", "cpw")).call(["ACL", "LOAD"])).to.equal("OK");
+        const after = await c.call(["PING"]).then(
+          () => "answered",
+          (e: unknown) => String(e),
+        );
+        expect(after).to.contain("connection closed");
+        expect(await plain.call(["PING"])).to.equal("PONG");
+        expect(await (await connect(s, "carol", "cpw")).call(["SENTINEL", "FLUSHCONFIG"])).to.equal(
+          "OK",
+        );
         expect(s.readConfig())
           .to.contain("aclfile")
           .and.not.to.match(/^user /m);
