@@ -8,7 +8,7 @@ import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import type { CommandSpec } from "./command-specs.js";
 import type { CommandContext } from "./context.js";
-import { authFailed, parseHello } from "./server.js";
+import { ERR_BAD_CLIENT_NAME, authFailed, parseHello } from "./server.js";
 
 /** Modelled on Valkey's control-character text (field-rules.ts: controlCharError). */
 export function notUtf8Error(index: number, command: string): string {
@@ -51,5 +51,7 @@ export function refuseNotUtf8(
       return authFailed(argv, argv[at] ?? "", ctx);
     }
   }
+  // Redis refuses every byte outside '!'..'~' in a client name, so such a name gets its error.
+  if (spec.name === "client|setname" && notUtf8.includes(2)) return R.error(ERR_BAD_CLIENT_NAME);
   return R.error(notUtf8Error(first, commandLabel(spec, argv)));
 }

@@ -30,6 +30,15 @@ describe("arguments not valid UTF-8", () => {
     expect(ctx.host.submitted.map((i) => i.type)).to.deep.equal(["admin"]);
   });
 
+  it("refuses a client name that is not UTF-8 with Redis's client-name error (7.0.15)", () => {
+    const ctx = newContext();
+    const run = (argv: string[], bad: number[]) => one(toReplies(executeCommand(argv, ctx, bad)));
+    expect(run(["CLIENT", "SETNAME", "a\uFFFD"], [2])).to.deep.equal(
+      R.error("ERR Client names cannot contain spaces, newlines or special characters."),
+    );
+    expect(ctx.client.name).to.equal("");
+  });
+
   it("refuses ACL SETUSER and DELUSER, and creates or deletes no user", () => {
     const ctx = newContext();
     expect(
