@@ -67,18 +67,24 @@ export class RespReplyParser {
   /**
    * Reads a chunk and calls `onReply` for each complete reply, in order; `bulk` tells a bulk
    * string (`$…`) from a status (`+…`), which sentinel.c's PING and INFO callbacks tell apart.
-   * The chunk is only read during the call (the parser copies what it keeps).
+   * The chunk is only read during the call (the parser copies what it keeps); only its first
+   * `size` bytes count (a link's read lands at the start of the shared read buffer: reading it
+   * there costs no Buffer view per read).
    */
-  feed(chunk: Buffer, onReply: (value: ReplyValue, bulk: boolean) => void): void {
+  feed(
+    chunk: Buffer,
+    onReply: (value: ReplyValue, bulk: boolean) => void,
+    size = chunk.length,
+  ): void {
     let buf: Buffer;
     let pos: number;
     let end: number;
     if (this.keptEnd === this.keptStart) {
       buf = chunk;
       pos = 0;
-      end = chunk.length;
+      end = size;
     } else {
-      this.keep(chunk, 0, chunk.length);
+      this.keep(chunk, 0, size);
       buf = this.kept;
       pos = this.keptStart;
       end = this.keptEnd;
@@ -152,7 +158,7 @@ export class RespReplyParser {
       if (this.bulkLength >= 0) {
         const payloadEnd = pos + this.bulkLength;
         if (payloadEnd + 2 > end) return pos;
-        value = buf.toString("utf8", pos, payloadEnd);
+        value = bulkText(buf, pos, payloadEnd);
         pos = payloadEnd + 2;
         this.bulkLength = -1;
       } else {
@@ -203,7 +209,7 @@ export class RespReplyParser {
   ): ReplyValue | typeof OPENED {
     switch (type) {
       case 0x2b: // +
-        return buf.toString("utf8", from, lineEnd);
+        return statusText(buf, from, lineEnd);
       case 0x2d: // -
         return new ReplyError(buf.toString("utf8", from, lineEnd));
       case 0x3a: // :
@@ -235,6 +241,38 @@ export class RespReplyParser {
         );
     }
   }
+}
+
+/**
+ * The texts every monitor link reads over and over: a pub/sub message's kind and the hello
+ * channel (each hello a sentinel receives), PING's and most commands' status. Returned as the
+ * same constant instead of decoded again at each reply.
+ */
+const MESSAGE = "message";
+const HELLO_CHANNEL = "__sentinel__:hello";
+const PONG = "PONG";
+const OK = "OK";
+
+/** Whether buf[from, from + text.length) holds `text` (ASCII). */
+function holds(buf: Buffer, from: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (buf[from + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/** A bulk string's payload buf[from, to) as text. */
+function bulkText(buf: Buffer, from: number, to: number): string {
+  const length = to - from;
+  if (length === 7 && holds(buf, from, MESSAGE)) return MESSAGE;
+  if (length === 18 && holds(buf, from, HELLO_CHANNEL)) return HELLO_CHANNEL;
+  return buf.toString("utf8", from, to);
+}
+
+/** A status line's text buf[from, to). */
+function statusText(buf: Buffer, from: number, to: number): string {
+  const length = to - from;
+  if (length === 4 && holds(buf, from, PONG)) return PONG;
+  if (length === 2 && holds(buf, from, OK)) return OK;
+  return buf.toString("utf8", from, to);
 }
 
 /**

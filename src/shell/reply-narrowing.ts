@@ -5,6 +5,8 @@
 import type { ReplyText } from "../core/index.js";
 import type { CallResult } from "./link-contract.js";
 
+const PONG_TEXT: ReplyText = Object.freeze({ kind: "ok", text: "PONG" });
+
 /**
  * A status or bulk reply as text, told apart when the link knows (`bulk`), an error reply as its
  * text; null when the link closed first.
@@ -13,8 +15,11 @@ export function narrowReplyText(result: CallResult): ReplyText | null {
   switch (result.kind) {
     case "reply": {
       const { value } = result;
-      if (typeof value === "string")
+      if (typeof value === "string") {
+        // Every PING's answer: one object for all of them.
+        if (value === "PONG" && result.bulk !== true) return PONG_TEXT;
         return { kind: result.bulk === true ? "bulk" : "ok", text: value };
+      }
       if (value instanceof Uint8Array)
         return { kind: "ok", text: Buffer.from(value).toString("utf8") };
       if (typeof value === "number" || typeof value === "bigint") {

@@ -109,8 +109,21 @@ export function encodeCommand(name: string, args: readonly (string | number)[]):
 
 const NOT_WRITABLE: CallResult = { kind: "closed", reason: "Connection is not writable." };
 
+/** The status replies of every PING and most commands, one object each for all of them. */
+const PONG_RESULT: CallResult = Object.freeze({ kind: "reply", value: "PONG" });
+const OK_RESULT: CallResult = Object.freeze({ kind: "reply", value: "OK" });
+const SMALL_INTS: readonly CallResult[] = Array.from({ length: 16 }, (_, value) =>
+  Object.freeze({ kind: "reply", value }),
+);
+
 function toResult(value: ReplyValue, bulk: boolean): CallResult {
   if (value instanceof ReplyError) return { kind: "error", text: value.message };
+  if (!bulk && value === "PONG") return PONG_RESULT;
+  if (!bulk && value === "OK") return OK_RESULT;
+  // PUBLISH's answer, the number of subscribers.
+  if (typeof value === "number" && value >= 0 && value < SMALL_INTS.length) {
+    return SMALL_INTS[value] ?? { kind: "reply", value };
+  }
   return bulk ? { kind: "reply", value, bulk } : { kind: "reply", value };
 }
 
@@ -154,6 +167,8 @@ class RespLink implements RedisLink {
   private readonly socket: Socket;
   private readonly handlers: RedisLinkHandlers;
   private readonly parser = new RespReplyParser();
+  /** Where every read lands (shared-read-buffer.ts). */
+  private readonly readBuffer = sharedReadBuffer();
   private readonly pending: CallCallback[] = [];
   /** Commands waiting for the next flush, encoded back to back ("" = none). */
   private output = "";
@@ -168,9 +183,9 @@ class RespLink implements RedisLink {
   constructor(options: RedisLinkOptions, handlers: RedisLinkHandlers) {
     this.handlers = handlers;
     const onread = {
-      buffer: sharedReadBuffer(),
-      callback: (size: number, buffer: Uint8Array): boolean => {
-        this.onData(buffer, size);
+      buffer: this.readBuffer,
+      callback: (size: number): boolean => {
+        this.onData(size);
         return true;
       },
     };
@@ -261,14 +276,13 @@ class RespLink implements RedisLink {
   }
 
   /**
-   * `buffer` is the shared read buffer: the parser reads its first `size` bytes now and copies
-   * only what it keeps (an incomplete reply).
+   * A read of `size` bytes into the shared read buffer: the parser reads them there now and
+   * copies only what it keeps (an incomplete reply).
    */
-  private onData(buffer: Uint8Array, size: number): void {
+  private onData(size: number): void {
     if (this.done) return;
-    const chunk = Buffer.from(buffer.buffer, buffer.byteOffset, size);
     try {
-      this.parser.feed(chunk, this.onReply);
+      this.parser.feed(this.readBuffer, this.onReply, size);
     } catch (err: unknown) {
       // Not RESP: drop the connection, as hiredis does on a protocol error.
       this.lastError = err instanceof Error ? err.message : String(err);

@@ -98,6 +98,41 @@ describe("resp reply parser", () => {
     }
   });
 
+  it("reads only the first `size` bytes of a chunk (a link's read in the shared buffer)", () => {
+    const parser = new RespReplyParser();
+    const out: ReplyValue[] = [];
+    const shared = Buffer.alloc(64, "?");
+    // A PONG and the start of a bulk, then stale bytes from an earlier read.
+    const first = Buffer.from("+PONG\r\n$5\r\nhel");
+    first.copy(shared);
+    parser.feed(shared, (v) => out.push(v), first.length);
+    expect(out).to.deep.equal(["PONG"]);
+    shared.fill("?");
+    const second = Buffer.from("lo\r\n:1\r\n");
+    second.copy(shared);
+    parser.feed(shared, (v) => out.push(v), second.length);
+    expect(out).to.deep.equal(["PONG", "hello", 1]);
+  });
+
+  it("reads the texts every link repeats (message, the hello channel, PONG, OK) and their near misses", () => {
+    const near =
+      "*3\r\n$7\r\nmessagE\r\n$18\r\n__sentinel__:hellO\r\n$7\r\nmessage\r\n" +
+      "+PONX\r\n+OX\r\n+PONG!\r\n+OK\r\n$4\r\nPONG\r\n$2\r\nOK\r\n$8\r\nmessages\r\n";
+    const values = parseAll([near]);
+    expect(values).to.deep.equal([
+      ["messagE", "__sentinel__:hellO", "message"],
+      "PONX",
+      "OX",
+      "PONG!",
+      "OK",
+      "PONG",
+      "OK",
+      "messages",
+    ]);
+    // Split at every byte, the same values.
+    expect(parseAll(near.split(""))).to.deep.equal(values);
+  });
+
   it("refuses a RESP3 or garbage type byte", () => {
     const parser = new RespReplyParser();
     expect(() => {
