@@ -30,7 +30,7 @@
 //                      [--skip-failover] [--rounds 1] [--farm-policy auto|idle|nice|normal]
 //                      [--seed auto|yes|no] [--farm auto|real|fake] [--fake-replicas yes|no]
 //                      [--healthy-wait 0] [--sentinel-policy normal|session|rt]
-//                      [--metrics off|on|ab] [--scrape 5]
+//                      [--metrics off|on|ab] [--scrape 5] [--redis-maxclients auto|default|N]
 //
 // --metrics on starts every Vigil sentinel with `metrics-port` and scrapes its /metrics every
 // --scrape seconds (default 5, as Prometheus would) from warm-up to the end of the window; ab
@@ -44,12 +44,19 @@
 //
 // --fake-replicas no: the fake masters have no replica (master-0 keeps its real one), so a
 // sentinel holds 2 descriptors per master instead of 4. Where the hard open-file limit cannot be
-// raised (a container's 20,000), that is what lets one sentinel monitor ~10,000 masters; the fake
-// masters listen on 127.0.0.2, 127.0.0.3, … (ports 20000–31999 on each), and are spread over as
-// many workers as their descriptors need (scale-farm.ts). At 9,800 masters the two workers need
-// about a core each: on this 2-core machine shared with other work (load 13–25) they fell behind
-// at nice 10 (PING unanswered for 10 s, masters +sdown after 30 s), and at nice 0 starved the
-// sentinel instead, so a 10,000-master figure needs a machine with cores to spare for the farm.
+// raised (a container's 20,000), that is what lets one sentinel monitor 9,980 masters, the most
+// that limit allows: 2 × 9,981 links (the masters and master-0's replica) + the sentinel's own
+// 22 descriptors (Vigil; redis-sentinel 10) + the bench's clients and a config rewrite's temp
+// file (fd-limit.ts: sentinelFds). The fake masters listen on 127.0.0.2, 127.0.0.3, … (ports
+// 20000–31999 on each), and are spread over as many workers as their descriptors need
+// (scale-farm.ts). A request makes a worker next to no garbage (fake-resp.ts reads commands as
+// spans, replies are buffers made once): at 9,980 masters the farm used ~20 s of CPU per minute
+// in all (column "farm CPU s/min"), two thirds of it system time, beside a sentinel's ~25.
+// redis-sentinel polls descriptors below maxclients + 128 only (10,128 by default): with
+// --redis-maxclients auto (the default) it is started with `maxclients` (the limit less 32)
+// where its links need more; `default` leaves it at 10,000, a number sets it.
+// The "+tilt" column counts each sentinel's `+tilt` log lines from its start to the end of the
+// failover.
 // --healthy-wait S bounds the wait until every master is healthy (default: 60 s + 60 ms per
 // master and sentinel); one that does not get there fails its row with its progress.
 //
@@ -91,7 +98,7 @@ import type { MetricsMode, Variant } from "./lib/scale-metrics.js";
 import { label, metricsRatioRows, startScraper, variantsOf } from "./lib/scale-metrics.js";
 import { delay } from "../test/e2e/harness/wait-for.js";
 import { Args } from "./lib/args.js";
-import { checkFdLimit, softFdLimit } from "./lib/fd-limit.js";
+import { checkFdLimit, maxClientsOption, redisMaxClients, softFdLimit } from "./lib/fd-limit.js";
 import {
   checkSentinelPolicy,
   FARM_NICE,
@@ -100,9 +107,16 @@ import {
   setPolicy,
   type SentinelPolicy,
 } from "./lib/farm-policy.js";
-import { timeFailover } from "./lib/failover-probe.js";
+import { failoverMaster0 } from "./lib/scale-failover.js";
 import * as proc from "./lib/proc-stats.js";
-import { readyMaster0, startFarm, stopFarm, type Farm } from "./lib/scale-farm.js";
+import {
+  farmIdle,
+  fakeMasters,
+  readyMaster0,
+  startFarm,
+  stopFarm,
+  type Farm,
+} from "./lib/scale-farm.js";
 import { SentinelGroup } from "./lib/sentinel-group.js";
 import { printTable, ratio, round } from "./lib/stats.js";
 import {
@@ -138,6 +152,8 @@ interface Options {
   fakeReplicas: boolean;
   /** --healthy-wait: the bound on the wait until every master is healthy (s; 0: by size). */
   healthyWaitS: number;
+  /** --redis-maxclients: auto (raised where links need it: fd-limit.ts), default, or a number. */
+  redisMaxClients: "auto" | "default" | number;
   /** --metrics: Vigil without, with, or both ways (the HTTP endpoint's cost). */
   metrics: MetricsMode;
   scrapeS: number;
@@ -168,6 +184,17 @@ async function measure(
     }
   }
   const seeded = options.seed === "yes" || (options.seed === "auto" && count >= 2);
+  const maxClients =
+    impl === "redis"
+      ? redisMaxClients(
+          options.redisMaxClients,
+          size,
+          count,
+          options.fakeMasters,
+          options.fakeReplicas,
+        )
+      : null;
+  if (maxClients !== null) console.error(`redis-sentinel: maxclients ${maxClients}`);
   const replicaPorts = farm.replicaPorts;
   const startedAt = performance.now();
   const boundMs =
@@ -179,7 +206,10 @@ async function measure(
     boundMs,
     sentinelLauncher(options.sentinelPolicy, options.farmIdle, options.farmNice),
     seeded ? { replicaPorts, hosts: farm.hosts } : undefined,
-    (i) => (variant.metrics ? [`metrics-port ${metricsPorts[i] ?? 0}`] : []),
+    (i) => [
+      ...(variant.metrics ? [`metrics-port ${metricsPorts[i] ?? 0}`] : []),
+      ...(maxClients === null ? [] : [`maxclients ${maxClients}`]),
+    ],
   );
   let scraper: { stop(): number } | null = null;
   try {
@@ -192,12 +222,15 @@ async function measure(
     const cpuRate = proc.rateSince(pids, proc.cpuSeconds);
     const waitRate = proc.rateSince(pids, proc.runQueueWaitSeconds);
     const wakeRate = proc.rateSince(pids, proc.mainThreadWakeups);
+    const farmPids = farm.workers.flatMap((w) => (w.pid === undefined ? [] : [w.pid]));
+    const farmRate = proc.rateSince(farmPids, proc.cpuSeconds);
     const t0 = performance.now();
     await delay(options.durationS * 1_000);
     const elapsedS = (performance.now() - t0) / 1_000;
     const cpu = cpuRate(elapsedS).map((s) => s * 60);
     const waits = waitRate(elapsedS).map((s) => s * 1_000);
     const wakeups = wakeRate(elapsedS);
+    const farmCpu = farmRate(elapsedS).reduce((a, b) => a + b, 0) * 60;
     const cpuPerSentinel = spread(cpu, 2);
     // The lag of this window only, not of the discovery before it.
     const lagAfter = await group.lagHistograms();
@@ -221,6 +254,8 @@ async function measure(
       ...lagFigures(lagBefore, lagAfter),
       runQueueWaitMsPerS: spread(waits, 1),
       wakeupsPerS: spread(wakeups, 1),
+      farmCpuSecondsPerMinute: round(farmCpu, 2),
+      tiltEvents: spread([], 0),
       failover: null,
       wallS: 0,
     };
@@ -230,68 +265,24 @@ async function measure(
       if (options.farmIdle) setPolicy(process.pid, "other");
       if (options.farmNice) setNice(process.pid, 0);
       try {
-        result.failover = await failover(group, farm, options);
+        result.failover = await failoverMaster0(
+          group,
+          farm,
+          options.downAfterMs,
+          options.failoverWaitS,
+        );
       } finally {
         if (options.farmIdle) setPolicy(process.pid, "idle");
         if (options.farmNice) setNice(process.pid, FARM_NICE);
       }
     }
+    result.tiltEvents = spread(group.tiltCounts(), 0);
     result.wallS = round((performance.now() - startedAt) / 1_000, 1);
     return result;
   } finally {
     scraper?.stop();
     await group.cleanup();
   }
-}
-
-async function failover(
-  group: SentinelGroup,
-  farm: Farm,
-  options: Options,
-): Promise<ScaleResult["failover"]> {
-  const master = farm.masters[0];
-  const replica = farm.replica0;
-  if (master === undefined || replica === null) throw new Error("farm has no master-0 pair");
-  try {
-    // master-0 gets its short down-after only now: with it from the start, a sentinel that
-    // stalls for a second while it discovers a thousand masters (redis-sentinel fsyncs its
-    // config for each) fails over a live master-0 before the kill.
-    for (const sentinel of group.sentinels) {
-      const reply = await sentinel.command(
-        ["SENTINEL", "SET", "master-0", "down-after-milliseconds", options.downAfterMs],
-        15_000,
-      );
-      if (reply !== "OK") throw new Error(`SENTINEL SET on :${sentinel.port}: ${String(reply)}`);
-    }
-    const timing = await timeFailover(
-      group.sentinels,
-      master,
-      "master-0",
-      replica.port,
-      options.failoverWaitS * 1_000,
-    );
-    if (timing.detail !== undefined) console.error(`${group.impl}: ${timing.detail}`);
-    return timing;
-  } catch (error: unknown) {
-    const detail = error instanceof Error ? error.message : String(error);
-    console.error(`${group.impl}: failover measurement failed: ${detail}`);
-    return { status: "error", detail };
-  }
-}
-
-/**
- * `auto`: the farm under SCHED_IDLE only when every measurement has one sentinel. With three
- * sentinels × 1000 masters their start-up bursts kept both CPUs busy, the idle farm could not
- * answer them, and a sentinel was still not answering PING after 240 s: the farm then runs
- * like the sentinels.
- */
-function farmIdle(policy: "auto" | "idle" | "nice" | "normal", counts: readonly number[]): boolean {
-  return policy === "auto" ? Math.max(...counts) === 1 : policy === "idle";
-}
-
-/** `auto`: fake masters when some measurement has two or more sentinels. */
-function fakeMasters(farm: "auto" | "real" | "fake", counts: readonly number[]): boolean {
-  return farm === "auto" ? Math.max(...counts) >= 2 : farm === "fake";
 }
 
 async function main(): Promise<number> {
@@ -313,6 +304,7 @@ async function main(): Promise<number> {
     fakeMasters: fakeMasters(args.choice("farm", ["auto", "real", "fake"]), counts),
     fakeReplicas: args.choice("fake-replicas", ["yes", "no"]) === "yes",
     healthyWaitS: args.int("healthy-wait", 0),
+    redisMaxClients: maxClientsOption(args.string("redis-maxclients", "auto")),
     metrics: args.choice("metrics", ["off", "on", "ab"]),
     scrapeS: args.int("scrape", 5),
   };
@@ -401,6 +393,8 @@ async function main(): Promise<number> {
     "lag max ≤ ms",
     "CPU wait ms/s",
     "wake-ups/s",
+    "farm CPU s/min",
+    "+tilt",
     "+switch-master ms",
     "all answer ms",
   ];
@@ -419,6 +413,8 @@ async function main(): Promise<number> {
     cell(r.lagMaxMs),
     cell(r.runQueueWaitMsPerS),
     cell(r.wakeupsPerS),
+    String(r.farmCpuSecondsPerMinute),
+    cell(r.tiltEvents),
     failoverCell(r, "switchMs"),
     failoverCell(r, "allAnswerMs"),
   ]);
@@ -459,6 +455,8 @@ async function main(): Promise<number> {
           show(entry.tcpConnections),
           ...Array<string>(4).fill(""), // the lag and CPU wait columns
           show(entry.wakeupsPerS),
+          "", // farm CPU
+          "", // +tilt
           show(entry.failoverSwitchMs),
           show(entry.failoverAllAnswerMs),
         ]);

@@ -8,6 +8,7 @@ import {
   FakeInstanceServer,
   renderInfo,
   replicationTail,
+  type InfoParts,
   type InfoTemplate,
 } from "./fake-instance.js";
 import { FakeReplica } from "./fake-replica.js";
@@ -20,7 +21,10 @@ export class FakeMaster {
   readonly replicaPort: number;
   readonly replId = crypto.randomBytes(20).toString("hex");
   private readonly runId = crypto.randomBytes(20).toString("hex");
-  private readonly infoParts: { before: string; after: string };
+  private readonly infoParts: InfoParts;
+  /** The last INFO reply and the offset it shows: made again only when the offset moved. */
+  private infoReply: Buffer | null = null;
+  private infoOffset = -1;
   private readonly startedAt = Date.now();
   private server: FakeInstanceServer | null = null;
   private replica: FakeReplica | null = null;
@@ -64,8 +68,16 @@ export class FakeMaster {
     return 1 + Math.floor((Date.now() - this.startedAt) / 10_000) * 14;
   }
 
-  private info(): string {
+  private info(): Buffer {
     const offset = this.offset();
+    if (this.infoReply === null || offset !== this.infoOffset) {
+      this.infoReply = this.render(offset);
+      this.infoOffset = offset;
+    }
+    return this.infoReply;
+  }
+
+  private render(offset: number): Buffer {
     if (this.replicaPort === 0) {
       return renderInfo(this.infoParts, [
         "role:master",

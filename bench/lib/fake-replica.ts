@@ -15,6 +15,7 @@ import {
   FakeInstanceServer,
   renderInfo,
   replicationTail,
+  type InfoParts,
   type InfoTemplate,
 } from "./fake-instance.js";
 
@@ -24,7 +25,11 @@ export class FakeReplica {
   readonly port: number;
   readonly masterPort: number;
   private readonly runId = crypto.randomBytes(20).toString("hex");
-  private readonly infoParts: { before: string; after: string };
+  private readonly infoParts: InfoParts;
+  /** The last INFO reply and the offset it shows: made again only when the offset moved. */
+  private infoReply: Buffer | null = null;
+  private infoOffset = -1;
+  private infoLinkUp = false;
   private replId = "0".repeat(40);
   private offset = 0;
   private phase: Phase = "handshake";
@@ -186,8 +191,17 @@ export class FakeReplica {
     this.ackTimer = setInterval(ack, 1_000);
   }
 
-  private info(): string {
+  private info(): Buffer {
     const offset = this.detachedOffset?.() ?? this.offset;
+    if (this.infoReply === null || offset !== this.infoOffset || this.linkUp !== this.infoLinkUp) {
+      this.infoReply = this.render(offset);
+      this.infoOffset = offset;
+      this.infoLinkUp = this.linkUp;
+    }
+    return this.infoReply;
+  }
+
+  private render(offset: number): Buffer {
     return renderInfo(this.infoParts, [
       "role:slave",
       `master_host:${this.host}`,

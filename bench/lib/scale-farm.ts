@@ -118,11 +118,19 @@ async function replicaLinkUp(replica: RedisProcess, masterPort: number): Promise
   );
 }
 
-/** SIGKILL by pid (unless it has exited), then a bounded wait until it is reaped. */
+/**
+ * SIGTERM by pid (unless it has exited: the worker then exits by itself, writing a --cpu-prof
+ * profile), SIGKILL if it has not within 3 s; then a bounded wait until it is reaped.
+ */
 async function stopWorker(worker: ChildProcess): Promise<void> {
   if (worker.exitCode !== null || worker.signalCode !== null) return;
-  worker.kill("SIGKILL");
-  await waitForExit(worker, 5_000);
+  worker.kill("SIGTERM");
+  try {
+    await waitForExit(worker, 3_000);
+  } catch {
+    worker.kill("SIGKILL");
+    await waitForExit(worker, 5_000);
+  }
 }
 
 /** Starts one worker with `spec`; resolves once it printed "ready" (bounded), else kills it. */
@@ -131,9 +139,15 @@ async function startWorker(spec: WorkerSpec, timeoutMs: number): Promise<ChildPr
   const specPath = path.join(dir, "spec.json");
   fs.writeFileSync(specPath, JSON.stringify(spec));
   // process.execArgv carries tsx's loader flags: the worker is TypeScript like this process.
-  const child = spawn(process.execPath, [...process.execArgv, WORKER_SCRIPT, specPath], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  // FARM_NODE_ARGS: node flags for the workers only (profiling the farm: --cpu-prof).
+  const nodeArgs = (process.env["FARM_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "");
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, ...process.execArgv, WORKER_SCRIPT, specPath],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   if (child.pid === undefined) throw new Error("could not spawn a fake-farm worker");
   const pid = child.pid;
   registerPid(pid, "fake-farm worker");
@@ -319,4 +333,22 @@ export async function stopFarm(farm: Farm): Promise<void> {
   for (let i = 0; i < masters.length; i += 100) {
     await Promise.all(masters.slice(i, i + 100).map(stopRedis));
   }
+}
+
+/**
+ * `auto`: the farm under SCHED_IDLE only when every measurement has one sentinel. With three
+ * sentinels × 1000 masters their start-up bursts kept both CPUs busy, the idle farm could not
+ * answer them, and a sentinel was still not answering PING after 240 s: the farm then runs
+ * like the sentinels.
+ */
+export function farmIdle(
+  policy: "auto" | "idle" | "nice" | "normal",
+  counts: readonly number[],
+): boolean {
+  return policy === "auto" ? Math.max(...counts) === 1 : policy === "idle";
+}
+
+/** `auto`: fake masters when some measurement has two or more sentinels. */
+export function fakeMasters(farm: "auto" | "real" | "fake", counts: readonly number[]): boolean {
+  return farm === "auto" ? Math.max(...counts) >= 2 : farm === "fake";
 }

@@ -131,7 +131,7 @@ export function metricsRatioRows(
       ratios[`metrics:${size}x${count}`] = { cpuSecondsPerMinute: cpu, peakRssMiB: rss };
       const show = (x: number | null): string => (x === null ? "n/a" : String(x));
       const row = [String(size), String(count), "metrics/off", "", show(cpu), "", "", show(rss)];
-      rows.push([...row, "", "", "", "", "", ""]);
+      rows.push([...row, ...Array<string>(10).fill("")]);
     }
   }
 }

@@ -48,6 +48,13 @@ export interface ScaleResult {
   runQueueWaitMsPerS: Spread;
   /** Per sentinel: its main thread's wake-ups per second in the window (proc-stats.ts). */
   wakeupsPerS: Spread;
+  /**
+   * The stand-in farm's CPU over the same window, s per minute summed over its worker processes
+   * (0 without fake masters): what the machine spent answering the sentinels.
+   */
+  farmCpuSecondsPerMinute: number;
+  /** Per sentinel: `+tilt` lines in its log from its start to the end of the failover. */
+  tiltEvents: Spread;
   /** null with --skip-failover. */
   failover: (FailoverTiming | { status: "error"; detail: string }) | null;
   /** Wall time of this measurement: sentinels' start to their cleanup, s. */
@@ -190,6 +197,14 @@ export function combine(rounds: readonly ScaleResult[]): ScaleResult {
     wakeupsPerS: pooledAlways(
       rounds.map((r) => r.wakeupsPerS),
       1,
+    ),
+    farmCpuSecondsPerMinute: medianOf(
+      rounds.map((r) => r.farmCpuSecondsPerMinute),
+      2,
+    ),
+    tiltEvents: pooledAlways(
+      rounds.map((r) => r.tiltEvents),
+      0,
     ),
     failover,
     wallS: round(

@@ -10,6 +10,7 @@ import {
 import { parseInfo } from "../../test/e2e/harness/resp-client.js";
 import { waitFor } from "../../test/e2e/harness/wait-for.js";
 import crypto from "node:crypto";
+import fs from "node:fs";
 import { freePort } from "../../test/e2e/harness/ports.js";
 import { makeDir, removeDir } from "./exit-cleanup.js";
 import { parseLagHistogram, type LagSnapshot } from "../../src/commands/lag-histogram.js";
@@ -228,6 +229,20 @@ export class SentinelGroup {
         }
       }),
     );
+  }
+
+  /** Each sentinel's `+tilt` lines in its log so far (both implementations log `+tilt`). */
+  tiltCounts(): number[] {
+    return this.sentinels.map((sentinel) => {
+      try {
+        return fs
+          .readFileSync(sentinel.logPath, "utf8")
+          .split("\n")
+          .filter((line) => line.includes(" +tilt ")).length;
+      } catch {
+        return NaN;
+      }
+    });
   }
 
   async cleanup(): Promise<void> {
