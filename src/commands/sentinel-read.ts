@@ -3,7 +3,7 @@
  * `args` is the whole SENTINEL argument list (args[0] is the subcommand); arity is already checked.
  */
 import type { MasterState } from "../core/index.js";
-import { announceHost, currentMasterAddress, quorumReach } from "../core/index.js";
+import { announceHost, currentMasterAddress, infoTextBytes, quorumReach } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import { masterFields, peerFields, replicaFields } from "./instance-fields.js";
@@ -106,7 +106,7 @@ export function ckquorumCommand(
   });
 }
 
-function infoEntry(age: number, text: string | null): Reply {
+function infoEntry(age: number, text: Uint8Array | null): Reply {
   return R.array([R.integer(age), text === null ? R.null() : R.bulk(text)]);
 }
 
@@ -124,9 +124,9 @@ export function infoCacheCommand(
     const m = env.state.masters.get(name);
     if (m === undefined) continue;
     const masterSeen = m.infoRefresh !== 0;
-    const entries = [infoEntry(masterSeen ? env.now - m.infoRefresh : 0, m.infoText)];
+    const entries = [infoEntry(masterSeen ? env.now - m.infoRefresh : 0, infoTextBytes(m))];
     for (const r of m.replicas.values())
-      entries.push(infoEntry(masterSeen ? env.now - r.infoRefresh : 0, r.infoText));
+      entries.push(infoEntry(masterSeen ? env.now - r.infoRefresh : 0, infoTextBytes(r)));
     items.push(R.bulk(m.name), R.array(entries));
   }
   return replyOutcome(R.array(items));

@@ -70,6 +70,7 @@ export type { Hello } from "./monitor/hello.js";
 export { parseInfo } from "./monitor/info-parser.js";
 export type { InfoReport } from "./monitor/info-parser.js";
 export { announceHost } from "./records/hosts.js";
+export { infoTextBytes, keepInfoText } from "./records/info-copy.js";
 export { instanceName } from "./records/instance-text.js";
 export {
   INVALID_MASTER_NAME,

@@ -6,6 +6,7 @@
 // SIGTERM and started again on the same config keeps its myid, comes back knowing the replicas
 // and peers from its config file, and its peers list it exactly once.
 import { expect } from "chai";
+import type { RespValue } from "./harness/resp-client.js";
 import type { EventRecorder } from "./harness/sentinel-process.js";
 import type { Topology, TopologyOptions } from "./harness/topology.js";
 import { waitFor } from "./harness/wait-for.js";
@@ -49,6 +50,23 @@ describe("monitoring with three Vigil sentinels", function () {
         expect(p.get("ip")).to.equal("127.0.0.1");
         expect(p.get("port")).to.equal(String(t.sentinels[j]?.port));
       }
+    }
+    // SENTINEL INFO-CACHE: each instance's last INFO text (kept as bytes, core/records/info-copy.ts).
+    const reply = await t.sentinels[0]!.command(["SENTINEL", "INFO-CACHE", "mymaster"]);
+    expect(Array.isArray(reply) && reply[0]).to.equal("mymaster");
+    const entries = (reply as RespValue[])[1] as RespValue[][];
+    const texts = entries.map((e) => String(e[1]));
+    const runIds = await Promise.all(
+      [t.master, ...t.replicas].map(async (r) => (await r.info("server")).get("run_id")),
+    );
+    expect(texts[0]).to.include(`run_id:${runIds[0]}\r\n`).and.include("role:master\r\n");
+    for (const [i, text] of texts.slice(1).entries()) {
+      expect(text.startsWith("# Server\r\n")).to.equal(true);
+      expect(text).to.include("role:slave\r\n");
+      expect(runIds.slice(1).filter((id) => text.includes(`run_id:${id}\r\n`)).length).to.equal(
+        1,
+        `replica entry ${i}`,
+      );
     }
   });
 

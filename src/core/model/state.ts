@@ -102,7 +102,9 @@ export interface LinkState {
 export interface InfoFields {
   runId: string;
   infoRefresh: number;
-  infoText: string | null;
+  /** The last INFO text's UTF-8 bytes, from 0 to infoLength (records/info-copy.ts), or null. */
+  infoBytes: Uint8Array | null;
+  infoLength: number;
   roleReported: "master" | "slave";
   roleReportedTime: number;
   slaveConfChangeTime: number;

@@ -14,6 +14,7 @@ import { onReplicaInfoProgress, onReplicaReportsMaster } from "../failover/progr
 import type { InfoReport } from "./info-parser.js";
 import { detached, parseInfo } from "./info-parser.js";
 import { createReplica } from "../records/instances.js";
+import { keepInfoText } from "../records/info-copy.js";
 import { hostEquals, instanceText } from "../records/instance-text.js";
 import { isAcceptableHost, isValidPort } from "../basics/ip-literal.js";
 import { commandDone } from "../records/link-health.js";
@@ -292,8 +293,9 @@ export function refreshFromInfo(
   master: MasterState,
   text: string,
 ): void {
-  // The one copy of the text kept (INFO-CACHE); nothing stored below may be a slice of it.
-  instance.infoText = text;
+  // The text is kept as bytes (INFO-CACHE); nothing stored below may be a slice of it, or the
+  // string would be kept too.
+  keepInfoText(instance, text);
   const report = parseInfo(text);
   if (report.runId !== null) applyRunId(ctx, instance, master, report.runId);
   if (instance.kind === "master") {

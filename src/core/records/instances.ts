@@ -112,7 +112,8 @@ function newInfoFields(now: number, role: "master" | "slave"): InfoFields {
   return {
     runId: "",
     infoRefresh: 0,
-    infoText: null,
+    infoBytes: null,
+    infoLength: 0,
     roleReported: role,
     roleReportedTime: now,
     slaveConfChangeTime: now,

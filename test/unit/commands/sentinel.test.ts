@@ -11,6 +11,7 @@ import {
 } from "../../../src/commands/sentinel.js";
 import type { Reply } from "../../../src/protocol/reply.js";
 import { R } from "../../../src/protocol/reply.js";
+import { keepInfoText } from "../../../src/core/records/info-copy.js";
 import { MY_ID } from "../../support/ids.js";
 import { addMaster, addPeer, addReplica, newState } from "../../support/state-builder.js";
 import { envFor } from "./support/command-env.js";
@@ -242,13 +243,13 @@ describe("SENTINEL INFO-CACHE and PENDING-SCRIPTS", () => {
   it("answers cached INFO per master, master first, skipping unknown and repeated names", () => {
     const { state, master, replica } = sampleState();
     master.infoRefresh = NOW - 300;
-    master.infoText = "# Replication\r\nrole:master\r\n";
+    keepInfoText(master, "# Replication\r\nrole:master\r\n");
     replica.infoRefresh = NOW - 700;
     expect(run(["INFO-CACHE", "nope", "mymaster", "mymaster"], state)).to.deep.equal(
       R.array([
         R.bulk("mymaster"),
         R.array([
-          R.array([R.integer(300), R.bulk("# Replication\r\nrole:master\r\n")]),
+          R.array([R.integer(300), R.bulk(Buffer.from("# Replication\r\nrole:master\r\n"))]),
           R.array([R.integer(700), R.null()]),
         ]),
       ]),

@@ -1,6 +1,6 @@
 // Proves the young generation's growth rule (heap-tuning.ts): growth is allowed only while
 // scavenges keep coming faster than two a second (the last 16 within 8 s) and the space is below
-// its 16 MiB cap; a burst (the start's) or a quiet sentinel holds it at its size.
+// its 4 MiB cap; a burst (the start's) or a quiet sentinel holds it at its size.
 import { expect } from "chai";
 import { BUSY_SCAVENGES, NEW_SPACE_CAP, growthFactor } from "../../../src/shell/heap-tuning.js";
 
@@ -26,7 +26,8 @@ describe("heap tuning: young generation growth", () => {
     expect(growthFactor(burst, 1 * MiB)).to.equal(1);
   });
 
-  it("stops at the cap", () => {
+  it("stops at the cap, 4 MiB", () => {
+    expect(growthFactor(times(BUSY_SCAVENGES + 1, 100), 4 * MiB)).to.equal(1);
     expect(growthFactor(times(BUSY_SCAVENGES + 1, 100), NEW_SPACE_CAP)).to.equal(1);
     expect(growthFactor(times(BUSY_SCAVENGES + 1, 100), NEW_SPACE_CAP - MiB)).to.equal(2);
   });

@@ -104,7 +104,7 @@ describe("info-refresh: facts", () => {
     });
     d.step(info(R2, text));
     const r = d.master().replicas.get("10.0.0.2:6379")!;
-    expect(r.infoText).to.equal(text);
+    expect(Buffer.from(r.infoBytes!.subarray(0, r.infoLength)).toString()).to.equal(text);
     expect(r.infoRefresh).to.equal(d.now);
     expect(r.runId).to.equal(RUN_R);
     expect([r.slaveMasterHost, r.slaveMasterPort, r.slaveMasterLinkStatusUp]).to.deep.equal([
