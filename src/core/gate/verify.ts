@@ -19,6 +19,8 @@ const SKIPPED_KEYS = new Set([
   "sentinels",
 ]);
 
+const decoder = new TextDecoder();
+
 /** A text of a record or link that changes when any field does (nested objects and Sets too). */
 function fingerprint(value: unknown): string {
   switch (typeof value) {
@@ -38,6 +40,9 @@ function fingerprint(value: unknown): string {
       break;
   }
   if (value === null) return "null";
+  // A kept INFO text's bytes (records/info-copy.ts): read as text, not walked index by index
+  // (a few thousand keys each, which made the simulation three times slower).
+  if (value instanceof Uint8Array) return `bytes"${decoder.decode(value)}`;
   if (value instanceof Set) {
     let text = "Set{";
     for (const v of value as Set<unknown>) text += `${fingerprint(v)},`;

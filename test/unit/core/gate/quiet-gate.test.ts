@@ -15,6 +15,7 @@ import {
   wakeAfterInput,
 } from "../../../../src/core/gate/quiet-gate.js";
 import type { QuietGateMode } from "../../../../src/core/gate/quiet-gate.js";
+import { verifyQuiet } from "../../../../src/core/gate/verify.js";
 import type { Ready } from "../../../../src/core/model/ready.js";
 import {
   Driver,
@@ -316,5 +317,30 @@ describe("quiet gate", () => {
     // A gate far beyond the next PING, as a wrong quietUntil would set it.
     d.master().quietUntil = d.now + 1_000_000;
     expect(() => d.run(d.now + 3000)).to.throw(AssertionError, /quiet gate skipped/);
+  });
+
+  it("in verify mode, sees a kept INFO text rewritten in place, byte for byte", () => {
+    const d = new Driver(sentinelConfig(), { quietGate: "verify" });
+    d.take();
+    healthy(d, 50);
+    const master = d.master();
+    const bytes = master.infoBytes;
+    expect(bytes).to.not.equal(null);
+    const ctx = {
+      now: d.now,
+      state: d.state,
+      random: new CyclingRandom(),
+      out: new ReadyBuilder(),
+    };
+    expect(() => {
+      verifyQuiet(ctx, master, master, () => undefined);
+    }).to.not.throw();
+    // The same length, one byte changed: only the bytes themselves tell the texts apart.
+    const at = master.infoLength - 1;
+    expect(() => {
+      verifyQuiet(ctx, master, master, () => {
+        bytes![at] = bytes![at] === 0x41 ? 0x42 : 0x41;
+      });
+    }).to.throw(AssertionError, /quiet gate skipped a state change/);
   });
 });
