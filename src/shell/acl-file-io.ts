@@ -3,19 +3,12 @@
  * ACL LOAD, written by ACL SAVE through a temp file renamed over it (acl.c: ACLSaveToFile). A
  * relative path is taken from the working directory, the final `dir`, as redis-sentinel does.
  */
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
+import { readFileSync, renameSync, unlinkSync } from "node:fs";
 import type { Acl } from "../commands/acl.js";
 import type { AclFileAccess } from "../commands/context.js";
 import { aclFileText, parseAclFile } from "../config/acl-file.js";
 import { strerror } from "../config/load-config.js";
+import { writeNew } from "./config-store.js";
 
 /** Loads the file into `acl`; null, or the errors as Redis words them (nothing changed). */
 export function loadAclFile(acl: Acl, file: string): string | null {
@@ -33,18 +26,12 @@ export function loadAclFile(acl: Acl, file: string): string | null {
 
 function saveAclFile(acl: Acl, file: string, warn: (m: string) => void): boolean {
   const temp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  let fd: number | undefined;
   try {
-    fd = openSync(temp, "w", 0o644);
-    writeSync(fd, aclFileText(acl));
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
+    writeNew(temp, aclFileText(acl), 0o644);
     renameSync(temp, file);
     return true;
   } catch (err) {
     warn(`Writing ACL file for ACL SAVE: ${strerror(err)}`);
-    if (fd !== undefined) closeSync(fd);
     try {
       unlinkSync(temp);
     } catch {

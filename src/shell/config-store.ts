@@ -87,8 +87,8 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** Creates `path` (it must not exist), writes all of `text` and fsyncs it. */
-function writeNew(path: string, text: string, mode: number): void {
+/** Creates `path` (it must not exist), writes all of `text` and fsyncs it (also ACL SAVE's). */
+export function writeNew(path: string, text: string, mode: number): void {
   const fd = openSync(path, "wx", mode);
   try {
     // writeFileSync on a descriptor repeats short writes until everything is written.
