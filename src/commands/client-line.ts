@@ -8,9 +8,9 @@ import type { ClientFacts, CommandContext } from "./context.js";
 export function formatClientLine(c: ClientFacts): string {
   const pubsub = c.subscriptions + c.patternSubscriptions > 0;
   const t = c.tracking;
-  // networking.c: getClientInfoString's flag order (P, t, B, …, e).
+  // networking.c: getClientInfoString's flag order (P, b, t, B, …, e).
   const flags =
-    `${pubsub ? "P" : ""}${t !== undefined ? "t" : ""}${t?.bcast === true ? "B" : ""}${c.noEvict ? "e" : ""}` ||
+    `${pubsub ? "P" : ""}${c.blocked === true ? "b" : ""}${t !== undefined ? "t" : ""}${t?.bcast === true ? "B" : ""}${c.noEvict ? "e" : ""}` ||
     "N";
   const fields: (readonly [string, string | number])[] = [
     ["id", c.id],

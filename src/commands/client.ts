@@ -1,13 +1,16 @@
 /**
  * CLIENT subcommands (networking.c: clientCommand), with 7.0.15's replies and error texts, plus
  * 7.2's SETINFO which modern clients send at connect. CLIENT LIST/INFO lines carry 7.0's fields
- * followed by 7.2's `lib-name=`/`lib-ver=`. Pause and unblock have nothing to act on in a
- * sentinel (no keys, no blocking commands) and answer like an idle server; tracking keeps its
- * per-connection state (client-tracking.ts).
+ * followed by 7.2's `lib-name=`/`lib-ver=`. PAUSE and UNPAUSE set the server's ClientPause, which
+ * holds the other connections' commands (command-table.ts, shell/client-pause.ts); UNBLOCK has
+ * nothing to act on (no blocking commands in a sentinel, and a paused connection is not unblocked:
+ * redis-sentinel 7.0.15 crashes there); tracking keeps its per-connection state
+ * (client-tracking.ts).
  */
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import type { ClientFacts, CommandContext } from "./context.js";
+import { PAUSE_ALL, PAUSE_WRITE } from "./context.js";
 import type { Handler } from "./handler.js";
 import { multi } from "./handler.js";
 import { formatClientLine } from "./client-line.js";
@@ -188,7 +191,7 @@ function subcommandSyntax(args: readonly string[]): Reply {
 }
 
 /** CLIENT PAUSE <timeout> [WRITE|ALL]: the mode is checked before the timeout, as in 7.0.15. */
-const pause: Handler = (args) => {
+const pause: Handler = (args, ctx) => {
   if (args.length > 4) return subcommandSyntax(args);
   const mode = args[3]?.toLowerCase();
   if (mode !== undefined && mode !== "write" && mode !== "all")
@@ -196,6 +199,7 @@ const pause: Handler = (args) => {
   const timeout = parseLongLong(args[2] ?? "");
   if (timeout === null) return R.error("ERR timeout is not an integer or out of range");
   if (timeout < 0n) return R.error("ERR timeout is negative");
+  ctx.server.clientPause.pause(timeout, mode === "write" ? PAUSE_WRITE : PAUSE_ALL);
   return R.ok();
 };
 
@@ -273,7 +277,10 @@ export const CLIENT_HANDLERS: Readonly<Record<string, Handler>> = {
   "client|no-evict": noEvict,
   "client|setinfo": setinfo,
   "client|pause": pause,
-  "client|unpause": () => R.ok(),
+  "client|unpause": (_args, ctx) => {
+    ctx.server.clientPause.unpause();
+    return R.ok();
+  },
   "client|unblock": unblock,
   "client|getredir": getredir,
   "client|trackinginfo": trackinginfo,

@@ -17,8 +17,8 @@ import { CommandError } from "../errors.js";
 import type { AclUser } from "./acl.js";
 import { channelArgs } from "./channel-args.js";
 import type { Reply } from "../protocol/reply.js";
-export type { Handler, HandlerResult, MultiReply } from "./handler.js";
-export { isMultiReply, multi } from "./handler.js";
+export type { Handler, HandlerResult, Held, MultiReply } from "./handler.js";
+export { HELD, isMultiReply, multi } from "./handler.js";
 import { R } from "../protocol/reply.js";
 import { ACL_HANDLERS } from "./acl-command.js";
 import { CLIENT_HANDLERS } from "./client.js";
@@ -27,14 +27,17 @@ import { COMMAND_HANDLERS } from "./command-command.js";
 import type { CommandSpec } from "./command-specs.js";
 import { findCommandSpec, findSubcommandSpec } from "./command-specs.js";
 import { liveCommandSpec, onCommandRenames } from "./live-commands.js";
-import type { Handler, HandlerResult } from "./handler.js";
+import type { Handler, HandlerResult, Held } from "./handler.js";
+import { HELD } from "./handler.js";
 import type { CommandContext } from "./context.js";
+import { PAUSE_ALL, PAUSE_NONE } from "./context.js";
 import { endCachingUnlessClient } from "./client-tracking.js";
 import type { SessionInfo } from "./host.js";
 import { PUBSUB_HANDLERS } from "./pubsub.js";
 import { SERVER_HANDLERS } from "./server.js";
 import { refuseNotUtf8 } from "./not-utf8.js";
 import { sentinelRequest } from "./sentinel-request.js";
+import { sentinelRefusal } from "./sentinel.js";
 
 const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ...Object.entries(SERVER_HANDLERS),
@@ -108,10 +111,10 @@ function resolve(argv: readonly string[]): CommandSpec | Reply {
   if (spec.subcommands.length === 0 || argv.length < 2) return spec;
   const sub = lookupSubcommand(spec, argv[1] ?? "");
   if (sub === undefined) {
-    // The host answers unknown SENTINEL subcommands (it may support more than 7.0 listed).
-    return spec.name === "sentinel"
-      ? spec
-      : R.error(unknownSubcommandError(argv[1] ?? "", argv[0] ?? ""));
+    if (spec.name !== "sentinel")
+      return R.error(unknownSubcommandError(argv[1] ?? "", argv[0] ?? ""));
+    // sentinel.ts runs the subcommands 7.0.15 lacks (Vigil's, Valkey's); others are refused here.
+    return sentinelRefusal(argv.slice(1)) ?? spec;
   }
   if (!arityOk(sub.acceptedArity ?? sub.arity, argv.length)) return R.error(arityError(sub.name));
   return sub;
@@ -252,16 +255,28 @@ function toErrorReply(err: unknown): Reply {
 }
 
 /**
+ * Whether a pause holds this command: ALL holds every command that passed its checks, WRITE
+ * those flagged write or may-replicate, of a sentinel's PUBLISH alone.
+ */
+function holds(paused: number, spec: CommandSpec): boolean {
+  return paused === PAUSE_ALL || spec.name === "publish";
+}
+
+/**
  * Runs one command. Never throws for client mistakes: they become error replies. A CommandError
  * thrown (or rejected) by a handler becomes its `-PREFIX text` reply; anything else is a bug and
  * propagates to the shell.
  */
-/** `notUtf8`: indices of arguments that were not valid UTF-8 (the parser's StringParseEvent). */
+/**
+ * `notUtf8`: indices of arguments that were not valid UTF-8 (the parser's StringParseEvent).
+ * HELD: CLIENT PAUSE holds the command (checked after NOAUTH, ACL and the subscribe-mode check,
+ * as server.c's processCommand does, so a refused command is answered at once).
+ */
 export function executeCommand(
   argv: readonly string[],
   ctx: CommandContext,
   notUtf8?: readonly number[],
-): HandlerResult {
+): HandlerResult | Held {
   const resolved = resolve(argv);
   endCachingUnlessClient(ctx, "type" in resolved ? "" : resolved.name);
   if ("type" in resolved) return resolved;
@@ -270,6 +285,8 @@ export function executeCommand(
   ctx.client.lastCommand = resolved.name;
   const refused = guard(resolved, facts, argv, ctx);
   if (refused !== undefined) return refused;
+  const paused = ctx.server.clientPause.mode;
+  if (paused !== PAUSE_NONE && holds(paused, resolved)) return HELD;
   if (notUtf8 !== undefined) {
     const notText = refuseNotUtf8(resolved, argv, notUtf8, ctx);
     if (notText !== undefined) return notText;

@@ -61,6 +61,8 @@ export interface InfoFacts {
   readonly executable: string;
   readonly configFile: string;
   readonly connectedClients: number;
+  /** Connections CLIENT PAUSE holds (INFO blocked_clients counts them, as Redis's postponed). */
+  readonly blockedClients?: number;
   readonly maxClients: number;
   readonly totalConnectionsReceived: number;
   readonly totalCommandsProcessed: number;
@@ -102,6 +104,8 @@ export interface ClientFacts {
   readonly noEvict: boolean;
   /** CLIENT LIST's `t`/`B` flags and `redir=`. */
   readonly tracking: Readonly<ClientTracking> | undefined;
+  /** A command of this connection is held by CLIENT PAUSE (CLIENT LIST flag `b`). */
+  readonly blocked?: boolean;
 }
 
 /** Channel and pattern registrations; the hub also keeps the session's own sets in step. */
@@ -121,6 +125,28 @@ export interface AclFileAccess {
   save(): boolean;
 }
 
+/** CLIENT PAUSE's modes (networking.c: pause_type), in order: a pause only widens. */
+export type PauseMode = 0 | 1 | 2;
+export const PAUSE_NONE = 0;
+/** `CLIENT PAUSE <ms> WRITE`: PUBLISH (the one may-replicate command of a sentinel) is held. */
+export const PAUSE_WRITE = 1;
+/** `CLIENT PAUSE <ms> [ALL]`: every command that passed its checks is held. */
+export const PAUSE_ALL = 2;
+
+/** The server-wide pause CLIENT PAUSE / UNPAUSE set (shell/client-pause.ts). */
+export interface ClientPause {
+  /** What is held now. */
+  readonly mode: PauseMode;
+  /**
+   * networking.c pauseClients: the mode and the end only ever grow until the pause ends. The
+   * end is the wall clock plus the timeout in int64 ms, wrapping as 7.0.15 does (a wrapped end is
+   * past: no hold).
+   */
+  pause(timeoutMs: bigint, mode: PauseMode): void;
+  /** Ends the pause now and runs the held commands in the order they were held. */
+  unpause(): void;
+}
+
 export interface ServerServices {
   readonly host: ServerHost;
   readonly acl: Acl;
@@ -133,6 +159,8 @@ export interface ServerServices {
   subscribersOf(user: string): readonly ClientState[];
   /** Closes another connection after the current command (CLIENT KILL). */
   killClient(id: number): void;
+  /** CLIENT PAUSE's state; executeCommand holds commands while it says so. */
+  readonly clientPause: ClientPause;
   /** Random lowercase hex of the given length (ACL GENPASS). */
   randomHex(length: number): string;
   /** Present when an `aclfile` is configured. */

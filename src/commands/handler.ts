@@ -13,6 +13,14 @@ export interface MultiReply {
 }
 
 export type HandlerResult = Reply | MultiReply | Promise<Reply>;
+
+/**
+ * executeCommand's answer for a command CLIENT PAUSE holds (networking.c: blockPostponeClient):
+ * nothing ran; the connection keeps the request and runs it again, checks and all, at the end of
+ * the pause.
+ */
+export const HELD: unique symbol = Symbol("held by CLIENT PAUSE");
+export type Held = typeof HELD;
 export type Handler = (args: readonly string[], ctx: CommandContext) => HandlerResult;
 
 export function multi(replies: readonly Reply[]): MultiReply {

@@ -114,7 +114,28 @@ function arityOk(arity: number, words: number): boolean {
 }
 
 function arityError(name: string): SentinelCommandOutcome {
-  return replyOutcome(R.error(`ERR wrong number of arguments for '${name}' command`));
+  return replyOutcome(arityReply(name));
+}
+
+/**
+ * The refusal of a SENTINEL subcommand the 7.0.15 table does not list (Vigil's and Valkey's, or
+ * none): unknown name or wrong arity, as the command table refuses its own subcommands, before
+ * NOAUTH, ACL and CLIENT PAUSE (server.c: processCommand); undefined when it may run.
+ */
+export function sentinelRefusal(args: readonly string[]): Reply | undefined {
+  const subName = args[0] ?? "";
+  const entry = lookup(subName.toLowerCase());
+  if (entry === undefined) return unknownSubcommand(subName);
+  return arityOk(entry.arity, args.length + 1) ? undefined : arityReply(`sentinel|${entry.name}`);
+}
+
+function unknownSubcommand(subName: string): Reply {
+  // server.c prints at most 128 bytes of the unknown name.
+  return R.error(`ERR unknown subcommand '${subName.slice(0, 128)}'. Try SENTINEL HELP.`);
+}
+
+function arityReply(name: string): Reply {
+  return R.error(`ERR wrong number of arguments for '${name}' command`);
 }
 
 export function sentinelCommand(
@@ -124,12 +145,7 @@ export function sentinelCommand(
   const subName = args[0];
   if (subName === undefined) return arityError("sentinel");
   const entry = lookup(subName.toLowerCase());
-  if (entry === undefined) {
-    // server.c prints at most 128 bytes of the unknown name.
-    return replyOutcome(
-      R.error(`ERR unknown subcommand '${subName.slice(0, 128)}'. Try SENTINEL HELP.`),
-    );
-  }
+  if (entry === undefined) return replyOutcome(unknownSubcommand(subName));
   if (!arityOk(entry.arity, args.length + 1)) return arityError(`sentinel|${entry.name}`);
   return entry.handler(args, env);
 }

@@ -7,7 +7,8 @@
  *
  * Invariants:
  * - Replies leave in request order. A command whose handler returns a promise (SENTINEL admin
- *   ops) stops the loop until it settles; later requests wait, unparsed, in the parser.
+ *   ops) stops the loop until it settles; later requests wait, unparsed, in the parser. So does
+ *   a command CLIENT PAUSE holds (client-pause.ts), until the pause ends and it runs again.
  * - Output is batched: every reply (and pub/sub frame) produced while one read's requests run
  *   is copied into one stage (reply-stage.ts) and the batch goes out in ONE socket write per
  *   16 KiB (write syscalls dominated the profile), before any pause for a pending promise, a
@@ -25,6 +26,7 @@
 import type { Socket } from "node:net";
 import type {
   ClientFacts,
+  ClientPause,
   ClientState,
   ClientTracking,
   CommandContext,
@@ -32,11 +34,11 @@ import type {
   ServerServices,
 } from "../commands/context.js";
 import type { HandlerResult } from "../commands/handler.js";
-import { isMultiReply } from "../commands/handler.js";
+import { HELD, isMultiReply } from "../commands/handler.js";
+import { PAUSE_ALL } from "../commands/context.js";
 import { canRun, executeCommand } from "../commands/command-table.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
-import type { ParserLimits } from "../protocol/resp-parser.js";
 import { RespParser } from "../protocol/resp-parser.js";
 import { ReplyStage, STAGE_SIZE } from "../protocol/reply-stage.js";
 import { encodeReplies, encodeTransient } from "../protocol/resp-encoder.js";
@@ -45,30 +47,10 @@ import { readAccepted } from "./accepted-socket.js";
 import type { FastRequest } from "./fast-requests.js";
 import { liveFastRequests } from "./fast-requests.js";
 import { SocketOutput } from "./socket-output.js";
-
-export interface ClientLimits {
-  /** client-query-buffer-limit for one client (we default to 64 MB; Redis 1 GB). */
-  readonly queryBufferLimit: number;
-  /** Stop reading a client's requests while this much output is waiting. */
-  readonly outputPauseBytes: number;
-  /** client-output-buffer-limit normal (Redis: 0 = unlimited; we close past 64 MB). */
-  readonly normalOutputHardBytes: number;
-  /** client-output-buffer-limit pubsub 32mb 8mb 60. */
-  readonly pubsubOutputHardBytes: number;
-  readonly pubsubOutputSoftBytes: number;
-  readonly pubsubOutputSoftMs: number;
-  readonly parser: Partial<ParserLimits>;
-}
-
-export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
-  queryBufferLimit: 64 * 1024 * 1024,
-  outputPauseBytes: 1024 * 1024,
-  normalOutputHardBytes: 64 * 1024 * 1024,
-  pubsubOutputHardBytes: 32 * 1024 * 1024,
-  pubsubOutputSoftBytes: 8 * 1024 * 1024,
-  pubsubOutputSoftMs: 60_000,
-  parser: {},
-};
+import type { ClientLimits } from "./client-limits.js";
+export type { ClientLimits } from "./client-limits.js";
+export { DEFAULT_CLIENT_LIMITS } from "./client-limits.js";
+import type { Holdable } from "./client-pause.js";
 
 /** What a session needs from its server besides the command services. */
 export interface SessionEnvironment {
@@ -83,6 +65,14 @@ export interface SessionEnvironment {
   warn(message: string): void;
   /** Whether a new connection must authenticate (requirepass / default user off). */
   authRequired(): boolean;
+  /** CLIENT PAUSE held this session's request: release() it when the pause ends. */
+  hold(session: ClientSession): void;
+}
+
+/** A request CLIENT PAUSE holds, to run again when the pause ends. */
+interface HeldRequest {
+  readonly argv: readonly string[];
+  readonly notUtf8: readonly number[] | undefined;
 }
 
 function socketFd(socket: Socket): number {
@@ -95,7 +85,7 @@ function formatAddr(address: string | undefined, port: number | undefined): stri
   return `${ip}:${String(port ?? 0)}`;
 }
 
-export class ClientSession implements ClientState, Subscriber {
+export class ClientSession implements ClientState, Subscriber, Holdable {
   readonly id: number;
   readonly addr: string;
   readonly laddr: string;
@@ -124,7 +114,10 @@ export class ClientSession implements ClientState, Subscriber {
   private readonly createdAt: number;
   private readonly fd: number;
   private lastActivity: number;
+  /** A promise is pending or a request is held: the loop waits. */
   private busy = false;
+  private held: HeldRequest | undefined = undefined;
+  private readonly pause: ClientPause;
   private closing = false;
   private pausedForOutput = false;
   private softLimitSince: number | undefined;
@@ -154,6 +147,7 @@ export class ClientSession implements ClientState, Subscriber {
     this.authenticated = !env.authRequired();
     this.parser = new RespParser(env.limits.parser);
     this.ctx = { client: this, server: env.services };
+    this.pause = env.services.clientPause;
     this.createdAt = env.now();
     this.lastActivity = this.createdAt;
     socket.setNoDelay(true);
@@ -198,7 +192,18 @@ export class ClientSession implements ClientState, Subscriber {
       libVersion: this.libVersion,
       noEvict: this.noEvict,
       tracking: this.tracking,
+      blocked: this.held !== undefined,
     };
+  }
+
+  /** The pause ended: runs the held request again (it may be held again), then the rest. */
+  release(): void {
+    const held = this.held;
+    if (held === undefined || this.closing) return;
+    this.held = undefined;
+    this.busy = false;
+    this.run(held.argv, held.notUtf8); // outside a batch: its reply is written at once
+    this.pump();
   }
 
   /** A pub/sub frame pushed by the server (not a reply): subject to the output limits. */
@@ -298,6 +303,7 @@ export class ClientSession implements ClientState, Subscriber {
         this.closeAfterReply ||
         !this.authenticated ||
         this.channels.size + this.patterns.size !== 0 ||
+        this.pause.mode === PAUSE_ALL ||
         (this.fastPermissions() & (1 << i)) === 0
       ) {
         this.run(known.hasTail ? known.words.concat(tail) : known.words);
@@ -345,7 +351,15 @@ export class ClientSession implements ClientState, Subscriber {
     this.skipNextReply = false;
     let result: HandlerResult;
     try {
-      result = executeCommand(argv, this.ctx, notUtf8);
+      const executed = executeCommand(argv, this.ctx, notUtf8);
+      if (executed === HELD) {
+        this.skipNextReply = skipThis;
+        this.held = { argv, notUtf8 };
+        this.busy = true;
+        this.env.hold(this);
+        return;
+      }
+      result = executed;
     } catch (err) {
       result = this.internalError(err);
     }

@@ -28,6 +28,7 @@ import type { LagSnapshot } from "../commands/lag-histogram.js";
 import { randomHex } from "./entropy.js";
 import { EventLoopLag } from "./event-loop-lag.js";
 import { PubSubHub } from "./pubsub-hub.js";
+import { ServerPause } from "./client-pause.js";
 import type { TlsContexts } from "./tls-context.js";
 import { createTlsListener, renewTlsListener, type TlsServer } from "./tls-listener.js";
 
@@ -209,6 +210,7 @@ export class RespServer {
   private readonly maxClients: number;
   private readonly runId: string;
   private readonly hub = new PubSubHub();
+  private readonly pause = new ServerPause();
   private readonly sessions = new Map<number, ClientSession>();
   private readonly counters = new Counters();
   private readonly startedAt = performance.now();
@@ -218,7 +220,13 @@ export class RespServer {
   private readonly tlsListeners: TlsServer[] = [];
   private readonly loopLag: EventLoopLag;
   private readonly env: SessionEnvironment;
-  private nextId = 1;
+  /**
+   * The next client id. redis-sentinel's first connection is id 3: at start createClient(NULL)
+   * made the modules' reused context client (id 1, moduleInitModulesSystem) and Lua's script
+   * client (id 2, scriptingInit); its links to masters, replicas and peers are hiredis contexts
+   * and take none, and neither do Vigil's.
+   */
+  private nextId = 3;
 
   constructor(options: RespServerOptions, host: ServerHost) {
     this.options = options;
@@ -232,7 +240,7 @@ export class RespServer {
 
   /** What every session shares: the services its commands use and the server's counters. */
   private sessionEnv(host: ServerHost): SessionEnvironment {
-    const { sessions, counters, hub, acl } = this;
+    const { sessions, counters, hub, acl, pause } = this;
     const services: ServerServices = {
       host,
       acl,
@@ -245,6 +253,7 @@ export class RespServer {
           (s) => s.user === user && s.channels.size + s.patterns.size > 0,
         ),
       killClient: (id) => sessions.get(id)?.destroy(),
+      clientPause: pause,
       randomHex,
       ...(this.options.aclFile === undefined ? {} : { aclFile: this.options.aclFile(acl) }),
     };
@@ -259,8 +268,13 @@ export class RespServer {
       bytesIn: (n: number) => (counters.netIn += n),
       bytesOut: (n: number) => (counters.netOut += n),
       closed: (s: ClientSession) => {
-        sessions.delete(s.id);
+        // A connection refused past maxclients carries the id the next one gets.
+        if (sessions.get(s.id) === s) sessions.delete(s.id);
         hub.unregister(s);
+        pause.forget(s);
+      },
+      hold: (s: ClientSession) => {
+        pause.hold(s);
       },
       warn: (m: string) => this.options.logger?.warn(m),
       authRequired: () => acl.defaultUserNeedsAuth(),
@@ -287,6 +301,7 @@ export class RespServer {
       executable: options.executable ?? process.argv[1] ?? "",
       configFile: options.configFile ?? "",
       connectedClients: this.sessions.size,
+      blockedClients: this.pause.heldCount,
       maxClients: this.maxClients,
       totalConnectionsReceived: counters.totalConnections,
       totalCommandsProcessed: counters.totalCommands,
@@ -304,12 +319,15 @@ export class RespServer {
 
   private readonly onConnection = (socket: Socket): void => {
     this.counters.totalConnections += 1;
-    const session = new ClientSession(this.nextId++, socket, this.env);
+    const session = new ClientSession(this.nextId, socket, this.env);
+    // networking.c: acceptCommonHandler refuses past maxclients before createClient, so the
+    // refused connection takes no id; protected mode refuses a created client, which took one.
     if (this.sessions.size >= this.maxClients) {
       this.counters.rejected += 1;
       session.rejectWith(MAX_CLIENTS_ERROR);
       return;
     }
+    this.nextId += 1;
     if (
       this.options.protectedMode === true &&
       this.acl.defaultUserHasNopass() &&
@@ -403,6 +421,7 @@ export class RespServer {
           }),
         ),
     );
+    this.pause.stop();
     for (const s of [...this.sessions.values()]) s.destroy();
     await Promise.all(closing);
   }

@@ -10,8 +10,9 @@ import type {
   InfoFacts,
   PubSubRegistry,
 } from "../../../src/commands/context.js";
-import type { HandlerResult } from "../../../src/commands/handler.js";
-import { isMultiReply } from "../../../src/commands/handler.js";
+import type { HandlerResult, Held } from "../../../src/commands/handler.js";
+import { HELD, isMultiReply } from "../../../src/commands/handler.js";
+import { ServerPause } from "../../../src/shell/client-pause.js";
 import { executeCommand } from "../../../src/commands/command-table.js";
 import type { CoreAnswer, ServerHost, SessionInfo } from "../../../src/commands/host.js";
 import type { SentinelCommandEnv, SentinelCoreInput } from "../../../src/commands/sentinel.js";
@@ -152,6 +153,8 @@ export interface TestContext extends CommandContext {
   readonly killed: number[];
   /** The ACL LOG clock (ms); tests move it. */
   readonly clock: { ms: number };
+  /** CLIENT PAUSE's state, on the ACL LOG clock. */
+  readonly pause: ServerPause;
   /** Runs a command; returns its replies (sync results only). */
   run(...argv: string[]): Reply[];
 }
@@ -165,12 +168,14 @@ export function newContext(
   const others: ClientState[] = [];
   const killed: number[] = [];
   const clock = { ms: 1_700_000_000_000 };
+  const pause = new ServerPause(() => clock.ms);
   const ctx: TestContext = {
     client,
     host,
     others,
     killed,
     clock,
+    pause,
     server: {
       host,
       acl,
@@ -181,6 +186,7 @@ export function newContext(
       subscribersOf: (user) =>
         [client, ...others].filter((c) => c.user === user && c.channels.size + c.patterns.size > 0),
       killClient: (id) => killed.push(id),
+      clientPause: pause,
       randomHex: (n) => "f".repeat(n),
     },
     run: (...argv) => toReplies(executeCommand(argv, ctx)),
@@ -188,7 +194,8 @@ export function newContext(
   return ctx;
 }
 
-export function toReplies(result: HandlerResult): Reply[] {
+export function toReplies(result: HandlerResult | Held): Reply[] {
+  if (result === HELD) throw new Error("held by CLIENT PAUSE");
   if (result instanceof Promise) throw new Error("async result");
   return isMultiReply(result) ? [...result.replies] : [result];
 }
