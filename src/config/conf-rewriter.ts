@@ -230,6 +230,7 @@ function rewriteServer(st: RewriteState, s: ServerSettings): void {
   else st.rewrite("requirepass", `requirepass ${reprArg(s.requirepass)}`, true);
   st.rewrite("aclfile", `aclfile ${reprArg(s.aclfile)}`, s.aclfile !== "");
   st.rewrite("hz", `hz ${s.hz}`, s.hz !== 10);
+  st.rewrite("maxclients", `maxclients ${s.maxclients}`, s.maxclients !== 10_000);
   for (const [name, value] of Object.entries({ ...s.tls, ...s.syslog })) {
     st.rewrite(name, `${name} ${QUOTED_RAW.test(name) ? reprArg(value) : value}`, true);
   }

@@ -161,6 +161,9 @@ function applyServerValue(
       s.hz = hz;
       return;
     }
+    case "maxclients": // 1..UINT_MAX, checked by its value rule
+      s.maxclients = Number(v);
+      return;
     case "dir":
       s.dir = dirArg(s.dir, v, opts);
       return;

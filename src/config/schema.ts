@@ -105,6 +105,11 @@ export const serverSchema = z.strictObject({
   users: z.array(z.string().min(1)).default([]),
   aclfile: z.string().default(DEFAULT_SERVER_SETTINGS.aclfile),
   hz: z.int({ error: REASONS.notInteger }).min(0).default(DEFAULT_SERVER_SETTINGS.hz),
+  maxclients: z
+    .int({ error: REASONS.notInteger })
+    .min(1)
+    .max(4_294_967_295)
+    .default(DEFAULT_SERVER_SETTINGS.maxclients),
   tls: z
     .record(z.string().regex(/^tls-[a-z-]+$/, { error: "Not a tls-* directive." }), rawValueSchema)
     .default({}),

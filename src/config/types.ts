@@ -35,6 +35,8 @@ export interface ServerSettings {
   readonly users: readonly string[];
   readonly aclfile: string;
   readonly hz: number;
+  /** maxclients: connections accepted at once (Redis's error past it). */
+  readonly maxclients: number;
   /** `tls-*` directives, kept raw (name → value as written, arguments joined by one space). */
   readonly tls: Readonly<Record<string, string>>;
   /** `syslog-enabled`, `syslog-ident`, `syslog-facility`, kept raw like tls. */
@@ -92,6 +94,7 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   users: [],
   aclfile: "",
   hz: 10,
+  maxclients: 10_000,
   tls: {},
   syslog: {},
   stateFile: "",

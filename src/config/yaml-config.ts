@@ -3,7 +3,7 @@
  *
  *   server:   { port, bind, protected-mode, dir, logfile, loglevel, log-format,
  *               log-timestamp-format, pidfile, daemonize,
- *               requirepass, users: [rules…], aclfile, hz, tls: {tls-…}, syslog: {syslog-…},
+ *               requirepass, users: [rules…], aclfile, hz, maxclients, tls: {tls-…}, syslog: {syslog-…},
  *               state-file, supervised, metrics-port, metrics-bind, metrics-auth }
  *   sentinel: { myid, current-epoch, announce-ip, announce-port, deny-scripts-reconfig,
  *               resolve-hostnames, announce-hostnames, sentinel-user, sentinel-pass }
@@ -95,6 +95,7 @@ function serverFrom(s: ConfigFileInput["server"]): ServerSettings {
     users: s.users,
     aclfile: s.aclfile,
     hz: s.hz,
+    maxclients: s.maxclients,
     tls: s.tls,
     syslog: s.syslog,
     stateFile: s["state-file"],

@@ -99,6 +99,7 @@ async function listen(
       reportedPort: reportedPort(settings),
       ...(settings.bind.length > 0 ? { bind: settings.bind } : {}),
       protectedMode: settings.protectedMode,
+      maxClients: settings.maxclients,
       requirePass: settings.requirepass,
       executable,
       configFile: loaded.file,

@@ -268,11 +268,14 @@ export class RespServer {
       bytesIn: (n: number) => (counters.netIn += n),
       bytesOut: (n: number) => (counters.netOut += n),
       closed: (s: ClientSession) => {
-        // A connection refused past maxclients carries the id the next one gets.
-        if (sessions.get(s.id) === s) sessions.delete(s.id);
+        // A refused connection was never registered; past maxclients it carries the id of the
+        // next accepted one, whose entries must stay.
+        if (sessions.get(s.id) !== s) return;
+        sessions.delete(s.id);
         hub.unregister(s);
         pause.forget(s);
       },
+
       hold: (s: ClientSession) => {
         pause.hold(s);
       },

@@ -10,6 +10,7 @@ import { RespConnection } from "./harness/resp-client.js";
 import type { RespValue } from "./harness/resp-client.js";
 import { sentinelDir } from "./shell-support/sentinel-dir.js";
 import net from "node:net";
+import { readFileSync } from "node:fs";
 
 /** Sends `args` and resolves with the reply and the milliseconds it took. */
 async function timed(
@@ -181,6 +182,25 @@ describe("an unknown SENTINEL subcommand is refused before NOAUTH (e2e, both pro
   }
 });
 
+/**
+ * A connection the server took: with maxclients 1 the one just closed may not be seen closed
+ * yet, and a connection is refused meanwhile (bounded retries).
+ */
+async function accepted(
+  port: number,
+  request: string,
+): Promise<{ socket: net.Socket; received: () => string }> {
+  const deadline = performance.now() + 3_000;
+  for (;;) {
+    const c = await rawConnection(port);
+    c.socket.write(request);
+    await waitUntil(() => c.received() !== "", 3_000);
+    if (!c.received().startsWith("-ERR max") || performance.now() > deadline) return c;
+    c.socket.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Connects once the program listens (bounded). */
 async function waitForConnection(
   port: number,
@@ -195,3 +215,36 @@ async function waitForConnection(
     }
   }
 }
+
+describe("maxclients as in redis-sentinel 7.0.15 (e2e, both programs)", function () {
+  this.timeout(60_000);
+  const s = sentinelDir(
+    "vigil-maxclients-",
+    (other) => `maxclients 1\nsentinel monitor m 127.0.0.1 ${other} 1\n`,
+  );
+  for (const impl of ["redis", "vigil"] as const) {
+    it(`${impl}: refuses past maxclients without taking an id, and keeps it across a rewrite`, async () => {
+      const first = await s.up(impl); // redis-cli's PING took id 3
+      const a = await accepted(s.port, "CLIENT ID\r\n");
+      expect(a.received()).to.equal(":4\r\n");
+      const refused = await rawConnection(s.port);
+      await waitUntil(() => refused.received() !== "", 3_000);
+      expect(refused.received()).to.equal("-ERR max number of clients reached\r\n");
+      refused.socket.destroy();
+      a.socket.destroy();
+      // Until the server has seen `a` close, a new connection is refused too (and takes no id).
+      const c = await accepted(s.port, "CLIENT ID\r\nINFO clients\r\nSENTINEL FLUSHCONFIG\r\n");
+      await waitUntil(() => c.received().endsWith("+OK\r\n"), 3_000);
+      expect(c.received()).to.match(/^:5\r\n/);
+      expect(c.received()).to.contain("maxclients:1\r\n");
+      c.socket.destroy();
+      await s.stop(first);
+      expect(readFileSync(s.conf, "utf8")).to.match(/\nmaxclients 1\n/);
+      await s.up(impl);
+      const d = await accepted(s.port, "INFO clients\r\n");
+      await waitUntil(() => d.received().endsWith("\r\n\r\n"), 3_000);
+      expect(d.received()).to.contain("maxclients:1\r\n");
+      d.socket.destroy();
+    });
+  }
+});

@@ -333,3 +333,17 @@ describe("conf-rewriter round trips", () => {
     );
   });
 });
+
+describe("maxclients", () => {
+  it("is read, written back as redis-sentinel writes it (default 10000 dropped) and read again", () => {
+    const base = "port 26379\nsentinel monitor m 127.0.0.1 6379 1\n";
+    const text = `${base}maxclients 2\n`;
+    expect(load(text).server.maxclients).to.equal(2);
+    const out = rewriteLoaded(text);
+    expect(out).to.contain("\nmaxclients 2\n");
+    expect(load(out).server.maxclients).to.equal(2);
+    expect(load(base).server.maxclients).to.equal(10_000);
+    expect(rewriteLoaded(base)).not.to.contain("maxclients");
+    expect(() => load(`${base}maxclients 0\n`)).to.throw();
+  });
+});

@@ -17,6 +17,7 @@ server:
   loglevel: verbose
   log-format: logfmt
   log-timestamp-format: iso8601
+  maxclients: 3
   users: ["default on nopass ~* &* +@all"]
   tls: { tls-port: 26391 }
 sentinel:
@@ -44,6 +45,7 @@ protected-mode yes
 loglevel verbose
 log-format logfmt
 log-timestamp-format iso8601
+maxclients 3
 user default on nopass ~* &* +@all
 tls-port 26391
 sentinel announce-ip 10.0.0.1
@@ -71,6 +73,10 @@ describe("yaml-config equivalence", () => {
     expect(yamlToConfig(YAML, "v.yaml", opts)).to.deep.equal(
       confToConfig(parseConf(CONF, "s.conf"), opts),
     );
+  });
+
+  it("reads maxclients as the conf form does", () => {
+    expect(yamlToConfig(YAML, "v.yaml", opts).server.maxclients).to.equal(3);
   });
 
   it("accepts an empty document as all defaults", () => {
