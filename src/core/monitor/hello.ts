@@ -184,6 +184,14 @@ function trackAddressSwitch(
 function learnPeer(ctx: CoreContext, master: MasterState, hello: Hello): PeerState | null {
   const addr = { ip: hello.ip, port: hello.port };
   const before = master.sentinels.get(hello.runId);
+  // An address sentinel.c's createSentinelAddr cannot take logs this line at each of its calls
+  // for the hello: the lookup by address and run id, by address alone, and the creation.
+  const unusable =
+    isValidPort(hello.port) && !isAcceptableHost(hello.ip, ctx.state.global.resolveHostnames);
+  const unresolved = (): void => {
+    if (unusable) ctx.out.log("warning", `Failed to resolve hostname '${hello.ip}'`);
+  };
+  unresolved();
   const removed = removeMatchingPeers(ctx, master, hello.runId);
   if (removed > 0) {
     ctx.out.event(
@@ -192,6 +200,7 @@ function learnPeer(ctx: CoreContext, master: MasterState, hello: Hello): PeerSta
       master.name,
     );
   } else {
+    unresolved();
     const other = findPeer(ctx, master, addr, null);
     if (other !== null) {
       // Another run id claims this address: the old one is gone, everywhere.
@@ -201,9 +210,8 @@ function learnPeer(ctx: CoreContext, master: MasterState, hello: Hello): PeerSta
     }
   }
   // createSentinelRedisInstance refuses an address it could not use.
-  if (!isValidPort(hello.port) || !isAcceptableHost(hello.ip, ctx.state.global.resolveHostnames)) {
-    return null;
-  }
+  unresolved();
+  if (!isValidPort(hello.port) || unusable) return null;
   const peer = createPeer(ctx, master, addr, hello.runId);
   if (removed === 0) ctx.out.event("+sentinel", instanceText(ctx.state, peer, master), master.name);
   if (removed > 0) updatePeerAddressInAllMasters(ctx, peer, master);

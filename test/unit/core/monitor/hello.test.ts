@@ -139,7 +139,32 @@ describe("hello: meeting peers", () => {
   it("does not create a peer from a hostname while resolve-hostnames is off", () => {
     const d = new Driver();
     d.take();
-    expect(receive(d, hello(PEER_A, "sentinel-a.local", 26379, 0)).events).to.deep.equal([]);
+    const ready = receive(d, hello(PEER_A, "sentinel-a.local", 26379, 0));
+    expect(ready.events).to.deep.equal([]);
+    expect(d.master().sentinels.size).to.equal(0);
+    // As redis-sentinel 7.0.15 logs it: once per createSentinelAddr call of the hello.
+    const line = {
+      kind: "text",
+      at: 0,
+      level: "warning",
+      text: "Failed to resolve hostname 'sentinel-a.local'",
+    };
+    expect(ready.logs).to.deep.equal([line, line, line]);
+  });
+
+  it("logs the name twice around +sentinel-address-switch when a known peer moves to it", () => {
+    const d = new Driver();
+    d.take();
+    receive(d, hello(PEER_A, "10.0.1.1", 26379, 0));
+    const ready = receive(d, hello(PEER_A, "sentinel-a.local", 26379, 0));
+    expect(eventLines(ready)).to.deep.equal([
+      `+sentinel-address-switch master mymaster 10.0.0.1 6379 ip sentinel-a.local port 26379 for ${PEER_A}`,
+    ]);
+    const text = "Failed to resolve hostname 'sentinel-a.local'";
+    expect(ready.logs).to.deep.equal([
+      { kind: "text", at: 0, level: "warning", text },
+      { kind: "text", at: 1, level: "warning", text },
+    ]);
     expect(d.master().sentinels.size).to.equal(0);
   });
 });
