@@ -63,6 +63,8 @@ export interface InfoFacts {
   readonly connectedClients: number;
   /** Connections CLIENT PAUSE holds (INFO blocked_clients counts them, as Redis's postponed). */
   readonly blockedClients?: number;
+  /** Connections with CLIENT TRACKING on (INFO tracking_clients). */
+  readonly trackingClients?: number;
   readonly maxClients: number;
   readonly totalConnectionsReceived: number;
   readonly totalCommandsProcessed: number;

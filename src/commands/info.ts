@@ -59,7 +59,7 @@ function clientsFields(f: InfoFacts): Fields {
     ["client_recent_max_input_buffer", 20480],
     ["client_recent_max_output_buffer", 0],
     ["blocked_clients", f.blockedClients ?? 0],
-    ["tracking_clients", 0],
+    ["tracking_clients", f.trackingClients ?? 0],
     ["clients_in_timeout_table", 0],
   ];
 }

@@ -284,6 +284,13 @@ export class RespServer {
     };
   }
 
+  /** Connections with CLIENT TRACKING on (tracking.c: server.tracking_clients). */
+  private trackingClients(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.tracking !== undefined) n += 1;
+    return n;
+  }
+
   private infoFacts(): InfoFacts {
     const cpu = process.cpuUsage();
     const uptime = Math.floor((performance.now() - this.startedAt) / 1000);
@@ -305,6 +312,7 @@ export class RespServer {
       configFile: options.configFile ?? "",
       connectedClients: this.sessions.size,
       blockedClients: this.pause.heldCount,
+      trackingClients: this.trackingClients(),
       maxClients: this.maxClients,
       totalConnectionsReceived: counters.totalConnections,
       totalCommandsProcessed: counters.totalCommands,

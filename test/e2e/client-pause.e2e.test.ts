@@ -4,7 +4,8 @@
 // alone; a later shorter pause does not shorten it; UNPAUSE releases the held commands in order;
 // CLIENT LIST shows `flags=b cmd=publish` and INFO `blocked_clients:1` meanwhile; the monitoring
 // goes on (a subscriber gets +sdown during an ALL pause). Also the client ids: the first
-// connection is id 3 (CLIENT ID, HELLO, CLIENT LIST).
+// connection is id 3 (CLIENT ID, HELLO, CLIENT LIST); INFO's tracking_clients counts the
+// connections with CLIENT TRACKING on.
 import { expect } from "chai";
 import { RespConnection } from "./harness/resp-client.js";
 import type { RespValue } from "./harness/resp-client.js";
@@ -126,14 +127,21 @@ describe("CLIENT PAUSE holds connections as redis-sentinel 7.0.15 does (e2e)", f
       await ping;
     });
 
-    it(`${impl}: the first connection is id 3`, async () => {
+    it(`${impl}: the first connection is id 3; INFO counts tracking clients`, async () => {
       await s.up(impl); // redis-cli's PING took id 3
       const [a] = await connections(s.port, 1);
       expect(await a!.call(["CLIENT", "ID"])).to.equal(4);
       const hello = (await a!.call(["HELLO", "2"])) as RespValue[];
       expect(hello[hello.indexOf("id") + 1]).to.equal(4);
       expect(text(await a!.call(["CLIENT", "LIST"]))).to.match(/^id=4 /);
+      // INFO's tracking_clients counts the connections with CLIENT TRACKING on.
+      const b = await RespConnection.connect(s.port);
+      expect(text(await a!.call(["CLIENT", "TRACKING", "on"]))).to.equal("OK");
+      expect(text(await b.call(["INFO", "clients"]))).to.contain("\r\ntracking_clients:1\r\n");
+      expect(text(await a!.call(["CLIENT", "TRACKING", "off"]))).to.equal("OK");
+      expect(text(await b.call(["INFO", "clients"]))).to.contain("\r\ntracking_clients:0\r\n");
       a!.close();
+      b.close();
     });
   }
 });

@@ -2,7 +2,7 @@
 // processCommand does: ALL holds every command past its checks (PING, AUTH, HELLO, CLIENT
 // UNPAUSE, Vigil's SENTINEL subcommands), WRITE only PUBLISH; an unknown command or subcommand,
 // an arity error, NOAUTH and NOPERM are answered at once; CLIENT LIST flags a held client `b`
-// and INFO counts it in blocked_clients.
+// and INFO counts it in blocked_clients (and tracking connections in tracking_clients).
 import { expect } from "chai";
 import { formatClientLine } from "../../../src/commands/client.js";
 import { executeCommand, HELD } from "../../../src/commands/command-table.js";
@@ -82,11 +82,12 @@ describe("CLIENT PAUSE in the dispatcher", () => {
     expect(formatClientLine(held)).to.match(/ flags=b .* cmd=publish /);
     const subscribed = factsOf(newClient(6, { channels: new Set(["x"]) }));
     expect(formatClientLine({ ...subscribed, blocked: true })).to.contain(" flags=Pb ");
+    const facts = { ...INFO_FACTS, blockedClients: 2, trackingClients: 1 };
     const info = buildInfo(
       ["clients"],
-      () => ({ ...INFO_FACTS, blockedClients: 2 }),
+      () => facts,
       () => "",
     );
-    expect(info).to.contain("blocked_clients:2\r\n");
+    expect(info).to.contain("blocked_clients:2\r\ntracking_clients:1\r\n");
   });
 });
