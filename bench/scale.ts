@@ -31,6 +31,7 @@
 //                      [--seed auto|yes|no] [--farm auto|real|fake] [--fake-replicas yes|no]
 //                      [--healthy-wait 0] [--sentinel-policy normal|session|rt]
 //                      [--metrics off|on|ab] [--scrape 5] [--redis-maxclients auto|default|N]
+//                      [--keep-logs DIR]
 //
 // --metrics on starts every Vigil sentinel with `metrics-port` and scrapes its /metrics every
 // --scrape seconds (default 5, as Prometheus would) from warm-up to the end of the window; ab
@@ -157,6 +158,8 @@ interface Options {
   /** --metrics: Vigil without, with, or both ways (the HTTP endpoint's cost). */
   metrics: MetricsMode;
   scrapeS: number;
+  /** A directory to copy every sentinel's log into before its temp dir goes ("" = none). */
+  keepLogs: string;
 }
 
 async function measure(
@@ -281,6 +284,7 @@ async function measure(
     return result;
   } finally {
     scraper?.stop();
+    if (options.keepLogs !== "") group.keepLogs(options.keepLogs);
     await group.cleanup();
   }
 }
@@ -307,6 +311,7 @@ async function main(): Promise<number> {
     redisMaxClients: maxClientsOption(args.string("redis-maxclients", "auto")),
     metrics: args.choice("metrics", ["off", "on", "ab"]),
     scrapeS: args.int("scrape", 5),
+    keepLogs: args.string("keep-logs", ""),
   };
   const variants = variantsOf(impls, options.metrics);
   if (options.farmIdle) setPolicy(process.pid, "idle");

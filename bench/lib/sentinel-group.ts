@@ -245,6 +245,20 @@ export class SentinelGroup {
     });
   }
 
+  /** Copies each sentinel's log to `dir` as `<impl>-<port>.log` (scale.ts --keep-logs). */
+  keepLogs(dir: string): void {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const sentinel of this.sentinels) {
+      try {
+        fs.copyFileSync(sentinel.logPath, `${dir}/${this.impl}-${sentinel.port}.log`);
+      } catch (error: unknown) {
+        console.error(
+          `log of :${sentinel.port}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+  }
+
   async cleanup(): Promise<void> {
     await Promise.all(
       this.sentinels.map(async (sentinel) => {

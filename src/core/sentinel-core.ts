@@ -34,7 +34,7 @@ import {
   reconnectInstance,
 } from "./records/link-health.js";
 import { fromStaleConnection } from "./records/link-generation.js";
-import { onHostResolved } from "./records/hosts.js";
+import { onHostResolved, sameAddr } from "./records/hosts.js";
 import type { QuietGateMode } from "./gate/quiet-gate.js";
 import {
   earliestGateEnd,
@@ -129,6 +129,9 @@ function snapshotValues<T>(map: ReadonlyMap<string, T>, into: T[]): T[] {
 }
 
 const scratchMasters: MasterState[] = [];
+/** The groups whose handling in the last tick wrote notable output, and how much (wakeAfterInput). */
+const noisyGroups: MasterState[] = [];
+let noisyWrites = 0;
 const scratchReplicas: InstanceState[] = [];
 const scratchPeers: InstanceState[] = [];
 
@@ -165,6 +168,8 @@ function tick(ctx: CoreContext, input: TickInput, mode: QuietGateMode): number {
   let records = 0;
   let allQuiet = honour;
   let until = Number.POSITIVE_INFINITY;
+  noisyGroups.length = 0;
+  noisyWrites = 0;
   for (const master of snapshotValues(ctx.state.masters, scratchMasters)) {
     records += 1 + master.replicas.size + master.sentinels.size;
     if (honour && isGroupQuiet(ctx.state, master, ctx.now)) {
@@ -173,6 +178,7 @@ function tick(ctx: CoreContext, input: TickInput, mode: QuietGateMode): number {
       if (mode !== "verify") continue;
       verifyGroupQuiet(ctx, master);
     }
+    const notable = ctx.out.notableWriteCount;
     // A replica's or peer's gate holds only while the master is quiet too.
     const groupQuiet = visit(ctx, master, master, honour, mode) && honour;
     let groupAllQuiet = groupQuiet;
@@ -190,6 +196,10 @@ function tick(ctx: CoreContext, input: TickInput, mode: QuietGateMode): number {
       }
     }
     setGroupQuiet(ctx.state, master, groupAllQuiet ? groupUntil : 0);
+    if (ctx.out.notableWriteCount !== notable) {
+      noisyGroups.push(master);
+      noisyWrites += ctx.out.notableWriteCount - notable;
+    }
     allQuiet &&= groupAllQuiet;
     until = Math.min(until, groupUntil);
     if (master.failoverState === "update_config") switching = master;
@@ -251,6 +261,18 @@ function carryOne(
 }
 
 type TickInput = Extract<Input, { type: "tick" }>;
+
+function groupOf(master: MasterState | null | undefined): readonly MasterState[] | null {
+  return master === null || master === undefined ? null : [master];
+}
+
+/** The master monitored at ip:port, as serveIsMasterDownRequest finds it (ask-peers.ts). */
+function masterAt(state: SentinelState, ip: string, port: number): MasterState | null {
+  for (const master of state.masters.values()) {
+    if (sameAddr(state, master.addr, { ip, port })) return master;
+  }
+  return null;
+}
 
 /** Applies one input; for a tick, returns what tick() returns (else 0). */
 function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): number {
@@ -364,7 +386,14 @@ export class SentinelCore {
     const idle = this.#idleClock === clock && this.#idleUntil !== 0;
     const idleUntil = dispatch(this.#context(now), input, this.#quietGate);
     const wroteAny = out.writeCount !== written;
-    wakeAfterInput(this.#state, input, wroteAny, out.notableWriteCount !== notable);
+    const wroteNotable = out.notableWriteCount - notable;
+    wakeAfterInput(
+      this.#state,
+      input,
+      wroteAny,
+      wroteNotable !== 0,
+      this.#groupsOf(input, wroteNotable),
+    );
     if (input.type === "ping-reply" || input.type === "publish-reply") {
       this.#refreshAfterReply(now, input.link);
     } else if (input.type === "info-reply" && idle && !wroteAny) {
@@ -374,6 +403,21 @@ export class SentinelCore {
     // A tick that voided gates (an event, a flush) leaves records it visited before stale.
     this.#idleUntil = this.#state.gateClock === clock ? idleUntil : 0;
     this.#idleClock = this.#state.gateClock;
+  }
+
+  /**
+   * The groups an input's changes are confined to (quiet-gate.ts: wakeAfterInput), null when
+   * they are not: for a tick, the groups that wrote its `wroteNotable` notable writes, if all of
+   * them; for a peer's is-master-down request or answer, the master it names.
+   */
+  #groupsOf(input: Input, wroteNotable: number): readonly MasterState[] | null {
+    if (input.type === "tick") return noisyWrites === wroteNotable ? noisyGroups : null;
+    if (input.type === "is-master-down-reply")
+      return groupOf(this.#state.masters.get(input.master));
+    if (input.type === "is-master-down-request") {
+      return groupOf(masterAt(this.#state, input.ip, input.port));
+    }
+    return null;
   }
 
   /**

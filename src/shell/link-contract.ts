@@ -52,6 +52,12 @@ export interface RedisLink {
   call(name: string, args: readonly (string | number)[], done: CallCallback): void;
   /** SUBSCRIBE under `name` (SUBSCRIBE itself or its rename-command name). */
   subscribe(name: string, channel: string, done: CallCallback): void;
+  /**
+   * Writes what this connection was given so far now, ahead of the writes paced over the next
+   * turns of the loop (resp-link.ts: FLUSH_BATCH): a failover's vote request or SLAVEOF must not
+   * wait behind a tick's PINGs to a thousand other instances. Optional: ioredis writes at once.
+   */
+  flushNow?(): void;
   /** The local IP of the socket, "" when not connected. */
   localAddress(): string;
   /** Closes the socket at once. No handler is called afterwards. */

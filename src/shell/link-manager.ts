@@ -79,6 +79,11 @@ export class LinkManager {
   private readonly pacer = new ConnectPacer();
   /** Transactions sent whose replies are not all in (transactionsSettled). */
   private transactionsInFlight = 0;
+  /**
+   * Links with a transaction whose replies are not all in: the INFO the core sends behind a
+   * SLAVEOF NO ONE is how it sees the promotion, so it goes out at once too (RedisLink.flushNow).
+   */
+  private readonly reconfiguring = new Map<LinkId, number>();
   private settledWaiters: (() => void)[] = [];
 
   constructor(options: LinkManagerOptions) {
@@ -384,6 +389,7 @@ export class LinkManager {
       return;
     }
     conn.link.call(entry.renamed[command] ?? command, args, conn[callback]);
+    if (callback === "onInfo" && this.reconfiguring.has(id)) conn.link.flushNow?.();
   }
 
   /** The connected command connection of a link, or null (the command is then dropped). */
@@ -425,6 +431,8 @@ export class LinkManager {
       reply: result.kind === "reply" ? narrowIsMasterDownReply(result.value) : null,
       gen,
     }));
+    // A vote request (sentinel.c asks with its own run id only as a candidate) goes out now.
+    if (runId !== "*") this.entries.get(command.link)?.cmd?.link?.flushNow?.();
   }
 
   /** docs/PROTOCOL.md §7.5: the reconfiguration transaction, pipelined, replies only logged. */
@@ -465,6 +473,9 @@ export class LinkManager {
     const onResult: CallCallback = (result) => {
       settled.push(result);
       if (settled.length < steps.length) return;
+      const left = (this.reconfiguring.get(id) ?? 1) - 1;
+      if (left > 0) this.reconfiguring.set(id, left);
+      else this.reconfiguring.delete(id);
       this.transactionSettled();
       if (settled.some((r) => r.kind === "closed") || entry.cmd !== conn.conn) return;
       const failures = settled.flatMap((r) => (r.kind === "error" ? [r.text] : []));
@@ -476,7 +487,10 @@ export class LinkManager {
       this.options.push({ type: "command-done", link: id, gen: conn.conn.gen });
     };
     this.transactionsInFlight++;
+    this.reconfiguring.set(id, (this.reconfiguring.get(id) ?? 0) + 1);
     for (const [cmd, args] of steps) link.call(cmd, args, onResult);
+    // A failover's reconfiguration goes out now (RedisLink.flushNow).
+    link.flushNow?.();
   }
 
   private transactionSettled(): void {

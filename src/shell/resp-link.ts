@@ -7,7 +7,8 @@
  * CPU profile and the memory. This one keeps one FIFO of resolvers per connection, like
  * hiredis's callback list, and writes everything one turn of the event loop produced for a
  * connection in one write (the core's tick sends PING, INFO and PUBLISH together); past
- * FLUSH_BATCH connections, the writes continue over the next turns of the loop.
+ * FLUSH_BATCH connections, the writes continue over the next turns of the loop, except a
+ * connection's failover commands, written at once (flushNow).
  *
  * Reads bypass the stream machinery: every socket reads into one shared buffer (net `onread`),
  * so a read costs neither a 64 KiB allocation in Node's C++ layer nor a Buffer and a 'data'
@@ -264,6 +265,17 @@ class RespLink implements RedisLink {
       this.flushScheduled = true;
       scheduleFlush(this);
     }
+  }
+
+  /**
+   * Writes the queued commands now. The link keeps its place in the flush queue, which writes
+   * what is given after this, or nothing.
+   */
+  flushNow(): void {
+    const output = this.output;
+    this.output = "";
+    if (this.done || output === "") return;
+    this.socket.write(output);
   }
 
   /** Writes the queued commands (called by flushSome). */

@@ -19,12 +19,17 @@
  *   clocks forward or lower the pending count, so every threshold they touch comes later and a
  *   gate computed before them ends early, never late (with few records, a PING or PUBLISH reply
  *   computes its records' gates again: refreshGates);
- * - INFO and connection events: every record in the group of each master with a record on
- *   that link (with few records, an INFO that wrote nothing while every record was quiet
- *   computes those gates again at once instead: refreshGroups);
- * - an input that produced any output (event, command, reply, flush), every other input
- *   (admin, a peer's vote request or answer), and a tick that produced more than commands (an
- *   event or a flush: SDOWN, TILT, a switch): every record.
+ * - INFO and connection events, whatever they wrote: every record in the group of each master
+ *   with a record on that link (with few records, an INFO that wrote nothing while every record
+ *   was quiet computes those gates again at once instead: refreshGroups);
+ * - a peer's vote request or is-master-down answer: every record in the group of the master it
+ *   names (all of them when it names none of ours);
+ * - a tick that produced more than commands: every record in the groups whose handling wrote
+ *   it (SDOWN, a failover step), or every record when some came from outside a group (TILT, a
+ *   switch). At a thousand masters a walk of every record took tens of milliseconds, and during
+ *   one master's failover nearly every tick and reply voided every gate (issue #18);
+ * - any other input that produced output (event, command, reply, flush), and every other input
+ *   (admin, a host resolved): every record.
  * A replica's or peer's gate is only honoured while its master is quiet too. So a master's
  * failover, which changes what its replicas must do, always brings them back to every tick.
  *
@@ -255,18 +260,48 @@ function peersAgeAt(ctx: CoreContext, master: MasterState): number {
 
 /**
  * Invalidates the gates an input may have changed (see the module comment). `wroteAny`: the step
- * wrote anything to the Ready; `wroteNotable`: anything other than commands.
+ * wrote anything to the Ready; `wroteNotable`: anything other than commands. `groups`: for a
+ * tick, the masters whose groups wrote all of its notable output (null: some came from outside
+ * a group: TILT, a switch); for a peer's is-master-down request or answer, the master it is
+ * about (null: none of ours).
  */
 export function wakeAfterInput(
   state: SentinelState,
   input: Input,
   wroteAny: boolean,
   wroteNotable: boolean,
+  groups: readonly MasterState[] | null,
 ): void {
   // The tick keeps the gates of the records it handles; commands are its routine. An event or a
-  // flush marks a change (a switch, TILT, SDOWN) that may reach records handled before it.
+  // flush marks a change (SDOWN, a failover step) in the group that wrote it, which may reach
+  // its records handled before it: that group is walked again. A group's handling changes
+  // nothing another group's gate reads but shared links and the global state, and those only
+  // through commands (routine, as above), TILT or a switch (both outside any group: every gate).
   if (input.type === "tick") {
-    if (wroteNotable) wakeAll(state);
+    if (!wroteNotable) return;
+    if (groups === null) wakeAll(state);
+    else wakeMasters(state, groups);
+    return;
+  }
+  // A peer's vote request or its answer changes the records of the master it names (flags,
+  // vote, leader, the clocks of its peer records) and the epoch, which no gate reads: every
+  // group was voided by them, and while a master is down they come every second from each peer
+  // (at a thousand masters a walk of every record, tens of milliseconds, per answer).
+  if (input.type === "is-master-down-reply" || input.type === "is-master-down-request") {
+    if (groups !== null) wakeMasters(state, groups);
+    else if (wroteAny) wakeAll(state);
+    return;
+  }
+  // INFO and connection events change the records on their link and what they send (a role,
+  // a replica found, a reconnection and its event, a failover step seen in INFO), all in the
+  // groups with a record on the link: the groups of a dead master's link were every group,
+  // at each reconnection attempt (its -cmd-link-reconnection event).
+  if (
+    input.type === "info-reply" ||
+    input.type === "link-connected" ||
+    input.type === "link-closed"
+  ) {
+    wakeGroups(state, input.link);
     return;
   }
   if (wroteAny) {
@@ -281,14 +316,7 @@ export function wakeAfterInput(
     case "command-done":
     case "hello-received":
       return;
-    case "info-reply":
-    case "link-connected":
-    case "link-closed":
-      wakeGroups(state, input.link);
-      return;
     case "admin":
-    case "is-master-down-reply":
-    case "is-master-down-request":
     case "persist-failed":
     case "host-resolved":
     case "shutdown":
@@ -301,6 +329,12 @@ export function wakeAfterInput(
 function wakeGroups(state: SentinelState, link: LinkId): void {
   state.gateClock += 1;
   for (const user of linkUsers(state, link)) user.master.groupReset = state.gateClock;
+}
+
+/** Voids the gates of every record in the groups of `masters`. */
+function wakeMasters(state: SentinelState, masters: readonly MasterState[]): void {
+  state.gateClock += 1;
+  for (const master of masters) master.groupReset = state.gateClock;
 }
 
 /** Voids every gate. */

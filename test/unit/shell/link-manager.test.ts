@@ -22,6 +22,8 @@ interface FakeConn {
   readonly handlers: RedisLinkHandlers;
   readonly calls: string[];
   readonly answers: ((result: CallResult) => void)[];
+  /** How many calls had been made at each flushNow. */
+  readonly flushes: number[];
   closed: boolean;
 }
 
@@ -36,7 +38,14 @@ function setup(): { manager: LinkManager; conns: FakeConn[]; inputs: Input[] } {
       destination: { write: () => undefined },
     }),
     createLink: (options, handlers) => {
-      const conn: FakeConn = { options, handlers, calls: [], answers: [], closed: false };
+      const conn: FakeConn = {
+        options,
+        handlers,
+        calls: [],
+        answers: [],
+        flushes: [],
+        closed: false,
+      };
       conns.push(conn);
       return {
         call: (name, args, done) => {
@@ -47,6 +56,7 @@ function setup(): { manager: LinkManager; conns: FakeConn[]; inputs: Input[] } {
           conn.calls.push(`${name} ${channel}`);
           conn.answers.push(done);
         },
+        flushNow: () => conn.flushes.push(conn.calls.length),
         localAddress: () => "::ffff:127.0.0.1",
         close: () => {
           conn.closed = true;
@@ -204,6 +214,29 @@ describe("link manager", () => {
     for (const answer of second.slice(0, 5)) answer({ kind: "reply", value: "QUEUED" });
     second[5]?.({ kind: "closed", reason: "Connection is closed." });
     expect(inputs).to.have.length(2);
+  });
+
+  it("writes at once a vote request, a transaction, and an INFO while a transaction is unanswered", () => {
+    const { manager, conns } = setup();
+    manager.execute({ ...CONNECT, conn: "cmd", auth: null });
+    const conn = conns[0]!;
+    conn.handlers.onReady();
+    const ask = { type: "ask-master-down", link: "master:m", master: "m", ip: "10.0.0.1" } as const;
+    // A plain SDOWN question waits for the paced flush; a vote request does not.
+    manager.execute({ ...ask, port: 6379, epoch: 0n, runId: "*" });
+    manager.execute({ type: "info", link: "master:m" });
+    expect(conn.flushes).to.deep.equal([]);
+    manager.execute({ ...ask, port: 6379, epoch: 1n, runId: "a".repeat(40) });
+    expect(conn.flushes).to.deep.equal([conn.calls.length]);
+    manager.execute({ type: "replicaof", link: "master:m", target: null });
+    manager.execute({ type: "info", link: "master:m" });
+    const calls = conn.calls.length;
+    expect(conn.flushes.slice(1)).to.deep.equal([calls - 1, calls]);
+    // Once every reply of the transaction is in, INFO waits again.
+    for (const answer of conn.answers.slice(-7, -1)) answer({ kind: "reply", value: "OK" });
+    manager.execute({ type: "ping", link: "master:m" });
+    manager.execute({ type: "info", link: "master:m" });
+    expect(conn.flushes).to.have.length(3);
   });
 
   it("pipelines the coordinated failover's transactions and FAILOVER ABORT before SLAVEOF, renamed", () => {

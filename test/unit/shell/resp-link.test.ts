@@ -119,6 +119,44 @@ describe("RESP link", () => {
     expect(a.peer.received).to.equal(encodeCommand("PING", []));
   });
 
+  it("writes one link's commands at once on flushNow, ahead of the others queued in the turn", async () => {
+    const a = await open();
+    const b = await open();
+    const writes: string[] = [];
+    const proto = net.Socket.prototype;
+    const write = Reflect.get(proto, "write") as (this: net.Socket, ...args: unknown[]) => boolean;
+    Reflect.set(proto, "write", function (this: net.Socket, ...args: unknown[]) {
+      writes.push(String(args[0]));
+      return write.apply(this, args);
+    });
+    const vote = encodeCommand("SENTINEL", ["is-master-down-by-addr", "127.0.0.1", 6379, 1, "x"]);
+    try {
+      b.link.call("PING", [], () => undefined);
+      a.link.call("PING", [], () => undefined);
+      a.link.call(
+        "SENTINEL",
+        ["is-master-down-by-addr", "127.0.0.1", 6379, 1, "x"],
+        () => undefined,
+      );
+      a.link.flushNow?.();
+      // a's commands, in their order; b's PING, queued first, still waits for the flusher.
+      expect(writes).to.deep.equal([encodeCommand("PING", []) + vote]);
+      a.link.call("PING", [], () => undefined);
+      flushLinkWrites();
+      // The flusher then writes b's PING and what a was given after, once each.
+      expect(writes.slice(1).sort()).to.deep.equal([
+        encodeCommand("PING", []),
+        encodeCommand("PING", []),
+      ]);
+    } finally {
+      Reflect.set(proto, "write", write);
+    }
+    await until("a's commands at the server", () => a.peer.received.length >= vote.length + 28);
+    await until("b's PING at the server", () => b.peer.received.length > 0);
+    expect(a.peer.received).to.equal(encodeCommand("PING", []) + vote + encodeCommand("PING", []));
+    expect(b.peer.received).to.equal(encodeCommand("PING", []));
+  });
+
   it("answers error replies as errors and the calls pending at a close as closed", async () => {
     const a = await open();
     const results: CallResult[] = [];

@@ -270,6 +270,7 @@ describe("quiet gate", () => {
       info(M, masterInfo("1".repeat(40), [["10.0.0.2", 6380]])),
       false,
       false,
+      null,
     );
     expect(isQuiet(d.state, replica, master, at)).to.equal(false);
   });
@@ -294,7 +295,13 @@ describe("quiet gate", () => {
     for (let i = 0; i < 20 && !isGroupQuiet(d.state, master, d.now + 1); i++) healthy(d, 1);
     expect(isGroupQuiet(d.state, master, d.now + 1)).to.equal(true);
     expect(isGroupQuiet(d.state, master, master.groupQuietUntil)).to.equal(false);
-    wakeAfterInput(d.state, info(R, replicaInfo("2".repeat(40), "10.0.0.1", 6379)), false, false);
+    wakeAfterInput(
+      d.state,
+      info(R, replicaInfo("2".repeat(40), "10.0.0.1", 6379)),
+      false,
+      false,
+      null,
+    );
     expect(isGroupQuiet(d.state, master, d.now + 1)).to.equal(false);
   });
 
