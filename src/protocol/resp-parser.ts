@@ -19,7 +19,10 @@
  */
 import type { KnownRequest } from "./known-request.js";
 import { sameBytes } from "./known-request.js";
+import { parseIntegerAt } from "./resp-integer.js";
 import { splitArgs } from "./split-args.js";
+
+export { parseStrictInteger } from "./resp-integer.js";
 
 export interface ParserLimits {
   /** proto-max-bulk-len: larger bulk lengths are "invalid bulk length" (default 512 MB). */
@@ -105,67 +108,19 @@ const MIN_CAPACITY = 16 * 1024;
 const SHRINK_ABOVE = 1024 * 1024;
 const CR = 13;
 const LF = 10;
-const INT64_DIGITS = 19;
 /** Header lines are short: scan this many bytes by hand before falling back to indexOf. */
 const HEADER_SCAN = 32;
-/** Decimal lengths up to this many digits are exact in a double; longer go through BigInt. */
-const FAST_DIGITS = 15;
 /** Reads up to this size are copied into the parser buffer byte by byte (feed). */
 const SMALL_COPY = 128;
-
-/** string2ll: canonical base-10 integer, or undefined. Values past 2^53 are clamped (≥ limits). */
-export function parseStrictInteger(bytes: Uint8Array): number | undefined {
-  const len = bytes.length;
-  if (len === 0) return undefined;
-  if (len === 1 && bytes[0] === 0x30) return 0;
-  let i = 0;
-  let negative = false;
-  if (bytes[0] === 0x2d) {
-    negative = true;
-    i = 1;
-    if (len === 1) return undefined;
-  }
-  const first = bytes[i]!;
-  if (first < 0x31 || first > 0x39) return undefined;
-  if (len - i > INT64_DIGITS) return undefined;
-  let text = "";
-  for (; i < len; i++) {
-    const c = bytes[i]!;
-    if (c < 0x30 || c > 0x39) return undefined;
-    text += String.fromCharCode(c);
-  }
-  const big = BigInt(negative ? `-${text}` : text);
-  if (big > 9223372036854775807n || big < -9223372036854775808n) return undefined;
-  return Number(big);
-}
-
-/** parseStrictInteger over buf[from, to) without a view: the hot path for header lines. */
-function parseIntegerAt(buf: Buffer, from: number, to: number): number | undefined {
-  const len = to - from;
-  if (len <= 0 || len > FAST_DIGITS) return parseStrictInteger(buf.subarray(from, to));
-  let i = from;
-  const negative = buf[i] === 0x2d;
-  if (negative) {
-    i += 1;
-    if (i === to) return undefined;
-  }
-  const first = buf[i]!;
-  // "0" alone is canonical; "-0", "00", "01" are not.
-  if (first === 0x30) return !negative && len === 1 ? 0 : undefined;
-  if (first < 0x31 || first > 0x39) return undefined;
-  let value = 0;
-  for (; i < to; i++) {
-    const c = buf[i]!;
-    if (c < 0x30 || c > 0x39) return undefined;
-    value = value * 10 + (c - 0x30);
-  }
-  return negative ? -value : value;
-}
 
 export class RespParser {
   private buf: Buffer = Buffer.alloc(0);
   /** A DataView over `buf` for takeKnown (made when first needed, dropped with `buf`). */
   private bufView: DataView | null = null;
+  /** While `buf` is lent (lend()): the parser's own buffer. Then the last lent and its view. */
+  private own: Buffer | null = null;
+  private lentBuf: Buffer | null = null;
+  private lentView: DataView | null = null;
   private start = 0;
   private end = 0;
   private mode: "none" | "multibulk" = "none";
@@ -230,6 +185,42 @@ export class RespParser {
       this.buf.set(chunk.subarray(0, length), this.end);
     }
     this.end += length;
+  }
+
+  /**
+   * feed() without a copy when nothing is held: `chunk` is parsed in place until settle(), due
+   * before `chunk` changes (redis-benchmark -P 1: the copy was the parser's largest cost).
+   */
+  lend(chunk: Buffer, length: number): void {
+    if (this.own !== null || this.failed || this.mode !== "none" || this.start < this.end) {
+      this.feed(chunk, length);
+      return;
+    }
+    this.own = this.buf;
+    this.buf = chunk;
+    if (this.lentBuf !== chunk) this.lentView = null;
+    this.lentBuf = chunk;
+    this.bufView = this.lentView;
+    this.start = 0;
+    this.end = length;
+  }
+
+  /** Ends a lend(): what is left unparsed is copied into the parser's own buffer. */
+  settle(): void {
+    const own = this.own;
+    if (own === null) return;
+    const lent = this.buf;
+    const { start, end } = this;
+    this.own = null;
+    if (lent === this.lentBuf) this.lentView = this.bufView;
+    this.setBuffer(this.failed ? this.buf : own);
+    this.start = 0;
+    this.end = 0;
+    if (end > start && !this.failed) {
+      this.reserve(end - start);
+      lent.copy(this.buf, 0, start, end);
+      this.end = end - start;
+    }
   }
 
   /** The next complete command, a protocol error, or undefined when more bytes are needed. */

@@ -3,7 +3,8 @@
  * its parser, and the loop that turns bytes into ordered replies.
  *
  * The session reads through readAccepted (accepted-socket.ts): the bytes of a read are valid only
- * while onData runs, and the parser copies them.
+ * while onData runs; the parser reads them in place (lend) and copies what is left unparsed
+ * when onData ends (settle).
  *
  * Invariants:
  * - Replies leave in request order. A command whose handler returns a promise (SENTINEL admin
@@ -231,15 +232,20 @@ export class ClientSession implements ClientState, Subscriber, Holdable {
     if (this.closing) return;
     this.env.bytesIn(size);
     this.lastActivity = this.env.now();
-    this.parser.feed(bytes, size);
-    if (this.parser.heldBytes > this.env.limits.queryBufferLimit) {
-      this.env.warn(
-        `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr} (qbuf ${this.parser.heldBytes} bytes)`,
-      );
-      this.destroy();
-      return;
+    // Parsed where the read put it; what the batch leaves unparsed is copied by settle().
+    this.parser.lend(bytes, size);
+    try {
+      if (this.parser.heldBytes > this.env.limits.queryBufferLimit) {
+        this.env.warn(
+          `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr} (qbuf ${this.parser.heldBytes} bytes)`,
+        );
+        this.destroy();
+        return;
+      }
+      this.pump();
+    } finally {
+      this.parser.settle();
     }
-    this.pump();
   }
 
   private onDrain(): void {
