@@ -6,16 +6,16 @@
  * `-::*`), took ~1.3 MB of V8 zone memory at once; then listenInCluster loads node:cluster (and
  * with it node:child_process, node:dgram and node:dns) to ask whether this process is a cluster
  * worker, which an `exclusive` listen never uses. Both came at the end of the start, at its peak
- * (issue #18): a one-master sentinel's peak RSS 48.8 → 47.1 MB.
+ * (issue #18): a one-master sentinel's peak RSS 48.8 → 47.1 MB with the default bind, 48.3 →
+ * 47.4 MB with `bind 127.0.0.1`.
  *
- * An address libuv parses (net.SocketAddress: the same uv_ip4_addr / uv_ip6_addr the bind uses)
- * is bound through `_listen2`, the function listenInCluster itself calls: the same handle, the
- * same 'listening' and 'error' events, the same errors. Anything else (a host name, an address
- * that is not one, a Node without `_listen2`) goes through listen() as before, so its errors
- * (getaddrinfo's) stay Node's own.
+ * An IP address (ipFamily) is bound through `_listen2`, the function listenInCluster itself
+ * calls: the same handle, the same 'listening' and 'error' events, the same errors. Anything
+ * else (a host name, an address that is not one, a Node without `_listen2`) goes through
+ * listen() as before, so its errors (getaddrinfo's) stay Node's own.
  */
 import type { Server } from "node:net";
-import { SocketAddress } from "node:net";
+import { SocketAddress, isIPv4 } from "node:net";
 
 /** lib/net.js: Server.prototype._listen2 (setupListenHandle). */
 type Listen2 = (
@@ -28,17 +28,19 @@ type Listen2 = (
   flags: number,
 ) => void;
 
-/** uv.h's UV_TCP_IPV6ONLY: the flag listen({ ipv6Only: true }) hands the bind (lib/net.js: getFlags). */
+/** uv.h's UV_TCP_IPV6ONLY, the flag listen({ ipv6Only: true }) binds with (lib/net.js: getFlags). */
 const UV_TCP_IPV6ONLY = 1;
 
-/** 4 or 6 for an IP address libuv binds as given (IPv6 with a zone too), else 0. */
+/**
+ * 4 or 6 for an IP address libuv binds as given (IPv6 with a zone too), else 0. IPv4 is read
+ * with net.isIPv4, as dns.lookup reads it (its expression is small, and compiled already for the
+ * links' net.connect); IPv6 by libuv itself, through net.SocketAddress.
+ */
 export function ipFamily(host: string): 0 | 4 | 6 {
+  if (isIPv4(host)) return 4;
+  if (!host.includes(":")) return 0;
   try {
-    const family = new SocketAddress({
-      address: host,
-      family: host.includes(":") ? "ipv6" : "ipv4",
-    }).family;
-    return family === "ipv6" ? 6 : 4;
+    return new SocketAddress({ address: host, family: "ipv6" }).family === "ipv6" ? 6 : 0;
   } catch {
     return 0;
   }
