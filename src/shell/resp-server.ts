@@ -25,6 +25,7 @@ import type { ServerHost } from "../commands/host.js";
 import type { ClientLimits, SessionEnvironment } from "./client-session.js";
 import { ClientSession, DEFAULT_CLIENT_LIMITS } from "./client-session.js";
 import type { LagSnapshot } from "../commands/lag-histogram.js";
+import { listenOn } from "./direct-listen.js";
 import { randomHex } from "./entropy.js";
 import { EventLoopLag } from "./event-loop-lag.js";
 import { PubSubHub } from "./pubsub-hub.js";
@@ -133,13 +134,7 @@ function listen(server: Server, spec: BindSpec, port: number): Promise<AddressIn
     };
     server.once("error", onError);
     server.once("listening", onListening);
-    server.listen({
-      port,
-      host: spec.host,
-      ipv6Only: spec.ipv6Only,
-      exclusive: true,
-      backlog: 511,
-    });
+    listenOn(server, spec.host, port, spec.ipv6Only, 511);
   });
 }
 

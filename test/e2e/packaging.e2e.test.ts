@@ -6,6 +6,7 @@
 // READY=1 only once the port answers, STOPPING=1 on SIGTERM. docker/Dockerfile's CMD and
 // docker/compose.yaml's command run that same invocation on a config that passes --test-config.
 // bin/vigil and that invocation run the bundle as CommonJS, without Node's ES module loader.
+// A running sentinel on the default bind never loads node:cluster (issue #18: direct-listen.ts).
 import { expect } from "chai";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -216,6 +217,35 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
         entry,
       ).to.deep.equal([]);
     }
+  });
+
+  it("a running sentinel on the default bind `* -::*` never loads node:cluster (issue #18: direct-listen.ts)", async () => {
+    const dir = join(tmp, "running");
+    mkdirSync(dir, { recursive: true });
+    const list = join(dir, "modules.json");
+    const probe = join(dir, "modules-at-exit.cjs");
+    writeFileSync(
+      probe,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList)));\n`,
+    );
+    const port = await freePort();
+    writeFileSync(
+      join(dir, "sentinel.conf"),
+      `port ${port}\nsentinel monitor m 127.0.0.1 ${await freePort()} 1\n`,
+    );
+    const p = spawnCaptured(
+      process.execPath,
+      ["--require", probe, VIGIL_ENTRY, join(dir, "sentinel.conf")],
+      dir,
+    );
+    try {
+      await waitFor("PING answered", async () => (await redisCli(port, ["PING"])) === "PONG\n");
+    } finally {
+      await stopProcess(p);
+    }
+    const loaded = JSON.parse(readFileSync(list, "utf8")) as string[];
+    expect(loaded, "the list was written at exit").to.include("NativeModule net");
+    expect(loaded.filter((m) => m === "NativeModule cluster")).to.deep.equal([]);
   });
 
   it("dist/main.js is at most 512 KiB (issue #18: 1 MiB more peak RSS above) and its source map leads its functions to src/*.ts", () => {
