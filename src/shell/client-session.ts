@@ -34,19 +34,16 @@ import type {
   ReplyMode,
   ServerServices,
 } from "../commands/context.js";
-import type { HandlerResult } from "../commands/handler.js";
-import { HELD, isMultiReply } from "../commands/handler.js";
+import { HELD, isMultiReply, type HandlerResult } from "../commands/handler.js";
 import { PAUSE_ALL } from "../commands/context.js";
 import { canRun, executeCommand } from "../commands/command-table.js";
-import type { Reply } from "../protocol/reply.js";
-import { R } from "../protocol/reply.js";
+import { R, type Reply } from "../protocol/reply.js";
 import { RespParser } from "../protocol/resp-parser.js";
 import { ReplyStage, STAGE_SIZE } from "../protocol/reply-stage.js";
 import { encodeReplies, encodeTransient } from "../protocol/resp-encoder.js";
 import type { Subscriber } from "./pubsub-hub.js";
 import { readAccepted } from "./accepted-socket.js";
-import type { FastRequest } from "./fast-requests.js";
-import { liveFastRequests } from "./fast-requests.js";
+import { liveFastRequests, type FastRequest } from "./fast-requests.js";
 import { SocketOutput } from "./socket-output.js";
 import type { ClientLimits } from "./client-limits.js";
 export type { ClientLimits } from "./client-limits.js";
