@@ -3,26 +3,9 @@
 // which carries the id the next accepted one gets, closing later drops nothing of that one (its
 // subscriptions still receive).
 import { expect } from "chai";
-import net from "node:net";
+import { rawConnection } from "./harness/raw-connection.js";
 import type { RespServer } from "../../src/shell/resp-server.js";
 import { TestHost, startOurs } from "./support/resp-server-kit.js";
-
-interface Raw {
-  readonly socket: net.Socket;
-  received(): string;
-}
-
-/** `halfOpen`: the socket stays open after the server ends its side, until destroyed. */
-async function connect(port: number, halfOpen = false): Promise<Raw> {
-  const socket = net.createConnection({ host: "127.0.0.1", port, allowHalfOpen: halfOpen });
-  let data = "";
-  socket.on("data", (chunk: Buffer) => (data += chunk.toString("latin1")));
-  await new Promise((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("error", reject);
-  });
-  return { socket, received: () => data };
-}
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = performance.now() + 3_000;
@@ -41,15 +24,15 @@ describe("client ids and maxclients (in-process server, e2e)", () => {
   it("starts at 3, skips refused connections, and a refused one's close drops nothing", async () => {
     server = await startOurs(new TestHost(), { maxClients: 1 });
     const port = server.address().port;
-    const a = await connect(port);
+    const a = await rawConnection(port);
     a.socket.write("CLIENT ID\r\n");
     await until(() => a.received() === ":3\r\n", "id 3");
-    const refused = await connect(port, true);
+    const refused = await rawConnection(port, true);
     await until(() => refused.received() !== "", "refusal");
     expect(refused.received()).to.equal("-ERR max number of clients reached\r\n");
     a.socket.destroy();
     await until(() => server.stats().connectedClients === 0, "a closed");
-    const c = await connect(port);
+    const c = await rawConnection(port);
     c.socket.write("CLIENT ID\r\n");
     await until(() => c.received() === ":4\r\n", "id 4");
     refused.socket.destroy();

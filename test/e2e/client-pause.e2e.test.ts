@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { RespConnection } from "./harness/resp-client.js";
 import type { RespValue } from "./harness/resp-client.js";
 import { sentinelDir } from "./shell-support/sentinel-dir.js";
-import net from "node:net";
+import { rawConnection, type RawConnection } from "./harness/raw-connection.js";
 import { readFileSync } from "node:fs";
 
 /** Sends `args` and resolves with the reply and the milliseconds it took. */
@@ -146,20 +146,6 @@ describe("CLIENT PAUSE holds connections as redis-sentinel 7.0.15 does (e2e)", f
   }
 });
 
-/** A socket that keeps every byte it received (a connection whose replies are checked raw). */
-async function rawConnection(
-  port: number,
-): Promise<{ socket: net.Socket; received: () => string }> {
-  const socket = net.createConnection({ host: "127.0.0.1", port });
-  let data = "";
-  socket.on("data", (chunk: Buffer) => (data += chunk.toString("latin1")));
-  await new Promise((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("error", reject);
-  });
-  return { socket, received: () => data };
-}
-
 async function waitUntil(check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
   const deadline = performance.now() + ms;
   while (!(await check())) {
@@ -194,10 +180,7 @@ describe("an unknown SENTINEL subcommand is refused before NOAUTH (e2e, both pro
  * A connection the server took: with maxclients 1 the one just closed may not be seen closed
  * yet, and a connection is refused meanwhile (bounded retries).
  */
-async function accepted(
-  port: number,
-  request: string,
-): Promise<{ socket: net.Socket; received: () => string }> {
+async function accepted(port: number, request: string): Promise<RawConnection> {
   const deadline = performance.now() + 3_000;
   for (;;) {
     const c = await rawConnection(port);
@@ -210,9 +193,7 @@ async function accepted(
 }
 
 /** Connects once the program listens (bounded). */
-async function waitForConnection(
-  port: number,
-): Promise<{ socket: net.Socket; received: () => string }> {
+async function waitForConnection(port: number): Promise<RawConnection> {
   const deadline = performance.now() + 10_000;
   for (;;) {
     try {
