@@ -10,6 +10,7 @@
 import { runAdminOp } from "./admin/admin.js";
 import {
   askMasterStateToOtherSentinels,
+  masterAtAddr,
   onIsMasterDownReply,
   serveIsMasterDownRequest,
 } from "./detection/ask-peers.js";
@@ -34,7 +35,7 @@ import {
   reconnectInstance,
 } from "./records/link-health.js";
 import { fromStaleConnection } from "./records/link-generation.js";
-import { onHostResolved, sameAddr } from "./records/hosts.js";
+import { onHostResolved } from "./records/hosts.js";
 import type { QuietGateMode } from "./gate/quiet-gate.js";
 import {
   earliestGateEnd,
@@ -266,14 +267,6 @@ function groupOf(master: MasterState | null | undefined): readonly MasterState[]
   return master === null || master === undefined ? null : [master];
 }
 
-/** The master monitored at ip:port, as serveIsMasterDownRequest finds it (ask-peers.ts). */
-function masterAt(state: SentinelState, ip: string, port: number): MasterState | null {
-  for (const master of state.masters.values()) {
-    if (sameAddr(state, master.addr, { ip, port })) return master;
-  }
-  return null;
-}
-
 /** Applies one input; for a tick, returns what tick() returns (else 0). */
 function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): number {
   if (fromStaleConnection(ctx.state, input)) return 0;
@@ -415,7 +408,7 @@ export class SentinelCore {
     if (input.type === "is-master-down-reply")
       return groupOf(this.#state.masters.get(input.master));
     if (input.type === "is-master-down-request") {
-      return groupOf(masterAt(this.#state, input.ip, input.port));
+      return groupOf(masterAtAddr(this.#state, input.ip, input.port));
     }
     return null;
   }

@@ -13,7 +13,7 @@ import type { Epoch } from "../basics/epoch.js";
 import { linkUsable } from "../records/instances.js";
 import { commandDone } from "../records/link-health.js";
 import { linkUsers } from "../records/link-users.js";
-import type { LinkId, MasterState, PeerState } from "../model/state.js";
+import type { LinkId, MasterState, PeerState, SentinelState } from "../model/state.js";
 
 /** Redis's longest gap between two ticks (hz 10): how often it re-sends an unanswered ask. */
 const ASK_RESEND_GAP = 100;
@@ -150,8 +150,13 @@ function askingPeer(
  */
 export function findMasterByAddr(ctx: CoreContext, ip: string, port: number): MasterState | null {
   wantHost(ctx, ip);
-  for (const master of ctx.state.masters.values()) {
-    if (sameAddr(ctx.state, master.addr, { ip, port })) return master;
+  return masterAtAddr(ctx.state, ip, port);
+}
+
+/** The master monitored at ip:port, without findMasterByAddr's host lookup request. */
+export function masterAtAddr(state: SentinelState, ip: string, port: number): MasterState | null {
+  for (const master of state.masters.values()) {
+    if (sameAddr(state, master.addr, { ip, port })) return master;
   }
   return null;
 }
