@@ -6,10 +6,10 @@
 // logfile and pidfile land in dir. The same steps run against Debian's redis-sentinel and Vigil,
 // and both must restart from the file they rewrote.
 import { expect } from "chai";
-import { execFileSync } from "node:child_process";
+import { buildOnce } from "./harness/build-once.js";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
   exitCodeWithin,
   freePort,
@@ -28,8 +28,6 @@ function start(kind: Kind, cwd: string): Running {
   return spawnSentinelImpl(kind, ["s1/sentinel.conf"], cwd);
 }
 
-const ROOT = resolve(import.meta.dirname, "../..");
-
 async function up(port: number, r: Running): Promise<void> {
   await waitFor(
     `sentinel on ${port} (stderr: ${r.stderr.join("")})`,
@@ -45,7 +43,7 @@ describe("relative paths against dir (redis-sentinel and Vigil)", function () {
 
   before(function () {
     this.timeout(120_000);
-    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+    buildOnce();
   });
 
   beforeEach(() => {

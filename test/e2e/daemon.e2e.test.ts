@@ -4,7 +4,6 @@
 // empty, writes its myid and pidfile, exits 0 on SIGTERM (removing the pidfile), and refuses a
 // bad config with exit 1, file:line on stderr and no port opened.
 import { expect } from "chai";
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createConnection } from "node:net";
@@ -18,6 +17,7 @@ import {
 } from "./shell-support/processes.js";
 import type { CapturedProcess, RedisProcess } from "./shell-support/processes.js";
 import { bounded as boundedBy } from "./support/clients.js";
+import { buildOnce } from "./harness/build-once.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const VIGIL = join(ROOT, "bin/vigil");
@@ -41,7 +41,7 @@ describe("vigil daemon", function () {
 
   before(function () {
     this.timeout(120_000);
-    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+    buildOnce();
   });
 
   beforeEach(() => {

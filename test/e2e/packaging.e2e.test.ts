@@ -8,7 +8,7 @@
 // bin/vigil and that invocation run the bundle as CommonJS, without Node's ES module loader.
 // A running sentinel on the default bind never loads node:cluster (issue #18: direct-listen.ts).
 import { expect } from "chai";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import {
   copyFileSync,
@@ -33,6 +33,7 @@ import {
   waitFor,
 } from "./shell-support/processes.js";
 import type { CapturedProcess } from "./shell-support/processes.js";
+import { buildOnce } from "./harness/build-once.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const UNIT = join(ROOT, "docs/vigil.service");
@@ -111,7 +112,7 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
 
   before(function () {
     this.timeout(120_000);
-    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+    buildOnce();
   });
   beforeEach(() => {
     tmp = mkdtempSync(join(tmpdir(), "vigil-packaging-"));

@@ -5,11 +5,11 @@
 // port in use refused with Redis's lines; Vigil's `daemonize yes` detaching with its pidfile,
 // `SENTINEL CONFIG SET loglevel` (7.2) kept across a restart, and Valkey's `log-format logfmt`
 // plus Vigil's `json`.
-import { expect } from "chai";
 import { execFileSync } from "node:child_process";
+import { expect } from "chai";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
   freePort,
   redisCli,
@@ -21,8 +21,7 @@ import type { CapturedProcess, RedisProcess, SentinelImpl } from "./shell-suppor
 import { bounded as boundedBy } from "./support/clients.js";
 import { waitForMasterAddr } from "./harness/sentinel-process.js";
 import { startTopology } from "./harness/topology.js";
-
-const ROOT = resolve(import.meta.dirname, "../..");
+import { buildOnce } from "./harness/build-once.js";
 
 type Impl = SentinelImpl;
 
@@ -75,7 +74,7 @@ describe("process and logs, side by side with redis-sentinel", function () {
 
   before(function () {
     this.timeout(120_000);
-    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+    buildOnce();
   });
 
   beforeEach(() => {

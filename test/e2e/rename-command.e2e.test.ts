@@ -3,10 +3,9 @@
 // NOPERM and ACL LOG keep the original name, ACL rules name commands by their original names,
 // and a deleted command ("") is gone from COMMAND COUNT. A restart from the rewrite keeps them.
 import { expect } from "chai";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
   freePort,
   redisCli,
@@ -15,8 +14,8 @@ import {
   waitFor,
 } from "./shell-support/processes.js";
 import type { CapturedProcess, SentinelImpl } from "./shell-support/processes.js";
+import { buildOnce } from "./harness/build-once.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const RENAMES =
   'rename-command PING XPING\nrename-command SHUTDOWN ""\nrename-command CLIENT XCLIENT\n';
 
@@ -29,7 +28,7 @@ describe("rename-command applies to the sentinel's own commands (redis-sentinel 
 
   before(function () {
     this.timeout(120_000);
-    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+    buildOnce();
   });
 
   async function up(impl: SentinelImpl): Promise<CapturedProcess> {

@@ -2,14 +2,12 @@
 // set-up of the side-by-side tests that send a value to either program and restart it from its
 // own rewrite. Registers its mocha hooks (build once, a fresh dir and port per test, every
 // process stopped by pid and the dir removed after each).
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { freePort, redisCli, spawnSentinelImpl, stopProcess, waitFor } from "./processes.js";
 import type { CapturedProcess, SentinelImpl } from "./processes.js";
-
-const ROOT = resolve(import.meta.dirname, "../../..");
+import { buildOnce } from "../harness/build-once.js";
 
 export interface SentinelDir {
   readonly dir: string;
@@ -41,7 +39,7 @@ export function sentinelDir(
 
   before(function () {
     this.timeout(120_000);
-    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+    buildOnce();
   });
 
   beforeEach(async () => {
