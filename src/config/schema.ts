@@ -127,6 +127,8 @@ export const serverSchema = z.strictObject({
     .pipe(z.array(z.string().refine(isMetricsBindAddress, { error: BAD_METRICS_BIND })))
     .default([]),
   "metrics-auth": yesNoSchema.default(DEFAULT_SERVER_SETTINGS.metricsAuth),
+  // Top-level `rename-command` lines in file order ("" deletes); checked in yaml-config.ts.
+  "rename-command": z.record(z.string().min(1), z.string()).default({}),
 });
 
 /** `sentinel:` — the global `sentinel` directives plus the persisted myid / current-epoch. */

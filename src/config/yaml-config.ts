@@ -4,7 +4,8 @@
  *   server:   { port, bind, protected-mode, dir, logfile, loglevel, log-format,
  *               log-timestamp-format, pidfile, daemonize,
  *               requirepass, users: [rules…], aclfile, hz, maxclients, tls: {tls-…}, syslog: {syslog-…},
- *               state-file, supervised, metrics-port, metrics-bind, metrics-auth }
+ *               state-file, supervised, metrics-port, metrics-bind, metrics-auth,
+ *               rename-command: {old: new} }
  *   sentinel: { myid, current-epoch, announce-ip, announce-port, deny-scripts-reconfig,
  *               resolve-hostnames, announce-hostnames, sentinel-user, sentinel-pass }
  *   masters:  { <name>: { host, port, quorum, down-after-milliseconds, failover-timeout,
@@ -32,6 +33,7 @@ import { configFileSchema } from "./schema.js";
 import { emptySentinelBuilder, freezeSentinel } from "./sentinel-builder.js";
 import type { StateText } from "./state-file.js";
 import { withState } from "./state-file.js";
+import { renameCommandChecker } from "./rename-command.js";
 import { checkTlsDirective } from "./tls-settings.js";
 import type { ServerSettings } from "./types.js";
 
@@ -124,6 +126,34 @@ function checkedTls(
   return out;
 }
 
+/**
+ * `server.rename-command`, checked like top-level `rename-command` lines of a sentinel.conf in
+ * the map's order (rename-command.ts); an error names the entry's own line.
+ */
+function checkedRenames(
+  src: YamlSource,
+  renames: Readonly<Record<string, string>>,
+): (readonly [string, string])[] {
+  const rename = renameCommandChecker();
+  const out: (readonly [string, string])[] = [];
+  // The document's order, not Object.entries' (which puts integer-like keys first).
+  const node: unknown = src.doc.getIn(["server", "rename-command"], true);
+  const order = isMap(node)
+    ? node.items.map((p) => String(isScalar(p.key) ? p.key.value : ""))
+    : [];
+  for (const from of order) {
+    const to = renames[from] ?? "";
+    try {
+      rename(from, to);
+    } catch (e) {
+      if (e instanceof LineError) throw src.error(["server", "rename-command", from], e.reason);
+      throw e;
+    }
+    out.push([from, to]);
+  }
+  return out;
+}
+
 const MASTER_OPTIONS = [
   "down-after-milliseconds",
   "failover-timeout",
@@ -195,7 +225,11 @@ export function yamlToConfig(text: string, file: string, opts: ConfToConfigOptio
     throw src.error(path, issue.message);
   }
   const base: ConfResult = {
-    server: { ...serverFrom(parsed.data.server), tls: checkedTls(src, parsed.data.server.tls) },
+    server: {
+      ...serverFrom(parsed.data.server),
+      tls: checkedTls(src, parsed.data.server.tls),
+      renameCommands: checkedRenames(src, parsed.data.server["rename-command"]),
+    },
     sentinel: freezeSentinel(emptySentinelBuilder()),
   };
   try {

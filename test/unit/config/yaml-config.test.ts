@@ -126,6 +126,31 @@ describe("yaml-config errors", () => {
   });
 });
 
+describe("yaml-config server.rename-command", () => {
+  it("renames the sentinel's own commands as top-level rename-command lines do, in order", () => {
+    const yaml = 'server:\n  rename-command:\n    PING: "5"\n    "5": xping\n    shutdown: ""\n';
+    const conf = 'rename-command PING 5\nrename-command 5 xping\nrename-command shutdown ""\n';
+    const got = yamlToConfig(yaml, "v.yaml", opts);
+    expect(got.server.renameCommands).to.deep.equal([
+      ["PING", "5"],
+      ["5", "xping"],
+      ["shutdown", ""],
+    ]);
+    expect(got).to.deep.equal(confToConfig(parseConf(conf, "s.conf"), opts));
+  });
+
+  it("refuses what redis-sentinel refuses, at the entry's line, with Redis's reason", () => {
+    const unknown = yamlError("server:\n  rename-command:\n    ping: x\n    flushall: y\n");
+    expect([unknown.line, unknown.directive, unknown.reason]).to.deep.equal([
+      4,
+      "server.rename-command.flushall",
+      "No such command in rename-command",
+    ]);
+    const taken = yamlError("server:\n  rename-command:\n    ping: INFO\n");
+    expect([taken.line, taken.reason]).to.deep.equal([3, "Target command name already exists"]);
+  });
+});
+
 describe("yaml-config mergeState", () => {
   it("takes globals, epochs and listed masters from the state, keeps YAML-only masters", () => {
     const yaml = yamlToConfig(YAML, "v.yaml", opts).sentinel;
