@@ -15,7 +15,7 @@
  *   silent.
  *
  * The replies of the periodic commands (PING, INFO, PUBLISH) go to callbacks made once per
- * connection, so a command costs no allocation here beyond its input.
+ * connection (link-connection.ts), so a command costs no allocation here beyond its input.
  */
 import type { SecureContext } from "node:tls";
 import type { Command, ConnKind, Input, LinkAuth, LinkId } from "../core/index.js";
@@ -24,28 +24,11 @@ import { logAt } from "./logger.js";
 import { ConnectPacer } from "./connect-pacer.js";
 import { createRedisLink } from "./redis-link.js";
 import type { CallCallback, CallResult, RedisLink, RedisLinkFactory } from "./link-contract.js";
-import { execFailures, narrowIsMasterDownReply, narrowReplyText } from "./reply-narrowing.js";
+import type { ConnectCommand, ConnectionOwner, LinkEntry } from "./link-connection.js";
+import { Connection, HELLO_CHANNEL } from "./link-connection.js";
+import { execFailures, narrowIsMasterDownReply } from "./reply-narrowing.js";
 
-export const HELLO_CHANNEL = "__sentinel__:hello";
-
-interface Connection {
-  /** The link this connection belongs to. */
-  readonly id: LinkId;
-  link: RedisLink | null;
-  connected: boolean;
-  /** The core's generation for this connection (Command connect): every input carries it. */
-  readonly gen: number;
-  /** Reply callbacks of the periodic commands on this connection (see `replyHandlers`). */
-  readonly onPing: CallCallback;
-  readonly onInfo: CallCallback;
-  readonly onPublish: CallCallback;
-}
-
-interface LinkEntry {
-  renamed: Readonly<Record<string, string>>;
-  cmd: Connection | null;
-  pubsub: Connection | null;
-}
+export { HELLO_CHANNEL };
 
 export interface LinkManagerOptions {
   /** Where every reply and close goes (the runtime's input queue). */
@@ -67,13 +50,11 @@ type Argument = string | number;
 
 const NO_ARGS: readonly Argument[] = [];
 
-function stripMappedPrefix(ip: string): string {
-  return ip.startsWith("::ffff:") && ip.includes(".") ? ip.slice("::ffff:".length) : ip;
-}
-
-export class LinkManager {
+export class LinkManager implements ConnectionOwner {
   private readonly entries = new Map<LinkId, LinkEntry>();
   private readonly options: LinkManagerOptions;
+  /** Where every reply and close goes (LinkManagerOptions.push). */
+  readonly push: (input: Input) => void;
   private readonly createLink: RedisLinkFactory;
   /** New connections are opened at most CONNECTS_PER_TURN per turn (connect-pacer.ts). */
   private readonly pacer = new ConnectPacer();
@@ -88,6 +69,7 @@ export class LinkManager {
 
   constructor(options: LinkManagerOptions) {
     this.options = options;
+    this.push = options.push;
     this.createLink = options.createLink ?? createRedisLink;
   }
 
@@ -189,7 +171,7 @@ export class LinkManager {
     return this.pacer.queued;
   }
 
-  private connect(command: Extract<Command, { type: "connect" }>): void {
+  private connect(command: ConnectCommand): void {
     let entry = this.entries.get(command.link);
     if (entry === undefined) {
       entry = { renamed: command.renamedCommands, cmd: null, pubsub: null };
@@ -198,92 +180,28 @@ export class LinkManager {
     entry.renamed = command.renamedCommands;
     const previous = entry[command.conn];
     if (previous !== null) this.drop(entry, command.conn);
-    const kind = command.conn;
-    const gen = command.gen;
-    const conn: Connection = {
-      id: command.link,
-      link: null,
-      connected: false,
-      gen,
-      ...this.replyHandlers(command.link, gen, () => entry[kind] === conn),
-    };
+    const conn = new Connection(this, entry, command);
     entry[command.conn] = conn;
-    const current = (): boolean => entry[kind] === conn;
+    const opened = entry;
     this.pacer.pace(() => {
       // Closed, forgotten or replaced while it waited: nothing to open.
-      if (!current() || this.entries.get(command.link) !== entry) return false;
-      this.open(entry, conn, command);
+      if (!conn.current || this.entries.get(command.link) !== opened) return false;
+      this.open(conn);
       return true;
     });
   }
 
-  private open(
-    entry: LinkEntry,
-    conn: Connection,
-    command: Extract<Command, { type: "connect" }>,
-  ): void {
-    const kind = command.conn;
-    const gen = command.gen;
-    const current = (): boolean => entry[kind] === conn;
+  private open(conn: Connection): void {
+    const { addr, connectTimeoutMs } = conn.command;
     conn.link = this.createLink(
       {
-        host: command.addr.ip,
-        port: command.addr.port,
-        connectTimeout: command.connectTimeoutMs,
+        host: addr.ip,
+        port: addr.port,
+        connectTimeout: connectTimeoutMs,
         ...tlsOption(this.options.tls?.()),
       },
-      {
-        onReady: () => {
-          if (!current() || conn.link === null) return;
-          conn.connected = true;
-          this.handshake(entry, conn, kind, command.auth, command.clientName);
-          const localIp = stripMappedPrefix(conn.link.localAddress());
-          this.options.push({
-            type: "link-connected",
-            link: command.link,
-            conn: kind,
-            localIp,
-            gen,
-          });
-        },
-        onClosed: (reason) => {
-          if (!current()) return;
-          entry[kind] = null;
-          this.options.push({ type: "link-closed", link: command.link, conn: kind, reason, gen });
-        },
-        onMessage: (channel, message) => {
-          if (!current() || kind !== "pubsub" || channel !== HELLO_CHANNEL) return;
-          this.options.push({ type: "hello-received", via: command.link, payload: message, gen });
-        },
-      },
+      conn,
     );
-  }
-
-  /**
-   * The callbacks of PING, INFO and PUBLISH on one connection: each turns the reply into an
-   * input unless the connection closed first or was replaced (`current`).
-   */
-  private replyHandlers(
-    id: LinkId,
-    gen: number,
-    current: () => boolean,
-  ): Pick<Connection, "onPing" | "onInfo" | "onPublish"> {
-    const push = this.options.push;
-    return {
-      onPing: (result) => {
-        const reply = narrowReplyText(result);
-        if (reply !== null && current()) push({ type: "ping-reply", link: id, reply, gen });
-      },
-      onInfo: (result) => {
-        const reply = narrowReplyText(result);
-        if (reply !== null && current()) push({ type: "info-reply", link: id, reply, gen });
-      },
-      onPublish: (result) => {
-        if (result.kind !== "closed" && current()) {
-          push({ type: "publish-reply", link: id, ok: result.kind === "reply", gen });
-        }
-      },
-    };
   }
 
   /**
@@ -294,7 +212,7 @@ export class LinkManager {
    * master whose default user went off answers every reconnection with NOAUTH: the link stays
    * disconnected until SENTINEL SET auth-user/auth-pass give it a user that can log in).
    */
-  private handshake(
+  handshake(
     entry: LinkEntry,
     conn: Connection,
     kind: ConnKind,

@@ -19,7 +19,8 @@
  * on a subscribed connection `message` pushes go to onMessage and everything else answers the
  * next call; `close()` is silent; any other end of the connection calls onClosed once.
  */
-import { connect, type OnReadOpts, type Socket } from "node:net";
+import { writeSync } from "node:fs";
+import { Socket, type OnReadOpts, type SocketConstructorOpts } from "node:net";
 import type tls from "node:tls";
 import type { ReplyValue } from "../protocol/resp-reply-parser.js";
 import { ReplyError, RespReplyParser } from "../protocol/resp-reply-parser.js";
@@ -164,6 +165,43 @@ function connectTls(
   return socket;
 }
 
+/**
+ * The socket of a plain TCP link, naming its link: its listeners and `onread` callback are
+ * functions shared by every link (Node calls them on the socket), so a link costs no closure
+ * per event it listens to (at a thousand masters, four thousand connections).
+ */
+class LinkSocket extends Socket {
+  link: RespLink | null = null;
+}
+
+function onLinkRead(this: LinkSocket, size: number): boolean {
+  this.link?.onData(size);
+  return true;
+}
+
+function onLinkConnect(this: LinkSocket): void {
+  this.link?.onConnect();
+}
+
+function onLinkError(this: LinkSocket, err: Error): void {
+  this.link?.onError(err);
+}
+
+function onLinkClose(this: LinkSocket): void {
+  this.link?.onClose();
+}
+
+/**
+ * Where a flush encodes its commands for the direct write (writeOut), shared by every link: the
+ * bytes are written, or copied into the socket's queue, before the next flush reuses it.
+ */
+const writeScratch = Buffer.allocUnsafe(16 * 1024);
+
+/** A socket's native handle (not a documented field: what Node holds on every Unix). */
+function handleOf(socket: Socket): { fd?: unknown } | null {
+  return (socket as unknown as { _handle: { fd?: unknown } | null })._handle;
+}
+
 class RespLink implements RedisLink {
   private readonly socket: Socket;
   private readonly handlers: RedisLinkHandlers;
@@ -180,46 +218,79 @@ class RespLink implements RedisLink {
   private done = false;
   private lastError = "";
   private connectTimer: NodeJS.Timeout | null;
+  /**
+   * The socket's descriptor once connected, for writes straight to it (writeOut), and the handle
+   * it belongs to; -1 for none (TLS, whose bytes must be encrypted).
+   */
+  private fd = -1;
+  private handle: unknown = null;
 
   constructor(options: RedisLinkOptions, handlers: RedisLinkHandlers) {
     this.handlers = handlers;
-    const onread = {
-      buffer: this.readBuffer,
-      callback: (size: number): boolean => {
-        this.onData(size);
-        return true;
-      },
-    };
-    this.socket =
-      options.tls === undefined
-        ? connect({
-            host: options.host,
-            port: options.port,
-            noDelay: true,
-            keepAlive: true,
-            keepAliveInitialDelay: KEEPALIVE_MS,
-            onread,
-          })
-        : connectTls(options.host, options.port, options.tls, onread);
+    if (options.tls === undefined) {
+      // Node reads `onread` in the Socket constructor (net.connect passes it there); @types/node
+      // lacks it.
+      const socketOptions: SocketConstructorOpts & { onread: OnReadOpts } = {
+        onread: { buffer: this.readBuffer, callback: onLinkRead },
+      };
+      const socket = new LinkSocket(socketOptions);
+      socket.link = this;
+      // Applied when the connection is made, as net.connect's noDelay and keepAlive options.
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, KEEPALIVE_MS);
+      socket.on("connect", onLinkConnect);
+      socket.on("error", onLinkError);
+      socket.on("close", onLinkClose);
+      socket.connect({ host: options.host, port: options.port });
+      this.socket = socket;
+    } else {
+      const onread = {
+        buffer: this.readBuffer,
+        callback: (size: number): boolean => {
+          this.onData(size);
+          return true;
+        },
+      };
+      this.socket = connectTls(options.host, options.port, options.tls, onread);
+      // Over TLS the link is ready once the handshake is done.
+      this.socket.once("secureConnect", () => {
+        this.onConnect();
+      });
+      this.socket.on("error", (err: Error) => {
+        this.onError(err);
+      });
+      this.socket.once("close", () => {
+        this.onClose();
+      });
+    }
     this.connectTimer = setTimeout(() => {
       this.connectTimer = null;
       this.lastError = "Connection timed out";
       this.socket.destroy();
     }, options.connectTimeout);
-    // Over TLS the link is ready once the handshake is done.
-    this.socket.once(options.tls === undefined ? "connect" : "secureConnect", () => {
-      this.clearConnectTimer();
-      if (this.done) return;
-      this.connected = true;
-      this.handlers.onReady();
-    });
-    // Connection errors are expected (the instance is down): never crash, never print.
-    this.socket.on("error", (err: Error) => {
-      this.lastError = socketErrorText(err);
-    });
-    this.socket.once("close", () => {
-      this.finish(this.lastError === "" ? "connection closed" : this.lastError);
-    });
+  }
+
+  /** The connection is up (over TLS: the handshake is done). */
+  onConnect(): void {
+    this.clearConnectTimer();
+    if (this.done) return;
+    this.connected = true;
+    if (this.socket instanceof LinkSocket) {
+      const handle = handleOf(this.socket);
+      const fd = handle?.fd;
+      this.fd = typeof fd === "number" && fd >= 0 ? fd : -1;
+      this.handle = handle;
+    }
+    this.handlers.onReady();
+  }
+
+  /** Connection errors are expected (the instance is down): never crash, never print. */
+  onError(err: Error): void {
+    this.lastError = socketErrorText(err);
+  }
+
+  onClose(): void {
+    this.finish(this.lastError === "" ? "connection closed" : this.lastError);
   }
 
   call(name: string, args: readonly (string | number)[], done: CallCallback): void {
@@ -275,7 +346,7 @@ class RespLink implements RedisLink {
     const output = this.output;
     this.output = "";
     if (this.done || output === "") return;
-    this.socket.write(output);
+    this.writeOut(output);
   }
 
   /** Writes the queued commands (called by flushSome). */
@@ -284,14 +355,49 @@ class RespLink implements RedisLink {
     const output = this.output;
     this.output = "";
     if (this.done || output === "") return;
-    this.socket.write(output);
+    this.writeOut(output);
+  }
+
+  /**
+   * Writes straight to the descriptor (fs.writeSync) while the socket's own queue is empty, else
+   * through socket.write(). socket.write() runs Writable's bookkeeping, makes a native write
+   * request and schedules a tick for its callback around the same nonblocking write(2) libuv
+   * tries first: at a thousand masters, a write per instance and second. Order is kept as in
+   * socket-output.ts: libuv writes its queue in order and the Writable counts every byte handed
+   * to it until written (writableLength), so with that at 0 nothing is queued anywhere; what
+   * the kernel does not take goes to socket.write(), and so does every later write until the
+   * queue is empty again. A failed write (EPIPE, ECONNRESET) closes the connection.
+   */
+  private writeOut(output: string): void {
+    const socket = this.socket;
+    if (this.fd < 0 || socket.writableLength !== 0 || handleOf(socket) !== this.handle) {
+      socket.write(output);
+      return;
+    }
+    // At most 3 bytes per UTF-16 unit; a longer output (a long password, a large transaction)
+    // gets a buffer of its own, not kept.
+    const bytes = output.length * 3 <= writeScratch.length ? writeScratch : Buffer.from(output);
+    const length = bytes === writeScratch ? writeScratch.write(output, 0, "utf8") : bytes.length;
+    let written = 0;
+    try {
+      written = writeSync(this.fd, bytes, 0, length);
+    } catch (err: unknown) {
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") {
+        this.lastError = socketErrorText(err);
+        socket.destroy();
+        return;
+      }
+    }
+    if (written === length) return;
+    const rest = bytes.subarray(written, length);
+    socket.write(bytes === writeScratch ? Buffer.from(rest) : rest);
   }
 
   /**
    * A read of `size` bytes into the shared read buffer: the parser reads them there now and
    * copies only what it keeps (an incomplete reply).
    */
-  private onData(size: number): void {
+  onData(size: number): void {
     if (this.done) return;
     try {
       this.parser.feed(this.readBuffer, this.onReply, size);

@@ -4,6 +4,7 @@
 // that is not connected, and the calls pending when it closes, are answered "closed"; commands
 // given before a close in the same turn still reach the server, the connection ended after them.
 import { expect } from "chai";
+import { readSync } from "node:fs";
 import net from "node:net";
 import type { CallResult, RedisLink } from "../../../src/shell/link-contract.js";
 import { createRespLink, encodeCommand, flushLinkWrites } from "../../../src/shell/resp-link.js";
@@ -28,6 +29,30 @@ async function listen(): Promise<Peer> {
     socket.on("data", (data) => (peer.received += data.toString("utf8")));
   });
   return peer;
+}
+
+/**
+ * What reached the peer's socket and was not read yet, read from its descriptor without
+ * yielding the turn (so no flush scheduled for later in the turn can have run): up to `bytes`
+ * bytes, waiting at most 1 s for them (loopback delivers a write before write(2) returns, or
+ * soon after on another CPU). Added to `received` too. `bytes` 0: what is there now.
+ */
+function arrivedNow(peer: Peer, bytes: number): string {
+  const fd = (peer.socket as unknown as { _handle: { fd: number } })._handle.fd;
+  const chunk = Buffer.alloc(4096);
+  const deadline = Date.now() + 1_000;
+  let got = "";
+  do {
+    try {
+      const n = readSync(fd, chunk);
+      if (n === 0) break;
+      got += chunk.toString("utf8", 0, n);
+    } catch (err: unknown) {
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
+    }
+  } while (got.length < bytes && Date.now() < deadline);
+  peer.received += got;
+  return got;
 }
 
 async function until(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -99,62 +124,72 @@ describe("RESP link", () => {
 
   it("writes the commands given so far at once on flushLinkWrites, not at the end of the turn", async () => {
     const a = await open();
-    const writes: string[] = [];
-    // Every socket's write, recorded (restored below).
-    const proto = net.Socket.prototype;
-    const write = Reflect.get(proto, "write") as (this: net.Socket, ...args: unknown[]) => boolean;
-    Reflect.set(proto, "write", function (this: net.Socket, ...args: unknown[]) {
-      writes.push(String(args[0]));
-      return write.apply(this, args);
-    });
-    try {
-      a.link.call("PING", [], () => undefined);
-      expect(writes, "queued until the end of the turn").to.deep.equal([]);
-      flushLinkWrites();
-      expect(writes).to.deep.equal([encodeCommand("PING", [])]);
-    } finally {
-      Reflect.set(proto, "write", write);
-    }
-    await until("the PING at the server", () => a.peer.received.length > 0);
+    a.link.call("PING", [], () => undefined);
+    expect(arrivedNow(a.peer, 0), "queued until the end of the turn").to.equal("");
+    flushLinkWrites();
+    expect(arrivedNow(a.peer, encodeCommand("PING", []).length)).to.equal(
+      encodeCommand("PING", []),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
     expect(a.peer.received).to.equal(encodeCommand("PING", []));
   });
 
   it("writes one link's commands at once on flushNow, ahead of the others queued in the turn", async () => {
     const a = await open();
     const b = await open();
-    const writes: string[] = [];
+    const ping = encodeCommand("PING", []);
+    const vote = encodeCommand("SENTINEL", ["is-master-down-by-addr", "127.0.0.1", 6379, 1, "x"]);
+    b.link.call("PING", [], () => undefined);
+    a.link.call("PING", [], () => undefined);
+    a.link.call("SENTINEL", ["is-master-down-by-addr", "127.0.0.1", 6379, 1, "x"], () => undefined);
+    a.link.flushNow?.();
+    // a's commands, in their order; b's PING, queued first, still waits for the flusher.
+    expect(arrivedNow(a.peer, ping.length + vote.length)).to.equal(ping + vote);
+    expect(arrivedNow(b.peer, 0)).to.equal("");
+    a.link.call("PING", [], () => undefined);
+    flushLinkWrites();
+    // The flusher then writes b's PING and what a was given after, once each.
+    expect(arrivedNow(b.peer, ping.length)).to.equal(ping);
+    expect(arrivedNow(a.peer, ping.length)).to.equal(ping);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(a.peer.received).to.equal(ping + vote + ping);
+    expect(b.peer.received).to.equal(ping);
+  });
+
+  it("writes to the socket's descriptor while nothing is queued, and what the kernel does not take through its queue, in order", async () => {
+    const a = await open();
+    const writes: unknown[] = [];
+    // Every socket.write (restored below): the Writable's way, which a direct write skips.
     const proto = net.Socket.prototype;
     const write = Reflect.get(proto, "write") as (this: net.Socket, ...args: unknown[]) => boolean;
     Reflect.set(proto, "write", function (this: net.Socket, ...args: unknown[]) {
-      writes.push(String(args[0]));
+      writes.push(args[0]);
       return write.apply(this, args);
     });
-    const vote = encodeCommand("SENTINEL", ["is-master-down-by-addr", "127.0.0.1", 6379, 1, "x"]);
+    const ping = encodeCommand("PING", []);
+    // More than the loopback socket buffers hold while the peer does not read.
+    const big = encodeCommand("SET", ["k", "x".repeat(16 * 1024 * 1024)]);
     try {
-      b.link.call("PING", [], () => undefined);
-      a.link.call("PING", [], () => undefined);
-      a.link.call(
-        "SENTINEL",
-        ["is-master-down-by-addr", "127.0.0.1", 6379, 1, "x"],
-        () => undefined,
-      );
-      a.link.flushNow?.();
-      // a's commands, in their order; b's PING, queued first, still waits for the flusher.
-      expect(writes).to.deep.equal([encodeCommand("PING", []) + vote]);
+      a.peer.socket?.pause();
       a.link.call("PING", [], () => undefined);
       flushLinkWrites();
-      // The flusher then writes b's PING and what a was given after, once each.
-      expect(writes.slice(1).sort()).to.deep.equal([
-        encodeCommand("PING", []),
-        encodeCommand("PING", []),
-      ]);
+      expect(arrivedNow(a.peer, ping.length)).to.equal(ping);
+      expect(writes, "the PING went straight to the descriptor").to.deep.equal([]);
+      a.link.call("SET", ["k", "x".repeat(16 * 1024 * 1024)], () => undefined);
+      flushLinkWrites();
+      expect(writes.length, "the rest of the SET, queued").to.equal(1);
+      a.link.call("PING", [], () => undefined);
+      flushLinkWrites();
+      expect(writes.length, "the PING behind it, queued too").to.equal(2);
     } finally {
       Reflect.set(proto, "write", write);
     }
-    await until("a's commands at the server", () => a.peer.received.length >= vote.length + 28);
-    await until("b's PING at the server", () => b.peer.received.length > 0);
-    expect(a.peer.received).to.equal(encodeCommand("PING", []) + vote + encodeCommand("PING", []));
-    expect(b.peer.received).to.equal(encodeCommand("PING", []));
+    a.peer.socket?.resume();
+    await until(
+      "everything at the server",
+      () => a.peer.received.length >= ping.length * 2 + big.length,
+    );
+    expect(a.peer.received === ping + big + ping, "in order, once each").to.equal(true);
   });
 
   it("answers error replies as errors and the calls pending at a close as closed", async () => {
