@@ -16,7 +16,8 @@
 //
 // A dist dir is a copy of `dist/` from `npm run build` of the build to compare; it must sit
 // inside the repo (for example .ab/dist-base/) so its imports find node_modules. Both default to
-// ./dist, so `--b-flags=--single-threaded-gc` alone compares a V8 flag (flags need the `=` form).
+// ./dist, so `--b-flags=--single-threaded-gc` alone compares a V8 flag (flags need the `=` form);
+// both sides run with bin/vigil's own flags first (test/e2e/harness/node-flags.ts).
 // `--a redis` runs Debian's redis-sentinel as A: Vigil against it over the same seconds.
 // `--metrics b` starts B with `metrics-port` and GETs its /metrics every --scrape seconds (as
 // Prometheus would) from the warm-up on: the endpoint's cost, read over the same seconds as a
@@ -27,6 +28,7 @@ import path from "node:path";
 import { waitForExit } from "../test/e2e/harness/managed-process.js";
 import { registerPid, unregisterPid } from "../test/e2e/harness/pid-registry.js";
 import { freePort } from "../test/e2e/harness/ports.js";
+import { launcherFlags } from "../test/e2e/harness/node-flags.js";
 import { REDIS_SENTINEL_BIN } from "../test/e2e/harness/sentinel-process.js";
 import { delay } from "../test/e2e/harness/wait-for.js";
 import { Args } from "./lib/args.js";
@@ -62,11 +64,15 @@ async function sideOf(
   return { label, entry, flags: split, metricsPort, child: null, dir: "", port: 0 };
 }
 
-/** The command line: node with the flags for a Vigil build, the binary itself for redis. */
+/**
+ * The command line: for a Vigil build node with bin/vigil's flags, then the side's (which win:
+ * `--b-flags=--short-builtin-calls` undoes bin/vigil's `--no-short-builtin-calls`); the binary
+ * itself for redis.
+ */
 function commandOf(side: Side, conf: string): string[] {
   return side.entry === REDIS_SENTINEL_BIN
     ? [side.entry, conf]
-    : [process.execPath, ...side.flags, side.entry, conf];
+    : [process.execPath, ...launcherFlags(), ...side.flags, side.entry, conf];
 }
 
 async function startSide(side: Side, farm: Farm): Promise<void> {

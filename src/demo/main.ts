@@ -46,7 +46,7 @@ class Demo {
       impl: options.impl,
       downAfterMs: options.downAfterMs,
       failoverTimeoutMs: 60_000,
-      vigilEntry: fileURLToPath(new URL("../../main.js", import.meta.url)),
+      vigilBin: fileURLToPath(new URL("../../../bin/vigil", import.meta.url)),
       onSpawn: (node) => {
         this.say(
           `demo: started ${node.kind} 127.0.0.1:${node.port} pid ${String(node.child?.pid)}`,

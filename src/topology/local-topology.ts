@@ -17,8 +17,8 @@ export interface LocalTopologyOptions {
   readonly replicas: number;
   readonly sentinels: number;
   readonly impl: SentinelImpl;
-  /** The compiled Vigil entry point (dist/main.js) run with this process's node. */
-  readonly vigilEntry: string;
+  /** Vigil's launcher (bin/vigil), run as an operator runs it: its first line gives node's flags. */
+  readonly vigilBin: string;
   readonly masterName?: string;
   readonly quorum?: number;
   readonly downAfterMs?: number;
@@ -209,7 +209,7 @@ export class LocalTopology {
     const [file, args] =
       this.options.impl === "redis"
         ? [this.options.redisSentinelBin ?? "/usr/bin/redis-sentinel", [config]]
-        : [process.execPath, [this.options.vigilEntry, config]];
+        : [this.options.vigilBin, [config]];
     this.sentinels.push(node);
     const out = fs.openSync(path.join(dir, "output.log"), "a");
     const child = spawn(file, args, { stdio: ["ignore", out, out], cwd: dir });

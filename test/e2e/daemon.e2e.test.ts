@@ -25,7 +25,7 @@ const VIGIL = join(ROOT, "bin/vigil");
 type Daemon = CapturedProcess;
 
 function spawnVigil(args: readonly string[], cwd: string): Daemon {
-  return spawnCaptured(process.execPath, [VIGIL, ...args], cwd);
+  return spawnCaptured(VIGIL, args, cwd);
 }
 
 /** Waits up to 10 s (the shared helper with this file's bound). */

@@ -1,12 +1,13 @@
 // The packaging files are checked, not only written: docs/vigil.service passes `systemd-analyze
 // verify` (when the tool is installed; otherwise the test says so and checks what it can), its
-// ExecStart is the Vigil invocation the e2e harness runs and its config passes --test-config;
+// ExecStart runs bin/vigil and its config passes --test-config;
 // Type=notify works: with NOTIFY_SOCKET (a unix datagram socket read by python3), Vigil sends
 // the messages redis-sentinel 7.0.15 sends under `--supervised systemd`, in the same order,
 // READY=1 only once the port answers, STOPPING=1 on SIGTERM. docker/Dockerfile's CMD and
-// docker/compose.yaml's command run that same invocation on a config that passes --test-config.
-// bin/vigil and that invocation run the bundle as CommonJS, without Node's ES module loader.
+// docker/compose.yaml's command run bin/vigil too, on a config that passes --test-config.
+// bin/vigil and dist/main.js run the bundle as CommonJS, without Node's ES module loader.
 // A running sentinel on the default bind never loads node:cluster (issue #18: direct-listen.ts).
+// bin/vigil's first line gives node its flags (issue #18), and the pid started is node's.
 import { expect } from "chai";
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -16,6 +17,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -24,6 +26,7 @@ import { SourceMap, type SourceMapping } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { launcherFlags, VIGIL_BIN } from "./harness/node-flags.js";
 import { VIGIL_ENTRY } from "./harness/sentinel-process.js";
 import {
   freePort,
@@ -65,8 +68,9 @@ function execStart(): string[] {
   return lines[0]!.split(/\s+/);
 }
 
+/** `bin/vigil <argv> --test-config`, run as the unit and the image run it. */
 function testConfig(argv: readonly string[], cwd: string): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, [...argv, "--test-config"], { cwd, encoding: "utf8" });
+  const r = spawnSync(VIGIL_BIN, [...argv, "--test-config"], { cwd, encoding: "utf8" });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -122,8 +126,11 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it("vigil.service: systemd-analyze verify, Type=notify, ExecStart = the harness's invocation on a config passing --test-config", () => {
-    const analyze = spawnSync("systemd-analyze", ["verify", UNIT], {
+  it("vigil.service: systemd-analyze verify, Type=notify, ExecStart = bin/vigil on a config passing --test-config", () => {
+    // Verified as installed from this checkout (ExecStart's command must exist).
+    const installed = join(tmp, "vigil.service");
+    writeFileSync(installed, readFileSync(UNIT, "utf8").replaceAll("/opt/vigil/", `${ROOT}/`));
+    const analyze = spawnSync("systemd-analyze", ["verify", installed], {
       encoding: "utf8",
       timeout: 30_000,
     });
@@ -141,15 +148,14 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
     const unit = parseUnit(readFileSync(UNIT, "utf8"));
     expect(unit.get("Service.Type")).to.deep.equal(["notify"]);
     expect(unit.get("Service.NotifyAccess")).to.deep.equal(["all"]);
-    const [node, entry, config, ...rest] = execStart();
-    expect(node).to.equal("/usr/bin/node");
-    // bin/vigil only requires dist/main.js: the unit runs what `bin/vigil <config>` and the e2e harness run.
-    expect(relative("/opt/vigil", entry!)).to.equal(relative(ROOT, VIGIL_ENTRY));
-    expect(readFileSync(join(ROOT, "bin/vigil"), "utf8")).to.include('require("../dist/main.js")');
+    const [bin, config, ...rest] = execStart();
+    // bin/vigil runs node with its flags on dist/main.js: what the e2e harness runs.
+    expect(relative("/opt/vigil", bin!)).to.equal(relative(ROOT, VIGIL_BIN));
+    expect(readFileSync(VIGIL_BIN, "utf8")).to.include('require("../dist/main.js")');
     expect(config).to.equal("/etc/vigil/sentinel.conf");
     expect(rest).to.deep.equal(["--supervised", "systemd"]);
     copyFileSync(join(ROOT, "sentinel.conf.example"), join(tmp, "sentinel.conf"));
-    const r = testConfig([VIGIL_ENTRY, join(tmp, "sentinel.conf"), ...rest], tmp);
+    const r = testConfig([join(tmp, "sentinel.conf"), ...rest], tmp);
     expect(r, r.out).to.deep.equal({ status: 0, out: "Configuration test passed\n" });
   });
 
@@ -168,12 +174,12 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
         join(dir, "sentinel.conf"),
         `port ${port}\nbind 127.0.0.1\nsentinel monitor m 127.0.0.1 ${await freePort()} 1\n`,
       );
-      const [, , , ...flags] = execStart();
+      const [, , ...flags] = execStart();
       const argv = [join(dir, "sentinel.conf"), ...flags];
       const env = { ...process.env, NOTIFY_SOCKET: listener.path };
       const p: CapturedProcess =
         impl === "vigil"
-          ? spawnCaptured(process.execPath, [VIGIL_ENTRY, ...argv], dir, env)
+          ? spawnCaptured(VIGIL_BIN, argv, dir, env)
           : spawnCaptured("/usr/bin/redis-sentinel", argv, dir, env);
       cleanup.push(() => stopProcess(p));
       await waitFor(`${impl}: READY=1`, () => listener.assignments().includes("READY=1"));
@@ -249,6 +255,49 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
     expect(loaded.filter((m) => m === "NativeModule cluster")).to.deep.equal([]);
   });
 
+  it("bin/vigil runs node with its first line's flags, as the pid it was started with (the pidfile's), without V8's second copy of its builtins (issue #18)", async () => {
+    const flags = launcherFlags();
+    expect(flags).to.include("--no-short-builtin-calls");
+    const dir = join(tmp, "flags");
+    mkdirSync(dir);
+    const port = await freePort();
+    const conf = join(dir, "sentinel.conf");
+    const pidfile = join(dir, "vigil.pid");
+    writeFileSync(
+      conf,
+      `port ${port}\nbind 127.0.0.1\npidfile ${pidfile}\nsentinel monitor m 127.0.0.1 ${await freePort()} 1\n`,
+    );
+    const p = spawnCaptured(VIGIL_BIN, [conf], dir);
+    try {
+      await waitFor("PING answered", async () => (await redisCli(port, ["PING"])) === "PONG\n");
+      const pid = p.child.pid!;
+      // env -S split the first line and exec'd node: same pid, node's own command line.
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(0, -1);
+      expect(argv).to.deep.equal(["node", ...flags, VIGIL_BIN, conf]);
+      await waitFor("pidfile written", () => existsSync(pidfile));
+      expect(readFileSync(pidfile, "utf8").trim()).to.equal(String(pid));
+      // V8's short builtin calls map the node binary's builtins a second time, executable: no
+      // part of the file may be mapped executable twice.
+      const exe = readlinkSync(`/proc/${pid}/exe`);
+      const code = readFileSync(`/proc/${pid}/maps`, "utf8")
+        .split("\n")
+        .filter((line) => line.endsWith(` ${exe}`) && line.includes(" r-xp "))
+        .map((line) => {
+          const [range = "", , offset = ""] = line.split(/\s+/);
+          const [start = "", end = ""] = range.split("-");
+          const from = parseInt(offset, 16);
+          return { from, to: from + parseInt(end, 16) - parseInt(start, 16), line };
+        })
+        .sort((a, b) => a.from - b.from);
+      expect(code, "node's code is mapped").to.not.deep.equal([]);
+      code.slice(1).forEach((mapping, i) => {
+        expect(mapping.from, `${code[i]!.line}\n${mapping.line}`).to.be.at.least(code[i]!.to);
+      });
+    } finally {
+      await stopProcess(p);
+    }
+  });
+
   it("dist/main.js is at most 512 KiB (issue #18: 1 MiB more peak RSS above) and its source map leads its functions to src/*.ts", () => {
     expect(statSync(VIGIL_ENTRY).size).to.be.at.most(512 * 1024);
     const lines = readFileSync(VIGIL_ENTRY, "utf8").split("\n");
@@ -269,7 +318,7 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
     }
   });
 
-  it("Dockerfile CMD and compose.yaml's command run the harness's invocation on docker/sentinel.conf, which passes --test-config", () => {
+  it("Dockerfile CMD and compose.yaml's command run bin/vigil on docker/sentinel.conf, which passes --test-config", () => {
     const dockerfile = readFileSync(join(ROOT, "docker/Dockerfile"), "utf8");
     const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
     expect(cmd, "a CMD [json] line").to.not.equal(undefined);
@@ -284,10 +333,10 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
     expect(shell.slice(0, 2)).to.deep.equal(["sh", "-c"]);
     const composeArgv = /exec (.+)$/.exec(shell[2] ?? "")?.[1]?.split(" ");
     expect(composeArgv, "compose runs the image's command").to.deep.equal(imageArgv);
-    const [node, entry, config] = imageArgv;
-    expect(node).to.equal("node");
-    expect(join("/app", entry!)).to.equal(join("/app", relative(ROOT, VIGIL_ENTRY)));
+    const [bin, config, ...rest] = imageArgv;
+    expect(bin).to.equal(join("/app", relative(ROOT, VIGIL_BIN)));
     expect(config).to.equal("/data/sentinel.conf");
+    expect(rest).to.deep.equal([]);
     expect(shell[2]).to.include("cp /etc/vigil/sentinel.conf /data/sentinel.conf");
     // /data is a temp dir here; the rest of docker/sentinel.conf as it is.
     const data = join(tmp, "data");
@@ -295,7 +344,7 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
     const text = readFileSync(join(ROOT, "docker/sentinel.conf"), "utf8");
     expect(text).to.match(/^dir \/data$/m);
     writeFileSync(join(data, "sentinel.conf"), text.replace(/^dir \/data$/m, `dir ${data}`));
-    const r = testConfig([join(ROOT, entry!), join(data, "sentinel.conf")], ROOT);
+    const r = testConfig([join(data, "sentinel.conf")], ROOT);
     expect(r, r.out).to.deep.equal({ status: 0, out: "Configuration test passed\n" });
   });
 });

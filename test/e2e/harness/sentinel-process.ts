@@ -1,6 +1,7 @@
-// One sentinel process — Vigil (`node dist/main.js <conf>`) or Debian's `/usr/bin/redis-sentinel
-// <conf>` — started from a generated config in its own temp dir, with its log captured there. Both
-// are driven the same way, so every e2e test and benchmark is parametrised by implementation.
+// One sentinel process — Vigil (`node <bin/vigil's flags> dist/main.js <conf>`) or Debian's
+// `/usr/bin/redis-sentinel <conf>` — started from a generated config in its own temp dir, with its
+// log captured there. Both are driven the same way, so every e2e test and benchmark is
+// parametrised by implementation.
 // Also: EventRecorder, which PSUBSCRIBEs `*` on sentinels and timestamps every event.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -11,6 +12,7 @@ import { Redis } from "ioredis";
 import { sentinelConfigText, type MonitorSpec } from "../../../src/topology/command-lines.js";
 import { ManagedProcess, waitForExit } from "./managed-process.js";
 import type { ConnectionOptions } from "node:tls";
+import { launcherFlags } from "./node-flags.js";
 import { freePort } from "./ports.js";
 import type { TlsFiles } from "./tls-files.js";
 import { sentinelTlsLines, tlsClientOptions } from "./tls-files.js";
@@ -122,11 +124,12 @@ export class SentinelProcess extends ManagedProcess {
     if (!fs.existsSync(entry)) {
       throw new Error(`${entry} is missing: run \`npm run build\` first`);
     }
-    // VIGIL_NODE_ARGS: node flags for Vigil only (profiling a bench: --perf-basic-prof, --trace-gc).
+    // bin/vigil's flags, then VIGIL_NODE_ARGS: more node flags for Vigil only (profiling a bench:
+    // --perf-basic-prof, --trace-gc), which win over the first.
     const nodeArgs = (process.env["VIGIL_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "");
     return {
       file: process.execPath,
-      args: [...nodeArgs, entry, this.configPath, ...extra],
+      args: [...launcherFlags(), ...nodeArgs, entry, this.configPath, ...extra],
     };
   }
 

@@ -5,7 +5,8 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { VIGIL_BIN } from "../harness/node-flags.js";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -66,7 +67,6 @@ export function spawnCaptured(
 /** Which sentinel a test runs: Debian's redis-sentinel or this repository's bin/vigil. */
 export type SentinelImpl = "redis" | "vigil";
 
-const VIGIL_BIN = join(resolve(import.meta.dirname, "../../.."), "bin/vigil");
 const REDIS_SENTINEL_BIN = process.env["REDIS_SENTINEL_BIN"] ?? "redis-sentinel";
 
 /** Starts redis-sentinel or bin/vigil with the same arguments, as an operator would. */
@@ -77,7 +77,7 @@ export function spawnSentinelImpl(
   stdin?: string,
 ): CapturedProcess {
   return impl === "vigil"
-    ? spawnCaptured(process.execPath, [VIGIL_BIN, ...argv], cwd, process.env, stdin)
+    ? spawnCaptured(VIGIL_BIN, argv, cwd, process.env, stdin)
     : spawnCaptured(REDIS_SENTINEL_BIN, argv, cwd, process.env, stdin);
 }
 
