@@ -6,8 +6,8 @@
  * are case-insensitive; errors are worded exactly like redis-sentinel 7.0.15 (docs/PROTOCOL.md
  * §9.1).
  *
- * Handlers are looked up by full name (`ping`, `client|kill`); a SENTINEL subcommand with no
- * handler of its own, known or not, goes to sentinel-request.ts, which answers unknown ones.
+ * Handlers are looked up by full name (`ping`, `client|kill`); a SENTINEL subcommand's is its
+ * entry in sentinel.ts (Vigil's and Valkey's have specs too), run through sentinel-request.ts.
  *
  * Hot path: name → spec lookups, each spec's top-level spec and handler, and ACL verdicts are
  * memoized (the ACL per user record: Acl replaces a user's record on every change), so a
@@ -36,8 +36,8 @@ import type { SessionInfo } from "./host.js";
 import { PUBSUB_HANDLERS } from "./pubsub.js";
 import { SERVER_HANDLERS } from "./server.js";
 import { refuseNotUtf8 } from "./not-utf8.js";
-import { sentinelRequest } from "./sentinel-request.js";
-import { sentinelRefusal } from "./sentinel.js";
+import { subcommandRequest } from "./sentinel-request.js";
+import { sentinelSubcommand } from "./sentinel.js";
 
 const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ...Object.entries(SERVER_HANDLERS),
@@ -45,7 +45,6 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ...Object.entries(CLIENT_HANDLERS),
   ...Object.entries(ACL_HANDLERS),
   ...Object.entries(COMMAND_HANDLERS),
-  ["sentinel", sentinelHandler],
 ]);
 
 /** Commands a RESP2 client may run while subscribed (server.c: the CLIENT_PUBSUB check). */
@@ -99,8 +98,15 @@ export function sessionSnapshot(ctx: CommandContext): SessionInfo {
   };
 }
 
-function sentinelHandler(args: readonly string[], ctx: CommandContext): HandlerResult {
-  return sentinelRequest(args.slice(1), ctx.server.host, sessionSnapshot(ctx));
+/**
+ * The handler of a SENTINEL subcommand's spec: its entry in sentinel.ts, found once per spec
+ * (specFacts), run with the arguments after SENTINEL (resolve checked the arity).
+ */
+function sentinelHandler(spec: CommandSpec): Handler | undefined {
+  const entry = sentinelSubcommand(spec.name.slice("sentinel|".length));
+  if (entry === undefined) return undefined;
+  return (argv, ctx) =>
+    subcommandRequest(entry, argv.slice(1), ctx.server.host, sessionSnapshot(ctx));
 }
 
 /** Resolves the spec that will run, or the error reply that stops it. */
@@ -110,12 +116,7 @@ function resolve(argv: readonly string[]): CommandSpec | Reply {
   if (!arityOk(spec.arity, argv.length)) return R.error(arityError(spec.name));
   if (spec.subcommands.length === 0 || argv.length < 2) return spec;
   const sub = lookupSubcommand(spec, argv[1] ?? "");
-  if (sub === undefined) {
-    if (spec.name !== "sentinel")
-      return R.error(unknownSubcommandError(argv[1] ?? "", argv[0] ?? ""));
-    // sentinel.ts runs the subcommands 7.0.15 lacks (Vigil's, Valkey's); others are refused here.
-    return sentinelRefusal(argv.slice(1)) ?? spec;
-  }
+  if (sub === undefined) return R.error(unknownSubcommandError(argv[1] ?? "", argv[0] ?? ""));
   if (!arityOk(sub.acceptedArity ?? sub.arity, argv.length)) return R.error(arityError(sub.name));
   return sub;
 }
@@ -137,7 +138,9 @@ function specFacts(spec: CommandSpec): SpecFacts {
     facts = {
       top,
       noAuth: top.flags.includes("no_auth"),
-      handler: HANDLERS.get(spec.name) ?? HANDLERS.get(topName),
+      handler:
+        HANDLERS.get(spec.name) ??
+        (topName === "sentinel" ? sentinelHandler(spec) : HANDLERS.get(topName)),
     };
     SPEC_FACTS.set(spec, facts);
   }

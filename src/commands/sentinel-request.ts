@@ -6,7 +6,8 @@
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
 import type { CoreAnswer, ServerHost, SessionInfo } from "./host.js";
-import { coreReplyToReply, sentinelCommand } from "./sentinel.js";
+import type { SentinelSubcommand } from "./sentinel.js";
+import { coreReplyToReply, findSentinelSubcommand } from "./sentinel.js";
 
 const GET_MASTER_ADDR = "get-master-addr-by-name";
 
@@ -31,23 +32,26 @@ export function sentinelRequest(
   host: ServerHost,
   session: SessionInfo,
 ): Reply | Promise<Reply> {
-  const name = args[0];
-  if (
-    host.masterAddrReply !== undefined &&
-    args.length === 2 &&
-    name !== undefined &&
-    (name === GET_MASTER_ADDR || name.toLowerCase() === GET_MASTER_ADDR)
-  ) {
+  const found = findSentinelSubcommand(args);
+  return "handler" in found ? subcommandRequest(found, args, host, session) : found;
+}
+
+/** sentinelRequest for the entry `args[0]` names, its arity already checked. */
+export function subcommandRequest(
+  entry: SentinelSubcommand,
+  args: readonly string[],
+  host: ServerHost,
+  session: SessionInfo,
+): Reply | Promise<Reply> {
+  const sub = entry.name;
+  if (host.masterAddrReply !== undefined && sub === GET_MASTER_ADDR) {
     return host.masterAddrReply(args[1] ?? "");
   }
-  if (host.readReply !== undefined && args.length === 2 && name !== undefined) {
-    const sub = name.toLowerCase();
-    if (CACHED_READS.has(sub)) {
-      const cached = host.readReply(sub, args[1] ?? "", session.protocol);
-      if (cached !== undefined) return cached;
-    }
+  if (host.readReply !== undefined && CACHED_READS.has(sub)) {
+    const cached = host.readReply(sub, args[1] ?? "", session.protocol);
+    if (cached !== undefined) return cached;
   }
-  const outcome = sentinelCommand(args, host.sentinelEnv(session));
+  const outcome = entry.handler(args, host.sentinelEnv(session));
   if (outcome.kind === "reply") return outcome.reply;
   const override = outcome.overrideReply;
   // The asker's name tells the core which peer asks (ask-peers.ts: askingPeer).

@@ -102,7 +102,11 @@ export const VALKEY_ALIASES: ReadonlyMap<string, string> = new Map([
   ["is-primary-down-by-addr", "is-master-down-by-addr"],
 ]);
 
-function lookup(name: string): SentinelSubcommand | undefined {
+/**
+ * The entry `name` (lower case) names: a Valkey alias is its target's entry under the alias's
+ * own name (arity errors name what the client typed). Undefined when there is none.
+ */
+export function sentinelSubcommand(name: string): SentinelSubcommand | undefined {
   const entry = SENTINEL_SUBCOMMANDS.get(name);
   if (entry !== undefined) return entry;
   const target = SENTINEL_SUBCOMMANDS.get(VALKEY_ALIASES.get(name) ?? "");
@@ -113,41 +117,34 @@ function arityOk(arity: number, words: number): boolean {
   return arity >= 0 ? words === arity : words >= -arity;
 }
 
-function arityError(name: string): SentinelCommandOutcome {
-  return replyOutcome(arityReply(name));
-}
-
 /**
- * The refusal of a SENTINEL subcommand the 7.0.15 table does not list (Vigil's and Valkey's, or
- * none): unknown name or wrong arity, as the command table refuses its own subcommands, before
- * NOAUTH, ACL and CLIENT PAUSE (server.c: processCommand); undefined when it may run.
+ * The entry `args[0]` names with its arity checked, or the refusal: the one lookup of a
+ * subcommand (the RESP server's dispatch has done it already: command-table.ts resolves the
+ * subcommand's spec, then runs the entry's handler through sentinel-request.ts).
  */
-export function sentinelRefusal(args: readonly string[]): Reply | undefined {
-  const subName = args[0] ?? "";
-  const entry = lookup(subName.toLowerCase());
-  if (entry === undefined) return unknownSubcommand(subName);
-  return arityOk(entry.arity, args.length + 1) ? undefined : arityReply(`sentinel|${entry.name}`);
-}
-
-function unknownSubcommand(subName: string): Reply {
-  // server.c prints at most 128 bytes of the unknown name.
-  return R.error(`ERR unknown subcommand '${subName.slice(0, 128)}'. Try SENTINEL HELP.`);
+export function findSentinelSubcommand(args: readonly string[]): SentinelSubcommand | Reply {
+  const subName = args[0];
+  if (subName === undefined) return arityReply("sentinel");
+  const entry = sentinelSubcommand(subName.toLowerCase());
+  // server.c prints the unknown name with %.128s: up to a NUL, at most 128 bytes.
+  if (entry === undefined) {
+    const shown = (subName.split("\0")[0] ?? "").slice(0, 128);
+    return R.error(`ERR unknown subcommand '${shown}'. Try SENTINEL HELP.`);
+  }
+  return arityOk(entry.arity, args.length + 1) ? entry : arityReply(`sentinel|${entry.name}`);
 }
 
 function arityReply(name: string): Reply {
   return R.error(`ERR wrong number of arguments for '${name}' command`);
 }
 
+/** A SENTINEL request outside the RESP server's dispatch (the HTTP readout, the host's cache). */
 export function sentinelCommand(
   args: readonly string[],
   env: SentinelCommandEnv,
 ): SentinelCommandOutcome {
-  const subName = args[0];
-  if (subName === undefined) return arityError("sentinel");
-  const entry = lookup(subName.toLowerCase());
-  if (entry === undefined) return replyOutcome(unknownSubcommand(subName));
-  if (!arityOk(entry.arity, args.length + 1)) return arityError(`sentinel|${entry.name}`);
-  return entry.handler(args, env);
+  const found = findSentinelSubcommand(args);
+  return "handler" in found ? found.handler(args, env) : replyOutcome(found);
 }
 
 /** The reply for the core's answer to a `core` outcome (absent overrideReply). */

@@ -10,7 +10,6 @@
 import { runAdminOp } from "./admin/admin.js";
 import {
   askMasterStateToOtherSentinels,
-  masterAtAddr,
   onIsMasterDownReply,
   serveIsMasterDownRequest,
 } from "./detection/ask-peers.js";
@@ -133,6 +132,8 @@ const scratchMasters: MasterState[] = [];
 /** The groups whose handling in the last tick wrote notable output, and how much (wakeAfterInput). */
 const noisyGroups: MasterState[] = [];
 let noisyWrites = 0;
+/** The master the last is-master-down request named, as its handler found it (#groupsOf). */
+let askedMaster: MasterState | null = null;
 const scratchReplicas: InstanceState[] = [];
 const scratchPeers: InstanceState[] = [];
 
@@ -302,7 +303,7 @@ function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): number {
       onIsMasterDownReply(ctx, input.link, input.master, input.reply);
       return 0;
     case "is-master-down-request":
-      serveIsMasterDownRequest(ctx, input);
+      askedMaster = serveIsMasterDownRequest(ctx, input);
       return 0;
     case "admin":
       runAdminOp(ctx, input.requestId, input.op);
@@ -408,7 +409,9 @@ export class SentinelCore {
     if (input.type === "is-master-down-reply")
       return groupOf(this.#state.masters.get(input.master));
     if (input.type === "is-master-down-request") {
-      return groupOf(masterAtAddr(this.#state, input.ip, input.port));
+      const master = askedMaster;
+      askedMaster = null;
+      return groupOf(master);
     }
     return null;
   }

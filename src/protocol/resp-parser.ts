@@ -112,6 +112,8 @@ const LF = 10;
 const HEADER_SCAN = 32;
 /** Reads up to this size are copied into the parser buffer byte by byte (feed). */
 const SMALL_COPY = 128;
+/** The buffer of a parser that holds nothing (never written: its length is 0). */
+const EMPTY = Buffer.alloc(0);
 
 export class RespParser {
   private buf: Buffer = Buffer.alloc(0);
@@ -205,18 +207,28 @@ export class RespParser {
     this.end = length;
   }
 
-  /** Ends a lend(): what is left unparsed is copied into the parser's own buffer. */
+  /**
+   * Ends a lend(): what is left unparsed is copied into the parser's own buffer. After a protocol
+   * error nothing is kept: not the own buffer, not the lent one (nor its view), since nothing
+   * will be parsed again.
+   */
   settle(): void {
     const own = this.own;
     if (own === null) return;
+    this.own = null;
+    if (this.failed) {
+      this.setBuffer(EMPTY);
+      this.lentBuf = null;
+      this.lentView = null;
+      return;
+    }
     const lent = this.buf;
     const { start, end } = this;
-    this.own = null;
     if (lent === this.lentBuf) this.lentView = this.bufView;
-    this.setBuffer(this.failed ? this.buf : own);
+    this.setBuffer(own);
     this.start = 0;
     this.end = 0;
-    if (end > start && !this.failed) {
+    if (end > start) {
       this.reserve(end - start);
       lent.copy(this.buf, 0, start, end);
       this.end = end - start;

@@ -108,6 +108,10 @@ interface CachedAddr {
 export class SentinelHost implements ServerHost {
   private readonly options: SentinelHostOptions;
   private readonly addrReplies = new Map<string, CachedAddr>();
+  /** masterAddrReply's last answer: the name asked and the core's step count it holds for. */
+  private lastAddrName = "";
+  private lastAddrGeneration = -1;
+  private lastAddrReply: Reply = R.nullArray();
   private readonly reads = new ReadCache();
 
   constructor(options: SentinelHostOptions) {
@@ -157,8 +161,24 @@ export class SentinelHost implements ServerHost {
     return this.request(input);
   }
 
-  /** sentinel-read.ts getMasterAddrCommand, with the encoded reply cached per master. */
+  /**
+   * sentinel-read.ts getMasterAddrCommand, with the encoded reply cached per master. The reply
+   * is a function of the state and the name, so while the core has not stepped the same name
+   * gets the last reply at once (the parser hands a repeated name as the same string).
+   */
   masterAddrReply(name: string): Reply {
+    const generation = this.options.generation?.() ?? -1;
+    if (generation === this.lastAddrGeneration && name === this.lastAddrName && generation >= 0) {
+      return this.lastAddrReply;
+    }
+    const reply = this.addrReplyOf(name);
+    this.lastAddrName = name;
+    this.lastAddrGeneration = generation;
+    this.lastAddrReply = reply;
+    return reply;
+  }
+
+  private addrReplyOf(name: string): Reply {
     const state = this.options.state();
     const masters = state.masters;
     // Entries of removed masters go when the cache outgrows the live set.

@@ -38,13 +38,16 @@ export class SocketOutput {
   private readonly socket: Socket;
   /** The socket's descriptor for direct writes, -1 for none. */
   private readonly fd: number;
-  /** The handle the descriptor belongs to: no direct write once the socket lost it. */
-  private readonly handle: unknown;
+  /**
+   * Whether bytes were handed to the Writable since its length was last seen at 0: only then
+   * can it hold any, so the usual write and check read no stream state (per request, those
+   * getters cost as much as the rest of a fast-path reply).
+   */
+  private queued = false;
 
   constructor(socket: Socket, direct = true) {
     this.socket = socket;
     this.fd = direct ? writableFd(socket) : -1;
-    this.handle = (socket as unknown as HandleHolder)._handle;
   }
 
   /** Whether writes may go straight to the descriptor. */
@@ -54,7 +57,10 @@ export class SocketOutput {
 
   /** Output bytes handed over and not yet taken by the kernel. */
   get pendingBytes(): number {
-    return this.socket.writableLength;
+    if (!this.queued) return 0;
+    const pending = this.socket.writableLength;
+    if (pending === 0) this.queued = false;
+    return pending;
   }
 
   /**
@@ -64,16 +70,12 @@ export class SocketOutput {
    */
   write(bytes: Uint8Array, copy = false): boolean {
     const socket = this.socket;
+    // destroy() closes the descriptor at once (it may then be reused): checked before each write.
     if (socket.destroyed) return true;
-    if (
-      this.fd >= 0 &&
-      socket.writableLength === 0 &&
-      !socket.writableEnded &&
-      (socket as unknown as HandleHolder)._handle === this.handle
-    ) {
+    if (this.fd >= 0 && this.pendingBytes === 0 && !socket.writableEnded) {
       let written = 0;
       try {
-        written = writeSync(this.fd, bytes, 0, bytes.length);
+        written = writeSync(this.fd, bytes);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EAGAIN") {
           socket.destroy();
@@ -82,12 +84,14 @@ export class SocketOutput {
       }
       if (written === bytes.length) return true;
       const rest = bytes.subarray(written);
+      this.queued = true;
       socket.write(copy ? Buffer.from(rest) : rest);
       return copy;
     }
+    this.queued = true;
     socket.write(copy ? Buffer.from(bytes) : bytes);
     if (copy) return true;
     // The Writable keeps nothing once its length is back to 0 (the write completed at once).
-    return socket.writableLength === 0;
+    return this.pendingBytes === 0;
   }
 }

@@ -165,6 +165,7 @@ export function masterAtAddr(state: SentinelState, ip: string, port: number): Ma
  * SENTINEL is-master-down-by-addr <ip> <port> <epoch> <runid>, after the command layer checked
  * arity and integers. Down = our own SDOWN view, never in TILT; a run id other than "*" asks for
  * our vote, cast even in TILT. A vote or epoch change is flushed, and the reply waits for it.
+ * Returns the master the request named (null for none), whose group the quiet gate wakes.
  */
 export function serveIsMasterDownRequest(
   ctx: CoreContext,
@@ -176,7 +177,7 @@ export function serveIsMasterDownRequest(
     runId: string;
     asker?: string;
   },
-): void {
+): MasterState | null {
   const master = findMasterByAddr(ctx, request.ip, request.port);
   const down = master !== null && master.flags.has("s_down") && !ctx.state.tilt;
   // Vigil: a sentinel asks only while it sees the master SDOWN, so this request is news for our
@@ -209,4 +210,5 @@ export function serveIsMasterDownRequest(
     leaderEpoch,
     afterPersist: ctx.out.flushRequested,
   });
+  return master;
 }

@@ -101,6 +101,10 @@ describe("command table", () => {
     expect(one(ctx.run("sentinel", "nope"))).to.deep.equal(
       R.error("ERR unknown subcommand 'nope'. Try SENTINEL HELP."),
     );
+    // printf's %.128s, as for every container: the name ends at a NUL byte.
+    expect(one(ctx.run("SENTINEL", "ab\0cd"))).to.deep.equal(
+      R.error("ERR unknown subcommand 'ab'. Try SENTINEL HELP."),
+    );
     expect(ctx.host.submitted).to.deep.equal([]);
   });
 

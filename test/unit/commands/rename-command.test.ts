@@ -45,6 +45,17 @@ describe("rename-command in dispatch", () => {
     );
   });
 
+  it("names a renamed SENTINEL in its unknown-subcommand error, as redis-sentinel 7.0.15 does", () => {
+    setCommandRenames([["SENTINEL", "XSENT"]]);
+    const ctx = newContext();
+    expect(one(ctx.run("xsent", "nosuch"))).to.deep.equal(
+      R.error("ERR unknown subcommand 'nosuch'. Try XSENT HELP."),
+    );
+    expect(one(ctx.run("XSENT", "get-master-addr-by-name", "m"))).to.deep.equal(
+      R.array([R.bulk("127.0.0.1"), R.bulk("6379")]),
+    );
+  });
+
   it("lists the live table in COMMAND COUNT and INFO, under the original names", () => {
     const ctx = newContext();
     expect(one(ctx.run("COMMAND", "COUNT"))).to.deep.equal(R.integer(14));

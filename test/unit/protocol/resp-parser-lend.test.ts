@@ -3,9 +3,17 @@
 // bulk that needs more room, a known request's tail) survives the caller reusing that buffer,
 // at every split point of a pipeline, with the same commands as feed() gives.
 import { expect } from "chai";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import type { StringParseEvent } from "../../../src/protocol/resp-parser.js";
 import { RespParser } from "../../../src/protocol/resp-parser.js";
 import { KnownRequest } from "../../../src/protocol/known-request.js";
+
+/** The engine's gc(), without starting mocha with --expose-gc. */
+function collector(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
 
 function multibulk(...args: string[]): Buffer {
   let out = `*${args.length}\r\n`;
@@ -138,5 +146,23 @@ describe("RespParser lend/settle", () => {
     expect(out).to.deep.equal([["PING"], ["!Protocol error: invalid multibulk length"]]);
     parser.feed(multibulk("PING"));
     expect(parser.nextStrings()).to.equal(undefined);
+  });
+
+  it("keeps no reference to the lent buffer after a protocol error", async () => {
+    const parser = new RespParser();
+    const out: string[][] = [];
+    const lent = ((): WeakRef<Buffer> => {
+      const chunk = Buffer.from("*1\r\n$4\r\nPING\r\n*x\r\n");
+      parser.lend(chunk, chunk.length);
+      drain(parser, out);
+      parser.settle();
+      return new WeakRef(chunk);
+    })();
+    expect(out.at(-1)).to.deep.equal(["!Protocol error: invalid multibulk length"]);
+    // A WeakRef's target lives until the current job ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    collector()();
+    expect(lent.deref(), "the lent buffer is still referenced").to.equal(undefined);
+    expect(parser.bufferedBytes).to.equal(0);
   });
 });
