@@ -75,7 +75,7 @@ export class SocketOutput {
     if (this.fd >= 0 && this.pendingBytes === 0 && !socket.writableEnded) {
       let written = 0;
       try {
-        written = writeSync(this.fd, bytes);
+        written = writeSync(this.fd, bytes, 0, bytes.length);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EAGAIN") {
           socket.destroy();
