@@ -21,7 +21,7 @@ import { ReadyBuilder } from "./model/context.js";
 import { checkObjectivelyDown, checkSubjectivelyDown } from "./detection/down-detection.js";
 import { checkIsolationFence } from "./detection/fence.js";
 import { abortHandoversAtShutdown } from "./failover/coordinated.js";
-import { failoverStateMachine, startFailoverIfNeeded } from "./failover/failover-state.js";
+import { runFailoverStates, startFailoverIfNeeded } from "./failover/failover-state.js";
 import { onHelloReceived } from "./monitor/hello.js";
 import { answerStalePeer } from "./monitor/answer-stale-peer.js";
 import { onInfoReply } from "./monitor/info-refresh.js";
@@ -110,7 +110,7 @@ function handleInstance(ctx: CoreContext, instance: InstanceState, master: Maste
   checkObjectivelyDown(ctx, master);
   checkIsolationFence(ctx, master);
   if (startFailoverIfNeeded(ctx, master)) askMasterStateToOtherSentinels(ctx, master, true);
-  failoverStateMachine(ctx, master);
+  runFailoverStates(ctx, master);
   askMasterStateToOtherSentinels(ctx, master, false);
 }
 
