@@ -262,11 +262,46 @@ function rewriteUserLines(st: RewriteState, users: readonly string[]): void {
   st.markProcessed("user");
 }
 
+/**
+ * Each master's lines as last rendered, by config object: snapshotState hands out the same
+ * MasterConfig while nothing in it changed (core records/persisted-state.ts), so a flush renders
+ * only the masters that changed since the last one. At a thousand masters, rendering every one
+ * (formatLine and its quoting) was most of the 20-50 ms a save took before a vote reply, its
+ * code rarely warm (issue #18).
+ */
+const renderedMasters = new WeakMap<MasterConfig, readonly MasterLine[]>();
+/** Master sections rendered so far (a test reads it: an unchanged master is not rendered again). */
+let masterRenders = 0;
+
+export function rewriteMasterRenders(): number {
+  return masterRenders;
+}
+
+/** One `sentinel <sub> <name> …` line and the option key it is written under. */
+interface MasterLine {
+  readonly option: string;
+  readonly line: string;
+}
+
 function rewriteMaster(st: RewriteState, m: MasterConfig): void {
+  let lines = renderedMasters.get(m);
+  if (lines === undefined) {
+    masterRenders++;
+    lines = renderMaster(m);
+    renderedMasters.set(m, lines);
+  }
+  for (const { option, line } of lines) st.rewrite(option, line, true);
+}
+
+function renderMaster(m: MasterConfig): MasterLine[] {
   const d = defaultMasterSettings(m.settings.quorum);
   const s = m.settings;
+  const out: MasterLine[] = [];
   const line = (sub: string, ...args: (string | number)[]): void => {
-    st.rewrite(`sentinel ${sub}`, formatLine(["sentinel", sub, m.name, ...args.map(String)]), true);
+    out.push({
+      option: `sentinel ${sub}`,
+      line: formatLine(["sentinel", sub, m.name, ...args.map(String)]),
+    });
   };
   line("monitor", m.addr.ip, m.addr.port, s.quorum);
   if (s.downAfterPeriod !== DEFAULT_TIMING.defaultDownAfter) {
@@ -290,6 +325,7 @@ function rewriteMaster(st: RewriteState, m: MasterConfig): void {
   for (const r of m.knownReplicas) line("known-replica", r.ip, r.port);
   for (const p of m.knownSentinels) line("known-sentinel", p.addr.ip, p.addr.port, p.runId);
   for (const [from, to] of Object.entries(s.renamedCommands)) line("rename-command", from, to);
+  return out;
 }
 
 const MASTER_SUBS = [

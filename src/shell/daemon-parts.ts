@@ -73,6 +73,7 @@ function countSteps(core: SentinelCore): { driver: CoreDriver; count: () => numb
       },
       takeReady: () => core.takeReady(),
       snapshot: () => core.snapshot(),
+      commandsAheadOfPersist: () => core.commandsAheadOfPersist(),
       get state() {
         return core.state;
       },

@@ -62,6 +62,11 @@ export interface CoreDriver {
   takeReady(): Ready;
   /** The state to write for a deferred save (Ready.persistSoon), taken when it is written. */
   snapshot(): PersistedState;
+  /**
+   * The next Ready's commands when it will carry a persist, else null (SentinelCore): those
+   * sent before the persist go out before takeReady() snapshots the state.
+   */
+  commandsAheadOfPersist?(): readonly Command[] | null;
   readonly state: Pick<SentinelState, "global">;
 }
 
@@ -230,6 +235,8 @@ export class Runtime {
         first = false;
         const batch = this.queue.splice(0);
         let ready: Ready;
+        /** The commands already sent ahead of this batch's persist. */
+        let early: ReadonlySet<Command> | null = null;
         try {
           const now = this.options.now();
           // Replies first, ticks last. Node runs due timers before it polls for I/O, so after a
@@ -239,6 +246,14 @@ export class Runtime {
           // one `now`, so this order loses nothing.
           for (const input of batch) if (input.type !== "tick") this.options.core.step(now, input);
           for (const input of batch) if (input.type === "tick") this.options.core.step(now, input);
+        } catch (err: unknown) {
+          this.crash(err);
+          break;
+        }
+        // Vote requests and hellos leave before the snapshot, not only before the save.
+        const ahead = this.options.core.commandsAheadOfPersist?.() ?? null;
+        if (ahead !== null) early = this.sendEarly(ahead);
+        try {
           ready = this.options.core.takeReady();
         } catch (err: unknown) {
           this.crash(err);
@@ -248,9 +263,8 @@ export class Runtime {
           // A full snapshot: it covers any deferred save still pending.
           this.softPending = false;
           // SIMULATE-FAILURE exits after the persist with nothing sent.
-          const early = ready.exitCode === null ? commandsBeforePersist(ready.commands) : NONE;
-          for (const command of early) this.options.commands.execute(command);
-          this.options.commands.flush?.();
+          if (early === null)
+            early = ready.exitCode === null ? this.sendEarly(ready.commands) : NONE;
           void this.persistThenRun(ready.persist, ready, batch, early);
           return;
         }
@@ -263,6 +277,14 @@ export class Runtime {
       throw err;
     }
     this.finishRun();
+  }
+
+  /** Sends the commands of a Ready with a persist that go out before it (commandsBeforePersist). */
+  private sendEarly(commands: readonly Command[]): ReadonlySet<Command> {
+    const early = commandsBeforePersist(commands);
+    for (const command of early) this.options.commands.execute(command);
+    this.options.commands.flush?.();
+    return early;
   }
 
   private async persistThenRun(

@@ -67,7 +67,7 @@ export function failoverSelectSlave(ctx: CoreContext, master: MasterState): void
   master.promotedReplica = replica.name;
   master.failoverState = "send_slaveof_noone";
   master.failoverStateChangeTime = ctx.now;
-  ctx.out.wake(ctx.now);
+  // SLAVEOF NO ONE goes out in this same tick (failover-state.ts: RUN_ON_ENTRY).
   ctx.out.event(
     "+failover-state-send-slaveof-noone",
     instanceText(ctx.state, replica, master),

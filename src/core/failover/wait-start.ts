@@ -56,8 +56,7 @@ export function failoverWaitStart(ctx: CoreContext, master: MasterState): void {
   }
   master.failoverState = "select_slave";
   master.failoverStateChangeTime = ctx.now;
-  // Each state function below acts on its first tick: one state per tick, without the wait.
-  ctx.out.wake(ctx.now);
+  // The selection runs in this same tick (failover-state.ts: RUN_ON_ENTRY).
   ctx.out.event(
     "+failover-state-select-slave",
     instanceText(ctx.state, master, master),

@@ -75,6 +75,15 @@ export class ReadyBuilder {
     return this.persistWanted;
   }
 
+  /**
+   * The commands of the Ready being built when it will carry a persist (and no exit code), else
+   * null: the same objects take() returns, so that the driver may write the ones it sends before
+   * the persist (commandsBeforePersist) before take() snapshots the state.
+   */
+  get commandsAheadOfPersist(): readonly Command[] | null {
+    return this.persistWanted && this.exitCode === null ? this.commands : null;
+  }
+
   /** exit() was called: the process ends after this Ready's persist, with nothing sent. */
   get exitRequested(): boolean {
     return this.exitCode !== null;

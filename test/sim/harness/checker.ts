@@ -88,6 +88,13 @@ export class Checker {
   private readonly persistedEpoch = new Map<string, Epoch>();
   /** Per (master, epoch): whether the election was forced (SENTINEL FAILOVER). */
   private readonly forced = new Set<string>();
+  /**
+   * `${id}|${master}|${epoch}` of each failover SENTINEL FAILOVER started: its step (an admin
+   * input) leaves the force flag set, while a tick may elect, select and abort in one step
+   * (failover-state.ts: runFailoverStates) and leave it cleared by the time the step's
+   * +elected-leader is checked.
+   */
+  private readonly forcedStarts = new Set<string>();
   checks = 0;
   /** Elections seen: `${master}|${epoch}` of every +elected-leader (for the split-vote metric). */
   readonly electionLog: { master: string; epoch: Epoch; leader: string; time: number }[] = [];
@@ -153,6 +160,9 @@ export class Checker {
         this.recordPromotion(sentinel, state.myId, master, event.text.split(" ")[1] ?? "?");
       } else if (event.type === "+try-failover" && master !== undefined) {
         this.tryLog.push({ master: master.name, epoch: master.failoverEpoch, time: this.now() });
+        if (master.flags.has("force_failover")) {
+          this.forcedStarts.add(`${state.myId}|${master.name}|${master.failoverEpoch}`);
+        }
       }
     }
     for (const { request, reply } of votes) {
@@ -229,7 +239,8 @@ export class Checker {
     const epoch = master.failoverEpoch;
     const current = sentinel.state?.currentEpoch ?? epoch;
     const key = `${master.name}|${epoch}`;
-    const forced = master.flags.has("force_failover");
+    const forced =
+      master.flags.has("force_failover") || this.forcedStarts.has(`${id}|${master.name}|${epoch}`);
     this.electedBy.add(`${id}|${key}`);
     this.electionLog.push({ master: master.name, epoch, leader: id, time: this.now() });
     if (forced) {

@@ -4,7 +4,11 @@
 // text writes the same bytes as one from a fresh parse of that text.
 import { expect } from "chai";
 import { parseConf } from "../../../src/config/conf-parser.js";
-import { rewriteConf, rewriteFileParses } from "../../../src/config/conf-rewriter.js";
+import {
+  rewriteConf,
+  rewriteFileParses,
+  rewriteMasterRenders,
+} from "../../../src/config/conf-rewriter.js";
 import { confToConfig } from "../../../src/config/conf-to-config.js";
 import type { SentinelConfig } from "../../../src/core/model/config.js";
 
@@ -85,5 +89,31 @@ describe("config rewriter: reading back its own output", () => {
     const edited = `${first}# edited by hand\n`;
     expect(rewriteConf(edited, server, stateAt(1))).to.include("# edited by hand\n");
     expect(rewriteFileParses()).to.equal(parses + 1);
+  });
+});
+
+describe("rewriteConf: each master's lines rendered once per config object", () => {
+  /** The same state in new objects: every master is rendered again. */
+  const copies = (state: SentinelConfig): SentinelConfig => ({
+    ...state,
+    masters: state.masters.map((m) => ({ ...m })),
+  });
+
+  it("renders only the masters whose config is a new object, writing what a full render writes", () => {
+    const state = stateAt(2);
+    const first = rewriteConf(ORIGINAL, server, state);
+    let before = rewriteMasterRenders();
+    // The same objects (snapshotState hands out an unchanged master's config again): no render.
+    const again = rewriteConf(first, server, state);
+    expect(rewriteMasterRenders() - before).to.equal(0);
+    expect(again).to.equal(cold(first, copies(state)));
+    // One master changed: that one only, and the text is a full render's of the same state.
+    const changed = { ...state.masters[1]!, leaderEpoch: 7n };
+    const next: SentinelConfig = { ...state, masters: [state.masters[0]!, changed] };
+    before = rewriteMasterRenders();
+    const text = rewriteConf(again, server, next);
+    expect(rewriteMasterRenders() - before).to.equal(1);
+    expect(text).to.include("sentinel leader-epoch m2 7\n");
+    expect(cold(again, copies(next))).to.equal(text);
   });
 });

@@ -78,7 +78,18 @@ export class FakeCore implements CoreDriver {
     return PERSISTED;
   }
 
+  /** Whether commandsAheadOfPersist announces the commands (SentinelCore's), else null. */
+  announcesAhead = false;
+  /** Called at each takeReady, when the real core takes its snapshot. */
+  onTake: () => void = () => undefined;
+
+  commandsAheadOfPersist(): readonly Command[] | null {
+    const p = this.pending;
+    return this.announcesAhead && p.persist !== null && p.exitCode === null ? p.commands : null;
+  }
+
   takeReady(): Ready {
+    this.onTake();
     this.takes++;
     const ready = this.pending;
     this.pending = emptyReady();

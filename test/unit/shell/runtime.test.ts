@@ -163,6 +163,29 @@ describe("runtime: persist before replies and commands", () => {
     expect(h.published.map(([channel]) => channel)).to.deep.equal(["+sdown"]);
   });
 
+  it("writes the commands sent before the persist ahead of the core's snapshot too", async () => {
+    const h = harness();
+    h.core.announcesAhead = true;
+    h.core.onTake = () => h.order.push("snapshot");
+    h.core.respond = (input) =>
+      input.type === "tick"
+        ? {
+            persist: PERSISTED,
+            commands: [
+              askMasterDown("a".repeat(40)),
+              { type: "publish-hello", link: "slave:r", payload: "hello" },
+              { type: "client-unpause", link: "master:m" },
+            ],
+          }
+        : {};
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    await settle();
+    expect(h.order).to.deep.equal(["command:ask-master-down", "command:publish-hello", "snapshot"]);
+    h.store.complete();
+    await h.runtime.idle();
+    expect(h.order.slice(3)).to.deep.equal(["command:client-unpause"]);
+  });
+
   it("keeps inputs that arrive during the persist queued until it completes", async () => {
     const h = harness();
     h.core.respond = (input) => (input.type === "tick" ? { persist: PERSISTED } : {});

@@ -1,12 +1,12 @@
 // Proves that the Ready carries the decisions the shell used to re-derive from the state
-// (docs/ARCHITECTURE.md, "Ready"): `wakeAt` (a tick at once after a peer's reply and on entering
-// a failover state that acts on its first tick, one at the candidate time, and both at once and
+// (docs/ARCHITECTURE.md, "Ready"): `wakeAt` (a tick at once after a peer's reply, none after the
+// failover states a tick runs on entry, one at the candidate time, and both at once and
 // just past down-after when a connected master's link drops), each connect's timeout, and the
 // notification-script jobs of warning events.
 import { expect } from "chai";
 import { onIsMasterDownReply } from "../../../../src/core/detection/ask-peers.js";
 import {
-  failoverStateMachine,
+  runFailoverStates,
   startFailoverIfNeeded,
 } from "../../../../src/core/failover/failover-state.js";
 import { ReadyBuilder } from "../../../../src/core/model/context.js";
@@ -20,7 +20,15 @@ import {
   sentinelConfig,
   twoReplicas,
 } from "../core-driver.js";
-import { CyclingRandom, Harness, MY_ID, PEER_B, PEER_C, markOdown } from "../failover-fixture.js";
+import {
+  CyclingRandom,
+  Harness,
+  MY_ID,
+  PEER_B,
+  PEER_C,
+  eventTypes,
+  markOdown,
+} from "../failover-fixture.js";
 
 const T0 = 1_000_000;
 const M = "master:mymaster";
@@ -38,30 +46,49 @@ function odown(random = new CyclingRandom([0])) {
 }
 
 describe("Ready.wakeAt", () => {
-  it("asks for a tick at once on entering each failover state that acts on its first tick", () => {
+  it("runs select_slave and send_slaveof_noone in the tick that enters them, with no tick at once after", () => {
     const { h, master } = odown();
     // Both peers said "not down" since our SDOWN began: we are first in the candidate order.
     master.sDownSinceTime = T0 - 1000;
     for (const id of [PEER_B, PEER_C]) master.sentinels.get(id)!.lastMasterDownReplyTime = T0 - 100;
     expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(true);
-    failoverStateMachine(h.at(T0), master);
+    runFailoverStates(h.at(T0), master);
     // wait_start, not elected yet: nothing to hurry.
     expect(h.take().wakeAt).to.equal(null);
     const peer = master.sentinels.get(PEER_B)!;
     peer.leader = MY_ID;
     peer.leaderEpoch = 1n;
-    failoverStateMachine(h.at(T0 + 100), master);
-    expect(master.failoverState).to.equal("select_slave");
-    expect(h.take().wakeAt).to.equal(T0 + 100);
-    h.out.ticked(T0 + 101);
-    failoverStateMachine(h.at(T0 + 101), master);
-    expect(master.failoverState).to.equal("send_slaveof_noone");
-    expect(h.take().wakeAt).to.equal(T0 + 101);
-    h.out.ticked(T0 + 102);
-    failoverStateMachine(h.at(T0 + 102), master);
-    // wait_promotion waits for the replica's INFO: no tick at once.
+    runFailoverStates(h.at(T0 + 100), master);
+    // Elected, replica selected and SLAVEOF NO ONE sent in one tick; wait_promotion waits for
+    // the replica's INFO: no tick at once.
     expect(master.failoverState).to.equal("wait_promotion");
-    expect(h.take().wakeAt).to.equal(null);
+    const ready = h.take();
+    expect(eventTypes(ready)).to.deep.equal([
+      "+elected-leader",
+      "+failover-state-select-slave",
+      "+selected-slave",
+      "+failover-state-send-slaveof-noone",
+      "+failover-state-wait-promotion",
+    ]);
+    expect(ready.commands.map((c) => c.type)).to.include("replicaof");
+    expect(ready.wakeAt).to.equal(null);
+  });
+
+  it("leaves a selection waiting for fresh INFO to later ticks", () => {
+    const { h, master } = odown();
+    master.sDownSinceTime = T0 - 1000;
+    for (const id of [PEER_B, PEER_C]) master.sentinels.get(id)!.lastMasterDownReplyTime = T0 - 100;
+    expect(startFailoverIfNeeded(h.at(T0), master)).to.equal(true);
+    runFailoverStates(h.at(T0), master);
+    h.take();
+    const peer = master.sentinels.get(PEER_B)!;
+    peer.leader = MY_ID;
+    peer.leaderEpoch = 1n;
+    // The replica's INFO is older than a selection accepts while the master is SDOWN.
+    for (const replica of master.replicas.values()) replica.infoRefresh = T0 - 60_000;
+    runFailoverStates(h.at(T0 + 100), master);
+    expect(master.failoverState).to.equal("select_slave");
+    expect(eventTypes(h.take())).to.deep.equal(["+elected-leader", "+failover-state-select-slave"]);
   });
 
   it("asks for a tick at the candidate time drawn on ODOWN", () => {

@@ -80,3 +80,44 @@ describe("persisted-state: snapshot", () => {
     expect(again.snapshot()).to.deep.equal(snap);
   });
 });
+
+describe("persisted-state: an unchanged master's config is the last one", () => {
+  it("hands out the same config while nothing in it changed, a new one with each change", () => {
+    const d = withTopology();
+    const m = d.master();
+    let last = d.core.snapshot().masters[0]!;
+    /** The next snapshot's config of the master: a new object exactly when `changed`. */
+    const next = (changed: boolean): NonNullable<typeof last> => {
+      const config = d.core.snapshot().masters[0]!;
+      expect(config === last, changed ? "a new config" : "the same config").to.equal(!changed);
+      last = config;
+      return config;
+    };
+    next(false);
+    m.leaderEpoch = 5n;
+    expect(next(true).leaderEpoch).to.equal(5n);
+    m.configEpoch = 6n;
+    expect(next(true).configEpoch).to.equal(6n);
+    m.settings = { ...m.settings, quorum: 2 };
+    expect(next(true).settings.quorum).to.equal(2);
+    const peer = [...m.sentinels.values()][0]!;
+    peer.addr = { ip: "10.0.1.9", port: 26379 };
+    expect(next(true).knownSentinels[0]?.addr).to.deep.equal({ ip: "10.0.1.9", port: 26379 });
+    const replica = [...m.replicas.values()][0]!;
+    replica.addr = { ip: "10.0.0.7", port: 6379 };
+    expect(next(true).knownReplicas[0]).to.deep.equal({ ip: "10.0.0.7", port: 6379 });
+    m.flags.add("failover_in_progress");
+    m.promotedReplica = "10.0.0.3:6379";
+    m.failoverState = "reconf_slaves";
+    expect(next(true).addr).to.deep.equal({ ip: "10.0.0.3", port: 6379 });
+    next(false);
+    m.failoverState = "wait_promotion";
+    m.addr = { ip: "Host.Example", port: 6379 };
+    next(true);
+    // The same name in another case is another line in the file.
+    m.addr = { ip: "host.example", port: 6379 };
+    next(true);
+    m.replicas.delete([...m.replicas.keys()][0]!);
+    expect(next(true).knownReplicas).to.have.length(1);
+  });
+});
