@@ -19,7 +19,6 @@
  * on a subscribed connection `message` pushes go to onMessage and everything else answers the
  * next call; `close()` is silent; any other end of the connection calls onClosed once.
  */
-import { writeSync } from "node:fs";
 import { Socket, type OnReadOpts, type SocketConstructorOpts } from "node:net";
 import type tls from "node:tls";
 import type { ReplyValue } from "../protocol/resp-reply-parser.js";
@@ -34,6 +33,7 @@ import type {
 } from "./link-contract.js";
 import { sharedReadBuffer } from "./shared-read-buffer.js";
 import { socketErrorText } from "./socket-error-text.js";
+import { SocketOutput } from "./socket-output.js";
 
 /** TCP keepalive probe delay: a silent peer is found by PING timeouts long before this matters. */
 const KEEPALIVE_MS = 15_000;
@@ -197,11 +197,6 @@ function onLinkClose(this: LinkSocket): void {
  */
 const writeScratch = Buffer.allocUnsafe(16 * 1024);
 
-/** A socket's native handle (not a documented field: what Node holds on every Unix). */
-function handleOf(socket: Socket): { fd?: unknown } | null {
-  return (socket as unknown as { _handle: { fd?: unknown } | null })._handle;
-}
-
 class RespLink implements RedisLink {
   private readonly socket: Socket;
   private readonly handlers: RedisLinkHandlers;
@@ -218,12 +213,8 @@ class RespLink implements RedisLink {
   private done = false;
   private lastError = "";
   private connectTimer: NodeJS.Timeout | null;
-  /**
-   * The socket's descriptor once connected, for writes straight to it (writeOut), and the handle
-   * it belongs to; -1 for none (TLS, whose bytes must be encrypted).
-   */
-  private fd = -1;
-  private handle: unknown = null;
+  /** Once connected: writes straight to the socket's descriptor (writeOut; not over TLS). */
+  private direct: SocketOutput | null = null;
 
   constructor(options: RedisLinkOptions, handlers: RedisLinkHandlers) {
     this.handlers = handlers;
@@ -275,12 +266,10 @@ class RespLink implements RedisLink {
     this.clearConnectTimer();
     if (this.done) return;
     this.connected = true;
-    if (this.socket instanceof LinkSocket) {
-      const handle = handleOf(this.socket);
-      const fd = handle?.fd;
-      this.fd = typeof fd === "number" && fd >= 0 ? fd : -1;
-      this.handle = handle;
-    }
+    const out = new SocketOutput(this.socket, true, (err) => {
+      this.lastError = socketErrorText(err);
+    });
+    this.direct = out.direct ? out : null;
     this.handlers.onReady();
   }
 
@@ -359,38 +348,24 @@ class RespLink implements RedisLink {
   }
 
   /**
-   * Writes straight to the descriptor (fs.writeSync) while the socket's own queue is empty, else
-   * through socket.write(). socket.write() runs Writable's bookkeeping, makes a native write
-   * request and schedules a tick for its callback around the same nonblocking write(2) libuv
-   * tries first: at a thousand masters, a write per instance and second. Order is kept as in
-   * socket-output.ts: libuv writes its queue in order and the Writable counts every byte handed
-   * to it until written (writableLength), so with that at 0 nothing is queued anywhere; what
-   * the kernel does not take goes to socket.write(), and so does every later write until the
-   * queue is empty again. A failed write (EPIPE, ECONNRESET) closes the connection.
+   * Writes through socket-output.ts (straight to the descriptor while the socket's queue is
+   * empty: at a thousand masters, a write per instance and second), else through socket.write().
+   * A failed write (EPIPE, ECONNRESET) closes the connection with the error as its reason.
    */
   private writeOut(output: string): void {
-    const socket = this.socket;
-    if (this.fd < 0 || socket.writableLength !== 0 || handleOf(socket) !== this.handle) {
-      socket.write(output);
+    const direct = this.direct;
+    if (direct === null) {
+      this.socket.write(output);
       return;
     }
     // At most 3 bytes per UTF-16 unit; a longer output (a long password, a large transaction)
     // gets a buffer of its own, not kept.
-    const bytes = output.length * 3 <= writeScratch.length ? writeScratch : Buffer.from(output);
-    const length = bytes === writeScratch ? writeScratch.write(output, 0, "utf8") : bytes.length;
-    let written = 0;
-    try {
-      written = writeSync(this.fd, bytes, 0, length);
-    } catch (err: unknown) {
-      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") {
-        this.lastError = socketErrorText(err);
-        socket.destroy();
-        return;
-      }
+    if (output.length * 3 > writeScratch.length) {
+      direct.write(Buffer.from(output));
+      return;
     }
-    if (written === length) return;
-    const rest = bytes.subarray(written, length);
-    socket.write(bytes === writeScratch ? Buffer.from(rest) : rest);
+    const length = writeScratch.write(output, 0, "utf8");
+    direct.write(writeScratch.subarray(0, length), true);
   }
 
   /**

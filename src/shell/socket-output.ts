@@ -26,9 +26,12 @@ interface HandleHolder {
   _handle: { fd?: unknown } | null;
 }
 
-/** The descriptor of a plain TCP socket, or -1 when it must be written through its Writable. */
+/**
+ * The descriptor of a plain TCP socket (net.Socket or a subclass of it, such as resp-link.ts's),
+ * or -1 when it must be written through its Writable (a TLSSocket: `encrypted`, documented).
+ */
 export function writableFd(socket: Socket): number {
-  if (Object.getPrototypeOf(socket) !== Socket.prototype) return -1; // TLS and others
+  if (!(socket instanceof Socket) || "encrypted" in socket) return -1;
   const handle = (socket as unknown as HandleHolder)._handle;
   const fd = handle?.fd;
   return typeof fd === "number" && fd >= 0 ? fd : -1;
@@ -44,10 +47,13 @@ export class SocketOutput {
    * getters cost as much as the rest of a fast-path reply).
    */
   private queued = false;
+  /** Told a failed direct write's error before the socket is destroyed (a link's close reason). */
+  private readonly onWriteError: ((err: unknown) => void) | undefined;
 
-  constructor(socket: Socket, direct = true) {
+  constructor(socket: Socket, direct = true, onWriteError?: (err: unknown) => void) {
     this.socket = socket;
     this.fd = direct ? writableFd(socket) : -1;
+    this.onWriteError = onWriteError;
   }
 
   /** Whether writes may go straight to the descriptor. */
@@ -78,6 +84,7 @@ export class SocketOutput {
         written = writeSync(this.fd, bytes, 0, bytes.length);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EAGAIN") {
+          this.onWriteError?.(err);
           socket.destroy();
           return true;
         }
