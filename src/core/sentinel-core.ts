@@ -129,13 +129,20 @@ function snapshotValues<T>(map: ReadonlyMap<string, T>, into: T[]): T[] {
 }
 
 const scratchMasters: MasterState[] = [];
-/** The groups whose handling in the last tick wrote notable output, and how much (wakeAfterInput). */
-const noisyGroups: MasterState[] = [];
-let noisyWrites = 0;
-/** The master the last is-master-down request named, as its handler found it (#groupsOf). */
-let askedMaster: MasterState | null = null;
 const scratchReplicas: InstanceState[] = [];
 const scratchPeers: InstanceState[] = [];
+
+/**
+ * What a step's handling found for SentinelCore's #groupsOf: one per core (a process may run
+ * many, as the simulation does), reused by every step.
+ */
+interface StepNotes {
+  /** The groups whose handling in the last tick wrote notable output, and how much (wakeAfterInput). */
+  readonly noisyGroups: MasterState[];
+  noisyWrites: number;
+  /** The master the last is-master-down request named, as its handler found it. */
+  askedMaster: MasterState | null;
+}
 
 /**
  * Handles a record unless its quiet gate holds (quiet-gate.ts; `honour` false: handle it in any
@@ -162,7 +169,7 @@ function visit(
  * sentinel.c: sentinelTimer (TILT check) + sentinelHandleDictOfRedisInstances. Returns the
  * earliest time a record's gate ends when every record is quiet after it, else 0 (quietUntil).
  */
-function tick(ctx: CoreContext, input: TickInput, mode: QuietGateMode): number {
+function tick(ctx: CoreContext, input: TickInput, mode: QuietGateMode, notes: StepNotes): number {
   checkTiltCondition(ctx, input.wallNow, input.idleMs);
   duePings.length = 0;
   const honour = !ctx.state.tilt && mode !== "off";
@@ -170,8 +177,9 @@ function tick(ctx: CoreContext, input: TickInput, mode: QuietGateMode): number {
   let records = 0;
   let allQuiet = honour;
   let until = Number.POSITIVE_INFINITY;
+  const noisyGroups = notes.noisyGroups;
   noisyGroups.length = 0;
-  noisyWrites = 0;
+  notes.noisyWrites = 0;
   for (const master of snapshotValues(ctx.state.masters, scratchMasters)) {
     records += 1 + master.replicas.size + master.sentinels.size;
     if (honour && isGroupQuiet(ctx.state, master, ctx.now)) {
@@ -200,7 +208,7 @@ function tick(ctx: CoreContext, input: TickInput, mode: QuietGateMode): number {
     setGroupQuiet(ctx.state, master, groupAllQuiet ? groupUntil : 0);
     if (ctx.out.notableWriteCount !== notable) {
       noisyGroups.push(master);
-      noisyWrites += ctx.out.notableWriteCount - notable;
+      notes.noisyWrites += ctx.out.notableWriteCount - notable;
     }
     allQuiet &&= groupAllQuiet;
     until = Math.min(until, groupUntil);
@@ -269,11 +277,11 @@ function groupOf(master: MasterState | null | undefined): readonly MasterState[]
 }
 
 /** Applies one input; for a tick, returns what tick() returns (else 0). */
-function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): number {
+function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode, notes: StepNotes): number {
   if (fromStaleConnection(ctx.state, input)) return 0;
   switch (input.type) {
     case "tick":
-      return tick(ctx, input, mode);
+      return tick(ctx, input, mode, notes);
     case "link-connected":
       onLinkConnected(ctx, input.link, input.conn, input.localIp);
       return 0;
@@ -303,7 +311,7 @@ function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode): number {
       onIsMasterDownReply(ctx, input.link, input.master, input.reply);
       return 0;
     case "is-master-down-request":
-      askedMaster = serveIsMasterDownRequest(ctx, input);
+      notes.askedMaster = serveIsMasterDownRequest(ctx, input);
       return 0;
     case "admin":
       runAdminOp(ctx, input.requestId, input.op);
@@ -329,6 +337,7 @@ export class SentinelCore {
     (master) => this.#state.masters.get(master)?.settings.notificationScript ?? "",
   );
   readonly #quietGate: QuietGateMode;
+  readonly #notes: StepNotes = { noisyGroups: [], noisyWrites: 0, askedMaster: null };
   /** What the last tick returned (quietUntil) and the gate clock after it. */
   #idleUntil = 0;
   #idleClock = -1;
@@ -378,7 +387,7 @@ export class SentinelCore {
     const clock = this.#state.gateClock;
     // Every record was quiet after the last tick and every gate is still current.
     const idle = this.#idleClock === clock && this.#idleUntil !== 0;
-    const idleUntil = dispatch(this.#context(now), input, this.#quietGate);
+    const idleUntil = dispatch(this.#context(now), input, this.#quietGate, this.#notes);
     const wroteAny = out.writeCount !== written;
     const wroteNotable = out.notableWriteCount - notable;
     wakeAfterInput(
@@ -405,12 +414,13 @@ export class SentinelCore {
    * them; for a peer's is-master-down request or answer, the master it names.
    */
   #groupsOf(input: Input, wroteNotable: number): readonly MasterState[] | null {
-    if (input.type === "tick") return noisyWrites === wroteNotable ? noisyGroups : null;
+    const notes = this.#notes;
+    if (input.type === "tick") return notes.noisyWrites === wroteNotable ? notes.noisyGroups : null;
     if (input.type === "is-master-down-reply")
       return groupOf(this.#state.masters.get(input.master));
     if (input.type === "is-master-down-request") {
-      const master = askedMaster;
-      askedMaster = null;
+      const master = notes.askedMaster;
+      notes.askedMaster = null;
       return groupOf(master);
     }
     return null;
