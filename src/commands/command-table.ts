@@ -21,6 +21,12 @@ export type { Handler, HandlerResult, Held, MultiReply } from "./handler.js";
 export { HELD, isMultiReply, multi } from "./handler.js";
 import { R } from "../protocol/reply.js";
 import { ACL_HANDLERS } from "./acl-command.js";
+import {
+  arityError,
+  arityOk,
+  unknownCommandError,
+  unknownSubcommandError,
+} from "./command-errors.js";
 import { CLIENT_HANDLERS } from "./client.js";
 import { clientInfoOf } from "./client-line.js";
 import { COMMAND_HANDLERS } from "./command-command.js";
@@ -57,34 +63,6 @@ const SUBSCRIBE_CONTEXT = new Set([
   "quit",
   "reset",
 ]);
-
-/** Emulates printf `%.*s` on a C string: cut at NUL, at most `max` characters. */
-function cString(text: string, max: number): string {
-  const nul = text.indexOf("\0");
-  const cut = nul === -1 ? text : text.slice(0, nul);
-  return cut.length > max ? cut.slice(0, Math.max(0, max)) : cut;
-}
-
-/** `ERR unknown command 'x', with args beginning with: 'a' 'b' ` (128-char budget, like Redis). */
-export function unknownCommandError(argv: readonly string[]): string {
-  let args = "";
-  for (let i = 1; i < argv.length && args.length < 128; i++) {
-    args += `'${cString(argv[i] ?? "", 128 - args.length)}' `;
-  }
-  return `ERR unknown command '${cString(argv[0] ?? "", 128)}', with args beginning with: ${args}`;
-}
-
-export function arityError(fullName: string): string {
-  return `ERR wrong number of arguments for '${fullName}' command`;
-}
-
-export function unknownSubcommandError(sub: string, command: string): string {
-  return `ERR unknown subcommand '${cString(sub, 128)}'. Try ${command.toUpperCase()} HELP.`;
-}
-
-function arityOk(arity: number, argc: number): boolean {
-  return arity >= 0 ? argc === arity : argc >= -arity;
-}
 
 export function sessionSnapshot(ctx: CommandContext): SessionInfo {
   const c = ctx.client;

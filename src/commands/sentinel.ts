@@ -9,6 +9,7 @@ import type { CoreReply } from "../core/index.js";
 import { assertNever } from "../core/index.js";
 import type { Reply } from "../protocol/reply.js";
 import { R } from "../protocol/reply.js";
+import { arityError, arityOk, unknownSubcommandError } from "./command-errors.js";
 import {
   debugCommand,
   failoverCommand,
@@ -113,10 +114,6 @@ export function sentinelSubcommand(name: string): SentinelSubcommand | undefined
   return target === undefined ? undefined : { ...target, name };
 }
 
-function arityOk(arity: number, words: number): boolean {
-  return arity >= 0 ? words === arity : words >= -arity;
-}
-
 /**
  * The entry `args[0]` names with its arity checked, or the refusal: the one lookup of a
  * subcommand (the RESP server's dispatch has done it already: command-table.ts resolves the
@@ -126,16 +123,12 @@ export function findSentinelSubcommand(args: readonly string[]): SentinelSubcomm
   const subName = args[0];
   if (subName === undefined) return arityReply("sentinel");
   const entry = sentinelSubcommand(subName.toLowerCase());
-  // server.c prints the unknown name with %.128s: up to a NUL, at most 128 bytes.
-  if (entry === undefined) {
-    const shown = (subName.split("\0")[0] ?? "").slice(0, 128);
-    return R.error(`ERR unknown subcommand '${shown}'. Try SENTINEL HELP.`);
-  }
+  if (entry === undefined) return R.error(unknownSubcommandError(subName, "sentinel"));
   return arityOk(entry.arity, args.length + 1) ? entry : arityReply(`sentinel|${entry.name}`);
 }
 
 function arityReply(name: string): Reply {
-  return R.error(`ERR wrong number of arguments for '${name}' command`);
+  return R.error(arityError(name));
 }
 
 /** A SENTINEL request outside the RESP server's dispatch (the HTTP readout, the host's cache). */

@@ -2,7 +2,8 @@
 // texts: unknown command (128-char argument budget), arity, unknown subcommand, NOAUTH, NOPERM,
 // the RESP2 subscribe-mode restriction; names are case-insensitive; SENTINEL goes to the host.
 import { expect } from "chai";
-import { executeCommand, unknownCommandError } from "../../../src/commands/command-table.js";
+import { unknownCommandError } from "../../../src/commands/command-errors.js";
+import { executeCommand } from "../../../src/commands/command-table.js";
 import { CommandError } from "../../../src/errors.js";
 import { R } from "../../../src/protocol/reply.js";
 import { newClient, newContext, one } from "./fake-context.js";
