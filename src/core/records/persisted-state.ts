@@ -10,11 +10,17 @@
 import { addrEquals } from "../basics/addr.js";
 import type { Addr } from "../basics/addr.js";
 import type { CoreContext } from "../model/context.js";
-import type { MasterConfig, PersistedState, SentinelConfig } from "../model/config.js";
+import type {
+  KnownSentinel,
+  MasterConfig,
+  PersistedState,
+  SentinelConfig,
+} from "../model/config.js";
 import { createMaster, createPeer, createReplica } from "./instances.js";
 import { addrKey } from "../basics/addr.js";
+import { assertNever } from "../basics/assert.js";
 import { currentMasterAddress } from "./instance-text.js";
-import type { MasterState, SentinelState } from "../model/state.js";
+import type { InstanceState, MasterState, SentinelState } from "../model/state.js";
 
 /**
  * The MasterConfig last built for each master. A flush (before every vote reply) snapshots every
@@ -22,64 +28,115 @@ import type { MasterState, SentinelState } from "../model/state.js";
  * at a thousand masters, building and rendering them all again took 40-70 ms of the voter's
  * reply on a loaded 2-core machine, for the one or two masters a vote or a failover changes
  * (issue #18). So an unchanged master's config is the same object as at the last snapshot.
- * Every field a MasterConfig holds is compared: settings by identity (SENTINEL SET replaces
- * the object, admin/set.ts), addresses and ids by value.
  */
 const lastConfigs = new WeakMap<MasterState, MasterConfig>();
 
 function masterConfig(master: MasterState): MasterConfig {
+  const addr = currentMasterAddress(master);
   const last = lastConfigs.get(master);
-  if (last !== undefined && unchanged(last, master)) return last;
-  const built = buildMasterConfig(master);
+  if (last !== undefined && unchanged(last, master, addr)) return last;
+  const built = buildMasterConfig(master, addr);
   lastConfigs.set(master, built);
   return built;
 }
 
-function buildMasterConfig(master: MasterState): MasterConfig {
-  const addr = currentMasterAddress(master);
-  const knownReplicas: Addr[] = [];
-  for (const replica of master.replicas.values()) {
-    knownReplicas.push(addrEquals(replica.addr, addr) ? master.addr : replica.addr);
-  }
-  const knownSentinels = [...master.sentinels.values()]
-    .filter((peer) => peer.runId !== "")
-    .map((peer) => ({ addr: peer.addr, runId: peer.runId }));
+function buildMasterConfig(master: MasterState, addr: Addr): MasterConfig {
   return {
     name: master.name,
     addr,
     settings: master.settings,
     configEpoch: master.configEpoch,
     leaderEpoch: master.leaderEpoch,
-    knownReplicas,
-    knownSentinels,
+    knownReplicas: knownReplicas(master, addr),
+    knownSentinels: knownSentinels(master),
   };
 }
 
-/** Whether buildMasterConfig(master) would give a config equal to `last`, field by field. */
-function unchanged(last: MasterConfig, master: MasterState): boolean {
-  const addr = currentMasterAddress(master);
-  if (
-    last.name !== master.name ||
-    last.settings !== master.settings ||
-    last.configEpoch !== master.configEpoch ||
-    last.leaderEpoch !== master.leaderEpoch ||
-    !identical(last.addr, addr) ||
-    last.knownReplicas.length !== master.replicas.size
-  ) {
-    return false;
+/**
+ * Every MasterConfig field, once: the type fails to compile when MasterConfig gains a field this
+ * does not name, and sameField's switch when it names one that switch does not compare.
+ */
+const FIELDS = Object.keys({
+  name: true,
+  addr: true,
+  settings: true,
+  configEpoch: true,
+  leaderEpoch: true,
+  knownReplicas: true,
+  knownSentinels: true,
+} satisfies Record<keyof MasterConfig, true>) as readonly (keyof MasterConfig)[];
+
+/** Whether buildMasterConfig(master, addr) would give a config equal to `last`. */
+function unchanged(last: MasterConfig, master: MasterState, addr: Addr): boolean {
+  for (const field of FIELDS) if (!sameField(field, last, master, addr)) return false;
+  return true;
+}
+
+/** Whether buildMasterConfig would give `field` the value `last` has, without building it. */
+function sameField(
+  field: keyof MasterConfig,
+  last: MasterConfig,
+  master: MasterState,
+  addr: Addr,
+): boolean {
+  switch (field) {
+    case "name":
+      return last.name === master.name;
+    case "addr":
+      return identical(last.addr, addr);
+    case "settings":
+      // SENTINEL SET replaces the object (admin/set.ts).
+      return last.settings === master.settings;
+    case "configEpoch":
+      return last.configEpoch === master.configEpoch;
+    case "leaderEpoch":
+      return last.leaderEpoch === master.leaderEpoch;
+    case "knownReplicas":
+      return sameKnownReplicas(last.knownReplicas, master, addr);
+    case "knownSentinels":
+      return sameKnownSentinels(last.knownSentinels, master);
+    default:
+      return assertNever(field, "MasterConfig field");
   }
+}
+
+/** The promoted replica, monitored from reconf_slaves on, is listed at the old master's address. */
+function knownReplicas(master: MasterState, addr: Addr): Addr[] {
+  const known: Addr[] = [];
+  for (const replica of master.replicas.values()) known.push(knownReplica(master, addr, replica));
+  return known;
+}
+
+function sameKnownReplicas(last: readonly Addr[], master: MasterState, addr: Addr): boolean {
+  if (last.length !== master.replicas.size) return false;
   let i = 0;
   for (const replica of master.replicas.values()) {
-    const known = addrEquals(replica.addr, addr) ? master.addr : replica.addr;
-    if (!identical(last.knownReplicas[i++]!, known)) return false;
+    if (!identical(last[i++]!, knownReplica(master, addr, replica))) return false;
   }
-  i = 0;
+  return true;
+}
+
+function knownReplica(master: MasterState, addr: Addr, replica: InstanceState): Addr {
+  return addrEquals(replica.addr, addr) ? master.addr : replica.addr;
+}
+
+/** The peers whose run id we know. */
+function knownSentinels(master: MasterState): KnownSentinel[] {
+  const known: KnownSentinel[] = [];
+  for (const peer of master.sentinels.values()) {
+    if (peer.runId !== "") known.push({ addr: peer.addr, runId: peer.runId });
+  }
+  return known;
+}
+
+function sameKnownSentinels(last: readonly KnownSentinel[], master: MasterState): boolean {
+  let i = 0;
   for (const peer of master.sentinels.values()) {
     if (peer.runId === "") continue;
-    const known = last.knownSentinels[i++];
+    const known = last[i++];
     if (known?.runId !== peer.runId || !identical(known.addr, peer.addr)) return false;
   }
-  return i === last.knownSentinels.length;
+  return i === last.length;
 }
 
 /** The same text: addrEquals ignores the case, the file would not. */
