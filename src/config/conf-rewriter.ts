@@ -270,12 +270,6 @@ function rewriteUserLines(st: RewriteState, users: readonly string[]): void {
  * code rarely warm (issue #18).
  */
 const renderedMasters = new WeakMap<MasterConfig, readonly MasterLine[]>();
-/** Master sections rendered so far (a test reads it: an unchanged master is not rendered again). */
-let masterRenders = 0;
-
-export function rewriteMasterRenders(): number {
-  return masterRenders;
-}
 
 /** One `sentinel <sub> <name> …` line and the option key it is written under. */
 interface MasterLine {
@@ -286,7 +280,6 @@ interface MasterLine {
 function rewriteMaster(st: RewriteState, m: MasterConfig): void {
   let lines = renderedMasters.get(m);
   if (lines === undefined) {
-    masterRenders++;
     lines = renderMaster(m);
     renderedMasters.set(m, lines);
   }

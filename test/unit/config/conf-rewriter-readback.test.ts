@@ -4,13 +4,9 @@
 // text writes the same bytes as one from a fresh parse of that text.
 import { expect } from "chai";
 import { parseConf } from "../../../src/config/conf-parser.js";
-import {
-  rewriteConf,
-  rewriteFileParses,
-  rewriteMasterRenders,
-} from "../../../src/config/conf-rewriter.js";
+import { rewriteConf, rewriteFileParses } from "../../../src/config/conf-rewriter.js";
 import { confToConfig } from "../../../src/config/conf-to-config.js";
-import type { SentinelConfig } from "../../../src/core/model/config.js";
+import type { MasterConfig, SentinelConfig } from "../../../src/core/model/config.js";
 
 const ID = "0123456789abcdef0123456789abcdef01234567";
 const PEER = "b".repeat(40);
@@ -99,21 +95,43 @@ describe("rewriteConf: each master's lines rendered once per config object", () 
     masters: state.masters.map((m) => ({ ...m })),
   });
 
+  /**
+   * `m` behind a proxy that counts the reads of its fields: rendering a master reads them, a
+   * render cached by the config object (a WeakMap lookup) reads none.
+   */
+  const watched = (m: MasterConfig): { config: MasterConfig; reads: () => number } => {
+    let reads = 0;
+    const config = new Proxy(m, {
+      get(target, key) {
+        reads++;
+        return Reflect.get(target, key) as unknown;
+      },
+    });
+    return { config, reads: () => reads };
+  };
+
   it("renders only the masters whose config is a new object, writing what a full render writes", () => {
     const state = stateAt(2);
-    const first = rewriteConf(ORIGINAL, server, state);
-    let before = rewriteMasterRenders();
+    const [m1, m2] = state.masters.map(watched);
+    const watchedState: SentinelConfig = { ...state, masters: [m1!.config, m2!.config] };
+    const first = rewriteConf(ORIGINAL, server, watchedState);
+    const before = [m1!.reads(), m2!.reads()];
+    expect(Math.min(...before)).to.be.above(0);
     // The same objects (snapshotState hands out an unchanged master's config again): no render.
-    const again = rewriteConf(first, server, state);
-    expect(rewriteMasterRenders() - before).to.equal(0);
+    const again = rewriteConf(first, server, watchedState);
+    expect([m1!.reads(), m2!.reads()]).to.deep.equal(before);
     expect(again).to.equal(cold(first, copies(state)));
     // One master changed: that one only, and the text is a full render's of the same state.
-    const changed = { ...state.masters[1]!, leaderEpoch: 7n };
-    const next: SentinelConfig = { ...state, masters: [state.masters[0]!, changed] };
-    before = rewriteMasterRenders();
-    const text = rewriteConf(again, server, next);
-    expect(rewriteMasterRenders() - before).to.equal(1);
+    const changed = watched({ ...state.masters[1]!, leaderEpoch: 7n });
+    const kept = m1!.reads();
+    const text = rewriteConf(again, server, { ...state, masters: [m1!.config, changed.config] });
+    expect(m1!.reads()).to.equal(kept);
+    expect(changed.reads()).to.be.above(0);
     expect(text).to.include("sentinel leader-epoch m2 7\n");
+    const next = {
+      ...state,
+      masters: [state.masters[0]!, { ...state.masters[1]!, leaderEpoch: 7n }],
+    };
     expect(cold(again, copies(next))).to.equal(text);
   });
 });
