@@ -15,7 +15,7 @@ import { announceHost, hostMatches, knownIp, lookupIp, sameAddr } from "../recor
 import { currentMasterAddress, instanceText } from "../records/instance-text.js";
 import { isAcceptableHost, isValidPort } from "../basics/ip-literal.js";
 import { closeLink } from "../records/link-health.js";
-import { firstLinkUser } from "../records/link-users.js";
+import { firstLinkUser, type LinkUser } from "../records/link-users.js";
 import { atoi } from "../basics/redis-int.js";
 import { serverIdentity } from "../records/server-identity.js";
 import type { InstanceState, LinkId, MasterState, PeerState } from "../model/state.js";
@@ -363,16 +363,17 @@ export function processHello(ctx: CoreContext, payload: string): StalePeer | nul
   return hello.masterConfigEpoch < master.configEpoch ? { master, peer } : null;
 }
 
-/** A hello from a pub/sub message (`via` = that link) or from a peer's PUBLISH (`via` null). */
+/**
+ * A hello from a pub/sub message (`via` = that link) or from a peer's PUBLISH (`via` null).
+ * `first`: via's first record (firstLinkUser), when the caller looked it up.
+ */
 export function onHelloReceived(
   ctx: CoreContext,
   via: LinkId | null,
   payload: string,
+  first: LinkUser | undefined = via === null ? undefined : firstLinkUser(ctx.state, via),
 ): StalePeer | null {
-  if (via !== null) {
-    // Any pub/sub traffic proves the connection alive (our own hellos echo back).
-    const first = firstLinkUser(ctx.state, via);
-    if (first !== undefined) first.instance.link.pcLastActivity = ctx.now;
-  }
+  // Any pub/sub traffic proves the connection alive (our own hellos echo back).
+  if (first !== undefined) first.instance.link.pcLastActivity = ctx.now;
   return processHello(ctx, payload);
 }
