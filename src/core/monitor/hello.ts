@@ -283,7 +283,7 @@ export interface StalePeer {
   readonly peer: PeerState;
 }
 
-/** The master name of a payload (its fifth field), or null with fewer fields. */
+/** The master name of a payload (its fifth field), or null with fewer than six fields. */
 function helloMasterName(payload: string): string | null {
   let at = 0;
   for (let field = 0; field < 4; field++) {
@@ -302,12 +302,16 @@ function helloMasterName(payload: string): string | null {
  * find the same record and change nothing but lastHelloTime: the result is that of processHello
  * without splitting and reading the fields. Undefined: take the hello in full. Not with
  * resolve-hostnames (a name's lookup may have changed what the address matches).
+ *
+ * A hello that names no master of ours (another deployment's sentinels publishing on the same
+ * instance), or has fewer than six fields, is dropped here: processHello drops it too, after
+ * splitting it.
  */
 function repeatedHello(ctx: CoreContext, payload: string): StalePeer | null | undefined {
-  if (ctx.state.global.resolveHostnames) return undefined;
   const name = helloMasterName(payload);
   const master = name === null ? undefined : ctx.state.masters.get(name);
-  if (master === undefined) return undefined;
+  if (master === undefined) return null;
+  if (ctx.state.global.resolveHostnames) return undefined;
   for (const peer of master.sentinels.values()) {
     const seen = peer.seenHello;
     if (seen?.payload !== payload) continue;

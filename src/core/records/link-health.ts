@@ -15,7 +15,7 @@ import type { ReplyText } from "../model/inputs.js";
 import { lookupIp } from "./hosts.js";
 import { CONNECTION_REFUSED, linkDisconnected } from "./instances.js";
 import { instanceText } from "./instance-text.js";
-import { firstLinkUser, isPeerLink, linkUsers, type LinkUser } from "./link-users.js";
+import { firstLinkUser, linkUsers, type LinkUser } from "./link-users.js";
 import { forgetPendingHellos } from "./pending-hellos.js";
 import { linkRenames } from "./renamed-commands.js";
 import type { LinkAuth } from "../model/ready.js";
@@ -282,12 +282,9 @@ export function onPingReply(
   if (text.startsWith("PONG") || text.startsWith("LOADING") || text.startsWith("MASTERDOWN")) {
     link.lastAvailTime = ctx.now;
     link.actPingTime = 0;
-    if (text.startsWith("PONG")) {
-      // A master's or replica's link has one record (`first`), a peer's one per master.
-      if (!isPeerLink(id)) first.instance.flags.delete("master_reboot");
-      else
-        for (const { instance } of linkUsers(ctx.state, id)) instance.flags.delete("master_reboot");
-    }
+    // Only a master's record is ever flagged (info-refresh.ts), and a master's link has one
+    // record: a peer's link, whose records are one per master, was walked here for nothing.
+    if (text.startsWith("PONG")) first.instance.flags.delete("master_reboot");
   } else if (text.startsWith("BUSY")) {
     // A script keeps the instance busy: kill it, once per SDOWN period.
     const busy = linkUsers(ctx.state, id).find(

@@ -64,7 +64,7 @@ function stillCurrent(state: SentinelState, id: LinkId, user: LinkUser): boolean
 const NO_USERS: readonly LinkUser[] = [];
 
 /** A peer's link, which may have many users; any other has one at most (firstLinkUser's). */
-export function isPeerLink(id: LinkId): boolean {
+function isPeerLink(id: LinkId): boolean {
   return id.startsWith(PEER_LINK_PREFIX);
 }
 
