@@ -10,9 +10,17 @@
 // same extra work for both. The farm runs under SCHED_IDLE, the sentinels under SCHED_OTHER
 // (bench/lib/farm-policy.ts), as in bench:scale with one sentinel.
 //
+// `--sentinels 3` runs three sentinels of A and three of B on the same farm, each side a
+// deployment of its own: A's monitor the masters as `a-<i>`, B's as `b-<i>` (quorum 2), so each
+// sentinel has its side's two others as peers, as in bench:scale's 200 × 3. The hello channel is
+// the same on every master, so each sentinel also reads the other side's three hellos and drops
+// them (a master name it does not monitor): the same extra reads for both sides. A side's CPU
+// per window is the mean of its sentinels' (their sum / N); B/A is the ratio of those means.
+// Peak RSS is the largest of a side's.
+//
 //   tsx bench/ab.ts --a <dist dir> --b <dist dir> [--a-flags="<node flags>"] [--b-flags="…"]
-//                   [--size 1000] [--farm fake|real] [--warmup 20] [--window 15] [--windows 6]
-//                   [--metrics none|a|b] [--scrape 5]
+//                   [--size 1000] [--farm fake|real] [--sentinels 1] [--warmup 20]
+//                   [--window 15] [--windows 6] [--metrics none|a|b] [--scrape 5]
 //
 // A dist dir is a copy of `dist/` from `npm run build` of the build to compare; it must sit
 // inside the repo (for example .ab/dist-base/) so its imports find node_modules. Both default to
@@ -39,10 +47,8 @@ import { startFarm, stopFarm, type Farm } from "./lib/scale-farm.js";
 import { startScraperProcess } from "./lib/scale-metrics.js";
 import { printTable, round, summarize } from "./lib/stats.js";
 
-interface Side {
-  readonly label: "A" | "B";
-  readonly entry: string;
-  readonly flags: readonly string[];
+/** One sentinel process of a side. */
+interface Member {
   /** The port of its HTTP endpoint (metrics-port), or null without one. */
   readonly metricsPort: number | null;
   child: ChildProcess | null;
@@ -50,18 +56,30 @@ interface Side {
   port: number;
 }
 
+interface Side {
+  readonly label: "A" | "B";
+  readonly entry: string;
+  readonly flags: readonly string[];
+  readonly members: Member[];
+}
+
 async function sideOf(
   label: "A" | "B",
   dist: string,
   flags: string,
   metrics: boolean,
+  sentinels: number,
 ): Promise<Side> {
   const entry = dist === "redis" ? REDIS_SENTINEL_BIN : path.resolve(dist, "main.js");
   if (!fs.existsSync(entry)) throw new Error(`${label}: ${entry} is missing (npm run build?)`);
   if (metrics && entry === REDIS_SENTINEL_BIN) throw new Error(`${label}: redis has no metrics`);
-  const metricsPort = metrics ? await freePort() : null;
+  const members: Member[] = [];
+  for (let i = 0; i < sentinels; i++) {
+    const metricsPort = metrics ? await freePort() : null;
+    members.push({ metricsPort, child: null, dir: "", port: 0 });
+  }
   const split = flags.split(" ").filter((f) => f !== "");
-  return { label, entry, flags: split, metricsPort, child: null, dir: "", port: 0 };
+  return { label, entry, flags: split, members };
 }
 
 /**
@@ -75,22 +93,29 @@ function commandOf(side: Side, conf: string): string[] {
     : [process.execPath, ...launcherFlags(), ...side.flags, side.entry, conf];
 }
 
-async function startSide(side: Side, farm: Farm): Promise<void> {
-  side.dir = makeDir(`ab-${side.label}-`);
+/** With one sentinel a side both sides share the masters' names; with more, each has its own. */
+function masterName(side: Side, i: number): string {
+  return side.members.length === 1 ? `master-${i}` : `${side.label.toLowerCase()}-${i}`;
+}
+
+async function startMember(side: Side, member: Member, farm: Farm): Promise<void> {
+  member.dir = makeDir(`ab-${side.label}-`);
   const port = await freePort();
-  side.port = port;
+  member.port = port;
   // Loopback only: freePort probes 127.0.0.1, and a port free there may be taken on another
   // address by another job (the default bind is every address).
-  const lines = [`port ${port}`, "bind 127.0.0.1", `dir ${side.dir}`];
-  if (side.metricsPort !== null) lines.push(`metrics-port ${side.metricsPort}`);
+  const lines = [`port ${port}`, "bind 127.0.0.1", `dir ${member.dir}`];
+  if (member.metricsPort !== null) lines.push(`metrics-port ${member.metricsPort}`);
+  const quorum = side.members.length === 1 ? 1 : 2;
   // Each master at its farm host: stand-in masters listen on 127.0.0.2… (scale-farm.ts), and
   // 127.0.0.1 with their ports would be a farm of refused connections.
   farm.masterPorts.forEach((p, i) => {
-    lines.push(`sentinel monitor master-${i} ${farm.hosts[i] ?? "127.0.0.1"} ${p} 1`);
+    const host = farm.hosts[i] ?? "127.0.0.1";
+    lines.push(`sentinel monitor ${masterName(side, i)} ${host} ${p} ${quorum}`);
   });
-  const conf = path.join(side.dir, "sentinel.conf");
+  const conf = path.join(member.dir, "sentinel.conf");
   fs.writeFileSync(conf, `${lines.join("\n")}\n`);
-  const log = fs.openSync(path.join(side.dir, "output.log"), "a");
+  const log = fs.openSync(path.join(member.dir, "output.log"), "a");
   const [launcher, ...launcherArgs] = NORMAL_POLICY_LAUNCHER;
   const child = spawn(launcher ?? "chrt", [...launcherArgs, ...commandOf(side, conf)], {
     stdio: ["ignore", log, log],
@@ -102,65 +127,86 @@ async function startSide(side: Side, farm: Farm): Promise<void> {
   child.once("exit", () => {
     unregisterPid(pid);
   });
-  side.child = child;
+  member.child = child;
 }
 
-async function stopSide(side: Side): Promise<void> {
-  const child = side.child;
+async function stopMember(member: Member): Promise<void> {
+  const child = member.child;
   if (child !== null && child.exitCode === null && child.signalCode === null) {
     child.kill("SIGKILL");
     await waitForExit(child, 5_000);
   }
-  if (side.dir !== "") removeDir(side.dir);
+  if (member.dir !== "") removeDir(member.dir);
 }
 
 /**
- * Throws unless the side reports every master with status=ok, its replica and the other side
- * (INFO sentinel): a farm the sentinels cannot reach costs far less than one they monitor, and
- * a comparison over it measures nothing of the monitoring path.
+ * Throws unless each sentinel of the side reports every master with status=ok, its replica and
+ * its peers (INFO sentinel; with one sentinel a side, the other side's): a farm the sentinels
+ * cannot reach costs far less than one they monitor, and a comparison over it measures nothing
+ * of the monitoring path.
  */
 function checkHealthy(side: Side, size: number): void {
-  const info = execFileSync("redis-cli", ["-p", String(side.port), "INFO", "sentinel"], {
-    encoding: "utf8",
-    timeout: 15_000,
-  });
-  const masters = info.split("\n").filter((line) => /^master\d+:/.test(line));
-  const healthy = masters.filter(
-    (line) => line.includes(",status=ok,") && /,slaves=1,sentinels=2\r?$/.test(line),
-  );
-  if (healthy.length !== size) {
-    throw new Error(
-      `sentinel ${side.label}: ${healthy.length} of ${size} masters ok with a replica and a peer ` +
-        `after the warm-up; first: ${masters[0] ?? "(none)"}`,
-    );
+  const sentinels = Math.max(2, side.members.length);
+  for (const member of side.members) {
+    const info = execFileSync("redis-cli", ["-p", String(member.port), "INFO", "sentinel"], {
+      encoding: "utf8",
+      timeout: 15_000,
+    });
+    const masters = info.split("\n").filter((line) => /^master\d+:/.test(line));
+    const tail = new RegExp(`,slaves=1,sentinels=${sentinels}\\r?$`);
+    const healthy = masters.filter((line) => line.includes(",status=ok,") && tail.test(line));
+    if (healthy.length !== size) {
+      throw new Error(
+        `sentinel ${side.label} (port ${member.port}): ${healthy.length} of ${size} masters ok ` +
+          `with a replica and ${sentinels - 1} peers after the warm-up; first: ${masters[0] ?? "(none)"}`,
+      );
+    }
   }
 }
 
-function pidOf(side: Side): number {
-  const pid = side.child?.pid;
-  if (pid === undefined || side.child?.exitCode !== null) {
-    const log = path.join(side.dir, "output.log");
+function pidOf(side: Side, member: Member): number {
+  const pid = member.child?.pid;
+  if (pid === undefined || member.child?.exitCode !== null) {
+    const log = path.join(member.dir, "output.log");
     const tail = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").slice(-5) : [];
     throw new Error(`sentinel ${side.label} is not running; its log ends:\n${tail.join("\n")}`);
   }
   return pid;
 }
 
+/** The side's CPU seconds so far, summed over its sentinels. */
+function sideCpuSeconds(side: Side): number {
+  return side.members.reduce((sum, m) => sum + cpuSeconds(pidOf(side, m)), 0);
+}
+
+/** The side's user and system CPU seconds so far, summed over its sentinels. */
+function sideCpuTimes(side: Side): { user: number; system: number } {
+  const times = side.members.map((m) => cpuTimes(pidOf(side, m)));
+  return {
+    user: times.reduce((sum, t) => sum + t.user, 0),
+    system: times.reduce((sum, t) => sum + t.system, 0),
+  };
+}
+
 async function main(): Promise<void> {
   const args = new Args();
   const metrics = args.choice("metrics", ["none", "a", "b"]);
   const scrapeS = args.int("scrape", 5);
+  const sentinels = args.int("sentinels", 1);
+  if (sentinels < 1) throw new Error("--sentinels: at least 1");
   const a = await sideOf(
     "A",
     args.string("a", "dist"),
     args.string("a-flags", ""),
     metrics === "a",
+    sentinels,
   );
   const b = await sideOf(
     "B",
     args.string("b", "dist"),
     args.string("b-flags", ""),
     metrics === "b",
+    sentinels,
   );
   const size = args.int("size", 1000);
   const fake = args.choice("farm", ["fake", "real"]) === "fake";
@@ -168,13 +214,15 @@ async function main(): Promise<void> {
   const windowS = args.int("window", 15);
   const windows = args.int("windows", 6);
   console.error(`starting ${size} masters with one replica each…`);
-  const farm = await startFarm(size, 2, fake);
+  const farm = await startFarm(size, 2 * sentinels, fake);
   const sides = [a, b];
   let scraper: { stop(): Promise<number> } | null = null;
   try {
     setPolicy(process.pid, "idle");
-    for (const side of sides) await startSide(side, farm);
-    const ports = sides.flatMap((s) => (s.metricsPort === null ? [] : [s.metricsPort]));
+    for (const side of sides) for (const m of side.members) await startMember(side, m, farm);
+    const ports = sides.flatMap((s) =>
+      s.members.flatMap((m) => (m.metricsPort === null ? [] : [m.metricsPort])),
+    );
     scraper = ports.length > 0 ? startScraperProcess(ports, scrapeS) : null;
     console.error(`warming up ${warmupS} s…`);
     await delay(warmupS * 1000);
@@ -183,12 +231,12 @@ async function main(): Promise<void> {
     const ratios: number[] = [];
     const perSide: Record<"A" | "B", number[]> = { A: [], B: [] };
     // User and system time over all windows: where each side's CPU goes (user space / kernel).
-    const startTimes = sides.map((s) => cpuTimes(pidOf(s)));
+    const startTimes = sides.map((s) => sideCpuTimes(s));
     for (let w = 0; w < windows; w++) {
-      const before = sides.map((s) => cpuSeconds(pidOf(s)));
+      const before = sides.map((s) => sideCpuSeconds(s));
       await delay(windowS * 1000);
       const perMin = sides.map(
-        (s, i) => ((cpuSeconds(pidOf(s)) - (before[i] ?? 0)) * 60) / windowS,
+        (s, i) => ((sideCpuSeconds(s) - (before[i] ?? 0)) * 60) / windowS / sentinels,
       );
       const [cpuA = 0, cpuB = 0] = perMin;
       perSide.A.push(cpuA);
@@ -205,14 +253,14 @@ async function main(): Promise<void> {
     const r = summarize(ratios);
     const minutes = (windows * windowS) / 60;
     const split = sides.map((s, i) => {
-      const end = cpuTimes(pidOf(s));
+      const end = sideCpuTimes(s);
       const start = startTimes[i] ?? { user: 0, system: 0 };
       return {
-        user: round((end.user - start.user) / minutes, 2),
-        system: round((end.system - start.system) / minutes, 2),
+        user: round((end.user - start.user) / minutes / sentinels, 2),
+        system: round((end.system - start.system) / minutes / sentinels, 2),
       };
     });
-    const rss = sides.map((s) => peakRssMiB(pidOf(s)));
+    const rss = sides.map((s) => Math.max(...s.members.map((m) => peakRssMiB(pidOf(s, m)))));
     rows.push([
       "median",
       String(round(summarize(perSide.A)?.median ?? 0, 2)),
@@ -222,22 +270,25 @@ async function main(): Promise<void> {
     const scrapes = (await scraper?.stop()) ?? 0;
     scraper = null;
     const scraped = (s: Side): string =>
-      s.metricsPort === null ? "" : ` (metrics-port, /metrics every ${scrapeS} s)`;
+      s.members[0]?.metricsPort === null ? "" : ` (metrics-port, /metrics every ${scrapeS} s)`;
+    const each = sentinels === 1 ? "both sentinels at once" : `${sentinels} sentinels a side`;
     console.log(
       `\nA: ${a.entry} ${a.flags.join(" ")}${scraped(a)}\nB: ${b.entry} ${b.flags.join(" ")}${scraped(b)}\n` +
-        `${size} masters, both sentinels at once; ${windows} windows of ${windowS} s after ${warmupS} s`,
+        `${size} masters, ${each}; ${windows} windows of ${windowS} s after ${warmupS} s`,
     );
     if (ports.length > 0) console.log(`/metrics answered ${scrapes} times`);
-    printTable(["window", "A CPU s/min", "B CPU s/min", "B/A"], rows);
+    const per = sentinels === 1 ? "" : " per sentinel";
+    printTable(["window", `A CPU s/min${per}`, `B CPU s/min${per}`, "B/A"], rows);
     console.log(`peak RSS MiB: A ${rss[0]} B ${rss[1]}`);
     console.log(
-      `user + system s/min over all windows: A ${split[0]?.user} + ${split[0]?.system}, ` +
+      `user + system s/min${per} over all windows: A ${split[0]?.user} + ${split[0]?.system}, ` +
         `B ${split[1]?.user} + ${split[1]?.system}`,
     );
     console.log(
       JSON.stringify({
         bench: "ab",
         size,
+        sentinels,
         metrics,
         a: {
           entry: a.entry,
@@ -259,7 +310,7 @@ async function main(): Promise<void> {
   } finally {
     await scraper?.stop();
     setPolicy(process.pid, "other");
-    for (const side of sides) await stopSide(side);
+    for (const side of sides) for (const m of side.members) await stopMember(m);
     await stopFarm(farm);
   }
 }

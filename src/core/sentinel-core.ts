@@ -33,7 +33,7 @@ import {
   onPingReply,
   reconnectInstance,
 } from "./records/link-health.js";
-import { fromStaleConnection } from "./records/link-generation.js";
+import { fromStaleConnection, inputLinkUser } from "./records/link-generation.js";
 import { onHostResolved } from "./records/hosts.js";
 import type { QuietGateMode } from "./gate/quiet-gate.js";
 import {
@@ -48,7 +48,6 @@ import {
   wakeAfterInput,
 } from "./gate/quiet-gate.js";
 import { verifyQuiet } from "./gate/verify.js";
-import { firstLinkUser } from "./records/link-users.js";
 import { carryPeriodicCommands, onPublishReply, sendPeriodicCommands } from "./monitor/periodic.js";
 import { restoreMasters, snapshotState } from "./records/persisted-state.js";
 import type { Random } from "./basics/random.js";
@@ -278,32 +277,32 @@ function groupOf(master: MasterState | null | undefined): readonly MasterState[]
 
 /** Applies one input; for a tick, returns what tick() returns (else 0). */
 function dispatch(ctx: CoreContext, input: Input, mode: QuietGateMode, notes: StepNotes): number {
-  if (fromStaleConnection(ctx.state, input)) return 0;
+  // The input's link, looked up once for the check and the handler (link-generation.ts).
+  const first = inputLinkUser(ctx.state, input);
+  if (fromStaleConnection(ctx.state, input, first)) return 0;
   switch (input.type) {
     case "tick":
       return tick(ctx, input, mode, notes);
     case "link-connected":
-      onLinkConnected(ctx, input.link, input.conn, input.localIp);
+      onLinkConnected(ctx, input.link, input.conn, input.localIp, first);
       return 0;
     case "link-closed":
-      onLinkClosed(ctx, input.link, input.conn, input.reason);
+      onLinkClosed(ctx, input.link, input.conn, input.reason, first);
       return 0;
     case "ping-reply":
-      onPingReply(ctx, input.link, input.reply);
+      onPingReply(ctx, input.link, input.reply, first);
       return 0;
     case "info-reply":
-      onInfoReply(ctx, input.link, input.reply);
+      onInfoReply(ctx, input.link, input.reply, first);
       return 0;
     case "publish-reply":
-      onPublishReply(ctx, input.link, input.ok);
+      onPublishReply(ctx, input.link, input.ok, first);
       return 0;
-    case "command-done": {
-      const user = firstLinkUser(ctx.state, input.link);
-      if (user !== undefined) commandDone(user.instance.link);
+    case "command-done":
+      if (first !== undefined) commandDone(first.instance.link);
       return 0;
-    }
     case "hello-received": {
-      const stale = onHelloReceived(ctx, input.via, input.payload);
+      const stale = onHelloReceived(ctx, input.via, input.payload, first);
       if (stale !== null) answerStalePeer(ctx, stale.master, stale.peer, input.via);
       return 0;
     }

@@ -15,7 +15,7 @@ import { announceHost, hostMatches, knownIp, lookupIp, sameAddr } from "../recor
 import { currentMasterAddress, instanceText } from "../records/instance-text.js";
 import { isAcceptableHost, isValidPort } from "../basics/ip-literal.js";
 import { closeLink } from "../records/link-health.js";
-import { firstLinkUser } from "../records/link-users.js";
+import { firstLinkUser, type LinkUser } from "../records/link-users.js";
 import { atoi } from "../basics/redis-int.js";
 import { serverIdentity } from "../records/server-identity.js";
 import type { InstanceState, LinkId, MasterState, PeerState } from "../model/state.js";
@@ -283,7 +283,7 @@ export interface StalePeer {
   readonly peer: PeerState;
 }
 
-/** The master name of a payload (its fifth field), or null with fewer fields. */
+/** The master name of a payload (its fifth field), or null with fewer than six fields. */
 function helloMasterName(payload: string): string | null {
   let at = 0;
   for (let field = 0; field < 4; field++) {
@@ -302,12 +302,16 @@ function helloMasterName(payload: string): string | null {
  * find the same record and change nothing but lastHelloTime: the result is that of processHello
  * without splitting and reading the fields. Undefined: take the hello in full. Not with
  * resolve-hostnames (a name's lookup may have changed what the address matches).
+ *
+ * A hello that names no master of ours (another deployment's sentinels publishing on the same
+ * instance), or has fewer than six fields, is dropped here: processHello drops it too, after
+ * splitting it.
  */
 function repeatedHello(ctx: CoreContext, payload: string): StalePeer | null | undefined {
-  if (ctx.state.global.resolveHostnames) return undefined;
   const name = helloMasterName(payload);
   const master = name === null ? undefined : ctx.state.masters.get(name);
-  if (master === undefined) return undefined;
+  if (master === undefined) return null;
+  if (ctx.state.global.resolveHostnames) return undefined;
   for (const peer of master.sentinels.values()) {
     const seen = peer.seenHello;
     if (seen?.payload !== payload) continue;
@@ -363,16 +367,17 @@ export function processHello(ctx: CoreContext, payload: string): StalePeer | nul
   return hello.masterConfigEpoch < master.configEpoch ? { master, peer } : null;
 }
 
-/** A hello from a pub/sub message (`via` = that link) or from a peer's PUBLISH (`via` null). */
+/**
+ * A hello from a pub/sub message (`via` = that link) or from a peer's PUBLISH (`via` null).
+ * `first`: via's first record (firstLinkUser), when the caller looked it up.
+ */
 export function onHelloReceived(
   ctx: CoreContext,
   via: LinkId | null,
   payload: string,
+  first: LinkUser | undefined = via === null ? undefined : firstLinkUser(ctx.state, via),
 ): StalePeer | null {
-  if (via !== null) {
-    // Any pub/sub traffic proves the connection alive (our own hellos echo back).
-    const first = firstLinkUser(ctx.state, via);
-    if (first !== undefined) first.instance.link.pcLastActivity = ctx.now;
-  }
+  // Any pub/sub traffic proves the connection alive (our own hellos echo back).
+  if (first !== undefined) first.instance.link.pcLastActivity = ctx.now;
   return processHello(ctx, payload);
 }

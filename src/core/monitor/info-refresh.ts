@@ -18,7 +18,7 @@ import { keepInfoText } from "../records/info-copy.js";
 import { hostEquals, instanceText } from "../records/instance-text.js";
 import { isAcceptableHost, isValidPort } from "../basics/ip-literal.js";
 import { commandDone } from "../records/link-health.js";
-import { firstLinkUser } from "../records/link-users.js";
+import { firstLinkUser, type LinkUser } from "../records/link-users.js";
 import type { ReplyText } from "../model/inputs.js";
 import { sendReplicaOf } from "../failover/replicaof-command.js";
 import { onReplicaInfoWhileSelecting } from "../failover/select-slave.js";
@@ -327,8 +327,12 @@ export function refreshFromInfo(
  * string only; "ok" is taken too, because a link that cannot tell a status from a bulk string
  * (the ioredis one) delivers INFO as "ok" (a Redis never answers INFO with a status).
  */
-export function onInfoReply(ctx: CoreContext, id: LinkId, reply: ReplyText): void {
-  const user = firstLinkUser(ctx.state, id);
+export function onInfoReply(
+  ctx: CoreContext,
+  id: LinkId,
+  reply: ReplyText,
+  user: LinkUser | undefined = firstLinkUser(ctx.state, id),
+): void {
   if (user === undefined) return;
   commandDone(user.instance.link);
   user.instance.link.infoSentTime = 0;

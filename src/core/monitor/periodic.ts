@@ -18,7 +18,7 @@ import { sendPing } from "../records/link-health.js";
 import { notePendingHello, takePendingHello } from "../records/pending-hellos.js";
 import type { InstanceState, LinkId, MasterState, ReplicaState } from "../model/state.js";
 import { LIMITS, pingPeriodFor } from "../model/timing.js";
-import { firstLinkUser } from "../records/link-users.js";
+import { firstLinkUser, type LinkUser } from "../records/link-users.js";
 import { commandDone } from "../records/link-health.js";
 
 /**
@@ -253,8 +253,12 @@ function periodic(
 }
 
 /** sentinel.c: sentinelPublishReplyCallback — only a published hello counts. */
-export function onPublishReply(ctx: CoreContext, id: LinkId, ok: boolean): void {
-  const first = firstLinkUser(ctx.state, id);
+export function onPublishReply(
+  ctx: CoreContext,
+  id: LinkId,
+  ok: boolean,
+  first: LinkUser | undefined = firstLinkUser(ctx.state, id),
+): void {
   if (first === undefined) return;
   const link = first.instance.link;
   commandDone(link);

@@ -15,7 +15,7 @@ import type { ReplyText } from "../model/inputs.js";
 import { lookupIp } from "./hosts.js";
 import { CONNECTION_REFUSED, linkDisconnected } from "./instances.js";
 import { instanceText } from "./instance-text.js";
-import { firstLinkUser, linkUsers } from "./link-users.js";
+import { firstLinkUser, linkUsers, type LinkUser } from "./link-users.js";
 import { forgetPendingHellos } from "./pending-hellos.js";
 import { linkRenames } from "./renamed-commands.js";
 import type { LinkAuth } from "../model/ready.js";
@@ -168,13 +168,14 @@ export function closeLink(ctx: CoreContext, link: LinkState): void {
   closeConnection(ctx, link, "pubsub");
 }
 
+/** `first`: the link's first record (firstLinkUser), when the caller looked it up. */
 export function onLinkConnected(
   ctx: CoreContext,
   id: LinkId,
   conn: ConnKind,
   localIp: string,
+  first: LinkUser | undefined = firstLinkUser(ctx.state, id),
 ): void {
-  const first = firstLinkUser(ctx.state, id);
   if (first === undefined) return;
   const link = first.instance.link;
   // Queued before the close went out: that connection is going away.
@@ -209,8 +210,13 @@ function wakeAfterDrop(ctx: CoreContext, master: MasterState): void {
   ctx.out.wake(ctx.now + master.settings.downAfterPeriod + 1);
 }
 
-export function onLinkClosed(ctx: CoreContext, id: LinkId, conn: ConnKind, reason: string): void {
-  const first = firstLinkUser(ctx.state, id);
+export function onLinkClosed(
+  ctx: CoreContext,
+  id: LinkId,
+  conn: ConnKind,
+  reason: string,
+  first: LinkUser | undefined = firstLinkUser(ctx.state, id),
+): void {
   if (first === undefined) return;
   const link = first.instance.link;
   const neverConnected = conn === "cmd" ? !link.cmdConnected : !link.pubsubConnected;
@@ -260,9 +266,12 @@ function stripDash(text: string): string {
 }
 
 /** sentinel.c: sentinelPingReplyCallback. */
-export function onPingReply(ctx: CoreContext, id: LinkId, reply: ReplyText): void {
-  const users = linkUsers(ctx.state, id);
-  const first = users[0];
+export function onPingReply(
+  ctx: CoreContext,
+  id: LinkId,
+  reply: ReplyText,
+  first: LinkUser | undefined = firstLinkUser(ctx.state, id),
+): void {
   if (first === undefined) return;
   const link = first.instance.link;
   commandDone(link);
@@ -273,12 +282,12 @@ export function onPingReply(ctx: CoreContext, id: LinkId, reply: ReplyText): voi
   if (text.startsWith("PONG") || text.startsWith("LOADING") || text.startsWith("MASTERDOWN")) {
     link.lastAvailTime = ctx.now;
     link.actPingTime = 0;
-    if (text.startsWith("PONG")) {
-      for (const { instance } of users) instance.flags.delete("master_reboot");
-    }
+    // Only a master's record is ever flagged (info-refresh.ts), and a master's link has one
+    // record: a peer's link, whose records are one per master, was walked here for nothing.
+    if (text.startsWith("PONG")) first.instance.flags.delete("master_reboot");
   } else if (text.startsWith("BUSY")) {
     // A script keeps the instance busy: kill it, once per SDOWN period.
-    const busy = users.find(
+    const busy = linkUsers(ctx.state, id).find(
       (u) => u.instance.flags.has("s_down") && !u.instance.flags.has("script_kill_sent"),
     );
     if (busy !== undefined && link.cmdConnected) {

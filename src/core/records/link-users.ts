@@ -14,13 +14,7 @@
  * thousand masters, a scan per PUBLISH reply was a million record checks a second.
  */
 import { masterLinkId, peerLinkId } from "./instances.js";
-import type {
-  InstanceState,
-  LinkId,
-  LinkState,
-  MasterState,
-  SentinelState,
-} from "../model/state.js";
+import type { InstanceState, LinkId, MasterState, SentinelState } from "../model/state.js";
 
 const PEER_LINK_PREFIX = peerLinkId("");
 
@@ -69,9 +63,14 @@ function stillCurrent(state: SentinelState, id: LinkId, user: LinkUser): boolean
 
 const NO_USERS: readonly LinkUser[] = [];
 
+/** A peer's link, which may have many users; any other has one at most (firstLinkUser's). */
+function isPeerLink(id: LinkId): boolean {
+  return id.startsWith(PEER_LINK_PREFIX);
+}
+
 /** Every record on the link. The array is shared: read it, never change it. */
 export function linkUsers(state: SentinelState, id: LinkId): readonly LinkUser[] {
-  if (id.startsWith(PEER_LINK_PREFIX)) return scanLinkUsers(state, id);
+  if (isPeerLink(id)) return scanLinkUsers(state, id);
   let cache = singleUsers.get(state);
   const cached = cache?.get(id);
   if (cached !== undefined && stillCurrent(state, id, cached[0])) return cached;
@@ -113,9 +112,4 @@ export function firstLinkUser(state: SentinelState, id: LinkId): LinkUser | unde
     if (peer?.link.id === id) return { master, instance: peer };
   }
   return undefined;
-}
-
-export function findLink(state: SentinelState, id: LinkId): LinkState | null {
-  const first = firstLinkUser(state, id);
-  return first === undefined ? null : first.instance.link;
 }
