@@ -6,7 +6,8 @@
  * every tick stay queued for the next batch, in their order. An urgent input stays behind a
  * routine input of its own connection (a link keeps its order: a reply never overtakes the
  * connect or close before it), and a request from a client behind an earlier one (an admin
- * command), so that each client's replies keep their order.
+ * command), so that each client's replies keep their order, and nothing overtakes a failed
+ * save's `persist-failed`.
  */
 import type { Input } from "../core/index.js";
 
@@ -21,9 +22,12 @@ export function takeBatch(queue: Input[], urgent: (input: Input) => boolean): In
   const first: Input[] = [];
   const rest: Input[] = [];
   const held = new Set<string>();
+  // A failed save is fed back first thing (runtime.ts): nothing overtakes it.
+  let barrier = false;
   for (const input of queue) {
     const key = orderKey(input);
-    if (input.type !== "tick" && urgent(input) && (key === null || !held.has(key))) {
+    if (input.type === "persist-failed") barrier = true;
+    if (!barrier && input.type !== "tick" && urgent(input) && (key === null || !held.has(key))) {
       first.push(input);
     } else {
       rest.push(input);

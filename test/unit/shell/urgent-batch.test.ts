@@ -56,6 +56,12 @@ describe("urgent-batch: takeBatch", () => {
     expect(queue).to.deep.equal([pong("master:a"), admin, ask(2)]);
   });
 
+  it("lets nothing overtake a failed save's persist-failed", () => {
+    const failed: Input = { type: "persist-failed", error: "ENOSPC" };
+    const queue: Input[] = [failed, pong("master:a"), ask(2)];
+    expect(takeBatch(queue, urgent)).to.have.length(3);
+  });
+
   it("takes the whole queue when nothing or everything is urgent", () => {
     const none: Input[] = [pong("master:a"), pong("master:b")];
     expect(takeBatch(none, urgent)).to.have.length(2);
