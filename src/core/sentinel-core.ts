@@ -50,6 +50,7 @@ import {
 import { verifyQuiet } from "./gate/verify.js";
 import { carryPeriodicCommands, onPublishReply, sendPeriodicCommands } from "./monitor/periodic.js";
 import { restoreMasters, snapshotState } from "./records/persisted-state.js";
+import { isUrgentInput } from "./records/urgent-input.js";
 import type { Random } from "./basics/random.js";
 import { randomRunId } from "./basics/random.js";
 import type { Command, Ready } from "./model/ready.js";
@@ -471,6 +472,14 @@ export class SentinelCore {
    */
   commandsAheadOfPersist(): readonly Command[] | null {
     return this.#out.commandsAheadOfPersist;
+  }
+
+  /**
+   * Whether a turn steps `input` ahead of the routine ones queued with it (records/urgent-input.ts,
+   * shell/urgent-batch.ts): it belongs to a failover or to a master that is down.
+   */
+  urgent(input: Input): boolean {
+    return isUrgentInput(this.#state, input);
   }
 
   /** Everything produced since the last call; `persist` is a snapshot taken now. */

@@ -36,10 +36,10 @@ import type {
 import { commandsBeforePersist } from "../core/index.js";
 import type { CoreAnswer } from "../commands/host.js";
 import { wallNow as systemWallNow } from "./clock.js";
-import type { Logger } from "./logger.js";
 import { ctime } from "./log-line.js";
-import { logAt, logEvent } from "./logger.js";
+import { logAt, logEvent, type Logger } from "./logger.js";
 import { WakePlan } from "./wake-plan.js";
+import { takeBatch, type UrgentSource } from "./urgent-batch.js";
 
 export const SAVE_FAILED_ERROR = "ERR Failed to save config file. Check server logs.";
 
@@ -57,7 +57,7 @@ const MAX_TIMER_DELAY = 2_147_483_647;
 export const SOFT_SAVE_SPACING = 4;
 
 /** What the runtime needs from SentinelCore (`state` only for the log level). */
-export interface CoreDriver {
+export interface CoreDriver extends UrgentSource {
   step(now: number, input: Input): void;
   takeReady(): Ready;
   /** The state to write for a deferred save (Ready.persistSoon), taken when it is written. */
@@ -233,7 +233,7 @@ export class Runtime {
     try {
       while ((first || this.queue.length > 0) && !this.stopped) {
         first = false;
-        const batch = this.queue.splice(0);
+        const batch = takeBatch(this.queue, (i) => this.options.core.urgent?.(i) ?? false);
         let ready: Ready;
         /** The commands already sent ahead of this batch's persist. */
         let early: ReadonlySet<Command> | null = null;

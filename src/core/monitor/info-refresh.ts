@@ -23,6 +23,7 @@ import type { ReplyText } from "../model/inputs.js";
 import { sendReplicaOf } from "../failover/replicaof-command.js";
 import { onReplicaInfoWhileSelecting } from "../failover/select-slave.js";
 import { reconfNextReplica } from "../failover/reconf-slaves.js";
+import { switchToPromotedReplica } from "../failover/switch-master.js";
 import { sendPeriodicCommands } from "./periodic.js";
 import type { LinkId, MasterState, ReplicaState } from "../model/state.js";
 import { NO_REPLID, supersededByMaster } from "./superseded-master.js";
@@ -208,7 +209,11 @@ function maybeConvertToSlave(ctx: CoreContext, master: MasterState, replica: Rep
  * (forced). They then go out while the promotion's config save is written, not after it
  * (core/model/ready.ts: commandsBeforePersist), and the observers' +switch-master, which waits
  * for that hello, comes one fsync sooner (docs/COMPATIBILITY.md, "The new configuration's hellos
- * before the leader's fsync"). The next tick finds them sent.
+ * before the leader's fsync"). The next tick finds them sent. A failover left with no replica
+ * to reconfigure ends in this step (+failover-end), and the leader's switch, which the tick does
+ * after its master loop, is made here too: the promotion and the switch share one save, and
+ * +switch-master does not wait for the next tick (at a thousand masters, a batch of 50-100 ms;
+ * docs/COMPATIBILITY.md, "The leader's switch on the promotion's INFO").
  */
 function announcePromotion(ctx: CoreContext, master: MasterState): void {
   // The peers first: their hello is the one path to them the SLAVEOF NO ONE just sent cannot
@@ -217,6 +222,7 @@ function announcePromotion(ctx: CoreContext, master: MasterState): void {
   reconfNextReplica(ctx, master);
   sendPeriodicCommands(ctx, master, master);
   for (const replica of master.replicas.values()) sendPeriodicCommands(ctx, replica, master);
+  if (master.failoverState === "update_config") switchToPromotedReplica(ctx, master);
 }
 
 /** `+convert-to-slave`: the reconfiguration towards the master. */

@@ -30,6 +30,7 @@ import { SimLinks } from "./sim-links.js";
 import type { Prng } from "./prng.js";
 import type { VirtualClock, Timer } from "./virtual-clock.js";
 import { WakePlan } from "../../../src/shell/wake-plan.js";
+import { takeBatch } from "../../../src/shell/urgent-batch.js";
 
 const NONE: ReadonlySet<Command> = new Set();
 
@@ -39,6 +40,8 @@ export interface SimCore {
   takeReady(): Ready;
   readonly state: SentinelState;
   snapshot(): PersistedState;
+  /** Whether a turn steps the input first (src/shell/urgent-batch.ts); absent = none. */
+  urgent?(input: Input): boolean;
 }
 
 export interface CoreOptions {
@@ -305,7 +308,8 @@ export class SimSentinel implements ServerEnd, ClientEnd {
   private run(): void {
     while (this.queue.length > 0 && this.up && !this.paused && this.core !== null) {
       const core = this.core;
-      const batch = this.queue.splice(0);
+      // A failover's inputs first, in a batch of their own (runtime.ts, urgent-batch.ts).
+      const batch = takeBatch(this.queue, (input) => core.urgent?.(input) ?? false);
       const now = this.monotonicNow();
       // Replies first, ticks last, one `now` (runtime.ts explains why).
       for (const input of batch) if (input.type !== "tick") core.step(now, input);

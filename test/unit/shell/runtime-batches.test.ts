@@ -59,6 +59,53 @@ describe("runtime: batches", () => {
   });
 });
 
+describe("runtime: a failover's inputs first (urgent-batch.ts)", () => {
+  const PONG: Input = { type: "ping-reply", link: "master:m", reply: { kind: "ok", text: "PONG" } };
+  const ASK: Input = {
+    type: "is-master-down-request",
+    requestId: 7,
+    ip: "10.0.0.1",
+    port: 6379,
+    epoch: 1n,
+    runId: "*",
+  };
+  const PROMOTED: Input = {
+    type: "info-reply",
+    link: "slave:f:r",
+    reply: { kind: "ok", text: "" },
+  };
+
+  it("steps the urgent inputs of a turn in a batch of their own, carried out before the routine ones are stepped", async () => {
+    const h = harness();
+    h.core.urgent = (input) => input === ASK || input === PROMOTED;
+    const order: string[] = [];
+    h.core.onTake = () => order.push(`take after ${h.core.steps.length}`);
+    h.runtime.push({ type: "tick", wallNow: 1 });
+    h.runtime.push(PONG);
+    h.runtime.push(ASK);
+    h.runtime.push({ type: "command-done", link: "master:m" });
+    h.runtime.push(PROMOTED);
+    await h.runtime.idle();
+    expect(h.core.steps.map((s) => s.type)).to.deep.equal([
+      "is-master-down-request",
+      "info-reply",
+      "ping-reply",
+      "command-done",
+      "tick",
+    ]);
+    expect(order).to.deep.equal(["take after 2", "take after 5"]);
+  });
+
+  it("keeps one batch when every input, or none, is urgent", async () => {
+    const h = harness();
+    h.core.urgent = () => false;
+    h.runtime.push(PONG);
+    h.runtime.push(ASK);
+    await h.runtime.idle();
+    expect(h.core.takes).to.equal(1);
+  });
+});
+
 describe("runtime: stop with a last input (the shutdown)", () => {
   it("drops what was queued, steps the last input alone, carries out its commands and logs, then takes nothing more", async () => {
     const h = harness();

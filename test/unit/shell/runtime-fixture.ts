@@ -78,6 +78,9 @@ export class FakeCore implements CoreDriver {
     return PERSISTED;
   }
 
+  /** SentinelCore.urgent: which inputs a turn steps first (absent: none). */
+  urgent?: (input: Input) => boolean;
+
   /** Whether commandsAheadOfPersist announces the commands (SentinelCore's), else null. */
   announcesAhead = false;
   /** Called at each takeReady, when the real core takes its snapshot. */

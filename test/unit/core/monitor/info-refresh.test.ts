@@ -320,8 +320,11 @@ describe("info-refresh: +convert-to-slave", () => {
       "-role-change slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379 new reported role is master",
       "+promoted-slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
       "+failover-state-reconf-slaves master mymaster 10.0.0.1 6379",
-      // No other replica to reconfigure: reconf_slaves' first step, in this one, ends it.
+      // No other replica to reconfigure: reconf_slaves' first step, in this one, ends it, and
+      // the leader switches in it too.
       "+failover-end master mymaster 10.0.0.1 6379",
+      "+switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379",
+      "+slave slave 10.0.0.1:6379 10.0.0.1 6379 @ mymaster 10.0.0.2 6379",
     ]);
     expect(ready.persist?.masters[0]?.addr).to.deep.equal({ ip: "10.0.0.2", port: 6379 });
     expect(ready.persist?.masters[0]?.configEpoch).to.equal(5n);
