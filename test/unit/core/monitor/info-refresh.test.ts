@@ -320,8 +320,7 @@ describe("info-refresh: +convert-to-slave", () => {
       "-role-change slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379 new reported role is master",
       "+promoted-slave slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379",
       "+failover-state-reconf-slaves master mymaster 10.0.0.1 6379",
-      // No other replica to reconfigure: reconf_slaves' first step, in this one, ends it, and
-      // the leader switches in it too.
+      // No other replica to reconfigure: this step ends reconf_slaves and switches the master.
       "+failover-end master mymaster 10.0.0.1 6379",
       "+switch-master mymaster 10.0.0.1 6379 10.0.0.2 6379",
       "+slave slave 10.0.0.1:6379 10.0.0.1 6379 @ mymaster 10.0.0.2 6379",
