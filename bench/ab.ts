@@ -19,13 +19,17 @@
 // Peak RSS is the largest of a side's.
 //
 //   tsx bench/ab.ts --a <dist dir> --b <dist dir> [--a-flags="<node flags>"] [--b-flags="…"]
+//                   [--a-env="NAME=value …"] [--b-env="…"] [--a-bin <bin/vigil>] [--b-bin …]
 //                   [--size 1000] [--farm fake|real] [--sentinels 1] [--warmup 20]
 //                   [--window 15] [--windows 6] [--metrics none|a|b] [--scrape 5]
 //
 // A dist dir is a copy of `dist/` from `npm run build` of the build to compare; it must sit
 // inside the repo (for example .ab/dist-base/) so its imports find node_modules. Both default to
 // ./dist, so `--b-flags=--single-threaded-gc` alone compares a V8 flag (flags need the `=` form);
-// both sides run with bin/vigil's own flags first (test/e2e/harness/node-flags.ts).
+// both sides run with bin/vigil's own flags first and its variables (test/e2e/harness/node-flags.ts);
+// `--a-bin <file>` reads them from another build's bin/vigil instead (its first line).
+// --a-env / --b-env add variables to a side's environment (`--b-env=MALLOC_ARENA_MAX=1`: glibc's
+// tunables can only be set before the process starts).
 // `--a redis` runs Debian's redis-sentinel as A: Vigil against it over the same seconds.
 // `--metrics b` starts B with `metrics-port` and GETs its /metrics every --scrape seconds (as
 // Prometheus would) from the warm-up on: the endpoint's cost, read over the same seconds as a
@@ -36,7 +40,7 @@ import path from "node:path";
 import { waitForExit } from "../test/e2e/harness/managed-process.js";
 import { registerPid, unregisterPid } from "../test/e2e/harness/pid-registry.js";
 import { freePort } from "../test/e2e/harness/ports.js";
-import { launcherFlags } from "../test/e2e/harness/node-flags.js";
+import { VIGIL_BIN, launcherEnv, launcherFlags } from "../test/e2e/harness/node-flags.js";
 import { REDIS_SENTINEL_BIN } from "../test/e2e/harness/sentinel-process.js";
 import { delay } from "../test/e2e/harness/wait-for.js";
 import { Args } from "./lib/args.js";
@@ -60,6 +64,10 @@ interface Side {
   readonly label: "A" | "B";
   readonly entry: string;
   readonly flags: readonly string[];
+  /** Variables added to the side's environment, after its launcher's. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The bin/vigil whose first line gives node's flags and variables. */
+  readonly bin: string;
   readonly members: Member[];
 }
 
@@ -67,6 +75,8 @@ async function sideOf(
   label: "A" | "B",
   dist: string,
   flags: string,
+  env: string,
+  bin: string,
   metrics: boolean,
   sentinels: number,
 ): Promise<Side> {
@@ -79,7 +89,18 @@ async function sideOf(
     members.push({ metricsPort, child: null, dir: "", port: 0 });
   }
   const split = flags.split(" ").filter((f) => f !== "");
-  return { label, entry, flags: split, members };
+  return { label, entry, flags: split, env: envOf(label, env), bin, members };
+}
+
+/** `NAME=value NAME2=value2` as an object. */
+function envOf(label: string, text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of text.split(" ").filter((p) => p !== "")) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`${label}: not NAME=value: ${pair}`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
 }
 
 /**
@@ -90,7 +111,7 @@ async function sideOf(
 function commandOf(side: Side, conf: string): string[] {
   return side.entry === REDIS_SENTINEL_BIN
     ? [side.entry, conf]
-    : [process.execPath, ...launcherFlags(), ...side.flags, side.entry, conf];
+    : [process.execPath, ...launcherFlags(side.bin), ...side.flags, side.entry, conf];
 }
 
 /** With one sentinel a side both sides share the masters' names; with more, each has its own. */
@@ -119,6 +140,11 @@ async function startMember(side: Side, member: Member, farm: Farm): Promise<void
   const [launcher, ...launcherArgs] = NORMAL_POLICY_LAUNCHER;
   const child = spawn(launcher ?? "chrt", [...launcherArgs, ...commandOf(side, conf)], {
     stdio: ["ignore", log, log],
+    env: {
+      ...process.env,
+      ...(side.entry === REDIS_SENTINEL_BIN ? {} : launcherEnv(side.bin)),
+      ...side.env,
+    },
   });
   fs.closeSync(log);
   if (child.pid === undefined) throw new Error(`${side.label}: could not start`);
@@ -188,6 +214,12 @@ function sideCpuTimes(side: Side): { user: number; system: number } {
   };
 }
 
+function envText(side: Side): string {
+  return Object.entries(side.env)
+    .map(([name, value]) => `${name}=${value} `)
+    .join("");
+}
+
 async function main(): Promise<void> {
   const args = new Args();
   const metrics = args.choice("metrics", ["none", "a", "b"]);
@@ -198,6 +230,8 @@ async function main(): Promise<void> {
     "A",
     args.string("a", "dist"),
     args.string("a-flags", ""),
+    args.string("a-env", ""),
+    args.string("a-bin", VIGIL_BIN),
     metrics === "a",
     sentinels,
   );
@@ -205,6 +239,8 @@ async function main(): Promise<void> {
     "B",
     args.string("b", "dist"),
     args.string("b-flags", ""),
+    args.string("b-env", ""),
+    args.string("b-bin", VIGIL_BIN),
     metrics === "b",
     sentinels,
   );
@@ -273,7 +309,8 @@ async function main(): Promise<void> {
       s.members[0]?.metricsPort === null ? "" : ` (metrics-port, /metrics every ${scrapeS} s)`;
     const each = sentinels === 1 ? "both sentinels at once" : `${sentinels} sentinels a side`;
     console.log(
-      `\nA: ${a.entry} ${a.flags.join(" ")}${scraped(a)}\nB: ${b.entry} ${b.flags.join(" ")}${scraped(b)}\n` +
+      `\nA: ${envText(a)}${a.entry} ${a.flags.join(" ")}${scraped(a)}\n` +
+        `B: ${envText(b)}${b.entry} ${b.flags.join(" ")}${scraped(b)}\n` +
         `${size} masters, ${each}; ${windows} windows of ${windowS} s after ${warmupS} s`,
     );
     if (ports.length > 0) console.log(`/metrics answered ${scrapes} times`);
@@ -293,6 +330,7 @@ async function main(): Promise<void> {
         a: {
           entry: a.entry,
           flags: a.flags,
+          env: a.env,
           cpu: perSide.A,
           cpuSplit: split[0],
           peakRssMiB: rss[0],
@@ -300,6 +338,7 @@ async function main(): Promise<void> {
         b: {
           entry: b.entry,
           flags: b.flags,
+          env: b.env,
           cpu: perSide.B,
           cpuSplit: split[1],
           peakRssMiB: rss[1],

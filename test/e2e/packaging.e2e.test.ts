@@ -26,7 +26,7 @@ import { SourceMap, type SourceMapping } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { launcherFlags, VIGIL_BIN } from "./harness/node-flags.js";
+import { launcherEnv, launcherFlags, VIGIL_BIN } from "./harness/node-flags.js";
 import { VIGIL_ENTRY } from "./harness/sentinel-process.js";
 import {
   freePort,
@@ -226,7 +226,7 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
     }
   });
 
-  it("a running sentinel on the default bind `* -::*` never loads node:cluster (issue #18: direct-listen.ts)", async () => {
+  it("a running sentinel on the default bind `* -::*`, started by bin/vigil, never loads node:cluster (issue #18: direct-listen.ts)", async () => {
     const dir = join(tmp, "running");
     mkdirSync(dir, { recursive: true });
     const list = join(dir, "modules.json");
@@ -240,11 +240,10 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
       join(dir, "sentinel.conf"),
       `port ${port}\nsentinel monitor m 127.0.0.1 ${await freePort()} 1\n`,
     );
-    const p = spawnCaptured(
-      process.execPath,
-      ["--require", probe, VIGIL_ENTRY, join(dir, "sentinel.conf")],
-      dir,
-    );
+    const p = spawnCaptured(VIGIL_BIN, [join(dir, "sentinel.conf")], dir, {
+      ...process.env,
+      NODE_OPTIONS: `--require ${probe}`,
+    });
     try {
       await waitFor("PING answered", async () => (await redisCli(port, ["PING"])) === "PONG\n");
     } finally {
@@ -274,6 +273,10 @@ describe("packaging: docs/vigil.service, docker/Dockerfile, docker/compose.yaml"
       // env -S split the first line and exec'd node: same pid, node's own command line.
       const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(0, -1);
       expect(argv).to.deep.equal(["node", ...flags, VIGIL_BIN, conf]);
+      // The variables before `node` on that line (glibc's MALLOC_ARENA_MAX) are node's.
+      expect(launcherEnv()).to.deep.equal({ MALLOC_ARENA_MAX: "1" });
+      const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+      expect(environ).to.include("MALLOC_ARENA_MAX=1");
       await waitFor("pidfile written", () => existsSync(pidfile));
       expect(readFileSync(pidfile, "utf8").trim()).to.equal(String(pid));
       // V8's short builtin calls map the node binary's builtins a second time, executable: no

@@ -12,7 +12,7 @@ import { Redis } from "ioredis";
 import { sentinelConfigText, type MonitorSpec } from "../../../src/topology/command-lines.js";
 import { ManagedProcess, waitForExit } from "./managed-process.js";
 import type { ConnectionOptions } from "node:tls";
-import { launcherFlags } from "./node-flags.js";
+import { launcherEnv, launcherFlags } from "./node-flags.js";
 import { freePort } from "./ports.js";
 import type { TlsFiles } from "./tls-files.js";
 import { sentinelTlsLines, tlsClientOptions } from "./tls-files.js";
@@ -108,18 +108,19 @@ export class SentinelProcess extends ManagedProcess {
     return path.join(this.dir, "output.log");
   }
 
-  private command_(): { file: string; args: string[] } {
-    const { file, args } = this.bareCommand();
+  private command_(): { file: string; args: string[]; env: Record<string, string> } {
+    const { file, args, env } = this.bareCommand();
     const [launcher, ...launcherArgs] = this.options.launcher ?? [];
     return launcher === undefined
-      ? { file, args }
-      : { file: launcher, args: [...launcherArgs, file, ...args] };
+      ? { file, args, env }
+      : { file: launcher, args: [...launcherArgs, file, ...args], env };
   }
 
-  private bareCommand(): { file: string; args: string[] } {
+  /** The command, and the variables it adds to the environment (bin/vigil's for Vigil). */
+  private bareCommand(): { file: string; args: string[]; env: Record<string, string> } {
     const extra = [...(this.options.extraArgs ?? [])];
     if (this.impl === "redis")
-      return { file: REDIS_SENTINEL_BIN, args: [this.configPath, ...extra] };
+      return { file: REDIS_SENTINEL_BIN, args: [this.configPath, ...extra], env: {} };
     const entry = this.options.entry ?? VIGIL_ENTRY;
     if (!fs.existsSync(entry)) {
       throw new Error(`${entry} is missing: run \`npm run build\` first`);
@@ -130,13 +131,15 @@ export class SentinelProcess extends ManagedProcess {
     return {
       file: process.execPath,
       args: [...launcherFlags(), ...nodeArgs, entry, this.configPath, ...extra],
+      env: launcherEnv(),
     };
   }
 
   private async launch(readyTimeoutMs: number): Promise<void> {
-    const { file, args } = this.command_();
+    const { file, args, env } = this.command_();
     const out = fs.openSync(this.outputPath, "a");
     const child = spawn(file, args, {
+      env: { ...process.env, ...env },
       stdio: ["ignore", out, out],
       cwd: this.dir,
       detached: false,
