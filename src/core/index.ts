@@ -65,6 +65,7 @@ export { masterDownVotes } from "./detection/down-detection.js";
 export { globMatch } from "./basics/glob.js";
 export { isAcceptableHost, isIpLiteral, isValidPort } from "./basics/ip-literal.js";
 export { parseStrictInt } from "./basics/redis-int.js";
+export { inputLink } from "./records/link-generation.js";
 export { parseHello } from "./monitor/hello.js";
 export type { Hello } from "./monitor/hello.js";
 export { parseInfo } from "./monitor/info-parser.js";

@@ -9,7 +9,7 @@
  * command), so that each client's replies keep their order, and nothing overtakes a failed
  * save's `persist-failed`.
  */
-import type { Input } from "../core/index.js";
+import { inputLink, type Input } from "../core/index.js";
 
 /** A core that says which inputs go first (SentinelCore.urgent); without it, none does. */
 export interface UrgentSource {
@@ -42,24 +42,7 @@ export function takeBatch(queue: Input[], urgent: (input: Input) => boolean): In
 
 /** What an input keeps its order within: its connection, or the clients' requests. */
 function orderKey(input: Input): string | null {
-  switch (input.type) {
-    case "link-connected":
-    case "link-closed":
-    case "ping-reply":
-    case "info-reply":
-    case "publish-reply":
-    case "command-done":
-    case "is-master-down-reply":
-      return `link:${input.link}`;
-    case "hello-received":
-      return input.via === null ? null : `link:${input.via}`;
-    case "is-master-down-request":
-    case "admin":
-      return "requests";
-    case "tick":
-    case "host-resolved":
-    case "persist-failed":
-    case "shutdown":
-      return null;
-  }
+  if (input.type === "is-master-down-request" || input.type === "admin") return "requests";
+  const link = inputLink(input);
+  return link === null ? null : `link:${link}`;
 }

@@ -21,7 +21,7 @@ import type { Input } from "../model/inputs.js";
 import type { ConnKind, LinkId, SentinelState } from "../model/state.js";
 
 /** The link an input came from, or null for an input of no link. */
-function inputLink(input: Input): LinkId | null {
+export function inputLink(input: Input): LinkId | null {
   switch (input.type) {
     case "link-connected":
     case "link-closed":
