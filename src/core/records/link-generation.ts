@@ -58,14 +58,14 @@ export function fromStaleConnection(
   input: Input,
   first: LinkUser | undefined = inputLinkUser(state, input),
 ): boolean {
+  // No link, or no record on it: the handlers ignore the input anyway.
+  if (first === undefined) return false;
   // Runs for every input: no object is made to describe the source.
-  let id: LinkId | null;
   let conn: ConnKind;
   switch (input.type) {
     case "link-connected":
     case "link-closed":
       if (input.gen === undefined) return false;
-      id = input.link;
       conn = input.conn;
       break;
     case "ping-reply":
@@ -74,12 +74,10 @@ export function fromStaleConnection(
     case "command-done":
     case "is-master-down-reply":
       if (input.gen === undefined) return false;
-      id = input.link;
       conn = "cmd";
       break;
     case "hello-received":
       if (input.gen === undefined) return false;
-      id = input.via;
       conn = "pubsub";
       break;
     case "tick":
@@ -90,9 +88,6 @@ export function fromStaleConnection(
     case "shutdown":
       return false;
   }
-  if (id === null) return false;
-  // No record on this link: the handlers ignore the input anyway.
-  if (first === undefined) return false;
   const link = first.instance.link;
   const cmd = conn === "cmd";
   if (input.gen !== (cmd ? link.cmdGen : link.pubsubGen)) return true;
